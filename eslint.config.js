@@ -1,0 +1,38 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+// The layers that must stay pure (DESIGN.md): no database, HTTP, scheduler, file readers or fs.
+const IO_MODULES = ["knex", "pg", "express", "node-cron", "pdf-parse", "pdfjs-dist", "exceljs", "fs", "node:fs", "fs/promises", "node:fs/promises", "@electric-sql/pglite", "winston"];
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "data/", ".tmp/", "tests/output/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ["*.js", "bin/*.js"] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true, allowNullish: true }],
+    },
+  },
+  {
+    files: ["src/domain/**/*.ts", "src/audit/**/*.ts", "rules/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: IO_MODULES.map((name) => ({ name, message: "src/domain, src/audit and rules/ do no I/O (DESIGN.md)." })), patterns: [{ group: ["**/db/**", "**/web/**", "**/ingest/**", "**/services/**", "**/cli/**"], message: "The pure layers may not import I/O layers (DESIGN.md)." }] }],
+    },
+  },
+  {
+    files: ["tests/**/*.ts", "bench/**/*.ts", "samples/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+);

@@ -1,0 +1,96 @@
+import fs from "node:fs";
+import path from "node:path";
+import knexPkg from "knex";
+import type { Knex } from "knex";
+import pg from "pg";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { AppError } from "../domain/errors.js";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
+
+// knex under ESM: the named export type-checks but fails at run time (STACK.md).
+const { knex } = knexPkg;
+
+// `date` columns come back as `YYYY-MM-DD` strings, never Date objects (no time-zone traps).
+// numeric and bigint already come back as strings; we keep them so.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+
+/**
+ * The PGlite version that makes our data directories; directories are not portable across
+ * versions. Pinned exactly in package.json; a unit test keeps the two equal.
+ */
+export const PGLITE_VERSION = "0.5.16";
+
+export interface Database {
+  knex: Knex;
+  kind: "embedded" | "postgres";
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir);
+}
+
+function openPostgres(url: string): Database {
+  const db = knex({ client: "pg", connection: url, pool: { min: 0, max: 8 } });
+  return { knex: db, kind: "postgres", close: () => db.destroy() };
+}
+
+const VERSION_FILE = "pglite-version.txt";
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  const lock: DataDirLock = lockDataDir(dataDir);
+  const pgdata = path.join(dataDir, "pgdata");
+  try {
+    checkDataDirVersion(dataDir, pgdata);
+    let pglite: PGlite;
+    try {
+      pglite = await PGlite.create(pgdata);
+    } catch (error) {
+      throw new AppError(
+        "database.unreadable",
+        `The embedded database in ${pgdata} could not be opened (${(error as Error).message}). ` +
+          `If it was made by another version of placement-audit, move the data by dump and restore (see README "Moving the embedded database").`,
+        { dataDir },
+      );
+    }
+    fs.writeFileSync(path.join(dataDir, VERSION_FILE), PGLITE_VERSION);
+    // One connection only: a larger pool corrupts PGlite's protocol (STACK.md).
+    const db = knex({ client: "pg", connection: () => createPgConfig(pglite) as unknown as Knex.PgConnectionConfig, pool: { min: 1, max: 1 } });
+    return {
+      knex: db,
+      kind: "embedded",
+      close: async () => {
+        try {
+          await db.destroy();
+          await pglite.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function checkDataDirVersion(dataDir: string, pgdata: string): void {
+  const versionFile = path.join(dataDir, VERSION_FILE);
+  if (!fs.existsSync(pgdata) || !fs.existsSync(versionFile)) return;
+  const madeBy = fs.readFileSync(versionFile, "utf8").trim();
+  if (madeBy !== PGLITE_VERSION) {
+    throw new AppError(
+      "database.incompatible",
+      `The embedded database in ${pgdata} was made by PGlite ${madeBy}; this version of placement-audit uses PGlite ${PGLITE_VERSION}, ` +
+        `which cannot read it. Move the data by dump and restore: run the old version with "pg_dump"-style export ` +
+        `(see README "Moving the embedded database"), or start afresh with an empty DATA_DIR and import again.`,
+      { dataDir, madeBy, expected: PGLITE_VERSION },
+    );
+  }
+}

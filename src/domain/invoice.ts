@@ -1,0 +1,39 @@
+import type { IsoDate } from "./dates.js";
+import type { DecimalString } from "./money.js";
+import type { Unit } from "./reference.js";
+
+export type InvoiceKind = "invoice" | "credit_note";
+
+/** `placement`, an extra's item (`one_to_one_hour`, …), `discount`, or `unknown`. */
+export type LineItem = string;
+
+/** One line item as printed on the provider's invoice. */
+export interface InvoiceLine {
+  lineNo: number;
+  childRef: string | null;
+  placementRef: string | null;
+  description: string;
+  item: LineItem;
+  from: IsoDate | null;
+  to: IsoDate | null;
+  quantity: DecimalString | null;
+  unit: Unit | null;
+  unitRate: DecimalString | null;
+  /** Signed as printed (discount lines negative); a credit note's amounts are stored positive. */
+  amount: DecimalString;
+}
+
+/** An invoice as extracted from a provider's file. */
+export interface Invoice {
+  providerId: string;
+  invoiceNumber: string;
+  invoiceDate: IsoDate;
+  kind: InvoiceKind;
+  creditsInvoice: string | null;
+  periodFrom: IsoDate | null;
+  periodTo: IsoDate | null;
+  subtotal: DecimalString | null;
+  vat: DecimalString | null;
+  total: DecimalString;
+  lines: InvoiceLine[];
+}

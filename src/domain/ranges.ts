@@ -1,0 +1,112 @@
+import type { DayNumber } from "./dates.js";
+
+/**
+ * A run of nights as half-open day numbers: `start` is the first night,
+ * `end` the first night after. Half-open makes counting (`end - start`),
+ * intersection and subtraction free of off-by-one corrections.
+ */
+export interface NightRange {
+  readonly start: DayNumber;
+  readonly end: DayNumber;
+}
+
+export function range(start: DayNumber, end: DayNumber): NightRange {
+  return { start, end: Math.max(start, end) };
+}
+
+/** The nights `from`..`to`, both included (how invoices and DATA.md print periods). */
+export function inclusiveRange(from: DayNumber, to: DayNumber): NightRange {
+  return range(from, to + 1);
+}
+
+export function nightCount(r: NightRange): number {
+  return Math.max(0, r.end - r.start);
+}
+
+export function totalNights(ranges: readonly NightRange[]): number {
+  let total = 0;
+  for (const r of ranges) total += nightCount(r);
+  return total;
+}
+
+export function isEmpty(r: NightRange): boolean {
+  return r.end <= r.start;
+}
+
+export function intersect(a: NightRange, b: NightRange): NightRange | null {
+  const start = Math.max(a.start, b.start);
+  const end = Math.min(a.end, b.end);
+  return end > start ? { start, end } : null;
+}
+
+export function containsNight(r: NightRange, day: DayNumber): boolean {
+  return day >= r.start && day < r.end;
+}
+
+/** Sorts and merges overlapping or adjacent ranges. */
+export function normalize(ranges: readonly NightRange[]): NightRange[] {
+  const sorted = ranges.filter((r) => !isEmpty(r)).slice().sort((a, b) => a.start - b.start);
+  const merged: NightRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && r.start <= last.end) {
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
+    } else {
+      merged.push({ start: r.start, end: r.end });
+    }
+  }
+  return merged;
+}
+
+/** The nights of `from` that are in none of `remove`. */
+export function subtract(from: readonly NightRange[], remove: readonly NightRange[]): NightRange[] {
+  const cuts = normalize(remove);
+  const result: NightRange[] = [];
+  for (const r of normalize(from)) {
+    let cursor = r.start;
+    for (const cut of cuts) {
+      if (cut.end <= cursor || cut.start >= r.end) continue;
+      if (cut.start > cursor) result.push({ start: cursor, end: cut.start });
+      cursor = Math.max(cursor, cut.end);
+      if (cursor >= r.end) break;
+    }
+    if (cursor < r.end) result.push({ start: cursor, end: r.end });
+  }
+  return result;
+}
+
+/** The nights in both lists. */
+export function intersectAll(a: readonly NightRange[], b: readonly NightRange[]): NightRange[] {
+  const result: NightRange[] = [];
+  const left = normalize(a);
+  const right = normalize(b);
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    const l = left[i] as NightRange;
+    const r = right[j] as NightRange;
+    const overlap = intersect(l, r);
+    if (overlap) result.push(overlap);
+    if (l.end < r.end) i++;
+    else j++;
+  }
+  return result;
+}
+
+/** Every night of the ranges, earliest first. */
+export function* nightsOf(ranges: readonly NightRange[]): Generator<DayNumber> {
+  for (const r of ranges) for (let d = r.start; d < r.end; d++) yield d;
+}
+
+/** The first `count` nights of the ranges, as ranges. */
+export function takeNights(ranges: readonly NightRange[], count: number): NightRange[] {
+  const result: NightRange[] = [];
+  let left = count;
+  for (const r of normalize(ranges)) {
+    if (left <= 0) break;
+    const n = Math.min(left, nightCount(r));
+    result.push({ start: r.start, end: r.start + n });
+    left -= n;
+  }
+  return result;
+}

@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase, type Database } from "../../src/db/connection.js";
+import { migrateLatest } from "../../src/db/migrate.js";
+
+/**
+ * A fresh, migrated database for one test file: a new PGlite directory when DATABASE_URL is
+ * empty (the `embedded` project), or a new database on the real server named by DATABASE_URL
+ * (the `postgres` project), dropped again by `dispose`.
+ */
+export interface TestDatabase {
+  db: Database;
+  dataDir: string;
+  databaseUrl: string | null;
+  dispose(): Promise<void>;
+}
+
+export function usingPostgres(): boolean {
+  return Boolean(process.env.DATABASE_URL);
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `pa-${prefix}-`));
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL ?? "";
+  const name = `pa_test_${randomBytes(6).toString("hex")}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`) };
+}
+
+export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const dataDir = tempDir("data");
+  let databaseUrl: string | null = null;
+  let drop: () => Promise<void> = () => Promise.resolve();
+  if (usingPostgres()) {
+    const created = await createTestDatabaseUrl();
+    databaseUrl = created.url;
+    drop = created.drop;
+  }
+  const db = await openDatabase({ databaseUrl, dataDir });
+  if (options.migrate !== false) await migrateLatest(db.knex);
+  return {
+    db,
+    dataDir,
+    databaseUrl,
+    dispose: async () => {
+      await db.close();
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
