@@ -22,6 +22,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["bin/*.js", "*.js"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
+  {
     files: ["src/domain/**/*.ts", "src/audit/**/*.ts", "rules/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { paths: IO_MODULES.map((name) => ({ name, message: "src/domain, src/audit and rules/ do no I/O (DESIGN.md)." })), patterns: [{ group: ["**/db/**", "**/web/**", "**/ingest/**", "**/services/**", "**/cli/**"], message: "The pure layers may not import I/O layers (DESIGN.md)." }] }],

@@ -38,9 +38,9 @@ describe("migrations", () => {
   it("returns numerics as strings and dates as YYYY-MM-DD strings", async () => {
     await t.db.knex("providers").insert({ provider_id: "P1", name: "Oak", kind: "ifa" });
     await t.db.knex("contracts").insert({ contract_id: "C1", provider_id: "P1", title: "T", start_date: "2026-01-01", absence_retainer_pct: "80" });
-    const row = (await t.db.knex("contracts").first("start_date", "absence_retainer_pct")) as { start_date: unknown; absence_retainer_pct: unknown };
-    expect(row.start_date).toBe("2026-01-01");
-    expect(row.absence_retainer_pct).toBe("80.0000");
+    const row: { start_date: unknown; absence_retainer_pct: unknown } | undefined = await t.db.knex("contracts").first("start_date", "absence_retainer_pct");
+    expect(row?.start_date).toBe("2026-01-01");
+    expect(row?.absence_retainer_pct).toBe("80.0000");
   });
 
   it("refuses rows that break the invariants (CHECK constraints)", async () => {

@@ -1,0 +1,31 @@
+import type { Settings } from "../config.js";
+import type { Database } from "../db/connection.js";
+import type { Logger } from "../logger.js";
+
+/** Exit statuses of INTERFACES.md. */
+export const EXIT_OK = 0;
+export const EXIT_REJECTED = 1;
+export const EXIT_USAGE = 2;
+
+export interface CommandContext {
+  settings: Settings;
+  logger: Logger;
+  /** Opens (once) and migrates the database; closed by main when the command returns. */
+  database(): Promise<Database>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+export interface Command {
+  name: string;
+  /** e.g. "import <dir or files…>" */
+  synopsis: string;
+  summary: string;
+  /** Longer help: options and examples. */
+  help: string;
+  /** Returns the exit status. Throw AppError for usage errors with code "usage". */
+  run(args: string[], context: CommandContext): Promise<number>;
+  /** Commands such as serve keep running; main does not close the database for them. */
+  longRunning?: boolean;
+}
