@@ -13,9 +13,9 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: "embedded", env: { DATABASE_URL: "", TEST_DB: "embedded" } } },
+      { test: { ...shared, name: "embedded", globalSetup: ["tests/support/global-setup.ts"], env: { DATABASE_URL: "", TEST_DB: "embedded" } } },
       ...(postgresUrl
-        ? [{ test: { ...shared, name: "postgres", include: ["tests/integration/**/*.test.ts", "tests/golden/**/*.test.ts"], env: { DATABASE_URL: postgresUrl, TEST_DB: "postgres" } } }]
+        ? [{ test: { ...shared, name: "postgres", include: ["tests/integration/**/*.test.ts", "tests/golden/**/*.test.ts"], exclude: ["**/*.embedded.test.ts", "**/node_modules/**"], env: { DATABASE_URL: postgresUrl, TEST_DB: "postgres" } } }]
         : []),
     ],
   },

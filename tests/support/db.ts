@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 import { openDatabase, type Database } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 
@@ -45,8 +46,23 @@ export async function createTestDatabaseUrl(): Promise<{ url: string; drop: () =
   return { url: url.toString(), drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`) };
 }
 
+/** A copy of the migrated template directory made once per run by global-setup.ts. */
+function copyOfTemplate(dataDir: string): boolean {
+  let template: string | undefined;
+  try {
+    template = inject("embeddedTemplateDir");
+  } catch {
+    return false;
+  }
+  if (!template || !fs.existsSync(template)) return false;
+  fs.cpSync(template, dataDir, { recursive: true });
+  return true;
+}
+
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = tempDir("data");
+  const migrateWanted = options.migrate !== false;
+  if (migrateWanted && !usingPostgres()) copyOfTemplate(dataDir);
   let databaseUrl: string | null = null;
   let drop: () => Promise<void> = () => Promise.resolve();
   if (usingPostgres()) {
@@ -55,7 +71,7 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
     drop = created.drop;
   }
   const db = await openDatabase({ databaseUrl, dataDir });
-  if (options.migrate !== false) await migrateLatest(db.knex);
+  if (migrateWanted) await migrateLatest(db.knex);
   return {
     db,
     dataDir,
