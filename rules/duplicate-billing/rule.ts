@@ -1,0 +1,74 @@
+import { ZERO } from "../../src/domain/money.js";
+import { formatDate } from "../../src/domain/dates.js";
+import { intersectAll, totalNights, type NightRange } from "../../src/domain/ranges.js";
+import type { BilledBy } from "../../src/audit/history.js";
+import { evidenceRanges } from "../../src/audit/days.js";
+import { itemText, money, nights, rangesText } from "../../src/audit/explain.js";
+import type { AuditRule } from "../../src/audit/rule.js";
+
+function earlierLines(sources: readonly BilledBy[], currentInvoiceKey: string): string {
+  const named = sources.map((s) => (s.invoiceKey === currentInvoiceKey ? `line ${s.lineNo} of this invoice` : `invoice ${s.invoiceNumber} of ${formatDate(s.invoiceDate)} (line ${s.lineNo})`));
+  return [...new Set(named)].join(", ");
+}
+
+function evidenceOf(duplicates: readonly NightRange[], sources: readonly BilledBy[]): { ranges: ReturnType<typeof evidenceRanges>; billedBy: unknown[] } {
+  return {
+    ranges: evidenceRanges(duplicates, "already billed"),
+    billedBy: sources.map((s) => ({ invoiceKey: s.invoiceKey, invoiceNumber: s.invoiceNumber, lineNo: s.lineNo })),
+  };
+}
+
+/**
+ * duplicate-billing (step 3 of fee lines, step 2 of extras): nights already billed for the same
+ * child by an earlier line of the same provider (an earlier invoice in audit order or an
+ * earlier line of this one, not voided), whatever was found on that line. For extras, only
+ * lines of the same item count. Those nights drop out.
+ */
+export const rule: AuditRule = {
+  id: "duplicate-billing",
+  raises: ["duplicate-billing"],
+  feeStep(work) {
+    const providerId = work.invoice.invoice.providerId;
+    const billed = work.ctx.history.feeNights(providerId, work.childRef);
+    if (billed.length === 0) return null;
+    const duplicates = intersectAll(work.remaining, billed);
+    const n = totalNights(duplicates);
+    if (n === 0) return null;
+    const c = work.perNight;
+    const amount = c.times(n);
+    const sources = work.ctx.history.billedBy(providerId, work.childRef, null, duplicates);
+    work.drop(duplicates);
+    return {
+      amount,
+      charged: amount,
+      expected: ZERO,
+      explanation:
+        `${nights(n)} (${rangesText(duplicates)}) were already billed for ${work.childRef} on ${earlierLines(sources, work.invoice.invoice.key)}: ` +
+        `${n} × ${money(c)} = ${money(amount)}.`,
+      evidence: evidenceOf(duplicates, sources),
+    };
+  },
+  extraStep(work) {
+    // An unrecognised item is no item: two unknown extras need not be the same service.
+    if (work.item === "unknown") return null;
+    const providerId = work.invoice.invoice.providerId;
+    const billed = work.ctx.history.extraNights(providerId, work.childRef, work.item);
+    if (billed.length === 0) return null;
+    const duplicates = intersectAll(work.remaining, billed);
+    const n = totalNights(duplicates);
+    if (n === 0) return null;
+    const share = work.share;
+    const amount = share.times(n);
+    const sources = work.ctx.history.billedBy(providerId, work.childRef, work.item, duplicates);
+    work.drop(duplicates);
+    return {
+      amount,
+      charged: amount,
+      expected: ZERO,
+      explanation:
+        `${itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
+        `${earlierLines(sources, work.invoice.invoice.key)}: that share of the line is ${money(amount)}.`,
+      evidence: evidenceOf(duplicates, sources),
+    };
+  },
+};

@@ -1,0 +1,52 @@
+import { Dec, ZERO } from "../../src/domain/money.js";
+import { evidenceRanges } from "../../src/audit/days.js";
+import { comparableGroups, groupLeft, groupRateExcess } from "../../src/audit/extra-line.js";
+import { itemText, money, quantityText, quantityWithUnit, unitWord } from "../../src/audit/explain.js";
+import type { AuditRule } from "../../src/audit/rule.js";
+
+const SEVEN = new Dec(7);
+
+/**
+ * extra-quantity-above-agreed (extras, step 6): (quantity still in − max_per_week × placed
+ * nights / 7) × the agreed rate, when the package sets a maximum (never more than what is left
+ * after extra-rate-above-agreed).
+ */
+export const rule: AuditRule = {
+  id: "extra-quantity-above-agreed",
+  raises: ["extra-quantity-above-agreed"],
+  extraStep(work) {
+    if (work.effectiveUnitRate() === null) return null;
+    let amount = ZERO;
+    let charged = ZERO;
+    let expected = ZERO;
+    const parts: string[] = [];
+    const ranges = [];
+    for (const group of comparableGroups(work)) {
+      if (group.maxPerWeek === null) continue;
+      const quantity = work.quantityIn(group.nights);
+      if (quantity === null) continue;
+      const allowed = group.maxPerWeek.times(group.nights).dividedBy(SEVEN);
+      const over = quantity.minus(allowed);
+      if (!over.greaterThan(0)) continue;
+      const excess = Dec.min(over.times(group.agreedRate), groupLeft(work, group).minus(groupRateExcess(work, group)));
+      if (!excess.greaterThan(0)) continue;
+      amount = amount.plus(excess);
+      charged = charged.plus(quantity.times(group.agreedRate));
+      expected = expected.plus(allowed.times(group.agreedRate));
+      const unit = work.line.unit ?? group.agreedUnit;
+      parts.push(
+        `${quantityWithUnit(quantity, unit)} over ${group.nights} placed nights against ${quantityText(group.maxPerWeek)} a week ` +
+          `(${quantityText(group.maxPerWeek)} × ${group.nights} / 7 = ${quantityText(allowed)}): ${quantityText(over)} × ${money(group.agreedRate)} = ${money(excess)}`,
+      );
+      ranges.push(...evidenceRanges(group.ranges, `at most ${quantityText(group.maxPerWeek)} ${unitWord(unit)}s a week at ${money(group.agreedRate)}`));
+    }
+    if (!amount.greaterThan(0)) return null;
+    return {
+      amount,
+      charged,
+      expected,
+      explanation: `More ${itemText(work.item)} billed than the package allows: ${parts.join("; ")}.`,
+      evidence: { ranges },
+    };
+  },
+};

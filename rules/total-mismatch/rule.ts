@@ -1,0 +1,26 @@
+import { Dec, ZERO } from "../../src/domain/money.js";
+import { money } from "../../src/audit/explain.js";
+import type { AuditRule } from "../../src/audit/rule.js";
+
+/** total-mismatch (whole invoice): total due above the sum of the printed line amounts (discount lines included) plus the VAT printed. */
+export const rule: AuditRule = {
+  id: "total-mismatch",
+  raises: ["total-mismatch"],
+  invoiceCheck(work) {
+    const invoice = work.invoice;
+    let lines = ZERO;
+    for (const line of invoice.lines) lines = lines.plus(line.amount);
+    const vat = invoice.vat === null ? ZERO : new Dec(invoice.vat);
+    const sum = lines.plus(vat);
+    const total = new Dec(invoice.total);
+    const amount = total.minus(sum);
+    if (!amount.greaterThan(0)) return null;
+    return {
+      amount,
+      charged: total,
+      expected: sum,
+      explanation: `The total due of ${money(total)} is ${money(amount)} more than the lines (${money(lines)}) plus VAT (${money(vat)}) = ${money(sum)}.`,
+      evidence: { ranges: [], linesTotal: lines.toFixed(2), vat: vat.toFixed(2), total: total.toFixed(2) },
+    };
+  },
+};

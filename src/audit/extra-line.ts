@@ -1,0 +1,161 @@
+import type { DayNumber } from "../domain/dates.js";
+import { Dec, ZERO } from "../domain/money.js";
+import { normalize, subtract, totalNights, type NightRange } from "../domain/ranges.js";
+import type { Placement, Unit } from "../domain/reference.js";
+import type { InvoiceWork, LinePlan } from "./invoice-work.js";
+import { LineWork } from "./line-work.js";
+import { rowInForce, type PackageRow, type RateRow } from "./reference-index.js";
+
+/** Nights still in on which one agreement (package and/or rate-card row) holds for the item. */
+export interface ExtraPiece extends NightRange {
+  readonly nights: number;
+  readonly placement: Placement;
+  readonly pkg: PackageRow | null;
+  readonly rateRow: RateRow | null;
+  /** The package's rate, else the contract rate card's; null when neither gives one. */
+  readonly agreedRate: Dec | null;
+  readonly maxPerWeek: Dec | null;
+  readonly agreedUnit: Unit | null;
+}
+
+/** Pieces with the same agreed rate, cap and unit, taken together for steps 5 and 6. */
+export interface AgreementGroup {
+  readonly agreedRate: Dec;
+  readonly maxPerWeek: Dec | null;
+  readonly agreedUnit: Unit | null;
+  readonly ranges: NightRange[];
+  readonly nights: number;
+  readonly fromPackage: boolean;
+}
+
+/**
+ * An extra going down its waterfall (AUDIT.md "Extras"): quantities are not nights, so what
+ * is left is shared among the period's nights, and the quantity still in follows the nights
+ * still in.
+ */
+export class ExtraLineWork extends LineWork {
+  readonly item: string;
+  /** The nights still in (the line's placed nights after step 3). */
+  remaining: NightRange[];
+  private cachedPieces: ExtraPiece[] | null = null;
+
+  constructor(plan: LinePlan, invoice: InvoiceWork) {
+    super(plan, invoice);
+    this.item = plan.line.item;
+    this.remaining = [this.period];
+  }
+
+  /** What is left per night of the period after step 1. */
+  get share(): Dec {
+    return this.worth.dividedBy(this.periodNights);
+  }
+
+  remainingNights(): number {
+    return totalNights(this.remaining);
+  }
+
+  /** What is left over the nights still in. */
+  leftTotal(): Dec {
+    return this.share.times(this.remainingNights());
+  }
+
+  /** The quantity still in: quantity × nights still in / period nights. */
+  quantityIn(nightsIn: number = this.remainingNights()): Dec | null {
+    return this.quantity === null ? null : this.quantity.times(nightsIn).dividedBy(this.periodNights);
+  }
+
+  /** The unit rate charged: as printed, or what the line is worth per unit when less or not printed. */
+  effectiveUnitRate(): Dec | null {
+    const q = this.quantity;
+    if (q === null || !q.greaterThan(0)) return null;
+    const perUnit = this.worth.dividedBy(q);
+    if (this.unitRate === null) return perUnit;
+    return perUnit.lessThan(this.unitRate.minus("0.005")) ? perUnit : this.unitRate;
+  }
+
+  drop(ranges: readonly NightRange[]): void {
+    if (ranges.length === 0) return;
+    this.remaining = subtract(this.remaining, ranges);
+    this.cachedPieces = null;
+  }
+
+  /** The nights still in, split where the placement, package or rate-card row changes. */
+  pieces(): ExtraPiece[] {
+    if (this.cachedPieces) return this.cachedPieces;
+    const index = this.ctx.index;
+    const pieces: ExtraPiece[] = [];
+    for (const r of this.remaining) {
+      for (const segment of this.timeline.segments) {
+        const start = Math.max(r.start, segment.start);
+        const end = Math.min(r.end, segment.end);
+        if (end <= start) continue;
+        const p = (segment).placement;
+        const packages = index.packagesOf(p, this.item);
+        const rates = index.ratesOf(p.contractId, this.item).filter((row) => row.serviceLevel === null || row.serviceLevel === p.serviceLevel);
+        const cuts = new Set<DayNumber>([start, end]);
+        for (const row of [...packages, ...rates]) {
+          if (row.from > start && row.from < end) cuts.add(row.from);
+          if (row.until > start && row.until < end) cuts.add(row.until);
+        }
+        const days = [...cuts].sort((a, b) => a - b);
+        for (let i = 0; i < days.length - 1; i++) {
+          const from = days[i] as DayNumber;
+          const to = days[i + 1] as DayNumber;
+          const pkg = rowInForce(packages, from);
+          const rateRow = rowInForce(rates, from);
+          pieces.push({
+            start: from,
+            end: to,
+            nights: to - from,
+            placement: p,
+            pkg,
+            rateRow,
+            agreedRate: pkg?.rate ?? rateRow?.rate ?? null,
+            maxPerWeek: pkg?.maxPerWeek ?? null,
+            agreedUnit: pkg?.unit ?? rateRow?.unit ?? null,
+          });
+        }
+      }
+    }
+    pieces.sort((a, b) => a.start - b.start);
+    this.cachedPieces = pieces;
+    return pieces;
+  }
+
+  /** Pieces with an agreed rate, grouped by (rate, cap, unit). */
+  groups(): AgreementGroup[] {
+    const groups = new Map<string, { agreedRate: Dec; maxPerWeek: Dec | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }>();
+    for (const piece of this.pieces()) {
+      if (piece.agreedRate === null) continue;
+      const key = `${piece.agreedRate.toString()}|${piece.maxPerWeek?.toString() ?? ""}|${piece.agreedUnit ?? ""}`;
+      const group = groups.get(key);
+      if (group) group.ranges.push(piece);
+      else groups.set(key, { agreedRate: piece.agreedRate, maxPerWeek: piece.maxPerWeek, agreedUnit: piece.agreedUnit, ranges: [piece], fromPackage: piece.pkg !== null && piece.pkg.rate !== null });
+    }
+    return [...groups.values()].map((g) => {
+      const ranges = normalize(g.ranges);
+      return { ...g, ranges, nights: totalNights(ranges) };
+    });
+  }
+}
+
+/** Groups whose agreed unit is the line's unit (or either is not given): only those can be compared. */
+export function comparableGroups(work: ExtraLineWork): AgreementGroup[] {
+  const unit = work.line.unit;
+  return work.groups().filter((g) => unit === null || g.agreedUnit === null || g.agreedUnit === unit);
+}
+
+/** What is left over a group's nights. */
+export function groupLeft(work: ExtraLineWork, group: AgreementGroup): Dec {
+  return work.share.times(group.nights);
+}
+
+/** extra-rate-above-agreed for one group: (unit rate − agreed rate) × quantity still in, within what is left. */
+export function groupRateExcess(work: ExtraLineWork, group: AgreementGroup): Dec {
+  const rate = work.effectiveUnitRate();
+  const quantity = work.quantityIn(group.nights);
+  if (rate === null || quantity === null) return ZERO;
+  const excess = rate.minus(group.agreedRate).times(quantity);
+  if (!excess.greaterThan(0)) return ZERO;
+  return Dec.min(excess, groupLeft(work, group));
+}

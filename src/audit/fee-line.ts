@@ -1,0 +1,158 @@
+import { Dec, ZERO } from "../domain/money.js";
+import { intersectAll, normalize, subtract, takeNights, totalNights, type NightRange } from "../domain/ranges.js";
+import type { InvoiceWork, LinePlan } from "./invoice-work.js";
+import { LineWork } from "./line-work.js";
+import type { TariffSegment } from "./tariff.js";
+
+const SEVEN = new Dec(7);
+const TOLERANCE = new Dec("0.1");
+
+/** Nights still in the waterfall that share one tariff segment; `left` is what is left per night. */
+export interface FeePiece extends NightRange {
+  readonly nights: number;
+  readonly segment: TariffSegment;
+  left: Dec;
+}
+
+/** The quantity of a fee line in nights (weeks × 7); null when its unit is not a unit of time. */
+export function quantityInNights(quantity: Dec | null, unit: string | null): Dec | null {
+  if (quantity === null) return null;
+  if (unit === "week") return quantity.times(SEVEN);
+  if (unit === null || unit === "night" || unit === "day") return quantity;
+  return null;
+}
+
+/**
+ * A fee line going down the waterfall (AUDIT.md "Findings, in order"): which nights it bills,
+ * what is left to explain, and the nights still in after each step.
+ */
+export class FeeLineWork extends LineWork {
+  /** The quantity in nights; null when not printed. */
+  readonly quantityNights: Dec | null;
+  /** The nights the line bills: its period, or fewer when its quantity falls short. */
+  readonly nightsBilled: readonly NightRange[];
+  readonly nightsBilledCount: number;
+  /** What quantity-exceeds-period took (step 2). */
+  quantityExcess: Dec = ZERO;
+  private cachedPerNight: { worth: Dec; excess: Dec; value: Dec } | null = null;
+  private cachedTotals: { agreed: Dec; expected: Dec } | null = null;
+  /** The nights still in. */
+  remaining: NightRange[];
+  /** The discount credit that paid discount due (set by step 8). */
+  creditUsed: Dec = ZERO;
+  private cachedPieces: FeePiece[] | null = null;
+
+  constructor(plan: LinePlan, invoice: InvoiceWork) {
+    super(plan, invoice);
+    this.quantityNights = quantityInNights(this.quantity, this.line.unit);
+    this.nightsBilled = this.billedNights();
+    this.nightsBilledCount = totalNights(this.nightsBilled);
+    this.remaining = [...this.nightsBilled];
+  }
+
+  /** The discount credit allocated to this line. */
+  get credit(): Dec {
+    return this.plan.credit;
+  }
+
+  /**
+   * A quantity short of the period by more than 0.1 night bills that many nights: first the
+   * period's nights on which the child is placed, earliest first, then the earliest of the rest.
+   */
+  private billedNights(): NightRange[] {
+    const period = [this.period];
+    const q = this.quantityNights;
+    if (q === null || !q.lessThan(new Dec(this.periodNights).minus(TOLERANCE))) return period;
+    const count = Math.max(1, q.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber());
+    const placed = takeNights(intersectAll(period, this.timeline.placed), count);
+    const rest = takeNights(subtract(period, this.timeline.placed), count - totalNights(placed));
+    return normalize([...placed, ...rest]);
+  }
+
+  /** c: the charge per night billed left after steps 1 and 2. */
+  get perNight(): Dec {
+    const cached = this.cachedPerNight;
+    if (cached !== null && cached.worth === this.worth && cached.excess === this.quantityExcess) return cached.value;
+    const value = this.worth.minus(this.quantityExcess).dividedBy(this.nightsBilledCount);
+    this.cachedPerNight = { worth: this.worth, excess: this.quantityExcess, value };
+    return value;
+  }
+
+  /** The nightly rate the provider charged: the unit rate (÷ 7 for weeks), else c. */
+  get chargedNightlyRate(): Dec {
+    const rate = this.unitRate;
+    if (rate !== null && this.quantityNights !== null) return this.line.unit === "week" ? rate.dividedBy(SEVEN) : rate;
+    if (this.quantityNights !== null && this.quantityNights.greaterThan(0)) return this.worth.dividedBy(this.quantityNights);
+    return this.perNight;
+  }
+
+  remainingNights(): number {
+    return totalNights(this.remaining);
+  }
+
+  /** Takes nights out of the waterfall (steps 3–5). */
+  drop(ranges: readonly NightRange[]): void {
+    if (ranges.length === 0) return;
+    this.remaining = subtract(this.remaining, ranges);
+    this.cachedPieces = null;
+    this.cachedTotals = null;
+  }
+
+  /** The nights still in, split by tariff segment; each starts with c left per night. */
+  pieces(): FeePiece[] {
+    if (this.cachedPieces) return this.cachedPieces;
+    const c = this.perNight;
+    const pieces: FeePiece[] = [];
+    const segments = this.timeline.segments;
+    let j = 0;
+    for (const r of this.remaining) {
+      while (j < segments.length && (segments[j] as TariffSegment).end <= r.start) j++;
+      for (let k = j; k < segments.length; k++) {
+        const segment = segments[k] as TariffSegment;
+        if (segment.start >= r.end) break;
+        const start = Math.max(r.start, segment.start);
+        const end = Math.min(r.end, segment.end);
+        if (end > start) pieces.push({ start, end, nights: end - start, segment, left: c });
+      }
+    }
+    this.cachedPieces = pieces;
+    return pieces;
+  }
+
+  /** L: what is left over the nights still in. */
+  leftTotal(): Dec {
+    let total = ZERO;
+    for (const piece of this.pieces()) total = total.plus(piece.left.times(piece.nights));
+    return total;
+  }
+
+  /** A: the sum of W/7 × f over the nights still in. */
+  agreedTotal(): Dec {
+    return this.totals().agreed;
+  }
+
+  /** E: the sum of W/7 × f × (1 − p/100) over the nights still in (the line's expected). */
+  expectedTotal(): Dec {
+    return this.totals().expected;
+  }
+
+  /** A and E depend only on the nights still in, so they are summed once per set of nights. */
+  private totals(): { agreed: Dec; expected: Dec } {
+    if (this.cachedTotals) return this.cachedTotals;
+    let agreed = ZERO;
+    let expected = ZERO;
+    for (const piece of this.pieces()) {
+      const segment = piece.segment;
+      if (segment.agreedNightly !== null) agreed = agreed.plus(segment.agreedNightly.times(piece.nights));
+      if (segment.expectedNightly !== null) expected = expected.plus(segment.expectedNightly.times(piece.nights));
+    }
+    this.cachedTotals = { agreed, expected };
+    return this.cachedTotals;
+  }
+
+  /** Discount due: min(L, A) − E, never below 0. */
+  discountDue(): Dec {
+    const due = Dec.min(this.leftTotal(), this.agreedTotal()).minus(this.expectedTotal());
+    return due.isNegative() ? ZERO : due;
+  }
+}

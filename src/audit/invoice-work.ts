@@ -1,0 +1,116 @@
+import type { AuditNote } from "../domain/finding.js";
+import type { Invoice, InvoiceLine } from "../domain/invoice.js";
+import { Dec, ZERO, formatMoney, moneyString, toPence } from "../domain/money.js";
+import { inclusiveRange, type NightRange } from "../domain/ranges.js";
+import type { Placement } from "../domain/reference.js";
+import type { RulesConfig } from "./config.js";
+import { day } from "./days.js";
+import type { BillingHistory } from "./history.js";
+import { matchLine, printedReference } from "./matching.js";
+import type { ChildTimeline, ReferenceIndex } from "./reference-index.js";
+
+/** An invoice as the audit receives it: the domain invoice plus its stored identity. */
+export interface AuditInvoice extends Invoice {
+  /** Unique id of the stored invoice (e.g. its database id). */
+  key: string;
+  /** When its file was received (ISO timestamp): breaks ties of invoice date in audit order. */
+  receivedAt: string;
+}
+
+export interface AuditContext {
+  readonly index: ReferenceIndex;
+  readonly config: RulesConfig;
+  readonly history: BillingHistory;
+}
+
+export type LineKind = "fee" | "extra" | "discount";
+
+/** A line with what the audit needs to know before its waterfall. */
+export interface LinePlan {
+  readonly line: InvoiceLine;
+  readonly kind: LineKind;
+  /** The child's nights with the provider; null when the line's reference matches no placement. */
+  readonly timeline: ChildTimeline | null;
+  /** Nights of the line's period (its own, else the invoice's); null when it has none. */
+  readonly period: NightRange | null;
+  /** The placement whose contract decides VAT (the one placed on the first night of the period). */
+  readonly placement: Placement | null;
+  /** Fee lines: the discount credit allocated to the line (AUDIT.md "discount line"). */
+  credit: Dec;
+}
+
+export function lineKind(line: InvoiceLine): LineKind {
+  // A negative amount is a discount line whatever its item ("-0.00" is no discount).
+  if (line.item === "discount" || (line.amount.trimStart().startsWith("-") && new Dec(line.amount).isNegative())) return "discount";
+  return line.item === "placement" ? "fee" : "extra";
+}
+
+function linePeriod(line: InvoiceLine, invoice: Invoice): NightRange | null {
+  const from = line.from ?? invoice.periodFrom;
+  const to = line.to ?? invoice.periodTo;
+  if (from === null || to === null || to < from) return null;
+  return inclusiveRange(day(from), day(to));
+}
+
+function primaryPlacement(timeline: ChildTimeline | null, period: NightRange | null): Placement | null {
+  if (timeline === null) return null;
+  if (period !== null) {
+    const segment = timeline.segments.find((s) => s.end > period.start && s.start < period.end);
+    if (segment) return segment.placement;
+  }
+  return timeline.placements[0] ?? null;
+}
+
+/** One invoice being audited: its lines' plans, the notes gathered so far and the shared context. */
+export class InvoiceWork {
+  readonly plans: LinePlan[];
+  readonly notes: AuditNote[] = [];
+
+  constructor(
+    readonly invoice: AuditInvoice,
+    readonly ctx: AuditContext,
+    readonly voided: boolean,
+  ) {
+    const lines = [...invoice.lines].sort((a, b) => a.lineNo - b.lineNo);
+    this.plans = lines.map((line) => {
+      const kind = lineKind(line);
+      const timeline = matchLine(ctx.index, invoice.providerId, line);
+      const period = linePeriod(line, invoice);
+      return { line, kind, timeline, period, placement: primaryPlacement(timeline, period), credit: ZERO };
+    });
+  }
+
+  /** Keeps a remark on the invoice; amounts that round to no pence are not worth a note. */
+  note(lineNo: number | null, kind: string, amount: Dec | null, text: string): void {
+    if (amount !== null && toPence(amount).isZero()) return;
+    this.notes.push({ lineNo, kind, amount: amount === null ? null : moneyString(amount), text });
+  }
+
+  /**
+   * Shares each discount line among the fee lines it belongs to, pro rata by their printed
+   * amounts: with a child reference, that child's fee lines; without, every matched fee line.
+   */
+  allocateDiscounts(): void {
+    const feePlans = this.plans.filter((p) => p.kind === "fee" && p.timeline !== null);
+    for (const discount of this.plans) {
+      if (discount.kind !== "discount") continue;
+      const credit = new Dec(discount.line.amount).abs();
+      if (credit.isZero()) continue;
+      const reference = printedReference(discount.line);
+      const childRef = discount.timeline?.childRef ?? null;
+      const targets = reference === null ? feePlans : feePlans.filter((p) => childRef !== null && p.timeline?.childRef === childRef);
+      let printed = ZERO;
+      for (const target of targets) printed = printed.plus(target.line.amount);
+      if (targets.length === 0 || !printed.greaterThan(0)) {
+        this.note(
+          discount.line.lineNo,
+          "discount-unallocated",
+          credit,
+          `Discount of ${formatMoney(credit)}${reference === null ? "" : ` for ${reference}`} could not be set against any fee line of this invoice.`,
+        );
+        continue;
+      }
+      for (const target of targets) target.credit = target.credit.plus(credit.times(target.line.amount).dividedBy(printed));
+    }
+  }
+}

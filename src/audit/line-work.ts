@@ -1,0 +1,44 @@
+import type { InvoiceLine } from "../domain/invoice.js";
+import { Dec } from "../domain/money.js";
+import type { NightRange } from "../domain/ranges.js";
+import type { AuditContext, InvoiceWork, LinePlan } from "./invoice-work.js";
+import type { ChildTimeline } from "./reference-index.js";
+
+/** What every audited line has: its printed numbers and what it is worth after arithmetic-error. */
+export abstract class LineWork {
+  readonly line: InvoiceLine;
+  readonly ctx: AuditContext;
+  readonly timeline: ChildTimeline;
+  readonly period: NightRange;
+  readonly periodNights: number;
+  /** The printed amount. */
+  readonly charged: Dec;
+  readonly quantity: Dec | null;
+  readonly unitRate: Dec | null;
+  /** What the line is worth after step 1: quantity × rate when the amount printed is more. */
+  worth: Dec;
+
+  constructor(
+    readonly plan: LinePlan,
+    readonly invoice: InvoiceWork,
+  ) {
+    if (plan.timeline === null || plan.period === null) throw new Error("only matched lines with a period are audited");
+    this.line = plan.line;
+    this.ctx = invoice.ctx;
+    this.timeline = plan.timeline;
+    this.period = plan.period;
+    this.periodNights = plan.period.end - plan.period.start;
+    this.charged = new Dec(plan.line.amount);
+    this.quantity = plan.line.quantity === null ? null : new Dec(plan.line.quantity);
+    this.unitRate = plan.line.unitRate === null ? null : new Dec(plan.line.unitRate);
+    this.worth = this.charged;
+  }
+
+  get childRef(): string {
+    return this.timeline.childRef;
+  }
+
+  note(kind: string, amount: Dec | null, text: string): void {
+    this.invoice.note(this.line.lineNo, kind, amount, text);
+  }
+}

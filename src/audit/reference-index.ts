@@ -1,0 +1,331 @@
+import type { DayNumber } from "../domain/dates.js";
+import { Dec } from "../domain/money.js";
+import { normalize, subtract, type NightRange } from "../domain/ranges.js";
+import type { Contract, Discount, Placement, Provider, ReferenceData, Unit } from "../domain/reference.js";
+import { day, endAfter, FAR } from "./days.js";
+import { buildTariff, type TariffSegment } from "./tariff.js";
+
+/** A dated row (fee, rate, package, discount) with its validity as half-open day numbers. */
+export interface DatedRow {
+  readonly from: DayNumber;
+  /** First day the row no longer applies (FAR when open). */
+  readonly until: DayNumber;
+}
+
+export interface FeeRow extends DatedRow {
+  readonly weeklyFee: Dec;
+}
+
+export interface RateRow extends DatedRow {
+  readonly item: string;
+  readonly serviceLevel: string | null;
+  readonly unit: Unit;
+  readonly rate: Dec;
+}
+
+export interface PackageRow extends DatedRow {
+  readonly item: string;
+  readonly unit: Unit;
+  readonly rate: Dec | null;
+  readonly maxPerWeek: Dec | null;
+}
+
+export interface DiscountRow extends DatedRow {
+  readonly discount: Discount;
+  readonly percent: Dec;
+  /** Volume: children; length of stay: weeks. */
+  readonly threshold: number | null;
+}
+
+/** Everything known about one child's placements with one provider, night by night. */
+export interface ChildTimeline {
+  readonly providerId: string;
+  readonly childRef: string;
+  /** The child's placements with the provider, by start date. */
+  readonly placements: readonly Placement[];
+  /** Sorted, disjoint; on each a single placement counts and W, f and p are constant. */
+  readonly segments: readonly TariffSegment[];
+  /** The nights on which the child is placed with the provider (normalized). */
+  readonly placed: readonly NightRange[];
+}
+
+/** Contract defaults of DATA.md, for a placement whose contract is missing from the reference data. */
+const NO_CONTRACT: Omit<Contract, "contractId" | "providerId"> = {
+  title: "",
+  startDate: "1900-01-01",
+  endDate: null,
+  payDepartureDay: false,
+  absenceRetainerPct: "100",
+  absenceRetainerMaxNights: null,
+  vatExempt: true,
+};
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const SEP = "\u0000";
+
+/**
+ * In-memory indexes over the reference data, built once per audit run (DESIGN.md §9: no query
+ * per line). Per-placement tariffs and per-child timelines are computed on first use and kept.
+ */
+export class ReferenceIndex {
+  private readonly providers = new Map<string, Provider>();
+  private readonly contracts = new Map<string, Contract>();
+  private readonly placementsByProvider = new Map<string, Placement[]>();
+  private readonly placementsByChild = new Map<string, Placement[]>();
+  private readonly placementsByRef = new Map<string, Placement>();
+  private readonly feeRows = new Map<string, FeeRow[]>();
+  private readonly rateRows = new Map<string, RateRow[]>();
+  private readonly packageRows = new Map<string, PackageRow[]>();
+  private readonly discountRows = new Map<string, DiscountRow[]>();
+  private readonly absences = new Map<string, NightRange[]>();
+
+  private readonly tariffCache = new Map<string, TariffSegment[]>();
+  private readonly timelineCache = new Map<string, ChildTimeline | null>();
+  private readonly countCache = new Map<string, { start: DayNumber; end: DayNumber; count: number }[]>();
+  private readonly volumeCache = new Map<string, NightRange[]>();
+  private readonly siblingCache = new Map<string, NightRange[]>();
+
+  constructor(ref: ReferenceData) {
+    for (const provider of ref.providers) this.providers.set(provider.providerId, provider);
+    for (const contract of ref.contracts) this.contracts.set(contract.contractId, contract);
+    for (const p of ref.placements) {
+      push(this.placementsByProvider, p.providerId, p);
+      push(this.placementsByChild, p.providerId + SEP + p.childRef, p);
+      // A placement reference printed on an invoice may be the placement id or the PO number.
+      const byId = p.providerId + SEP + p.placementId;
+      if (!this.placementsByRef.has(byId)) this.placementsByRef.set(byId, p);
+      if (p.poNumber !== null && p.poNumber !== "") {
+        const byPo = p.providerId + SEP + p.poNumber;
+        if (!this.placementsByRef.has(byPo)) this.placementsByRef.set(byPo, p);
+      }
+    }
+    for (const list of this.placementsByChild.values()) list.sort(byStart);
+    for (const fee of ref.placementFees) {
+      push(this.feeRows, fee.placementId, { from: day(fee.effectiveFrom), until: FAR, weeklyFee: new Dec(fee.weeklyFee) });
+    }
+    for (const list of this.feeRows.values()) list.sort((a, b) => a.from - b.from);
+    for (const rate of ref.rates) {
+      push(this.rateRows, rate.contractId + SEP + rate.item, {
+        from: day(rate.effectiveFrom),
+        until: endAfter(rate.effectiveTo),
+        item: rate.item,
+        serviceLevel: rate.serviceLevel,
+        unit: rate.unit,
+        rate: new Dec(rate.rate),
+      });
+    }
+    for (const pkg of ref.packages) {
+      push(this.packageRows, pkg.placementId + SEP + pkg.item, {
+        from: day(pkg.effectiveFrom),
+        until: endAfter(pkg.effectiveTo),
+        item: pkg.item,
+        unit: pkg.unit,
+        rate: pkg.rate === null ? null : new Dec(pkg.rate),
+        maxPerWeek: pkg.maxPerWeek === null ? null : new Dec(pkg.maxPerWeek),
+      });
+    }
+    for (const discount of ref.discounts) {
+      push(this.discountRows, discount.providerId, {
+        from: day(discount.effectiveFrom),
+        until: endAfter(discount.effectiveTo),
+        discount,
+        percent: new Dec(discount.percent),
+        threshold: discount.threshold === null ? null : Number(discount.threshold),
+      });
+    }
+    const absenceRanges = new Map<string, NightRange[]>();
+    for (const absence of ref.absences) {
+      push(absenceRanges, absence.placementId, { start: day(absence.fromDate), end: day(absence.toDate) + 1 });
+    }
+    // Rows that overlap or follow on form one continuous absence (AUDIT.md).
+    for (const [placementId, ranges] of absenceRanges) this.absences.set(placementId, normalize(ranges));
+  }
+
+  provider(providerId: string): Provider | undefined {
+    return this.providers.get(providerId);
+  }
+
+  contractOf(p: Placement): Contract {
+    return this.contracts.get(p.contractId) ?? { ...NO_CONTRACT, contractId: p.contractId, providerId: p.providerId };
+  }
+
+  placementsOf(providerId: string): readonly Placement[] {
+    return this.placementsByProvider.get(providerId) ?? [];
+  }
+
+  childPlacements(providerId: string, childRef: string): readonly Placement[] {
+    return this.placementsByChild.get(providerId + SEP + childRef) ?? [];
+  }
+
+  placementByRef(providerId: string, ref: string): Placement | undefined {
+    return this.placementsByRef.get(providerId + SEP + ref);
+  }
+
+  /** The nights P is placed (AUDIT.md "Placed night"), before resolving overlaps with the child's other placements. */
+  placedRange(p: Placement): NightRange {
+    const start = day(p.startDate);
+    if (p.endDate === null) return { start, end: FAR };
+    const end = day(p.endDate) + (this.contractOf(p).payDepartureDay ? 1 : 0);
+    return { start, end: Math.max(start, end) };
+  }
+
+  feesOf(p: Placement): readonly FeeRow[] {
+    return this.feeRows.get(p.placementId) ?? [];
+  }
+
+  /** Rate-card rows of the contract for an item (all service levels). */
+  ratesOf(contractId: string, item: string): readonly RateRow[] {
+    return this.rateRows.get(contractId + SEP + item) ?? [];
+  }
+
+  /** The contract's `placement` rows for P's service level. */
+  placementRatesOf(p: Placement): RateRow[] {
+    return this.ratesOf(p.contractId, "placement").filter((r) => r.serviceLevel === p.serviceLevel);
+  }
+
+  packagesOf(p: Placement, item: string): readonly PackageRow[] {
+    return this.packageRows.get(p.placementId + SEP + item) ?? [];
+  }
+
+  /** The provider's discounts that can apply to P: the provider's own and those naming P's contract. */
+  discountsFor(p: Placement): DiscountRow[] {
+    return (this.discountRows.get(p.providerId) ?? []).filter((d) => d.discount.contractId === null || d.discount.contractId === p.contractId);
+  }
+
+  absencesOf(p: Placement): readonly NightRange[] {
+    return this.absences.get(p.placementId) ?? [];
+  }
+
+  /** W, f and p for P over all its placed nights. */
+  tariff(p: Placement): readonly TariffSegment[] {
+    let segments = this.tariffCache.get(p.placementId);
+    if (!segments) {
+      segments = buildTariff(this, p);
+      this.tariffCache.set(p.placementId, segments);
+    }
+    return segments;
+  }
+
+  /** The child's nights with the provider; null when the child has no placement with it. */
+  timeline(providerId: string, childRef: string): ChildTimeline | null {
+    const key = providerId + SEP + childRef;
+    const cached = this.timelineCache.get(key);
+    if (cached !== undefined) return cached;
+    const timeline = this.buildTimeline(providerId, childRef);
+    this.timelineCache.set(key, timeline);
+    return timeline;
+  }
+
+  private buildTimeline(providerId: string, childRef: string): ChildTimeline | null {
+    const placements = this.childPlacements(providerId, childRef);
+    if (placements.length === 0) return null;
+    // When two placements are placed on one night, the one that started later counts: walk from
+    // the latest start back, each keeping only the nights no later placement has taken.
+    const segments: TariffSegment[] = [];
+    let taken: NightRange[] = [];
+    for (let i = placements.length - 1; i >= 0; i--) {
+      const p = placements[i] as Placement;
+      const own = subtract([this.placedRange(p)], taken);
+      taken = normalize([...taken, this.placedRange(p)]);
+      for (const part of own) {
+        for (const segment of this.tariff(p)) {
+          const start = Math.max(part.start, segment.start);
+          const end = Math.min(part.end, segment.end);
+          if (end > start) segments.push(start === segment.start && end === segment.end ? segment : { ...segment, start, end });
+        }
+      }
+    }
+    segments.sort((a, b) => a.start - b.start);
+    return { providerId, childRef, placements, segments, placed: normalize(segments) };
+  }
+
+  /**
+   * Nights on which at least `threshold` of the authority's children are placed with the
+   * provider (under `contractId` when the volume discount names one), each child counted once.
+   */
+  volumeRanges(providerId: string, contractId: string | null, threshold: number): readonly NightRange[] {
+    const key = providerId + SEP + (contractId ?? "") + SEP + threshold;
+    let ranges = this.volumeCache.get(key);
+    if (!ranges) {
+      ranges = normalize(this.childCounts(providerId, contractId).filter((s) => s.count >= threshold));
+      this.volumeCache.set(key, ranges);
+    }
+    return ranges;
+  }
+
+  private childCounts(providerId: string, contractId: string | null): { start: DayNumber; end: DayNumber; count: number }[] {
+    const key = providerId + SEP + (contractId ?? "");
+    const cached = this.countCache.get(key);
+    if (cached) return cached;
+    const byChild = new Map<string, NightRange[]>();
+    for (const p of this.placementsOf(providerId)) {
+      if (contractId !== null && p.contractId !== contractId) continue;
+      push(byChild, p.childRef, this.placedRange(p));
+    }
+    const events = new Map<DayNumber, number>();
+    for (const ranges of byChild.values()) {
+      for (const r of normalize(ranges)) {
+        events.set(r.start, (events.get(r.start) ?? 0) + 1);
+        events.set(r.end, (events.get(r.end) ?? 0) - 1);
+      }
+    }
+    const days = [...events.keys()].sort((a, b) => a - b);
+    const steps: { start: DayNumber; end: DayNumber; count: number }[] = [];
+    let count = 0;
+    for (let i = 0; i < days.length - 1; i++) {
+      count += events.get(days[i] as DayNumber) ?? 0;
+      steps.push({ start: days[i] as DayNumber, end: days[i + 1] as DayNumber, count });
+    }
+    this.countCache.set(key, steps);
+    return steps;
+  }
+
+  /**
+   * Nights on which a sibling of P (same provider and sibling group, another child) that comes
+   * before P in order of (start date, child ref) is placed: P's sibling discount applies then.
+   */
+  earlierSiblingNights(p: Placement): readonly NightRange[] {
+    let ranges = this.siblingCache.get(p.placementId);
+    if (!ranges) {
+      const group = p.siblingGroup;
+      ranges =
+        group === null || group === ""
+          ? []
+          : normalize(
+              this.placementsOf(p.providerId)
+                .filter((q) => q.siblingGroup === group && q.childRef !== p.childRef && comesBefore(q, p))
+                .map((q) => this.placedRange(q)),
+            );
+      this.siblingCache.set(p.placementId, ranges);
+    }
+    return ranges;
+  }
+}
+
+function byStart(a: Placement, b: Placement): number {
+  if (a.startDate !== b.startDate) return a.startDate < b.startDate ? -1 : 1;
+  return a.placementId < b.placementId ? -1 : a.placementId > b.placementId ? 1 : 0;
+}
+
+function comesBefore(q: Placement, p: Placement): boolean {
+  if (q.startDate !== p.startDate) return q.startDate < p.startDate;
+  return q.childRef < p.childRef;
+}
+
+export function buildReferenceIndex(ref: ReferenceData): ReferenceIndex {
+  return new ReferenceIndex(ref);
+}
+
+/** The row in force on `d`: latest `from` on or before it and not past its end (DATA.md "rates"). */
+export function rowInForce<T extends DatedRow>(rows: readonly T[], d: DayNumber): T | null {
+  let best: T | null = null;
+  for (const row of rows) {
+    if (row.from <= d && d < row.until && (best === null || row.from >= best.from)) best = row;
+  }
+  return best;
+}

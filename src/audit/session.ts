@@ -1,0 +1,177 @@
+import type { AuditNote, Finding } from "../domain/finding.js";
+import { Dec, moneyString } from "../domain/money.js";
+import type { NightRange } from "../domain/ranges.js";
+import { RULES } from "../../rules/index.js";
+import type { RulesConfig } from "./config.js";
+import { ExtraLineWork } from "./extra-line.js";
+import { money } from "./explain.js";
+import { FeeLineWork } from "./fee-line.js";
+import { BillingHistory, type BilledBy } from "./history.js";
+import { InvoiceWork, type AuditContext, type AuditInvoice, type LineKind, type LinePlan } from "./invoice-work.js";
+import { printedReference } from "./matching.js";
+import type { ReferenceIndex } from "./reference-index.js";
+import type { AuditRule } from "./rule.js";
+import { capFindings, raw, toFindings, type RawFinding } from "./waterfall.js";
+
+export interface AuditSessionOptions {
+  /** Invoices a credit note voided (resolveCreditNotes): audited, but their nights and numbers never count as billed. */
+  voidedInvoiceKeys: ReadonlySet<string>;
+  /** The rules in waterfall order; the registry of rules/index.ts unless a test narrows it. */
+  rules?: readonly AuditRule[];
+}
+
+/** What the audit made of one line (for the invoice page and for checking the waterfall). */
+export interface LineAuditSummary {
+  lineNo: number;
+  kind: LineKind;
+  status: "audited" | "unmatched" | "needs_attention";
+  /** The matched placement's child, else the reference as printed. */
+  childRef: string | null;
+  charged: string;
+  /** Fee lines: discount credit allocated to the line, and the part of it that paid discount due. */
+  discountCredit: string;
+  creditUsed: string;
+  /** Fee lines: the expected amount E (pence); null for other lines. */
+  expected: string | null;
+}
+
+export interface InvoiceAuditResult {
+  findings: Finding[];
+  notes: AuditNote[];
+  linesAudited: number;
+  lines: LineAuditSummary[];
+}
+
+const EMPTY_NOTE_THRESHOLD = new Dec("0.005");
+
+/**
+ * Audits invoices one at a time, in audit order (sortForAudit), keeping the billing history
+ * of the run: nights billed per provider and child by fee lines, extras per provider, child
+ * and item, and invoice numbers per provider. Pure: the caller loads the data and stores the
+ * findings.
+ */
+export class AuditSession {
+  private readonly ctx: AuditContext;
+  private readonly rules: readonly AuditRule[];
+  private readonly voided: ReadonlySet<string>;
+
+  constructor(index: ReferenceIndex, config: RulesConfig, options: AuditSessionOptions) {
+    this.ctx = { index, config, history: new BillingHistory() };
+    this.rules = options.rules ?? RULES;
+    this.voided = options.voidedInvoiceKeys;
+  }
+
+  audit(invoice: AuditInvoice): InvoiceAuditResult {
+    if (invoice.kind === "credit_note") return { findings: [], notes: [], linesAudited: 0, lines: [] };
+    const voided = this.voided.has(invoice.key);
+    const work = new InvoiceWork(invoice, this.ctx, voided);
+    const config = this.ctx.config;
+
+    for (const rule of this.rules) {
+      const outcome = rule.invoiceGate?.(work) ?? null;
+      if (outcome === null) continue;
+      return { findings: toFindings([raw(outcome.rule ?? rule.id, outcome)], null, null, config), notes: work.notes, linesAudited: 0, lines: [] };
+    }
+    if (!voided) this.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
+
+    work.allocateDiscounts();
+    const findings: Finding[] = [];
+    const lines: LineAuditSummary[] = [];
+    let linesAudited = 0;
+    for (const plan of work.plans) {
+      const summary: LineAuditSummary = {
+        lineNo: plan.line.lineNo,
+        kind: plan.kind,
+        status: "audited",
+        childRef: plan.timeline?.childRef ?? printedReference(plan.line),
+        charged: moneyString(plan.line.amount),
+        discountCredit: plan.credit.isZero() ? "0.00" : moneyString(plan.credit),
+        creditUsed: "0.00",
+        expected: null,
+      };
+      lines.push(summary);
+      if (plan.kind === "discount") {
+        linesAudited++;
+        continue;
+      }
+      const gated = this.runLineGates(plan, work);
+      if (gated !== null) {
+        findings.push(...gated);
+        summary.status = "unmatched";
+        linesAudited++;
+        continue;
+      }
+      if (plan.period === null) {
+        summary.status = "needs_attention";
+        work.note(plan.line.lineNo, "needs-attention", null, "The line has no period of its own and the invoice none either: it cannot be audited.");
+        continue;
+      }
+      linesAudited++;
+      if (plan.kind === "fee") findings.push(...this.auditFeeLine(plan, work, summary));
+      else findings.push(...this.auditExtra(plan, work));
+    }
+
+    const invoiceFindings: RawFinding[] = [];
+    for (const rule of this.rules) {
+      const outcome = rule.invoiceCheck?.(work) ?? null;
+      if (outcome !== null) invoiceFindings.push(raw(outcome.rule ?? rule.id, outcome));
+    }
+    findings.push(...toFindings(invoiceFindings, null, null, config));
+    return { findings, notes: work.notes, linesAudited, lines };
+  }
+
+  private runLineGates(plan: LinePlan, work: InvoiceWork): Finding[] | null {
+    for (const rule of this.rules) {
+      const outcome = rule.lineGate?.(plan, work) ?? null;
+      if (outcome === null) continue;
+      return toFindings([raw(outcome.rule ?? rule.id, outcome)], plan.line.lineNo, printedReference(plan.line), this.ctx.config);
+    }
+    return null;
+  }
+
+  private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary): Finding[] {
+    const line = new FeeLineWork(plan, work);
+    const found: RawFinding[] = [];
+    for (const rule of this.rules) {
+      const outcome = rule.feeStep?.(line) ?? null;
+      if (outcome !== null) found.push(raw(outcome.rule ?? rule.id, outcome));
+    }
+    const expected = line.expectedTotal();
+    const payable = line.charged.minus(line.creditUsed);
+    const excess = capFindings(found, payable.minus(expected));
+    if (excess.greaterThan(0)) {
+      line.note(
+        "findings-offset",
+        excess,
+        `Some nights are charged below the agreed fee: ${money(excess)} was taken off this line's findings so they add up to what it is charged above its expected ${money(expected)}.`,
+      );
+    }
+    if (expected.minus(payable).greaterThan(EMPTY_NOTE_THRESHOLD)) {
+      line.note("undercharge", expected.minus(payable), `Charged ${money(payable)} net of discount credit where ${money(expected)} is agreed: ${money(expected.minus(payable))} less than agreed.`);
+    }
+    summary.creditUsed = line.creditUsed.isZero() ? "0.00" : moneyString(line.creditUsed);
+    summary.expected = moneyString(expected);
+    if (!work.voided) {
+      this.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
+    }
+    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
+  }
+
+  private auditExtra(plan: LinePlan, work: InvoiceWork): Finding[] {
+    const line = new ExtraLineWork(plan, work);
+    const found: RawFinding[] = [];
+    for (const rule of this.rules) {
+      const outcome = rule.extraStep?.(line) ?? null;
+      if (outcome !== null) found.push(raw(outcome.rule ?? rule.id, outcome));
+    }
+    if (!work.voided && line.item !== "unknown") {
+      this.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.item, this.source(work, plan, [line.period]));
+    }
+    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
+  }
+
+  private source(work: InvoiceWork, plan: LinePlan, ranges: readonly NightRange[]): BilledBy {
+    const invoice = work.invoice;
+    return { invoiceKey: invoice.key, invoiceNumber: invoice.invoiceNumber, invoiceDate: invoice.invoiceDate, lineNo: plan.line.lineNo, ranges };
+  }
+}

@@ -1,0 +1,198 @@
+import type { DayNumber } from "../domain/dates.js";
+import { Dec, ZERO } from "../domain/money.js";
+import type { NightRange } from "../domain/ranges.js";
+import type { Placement } from "../domain/reference.js";
+import { findRange } from "./days.js";
+import { rowInForce, type DiscountRow, type ReferenceIndex } from "./reference-index.js";
+
+export type FeeSource = "placement_fee" | "weekly_fee" | "rate_card";
+
+/** One continuous absence (rows merged) and where a night falls in it. */
+export interface AbsenceSpan {
+  readonly range: NightRange;
+  readonly retainerPct: Dec;
+  readonly maxNights: number | null;
+}
+
+/**
+ * A run of nights of one placement on which the agreed weekly fee W, the absence factor f and
+ * the discount p are all constant, so a line's expected amount is a handful of multiplications
+ * rather than a loop over nights.
+ */
+export interface TariffSegment extends NightRange {
+  readonly placement: Placement;
+  /** W(P, d); null when nothing agreed a fee (no-agreed-rate). */
+  readonly weeklyFee: Dec | null;
+  readonly feeSource: FeeSource | null;
+  /** W / 7, exact. */
+  readonly nightlyFee: Dec | null;
+  /** f(P, d). */
+  readonly factor: Dec;
+  /** p(P, d) in percent, capped at 100. */
+  readonly discountPct: Dec;
+  /** W/7 × f. */
+  readonly agreedNightly: Dec | null;
+  /** W/7 × f × (1 − p/100). */
+  readonly expectedNightly: Dec | null;
+  readonly absence: AbsenceSpan | null;
+  readonly discounts: readonly DiscountRow[];
+}
+
+const SEVEN = new Dec(7);
+const HUNDRED = new Dec(100);
+const ONE = new Dec(1);
+
+/** W(P, d): latest placement_fees row on or before d; else P's weekly fee; else the rate card for its service level. */
+export function weeklyFeeOn(index: ReferenceIndex, p: Placement, d: DayNumber): { fee: Dec; source: FeeSource } | null {
+  const feeRow = rowInForce(index.feesOf(p), d);
+  if (feeRow) return { fee: feeRow.weeklyFee, source: "placement_fee" };
+  if (p.weeklyFee !== null) return { fee: new Dec(p.weeklyFee), source: "weekly_fee" };
+  const rate = rowInForce(index.placementRatesOf(p), d);
+  if (!rate) return null;
+  // Placement fees are weekly (DATA.md); a card that states a nightly or daily rate is scaled up.
+  return { fee: rate.unit === "night" || rate.unit === "day" ? rate.rate.times(SEVEN) : rate.rate, source: "rate_card" };
+}
+
+function lengthOfStayStart(row: DiscountRow, start: DayNumber): DayNumber {
+  // d >= start + 7 × threshold days; a fractional number of weeks starts on the next whole night.
+  return start + Math.ceil(7 * (row.threshold ?? 0));
+}
+
+function inRanges(ranges: readonly NightRange[], d: DayNumber): boolean {
+  return findRange(ranges, d) >= 0;
+}
+
+/** The discounts of P in force on d (volume: only the applying row with the highest threshold). */
+function discountsOn(index: ReferenceIndex, p: Placement, rows: readonly DiscountRow[], start: DayNumber, d: DayNumber): DiscountRow[] {
+  const applied: DiscountRow[] = [];
+  let volume: DiscountRow | null = null;
+  for (const row of rows) {
+    if (d < row.from || d >= row.until) continue;
+    switch (row.discount.kind) {
+      case "percentage":
+        applied.push(row);
+        break;
+      case "sibling":
+        if (inRanges(index.earlierSiblingNights(p), d)) applied.push(row);
+        break;
+      case "volume": {
+        if (row.threshold === null) break;
+        if (!inRanges(index.volumeRanges(p.providerId, row.discount.contractId, row.threshold), d)) break;
+        const best: DiscountRow | null = volume;
+        if (best === null || row.threshold > (best.threshold ?? 0) || (row.threshold === best.threshold && row.percent.greaterThan(best.percent))) {
+          volume = row;
+        }
+        break;
+      }
+      case "length_of_stay":
+        if (row.threshold !== null && d >= lengthOfStayStart(row, start)) applied.push(row);
+        break;
+    }
+  }
+  if (volume !== null) applied.push(volume);
+  return applied;
+}
+
+/** Every night on which W, f or p of P may change. */
+function changeDays(index: ReferenceIndex, p: Placement, span: NightRange, discounts: readonly DiscountRow[]): DayNumber[] {
+  const cuts = new Set<DayNumber>([span.start, span.end]);
+  const add = (d: DayNumber): void => {
+    if (d > span.start && d < span.end) cuts.add(d);
+  };
+  for (const row of index.feesOf(p)) add(row.from);
+  for (const row of index.placementRatesOf(p)) {
+    add(row.from);
+    add(row.until);
+  }
+  const contract = index.contractOf(p);
+  for (const absence of index.absencesOf(p)) {
+    add(absence.start);
+    add(absence.end);
+    if (contract.absenceRetainerMaxNights !== null) add(absence.start + contract.absenceRetainerMaxNights);
+  }
+  for (const row of discounts) {
+    add(row.from);
+    add(row.until);
+    const kind = row.discount.kind;
+    if (kind === "sibling") {
+      for (const r of index.earlierSiblingNights(p)) {
+        add(r.start);
+        add(r.end);
+      }
+    } else if (kind === "volume" && row.threshold !== null) {
+      for (const r of index.volumeRanges(p.providerId, row.discount.contractId, row.threshold)) {
+        if (r.end <= span.start || r.start >= span.end) continue;
+        add(r.start);
+        add(r.end);
+      }
+    } else if (kind === "length_of_stay" && row.threshold !== null) {
+      add(lengthOfStayStart(row, span.start));
+    }
+  }
+  return [...cuts].sort((a, b) => a - b);
+}
+
+function sameSegment(a: TariffSegment, b: TariffSegment): boolean {
+  const sameFee = a.weeklyFee === null ? b.weeklyFee === null : b.weeklyFee !== null && a.weeklyFee.equals(b.weeklyFee);
+  return (
+    sameFee &&
+    a.feeSource === b.feeSource &&
+    a.factor.equals(b.factor) &&
+    a.discountPct.equals(b.discountPct) &&
+    a.absence === b.absence &&
+    a.discounts.length === b.discounts.length &&
+    a.discounts.every((row, i) => row === b.discounts[i])
+  );
+}
+
+/** P's tariff over all its placed nights, as segments of constant W, f and p. */
+export function buildTariff(index: ReferenceIndex, p: Placement): TariffSegment[] {
+  const span = index.placedRange(p);
+  if (span.end <= span.start) return [];
+  const contract = index.contractOf(p);
+  const retainerPct = new Dec(contract.absenceRetainerPct);
+  const retainer = retainerPct.dividedBy(HUNDRED);
+  const maxNights = contract.absenceRetainerMaxNights;
+  const absences = index.absencesOf(p);
+  const absenceSpans = absences.map((range): AbsenceSpan => ({ range, retainerPct, maxNights }));
+  const discounts = index.discountsFor(p);
+  const cuts = changeDays(index, p, span, discounts);
+
+  const segments: TariffSegment[] = [];
+  for (let i = 0; i < cuts.length - 1; i++) {
+    const start = cuts[i] as DayNumber;
+    const end = cuts[i + 1] as DayNumber;
+    const fee = weeklyFeeOn(index, p, start);
+    const absenceAt = findRange(absences, start);
+    const absence = absenceAt >= 0 ? (absenceSpans[absenceAt] as AbsenceSpan) : null;
+    let factor = ONE;
+    if (absence !== null) {
+      const n = start - absence.range.start + 1;
+      factor = maxNights === null || n <= maxNights ? retainer : ZERO;
+    }
+    const applied = discountsOn(index, p, discounts, span.start, start);
+    let pct = ZERO;
+    for (const row of applied) pct = pct.plus(row.percent);
+    if (pct.greaterThan(HUNDRED)) pct = HUNDRED;
+    const nightlyFee = fee === null ? null : fee.fee.dividedBy(SEVEN);
+    const agreedNightly = nightlyFee === null ? null : nightlyFee.times(factor);
+    const segment: TariffSegment = {
+      start,
+      end,
+      placement: p,
+      weeklyFee: fee?.fee ?? null,
+      feeSource: fee?.source ?? null,
+      nightlyFee,
+      factor,
+      discountPct: pct,
+      agreedNightly,
+      expectedNightly: agreedNightly === null ? null : agreedNightly.times(ONE.minus(pct.dividedBy(HUNDRED))),
+      absence,
+      discounts: applied,
+    };
+    const last = segments[segments.length - 1];
+    if (last && last.end === start && sameSegment(last, segment)) segments[segments.length - 1] = { ...last, end };
+    else segments.push(segment);
+  }
+  return segments;
+}

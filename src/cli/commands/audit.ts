@@ -1,0 +1,39 @@
+import { AppError } from "../../domain/errors.js";
+import { formatMoney } from "../../domain/money.js";
+import { runAudit, type AuditScope } from "../../services/run-audit.js";
+import { parseCommandArgs, requireMonth } from "../args.js";
+import { EXIT_OK, type Command } from "../command.js";
+
+/** The month before `now`, in Europe/London (the default audit scope). */
+export function previousMonth(now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", year: "numeric", month: "2-digit" }).formatToParts(now);
+  const year = Number(parts.find((p) => p.type === "year")?.value);
+  const month = Number(parts.find((p) => p.type === "month")?.value);
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
+}
+
+export const auditCommand: Command = {
+  name: "audit",
+  synopsis: "audit [--month YYYY-MM | --all]",
+  summary: "Audit invoices dated in a month (default: the previous month) or all",
+  help: [
+    "Audits invoices against the reference data and records findings. Idempotent: re-running changes",
+    "no reviewer decision and creates no duplicate finding.",
+    "",
+    "  --month YYYY-MM   invoices dated in that month (default: the previous month, Europe/London)",
+    "  --all             every invoice",
+  ].join("\n"),
+  async run(args, context) {
+    const { values } = parseCommandArgs(args, { month: { type: "string" }, all: { type: "boolean" } });
+    if (values.all && values.month) throw new AppError("usage", "give --month or --all, not both");
+    const scope: AuditScope = values.all ? { kind: "all" } : { kind: "month", month: requireMonth(values.month) ?? previousMonth() };
+    const db = await context.database();
+    const result = await runAudit(db, { scope, logger: context.logger });
+    const flagged = Object.entries(result.flaggedByCategory).map(([category, amount]) => `${category} ${formatMoney(amount)}`).join(", ");
+    context.stdout.write(
+      `Audited ${result.invoicesAudited} invoice(s), ${result.linesAudited} line(s) (${scope.kind === "all" ? "all invoices" : scope.month}): ` +
+        `${result.findingsRaised} finding(s); flagged ${flagged}. Run ${result.runId}.\n`,
+    );
+    return EXIT_OK;
+  },
+};

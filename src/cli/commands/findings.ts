@@ -1,0 +1,33 @@
+import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
+import { EXIT_OK, type Command } from "../command.js";
+import { toCsv, toTable } from "../output.js";
+import { FINDING_COLUMNS, listFindings } from "../../services/list-findings.js";
+import { formatMoney } from "../../domain/money.js";
+
+export const findingsCommand: Command = {
+  name: "findings",
+  synopsis: "findings [--month YYYY-MM] [--status S] --format json|csv|table",
+  summary: "Print findings",
+  help: [
+    "Prints the audit's findings: provider_id, invoice_number, child_ref, rule, category, amount, status, explanation.",
+    "",
+    "  --month YYYY-MM   only invoices dated in that month",
+    "  --status S        open, confirmed, recovered, dismissed or superseded (default: all but superseded)",
+    "  --format F        json, csv or table (default table)",
+  ].join("\n"),
+  async run(args, context) {
+    const { values } = parseCommandArgs(args, { month: { type: "string" }, status: { type: "string" }, format: { type: "string" } });
+    const format = requireFormat(values.format);
+    const month = requireMonth(values.month);
+    const db = await context.database();
+    const findings = await listFindings(db, { ...(month ? { month } : {}), ...(values.status ? { status: values.status } : {}) });
+    if (format === "json") context.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+    else if (format === "csv") context.stdout.write(toCsv(FINDING_COLUMNS, findings));
+    else {
+      const rows = findings.map((f) => ({ ...f, amount: formatMoney(f.amount) }));
+      context.stdout.write(toTable(FINDING_COLUMNS, rows, ["amount"]));
+      context.stdout.write(`${findings.length} finding(s)\n`);
+    }
+    return EXIT_OK;
+  },
+};
