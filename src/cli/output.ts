@@ -14,8 +14,15 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return value.toString();
+  return JSON.stringify(value) ?? "";
+}
+
 function csvField(value: unknown): string {
-  const text = neutraliseFormula(value === null || value === undefined ? "" : String(value));
+  const text = neutraliseFormula(cellText(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -27,7 +34,7 @@ export function toCsv<Row extends object>(columns: readonly (keyof Row & string)
 
 /** A plain text table for a terminal; columns listed in `rightAligned` are right-aligned. */
 export function toTable<Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[], rightAligned: readonly string[] = []): string {
-  const cells = rows.map((row) => columns.map((c) => String(row[c] ?? "").replace(/[\r\n\t]+/g, " ")));
+  const cells = rows.map((row) => columns.map((c) => cellText(row[c]).replace(/[\r\n\t]+/g, " ")));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length))));
   const fit = (text: string, i: number): string => {
     const width = widths[i] ?? 0;

@@ -44,6 +44,6 @@ export async function listFindings(db: Database, filter: FindingFilter = {}): Pr
     const { from, to } = monthBounds(filter.month);
     void query.andWhereBetween("i.invoice_date", [from, to]);
   }
-  const rows: { provider_id: string; invoice_number: string; child_ref: string | null; rule: string; category: string; amount: string; status: FindingStatus; explanation: string }[] = await query;
-  return rows.map((r) => ({ ...r, child_ref: r.child_ref ?? "", amount: r.amount }));
+  const rows = await query.select<(Omit<FindingRecord, "child_ref"> & { child_ref: string | null })[]>();
+  return rows.map((r) => ({ ...r, child_ref: r.child_ref ?? "" }));
 }

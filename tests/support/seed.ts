@@ -41,13 +41,13 @@ export interface SeedInvoice {
 
 export async function seedInvoice(knex: Knex, invoice: SeedInvoice): Promise<string> {
   fileCounter++;
-  const [file] = (await knex("received_files")
+  const [file] = await knex("received_files")
     .insert({ sha256: `seed-${Date.now()}-${fileCounter}-${Math.random()}`, original_name: `${invoice.invoice_number}.pdf`, stored_path: "seed", size_bytes: 1, status: "processed" })
-    .returning("id")) as { id: string }[];
+    .returning<{ id: string }[]>("id");
   const { lines, ...header } = invoice;
-  const [row] = (await knex("invoices")
+  const [row] = await knex("invoices")
     .insert({ ...header, file_id: file?.id, kind: invoice.kind ?? "invoice", received_at: invoice.received_at ?? new Date(Date.UTC(2026, 10, 1, 0, 0, fileCounter)).toISOString() })
-    .returning("id")) as { id: string }[];
+    .returning<{ id: string }[]>("id");
   const id = String(row?.id);
   await knex("invoice_lines").insert(
     lines.map((line, i) => ({ invoice_id: id, line_no: i + 1, description: "Placement fee", item: "placement", ...line })),

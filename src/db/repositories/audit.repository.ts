@@ -88,8 +88,8 @@ function toInvoice(row: InvoiceRow, lines: InvoiceLine[]): StoredInvoice {
 async function withLines(knex: Knex, rows: InvoiceRow[]): Promise<StoredInvoice[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const lineRows: LineRow[] = await knex("invoice_lines")
-    .select("invoice_id", "line_no", "child_ref", "placement_ref", "description", "item", "from_date", "to_date", "quantity", "unit", "unit_rate", "amount")
+  const lineRows = await knex("invoice_lines")
+    .select<LineRow[]>("invoice_id", "line_no", "child_ref", "placement_ref", "description", "item", "from_date", "to_date", "quantity", "unit", "unit_rate", "amount")
     .whereIn("invoice_id", ids)
     .orderBy([{ column: "invoice_id" }, { column: "line_no" }]);
   const byInvoice = new Map<string, InvoiceLine[]>();
@@ -111,7 +111,7 @@ export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, upT
   let after: { date: string; receivedAt: Date | string; number: string; id: string } | null = null;
   for (;;) {
     const query = knex("invoices")
-      .select(INVOICE_COLUMNS)
+      .select<InvoiceRow[]>(INVOICE_COLUMNS)
       .where({ authority_id: authorityId, kind: "invoice" })
       .orderBy([{ column: "invoice_date" }, { column: "received_at" }, { column: "invoice_number" }, { column: "id" }])
       .limit(pageSize);
@@ -120,7 +120,7 @@ export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, upT
       const a = after;
       void query.whereRaw("(invoice_date, received_at, invoice_number, id) > (?, ?, ?, ?)", [a.date, a.receivedAt, a.number, a.id]);
     }
-    const rows: InvoiceRow[] = await query;
+    const rows = await query;
     if (rows.length === 0) return;
     yield await withLines(knex, rows);
     const last = rows[rows.length - 1] as InvoiceRow;
@@ -131,7 +131,7 @@ export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, upT
 
 /** Every credit note of the authority (any date: a voiding credit counts whatever the dates). */
 export async function creditNotes(knex: Knex, authorityId: number): Promise<StoredInvoice[]> {
-  const rows: InvoiceRow[] = await knex("invoices").select(INVOICE_COLUMNS).where({ authority_id: authorityId, kind: "credit_note" }).orderBy("id");
+  const rows = await knex("invoices").select<InvoiceRow[]>(INVOICE_COLUMNS).where({ authority_id: authorityId, kind: "credit_note" }).orderBy("id");
   return withLines(knex, rows);
 }
 
@@ -144,8 +144,8 @@ export interface InvoiceTotalRow {
 
 /** Every invoice's total, in audit order (a credit note naming a duplicated number credits the copy). */
 export async function invoiceTotals(knex: Knex, authorityId: number): Promise<InvoiceTotalRow[]> {
-  const rows: { id: string; provider_id: string; invoice_number: string; total: string }[] = await knex("invoices")
-    .select("id", "provider_id", "invoice_number", "total")
+  const rows = await knex("invoices")
+    .select<{ id: string; provider_id: string; invoice_number: string; total: string }[]>("id", "provider_id", "invoice_number", "total")
     .where({ authority_id: authorityId, kind: "invoice" })
     .orderBy([{ column: "invoice_date" }, { column: "received_at" }, { column: "invoice_number" }, { column: "id" }]);
   return rows.map((r) => ({ key: String(r.id), providerId: r.provider_id, invoiceNumber: r.invoice_number, total: r.total }));
@@ -159,7 +159,7 @@ export interface RunCounts {
 }
 
 export async function startRun(knex: Knex, authorityId: number, scope: string, trigger: string, runKey: string | null): Promise<string> {
-  const [row] = (await knex("audit_runs").insert({ authority_id: authorityId, scope, trigger, run_key: runKey, status: "running" }).returning("id")) as { id: string }[];
+  const [row] = await knex("audit_runs").insert({ authority_id: authorityId, scope, trigger, run_key: runKey, status: "running" }).returning<{ id: string }[]>("id");
   return String(row?.id);
 }
 
@@ -265,7 +265,7 @@ export async function recordCreditRecovery(
   const reason = `Credit note ${credit.creditNoteNumber}`;
   await knex.transaction(async (trx) => {
     // Idempotent: a credit note already applied to this invoice is not applied again on a re-run.
-    const applied = await trx("finding_decisions as d")
+    const applied: { id: string } | undefined = await trx("finding_decisions as d")
       .join("findings as f", "f.id", "d.finding_id")
       .where({ "f.invoice_id": invoiceKey, "d.action": "recover_by_credit_note", "d.reason": reason })
       .first("d.id");
