@@ -1,0 +1,209 @@
+import type { Knex } from "knex";
+import { Dec } from "../../domain/money.js";
+import type {
+  Absence, AbsenceReason, AgreedPackage, Contract, Discount, DiscountKind, Placement, PlacementFee, Provider, ProviderKind, Rate, ReferenceData, Unit,
+} from "../../domain/reference.js";
+import { rowKey, TABLES, type ColumnSpec, type FieldValue, type ReferenceRow, type ReferenceTableName, type TableSpec } from "../../reference/tables.js";
+
+/**
+ * The reference tables (migration 20261129_0002_reference) ↔ rows and domain types.
+ * Rows here use DATA.md column names with canonical values: dates `YYYY-MM-DD`, decimals as
+ * decimal.js prints them ("912.5", never "912.500000"), '' for a blank rates.service_level.
+ */
+
+type DbRow = Record<string, unknown>;
+
+const DECIMAL_KINDS = new Set<ColumnSpec["kind"]>(["money", "decimal", "percent"]);
+
+function canonicalValue(column: ColumnSpec, value: unknown): FieldValue {
+  if (value === null || value === undefined) return null;
+  if (DECIMAL_KINDS.has(column.kind)) return canonicalNumeric(text(value));
+  if (column.kind === "integer") return Number(value);
+  if (column.kind === "boolean") return Boolean(value);
+  if (column.kind === "aliases") return Array.isArray(value) ? value.map(String) : [];
+  return text(value);
+}
+
+/** "912.500000" → "912.5", "80.0000" → "80": what decimal.js prints, without a Decimal per value. */
+function canonicalNumeric(value: string): string {
+  if (!/^-?\d+(\.\d+)?$/.test(value)) return new Dec(value).toFixed();
+  const trimmed = value.includes(".") ? value.replace(/\.?0+$/, "") : value;
+  return trimmed === "-0" ? "0" : trimmed;
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : typeof value === "number" || typeof value === "bigint" ? String(value) : JSON.stringify(value);
+}
+
+function toReferenceRow(table: TableSpec, row: DbRow): ReferenceRow {
+  const result: ReferenceRow = {};
+  for (const column of table.columns) result[column.name] = canonicalValue(column, row[column.name]);
+  return result;
+}
+
+/** Canonicalises a selected row in place (big tables: one object per row, not two). */
+function canonicaliseInPlace(table: TableSpec, row: DbRow): ReferenceRow {
+  for (const column of table.columns) row[column.name] = canonicalValue(column, row[column.name]);
+  return row as ReferenceRow;
+}
+
+/** Every row of one table for an authority, by natural key (rowKey). */
+export async function loadReferenceRows(knex: Knex, tableName: ReferenceTableName, authorityId = 1): Promise<Map<string, ReferenceRow>> {
+  const table = TABLES[tableName];
+  const rows = await knex<DbRow>(tableName)
+    .select(table.columns.map((column) => column.name))
+    .where({ authority_id: authorityId });
+  const result = new Map<string, ReferenceRow>();
+  for (const row of rows as DbRow[]) {
+    const values = canonicaliseInPlace(table, row);
+    result.set(rowKey(table, values), values);
+  }
+  return result;
+}
+
+/** Rows per statement. Each column travels as one array parameter, so this bounds statement size, not parameters. */
+const ROWS_PER_STATEMENT = 10_000;
+
+/** The PostgreSQL type of each kind of column, for the unnest casts. */
+const SQL_TYPE: Readonly<Record<ColumnSpec["kind"], string | null>> = {
+  id: "text", text: "text", code: "text", enum: "text", unit: "text",
+  date: "date", money: "numeric", decimal: "numeric", percent: "numeric", integer: "integer", boolean: "boolean",
+  aliases: null, // an array per row: unnest would flatten it
+};
+
+/** A PostgreSQL array literal, `{"a","b",NULL}`: one bind parameter for a whole column. */
+function arrayLiteral(values: readonly FieldValue[]): string {
+  const items = values.map((value) => (value === null ? "NULL" : `"${String(value as string | number | boolean).replace(/[\\"]/g, "\\$&")}"`));
+  return `{${items.join(",")}}`;
+}
+
+/**
+ * Inserts rows, or updates them where the natural key exists, in bulk:
+ * `insert … select from unnest($1::text[], $2::date[], …) on conflict (key) do update`, one
+ * array parameter per column and 10,000 rows a statement (never a query per row; far less
+ * work for knex and the server than 30,000 separate bind parameters). Tables with an array
+ * column (providers.aliases; a few hundred rows) use a plain multi-row insert instead.
+ * Run it inside the file's transaction (pass the trx): with the embedded database's single
+ * connection, a query outside the transaction would wait for it forever.
+ */
+export async function upsertReferenceRows(knex: Knex | Knex.Transaction, tableName: ReferenceTableName, rows: readonly ReferenceRow[], authorityId = 1): Promise<void> {
+  if (rows.length === 0) return;
+  const table = TABLES[tableName];
+  const columns = table.columns.map((column) => column.name);
+  const conflict = ["authority_id", ...table.key];
+  const updated = columns.filter((name) => !table.key.includes(name));
+  const unnestable = table.columns.every((column) => SQL_TYPE[column.kind] !== null);
+  const update = updated.length > 0 ? `do update set ${updated.map((name) => `"${name}" = excluded."${name}"`).join(", ")}` : "do nothing";
+  const size = unnestable ? ROWS_PER_STATEMENT : Math.max(1, Math.floor(30_000 / (columns.length + 1)));
+  for (let start = 0; start < rows.length; start += size) {
+    const batch = rows.slice(start, start + size);
+    if (unnestable) {
+      const arrays = table.columns.map((column) => arrayLiteral(batch.map((row) => row[column.name] ?? null)));
+      const casts = table.columns.map((column) => `?::${SQL_TYPE[column.kind] ?? "text"}[]`).join(", ");
+      const names = columns.map((name) => `"${name}"`).join(", ");
+      await knex.raw(
+        `insert into "${tableName}" ("authority_id", ${names}) select ?::integer, ${names} from unnest(${casts}) as u(${names}) ` +
+          `on conflict (${conflict.map((name) => `"${name}"`).join(", ")}) ${update}`,
+        [authorityId, ...arrays],
+      );
+    } else {
+      const records = batch.map((row) => {
+        const record: DbRow = { authority_id: authorityId };
+        for (const name of columns) record[name] = row[name] ?? null;
+        return record;
+      });
+      const query = knex(tableName).insert(records).onConflict(conflict);
+      await (updated.length > 0 ? query.merge(updated) : query.ignore());
+    }
+  }
+}
+
+const str = (value: FieldValue): string => String(value);
+const strOrNull = (value: FieldValue): string | null => (value === null || value === "" ? null : String(value));
+
+/**
+ * Everything the audit needs to know about what was agreed, for one authority, as the domain
+ * types of src/domain/reference.ts (rates' '' service_level back to null).
+ */
+export async function loadReferenceData(knex: Knex, authorityId = 1): Promise<ReferenceData> {
+  const load = async (name: ReferenceTableName): Promise<ReferenceRow[]> => {
+    const table = TABLES[name];
+    const rows = await knex<DbRow>(name)
+      .select(table.columns.map((column) => column.name))
+      .where({ authority_id: authorityId })
+      .orderBy(table.key.map((column) => ({ column })));
+    return (rows as DbRow[]).map((row) => toReferenceRow(table, row));
+  };
+  const providers = (await load("providers")).map(
+    (r): Provider => ({ providerId: str(r.provider_id ?? null), name: str(r.name ?? null), kind: str(r.kind ?? null) as ProviderKind, vatNumber: strOrNull(r.vat_number ?? null), aliases: (r.aliases as string[] | null) ?? [] }),
+  );
+  const contracts = (await load("contracts")).map(
+    (r): Contract => ({
+      contractId: str(r.contract_id ?? null),
+      providerId: str(r.provider_id ?? null),
+      title: str(r.title ?? null),
+      startDate: str(r.start_date ?? null),
+      endDate: strOrNull(r.end_date ?? null),
+      payDepartureDay: r.pay_departure_day === true,
+      absenceRetainerPct: str(r.absence_retainer_pct ?? null),
+      absenceRetainerMaxNights: typeof r.absence_retainer_max_nights === "number" ? r.absence_retainer_max_nights : null,
+      vatExempt: r.vat_exempt === true,
+    }),
+  );
+  const rates = (await load("rates")).map(
+    (r): Rate => ({
+      contractId: str(r.contract_id ?? null),
+      item: str(r.item ?? null),
+      serviceLevel: strOrNull(r.service_level ?? null),
+      unit: str(r.unit ?? null) as Unit,
+      rate: str(r.rate ?? null),
+      effectiveFrom: str(r.effective_from ?? null),
+      effectiveTo: strOrNull(r.effective_to ?? null),
+    }),
+  );
+  const placements = (await load("placements")).map(
+    (r): Placement => ({
+      placementId: str(r.placement_id ?? null),
+      childRef: str(r.child_ref ?? null),
+      providerId: str(r.provider_id ?? null),
+      contractId: str(r.contract_id ?? null),
+      serviceLevel: strOrNull(r.service_level ?? null),
+      startDate: str(r.start_date ?? null),
+      endDate: strOrNull(r.end_date ?? null),
+      weeklyFee: strOrNull(r.weekly_fee ?? null),
+      siblingGroup: strOrNull(r.sibling_group ?? null),
+      poNumber: strOrNull(r.po_number ?? null),
+    }),
+  );
+  const placementFees = (await load("placement_fees")).map(
+    (r): PlacementFee => ({ placementId: str(r.placement_id ?? null), effectiveFrom: str(r.effective_from ?? null), weeklyFee: str(r.weekly_fee ?? null) }),
+  );
+  const packages = (await load("packages")).map(
+    (r): AgreedPackage => ({
+      placementId: str(r.placement_id ?? null),
+      item: str(r.item ?? null),
+      unit: str(r.unit ?? null) as Unit,
+      rate: strOrNull(r.rate ?? null),
+      maxPerWeek: strOrNull(r.max_per_week ?? null),
+      effectiveFrom: str(r.effective_from ?? null),
+      effectiveTo: strOrNull(r.effective_to ?? null),
+    }),
+  );
+  const discounts = (await load("discounts")).map(
+    (r): Discount => ({
+      discountId: str(r.discount_id ?? null),
+      providerId: str(r.provider_id ?? null),
+      contractId: strOrNull(r.contract_id ?? null),
+      kind: str(r.kind ?? null) as DiscountKind,
+      percent: str(r.percent ?? null),
+      threshold: strOrNull(r.threshold ?? null),
+      effectiveFrom: str(r.effective_from ?? null),
+      effectiveTo: strOrNull(r.effective_to ?? null),
+      description: strOrNull(r.description ?? null),
+    }),
+  );
+  const absences = (await load("absences")).map(
+    (r): Absence => ({ placementId: str(r.placement_id ?? null), fromDate: str(r.from_date ?? null), toDate: str(r.to_date ?? null), reason: str(r.reason ?? null) as AbsenceReason }),
+  );
+  return { providers, contracts, rates, placements, placementFees, packages, discounts, absences };
+}

@@ -1,0 +1,129 @@
+import { cellText, FieldError, isBlank, parseField, type TableCell } from "./fields.js";
+import { matchHeaders } from "./headers.js";
+import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
+import { rowKey, type ReferenceRow, type TableSpec } from "./tables.js";
+import { checkRow } from "./row-checks.js";
+import { columnLetters } from "../tabular/xlsx-repair.js";
+
+export type { ReferenceRow };
+
+export interface ParsedRow {
+  /** Spreadsheet row number (header = 1). */
+  rowNumber: number;
+  values: ReferenceRow;
+  /** The cells' text as written, by column name, for messages. */
+  written: Record<string, string>;
+}
+
+export interface ParsedTable {
+  rows: ParsedRow[];
+  /** Non-blank data rows in the file. */
+  dataRows: number;
+  errors: ImportIssue[];
+  warnings: ImportIssue[];
+  /** How the file spells headers that differ from the DATA.md names. */
+  headerSpellings: Map<string, string>;
+}
+
+/**
+ * Reads the rows of one table file: finds the header (the first non-blank row, normally row 1),
+ * matches columns, parses every cell and checks each row on its own (required values, date
+ * order, keys not repeated). Checks against other tables come later (reference-checks.ts).
+ */
+export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[]): ParsedTable {
+  const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map() };
+  const headerIndex = rows.findIndex((row) => row.some((cell) => !isBlank(cell)));
+  if (headerIndex < 0) {
+    result.errors.push(makeIssue("file.empty", { file }, "the file is empty (no header row)"));
+    return result;
+  }
+  const headerRowNumber = headerIndex + 1;
+  const match = matchHeaders(
+    table,
+    (rows[headerIndex] ?? []).map(cellText),
+  );
+  for (const [name, header] of match.headers) {
+    if (header.toLowerCase().replace(/[\s-]+/g, "_") !== name) result.headerSpellings.set(name, header);
+  }
+  for (const [name, first, second] of match.duplicates) {
+    result.errors.push(makeIssue("header.duplicate", { file, row: headerRowNumber, column: name }, `both ${quote(first)} and ${quote(second)} mean ${name}`));
+  }
+  for (const name of match.missing) {
+    result.errors.push(makeIssue("header.missing", { file, row: headerRowNumber }, `missing column ${name} (the header row must name it)`));
+  }
+  if (match.ignored.length > 0) {
+    result.warnings.push(
+      makeIssue("header.ignored", { file, row: headerRowNumber }, `ignored column${match.ignored.length > 1 ? "s" : ""} ${match.ignored.map(quote).join(", ")} (not in DATA.md ${table.name})`),
+    );
+  }
+  if (result.errors.length > 0) {
+    result.dataRows = rows.slice(headerIndex + 1).filter((row) => row.some((cell) => !isBlank(cell))).length;
+    return result;
+  }
+
+  const seen = new Map<string, number>();
+  // Values in columns that have no header: ignored like unknown columns, and said so.
+  const headerCells = rows[headerIndex] ?? [];
+  const headerless = (position: number): boolean => position >= headerCells.length || isBlank(headerCells[position]);
+  const unnamed = new Set<number>();
+  for (let index = headerIndex + 1; index < rows.length; index += 1) {
+    const cells = rows[index] ?? [];
+    if (!cells.some((cell) => !isBlank(cell))) continue;
+    for (let position = 0; position < cells.length; position += 1) {
+      if (headerless(position) && !unnamed.has(position) && !isBlank(cells[position])) unnamed.add(position);
+    }
+    result.dataRows += 1;
+    const rowNumber = index + 1;
+    const values: ReferenceRow = {};
+    const written: Record<string, string> = {};
+    let rowOk = true;
+    for (const column of table.columns) {
+      const position = match.columns.get(column.name);
+      const cell = position === undefined ? undefined : cells[position];
+      const text = cellText(cell).trim();
+      written[column.name] = text;
+      if (column.required && isBlank(cell)) {
+        result.errors.push(makeIssue("field.required", cellWhere(file, rowNumber, column.name, result, text), `a value is required but the cell is blank`));
+        rowOk = false;
+        continue;
+      }
+      const parsed = parseField(column, cell);
+      if (parsed instanceof FieldError) {
+        result.errors.push(makeIssue(parsed.code, cellWhere(file, rowNumber, column.name, result, text), parsed.detail));
+        rowOk = false;
+        continue;
+      }
+      values[column.name] = parsed;
+    }
+    if (!rowOk) continue;
+    const row: ParsedRow = { rowNumber, values, written };
+    const rowErrors = checkRow(file, table, row, result.headerSpellings);
+    if (rowErrors.length > 0) {
+      result.errors.push(...rowErrors);
+      continue;
+    }
+    const key = rowKey(table, values);
+    const firstRow = seen.get(key);
+    if (firstRow !== undefined) {
+      const keyText = table.key.map((name) => `${name} ${quote(written[name] ?? "")}`).join(", ");
+      result.errors.push(
+        makeIssue("row.duplicate", { file, row: rowNumber, column: table.key.length === 1 ? (table.key[0] ?? null) : null, value: table.key.map((name) => written[name] ?? "").join(", ") }, table.key.length === 1 ? `${quote(written[table.key[0] ?? ""] ?? "")} appears twice (also row ${firstRow})` : `repeats the ${table.rowNoun} on row ${firstRow} (${keyText})`),
+      );
+      continue;
+    }
+    seen.set(key, rowNumber);
+    result.rows.push(row);
+  }
+  if (unnamed.size > 0) {
+    const letters = [...unnamed].sort((a, b) => a - b).map((position) => columnLetters(position + 1));
+    result.warnings.push(
+      makeIssue("header.unnamed", { file, row: headerRowNumber }, `ignored column${letters.length > 1 ? "s" : ""} ${letters.join(", ")}: values under no header`),
+    );
+  }
+  return result;
+}
+
+/** Where a cell is, for a message (built only then: a big file has millions of cells). */
+function cellWhere(file: string, row: number, column: string, result: ParsedTable, value: string): IssueWhere {
+  return { file, row, column, header: result.headerSpellings.get(column) ?? null, value };
+}

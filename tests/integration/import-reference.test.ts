@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadReferenceData } from "../../src/db/repositories/reference.repository.js";
+import { importReference, type ImportReport } from "../../src/services/import-reference.js";
+import { EXPECTED_REFERENCE, VALID_ROW_COUNTS, csv, validCsvFiles, validXlsxFiles } from "../fixtures/reference/fixtures.js";
+import { openTestDatabase, type TestDatabase } from "../support/db.js";
+
+function counts(report: ImportReport): Record<string, [number, number, number, number]> {
+  const result: Record<string, [number, number, number, number]> = {};
+  for (const [table, c] of Object.entries(report.tables)) result[table] = [c.inserted, c.updated, c.unchanged, c.rejected];
+  return result;
+}
+
+const allInserted = Object.fromEntries(Object.entries(VALID_ROW_COUNTS).map(([table, n]) => [table, [n, 0, 0, 0]]));
+const allUnchanged = Object.fromEntries(Object.entries(VALID_ROW_COUNTS).map(([table, n]) => [table, [0, 0, n, 0]]));
+
+describe("importReference: every table, CSV then XLSX", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("loads all eight tables from CSV, given in reverse order, in dependency order", async () => {
+    const report = await importReference(t.db, validCsvFiles().reverse());
+    expect(report.files.map((f) => f.file)).toEqual([
+      "providers.csv", "contracts.csv", "rates.csv", "placements.csv", "placement_fees.csv", "packages.csv", "discounts.csv", "absences.csv",
+    ]);
+    expect(report.files.map((f) => f.errors)).toEqual(report.files.map(() => []));
+    expect(report.ok).toBe(true);
+    expect(report.changed).toBe(true);
+    expect(counts(report)).toEqual(allInserted);
+    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+  });
+
+  it("importing the same files again changes nothing and says so", async () => {
+    const report = await importReference(t.db, validCsvFiles());
+    expect(report.ok).toBe(true);
+    expect(report.changed).toBe(false);
+    expect(counts(report)).toEqual(allUnchanged);
+  });
+
+  it("the XLSX version of the same data (date cells, numbers, header synonyms) is the same data: all unchanged", async () => {
+    const report = await importReference(t.db, await validXlsxFiles());
+    expect(report.files.flatMap((f) => f.errors.map((e) => e.message))).toEqual([]);
+    expect(report.files.map((f) => f.format)).toEqual(Array(8).fill("xlsx"));
+    expect(counts(report)).toEqual(allUnchanged);
+    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+  });
+
+  it("counts a changed row as updated and stores the new value", async () => {
+    const report = await importReference(t.db, [
+      csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date,weekly_fee\nPL5,CH004,P3,C3,2026-01-05,2026-07-31,\nPL6,CH005,P3,C3,2026-02-01,,"),
+    ]);
+    expect(counts(report)).toEqual({ placements: [1, 1, 0, 0] });
+    const data = await loadReferenceData(t.db.knex);
+    expect(data.placements.find((p) => p.placementId === "PL5")?.endDate).toBe("2026-07-31");
+    expect(data.placements.find((p) => p.placementId === "PL6")).toEqual({
+      placementId: "PL6", childRef: "CH005", providerId: "P3", contractId: "C3", serviceLevel: null, startDate: "2026-02-01", endDate: null, weeklyFee: null, siblingGroup: null, poNumber: null,
+    });
+  });
+});
+
+describe("importReference: XLSX into an empty database", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("inserts every table from XLSX, and the CSV version is then unchanged", async () => {
+    const first = await importReference(t.db, await validXlsxFiles());
+    expect(first.files.flatMap((f) => f.errors.map((e) => e.message))).toEqual([]);
+    expect(counts(first)).toEqual(allInserted);
+    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+    const second = await importReference(t.db, validCsvFiles());
+    expect(counts(second)).toEqual(allUnchanged);
+  });
+});
+
+describe("importReference: all or nothing per file", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("rejects a file with one bad row whole, loads its neighbours, and its dependants fail with the reason", async () => {
+    const files = validCsvFiles().map((file) =>
+      file.name === "placements.csv"
+        ? csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL1,CH001,P1,C1,2025-09-01,\nPL2,CH002,P1,C1,2025-09-01,31/02/2026\n")
+        : file,
+    );
+    const report = await importReference(t.db, files);
+    expect(report.ok).toBe(false);
+    const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
+    expect(byFile["placements.csv"]?.status).toBe("rejected");
+    expect(byFile["placements.csv"]?.counts).toEqual({ inserted: 0, updated: 0, unchanged: 0, rejected: 2 });
+    expect(byFile["placements.csv"]?.errors.map((e) => e.message)).toEqual(['placements.csv row 3, end_date: "31/02/2026" is not a date']);
+    // Neighbours that do not depend on placements load.
+    for (const name of ["providers.csv", "contracts.csv", "rates.csv", "discounts.csv"]) expect(byFile[name]?.status).toBe("applied");
+    // PL1 was a good row, but its file was rejected: it is not stored.
+    const placements = await t.db.knex("placements").count<{ count: string }[]>("* as count");
+    expect(placements[0]?.count).toBe("0");
+    expect(byFile["absences.csv"]?.status).toBe("rejected");
+    expect(byFile["absences.csv"]?.errors[0]?.message).toBe(
+      'absences.csv row 2, placement_id: "PL1" is not a known placement (its row in placements.csv was rejected)',
+    );
+    expect(byFile["absences.csv"]?.errors[1]?.message).toBe(
+      'absences.csv row 3, placement_id: "PL3" is not a known placement (not in the database nor in this import)',
+    );
+  });
+
+  it("checks references against the database: a later import may refer to rows loaded before", async () => {
+    const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date\nPL9,CH009,P1,C1,2026-01-01\n")]);
+    expect(report.ok).toBe(true);
+    expect(counts(report)).toEqual({ placements: [1, 0, 0, 0] });
+  });
+
+  it("refuses a placement that overlaps one in the database for the same child and provider", async () => {
+    const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL10,CH009,P1,C1,2025-06-01,2026-01-15\n")]);
+    expect(report.files[0]?.errors.map((e) => e.message)).toEqual([
+      'placements.csv row 2, start_date: placement "PL10" (2025-06-01 to 2026-01-15) overlaps placement "PL9" (2026-01-01 to ongoing) of the same child "CH009" with provider "P1"',
+    ]);
+  });
+
+  it("a file that moves a stored placement is checked with its new dates, not the stored ones", async () => {
+    // PL9 now ends on 2026-02-01 and PL10 starts that day: a move, no overlap.
+    const report = await importReference(t.db, [
+      csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL9,CH009,P1,C1,2026-01-01,2026-02-01\nPL10,CH009,P1,C1,2026-02-01,\n"),
+    ]);
+    expect(report.files[0]?.errors).toEqual([]);
+    expect(counts(report)).toEqual({ placements: [1, 1, 0, 0] });
+  });
+
+  it("reads a Windows-1252, semicolon-separated file with UK dates and £, and a UTF-8 file with a BOM", async () => {
+    const windows1252 = Buffer.concat([
+      Buffer.from("placement_id;child_ref;provider_id;contract_id;start_date;end_date;weekly_fee\r\nPL20;CH020;P1;C1;01/10/2025;31/12/2025;", "latin1"),
+      Buffer.from([0xa3]),
+      Buffer.from("1,234.50\r\n", "latin1"),
+    ]);
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("placement_id,effective_from,weekly_fee\nPL20,01/12/2025,\"£1,300.00\"\n", "utf8")]);
+    const report = await importReference(t.db, [
+      { name: "placement_fees.csv", bytes: bom },
+      { name: "placements.csv", bytes: windows1252 },
+    ]);
+    expect(report.files.flatMap((f) => f.errors)).toEqual([]);
+    const data = await loadReferenceData(t.db.knex);
+    const placement = data.placements.find((p) => p.placementId === "PL20");
+    expect([placement?.startDate, placement?.endDate, placement?.weeklyFee]).toEqual(["2025-10-01", "2025-12-31", "1234.5"]);
+    expect(data.placementFees.filter((f) => f.placementId === "PL20")).toEqual([{ placementId: "PL20", effectiveFrom: "2025-12-01", weeklyFee: "1300" }]);
+  });
+
+  it("refuses files it cannot read or place, and still loads the others", async () => {
+    const report = await importReference(t.db, [
+      csv("notes.csv", "a,b\n1,2\n"),
+      { name: "contracts.xlsx", bytes: Buffer.from("not a workbook") },
+      { name: "rates.xls", bytes: Buffer.from([0xd0, 0xcf, 0x11, 0xe0]) },
+      csv("providers.csv", "provider_id,name,kind\nP7,Ash Lodge,residential\n"),
+    ]);
+    const problems = Object.fromEntries(report.files.map((f) => [f.file, f.errors.map((e) => e.code)]));
+    expect(problems).toEqual({ "notes.csv": ["file.unknown_table"], "contracts.xlsx": ["xlsx.not_zip"], "rates.xls": ["file.unsupported_format"], "providers.csv": [] });
+    expect(report.tables.providers).toEqual({ inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
+  });
+});
