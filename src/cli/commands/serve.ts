@@ -1,0 +1,93 @@
+import type { Database } from "../../db/connection.js";
+import { AppError } from "../../domain/errors.js";
+import type { Logger } from "../../logger.js";
+import type { Settings } from "../../config.js";
+import { createApp, startServer } from "../../web/app.js";
+import { startScheduler } from "../../../jobs/scheduler.js";
+import { EXIT_OK, type Command, type CommandContext } from "../command.js";
+
+export interface BackgroundJobs {
+  stop(): Promise<void>;
+}
+
+/** `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest). */
+export function startBackgroundJobs(db: Database, settings: Settings, logger: Logger): Promise<BackgroundJobs> {
+  return startScheduler({ db, settings, logger });
+}
+
+export function parsePort(args: readonly string[], fallback: number): number {
+  const index = args.findIndex((a) => a === "--port" || a.startsWith("--port="));
+  if (index === -1) {
+    if (args.length > 0) throw new AppError("usage", `unknown option ${args[0]}`);
+    return fallback;
+  }
+  const arg = args[index] ?? "";
+  const text = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[index + 1];
+  const rest = args.filter((_, i) => i !== index && (arg.includes("=") || i !== index + 1));
+  if (rest.length > 0) throw new AppError("usage", `unknown option ${rest[0]}`);
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError("usage", `--port needs a port number, not "${text ?? ""}"`);
+  return port;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export const serveCommand: Command = {
+  name: "serve",
+  synopsis: "serve [--port N]",
+  summary: "Serve the review web UI, its JSON API and the scheduler",
+  help: [
+    "Serve the review web UI, its JSON API and the scheduler until stopped (Ctrl-C or SIGTERM).",
+    "",
+    "Options:",
+    "  --port N   listen on port N (default: PORT, else 3000)",
+    "",
+    "Environment:",
+    "  SESSION_SECRET  signs session cookies; set it so sessions survive a restart",
+    "  COUNCIL_NAME    the name in the header (default: the authority's name in the database)",
+    "  TRUST_PROXY     set to 1 behind a TLS-terminating proxy (secure cookies, client addresses)",
+  ].join("\n"),
+  longRunning: true,
+  async run(args, context) {
+    return serveUntilStopped(context, parsePort(args, context.settings.port), (url) => `Placement Audit is running at ${url} (Ctrl-C to stop)\n`);
+  },
+};
+
+/**
+ * Serves the UI with the scheduler until SIGINT or SIGTERM, then stops taking work, closes the
+ * server and the database, and returns 0. `banner` is printed once the server listens.
+ */
+export async function serveUntilStopped(context: CommandContext, port: number, banner: (url: string) => string): Promise<number> {
+  const db = await context.database();
+  const { logger, settings } = context;
+  const sessionSecret = process.env.SESSION_SECRET?.trim() || undefined;
+  if (!sessionSecret) logger.warn("SESSION_SECRET is not set: a random one is used and everyone is signed out at restart");
+  // Validate AUDIT_SCHEDULE and start the jobs before listening, so a bad setting stops start-up.
+  const jobs = await startBackgroundJobs(db, settings, logger);
+  const app = createApp({
+    db,
+    dataDir: settings.dataDir,
+    logger,
+    sessionSecret,
+    councilName: process.env.COUNCIL_NAME?.trim() || undefined,
+    trustProxy: process.env.TRUST_PROXY === "1" ? 1 : false,
+  });
+  const server = await startServer({ app, port, logger });
+  context.stdout.write(banner(server.url));
+  const signal = await waitForSignal();
+  logger.info("stopping", { signal });
+  await jobs.stop();
+  await server.close();
+  await db.close();
+  return EXIT_OK;
+}

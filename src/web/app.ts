@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import express, { type Express, type Request, type RequestHandler, type Response } from "express";
+import session from "express-session";
+import helmet from "helmet";
+import type { Database } from "../db/connection.js";
+import type { Logger } from "../logger.js";
+import { authorize, loadUser } from "./auth.js";
+import { bodyParser } from "./body.js";
+import type { WebContext } from "./context.js";
+import { verifyCsrf } from "./csrf.js";
+import { errorHandler, notFound } from "./errors.js";
+import { SESSION_COOKIE } from "./handlers/auth.handlers.js";
+import { ROUTES, type RouteSpec } from "./routes.js";
+import { servicePorts, type ServicePorts } from "./service-ports.js";
+import { KnexSessionStore } from "./session-store.js";
+import { createViews } from "./views.js";
+
+export interface AppDeps {
+  db: Database;
+  dataDir: string;
+  logger: Logger;
+  /** Signs session cookies. Without it a random one is made: sessions then end at restart. */
+  sessionSecret?: string;
+  /** Shown in the header and titles; defaults to the authority's name in the database. */
+  councilName?: string;
+  /** The services behind uploads and "run an audit now" (default: the real ones). */
+  ports?: ServicePorts;
+  /** The clock (tests fix it). */
+  now?: () => Date;
+  /** Express "trust proxy", for a deployment behind a TLS-terminating proxy. */
+  trustProxy?: boolean | number | string;
+}
+
+const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+
+/** The review web UI and its JSON API (routes.ts lists every route and who may use it). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", deps.trustProxy ?? false);
+  // Query strings: plain key=value (repeated keys become arrays), never nested objects.
+  app.set("query parser", "simple");
+
+  let councilName: Promise<string> | null = deps.councilName ? Promise.resolve(deps.councilName) : null;
+  const ctx: WebContext = {
+    db: deps.db,
+    dataDir: deps.dataDir,
+    logger: deps.logger,
+    views: createViews(),
+    now: deps.now ?? (() => new Date()),
+    ports: deps.ports ?? servicePorts({ db: deps.db, dataDir: deps.dataDir, logger: deps.logger }),
+    councilName: () =>
+      (councilName ??= deps.db.knex("authorities").where({ id: 1 }).first("name").then(
+        (row: { name?: string } | undefined) => row?.name ?? "the council",
+        () => "the council",
+      )),
+  };
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: "same-origin" },
+    }),
+  );
+
+  const register = (spec: RouteSpec, ...before: RequestHandler[]): void => {
+    const handler: RequestHandler = (req: Request, res: Response) => spec.handler(ctx, req, res);
+    const chain = [...before, authorize(spec.access, spec.kind), ...bodyParser(spec.body), verifyCsrf, handler];
+    if (spec.method === "GET") app.get(spec.path, ...chain);
+    else if (spec.method === "POST") app.post(spec.path, ...chain);
+    else app.delete(spec.path, ...chain);
+  };
+
+  for (const spec of ROUTES.filter((r) => r.kind === "asset")) register(spec);
+
+  const store = new KnexSessionStore(deps.db.knex);
+  app.locals.sessionStore = store;
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      store,
+      secret: deps.sessionSecret ?? randomBytes(32).toString("hex"),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: "lax", secure: "auto", maxAge: SESSION_IDLE_MS, path: "/" },
+    }),
+  );
+  app.use(loadUser(ctx));
+  // One line per request at "http" level: method, route, status, time and user id (never query values or bodies).
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      deps.logger.http("request", {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
+        userId: req.user?.id,
+      });
+    });
+    next();
+  });
+  // Pages show the signed-in user's data: never cached by the browser or a proxy.
+  app.use((_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
+
+  for (const spec of ROUTES.filter((r) => r.kind !== "asset")) register(spec);
+
+  app.use(notFound(ctx));
+  app.use(errorHandler(ctx));
+  return app;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  app: Express;
+  port: number;
+  host?: string;
+  logger: Logger;
+}
+
+const PRUNE_SESSIONS_EVERY_MS = 15 * 60 * 1000;
+
+/** Listens (port 0 = any free port) and prunes expired sessions now and then. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { app, logger } = options;
+  const host = options.host ?? "0.0.0.0";
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const store = (app.locals as { sessionStore?: KnexSessionStore }).sessionStore;
+  const prune = (): void => {
+    store?.pruneExpired().then(
+      (n) => (n > 0 ? logger.info("expired sessions removed", { sessions: n }) : undefined),
+      (error: unknown) => logger.warn("session pruning failed", { error: error instanceof Error ? error.message : String(error) }),
+    );
+  };
+  prune();
+  const timer = setInterval(prune, PRUNE_SESSIONS_EVERY_MS);
+  timer.unref();
+  const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+  logger.info("web server listening", { port });
+  return {
+    server,
+    port,
+    url,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        clearInterval(timer);
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,54 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { AppError } from "../domain/errors.js";
+import { getUser } from "../services/users.js";
+import type { WebContext } from "./context.js";
+import type { Access, RouteKind } from "./routes.js";
+
+/** Loads the session's user from the database on every request, so a deleted user is signed out. */
+export function loadUser(ctx: WebContext): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const userId = req.session?.userId;
+    if (!userId) {
+      next();
+      return;
+    }
+    getUser(ctx.db, userId).then((user) => {
+      if (user) req.user = { id: user.id, username: user.username, role: user.role, authorityId: user.authorityId };
+      else delete req.session.userId;
+      next();
+    }, next);
+  };
+}
+
+/** Where an anonymous visitor goes: pages to the sign-in form (then back), the API gets 401. */
+export function refuseAnonymous(req: Request, res: Response, kind: RouteKind): void {
+  if (kind === "api") {
+    res.status(401).json({ error: { code: "auth.required", message: "Sign in first (POST /api/session)" } });
+    return;
+  }
+  if (req.method === "GET" || req.method === "HEAD") {
+    const next = req.originalUrl === "/" ? "" : `?next=${encodeURIComponent(req.originalUrl)}`;
+    res.redirect(302, `/sign-in${next}`);
+    return;
+  }
+  res.redirect(303, "/sign-in");
+}
+
+/** The role check of a route of the route table: runs before its body is parsed. */
+export function authorize(access: Access, kind: RouteKind): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (access === "public") {
+      next();
+      return;
+    }
+    if (!req.user) {
+      refuseAnonymous(req, res, kind);
+      return;
+    }
+    if (!access.includes(req.user.role)) {
+      next(new AppError("forbidden", "Your role does not allow this", { role: req.user.role }));
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,207 @@
+import type { Request, Response } from "express";
+import { AppError, isAppError } from "../../domain/errors.js";
+import { addProviderAlias } from "../../services/provider-aliases.js";
+import { auditLog, filesNeedingAttention, listAuditRuns, listProviders, receivedFile } from "../../services/review-queries.js";
+import { field, UPLOAD_LIMITS } from "../body.js";
+import { actorOf, scopeOf, type WebContext } from "../context.js";
+import { formatBytes } from "../format.js";
+import { pagination, selectItems } from "../listing.js";
+import { isMonth, pageRequest, queryValue, type FieldErrors } from "../params.js";
+import type { ServiceReport, UploadedFile } from "../service-ports.js";
+import { render } from "../views.js";
+
+// Needs attention
+
+async function showNeedsAttention(ctx: WebContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200, report: ServiceReport | null = null): Promise<void> {
+  const scope = scopeOf(req);
+  const ports = ctx.ports;
+  const providers = await listProviders(ctx.db, scope);
+  await render(
+    ctx, req, res, "needs-attention.njk",
+    {
+      files: await filesNeedingAttention(ctx.db, scope),
+      providers,
+      providerItems: selectItems("Select a provider", providers.map((p) => ({ value: p.providerId, text: `${p.name} (${p.providerId})` })), field(req, "providerId")),
+      canAct: req.user?.role === "finance_officer" || req.user?.role === "admin",
+      canReprocess: ports.reprocessFile !== null,
+      errors,
+      report,
+      values: { providerId: field(req, "providerId"), alias: field(req, "alias") },
+    },
+    status,
+  );
+}
+
+export function needsAttentionPage(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  return showNeedsAttention(ctx, req, res);
+}
+
+export async function reprocessFile(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const file = await receivedFile(ctx.db, scopeOf(req), String(req.params.id));
+  if (!file) throw new AppError("not_found", "There is no such file");
+  const ports = ctx.ports;
+  if (!ports.reprocessFile) {
+    await showNeedsAttention(ctx, req, res, { reprocess: "Re-processing is not available in this version yet." }, 503);
+    return;
+  }
+  let report: ServiceReport;
+  try {
+    report = await ports.reprocessFile(file.id, scopeOf(req).authorityId);
+  } catch (error) {
+    if (!isAppError(error) || !error.code.startsWith("ingest.")) throw error;
+    await showNeedsAttention(ctx, req, res, { reprocess: error.message }, 409);
+    return;
+  }
+  ctx.logger.info("file re-processed from the UI", { fileId: file.id, userId: req.user?.id, ok: report.ok });
+  await showNeedsAttention(ctx, req, res, {}, 200, report);
+}
+
+export async function addAlias(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const providerId = field(req, "providerId");
+  try {
+    const aliases = await addProviderAlias(ctx.db, actorOf(req), providerId, field(req, "alias"));
+    req.session.flash = { kind: "success", text: `The provider ${providerId} is now also recognised as: ${aliases.join(", ")}.` };
+    res.redirect(303, "/needs-attention");
+  } catch (error) {
+    if (!isAppError(error) || !error.code.startsWith("alias.")) throw error;
+    const name = error.context.field === "providerId" ? "providerId" : "alias";
+    await showNeedsAttention(ctx, req, res, { [name]: error.message }, 400);
+  }
+}
+
+// Uploads
+
+async function showUploads(
+  ctx: WebContext,
+  req: Request,
+  res: Response,
+  data: { errors?: FieldErrors; invoiceReport?: ServiceReport | null; referenceReport?: ServiceReport | null } = {},
+  status = 200,
+): Promise<void> {
+  const ports = ctx.ports;
+  await render(
+    ctx, req, res, "uploads.njk",
+    {
+      errors: data.errors ?? {},
+      invoiceReport: data.invoiceReport ?? null,
+      referenceReport: data.referenceReport ?? null,
+      canUploadInvoices: req.user?.role === "finance_officer" || req.user?.role === "admin",
+      canUploadReference: req.user?.role === "admin",
+      invoicesAvailable: ports.ingestInvoices !== null,
+      referenceAvailable: ports.importReference !== null,
+      limits: { maxFiles: UPLOAD_LIMITS.maxFiles, maxFile: formatBytes(UPLOAD_LIMITS.maxFileBytes), maxTotal: formatBytes(UPLOAD_LIMITS.maxTotalBytes) },
+    },
+    status,
+  );
+}
+
+export function uploadsPage(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  return showUploads(ctx, req, res);
+}
+
+/** The count and size limits, explained in the words the upload field's error shows. */
+export function uploadProblem(files: readonly UploadedFile[]): string | null {
+  if (files.length === 0) return "Select at least one file";
+  if (files.length > UPLOAD_LIMITS.maxFiles) return `Select ${UPLOAD_LIMITS.maxFiles} files or fewer at a time`;
+  const big = files.find((f) => f.bytes.byteLength > UPLOAD_LIMITS.maxFileBytes);
+  if (big) return `${big.name} is larger than ${formatBytes(UPLOAD_LIMITS.maxFileBytes)}`;
+  const empty = files.find((f) => f.bytes.byteLength === 0);
+  if (empty) return `${empty.name} is empty`;
+  return null;
+}
+
+async function handleUpload(ctx: WebContext, req: Request, res: Response, which: "invoices" | "reference"): Promise<void> {
+  const files = req.uploads ?? [];
+  const fieldName = which === "invoices" ? "invoiceFiles" : "referenceFiles";
+  const problem = uploadProblem(files);
+  if (problem) {
+    await showUploads(ctx, req, res, { errors: { [fieldName]: problem } }, 400);
+    return;
+  }
+  const ports = ctx.ports;
+  const port = which === "invoices" ? ports.ingestInvoices : ports.importReference;
+  if (!port) {
+    await showUploads(ctx, req, res, { errors: { [fieldName]: "This upload is not available in this version yet." } }, 503);
+    return;
+  }
+  ctx.logger.info("upload received", { kind: which, files: files.length, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), userId: req.user?.id });
+  const report = await port(files, scopeOf(req).authorityId);
+  await showUploads(ctx, req, res, which === "invoices" ? { invoiceReport: report } : { referenceReport: report });
+}
+
+export function uploadInvoices(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  return handleUpload(ctx, req, res, "invoices");
+}
+
+export function uploadReference(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  return handleUpload(ctx, req, res, "reference");
+}
+
+// Audit runs
+
+export const AUDIT_RUN_PAGE_SIZE = 25;
+
+async function showAuditRuns(ctx: WebContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200): Promise<void> {
+  const page = await listAuditRuns(ctx.db, scopeOf(req), pageRequest(req, AUDIT_RUN_PAGE_SIZE));
+  const ports = ctx.ports;
+  await render(
+    ctx, req, res, "audit-runs.njk",
+    {
+      page,
+      pagination: pagination("/audit-runs", page, {}),
+      canRun: req.user?.role === "finance_officer" || req.user?.role === "admin",
+      auditAvailable: ports.runAudit !== null,
+      errors,
+      values: { scope: field(req, "scope") || "month", month: field(req, "month") },
+    },
+    status,
+  );
+}
+
+export function auditRunsPage(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  return showAuditRuns(ctx, req, res);
+}
+
+/**
+ * "Run an audit now". The audit may take a while, so it is started and the page returns at
+ * once; its progress and result appear in the history (audit_runs).
+ */
+export async function runAuditNow(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const scope = field(req, "scope");
+  const month = field(req, "month").trim();
+  if (scope !== "all" && !isMonth(month)) {
+    await showAuditRuns(ctx, req, res, { month: "Enter the month to audit, like 2026-10, or choose all invoices" }, 400);
+    return;
+  }
+  const ports = ctx.ports;
+  if (!ports.runAudit) {
+    await showAuditRuns(ctx, req, res, { scope: "Running an audit from here is not available in this version yet." }, 503);
+    return;
+  }
+  const request = { month: scope === "all" ? null : month, authorityId: scopeOf(req).authorityId };
+  ctx.logger.info("audit requested from the UI", { month: request.month ?? "all", userId: req.user?.id });
+  ports.runAudit(request).then(
+    (report) => ctx.logger.info("audit from the UI finished", { ok: report.ok }),
+    (error: unknown) => ctx.logger.error("audit from the UI failed", { error: error instanceof Error ? error.message : String(error) }),
+  );
+  req.session.flash = { kind: "success", text: `Audit of ${request.month ?? "all invoices"} started. Refresh this page to see its progress.` };
+  res.redirect(303, "/audit-runs");
+}
+
+// Audit log
+
+export const AUDIT_LOG_PAGE_SIZE = 50;
+
+export async function auditLogPage(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const entity = queryValue(req, "entity");
+  const entityId = queryValue(req, "entity_id");
+  const filter = {
+    entity: /^[a-z_]{1,40}$/.test(entity) ? entity : undefined,
+    entityId: /^[\w.-]{1,100}$/.test(entityId) ? entityId : undefined,
+  };
+  const params: Record<string, string> = {};
+  if (filter.entity) params.entity = filter.entity;
+  if (filter.entityId) params.entity_id = filter.entityId;
+  const page = await auditLog(ctx.db, scopeOf(req), filter, pageRequest(req, AUDIT_LOG_PAGE_SIZE));
+  await render(ctx, req, res, "audit-log.njk", { page, filter, pagination: pagination("/audit-log", page, params) });
+}

@@ -1,0 +1,91 @@
+import type { Role } from "../db/repositories/user.repository.js";
+import type { BodyKind } from "./body.js";
+import type { Handler } from "./context.js";
+import * as assets from "./handlers/assets.handlers.js";
+import * as auth from "./handlers/auth.handlers.js";
+import * as findings from "./handlers/findings.handlers.js";
+import * as invoices from "./handlers/invoices.handlers.js";
+import * as operations from "./handlers/operations.handlers.js";
+import * as rules from "./handlers/rules.handlers.js";
+import * as users from "./handlers/users.handlers.js";
+
+/**
+ * Every route of the web UI and the JSON API, with the roles allowed. createApp registers
+ * exactly these (anything else is 404 for a signed-in user and sign-in for anyone else), and
+ * the authorisation test walks this table with every role and with no session.
+ */
+export type RouteKind = "page" | "api" | "asset";
+export type Access = "public" | readonly Role[];
+export type Method = "GET" | "POST" | "DELETE";
+
+export interface RouteSpec {
+  method: Method;
+  path: string;
+  access: Access;
+  kind: RouteKind;
+  body: BodyKind;
+  handler: Handler;
+  summary: string;
+}
+
+/** finance_officer: review and decide. commissioner: read everything. admin: users, reference data. */
+const EVERYONE: readonly Role[] = ["finance_officer", "commissioner", "admin"];
+/** Pages with invoice lines and children's references: the people who review and report. */
+const READERS: readonly Role[] = ["finance_officer", "commissioner"];
+const DECIDERS: readonly Role[] = ["finance_officer"];
+/** Running the pipeline: uploading invoices, re-processing files, aliases, audits. */
+const OPERATORS: readonly Role[] = ["finance_officer", "admin"];
+const ADMINS: readonly Role[] = ["admin"];
+
+const route = (method: Method, path: string, access: Access, kind: RouteKind, body: BodyKind, handler: Handler, summary: string): RouteSpec => ({
+  method, path, access, kind, body, handler, summary,
+});
+
+export const ROUTES: readonly RouteSpec[] = [
+  // Static files (before sessions: they need none).
+  route("GET", "/stylesheets/govuk-frontend.css", "public", "asset", "none", assets.govukStylesheet, "GOV.UK Frontend CSS without the GOV.UK font"),
+  route("GET", "/javascripts/govuk-frontend.min.js", "public", "asset", "none", assets.govukScript, "GOV.UK Frontend JS"),
+  route("GET", "/stylesheets/app.css", "public", "asset", "none", assets.appStylesheet, "the service's own CSS"),
+  route("GET", "/javascripts/app.mjs", "public", "asset", "none", assets.appScript, "the service's own JS (progressive enhancement)"),
+  route("GET", "/assets/*path", "public", "asset", "none", assets.govukAsset, "govuk-frontend assets (GOV.UK brand files refused)"),
+  route("GET", "/favicon.ico", "public", "asset", "none", assets.favicon, "no icon"),
+
+  // Signing in and out.
+  route("GET", "/sign-in", "public", "page", "none", auth.signInPage, "sign-in form"),
+  route("POST", "/sign-in", "public", "page", "form", auth.signIn, "sign in"),
+  route("POST", "/sign-out", EVERYONE, "page", "form", auth.signOut, "sign out"),
+
+  // Pages.
+  route("GET", "/", EVERYONE, "page", "none", invoices.dashboard, "dashboard"),
+  route("GET", "/invoices", READERS, "page", "none", invoices.invoicesPage, "invoices"),
+  route("GET", "/invoices/:id", READERS, "page", "none", invoices.invoicePage, "an invoice"),
+  route("GET", "/invoices/:id/file", READERS, "page", "none", invoices.invoiceFileDownload, "the invoice's original file"),
+  route("GET", "/findings", READERS, "page", "none", findings.findingsPage, "findings"),
+  route("POST", "/findings/decisions", DECIDERS, "page", "form", findings.decideMany, "confirm or dismiss selected findings"),
+  route("GET", "/findings/:id", READERS, "page", "none", findings.findingPage, "a finding"),
+  route("POST", "/findings/:id/decisions", DECIDERS, "page", "form", findings.decideOne, "decide a finding"),
+  route("GET", "/needs-attention", EVERYONE, "page", "none", operations.needsAttentionPage, "files that need attention"),
+  route("POST", "/needs-attention/:id/reprocess", OPERATORS, "page", "form", operations.reprocessFile, "re-process a file"),
+  route("POST", "/providers/aliases", OPERATORS, "page", "form", operations.addAlias, "add an alias to a provider"),
+  route("GET", "/uploads", OPERATORS, "page", "none", operations.uploadsPage, "uploads"),
+  route("POST", "/uploads/invoices", OPERATORS, "page", "multipart", operations.uploadInvoices, "upload invoices"),
+  route("POST", "/uploads/reference", ADMINS, "page", "multipart", operations.uploadReference, "upload reference data"),
+  route("GET", "/audit-runs", EVERYONE, "page", "none", operations.auditRunsPage, "audit runs"),
+  route("POST", "/audit-runs", OPERATORS, "page", "form", operations.runAuditNow, "run an audit now"),
+  route("GET", "/audit-log", EVERYONE, "page", "none", operations.auditLogPage, "audit log"),
+  route("GET", "/rules", EVERYONE, "page", "none", rules.rulesPage, "the audit rules and their configuration (read-only)"),
+  route("GET", "/users", ADMINS, "page", "none", users.usersPage, "users"),
+  route("POST", "/users", ADMINS, "page", "form", users.addUser, "add a user"),
+  route("POST", "/users/:id/unlock", ADMINS, "page", "form", users.unlock, "unlock a user"),
+
+  // JSON API (src/web/API.md).
+  route("GET", "/api/session", "public", "api", "none", auth.apiSession, "who is signed in, and the CSRF token"),
+  route("POST", "/api/session", "public", "api", "json", auth.apiSignIn, "sign in"),
+  route("DELETE", "/api/session", EVERYONE, "api", "none", auth.apiSignOut, "sign out"),
+  route("GET", "/api/invoices", READERS, "api", "none", invoices.apiInvoices, "invoices"),
+  route("GET", "/api/invoices/:id", READERS, "api", "none", invoices.apiInvoice, "an invoice with lines and findings"),
+  route("GET", "/api/findings", READERS, "api", "none", findings.apiFindings, "findings"),
+  route("GET", "/api/findings/:id", READERS, "api", "none", findings.apiFinding, "a finding with its decisions"),
+  route("POST", "/api/findings/:id/decisions", DECIDERS, "api", "json", findings.apiDecideOne, "decide a finding"),
+  route("POST", "/api/decisions", DECIDERS, "api", "json", findings.apiDecideMany, "the same decision on several findings"),
+];
