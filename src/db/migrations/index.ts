@@ -5,6 +5,10 @@ import * as invoices from "./20261129_0003_invoices.js";
 import * as audit from "./20261129_0004_audit.js";
 import * as users from "./20261129_0005_users.js";
 import * as auditLog from "./20261129_0006_audit_log.js";
+import * as schedulerWorkers from "./20261129_0701_scheduler_workers.js";
+import * as scheduledSlots from "./20261129_0702_scheduled_slots.js";
+import * as auditRunOwner from "./20261129_0703_audit_run_owner.js";
+import * as auditOrderIndex from "./20261129_0901_audit_order_index.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -18,6 +22,10 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261129_0004_audit", audit],
   ["20261129_0005_users", users],
   ["20261129_0006_audit_log", auditLog],
+  ["20261129_0701_scheduler_workers", schedulerWorkers],
+  ["20261129_0702_scheduled_slots", scheduledSlots],
+  ["20261129_0703_audit_run_owner", auditRunOwner],
+  ["20261129_0901_audit_order_index", auditOrderIndex],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -1,0 +1,191 @@
+/**
+ * The scheduler that `serve` and `worker` run: the monthly audit and the inbox, exactly once
+ * across any number of instances sharing one PostgreSQL database (and DATA_DIR).
+ *
+ * Why this design (the simplest that is truly exactly-once):
+ * - Monthly audit. A lock held while running does not stop repeats: with clock skew, the second
+ *   instance fires after the first has finished and released it (STACK.md measured every slot
+ *   running twice). So each run is a row: when AUDIT_SCHEDULE fires, every instance INSERTs the
+ *   slot key `monthly:<authority_id>:<YYYY-MM>` into scheduled_slots with ON CONFLICT DO
+ *   NOTHING, and only the instance whose insert succeeded runs the audit. The month comes from
+ *   the slot's instant (previous month in Europe/London), the same on every instance, so a
+ *   skewed instance firing later finds the key taken — for ever, not just while a lock is held.
+ *   (node-cron's `distributed` option keys its coordinator by firing instant; ours is keyed by
+ *   authority and month, so the job does the insert itself.) The audit run carries the same key
+ *   in audit_runs.run_key, which is unique too.
+ * - Inbox. A worker takes a file by fs.rename into inbox/.claimed/<worker-id>/ (atomic on one
+ *   filesystem: exactly one rename succeeds), ingests it, then moves it to processed/ or
+ *   failed/. Behind that, the ingest service refuses a content hash it already has
+ *   (received_files is unique by authority and sha256), so even a file dropped twice under two
+ *   names is ingested once. No queue is needed.
+ * - Dead workers. Each instance registers in scheduler_workers and heart-beats there
+ *   (database time). A worker is dead when its pid is gone from its host, or when it has been
+ *   silent for `staleAfterMs`. On start and every `sweepMs`, a live worker takes over the
+ *   running slots of dead ones (one conditional UPDATE wins), marks their audit runs failed and
+ *   runs the slot again (re-auditing is idempotent: findings are keyed by invoice, line and
+ *   rule), marks failed any other run left "running" by a dead process, and returns dead
+ *   workers' claimed inbox files to the inbox.
+ * - Stopping (SIGTERM): no new firing or inbox file is taken; the file in hand and a running
+ *   audit finish (runAudit writes in per-batch transactions, so a hard kill instead loses at most
+ *   an uncommitted batch, and the slot is re-run by the next worker to start).
+ */
+import type { ScheduledTask } from "node-cron";
+import type { Settings } from "../src/config.js";
+import type { Database } from "../src/db/connection.js";
+import type { Logger } from "../src/logger.js";
+import {
+  failAbandonedRuns,
+  heartbeat,
+  newWorkerIdentity,
+  pruneWorkers,
+  registerWorker,
+  retryFailedSlots,
+  takeOverAbandonedSlots,
+  unregisterWorker,
+  type WorkerIdentity,
+} from "../src/services/run-recovery.js";
+import { InboxJob, startInboxPolling, type InboxPoller } from "./inbox.job.js";
+import {
+  MONTHLY_AUDIT_JOB,
+  createMonthlyAuditTask,
+  monthToAudit,
+  runMonthlyAudit,
+  runOwnedSlot,
+  validateAuditSchedule,
+  type MonthlyAuditDeps,
+  type MonthlySlotOutcome,
+} from "./monthly-audit.job.js";
+
+export type JobName = "inbox" | "monthly-audit";
+export const JOB_NAMES: readonly JobName[] = ["inbox", "monthly-audit"];
+
+export interface SchedulerOptions {
+  db: Database;
+  settings: Settings;
+  logger: Logger;
+  /** Which jobs this instance runs (default: all). */
+  jobs?: readonly JobName[];
+  /** How often the inbox is looked at (default 5 s). */
+  inboxPollMs?: number;
+  /** A file changed more recently than this is left for a later look (default 2 s). */
+  inboxSettleMs?: number;
+  /** How often this worker says it is alive (default 10 s). */
+  heartbeatMs?: number;
+  /** Silence after which another host's worker counts as dead (default 2 min). */
+  staleAfterMs?: number;
+  /** How often dead workers' runs are looked for after start-up (default 30 s). */
+  sweepMs?: number;
+  /** An audit run without an owner (the `audit` command, the UI) still "running" after this is failed (default 6 h). */
+  unownedRunTimeoutMs?: number;
+  /** A failed monthly slot is tried again after this long (default 10 min)… */
+  retryFailedAfterMs?: number;
+  /** …until it has been tried this many times in all (default 3). */
+  maxSlotAttempts?: number;
+  identity?: WorkerIdentity;
+}
+
+export interface Scheduler {
+  workerId: string;
+  /** Stops taking work, lets the work in hand finish, and says goodbye in the database. */
+  stop(): Promise<void>;
+  /** Runs the monthly job now, as the schedule would when firing at `at` (default: now). */
+  fireMonthlyAudit(at?: Date): Promise<MonthlySlotOutcome[]>;
+}
+
+export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
+  const { db, settings, logger } = options;
+  validateAuditSchedule(settings.auditSchedule);
+  const jobs = new Set(options.jobs ?? JOB_NAMES);
+  const identity = options.identity ?? newWorkerIdentity();
+  const { workerId } = identity;
+  const liveness = { staleAfterMs: options.staleAfterMs ?? 120_000 };
+  const unownedRunTimeoutMs = options.unownedRunTimeoutMs ?? 6 * 3600_000;
+  const log = logger.child({ workerId });
+
+  let stopping = false;
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+  const deps: MonthlyAuditDeps = { db, dataDir: settings.dataDir, logger: log, workerId, isStopping: () => stopping };
+
+  await registerWorker(db.knex, identity);
+  log.info("scheduler started", { jobs: [...jobs], auditSchedule: settings.auditSchedule, database: db.kind });
+
+  // Recovery: the runs of dead workers. At start-up on the embedded database, only this process
+  // can have it open, so whatever is still "running" was left by a process that is gone.
+  const recover = async (atStartUp: boolean): Promise<void> => {
+    if (stopping) return;
+    try {
+      const abandoned = await failAbandonedRuns(db.knex, workerId, { ...liveness, unownedRunTimeoutMs, exclusiveDatabase: atStartUp && db.kind === "embedded" });
+      if (abandoned.length > 0) log.warn("audit runs left running by a stopped process marked failed", { runs: abandoned.map((r) => r.runId) });
+      if (!atStartUp) await pruneWorkers(db.knex);
+      if (!jobs.has("monthly-audit")) return;
+      const taken = await takeOverAbandonedSlots(db.knex, workerId, liveness);
+      for (const slot of taken) log.warn("monthly slot of a stopped worker taken over; running it again", { slot: slot.slotKey, previousOwner: slot.previousOwner, attempt: slot.attempts });
+      const retried = await retryFailedSlots(db.knex, workerId, { maxAttempts: options.maxSlotAttempts ?? 3, retryAfterMs: options.retryFailedAfterMs ?? 10 * 60_000 });
+      for (const slot of retried) log.warn("failed monthly slot tried again", { slot: slot.slotKey, attempt: slot.attempts });
+      for (const slot of [...taken, ...retried]) {
+        if (slot.job === MONTHLY_AUDIT_JOB) await runOwnedSlot(deps, slot);
+      }
+    } catch (error) {
+      log.error("recovery sweep failed", { error: (error as Error).message });
+    }
+  };
+  void track(recover(true));
+
+  const beat = setInterval(() => {
+    if (stopping) return;
+    void track(heartbeat(db.knex, workerId).catch((error: unknown) => log.warn("heartbeat failed", { error: (error as Error).message })));
+  }, options.heartbeatMs ?? 10_000);
+  const sweep = setInterval(() => {
+    if (!stopping) void track(recover(false));
+  }, options.sweepMs ?? 30_000);
+
+  const fireMonthlyAudit = (at: Date = new Date()): Promise<MonthlySlotOutcome[]> => {
+    if (stopping) return Promise.resolve([]);
+    return track(runMonthlyAudit(deps, monthToAudit(at)));
+  };
+
+  let task: ScheduledTask | null = null;
+  if (jobs.has("monthly-audit")) {
+    task = createMonthlyAuditTask(
+      settings.auditSchedule,
+      async (firedAt) => {
+        try {
+          await fireMonthlyAudit(firedAt);
+        } catch (error) {
+          log.error("monthly audit job failed", { error: (error as Error).message });
+        }
+      },
+      log,
+    );
+    await task.start();
+  }
+
+  let inbox: InboxPoller | null = null;
+  if (jobs.has("inbox")) {
+    const job = new InboxJob({ db, dataDir: settings.dataDir, logger: log, workerId, liveness });
+    inbox = startInboxPolling(job, { pollMs: options.inboxPollMs ?? 5_000, settleMs: options.inboxSettleMs ?? 2_000, logger: log });
+  }
+
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      stopping = true;
+      log.info("scheduler stopping: finishing the work in hand");
+      if (task) await task.destroy();
+      clearInterval(beat);
+      clearInterval(sweep);
+      await inbox?.stop();
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await unregisterWorker(db.knex, workerId).catch((error: unknown) => log.warn("could not record the worker's stop", { error: (error as Error).message }));
+      log.info("scheduler stopped");
+    })();
+    return stopped;
+  };
+
+  return { workerId, stop, fireMonthlyAudit };
+}

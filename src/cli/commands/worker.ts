@@ -1,0 +1,70 @@
+import { JOB_NAMES, startScheduler, type JobName } from "../../../jobs/scheduler.js";
+import { validateAuditSchedule } from "../../../jobs/monthly-audit.job.js";
+import { AppError } from "../../domain/errors.js";
+import { parseCommandArgs } from "../args.js";
+import { EXIT_OK, type Command } from "../command.js";
+
+function parseJobs(value: string | undefined): JobName[] {
+  if (value === undefined) return [...JOB_NAMES];
+  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const unknown = names.filter((n) => !(JOB_NAMES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new AppError("usage", `--jobs takes a comma-separated list of ${JOB_NAMES.join(", ")}, not "${value}"`);
+  return names as JobName[];
+}
+
+function parseSeconds(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new AppError("usage", `${flag} must be a number of seconds between 0 and 3600, not "${value}"`);
+  return Math.round(seconds * 1000);
+}
+
+/** Resolves on the first SIGTERM or SIGINT; a second one ends the process at once (the default action). */
+function firstStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.removeListener("SIGTERM", onSignal);
+      process.removeListener("SIGINT", onSignal);
+      resolve(signal);
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+}
+
+export const workerCommand: Command = {
+  name: "worker",
+  synopsis: "worker [--jobs LIST] [--inbox-poll SECONDS]",
+  summary: "Run the scheduler and the ingest/audit workers without the web UI",
+  help: [
+    "Runs the scheduled jobs until stopped (SIGTERM or Ctrl-C: the work in hand finishes, then it exits 0):",
+    "  - the monthly audit, on AUDIT_SCHEDULE (Europe/London; default \"0 6 1 * *\"): audits the previous",
+    "    month's invoices and writes DATA_DIR/reports/savings-YYYY-MM.xlsx;",
+    "  - the inbox: each file dropped into DATA_DIR/inbox/ is ingested, then moved to inbox/processed/",
+    "    or inbox/failed/ (with <name>.reason.txt saying why).",
+    "Run several workers (and serve) against one PostgreSQL database (DATABASE_URL) and one DATA_DIR:",
+    "each monthly audit runs once and each inbox file is ingested once.",
+    "",
+    `  --jobs LIST           which jobs to run, comma-separated (default: ${JOB_NAMES.join(",")})`,
+    "  --inbox-poll SECONDS  how often to look at the inbox (default 5)",
+  ].join("\n"),
+  longRunning: true,
+  async run(args, context) {
+    const { values } = parseCommandArgs(args, { jobs: { type: "string" }, "inbox-poll": { type: "string" } });
+    const jobs = parseJobs(values.jobs);
+    const inboxPollMs = parseSeconds(values["inbox-poll"], "--inbox-poll", 5_000);
+    // A bad schedule stops start-up before anything is opened (AppError "config.…": exit 2).
+    validateAuditSchedule(context.settings.auditSchedule);
+    const stopSignal = firstStopSignal();
+    const db = await context.database();
+    try {
+      const scheduler = await startScheduler({ db, settings: context.settings, logger: context.logger, jobs, inboxPollMs });
+      const signal = await stopSignal;
+      context.logger.info("stop signal received; finishing the work in hand (send it again to stop at once)", { signal });
+      await scheduler.stop();
+    } finally {
+      await db.close();
+    }
+    return EXIT_OK;
+  },
+};
