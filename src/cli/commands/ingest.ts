@@ -1,0 +1,129 @@
+import fs from "node:fs";
+import path from "node:path";
+import { AppError } from "../../domain/errors.js";
+import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type IngestFileResult, type IngestProgress, type IngestReport } from "../../services/ingest-files.js";
+import { parseCommandArgs } from "../args.js";
+import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
+
+/** Extensions picked up when a directory is named (a file named explicitly is always tried). */
+const INVOICE_EXTENSIONS = new Set([".pdf", ".xlsx", ".xlsm", ".csv"]);
+
+interface Collected {
+  files: IngestFileInput[];
+  missing: string[];
+  skipped: number;
+}
+
+/** Files named, and invoice files found under directories named (hidden entries skipped). */
+export function collectInvoiceFiles(targets: readonly string[]): Collected {
+  const collected: Collected = { files: [], missing: [], skipped: 0 };
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name.startsWith(".")) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && INVOICE_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) collected.files.push({ name: entry.name, path: full });
+      else collected.skipped++;
+    }
+  };
+  for (const target of targets) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(target);
+    } catch {
+      collected.missing.push(target);
+      continue;
+    }
+    if (stat.isDirectory()) walk(target);
+    else collected.files.push({ name: path.basename(target), path: target });
+  }
+  return collected;
+}
+
+function describe(result: IngestFileResult): string {
+  switch (result.status) {
+    case "stored": {
+      const what = result.kind === "credit_note" ? "credit note" : "invoice";
+      return `stored            ${result.name}  ${result.providerId ?? ""} ${what} ${result.invoiceNumber ?? ""} (${result.lines} line${result.lines === 1 ? "" : "s"})`;
+    }
+    case "already_received":
+      return `already received  ${result.name}${result.reason ? `  (still needs attention: ${result.reason})` : ""}`;
+    case "needs_attention":
+      return `needs attention   ${result.name}: ${result.reason ?? "could not be read"}`;
+  }
+}
+
+function progressBar(stream: NodeJS.WritableStream, progress: IngestProgress): void {
+  const width = 30;
+  const filled = Math.round((progress.done / Math.max(1, progress.total)) * width);
+  const name = progress.name.length > 40 ? `${progress.name.slice(0, 39)}…` : progress.name;
+  stream.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${progress.done}/${progress.total} ${name.padEnd(40)}`);
+}
+
+function summary(report: IngestReport, skipped: number, missing: number): string {
+  const parts = [`${report.stored} stored`, `${report.alreadyReceived} already received`, `${report.needsAttention} need${report.needsAttention === 1 ? "s" : ""} attention`];
+  if (missing > 0) parts.push(`${missing} not found`);
+  if (skipped > 0) parts.push(`${skipped} other file(s) skipped`);
+  return `${parts.join(", ")}\n`;
+}
+
+export const ingestCommand: Command = {
+  name: "ingest",
+  synopsis: "ingest <files or dirs…>",
+  summary: "Read provider invoices (PDF, XLSX, CSV)",
+  help: [
+    "Reads invoices and credit notes. Directories are searched for .pdf, .xlsx and .csv files.",
+    "Files are received in the order of their names. A file received before (same content) is",
+    "reported and skipped; a file that cannot be read fully is kept in \"needs attention\" with its",
+    "reason (see `invoices --needs-attention`). Exit status 1 when some file needs attention.",
+    "",
+    "  --reprocess      read again every file waiting in \"needs attention\" (after adding a provider",
+    "                   alias, VAT number or template); may be given without files",
+    "  --workers N      parse in N worker threads (default: decided by the number of files)",
+    "",
+    "Provider templates: DATA_DIR/templates/*.json (format: src/ingest/templates/README.md).",
+  ].join("\n"),
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs(args, { reprocess: { type: "boolean" }, workers: { type: "string" } }, true);
+    if (positionals.length === 0 && !values.reprocess) throw new AppError("usage", "name at least one invoice file or directory (or --reprocess)");
+    let workers: number | undefined;
+    if (values.workers !== undefined) {
+      workers = Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new AppError("usage", `--workers must be a whole number from 0 to 64, not "${values.workers}"`);
+    }
+    const collected = collectInvoiceFiles(positionals);
+    for (const missing of collected.missing) context.stderr.write(`placement-audit ingest: ${missing}: no such file or directory\n`);
+    const db = await context.database();
+    const dataDir = context.settings.dataDir;
+    const onTerminal = Boolean((context.stderr as NodeJS.WriteStream).isTTY);
+    let exit = collected.missing.length > 0 ? EXIT_REJECTED : EXIT_OK;
+
+    if (values.reprocess) {
+      const again = await reprocessNeedsAttention(db, { dataDir, logger: context.logger });
+      for (const file of again.files) context.stdout.write(`re-processed: ${describe(file)}\n`);
+      context.stdout.write(`re-processed ${again.files.length} file(s): ${again.stored} stored, ${again.needsAttention} still need attention\n`);
+      if (again.needsAttention > 0) exit = EXIT_REJECTED;
+    }
+    if (collected.files.length === 0) {
+      if (positionals.length > 0) context.stdout.write(summary({ files: [], stored: 0, alreadyReceived: 0, needsAttention: 0, problems: [] }, collected.skipped, collected.missing.length));
+      return exit;
+    }
+    const report = await ingestFiles(db, collected.files, {
+      dataDir,
+      // On a terminal the progress bar and the result lines say it all; log lines would break the bar.
+      ...(onTerminal ? {} : { logger: context.logger }),
+      ...(workers !== undefined ? { workers } : {}),
+      // On a terminal a progress bar, then the results; otherwise one plain line per file as it is done.
+      onProgress: (progress) => {
+        if (onTerminal) progressBar(context.stderr, progress);
+        else context.stdout.write(`${describe(progress.result)}\n`);
+      },
+    });
+    if (onTerminal) {
+      context.stderr.write("\n");
+      for (const file of report.files) context.stdout.write(`${describe(file)}\n`);
+    }
+    context.stdout.write(summary(report, collected.skipped, collected.missing.length));
+    return report.needsAttention > 0 ? EXIT_REJECTED : exit;
+  },
+};

@@ -1,0 +1,75 @@
+import { formatMoney } from "../../domain/money.js";
+import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson } from "../../services/ingest-list.js";
+import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
+import { EXIT_OK, type Command } from "../command.js";
+import { toCsv, toTable } from "../output.js";
+
+/** CSV: one row per line, the invoice's header fields repeated (an invoice with no lines: one row). */
+export const INVOICE_CSV_COLUMNS = [
+  "provider_id", "invoice_number", "invoice_date", "kind", "credits_invoice", "period_from", "period_to", "subtotal", "vat", "total",
+  "source_file", "line_no", "child_ref", "placement_ref", "description", "item", "from", "to", "quantity", "unit", "unit_rate", "amount",
+] as const;
+
+const NEEDS_ATTENTION_COLUMNS = ["file_id", "source_file", "received_at", "reason"] as const;
+
+function csvRows(invoices: readonly InvoiceJson[]): Record<string, unknown>[] {
+  return invoices.flatMap((invoice) => {
+    const { lines, ...header } = invoice;
+    if (lines.length === 0) return [{ ...header }];
+    return lines.map((line, index) => ({ ...header, line_no: index + 1, ...line }));
+  });
+}
+
+function table(invoices: readonly InvoiceJson[]): string {
+  const rows = invoices.map((invoice) => ({
+    provider: invoice.provider_id,
+    number: invoice.invoice_number,
+    date: invoice.invoice_date,
+    kind: invoice.kind === "credit_note" ? `credit note${invoice.credits_invoice ? ` for ${invoice.credits_invoice}` : ""}` : "invoice",
+    period: invoice.period_from && invoice.period_to ? `${invoice.period_from} to ${invoice.period_to}` : "",
+    lines: invoice.lines.length,
+    total: formatMoney(invoice.total),
+    file: invoice.source_file,
+  }));
+  return toTable(["provider", "number", "date", "kind", "period", "lines", "total", "file"], rows, ["lines", "total"]);
+}
+
+export const invoicesCommand: Command = {
+  name: "invoices",
+  synopsis: "invoices [--month YYYY-MM] [--needs-attention] --format json|csv|table",
+  summary: "Print the invoices as extracted",
+  help: [
+    "Prints the invoices and credit notes as read from the providers' files, with their lines.",
+    "json: an array of invoices (provider_id, invoice_number, invoice_date, kind, credits_invoice, period_from,",
+    "period_to, subtotal, vat, total, source_file, lines[] with child_ref, placement_ref, description, item, from,",
+    "to, quantity, unit, unit_rate, amount). csv: one row per line. table: one row per invoice.",
+    "",
+    "  --month YYYY-MM     only invoices dated in that month",
+    "  --needs-attention   instead, the files that could not be read and why (--month does not apply)",
+    "  --format F          json, csv or table (default table)",
+  ].join("\n"),
+  async run(args, context) {
+    const { values } = parseCommandArgs(args, { month: { type: "string" }, "needs-attention": { type: "boolean" }, format: { type: "string" } });
+    const format = requireFormat(values.format);
+    const month = requireMonth(values.month);
+    const db = await context.database();
+    if (values["needs-attention"]) {
+      const files = await listNeedsAttentionFiles(db);
+      if (format === "json") context.stdout.write(`${JSON.stringify(files, null, 2)}\n`);
+      else if (format === "csv") context.stdout.write(toCsv(NEEDS_ATTENTION_COLUMNS, files));
+      else {
+        context.stdout.write(toTable(NEEDS_ATTENTION_COLUMNS, files));
+        context.stdout.write(`${files.length} file(s) need attention\n`);
+      }
+      return EXIT_OK;
+    }
+    const invoices = await listExtractedInvoices(db, month ? { month } : {});
+    if (format === "json") context.stdout.write(`${JSON.stringify(invoices, null, 2)}\n`);
+    else if (format === "csv") context.stdout.write(toCsv(INVOICE_CSV_COLUMNS, csvRows(invoices)));
+    else {
+      context.stdout.write(table(invoices));
+      context.stdout.write(`${invoices.length} invoice(s)\n`);
+    }
+    return EXIT_OK;
+  },
+};
