@@ -1,0 +1,243 @@
+import type { Unit } from "../../domain/reference.js";
+import { AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
+import { cleanText, findDates, parseMoneyText } from "../text/values.js";
+import type { LayoutCell, LayoutRow } from "../types.js";
+import type { ExtractionConfig } from "./config.js";
+
+/** One column of a line table, from its heading. `field` null: a column we do not read (e.g. VAT). */
+export interface Column {
+  field: ColumnField | null;
+  heading: string;
+  left: number;
+  right: number;
+  /** The unit the heading implies (`Nights`, `Weekly Rate`), for tables with no unit column. */
+  unitHint: Unit | null;
+  /**
+   * A header field printed as a column of a flat table (CSV exports repeat "Invoice No",
+   * "Invoice Date" and "Period" on every line): read from the lines, not a line field.
+   */
+  headerField: HeaderField | null;
+}
+
+export interface TableHeader {
+  columns: Column[];
+  fields: Set<ColumnField>;
+  /** The row(s) the heading occupies (two when headings wrap onto a second line). */
+  rowIndexes: number[];
+}
+
+const REFERENCE_FIELDS: readonly ColumnField[] = ["description", "child", "placement"];
+
+/** Header fields a flat table may carry as columns (not its VAT or subtotal: those are per line). */
+const FLAT_HEADER_FIELDS: ReadonlySet<HeaderField> = new Set(["invoiceNumber", "invoiceDate", "period", "periodFrom", "periodTo", "creditsInvoice", "vatNumber", "total"]);
+
+function fieldOf(text: string, config: ExtractionConfig): ColumnField | null {
+  return columnFieldOf(text, config.columnSynonyms);
+}
+
+function looksLikeData(cell: LayoutCell): boolean {
+  if (cell.value instanceof Date || typeof cell.value === "number") return true;
+  const text = cleanText(cell.text);
+  return parseMoneyText(text) !== null || findDates(text).length > 0;
+}
+
+/**
+ * A PDF producer may draw two headings so close that they join into one cell ("Qty Unit");
+ * split such a cell back into its items, grouping them so that as many groups as possible are
+ * known headings.
+ */
+function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell[] {
+  const out: LayoutCell[] = [];
+  for (const cell of row.cells) {
+    const items = (row.items ?? []).filter((item) => item.left >= cell.left - 0.01 && item.right <= cell.right + 0.01);
+    if (fieldOf(cell.text, config) !== null || items.length < 2) {
+      out.push(cell);
+      continue;
+    }
+    // best[i]: fewest unknown groups covering items[0..i), then fewest groups.
+    const best: Array<{ unknown: number; groups: LayoutCell[] } | undefined> = [{ unknown: 0, groups: [] }];
+    for (let end = 1; end <= items.length; end++) {
+      for (let start = 0; start < end; start++) {
+        const before = best[start];
+        if (!before) continue;
+        const slice = items.slice(start, end);
+        const text = slice.map((item) => item.text).join(" ");
+        const known = fieldOf(text, config) !== null;
+        if (!known && slice.length > 1) continue;
+        const group: LayoutCell = { text, left: slice[0]?.left ?? cell.left, right: slice[slice.length - 1]?.right ?? cell.right };
+        const candidate = { unknown: before.unknown + (known ? 0 : 1), groups: [...before.groups, group] };
+        const current = best[end];
+        if (!current || candidate.unknown < current.unknown || (candidate.unknown === current.unknown && candidate.groups.length < current.groups.length)) {
+          best[end] = candidate;
+        }
+      }
+    }
+    const result = best[items.length];
+    out.push(...(result && result.unknown < items.length ? result.groups : [cell]));
+  }
+  return out;
+}
+
+function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], config: ExtractionConfig): TableHeader | null {
+  if (cells.length < 2 || cells.some(looksLikeData)) return null;
+  const columns: Column[] = cells.map((cell) => {
+    const field = fieldOf(cell.text, config);
+    const label = field === null ? matchHeaderLabel(cleanText(cell.text), config.headerLabels) : null;
+    return {
+      field,
+      heading: cleanText(cell.text),
+      left: cell.left,
+      right: cell.right,
+      unitHint: field === "quantity" || field === "rate" || field === "unit" ? unitFromHeading(cell.text) : null,
+      headerField: label && label.rest === "" && FLAT_HEADER_FIELDS.has(label.field) ? label.field : null,
+    };
+  });
+  // One column per field: the amount by AMOUNT_PREFERENCE ("Net" before "Total"), others the first.
+  const amountColumns = columns.filter((c) => c.field === "amount");
+  if (amountColumns.length > 1) {
+    const rank = (c: Column): number => {
+      const index = AMOUNT_PREFERENCE.indexOf(normaliseLabel(c.heading));
+      return index < 0 ? AMOUNT_PREFERENCE.length : index;
+    };
+    const keep = [...amountColumns].sort((a, b) => rank(a) - rank(b))[0];
+    for (const column of amountColumns) if (column !== keep) column.field = null;
+  }
+  const seen = new Set<ColumnField>();
+  for (const column of columns) {
+    if (column.field === null) continue;
+    if (seen.has(column.field)) column.field = null;
+    else seen.add(column.field);
+  }
+  // With From/To columns for the lines, a "Period" column is the invoice's billing period and a
+  // "Date" column its date (a flat export repeating them on every line).
+  if (seen.has("from") || seen.has("to")) {
+    for (const column of columns) {
+      if (column.field === "period") {
+        column.field = null;
+        column.headerField = "period";
+        seen.delete("period");
+      }
+    }
+  }
+  if (seen.has("from") || seen.has("to") || seen.has("period")) {
+    for (const column of columns) {
+      if (column.field === "date") {
+        column.field = null;
+        column.headerField = "invoiceDate";
+        seen.delete("date");
+      }
+    }
+  }
+  const known = columns.filter((c) => c.field !== null || c.headerField !== null).length;
+  const acceptable =
+    seen.has("amount") &&
+    REFERENCE_FIELDS.some((f) => seen.has(f)) &&
+    (seen.size >= 3 || known === columns.length) &&
+    known * 2 >= columns.length;
+  return acceptable ? { columns, fields: seen, rowIndexes } : null;
+}
+
+/** Headings that wrap onto a second line ("Period" over "From" and "To") are read as one. */
+function mergeHeadingRows(upper: readonly LayoutCell[], lower: readonly LayoutCell[]): LayoutCell[] {
+  const overlap = (a: LayoutCell, b: LayoutCell): number => Math.min(a.right, b.right) - Math.max(a.left, b.left);
+  const usedUpper = new Set<LayoutCell>();
+  const merged: LayoutCell[] = lower.map((cell) => {
+    let partner: LayoutCell | undefined;
+    let bestOverlap = 0;
+    for (const candidate of upper) {
+      const o = overlap(candidate, cell);
+      if (o > bestOverlap) {
+        bestOverlap = o;
+        partner = candidate;
+      }
+    }
+    if (!partner) return { ...cell };
+    usedUpper.add(partner);
+    return { text: `${partner.text} ${cell.text}`, left: cell.left, right: cell.right };
+  });
+  for (const cell of upper) if (!usedUpper.has(cell)) merged.push({ ...cell });
+  return merged.sort((a, b) => a.left - b.left);
+}
+
+/** The line-table heading that starts at rows[index], if there is one there. */
+export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config: ExtractionConfig): TableHeader | null {
+  const row = rows[index];
+  // A heading row holds no amounts or dates: most rows are rejected here, cheaply.
+  if (!row || row.cells.length < 2 || row.cells.some(looksLikeData)) return null;
+  const cells = splitHeadingCells(row, config);
+  const single = headerFromCells(cells, [index], config);
+  const next = rows[index + 1];
+  // Spreadsheet rows are adjacent only when their numbers are; PDF rows within about two lines.
+  const adjacent = next && next.page === row.page && (row.items === undefined ? next.top - row.top === 1 : next.top - row.top <= 2.2 * Math.max(row.height, next.height));
+  if (next && adjacent && !next.cells.some(looksLikeData)) {
+    const lowerCells = splitHeadingCells(next, config);
+    const merged = headerFromCells(mergeHeadingRows(cells, lowerCells), [index, index + 1], config);
+    // Merging must add what neither row has alone (a title row above real headings adds nothing).
+    if (merged) {
+      const lowerAlone = headerFromCells(lowerCells, [index + 1], config);
+      if (merged.fields.size > (lowerAlone?.fields.size ?? 0) && merged.fields.size > (single?.fields.size ?? 0)) return merged;
+    }
+  }
+  return single;
+}
+
+/**
+ * Puts each printed item of a row under a column. Alignment decides first (left edges or right
+ * edges within 3 pt of the heading's: left-aligned text and right-aligned numbers), then a
+ * centre inside the heading, then overlap; an item near no heading stays unplaced.
+ */
+export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map<number, LayoutCell[]> {
+  const placed = new Map<number, LayoutCell[]>();
+  if (!row.items) {
+    // Spreadsheet rows: a cell belongs to the heading in its own column, nothing else.
+    for (const cell of row.cells) {
+      const index = columns.findIndex((column) => column.left === cell.left);
+      if (index >= 0 && cell.text.trim() !== "") placed.set(index, [...(placed.get(index) ?? []), cell]);
+    }
+    return placed;
+  }
+  for (const item of row.items) {
+    const text = item.text.trim();
+    if (text === "" || /^(?:£|GBP)$/i.test(text)) continue; // a currency mark on its own says nothing
+    let bestIndex = -1;
+    let bestScore = 0;
+    columns.forEach((column, index) => {
+      const overlap = Math.min(item.right, column.right) - Math.max(item.left, column.left);
+      const width = Math.max(0.1, Math.min(item.right - item.left, column.right - column.left));
+      let score = 0;
+      const tolerance = Math.max(3, row.height * 0.3);
+      if (Math.abs(item.left - column.left) <= tolerance) score += 3;
+      if (Math.abs(item.right - column.right) <= tolerance) score += 3;
+      const centre = (item.left + item.right) / 2;
+      if (centre >= column.left && centre <= column.right) score += 2;
+      if (overlap > 0) score += 1 + overlap / width;
+      if (score > bestScore) {
+        bestScore = score;
+        bestIndex = index;
+      }
+    });
+    if (bestIndex < 0) {
+      // No alignment and no overlap: the nearest heading, when it is close.
+      let nearest = Number.POSITIVE_INFINITY;
+      columns.forEach((column, index) => {
+        const distance = item.right < column.left ? column.left - item.right : item.left - column.right;
+        if (distance < nearest) {
+          nearest = distance;
+          bestIndex = index;
+        }
+      });
+      if (nearest > Math.max(24, row.height * 4)) bestIndex = -1;
+    }
+    if (bestIndex < 0) continue;
+    const list = placed.get(bestIndex) ?? [];
+    list.push(item);
+    placed.set(bestIndex, list);
+  }
+  return placed;
+}
+
+/** The text of a column's items in reading order. */
+export function columnText(cells: readonly LayoutCell[] | undefined): string {
+  if (!cells || cells.length === 0) return "";
+  return cleanText([...cells].sort((a, b) => a.left - b.left).map((c) => c.text).join(" "));
+}

@@ -1,0 +1,147 @@
+import type { IsoDate } from "../../domain/dates.js";
+import { Dec } from "../../domain/money.js";
+import { labelRank, matchHeaderLabel, type HeaderField } from "../text/labels.js";
+import {
+  cleanText,
+  findDates,
+  findMoneyInText,
+  findPeriodInText,
+  firstReference,
+  isoFromCellDate,
+  parseDateText,
+  parseMoneyText,
+  parsePeriodText,
+  parseVatNumber,
+  type Period,
+} from "../text/values.js";
+import type { LayoutCell, LayoutRow } from "../types.js";
+import type { ExtractionConfig } from "./config.js";
+
+/**
+ * Header fields (invoice number, dates, period, credited invoice, VAT number) and totals printed
+ * outside the line table: a label and its value in one cell ("Invoice No: INV-1"), in the next
+ * cell to the right (side-by-side blocks, spreadsheets' label/value columns), or in the cell
+ * below (a row of labels over a row of values).
+ */
+/** A reference or ISO date (strings), a period, or an amount. */
+export type HeaderValue = string | Period | Dec;
+
+export interface HeaderCandidate {
+  field: HeaderField;
+  value: HeaderValue;
+  /** The label it was printed after ("" for template patterns). */
+  label: string;
+  rank: number;
+  /** Document order, to prefer the first (or for totals the last) of equal rank. */
+  order: number;
+}
+
+function cellDate(cell: LayoutCell, config: ExtractionConfig): IsoDate | null {
+  const text = cleanText(cell.text);
+  const exact = parseDateText(text, config.dateFormats);
+  if (exact) return exact;
+  const found = findDates(text, config.dateFormats);
+  return found.length === 1 ? (found[0]?.iso ?? null) : null;
+}
+
+/** Parses a value text (or typed cell) for a header field; null when it is not such a value. */
+export function parseHeaderValue(field: HeaderField, text: string, cell: LayoutCell | undefined, config: ExtractionConfig): HeaderValue | null {
+  const value = cleanText(text);
+  switch (field) {
+    case "invoiceNumber":
+    case "creditsInvoice":
+      if (typeof cell?.value === "number" && Number.isInteger(cell.value)) return String(cell.value);
+      return firstReference(value);
+    case "invoiceDate":
+    case "periodFrom":
+    case "periodTo":
+      if (cell?.value instanceof Date) return isoFromCellDate(cell.value);
+      return cellDate({ text: value, left: 0, right: 0 }, config);
+    case "period":
+      return parsePeriodText(value, config.dateFormats) ?? findPeriodInText(value, config.dateFormats);
+    case "vatNumber":
+      return parseVatNumber(value) ?? parseVatNumber(value.split(/\s{2,}|,|;/)[0] ?? "");
+    case "subtotal":
+    case "vat":
+    case "total": {
+      if (typeof cell?.value === "number" && value === cleanText(cell.text)) return new Dec(String(cell.value));
+      if (field === "vat" && /^(?:exempt|nil|n\/a|none|zero|-)$/i.test(value)) return new Dec(0);
+      return parseMoneyText(value) ?? findMoneyInText(value);
+    }
+  }
+}
+
+function cellBelow(rows: readonly LayoutRow[], rowIndex: number, cell: LayoutCell): LayoutCell | undefined {
+  const row = rows[rowIndex];
+  for (let next = rowIndex + 1; next < rows.length && next <= rowIndex + 2; next++) {
+    const below = rows[next];
+    if (!below || !row || below.page !== row.page || below.top - row.top > 3 * Math.max(row.height, below.height)) return undefined;
+    const hit = below.cells.find((c) => Math.min(c.right, cell.right) - Math.max(c.left, cell.left) > 0);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * Every header-field candidate in the given rows. `rowIndexes` are the rows outside the line
+ * table (table rows hold column headings such as "Date" or "Total" that are not header labels).
+ */
+export function findHeaderCandidates(rows: readonly LayoutRow[], rowIndexes: readonly number[], config: ExtractionConfig): HeaderCandidate[] {
+  const candidates: HeaderCandidate[] = [];
+  let order = 0;
+  for (const rowIndex of rowIndexes) {
+    const row = rows[rowIndex];
+    if (!row) continue;
+    row.cells.forEach((cell, cellIndex) => {
+      order++;
+      const match = matchHeaderLabel(cleanText(cell.text), config.headerLabels);
+      if (!match) return;
+      const rank = labelRank(match.field, match.label);
+      const tries: Array<[string, LayoutCell | undefined]> = [];
+      if (match.rest !== "") tries.push([match.rest, undefined]);
+      const right = row.cells[cellIndex + 1];
+      const rightIsLabel = right ? matchHeaderLabel(cleanText(right.text), config.headerLabels) !== null : true;
+      if (right && !rightIsLabel) tries.push([right.text, right]);
+      if (match.rest === "") {
+        const below = cellBelow(rows, rowIndex, cell);
+        if (below) tries.push([below.text, below]);
+      }
+      for (const [text, source] of tries) {
+        const value = parseHeaderValue(match.field, text, source, config);
+        if (value !== null) {
+          candidates.push({ field: match.field, value, label: match.label, rank, order });
+          break;
+        }
+      }
+    });
+  }
+  return candidates;
+}
+
+/** The best candidate of a field: best rank, then the first printed (totals: the last). */
+export function pickHeaderValue(candidates: readonly HeaderCandidate[], field: HeaderField): HeaderValue | null {
+  const ofField = candidates.filter((c) => c.field === field);
+  if (ofField.length === 0) return null;
+  const last = field === "total" || field === "subtotal" || field === "vat";
+  const sorted = [...ofField].sort((a, b) => a.rank - b.rank || (last ? b.order - a.order : a.order - b.order));
+  return sorted[0]?.value ?? null;
+}
+
+const CREDIT_SENTENCE =
+  /\b(?:credit(?:\s+note)?\s+(?:for|against)|against|re:?|original|relating\s+to|in\s+respect\s+of|credits?)\s+invoice\s*(?:no\.?|number|#|ref(?:erence)?)?\s*[:\-–]?\s*([A-Za-z0-9][A-Za-z0-9/_.-]*\d[A-Za-z0-9/_.-]*)/i;
+
+/** "This credit note is against invoice OFP-1046": the invoice number named in a sentence. */
+export function creditedInvoiceInSentence(text: string): string | null {
+  const match = CREDIT_SENTENCE.exec(cleanText(text));
+  return match?.[1] ? firstReference(match[1]) : null;
+}
+
+/** A title or label that says the document is a credit note (not a sentence about credit notes). */
+export function saysCreditNote(text: string): boolean {
+  const t = cleanText(text);
+  return (
+    /^(?:tax\s+)?credit\s*note(?:\s*(?:no\.?|number|#|ref\w*|date|total|:|-|–|\(.*\)).*)?$/i.test(t) ||
+    /\bthis\s+credit\s+note\b/i.test(t) ||
+    /^credit\s+memo\b/i.test(t)
+  );
+}

@@ -1,0 +1,105 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { NeedsAttentionError, type LayoutDocument, type LayoutRow } from "../types.js";
+import { rowsFromItems, type PositionedText } from "./pdf-layout.js";
+
+/**
+ * Reads a PDF's text layer with pdfjs-dist (legacy build: the modern one needs Node 22) as
+ * positioned text items, and rebuilds rows and cells from their positions. The first parse in a
+ * process costs about a second (module load and font setup); later ones 10–25 ms a page.
+ */
+
+type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+
+let pdfjsModule: Promise<PdfJs> | null = null;
+
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjsModule ??= import("pdfjs-dist/legacy/build/pdf.mjs");
+  return pdfjsModule;
+}
+
+// pdfjs needs the standard 14 fonts' metrics to place text drawn in Helvetica & co. correctly.
+const standardFontDataUrl = (() => {
+  const require = createRequire(import.meta.url);
+  return `${path.join(path.dirname(require.resolve("pdfjs-dist/package.json")), "standard_fonts")}${path.sep}`;
+})();
+
+/** Load pdfjs ahead of the first file so that its one-off cost is not charged to it. */
+export async function warmUpPdfReader(): Promise<void> {
+  await loadPdfJs();
+}
+
+interface TextItemLike {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+}
+
+function isTextItem(item: unknown): item is TextItemLike {
+  return typeof item === "object" && item !== null && "str" in item && "transform" in item;
+}
+
+export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
+  const pdfjs = await loadPdfJs();
+  // pdfjs takes ownership of (and may detach) the buffer it is given: pass a copy.
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    standardFontDataUrl,
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    verbosity: 0,
+    stopAtErrors: false,
+  });
+  let document: Awaited<typeof task.promise>;
+  try {
+    document = await task.promise;
+  } catch (error) {
+    await task.destroy();
+    throw classifyPdfError(error);
+  }
+  try {
+    const rows: LayoutRow[] = [];
+    let characters = 0;
+    let rotated = 0;
+    for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {
+      const page = await document.getPage(pageNumber);
+      const [, , , pageTop = 842] = page.view;
+      const content = await page.getTextContent();
+      const items: PositionedText[] = [];
+      for (const item of content.items) {
+        if (!isTextItem(item) || item.str.trim() === "") continue;
+        const [a = 1, b = 0, c = 0, d = 1, x = 0, y = 0] = (item.transform as unknown[]).map(Number);
+        if (Math.abs(b) > 0.01 || Math.abs(c) > 0.01 || a <= 0) {
+          rotated++; // watermarks and vertical margin text are not part of the invoice's rows
+          continue;
+        }
+        characters += item.str.trim().length;
+        items.push({ text: item.str, x, top: pageTop - y, width: item.width, height: Math.abs(d) || item.height || 10 });
+      }
+      rows.push(...rowsFromItems(items, pageNumber));
+      page.cleanup();
+    }
+    if (characters === 0) {
+      throw new NeedsAttentionError(
+        "no_text_layer",
+        "The PDF has no text layer (it looks like a scan or an image): it must be keyed in or sent again as a text PDF.",
+        { pages: document.numPages },
+      );
+    }
+    const notes = rotated > 0 ? [`${rotated} rotated text item(s) ignored (watermark or margin text).`] : [];
+    return { format: "pdf", pageCount: document.numPages, rows, notes };
+  } finally {
+    await document.destroy();
+  }
+}
+
+function classifyPdfError(error: unknown): Error {
+  const name = typeof error === "object" && error !== null && "name" in error ? String(error.name) : "";
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === "PasswordException") {
+    return new NeedsAttentionError("encrypted", "The PDF is password-protected: ask the provider for an unprotected copy.");
+  }
+  return new NeedsAttentionError("corrupt", `The PDF could not be read (${name || "error"}: ${message}).`);
+}

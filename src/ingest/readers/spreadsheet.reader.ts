@@ -1,0 +1,96 @@
+import { isAppError } from "../../domain/errors.js";
+import { readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
+import { NeedsAttentionError, type LayoutCell, type LayoutDocument, type LayoutRow } from "../types.js";
+
+/**
+ * XLSX and CSV invoices as layout rows (src/tabular does the decoding: BOM, Windows-1252,
+ * delimiters, the zip-bomb check, real date and number cells, formulas' cached results).
+ * Column j becomes the cell span [j, j + 1], so the extractor places spreadsheet cells under
+ * their headings exactly, by column.
+ */
+function layoutCell(cell: Cell, column: number): LayoutCell | null {
+  const text = cell.text.trim();
+  if (text === "" && (cell.value === null || cell.value === "")) return null;
+  const value = typeof cell.value === "string" ? undefined : cell.value;
+  return { text: text === "" ? String(cell.value) : text, left: column, right: column + 1, value, isFormula: cell.isFormula };
+}
+
+function columnLetters(index: number): string {
+  let letters = "";
+  let n = index + 1;
+  while (n > 0) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
+
+function sheetRows(rows: readonly (readonly Cell[])[], page: number): LayoutRow[] {
+  const out: LayoutRow[] = [];
+  rows.forEach((cells, index) => {
+    const layout = cells.map((cell, column) => layoutCell(cell, column)).filter((c): c is LayoutCell => c !== null);
+    if (layout.length === 0) return;
+    out.push({ page, top: index + 1, height: 1, cells: layout, rowNumber: index + 1 });
+  });
+  return out;
+}
+
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const ENCRYPTED_PACKAGE = Buffer.from("EncryptedPackage", "utf16le");
+
+/** A password-protected workbook is an OLE container holding an "EncryptedPackage" stream. */
+export function isEncryptedWorkbook(bytes: Uint8Array): boolean {
+  return OLE_MAGIC.every((b, i) => bytes[i] === b) && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(ENCRYPTED_PACKAGE);
+}
+
+export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument> {
+  if (isEncryptedWorkbook(bytes)) {
+    throw new NeedsAttentionError("encrypted", "The workbook is password-protected: ask the provider for an unprotected copy.");
+  }
+  let sheets: Sheet[];
+  try {
+    sheets = await readXlsx(bytes);
+  } catch (error) {
+    throw spreadsheetProblem(error);
+  }
+  const visible = sheets.filter((sheet) => !sheet.hidden);
+  const notes = sheets.length > visible.length ? [`${sheets.length - visible.length} hidden sheet(s) ignored.`] : [];
+  const rows = visible.flatMap((sheet, index) => sheetRows(sheet.rows, index + 1));
+  // A formula's saved result is what the provider's program last computed, not a recalculation.
+  const formulas = visible.flatMap((sheet) =>
+    sheet.rows.flatMap((cells, r) =>
+      cells.flatMap((cell, c) => (cell.isFormula ? [`${visible.length > 1 ? `${sheet.name}!` : ""}${columnLetters(c)}${r + 1}`] : [])),
+    ),
+  );
+  if (formulas.length > 0) {
+    const shown = formulas.length > 20 ? `${formulas.slice(0, 20).join(", ")} and ${formulas.length - 20} more` : formulas.join(", ");
+    notes.push(`Formula cells read by their saved result, not recalculated (unverified): ${shown}.`);
+  }
+  return { format: "xlsx", pageCount: visible.length, rows, notes };
+}
+
+export function readCsvInvoice(bytes: Uint8Array): LayoutDocument {
+  let rows: string[][];
+  try {
+    rows = readCsv(bytes);
+  } catch (error) {
+    throw spreadsheetProblem(error);
+  }
+  const cells: Cell[][] = rows.map((row) => row.map((text) => ({ text, value: text, isFormula: false })));
+  return { format: "csv", pageCount: 1, rows: sheetRows(cells, 1), notes: [] };
+}
+
+function spreadsheetProblem(error: unknown): Error {
+  if (!isAppError(error)) {
+    return new NeedsAttentionError("corrupt", `The file could not be read (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  const message = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+  switch (error.code) {
+    case "xlsx.zip_bomb":
+      return new NeedsAttentionError("suspicious_archive", `${message}. The file was not opened.`);
+    case "xlsx.not_zip":
+      return new NeedsAttentionError("unsupported_format", `${message}.`);
+    default:
+      return new NeedsAttentionError("corrupt", `${message}.`);
+  }
+}

@@ -1,0 +1,362 @@
+import { dayFromParts, isoFromDay, monthBounds, monthNumber, tryParseDay, type IsoDate } from "../../domain/dates.js";
+import { Dec, tryParseMoney } from "../../domain/money.js";
+import type { Unit } from "../../domain/reference.js";
+
+/**
+ * Value spellings of DATA.md "Invoices": dates, periods, money, quantities, units, identifiers.
+ * Pure functions over cell text; every one returns null when the text is not such a value,
+ * so the extractor can try them in turn without exceptions.
+ */
+
+/** Normalise odd spaces and dashes that PDF producers and spreadsheets emit. */
+export function cleanText(text: string): string {
+  return text
+    .replace(/[\u00a0\u2007\u2009\u202f]/g, " ")
+    .replace(/[\u2010\u2011\u2012\u2212]/g, "-")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+// ---------------------------------------------------------------- dates
+
+/**
+ * Extra date layouts a provider template may declare, e.g. `DD/MM/YY`, `YYYYMMDD`, `D MMM YY`,
+ * or (only when a template says so, never guessed) `MM/DD/YYYY`.
+ */
+export type DateFormat = string;
+
+const FORMAT_TOKENS = /YYYY|YY|MMMM|MMM|MM|M|DD|D|./g;
+
+interface CompiledFormat {
+  regex: RegExp;
+  fields: string[];
+}
+
+const compiledFormats = new Map<string, CompiledFormat>();
+
+function compileFormat(format: DateFormat): CompiledFormat {
+  const cached = compiledFormats.get(format);
+  if (cached) return cached;
+  const fields: string[] = [];
+  let pattern = "";
+  for (const token of format.match(FORMAT_TOKENS) ?? []) {
+    switch (token) {
+      case "YYYY": pattern += "(\\d{4})"; fields.push(token); break;
+      case "YY": pattern += "(\\d{2})"; fields.push(token); break;
+      case "MMMM":
+      case "MMM": pattern += "([A-Za-z]{3,9})\\.?"; fields.push("MMM"); break;
+      case "MM": pattern += "(\\d{2})"; fields.push("M"); break;
+      case "M": pattern += "(\\d{1,2})"; fields.push("M"); break;
+      case "DD": pattern += "(\\d{2})"; fields.push("D"); break;
+      case "D": pattern += "(\\d{1,2})(?:st|nd|rd|th)?"; fields.push("D"); break;
+      default: pattern += token === " " ? "\\s+" : token.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    }
+  }
+  const compiled = { regex: new RegExp(`^${pattern}$`, "i"), fields };
+  compiledFormats.set(format, compiled);
+  return compiled;
+}
+
+function parseWithFormat(text: string, format: DateFormat): IsoDate | null {
+  const { regex, fields } = compileFormat(format);
+  const match = regex.exec(text);
+  if (!match) return null;
+  let year: number | undefined;
+  let month: number | undefined;
+  let day: number | undefined;
+  fields.forEach((field, index) => {
+    const value = match[index + 1] ?? "";
+    if (field === "YYYY") year = Number(value);
+    else if (field === "YY") year = 2000 + Number(value);
+    else if (field === "MMM") month = monthNumber(value);
+    else if (field === "M") month = Number(value);
+    else if (field === "D") day = Number(value);
+  });
+  if (year === undefined || month === undefined || day === undefined) return null;
+  try {
+    return isoFromDay(dayFromParts(year, month, day));
+  } catch {
+    return null;
+  }
+}
+
+/** Every DATA.md date spelling, then the template's extra formats; null when not a date. */
+export function parseDateText(input: string, formats: readonly DateFormat[] = []): IsoDate | null {
+  const text = cleanText(input).replace(/^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+/i, "");
+  if (text === "") return null;
+  const day = tryParseDay(text);
+  if (day !== null) return isoFromDay(day);
+  for (const format of formats) {
+    const iso = parseWithFormat(text, format);
+    if (iso) return iso;
+  }
+  return null;
+}
+
+/** A JS Date from a spreadsheet date cell: its calendar date as written (exceljs uses UTC). */
+export function isoFromCellDate(value: Date): IsoDate | null {
+  if (Number.isNaN(value.getTime())) return null;
+  return value.toISOString().slice(0, 10);
+}
+
+// A date anywhere inside a longer text, in any DATA.md spelling (validated by parseDateText).
+const MONTH_WORD = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?";
+const DATE_IN_TEXT = new RegExp(
+  [
+    "\\b\\d{4}-\\d{1,2}-\\d{1,2}\\b",
+    "\\b\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}\\b",
+    `\\b\\d{1,2}(?:st|nd|rd|th)?[\\s-]+${MONTH_WORD},?[\\s-]+\\d{4}\\b`,
+    `\\b${MONTH_WORD}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b`,
+  ].join("|"),
+  "gi",
+);
+
+export interface DateHit {
+  iso: IsoDate;
+  start: number;
+  end: number;
+}
+
+export function findDates(text: string, formats: readonly DateFormat[] = []): DateHit[] {
+  const hits: DateHit[] = [];
+  for (const match of text.matchAll(DATE_IN_TEXT)) {
+    const iso = parseDateText(match[0]);
+    if (iso) hits.push({ iso, start: match.index, end: match.index + match[0].length });
+  }
+  if (hits.length === 0 && formats.length > 0) {
+    // Template formats: try each whitespace-delimited token (and pairs, for `D MMM YY`).
+    const tokens = [...text.matchAll(/\S+/g)];
+    for (let i = 0; i < tokens.length; i++) {
+      for (const width of [3, 2, 1]) {
+        const slice = tokens.slice(i, i + width);
+        if (slice.length < width) continue;
+        const first = slice[0];
+        const last = slice[slice.length - 1];
+        if (!first || !last) continue;
+        const candidate = text.slice(first.index, last.index + last[0].length).replace(/[,;]$/, "");
+        const iso = formats.map((format) => parseWithFormat(candidate, format)).find((value) => value !== null) ?? null;
+        if (iso) {
+          hits.push({ iso, start: first.index, end: last.index + last[0].length });
+          i += width - 1;
+          break;
+        }
+      }
+    }
+  }
+  return hits;
+}
+
+// ---------------------------------------------------------------- periods
+
+export interface Period {
+  from: IsoDate;
+  to: IsoDate;
+}
+
+const RANGE_JOINER = /^\s*(?:-|–|—|to|until|till|through|thru)\s*$/i;
+
+/**
+ * Every DATA.md period form: two dates joined by `to`, `-`, `–` or `until`; `1–31 October 2026`;
+ * `1 Oct - 31 Oct 2026`; a whole month (`October 2026`). Null when the text is not a period.
+ */
+export function parsePeriodText(input: string, formats: readonly DateFormat[] = []): Period | null {
+  const text = cleanText(input).replace(/^(?:from|period|for)\s*:?\s+/i, "");
+  if (text === "") return null;
+  const dates = findDates(text, formats);
+  if (dates.length === 2) {
+    const [a, b] = dates as [DateHit, DateHit];
+    const between = text.slice(a.end, b.start);
+    const outside = (text.slice(0, a.start) + text.slice(b.end)).trim();
+    if (RANGE_JOINER.test(between) && outside === "" && a.iso <= b.iso) return { from: a.iso, to: b.iso };
+    return null;
+  }
+  // 1–31 October 2026, 1st - 31st Oct 2026
+  let m = /^(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+\.?),?\s+(\d{4})$/i.exec(text);
+  if (m) {
+    const month = monthNumber(m[3] ?? "");
+    if (month !== undefined) return safeRange(Number(m[4]), month, Number(m[1]), Number(m[4]), month, Number(m[2]));
+  }
+  // 1 Oct - 31 Oct 2026, 28 Sep – 4 Oct 2026
+  m = /^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+\.?)\s*(?:-|–|—|to|until)\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+\.?),?\s+(\d{4})$/i.exec(text);
+  if (m) {
+    const m1 = monthNumber(m[2] ?? "");
+    const m2 = monthNumber(m[4] ?? "");
+    const year = Number(m[5]);
+    if (m1 !== undefined && m2 !== undefined) return safeRange(m1 > m2 ? year - 1 : year, m1, Number(m[1]), year, m2, Number(m[3]));
+  }
+  // October 2026, Oct 2026, Oct-2026, 10/2026
+  m = /^([A-Za-z]+\.?)[\s-]+(\d{4})$/.exec(text);
+  if (m) {
+    const month = monthNumber(m[1] ?? "");
+    if (month !== undefined) return monthPeriod(Number(m[2]), month);
+  }
+  m = /^(\d{1,2})\/(\d{4})$/.exec(text);
+  if (m) return monthPeriod(Number(m[2]), Number(m[1]));
+  return null;
+}
+
+function monthPeriod(year: number, month: number): Period | null {
+  if (month < 1 || month > 12 || year < 1900 || year > 2200) return null;
+  const bounds = monthBounds(`${year}-${String(month).padStart(2, "0")}`);
+  return { from: bounds.from, to: bounds.to };
+}
+
+function safeRange(y1: number, m1: number, d1: number, y2: number, m2: number, d2: number): Period | null {
+  try {
+    const from = isoFromDay(dayFromParts(y1, m1, d1));
+    const to = isoFromDay(dayFromParts(y2, m2, d2));
+    return from <= to ? { from, to } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A period mentioned inside a longer text such as a line description
+ * ("Placement fee 01/10/2026 - 31/10/2026", "Fostering (1–31 October 2026)"). Only explicit
+ * ranges and whole months count; a single date does not make a period.
+ */
+export function findPeriodInText(input: string, formats: readonly DateFormat[] = []): Period | null {
+  const text = cleanText(input);
+  const dates = findDates(text, formats);
+  for (let i = 0; i + 1 < dates.length; i++) {
+    const a = dates[i] as DateHit;
+    const b = dates[i + 1] as DateHit;
+    if (RANGE_JOINER.test(text.slice(a.end, b.start)) && a.iso <= b.iso) return { from: a.iso, to: b.iso };
+  }
+  const patterns = [
+    /\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
+    /\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
+    new RegExp(`\\b${MONTH_WORD}[\\s-]+\\d{4}\\b`, "gi"),
+  ];
+  if (dates.length > 0) patterns.pop(); // "1 October 2026" holds "October 2026": a single date is no period
+  for (const pattern of patterns) {
+    for (const match of text.matchAll(pattern)) {
+      const period = parsePeriodText(match[0], formats);
+      if (period) return period;
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- money
+
+/** Pounds and pence in every DATA.md spelling; also `£917.00/week`-style suffixes are cut by parseRate. */
+export function parseMoneyText(input: string): Dec | null {
+  const text = cleanText(input).replace(/^GBP\s*£/i, "£");
+  if (text === "" || !/\d/.test(text)) return null;
+  // A date or a percentage is never money.
+  if (/%/.test(text) || /\d[/]\d/.test(text) || /\d\s*-\s*\d/.test(text) || /^\d{1,2}[.-]\d{1,2}[.-]\d{2,4}$/.test(text)) return null;
+  // Only money's own characters may remain once GBP/CR/DR are set aside: words fail here, cheaply,
+  // rather than by the parser's exception.
+  if (!/^[\s()£+\-\u2212\u2013\d,.]*$/.test(text.replace(/\b(?:GBP|CR|DR)\b\.?/gi, ""))) return null;
+  return tryParseMoney(text.replace(/\s*DR\.?$/i, ""));
+}
+
+/** Money found anywhere in a short text, e.g. "Total due £4,061.00": the last amount in it. */
+export function findMoneyInText(input: string): Dec | null {
+  const text = cleanText(input);
+  const pattern = /\(?-?\s*£?\s*-?\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?\)?(?:\s*(?:GBP|CR))?|\(?-?\s*£?\s*-?\d+(?:\.\d{1,2})?\)?(?:\s*(?:GBP|CR))?/gi;
+  let last: Dec | null = null;
+  for (const match of text.matchAll(pattern)) {
+    const candidate = match[0].trim();
+    if (!/[£.]|GBP/i.test(candidate)) continue; // a bare integer in a label ("VAT @ 20%") is not the amount
+    const value = parseMoneyText(candidate);
+    if (value) last = value;
+  }
+  return last;
+}
+
+// ---------------------------------------------------------------- units and quantities
+
+const UNIT_WORDS: ReadonlyArray<readonly [RegExp, Unit]> = [
+  [/^(?:nights?|nts?|nightly|per night|pn)$/i, "night"],
+  [/^(?:days?|daily|per day|pd)$/i, "day"],
+  [/^(?:weeks?|wks?|weekly|per week|pw|p\/w)$/i, "week"],
+  [/^(?:hours?|hrs?|h|hourly|per hour|ph)$/i, "hour"],
+  [/^(?:miles?|mi|mileage|per mile)$/i, "mile"],
+  [/^(?:sessions?|sess)$/i, "session"],
+  [/^(?:items?|each|ea|unit|units)$/i, "item"],
+];
+
+/** `nights`, `wk`, `per week`, `Hrs` → the DATA.md unit; null when not a unit word. */
+export function parseUnit(input: string, extra: Readonly<Record<string, Unit>> = {}): Unit | null {
+  const text = cleanText(input).replace(/^\/\s*/, "").replace(/\.$/, "").toLowerCase();
+  if (text === "") return null;
+  const fromTemplate = extra[text];
+  if (fromTemplate) return fromTemplate;
+  for (const [pattern, unit] of UNIT_WORDS) if (pattern.test(text)) return unit;
+  return null;
+}
+
+export interface Quantity {
+  value: Dec;
+  unit: Unit | null;
+}
+
+/** `31`, `4.43`, `31 nights`, `4.43 wks`, `10 hrs`. */
+export function parseQuantity(input: string, extraUnits: Readonly<Record<string, Unit>> = {}): Quantity | null {
+  const text = cleanText(input).replace(/,/g, "");
+  const m = /^(-?\d+(?:\.\d+)?|-?\.\d+)\s*([A-Za-z/ .]*)$/.exec(text);
+  if (!m) return null;
+  const unitText = (m[2] ?? "").trim();
+  const unit = unitText === "" ? null : parseUnit(unitText, extraUnits);
+  if (unitText !== "" && unit === null) return null;
+  return { value: new Dec(m[1] ?? "0"), unit };
+}
+
+export interface RateValue {
+  value: Dec;
+  unit: Unit | null;
+}
+
+/** `£131.00`, `917.00 per week`, `£26.00/hr`, `£917.00 pw`. */
+export function parseRate(input: string, extraUnits: Readonly<Record<string, Unit>> = {}): RateValue | null {
+  const text = cleanText(input);
+  const plain = parseMoneyText(text);
+  if (plain) return { value: plain, unit: null };
+  const m = /^(.*?\d)\s*(?:\/|per\b|p\/?)\s*([A-Za-z ]+)$/i.exec(text) ?? /^(.*?\d)\s+([A-Za-z]+)$/.exec(text);
+  if (!m) return null;
+  const value = parseMoneyText(m[1] ?? "");
+  const unit = parseUnit(m[2] ?? "", extraUnits) ?? parseUnit(`per ${m[2] ?? ""}`, extraUnits);
+  return value && unit ? { value, unit } : null;
+}
+
+// ---------------------------------------------------------------- identifiers
+
+/** An invoice number or reference: one token with a digit in it (e.g. INV-1001, 2026/0042). */
+export function parseReference(input: string): string | null {
+  const text = cleanText(input).replace(/^[#:.\s-]+/, "").replace(/[.,;:]+$/, "");
+  const m = /^([A-Za-z0-9][A-Za-z0-9/_.-]*[A-Za-z0-9]|[0-9])$/.exec(text);
+  if (!m?.[1] || !/\d/.test(m[1])) return null;
+  if (parseDateText(m[1])) return null;
+  return m[1];
+}
+
+/** The first reference-looking token of a text (values often carry trailing words). */
+export function firstReference(input: string): string | null {
+  const tokens = cleanText(input).replace(/^[#:.\s-]+/, "").split(" ");
+  const first = parseReference(tokens[0] ?? "");
+  if (first) return first;
+  // "INV 1046": a letters-only prefix and a number printed apart are one reference.
+  if (/^[A-Za-z]{1,6}$/.test(tokens[0] ?? "") && /^\d[\d/-]*$/.test(tokens[1] ?? "")) return `${tokens[0]} ${tokens[1]}`;
+  return null;
+}
+
+/** A UK VAT registration number (`GB123456789`, `GB 123 4567 89`, `123456789`), normalised to digits. */
+export function parseVatNumber(input: string): string | null {
+  const text = cleanText(input).toUpperCase().replace(/^GB\s*/, "");
+  const m = /^(\d{3})\s?(\d{4})\s?(\d{2})(?:\s?(\d{3}))?$/.exec(text);
+  if (!m) return null;
+  return `${m[1]}${m[2]}${m[3]}${m[4] ?? ""}`;
+}
+
+/** Every VAT-number-looking token in a text (`GB` prefix required when there is no label). */
+export function findVatNumbers(text: string): string[] {
+  const found: string[] = [];
+  for (const match of cleanText(text).matchAll(/\bGB\s?\d{3}\s?\d{4}\s?\d{2}(?:\s?\d{3})?\b/gi)) {
+    const vat = parseVatNumber(match[0]);
+    if (vat) found.push(vat);
+  }
+  return found;
+}
