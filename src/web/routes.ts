@@ -78,7 +78,7 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/users", ADMINS, "page", "form", users.addUser, "add a user"),
   route("POST", "/users/:id/unlock", ADMINS, "page", "form", users.unlock, "unlock a user"),
 
-  // JSON API (src/web/API.md).
+  // JSON API (README "The review UI and its JSON API").
   route("GET", "/api/session", "public", "api", "none", auth.apiSession, "who is signed in, and the CSRF token"),
   route("POST", "/api/session", "public", "api", "json", auth.apiSignIn, "sign in"),
   route("DELETE", "/api/session", EVERYONE, "api", "none", auth.apiSignOut, "sign out"),
