@@ -79,7 +79,8 @@ export function savingsPageView(figures: SavingsFigures, options: SavingsPageOpt
   const errors = options.errors ?? [];
   const { totals, yearToDate, annualised } = figures;
   const annualisedMoney = (value: string | null): string => (value === null ? "Not available" : formatMoney(value));
-  const packHref = (providerId: string, xlsx: boolean): string => `${base}/query-pack${xlsx ? ".xlsx" : ""}?${new URLSearchParams({ provider: providerId }).toString()}`;
+  // The provider id is a path segment: /reports/query-pack/P1 and /reports/query-pack/P1.xlsx.
+  const packHref = (providerId: string, xlsx: boolean): string => `${base}/query-pack/${encodeURIComponent(providerId)}${xlsx ? ".xlsx" : ""}`;
   return {
     pageTitle: "Savings",
     periodLabel: figures.period.label,

@@ -6,6 +6,7 @@ import * as auth from "./handlers/auth.handlers.js";
 import * as findings from "./handlers/findings.handlers.js";
 import * as invoices from "./handlers/invoices.handlers.js";
 import * as operations from "./handlers/operations.handlers.js";
+import * as reports from "./handlers/reports.handlers.js";
 import * as rules from "./handlers/rules.handlers.js";
 import * as users from "./handlers/users.handlers.js";
 
@@ -74,6 +75,12 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/audit-runs", OPERATORS, "page", "form", operations.runAuditNow, "run an audit now"),
   route("GET", "/audit-log", EVERYONE, "page", "none", operations.auditLogPage, "audit log"),
   route("GET", "/rules", EVERYONE, "page", "none", rules.rulesPage, "the audit rules and their configuration (read-only)"),
+  // The commissioners' savings report and the providers' query packs (they name children by reference: READERS).
+  route("GET", "/reports/savings", READERS, "page", "none", reports.savingsPage, "savings identified and realised, by period and provider"),
+  route("GET", "/reports/savings.xlsx", READERS, "page", "none", reports.savingsDownload, "the savings workbook (XLSX)"),
+  // The .xlsx route first: "/reports/query-pack/:providerId" would also match "P1.xlsx".
+  route("GET", "/reports/query-pack/:providerId.xlsx", READERS, "page", "none", reports.queryPackDownload, "a provider's query pack (XLSX)"),
+  route("GET", "/reports/query-pack/:providerId", READERS, "page", "none", reports.queryPackPage, "a provider's query pack (printable page)"),
   route("GET", "/users", ADMINS, "page", "none", users.usersPage, "users"),
   route("POST", "/users", ADMINS, "page", "form", users.addUser, "add a user"),
   route("POST", "/users/:id/unlock", ADMINS, "page", "form", users.unlock, "unlock a user"),

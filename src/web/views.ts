@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Request, Response } from "express";
 import nunjucks from "nunjucks";
 import type { Role } from "../db/repositories/user.repository.js";
+import { REPORT_VIEWS_DIR } from "../reports/render.js";
 import type { WebContext } from "./context.js";
 import { ensureCsrfToken } from "./csrf.js";
 import {
@@ -25,7 +26,7 @@ export const VIEWS_DIR = fileURLToPath(new URL("./views", import.meta.url));
 export const SERVICE_NAME = "Placement Audit";
 
 export function createViews(): nunjucks.Environment {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([VIEWS_DIR, GOVUK_DIST]), { autoescape: true, throwOnUndefined: false });
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([VIEWS_DIR, REPORT_VIEWS_DIR, GOVUK_DIST]), { autoescape: true, throwOnUndefined: false });
   const orEmpty =
     <T,>(format: (value: T) => string) =>
     (value: T | null | undefined): string =>
@@ -67,6 +68,7 @@ const NAVIGATION: readonly NavItem[] = [
   { href: "/", text: "Dashboard", roles: EVERYONE },
   { href: "/invoices", text: "Invoices", roles: READERS },
   { href: "/findings", text: "Findings", roles: READERS },
+  { href: "/reports/savings", text: "Savings", roles: READERS },
   { href: "/needs-attention", text: "Needs attention", roles: EVERYONE },
   { href: "/uploads", text: "Uploads", roles: OPERATORS },
   { href: "/audit-runs", text: "Audit runs", roles: EVERYONE },

@@ -149,7 +149,7 @@ describe("review in the browser", () => {
     expect(await dashboardCell(page, "total", "open")).toBe("£139.00");
     expect(await dashboardCell(page, "total", "flagged")).toBe("£239.00");
 
-    for (const [name, link] of [["findings", "Findings"], ["needs-attention", "Needs attention"], ["uploads", "Uploads"], ["audit-runs", "Audit runs"], ["rules", "Rules"]] as const) {
+    for (const [name, link] of [["findings", "Findings"], ["savings", "Savings"], ["needs-attention", "Needs attention"], ["uploads", "Uploads"], ["audit-runs", "Audit runs"], ["rules", "Rules"]] as const) {
       await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: link, exact: true }).click();
       violations.push(...(await check(page, name)));
     }
@@ -173,6 +173,11 @@ describe("review in the browser", () => {
     await page.goto(`${server.url}/findings/${seeded.findings.extraRate}`);
     expect(await page.getByRole("heading", { name: "Decide" }).count()).toBe(0);
     expect(await check(page, "finding-commissioner")).toEqual([]);
+    // The provider's printable query pack, reached from the savings page.
+    await page.goto(`${server.url}/reports/savings`);
+    await page.getByRole("link", { name: "Printable query pack for Oakfield Fostering" }).click();
+    await page.waitForURL(`${server.url}/reports/query-pack/P1`);
+    expect(await check(page, "query-pack")).toEqual([]);
     // Even a hand-made request with the session's own CSRF token is refused.
     const token = (await (await page.request.get(`${server.url}/api/session`)).json()) as { csrfToken: string };
     const response = await page.request.post(`${server.url}/findings/${seeded.findings.extraRate}/decisions`, { form: { _csrf: token.csrfToken, action: "confirm" } });
@@ -201,10 +206,12 @@ describe("review in the browser", () => {
     });
     page.on("pageerror", (error) => problems.push(error.message));
     await signIn(page, "finance");
-    for (const path of ["/", `/invoices/${seeded.invoices.flagged}`, `/findings/${seeded.findings.extraRate}`, "/audit-runs"]) {
+    for (const path of ["/", `/invoices/${seeded.invoices.flagged}`, `/findings/${seeded.findings.extraRate}`, "/audit-runs", "/reports/savings"]) {
       await page.goto(`${server.url}${path}`);
       await page.waitForFunction(`document.body.classList.contains("govuk-frontend-supported")`);
     }
+    // The printable query pack has no scripts; its own inline styles are allowed by their hash.
+    await page.goto(`${server.url}/reports/query-pack/P1`);
     expect(problems).toEqual([]);
     await context.close();
   }, SLOW);

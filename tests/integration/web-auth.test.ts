@@ -56,7 +56,13 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "GET /api/session":
     case "GET /api/invoices":
     case "GET /api/findings":
+    case "GET /reports/savings":
+    case "GET /reports/savings.xlsx":
       return { path: route.path };
+    case "GET /reports/query-pack/:providerId":
+      return { path: "/reports/query-pack/P1" };
+    case "GET /reports/query-pack/:providerId.xlsx":
+      return { path: "/reports/query-pack/P1.xlsx" };
     case "GET /assets/*path":
       return { path: "/assets/images/favicon.svg" };
     case "POST /sign-in":

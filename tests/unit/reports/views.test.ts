@@ -47,8 +47,8 @@ describe("savings.njk", () => {
     expect(html).toContain('aria-labelledby="chart-savings-by-month-title chart-savings-by-month-desc"');
     expect(html).toContain('aria-labelledby="chart-savings-by-provider-title chart-savings-by-provider-desc"');
     expect(html).toContain('href="/reports/savings.xlsx?from=2026-08&amp;to=2026-10"');
-    expect(html).toContain('href="/reports/query-pack?provider=P1"');
-    expect(html).toContain('href="/reports/query-pack.xlsx?provider=P2"');
+    expect(html).toContain('href="/reports/query-pack/P1"');
+    expect(html).toContain('href="/reports/query-pack/P2.xlsx"');
     expect(html).toContain("Needs a person: money at risk, not yet a saving: £250.00 at risk in 1 finding");
     expect(html).toContain("VAT charged above the VAT due");
     // Outside text is escaped everywhere, in the page and inside the SVG.
