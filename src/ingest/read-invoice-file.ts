@@ -37,6 +37,12 @@ export type ReadOutcome =
     };
 
 const IDENTIFICATION_TEXT_LIMIT = 50_000;
+
+/**
+ * No invoice is this large (the web upload refuses the same size): reading a bigger file would
+ * hold hundreds of megabytes of text and cells in memory, so it goes to a person unread.
+ */
+export const MAX_INVOICE_FILE_BYTES = 20 * 1024 * 1024;
 const PDF_MAGIC = Buffer.from("%PDF-");
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
@@ -58,6 +64,13 @@ export function detectFormat(name: string, bytes: Uint8Array): SourceFormat | nu
 
 export async function readLayout(name: string, bytes: Uint8Array): Promise<LayoutDocument> {
   if (bytes.byteLength === 0) throw new NeedsAttentionError("corrupt", "The file is empty.");
+  if (bytes.byteLength > MAX_INVOICE_FILE_BYTES) {
+    throw new NeedsAttentionError(
+      "too_large",
+      `The file is ${Math.ceil(bytes.byteLength / (1024 * 1024))} MB, more than the ${MAX_INVOICE_FILE_BYTES / (1024 * 1024)} MB an invoice may be: it was kept but not read.`,
+      { bytes: bytes.byteLength },
+    );
+  }
   const format = detectFormat(name, bytes);
   switch (format) {
     case "pdf":

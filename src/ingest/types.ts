@@ -88,6 +88,7 @@ export type NeedsAttentionCode =
   | "corrupt"
   | "unsupported_format"
   | "suspicious_archive"
+  | "too_large"
   | "unknown_provider"
   | "ambiguous_provider"
   | "no_line_table"

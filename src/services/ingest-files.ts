@@ -88,6 +88,21 @@ export interface IngestReport {
   problems: string[];
 }
 
+/**
+ * The name a file is recorded and reported under: its base name (never a path: "../" cannot
+ * lead anywhere) with control characters replaced, since a newline or an escape sequence in a
+ * name would break the one-line-per-file output and could forge log lines.
+ */
+export function receivedFileName(name: string): string {
+  const base = path.basename(name);
+  let clean = "";
+  for (const ch of base) {
+    const code = ch.codePointAt(0) ?? 0;
+    clean += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? "_" : ch;
+  }
+  return clean === "" ? "file" : clean;
+}
+
 /** Code-unit order of the base name, then of the whole name: the order files are received in. */
 export function receiptOrder(a: string, b: string): number {
   const baseA = path.basename(a);
@@ -160,7 +175,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
     // 1. Bytes and hashes; the same content twice in one ingest is received once.
     const loaded: Loaded[] = [];
     for (const input of batch) {
-      const name = path.basename(input.name);
+      const name = receivedFileName(input.name);
       const result = baseResult(name);
       let bytes: Uint8Array;
       try {

@@ -40,6 +40,12 @@ function isTextItem(item: unknown): item is TextItemLike {
   return typeof item === "object" && item !== null && "str" in item && "transform" in item;
 }
 
+/**
+ * More pages than any invoice has: each page's text stays in memory until the file is read, so a
+ * longer document (a statement, a whole ledger) goes to a person instead of exhausting memory.
+ */
+export const MAX_PDF_PAGES = 500;
+
 export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
   const pdfjs = await loadPdfJs();
   // pdfjs takes ownership of (and may detach) the buffer it is given: pass a copy.
@@ -60,6 +66,13 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
     throw classifyPdfError(error);
   }
   try {
+    if (document.numPages > MAX_PDF_PAGES) {
+      throw new NeedsAttentionError(
+        "too_large",
+        `The PDF has ${document.numPages} pages, more than the ${MAX_PDF_PAGES} an invoice may have: it was kept but not read.`,
+        { pages: document.numPages },
+      );
+    }
     const rows: LayoutRow[] = [];
     let characters = 0;
     let rotated = 0;

@@ -1,6 +1,6 @@
 import { isAppError } from "../../domain/errors.js";
-import { readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
-import { NeedsAttentionError, type LayoutCell, type LayoutDocument, type LayoutRow } from "../types.js";
+import { decodeText, readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
+import { NeedsAttentionError, isNeedsAttention, type LayoutCell, type LayoutDocument, type LayoutRow } from "../types.js";
 
 /**
  * XLSX and CSV invoices as layout rows (src/tabular does the decoding: BOM, Windows-1252,
@@ -35,6 +35,22 @@ function sheetRows(rows: readonly (readonly Cell[])[], page: number): LayoutRow[
   return out;
 }
 
+/**
+ * More rows than any invoice has (a month's lines for a large provider are a few thousand): a
+ * bigger sheet is a ledger or a mistake, and reading it would take minutes, so a person sees it.
+ */
+export const MAX_SPREADSHEET_ROWS = 50_000;
+
+function checkRowCount(count: number): void {
+  if (count > MAX_SPREADSHEET_ROWS) {
+    throw new NeedsAttentionError(
+      "too_large",
+      `The file has ${count} rows, more than the ${MAX_SPREADSHEET_ROWS} an invoice may have: it was kept but not read.`,
+      { rows: count },
+    );
+  }
+}
+
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const ENCRYPTED_PACKAGE = Buffer.from("EncryptedPackage", "utf16le");
 
@@ -54,6 +70,7 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
     throw spreadsheetProblem(error);
   }
   const visible = sheets.filter((sheet) => !sheet.hidden);
+  checkRowCount(visible.reduce((sum, sheet) => sum + sheet.rows.length, 0));
   const notes = sheets.length > visible.length ? [`${sheets.length - visible.length} hidden sheet(s) ignored.`] : [];
   const rows = visible.flatMap((sheet, index) => sheetRows(sheet.rows, index + 1));
   // A formula's saved result is what the provider's program last computed, not a recalculation.
@@ -69,18 +86,38 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
   return { format: "xlsx", pageCount: visible.length, rows, notes };
 }
 
+/**
+ * Text files hold no control characters other than tab, line feed, form feed and carriage return
+ * (and decoding leaves no NUL in a UTF-16 file): a file that does is binary (an image, a
+ * document) given a .csv name, and would otherwise be reported as an unknown provider.
+ */
+function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 65_536);
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) return true;
+  }
+  return false;
+}
+
 export function readCsvInvoice(bytes: Uint8Array): LayoutDocument {
   let rows: string[][];
   try {
-    rows = readCsv(bytes);
+    const text = decodeText(bytes);
+    if (looksBinary(text)) {
+      throw new NeedsAttentionError("unsupported_format", "The file is named as a CSV but holds binary data, not text: it is not an invoice this service reads.");
+    }
+    rows = readCsv(text);
   } catch (error) {
     throw spreadsheetProblem(error);
   }
+  checkRowCount(rows.length);
   const cells: Cell[][] = rows.map((row) => row.map((text) => ({ text, value: text, isFormula: false })));
   return { format: "csv", pageCount: 1, rows: sheetRows(cells, 1), notes: [] };
 }
 
 function spreadsheetProblem(error: unknown): Error {
+  if (isNeedsAttention(error)) return error;
   if (!isAppError(error)) {
     return new NeedsAttentionError("corrupt", `The file could not be read (${error instanceof Error ? error.message : String(error)}).`);
   }
