@@ -1,0 +1,235 @@
+/**
+ * Audit throughput, end to end: runAudit reads the invoices from the database, audits them and
+ * writes the findings. The data is generated (bench/generate) and inserted straight into a
+ * fresh database first, in its own process; the audit then runs in another process, so its
+ * peak RSS is the audit's own. Beside it, on PostgreSQL, the floor: the time the server takes
+ * just to hand over the same lines. Prints figures; asserts nothing.
+ *
+ *   npx tsx bench/audit.bench.ts --lines 100000 [--db embedded|postgres] [--pg URL] [--seed 1] [--rerun]
+ *
+ * --pg (or DATABASE_URL) names a server where a database may be created; it is dropped after.
+ * BENCH_PROFILE=<dir> writes a CPU profile of the audit process there (node --cpu-prof).
+ *
+ * Phases (run by the above in child processes): --phase seed|audit|floor --target T.
+ */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import pg from "pg";
+import QueryStream from "pg-query-stream";
+import { migrateLatest } from "../src/db/migrate.js";
+import { runAudit } from "../src/services/run-audit.js";
+import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
+import { generateAuthority } from "./generate/authority.js";
+import { insertInvoices, insertReference } from "./generate/insert.js";
+import { invoiceStream } from "./generate/invoices.js";
+import { placementsFor } from "./generate/sizing.js";
+import { argValue, emitResult, formatRate, hasFlag, loadText, peakRssMb, runChild, seconds } from "./support.js";
+
+const SCRIPT = fileURLToPath(import.meta.url);
+
+/** The columns of invoice_lines that the audit reads (audit.repository.ts). */
+const LINE_COLUMNS = "invoice_id, line_no, child_ref, placement_ref, description, item, from_date, to_date, quantity, unit, unit_rate, amount";
+
+export interface SeedFigures {
+  placements: number;
+  invoices: number;
+  lines: number;
+  seconds: number;
+  planted: Record<string, number>;
+}
+
+export interface AuditFigures {
+  seconds: number;
+  linesAudited: number;
+  invoicesAudited: number;
+  findingsRaised: number;
+  linesPerSecond: number;
+  peakRssMb: number;
+  byRule: Record<string, number>;
+  rerunSeconds: number | null;
+  load: string;
+}
+
+export interface FloorFigures {
+  psqlCopySeconds: number | null;
+  streamSeconds: number;
+  streamRows: number;
+  how: string;
+}
+
+export interface AuditBenchResult {
+  db: "embedded" | "postgres";
+  seed: SeedFigures;
+  audit: AuditFigures;
+  floor: FloorFigures;
+}
+
+async function seedPhase(target: Target, lines: number, seed: number): Promise<void> {
+  const started = performance.now();
+  const db = await openTarget(target);
+  try {
+    await migrateLatest(db.knex);
+    const authority = generateAuthority(placementsFor(lines), seed);
+    await insertReference(db.knex, authority.reference);
+    const stream = invoiceStream(authority, lines, seed);
+    const inserted = await insertInvoices(db.knex, stream.invoices);
+    emitResult({ placements: authority.placements.length, invoices: inserted.invoices, lines: inserted.lines, seconds: seconds(started), planted: stream.planted } satisfies SeedFigures);
+  } finally {
+    await db.close();
+  }
+}
+
+async function auditPhase(target: Target, rerun: boolean): Promise<void> {
+  const db = await openTarget(target);
+  try {
+    const load = loadText();
+    const started = performance.now();
+    const result = await runAudit(db, { scope: { kind: "all" } });
+    const elapsed = seconds(started);
+    let rerunSeconds: number | null = null;
+    if (rerun) {
+      const again = performance.now();
+      await runAudit(db, { scope: { kind: "all" } });
+      rerunSeconds = seconds(again);
+    }
+    const rows: { rule: string; count: string }[] = await db.knex("findings").whereNot("status", "superseded").groupBy("rule").select("rule").count("* as count");
+    emitResult({
+      seconds: elapsed,
+      linesAudited: result.linesAudited,
+      invoicesAudited: result.invoicesAudited,
+      findingsRaised: result.findingsRaised,
+      linesPerSecond: result.linesAudited / elapsed,
+      peakRssMb: peakRssMb(),
+      byRule: Object.fromEntries(rows.map((r) => [r.rule, Number(r.count)])),
+      rerunSeconds,
+      load,
+    } satisfies AuditFigures);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The floor: how long the database takes to hand over the lines, with no audit at all. */
+async function floorPhase(target: Target): Promise<void> {
+  const sql = `select ${LINE_COLUMNS} from invoice_lines`;
+  if (target.kind === "embedded") {
+    const db = await openTarget(target);
+    try {
+      const started = performance.now();
+      let rows = 0;
+      // One connection and no streaming cursor: read in pages of 5,000 invoices' lines.
+      const max: { rows: { max: string | null }[] } = await db.knex.raw(`select max(invoice_id) as max from invoice_lines`);
+      const last = Number(max.rows[0]?.max ?? 0);
+      for (let from = 0; from < last; from += 5_000) {
+        const page: { rows: unknown[] } = await db.knex.raw(`${sql} where invoice_id > ? and invoice_id <= ?`, [from, from + 5_000]);
+        rows += page.rows.length;
+      }
+      emitResult({ psqlCopySeconds: null, streamSeconds: seconds(started), streamRows: rows, how: "embedded: a plain select of the line columns through knex, 5,000 invoices a page" } satisfies FloorFigures);
+    } finally {
+      await db.close();
+    }
+    return;
+  }
+  let psqlCopySeconds: number | null = null;
+  try {
+    const started = performance.now();
+    await promisify(execFile)("psql", [target.url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", `\\copy (${sql}) to '/dev/null'`]);
+    psqlCopySeconds = seconds(started);
+  } catch {
+    // No psql on this machine: the streamed select is the only floor.
+  }
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    const started = performance.now();
+    let rows = 0;
+    const stream = client.query(new QueryStream(sql, [], { batchSize: 10_000 }));
+    for await (const _row of stream) rows++;
+    emitResult({
+      psqlCopySeconds,
+      streamSeconds: seconds(started),
+      streamRows: rows,
+      how: "PostgreSQL: psql \\copy (select …) to /dev/null (spawned), and a plain select streamed with pg-query-stream through pg",
+    } satisfies FloorFigures);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface AuditBenchOptions {
+  db: "embedded" | "postgres";
+  lines: number;
+  seed: number;
+  serverUrl: string | null;
+  rerun: boolean;
+  /** Node flags for the audit process (e.g. --max-semi-space-size=32). */
+  nodeFlags?: readonly string[];
+  /** Keep the audited database for another benchmark: the caller must call `drop`. */
+  keep?: boolean;
+}
+
+/** One size on one database: seed, audit and floor, each in a child process; the database is dropped after unless kept. */
+export async function benchAudit(options: AuditBenchOptions): Promise<AuditBenchResult & { target?: Target; drop?: () => Promise<void> }> {
+  const { target, drop } = await createTarget(options.db, options.serverUrl, `audit_${options.lines}`);
+  let kept = false;
+  try {
+    const where = target.kind === "embedded" ? "embedded (PGlite)" : `PostgreSQL ${safeUrl(target.url)}`;
+    process.stdout.write(`audit ${formatRate(options.lines)} lines on ${where}: seeding… `);
+    const seed = await runChild<SeedFigures>(SCRIPT, ["--phase", "seed", "--target", targetText(target), "--lines", String(options.lines), "--seed", String(options.seed)]);
+    process.stdout.write(`${formatRate(seed.lines)} lines in ${seed.invoices} invoices (${seed.placements} placements) in ${seed.seconds.toFixed(1)} s; auditing… `);
+    const profileDir = process.env.BENCH_PROFILE;
+    const nodeArgs = [...(options.nodeFlags ?? []), ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+    const audit = await runChild<AuditFigures>(SCRIPT, ["--phase", "audit", "--target", targetText(target), ...(options.rerun ? ["--rerun"] : [])], { nodeArgs });
+    process.stdout.write(`${audit.seconds.toFixed(2)} s; floor… `);
+    const floor = await runChild<FloorFigures>(SCRIPT, ["--phase", "floor", "--target", targetText(target)]);
+    process.stdout.write("done\n");
+    if (options.keep) {
+      kept = true;
+      return { db: options.db, seed, audit, floor, target, drop };
+    }
+    return { db: options.db, seed, audit, floor };
+  } finally {
+    if (!kept) await drop();
+  }
+}
+
+export function describeAuditResult(r: AuditBenchResult): string[] {
+  const a = r.audit;
+  const perLineUs = (1e6 * a.seconds) / Math.max(1, a.linesAudited);
+  const floorSeconds = r.floor.psqlCopySeconds ?? r.floor.streamSeconds;
+  const out = [
+    `  ${r.db.padEnd(9)} ${formatRate(a.linesAudited).padStart(9)} lines  ${a.seconds.toFixed(2).padStart(7)} s  ${formatRate(a.linesPerSecond).padStart(7)} lines/s  ` +
+      `${perLineUs.toFixed(1).padStart(6)} µs/line  peak RSS ${String(a.peakRssMb).padStart(4)} MB  ${formatRate(a.findingsRaised)} findings` +
+      (a.rerunSeconds === null ? "" : `  re-run ${a.rerunSeconds.toFixed(2)} s`),
+    `            floor: ${r.floor.psqlCopySeconds === null ? "" : `psql \\copy ${r.floor.psqlCopySeconds.toFixed(2)} s, `}streamed select ${r.floor.streamSeconds.toFixed(2)} s ` +
+      `(${formatRate(r.floor.streamRows)} rows); audit = ${(a.seconds / Math.max(floorSeconds, 1e-6)).toFixed(1)} × floor; ${a.load}`,
+  ];
+  return out;
+}
+
+export function describeFindings(r: AuditBenchResult): string[] {
+  const rules = [...new Set([...Object.keys(r.audit.byRule), ...Object.keys(r.seed.planted)])].sort();
+  return [`  ${"rule".padEnd(30)} ${"found".padStart(8)} ${"planted".padStart(8)}`, ...rules.map((rule) => `  ${rule.padEnd(30)} ${String(r.audit.byRule[rule] ?? 0).padStart(8)} ${String(r.seed.planted[rule] ?? 0).padStart(8)}`)];
+}
+
+async function main(): Promise<void> {
+  const phase = argValue("--phase");
+  const seed = Number(argValue("--seed") ?? 1);
+  const lines = Number(argValue("--lines") ?? 10_000);
+  if (phase) {
+    const target = parseTarget(argValue("--target") ?? "");
+    if (phase === "seed") await seedPhase(target, lines, seed);
+    else if (phase === "audit") await auditPhase(target, hasFlag("--rerun"));
+    else if (phase === "floor") await floorPhase(target);
+    else throw new Error(`unknown phase ${phase}`);
+    return;
+  }
+  const serverUrl = argValue("--pg") ?? process.env.DATABASE_URL ?? null;
+  const db = (argValue("--db") ?? (serverUrl ? "postgres" : "embedded")) as "embedded" | "postgres";
+  const result = await benchAudit({ db, lines, seed, serverUrl, rerun: hasFlag("--rerun") });
+  for (const line of [...describeAuditResult(result), ...describeFindings(result)]) console.log(line);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();
