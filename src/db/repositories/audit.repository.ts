@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Invoice, InvoiceKind, InvoiceLine } from "../../domain/invoice.js";
+import { invoiceLineFromRow, type InvoiceLineRow } from "./invoice.repository.js";
 import type { AuditNote, Category, Finding } from "../../domain/finding.js";
-import type { Unit } from "../../domain/reference.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 
 /**
@@ -31,41 +31,12 @@ interface InvoiceRow {
   received_at: Date | string;
 }
 
-interface LineRow {
-  invoice_id: string;
-  line_no: number;
-  child_ref: string | null;
-  placement_ref: string | null;
-  description: string;
-  item: string;
-  from_date: string | null;
-  to_date: string | null;
-  quantity: string | null;
-  unit: Unit | null;
-  unit_rate: string | null;
-  amount: string;
-}
 
 const INVOICE_COLUMNS = [
   "id", "provider_id", "invoice_number", "invoice_date", "kind", "credits_invoice", "period_from", "period_to",
   "subtotal", "vat", "total", "received_at",
 ];
 
-function toLine(row: LineRow): InvoiceLine {
-  return {
-    lineNo: row.line_no,
-    childRef: row.child_ref,
-    placementRef: row.placement_ref,
-    description: row.description,
-    item: row.item,
-    from: row.from_date,
-    to: row.to_date,
-    quantity: row.quantity,
-    unit: row.unit,
-    unitRate: row.unit_rate,
-    amount: row.amount,
-  };
-}
 
 function toInvoice(row: InvoiceRow, lines: InvoiceLine[]): StoredInvoice {
   return {
@@ -89,7 +60,7 @@ async function withLines(knex: Knex, rows: InvoiceRow[]): Promise<StoredInvoice[
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const lineRows = await knex("invoice_lines")
-    .select<LineRow[]>("invoice_id", "line_no", "child_ref", "placement_ref", "description", "item", "from_date", "to_date", "quantity", "unit", "unit_rate", "amount")
+    .select<InvoiceLineRow[]>("invoice_id", "line_no", "child_ref", "placement_ref", "description", "item", "from_date", "to_date", "quantity", "unit", "unit_rate", "amount")
     .whereIn("invoice_id", ids)
     .orderBy([{ column: "invoice_id" }, { column: "line_no" }]);
   const byInvoice = new Map<string, InvoiceLine[]>();
@@ -97,7 +68,7 @@ async function withLines(knex: Knex, rows: InvoiceRow[]): Promise<StoredInvoice[
     const key = String(line.invoice_id);
     let list = byInvoice.get(key);
     if (!list) byInvoice.set(key, (list = []));
-    list.push(toLine(line));
+    list.push(invoiceLineFromRow(line));
   }
   return rows.map((row) => toInvoice(row, byInvoice.get(String(row.id)) ?? []));
 }

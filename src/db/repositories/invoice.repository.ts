@@ -191,7 +191,8 @@ interface InvoiceRow {
   received_at: Date;
 }
 
-interface LineRow {
+/** An invoice_lines row as selected; shared with the audit repository. */
+export interface InvoiceLineRow {
   invoice_id: string | number;
   line_no: number;
   child_ref: string | null;
@@ -212,7 +213,7 @@ function notesOf(value: unknown): string[] {
   return list.map((note: unknown) => (typeof note === "string" ? note : JSON.stringify(note)));
 }
 
-function toLine(row: LineRow): InvoiceLine {
+export function invoiceLineFromRow(row: InvoiceLineRow): InvoiceLine {
   return {
     lineNo: row.line_no,
     childRef: row.child_ref,
@@ -252,11 +253,11 @@ export async function listInvoices(
   const linesByInvoice = new Map<string, InvoiceLine[]>();
   const ids = rows.map((r) => String(r.id));
   for (let i = 0; i < ids.length; i += 500) {
-    const lineRows = (await knex("invoice_lines").whereIn("invoice_id", ids.slice(i, i + 500)).orderBy([{ column: "invoice_id" }, { column: "line_no" }])) as LineRow[];
+    const lineRows = (await knex("invoice_lines").whereIn("invoice_id", ids.slice(i, i + 500)).orderBy([{ column: "invoice_id" }, { column: "line_no" }])) as InvoiceLineRow[];
     for (const line of lineRows) {
       const key = String(line.invoice_id);
       const list = linesByInvoice.get(key) ?? [];
-      list.push(toLine(line));
+      list.push(invoiceLineFromRow(line));
       linesByInvoice.set(key, list);
     }
   }
