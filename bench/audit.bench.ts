@@ -10,7 +10,8 @@
  * --pg (or DATABASE_URL) names a server where a database may be created; it is dropped after.
  * BENCH_PROFILE=<dir> writes a CPU profile of the audit process there (node --cpu-prof).
  *
- * Phases (run by the above in child processes): --phase seed|audit|floor --target T.
+ * Phases (run by the above in child processes): --phase seed|audit --target T (the audit
+ * phase measures the floor after the audit, in the same process).
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
@@ -18,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import QueryStream from "pg-query-stream";
+import type { Database } from "../src/db/connection.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { runAudit } from "../src/services/run-audit.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
@@ -95,42 +97,40 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
       rerunSeconds = seconds(again);
     }
     const rows: { rule: string; count: string }[] = await db.knex("findings").whereNot("status", "superseded").groupBy("rule").select("rule").count("* as count");
-    emitResult({
+    const rss = peakRssMb();
+    // The floor is measured in this process after the audit (one process start fewer); the audit's peak RSS is taken before it.
+    const floor = await measureFloor(target, db);
+    const audit: AuditFigures = {
       seconds: elapsed,
       linesAudited: result.linesAudited,
       invoicesAudited: result.invoicesAudited,
       findingsRaised: result.findingsRaised,
       linesPerSecond: result.linesAudited / elapsed,
-      peakRssMb: peakRssMb(),
+      peakRssMb: rss,
       byRule: Object.fromEntries(rows.map((r) => [r.rule, Number(r.count)])),
       rerunSeconds,
       load,
-    } satisfies AuditFigures);
+    };
+    emitResult({ audit, floor });
   } finally {
     await db.close();
   }
 }
 
 /** The floor: how long the database takes to hand over the lines, with no audit at all. */
-async function floorPhase(target: Target): Promise<void> {
+async function measureFloor(target: Target, db: Database): Promise<FloorFigures> {
   const sql = `select ${LINE_COLUMNS} from invoice_lines`;
   if (target.kind === "embedded") {
-    const db = await openTarget(target);
-    try {
-      const started = performance.now();
-      let rows = 0;
-      // One connection and no streaming cursor: read in pages of 5,000 invoices' lines.
-      const max: { rows: { max: string | null }[] } = await db.knex.raw(`select max(invoice_id) as max from invoice_lines`);
-      const last = Number(max.rows[0]?.max ?? 0);
-      for (let from = 0; from < last; from += 5_000) {
-        const page: { rows: unknown[] } = await db.knex.raw(`${sql} where invoice_id > ? and invoice_id <= ?`, [from, from + 5_000]);
-        rows += page.rows.length;
-      }
-      emitResult({ psqlCopySeconds: null, streamSeconds: seconds(started), streamRows: rows, how: "embedded: a plain select of the line columns through knex, 5,000 invoices a page" } satisfies FloorFigures);
-    } finally {
-      await db.close();
+    const started = performance.now();
+    let rows = 0;
+    // One connection and no streaming cursor: read in pages of 5,000 invoices' lines.
+    const max: { rows: { max: string | null }[] } = await db.knex.raw(`select max(invoice_id) as max from invoice_lines`);
+    const last = Number(max.rows[0]?.max ?? 0);
+    for (let from = 0; from < last; from += 5_000) {
+      const page: { rows: unknown[] } = await db.knex.raw(`${sql} where invoice_id > ? and invoice_id <= ?`, [from, from + 5_000]);
+      rows += page.rows.length;
     }
-    return;
+    return { psqlCopySeconds: null, streamSeconds: seconds(started), streamRows: rows, how: "embedded: a plain select of the line columns through knex, 5,000 invoices a page" };
   }
   let psqlCopySeconds: number | null = null;
   try {
@@ -147,12 +147,12 @@ async function floorPhase(target: Target): Promise<void> {
     let rows = 0;
     const stream = client.query(new QueryStream(sql, [], { batchSize: 10_000 }));
     for await (const _row of stream) rows++;
-    emitResult({
+    return {
       psqlCopySeconds,
       streamSeconds: seconds(started),
       streamRows: rows,
       how: "PostgreSQL: psql \\copy (select …) to /dev/null (spawned), and a plain select streamed with pg-query-stream through pg",
-    } satisfies FloorFigures);
+    };
   } finally {
     await client.end();
   }
@@ -181,10 +181,8 @@ export async function benchAudit(options: AuditBenchOptions): Promise<AuditBench
     process.stdout.write(`${formatRate(seed.lines)} lines in ${seed.invoices} invoices (${seed.placements} placements) in ${seed.seconds.toFixed(1)} s; auditing… `);
     const profileDir = process.env.BENCH_PROFILE;
     const nodeArgs = [...(options.nodeFlags ?? []), ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
-    const audit = await runChild<AuditFigures>(SCRIPT, ["--phase", "audit", "--target", targetText(target), ...(options.rerun ? ["--rerun"] : [])], { nodeArgs });
-    process.stdout.write(`${audit.seconds.toFixed(2)} s; floor… `);
-    const floor = await runChild<FloorFigures>(SCRIPT, ["--phase", "floor", "--target", targetText(target)]);
-    process.stdout.write("done\n");
+    const { audit, floor } = await runChild<{ audit: AuditFigures; floor: FloorFigures }>(SCRIPT, ["--phase", "audit", "--target", targetText(target), ...(options.rerun ? ["--rerun"] : [])], { nodeArgs });
+    process.stdout.write(`${audit.seconds.toFixed(2)} s\n`);
     if (options.keep) {
       kept = true;
       return { db: options.db, seed, audit, floor, target, drop };
@@ -222,7 +220,6 @@ async function main(): Promise<void> {
     const target = parseTarget(argValue("--target") ?? "");
     if (phase === "seed") await seedPhase(target, lines, seed);
     else if (phase === "audit") await auditPhase(target, hasFlag("--rerun"));
-    else if (phase === "floor") await floorPhase(target);
     else throw new Error(`unknown phase ${phase}`);
     return;
   }

@@ -167,7 +167,7 @@ export async function benchWeb(options: WebBenchOptions): Promise<WebBenchResult
     if (!options.audited) {
       process.stdout.write(`web with ${formatRate(options.lines)} lines on ${where}: seeding and auditing… `);
       seeded = await runChild<{ lines: number }>(AUDIT_SCRIPT, ["--phase", "seed", "--target", targetText(target), "--lines", String(options.lines), "--seed", String(options.seed)]);
-      audited = await runChild<{ findingsRaised: number }>(AUDIT_SCRIPT, ["--phase", "audit", "--target", targetText(target)]);
+      audited = (await runChild<{ audit: { findingsRaised: number } }>(AUDIT_SCRIPT, ["--phase", "audit", "--target", targetText(target)])).audit;
     } else {
       process.stdout.write(`web with ${formatRate(seeded.lines)} lines on ${where}: `);
     }

@@ -6,6 +6,8 @@ import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
 import { rowInForce, type PackageRow, type RateRow } from "./reference-index.js";
 
+const HALF_PENNY = new Dec("0.005");
+
 /** Nights still in on which one agreement (package and/or rate-card row) holds for the item. */
 export interface ExtraPiece extends NightRange {
   readonly nights: number;
@@ -67,10 +69,10 @@ export class ExtraLineWork extends LineWork {
   /** The unit rate charged: as printed, or what the line is worth per unit when less or not printed. */
   effectiveUnitRate(): Dec | null {
     const q = this.quantity;
-    if (q === null || !q.greaterThan(0)) return null;
+    if (q === null || !q.greaterThan(ZERO)) return null;
     const perUnit = this.worth.dividedBy(q);
     if (this.unitRate === null) return perUnit;
-    return perUnit.lessThan(this.unitRate.minus("0.005")) ? perUnit : this.unitRate;
+    return perUnit.lessThan(this.unitRate.minus(HALF_PENNY)) ? perUnit : this.unitRate;
   }
 
   drop(ranges: readonly NightRange[]): void {
@@ -156,6 +158,6 @@ export function groupRateExcess(work: ExtraLineWork, group: AgreementGroup): Dec
   const quantity = work.quantityIn(group.nights);
   if (rate === null || quantity === null) return ZERO;
   const excess = rate.minus(group.agreedRate).times(quantity);
-  if (!excess.greaterThan(0)) return ZERO;
+  if (!excess.greaterThan(ZERO)) return ZERO;
   return Dec.min(excess, groupLeft(work, group));
 }

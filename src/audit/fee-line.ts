@@ -3,9 +3,12 @@ import { intersectAll, normalize, subtract, takeNights, totalNights, type NightR
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
 import type { TariffSegment } from "./tariff.js";
+import { DecimalMemo, integerDec } from "./decimals.js";
 
 const SEVEN = new Dec(7);
 const TOLERANCE = new Dec("0.1");
+/** A period's nights less the tolerance, per number of nights (the same few dozen for every line). */
+const lessTolerance = new DecimalMemo((nights) => nights.minus(TOLERANCE));
 
 /** Nights still in the waterfall that share one tariff segment; `left` is what is left per night. */
 export interface FeePiece extends NightRange {
@@ -41,6 +44,7 @@ export class FeeLineWork extends LineWork {
   /** The discount credit that paid discount due (set by step 8). */
   creditUsed: Dec = ZERO;
   private cachedPieces: FeePiece[] | null = null;
+  private cachedLeft: { pieces: FeePiece[]; lefts: Dec[]; total: Dec } | null = null;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
@@ -62,7 +66,7 @@ export class FeeLineWork extends LineWork {
   private billedNights(): NightRange[] {
     const period = [this.period];
     const q = this.quantityNights;
-    if (q === null || !q.lessThan(new Dec(this.periodNights).minus(TOLERANCE))) return period;
+    if (q === null || !q.lessThan(lessTolerance.of(integerDec(this.periodNights)))) return period;
     const count = Math.max(1, q.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber());
     const placed = takeNights(intersectAll(period, this.timeline.placed), count);
     const rest = takeNights(subtract(period, this.timeline.placed), count - totalNights(placed));
@@ -121,8 +125,14 @@ export class FeeLineWork extends LineWork {
 
   /** L: what is left over the nights still in. */
   leftTotal(): Dec {
+    // Asked by several steps; kept while the pieces and what each has left are unchanged
+    // (step 6 lowers `left` on pieces directly, so each piece's value is checked).
+    const pieces = this.pieces();
+    const cached = this.cachedLeft;
+    if (cached !== null && cached.pieces === pieces && cached.lefts.every((left, i) => (pieces[i] as FeePiece).left === left)) return cached.total;
     let total = ZERO;
-    for (const piece of this.pieces()) total = total.plus(piece.left.times(piece.nights));
+    for (const piece of pieces) total = total.plus(piece.left.times(piece.nights));
+    this.cachedLeft = { pieces, lefts: pieces.map((piece) => piece.left), total };
     return total;
   }
 

@@ -10,9 +10,41 @@ export interface BilledBy {
   readonly ranges: readonly NightRange[];
 }
 
+/** The invoice of a source, shared by all its lines. */
+interface InvoiceRef {
+  readonly invoiceKey: string;
+  readonly invoiceNumber: string;
+  readonly invoiceDate: IsoDate;
+}
+
+/**
+ * The nights billed for one child (and item), and by which lines. A run keeps one source per
+ * line audited, so sources are kept lean (parallel arrays of numbers, the invoice shared) and
+ * made into BilledBy objects only when a duplicate asks.
+ */
 interface Billed {
   union: NightRange[];
-  sources: BilledBy[];
+  readonly invoices: InvoiceRef[];
+  readonly lineNos: number[];
+  /** A source's nights: first night and night after when it is one range (start ≥ 0), else -1 and the index into `multi`. */
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly multi: (readonly NightRange[])[];
+}
+
+/** Two-level map: lookups by two ids without building a combined key string for every line. */
+class KeyedByTwo<V> {
+  private readonly outer = new Map<string, Map<string, V>>();
+
+  get(a: string, b: string): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+
+  set(a: string, b: string, value: V): void {
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, (inner = new Map<string, V>()));
+    inner.set(b, value);
+  }
 }
 
 const SEP = "\u0000";
@@ -23,47 +55,67 @@ const SEP = "\u0000";
  * Voided and duplicate invoices are never recorded (their nights do not count as billed).
  */
 export class BillingHistory {
-  private readonly fees = new Map<string, Billed>();
-  private readonly extras = new Map<string, Billed>();
-  private readonly invoices = new Map<string, { invoiceKey: string; invoiceDate: IsoDate }>();
+  // By provider, then child (fee lines) or child and item (extras): every line looks here.
+  private readonly fees = new KeyedByTwo<Billed>();
+  private readonly extras = new KeyedByTwo<Billed>();
+  private readonly invoices = new KeyedByTwo<{ invoiceKey: string; invoiceDate: IsoDate }>();
+  /** The invoice of the last source recorded: an invoice's lines come one after another. */
+  private lastInvoice: InvoiceRef | null = null;
 
   feeNights(providerId: string, childRef: string): readonly NightRange[] {
-    return this.fees.get(providerId + SEP + childRef)?.union ?? [];
+    return this.fees.get(providerId, childRef)?.union ?? [];
   }
 
   extraNights(providerId: string, childRef: string, item: string): readonly NightRange[] {
-    return this.extras.get(providerId + SEP + childRef + SEP + item)?.union ?? [];
+    return this.extras.get(providerId, childRef + SEP + item)?.union ?? [];
   }
 
   /** The earlier lines that billed any of `ranges` for the child (fee lines, or extras of `item`). */
   billedBy(providerId: string, childRef: string, item: string | null, ranges: readonly NightRange[]): BilledBy[] {
-    const key = item === null ? providerId + SEP + childRef : providerId + SEP + childRef + SEP + item;
-    const billed = (item === null ? this.fees : this.extras).get(key);
+    const billed = item === null ? this.fees.get(providerId, childRef) : this.extras.get(providerId, childRef + SEP + item);
     if (!billed) return [];
-    return billed.sources.filter((source) => intersectAll(source.ranges, ranges).length > 0);
+    const found: BilledBy[] = [];
+    for (let i = 0; i < billed.lineNos.length; i++) {
+      const start = billed.starts[i] as number;
+      const end = billed.ends[i] as number;
+      const sourceRanges: readonly NightRange[] = start === MANY ? (billed.multi[end] as readonly NightRange[]) : [{ start, end }];
+      if (intersectAll(sourceRanges, ranges).length === 0) continue;
+      const invoice = billed.invoices[i] as InvoiceRef;
+      found.push({ invoiceKey: invoice.invoiceKey, invoiceNumber: invoice.invoiceNumber, invoiceDate: invoice.invoiceDate, lineNo: billed.lineNos[i] as number, ranges: sourceRanges });
+    }
+    return found;
   }
 
   recordFee(providerId: string, childRef: string, source: BilledBy): void {
-    record(this.fees, providerId + SEP + childRef, source);
+    record(this.fees, providerId, childRef, source, this.invoiceOf(source));
   }
 
   recordExtra(providerId: string, childRef: string, item: string, source: BilledBy): void {
-    record(this.extras, providerId + SEP + childRef + SEP + item, source);
+    record(this.extras, providerId, childRef + SEP + item, source, this.invoiceOf(source));
+  }
+
+  private invoiceOf(source: BilledBy): InvoiceRef {
+    const last = this.lastInvoice;
+    if (last !== null && last.invoiceKey === source.invoiceKey && last.invoiceNumber === source.invoiceNumber && last.invoiceDate === source.invoiceDate) return last;
+    this.lastInvoice = { invoiceKey: source.invoiceKey, invoiceNumber: source.invoiceNumber, invoiceDate: source.invoiceDate };
+    return this.lastInvoice;
   }
 
   earlierInvoice(providerId: string, invoiceNumber: string): { invoiceKey: string; invoiceDate: IsoDate } | undefined {
-    return this.invoices.get(providerId + SEP + invoiceNumber);
+    return this.invoices.get(providerId, invoiceNumber);
   }
 
   recordInvoice(providerId: string, invoiceNumber: string, invoiceKey: string, invoiceDate: IsoDate): void {
-    const key = providerId + SEP + invoiceNumber;
-    if (!this.invoices.has(key)) this.invoices.set(key, { invoiceKey, invoiceDate });
+    if (this.invoices.get(providerId, invoiceNumber) === undefined) this.invoices.set(providerId, invoiceNumber, { invoiceKey, invoiceDate });
   }
 }
 
-function record(map: Map<string, Billed>, key: string, source: BilledBy): void {
+/** Marks a source of several ranges in `starts` (day numbers of real nights are never this). */
+const MANY = Number.MIN_SAFE_INTEGER;
+
+function record(map: KeyedByTwo<Billed>, a: string, b: string, source: BilledBy, invoice: InvoiceRef): void {
   if (source.ranges.length === 0) return;
-  const billed = map.get(key);
+  let billed = map.get(a, b);
   if (billed) {
     const last = billed.union[billed.union.length - 1];
     const only = source.ranges.length === 1 ? source.ranges[0] : undefined;
@@ -71,8 +123,19 @@ function record(map: Map<string, Billed>, key: string, source: BilledBy): void {
     if (last && only && only.start >= last.start && only.start <= last.end) billed.union[billed.union.length - 1] = { start: last.start, end: Math.max(last.end, only.end) };
     else if (last && only && only.start > last.end) billed.union.push(only);
     else billed.union = normalize([...billed.union, ...source.ranges]);
-    billed.sources.push(source);
   } else {
-    map.set(key, { union: normalize(source.ranges), sources: [source] });
+    billed = { union: normalize(source.ranges), invoices: [], lineNos: [], starts: [], ends: [], multi: [] };
+    map.set(a, b, billed);
+  }
+  billed.invoices.push(invoice);
+  billed.lineNos.push(source.lineNo);
+  const only = source.ranges.length === 1 ? (source.ranges[0] as NightRange) : null;
+  if (only !== null) {
+    billed.starts.push(only.start);
+    billed.ends.push(only.end);
+  } else {
+    billed.starts.push(MANY);
+    billed.ends.push(billed.multi.length);
+    billed.multi.push(source.ranges);
   }
 }

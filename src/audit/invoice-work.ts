@@ -37,6 +37,13 @@ export interface LinePlan {
   readonly placement: Placement | null;
   /** Fee lines: the discount credit allocated to the line (AUDIT.md "discount line"). */
   credit: Dec;
+  /** The printed amount once parsed (see amountOf): a discount's targets read it twice, then their waterfall. */
+  parsedAmount?: Dec;
+}
+
+/** The line's printed amount as a decimal, parsed once per line. */
+export function amountOf(plan: LinePlan): Dec {
+  return (plan.parsedAmount ??= new Dec(plan.line.amount));
 }
 
 export function lineKind(line: InvoiceLine): LineKind {
@@ -94,13 +101,13 @@ export class InvoiceWork {
     const feePlans = this.plans.filter((p) => p.kind === "fee" && p.timeline !== null);
     for (const discount of this.plans) {
       if (discount.kind !== "discount") continue;
-      const credit = new Dec(discount.line.amount).abs();
+      const credit = amountOf(discount).abs();
       if (credit.isZero()) continue;
       const reference = printedReference(discount.line);
       const childRef = discount.timeline?.childRef ?? null;
       const targets = reference === null ? feePlans : feePlans.filter((p) => childRef !== null && p.timeline?.childRef === childRef);
       let printed = ZERO;
-      for (const target of targets) printed = printed.plus(target.line.amount);
+      for (const target of targets) printed = printed.plus(amountOf(target));
       if (targets.length === 0 || !printed.greaterThan(0)) {
         this.note(
           discount.line.lineNo,
@@ -110,7 +117,7 @@ export class InvoiceWork {
         );
         continue;
       }
-      for (const target of targets) target.credit = target.credit.plus(credit.times(target.line.amount).dividedBy(printed));
+      for (const target of targets) target.credit = target.credit.plus(credit.times(amountOf(target)).dividedBy(printed));
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { InvoiceLine } from "../domain/invoice.js";
-import { Dec } from "../domain/money.js";
+import type { Dec } from "../domain/money.js";
+import { decimalOf } from "./decimals.js";
 import type { NightRange } from "../domain/ranges.js";
-import type { AuditContext, InvoiceWork, LinePlan } from "./invoice-work.js";
+import { amountOf, type AuditContext, type InvoiceWork, type LinePlan } from "./invoice-work.js";
 import type { ChildTimeline } from "./reference-index.js";
 
 /** What every audited line has: its printed numbers and what it is worth after arithmetic-error. */
@@ -28,9 +29,9 @@ export abstract class LineWork {
     this.timeline = plan.timeline;
     this.period = plan.period;
     this.periodNights = plan.period.end - plan.period.start;
-    this.charged = new Dec(plan.line.amount);
-    this.quantity = plan.line.quantity === null ? null : new Dec(plan.line.quantity);
-    this.unitRate = plan.line.unitRate === null ? null : new Dec(plan.line.unitRate);
+    this.charged = amountOf(plan);
+    this.quantity = plan.line.quantity === null ? null : decimalOf(plan.line.quantity);
+    this.unitRate = plan.line.unitRate === null ? null : decimalOf(plan.line.unitRate);
     this.worth = this.charged;
   }
 

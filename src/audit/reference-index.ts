@@ -85,7 +85,8 @@ export class ReferenceIndex {
   private readonly absences = new Map<string, NightRange[]>();
 
   private readonly tariffCache = new Map<string, TariffSegment[]>();
-  private readonly timelineCache = new Map<string, ChildTimeline | null>();
+  /** By provider, then child: looked up for every line, so no combined key string is built. */
+  private readonly timelineCache = new Map<string, Map<string, ChildTimeline | null>>();
   private readonly countCache = new Map<string, { start: DayNumber; end: DayNumber; count: number }[]>();
   private readonly volumeCache = new Map<string, NightRange[]>();
   private readonly siblingCache = new Map<string, NightRange[]>();
@@ -213,17 +214,24 @@ export class ReferenceIndex {
 
   /** The child's nights with the provider; null when the child has no placement with it. */
   timeline(providerId: string, childRef: string): ChildTimeline | null {
-    const key = providerId + SEP + childRef;
-    const cached = this.timelineCache.get(key);
+    let byChild = this.timelineCache.get(providerId);
+    if (!byChild) this.timelineCache.set(providerId, (byChild = new Map<string, ChildTimeline | null>()));
+    const cached = byChild.get(childRef);
     if (cached !== undefined) return cached;
     const timeline = this.buildTimeline(providerId, childRef);
-    this.timelineCache.set(key, timeline);
+    byChild.set(childRef, timeline);
     return timeline;
   }
 
   private buildTimeline(providerId: string, childRef: string): ChildTimeline | null {
     const placements = this.childPlacements(providerId, childRef);
     if (placements.length === 0) return null;
+    if (placements.length === 1) {
+      // The usual child, placed once with the provider: its tariff is its timeline (tariff
+      // segments are sorted and disjoint), shared rather than copied.
+      const segments = this.tariff(placements[0] as Placement);
+      return { providerId, childRef, placements, segments, placed: normalize(segments) };
+    }
     // When two placements are placed on one night, the one that started later counts: walk from
     // the latest start back, each keeping only the nights no later placement has taken.
     const segments: TariffSegment[] = [];

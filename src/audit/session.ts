@@ -1,5 +1,6 @@
 import type { AuditNote, Finding } from "../domain/finding.js";
-import { Dec, moneyString } from "../domain/money.js";
+import { Dec, ZERO, moneyString } from "../domain/money.js";
+import { moneyText } from "./decimals.js";
 import type { NightRange } from "../domain/ranges.js";
 import { RULES } from "../../rules/index.js";
 import type { RulesConfig } from "./config.js";
@@ -18,6 +19,11 @@ export interface AuditSessionOptions {
   voidedInvoiceKeys: ReadonlySet<string>;
   /** The rules in waterfall order; the registry of rules/index.ts unless a test narrows it. */
   rules?: readonly AuditRule[];
+  /**
+   * Whether results carry `lines` (what the audit made of each line). Default true; a bulk
+   * run that stores only findings and notes turns it off and saves the work per line.
+   */
+  lineSummaries?: boolean;
 }
 
 /** What the audit made of one line (for the invoice page and for checking the waterfall). */
@@ -54,11 +60,13 @@ export class AuditSession {
   private readonly ctx: AuditContext;
   private readonly rules: readonly AuditRule[];
   private readonly voided: ReadonlySet<string>;
+  private readonly lineSummaries: boolean;
 
   constructor(index: ReferenceIndex, config: RulesConfig, options: AuditSessionOptions) {
     this.ctx = { index, config, history: new BillingHistory() };
     this.rules = options.rules ?? RULES;
     this.voided = options.voidedInvoiceKeys;
+    this.lineSummaries = options.lineSummaries ?? true;
   }
 
   audit(invoice: AuditInvoice): InvoiceAuditResult {
@@ -79,17 +87,17 @@ export class AuditSession {
     const lines: LineAuditSummary[] = [];
     let linesAudited = 0;
     for (const plan of work.plans) {
-      const summary: LineAuditSummary = {
+      const summary: LineAuditSummary | null = !this.lineSummaries ? null : {
         lineNo: plan.line.lineNo,
         kind: plan.kind,
         status: "audited",
         childRef: plan.timeline?.childRef ?? printedReference(plan.line),
-        charged: moneyString(plan.line.amount),
+        charged: moneyText(plan.line.amount),
         discountCredit: plan.credit.isZero() ? "0.00" : moneyString(plan.credit),
         creditUsed: "0.00",
         expected: null,
       };
-      lines.push(summary);
+      if (summary !== null) lines.push(summary);
       if (plan.kind === "discount") {
         linesAudited++;
         continue;
@@ -97,12 +105,12 @@ export class AuditSession {
       const gated = this.runLineGates(plan, work);
       if (gated !== null) {
         findings.push(...gated);
-        summary.status = "unmatched";
+        if (summary !== null) summary.status = "unmatched";
         linesAudited++;
         continue;
       }
       if (plan.period === null) {
-        summary.status = "needs_attention";
+        if (summary !== null) summary.status = "needs_attention";
         work.note(plan.line.lineNo, "needs-attention", null, "The line has no period of its own and the invoice none either: it cannot be audited.");
         continue;
       }
@@ -129,7 +137,7 @@ export class AuditSession {
     return null;
   }
 
-  private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary): Finding[] {
+  private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary | null): Finding[] {
     const line = new FeeLineWork(plan, work);
     const found: RawFinding[] = [];
     for (const rule of this.rules) {
@@ -137,9 +145,10 @@ export class AuditSession {
       if (outcome !== null) found.push(raw(outcome.rule ?? rule.id, outcome));
     }
     const expected = line.expectedTotal();
-    const payable = line.charged.minus(line.creditUsed);
+    // charged − 0 is charged: most lines carry no discount credit.
+    const payable = line.creditUsed.isZero() ? line.charged : line.charged.minus(line.creditUsed);
     const excess = capFindings(found, payable.minus(expected));
-    if (excess.greaterThan(0)) {
+    if (excess.greaterThan(ZERO)) {
       line.note(
         "findings-offset",
         excess,
@@ -149,8 +158,10 @@ export class AuditSession {
     if (expected.minus(payable).greaterThan(EMPTY_NOTE_THRESHOLD)) {
       line.note("undercharge", expected.minus(payable), `Charged ${money(payable)} net of discount credit where ${money(expected)} is agreed: ${money(expected.minus(payable))} less than agreed.`);
     }
-    summary.creditUsed = line.creditUsed.isZero() ? "0.00" : moneyString(line.creditUsed);
-    summary.expected = moneyString(expected);
+    if (summary !== null) {
+      summary.creditUsed = line.creditUsed.isZero() ? "0.00" : moneyString(line.creditUsed);
+      summary.expected = moneyString(expected);
+    }
     if (!work.voided) {
       this.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
     }

@@ -3,6 +3,7 @@ import { Dec, ZERO } from "../domain/money.js";
 import type { NightRange } from "../domain/ranges.js";
 import type { Placement } from "../domain/reference.js";
 import { findRange } from "./days.js";
+import { DecimalMemo, DecimalPairMemo, decimalOf, internDecimal } from "./decimals.js";
 import { rowInForce, type DiscountRow, type ReferenceIndex } from "./reference-index.js";
 
 export type FeeSource = "placement_fee" | "weekly_fee" | "rate_card";
@@ -42,11 +43,20 @@ const SEVEN = new Dec(7);
 const HUNDRED = new Dec(100);
 const ONE = new Dec(1);
 
+// Timelines are built for every child of a run and most share a handful of fees, retainers and
+// discounts: the same divisions are remembered rather than redone per segment.
+const perNight = new DecimalMemo((weekly) => weekly.dividedBy(SEVEN));
+const fraction = new DecimalMemo((percent) => percent.dividedBy(HUNDRED));
+const afterDiscount = new DecimalMemo((percent) => ONE.minus(percent.dividedBy(HUNDRED)));
+const product = new DecimalPairMemo((a, b) => a.times(b));
+/** The segment of a night with no discount row: one shared empty list. */
+const NO_DISCOUNTS: readonly DiscountRow[] = Object.freeze([]);
+
 /** W(P, d): latest placement_fees row on or before d; else P's weekly fee; else the rate card for its service level. */
 export function weeklyFeeOn(index: ReferenceIndex, p: Placement, d: DayNumber): { fee: Dec; source: FeeSource } | null {
   const feeRow = rowInForce(index.feesOf(p), d);
   if (feeRow) return { fee: feeRow.weeklyFee, source: "placement_fee" };
-  if (p.weeklyFee !== null) return { fee: new Dec(p.weeklyFee), source: "weekly_fee" };
+  if (p.weeklyFee !== null) return { fee: decimalOf(p.weeklyFee), source: "weekly_fee" };
   const rate = rowInForce(index.placementRatesOf(p), d);
   if (!rate) return null;
   // Placement fees are weekly (DATA.md); a card that states a nightly or daily rate is scaled up.
@@ -150,8 +160,8 @@ export function buildTariff(index: ReferenceIndex, p: Placement): TariffSegment[
   const span = index.placedRange(p);
   if (span.end <= span.start) return [];
   const contract = index.contractOf(p);
-  const retainerPct = new Dec(contract.absenceRetainerPct);
-  const retainer = retainerPct.dividedBy(HUNDRED);
+  const retainerPct = decimalOf(contract.absenceRetainerPct);
+  const retainer = fraction.of(retainerPct);
   const maxNights = contract.absenceRetainerMaxNights;
   const absences = index.absencesOf(p);
   const absenceSpans = absences.map((range): AbsenceSpan => ({ range, retainerPct, maxNights }));
@@ -171,11 +181,17 @@ export function buildTariff(index: ReferenceIndex, p: Placement): TariffSegment[
       factor = maxNights === null || n <= maxNights ? retainer : ZERO;
     }
     const applied = discountsOn(index, p, discounts, span.start, start);
-    let pct = ZERO;
-    for (const row of applied) pct = pct.plus(row.percent);
+    // One row: its own percent (0 + x is x); several: their sum.
+    let pct = applied.length === 1 ? (applied[0] as DiscountRow).percent : ZERO;
+    if (applied.length > 1) {
+      for (const row of applied) pct = pct.plus(row.percent);
+      pct = internDecimal(pct);
+    }
     if (pct.greaterThan(HUNDRED)) pct = HUNDRED;
-    const nightlyFee = fee === null ? null : fee.fee.dividedBy(SEVEN);
-    const agreedNightly = nightlyFee === null ? null : nightlyFee.times(factor);
+    const nightlyFee = fee === null ? null : perNight.of(fee.fee);
+    // × 1 and × (1 − 0/100) change nothing: the common night (present, no discount) skips them.
+    // Other products are shared between the segments (and children) with the same fee, retainer and discount.
+    const agreedNightly = nightlyFee === null ? null : factor === ONE ? nightlyFee : product.of(nightlyFee, factor);
     const segment: TariffSegment = {
       start,
       end,
@@ -186,9 +202,9 @@ export function buildTariff(index: ReferenceIndex, p: Placement): TariffSegment[
       factor,
       discountPct: pct,
       agreedNightly,
-      expectedNightly: agreedNightly === null ? null : agreedNightly.times(ONE.minus(pct.dividedBy(HUNDRED))),
+      expectedNightly: agreedNightly === null ? null : pct.isZero() ? agreedNightly : product.of(agreedNightly, afterDiscount.of(pct)),
       absence,
-      discounts: applied,
+      discounts: applied.length === 0 ? NO_DISCOUNTS : applied,
     };
     const last = segments[segments.length - 1];
     if (last && last.end === start && sameSegment(last, segment)) segments[segments.length - 1] = { ...last, end };

@@ -26,12 +26,14 @@ export function raw(rule: RuleId, outcome: RuleOutcome): RawFinding {
  * others above) is taken off its findings, last step first. Returns the excess taken.
  */
 export function capFindings(findings: readonly RawFinding[], target: Dec): Dec {
+  // Most lines raise nothing: 0 − max(target, 0) is never an excess.
+  if (findings.length === 0) return ZERO;
   let total = ZERO;
   for (const f of findings) total = total.plus(f.amount);
   const excess = total.minus(Dec.max(target, ZERO));
   if (!excess.greaterThan(DUST)) return ZERO;
   let left = excess;
-  for (let i = findings.length - 1; i >= 0 && left.greaterThan(0); i--) {
+  for (let i = findings.length - 1; i >= 0 && left.greaterThan(ZERO); i--) {
     const f = findings[i] as RawFinding;
     const take = Dec.min(left, f.amount);
     f.amount = f.amount.minus(take);
@@ -49,7 +51,7 @@ export function toFindings(findings: readonly RawFinding[], lineNo: number | nul
   const result: Finding[] = [];
   for (const f of findings) {
     const amount = toPence(f.amount);
-    if (!config.enabled[f.rule] || !amount.greaterThan(0) || amount.lessThan(config.minFindingAmount)) continue;
+    if (!config.enabled[f.rule] || !amount.greaterThan(ZERO) || amount.lessThan(config.minFindingAmount)) continue;
     const reduced = f.reducedBy.greaterThan(DUST)
       ? ` Reduced by ${money(f.reducedBy)} because other nights of this line are charged below the agreed fee (a line's findings never exceed what it is charged above its expected amount).`
       : "";
