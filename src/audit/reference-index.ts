@@ -147,6 +147,20 @@ export class ReferenceIndex {
     for (const [placementId, ranges] of absenceRanges) this.absences.set(placementId, normalize(ranges));
   }
 
+  /**
+   * Forgets what was derived for the providers audited so far (tariffs, timelines, counts):
+   * a run that audits provider after provider calls it between two, so its memory holds one
+   * provider's derived data rather than the whole authority's. Only a cache: anything asked
+   * for again is derived again, the same.
+   */
+  clearDerived(): void {
+    this.tariffCache.clear();
+    this.timelineCache.clear();
+    this.countCache.clear();
+    this.volumeCache.clear();
+    this.siblingCache.clear();
+  }
+
   provider(providerId: string): Provider | undefined {
     return this.providers.get(providerId);
   }

@@ -57,7 +57,7 @@ const EMPTY_NOTE_THRESHOLD = new Dec("0.005");
  * findings.
  */
 export class AuditSession {
-  private readonly ctx: AuditContext;
+  private ctx: AuditContext;
   private readonly rules: readonly AuditRule[];
   private readonly voided: ReadonlySet<string>;
   private readonly lineSummaries: boolean;
@@ -67,6 +67,17 @@ export class AuditSession {
     this.rules = options.rules ?? RULES;
     this.voided = options.voidedInvoiceKeys;
     this.lineSummaries = options.lineSummaries ?? true;
+  }
+
+  /**
+   * Starts afresh for the next provider: nothing in the audit crosses providers (the history,
+   * timelines and invoice numbers are all the invoicing provider's), so once a provider's last
+   * invoice is audited what was kept for it can go. A run that reads invoices provider by
+   * provider calls this between two, and its memory no longer grows with the authority.
+   */
+  nextProvider(): void {
+    this.ctx.index.clearDerived();
+    this.ctx = { ...this.ctx, history: new BillingHistory() };
   }
 
   audit(invoice: AuditInvoice): InvoiceAuditResult {

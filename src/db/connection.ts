@@ -24,6 +24,8 @@ export const PGLITE_VERSION = "0.5.16";
 export interface Database {
   knex: Knex;
   kind: "embedded" | "postgres";
+  /** The PostgreSQL URL it was opened with (another thread may open its own connection); null when embedded. */
+  url: string | null;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 function openPostgres(url: string): Database {
   const db = knex({ client: "pg", connection: url, pool: { min: 0, max: 8 } });
-  return { knex: db, kind: "postgres", close: () => db.destroy() };
+  return { knex: db, kind: "postgres", url, close: () => db.destroy() };
 }
 
 const VERSION_FILE = "pglite-version.txt";
@@ -65,6 +67,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     return {
       knex: db,
       kind: "embedded",
+      url: null,
       close: async () => {
         try {
           await db.destroy();

@@ -1,24 +1,11 @@
 import type { Knex } from "knex";
-import { AuditSession, buildReferenceIndex, loadRulesConfig, resolveCreditNotes, type RulesConfig } from "../audit/index.js";
+import { loadRulesConfig, resolveCreditNotes, type RulesConfig } from "../audit/index.js";
 import type { Database } from "../db/connection.js";
-import { loadReferenceData } from "../db/repositories/reference.repository.js";
-import {
-  creditNotes,
-  failRun,
-  finishRun,
-  invoiceTotals,
-  invoicesInAuditOrder,
-  recordCreditRecovery,
-  saveAuditResults,
-  startRun,
-  type AuditedInvoiceResult,
-  type RunCounts,
-} from "../db/repositories/audit.repository.js";
+import { creditNotes, failRun, finishRun, invoiceTotals, recordCreditRecovery, startRun, type RunCounts } from "../db/repositories/audit.repository.js";
 import { monthBounds } from "../domain/dates.js";
-import { CATEGORIES, type Category } from "../domain/finding.js";
-import { Dec, ZERO, moneyString } from "../domain/money.js";
 import type { Logger } from "../logger.js";
-import rulesConfigJson from "../../rules/rules.config.json" with { type: "json" };
+import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
+import { auditInThreads, defaultAuditThreads, linesByProvider, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
 
 export type AuditScope = { kind: "month"; month: string } | { kind: "all" };
 
@@ -28,10 +15,19 @@ export interface RunAuditOptions {
   trigger?: "manual" | "scheduled" | "upload";
   /** A unique key for a scheduled run (one monthly audit per authority and month). */
   runKey?: string | null;
-  config?: RulesConfig;
+  /** The rules settings as JSON, as in rules/rules.config.json (that file when not given). */
+  rulesJson?: unknown;
   logger?: Logger;
   /** Invoices audited per batch written (one transaction each). */
   batchSize?: number;
+  /**
+   * Threads auditing on PostgreSQL, each a share of the providers (audit-threads.ts). By
+   * default one per core, up to four, for audits of 50,000 lines or more, else one. The
+   * embedded database always audits in this thread (it lives in this process).
+   */
+  threads?: number;
+  /** The heap cap of each audit thread, MB (THREAD_HEAP_MB); for tests of a thread that runs out. */
+  threadHeapMb?: number;
 }
 
 export interface RunAuditResult extends RunCounts {
@@ -54,11 +50,8 @@ async function refreshStatistics(knex: Knex, log: Logger | undefined): Promise<v
   }
 }
 
-/** Lines audited between two turns of the event loop (see the loop in auditInScope). */
-const YIELD_EVERY_LINES = 2_000;
-
 export function defaultRulesConfig(): RulesConfig {
-  return loadRulesConfig(rulesConfigJson);
+  return loadRulesConfig(defaultRulesJson());
 }
 
 function scopeLabel(scope: AuditScope): string {
@@ -66,21 +59,24 @@ function scopeLabel(scope: AuditScope): string {
 }
 
 /**
- * Audits the invoices in scope and records the run. The reference data is loaded into memory
- * indexes once; invoices are read in audit order in pages; findings are written in bulk.
+ * Audits the invoices in scope and records the run (audit-partition.ts does the work: reference
+ * data in memory indexes, invoices read provider by provider in audit order, findings written in
+ * bulk; audit-threads.ts shares a large run on PostgreSQL among threads).
  * Invoices before the scope are audited too (not saved) because duplicate billing and duplicate
  * invoices look back at everything billed earlier; later invoices never affect earlier ones.
  */
 export async function runAudit(db: Database, options: RunAuditOptions): Promise<RunAuditResult> {
   const knex = db.knex;
   const authorityId = options.authorityId ?? 1;
-  const config = options.config ?? defaultRulesConfig();
+  // Checked here, before the run is recorded: a bad setting fails the run at once.
+  const rulesJson = options.rulesJson ?? defaultRulesJson();
+  loadRulesConfig(rulesJson);
   const bounds = options.scope.kind === "month" ? monthBounds(options.scope.month) : null;
   const runId = await startRun(knex, authorityId, scopeLabel(options.scope), options.trigger ?? "manual", options.runKey ?? null);
   const log = options.logger?.child({ auditRun: runId });
   log?.info("audit started", { scope: scopeLabel(options.scope) });
   try {
-    const counts = await auditInScope(knex, authorityId, runId, config, bounds, options.batchSize ?? 1_000);
+    const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB }, log);
     if (counts.linesAudited >= ANALYZE_AFTER_LINES) await refreshStatistics(knex, log);
     await finishRun(knex, runId, counts);
     log?.info("audit finished", { ...counts });
@@ -92,52 +88,32 @@ export async function runAudit(db: Database, options: RunAuditOptions): Promise<
   }
 }
 
-async function auditInScope(knex: Knex, authorityId: number, runId: string, config: RulesConfig, bounds: { from: string; to: string } | null, batchSize: number): Promise<RunCounts> {
-  const reference = await loadReferenceData(knex, authorityId);
-  const index = buildReferenceIndex(reference);
+interface ScopeJob {
+  authorityId: number;
+  runId: string;
+  rulesJson: unknown;
+  bounds: { from: string; to: string } | null;
+  batchSize: number;
+  threads: number | null;
+  threadHeapMb: number;
+}
+
+async function auditInScope(db: Database, scope: ScopeJob, log: Logger | undefined): Promise<RunCounts> {
+  const knex = db.knex;
+  const { authorityId } = scope;
   const credits = await creditNotes(knex, authorityId);
   const resolution = resolveCreditNotes(credits, await invoiceTotals(knex, authorityId));
-  // Only findings and notes are stored: the per-line summaries (for the invoice page) are not needed here.
-  const session = new AuditSession(index, config, { voidedInvoiceKeys: resolution.voidedInvoiceKeys, lineSummaries: false });
-
-  const flagged = new Map<Category, Dec>(CATEGORIES.map((c) => [c, ZERO]));
-  const counts = { invoicesAudited: 0, linesAudited: 0, findingsRaised: 0 };
-  // Writes run behind the audit: while PostgreSQL stores one batch, the next is being audited.
-  // One write at a time, and a failure stops the run at the next batch.
-  const writer = new BatchWriter<AuditedInvoiceResult>((batch) => saveAuditResults(knex, authorityId, runId, batch));
-  let pending: AuditedInvoiceResult[] = [];
-
-  try {
-    for await (const page of prefetched(invoicesInAuditOrder(knex, authorityId, bounds?.to ?? null))) {
-      let sinceYield = 0;
-      for (const invoice of page) {
-        const result = session.audit(invoice);
-        sinceYield += invoice.lines.length;
-        if (!bounds || invoice.invoiceDate >= bounds.from) {
-          counts.invoicesAudited++;
-          counts.linesAudited += result.linesAudited;
-          counts.findingsRaised += result.findings.length;
-          for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? ZERO).plus(finding.amount));
-          pending.push({ invoice, findings: result.findings, notes: result.notes });
-          if (pending.length >= batchSize) {
-            await writer.write(pending);
-            pending = [];
-          }
-        }
-        // The audit is synchronous: let the database driver send and receive (the next page,
-        // the last batch's writes) every few thousand lines rather than once a page.
-        if (sinceYield >= YIELD_EVERY_LINES) {
-          sinceYield = 0;
-          await yieldToEventLoop();
-        }
-      }
-    }
-    await writer.write(pending);
-  } finally {
-    // Never leave a write running behind a failed run (its status is written next).
-    await writer.settled();
-  }
-  writer.throwIfFailed();
+  const job: PartitionJob = {
+    authorityId,
+    runId: scope.runId,
+    rulesJson: scope.rulesJson,
+    upTo: scope.bounds?.to ?? null,
+    savedFrom: scope.bounds?.from ?? null,
+    batchSize: scope.batchSize,
+    voidedInvoiceKeys: [...resolution.voidedInvoiceKeys],
+    providerIds: null,
+  };
+  const counts = await auditProviders(db, job, { threads: scope.threads, heapMb: scope.threadHeapMb, log });
 
   // Credit notes realise findings: a voiding credit recovers all of the invoice's findings,
   // a partial one the amount it gives back (by child where it names one).
@@ -156,57 +132,17 @@ async function auditInScope(knex: Knex, authorityId: number, runId: string, conf
     });
   }
 
-  return {
-    ...counts,
-    flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, moneyString(flagged.get(c) ?? ZERO)])) as Record<Category, string>,
-  };
+  return counts;
 }
 
-/** Yields each value of `source` while already fetching the one after it. */
-async function* prefetched<T>(source: AsyncIterator<T>): AsyncGenerator<T> {
-  let next = source.next();
-  for (;;) {
-    const current = await next;
-    if (current.done) return;
-    next = source.next();
-    // A failed prefetch surfaces when awaited above; until then it must not count as unhandled.
-    next.catch(() => undefined);
-    yield current.value;
-  }
-}
-
-/** One turn of the event loop, so that pending socket reads and writes make progress. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * Writes batches one at a time in the background: `write` waits only for the previous batch,
- * then starts this one and returns. On real PostgreSQL the server stores a batch on another
- * core while the next is audited; on the embedded database (one connection, in this process)
- * the two simply take turns. A failure is thrown by the next `write` or by `throwIfFailed`.
- */
-class BatchWriter<T> {
-  private inFlight: Promise<void> = Promise.resolve();
-  private failure: { error: unknown } | null = null;
-
-  constructor(private readonly save: (batch: T[]) => Promise<void>) {}
-
-  async write(batch: T[]): Promise<void> {
-    await this.inFlight;
-    this.throwIfFailed();
-    if (batch.length === 0) return;
-    this.inFlight = this.save(batch).catch((error: unknown) => {
-      this.failure = { error };
-    });
-  }
-
-  /** Waits for the batch in flight, whether it succeeds or fails. */
-  settled(): Promise<void> {
-    return this.inFlight;
-  }
-
-  throwIfFailed(): void {
-    if (this.failure !== null) throw this.failure.error;
-  }
+/** Audits every provider's invoices: in this thread, or on PostgreSQL shared among threads. */
+async function auditProviders(db: Database, job: PartitionJob, options: { threads: number | null; heapMb: number; log: Logger | undefined }): Promise<PartitionResult> {
+  const { threads, log } = options;
+  if (db.kind !== "postgres" || db.url === null || threads === 1) return auditPartition(db.knex, job);
+  const providers = await linesByProvider(db.knex, job.authorityId, job.upTo);
+  const lines = providers.reduce((sum, provider) => sum + provider.lines, 0);
+  const parts = shareProviders(providers, threads ?? defaultAuditThreads(lines));
+  if (parts.length <= 1) return auditPartition(db.knex, job);
+  log?.info("audit shared among threads", { threads: parts.length, lines });
+  return auditInThreads(db.knex, db.url, job, parts, { heapMb: options.heapMb, log });
 }

@@ -122,16 +122,32 @@ const str = (value: FieldValue): string => String(value);
 const strOrNull = (value: FieldValue): string | null => (value === null || value === "" ? null : String(value));
 
 /**
- * Everything the audit needs to know about what was agreed, for one authority, as the domain
- * types of src/domain/reference.ts (rates' '' service_level back to null).
+ * Keeps the big per-placement tables to the placements of some providers (an audit thread
+ * audits only those). The small tables (providers, contracts, rates, discounts) stay whole, so a
+ * placement naming another provider's contract still finds it, as in a whole load.
  */
-export async function loadReferenceData(knex: Knex, authorityId = 1): Promise<ReferenceData> {
+function narrowToProviders(knex: Knex, query: Knex.QueryBuilder, name: ReferenceTableName, authorityId: number, providerIds: readonly string[]): void {
+  if (name === "placements") {
+    void query.whereIn("provider_id", providerIds);
+  } else if (name === "placement_fees" || name === "packages" || name === "absences") {
+    void query.whereIn("placement_id", knex("placements").select("placement_id").where({ authority_id: authorityId }).whereIn("provider_id", providerIds));
+  }
+}
+
+/**
+ * Everything the audit needs to know about what was agreed, for one authority, as the domain
+ * types of src/domain/reference.ts (rates' '' service_level back to null); with `onlyProviders`,
+ * only those providers' placements and what hangs off them (see narrowToProviders).
+ */
+export async function loadReferenceData(knex: Knex, authorityId = 1, onlyProviders: readonly string[] | null = null): Promise<ReferenceData> {
   const load = async (name: ReferenceTableName): Promise<ReferenceRow[]> => {
     const table = TABLES[name];
-    const rows = await knex<DbRow>(name)
+    const query = knex<DbRow>(name)
       .select(table.columns.map((column) => column.name))
       .where({ authority_id: authorityId })
       .orderBy(table.key.map((column) => ({ column })));
+    if (onlyProviders !== null) narrowToProviders(knex, query, name, authorityId, onlyProviders);
+    const rows = await query;
     return (rows as DbRow[]).map((row) => toReferenceRow(table, row));
   };
   const providers = (await load("providers")).map(

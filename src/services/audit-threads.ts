@@ -1,0 +1,108 @@
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Knex } from "knex";
+import type { Logger } from "../logger.js";
+import { addPartitionResults, auditPartition, type PartitionJob, type PartitionResult } from "./audit-partition.js";
+import type { AuditThreadInput, AuditThreadMessage } from "./audit-thread.js";
+
+/**
+ * A large audit on PostgreSQL runs in worker threads, each auditing a share of the providers
+ * on its own connection. Nothing the audit checks crosses providers (AuditSession.nextProvider),
+ * so the parts' findings are exactly those of one run over everything; the parts only change
+ * how many cores do the work.
+ *
+ * Each thread's heap is capped, so a run over a whole country's year stays within a few
+ * hundred megabytes: with no cap V8 lets the heap of a busy process grow far beyond what it
+ * keeps alive. A part that still runs out of memory is audited again in this thread, uncapped
+ * (saving is idempotent within a run), with a warning: slower, never wrong.
+ */
+
+/** Below this many lines a thread's start (loading the sources, about a second) costs more than it saves. */
+export const THREADS_FROM_LINES = 50_000;
+
+/** The heap of each audit thread, MB: about three times what a million-line audit keeps alive per thread. */
+export const THREAD_HEAP_MB = 160;
+
+/** How many threads an audit of `lines` lines gets by default: one per core, at most four. */
+export function defaultAuditThreads(lines: number): number {
+  if (lines < THREADS_FROM_LINES) return 1;
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+/** The lines in scope by provider, the biggest first. */
+export async function linesByProvider(knex: Knex, authorityId: number, upTo: string | null): Promise<{ providerId: string; lines: number }[]> {
+  const result: { rows: { provider_id: string; lines: string }[] } = await knex.raw(
+    `select i.provider_id, count(l.line_no) as lines
+     from invoices i left join invoice_lines l on l.invoice_id = i.id
+     where i.authority_id = ? and i.kind = 'invoice' ${upTo ? "and i.invoice_date <= ?::date" : ""}
+     group by i.provider_id
+     order by count(l.line_no) desc, i.provider_id`,
+    upTo ? [authorityId, upTo] : [authorityId],
+  );
+  return result.rows.map((row) => ({ providerId: row.provider_id, lines: Number(row.lines) }));
+}
+
+/** Shares providers among `count` parts of about equal lines (the biggest first, each to the lightest part). */
+export function shareProviders(providers: readonly { providerId: string; lines: number }[], count: number): string[][] {
+  const parts = Array.from({ length: Math.max(1, count) }, () => ({ lines: 0, providerIds: [] as string[] }));
+  const biggestFirst = [...providers].sort((a, b) => b.lines - a.lines || (a.providerId < b.providerId ? -1 : 1));
+  for (const provider of biggestFirst) {
+    const lightest = parts.reduce((min, part) => (part.lines < min.lines ? part : min));
+    lightest.lines += provider.lines;
+    lightest.providerIds.push(provider.providerId);
+  }
+  return parts.filter((part) => part.providerIds.length > 0).map((part) => part.providerIds.sort());
+}
+
+/** Audits `parts` (provider lists) in one thread each and adds up their figures. */
+export async function auditInThreads(
+  knex: Knex,
+  databaseUrl: string,
+  job: PartitionJob,
+  parts: readonly string[][],
+  options: { heapMb: number; log: Logger | undefined },
+): Promise<PartitionResult> {
+  const log = options.log;
+  const settled = await Promise.allSettled(
+    parts.map(async (providerIds) => {
+      const partJob: PartitionJob = { ...job, providerIds };
+      try {
+        return await runInThread({ databaseUrl, job: partJob }, options.heapMb);
+      } catch (error) {
+        if (!isOutOfMemory(error)) throw error;
+        log?.warn("an audit thread ran out of memory; its providers are audited again in the main thread", { providers: providerIds.length });
+        return auditPartition(knex, partJob);
+      }
+    }),
+  );
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  // Every part has finished (or failed) before the run is marked failed: no thread writes after.
+  if (failed) throw failed.reason;
+  return addPartitionResults(settled.map((outcome) => (outcome as PromiseFulfilledResult<PartitionResult>).value));
+}
+
+function runInThread(input: AuditThreadInput, heapMb: number): Promise<PartitionResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./audit-thread-entry.js", import.meta.url), {
+      workerData: input,
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    });
+    let answered = false;
+    worker.once("message", (message: AuditThreadMessage) => {
+      answered = true;
+      if (message.ok) resolve(message.result);
+      else reject(new Error(message.error));
+    });
+    worker.once("error", (error) => {
+      answered = true;
+      reject(error);
+    });
+    worker.once("exit", (code) => {
+      if (!answered) reject(new Error(`an audit thread stopped (exit code ${code}) before it finished its part`));
+    });
+  });
+}
+
+function isOutOfMemory(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ERR_WORKER_OUT_OF_MEMORY";
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { shareProviders } from "../../../src/services/audit-threads.js";
+
+describe("shareProviders", () => {
+  const providers = [
+    { providerId: "P1", lines: 900 },
+    { providerId: "P2", lines: 500 },
+    { providerId: "P3", lines: 400 },
+    { providerId: "P4", lines: 300 },
+    { providerId: "P5", lines: 100 },
+  ];
+
+  it("gives each provider to exactly one part, the biggest first to the lightest part", () => {
+    // 900 → A; 500 → B; 400 → B (900 vs 500); 300 → A (900 vs 900: the first); 100 → B.
+    expect(shareProviders(providers, 2)).toEqual([
+      ["P1", "P4"],
+      ["P2", "P3", "P5"],
+    ]);
+  });
+
+  it("never makes an empty part, and one part holds everything", () => {
+    expect(shareProviders(providers.slice(0, 2), 4)).toEqual([["P1"], ["P2"]]);
+    expect(shareProviders(providers, 1)).toEqual([["P1", "P2", "P3", "P4", "P5"]]);
+    expect(shareProviders([], 2)).toEqual([]);
+  });
+});
