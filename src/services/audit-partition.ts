@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../audit/index.js";
 import { loadReferenceData } from "../db/repositories/reference.repository.js";
-import { invoicesInAuditOrder, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../db/repositories/audit.repository.js";
+import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../db/repositories/audit.repository.js";
 import { CATEGORIES, type Category } from "../domain/finding.js";
 import { Dec, ZERO, moneyString } from "../domain/money.js";
 import rulesConfigJson from "../../rules/rules.config.json" with { type: "json" };
@@ -24,6 +24,8 @@ export interface PartitionJob {
   voidedInvoiceKeys: readonly string[];
   /** The providers of this part; null for every provider. */
   providerIds: readonly string[] | null;
+  /** Providers whose reference data is in memory at a time (PROVIDERS_PER_LOAD unless a test says). */
+  providersPerLoad?: number;
 }
 
 export interface PartitionResult {
@@ -38,19 +40,22 @@ export function defaultRulesJson(): unknown {
   return rulesConfigJson;
 }
 
+/** Providers whose reference data is loaded at a time (see auditPartition). */
+export const PROVIDERS_PER_LOAD = 25;
+
 /** Lines audited between two turns of the event loop (see the loop below). */
 const YIELD_EVERY_LINES = 2_000;
 
 /**
- * Audits a part: its reference data loaded into memory indexes once, its invoices read provider
- * by provider in audit order, findings written in bulk behind the audit. Saving is idempotent
+ * Audits a part: provider by provider, each one's invoices in audit order, a group of
+ * providers' reference data loaded into memory indexes at a time, findings written in bulk
+ * behind the audit. Saving is idempotent
  * for a run (findings are upserted by invoice, line and rule), so a part may be run again.
  */
 export async function auditPartition(knex: Knex, job: PartitionJob): Promise<PartitionResult> {
   const config = loadRulesConfig(job.rulesJson);
-  const index = buildReferenceIndex(await loadReferenceData(knex, job.authorityId, job.providerIds));
-  // Only findings and notes are stored: the per-line summaries (for the invoice page) are not needed here.
-  const session = new AuditSession(index, config, { voidedInvoiceKeys: new Set(job.voidedInvoiceKeys), lineSummaries: false });
+  const voided = new Set(job.voidedInvoiceKeys);
+  const providerIds = job.providerIds ?? (await providersInAuditScope(knex, job.authorityId, job.upTo));
 
   const flagged = new Map<Category, Dec>(CATEGORIES.map((c) => [c, ZERO]));
   const counts = { invoicesAudited: 0, linesAudited: 0, findingsRaised: 0 };
@@ -58,35 +63,44 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
   // One write at a time, and a failure stops the run at the next batch.
   const writer = new BatchWriter<AuditedInvoiceResult>((batch) => saveAuditResults(knex, job.authorityId, job.runId, batch));
   let pending: AuditedInvoiceResult[] = [];
-  let provider: string | null = null;
 
   try {
-    for await (const page of prefetched(invoicePages(knex, job))) {
-      let sinceYield = 0;
-      for (const invoice of page) {
-        // Invoices come provider by provider: what was kept for the last one can go.
-        if (invoice.providerId !== provider) {
-          if (provider !== null) session.nextProvider();
-          provider = invoice.providerId;
-        }
-        const result = session.audit(invoice);
-        sinceYield += invoice.lines.length;
-        if (job.savedFrom === null || invoice.invoiceDate >= job.savedFrom) {
-          counts.invoicesAudited++;
-          counts.linesAudited += result.linesAudited;
-          counts.findingsRaised += result.findings.length;
-          for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? ZERO).plus(finding.amount));
-          pending.push({ invoice, findings: result.findings, notes: result.notes });
-          if (pending.length >= job.batchSize) {
-            await writer.write(pending);
-            pending = [];
+    const perLoad = Math.max(1, job.providersPerLoad ?? PROVIDERS_PER_LOAD);
+    for (let from = 0; from < providerIds.length; from += perLoad) {
+      const providers = providerIds.slice(from, from + perLoad);
+      // Only these providers' reference data is in memory, and only until the next group: what
+      // a run keeps alive stays small, and so does the heap (V8 sizes it to what survives).
+      const index = buildReferenceIndex(await loadReferenceData(knex, job.authorityId, providers));
+      // Only findings and notes are stored: the per-line summaries (for the invoice page) are not needed here.
+      const session = new AuditSession(index, config, { voidedInvoiceKeys: voided, lineSummaries: false });
+      let provider: string | null = null;
+      for await (const page of prefetched(invoicePages(knex, job, providers))) {
+        let sinceYield = 0;
+        for (const invoice of page) {
+          // Invoices come provider by provider: what was kept for the last one can go.
+          if (invoice.providerId !== provider) {
+            if (provider !== null) session.nextProvider();
+            provider = invoice.providerId;
           }
-        }
-        // The audit is synchronous: let the database driver send and receive (the next page,
-        // the last batch's writes) every few thousand lines rather than once a page.
-        if (sinceYield >= YIELD_EVERY_LINES) {
-          sinceYield = 0;
-          await yieldToEventLoop();
+          const result = session.audit(invoice);
+          sinceYield += invoice.lines.length;
+          if (job.savedFrom === null || invoice.invoiceDate >= job.savedFrom) {
+            counts.invoicesAudited++;
+            counts.linesAudited += result.linesAudited;
+            counts.findingsRaised += result.findings.length;
+            for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? ZERO).plus(finding.amount));
+            pending.push({ invoice, findings: result.findings, notes: result.notes });
+            if (pending.length >= job.batchSize) {
+              await writer.write(pending);
+              pending = [];
+            }
+          }
+          // The audit is synchronous: let the database driver send and receive (the next page,
+          // the last batch's writes) every few thousand lines rather than once a page.
+          if (sinceYield >= YIELD_EVERY_LINES) {
+            sinceYield = 0;
+            await yieldToEventLoop();
+          }
         }
       }
     }
@@ -115,13 +129,9 @@ export function addPartitionResults(parts: readonly PartitionResult[]): Partitio
   return { ...total, flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, moneyString(flagged.get(c) ?? ZERO)])) as Record<Category, string> };
 }
 
-/** The part's invoices in pages: provider by provider (each provider's own in audit order). */
-async function* invoicePages(knex: Knex, job: PartitionJob): AsyncGenerator<StoredInvoice[]> {
-  if (job.providerIds === null) {
-    yield* invoicesInAuditOrder(knex, job.authorityId, job.upTo);
-    return;
-  }
-  for (const providerId of job.providerIds) yield* invoicesInAuditOrder(knex, job.authorityId, job.upTo, providerId);
+/** The invoices of some providers in pages: provider by provider, each one's in audit order. */
+async function* invoicePages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
+  for (const providerId of providerIds) yield* invoicesInAuditOrder(knex, job.authorityId, job.upTo, providerId);
 }
 
 /** Yields each value of `source` while already fetching the one after it. */

@@ -29,19 +29,6 @@ export function defaultAuditThreads(lines: number): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
-/** The lines in scope by provider, the biggest first. */
-export async function linesByProvider(knex: Knex, authorityId: number, upTo: string | null): Promise<{ providerId: string; lines: number }[]> {
-  const result: { rows: { provider_id: string; lines: string }[] } = await knex.raw(
-    `select i.provider_id, count(l.line_no) as lines
-     from invoices i left join invoice_lines l on l.invoice_id = i.id
-     where i.authority_id = ? and i.kind = 'invoice' ${upTo ? "and i.invoice_date <= ?::date" : ""}
-     group by i.provider_id
-     order by count(l.line_no) desc, i.provider_id`,
-    upTo ? [authorityId, upTo] : [authorityId],
-  );
-  return result.rows.map((row) => ({ providerId: row.provider_id, lines: Number(row.lines) }));
-}
-
 /** Shares providers among `count` parts of about equal lines (the biggest first, each to the lightest part). */
 export function shareProviders(providers: readonly { providerId: string; lines: number }[], count: number): string[][] {
   const parts = Array.from({ length: Math.max(1, count) }, () => ({ lines: 0, providerIds: [] as string[] }));

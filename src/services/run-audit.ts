@@ -1,11 +1,11 @@
 import type { Knex } from "knex";
 import { loadRulesConfig, resolveCreditNotes, type RulesConfig } from "../audit/index.js";
 import type { Database } from "../db/connection.js";
-import { creditNotes, failRun, finishRun, invoiceTotals, recordCreditRecovery, startRun, type RunCounts } from "../db/repositories/audit.repository.js";
+import { creditNotes, failRun, finishRun, invoiceTotals, linesByProvider, recordCreditRecovery, startRun, type RunCounts } from "../db/repositories/audit.repository.js";
 import { monthBounds } from "../domain/dates.js";
 import type { Logger } from "../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
-import { auditInThreads, defaultAuditThreads, linesByProvider, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
+import { auditInThreads, defaultAuditThreads, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
 
 export type AuditScope = { kind: "month"; month: string } | { kind: "all" };
 
@@ -28,6 +28,8 @@ export interface RunAuditOptions {
   threads?: number;
   /** The heap cap of each audit thread, MB (THREAD_HEAP_MB); for tests of a thread that runs out. */
   threadHeapMb?: number;
+  /** Providers whose reference data is in memory at a time (PROVIDERS_PER_LOAD); for tests. */
+  providersPerLoad?: number;
 }
 
 export interface RunAuditResult extends RunCounts {
@@ -76,7 +78,7 @@ export async function runAudit(db: Database, options: RunAuditOptions): Promise<
   const log = options.logger?.child({ auditRun: runId });
   log?.info("audit started", { scope: scopeLabel(options.scope) });
   try {
-    const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB }, log);
+    const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
     if (counts.linesAudited >= ANALYZE_AFTER_LINES) await refreshStatistics(knex, log);
     await finishRun(knex, runId, counts);
     log?.info("audit finished", { ...counts });
@@ -96,6 +98,7 @@ interface ScopeJob {
   batchSize: number;
   threads: number | null;
   threadHeapMb: number;
+  providersPerLoad: number | undefined;
 }
 
 async function auditInScope(db: Database, scope: ScopeJob, log: Logger | undefined): Promise<RunCounts> {
@@ -112,6 +115,7 @@ async function auditInScope(db: Database, scope: ScopeJob, log: Logger | undefin
     batchSize: scope.batchSize,
     voidedInvoiceKeys: [...resolution.voidedInvoiceKeys],
     providerIds: null,
+    providersPerLoad: scope.providersPerLoad,
   };
   const counts = await auditProviders(db, job, { threads: scope.threads, heapMb: scope.threadHeapMb, log });
 

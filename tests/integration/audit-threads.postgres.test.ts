@@ -8,7 +8,8 @@ import { invoiceStream } from "../../bench/generate/invoices.js";
 import { placementsFor } from "../../bench/generate/sizing.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
-// An audit shared among threads (PostgreSQL only) must store exactly what one thread stores:
+// An audit shared among threads (PostgreSQL only), or loading its reference data a few
+// providers at a time, must store exactly what one thread loading everything stores:
 // every finding with its amounts, explanation and evidence, and every invoice's status and
 // notes. The synthetic authority has 8 providers, errors of every kind, and credit notes.
 const LINES = 4_000;
@@ -50,7 +51,7 @@ describe("an audit shared among threads", () => {
   };
 
   beforeAll(async () => {
-    single = await audit({ threads: 1 });
+    single = await audit({ threads: 1, providersPerLoad: 1_000 });
   });
   afterAll(async () => {
     for (const t of opened) await t.dispose();
@@ -69,6 +70,14 @@ describe("an audit shared among threads", () => {
     const { runId: _a, ...singleFigures } = single.result;
     const { runId: _b, ...threadedFigures } = threaded.result;
     expect(threadedFigures).toEqual(singleFigures);
+  });
+
+  it("loading the reference data a few providers at a time changes nothing (one thread, and three)", async () => {
+    for (const threads of [1, 3]) {
+      const grouped = await audit({ threads, providersPerLoad: 3 });
+      expect(grouped.stored.findings).toEqual(single.stored.findings);
+      expect(grouped.stored.invoices).toEqual(single.stored.invoices);
+    }
   });
 
   it("a thread that runs out of memory has its providers audited again in the main thread, with the same result", async () => {

@@ -153,6 +153,30 @@ function lineFromTuple([lineNo, childRef, placementRef, description, item, from,
   return { lineNo, childRef, placementRef, description, item, from, to, quantity, unit, unitRate, amount };
 }
 
+/** The lines in scope by provider, the biggest first. */
+export async function linesByProvider(knex: Knex, authorityId: number, upTo: string | null): Promise<{ providerId: string; lines: number }[]> {
+  const result: { rows: { provider_id: string; lines: string }[] } = await knex.raw(
+    `select i.provider_id, count(l.line_no) as lines
+     from invoices i left join invoice_lines l on l.invoice_id = i.id
+     where i.authority_id = ? and i.kind = 'invoice' ${upTo ? "and i.invoice_date <= ?::date" : ""}
+     group by i.provider_id
+     order by count(l.line_no) desc, i.provider_id`,
+    upTo ? [authorityId, upTo] : [authorityId],
+  );
+  return result.rows.map((row) => ({ providerId: row.provider_id, lines: Number(row.lines) }));
+}
+
+/** The providers with invoices in an audit's scope (dated on or before `upTo`), in order. */
+export async function providersInAuditScope(knex: Knex, authorityId: number, upTo: string | null): Promise<string[]> {
+  const result: { rows: { provider_id: string }[] } = await knex.raw(
+    `select distinct provider_id from invoices
+     where authority_id = ? and kind = 'invoice' ${upTo ? "and invoice_date <= ?::date" : ""}
+     order by provider_id`,
+    upTo ? [authorityId, upTo] : [authorityId],
+  );
+  return result.rows.map((row) => row.provider_id);
+}
+
 /** Every credit note of the authority (any date: a voiding credit counts whatever the dates). */
 export async function creditNotes(knex: Knex, authorityId: number): Promise<StoredInvoice[]> {
   const rows = await knex("invoices").select<InvoiceRow[]>(INVOICE_COLUMNS).where({ authority_id: authorityId, kind: "credit_note" }).orderBy("id");
