@@ -23,10 +23,30 @@ export const THREADS_FROM_LINES = 50_000;
 /** The heap of each audit thread, MB: about three times what a million-line audit keeps alive per thread. */
 export const THREAD_HEAP_MB = 160;
 
-/** How many threads an audit of `lines` lines gets by default: one per core, at most four. */
-export function defaultAuditThreads(lines: number): number {
-  if (lines < THREADS_FROM_LINES) return 1;
+/**
+ * How many threads an audit of `lines` lines gets by default: one per core (at most four) when
+ * PostgreSQL runs on another machine, else one. Measured at 1M lines on a 2-core machine
+ * running its own PostgreSQL (bench/README.md): two threads spent a third more CPU than one
+ * (each thread loads and compiles the sources and warms up on its own) while the server needed
+ * the same two cores, so they were slower than one thread, in more memory.
+ */
+export function defaultAuditThreads(lines: number, databaseUrl: string): number {
+  if (lines < THREADS_FROM_LINES || isOnThisMachine(databaseUrl)) return 1;
   return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+/** Whether a PostgreSQL URL names this machine (loopback, or a Unix socket). */
+export function isOnThisMachine(databaseUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return true;
+  }
+  const socket = url.searchParams.get("host");
+  if (socket !== null && socket.startsWith("/")) return true;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return host === "" || host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 /** Shares providers among `count` parts of about equal lines (the biggest first, each to the lightest part). */

@@ -22,8 +22,9 @@ export interface RunAuditOptions {
   batchSize?: number;
   /**
    * Threads auditing on PostgreSQL, each a share of the providers (audit-threads.ts). By
-   * default one per core, up to four, for audits of 50,000 lines or more, else one. The
-   * embedded database always audits in this thread (it lives in this process).
+   * default one per core, up to four, for audits of 50,000 lines or more on a PostgreSQL
+   * server of another machine, else one. The embedded database always audits in this thread
+   * (it lives in this process).
    */
   threads?: number;
   /** The heap cap of each audit thread, MB (THREAD_HEAP_MB); for tests of a thread that runs out. */
@@ -145,7 +146,7 @@ async function auditProviders(db: Database, job: PartitionJob, options: { thread
   if (db.kind !== "postgres" || db.url === null || threads === 1) return auditPartition(db.knex, job);
   const providers = await linesByProvider(db.knex, job.authorityId, job.upTo);
   const lines = providers.reduce((sum, provider) => sum + provider.lines, 0);
-  const parts = shareProviders(providers, threads ?? defaultAuditThreads(lines));
+  const parts = shareProviders(providers, threads ?? defaultAuditThreads(lines, db.url));
   if (parts.length <= 1) return auditPartition(db.knex, job);
   log?.info("audit shared among threads", { threads: parts.length, lines });
   return auditInThreads(db.knex, db.url, job, parts, { heapMb: options.heapMb, log });

@@ -154,4 +154,16 @@ describe("placement-audit ingest and invoices", () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("nope.pdf: no such file or directory");
   });
+
+  it("audit --threads: the same figures with one thread and with two (threads run on PostgreSQL only)", async () => {
+    expect((await run("audit", "--all", "--threads", "lots")).code).toBe(2);
+    expect((await run("audit", "--all", "--threads", "0")).err).toContain("--threads must be a whole number from 1 to 16");
+    const one = await run("audit", "--all", "--threads", "1");
+    const two = await run("audit", "--all", "--threads", "2");
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    const figures = (out: string): string => out.replace(/ Run \d+\.\n$/, "");
+    expect(figures(one.out)).toMatch(/^Audited [1-9]\d* invoice\(s\), [1-9]\d* line\(s\) \(all invoices\): \d+ finding\(s\); flagged fees /);
+    expect(figures(two.out)).toBe(figures(one.out));
+  });
 });

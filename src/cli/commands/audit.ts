@@ -14,7 +14,7 @@ export function previousMonth(now: Date = new Date()): string {
 
 export const auditCommand: Command = {
   name: "audit",
-  synopsis: "audit [--month YYYY-MM | --all]",
+  synopsis: "audit [--month YYYY-MM | --all] [--threads N]",
   summary: "Audit invoices dated in a month (default: the previous month) or all",
   help: [
     "Audits invoices against the reference data and records findings. Idempotent: re-running changes",
@@ -22,13 +22,20 @@ export const auditCommand: Command = {
     "",
     "  --month YYYY-MM   invoices dated in that month (default: the previous month, Europe/London)",
     "  --all             every invoice",
+    "  --threads N       on PostgreSQL, share a large audit among N threads (default: one per core",
+    "                    when the server is another machine, else one; the embedded database uses one)",
   ].join("\n"),
   async run(args, context) {
-    const { values } = parseCommandArgs(args, { month: { type: "string" }, all: { type: "boolean" } });
+    const { values } = parseCommandArgs(args, { month: { type: "string" }, all: { type: "boolean" }, threads: { type: "string" } });
     if (values.all && values.month) throw new AppError("usage", "give --month or --all, not both");
+    let threads: number | undefined;
+    if (values.threads !== undefined) {
+      threads = Number(values.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new AppError("usage", `--threads must be a whole number from 1 to 16, not "${values.threads}"`);
+    }
     const scope: AuditScope = values.all ? { kind: "all" } : { kind: "month", month: requireMonth(values.month) ?? previousMonth() };
     const db = await context.database();
-    const result = await runAudit(db, { scope, logger: context.logger });
+    const result = await runAudit(db, { scope, logger: context.logger, ...(threads !== undefined ? { threads } : {}) });
     const flagged = Object.entries(result.flaggedByCategory).map(([category, amount]) => `${category} ${formatMoney(amount)}`).join(", ");
     context.stdout.write(
       `Audited ${result.invoicesAudited} invoice(s), ${result.linesAudited} line(s) (${scope.kind === "all" ? "all invoices" : scope.month}): ` +
