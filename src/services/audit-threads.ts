@@ -26,9 +26,11 @@ export const THREAD_HEAP_MB = 160;
 /**
  * How many threads an audit of `lines` lines gets by default: one per core (at most four) when
  * PostgreSQL runs on another machine, else one. Measured at 1M lines on a 2-core machine
- * running its own PostgreSQL (bench/README.md): two threads spent a third more CPU than one
+ * running its own PostgreSQL (bench/README.md): two threads spent 15-60 % more CPU than one
  * (each thread loads and compiles the sources and warms up on its own) while the server needed
- * the same two cores, so they were slower than one thread, in more memory.
+ * the same two cores. With the machine otherwise idle they finished 17 % sooner (23 s against
+ * 27 s) in 50 % more memory (507 MB against 344 MB); with other work on it they were slower
+ * (44-57 s against 33 s). One thread is the steadier choice there.
  */
 export function defaultAuditThreads(lines: number, databaseUrl: string): number {
   if (lines < THREADS_FROM_LINES || isOnThisMachine(databaseUrl)) return 1;
