@@ -230,6 +230,17 @@ export function describeWebResult(r: WebBenchResult): string[] {
   ];
 }
 
+async function describeAudited(target: Target): Promise<{ target: Target; lines: number; findings: number }> {
+  const opened = await openTarget(target);
+  try {
+    const lines: { count: string }[] = await opened.knex("invoice_lines").count("* as count");
+    const findings: { count: string }[] = await opened.knex("findings").whereNot("status", "superseded").count("* as count");
+    return { target, lines: Number(lines[0]?.count ?? 0), findings: Number(findings[0]?.count ?? 0) };
+  } finally {
+    await opened.close();
+  }
+}
+
 async function main(): Promise<void> {
   const phase = argValue("--phase");
   if (phase === "serve") {
@@ -238,8 +249,12 @@ async function main(): Promise<void> {
   }
   const serverUrl = argValue("--pg") ?? process.env.DATABASE_URL ?? null;
   const db = (argValue("--db") ?? (serverUrl ? "postgres" : "embedded")) as "embedded" | "postgres";
+  // --target: a database already seeded and audited (e.g. by audit.bench.ts --phase seed/audit), served as it is.
+  const given = argValue("--target");
+  const audited = given ? await describeAudited(parseTarget(given)) : undefined;
   const result = await benchWeb({
-    db,
+    ...(audited ? { audited } : {}),
+    db: audited ? audited.target.kind : db,
     lines: Number(argValue("--lines") ?? 10_000),
     seed: Number(argValue("--seed") ?? 1),
     serverUrl,
