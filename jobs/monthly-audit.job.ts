@@ -122,6 +122,36 @@ export async function runMonthlyAudit(deps: MonthlyAuditDeps, month: string): Pr
 }
 
 /**
+ * The last time at or before `now` the schedule fired, looking back minute by minute (at second
+ * 0) for up to `lookbackDays`; null when it did not fire in that time. About 0.7 s for 35 days.
+ */
+export function lastFiringBefore(matches: (date: Date) => boolean, now: Date, lookbackDays = 35): Date | null {
+  const minute = 60_000;
+  let at = Math.floor(now.getTime() / minute) * minute;
+  const oldest = at - lookbackDays * 24 * 60 * minute;
+  for (; at >= oldest; at -= minute) {
+    const date = new Date(at);
+    if (matches(date)) return date;
+  }
+  return null;
+}
+
+/**
+ * The month a missed firing left unaudited, or null. When no instance was running at the
+ * firing (a restart, a deployment), the month's slot was never claimed. It is caught up only
+ * when the month before has a slot: the schedule ran here the month before, so this month's
+ * run is simply late. A new installation does not audit last month just by starting, and a
+ * gap of several months is left to a person (`placement-audit audit --month`).
+ */
+export async function missedMonth(knex: Database["knex"], lastFiredAt: Date | null): Promise<string | null> {
+  if (lastFiredAt === null) return null;
+  const due = monthToAudit(lastFiredAt);
+  const periods = await knex("scheduled_slots").where({ job: MONTHLY_AUDIT_JOB }).whereIn("period", [due, addMonths(due, -1)]).distinct<{ period: string }[]>("period");
+  const known = new Set(periods.map((row) => row.period));
+  return !known.has(due) && known.has(addMonths(due, -1)) ? due : null;
+}
+
+/**
  * The node-cron task (created stopped; the scheduler starts it). `onFire` receives the slot's
  * instant (node-cron's context.date), the same on every instance whatever its clock's skew.
  * A firing late by up to 15 minutes (a busy event loop) still runs; overlapping firings of a

@@ -25,6 +25,9 @@
  *   runs the slot again (re-auditing is idempotent: findings are keyed by invoice, line and
  *   rule), marks failed any other run left "running" by a dead process, and returns dead
  *   workers' claimed inbox files to the inbox.
+ * - Missed firings. A firing while no instance runs is lost by node-cron; at start, if the
+ *   schedule's last firing left its month without a slot while the month before has one, that
+ *   month is run now (through the same slot claim, so still once across instances).
  * - Stopping (SIGTERM): no new firing or inbox file is taken; the file in hand and a running
  *   audit finish (runAudit writes in per-batch transactions, so a hard kill instead loses at most
  *   an uncommitted batch, and the slot is re-run by the next worker to start).
@@ -48,6 +51,8 @@ import { InboxJob, startInboxPolling, type InboxPoller } from "./inbox.job.js";
 import {
   MONTHLY_AUDIT_JOB,
   createMonthlyAuditTask,
+  lastFiringBefore,
+  missedMonth,
   monthToAudit,
   runMonthlyAudit,
   runOwnedSlot,
@@ -77,6 +82,10 @@ export interface SchedulerOptions {
   sweepMs?: number;
   /** An audit run without an owner (the `audit` command, the UI) still "running" after this is failed (default 6 h). */
   unownedRunTimeoutMs?: number;
+  /** Whether a monthly firing missed while no instance ran is caught up at start (default true; see missedMonth). */
+  catchUpMissed?: boolean;
+  /** The clock for that catch-up (default: the real one). */
+  now?: () => Date;
   /** A failed monthly slot is tried again after this long (default 10 min)… */
   retryFailedAfterMs?: number;
   /** …until it has been tried this many times in all (default 3). */
@@ -90,6 +99,8 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** Runs the monthly job now, as the schedule would when firing at `at` (default: now). */
   fireMonthlyAudit(at?: Date): Promise<MonthlySlotOutcome[]>;
+  /** Settles when the start-up catch-up of a missed firing is done: the month it ran, or null. */
+  catchUp: Promise<string | null>;
 }
 
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
@@ -144,12 +155,14 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     if (!stopping) void track(recover(false));
   }, options.sweepMs ?? 30_000);
 
-  const fireMonthlyAudit = (at: Date = new Date()): Promise<MonthlySlotOutcome[]> => {
+  const fireMonthlyAuditFor = (month: string): Promise<MonthlySlotOutcome[]> => {
     if (stopping) return Promise.resolve([]);
-    return track(runMonthlyAudit(deps, monthToAudit(at)));
+    return track(runMonthlyAudit(deps, month));
   };
+  const fireMonthlyAudit = (at: Date = new Date()): Promise<MonthlySlotOutcome[]> => fireMonthlyAuditFor(monthToAudit(at));
 
   let task: ScheduledTask | null = null;
+  let catchUp: Promise<string | null> = Promise.resolve(null);
   if (jobs.has("monthly-audit")) {
     task = createMonthlyAuditTask(
       settings.auditSchedule,
@@ -163,6 +176,21 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       log,
     );
     await task.start();
+    if (options.catchUpMissed ?? true) {
+      const schedule = task;
+      catchUp = track(
+        (async (): Promise<string | null> => {
+          const month = await missedMonth(db.knex, lastFiringBefore((date) => schedule.match(date), options.now?.() ?? new Date()));
+          if (month === null || stopping) return null;
+          log.warn("the monthly audit was due while no instance was running: running it now", { month });
+          await fireMonthlyAuditFor(month);
+          return month;
+        })().catch((error: unknown) => {
+          log.error("catching up a missed monthly audit failed", { error: (error as Error).message });
+          return null;
+        }),
+      );
+    }
   }
 
   let inbox: InboxPoller | null = null;
@@ -187,5 +215,5 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     return stopped;
   };
 
-  return { workerId, stop, fireMonthlyAudit };
+  return { workerId, stop, fireMonthlyAudit, catchUp };
 }
