@@ -29,7 +29,7 @@ describe("catching up a missed monthly audit at start", () => {
     t = null;
   });
 
-  const settings = (db: TestDatabase): Settings => ({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, port: 0, auditSchedule: "0 6 1 * *", logLevel: "error" });
+  const settings = (db: TestDatabase): Settings => ({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, port: 0, auditSchedule: "0 6 1 * *", logLevel: "error", sessionSecret: null, councilName: null, trustProxy: false, demoPassword: null });
   // The day after November's firing: the month due is October.
   const now = (): Date => new Date("2026-11-02T09:00:00Z");
   const slots = async (db: TestDatabase): Promise<{ period: string; status: string }[]> =>

@@ -39,7 +39,7 @@ function freshDataDir(prefix: string): string {
 }
 
 function settingsFor(t: { dataDir: string; databaseUrl: string | null }, auditSchedule = "0 6 1 * *"): Settings {
-  return { databaseUrl: t.databaseUrl, dataDir: t.dataDir, port: 0, auditSchedule, logLevel: "error" };
+  return { databaseUrl: t.databaseUrl, dataDir: t.dataDir, port: 0, auditSchedule, logLevel: "error", sessionSecret: null, councilName: null, trustProxy: false, demoPassword: null };
 }
 
 const OCTOBER_SLOT = "monthly:1:2026-10";

@@ -70,7 +70,7 @@ export const serveCommand: Command = {
 export async function serveUntilStopped(context: CommandContext, port: number, banner: (url: string) => string): Promise<number> {
   const db = await context.database();
   const { logger, settings } = context;
-  const sessionSecret = process.env.SESSION_SECRET?.trim() || undefined;
+  const sessionSecret = settings.sessionSecret ?? undefined;
   if (!sessionSecret) logger.warn("SESSION_SECRET is not set: a random one is used and everyone is signed out at restart");
   // Validate AUDIT_SCHEDULE and start the jobs before listening, so a bad setting stops start-up.
   const jobs = await startBackgroundJobs(db, settings, logger);
@@ -79,8 +79,8 @@ export async function serveUntilStopped(context: CommandContext, port: number, b
     dataDir: settings.dataDir,
     logger,
     sessionSecret,
-    councilName: process.env.COUNCIL_NAME?.trim() || undefined,
-    trustProxy: process.env.TRUST_PROXY === "1" ? 1 : false,
+    councilName: settings.councilName ?? undefined,
+    trustProxy: settings.trustProxy ? 1 : false,
   });
   const server = await startServer({ app, port, logger });
   context.stdout.write(banner(server.url));
