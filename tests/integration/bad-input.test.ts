@@ -12,6 +12,7 @@ import { layoutSimple } from "../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText, xlsxWorkbook } from "../fixtures/invoices/spreadsheet-builders.js";
 import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
+import { readXlsxInvoice } from "../../src/ingest/readers/spreadsheet.reader.js";
 
 /**
  * The bad-input corpus (issue 10) through the whole ingest service, database and storage
@@ -181,6 +182,10 @@ describe("bad input corpus through ingestFiles", () => {
     const { result } = await ingestOne({ name: "macro.xlsm", bytes: xlsm });
     expect([result.status, result.providerId, result.invoiceNumber, result.lines]).toEqual(["stored", "BRK", "BCH-9001", 1]);
     expect(result.notes).toContain("Formula cells read by their saved result, not recalculated (unverified): G6, G7.");
+    expect(result.notes).toContain("The workbook holds macros (a VBA project); they were not run: only cell values were read.");
+    // The same workbook without the macro project says nothing of macros.
+    const plain = await readXlsxInvoice(new Uint8Array(workbook));
+    expect(plain.notes.some((note) => note.includes("macros"))).toBe(false);
     const line = (await t.db.knex("invoice_lines").where({ invoice_id: result.invoiceId }).first()) as Record<string, unknown>;
     // 4 weeks at £2,100: the cached 8400 of E6*F6.
     expect([line.quantity, line.unit, line.unit_rate, line.amount]).toEqual(["4.000000", "week", "2100.000000", "8400.00"]);

@@ -1,5 +1,5 @@
 import { isAppError } from "../../domain/errors.js";
-import { decodeText, readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
+import { checkZipDirectory, decodeText, readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
 import { NeedsAttentionError, isNeedsAttention, type LayoutCell, type LayoutDocument, type LayoutRow } from "../types.js";
 
 /**
@@ -83,6 +83,8 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
     const shown = formulas.length > 20 ? `${formulas.slice(0, 20).join(", ")} and ${formulas.length - 20} more` : formulas.join(", ");
     notes.push(`Formula cells read by their saved result, not recalculated (unverified): ${shown}.`);
   }
+  // Said on the invoice, so that whoever opens the original knows what it holds.
+  if (holdsMacros(bytes)) notes.push("The workbook holds macros (a VBA project); they were not run: only cell values were read.");
   return { format: "xlsx", pageCount: visible.length, rows, notes };
 }
 
@@ -130,4 +132,9 @@ function spreadsheetProblem(error: unknown): Error {
     default:
       return new NeedsAttentionError("corrupt", `${message}.`);
   }
+}
+
+/** Whether a workbook (already read, so a sound zip) carries a VBA project, as .xlsm files may. */
+function holdsMacros(bytes: Uint8Array): boolean {
+  return checkZipDirectory(bytes).entries.some((entry) => /(^|\/)vbaProject\.bin$/i.test(entry.name));
 }
