@@ -131,7 +131,7 @@ export function addPartitionResults(parts: readonly PartitionResult[]): Partitio
 
 /** The invoices of some providers in pages: provider by provider, each one's in audit order. */
 async function* invoicePages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
-  for (const providerId of providerIds) yield* invoicesInAuditOrder(knex, job.authorityId, job.upTo, providerId);
+  for (const providerId of providerIds) yield* invoicesInAuditOrder(knex, job.authorityId, providerId, job.upTo);
 }
 
 /** Yields each value of `source` while already fetching the one after it. */

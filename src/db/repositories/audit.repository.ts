@@ -91,12 +91,11 @@ interface PageRow extends InvoiceRow {
 }
 
 /**
- * Invoices (not credit notes) dated on or before `upTo` (all when null), of `onlyProvider` (all
- * when null), provider by provider
- * and each provider's in audit order (invoice date, time received, invoice number), in pages:
- * one query a page, never one per invoice or line. Nothing the audit checks crosses providers,
- * so reading one provider at a time changes no result and lets the audit forget a provider once
- * its last invoice has gone by (AuditSession.nextProvider).
+ * One provider's invoices (not credit notes) dated on or before `upTo` (all when null), in
+ * audit order (invoice date, time received, invoice number), in pages: one query a page, never
+ * one per invoice or line. The audit reads provider after provider: nothing it checks crosses
+ * providers, so this changes no result and lets it forget a provider once its last invoice has
+ * gone by (AuditSession.nextProvider).
  *
  * Each page is a short range scan of the provider audit-order index (migration 0903) starting
  * after the last row of the page before, with each invoice's lines gathered by PostgreSQL into
@@ -104,28 +103,17 @@ interface PageRow extends InvoiceRow {
  * several times cheaper for this process than a row object per line. Amounts, rates and
  * quantities travel as text, so they stay exact decimal strings.
  */
-export async function* invoicesInAuditOrder(
-  knex: Knex,
-  authorityId: number,
-  upTo: string | null,
-  onlyProvider: string | null = null,
-  pageSize = 1000,
-): AsyncGenerator<StoredInvoice[]> {
-  let after: [string, string, string, string, string] | null = null;
+export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, providerId: string, upTo: string | null, pageSize = 1000): AsyncGenerator<StoredInvoice[]> {
+  let after: [string, string, string, string] | null = null;
   for (;;) {
-    const conditions = ["i.authority_id = ?", "i.kind = 'invoice'"];
-    const bindings: (string | number)[] = [authorityId];
+    const conditions = ["i.authority_id = ?", "i.kind = 'invoice'", "i.provider_id = ?"];
+    const bindings: (string | number)[] = [authorityId, providerId];
     if (upTo) {
       conditions.push("i.invoice_date <= ?::date");
       bindings.push(upTo);
     }
-    if (onlyProvider !== null) {
-      // Equality, not `= any(list)`: with a list PostgreSQL 15 cannot read the index in order.
-      conditions.push("i.provider_id = ?");
-      bindings.push(onlyProvider);
-    }
     if (after) {
-      conditions.push("(i.provider_id, i.invoice_date, i.received_at, i.invoice_number, i.id) > (?, ?::date, ?::timestamptz, ?, ?::bigint)");
+      conditions.push("(i.invoice_date, i.received_at, i.invoice_number, i.id) > (?::date, ?::timestamptz, ?, ?::bigint)");
       bindings.push(...after);
     }
     const result: { rows: PageRow[] } = await knex.raw(
@@ -136,7 +124,7 @@ export async function* invoicesInAuditOrder(
             from invoice_lines l where l.invoice_id = i.id) as lines
        from invoices i
        where ${conditions.join(" and ")}
-       order by i.provider_id, i.invoice_date, i.received_at, i.invoice_number, i.id
+       order by i.invoice_date, i.received_at, i.invoice_number, i.id
        limit ?`,
       [...bindings, pageSize],
     );
@@ -144,7 +132,7 @@ export async function* invoicesInAuditOrder(
     if (rows.length === 0) return;
     yield rows.map((row) => toInvoice(row, (row.lines ?? []).map(lineFromTuple)));
     const last = rows[rows.length - 1] as PageRow;
-    after = [last.provider_id, last.invoice_date, last.received_key, last.invoice_number, String(last.id)];
+    after = [last.invoice_date, last.received_key, last.invoice_number, String(last.id)];
     if (rows.length < pageSize) return;
   }
 }
