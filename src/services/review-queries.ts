@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
 import type { Database } from "../db/connection.js";
 import { listAuditLogRows, type AuditLogFilter, type AuditLogRow } from "../db/repositories/audit-log.repository.js";
-import { listDecisions, type InvoiceStatus } from "../db/repositories/finding.repository.js";
+import { listDecisions, type FindingRow, type InvoiceStatus } from "../db/repositories/finding.repository.js";
+import type { InvoiceLineRow } from "../db/repositories/invoice.repository.js";
 import { monthBounds, type IsoDate } from "../domain/dates.js";
 import { CATEGORIES, type Category, type FindingStatus } from "../domain/finding.js";
 import { dec, moneyString, ZERO } from "../domain/money.js";
@@ -334,23 +335,8 @@ export interface FindingView {
   dismissedReason: string | null;
 }
 
-interface FindingViewRow {
-  id: string;
-  invoice_id: string;
-  line_no: number;
-  rule: string;
-  category: Category;
-  provider_id: string;
-  child_ref: string | null;
-  amount: string;
-  charged: string;
-  expected: string;
-  explanation: string;
-  status: FindingStatus;
-  recovered_amount: string | null;
-  recovered_on: string | null;
-  dismissed_reason: string | null;
-}
+/** A findings row as the pages read it (FINDING_VIEW_COLUMNS), its category one of CATEGORIES. */
+type FindingViewRow = Omit<FindingRow, "authority_id" | "category"> & { category: Category };
 
 const FINDING_VIEW_COLUMNS = [
   "f.id", "f.invoice_id", "f.line_no", "f.rule", "f.category", "f.provider_id", "f.child_ref", "f.amount", "f.charged", "f.expected",
@@ -463,19 +449,8 @@ interface InvoiceDetailRow {
   size_bytes: string;
 }
 
-interface LineRow {
-  line_no: number;
-  child_ref: string | null;
-  placement_ref: string | null;
-  description: string;
-  item: string;
-  from_date: string | null;
-  to_date: string | null;
-  quantity: string | null;
-  unit: string | null;
-  unit_rate: string | null;
-  amount: string;
-}
+/** An invoice_lines row as selected whole. */
+type LineRow = Omit<InvoiceLineRow, "invoice_id">;
 
 /** A bigint primary key as text: checked before it reaches SQL, so "abc" is "not found", not a database error. */
 export function isRowId(id: string): boolean {

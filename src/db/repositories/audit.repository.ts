@@ -1,8 +1,8 @@
 import type { Knex } from "knex";
-import type { Invoice, InvoiceKind, InvoiceLine } from "../../domain/invoice.js";
+import type { Invoice, InvoiceLine } from "../../domain/invoice.js";
 import type { AuditNote, Category, Finding } from "../../domain/finding.js";
 import type { Unit } from "../../domain/reference.js";
-import { invoiceLineFromRow, type InvoiceLineRow } from "./invoice.repository.js";
+import { invoiceLineFromRow, type InvoiceLineRow, type InvoiceRow as InvoiceTableRow } from "./invoice.repository.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 
 /**
@@ -17,20 +17,11 @@ export interface StoredInvoice extends Invoice {
   receivedAt: string;
 }
 
-interface InvoiceRow {
-  id: string;
-  provider_id: string;
-  invoice_number: string;
-  invoice_date: string;
-  kind: InvoiceKind;
-  credits_invoice: string | null;
-  period_from: string | null;
-  period_to: string | null;
-  subtotal: string | null;
-  vat: string | null;
-  total: string;
-  received_at: Date | string;
-}
+/** The invoices columns the audit reads (INVOICE_COLUMNS). */
+type InvoiceRow = Pick<
+  InvoiceTableRow,
+  "id" | "provider_id" | "invoice_number" | "invoice_date" | "kind" | "credits_invoice" | "period_from" | "period_to" | "subtotal" | "vat" | "total" | "received_at"
+>;
 
 const INVOICE_COLUMNS = [
   "id", "provider_id", "invoice_number", "invoice_date", "kind", "credits_invoice", "period_from", "period_to",
@@ -57,7 +48,7 @@ function toInvoice(row: InvoiceRow, lines: InvoiceLine[]): StoredInvoice {
 
 async function withLines(knex: Knex, rows: InvoiceRow[]): Promise<StoredInvoice[]> {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
+  const ids = rows.map((r) => String(r.id));
   // One array parameter, and a lateral lookup per invoice: each invoice's lines come from the
   // (invoice_id, line_no) index whatever the planner's statistics say, so a page costs the
   // same at a million lines as at a thousand (a plain `= any(…)` was planned as a full scan).

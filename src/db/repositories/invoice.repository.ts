@@ -172,7 +172,8 @@ export interface StoredInvoiceRecord {
   invoice: Invoice;
 }
 
-interface InvoiceRow {
+/** An invoices row as selected (with the received file's name); the audit repository picks from it. */
+export interface InvoiceRow {
   id: string | number;
   file_id: string | number;
   original_name: string;
