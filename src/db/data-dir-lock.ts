@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../domain/errors.js";
+import { processAlive } from "../process-alive.js";
 
 /**
  * An exclusive lock on the embedded database's directory. Two processes that
@@ -15,15 +16,6 @@ interface LockOwner {
   pid: number;
   command: string;
   since: string;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function readOwner(lockFile: string): LockOwner | null {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import type { Database } from "../db/connection.js";
 import { runAudit, type RunAuditOptions, type RunAuditResult } from "./run-audit.js";
+import { processAlive } from "../process-alive.js";
 
 /**
  * Who is running what, and what to do when they died.
@@ -98,15 +99,6 @@ export async function heartbeat(knex: Knex, workerId: string): Promise<void> {
         and (owner_id = ? or (owner_id is null and run_key in (select slot_key from scheduled_slots where owner_id = ? and status = 'running')))`,
     [workerId, workerId, workerId],
   );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 interface WorkerRow {

@@ -5,6 +5,7 @@ import type { Settings } from "../../config.js";
 import { createApp, startServer } from "../../web/app.js";
 import { startScheduler } from "../../../jobs/scheduler.js";
 import { EXIT_OK, type Command, type CommandContext } from "../command.js";
+import { firstStopSignal } from "../stop-signal.js";
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -28,18 +29,6 @@ export function parsePort(args: readonly string[], fallback: number): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError("usage", `--port needs a port number, not "${text ?? ""}"`);
   return port;
-}
-
-function waitForSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 export const serveCommand: Command = {
@@ -84,7 +73,7 @@ export async function serveUntilStopped(context: CommandContext, port: number, b
   });
   const server = await startServer({ app, port, logger });
   context.stdout.write(banner(server.url));
-  const signal = await waitForSignal();
+  const signal = await firstStopSignal();
   logger.info("stopping", { signal });
   await jobs.stop();
   await server.close();

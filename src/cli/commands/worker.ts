@@ -3,6 +3,7 @@ import { validateAuditSchedule } from "../../../jobs/monthly-audit.job.js";
 import { AppError } from "../../domain/errors.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
+import { firstStopSignal } from "../stop-signal.js";
 
 function parseJobs(value: string | undefined): JobName[] {
   if (value === undefined) return [...JOB_NAMES];
@@ -17,19 +18,6 @@ function parseSeconds(value: string | undefined, flag: string, fallback: number)
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new AppError("usage", `${flag} must be a number of seconds between 0 and 3600, not "${value}"`);
   return Math.round(seconds * 1000);
-}
-
-/** Resolves on the first SIGTERM or SIGINT; a second one ends the process at once (the default action). */
-function firstStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.removeListener("SIGTERM", onSignal);
-      process.removeListener("SIGINT", onSignal);
-      resolve(signal);
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  });
 }
 
 export const workerCommand: Command = {
