@@ -25,7 +25,8 @@ export async function openTarget(target: Target): Promise<Database> {
   return openDatabase({ databaseUrl: target.url, dataDir: os.tmpdir() });
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+/** One statement on the server itself (create or drop a database), on a connection of its own. */
+export async function adminQuery(serverUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

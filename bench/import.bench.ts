@@ -16,8 +16,8 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { openDatabase, type Database } from "../src/db/connection.js";
+import { adminQuery } from "./databases.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { addDays } from "../src/domain/dates.js";
 import { createLogger } from "../src/logger.js";
@@ -127,15 +127,7 @@ async function main(): Promise<void> {
     return;
   }
   const database = `pa_bench_${randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (sql: string): Promise<void> => adminQuery(serverUrl, sql);
   await admin(`create database ${database}`);
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;

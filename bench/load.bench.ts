@@ -18,7 +18,7 @@ import { runAudit } from "../src/services/run-audit.js";
 import { createUser } from "../src/services/users.js";
 import { createApp, startServer } from "../src/web/app.js";
 import { createTarget, openTarget, safeUrl, targetText } from "./databases.js";
-import { argValue, formatRate, runChild } from "./support.js";
+import { argValue, formatRate, runChild, signIn } from "./support.js";
 
 const AUDIT_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "audit.bench.ts");
 const USER = "load-finance";
@@ -38,28 +38,6 @@ export interface LoadRound {
   auditMs: number;
   auditError: string | null;
   rssMb: number;
-}
-
-function sessionCookie(response: Response): string | null {
-  for (const cookie of response.headers.getSetCookie()) {
-    const [pair] = cookie.split(";");
-    if (pair?.startsWith("pa.sid=")) return pair;
-  }
-  return null;
-}
-
-/** Signs in through the form, as a browser does: a session and its CSRF token first. */
-async function signIn(url: string): Promise<string> {
-  const session = await fetch(`${url}/api/session`);
-  const { csrfToken } = (await session.json()) as { csrfToken: string };
-  const body = new URLSearchParams({ username: USER, password: PASSWORD, _csrf: csrfToken });
-  const response = await fetch(`${url}/sign-in`, {
-    method: "POST", body, redirect: "manual",
-    headers: { cookie: sessionCookie(session) ?? "", "content-type": "application/x-www-form-urlencoded" },
-  });
-  const cookie = sessionCookie(response);
-  if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);
-  return cookie;
 }
 
 function settle(ms: number): Promise<void> {
@@ -105,7 +83,7 @@ export async function benchLoad(options: { db: "embedded" | "postgres"; serverUr
     const server = await startServer({ app: createApp({ db, dataDir: os.tmpdir(), logger, sessionSecret: "load", councilName: "Load Council" }), port: 0, host: "127.0.0.1", logger });
     try {
       await createUser(db, { username: USER, password: PASSWORD, role: "finance_officer" }, "bench");
-      const cookie = await signIn(server.url);
+      const cookie = await signIn(server.url, USER, PASSWORD);
       process.stdout.write(`${options.rounds} round(s) of ${options.seconds} s, ${options.connections} connections\n`);
       const rounds: LoadRound[] = [];
       for (let n = 1; n <= options.rounds; n++) rounds.push(await round(db, server.url, cookie, n, options.seconds, options.connections));

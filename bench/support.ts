@@ -72,3 +72,27 @@ export async function runChild<T>(script: string, args: readonly string[], optio
     });
   });
 }
+
+function sessionCookie(response: Response): string | null {
+  for (const cookie of response.headers.getSetCookie()) {
+    const [pair] = cookie.split(";");
+    if (pair?.startsWith("pa.sid=")) return pair;
+  }
+  return null;
+}
+
+/** Signs in through the form, as a browser does: a session and its CSRF token first, then the form. Returns the session cookie. */
+export async function signIn(url: string, username: string, password: string): Promise<string> {
+  const session = await fetch(`${url}/api/session`);
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const body = new URLSearchParams({ username, password, _csrf: csrfToken });
+  const response = await fetch(`${url}/sign-in`, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { cookie: sessionCookie(session) ?? "", "content-type": "application/x-www-form-urlencoded" },
+  });
+  const cookie = sessionCookie(response);
+  if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);
+  return cookie;
+}

@@ -14,7 +14,7 @@ import autocannon from "autocannon";
 import { createUser } from "../src/services/users.js";
 import { silentLogger } from "../src/logger.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
-import { argValue, emitResult, formatRate, loadText, runChild } from "./support.js";
+import { argValue, emitResult, formatRate, loadText, runChild, signIn } from "./support.js";
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const AUDIT_SCRIPT = path.join(path.dirname(SCRIPT), "audit.bench.ts");
@@ -93,26 +93,6 @@ function startServer(target: string): Promise<{ child: ChildProcess; url: string
   });
 }
 
-function cookieOf(response: Response): string | null {
-  for (const cookie of response.headers.getSetCookie()) {
-    const [pair] = cookie.split(";");
-    if (pair?.startsWith("pa.sid=")) return pair;
-  }
-  return null;
-}
-
-/** Signs in through the form, as a browser does: a session and its CSRF token first, then the form. */
-async function signIn(url: string): Promise<string> {
-  const session = await fetch(`${url}/api/session`);
-  const { csrfToken } = (await session.json()) as { csrfToken: string };
-  const first = cookieOf(session) ?? "";
-  const body = new URLSearchParams({ username: USER, password: PASSWORD, _csrf: csrfToken });
-  const response = await fetch(`${url}/sign-in`, { method: "POST", body, redirect: "manual", headers: { cookie: first, "content-type": "application/x-www-form-urlencoded" } });
-  const cookie = cookieOf(response);
-  if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);
-  return cookie;
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
@@ -178,7 +158,7 @@ export async function benchWeb(options: WebBenchOptions): Promise<WebBenchResult
       return { db: options.db, connections: options.connections, lines: seeded.lines, findings: audited.findingsRaised, endpoints: [], load: loadText(), available: false, reason: started.reason ?? "web app not available" };
     }
     const url = started.url;
-    const cookie = await signIn(url);
+    const cookie = await signIn(url, USER, PASSWORD);
     const get = async <T>(p: string): Promise<T> => (await fetch(`${url}${p}`, { headers: { cookie } })).json() as Promise<T>;
     const invoices = await get<{ items: { id: string }[]; pageCount: number }>("/api/invoices?has_findings=yes");
     const findings = await get<{ items: { id: string }[]; pageCount: number }>("/api/findings?status=open");
