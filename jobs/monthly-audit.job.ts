@@ -143,7 +143,11 @@ export function lastFiringBefore(matches: (date: Date) => boolean, now: Date, lo
  * run is simply late. A new installation does not audit last month just by starting, and a
  * gap of several months is left to a person (`placement-audit audit --month`).
  */
-export async function missedMonth(knex: Database["knex"], lastFiredAt: Date | null): Promise<string | null> {
+export async function missedMonth(knex: Database["knex"], lastFiring: () => Date | null): Promise<string | null> {
+  // Most starts find no monthly slot at all (a new installation, a test): no need to look back.
+  const anySlot: { slot_key: string } | undefined = await knex("scheduled_slots").where("job", MONTHLY_AUDIT_JOB).first("slot_key");
+  if (anySlot === undefined) return null;
+  const lastFiredAt = lastFiring();
   if (lastFiredAt === null) return null;
   const due = monthToAudit(lastFiredAt);
   const periods = await knex("scheduled_slots").where({ job: MONTHLY_AUDIT_JOB }).whereIn("period", [due, addMonths(due, -1)]).distinct<{ period: string }[]>("period");

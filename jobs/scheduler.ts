@@ -180,7 +180,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       const schedule = task;
       catchUp = track(
         (async (): Promise<string | null> => {
-          const month = await missedMonth(db.knex, lastFiringBefore((date) => schedule.match(date), options.now?.() ?? new Date()));
+          const month = await missedMonth(db.knex, () => lastFiringBefore((date) => schedule.match(date), options.now?.() ?? new Date()));
           if (month === null || stopping) return null;
           log.warn("the monthly audit was due while no instance was running: running it now", { month });
           await fireMonthlyAuditFor(month);

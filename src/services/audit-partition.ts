@@ -41,7 +41,7 @@ export function defaultRulesJson(): unknown {
 }
 
 /** Providers whose reference data is loaded at a time (see auditPartition). */
-export const PROVIDERS_PER_LOAD = 25;
+const PROVIDERS_PER_LOAD = 25;
 
 /** Lines audited between two turns of the event loop (see the loop below). */
 const YIELD_EVERY_LINES = 2_000;
