@@ -46,7 +46,7 @@ export function auditInMemory(authority: ReturnType<typeof generateAuthority>, i
   const index = buildReferenceIndex(authority.reference);
   const credits = invoices.filter((i) => i.kind === "credit_note");
   const ordered = sortForAudit(invoices.filter((i) => i.kind === "invoice"));
-  const resolution = resolveCreditNotes(credits, ordered.map((i) => ({ key: i.key, providerId: i.providerId, invoiceNumber: i.invoiceNumber, total: i.total })));
+  const resolution = resolveCreditNotes(credits, ordered.map((i) => ({ key: i.key, providerId: i.providerId, invoiceNumber: i.invoiceNumber, total: i.total, invoiceDate: i.invoiceDate })));
   const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys });
   const byRule: Record<string, number> = {};
   let lines = 0;

@@ -49,24 +49,24 @@ export const rule: AuditRule = {
     };
   },
   extraStep(work) {
-    // An unrecognised item is no item: two unknown extras need not be the same service.
-    if (work.item === "unknown") return null;
+    // Unknown items are the same item when their descriptions match (ExtraLineWork.sameItemKey).
+    const item = work.sameItemKey;
     const providerId = work.invoice.invoice.providerId;
-    const billed = work.ctx.history.extraNights(providerId, work.childRef, work.item);
+    const billed = work.ctx.history.extraNights(providerId, work.childRef, item);
     if (billed.length === 0) return null;
     const duplicates = intersectAll(work.remaining, billed);
     const n = totalNights(duplicates);
     if (n === 0) return null;
     const share = work.share;
     const amount = share.times(n);
-    const sources = work.ctx.history.billedBy(providerId, work.childRef, work.item, duplicates);
+    const sources = work.ctx.history.billedBy(providerId, work.childRef, item, duplicates);
     work.drop(duplicates);
     return {
       amount,
       charged: amount,
       expected: ZERO,
       explanation:
-        `${itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
+        `${work.item === "unknown" ? `"${work.line.description}"` : itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
         `${earlierLines(sources, work.invoice.invoice.key)}: that share of the line is ${money(amount)}.`,
       evidence: evidenceOf(duplicates, sources),
     };

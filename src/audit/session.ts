@@ -7,7 +7,7 @@ import type { RulesConfig } from "./config.js";
 import { ExtraLineWork } from "./extra-line.js";
 import { money } from "./explain.js";
 import { FeeLineWork } from "./fee-line.js";
-import { BillingHistory, type BilledBy } from "./history.js";
+import { BillingHistory, VoidedInvoiceHistory, type BilledBy } from "./history.js";
 import { InvoiceWork, type AuditContext, type AuditInvoice, type LineKind, type LinePlan } from "./invoice-work.js";
 import { printedReference } from "./matching.js";
 import type { ReferenceIndex } from "./reference-index.js";
@@ -83,7 +83,8 @@ export class AuditSession {
   audit(invoice: AuditInvoice): InvoiceAuditResult {
     if (invoice.kind === "credit_note") return { findings: [], notes: [], linesAudited: 0, lines: [] };
     const voided = this.voided.has(invoice.key);
-    const work = new InvoiceWork(invoice, this.ctx, voided);
+    // A voided invoice is audited as if it stood, against its own lines too, but records nothing for the run.
+    const work = new InvoiceWork(invoice, voided ? { ...this.ctx, history: new VoidedInvoiceHistory(this.ctx.history) } : this.ctx, voided);
     const config = this.ctx.config;
 
     for (const rule of this.rules) {
@@ -91,7 +92,7 @@ export class AuditSession {
       if (outcome === null) continue;
       return { findings: toFindings([raw(outcome.rule ?? rule.id, outcome)], null, null, config), notes: work.notes, linesAudited: 0, lines: [] };
     }
-    if (!voided) this.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
+    work.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
 
     work.allocateDiscounts();
     const findings: Finding[] = [];
@@ -173,9 +174,7 @@ export class AuditSession {
       summary.creditUsed = line.creditUsed.isZero() ? "0.00" : moneyString(line.creditUsed);
       summary.expected = moneyString(expected);
     }
-    if (!work.voided) {
-      this.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
-    }
+    work.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
     return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
   }
 
@@ -186,9 +185,7 @@ export class AuditSession {
       const outcome = rule.extraStep?.(line) ?? null;
       if (outcome !== null) found.push(raw(outcome.rule ?? rule.id, outcome));
     }
-    if (!work.voided && line.item !== "unknown") {
-      this.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.item, this.source(work, plan, [line.period]));
-    }
+    work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, this.source(work, plan, [line.period]));
     return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
   }
 
