@@ -131,7 +131,7 @@ const arbInvoice = fc.record({
 });
 
 const arbCase = fc.record({
-  retainer: fc.constantFrom(["100", null], ["80", 14], ["75", 3]) as fc.Arbitrary<[string, number | null]>,
+  retainer: fc.constantFrom(["100", null], ["80", 14], ["75", 3]),
   fees: fc.tuple(fc.constantFrom("917.00", "845.50", "692.18", "630.35"), fc.constantFrom("917.00", "840.00", "1001.00")),
   c2End: fc.option(fc.integer({ min: 5, max: 40 }), { nil: null }),
   feeChange: fc.option(fc.integer({ min: 1, max: 30 }), { nil: null }),
@@ -212,7 +212,8 @@ describe("the engine agrees with the model on small random cases", () => {
         const numbers = invoices.filter((i) => i.kind === "invoice").map((i) => i.invoiceNumber);
         if (new Set(numbers).size < numbers.length && c.credits.length > 0) reissued++;
         if (c.credits.some((cr) => cr.whole) && c.invoices.some((inv) => inv.repeatFirst)) voidedWithRepeat++;
-        const unknown = c.invoices.flatMap((inv) => inv.lines).filter((l) => l.kind === "extra" && l.description.startsWith("Horse riding l") || (l.kind === "extra" && l.description.startsWith("horse")));
+        // "Horse riding lessons" and "horse-riding  LESSONS." are one item.
+        const unknown = c.invoices.flatMap((inv) => inv.lines).filter((l) => l.kind === "extra" && (l.description === UNKNOWN[0] || l.description === UNKNOWN[1]));
         if (unknown.length >= 2) unknownTwice++;
       }),
       { numRuns: 400, seed: 21 },
