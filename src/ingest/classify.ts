@@ -1,4 +1,4 @@
-import { classifyLine } from "../audit/classify.js";
+import { classifyLine } from "../domain/classify.js";
 import { loadRulesConfig, type RulesConfig } from "../audit/config.js";
 import type { LineItem } from "../domain/invoice.js";
 import type { Dec } from "../domain/money.js";
