@@ -8,7 +8,7 @@ import { BUILT_IN_TEMPLATES_DIR, loadTemplates, parseTemplate } from "../../../s
 import type { ProviderIdentity } from "../../../src/ingest/providers.js";
 import { pdfkitLayout } from "../../fixtures/invoices/pdf-builders.js";
 import { UNUSUAL_TEMPLATE, layoutUnusual } from "../../fixtures/invoices/pdf-layouts.js";
-import { tempDir } from "../../support/db.js";
+import { tempDir } from "../../support/temp-dir.js";
 import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 const SUNRISE: ProviderIdentity[] = [{ providerId: "SRG", name: "Sunrise Residential Group Ltd", vatNumber: null, aliases: [] }];

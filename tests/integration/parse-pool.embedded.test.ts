@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { POOL_THRESHOLD, parseFiles, poolSize } from "../../../src/services/ingest-parse.js";
-import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../../fixtures/invoices/pdf-builders.js";
-import { layoutCreditNote, layoutMultiPage, layoutSideBySide } from "../../fixtures/invoices/pdf-layouts.js";
-import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
-import { csvText } from "../../fixtures/invoices/spreadsheet-builders.js";
-import { LINE_KEYWORDS } from "../../support/line-keywords.js";
+import { POOL_THRESHOLD, parseFiles, poolSize } from "../../src/services/ingest-parse.js";
+import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../fixtures/invoices/pdf-builders.js";
+import { layoutCreditNote, layoutMultiPage, layoutSideBySide } from "../fixtures/invoices/pdf-layouts.js";
+import { FIXTURE_PROVIDERS } from "../fixtures/invoices/providers.js";
+import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
+import { LINE_KEYWORDS } from "../support/line-keywords.js";
 
 describe("parsing in worker threads", () => {
   it("gives the same outcomes, in input order, as parsing in this thread", async () => {
