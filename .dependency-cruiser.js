@@ -35,7 +35,8 @@ export default {
       name: "web-imports-repositories",
       severity: "error",
       comment: "Routes call services; the vocabulary they need (roles, statuses) is in src/domain.",
-      from: { path: "^src/web/" },
+      // removed when seams lands: the session store reaches the sessions table through a service there.
+      from: { path: "^src/web/", pathNot: ["^src/web/session-store\\.ts$"] },
       to: { path: "^src/db/repositories/" },
     },
     {

@@ -5,7 +5,6 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import session from "express-session";
 import helmet from "helmet";
 import type { Database } from "../db/connection.js";
-import { KnexSessionStore } from "../db/session-store.js";
 import type { Logger } from "../logger.js";
 import { authorize, loadUser } from "./auth.js";
 import { bodyParser } from "./body.js";
@@ -15,6 +14,7 @@ import { errorHandler, notFound } from "./errors.js";
 import { SESSION_COOKIE } from "./handlers/auth.handlers.js";
 import { ROUTES, type RouteSpec } from "./routes.js";
 import { servicePorts, type ServicePorts } from "./service-ports.js";
+import { KnexSessionStore } from "./session-store.js";
 import { createViews } from "./views.js";
 
 export interface AppDeps {

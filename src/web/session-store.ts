@@ -1,6 +1,6 @@
 import session from "express-session";
 import type { Knex } from "knex";
-import { deleteExpiredSessions, deleteSession, extendSession, readSession, writeSession } from "./repositories/session.repository.js";
+import { deleteExpiredSessions, deleteSession, extendSession, readSession, writeSession } from "../db/repositories/session.repository.js";
 
 type Callback = (error?: unknown) => void;
 
