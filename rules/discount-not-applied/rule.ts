@@ -1,7 +1,7 @@
 import { Dec, ZERO } from "../../src/domain/money.js";
 import { evidenceRanges } from "../../src/audit/days.js";
 import { money, nights, percentText } from "../../src/audit/explain.js";
-import type { DiscountRow } from "../../src/audit/reference-rows.js";
+import type { DiscountRow } from "../../src/audit/reference-index.js";
 import type { AuditRule } from "../../src/audit/rule.js";
 
 function discountText(row: DiscountRow): string {

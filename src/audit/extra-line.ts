@@ -4,7 +4,7 @@ import { normalize, subtract, totalNights, type NightRange } from "../domain/ran
 import type { Placement, Unit } from "../domain/reference.js";
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
-import { rowInForce, type PackageRow, type RateRow } from "./reference-rows.js";
+import { rowInForce, type PackageRow, type RateRow } from "./reference-index.js";
 
 const HALF_PENNY = new Dec("0.005");
 

@@ -6,6 +6,10 @@ import { day, endAfter, FAR } from "./days.js";
 import type { DiscountRow, FeeRow, PackageRow, RateRow } from "./reference-rows.js";
 import { buildTariff, type TariffSegment, type TariffSources } from "./tariff.js";
 
+// The dated rows are declared in reference-rows.ts so that tariff.ts needs no import of this
+// index (which builds tariffs); they are the index's vocabulary, so they are exported here too.
+export { rowInForce, type DatedRow, type DiscountRow, type FeeRow, type PackageRow, type RateRow } from "./reference-rows.js";
+
 /** Everything known about one child's placements with one provider, night by night. */
 export interface ChildTimeline {
   readonly providerId: string;
