@@ -1,23 +1,50 @@
 import { defineConfig } from "vitest/config";
+import type { Reporter, Vitest } from "vitest/node";
 
-// One suite, two databases: the `embedded` project runs with DATABASE_URL unset (PGlite);
-// the `postgres` project runs only when TEST_DATABASE_URL names a real server (.ci/run sets it).
-// *.embedded.test.ts files run only embedded (one-process PGlite behaviour); *.postgres.test.ts
-// only on PostgreSQL (several processes sharing one database).
+// Four projects (README "Tests"):
+// - `unit`: tests/unit, pure code and real files, no database (`npm run test:unit`, seconds);
+// - `embedded`: tests/integration and tests/golden on the embedded database (PGlite), which
+//   global-setup.ts migrates once per run; *.embedded.test.ts files run only here (one-process
+//   PGlite behaviour, or no database at all: the parse pool's worker threads);
+// - `e2e`: tests/e2e in a real browser (`npm run test:e2e`, needs Debian's chromium);
+// - `postgres`: tests/integration and tests/golden on the real server named by
+//   TEST_DATABASE_URL (`npm run test:postgres`; .ci/run sets it); *.postgres.test.ts only here.
+// `npm test` is unit + embedded: what a fresh machine without Chromium or PostgreSQL can run.
 const postgresUrl = process.env.TEST_DATABASE_URL ?? "";
 
 const shared = {
-  include: ["tests/**/*.test.ts"],
   testTimeout: 60_000,
   hookTimeout: 120_000,
 };
+const DATABASE_TESTS = ["tests/integration/**/*.test.ts", "tests/golden/**/*.test.ts"];
+const embedded = { globalSetup: ["tests/support/global-setup.ts"], env: { DATABASE_URL: "", TEST_DB: "embedded" } };
+
+/** After a run without the browser tests, one line says so and how to run them. */
+class BrowserTestsNotice implements Reporter {
+  private vitest: Vitest | null = null;
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
+  }
+
+  onTestRunEnd(): void {
+    if (this.vitest && !this.vitest.projects.some((project) => project.name === "e2e")) {
+      console.log("Browser tests (tests/e2e) were not run: `npm run test:e2e` runs them (needs Chromium: apt-get install chromium).");
+    }
+  }
+}
 
 export default defineConfig({
   test: {
+    reporters: ["default", new BrowserTestsNotice()],
     projects: [
-      { test: { ...shared, name: "embedded", exclude: ["**/*.postgres.test.ts", "**/node_modules/**"], globalSetup: ["tests/support/global-setup.ts"], env: { DATABASE_URL: "", TEST_DB: "embedded" } } },
+      // Unit tests keep no state between files (no mocks, no env changes), so they share modules:
+      // without isolation the run took a third of the time (the engine, readers and pdfjs load once per worker).
+      { test: { ...shared, name: "unit", include: ["tests/unit/**/*.test.ts"], isolate: false, env: { DATABASE_URL: "" } } },
+      { test: { ...shared, ...embedded, name: "embedded", include: DATABASE_TESTS, exclude: ["**/*.postgres.test.ts", "**/node_modules/**"] } },
+      { test: { ...shared, ...embedded, name: "e2e", include: ["tests/e2e/**/*.test.ts"] } },
       ...(postgresUrl
-        ? [{ test: { ...shared, name: "postgres", include: ["tests/integration/**/*.test.ts", "tests/golden/**/*.test.ts"], exclude: ["**/*.embedded.test.ts", "**/node_modules/**"], env: { DATABASE_URL: postgresUrl, TEST_DB: "postgres" } } }]
+        ? [{ test: { ...shared, name: "postgres", include: DATABASE_TESTS, exclude: ["**/*.embedded.test.ts", "**/node_modules/**"], env: { DATABASE_URL: postgresUrl, TEST_DB: "postgres" } } }]
         : []),
     ],
   },

@@ -24,6 +24,7 @@ import { parseFiles } from "../src/services/ingest-parse.js";
 import { pdfkitLayout, pdfLibLayout, tableOps, type PdfLayout, type TextOp } from "../tests/fixtures/invoices/pdf-builders.js";
 import { FIXTURE_PROVIDER_ROWS, FIXTURE_PROVIDERS } from "../tests/fixtures/invoices/providers.js";
 import { csvText, xlsxWorkbook, type CellValue } from "../tests/fixtures/invoices/spreadsheet-builders.js";
+import { LINE_KEYWORDS } from "../tests/support/line-keywords.js";
 
 const quick = process.argv.includes("--quick");
 const PDF_COUNT = quick ? 12 : 60;
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, bytes);
     pdfs.push({ name, bytes, file });
   }
-  const context: ReadContext = { providers: FIXTURE_PROVIDERS, templates: [] };
+  const context: ReadContext = { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS };
 
   // 1. The project's reader, warm
   let started = performance.now();

@@ -3,7 +3,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Database } from "../src/db/connection.js";
 import { AppError } from "../src/domain/errors.js";
 import type { Logger } from "../src/logger.js";
-import { addMonths, londonMonth } from "../src/reports/period.js";
+import { addMonths, londonMonth } from "../src/domain/months.js";
 import { runAudit } from "../src/services/run-audit.js";
 import { claimSlot, completeSlot, failRunsOfSlot, failSlot, succeededRunOfSlot, type SlotKey } from "../src/services/run-recovery.js";
 import { writeMonthlyReport } from "../src/services/savings-report.js";

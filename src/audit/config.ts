@@ -1,23 +1,14 @@
 import { AppError } from "../domain/errors.js";
 import { RULE_CATEGORIES, type RuleId } from "../domain/finding.js";
+import type { ItemKeywords, LineKeywords } from "../domain/classify.js";
 import { Dec } from "../domain/money.js";
 
-/** One extra's item and the keywords that recognise it in a line description (lower case). */
-export interface ItemKeywords {
-  readonly item: string;
-  readonly keywords: readonly string[];
-}
-
 /** rules/rules.config.json, validated: thresholds and keywords are data, not code (DESIGN.md §4). */
-export interface RulesConfig {
+export interface RulesConfig extends LineKeywords {
   /** Findings below this amount (after rounding to pence) are not raised. */
   readonly minFindingAmount: Dec;
   /** VAT rate in percent (20 means 20%). */
   readonly vatRate: Dec;
-  /** Extras' items in the order written in the file (the order breaks ties between equal matches). */
-  readonly items: readonly ItemKeywords[];
-  /** Words that make a line a fee line when no extra's keyword matches (lower case). */
-  readonly feeKeywords: readonly string[];
   /** Per rule: false keeps the rule's share in the waterfall but raises no finding for it. */
   readonly enabled: Readonly<Record<RuleId, boolean>>;
 }

@@ -3,8 +3,7 @@
  * data and invoices, resolves credit notes, builds the index once, feeds invoices in audit
  * order to one AuditSession, and stores what it returns.
  */
-export { loadRulesConfig, RULE_IDS, type RulesConfig, type ItemKeywords } from "./config.js";
-export { classifyLine } from "./classify.js";
+export { loadRulesConfig, RULE_IDS, type RulesConfig } from "./config.js";
 export { buildReferenceIndex, ReferenceIndex, type ChildTimeline } from "./reference-index.js";
 export { AuditSession, type AuditSessionOptions, type InvoiceAuditResult, type LineAuditSummary } from "./session.js";
 export type { AuditInvoice, LineKind } from "./invoice-work.js";

@@ -1,41 +1,14 @@
 import type { DayNumber } from "../domain/dates.js";
 import { Dec } from "../domain/money.js";
 import { normalize, subtract, type NightRange } from "../domain/ranges.js";
-import type { Contract, Discount, Placement, Provider, ReferenceData, Unit } from "../domain/reference.js";
+import type { Contract, Placement, Provider, ReferenceData } from "../domain/reference.js";
 import { day, endAfter, FAR } from "./days.js";
-import { buildTariff, type TariffSegment } from "./tariff.js";
+import type { DiscountRow, FeeRow, PackageRow, RateRow } from "./reference-rows.js";
+import { buildTariff, type TariffSegment, type TariffSources } from "./tariff.js";
 
-/** A dated row (fee, rate, package, discount) with its validity as half-open day numbers. */
-export interface DatedRow {
-  readonly from: DayNumber;
-  /** First day the row no longer applies (FAR when open). */
-  readonly until: DayNumber;
-}
-
-export interface FeeRow extends DatedRow {
-  readonly weeklyFee: Dec;
-}
-
-export interface RateRow extends DatedRow {
-  readonly item: string;
-  readonly serviceLevel: string | null;
-  readonly unit: Unit;
-  readonly rate: Dec;
-}
-
-export interface PackageRow extends DatedRow {
-  readonly item: string;
-  readonly unit: Unit;
-  readonly rate: Dec | null;
-  readonly maxPerWeek: Dec | null;
-}
-
-export interface DiscountRow extends DatedRow {
-  readonly discount: Discount;
-  readonly percent: Dec;
-  /** Volume: children; length of stay: weeks. */
-  readonly threshold: number | null;
-}
+// The dated rows are declared in reference-rows.ts so that tariff.ts needs no import of this
+// index (which builds tariffs); they are the index's vocabulary, so they are exported here too.
+export { rowInForce, type DatedRow, type DiscountRow, type FeeRow, type PackageRow, type RateRow } from "./reference-rows.js";
 
 /** Everything known about one child's placements with one provider, night by night. */
 export interface ChildTimeline {
@@ -72,7 +45,7 @@ const SEP = "\u0000";
  * In-memory indexes over the reference data, built once per audit run (DESIGN.md §9: no query
  * per line). Per-placement tariffs and per-child timelines are computed on first use and kept.
  */
-export class ReferenceIndex {
+export class ReferenceIndex implements TariffSources {
   private readonly providers = new Map<string, Provider>();
   private readonly contracts = new Map<string, Contract>();
   private readonly placementsByProvider = new Map<string, Placement[]>();
@@ -341,13 +314,4 @@ function comesBefore(q: Placement, p: Placement): boolean {
 
 export function buildReferenceIndex(ref: ReferenceData): ReferenceIndex {
   return new ReferenceIndex(ref);
-}
-
-/** The row in force on `d`: latest `from` on or before it and not past its end (DATA.md "rates"). */
-export function rowInForce<T extends DatedRow>(rows: readonly T[], d: DayNumber): T | null {
-  let best: T | null = null;
-  for (const row of rows) {
-    if (row.from <= d && d < row.until && (best === null || row.from >= best.from)) best = row;
-  }
-  return best;
 }

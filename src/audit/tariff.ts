@@ -1,10 +1,25 @@
 import type { DayNumber } from "../domain/dates.js";
 import { Dec, ZERO } from "../domain/money.js";
 import type { NightRange } from "../domain/ranges.js";
-import type { Placement } from "../domain/reference.js";
+import type { Contract, Placement } from "../domain/reference.js";
 import { findRange } from "./days.js";
 import { DecimalMemo, DecimalPairMemo, decimalOf, internDecimal } from "./decimals.js";
-import { rowInForce, type DiscountRow, type ReferenceIndex } from "./reference-index.js";
+import { rowInForce, type DiscountRow, type FeeRow, type RateRow } from "./reference-rows.js";
+
+/**
+ * What a placement's tariff is built from: the reference index's look-ups (ReferenceIndex
+ * implements them; declared here so that the index can build tariffs without a cycle).
+ */
+export interface TariffSources {
+  placedRange(p: Placement): NightRange;
+  contractOf(p: Placement): Contract;
+  feesOf(p: Placement): readonly FeeRow[];
+  placementRatesOf(p: Placement): readonly RateRow[];
+  absencesOf(p: Placement): readonly NightRange[];
+  discountsFor(p: Placement): readonly DiscountRow[];
+  earlierSiblingNights(p: Placement): readonly NightRange[];
+  volumeRanges(providerId: string, contractId: string | null, threshold: number): readonly NightRange[];
+}
 
 export type FeeSource = "placement_fee" | "weekly_fee" | "rate_card";
 
@@ -53,7 +68,7 @@ const product = new DecimalPairMemo((a, b) => a.times(b));
 const NO_DISCOUNTS: readonly DiscountRow[] = Object.freeze([]);
 
 /** W(P, d): latest placement_fees row on or before d; else P's weekly fee; else the rate card for its service level. */
-export function weeklyFeeOn(index: ReferenceIndex, p: Placement, d: DayNumber): { fee: Dec; source: FeeSource } | null {
+export function weeklyFeeOn(index: TariffSources, p: Placement, d: DayNumber): { fee: Dec; source: FeeSource } | null {
   const feeRow = rowInForce(index.feesOf(p), d);
   if (feeRow) return { fee: feeRow.weeklyFee, source: "placement_fee" };
   if (p.weeklyFee !== null) return { fee: decimalOf(p.weeklyFee), source: "weekly_fee" };
@@ -73,7 +88,7 @@ function inRanges(ranges: readonly NightRange[], d: DayNumber): boolean {
 }
 
 /** The discounts of P in force on d (volume: only the applying row with the highest threshold). */
-function discountsOn(index: ReferenceIndex, p: Placement, rows: readonly DiscountRow[], start: DayNumber, d: DayNumber): DiscountRow[] {
+function discountsOn(index: TariffSources, p: Placement, rows: readonly DiscountRow[], start: DayNumber, d: DayNumber): DiscountRow[] {
   const applied: DiscountRow[] = [];
   let volume: DiscountRow | null = null;
   for (const row of rows) {
@@ -104,7 +119,7 @@ function discountsOn(index: ReferenceIndex, p: Placement, rows: readonly Discoun
 }
 
 /** Every night on which W, f or p of P may change. */
-function changeDays(index: ReferenceIndex, p: Placement, span: NightRange, discounts: readonly DiscountRow[]): DayNumber[] {
+function changeDays(index: TariffSources, p: Placement, span: NightRange, discounts: readonly DiscountRow[]): DayNumber[] {
   const cuts = new Set<DayNumber>([span.start, span.end]);
   const add = (d: DayNumber): void => {
     if (d > span.start && d < span.end) cuts.add(d);
@@ -156,7 +171,7 @@ function sameSegment(a: TariffSegment, b: TariffSegment): boolean {
 }
 
 /** P's tariff over all its placed nights, as segments of constant W, f and p. */
-export function buildTariff(index: ReferenceIndex, p: Placement): TariffSegment[] {
+export function buildTariff(index: TariffSources, p: Placement): TariffSegment[] {
   const span = index.placedRange(p);
   if (span.end <= span.start) return [];
   const contract = index.contractOf(p);

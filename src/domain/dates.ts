@@ -12,6 +12,9 @@ export type DayNumber = number;
 
 const MS_PER_DAY = 86_400_000;
 
+/** "Jan" … "Dec", as dates and months are shown. */
+export const MONTH_ABBREVIATIONS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
 const MONTHS: Readonly<Record<string, number>> = {
   jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4,
   may: 5, jun: 6, june: 6, jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9,
@@ -22,7 +25,8 @@ export function monthNumber(name: string): number | undefined {
   return MONTHS[name.toLowerCase().replace(/\.$/, "")];
 }
 
-function validDay(year: number, month: number, day: number): DayNumber | null {
+/** The day number of a calendar date, or null when there is no such date (or the year is outside 1900–2200). */
+export function validDay(year: number, month: number, day: number): DayNumber | null {
   if (!Number.isInteger(year) || year < 1900 || year > 2200) return null;
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
   const ms = Date.UTC(year, month - 1, day);
@@ -100,18 +104,5 @@ export function parseDate(input: string): IsoDate {
 /** "1 Oct 2026", as the UI and explanations show dates. */
 export function formatDate(iso: IsoDate): string {
   const [year, month, day] = iso.split("-").map(Number);
-  const names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  return `${day} ${names[(month ?? 1) - 1]} ${year}`;
-}
-
-/** First and last day of a month given as `YYYY-MM`. */
-export function monthBounds(month: string): { from: IsoDate; to: IsoDate } {
-  const match = /^(\d{4})-(\d{2})$/.exec(month);
-  if (!match) throw new ParseError("month.invalid", `"${month}" is not a month (YYYY-MM)`, { value: month });
-  const year = Number(match[1]);
-  const monthIndex = Number(match[2]);
-  const first = validDay(year, monthIndex, 1);
-  if (first === null) throw new ParseError("month.invalid", `"${month}" is not a month (YYYY-MM)`, { value: month });
-  const last = dayFromParts(monthIndex === 12 ? year + 1 : year, monthIndex === 12 ? 1 : monthIndex + 1, 1) - 1;
-  return { from: isoFromDay(first), to: isoFromDay(last) };
+  return `${day} ${MONTH_ABBREVIATIONS[(month ?? 1) - 1]} ${year}`;
 }

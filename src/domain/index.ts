@@ -5,3 +5,4 @@ export * from "./ranges.js";
 export * from "./reference.js";
 export * from "./invoice.js";
 export * from "./finding.js";
+export * from "./classify.js";

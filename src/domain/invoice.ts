@@ -4,6 +4,10 @@ import type { Unit } from "./reference.js";
 
 export type InvoiceKind = "invoice" | "credit_note";
 
+/** Where an invoice is in review; it follows its findings (README "Decisions"). */
+export const INVOICE_STATUSES = ["awaiting_audit", "awaiting_review", "queried", "cleared"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
 /** `placement`, an extra's item (`one_to_one_hour`, …), `discount`, or `unknown`. */
 export type LineItem = string;
 

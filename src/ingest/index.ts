@@ -10,5 +10,4 @@ export { toInvoice, type ConvertedInvoice } from "./to-invoice.js";
 export { identifyProvider, type ProviderIdentity, type ProviderMatch } from "./providers.js";
 export { loadTemplates, parseTemplate, selectTemplate, dataDirTemplates, BUILT_IN_TEMPLATES_DIR, type ProviderTemplate } from "./templates.js";
 export { warmUpPdfReader } from "./readers/pdf.reader.js";
-export { classifyInvoiceLine } from "./classify.js";
 export { NeedsAttentionError, isNeedsAttention, type DraftLine, type InvoiceDraft, type LayoutDocument, type NeedsAttentionCode } from "./types.js";

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { LineKeywords } from "../domain/classify.js";
 import type { Invoice } from "../domain/invoice.js";
 import { emptyConfig } from "./extract/config.js";
 import { extractInvoice, layoutText } from "./extract/extractor.js";
@@ -11,11 +12,14 @@ import { NeedsAttentionError, isNeedsAttention, type LayoutDocument, type NeedsA
 
 /**
  * One file in, one invoice (or one reason it needs a person) out. No database and no disk: the
- * providers and templates are given, so this runs the same in a worker thread.
+ * providers, templates and line keywords are given (plain data, so this runs the same in a
+ * worker thread).
  */
 export interface ReadContext {
   providers: readonly ProviderIdentity[];
   templates: readonly ProviderTemplate[];
+  /** The item keywords of rules/rules.config.json, which the service loads with the audit's settings. */
+  lineKeywords: LineKeywords;
 }
 
 export type ReadOutcome =
@@ -114,7 +118,7 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     providerId = match.providerId;
     const draft = template ? extractInvoice(doc, template.config) : generic;
     invoiceNumber = draft.invoiceNumber;
-    const converted = toInvoice(draft, match.providerId);
+    const converted = toInvoice(draft, match.providerId, context.lineKeywords);
     return {
       status: "ok",
       format: doc.format,

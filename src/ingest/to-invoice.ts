@@ -1,7 +1,6 @@
+import { classifyLine, type LineKeywords } from "../domain/classify.js";
 import type { Invoice, InvoiceLine } from "../domain/invoice.js";
 import { Dec, moneyString, sum } from "../domain/money.js";
-import type { Unit } from "../domain/reference.js";
-import { classifyInvoiceLine } from "./classify.js";
 import { NeedsAttentionError, type DraftLine, type InvoiceDraft } from "./types.js";
 
 /**
@@ -14,8 +13,6 @@ export interface ConvertedInvoice {
   notes: string[];
 }
 
-export type LineClassifier = (description: string, unit: Unit | null, amount: Dec) => string;
-
 function decimalText(value: Dec, places: number): string {
   // toFixed() without places never uses exponent notation, unlike toString().
   return value.toDecimalPlaces(places, Dec.ROUND_HALF_UP).toFixed();
@@ -26,7 +23,8 @@ function where(line: DraftLine): string {
   return `line ${line.lineNo}${label} (${line.source})`;
 }
 
-export function toInvoice(draft: InvoiceDraft, providerId: string, classify: LineClassifier = classifyInvoiceLine): ConvertedInvoice {
+/** `keywords` classify each line (AUDIT.md "Kinds of line"); the engine trusts the stored item. */
+export function toInvoice(draft: InvoiceDraft, providerId: string, keywords: LineKeywords): ConvertedInvoice {
   const notes = [...draft.notes];
   if (!draft.tableFound) {
     throw new NeedsAttentionError(
@@ -72,7 +70,7 @@ export function toInvoice(draft: InvoiceDraft, providerId: string, classify: Lin
       childRef: line.childRef,
       placementRef: line.placementRef,
       description: line.description,
-      item: classify(line.description, line.unit, amount),
+      item: classifyLine(line.description, line.unit, amount, keywords),
       from: line.from !== null && line.to !== null ? line.from : null,
       to: line.from !== null && line.to !== null ? line.to : null,
       quantity: line.quantity === null ? null : decimalText(credit ? line.quantity.abs() : line.quantity, 6),

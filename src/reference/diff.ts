@@ -1,6 +1,5 @@
-import type { ParsedRow } from "./parse-table.js";
 import type { TableRows } from "./reference-checks.js";
-import { rowKey, type FieldValue, type ReferenceRow, type TableSpec } from "./tables.js";
+import { rowKey, type FieldValue, type ParsedRow, type ReferenceRow, type TableSpec } from "./tables.js";
 
 export interface RowChanges {
   inserts: ReferenceRow[];

@@ -1,19 +1,11 @@
 import { cellText, FieldError, isBlank, parseField, type TableCell } from "./fields.js";
 import { matchHeaders } from "./headers.js";
 import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
-import { rowKey, type ReferenceRow, type TableSpec } from "./tables.js";
+import { rowKey, type ParsedRow, type ReferenceRow, type TableSpec } from "./tables.js";
 import { checkRow } from "./row-checks.js";
 import { columnLetters } from "../tabular/xlsx-repair.js";
 
 export type { ReferenceRow };
-
-export interface ParsedRow {
-  /** Spreadsheet row number (header = 1). */
-  rowNumber: number;
-  values: ReferenceRow;
-  /** The cells' text as written, by column name, for messages. */
-  written: Record<string, string>;
-}
 
 export interface ParsedTable {
   rows: ParsedRow[];

@@ -1,7 +1,6 @@
 import { addDays } from "../domain/dates.js";
 import { makeIssue, quote, type ImportIssue } from "./issues.js";
-import type { ParsedRow } from "./parse-table.js";
-import { rowKey, TABLES, type ReferenceRow, type ReferenceTableName, type TableSpec } from "./tables.js";
+import { rowKey, TABLES, type ParsedRow, type ReferenceRow, type ReferenceTableName, type TableSpec } from "./tables.js";
 
 /** Rows of one table by natural key (rowKey). */
 export type TableRows = Map<string, ReferenceRow>;

@@ -1,6 +1,5 @@
 import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
-import type { ParsedRow } from "./parse-table.js";
-import type { ReferenceTableName, TableSpec } from "./tables.js";
+import type { ParsedRow, ReferenceTableName, TableSpec } from "./tables.js";
 
 /** Pairs of date columns whose order a row must keep: [from, to, may they be equal]. */
 const DATE_ORDER: Readonly<Partial<Record<ReferenceTableName, readonly [string, string, boolean]>>> = {

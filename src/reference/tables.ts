@@ -30,6 +30,15 @@ export type FieldValue = string | number | boolean | null | string[];
 /** A row of a reference table by DATA.md column name, in the form it is stored (dates ISO, decimals as strings). */
 export type ReferenceRow = Record<string, FieldValue>;
 
+/** One data row of a table file, parsed. */
+export interface ParsedRow {
+  /** Spreadsheet row number (header = 1). */
+  rowNumber: number;
+  values: ReferenceRow;
+  /** The cells' text as written, by column name, for messages. */
+  written: Record<string, string>;
+}
+
 export interface ColumnSpec {
   name: string;
   kind: ColumnKind;

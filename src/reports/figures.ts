@@ -1,6 +1,6 @@
 import { CATEGORIES, RULE_CATEGORIES, type Category } from "../domain/finding.js";
 import { Dec, formatMoney, moneyString, toPence, ZERO, type DecimalString } from "../domain/money.js";
-import { monthCount, monthLabel, monthsInPeriod, periodLabel, type Month, type MonthPeriod } from "./period.js";
+import { monthCount, monthLabel, monthsInPeriod, periodLabel, type Month, type MonthPeriod } from "../domain/months.js";
 
 /**
  * What each finding status contributes to the savings figures (AUDIT.md lifecycle; issue 8).

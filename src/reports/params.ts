@@ -1,5 +1,5 @@
 import { AppError } from "../domain/errors.js";
-import { isMonth, resolvePeriod, type MonthPeriod } from "./period.js";
+import { isMonth, resolvePeriod, type MonthPeriod } from "../domain/months.js";
 
 /** A form error as GOV.UK's error summary shows it: a link to the field and a message. */
 export interface FieldError {

@@ -3,7 +3,7 @@ import { formatMoney } from "../domain/money.js";
 import { monthlySavingsChart, providerSavingsChart } from "./charts.js";
 import { categorySentence, type FigureSet, type SavingsFigures } from "./figures.js";
 import { savingsQueryString, type FieldError } from "./params.js";
-import { periodLabel } from "./period.js";
+import { periodLabel } from "../domain/months.js";
 import { ruleLabel } from "./rule-labels.js";
 import { methodNotes } from "./savings.workbook.js";
 

@@ -18,7 +18,7 @@ import { AppError } from "../domain/errors.js";
 import type { FindingStatus } from "../domain/finding.js";
 import { dec, moneyString, tryParseMoney } from "../domain/money.js";
 // Decisions are dated in the council's calendar (Europe/London).
-import { londonDate } from "../reports/period.js";
+import { londonDate } from "../domain/months.js";
 import { isRowId } from "./review-queries.js";
 
 export type { DecisionAction, InvoiceStatus };

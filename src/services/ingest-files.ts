@@ -19,6 +19,7 @@ import { warmUpPdfReader } from "../ingest/readers/pdf.reader.js";
 import type { NeedsAttentionCode } from "../ingest/types.js";
 import type { Logger } from "../logger.js";
 import { parseFiles, poolSize } from "./ingest-parse.js";
+import { defaultRulesConfig } from "./run-audit.js";
 import { readStoredFile, sha256Of, storeReceivedFile } from "./ingest-storage.js";
 
 /**
@@ -124,7 +125,9 @@ function report(files: IngestFileResult[]): IngestReport {
 async function readContext(db: Database, authorityId: number, options: Pick<IngestOptions, "dataDir" | "templateDirs" | "templates">): Promise<ReadContext & { templateDirs: string[] }> {
   const templateDirs = options.templateDirs ?? [BUILT_IN_TEMPLATES_DIR, dataDirTemplates(options.dataDir)];
   const templates = [...(options.templates ?? []), ...loadTemplates(templateDirs)];
-  return { providers: await loadProviderIdentities(db.knex, authorityId), templates, templateDirs };
+  // Lines are classified with the shipped keywords; only the plain lists go to parse threads.
+  const { items, feeKeywords } = defaultRulesConfig();
+  return { providers: await loadProviderIdentities(db.knex, authorityId), templates, templateDirs, lineKeywords: { items, feeKeywords } };
 }
 
 function baseResult(name: string): IngestFileResult {

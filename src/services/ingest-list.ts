@@ -1,6 +1,6 @@
 import type { Database } from "../db/connection.js";
 import { listInvoices, listNeedsAttention, type StoredInvoiceRecord } from "../db/repositories/invoice.repository.js";
-import { monthBounds } from "../domain/dates.js";
+import { monthBounds } from "../domain/months.js";
 import { Dec, moneyString } from "../domain/money.js";
 
 /**

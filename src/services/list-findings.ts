@@ -1,5 +1,5 @@
 import type { Database } from "../db/connection.js";
-import { monthBounds } from "../domain/dates.js";
+import { monthBounds } from "../domain/months.js";
 import { AppError } from "../domain/errors.js";
 import { FINDING_STATUSES, type FindingStatus } from "../domain/finding.js";
 

@@ -3,7 +3,8 @@ import type { Database } from "../db/connection.js";
 import { listAuditLogRows, type AuditLogFilter, type AuditLogRow } from "../db/repositories/audit-log.repository.js";
 import { listDecisions, type FindingRow, type InvoiceStatus } from "../db/repositories/finding.repository.js";
 import type { InvoiceLineRow } from "../db/repositories/invoice.repository.js";
-import { monthBounds, type IsoDate } from "../domain/dates.js";
+import type { IsoDate } from "../domain/dates.js";
+import { monthBounds } from "../domain/months.js";
 import { CATEGORIES, type Category, type FindingStatus } from "../domain/finding.js";
 import { dec, moneyString, ZERO } from "../domain/money.js";
 

@@ -5,7 +5,7 @@ import type { Database } from "../db/connection.js";
 import { AppError } from "../domain/errors.js";
 import { CATEGORIES, type Category, type FindingStatus } from "../domain/finding.js";
 import { annualise, rollUp, sumFigures, type FigureRow, type SavingsFigures } from "../reports/figures.js";
-import { addMonths, financialYearStart, londonDate, monthsInPeriod, periodDates, requireReportMonth, type Month, type MonthPeriod } from "../reports/period.js";
+import { addMonths, financialYearStart, londonDate, monthsInPeriod, periodDates, requireReportMonth, type Month, type MonthPeriod } from "../domain/months.js";
 import { savingsParams } from "../reports/params.js";
 import { savingsPageView, type SavingsPageView } from "../reports/savings.view.js";
 import { monthlyReportName, savingsWorkbook, type SavingsFindingRow } from "../reports/savings.workbook.js";

@@ -6,14 +6,12 @@ import {
   findUserById,
   findUserByUsername,
   insertUser,
-  isRole,
   listUserRows,
   recordFailedSignIn,
-  ROLES,
-  type Role,
   type UserRow,
 } from "../db/repositories/user.repository.js";
 import { AppError } from "../domain/errors.js";
+import { isRole, ROLES, type Role } from "../domain/roles.js";
 import { isRowId } from "./review-queries.js";
 
 export { ROLES, isRole, type Role };

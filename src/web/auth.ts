@@ -1,8 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { AppError } from "../domain/errors.js";
+import type { Role } from "../domain/roles.js";
 import { getUser } from "../services/users.js";
 import type { WebContext } from "./context.js";
-import type { Access, RouteKind } from "./routes.js";
+
+/** Pages answer a visitor with HTML, the API with JSON, assets with files (routes.ts gives each route one). */
+export type RouteKind = "page" | "api" | "asset";
+/** Who may use a route: anyone, or signed-in users with one of these roles. */
+export type Access = "public" | readonly Role[];
 
 /** Loads the session's user from the database on every request, so a deleted user is signed out. */
 export function loadUser(ctx: WebContext): RequestHandler {

@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type nunjucks from "nunjucks";
 import type { Database } from "../db/connection.js";
-import type { Role } from "../db/repositories/user.repository.js";
+import type { Role } from "../domain/roles.js";
 import type { Logger } from "../logger.js";
 import type { ServicePorts, UploadedFile } from "./service-ports.js";
 

@@ -1,6 +1,6 @@
 import type { Request } from "express";
-import { INVOICE_STATUSES, type InvoiceStatus } from "../db/repositories/finding.repository.js";
 import { CATEGORIES, FINDING_STATUSES, isRuleId, type Category, type FindingStatus } from "../domain/finding.js";
+import { INVOICE_STATUSES, type InvoiceStatus } from "../domain/invoice.js";
 import { moneyString, tryParseMoney } from "../domain/money.js";
 import {
   FINDING_SORTS,

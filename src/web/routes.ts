@@ -1,4 +1,5 @@
-import type { Role } from "../db/repositories/user.repository.js";
+import type { Role } from "../domain/roles.js";
+import type { Access, RouteKind } from "./auth.js";
 import type { BodyKind } from "./body.js";
 import type { Handler } from "./context.js";
 import * as assets from "./handlers/assets.handlers.js";
@@ -15,8 +16,6 @@ import * as users from "./handlers/users.handlers.js";
  * exactly these (anything else is 404 for a signed-in user and sign-in for anyone else), and
  * the authorisation test walks this table with every role and with no session.
  */
-export type RouteKind = "page" | "api" | "asset";
-export type Access = "public" | readonly Role[];
 export type Method = "GET" | "POST" | "DELETE";
 
 export interface RouteSpec {

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Request, Response } from "express";
 import nunjucks from "nunjucks";
-import type { Role } from "../db/repositories/user.repository.js";
+import type { Role } from "../domain/roles.js";
 import { REPORT_VIEWS_DIR } from "../reports/render.js";
 import type { WebContext } from "./context.js";
 import { ensureCsrfToken } from "./csrf.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../../src/db/repositories/user.repository.js";
+import type { Role } from "../../src/domain/roles.js";
 import { createUser } from "../../src/services/users.js";
 import type { RunningServer } from "../../src/web/app.js";
 import { ROUTES, type RouteSpec } from "../../src/web/routes.js";

@@ -1,11 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
+import { tempDir } from "./temp-dir.js";
+
+export { tempDir };
 
 /**
  * A fresh, migrated database for one test file: a new PGlite directory when DATABASE_URL is
@@ -21,10 +22,6 @@ export interface TestDatabase {
 
 export function usingPostgres(): boolean {
   return Boolean(process.env.DATABASE_URL);
-}
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `pa-${prefix}-`));
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {

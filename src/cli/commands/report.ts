@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
-import { periodLabel, resolvePeriod } from "../../reports/period.js";
+import { periodLabel, resolvePeriod } from "../../domain/months.js";
 import { buildQueryPackWorkbook, queryPackHtml } from "../../services/query-pack.js";
 import { buildSavingsWorkbook, savingsFigures, writeWorkbookFile } from "../../services/savings-report.js";
 import { parseCommandArgs } from "../args.js";

@@ -1,5 +1,9 @@
 import type { Knex } from "knex";
 import type { FindingStatus } from "../../domain/finding.js";
+import type { InvoiceStatus } from "../../domain/invoice.js";
+
+// The statuses are domain vocabulary (src/domain/invoice.ts); re-exported for the read queries that import them from here.
+export type { InvoiceStatus };
 
 /** A findings row as the review needs it (numerics and dates stay strings). */
 export interface FindingRow {
@@ -25,9 +29,6 @@ export interface FindingRow {
 export type DecisionFields = Pick<FindingRow, "status" | "recovered_amount" | "recovered_on" | "dismissed_reason">;
 
 export type DecisionAction = "confirm" | "dismiss" | "recover" | "reopen";
-
-export const INVOICE_STATUSES = ["awaiting_audit", "awaiting_review", "queried", "cleared"] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 const FINDING_COLUMNS = [
   "id", "authority_id", "invoice_id", "line_no", "rule", "category", "provider_id", "child_ref", "amount", "charged",

@@ -1,4 +1,5 @@
-import { dayFromParts, isoFromDay, monthBounds, monthNumber, tryParseDay, type IsoDate } from "../../domain/dates.js";
+import { dayFromParts, isoFromDay, monthNumber, tryParseDay, type IsoDate } from "../../domain/dates.js";
+import { monthBounds } from "../../domain/months.js";
 import { Dec, tryParseMoney } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
 

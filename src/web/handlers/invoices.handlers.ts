@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Request, Response } from "express";
-import { INVOICE_STATUSES } from "../../db/repositories/finding.repository.js";
-import { monthBounds } from "../../domain/dates.js";
 import { AppError } from "../../domain/errors.js";
-import { londonMonth } from "../../reports/period.js";
+import { INVOICE_STATUSES } from "../../domain/invoice.js";
+import { londonMonth, monthBounds } from "../../domain/months.js";
 import { dashboardSummary, invoiceDetail, invoiceFile, listInvoices, listProviders, type InvoiceSort } from "../../services/review-queries.js";
 import { scopeOf, type WebContext } from "../context.js";
 import { pagination, selectItems, sortLinks } from "../listing.js";

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dayFromIso, formatDate, isoFromDay, monthBounds, parseDate, tryParseDay } from "../../../src/domain/dates.js";
+import { dayFromIso, formatDate, isoFromDay, parseDate, tryParseDay } from "../../../src/domain/dates.js";
+import { monthBounds } from "../../../src/domain/months.js";
 import { ParseError } from "../../../src/domain/errors.js";
 
 describe("parseDate: every DATA.md date spelling, UK order only", () => {

@@ -21,6 +21,7 @@ import { toInvoice } from "../../../src/ingest/to-invoice.js";
 import type { LayoutCell, LayoutDocument, LayoutRow } from "../../../src/ingest/types.js";
 import { readCsv } from "../../../src/tabular/csv.js";
 import { decodeText } from "../../../src/tabular/decode-text.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 /**
  * Property tests (issue 10): random and mutated inputs to the money, date and CSV parsers and to
@@ -173,7 +174,7 @@ describe("the invoice extractor on random and mutated tables", () => {
         (rows, positions, seeds) => {
           onlyCodedErrors(() => {
             const draft = extractInvoice(doc(rows, positions, seeds), emptyConfig());
-            toInvoice(draft, "OAK");
+            toInvoice(draft, "OAK", LINE_KEYWORDS);
           });
         },
       ),
@@ -192,7 +193,7 @@ describe("the invoice extractor on random and mutated tables", () => {
           if (c < row.length) row[c] = text;
           else row.push(text);
         }
-        onlyCodedErrors(() => toInvoice(extractInvoice(doc(rows, "columns", [0]), emptyConfig()), "OAK"));
+        onlyCodedErrors(() => toInvoice(extractInvoice(doc(rows, "columns", [0]), emptyConfig()), "OAK", LINE_KEYWORDS));
       }),
       RUNS,
     );

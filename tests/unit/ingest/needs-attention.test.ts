@@ -5,9 +5,10 @@ import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../../fixtures/invoices/
 import { layoutNoTable, layoutSideBySide, layoutSimple } from "../../fixtures/invoices/pdf-layouts.js";
 import { encryptedWorkbook, oldStyleXls, zipClaiming } from "../../fixtures/invoices/odd-files.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 async function attention(name: string, bytes: Uint8Array): Promise<Extract<ReadOutcome, { status: "needs_attention" }>> {
-  const outcome = await readInvoiceFile(name, bytes, { providers: FIXTURE_PROVIDERS, templates: [] });
+  const outcome = await readInvoiceFile(name, bytes, { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
   if (outcome.status !== "needs_attention") throw new Error(`expected needs attention, got invoice ${outcome.invoice.invoiceNumber}`);
   return outcome;
 }
@@ -96,7 +97,7 @@ describe("files that go to 'needs attention', each with its reason", () => {
     const withPeriod = await readInvoiceFile(
       "p2.pdf",
       await pdfLibLayout(layoutSimple({ provider: "Oakfield Fostering Ltd", number: "OFP-9", date: "01/11/2026", period: "October 2026", lines })),
-      { providers: FIXTURE_PROVIDERS, templates: [] },
+      { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS },
     );
     expect(withPeriod.status).toBe("ok");
   });

@@ -13,6 +13,7 @@ import {
   layoutTwoLineHeadings,
 } from "../../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 // Every layout is drawn by both PDF producers; the expected values are worked out by hand from
 // what each layout prints (see tests/fixtures/invoices/pdf-layouts.ts).
@@ -26,7 +27,7 @@ function line(fields: Partial<InvoiceLine> & Pick<InvoiceLine, "lineNo" | "descr
 }
 
 async function read(layout: PdfLayout, produce: (layout: PdfLayout) => Promise<Buffer>, name = "invoice.pdf"): Promise<Extract<ReadOutcome, { status: "ok" }>> {
-  const outcome = await readInvoiceFile(name, await produce(layout), { providers: FIXTURE_PROVIDERS, templates: [] });
+  const outcome = await readInvoiceFile(name, await produce(layout), { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
   if (outcome.status !== "ok") throw new Error(`expected an invoice, got ${outcome.reason}: ${outcome.message}`);
   return outcome;
 }

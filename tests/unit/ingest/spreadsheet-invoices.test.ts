@@ -3,13 +3,14 @@ import type { Invoice, InvoiceLine } from "../../../src/domain/invoice.js";
 import { readInvoiceFile, type ReadOutcome } from "../../../src/ingest/read-invoice-file.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
 import { csvText, utcDate, utf8WithBom, windows1252, xlsxWorkbook } from "../../fixtures/invoices/spreadsheet-builders.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 function line(fields: Partial<InvoiceLine> & Pick<InvoiceLine, "lineNo" | "description" | "item" | "amount">): InvoiceLine {
   return { childRef: null, placementRef: null, from: null, to: null, quantity: null, unit: null, unitRate: null, ...fields };
 }
 
 async function read(name: string, bytes: Buffer): Promise<Extract<ReadOutcome, { status: "ok" }>> {
-  const outcome = await readInvoiceFile(name, bytes, { providers: FIXTURE_PROVIDERS, templates: [] });
+  const outcome = await readInvoiceFile(name, bytes, { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
   if (outcome.status !== "ok") throw new Error(`expected an invoice, got ${outcome.reason}: ${outcome.message}`);
   return outcome;
 }

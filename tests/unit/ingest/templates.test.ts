@@ -8,7 +8,8 @@ import { BUILT_IN_TEMPLATES_DIR, loadTemplates, parseTemplate } from "../../../s
 import type { ProviderIdentity } from "../../../src/ingest/providers.js";
 import { pdfkitLayout } from "../../fixtures/invoices/pdf-builders.js";
 import { UNUSUAL_TEMPLATE, layoutUnusual } from "../../fixtures/invoices/pdf-layouts.js";
-import { tempDir } from "../../support/db.js";
+import { tempDir } from "../../support/temp-dir.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 const SUNRISE: ProviderIdentity[] = [{ providerId: "SRG", name: "Sunrise Residential Group Ltd", vatNumber: null, aliases: [] }];
 
@@ -19,11 +20,11 @@ beforeAll(async () => {
 describe("provider templates", () => {
   it("without a template the unusual layout needs attention; with one it is read", async () => {
     const bytes = await pdfkitLayout(layoutUnusual());
-    const before = await readInvoiceFile("srg.pdf", bytes, { providers: SUNRISE, templates: [] });
+    const before = await readInvoiceFile("srg.pdf", bytes, { providers: SUNRISE, templates: [], lineKeywords: LINE_KEYWORDS });
     expect(before).toMatchObject({ status: "needs_attention", reason: "no_line_table", providerId: "SRG" });
 
     const template = parseTemplate(UNUSUAL_TEMPLATE, "sunrise.json");
-    const after = await readInvoiceFile("srg.pdf", bytes, { providers: SUNRISE, templates: [template] });
+    const after = await readInvoiceFile("srg.pdf", bytes, { providers: SUNRISE, templates: [template], lineKeywords: LINE_KEYWORDS });
     if (after.status !== "ok") throw new Error(after.message);
     expect(after.providerVia).toBe("template");
     expect(after.template).toBe("sunrise.json");
@@ -48,14 +49,14 @@ describe("provider templates", () => {
   });
 
   it("a template naming a provider that is not in the reference data is reported as such", async () => {
-    const outcome = await readInvoiceFile("srg.pdf", await pdfkitLayout(layoutUnusual()), { providers: [], templates: [parseTemplate(UNUSUAL_TEMPLATE, "sunrise.json")] });
+    const outcome = await readInvoiceFile("srg.pdf", await pdfkitLayout(layoutUnusual()), { providers: [], templates: [parseTemplate(UNUSUAL_TEMPLATE, "sunrise.json")], lineKeywords: LINE_KEYWORDS });
     expect(outcome).toMatchObject({ status: "needs_attention", reason: "unknown_provider" });
     if (outcome.status === "needs_attention") expect(outcome.message).toContain("sunrise.json names provider SRG");
   });
 
   it("a keyword-less template applies once its provider is recognised by name", async () => {
     const { keywords: _keywords, ...rest } = UNUSUAL_TEMPLATE;
-    const outcome = await readInvoiceFile("srg.pdf", await pdfkitLayout(layoutUnusual()), { providers: SUNRISE, templates: [parseTemplate(rest, "srg.json")] });
+    const outcome = await readInvoiceFile("srg.pdf", await pdfkitLayout(layoutUnusual()), { providers: SUNRISE, templates: [parseTemplate(rest, "srg.json")], lineKeywords: LINE_KEYWORDS });
     expect(outcome).toMatchObject({ status: "ok", providerVia: "name", template: "srg.json" });
   });
 

@@ -5,6 +5,7 @@ import { warmUpPdfReader } from "../../../src/ingest/readers/pdf.reader.js";
 import { pdfkitLayout, pdfLibLayout, type PdfLayout, type TextOp } from "../../fixtures/invoices/pdf-builders.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
 import { csvText } from "../../fixtures/invoices/spreadsheet-builders.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 /**
  * Layouts the extractor was not written against: every variant draws the same invoice (values
@@ -195,7 +196,7 @@ describe("layouts the extractor was not written against", () => {
   it.each(SEEDS)("PDF variant, seed %i", async (seed) => {
     const v = variant(seed);
     const produce = seed % 2 === 0 ? pdfLibLayout : pdfkitLayout;
-    const outcome = await readInvoiceFile(`v${seed}.pdf`, await produce(pdfOf(v, seed)), { providers: FIXTURE_PROVIDERS, templates: [] });
+    const outcome = await readInvoiceFile(`v${seed}.pdf`, await produce(pdfOf(v, seed)), { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
     if (outcome.status !== "ok") throw new Error(`${outcome.reason}: ${outcome.message}\n${JSON.stringify(v)}`);
     expect(outcome.providerVia).toBe("vat_number");
     expect(outcome.invoice).toEqual({
@@ -206,7 +207,7 @@ describe("layouts the extractor was not written against", () => {
 
   it.each(SEEDS)("CSV variant, seed %i", async (seed) => {
     const v = variant(seed);
-    const outcome = await readInvoiceFile(`v${seed}.csv`, Buffer.from(csvOf(v), "utf8"), { providers: FIXTURE_PROVIDERS, templates: [] });
+    const outcome = await readInvoiceFile(`v${seed}.csv`, Buffer.from(csvOf(v), "utf8"), { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
     if (outcome.status !== "ok") throw new Error(`${outcome.reason}: ${outcome.message}\n${JSON.stringify(v)}`);
     expect(outcome.invoice).toEqual({
       providerId: "OAK", invoiceNumber: NUMBER, invoiceDate: "2026-11-04", kind: "invoice", creditsInvoice: null,

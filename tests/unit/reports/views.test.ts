@@ -7,7 +7,7 @@ import { savingsParams } from "../../../src/reports/params.js";
 import { evidenceNightRanges, nightRangesText, queryPackView, type QueryPack } from "../../../src/reports/query-pack.js";
 import { REPORT_VIEWS_DIR, renderQueryPackPage } from "../../../src/reports/render.js";
 import { savingsPageView } from "../../../src/reports/savings.view.js";
-import { tempDir } from "../../support/db.js";
+import { tempDir } from "../../support/temp-dir.js";
 
 // The web UI's layout.njk is stood in for by a minimal one with the same block.
 const layoutDir = tempDir("layout");

@@ -2,7 +2,6 @@ import rulesConfigJson from "../../../rules/rules.config.json" with { type: "jso
 import {
   AuditSession,
   buildReferenceIndex,
-  classifyLine,
   loadRulesConfig,
   resolveCreditNotes,
   sortForAudit,
@@ -10,6 +9,7 @@ import {
   type InvoiceAuditResult,
   type RulesConfig,
 } from "../../../src/audit/index.js";
+import { classifyLine } from "../../../src/domain/classify.js";
 import type { AuditNote, Finding } from "../../../src/domain/finding.js";
 import type { InvoiceLine } from "../../../src/domain/invoice.js";
 import { Dec } from "../../../src/domain/money.js";

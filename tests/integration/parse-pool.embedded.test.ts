@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { POOL_THRESHOLD, parseFiles, poolSize } from "../../../src/services/ingest-parse.js";
-import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../../fixtures/invoices/pdf-builders.js";
-import { layoutCreditNote, layoutMultiPage, layoutSideBySide } from "../../fixtures/invoices/pdf-layouts.js";
-import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
-import { csvText } from "../../fixtures/invoices/spreadsheet-builders.js";
+import { POOL_THRESHOLD, parseFiles, poolSize } from "../../src/services/ingest-parse.js";
+import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../fixtures/invoices/pdf-builders.js";
+import { layoutCreditNote, layoutMultiPage, layoutSideBySide } from "../fixtures/invoices/pdf-layouts.js";
+import { FIXTURE_PROVIDERS } from "../fixtures/invoices/providers.js";
+import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
+import { LINE_KEYWORDS } from "../support/line-keywords.js";
 
 describe("parsing in worker threads", () => {
   it("gives the same outcomes, in input order, as parsing in this thread", async () => {
@@ -17,7 +18,7 @@ describe("parsing in worker threads", () => {
         bytes: Buffer.from(csvText([["Invoice No", "OFP-5"], ["Date", "01/11/2026"], ["Oakfield Fostering Ltd"], ["Child Ref", "Description", "From", "To", "Amount"], ["C1", "Foster placement", "01/10/2026", "31/10/2026", "£10.00"]], ",")),
       },
     ];
-    const context = { providers: FIXTURE_PROVIDERS, templates: [] };
+    const context = { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS };
     const inThread = await parseFiles(inputs, context, { workers: 0 });
     const pooled = await parseFiles(inputs, context, { workers: 2 });
     expect(pooled).toEqual(inThread);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyLine } from "../../../src/audit/index.js";
+import { classifyLine } from "../../../src/domain/classify.js";
 import { configWith } from "../rules/facts.js";
 
 const config = configWith();

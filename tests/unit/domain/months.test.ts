@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, financialYearStart, londonMonth, monthLabel, monthsInPeriod, periodDates, periodLabel, resolvePeriod } from "../../../src/reports/period.js";
+import { addMonths, financialYearStart, londonMonth, monthLabel, monthsInPeriod, periodDates, periodLabel, resolvePeriod } from "../../../src/domain/months.js";
 
 describe("report periods", () => {
   it("defaults to the financial year to date: April to last month", () => {

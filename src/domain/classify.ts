@@ -1,7 +1,20 @@
-import type { LineItem } from "../domain/invoice.js";
-import { dec, type Dec, type DecimalString } from "../domain/money.js";
-import type { Unit } from "../domain/reference.js";
-import type { RulesConfig } from "./config.js";
+import type { LineItem } from "./invoice.js";
+import { dec, type Dec, type DecimalString } from "./money.js";
+import type { Unit } from "./reference.js";
+
+/** One extra's item and the keywords that recognise it in a line description (lower case). */
+export interface ItemKeywords {
+  readonly item: string;
+  readonly keywords: readonly string[];
+}
+
+/** The keywords lines are classified with (rules/rules.config.json's `items` and `fee_keywords`, validated). */
+export interface LineKeywords {
+  /** Extras' items in the order written in the file (the order breaks ties between equal matches). */
+  readonly items: readonly ItemKeywords[];
+  /** Words that make a line a fee line when no extra's keyword matches (lower case). */
+  readonly feeKeywords: readonly string[];
+}
 
 const FEE_UNITS: ReadonlySet<string> = new Set(["night", "day", "week"]);
 
@@ -12,7 +25,7 @@ const FEE_UNITS: ReadonlySet<string> = new Set(["night", "day", "week"]);
  * says placement, fee, care, …; else `unknown` (an extra nobody agreed).
  * Ingestion calls this to fill `item`; the engine trusts the stored item.
  */
-export function classifyLine(description: string, unit: Unit | null, amount: Dec | DecimalString, config: RulesConfig): LineItem {
+export function classifyLine(description: string, unit: Unit | null, amount: Dec | DecimalString, config: LineKeywords): LineItem {
   if (dec(amount).isNegative()) return "discount";
   const text = description.toLowerCase();
   let best: { item: string; at: number; length: number } | null = null;

@@ -1,7 +1,10 @@
-import { monthBounds, type IsoDate } from "../domain/dates.js";
-import { AppError } from "../domain/errors.js";
+import { dayFromParts, isoFromDay, MONTH_ABBREVIATIONS, validDay, type IsoDate } from "./dates.js";
+import { AppError, ParseError } from "./errors.js";
 
 /**
+ * Calendar months, spelt `YYYY-MM`: their bounds, arithmetic, labels, the financial year and the
+ * month in Europe/London (the council's calendar).
+ *
  * Report periods are whole months of invoice date, spelt `YYYY-MM`. A period is inclusive:
  * `{ from: "2026-08", to: "2026-10" }` covers invoices dated 1 Aug 2026 to 31 Oct 2026.
  */
@@ -13,7 +16,6 @@ export interface MonthPeriod {
 }
 
 const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
 
 export function isMonth(value: string): boolean {
   const match = MONTH_PATTERN.exec(value);
@@ -67,12 +69,24 @@ export function financialYearStart(month: Month): Month {
 /** "Oct 2026". */
 export function monthLabel(month: Month): string {
   const [year, m] = parts(month);
-  return `${MONTH_NAMES[m - 1] ?? ""} ${year}`;
+  return `${MONTH_ABBREVIATIONS[m - 1] ?? ""} ${year}`;
 }
 
 /** "Aug 2026 to Oct 2026", or "Oct 2026" for a single month. */
 export function periodLabel(period: MonthPeriod): string {
   return period.from === period.to ? monthLabel(period.from) : `${monthLabel(period.from)} to ${monthLabel(period.to)}`;
+}
+
+/** First and last day of a month given as `YYYY-MM`. */
+export function monthBounds(month: string): { from: IsoDate; to: IsoDate } {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!match) throw new ParseError("month.invalid", `"${month}" is not a month (YYYY-MM)`, { value: month });
+  const year = Number(match[1]);
+  const monthIndex = Number(match[2]);
+  const first = validDay(year, monthIndex, 1);
+  if (first === null) throw new ParseError("month.invalid", `"${month}" is not a month (YYYY-MM)`, { value: month });
+  const last = dayFromParts(monthIndex === 12 ? year + 1 : year, monthIndex === 12 ? 1 : monthIndex + 1, 1) - 1;
+  return { from: isoFromDay(first), to: isoFromDay(last) };
 }
 
 /** First and last invoice dates of the period. */
