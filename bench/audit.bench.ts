@@ -21,7 +21,7 @@ import pg from "pg";
 import QueryStream from "pg-query-stream";
 import type { Database } from "../src/db/connection.js";
 import { migrateLatest } from "../src/db/migrate.js";
-import { runAudit } from "../src/services/run-audit.js";
+import { runAudit } from "../src/services/audit/run-audit.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
 import { generateAuthority } from "./generate/authority.js";
 import { insertInvoices, insertReference } from "./generate/insert.js";

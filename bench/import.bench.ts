@@ -21,7 +21,7 @@ import { adminQuery } from "./databases.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { addDays } from "../src/domain/dates.js";
 import { createLogger } from "../src/logger.js";
-import { importReference, type ImportFileInput, type ImportReport } from "../src/services/import-reference.js";
+import { importReference, type ImportFileInput, type ImportReport } from "../src/services/reference/import-reference.js";
 
 const quick = process.argv.includes("--quick");
 const postgresOnly = process.argv.includes("--postgres-only");

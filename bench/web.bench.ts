@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
-import { createUser } from "../src/services/users.js";
+import { createUser } from "../src/services/users/users.js";
 import { silentLogger } from "../src/logger.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
 import { argValue, emitResult, formatRate, loadText, runChild, signIn } from "./support.js";

@@ -14,9 +14,9 @@ import {
   returnToInbox,
   type ClaimedFile,
   type InboxPaths,
-} from "../src/services/inbox.js";
-import { ingestFiles, type IngestFileResult } from "../src/services/ingest-files.js";
-import { deadWorkerIds, type LivenessPolicy } from "../src/services/run-recovery.js";
+} from "../src/services/ingest/inbox.js";
+import { ingestFiles, type IngestFileResult } from "../src/services/ingest/ingest-files.js";
+import { deadWorkerIds, type LivenessPolicy } from "../src/services/scheduler/run-recovery.js";
 
 /**
  * The inbox: every file dropped into DATA_DIR/inbox/ is claimed by one worker (an atomic

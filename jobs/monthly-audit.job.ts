@@ -4,9 +4,9 @@ import type { Database } from "../src/db/connection.js";
 import { AppError } from "../src/domain/errors.js";
 import type { Logger } from "../src/logger.js";
 import { addMonths, londonMonth } from "../src/reports/period.js";
-import { runAudit } from "../src/services/run-audit.js";
-import { claimSlot, completeSlot, failRunsOfSlot, failSlot, succeededRunOfSlot, type SlotKey } from "../src/services/run-recovery.js";
-import { writeMonthlyReport } from "../src/services/savings-report.js";
+import { runAudit } from "../src/services/audit/run-audit.js";
+import { claimSlot, completeSlot, failRunsOfSlot, failSlot, succeededRunOfSlot, type SlotKey } from "../src/services/scheduler/run-recovery.js";
+import { writeMonthlyReport } from "../src/services/reports/savings-report.js";
 
 /**
  * The monthly audit: on AUDIT_SCHEDULE (Europe/London), audit the invoices of the month before

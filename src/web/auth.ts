@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { AppError } from "../domain/errors.js";
-import { getUser } from "../services/users.js";
+import { getUser } from "../services/users/users.js";
 import type { WebContext } from "./context.js";
 import type { Access, RouteKind } from "./routes.js";
 

@@ -1,8 +1,8 @@
 import type { Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
-import { importReference, type ImportReport } from "../services/import-reference.js";
-import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest-files.js";
-import { runAudit, type RunAuditResult } from "../services/run-audit.js";
+import { importReference, type ImportReport } from "../services/reference/import-reference.js";
+import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest/ingest-files.js";
+import { runAudit, type RunAuditResult } from "../services/audit/run-audit.js";
 import { categoryLabel, formatMoney } from "./format.js";
 
 /**

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importReference } from "../../src/services/import-reference.js";
-import { ingestFiles } from "../../src/services/ingest-files.js";
-import { listExtractedInvoices } from "../../src/services/ingest-list.js";
-import { runAudit } from "../../src/services/run-audit.js";
+import { importReference } from "../../src/services/reference/import-reference.js";
+import { ingestFiles } from "../../src/services/ingest/ingest-files.js";
+import { listExtractedInvoices } from "../../src/services/ingest/ingest-list.js";
+import { runAudit } from "../../src/services/audit/run-audit.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 /**

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import winston from "winston";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAudit, type RunAuditOptions } from "../../src/services/run-audit.js";
+import { runAudit, type RunAuditOptions } from "../../src/services/audit/run-audit.js";
 import { generateAuthority } from "../../bench/generate/authority.js";
 import { insertInvoices, insertReference } from "../../bench/generate/insert.js";
 import { invoiceStream } from "../../bench/generate/invoices.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReferenceData } from "../../src/db/repositories/reference.repository.js";
-import { importReference, type ImportReport } from "../../src/services/import-reference.js";
+import { importReference, type ImportReport } from "../../src/services/reference/import-reference.js";
 import { EXPECTED_REFERENCE, VALID_ROW_COUNTS, csv, validCsvFiles, validXlsxFiles } from "../fixtures/reference/fixtures.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 

@@ -1,6 +1,6 @@
 import cron from "node-cron";
 import { afterEach, describe, expect, it } from "vitest";
-import { startScheduler } from "../../jobs/scheduler.js";
+import { startScheduler } from "../../src/services/scheduler/scheduler.js";
 import { lastFiringBefore } from "../../jobs/monthly-audit.job.js";
 import type { Settings } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";

@@ -16,8 +16,8 @@ import {
   SUMMARY_LAYOUT,
 } from "../../src/reports/savings.workbook.js";
 import { QUERY_PACK_HEADER_ROW, QUERY_PACK_HEADINGS } from "../../src/reports/query-pack.js";
-import { buildQueryPackWorkbook, queryPackData, queryPackHtml } from "../../src/services/query-pack.js";
-import { buildSavingsWorkbook, savingsFigures, savingsFindings, savingsPageData, savingsWorkbookForRequest, writeMonthlyReport } from "../../src/services/savings-report.js";
+import { buildQueryPackWorkbook, queryPackData, queryPackHtml } from "../../src/services/reports/query-pack.js";
+import { buildSavingsWorkbook, savingsFigures, savingsFindings, savingsPageData, savingsWorkbookForRequest, writeMonthlyReport } from "../../src/services/reports/savings-report.js";
 import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
 import {
   DANGEROUS_CHILD_REF,

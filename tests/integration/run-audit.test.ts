@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listFindings } from "../../src/services/list-findings.js";
-import { runAudit } from "../../src/services/run-audit.js";
+import { listFindings } from "../../src/services/review/list-findings.js";
+import { runAudit } from "../../src/services/audit/run-audit.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 import { octoberFeeLine, seedIfaPlacement, seedInvoice } from "../support/seed.js";
 

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import winston from "winston";
-import { ingestFiles, reprocessNeedsAttention } from "../../src/services/ingest-files.js";
+import { ingestFiles, reprocessNeedsAttention } from "../../src/services/ingest/ingest-files.js";
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/db/repositories/user.repository.js";
-import { createUser } from "../../src/services/users.js";
+import { createUser } from "../../src/services/users/users.js";
 import type { RunningServer } from "../../src/web/app.js";
 import { ROUTES, type RouteSpec } from "../../src/web/routes.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";

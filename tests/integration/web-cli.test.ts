@@ -6,7 +6,7 @@ import { usersCommand } from "../../src/cli/commands/users.js";
 import { settingsFromEnv } from "../../src/config.js";
 import { AppError } from "../../src/domain/errors.js";
 import { silentLogger } from "../../src/logger.js";
-import { authenticate } from "../../src/services/users.js";
+import { authenticate } from "../../src/services/users/users.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 /** `users add` (INTERFACES.md) and the `serve` options, run against a real database. */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
 import type { Database } from "../../src/db/connection.js";
-import { createUser } from "../../src/services/users.js";
+import { createUser } from "../../src/services/users/users.js";
 
 /**
  * A small review data set for the web tests, inserted directly (no ingest or audit): one

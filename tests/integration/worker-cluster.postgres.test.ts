@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthToAudit, monthlySlotKey } from "../../jobs/monthly-audit.job.js";
 import { openDatabase, type Database } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
-import { ingestFiles } from "../../src/services/ingest-files.js";
-import { runAudit } from "../../src/services/run-audit.js";
+import { ingestFiles } from "../../src/services/ingest/ingest-files.js";
+import { runAudit } from "../../src/services/audit/run-audit.js";
 import { createTestDatabaseUrl, tempDir } from "../support/db.js";
 import {
   csvInvoice,

@@ -3,12 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startScheduler, type Scheduler } from "../../jobs/scheduler.js";
+import { startScheduler, type Scheduler } from "../../src/services/scheduler/scheduler.js";
 import type { Settings } from "../../src/config.js";
 import { openDatabase } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import { silentLogger } from "../../src/logger.js";
-import { runAuditWithHeartbeat } from "../../src/services/run-recovery.js";
+import { runAuditWithHeartbeat } from "../../src/services/scheduler/run-recovery.js";
 import { createTestDatabaseUrl, openTestDatabase, tempDir, usingPostgres, type TestDatabase } from "../support/db.js";
 import {
   ROOT,

@@ -1,6 +1,6 @@
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
-import { runAudit, type AuditScope } from "../../services/run-audit.js";
+import { runAudit, type AuditScope } from "../../services/audit/run-audit.js";
 import { parseCommandArgs, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 

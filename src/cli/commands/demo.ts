@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dec, formatMoney, sum } from "../../domain/money.js";
-import { DEMO_USERS, loadDemo } from "../../services/demo.js";
+import { DEMO_USERS, loadDemo } from "../../services/demo/demo.js";
 import { type Command } from "../command.js";
 import { parsePort, serveUntilStopped } from "./serve.js";
 

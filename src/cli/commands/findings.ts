@@ -1,7 +1,7 @@
 import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 import { toCsv, toTable } from "../output.js";
-import { FINDING_COLUMNS, listFindings } from "../../services/list-findings.js";
+import { FINDING_COLUMNS, listFindings } from "../../services/review/list-findings.js";
 import { formatMoney } from "../../domain/money.js";
 
 export const findingsCommand: Command = {

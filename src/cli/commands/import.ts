@@ -1,7 +1,7 @@
 import { AppError } from "../../domain/errors.js";
 import { REFERENCE_TABLES } from "../../reference/tables.js";
-import { collectImportFiles } from "../../services/import-files.js";
-import { importReference, type ImportFileResult, type ImportReport } from "../../services/import-reference.js";
+import { collectImportFiles } from "../../services/reference/import-files.js";
+import { importReference, type ImportFileResult, type ImportReport } from "../../services/reference/import-reference.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
 import { toTable } from "../output.js";

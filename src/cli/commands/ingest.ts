@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../domain/errors.js";
-import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type IngestFileResult, type IngestProgress, type IngestReport } from "../../services/ingest-files.js";
+import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type IngestFileResult, type IngestProgress, type IngestReport } from "../../services/ingest/ingest-files.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
 

@@ -1,5 +1,5 @@
 import { formatMoney } from "../../domain/money.js";
-import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson } from "../../services/ingest-list.js";
+import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson } from "../../services/ingest/ingest-list.js";
 import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 import { toCsv, toTable } from "../output.js";

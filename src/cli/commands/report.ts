@@ -3,8 +3,8 @@ import path from "node:path";
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
 import { periodLabel, resolvePeriod } from "../../reports/period.js";
-import { buildQueryPackWorkbook, queryPackHtml } from "../../services/query-pack.js";
-import { buildSavingsWorkbook, savingsFigures, writeWorkbookFile } from "../../services/savings-report.js";
+import { buildQueryPackWorkbook, queryPackHtml } from "../../services/reports/query-pack.js";
+import { buildSavingsWorkbook, savingsFigures, writeWorkbookFile } from "../../services/reports/savings-report.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, type Command, type CommandContext } from "../command.js";
 

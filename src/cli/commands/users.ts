@@ -1,5 +1,5 @@
 import { AppError, isAppError } from "../../domain/errors.js";
-import { createUser, isRole, ROLES } from "../../services/users.js";
+import { createUser, isRole, ROLES } from "../../services/users/users.js";
 import { EXIT_OK, EXIT_REJECTED, type Command, type CommandContext } from "../command.js";
 
 /** The password: the named environment variable, or the first line of standard input. */

@@ -1,4 +1,4 @@
-import { JOB_NAMES, startScheduler, type JobName } from "../../../jobs/scheduler.js";
+import { JOB_NAMES, startScheduler, type JobName } from "../../services/scheduler/scheduler.js";
 import { validateAuditSchedule } from "../../../jobs/monthly-audit.job.js";
 import { AppError } from "../../domain/errors.js";
 import { parseCommandArgs } from "../args.js";

@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { authenticate, LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, type UserSummary } from "../../services/users.js";
+import { authenticate, LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, type UserSummary } from "../../services/users/users.js";
 import { field } from "../body.js";
 import type { WebContext } from "../context.js";
 import { ensureCsrfToken } from "../csrf.js";

@@ -8,7 +8,7 @@ import {
   isDecisionAction,
   type DecisionInput,
   type DecisionOutcome,
-} from "../../services/decide-finding.js";
+} from "../../services/review/decide-finding.js";
 import { findingDetail, listFindings, listProviders, type FindingSort } from "../../services/review-queries.js";
 import { field, fields } from "../body.js";
 import { statusForCode } from "../errors.js";

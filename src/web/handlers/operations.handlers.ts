@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { AppError, isAppError } from "../../domain/errors.js";
-import { addProviderAlias } from "../../services/provider-aliases.js";
+import { addProviderAlias } from "../../services/ingest/provider-aliases.js";
 import { auditLog, filesNeedingAttention, listAuditRuns, listProviders, receivedFile } from "../../services/review-queries.js";
 import { field, UPLOAD_LIMITS } from "../body.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";

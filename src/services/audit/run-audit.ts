@@ -1,9 +1,9 @@
 import type { Knex } from "knex";
-import { loadRulesConfig, resolveCreditNotes, type RulesConfig } from "../audit/index.js";
-import type { Database } from "../db/connection.js";
-import { creditNotes, failRun, finishRun, invoiceTotals, linesByProvider, recordCreditRecovery, startRun, type RunCounts } from "../db/repositories/audit.repository.js";
-import { monthBounds } from "../domain/dates.js";
-import type { Logger } from "../logger.js";
+import { loadRulesConfig, resolveCreditNotes, type RulesConfig } from "../../audit/index.js";
+import type { Database } from "../../db/connection.js";
+import { creditNotes, failRun, finishRun, invoiceTotals, linesByProvider, recordCreditRecovery, startRun, type RunCounts } from "../../db/repositories/audit.repository.js";
+import { monthBounds } from "../../domain/dates.js";
+import type { Logger } from "../../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 import { auditInThreads, defaultAuditThreads, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
 

@@ -1,10 +1,10 @@
 import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "../db/connection.js";
+import { openDatabase } from "../../db/connection.js";
 import { auditPartition, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 
 /**
- * The body of an audit thread (started by audit-threads.ts through audit-thread-entry.js): one
+ * The body of an audit thread (started by audit-threads.ts through start-thread.ts): one
  * part of a run on its own connection to PostgreSQL, its figures sent back when done.
  */
 export interface AuditThreadInput {

@@ -1,8 +1,9 @@
 import os from "node:os";
-import { Worker } from "node:worker_threads";
-import { readInvoiceFile, type ReadContext, type ReadOutcome } from "../ingest/read-invoice-file.js";
-import type { Logger } from "../logger.js";
-import type { ParseRequest } from "./ingest-worker.js";
+import type { Worker } from "node:worker_threads";
+import { startThread } from "../start-thread.js";
+import { readInvoiceFile, type ReadContext, type ReadOutcome } from "../../ingest/read-invoice-file.js";
+import type { Logger } from "../../logger.js";
+import type { ParseRequest } from "./parse.thread.js";
 
 /**
  * Reads many files: in this thread one after another, or spread over a pool of worker threads
@@ -49,12 +50,7 @@ export async function parseFiles(inputs: readonly ParseInput[], context: ReadCon
 
 function startWorker(context: ReadContext): Worker {
   const options = { workerData: context, resourceLimits: { maxOldGenerationSizeMb: WORKER_MEMORY_MB } };
-  const script = new URL(`./ingest-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-  if (!script.pathname.endsWith(".ts")) return new Worker(script, options);
-  // Running from the TypeScript sources (tsx, vitest): the worker registers tsx before loading them.
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  return startThread(import.meta.url, "./parse.thread", options);
 }
 
 function crashed(name: string, error: unknown): ReadOutcome {

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
-import type { Database } from "../db/connection.js";
-import { appendAuditLog } from "../db/repositories/audit-log.repository.js";
+import type { Database } from "../../db/connection.js";
+import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
 import {
   clearFailedSignIns,
   findUserById,
@@ -12,9 +12,9 @@ import {
   ROLES,
   type Role,
   type UserRow,
-} from "../db/repositories/user.repository.js";
-import { AppError } from "../domain/errors.js";
-import { isRowId } from "./review-queries.js";
+} from "../../db/repositories/user.repository.js";
+import { AppError } from "../../domain/errors.js";
+import { isRowId } from "../review-queries.js";
 
 export { ROLES, isRole, type Role };
 

@@ -33,9 +33,9 @@
  *   an uncommitted batch, and the slot is re-run by the next worker to start).
  */
 import type { ScheduledTask } from "node-cron";
-import type { Settings } from "../src/config.js";
-import type { Database } from "../src/db/connection.js";
-import type { Logger } from "../src/logger.js";
+import type { Settings } from "../../config.js";
+import type { Database } from "../../db/connection.js";
+import type { Logger } from "../../logger.js";
 import {
   failAbandonedRuns,
   heartbeat,
@@ -46,8 +46,8 @@ import {
   takeOverAbandonedSlots,
   unregisterWorker,
   type WorkerIdentity,
-} from "../src/services/run-recovery.js";
-import { InboxJob, startInboxPolling, type InboxPoller } from "./inbox.job.js";
+} from "./run-recovery.js";
+import { InboxJob, startInboxPolling, type InboxPoller } from "../../../jobs/inbox.job.js";
 import {
   MONTHLY_AUDIT_JOB,
   createMonthlyAuditTask,
@@ -59,7 +59,7 @@ import {
   validateAuditSchedule,
   type MonthlyAuditDeps,
   type MonthlySlotOutcome,
-} from "./monthly-audit.job.js";
+} from "../../../jobs/monthly-audit.job.js";
 
 export type JobName = "inbox" | "monthly-audit";
 export const JOB_NAMES: readonly JobName[] = ["inbox", "monthly-audit"];

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { readInvoiceFile, type ReadContext } from "../ingest/read-invoice-file.js";
+import { readInvoiceFile, type ReadContext } from "../../ingest/read-invoice-file.js";
 
 /**
  * A parse worker (see ingest-parse.ts): reads the files it is sent with the providers and

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Database } from "../db/connection.js";
-import { AppError } from "../domain/errors.js";
-import type { Logger } from "../logger.js";
-import { importReference, type ImportReport } from "./import-reference.js";
-import { ingestFiles, type IngestReport } from "./ingest-files.js";
-import { runAudit, type RunAuditResult } from "./run-audit.js";
-import { createUser } from "./users.js";
+import type { Database } from "../../db/connection.js";
+import { AppError } from "../../domain/errors.js";
+import type { Logger } from "../../logger.js";
+import { importReference, type ImportReport } from "../reference/import-reference.js";
+import { ingestFiles, type IngestReport } from "../ingest/ingest-files.js";
+import { runAudit, type RunAuditResult } from "../audit/run-audit.js";
+import { createUser } from "../users/users.js";
 
 /** The demo accounts of INTERFACES.md. */
 export const DEMO_USERS = [

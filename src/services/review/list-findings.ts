@@ -1,7 +1,7 @@
-import type { Database } from "../db/connection.js";
-import { monthBounds } from "../domain/dates.js";
-import { AppError } from "../domain/errors.js";
-import { FINDING_STATUSES, type FindingStatus } from "../domain/finding.js";
+import type { Database } from "../../db/connection.js";
+import { monthBounds } from "../../domain/dates.js";
+import { AppError } from "../../domain/errors.js";
+import { FINDING_STATUSES, type FindingStatus } from "../../domain/finding.js";
 
 /** One finding as AUDIT.md "Machine-readable results" defines it. */
 export interface FindingRecord {

@@ -1,10 +1,10 @@
 import type ExcelJS from "exceljs";
-import type { Database } from "../db/connection.js";
-import { AppError } from "../domain/errors.js";
-import { londonDate } from "../reports/period.js";
-import { evidenceNightRanges, queryPackWorkbook, sumDifferences, totalNights, type QueryPack, type QueryPackLine } from "../reports/query-pack.js";
-import { renderQueryPackPage } from "../reports/render.js";
-import { ruleLabel } from "../reports/rule-labels.js";
+import type { Database } from "../../db/connection.js";
+import { AppError } from "../../domain/errors.js";
+import { londonDate } from "../../reports/period.js";
+import { evidenceNightRanges, queryPackWorkbook, sumDifferences, totalNights, type QueryPack, type QueryPackLine } from "../../reports/query-pack.js";
+import { renderQueryPackPage } from "../../reports/render.js";
+import { ruleLabel } from "../../reports/rule-labels.js";
 
 export interface QueryPackOptions {
   authorityId?: number;

@@ -1,9 +1,9 @@
 import os from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
-import type { Database } from "../db/connection.js";
-import { runAudit, type RunAuditOptions, type RunAuditResult } from "./run-audit.js";
-import { processAlive } from "../process-alive.js";
+import type { Database } from "../../db/connection.js";
+import { runAudit, type RunAuditOptions, type RunAuditResult } from "../audit/run-audit.js";
+import { processAlive } from "../../process-alive.js";
 
 /**
  * Who is running what, and what to do when they died.

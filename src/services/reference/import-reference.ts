@@ -1,16 +1,16 @@
-import type { Database } from "../db/connection.js";
-import { loadReferenceRows, upsertReferenceRows } from "../db/repositories/reference.repository.js";
-import type { Logger } from "../logger.js";
-import { diffRows } from "../reference/diff.js";
-import { makeIssue, type ImportIssue } from "../reference/issues.js";
-import { parseTable, type ParsedTable } from "../reference/parse-table.js";
-import { describeReadError, readTableFile } from "../reference/read-table-file.js";
-import { checkReferences, type CheckContext, type TableRows } from "../reference/reference-checks.js";
-import { formatOf, tableFromFileName, type TabularFormat } from "../reference/table-name.js";
-import { REFERENCE_TABLES, rowKey, TABLE_DEPENDENCIES, TABLES, tableOrder, type ReferenceRow, type ReferenceTableName } from "../reference/tables.js";
+import type { Database } from "../../db/connection.js";
+import { loadReferenceRows, upsertReferenceRows } from "../../db/repositories/reference.repository.js";
+import type { Logger } from "../../logger.js";
+import { diffRows } from "../../reference/diff.js";
+import { makeIssue, type ImportIssue } from "../../reference/issues.js";
+import { parseTable, type ParsedTable } from "../../reference/parse-table.js";
+import { describeReadError, readTableFile } from "../../reference/read-table-file.js";
+import { checkReferences, type CheckContext, type TableRows } from "../../reference/reference-checks.js";
+import { formatOf, tableFromFileName, type TabularFormat } from "../../reference/table-name.js";
+import { REFERENCE_TABLES, rowKey, TABLE_DEPENDENCIES, TABLES, tableOrder, type ReferenceRow, type ReferenceTableName } from "../../reference/tables.js";
 
-export type { ImportIssue } from "../reference/issues.js";
-export type { ReferenceTableName } from "../reference/tables.js";
+export type { ImportIssue } from "../../reference/issues.js";
+export type { ReferenceTableName } from "../../reference/tables.js";
 
 export interface ImportFileInput {
   /** The file's name: it says which DATA.md table the file holds (`placements.csv`). */

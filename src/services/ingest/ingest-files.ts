@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Database } from "../db/connection.js";
+import type { Database } from "../../db/connection.js";
 import {
   findReceivedFilesBySha,
   getReceivedFile,
@@ -11,13 +11,13 @@ import {
   loadProviderIdentities,
   updateReceivedFileStatus,
   type ReceivedFileStatus,
-} from "../db/repositories/invoice.repository.js";
-import { AppError } from "../domain/errors.js";
-import type { ReadContext, ReadOutcome } from "../ingest/read-invoice-file.js";
-import { BUILT_IN_TEMPLATES_DIR, dataDirTemplates, loadTemplates, type ProviderTemplate } from "../ingest/templates.js";
-import { warmUpPdfReader } from "../ingest/readers/pdf.reader.js";
-import type { NeedsAttentionCode } from "../ingest/types.js";
-import type { Logger } from "../logger.js";
+} from "../../db/repositories/invoice.repository.js";
+import { AppError } from "../../domain/errors.js";
+import type { ReadContext, ReadOutcome } from "../../ingest/read-invoice-file.js";
+import { BUILT_IN_TEMPLATES_DIR, dataDirTemplates, loadTemplates, type ProviderTemplate } from "../../ingest/templates.js";
+import { warmUpPdfReader } from "../../ingest/readers/pdf.reader.js";
+import type { NeedsAttentionCode } from "../../ingest/types.js";
+import type { Logger } from "../../logger.js";
 import { parseFiles, poolSize } from "./ingest-parse.js";
 import { readStoredFile, sha256Of, storeReceivedFile } from "./ingest-storage.js";
 

@@ -1,9 +1,9 @@
 import os from "node:os";
-import { Worker } from "node:worker_threads";
+import { startThread } from "../start-thread.js";
 import type { Knex } from "knex";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../logger.js";
 import { addPartitionResults, auditPartition, type PartitionJob, type PartitionResult } from "./audit-partition.js";
-import type { AuditThreadInput, AuditThreadMessage } from "./audit-thread.js";
+import type { AuditThreadInput, AuditThreadMessage } from "./audit.thread.js";
 
 /**
  * A large audit on PostgreSQL runs in worker threads, each auditing a share of the providers
@@ -92,10 +92,7 @@ export async function auditInThreads(
 
 function runInThread(input: AuditThreadInput, heapMb: number): Promise<PartitionResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./audit-thread-entry.js", import.meta.url), {
-      workerData: input,
-      resourceLimits: { maxOldGenerationSizeMb: heapMb },
-    });
+    const worker = startThread(import.meta.url, "./audit.thread", { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     let answered = false;
     worker.once("message", (message: AuditThreadMessage) => {
       answered = true;

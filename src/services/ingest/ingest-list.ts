@@ -1,7 +1,7 @@
-import type { Database } from "../db/connection.js";
-import { listInvoices, listNeedsAttention, type StoredInvoiceRecord } from "../db/repositories/invoice.repository.js";
-import { monthBounds } from "../domain/dates.js";
-import { Dec, moneyString } from "../domain/money.js";
+import type { Database } from "../../db/connection.js";
+import { listInvoices, listNeedsAttention, type StoredInvoiceRecord } from "../../db/repositories/invoice.repository.js";
+import { monthBounds } from "../../domain/dates.js";
+import { Dec, moneyString } from "../../domain/money.js";
 
 /**
  * The invoices as extracted, in the shape INTERFACES.md gives `invoices --format json`:

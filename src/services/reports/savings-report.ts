@@ -1,14 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import type ExcelJS from "exceljs";
-import type { Database } from "../db/connection.js";
-import { AppError } from "../domain/errors.js";
-import { CATEGORIES, type Category, type FindingStatus } from "../domain/finding.js";
-import { annualise, rollUp, sumFigures, type FigureRow, type SavingsFigures } from "../reports/figures.js";
-import { addMonths, financialYearStart, londonDate, monthsInPeriod, periodDates, requireReportMonth, type Month, type MonthPeriod } from "../reports/period.js";
-import { savingsParams } from "../reports/params.js";
-import { savingsPageView, type SavingsPageView } from "../reports/savings.view.js";
-import { monthlyReportName, savingsWorkbook, type SavingsFindingRow } from "../reports/savings.workbook.js";
+import type { Database } from "../../db/connection.js";
+import { AppError } from "../../domain/errors.js";
+import { CATEGORIES, type Category, type FindingStatus } from "../../domain/finding.js";
+import { annualise, rollUp, sumFigures, type FigureRow, type SavingsFigures } from "../../reports/figures.js";
+import { addMonths, financialYearStart, londonDate, monthsInPeriod, periodDates, requireReportMonth, type Month, type MonthPeriod } from "../../reports/period.js";
+import { savingsParams } from "../../reports/params.js";
+import { savingsPageView, type SavingsPageView } from "../../reports/savings.view.js";
+import { monthlyReportName, savingsWorkbook, type SavingsFindingRow } from "../../reports/savings.workbook.js";
 
 /**
  * The savings figures of issue 8 (meanings: src/reports/figures.ts): one SQL aggregation per

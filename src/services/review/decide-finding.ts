@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
-import type { Database } from "../db/connection.js";
-import { appendAuditLog } from "../db/repositories/audit-log.repository.js";
+import type { Database } from "../../db/connection.js";
+import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
 import {
   insertDecision,
   liveFindingStatuses,
@@ -12,14 +12,14 @@ import {
   type DecisionFields,
   type FindingRow,
   type InvoiceStatus,
-} from "../db/repositories/finding.repository.js";
-import { dayFromIso, isoFromDay, type IsoDate } from "../domain/dates.js";
-import { AppError } from "../domain/errors.js";
-import type { FindingStatus } from "../domain/finding.js";
-import { dec, moneyString, tryParseMoney } from "../domain/money.js";
+} from "../../db/repositories/finding.repository.js";
+import { dayFromIso, isoFromDay, type IsoDate } from "../../domain/dates.js";
+import { AppError } from "../../domain/errors.js";
+import type { FindingStatus } from "../../domain/finding.js";
+import { dec, moneyString, tryParseMoney } from "../../domain/money.js";
 // Decisions are dated in the council's calendar (Europe/London).
-import { londonDate } from "../reports/period.js";
-import { isRowId } from "./review-queries.js";
+import { londonDate } from "../../reports/period.js";
+import { isRowId } from "../review-queries.js";
 
 export type { DecisionAction, InvoiceStatus };
 export const DECISION_ACTIONS: readonly DecisionAction[] = ["confirm", "dismiss", "recover", "reopen"];

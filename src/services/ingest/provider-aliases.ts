@@ -1,7 +1,7 @@
-import type { Database } from "../db/connection.js";
-import { appendAuditLog } from "../db/repositories/audit-log.repository.js";
-import { AppError } from "../domain/errors.js";
-import type { Actor } from "./decide-finding.js";
+import type { Database } from "../../db/connection.js";
+import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
+import { AppError } from "../../domain/errors.js";
+import type { Actor } from "../review/decide-finding.js";
 
 const MAX_ALIAS_LENGTH = 200;
 

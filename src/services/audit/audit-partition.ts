@@ -1,10 +1,10 @@
 import type { Knex } from "knex";
-import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../audit/index.js";
-import { loadReferenceData } from "../db/repositories/reference.repository.js";
-import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../db/repositories/audit.repository.js";
-import { CATEGORIES, type Category } from "../domain/finding.js";
-import { Dec, ZERO, moneyString } from "../domain/money.js";
-import rulesConfigJson from "../../rules/rules.config.json" with { type: "json" };
+import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../../audit/index.js";
+import { loadReferenceData } from "../../db/repositories/reference.repository.js";
+import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
+import { CATEGORIES, type Category } from "../../domain/finding.js";
+import { Dec, ZERO, moneyString } from "../../domain/money.js";
+import rulesConfigJson from "../../../rules/rules.config.json" with { type: "json" };
 
 /**
  * One part of an audit run: the invoices of some providers (or all), audited and saved. Plain
