@@ -19,7 +19,7 @@ import type { FindingStatus } from "../../domain/finding.js";
 import { dec, moneyString, tryParseMoney } from "../../domain/money.js";
 // Decisions are dated in the council's calendar (Europe/London).
 import { londonDate } from "../../reports/period.js";
-import { isRowId } from "../review-queries.js";
+import { isRowId } from "../../db/row-id.js";
 
 export type { DecisionAction, InvoiceStatus };
 export const DECISION_ACTIONS: readonly DecisionAction[] = ["confirm", "dismiss", "recover", "reopen"];

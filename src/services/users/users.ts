@@ -14,7 +14,7 @@ import {
   type UserRow,
 } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
-import { isRowId } from "../review-queries.js";
+import { isRowId } from "../../db/row-id.js";
 
 export { ROLES, isRole, type Role };
 
