@@ -1,7 +1,7 @@
 import cron from "node-cron";
 import { afterEach, describe, expect, it } from "vitest";
-import { startScheduler } from "../../src/services/scheduler/scheduler.js";
-import { lastFiringBefore } from "../../jobs/monthly-audit.job.js";
+import { startScheduler } from "../../jobs/index.js";
+import { lastFiringBefore } from "../../src/services/scheduler/monthly-slots.js";
 import type { Settings } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { monthToAudit, monthlySlotKey } from "../../jobs/monthly-audit.job.js";
+import { monthToAudit, monthlySlotKey } from "../../src/services/scheduler/monthly-slots.js";
 import { openDatabase, type Database } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import { ingestFiles } from "../../src/services/ingest/ingest-files.js";

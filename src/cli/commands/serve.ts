@@ -3,7 +3,7 @@ import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import type { Settings } from "../../config.js";
 import { createApp, startServer } from "../../web/app.js";
-import { startScheduler } from "../../services/scheduler/scheduler.js";
+import { startScheduler } from "../../../jobs/index.js";
 import { EXIT_OK, type Command, type CommandContext } from "../command.js";
 import { firstStopSignal } from "../stop-signal.js";
 

@@ -1,5 +1,5 @@
-import { JOB_NAMES, startScheduler, type JobName } from "../../services/scheduler/scheduler.js";
-import { validateAuditSchedule } from "../../../jobs/monthly-audit.job.js";
+import { JOB_NAMES, startScheduler, type JobName } from "../../../jobs/index.js";
+import { validateAuditSchedule } from "../../services/scheduler/cron.js";
 import { AppError } from "../../domain/errors.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";

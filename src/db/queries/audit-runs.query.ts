@@ -1,22 +1,10 @@
 import type { Knex } from "knex";
 import { moneyString } from "../../domain/money.js";
 import type { Database } from "../connection.js";
+import type { AuditRunRow } from "../repositories/audit.repository.js";
 import { countRows, offset, paged, resultOf, type PageRequest, type Paged, type Scope } from "./read-model.js";
 
 /** The audit runs page: newest first. */
-interface AuditRunRow {
-  id: string;
-  trigger: string;
-  scope: string;
-  status: string;
-  started_at: Date;
-  finished_at: Date | null;
-  invoices_audited: number;
-  lines_audited: number;
-  findings_raised: number;
-  flagged_by_category: unknown;
-  error: string | null;
-}
 
 export interface AuditRunView {
   id: string;

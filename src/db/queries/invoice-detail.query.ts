@@ -2,6 +2,7 @@ import type { IsoDate } from "../../domain/dates.js";
 import { moneyString, ZERO } from "../../domain/money.js";
 import type { Database } from "../connection.js";
 import type { InvoiceStatus } from "../repositories/finding.repository.js";
+import type { InvoiceRow } from "../repositories/invoice.repository.js";
 import { isRowId } from "../row-id.js";
 import { FINDING_VIEW_COLUMNS, findingView, lineView, type FindingViewRow, type InvoiceLineView, type LineRow, type FindingView } from "./finding-view.js";
 import { FLAGGED_STATUSES, money, moneyOrNull, resultOf, type Scope } from "./read-model.js";
@@ -55,28 +56,12 @@ function notesFrom(value: unknown): InvoiceNote[] {
   });
 }
 
-interface InvoiceDetailRow {
-  id: string;
-  provider_id: string;
+type InvoiceDetailRow = Omit<InvoiceRow, "authority_id" | "file_id"> & {
   provider_name: string;
-  invoice_number: string;
-  invoice_date: string;
-  kind: string;
-  credits_invoice: string | null;
-  period_from: string | null;
-  period_to: string | null;
-  subtotal: string | null;
-  vat: string | null;
-  total: string;
-  status: InvoiceStatus;
-  received_at: Date;
-  audited_at: Date | null;
-  extraction_notes: unknown;
-  audit_notes: unknown;
   file_id: string;
   original_name: string;
   size_bytes: string;
-}
+};
 
 export async function invoiceDetail(db: Database, scope: Scope, id: string): Promise<InvoiceDetail | null> {
   if (!isRowId(id)) return null;

@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import { monthBounds, type IsoDate } from "../../domain/dates.js";
 import type { Database } from "../connection.js";
 import type { InvoiceStatus } from "../repositories/finding.repository.js";
+import type { InvoiceRow } from "../repositories/invoice.repository.js";
 import { countRows, FLAGGED_SQL, FLAGGED_STATUSES, money, offset, paged, readSlice, resultOf, serially, sliceOf, type PageRequest, type Paged, type Scope, type SortDirection } from "./read-model.js";
 
 /** The invoices list: filtered, sorted by a whitelisted column, one page at a time. */
@@ -37,19 +38,11 @@ export interface InvoiceListItem {
   receivedAt: Date;
 }
 
-interface InvoiceListRow {
-  id: string;
-  provider_id: string;
+type InvoiceListRow = Pick<InvoiceRow, "id" | "provider_id" | "invoice_number" | "invoice_date" | "kind" | "total" | "status" | "received_at"> & {
   provider_name: string;
-  invoice_number: string;
-  invoice_date: string;
-  kind: string;
-  total: string;
-  status: InvoiceStatus;
   findings_count: string | null;
   flagged_amount: string | null;
-  received_at: Date;
-}
+};
 
 /**
  * An invoice's standing findings (in its authority, not superseded): what its row counts.

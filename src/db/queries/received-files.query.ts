@@ -1,4 +1,5 @@
 import type { Database } from "../connection.js";
+import type { ReceivedFileRow } from "../repositories/invoice.repository.js";
 import { isRowId } from "../row-id.js";
 import { resultOf, type Scope } from "./read-model.js";
 
@@ -13,9 +14,7 @@ export interface AttentionFile {
 }
 
 export async function filesNeedingAttention(db: Database, scope: Scope): Promise<AttentionFile[]> {
-  const rows = await resultOf<
-    { id: string; original_name: string; reason: string | null; size_bytes: string; received_at: Date; processed_at: Date | null }[]
-  >(
+  const rows = await resultOf<Pick<ReceivedFileRow, "id" | "original_name" | "reason" | "size_bytes" | "received_at" | "processed_at">[]>(
     db.knex("received_files")
       .where({ authority_id: scope.authorityId, status: "needs_attention" })
       .orderBy([{ column: "received_at", order: "desc" }, { column: "id", order: "desc" }])
@@ -28,7 +27,7 @@ export async function filesNeedingAttention(db: Database, scope: Scope): Promise
 
 export async function receivedFile(db: Database, scope: Scope, id: string): Promise<{ id: string; originalName: string; storedPath: string; status: string } | null> {
   if (!isRowId(id)) return null;
-  const row = await resultOf<{ id: string; original_name: string; stored_path: string; status: string } | undefined>(
+  const row = await resultOf<Pick<ReceivedFileRow, "id" | "original_name" | "stored_path" | "status"> | undefined>(
     db.knex("received_files").where({ authority_id: scope.authorityId, id }).first("id", "original_name", "stored_path", "status"),
   );
   return row ? { id: String(row.id), originalName: row.original_name, storedPath: row.stored_path, status: row.status } : null;

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/connection.js";
-import { listInvoices, listNeedsAttention, type StoredInvoiceRecord } from "../../db/repositories/invoice.repository.js";
+import { invoiceToRow, listInvoices, listNeedsAttention, type StoredInvoiceRecord } from "../../db/repositories/invoice.repository.js";
 import { monthBounds } from "../../domain/dates.js";
 import { Dec, moneyString } from "../../domain/money.js";
 
@@ -54,14 +54,9 @@ export function decimalForOutput(value: string | null): string | null {
 
 export function invoiceJson(record: StoredInvoiceRecord): InvoiceJson {
   const invoice = record.invoice;
+  // The header's fields are the invoices columns, in their order; money printed with two places.
   return {
-    provider_id: invoice.providerId,
-    invoice_number: invoice.invoiceNumber,
-    invoice_date: invoice.invoiceDate,
-    kind: invoice.kind,
-    credits_invoice: invoice.creditsInvoice,
-    period_from: invoice.periodFrom,
-    period_to: invoice.periodTo,
+    ...invoiceToRow(invoice),
     subtotal: invoice.subtotal === null ? null : moneyString(invoice.subtotal),
     vat: invoice.vat === null ? null : moneyString(invoice.vat),
     total: moneyString(invoice.total),

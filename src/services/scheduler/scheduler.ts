@@ -1,6 +1,7 @@
 /**
- * The scheduler that `serve` and `worker` run: the monthly audit and the inbox, exactly once
- * across any number of instances sharing one PostgreSQL database (and DATA_DIR).
+ * The scheduler that `serve` and `worker` run: the monthly audit and the inbox (their runs are
+ * jobs/*.job.ts), exactly once across any number of instances sharing one PostgreSQL database
+ * (and DATA_DIR).
  *
  * Why this design (the simplest that is truly exactly-once):
  * - Monthly audit. A lock held while running does not stop repeats: with clock skew, the second
@@ -35,41 +36,26 @@
 import type { ScheduledTask } from "node-cron";
 import type { Settings } from "../../config.js";
 import type { Database } from "../../db/connection.js";
+import { pruneWorkers, retakeFailedSlots } from "../../db/repositories/scheduler.repository.js";
 import type { Logger } from "../../logger.js";
-import {
-  failAbandonedRuns,
-  heartbeat,
-  newWorkerIdentity,
-  pruneWorkers,
-  registerWorker,
-  retryFailedSlots,
-  takeOverAbandonedSlots,
-  unregisterWorker,
-  type WorkerIdentity,
-} from "./run-recovery.js";
-import { InboxJob, startInboxPolling, type InboxPoller } from "../../../jobs/inbox.job.js";
-import {
-  MONTHLY_AUDIT_JOB,
-  createMonthlyAuditTask,
-  lastFiringBefore,
-  missedMonth,
-  monthToAudit,
-  runMonthlyAudit,
-  runOwnedSlot,
-  validateAuditSchedule,
-  type MonthlyAuditDeps,
-  type MonthlySlotOutcome,
-} from "../../../jobs/monthly-audit.job.js";
+import { InboxWorker, type InboxJob } from "../ingest/inbox-pass.js";
+import { createCronTask, validateAuditSchedule } from "./cron.js";
+import type { JobSchedule, ScheduleSettings } from "./job.js";
+import { claimAndRunMonth, lastFiringBefore, missedMonth, MONTHLY_AUDIT_JOB, monthToAudit, runOwnedSlot, type MonthlyAuditJob, type MonthlySlotDeps, type MonthlySlotOutcome } from "./monthly-slots.js";
+import { startPolling, type Poller } from "./poll.js";
+import { failAbandonedRuns, heartbeat, newWorkerIdentity, registerWorker, takeOverAbandonedSlots, unregisterWorker, type WorkerIdentity } from "./run-recovery.js";
 
-export type JobName = "inbox" | "monthly-audit";
-export const JOB_NAMES: readonly JobName[] = ["inbox", "monthly-audit"];
+export interface SchedulerJobs {
+  monthlyAudit?: MonthlyAuditJob;
+  inbox?: InboxJob;
+}
 
 export interface SchedulerOptions {
   db: Database;
   settings: Settings;
   logger: Logger;
-  /** Which jobs this instance runs (default: all). */
-  jobs?: readonly JobName[];
+  /** The jobs this instance runs (jobs/index.ts names them). */
+  jobs: SchedulerJobs;
   /** How often the inbox is looked at (default 5 s). */
   inboxPollMs?: number;
   /** A file changed more recently than this is left for a later look (default 2 s). */
@@ -103,14 +89,25 @@ export interface Scheduler {
   catchUp: Promise<string | null>;
 }
 
+function cronSchedule(schedule: JobSchedule, job: string): Extract<JobSchedule, { kind: "cron" }> {
+  if (schedule.kind !== "cron") throw new Error(`the ${job} job must run on a cron schedule`);
+  return schedule;
+}
+
+function everySchedule(schedule: JobSchedule, job: string): Extract<JobSchedule, { kind: "every" }> {
+  if (schedule.kind !== "every") throw new Error(`the ${job} job must run every so often`);
+  return schedule;
+}
+
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const { db, settings, logger } = options;
   validateAuditSchedule(settings.auditSchedule);
-  const jobs = new Set(options.jobs ?? JOB_NAMES);
+  const { monthlyAudit, inbox: inboxJob } = options.jobs;
   const identity = options.identity ?? newWorkerIdentity();
   const { workerId } = identity;
   const liveness = { staleAfterMs: options.staleAfterMs ?? 120_000 };
   const unownedRunTimeoutMs = options.unownedRunTimeoutMs ?? 6 * 3600_000;
+  const scheduleSettings: ScheduleSettings = { auditSchedule: settings.auditSchedule, inboxPollMs: options.inboxPollMs ?? 5_000 };
   const log = logger.child({ workerId });
 
   let stopping = false;
@@ -120,26 +117,28 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     void work.finally(() => inFlight.delete(work)).catch(() => undefined);
     return work;
   };
-  const deps: MonthlyAuditDeps = { db, dataDir: settings.dataDir, logger: log, workerId, isStopping: () => stopping };
+  const slotDeps: MonthlySlotDeps | null = monthlyAudit
+    ? { db, dataDir: settings.dataDir, logger: log, workerId, job: monthlyAudit, isStopping: () => stopping }
+    : null;
 
-  await registerWorker(db.knex, identity);
-  log.info("scheduler started", { jobs: [...jobs], auditSchedule: settings.auditSchedule, database: db.kind });
+  await registerWorker(db, identity);
+  log.info("scheduler started", { jobs: [...(inboxJob ? [inboxJob.name] : []), ...(monthlyAudit ? [monthlyAudit.name] : [])], auditSchedule: settings.auditSchedule, database: db.kind });
 
   // Recovery: the runs of dead workers. At start-up on the embedded database, only this process
   // can have it open, so whatever is still "running" was left by a process that is gone.
   const recover = async (atStartUp: boolean): Promise<void> => {
     if (stopping) return;
     try {
-      const abandoned = await failAbandonedRuns(db.knex, workerId, { ...liveness, unownedRunTimeoutMs, exclusiveDatabase: atStartUp && db.kind === "embedded" });
+      const abandoned = await failAbandonedRuns(db, workerId, { ...liveness, unownedRunTimeoutMs, exclusiveDatabase: atStartUp && db.kind === "embedded" });
       if (abandoned.length > 0) log.warn("audit runs left running by a stopped process marked failed", { runs: abandoned.map((r) => r.runId) });
       if (!atStartUp) await pruneWorkers(db.knex);
-      if (!jobs.has("monthly-audit")) return;
-      const taken = await takeOverAbandonedSlots(db.knex, workerId, liveness);
+      if (!slotDeps) return;
+      const taken = await takeOverAbandonedSlots(db, workerId, liveness);
       for (const slot of taken) log.warn("monthly slot of a stopped worker taken over; running it again", { slot: slot.slotKey, previousOwner: slot.previousOwner, attempt: slot.attempts });
-      const retried = await retryFailedSlots(db.knex, workerId, { maxAttempts: options.maxSlotAttempts ?? 3, retryAfterMs: options.retryFailedAfterMs ?? 10 * 60_000 });
+      const retried = await retakeFailedSlots(db.knex, workerId, { maxAttempts: options.maxSlotAttempts ?? 3, retryAfterMs: options.retryFailedAfterMs ?? 10 * 60_000 });
       for (const slot of retried) log.warn("failed monthly slot tried again", { slot: slot.slotKey, attempt: slot.attempts });
       for (const slot of [...taken, ...retried]) {
-        if (slot.job === MONTHLY_AUDIT_JOB) await runOwnedSlot(deps, slot);
+        if (slot.job === MONTHLY_AUDIT_JOB) await runOwnedSlot(slotDeps, slot);
       }
     } catch (error) {
       log.error("recovery sweep failed", { error: (error as Error).message });
@@ -149,23 +148,24 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   const beat = setInterval(() => {
     if (stopping) return;
-    void track(heartbeat(db.knex, workerId).catch((error: unknown) => log.warn("heartbeat failed", { error: (error as Error).message })));
+    void track(heartbeat(db, workerId).catch((error: unknown) => log.warn("heartbeat failed", { error: (error as Error).message })));
   }, options.heartbeatMs ?? 10_000);
   const sweep = setInterval(() => {
     if (!stopping) void track(recover(false));
   }, options.sweepMs ?? 30_000);
 
   const fireMonthlyAuditFor = (month: string): Promise<MonthlySlotOutcome[]> => {
-    if (stopping) return Promise.resolve([]);
-    return track(runMonthlyAudit(deps, month));
+    if (stopping || !slotDeps) return Promise.resolve([]);
+    return track(claimAndRunMonth(slotDeps, month));
   };
   const fireMonthlyAudit = (at: Date = new Date()): Promise<MonthlySlotOutcome[]> => fireMonthlyAuditFor(monthToAudit(at));
 
   let task: ScheduledTask | null = null;
   let catchUp: Promise<string | null> = Promise.resolve(null);
-  if (jobs.has("monthly-audit")) {
-    task = createMonthlyAuditTask(
-      settings.auditSchedule,
+  if (monthlyAudit) {
+    task = createCronTask(
+      monthlyAudit.name,
+      cronSchedule(monthlyAudit.schedule(scheduleSettings), monthlyAudit.name),
       async (firedAt) => {
         try {
           await fireMonthlyAudit(firedAt);
@@ -180,7 +180,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       const schedule = task;
       catchUp = track(
         (async (): Promise<string | null> => {
-          const month = await missedMonth(db.knex, () => lastFiringBefore((date) => schedule.match(date), options.now?.() ?? new Date()));
+          const month = await missedMonth(db, () => lastFiringBefore((date) => schedule.match(date), options.now?.() ?? new Date()));
           if (month === null || stopping) return null;
           log.warn("the monthly audit was due while no instance was running: running it now", { month });
           await fireMonthlyAuditFor(month);
@@ -193,10 +193,16 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     }
   }
 
-  let inbox: InboxPoller | null = null;
-  if (jobs.has("inbox")) {
-    const job = new InboxJob({ db, dataDir: settings.dataDir, logger: log, workerId, liveness });
-    inbox = startInboxPolling(job, { pollMs: options.inboxPollMs ?? 5_000, settleMs: options.inboxSettleMs ?? 2_000, logger: log });
+  // The inbox: a pass every few seconds; stop() lets the file in hand finish (its ingest is one
+  // transaction; the files not yet claimed stay in the inbox for another worker).
+  let inbox: { worker: InboxWorker; poller: Poller } | null = null;
+  if (inboxJob) {
+    const worker = new InboxWorker({ db, dataDir: settings.dataDir, logger: log, workerId, liveness });
+    const settleMs = options.inboxSettleMs ?? 2_000;
+    const deps = { db, dataDir: settings.dataDir, logger: log, workerId };
+    const every = everySchedule(inboxJob.schedule(scheduleSettings), inboxJob.name);
+    const poller = startPolling(inboxJob.name, every.ms, async (shouldStop) => void (await inboxJob.run(deps, { inbox: worker, settleMs, shouldStop })), log);
+    inbox = { worker, poller };
   }
 
   let stopped: Promise<void> | null = null;
@@ -207,9 +213,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       if (task) await task.destroy();
       clearInterval(beat);
       clearInterval(sweep);
-      await inbox?.stop();
+      if (inbox) {
+        await inbox.poller.stop();
+        await inbox.worker.close();
+      }
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-      await unregisterWorker(db.knex, workerId).catch((error: unknown) => log.warn("could not record the worker's stop", { error: (error as Error).message }));
+      await unregisterWorker(db, workerId).catch((error: unknown) => log.warn("could not record the worker's stop", { error: (error as Error).message }));
       log.info("scheduler stopped");
     })();
     return stopped;
