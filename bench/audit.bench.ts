@@ -88,12 +88,12 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
   try {
     const load = loadText();
     const started = performance.now();
-    const result = await runAudit(db, { scope: { kind: "all" } });
+    const result = await runAudit(db, { authorityId: 1, scope: { kind: "all" } });
     const elapsed = seconds(started);
     let rerunSeconds: number | null = null;
     if (rerun) {
       const again = performance.now();
-      await runAudit(db, { scope: { kind: "all" } });
+      await runAudit(db, { authorityId: 1, scope: { kind: "all" } });
       rerunSeconds = seconds(again);
     }
     const rows: { rule: string; count: string }[] = await db.knex("findings").whereNot("status", "superseded").groupBy("rule").select("rule").count("* as count");

@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     await migrateLatest(db.knex);
     await db.knex("providers").insert(FIXTURE_PROVIDER_ROWS);
     started = performance.now();
-    const report = await ingestFiles(db, pdfs.map((p) => ({ name: p.name, path: p.file })), { dataDir, workers: 0 });
+    const report = await ingestFiles(db, pdfs.map((p) => ({ name: p.name, path: p.file })), { authorityId: 1, dataDir, workers: 0 });
     const e2eMs = performance.now() - started;
     console.log(`\ningestFiles on the embedded database, ${PDF_COUNT} PDFs in this thread: ${e2eMs.toFixed(0)} ms = ${rate(PDF_COUNT, e2eMs)} invoices/s (${report.stored} stored)`);
   } finally {

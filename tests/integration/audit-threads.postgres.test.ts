@@ -46,7 +46,7 @@ describe("an audit shared among threads", () => {
   let single: { result: Awaited<ReturnType<typeof runAudit>>; stored: Stored };
   const audit = async (options: Partial<RunAuditOptions>): Promise<{ result: Awaited<ReturnType<typeof runAudit>>; stored: Stored }> => {
     const t = await open();
-    const result = await runAudit(t.db, { scope: { kind: "all" }, ...options });
+    const result = await runAudit(t.db, { authorityId: 1, scope: { kind: "all" }, ...options });
     return { result, stored: await stored(t) };
   };
 

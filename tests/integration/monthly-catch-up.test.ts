@@ -37,7 +37,7 @@ describe("catching up a missed monthly audit at start", () => {
 
   /** Starts a scheduler, waits for its catch-up, stops it; what the catch-up ran (a month or null). */
   const startAndStop = async (db: TestDatabase): Promise<string | null> => {
-    const scheduler = await startScheduler({ db: db.db, settings: settings(db), logger: silentLogger(), jobs: ["monthly-audit"], now });
+    const scheduler = await startScheduler({ authorityId: 1, db: db.db, settings: settings(db), logger: silentLogger(), jobs: ["monthly-audit"], now });
     try {
       return await scheduler.catchUp;
     } finally {

@@ -106,7 +106,7 @@ export async function seedReview(db: Database, dataDir: string): Promise<Seeded>
 }
 
 export async function seedUsers(db: Database): Promise<void> {
-  await createUser(db, { username: "finance", password: PASSWORD, role: "finance_officer" }, "test");
-  await createUser(db, { username: "commissioner", password: PASSWORD, role: "commissioner" }, "test");
-  await createUser(db, { username: "admin", password: PASSWORD, role: "admin" }, "test");
+  await createUser(db, { authorityId: 1, username: "finance", password: PASSWORD, role: "finance_officer" }, "test");
+  await createUser(db, { authorityId: 1, username: "commissioner", password: PASSWORD, role: "commissioner" }, "test");
+  await createUser(db, { authorityId: 1, username: "admin", password: PASSWORD, role: "admin" }, "test");
 }

@@ -117,8 +117,8 @@ describe("two workers against one PostgreSQL database", () => {
     try {
       await seedReference(single.db.knex, 20);
       const files = Array.from({ length: 20 }, (_, i) => ({ name: `invoice-${i + 1}.csv`, bytes: Buffer.from(csvInvoice(i + 1, MONTH)) }));
-      await ingestFiles(single.db, files, { dataDir: single.dataDir });
-      await runAudit(single.db, { scope: { kind: "month", month: MONTH } });
+      await ingestFiles(single.db, files, { authorityId: 1, dataDir: single.dataDir });
+      await runAudit(single.db, { authorityId: 1, scope: { kind: "month", month: MONTH } });
       expect(clusterFindings).toEqual(await findingsOf(single.db.knex));
     } finally {
       await single.dispose();

@@ -31,7 +31,7 @@ export const importCommand: Command = {
     for (const problem of collected.problems) context.stderr.write(`${problem}\n`);
     if (collected.files.length === 0) return EXIT_REJECTED;
     const db = await context.database();
-    const report = await importReference(db, collected.files, context.logger);
+    const report = await importReference(db, collected.files, { authorityId: await context.authorityId(), logger: context.logger });
     context.stderr.write(formatProblems(report));
     context.stdout.write(formatSummary(report));
     if (collected.problems.length > 0) context.stdout.write(`${collected.problems.length} path(s) named could not be read (listed above).\n`);

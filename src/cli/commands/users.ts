@@ -71,7 +71,7 @@ export const usersCommand: Command = {
     const password = await readPassword(context, parsed.passwordEnv);
     const db = await context.database();
     try {
-      const user = await createUser(db, { username: parsed.username, password, role: parsed.role }, "cli");
+      const user = await createUser(db, { username: parsed.username, password, role: parsed.role, authorityId: await context.authorityId() }, "cli");
       context.stdout.write(`Created user ${user.username} (${user.role}).\n`);
       return EXIT_OK;
     } catch (error) {

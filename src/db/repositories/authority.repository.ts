@@ -14,3 +14,8 @@ export async function authorityName(knex: Knex, authorityId: number): Promise<st
   const row: Pick<AuthorityRow, "name"> | undefined = await knex<AuthorityRow>("authorities").where({ id: authorityId }).first("name");
   return row?.name ?? null;
 }
+
+/** Renames the authority if it still has `from` as its name (someone may have named it already). */
+export async function renameAuthorityFrom(knex: Knex, authorityId: number, from: string, to: string): Promise<void> {
+  await knex("authorities").where({ id: authorityId, name: from }).update({ name: to });
+}

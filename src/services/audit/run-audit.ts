@@ -11,7 +11,8 @@ export type AuditScope = { kind: "month"; month: string } | { kind: "all" };
 
 export interface RunAuditOptions {
   scope: AuditScope;
-  authorityId?: number;
+  /** The authority whose invoices are audited (from the request or command context). */
+  authorityId: number;
   trigger?: "manual" | "scheduled" | "upload";
   /** A unique key for a scheduled run (one monthly audit per authority and month). */
   runKey?: string | null;
@@ -72,7 +73,7 @@ function scopeLabel(scope: AuditScope): string {
  */
 export async function runAudit(db: Database, options: RunAuditOptions): Promise<RunAuditResult> {
   const knex = db.knex;
-  const authorityId = options.authorityId ?? 1;
+  const { authorityId } = options;
   // Checked here, before the run is recorded: a bad setting fails the run at once.
   const rulesJson = options.rulesJson ?? defaultRulesJson();
   loadRulesConfig(rulesJson);

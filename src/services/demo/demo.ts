@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "../../db/connection.js";
+import { renameAuthorityFrom } from "../../db/repositories/authority.repository.js";
+import { findUserByUsername } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import { importReference, type ImportReport } from "../reference/import-reference.js";
@@ -52,26 +54,26 @@ function demoPassword(dataDir: string, fromEnv: string | undefined): { password:
  * idempotent, so a second run reuses what is there: the import changes nothing, the invoices
  * are already received, the audit raises no duplicate, and existing users are kept.
  */
-export async function loadDemo(db: Database, options: { samplesDir: string; dataDir: string; demoPassword?: string; logger?: Logger }): Promise<DemoResult> {
+export async function loadDemo(db: Database, options: { samplesDir: string; dataDir: string; authorityId: number; demoPassword?: string; logger?: Logger }): Promise<DemoResult> {
   const referenceDir = path.join(options.samplesDir, "reference");
   const invoicesDir = path.join(options.samplesDir, "invoices");
   if (!fs.existsSync(referenceDir) || !fs.existsSync(invoicesDir)) {
     throw new AppError("demo.no_samples", `The sample data is missing: expected ${referenceDir} and ${invoicesDir}`);
   }
   const referenceFiles = filesIn(referenceDir, [".csv", ".xlsx"]).map((file) => ({ name: path.basename(file), bytes: fs.readFileSync(file) }));
-  const imported = await importReference(db, referenceFiles, options.logger);
+  const { authorityId } = options;
+  const imported = await importReference(db, referenceFiles, { authorityId, logger: options.logger });
   const invoiceFiles = filesIn(invoicesDir, [".pdf", ".xlsx", ".csv"]).map((file) => ({ name: path.basename(file), path: file }));
-  const ingested = await ingestFiles(db, invoiceFiles, { dataDir: options.dataDir, ...(options.logger ? { logger: options.logger } : {}) });
-  const audit = await runAudit(db, { scope: { kind: "all" }, ...(options.logger ? { logger: options.logger } : {}) });
+  const ingested = await ingestFiles(db, invoiceFiles, { dataDir: options.dataDir, authorityId, ...(options.logger ? { logger: options.logger } : {}) });
+  const audit = await runAudit(db, { scope: { kind: "all" }, authorityId, ...(options.logger ? { logger: options.logger } : {}) });
 
   // The sample council's name in the header, unless someone has named the authority already.
-  await db.knex("authorities").where({ id: 1, name: "The council" }).update({ name: "Kestrel Vale Council" });
+  await renameAuthorityFrom(db.knex, authorityId, "The council", "Kestrel Vale Council");
   const { password, generated } = demoPassword(options.dataDir, options.demoPassword);
   const usersCreated: string[] = [];
   for (const user of DEMO_USERS) {
-    const exists: { id: string } | undefined = await db.knex("users").where({ authority_id: 1, username: user.username }).first("id");
-    if (exists) continue;
-    await createUser(db, { username: user.username, password, role: user.role }, "demo");
+    if (await findUserByUsername(db.knex, authorityId, user.username)) continue;
+    await createUser(db, { username: user.username, password, role: user.role, authorityId }, "demo");
     usersCreated.push(user.username);
   }
   return { imported, ingested, audit, password, passwordGenerated: generated, usersCreated };

@@ -30,6 +30,8 @@ const INBOX_JOB = "inbox";
 
 export interface InboxWorkerDeps {
   db: Database;
+  /** The deployment's authority: DATA_DIR/inbox/ is its inbox. */
+  authorityId: number;
   dataDir: string;
   logger: Logger;
   workerId: string;
@@ -74,7 +76,7 @@ export class InboxWorker {
       const key = `${candidate.name}|${candidate.size}|${candidate.mtimeMs}`;
       let outcome: IngestFileResult | undefined;
       try {
-        const report = await ingestFiles(this.deps.db, [{ name: claimed.name, path: claimed.path }], { dataDir: this.deps.dataDir, logger: this.deps.logger });
+        const report = await ingestFiles(this.deps.db, [{ name: claimed.name, path: claimed.path }], { dataDir: this.deps.dataDir, authorityId: this.deps.authorityId, logger: this.deps.logger });
         outcome = report.files[0];
       } catch (error) {
         const attempts = (this.ingestErrors.get(key) ?? 0) + 1;

@@ -47,7 +47,7 @@ export interface IngestOptions {
   dataDir: string;
   logger?: Logger;
   onProgress?: (progress: IngestProgress) => void;
-  authorityId?: number;
+  authorityId: number;
   /** Template directories (default: the built-in ones and DATA_DIR/templates). */
   templateDirs?: string[];
   /** Templates given directly (tests, tools); added to those loaded from templateDirs. */
@@ -150,7 +150,7 @@ export const INGEST_BATCH = 250;
 type Loaded = { input: IngestFileInput; bytes: Uint8Array; sha256: string; result: IngestFileResult };
 
 export async function ingestFiles(db: Database, files: readonly IngestFileInput[], options: IngestOptions): Promise<IngestReport> {
-  const authorityId = options.authorityId ?? 1;
+  const { authorityId } = options;
   const now = options.now ?? (() => new Date());
   const log = options.logger;
   const ordered = [...files].sort((a, b) => receiptOrder(a.name, b.name));
@@ -276,7 +276,7 @@ async function recordFile(
 export interface ReprocessOptions {
   dataDir: string;
   logger?: Logger;
-  authorityId?: number;
+  authorityId: number;
   templateDirs?: string[];
   templates?: ProviderTemplate[];
   now?: () => Date;
@@ -288,13 +288,13 @@ export interface ReprocessOptions {
  * receipt time and the file leaves the queue; otherwise its reason is brought up to date.
  */
 export async function reprocessFile(db: Database, fileId: string | number, options: ReprocessOptions): Promise<IngestFileResult> {
-  const authorityId = options.authorityId ?? 1;
+  const { authorityId } = options;
   const context = await readContext(db, authorityId, options);
   return reprocessWith(db, String(fileId), context, options);
 }
 
 async function reprocessWith(db: Database, fileId: string, context: ReadContext, options: ReprocessOptions): Promise<IngestFileResult> {
-  const authorityId = options.authorityId ?? 1;
+  const { authorityId } = options;
   const now = options.now ?? (() => new Date());
   const file = await getReceivedFile(db.knex, authorityId, fileId);
   if (!file) throw new AppError("ingest.no_such_file", `No received file has id ${fileId}.`, { fileId });
@@ -323,7 +323,7 @@ async function reprocessWith(db: Database, fileId: string, context: ReadContext,
 
 /** Re-processes every file waiting in "needs attention", oldest first. */
 export async function reprocessNeedsAttention(db: Database, options: ReprocessOptions): Promise<IngestReport> {
-  const authorityId = options.authorityId ?? 1;
+  const { authorityId } = options;
   const context = await readContext(db, authorityId, options);
   const results: IngestFileResult[] = [];
   for (const file of await listNeedsAttention(db.knex, authorityId)) {

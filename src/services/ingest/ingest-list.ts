@@ -80,15 +80,15 @@ export function invoiceJson(record: StoredInvoiceRecord): InvoiceJson {
 }
 
 /** Invoices dated in `month` (YYYY-MM), or all, in audit order. */
-export async function listExtractedInvoices(db: Database, options: { month?: string; authorityId?: number } = {}): Promise<InvoiceJson[]> {
+export async function listExtractedInvoices(db: Database, options: { month?: string; authorityId: number }): Promise<InvoiceJson[]> {
   const bounds = options.month ? monthBounds(options.month) : null;
-  const records = await listInvoices(db.knex, options.authorityId ?? 1, bounds ? { from: bounds.from, to: bounds.to } : {});
+  const records = await listInvoices(db.knex, options.authorityId, bounds ? { from: bounds.from, to: bounds.to } : {});
   return records.map(invoiceJson);
 }
 
 /** The files waiting for a person and why, oldest first. */
-export async function listNeedsAttentionFiles(db: Database, options: { authorityId?: number } = {}): Promise<NeedsAttentionJson[]> {
-  const files = await listNeedsAttention(db.knex, options.authorityId ?? 1);
+export async function listNeedsAttentionFiles(db: Database, options: { authorityId: number }): Promise<NeedsAttentionJson[]> {
+  const files = await listNeedsAttention(db.knex, options.authorityId);
   return files.map((file) => ({
     file_id: file.id,
     source_file: file.originalName,

@@ -54,7 +54,8 @@ export interface ImportReport {
 }
 
 export interface ImportOptions {
-  authorityId?: number;
+  authorityId: number;
+  logger?: Logger | undefined;
 }
 
 export const MAX_ERRORS_PER_FILE = 500;
@@ -82,8 +83,8 @@ interface PlannedFile {
  *   files again changes nothing. Rows missing from a file are never deleted.
  * - References are checked against the database plus the files of this import applied before.
  */
-export async function importReference(db: Database, files: readonly ImportFileInput[], logger?: Logger, options: ImportOptions = {}): Promise<ImportReport> {
-  const authorityId = options.authorityId ?? 1;
+export async function importReference(db: Database, files: readonly ImportFileInput[], options: ImportOptions): Promise<ImportReport> {
+  const { authorityId, logger } = options;
   const started = Date.now();
   const results: ImportFileResult[] = [];
   const planned: PlannedFile[] = [];

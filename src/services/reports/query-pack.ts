@@ -7,7 +7,7 @@ import { renderQueryPackPage } from "../../reports/render.js";
 import { ruleLabel } from "../../reports/rule-labels.js";
 
 export interface QueryPackOptions {
-  authorityId?: number;
+  authorityId: number;
   /** The clock, for the "Produced" date (tests fix it). */
   now?: Date;
 }
@@ -31,8 +31,8 @@ interface QueryPackSqlRow {
  * dismissed), in invoice date, invoice number and line order. A provider that does not exist
  * is `not_found`; one with nothing confirmed gives an empty pack.
  */
-export async function queryPackData(db: Database, providerId: string, options: QueryPackOptions = {}): Promise<QueryPack> {
-  const authorityId = options.authorityId ?? 1;
+export async function queryPackData(db: Database, providerId: string, options: QueryPackOptions): Promise<QueryPack> {
+  const { authorityId } = options;
   const provider = await db.knex<{ authority_id: number; provider_id: string; name: string }>("providers")
     .where({ authority_id: authorityId, provider_id: providerId })
     .first("provider_id", "name");
@@ -71,11 +71,11 @@ export async function queryPackData(db: Database, providerId: string, options: Q
 }
 
 /** The query pack as a workbook (one sheet, "Query"). */
-export async function buildQueryPackWorkbook(db: Database, providerId: string, options: QueryPackOptions = {}): Promise<ExcelJS.Workbook> {
+export async function buildQueryPackWorkbook(db: Database, providerId: string, options: QueryPackOptions): Promise<ExcelJS.Workbook> {
   return queryPackWorkbook(await queryPackData(db, providerId, options));
 }
 
 /** The query pack as a standalone printable HTML page (src/reports/views/query-pack.njk). */
-export async function queryPackHtml(db: Database, providerId: string, options: QueryPackOptions = {}): Promise<string> {
+export async function queryPackHtml(db: Database, providerId: string, options: QueryPackOptions): Promise<string> {
   return renderQueryPackPage(await queryPackData(db, providerId, options));
 }

@@ -17,7 +17,7 @@ import { monthlyReportName, savingsWorkbook, type SavingsFindingRow } from "../.
  */
 export interface SavingsQuery extends MonthPeriod {
   providerId?: string | null;
-  authorityId?: number;
+  authorityId: number;
 }
 
 // What each status contributes (src/reports/figures.ts has the table). Realised is the recorded
@@ -114,7 +114,7 @@ async function firstInvoiceMonth(db: Database, providerId: string | null, author
  */
 export async function savingsFigures(db: Database, query: SavingsQuery): Promise<SavingsFigures> {
   checkPeriod(query);
-  const authorityId = query.authorityId ?? 1;
+  const { authorityId } = query;
   const providerId = query.providerId ?? null;
   const period: MonthPeriod = { from: query.from, to: query.to };
   const yearToDate: MonthPeriod = { from: financialYearStart(query.to), to: query.to };
@@ -168,7 +168,7 @@ export async function savingsFindings(db: Database, query: SavingsQuery): Promis
       "f.id", "f.provider_id", "p.name as provider_name", "i.invoice_number", "i.invoice_date", "f.child_ref", "f.rule",
       "f.category", "f.status", "f.amount", "f.recovered_amount", "f.recovered_on", "f.explanation", "f.dismissed_reason",
     )
-    .where("f.authority_id", query.authorityId ?? 1)
+    .where("f.authority_id", query.authorityId)
     .andWhereNot("f.status", "superseded")
     .andWhereBetween("i.invoice_date", [dates.from, dates.to])
     .orderBy([{ column: "i.invoice_date" }, { column: "f.provider_id" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }]);
@@ -207,7 +207,7 @@ export async function buildSavingsWorkbook(db: Database, options: BuildOptions):
   let providerName: string | null = null;
   if (options.providerId) {
     const provider = await db.knex<{ authority_id: number; provider_id: string; name: string }>("providers")
-      .where({ authority_id: options.authorityId ?? 1, provider_id: options.providerId })
+      .where({ authority_id: options.authorityId, provider_id: options.providerId })
       .first("name");
     providerName = provider?.name ?? null;
   }
@@ -234,7 +234,7 @@ export async function writeWorkbookFile(workbook: ExcelJS.Workbook, file: string
  * same period `report savings` uses by default when run the month after), written to
  * DATA_DIR/reports/savings-YYYY-MM.xlsx. Returns the file's path. Re-running replaces the file.
  */
-export async function writeMonthlyReport(db: Database, month: string, dataDir: string, options: { now?: Date; authorityId?: number } = {}): Promise<string> {
+export async function writeMonthlyReport(db: Database, month: string, dataDir: string, options: { now?: Date; authorityId: number }): Promise<string> {
   requireReportMonth(month, "month");
   const directory = path.join(dataDir, "reports");
   fs.mkdirSync(directory, { recursive: true });
@@ -261,9 +261,9 @@ async function providerOptions(db: Database, authorityId: number): Promise<{ pro
 export async function savingsPageData(
   db: Database,
   query: Record<string, unknown>,
-  options: { now?: Date; authorityId?: number; basePath?: string } = {},
+  options: { now?: Date; authorityId: number; basePath?: string },
 ): Promise<SavingsPageView> {
-  const authorityId = options.authorityId ?? 1;
+  const { authorityId } = options;
   const now = options.now ?? new Date();
   const providers = await providerOptions(db, authorityId);
   const params = savingsParams(query, { now, providerIds: new Set(providers.map((p) => p.providerId)) });
@@ -284,9 +284,9 @@ export async function savingsPageData(
 export async function savingsWorkbookForRequest(
   db: Database,
   query: Record<string, unknown>,
-  options: { now?: Date; authorityId?: number } = {},
+  options: { now?: Date; authorityId: number },
 ): Promise<{ workbook: ExcelJS.Workbook; fileName: string } | null> {
-  const authorityId = options.authorityId ?? 1;
+  const { authorityId } = options;
   const now = options.now ?? new Date();
   const providers = await providerOptions(db, authorityId);
   const params = savingsParams(query, { now, providerIds: new Set(providers.map((p) => p.providerId)) });

@@ -21,14 +21,14 @@ export interface FindingFilter {
   /** Invoices dated in this month (YYYY-MM). */
   month?: string;
   status?: string;
-  authorityId?: number;
+  authorityId: number;
 }
 
 /**
  * Findings for output. Without a status filter every status except `superseded` is listed
  * (AUDIT.md); ordered by invoice date, invoice number, line and the waterfall's order of rules.
  */
-export async function listFindings(db: Database, filter: FindingFilter = {}): Promise<FindingRecord[]> {
+export async function listFindings(db: Database, filter: FindingFilter): Promise<FindingRecord[]> {
   if (filter.status !== undefined && !(FINDING_STATUSES as readonly string[]).includes(filter.status)) {
     throw new AppError("usage", `--status must be one of ${FINDING_STATUSES.join(", ")}, not "${filter.status}"`);
   }
@@ -36,7 +36,7 @@ export async function listFindings(db: Database, filter: FindingFilter = {}): Pr
     .knex("findings as f")
     .join("invoices as i", "i.id", "f.invoice_id")
     .select("f.provider_id", "i.invoice_number", "f.child_ref", "f.rule", "f.category", "f.amount", "f.status", "f.explanation")
-    .where("f.authority_id", filter.authorityId ?? 1)
+    .where("f.authority_id", filter.authorityId)
     .orderBy([{ column: "i.invoice_date" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }]);
   if (filter.status) void query.andWhere("f.status", filter.status);
   else void query.andWhereNot("f.status", "superseded");

@@ -54,6 +54,8 @@ export interface SchedulerOptions {
   db: Database;
   settings: Settings;
   logger: Logger;
+  /** The deployment's authority (the command context's): the inbox's files are its invoices. Monthly audits cover every authority. */
+  authorityId: number;
   /** The jobs this instance runs (jobs/index.ts names them). */
   jobs: SchedulerJobs;
   /** How often the inbox is looked at (default 5 s). */
@@ -197,7 +199,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   // transaction; the files not yet claimed stay in the inbox for another worker).
   let inbox: { worker: InboxWorker; poller: Poller } | null = null;
   if (inboxJob) {
-    const worker = new InboxWorker({ db, dataDir: settings.dataDir, logger: log, workerId, liveness });
+    const worker = new InboxWorker({ db, authorityId: options.authorityId, dataDir: settings.dataDir, logger: log, workerId, liveness });
     const settleMs = options.inboxSettleMs ?? 2_000;
     const deps = { db, dataDir: settings.dataDir, logger: log, workerId };
     const every = everySchedule(inboxJob.schedule(scheduleSettings), inboxJob.name);

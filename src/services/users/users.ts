@@ -23,7 +23,6 @@ export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
 export const LOCKOUT_AFTER_FAILURES = 5;
 export const LOCKOUT_MINUTES = 15;
-export const DEFAULT_AUTHORITY_ID = 1;
 
 /**
  * scrypt cost. N = 2^15 with r = 8 takes 32 MiB and about 0.1 s here: slow for a guesser,
@@ -96,7 +95,7 @@ export interface NewUser {
   username: string;
   password: string;
   role: string;
-  authorityId?: number;
+  authorityId: number;
 }
 
 /** Field-level problems with a new user, keyed by field (empty when valid). */
@@ -119,7 +118,7 @@ export async function createUser(db: Database, input: NewUser, actor: string): P
   const first = Object.values(errors)[0];
   if (first !== undefined || !isRole(input.role)) throw new AppError("user.invalid", first ?? "Invalid role", { field: Object.keys(errors)[0] });
   const username = normaliseUsername(input.username);
-  const authorityId = input.authorityId ?? DEFAULT_AUTHORITY_ID;
+  const { authorityId } = input;
   const passwordHash = await hashPassword(input.password);
   const role = input.role;
   return db.knex.transaction(async (trx) => {
@@ -138,7 +137,7 @@ export type SignInResult = { ok: true; user: UserSummary } | { ok: false; reason
  * Checks a username and password. A locked account is refused without looking at the
  * password; the LOCKOUT_AFTER_FAILURES-th consecutive failure locks it for LOCKOUT_MINUTES.
  */
-export async function authenticate(db: Database, username: string, password: string, now: Date = new Date(), authorityId = DEFAULT_AUTHORITY_ID): Promise<SignInResult> {
+export async function authenticate(db: Database, authorityId: number, username: string, password: string, now: Date = new Date()): Promise<SignInResult> {
   const row = await findUserByUsername(db.knex, authorityId, normaliseUsername(username));
   if (!row) {
     dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
@@ -167,12 +166,12 @@ export async function getUser(db: Database, id: string): Promise<UserSummary | n
   return row ? summary(row) : null;
 }
 
-export async function listUsers(db: Database, authorityId = DEFAULT_AUTHORITY_ID): Promise<UserSummary[]> {
+export async function listUsers(db: Database, authorityId: number): Promise<UserSummary[]> {
   return (await listUserRows(db.knex, authorityId)).map(summary);
 }
 
 /** Lifts a lockout early (an admin's action, audit-logged). */
-export async function unlockUser(db: Database, id: string, actor: string, authorityId = DEFAULT_AUTHORITY_ID): Promise<void> {
+export async function unlockUser(db: Database, id: string, actor: string, authorityId: number): Promise<void> {
   if (!isRowId(id)) throw new AppError("not_found", "No such user", { id });
   await db.knex.transaction(async (trx) => {
     const row = await findUserById(trx, id);
