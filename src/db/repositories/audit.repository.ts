@@ -351,3 +351,8 @@ export async function recordCreditRecovery(
     }
   });
 }
+
+/** Vacuums and analyses the tables a large audit rewrote (PostgreSQL refuses it inside a transaction). */
+export async function vacuumAuditTables(knex: Knex): Promise<void> {
+  await knex.raw("vacuum (analyze) findings, invoices");
+}

@@ -223,3 +223,13 @@ export async function loadReferenceData(knex: Knex, authorityId = 1, onlyProvide
   );
   return { providers, contracts, rates, placements, placementFees, packages, discounts, absences };
 }
+
+/** A provider's aliases, its row locked until the transaction ends; null when there is no such provider. */
+export async function lockProviderAliases(trx: Knex.Transaction, authorityId: number, providerId: string): Promise<string[] | null> {
+  const row = await trx("providers").where({ authority_id: authorityId, provider_id: providerId }).forUpdate().first<{ aliases: string[] } | undefined>("aliases");
+  return row ? row.aliases : null;
+}
+
+export async function setProviderAliases(trx: Knex.Transaction, authorityId: number, providerId: string, aliases: readonly string[]): Promise<void> {
+  await trx("providers").where({ authority_id: authorityId, provider_id: providerId }).update({ aliases });
+}

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { loadRulesConfig, resolveCreditNotes, type RulesConfig } from "../../audit/index.js";
 import type { Database } from "../../db/connection.js";
-import { creditNotes, failRun, finishRun, invoiceTotals, linesByProvider, recordCreditRecovery, startRun, type RunCounts } from "../../db/repositories/audit.repository.js";
+import { creditNotes, failRun, finishRun, invoiceTotals, linesByProvider, recordCreditRecovery, startRun, vacuumAuditTables, type RunCounts } from "../../db/repositories/audit.repository.js";
 import { monthBounds } from "../../domain/dates.js";
 import type { Logger } from "../../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
@@ -49,7 +49,7 @@ const TIDY_AFTER_LINES = 50_000;
 
 async function tidyTables(knex: Knex, log: Logger | undefined): Promise<void> {
   try {
-    await knex.raw("vacuum (analyze) findings, invoices");
+    await vacuumAuditTables(knex);
   } catch (error) {
     // Only an optimisation: a database user who may not vacuum still has a complete audit.
     log?.warn("findings and invoices not vacuumed after the audit", { error: (error as Error).message });

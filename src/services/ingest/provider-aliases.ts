@@ -1,5 +1,6 @@
 import type { Database } from "../../db/connection.js";
 import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
+import { lockProviderAliases, setProviderAliases } from "../../db/repositories/reference.repository.js";
 import { AppError } from "../../domain/errors.js";
 import type { Actor } from "../review/decide-finding.js";
 
@@ -15,14 +16,14 @@ export async function addProviderAlias(db: Database, actor: Actor, providerId: s
   if (name === "") throw new AppError("alias.invalid", "Enter the name the provider uses on its invoices", { field: "alias" });
   if (name.length > MAX_ALIAS_LENGTH) throw new AppError("alias.invalid", `Alias must be ${MAX_ALIAS_LENGTH} characters or fewer`, { field: "alias" });
   return db.knex.transaction(async (trx) => {
-    const row = await trx("providers").where({ authority_id: actor.authorityId, provider_id: providerId }).forUpdate().first<{ aliases: string[] } | undefined>("aliases");
-    if (!row) throw new AppError("alias.no_provider", "Select a provider", { field: "providerId", providerId });
-    if (row.aliases.some((a) => a.toLowerCase() === name.toLowerCase())) return row.aliases;
-    const aliases = [...row.aliases, name];
-    await trx("providers").where({ authority_id: actor.authorityId, provider_id: providerId }).update({ aliases });
+    const before = await lockProviderAliases(trx, actor.authorityId, providerId);
+    if (!before) throw new AppError("alias.no_provider", "Select a provider", { field: "providerId", providerId });
+    if (before.some((a) => a.toLowerCase() === name.toLowerCase())) return before;
+    const aliases = [...before, name];
+    await setProviderAliases(trx, actor.authorityId, providerId, aliases);
     await appendAuditLog(trx, {
       authorityId: actor.authorityId, actor: actor.username, action: "add_alias", entity: "provider", entityId: providerId,
-      before: { aliases: row.aliases }, after: { aliases },
+      before: { aliases: before }, after: { aliases },
     });
     return aliases;
   });

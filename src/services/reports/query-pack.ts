@@ -1,5 +1,7 @@
 import type ExcelJS from "exceljs";
 import type { Database } from "../../db/connection.js";
+import { providerById } from "../../db/queries/providers.query.js";
+import { confirmedFindingsOfProvider } from "../../db/queries/query-pack.query.js";
 import { AppError } from "../../domain/errors.js";
 import { londonDate } from "../../reports/period.js";
 import { evidenceNightRanges, queryPackWorkbook, sumDifferences, totalNights, type QueryPack, type QueryPackLine } from "../../reports/query-pack.js";
@@ -12,20 +14,6 @@ export interface QueryPackOptions {
   now?: Date;
 }
 
-interface QueryPackSqlRow {
-  id: string;
-  invoice_id: string;
-  invoice_number: string;
-  invoice_date: string;
-  child_ref: string | null;
-  rule: string;
-  charged: string;
-  expected: string;
-  amount: string;
-  explanation: string;
-  evidence: unknown;
-}
-
 /**
  * One provider's confirmed findings (raised with the provider, not yet recovered or
  * dismissed), in invoice date, invoice number and line order. A provider that does not exist
@@ -33,16 +21,9 @@ interface QueryPackSqlRow {
  */
 export async function queryPackData(db: Database, providerId: string, options: QueryPackOptions): Promise<QueryPack> {
   const { authorityId } = options;
-  const provider = await db.knex<{ authority_id: number; provider_id: string; name: string }>("providers")
-    .where({ authority_id: authorityId, provider_id: providerId })
-    .first("provider_id", "name");
+  const provider = await providerById(db, { authorityId }, providerId);
   if (!provider) throw new AppError("not_found", `There is no provider ${providerId}`, { providerId });
-  const rows = (await db
-    .knex("findings as f")
-    .join("invoices as i", "i.id", "f.invoice_id")
-    .select("f.id", "f.invoice_id", "i.invoice_number", "i.invoice_date", "f.child_ref", "f.rule", "f.charged", "f.expected", "f.amount", "f.explanation", "f.evidence")
-    .where({ "f.authority_id": authorityId, "f.provider_id": providerId, "f.status": "confirmed" })
-    .orderBy([{ column: "i.invoice_date" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }])) as QueryPackSqlRow[];
+  const rows = await confirmedFindingsOfProvider(db, authorityId, providerId);
   const invoiceIds = new Set(rows.map((r) => String(r.invoice_id)));
   const lines = rows.map((r): QueryPackLine => {
     const nightRanges = evidenceNightRanges(r.evidence);
@@ -62,7 +43,7 @@ export async function queryPackData(db: Database, providerId: string, options: Q
     };
   });
   return {
-    provider: { providerId: provider.provider_id, name: provider.name },
+    provider: { providerId: provider.providerId, name: provider.name },
     generatedOn: londonDate(options.now ?? new Date()),
     lines,
     invoiceCount: invoiceIds.size,

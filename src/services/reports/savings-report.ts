@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type ExcelJS from "exceljs";
 import type { Database } from "../../db/connection.js";
+import { listProviders, providerById } from "../../db/queries/providers.query.js";
+import { firstInvoiceDate, savingsFigureRows, savingsFindingRows } from "../../db/queries/savings.query.js";
 import { AppError } from "../../domain/errors.js";
-import { CATEGORIES, type Category, type FindingStatus } from "../../domain/finding.js";
+import { CATEGORIES, type Category } from "../../domain/finding.js";
 import { annualise, rollUp, sumFigures, type FigureRow, type SavingsFigures } from "../../reports/figures.js";
 import { addMonths, financialYearStart, londonDate, monthsInPeriod, periodDates, requireReportMonth, type Month, type MonthPeriod } from "../../reports/period.js";
 import { savingsParams } from "../../reports/params.js";
@@ -20,39 +22,6 @@ export interface SavingsQuery extends MonthPeriod {
   authorityId: number;
 }
 
-// What each status contributes (src/reports/figures.ts has the table). Realised is the recorded
-// recovered_amount, never more than the finding's amount; null (not recorded) realises nothing.
-const FIGURE_SQL = `
-  to_char(i.invoice_date, 'YYYY-MM') as month,
-  f.provider_id,
-  coalesce(max(p.name), f.provider_id) as provider_name,
-  f.category,
-  f.rule,
-  coalesce(sum(f.amount) filter (where f.status in ('confirmed','recovered')), 0) as identified,
-  coalesce(sum(least(coalesce(f.recovered_amount, 0), f.amount)) filter (where f.status = 'recovered'), 0) as realised,
-  coalesce(sum(f.amount) filter (where f.status = 'open'), 0) as at_risk,
-  coalesce(sum(f.amount) filter (where f.status = 'dismissed'), 0) as dismissed,
-  count(*) filter (where f.status in ('confirmed','recovered')) as identified_count,
-  count(*) filter (where f.status = 'recovered') as recovered_count,
-  count(*) filter (where f.status = 'open') as at_risk_count,
-  count(*) filter (where f.status = 'dismissed') as dismissed_count`;
-
-interface FigureSqlRow {
-  month: string;
-  provider_id: string;
-  provider_name: string;
-  category: string;
-  rule: string;
-  identified: string;
-  realised: string;
-  at_risk: string;
-  dismissed: string;
-  identified_count: string | number;
-  recovered_count: string | number;
-  at_risk_count: string | number;
-  dismissed_count: string | number;
-}
-
 function isCategory(value: string): value is Category {
   return (CATEGORIES as readonly string[]).includes(value);
 }
@@ -64,21 +33,7 @@ function checkPeriod(period: MonthPeriod): void {
 }
 
 async function figureRows(db: Database, period: MonthPeriod, providerId: string | null, authorityId: number): Promise<FigureRow[]> {
-  const dates = periodDates(period);
-  const query = db
-    .knex("findings as f")
-    .join("invoices as i", "i.id", "f.invoice_id")
-    .leftJoin("providers as p", function joinProvider() {
-      this.on("p.authority_id", "=", "f.authority_id").andOn("p.provider_id", "=", "f.provider_id");
-    })
-    .select(db.knex.raw(FIGURE_SQL))
-    .where("f.authority_id", authorityId)
-    .andWhereNot("f.status", "superseded")
-    .andWhereBetween("i.invoice_date", [dates.from, dates.to])
-    .groupByRaw("1, 2, 4, 5")
-    .orderByRaw("1, 2, 4, 5");
-  if (providerId) void query.andWhere("f.provider_id", providerId);
-  const rows = (await query) as FigureSqlRow[];
+  const rows = await savingsFigureRows(db, authorityId, periodDates(period), providerId);
   return rows.map((r): FigureRow => {
     if (!isCategory(r.category)) throw new AppError("report.bad_category", `A finding has the unknown category "${r.category}"`, { category: r.category });
     return {
@@ -101,10 +56,8 @@ async function figureRows(db: Database, period: MonthPeriod, providerId: string 
 
 /** The month of the earliest invoice on record (credit notes aside), for the annualised figure. */
 async function firstInvoiceMonth(db: Database, providerId: string | null, authorityId: number): Promise<Month | null> {
-  const query = db.knex("invoices").where({ authority_id: authorityId, kind: "invoice" }).min({ first: "invoice_date" });
-  if (providerId) void query.andWhere("provider_id", providerId);
-  const row = (await query.first()) as { first: string | null } | undefined;
-  return row?.first ? row.first.slice(0, 7) : null;
+  const first = await firstInvoiceDate(db, authorityId, providerId);
+  return first ? first.slice(0, 7) : null;
 }
 
 /**
@@ -137,43 +90,10 @@ export async function savingsFigures(db: Database, query: SavingsQuery): Promise
   });
 }
 
-interface FindingSqlRow {
-  id: string;
-  provider_id: string;
-  provider_name: string | null;
-  invoice_number: string;
-  invoice_date: string;
-  child_ref: string | null;
-  rule: string;
-  category: string;
-  status: FindingStatus;
-  amount: string;
-  recovered_amount: string | null;
-  recovered_on: string | null;
-  explanation: string;
-  dismissed_reason: string | null;
-}
-
 /** Every finding of the period but superseded ones, in invoice date, provider, invoice and line order. */
 export async function savingsFindings(db: Database, query: SavingsQuery): Promise<SavingsFindingRow[]> {
   checkPeriod(query);
-  const dates = periodDates(query);
-  const builder = db
-    .knex("findings as f")
-    .join("invoices as i", "i.id", "f.invoice_id")
-    .leftJoin("providers as p", function joinProvider() {
-      this.on("p.authority_id", "=", "f.authority_id").andOn("p.provider_id", "=", "f.provider_id");
-    })
-    .select(
-      "f.id", "f.provider_id", "p.name as provider_name", "i.invoice_number", "i.invoice_date", "f.child_ref", "f.rule",
-      "f.category", "f.status", "f.amount", "f.recovered_amount", "f.recovered_on", "f.explanation", "f.dismissed_reason",
-    )
-    .where("f.authority_id", query.authorityId)
-    .andWhereNot("f.status", "superseded")
-    .andWhereBetween("i.invoice_date", [dates.from, dates.to])
-    .orderBy([{ column: "i.invoice_date" }, { column: "f.provider_id" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }]);
-  if (query.providerId) void builder.andWhere("f.provider_id", query.providerId);
-  const rows = (await builder) as FindingSqlRow[];
+  const rows = await savingsFindingRows(db, query.authorityId, periodDates(query), query.providerId ?? null);
   return rows.map((r) => {
     if (!isCategory(r.category)) throw new AppError("report.bad_category", `A finding has the unknown category "${r.category}"`, { category: r.category });
     return {
@@ -206,10 +126,7 @@ export async function buildSavingsWorkbook(db: Database, options: BuildOptions):
   const findings = await savingsFindings(db, options);
   let providerName: string | null = null;
   if (options.providerId) {
-    const provider = await db.knex<{ authority_id: number; provider_id: string; name: string }>("providers")
-      .where({ authority_id: options.authorityId, provider_id: options.providerId })
-      .first("name");
-    providerName = provider?.name ?? null;
+    providerName = (await providerById(db, { authorityId: options.authorityId }, options.providerId))?.name ?? null;
   }
   return savingsWorkbook({ figures, findings, providerName, generatedOn: londonDate(options.now ?? new Date()) });
 }
@@ -245,11 +162,7 @@ export async function writeMonthlyReport(db: Database, month: string, dataDir: s
 }
 
 async function providerOptions(db: Database, authorityId: number): Promise<{ providerId: string; name: string }[]> {
-  const rows = await db.knex<{ authority_id: number; provider_id: string; name: string }>("providers")
-    .where({ authority_id: authorityId })
-    .orderBy([{ column: "name" }, { column: "provider_id" }])
-    .select("provider_id", "name");
-  return rows.map((r) => ({ providerId: r.provider_id, name: r.name }));
+  return (await listProviders(db, { authorityId })).map((p) => ({ providerId: p.providerId, name: p.name }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/connection.js";
-import { monthBounds } from "../../domain/dates.js";
+import { findingRecordRows } from "../../db/queries/finding-records.query.js";
 import { AppError } from "../../domain/errors.js";
 import { FINDING_STATUSES, type FindingStatus } from "../../domain/finding.js";
 
@@ -32,18 +32,6 @@ export async function listFindings(db: Database, filter: FindingFilter): Promise
   if (filter.status !== undefined && !(FINDING_STATUSES as readonly string[]).includes(filter.status)) {
     throw new AppError("usage", `--status must be one of ${FINDING_STATUSES.join(", ")}, not "${filter.status}"`);
   }
-  const query = db
-    .knex("findings as f")
-    .join("invoices as i", "i.id", "f.invoice_id")
-    .select("f.provider_id", "i.invoice_number", "f.child_ref", "f.rule", "f.category", "f.amount", "f.status", "f.explanation")
-    .where("f.authority_id", filter.authorityId)
-    .orderBy([{ column: "i.invoice_date" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }]);
-  if (filter.status) void query.andWhere("f.status", filter.status);
-  else void query.andWhereNot("f.status", "superseded");
-  if (filter.month) {
-    const { from, to } = monthBounds(filter.month);
-    void query.andWhereBetween("i.invoice_date", [from, to]);
-  }
-  const rows = await query.select<(Omit<FindingRecord, "child_ref"> & { child_ref: string | null })[]>();
+  const rows = await findingRecordRows(db, filter.authorityId, { month: filter.month, status: filter.status as FindingStatus | undefined });
   return rows.map((r) => ({ ...r, child_ref: r.child_ref ?? "" }));
 }
