@@ -31,7 +31,7 @@ describe("importReference: every table, CSV then XLSX", () => {
     expect(report.ok).toBe(true);
     expect(report.changed).toBe(true);
     expect(counts(report)).toEqual(allInserted);
-    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+    expect(await loadReferenceData(t.db.knex, 1)).toEqual(EXPECTED_REFERENCE);
   });
 
   it("importing the same files again changes nothing and says so", async () => {
@@ -46,7 +46,7 @@ describe("importReference: every table, CSV then XLSX", () => {
     expect(report.files.flatMap((f) => f.errors.map((e) => e.message))).toEqual([]);
     expect(report.files.map((f) => f.format)).toEqual(Array(8).fill("xlsx"));
     expect(counts(report)).toEqual(allUnchanged);
-    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+    expect(await loadReferenceData(t.db.knex, 1)).toEqual(EXPECTED_REFERENCE);
   });
 
   it("counts a changed row as updated and stores the new value", async () => {
@@ -54,7 +54,7 @@ describe("importReference: every table, CSV then XLSX", () => {
       csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date,weekly_fee\nPL5,CH004,P3,C3,2026-01-05,2026-07-31,\nPL6,CH005,P3,C3,2026-02-01,,"),
     ], { authorityId: 1 });
     expect(counts(report)).toEqual({ placements: [1, 1, 0, 0] });
-    const data = await loadReferenceData(t.db.knex);
+    const data = await loadReferenceData(t.db.knex, 1);
     expect(data.placements.find((p) => p.placementId === "PL5")?.endDate).toBe("2026-07-31");
     expect(data.placements.find((p) => p.placementId === "PL6")).toEqual({
       placementId: "PL6", childRef: "CH005", providerId: "P3", contractId: "C3", serviceLevel: null, startDate: "2026-02-01", endDate: null, weeklyFee: null, siblingGroup: null, poNumber: null,
@@ -75,7 +75,7 @@ describe("importReference: XLSX into an empty database", () => {
     const first = await importReference(t.db, await validXlsxFiles(), { authorityId: 1 });
     expect(first.files.flatMap((f) => f.errors.map((e) => e.message))).toEqual([]);
     expect(counts(first)).toEqual(allInserted);
-    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+    expect(await loadReferenceData(t.db.knex, 1)).toEqual(EXPECTED_REFERENCE);
     const second = await importReference(t.db, validCsvFiles(), { authorityId: 1 });
     expect(counts(second)).toEqual(allUnchanged);
   });
@@ -150,7 +150,7 @@ describe("importReference: all or nothing per file", () => {
       { name: "placements.csv", bytes: windows1252 },
     ], { authorityId: 1 });
     expect(report.files.flatMap((f) => f.errors)).toEqual([]);
-    const data = await loadReferenceData(t.db.knex);
+    const data = await loadReferenceData(t.db.knex, 1);
     const placement = data.placements.find((p) => p.placementId === "PL20");
     expect([placement?.startDate, placement?.endDate, placement?.weeklyFee]).toEqual(["2025-10-01", "2025-12-31", "1234.5"]);
     expect(data.placementFees.filter((f) => f.placementId === "PL20")).toEqual([{ placementId: "PL20", effectiveFrom: "2025-12-01", weeklyFee: "1300" }]);
