@@ -8,7 +8,7 @@ import rulesConfigJson from "../../../rules/rules.config.json" with { type: "jso
 
 /**
  * One part of an audit run: the invoices of some providers (or all), audited and saved. Plain
- * data only, so a part can be handed to a worker thread (src/services/audit-threads.ts).
+ * data only, so a part can be handed to a worker thread (src/services/audit/audit-threads.ts).
  */
 export interface PartitionJob {
   authorityId: number;
