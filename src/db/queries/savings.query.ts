@@ -1,5 +1,6 @@
-import type { FindingStatus } from "../../domain/finding.js";
 import type { Database } from "../connection.js";
+import type { FindingRow } from "../repositories/finding.repository.js";
+import type { InvoiceRow } from "../repositories/invoice.repository.js";
 
 /**
  * The savings figures' rows (src/services/reports/savings-report.ts rolls them up): one SQL
@@ -76,22 +77,11 @@ export async function firstInvoiceDate(db: Database, authorityId: number, provid
   return row?.first ?? null;
 }
 
-export interface SavingsFindingSqlRow {
-  id: string;
-  provider_id: string;
-  provider_name: string | null;
-  invoice_number: string;
-  invoice_date: string;
-  child_ref: string | null;
-  rule: string;
-  category: string;
-  status: FindingStatus;
-  amount: string;
-  recovered_amount: string | null;
-  recovered_on: string | null;
-  explanation: string;
-  dismissed_reason: string | null;
-}
+export type SavingsFindingSqlRow = Pick<
+  FindingRow,
+  "id" | "provider_id" | "child_ref" | "rule" | "category" | "status" | "amount" | "recovered_amount" | "recovered_on" | "explanation" | "dismissed_reason"
+> &
+  Pick<InvoiceRow, "invoice_number" | "invoice_date"> & { provider_name: string | null };
 
 /** Every finding of the period but superseded ones, in invoice date, provider, invoice and line order. */
 export async function savingsFindingRows(db: Database, authorityId: number, dates: DateRange, providerId: string | null): Promise<SavingsFindingSqlRow[]> {
