@@ -21,7 +21,7 @@ import pg from "pg";
 import QueryStream from "pg-query-stream";
 import type { Database } from "../src/db/connection.js";
 import { migrateLatest } from "../src/db/migrate.js";
-import { runAudit } from "../src/services/run-audit.js";
+import { runAudit } from "../src/services/audit/run-audit.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
 import { generateAuthority } from "./generate/authority.js";
 import { insertInvoices, insertReference } from "./generate/insert.js";
@@ -88,12 +88,12 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
   try {
     const load = loadText();
     const started = performance.now();
-    const result = await runAudit(db, { scope: { kind: "all" } });
+    const result = await runAudit(db, { authorityId: 1, scope: { kind: "all" } });
     const elapsed = seconds(started);
     let rerunSeconds: number | null = null;
     if (rerun) {
       const again = performance.now();
-      await runAudit(db, { scope: { kind: "all" } });
+      await runAudit(db, { authorityId: 1, scope: { kind: "all" } });
       rerunSeconds = seconds(again);
     }
     const rows: { rule: string; count: string }[] = await db.knex("findings").whereNot("status", "superseded").groupBy("rule").select("rule").count("* as count");

@@ -10,7 +10,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { AuditSession, buildReferenceIndex, resolveCreditNotes, sortForAudit, type AuditInvoice } from "../src/audit/index.js";
-import { defaultRulesConfig } from "../src/services/run-audit.js";
+import { defaultRulesConfig } from "../src/services/audit/run-audit.js";
 import { generateAuthority } from "./generate/authority.js";
 import { invoiceStream, type GeneratedInvoice } from "./generate/invoices.js";
 import { placementsFor } from "./generate/sizing.js";

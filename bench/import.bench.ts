@@ -21,7 +21,7 @@ import { adminQuery } from "./databases.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { addDays } from "../src/domain/dates.js";
 import { createLogger } from "../src/logger.js";
-import { importReference, type ImportFileInput, type ImportReport } from "../src/services/import-reference.js";
+import { importReference, type ImportFileInput, type ImportReport } from "../src/services/reference/import-reference.js";
 
 const quick = process.argv.includes("--quick");
 const postgresOnly = process.argv.includes("--postgres-only");
@@ -82,7 +82,7 @@ function summary(report: ImportReport): string {
 
 async function timed(label: string, db: Database, files: ImportFileInput[]): Promise<void> {
   const started = performance.now();
-  const report = await importReference(db, files, process.env.BENCH_LOG ? createLogger("debug") : undefined);
+  const report = await importReference(db, files, { authorityId: 1, logger: process.env.BENCH_LOG ? createLogger("debug") : undefined });
   const seconds = (performance.now() - started) / 1000;
   console.log(`  ${label.padEnd(34)} ${seconds.toFixed(2).padStart(7)} s   ${summary(report)}`);
 }

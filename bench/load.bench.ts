@@ -14,8 +14,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import type { Database } from "../src/db/connection.js";
 import { silentLogger } from "../src/logger.js";
-import { runAudit } from "../src/services/run-audit.js";
-import { createUser } from "../src/services/users.js";
+import { runAudit } from "../src/services/audit/run-audit.js";
+import { createUser } from "../src/services/users/users.js";
 import { createApp, startServer } from "../src/web/app.js";
 import { createTarget, openTarget, safeUrl, targetText } from "./databases.js";
 import { argValue, formatRate, runChild, signIn } from "./support.js";
@@ -47,7 +47,7 @@ function settle(ms: number): Promise<void> {
 async function round(db: Database, url: string, cookie: string, n: number, seconds: number, connections: number): Promise<LoadRound> {
   const started = performance.now();
   let auditMs = 0;
-  const audit = runAudit(db, { scope: { kind: "all" } }).then(
+  const audit = runAudit(db, { authorityId: 1, scope: { kind: "all" } }).then(
     () => {
       auditMs = performance.now() - started;
       return null;
@@ -82,7 +82,7 @@ export async function benchLoad(options: { db: "embedded" | "postgres"; serverUr
     const logger = silentLogger();
     const server = await startServer({ app: createApp({ db, dataDir: os.tmpdir(), logger, sessionSecret: "load", councilName: "Load Council" }), port: 0, host: "127.0.0.1", logger });
     try {
-      await createUser(db, { username: USER, password: PASSWORD, role: "finance_officer" }, "bench");
+      await createUser(db, { authorityId: 1, username: USER, password: PASSWORD, role: "finance_officer" }, "bench");
       const cookie = await signIn(server.url, USER, PASSWORD);
       process.stdout.write(`${options.rounds} round(s) of ${options.seconds} s, ${options.connections} connections\n`);
       const rounds: LoadRound[] = [];

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
-import { createUser } from "../src/services/users.js";
+import { createUser } from "../src/services/users/users.js";
 import { silentLogger } from "../src/logger.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
 import { argValue, emitResult, formatRate, loadText, runChild, signIn } from "./support.js";
@@ -57,7 +57,7 @@ async function servePhase(targetText: string): Promise<void> {
     return;
   }
   const db = await openTarget(parseTarget(targetText));
-  await createUser(db, { username: USER, password: PASSWORD, role: "finance_officer" }, "bench").catch(() => undefined);
+  await createUser(db, { authorityId: 1, username: USER, password: PASSWORD, role: "finance_officer" }, "bench").catch(() => undefined);
   const logger = silentLogger();
   const app = appModule.createApp({ db, dataDir: os.tmpdir(), logger, sessionSecret: "bench", councilName: "Benchmark Council" });
   const server = await appModule.startServer({ app, port: 0, host: "127.0.0.1", logger });

@@ -12,6 +12,11 @@ export interface CommandContext {
   logger: Logger;
   /** Opens (once) and migrates the database; closed by main when the command returns. */
   database(): Promise<Database>;
+  /**
+   * The authority the command acts for: the only one in the database, resolved once (it opens
+   * the database). Every command that reads or writes an authority's data takes it from here.
+   */
+  authorityId(): Promise<number>;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;

@@ -1,6 +1,7 @@
 import { settingsFromEnv } from "../config.js";
 import { openDatabase, type Database } from "../db/connection.js";
 import { migrateLatest } from "../db/migrate.js";
+import { deploymentAuthorityId } from "../services/authority/authority.js";
 import { isAppError } from "../domain/errors.js";
 import { createLogger } from "../logger.js";
 import { EXIT_USAGE, type Command, type CommandContext } from "./command.js";
@@ -45,6 +46,7 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
   const settings = settingsFromEnv();
   const logger = createLogger(settings.logLevel);
   let database: Database | null = null;
+  let authorityId: Promise<number> | null = null;
   const context: CommandContext = {
     settings,
     logger,
@@ -58,6 +60,7 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
       }
       return database;
     },
+    authorityId: () => (authorityId ??= context.database().then(deploymentAuthorityId)),
   };
   try {
     return await command.run(args, context);

@@ -1,7 +1,7 @@
 /**
  * Invoice ingestion, pure of databases: readers (PDF, XLSX, CSV) → layout rows → the generic
  * extractor (DATA.md label spellings, refined by provider templates) → InvoiceDraft → Invoice.
- * Storage and the queue live in src/services/ingest-files.ts.
+ * Storage and the queue live in src/services/ingest/ingest-files.ts.
  */
 export { readInvoiceFile, readLayout, detectFormat, type ReadContext, type ReadOutcome } from "./read-invoice-file.js";
 export { extractInvoice, layoutText } from "./extract/extractor.js";

@@ -6,6 +6,8 @@ import session from "express-session";
 import helmet from "helmet";
 import type { Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
+import { councilNameOf, deploymentAuthorityId } from "../services/authority/authority.js";
+import { sessionStorage } from "../services/users/sessions.js";
 import { authorize, loadUser } from "./auth.js";
 import { bodyParser } from "./body.js";
 import type { WebContext } from "./context.js";
@@ -14,7 +16,7 @@ import { errorHandler, notFound } from "./errors.js";
 import { SESSION_COOKIE } from "./handlers/auth.handlers.js";
 import { ROUTES, type RouteSpec } from "./routes.js";
 import { servicePorts, type ServicePorts } from "./service-ports.js";
-import { KnexSessionStore } from "./session-store.js";
+import { DatabaseSessionStore } from "./session-store.js";
 import { createViews } from "./views.js";
 
 export interface AppDeps {
@@ -44,6 +46,9 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
 
   let councilName: Promise<string> | null = deps.councilName ? Promise.resolve(deps.councilName) : null;
+  // The deployment's authority, for requests before sign-in: resolved once, on first need.
+  let authorityId: Promise<number> | null = null;
+  const deploymentAuthority = (): Promise<number> => (authorityId ??= deploymentAuthorityId(deps.db));
   const ctx: WebContext = {
     db: deps.db,
     dataDir: deps.dataDir,
@@ -51,9 +56,10 @@ export function createApp(deps: AppDeps): Express {
     views: createViews(),
     now: deps.now ?? (() => new Date()),
     ports: deps.ports ?? servicePorts({ db: deps.db, dataDir: deps.dataDir, logger: deps.logger }),
+    deploymentAuthorityId: deploymentAuthority,
     councilName: () =>
-      (councilName ??= deps.db.knex("authorities").where({ id: 1 }).first("name").then(
-        (row: { name?: string } | undefined) => row?.name ?? "the council",
+      (councilName ??= deploymentAuthority().then((id) => councilNameOf(deps.db, id)).then(
+        (name) => name ?? "the council",
         () => "the council",
       )),
   };
@@ -89,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
 
   for (const spec of ROUTES.filter((r) => r.kind === "asset")) register(spec);
 
-  const store = new KnexSessionStore(deps.db.knex);
+  const store = new DatabaseSessionStore(sessionStorage(deps.db));
   app.locals.sessionStore = store;
   app.use(
     session({
@@ -154,7 +160,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const s = app.listen(options.port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const port = (server.address() as AddressInfo).port;
-  const store = (app.locals as { sessionStore?: KnexSessionStore }).sessionStore;
+  const store = (app.locals as { sessionStore?: DatabaseSessionStore }).sessionStore;
   const prune = (): void => {
     store?.pruneExpired().then(
       (n) => (n > 0 ? logger.info("expired sessions removed", { sessions: n }) : undefined),

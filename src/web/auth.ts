@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { AppError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
-import { getUser } from "../services/users.js";
+import { getUser } from "../services/users/users.js";
 import type { WebContext } from "./context.js";
 
 /** Pages answer a visitor with HTML, the API with JSON, assets with files (routes.ts gives each route one). */

@@ -42,6 +42,8 @@ export interface WebContext {
   views: nunjucks.Environment;
   ports: ServicePorts;
   councilName: () => Promise<string>;
+  /** The authority a request acts for before anyone signs in (the deployment's only one); signed in, it is the user's. */
+  deploymentAuthorityId: () => Promise<number>;
   now: () => Date;
 }
 

@@ -1,4 +1,4 @@
-import type { Paged, SortDirection } from "../services/review-queries.js";
+import type { Paged, SortDirection } from "../db/queries/read-model.js";
 import { queryString } from "./params.js";
 
 /** Links for sortable column headings and for paging, keeping the current filter. */

@@ -2,16 +2,9 @@ import type { Request } from "express";
 import { CATEGORIES, FINDING_STATUSES, isRuleId, type Category, type FindingStatus } from "../domain/finding.js";
 import { INVOICE_STATUSES, type InvoiceStatus } from "../domain/invoice.js";
 import { moneyString, tryParseMoney } from "../domain/money.js";
-import {
-  FINDING_SORTS,
-  INVOICE_SORTS,
-  type FindingFilter,
-  type FindingSort,
-  type InvoiceFilter,
-  type InvoiceSort,
-  type PageRequest,
-  type SortDirection,
-} from "../services/review-queries.js";
+import { FINDING_SORTS, type FindingFilter, type FindingSort } from "../db/queries/finding-list.query.js";
+import { INVOICE_SORTS, type InvoiceFilter, type InvoiceSort } from "../db/queries/invoice-list.query.js";
+import type { PageRequest, SortDirection } from "../db/queries/read-model.js";
 
 /**
  * Query-string parsing for the list pages and the API. Every value is checked against what it

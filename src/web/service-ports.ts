@@ -1,8 +1,8 @@
 import type { Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
-import { importReference, type ImportReport } from "../services/import-reference.js";
-import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest-files.js";
-import { runAudit, type RunAuditResult } from "../services/run-audit.js";
+import { importReference, type ImportReport } from "../services/reference/import-reference.js";
+import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest/ingest-files.js";
+import { runAudit, type RunAuditResult } from "../services/audit/run-audit.js";
 import { categoryLabel, formatMoney } from "./format.js";
 
 /**
@@ -111,7 +111,7 @@ export function servicePorts(deps: PortDeps): ServicePorts {
       return { ok: result.status === "stored", summary: [describeIngestedFile(result)], problems: result.reason && result.status !== "stored" ? [result.reason] : [] };
     },
     importReference: async (files, authorityId) =>
-      describeImport(await importReference(db, files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })), logger, { authorityId })),
+      describeImport(await importReference(db, files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })), { authorityId, logger })),
     runAudit: async (request) =>
       describeAudit(await runAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger })),
   };

@@ -1,6 +1,5 @@
 import session from "express-session";
-import type { Knex } from "knex";
-import { deleteExpiredSessions, deleteSession, extendSession, readSession, writeSession } from "../db/repositories/session.repository.js";
+import type { SessionStorage } from "../services/users/sessions.js";
 
 type Callback = (error?: unknown) => void;
 
@@ -18,40 +17,40 @@ function expiryOf(data: session.SessionData): Date {
  * shared by every web process on one PostgreSQL server. Expired rows are never returned;
  * `pruneExpired` deletes them (called on a timer by startServer).
  */
-export class KnexSessionStore extends session.Store {
-  constructor(private readonly knex: Knex) {
+export class DatabaseSessionStore extends session.Store {
+  constructor(private readonly storage: SessionStorage) {
     super();
   }
 
   override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
-    readSession(this.knex, sid, new Date()).then(
+    this.storage.read(sid, new Date()).then(
       (data) => callback(null, (data as session.SessionData | null) ?? null),
       (error: unknown) => callback(error),
     );
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
-    writeSession(this.knex, sid, data, expiryOf(data)).then(
+    this.storage.write(sid, data, expiryOf(data)).then(
       () => callback?.(),
       (error: unknown) => callback?.(error),
     );
   }
 
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
-    extendSession(this.knex, sid, expiryOf(data)).then(
+    this.storage.extend(sid, expiryOf(data)).then(
       () => callback?.(),
       (error: unknown) => callback?.(error),
     );
   }
 
   override destroy(sid: string, callback?: Callback): void {
-    deleteSession(this.knex, sid).then(
+    this.storage.remove(sid).then(
       () => callback?.(),
       (error: unknown) => callback?.(error),
     );
   }
 
   pruneExpired(now: Date = new Date()): Promise<number> {
-    return deleteExpiredSessions(this.knex, now);
+    return this.storage.removeExpired(now);
   }
 }

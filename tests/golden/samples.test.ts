@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importReference } from "../../src/services/import-reference.js";
-import { ingestFiles } from "../../src/services/ingest-files.js";
-import { listExtractedInvoices } from "../../src/services/ingest-list.js";
-import { runAudit } from "../../src/services/run-audit.js";
+import { importReference } from "../../src/services/reference/import-reference.js";
+import { ingestFiles } from "../../src/services/ingest/ingest-files.js";
+import { listExtractedInvoices } from "../../src/services/ingest/ingest-list.js";
+import { runAudit } from "../../src/services/audit/run-audit.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 /**
@@ -42,25 +42,25 @@ describe("golden: the sample council end to end", () => {
   it("imports the reference data with no rejected row", async () => {
     const referenceDir = path.join(samples, "reference");
     const files = fs.readdirSync(referenceDir).map((name) => ({ name, bytes: fs.readFileSync(path.join(referenceDir, name)) }));
-    const report = await importReference(t.db, files);
+    const report = await importReference(t.db, files, { authorityId: 1 });
     expect(report.files.flatMap((f) => f.errors ?? [])).toEqual([]);
     expect(report.ok).toBe(true);
   });
 
   it("ingests every sample invoice", async () => {
-    const report = await ingestFiles(t.db, invoiceFiles.map((name) => ({ name, path: path.join(invoicesDir, name) })), { dataDir: t.dataDir });
+    const report = await ingestFiles(t.db, invoiceFiles.map((name) => ({ name, path: path.join(invoicesDir, name) })), { authorityId: 1, dataDir: t.dataDir });
     const notStored = report.files.filter((f) => f.status !== "stored").map((f) => `${f.name}: ${f.status} ${f.reason ?? ""}`);
     expect(notStored).toEqual([]);
   });
 
   it.each(invoiceFiles)("extracts %s exactly as its .expected.json says", async (name) => {
     const expected = JSON.parse(fs.readFileSync(path.join(invoicesDir, `${name}.expected.json`), "utf8")) as Record<string, unknown>;
-    const extracted = (await listExtractedInvoices(t.db)).find((invoice) => invoice.source_file === name);
+    const extracted = (await listExtractedInvoices(t.db, { authorityId: 1 })).find((invoice) => invoice.source_file === name);
     expect(extracted).toEqual(expected);
   });
 
   it("audits to exactly the hand-worked findings", async () => {
-    await runAudit(t.db, { scope: { kind: "all" } });
+    await runAudit(t.db, { authorityId: 1, scope: { kind: "all" } });
     const rows: (ExpectedFinding & { source_file: string })[] = await t.db
       .knex("findings as f")
       .join("invoices as i", "i.id", "f.invoice_id")

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import winston from "winston";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAudit, type RunAuditOptions } from "../../src/services/run-audit.js";
+import { runAudit, type RunAuditOptions } from "../../src/services/audit/run-audit.js";
 import { generateAuthority } from "../../bench/generate/authority.js";
 import { insertInvoices, insertReference } from "../../bench/generate/insert.js";
 import { invoiceStream } from "../../bench/generate/invoices.js";
@@ -46,7 +46,7 @@ describe("an audit shared among threads", () => {
   let single: { result: Awaited<ReturnType<typeof runAudit>>; stored: Stored };
   const audit = async (options: Partial<RunAuditOptions>): Promise<{ result: Awaited<ReturnType<typeof runAudit>>; stored: Stored }> => {
     const t = await open();
-    const result = await runAudit(t.db, { scope: { kind: "all" }, ...options });
+    const result = await runAudit(t.db, { authorityId: 1, scope: { kind: "all" }, ...options });
     return { result, stored: await stored(t) };
   };
 

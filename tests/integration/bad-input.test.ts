@@ -4,8 +4,8 @@ import JSZip from "jszip";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { warmUpPdfReader } from "../../src/ingest/readers/pdf.reader.js";
-import { ingestFiles, type IngestFileInput, type IngestFileResult } from "../../src/services/ingest-files.js";
-import { sha256Of } from "../../src/services/ingest-storage.js";
+import { ingestFiles, type IngestFileInput, type IngestFileResult } from "../../src/services/ingest/ingest-files.js";
+import { sha256Of } from "../../src/services/ingest/ingest-storage.js";
 import { zipClaiming } from "../fixtures/invoices/odd-files.js";
 import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../fixtures/invoices/pdf-builders.js";
 import { layoutSimple } from "../fixtures/invoices/pdf-layouts.js";
@@ -102,7 +102,7 @@ describe("bad input corpus through ingestFiles", () => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 5);
     try {
-      const report = await ingestFiles(t.db, [input], { dataDir: t.dataDir, workers: 0 });
+      const report = await ingestFiles(t.db, [input], { authorityId: 1, dataDir: t.dataDir, workers: 0 });
       peak = Math.max(peak, process.memoryUsage().rss);
       expect(report.files).toHaveLength(1);
       return { result: report.files[0]!, rssGrowth: peak - before };

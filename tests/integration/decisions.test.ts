@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/domain/errors.js";
-import { decideFinding, decideFindings, invoiceStatusFor, type Actor } from "../../src/services/decide-finding.js";
+import { decideFinding, decideFindings, invoiceStatusFor, type Actor } from "../../src/services/review/decide-finding.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 import { NOW, seedReview, seedUsers, type Seeded } from "./web-seed.js";
 

@@ -36,6 +36,7 @@ describe("placement-audit import", () => {
       stderr,
       stdin: Readable.from([]),
       database: () => Promise.resolve(t.db),
+      authorityId: () => Promise.resolve(1),
     };
     const status = await importCommand.run(args, context);
     return { status, stdout: stdout.text, stderr: stderr.text };

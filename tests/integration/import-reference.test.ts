@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReferenceData } from "../../src/db/repositories/reference.repository.js";
-import { importReference, type ImportReport } from "../../src/services/import-reference.js";
+import { importReference, type ImportReport } from "../../src/services/reference/import-reference.js";
 import { EXPECTED_REFERENCE, VALID_ROW_COUNTS, csv, validCsvFiles, validXlsxFiles } from "../fixtures/reference/fixtures.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
@@ -23,7 +23,7 @@ describe("importReference: every table, CSV then XLSX", () => {
   });
 
   it("loads all eight tables from CSV, given in reverse order, in dependency order", async () => {
-    const report = await importReference(t.db, validCsvFiles().reverse());
+    const report = await importReference(t.db, validCsvFiles().reverse(), { authorityId: 1 });
     expect(report.files.map((f) => f.file)).toEqual([
       "providers.csv", "contracts.csv", "rates.csv", "placements.csv", "placement_fees.csv", "packages.csv", "discounts.csv", "absences.csv",
     ]);
@@ -31,30 +31,30 @@ describe("importReference: every table, CSV then XLSX", () => {
     expect(report.ok).toBe(true);
     expect(report.changed).toBe(true);
     expect(counts(report)).toEqual(allInserted);
-    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+    expect(await loadReferenceData(t.db.knex, 1)).toEqual(EXPECTED_REFERENCE);
   });
 
   it("importing the same files again changes nothing and says so", async () => {
-    const report = await importReference(t.db, validCsvFiles());
+    const report = await importReference(t.db, validCsvFiles(), { authorityId: 1 });
     expect(report.ok).toBe(true);
     expect(report.changed).toBe(false);
     expect(counts(report)).toEqual(allUnchanged);
   });
 
   it("the XLSX version of the same data (date cells, numbers, header synonyms) is the same data: all unchanged", async () => {
-    const report = await importReference(t.db, await validXlsxFiles());
+    const report = await importReference(t.db, await validXlsxFiles(), { authorityId: 1 });
     expect(report.files.flatMap((f) => f.errors.map((e) => e.message))).toEqual([]);
     expect(report.files.map((f) => f.format)).toEqual(Array(8).fill("xlsx"));
     expect(counts(report)).toEqual(allUnchanged);
-    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
+    expect(await loadReferenceData(t.db.knex, 1)).toEqual(EXPECTED_REFERENCE);
   });
 
   it("counts a changed row as updated and stores the new value", async () => {
     const report = await importReference(t.db, [
       csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date,weekly_fee\nPL5,CH004,P3,C3,2026-01-05,2026-07-31,\nPL6,CH005,P3,C3,2026-02-01,,"),
-    ]);
+    ], { authorityId: 1 });
     expect(counts(report)).toEqual({ placements: [1, 1, 0, 0] });
-    const data = await loadReferenceData(t.db.knex);
+    const data = await loadReferenceData(t.db.knex, 1);
     expect(data.placements.find((p) => p.placementId === "PL5")?.endDate).toBe("2026-07-31");
     expect(data.placements.find((p) => p.placementId === "PL6")).toEqual({
       placementId: "PL6", childRef: "CH005", providerId: "P3", contractId: "C3", serviceLevel: null, startDate: "2026-02-01", endDate: null, weeklyFee: null, siblingGroup: null, poNumber: null,
@@ -72,11 +72,11 @@ describe("importReference: XLSX into an empty database", () => {
   });
 
   it("inserts every table from XLSX, and the CSV version is then unchanged", async () => {
-    const first = await importReference(t.db, await validXlsxFiles());
+    const first = await importReference(t.db, await validXlsxFiles(), { authorityId: 1 });
     expect(first.files.flatMap((f) => f.errors.map((e) => e.message))).toEqual([]);
     expect(counts(first)).toEqual(allInserted);
-    expect(await loadReferenceData(t.db.knex)).toEqual(EXPECTED_REFERENCE);
-    const second = await importReference(t.db, validCsvFiles());
+    expect(await loadReferenceData(t.db.knex, 1)).toEqual(EXPECTED_REFERENCE);
+    const second = await importReference(t.db, validCsvFiles(), { authorityId: 1 });
     expect(counts(second)).toEqual(allUnchanged);
   });
 });
@@ -96,7 +96,7 @@ describe("importReference: all or nothing per file", () => {
         ? csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL1,CH001,P1,C1,2025-09-01,\nPL2,CH002,P1,C1,2025-09-01,31/02/2026\n")
         : file,
     );
-    const report = await importReference(t.db, files);
+    const report = await importReference(t.db, files, { authorityId: 1 });
     expect(report.ok).toBe(false);
     const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
     expect(byFile["placements.csv"]?.status).toBe("rejected");
@@ -117,13 +117,13 @@ describe("importReference: all or nothing per file", () => {
   });
 
   it("checks references against the database: a later import may refer to rows loaded before", async () => {
-    const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date\nPL9,CH009,P1,C1,2026-01-01\n")]);
+    const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date\nPL9,CH009,P1,C1,2026-01-01\n")], { authorityId: 1 });
     expect(report.ok).toBe(true);
     expect(counts(report)).toEqual({ placements: [1, 0, 0, 0] });
   });
 
   it("refuses a placement that overlaps one in the database for the same child and provider", async () => {
-    const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL10,CH009,P1,C1,2025-06-01,2026-01-15\n")]);
+    const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL10,CH009,P1,C1,2025-06-01,2026-01-15\n")], { authorityId: 1 });
     expect(report.files[0]?.errors.map((e) => e.message)).toEqual([
       'placements.csv row 2, start_date: placement "PL10" (2025-06-01 to 2026-01-15) overlaps placement "PL9" (2026-01-01 to ongoing) of the same child "CH009" with provider "P1"',
     ]);
@@ -133,7 +133,7 @@ describe("importReference: all or nothing per file", () => {
     // PL9 now ends on 2026-02-01 and PL10 starts that day: a move, no overlap.
     const report = await importReference(t.db, [
       csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL9,CH009,P1,C1,2026-01-01,2026-02-01\nPL10,CH009,P1,C1,2026-02-01,\n"),
-    ]);
+    ], { authorityId: 1 });
     expect(report.files[0]?.errors).toEqual([]);
     expect(counts(report)).toEqual({ placements: [1, 1, 0, 0] });
   });
@@ -148,9 +148,9 @@ describe("importReference: all or nothing per file", () => {
     const report = await importReference(t.db, [
       { name: "placement_fees.csv", bytes: bom },
       { name: "placements.csv", bytes: windows1252 },
-    ]);
+    ], { authorityId: 1 });
     expect(report.files.flatMap((f) => f.errors)).toEqual([]);
-    const data = await loadReferenceData(t.db.knex);
+    const data = await loadReferenceData(t.db.knex, 1);
     const placement = data.placements.find((p) => p.placementId === "PL20");
     expect([placement?.startDate, placement?.endDate, placement?.weeklyFee]).toEqual(["2025-10-01", "2025-12-31", "1234.5"]);
     expect(data.placementFees.filter((f) => f.placementId === "PL20")).toEqual([{ placementId: "PL20", effectiveFrom: "2025-12-01", weeklyFee: "1300" }]);
@@ -162,7 +162,7 @@ describe("importReference: all or nothing per file", () => {
       { name: "contracts.xlsx", bytes: Buffer.from("not a workbook") },
       { name: "rates.xls", bytes: Buffer.from([0xd0, 0xcf, 0x11, 0xe0]) },
       csv("providers.csv", "provider_id,name,kind\nP7,Ash Lodge,residential\n"),
-    ]);
+    ], { authorityId: 1 });
     const problems = Object.fromEntries(report.files.map((f) => [f.file, f.errors.map((e) => e.code)]));
     expect(problems).toEqual({ "notes.csv": ["file.unknown_table"], "contracts.xlsx": ["xlsx.not_zip"], "rates.xls": ["file.unsupported_format"], "providers.csv": [] });
     expect(report.tables.providers).toEqual({ inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
@@ -173,7 +173,7 @@ describe("importReference: absences that share a start date, fee changes after a
   let t: TestDatabase;
   beforeAll(async () => {
     t = await openTestDatabase();
-    const report = await importReference(t.db, validCsvFiles());
+    const report = await importReference(t.db, validCsvFiles(), { authorityId: 1 });
     expect(report.ok).toBe(true);
   });
   afterAll(async () => {
@@ -185,14 +185,14 @@ describe("importReference: absences that share a start date, fee changes after a
     const report = await importReference(t.db, [
       csv("placement_fees.csv", "placement_id,effective_from,weekly_fee\nPL1,2026-04-01,980\nPL3,2026-01-01,5250\nPL3,2026-04-01,5400\n"),
       csv("absences.csv", "placement_id,from_date,to_date,reason\nPL1,2026-10-03,2026-10-10,hospital\nPL1,2026-10-03,2026-10-22,hospital\n"),
-    ]);
+    ], { authorityId: 1 });
     expect(report.ok).toBe(true);
     expect(report.files.map((f) => [f.file, f.status, f.errors.length])).toEqual([
       ["placement_fees.csv", "applied", 0],
       ["absences.csv", "applied", 0],
     ]);
     expect(report.files.map((f) => f.warnings.map((w) => w.code))).toEqual([["fee.after_placement"], ["absence.merged"]]);
-    const data = await loadReferenceData(t.db.knex);
+    const data = await loadReferenceData(t.db.knex, 1);
     expect(data.placementFees.filter((f) => f.placementId === "PL3").map((f) => f.effectiveFrom).sort()).toEqual(["2026-01-01", "2026-04-01"]);
     expect(data.absences.filter((a) => a.placementId === "PL1" && a.fromDate === "2026-10-03")).toEqual([
       { placementId: "PL1", fromDate: "2026-10-03", toDate: "2026-10-22", reason: "hospital" },

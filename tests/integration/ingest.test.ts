@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { warmUpPdfReader } from "../../src/ingest/readers/pdf.reader.js";
-import { ingestFiles, reprocessFile, reprocessNeedsAttention } from "../../src/services/ingest-files.js";
-import { listExtractedInvoices, listNeedsAttentionFiles } from "../../src/services/ingest-list.js";
-import { sha256Of } from "../../src/services/ingest-storage.js";
+import { ingestFiles, reprocessFile, reprocessNeedsAttention } from "../../src/services/ingest/ingest-files.js";
+import { listExtractedInvoices, listNeedsAttentionFiles } from "../../src/services/ingest/ingest-list.js";
+import { sha256Of } from "../../src/services/ingest/ingest-storage.js";
 import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../fixtures/invoices/pdf-builders.js";
 import { UNUSUAL_TEMPLATE, layoutCreditNote, layoutLabelsAbove, layoutSimple, layoutUnusual } from "../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
@@ -81,7 +81,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
         { name: "a-oakfield.csv", bytes: OAK_CSV },
         { name: "b-brookside.xlsx", bytes: await brooksideXlsx() },
       ],
-      { dataDir: t.dataDir, now: () => CLOCK },
+      { authorityId: 1, dataDir: t.dataDir, now: () => CLOCK },
     );
     expect(report.files.map((f) => [f.name, f.status, f.providerId, f.invoiceNumber, f.lines])).toEqual([
       ["a-oakfield.csv", "stored", "OAK", "OFP-2001", 2],
@@ -125,7 +125,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
         { name: "d-new.csv", bytes: Buffer.from(OAK_CSV.toString("utf8").replace("OFP-2001", "OFP-2002"), "utf8") },
         { name: "e-new-again.csv", bytes: Buffer.from(OAK_CSV.toString("utf8").replace("OFP-2001", "OFP-2002"), "utf8") },
       ],
-      { dataDir: t.dataDir, now: () => CLOCK },
+      { authorityId: 1, dataDir: t.dataDir, now: () => CLOCK },
     );
     expect(report.files.map((f) => [f.name, f.status])).toEqual([
       ["d-new.csv", "stored"],
@@ -153,7 +153,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
         { name: "batch-1.csv", bytes: csv(1) },
         { name: "batch-3.csv", bytes: csv(3) },
       ],
-      { dataDir: t.dataDir, batchSize: 2, now: () => CLOCK },
+      { authorityId: 1, dataDir: t.dataDir, batchSize: 2, now: () => CLOCK },
     );
     expect(report.files.map((f) => [f.name, f.status])).toEqual([
       ["batch-1.csv", "stored"],
@@ -169,7 +169,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
   });
 
   it("keeps a file that cannot be read, with its reason, and lists it", async () => {
-    const report = await ingestFiles(t.db, [{ name: "scan.pdf", bytes: await scannedPdf() }], { dataDir: t.dataDir });
+    const report = await ingestFiles(t.db, [{ name: "scan.pdf", bytes: await scannedPdf() }], { authorityId: 1, dataDir: t.dataDir });
     expect(report.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "no_text_layer", invoiceId: null });
     expect(report.problems).toEqual([expect.stringMatching(/^scan\.pdf: The PDF has no text layer/)]);
     const row = (await t.db.knex("received_files").where({ original_name: "scan.pdf" }).first()) as FileRow;
@@ -177,7 +177,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
     expect(row.reason).toMatch(/no text layer/);
     expect(fs.existsSync(path.join(t.dataDir, row.stored_path))).toBe(true);
     expect(await t.db.knex("invoices").where({ file_id: row.id }).count({ n: "*" })).toEqual([{ n: "0" }]);
-    const listed = await listNeedsAttentionFiles(t.db);
+    const listed = await listNeedsAttentionFiles(t.db, { authorityId: 1 });
     expect(listed.map((f) => [f.source_file, f.reason?.slice(0, 26)])).toEqual([["scan.pdf", "The PDF has no text layer "]]);
   });
 
@@ -185,34 +185,34 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
     const bytes = await pdfkitLayout(
       layoutSimple({ provider: "Oakfield Foster Homes", number: "OFH-1", date: "02/11/2026", period: "October 2026", lines: [["C1001", "Foster placement", "", "", "31", "£131.00", "£4,061.00"]] }),
     );
-    const first = await ingestFiles(t.db, [{ name: "ofh-1.pdf", bytes }], { dataDir: t.dataDir });
+    const first = await ingestFiles(t.db, [{ name: "ofh-1.pdf", bytes }], { authorityId: 1, dataDir: t.dataDir });
     expect(first.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "unknown_provider" });
     const fileId = first.files[0]!.fileId!;
     const receivedAt = ((await t.db.knex("received_files").where({ id: fileId }).first()) as FileRow).received_at;
 
     await t.db.knex("providers").where({ provider_id: "OAK" }).update({ aliases: ["Oakfield Family Placements", "Oakfield Foster Homes"] });
-    const again = await reprocessFile(t.db, fileId, { dataDir: t.dataDir });
+    const again = await reprocessFile(t.db, fileId, { authorityId: 1, dataDir: t.dataDir });
     expect(again).toMatchObject({ status: "stored", providerId: "OAK", invoiceNumber: "OFH-1", reason: null });
     const row = (await t.db.knex("received_files").where({ id: fileId }).first()) as FileRow;
     expect([row.status, row.reason, row.received_at.toISOString()]).toEqual(["processed", null, receivedAt.toISOString()]);
     const invoice = (await t.db.knex("invoices").where({ file_id: fileId }).first()) as { received_at: Date };
     expect(invoice.received_at.toISOString()).toBe(receivedAt.toISOString());
-    await expect(reprocessFile(t.db, fileId, { dataDir: t.dataDir })).rejects.toMatchObject({ code: "ingest.not_waiting" });
-    await expect(reprocessFile(t.db, "999999", { dataDir: t.dataDir })).rejects.toMatchObject({ code: "ingest.no_such_file" });
+    await expect(reprocessFile(t.db, fileId, { authorityId: 1, dataDir: t.dataDir })).rejects.toMatchObject({ code: "ingest.not_waiting" });
+    await expect(reprocessFile(t.db, "999999", { authorityId: 1, dataDir: t.dataDir })).rejects.toMatchObject({ code: "ingest.no_such_file" });
   });
 
   it("re-processes the queue after a template is added under DATA_DIR/templates", async () => {
-    const first = await ingestFiles(t.db, [{ name: "sunrise.pdf", bytes: await pdfLibLayout(layoutUnusual()) }], { dataDir: t.dataDir });
+    const first = await ingestFiles(t.db, [{ name: "sunrise.pdf", bytes: await pdfLibLayout(layoutUnusual()) }], { authorityId: 1, dataDir: t.dataDir });
     expect(first.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "no_line_table", providerId: "SRG" });
 
     fs.mkdirSync(path.join(t.dataDir, "templates"), { recursive: true });
     fs.writeFileSync(path.join(t.dataDir, "templates", "sunrise.json"), JSON.stringify(UNUSUAL_TEMPLATE, null, 2));
-    const report = await reprocessNeedsAttention(t.db, { dataDir: t.dataDir });
+    const report = await reprocessNeedsAttention(t.db, { authorityId: 1, dataDir: t.dataDir });
     expect(report.files.map((f) => [f.name, f.status])).toEqual([
       ["scan.pdf", "needs_attention"],
       ["sunrise.pdf", "stored"],
     ]);
-    const [invoice] = await listExtractedInvoices(t.db, { month: "2026-11" }).then((all) => all.filter((i) => i.provider_id === "SRG"));
+    const [invoice] = await listExtractedInvoices(t.db, { authorityId: 1, month: "2026-11" }).then((all) => all.filter((i) => i.provider_id === "SRG"));
     expect(invoice).toMatchObject({ invoice_number: "SRG0042", invoice_date: "2026-11-03", total: "8400.00", period_from: "2026-10-01" });
     expect(invoice!.lines).toEqual([
       { child_ref: "SU-17", placement_ref: null, description: "Residential care", item: "placement", from: "2026-10-01", to: "2026-10-31", quantity: "4.00", unit: "week", unit_rate: null, amount: "8400.00" },
@@ -220,8 +220,8 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
   });
 
   it("lists invoices as INTERFACES.md gives them: a credit note positive, lines with the invoice's period", async () => {
-    await ingestFiles(t.db, [{ name: "cn.pdf", bytes: await pdfLibLayout(layoutCreditNote()) }], { dataDir: t.dataDir });
-    const invoices = await listExtractedInvoices(t.db, { month: "2026-11" });
+    await ingestFiles(t.db, [{ name: "cn.pdf", bytes: await pdfLibLayout(layoutCreditNote()) }], { authorityId: 1, dataDir: t.dataDir });
+    const invoices = await listExtractedInvoices(t.db, { authorityId: 1, month: "2026-11" });
     expect(invoices.find((i) => i.invoice_number === "OFP-CN-7")).toEqual({
       provider_id: "OAK",
       invoice_number: "OFP-CN-7",
@@ -244,7 +244,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
       child_ref: "C1001", placement_ref: null, description: "Sibling discount", item: "discount", from: "2026-10-01", to: "2026-10-31",
       quantity: null, unit: null, unit_rate: null, amount: "-40.00",
     });
-    expect((await listExtractedInvoices(t.db, { month: "2026-10" })).length).toBe(0);
+    expect((await listExtractedInvoices(t.db, { authorityId: 1, month: "2026-10" })).length).toBe(0);
     // Audit order: invoice date, then time received (OFP-2002 came in a later ingest than HSL-77).
     expect(invoices.map((i) => i.invoice_number)).toEqual(["OFP-2001", "HSL-77", "OFP-2002", "BCH-77", "OFH-1", "SRG0042", "OFP-CN-7", "OFP-B1", "OFP-B2", "OFP-B3", "OFP-B5"]);
   });

@@ -1,7 +1,7 @@
 import cron from "node-cron";
 import { afterEach, describe, expect, it } from "vitest";
-import { startScheduler } from "../../jobs/scheduler.js";
-import { lastFiringBefore } from "../../jobs/monthly-audit.job.js";
+import { startScheduler } from "../../jobs/index.js";
+import { lastFiringBefore } from "../../src/services/scheduler/monthly-slots.js";
 import type { Settings } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
@@ -37,7 +37,7 @@ describe("catching up a missed monthly audit at start", () => {
 
   /** Starts a scheduler, waits for its catch-up, stops it; what the catch-up ran (a month or null). */
   const startAndStop = async (db: TestDatabase): Promise<string | null> => {
-    const scheduler = await startScheduler({ db: db.db, settings: settings(db), logger: silentLogger(), jobs: ["monthly-audit"], now });
+    const scheduler = await startScheduler({ authorityId: 1, db: db.db, settings: settings(db), logger: silentLogger(), jobs: ["monthly-audit"], now });
     try {
       return await scheduler.catchUp;
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { POOL_THRESHOLD, parseFiles, poolSize } from "../../src/services/ingest-parse.js";
+import { POOL_THRESHOLD, parseFiles, poolSize } from "../../src/services/ingest/ingest-parse.js";
 import { pdfkitLayout, pdfLibLayout, scannedPdf } from "../fixtures/invoices/pdf-builders.js";
 import { layoutCreditNote, layoutMultiPage, layoutSideBySide } from "../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDERS } from "../fixtures/invoices/providers.js";

@@ -16,8 +16,8 @@ import {
   SUMMARY_LAYOUT,
 } from "../../src/reports/savings.workbook.js";
 import { QUERY_PACK_HEADER_ROW, QUERY_PACK_HEADINGS } from "../../src/reports/query-pack.js";
-import { buildQueryPackWorkbook, queryPackData, queryPackHtml } from "../../src/services/query-pack.js";
-import { buildSavingsWorkbook, savingsFigures, savingsFindings, savingsPageData, savingsWorkbookForRequest, writeMonthlyReport } from "../../src/services/savings-report.js";
+import { buildQueryPackWorkbook, queryPackData, queryPackHtml } from "../../src/services/reports/query-pack.js";
+import { buildSavingsWorkbook, savingsFigures, savingsFindings, savingsPageData, savingsWorkbookForRequest, writeMonthlyReport } from "../../src/services/reports/savings-report.js";
 import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
 import {
   DANGEROUS_CHILD_REF,
@@ -121,7 +121,7 @@ async function databaseSums(from: string, to: string): Promise<{ identified: str
 
 describe("savingsFigures", () => {
   it("counts each status as documented: partial recovery, superseded never, dismissed apart", async () => {
-    const figures = await savingsFigures(t.db, { from: "2026-08", to: "2026-10" });
+    const figures = await savingsFigures(t.db, { authorityId: 1, from: "2026-08", to: "2026-10" });
     expect(figures.period).toEqual({ from: "2026-08", to: "2026-10", label: "Aug 2026 to Oct 2026" });
     // identified: 124.00 + 80.00 + 1572.00 + 812.20 + 100.00 + 137.14 + 60.00
     // realised: 50.00 (of 80.00) + 1572.00 + 137.14; at risk: 100.00 + 250.00; dismissed: 75.50 + 1152.80
@@ -162,41 +162,41 @@ describe("savingsFigures", () => {
   });
 
   it("other periods: one month, across financial years, one provider", async () => {
-    const november = await savingsFigures(t.db, { from: "2026-11", to: "2026-11" });
+    const november = await savingsFigures(t.db, { authorityId: 1, from: "2026-11", to: "2026-11" });
     expect(november.totals).toMatchObject({ identified: "500.00", realised: "0.00", atRisk: "0.00", dismissed: "0.00", findings: 1 });
     expect(november.yearToDate.totals.identified).toBe("3509.34");
     // Dec 2025–Nov 2026, 9 months from Mar 2026: 4409.34 × 12 / 9 = 5879.12
     expect(november.annualised).toMatchObject({ monthsAvailable: 9, identified: "5879.12" });
 
-    const spring = await savingsFigures(t.db, { from: "2026-03", to: "2026-04" });
+    const spring = await savingsFigures(t.db, { authorityId: 1, from: "2026-03", to: "2026-04" });
     expect(spring.totals).toMatchObject({ identified: "1024.00", realised: "124.00", atRisk: "40.00", dismissed: "0.00" });
     expect(spring.yearToDate).toMatchObject({ from: "2026-04", to: "2026-04" });
     expect(spring.yearToDate.totals).toMatchObject({ identified: "124.00", realised: "124.00", atRisk: "40.00" });
     expect(spring.annualised).toMatchObject({ monthsAvailable: 2, identified: "6144.00", realised: "744.00" });
 
-    const p2 = await savingsFigures(t.db, { from: "2026-08", to: "2026-10", providerId: "P2" });
+    const p2 = await savingsFigures(t.db, { authorityId: 1, from: "2026-08", to: "2026-10", providerId: "P2" });
     expect(p2.totals).toMatchObject({ identified: "812.20", dismissed: "1152.80", findings: 2 });
     expect(p2.byProvider.map((p) => p.providerId)).toEqual(["P2"]);
     expect(p2.annualised).toMatchObject({ monthsAvailable: 1, identified: "9746.40" });
 
-    const empty = await savingsFigures(t.db, { from: "2025-01", to: "2025-02" });
+    const empty = await savingsFigures(t.db, { authorityId: 1, from: "2025-01", to: "2025-02" });
     expect(empty.totals.findings).toBe(0);
     expect(empty.byMonth).toHaveLength(2);
     expect(empty.annualised).toMatchObject({ monthsAvailable: 0, identified: null, realised: null });
   });
 
   it("realises money recorded from a credit note without anyone typing it", async () => {
-    const december = await savingsFigures(t.db, { from: "2026-12", to: "2026-12" });
+    const december = await savingsFigures(t.db, { authorityId: 1, from: "2026-12", to: "2026-12" });
     expect(december.totals).toMatchObject({ identified: "300.00", realised: "120.00", outstanding: "180.00", recoveredCount: 1 });
   });
 
   it("refuses a period that ends before it starts or is not a month", async () => {
-    await expect(savingsFigures(t.db, { from: "2026-10", to: "2026-08" })).rejects.toMatchObject({ code: "usage" });
-    await expect(savingsFigures(t.db, { from: "2026-13", to: "2026-08" })).rejects.toBeInstanceOf(AppError);
+    await expect(savingsFigures(t.db, { authorityId: 1, from: "2026-10", to: "2026-08" })).rejects.toMatchObject({ code: "usage" });
+    await expect(savingsFigures(t.db, { authorityId: 1, from: "2026-13", to: "2026-08" })).rejects.toBeInstanceOf(AppError);
   });
 
   it("lists every finding of the period but superseded ones", async () => {
-    const findings = await savingsFindings(t.db, { from: "2026-08", to: "2026-10" });
+    const findings = await savingsFindings(t.db, { authorityId: 1, from: "2026-08", to: "2026-10" });
     expect(findings).toHaveLength(11);
     expect(findings.some((f) => f.status === "superseded")).toBe(false);
     const partial = findings.find((f) => f.rule === "discount-not-applied");
@@ -206,7 +206,7 @@ describe("savingsFigures", () => {
 
 describe("the savings workbook", () => {
   it("has every sheet with its headings, frozen panes, autofilters and fitted columns", async () => {
-    const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { from: "2026-08", to: "2026-10", now: NOW }), "layout.xlsx");
+    const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: "2026-08", to: "2026-10", now: NOW }), "layout.xlsx");
     expect(workbook.worksheets.map((w) => w.name)).toEqual([...SHEET_NAMES]);
     const summary = sheet(workbook, "Summary");
     expect(headings(summary, SUMMARY_LAYOUT.headlineHeader, SUMMARY_HEADINGS.length)).toEqual([...SUMMARY_HEADINGS]);
@@ -245,7 +245,7 @@ describe("the savings workbook", () => {
     for (const p of periods) {
       const db = await databaseSums(p.from, p.to);
       expect(db, `database sums ${p.from}–${p.to}`).toEqual({ identified: p.identified, realised: p.realised, atRisk: p.atRisk, dismissed: p.dismissed });
-      const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { from: p.from, to: p.to, now: NOW }), `totals-${p.from}-${p.to}.xlsx`);
+      const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: p.from, to: p.to, now: NOW }), `totals-${p.from}-${p.to}.xlsx`);
       const summary = sheet(workbook, "Summary");
       const L = SUMMARY_LAYOUT;
       expect(money(summary, `B${L.identified}`)).toBe(p.identified);
@@ -284,7 +284,7 @@ describe("the savings workbook", () => {
   });
 
   it("shows a partial recovery as its full amount identified and its recovered amount realised", async () => {
-    const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { from: "2026-08", to: "2026-08", now: NOW }), "partial.xlsx");
+    const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: "2026-08", to: "2026-08", now: NOW }), "partial.xlsx");
     const rule = sheet(workbook, "By rule");
     const row = rowWithLabel(rule, "discount-not-applied");
     expect(money(rule, `D${row}`)).toBe("80.00");
@@ -304,7 +304,7 @@ describe("the savings workbook", () => {
   });
 
   it("writes text from outside data as text, never as a formula", async () => {
-    const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { from: "2026-10", to: "2026-10", now: NOW }), "injection.xlsx");
+    const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: "2026-10", to: "2026-10", now: NOW }), "injection.xlsx");
     for (const ws of workbook.worksheets) {
       ws.eachRow((row) => {
         row.eachCell((cell) => {
@@ -341,7 +341,7 @@ describe("writeMonthlyReport", () => {
   it("writes DATA_DIR/reports/savings-YYYY-MM.xlsx for the financial year to date", async () => {
     const dataDir = tempDir("monthly");
     try {
-      const file = await writeMonthlyReport(t.db, "2026-10", dataDir, { now: NOW });
+      const file = await writeMonthlyReport(t.db, "2026-10", dataDir, { authorityId: 1, now: NOW });
       expect(file).toBe(path.join(dataDir, "reports", "savings-2026-10.xlsx"));
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(file);
@@ -349,7 +349,7 @@ describe("writeMonthlyReport", () => {
       expect(money(summary, `B${SUMMARY_LAYOUT.identified}`)).toBe("3009.34"); // Apr–Oct 2026
       expect(text(summary.getCell("A2").value)).toContain("This period: Apr 2026 to Oct 2026");
       expect(fs.readdirSync(path.dirname(file))).toEqual(["savings-2026-10.xlsx"]); // no temporary file left
-      await expect(writeMonthlyReport(t.db, "October", dataDir)).rejects.toMatchObject({ code: "usage" });
+      await expect(writeMonthlyReport(t.db, "October", dataDir, { authorityId: 1 })).rejects.toMatchObject({ code: "usage" });
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
@@ -358,7 +358,7 @@ describe("writeMonthlyReport", () => {
 
 describe("the provider query pack", () => {
   it("lists the provider's confirmed findings with nights from the evidence", async () => {
-    const pack = await queryPackData(t.db, "P1", { now: NOW });
+    const pack = await queryPackData(t.db, "P1", { authorityId: 1, now: NOW });
     expect(pack.provider).toEqual({ providerId: "P1", name: "Oakfield Fostering" });
     expect(pack.generatedOn).toBe("2026-11-15");
     // f1 (Aug), f10 and f12 (Oct); f18 was recovered by the credit note, so it is not queried again.
@@ -373,7 +373,7 @@ describe("the provider query pack", () => {
   });
 
   it("is a workbook with the table, totals and safe text", async () => {
-    const workbook = await roundTrip(await buildQueryPackWorkbook(t.db, "P2", { now: NOW }), "pack-p2.xlsx");
+    const workbook = await roundTrip(await buildQueryPackWorkbook(t.db, "P2", { authorityId: 1, now: NOW }), "pack-p2.xlsx");
     const ws = sheet(workbook, "Query");
     expect(headings(ws, QUERY_PACK_HEADER_ROW, QUERY_PACK_HEADINGS.length)).toEqual([...QUERY_PACK_HEADINGS]);
     expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: QUERY_PACK_HEADER_ROW });
@@ -390,7 +390,7 @@ describe("the provider query pack", () => {
   });
 
   it("is a printable HTML page with every value escaped", async () => {
-    const html = await queryPackHtml(t.db, "P2", { now: NOW });
+    const html = await queryPackHtml(t.db, "P2", { authorityId: 1, now: NOW });
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain('<html lang="en-GB">');
     expect(html).toContain("@media print");
@@ -399,26 +399,26 @@ describe("the provider query pack", () => {
     expect(html).not.toContain("<b>but</b>");
     expect(html).toContain("£812.20");
     expect(html).toContain("5 Oct 2026");
-    const p1 = await queryPackHtml(t.db, "P1", { now: NOW });
+    const p1 = await queryPackHtml(t.db, "P1", { authorityId: 1, now: NOW });
     expect(p1).toContain("1 Oct 2026 to 5 Oct 2026; 10 Oct 2026 to 11 Oct 2026");
     expect(p1).toContain("£284.00");
     expect(p1).toContain("£4,185.00");
   });
 
   it("says so for a provider with nothing confirmed, and refuses an unknown provider", async () => {
-    const pack = await queryPackData(t.db, "P3");
+    const pack = await queryPackData(t.db, "P3", { authorityId: 1 });
     // P3's confirmed findings: f14 (Nov) and f17 (Mar)
     expect(pack.lines.map((l) => l.amount)).toEqual(["900.00", "500.00"]);
-    await expect(queryPackData(t.db, "NOPE")).rejects.toMatchObject({ code: "not_found" });
+    await expect(queryPackData(t.db, "NOPE", { authorityId: 1 })).rejects.toMatchObject({ code: "not_found" });
     await t.db.knex("providers").insert({ provider_id: "P4", name: "Quiet Homes", kind: "other" });
-    const html = await queryPackHtml(t.db, "P4");
+    const html = await queryPackHtml(t.db, "P4", { authorityId: 1 });
     expect(html).toContain("There are no confirmed findings for Quiet Homes");
   });
 });
 
 describe("the web page's data", () => {
   it("reads the query string and gives the page everything formatted", async () => {
-    const view = await savingsPageData(t.db, { from: "2026-08", to: "2026-10", provider: "P1" }, { now: NOW });
+    const view = await savingsPageData(t.db, { from: "2026-08", to: "2026-10", provider: "P1" }, { authorityId: 1, now: NOW });
     expect(view.periodLabel).toBe("Aug 2026 to Oct 2026");
     expect(view.scopeLabel).toBe("Oakfield Fostering");
     expect(view.headline[0]).toMatchObject({ label: "Savings identified", period: "£2,073.14" });
@@ -426,16 +426,16 @@ describe("the web page's data", () => {
     expect(view.downloadHref).toBe("/reports/savings.xlsx?from=2026-08&to=2026-10&provider=P1");
     expect(view.monthlyChart).toContain("<svg");
 
-    const wrong = await savingsPageData(t.db, { from: "2026-8", provider: "NOPE" }, { now: NOW });
+    const wrong = await savingsPageData(t.db, { from: "2026-8", provider: "NOPE" }, { authorityId: 1, now: NOW });
     expect(wrong.form.errors.map((e) => e.field)).toEqual(["from", "provider"]);
     expect(wrong.periodLabel).toBe("Apr 2026 to Oct 2026");
   });
 
   it("builds the download for a valid query and refuses an invalid one", async () => {
-    const download = await savingsWorkbookForRequest(t.db, { from: "2026-08", to: "2026-10" }, { now: NOW });
+    const download = await savingsWorkbookForRequest(t.db, { from: "2026-08", to: "2026-10" }, { authorityId: 1, now: NOW });
     expect(download?.fileName).toBe("savings-2026-08-to-2026-10.xlsx");
     const summary = sheet(await roundTrip(download!.workbook, "download.xlsx"), "Summary");
     expect(money(summary, `B${SUMMARY_LAYOUT.identified}`)).toBe("2885.34");
-    expect(await savingsWorkbookForRequest(t.db, { to: "October" }, { now: NOW })).toBeNull();
+    expect(await savingsWorkbookForRequest(t.db, { to: "October" }, { authorityId: 1, now: NOW })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import winston from "winston";
-import { ingestFiles, reprocessNeedsAttention } from "../../src/services/ingest-files.js";
+import { ingestFiles, reprocessNeedsAttention } from "../../src/services/ingest/ingest-files.js";
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
@@ -63,7 +63,7 @@ describe("logs carry no document text", () => {
         { name: "oak.csv", bytes: invoiceCsv("Oakfield Fostering Ltd", "OFP-7001") },
         { name: "stranger.csv", bytes: invoiceCsv(UNKNOWN_PROVIDER, "MUC-7002") },
       ],
-      { dataDir: t.dataDir, logger, workers: 0 },
+      { authorityId: 1, dataDir: t.dataDir, logger, workers: 0 },
     );
     expect(inProcess.files.map((f) => [f.name, f.status, f.reasonCode])).toEqual([
       ["oak.csv", "stored", null],
@@ -78,10 +78,10 @@ describe("logs carry no document text", () => {
         { name: "oak-2.csv", bytes: invoiceCsv("Oakfield Fostering Ltd", "OFP-7003") },
         { name: "oak-3.csv", bytes: invoiceCsv("Oakfield Fostering Ltd", "OFP-7004") },
       ],
-      { dataDir: t.dataDir, logger, workers: 2 },
+      { authorityId: 1, dataDir: t.dataDir, logger, workers: 2 },
     );
     expect(threaded.stored).toBe(2);
-    await reprocessNeedsAttention(t.db, { dataDir: t.dataDir, logger });
+    await reprocessNeedsAttention(t.db, { authorityId: 1, dataDir: t.dataDir, logger });
 
     await new Promise((resolve) => setImmediate(resolve));
     // The capture works: the lines are there, with their ids and counts.

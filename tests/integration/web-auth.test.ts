@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/domain/roles.js";
-import { createUser } from "../../src/services/users.js";
+import { createUser } from "../../src/services/users/users.js";
 import type { RunningServer } from "../../src/web/app.js";
 import { ROUTES, type RouteSpec } from "../../src/web/routes.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
@@ -251,7 +251,7 @@ describe("signing in", () => {
   });
 
   it("locks an account for 15 minutes after 5 failed sign-ins, even to the right password", async () => {
-    await createUser(t.db, { username: "locky", password: PASSWORD, role: "commissioner" }, "test");
+    await createUser(t.db, { authorityId: 1, username: "locky", password: PASSWORD, role: "commissioner" }, "test");
     const client = new WebClient(server.url);
     for (let i = 1; i <= 4; i++) {
       expect((await client.signIn("locky", "wrong password")).status).toBe(401);

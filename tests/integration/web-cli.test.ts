@@ -6,7 +6,7 @@ import { usersCommand } from "../../src/cli/commands/users.js";
 import { settingsFromEnv } from "../../src/config.js";
 import { AppError } from "../../src/domain/errors.js";
 import { silentLogger } from "../../src/logger.js";
-import { authenticate } from "../../src/services/users.js";
+import { authenticate } from "../../src/services/users/users.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 /** `users add` (INTERFACES.md) and the `serve` options, run against a real database. */
@@ -32,6 +32,7 @@ function context(stdinText: string): { context: CommandContext; out: () => strin
       settings: settingsFromEnv({ DATA_DIR: t.dataDir }),
       logger: silentLogger(),
       database: () => Promise.resolve(t.db),
+      authorityId: () => Promise.resolve(1),
       stdout,
       stderr,
       stdin: Readable.from([stdinText]),
@@ -46,7 +47,7 @@ describe("users add", () => {
     const run = context("a strong password here\nsecond line ignored\n");
     expect(await usersCommand.run(["add", "Finance.Two", "--role", "finance_officer"], run.context)).toBe(EXIT_OK);
     expect(run.out()).toBe("Created user finance.two (finance_officer).\n");
-    expect((await authenticate(t.db, "finance.two", "a strong password here")).ok).toBe(true);
+    expect((await authenticate(t.db, 1, "finance.two", "a strong password here")).ok).toBe(true);
     const logged = await t.db.knex("audit_log").where({ entity: "user", action: "create", actor: "cli" }).first<{ after: unknown }>("after");
     expect(logged?.after).toEqual({ username: "finance.two", role: "finance_officer" });
   });
@@ -55,7 +56,7 @@ describe("users add", () => {
     process.env.PA_TEST_PASSWORD = "from the environment";
     const run = context("");
     expect(await usersCommand.run(["add", "commish", "--role=commissioner", "--password-env", "PA_TEST_PASSWORD"], run.context)).toBe(EXIT_OK);
-    expect((await authenticate(t.db, "commish", "from the environment")).ok).toBe(true);
+    expect((await authenticate(t.db, 1, "commish", "from the environment")).ok).toBe(true);
     delete process.env.PA_TEST_PASSWORD;
   });
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
 import type { Database } from "../../src/db/connection.js";
-import { createUser } from "../../src/services/users.js";
+import { createUser } from "../../src/services/users/users.js";
 
 /**
  * A small review data set for the web tests, inserted directly (no ingest or audit): one
@@ -106,7 +106,7 @@ export async function seedReview(db: Database, dataDir: string): Promise<Seeded>
 }
 
 export async function seedUsers(db: Database): Promise<void> {
-  await createUser(db, { username: "finance", password: PASSWORD, role: "finance_officer" }, "test");
-  await createUser(db, { username: "commissioner", password: PASSWORD, role: "commissioner" }, "test");
-  await createUser(db, { username: "admin", password: PASSWORD, role: "admin" }, "test");
+  await createUser(db, { authorityId: 1, username: "finance", password: PASSWORD, role: "finance_officer" }, "test");
+  await createUser(db, { authorityId: 1, username: "commissioner", password: PASSWORD, role: "commissioner" }, "test");
+  await createUser(db, { authorityId: 1, username: "admin", password: PASSWORD, role: "admin" }, "test");
 }

@@ -4,11 +4,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { monthToAudit, monthlySlotKey } from "../../jobs/monthly-audit.job.js";
+import { monthToAudit, monthlySlotKey } from "../../src/services/scheduler/monthly-slots.js";
 import { openDatabase, type Database } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
-import { ingestFiles } from "../../src/services/ingest-files.js";
-import { runAudit } from "../../src/services/run-audit.js";
+import { ingestFiles } from "../../src/services/ingest/ingest-files.js";
+import { runAudit } from "../../src/services/audit/run-audit.js";
 import { createTestDatabaseUrl, tempDir } from "../support/db.js";
 import {
   csvInvoice,
@@ -117,8 +117,8 @@ describe("two workers against one PostgreSQL database", () => {
     try {
       await seedReference(single.db.knex, 20);
       const files = Array.from({ length: 20 }, (_, i) => ({ name: `invoice-${i + 1}.csv`, bytes: Buffer.from(csvInvoice(i + 1, MONTH)) }));
-      await ingestFiles(single.db, files, { dataDir: single.dataDir });
-      await runAudit(single.db, { scope: { kind: "month", month: MONTH } });
+      await ingestFiles(single.db, files, { authorityId: 1, dataDir: single.dataDir });
+      await runAudit(single.db, { authorityId: 1, scope: { kind: "month", month: MONTH } });
       expect(clusterFindings).toEqual(await findingsOf(single.db.knex));
     } finally {
       await single.dispose();

@@ -3,12 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startScheduler, type Scheduler } from "../../jobs/scheduler.js";
+import { startScheduler } from "../../jobs/index.js";
+import type { Scheduler } from "../../src/services/scheduler/scheduler.js";
 import type { Settings } from "../../src/config.js";
 import { openDatabase } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import { silentLogger } from "../../src/logger.js";
-import { runAuditWithHeartbeat } from "../../src/services/run-recovery.js";
+import { runAuditWithHeartbeat } from "../../src/services/scheduler/run-recovery.js";
 import { createTestDatabaseUrl, openTestDatabase, tempDir, usingPostgres, type TestDatabase } from "../support/db.js";
 import {
   ROOT,
@@ -60,7 +61,7 @@ describe("one worker: the inbox and the monthly audit", () => {
     for (let n = 1; n <= 20; n++) dropIntoInbox(inbox, `invoice-${n}.csv`, csvInvoice(n));
     dropIntoInbox(inbox, "copy of invoice-1.csv", csvInvoice(1));
     dropIntoInbox(inbox, "letter.pdf", "This is not a PDF at all.");
-    scheduler = await startScheduler({ db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, inboxPollMs: 200, inboxSettleMs: 0 });
+    scheduler = await startScheduler({ authorityId: 1, db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, inboxPollMs: 200, inboxSettleMs: 0 });
   });
   afterAll(async () => {
     await scheduler.stop();
@@ -144,7 +145,7 @@ describe("recovery from a worker that died", () => {
     // And a manual audit whose process was killed seven hours ago.
     const [manualRun] = await knex<AuditRunRow>("audit_runs").insert({ trigger: "manual", scope: "all", status: "running", started_at: knex.raw<Date>("now() - interval '7 hours'") }).returning("id");
 
-    const scheduler = await startScheduler({ db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, jobs: ["monthly-audit"] });
+    const scheduler = await startScheduler({ authorityId: 1, db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, jobs: ["monthly-audit"] });
     try {
       const slot = await eventually(
         "the slot to be run again",
@@ -173,7 +174,7 @@ describe("recovery from a worker that died", () => {
     const [orphan] = await knex<AuditRunRow>("audit_runs").insert({ run_key: `manual:${deadWorker}`, trigger: "manual", scope: "2026-10", status: "running", owner_id: deadWorker }).returning("id");
     await knex("scheduled_slots").insert({ slot_key: "monthly:1:2026-09", job: "monthly-audit", period: "2026-09", owner_id: deadWorker, status: "failed", attempts: 1, finished_at: knex.raw("now() - interval '1 hour'"), error: "connection refused" });
 
-    const scheduler = await startScheduler({ db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, jobs: ["monthly-audit"] });
+    const scheduler = await startScheduler({ authorityId: 1, db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, jobs: ["monthly-audit"] });
     try {
       const slot = await eventually("the failed slot to be tried again", () => knex<SlotRow>("scheduled_slots").where({ slot_key: "monthly:1:2026-09" }).first(), (row) => row?.status === "succeeded");
       expect(slot).toMatchObject({ attempts: 2, owner_id: scheduler.workerId, error: null });
@@ -187,7 +188,7 @@ describe("recovery from a worker that died", () => {
   });
 
   it("gives runs started outside the scheduler an owner that heart-beats (runAuditWithHeartbeat)", async () => {
-    const result = await runAuditWithHeartbeat(t.db, { scope: { kind: "month", month: "2026-10" } }, 20);
+    const result = await runAuditWithHeartbeat(t.db, { authorityId: 1, scope: { kind: "month", month: "2026-10" } }, 20);
     expect(result.findingsRaised).toBe(9);
     const run = await t.db.knex<AuditRunRow>("audit_runs").where({ id: result.runId }).first("run_key", "status", "owner_id");
     expect(run!.status).toBe("succeeded");
@@ -201,7 +202,7 @@ describe("recovery from a worker that died", () => {
     const claimed = path.join(t.dataDir, "inbox", ".claimed", deadWorker);
     fs.mkdirSync(claimed, { recursive: true });
     fs.writeFileSync(path.join(claimed, "invoice-21.csv"), csvInvoice(21));
-    const scheduler = await startScheduler({ db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, jobs: ["inbox"], inboxPollMs: 200, inboxSettleMs: 0 });
+    const scheduler = await startScheduler({ authorityId: 1, db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, jobs: ["inbox"], inboxPollMs: 200, inboxSettleMs: 0 });
     try {
       await eventually("the claimed file to be processed", () => Promise.resolve(filesIn(path.join(t.dataDir, "inbox", "processed"))), (names) => names.includes("invoice-21.csv"));
     } finally {

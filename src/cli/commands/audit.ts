@@ -1,6 +1,6 @@
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
-import { runAudit, type AuditScope } from "../../services/run-audit.js";
+import { runAudit, type AuditScope } from "../../services/audit/run-audit.js";
 import { parseCommandArgs, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 
@@ -35,7 +35,7 @@ export const auditCommand: Command = {
     }
     const scope: AuditScope = values.all ? { kind: "all" } : { kind: "month", month: requireMonth(values.month) ?? previousMonth() };
     const db = await context.database();
-    const result = await runAudit(db, { scope, logger: context.logger, ...(threads !== undefined ? { threads } : {}) });
+    const result = await runAudit(db, { scope, authorityId: await context.authorityId(), logger: context.logger, ...(threads !== undefined ? { threads } : {}) });
     const flagged = Object.entries(result.flaggedByCategory).map(([category, amount]) => `${category} ${formatMoney(amount)}`).join(", ");
     context.stdout.write(
       `Audited ${result.invoicesAudited} invoice(s), ${result.linesAudited} line(s) (${scope.kind === "all" ? "all invoices" : scope.month}): ` +

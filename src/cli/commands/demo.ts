@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dec, formatMoney, sum } from "../../domain/money.js";
-import { DEMO_USERS, loadDemo } from "../../services/demo.js";
+import { DEMO_USERS, loadDemo } from "../../services/demo/demo.js";
 import { type Command } from "../command.js";
 import { parsePort, serveUntilStopped } from "./serve.js";
 
@@ -24,7 +24,7 @@ export const demoCommand: Command = {
     const port = parsePort(args, context.settings.port);
     const db = await context.database();
     context.stdout.write("Loading the sample council (Kestrel Vale) …\n");
-    const demo = await loadDemo(db, { samplesDir: SAMPLES_DIR, dataDir: context.settings.dataDir, demoPassword: context.settings.demoPassword ?? undefined, logger: context.logger });
+    const demo = await loadDemo(db, { samplesDir: SAMPLES_DIR, dataDir: context.settings.dataDir, authorityId: await context.authorityId(), demoPassword: context.settings.demoPassword ?? undefined, logger: context.logger });
     const stored = demo.ingested.files.filter((f) => f.status === "stored").length;
     const already = demo.ingested.files.filter((f) => f.status === "already_received").length;
     const flagged = sum(Object.values(demo.audit.flaggedByCategory).map((amount) => new Dec(amount)));

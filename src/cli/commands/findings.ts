@@ -1,7 +1,7 @@
 import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 import { toCsv, toTable } from "../output.js";
-import { FINDING_COLUMNS, listFindings } from "../../services/list-findings.js";
+import { FINDING_COLUMNS, listFindings } from "../../services/review/list-findings.js";
 import { formatMoney } from "../../domain/money.js";
 
 export const findingsCommand: Command = {
@@ -20,7 +20,7 @@ export const findingsCommand: Command = {
     const format = requireFormat(values.format);
     const month = requireMonth(values.month);
     const db = await context.database();
-    const findings = await listFindings(db, { ...(month ? { month } : {}), ...(values.status ? { status: values.status } : {}) });
+    const findings = await listFindings(db, { authorityId: await context.authorityId(), ...(month ? { month } : {}), ...(values.status ? { status: values.status } : {}) });
     if (format === "json") context.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else if (format === "csv") context.stdout.write(toCsv(FINDING_COLUMNS, findings));
     else {

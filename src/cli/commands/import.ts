@@ -1,7 +1,7 @@
 import { AppError } from "../../domain/errors.js";
 import { REFERENCE_TABLES } from "../../reference/tables.js";
-import { collectImportFiles } from "../../services/import-files.js";
-import { importReference, type ImportFileResult, type ImportReport } from "../../services/import-reference.js";
+import { collectImportFiles } from "../../services/reference/import-files.js";
+import { importReference, type ImportFileResult, type ImportReport } from "../../services/reference/import-reference.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
 import { toTable } from "../output.js";
@@ -31,7 +31,7 @@ export const importCommand: Command = {
     for (const problem of collected.problems) context.stderr.write(`${problem}\n`);
     if (collected.files.length === 0) return EXIT_REJECTED;
     const db = await context.database();
-    const report = await importReference(db, collected.files, context.logger);
+    const report = await importReference(db, collected.files, { authorityId: await context.authorityId(), logger: context.logger });
     context.stderr.write(formatProblems(report));
     context.stdout.write(formatSummary(report));
     if (collected.problems.length > 0) context.stdout.write(`${collected.problems.length} path(s) named could not be read (listed above).\n`);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../domain/errors.js";
-import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type IngestFileResult, type IngestProgress, type IngestReport } from "../../services/ingest-files.js";
+import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type IngestFileResult, type IngestProgress, type IngestReport } from "../../services/ingest/ingest-files.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
 
@@ -94,12 +94,13 @@ export const ingestCommand: Command = {
     const collected = collectInvoiceFiles(positionals);
     for (const missing of collected.missing) context.stderr.write(`placement-audit ingest: ${missing}: no such file or directory\n`);
     const db = await context.database();
+    const authorityId = await context.authorityId();
     const dataDir = context.settings.dataDir;
     const onTerminal = Boolean((context.stderr as NodeJS.WriteStream).isTTY);
     let exit = collected.missing.length > 0 ? EXIT_REJECTED : EXIT_OK;
 
     if (values.reprocess) {
-      const again = await reprocessNeedsAttention(db, { dataDir, logger: context.logger });
+      const again = await reprocessNeedsAttention(db, { dataDir, authorityId, logger: context.logger });
       for (const file of again.files) context.stdout.write(`re-processed: ${describe(file)}\n`);
       context.stdout.write(`re-processed ${again.files.length} file(s): ${again.stored} stored, ${again.needsAttention} still need attention\n`);
       if (again.needsAttention > 0) exit = EXIT_REJECTED;
@@ -110,6 +111,7 @@ export const ingestCommand: Command = {
     }
     const report = await ingestFiles(db, collected.files, {
       dataDir,
+      authorityId,
       // On a terminal the progress bar and the result lines say it all; log lines would break the bar.
       ...(onTerminal ? {} : { logger: context.logger }),
       ...(workers !== undefined ? { workers } : {}),

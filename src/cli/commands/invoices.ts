@@ -1,5 +1,5 @@
 import { formatMoney } from "../../domain/money.js";
-import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson } from "../../services/ingest-list.js";
+import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson } from "../../services/ingest/ingest-list.js";
 import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 import { toCsv, toTable } from "../output.js";
@@ -54,7 +54,7 @@ export const invoicesCommand: Command = {
     const month = requireMonth(values.month);
     const db = await context.database();
     if (values["needs-attention"]) {
-      const files = await listNeedsAttentionFiles(db);
+      const files = await listNeedsAttentionFiles(db, { authorityId: await context.authorityId() });
       if (format === "json") context.stdout.write(`${JSON.stringify(files, null, 2)}\n`);
       else if (format === "csv") context.stdout.write(toCsv(NEEDS_ATTENTION_COLUMNS, files));
       else {
@@ -63,7 +63,7 @@ export const invoicesCommand: Command = {
       }
       return EXIT_OK;
     }
-    const invoices = await listExtractedInvoices(db, month ? { month } : {});
+    const invoices = await listExtractedInvoices(db, { authorityId: await context.authorityId(), ...(month ? { month } : {}) });
     if (format === "json") context.stdout.write(`${JSON.stringify(invoices, null, 2)}\n`);
     else if (format === "csv") context.stdout.write(toCsv(INVOICE_CSV_COLUMNS, csvRows(invoices)));
     else {

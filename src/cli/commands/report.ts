@@ -3,8 +3,9 @@ import path from "node:path";
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
 import { periodLabel, resolvePeriod } from "../../domain/months.js";
-import { buildQueryPackWorkbook, queryPackHtml } from "../../services/query-pack.js";
-import { buildSavingsWorkbook, savingsFigures, writeWorkbookFile } from "../../services/savings-report.js";
+import { buildQueryPackWorkbook, queryPackHtml } from "../../services/reports/query-pack.js";
+import { listProviders } from "../../db/queries/providers.query.js";
+import { buildSavingsWorkbook, savingsFigures, writeWorkbookFile } from "../../services/reports/savings-report.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, type Command, type CommandContext } from "../command.js";
 
@@ -22,9 +23,10 @@ async function savings(args: string[], context: CommandContext): Promise<number>
   const period = resolvePeriod({ from: values.from, to: values.to });
   const file = outputFile(values.out, [".xlsx"]);
   const db = await context.database();
-  const query = { ...period, ...(values.provider ? { providerId: values.provider } : {}) };
+  const authorityId = await context.authorityId();
+  const query = { ...period, authorityId, ...(values.provider ? { providerId: values.provider } : {}) };
   if (values.provider) {
-    const known = await db.knex<{ authority_id: number; provider_id: string }>("providers").where({ authority_id: 1, provider_id: values.provider }).first("provider_id");
+    const known = (await listProviders(db, { authorityId })).some((p) => p.providerId === values.provider);
     if (!known) throw new AppError("usage", `there is no provider "${values.provider}"`);
   }
   const workbook = await buildSavingsWorkbook(db, query);
@@ -44,12 +46,13 @@ async function queryPack(args: string[], context: CommandContext): Promise<numbe
   if (!values.provider) throw new AppError("usage", "--provider ID is required");
   const file = outputFile(values.out, [".xlsx", ".html"]);
   const db = await context.database();
+  const options = { authorityId: await context.authorityId() };
   try {
     if (path.extname(file).toLowerCase() === ".html") {
-      const html = await queryPackHtml(db, values.provider);
+      const html = await queryPackHtml(db, values.provider, options);
       fs.writeFileSync(file, html, "utf8");
     } else {
-      await writeWorkbookFile(await buildQueryPackWorkbook(db, values.provider), file);
+      await writeWorkbookFile(await buildQueryPackWorkbook(db, values.provider, options), file);
     }
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") throw new AppError("usage", `there is no provider "${values.provider}"`);

@@ -3,7 +3,7 @@ import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import type { Settings } from "../../config.js";
 import { createApp, startServer } from "../../web/app.js";
-import { startScheduler } from "../../../jobs/scheduler.js";
+import { startScheduler } from "../../../jobs/index.js";
 import { EXIT_OK, type Command, type CommandContext } from "../command.js";
 import { firstStopSignal } from "../stop-signal.js";
 
@@ -12,8 +12,8 @@ export interface BackgroundJobs {
 }
 
 /** `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest). */
-export function startBackgroundJobs(db: Database, settings: Settings, logger: Logger): Promise<BackgroundJobs> {
-  return startScheduler({ db, settings, logger });
+export function startBackgroundJobs(db: Database, authorityId: number, settings: Settings, logger: Logger): Promise<BackgroundJobs> {
+  return startScheduler({ db, authorityId, settings, logger });
 }
 
 export function parsePort(args: readonly string[], fallback: number): number {
@@ -62,7 +62,7 @@ export async function serveUntilStopped(context: CommandContext, port: number, b
   const sessionSecret = settings.sessionSecret ?? undefined;
   if (!sessionSecret) logger.warn("SESSION_SECRET is not set: a random one is used and everyone is signed out at restart");
   // Validate AUDIT_SCHEDULE and start the jobs before listening, so a bad setting stops start-up.
-  const jobs = await startBackgroundJobs(db, settings, logger);
+  const jobs = await startBackgroundJobs(db, await context.authorityId(), settings, logger);
   const app = createApp({
     db,
     dataDir: settings.dataDir,

@@ -1,5 +1,5 @@
 import { AppError, isAppError } from "../../domain/errors.js";
-import { createUser, isRole, ROLES } from "../../services/users.js";
+import { createUser, isRole, ROLES } from "../../services/users/users.js";
 import { EXIT_OK, EXIT_REJECTED, type Command, type CommandContext } from "../command.js";
 
 /** The password: the named environment variable, or the first line of standard input. */
@@ -71,7 +71,7 @@ export const usersCommand: Command = {
     const password = await readPassword(context, parsed.passwordEnv);
     const db = await context.database();
     try {
-      const user = await createUser(db, { username: parsed.username, password, role: parsed.role }, "cli");
+      const user = await createUser(db, { username: parsed.username, password, role: parsed.role, authorityId: await context.authorityId() }, "cli");
       context.stdout.write(`Created user ${user.username} (${user.role}).\n`);
       return EXIT_OK;
     } catch (error) {

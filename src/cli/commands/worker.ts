@@ -1,5 +1,5 @@
-import { JOB_NAMES, startScheduler, type JobName } from "../../../jobs/scheduler.js";
-import { validateAuditSchedule } from "../../../jobs/monthly-audit.job.js";
+import { JOB_NAMES, startScheduler, type JobName } from "../../../jobs/index.js";
+import { validateAuditSchedule } from "../../services/scheduler/cron.js";
 import { AppError } from "../../domain/errors.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
@@ -46,7 +46,7 @@ export const workerCommand: Command = {
     const stopSignal = firstStopSignal();
     const db = await context.database();
     try {
-      const scheduler = await startScheduler({ db, settings: context.settings, logger: context.logger, jobs, inboxPollMs });
+      const scheduler = await startScheduler({ db, authorityId: await context.authorityId(), settings: context.settings, logger: context.logger, jobs, inboxPollMs });
       const signal = await stopSignal;
       context.logger.info("stop signal received; finishing the work in hand (send it again to stop at once)", { signal });
       await scheduler.stop();

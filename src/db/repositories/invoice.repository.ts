@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { Invoice, InvoiceKind, InvoiceLine } from "../../domain/invoice.js";
 import type { Unit } from "../../domain/reference.js";
+import type { InvoiceStatus } from "./finding.repository.js";
 
 /**
  * Received files, and the invoices and lines read from them (migration 20261129_0003_invoices).
@@ -22,8 +23,10 @@ export interface ReceivedFileRecord {
   processedAt: Date | null;
 }
 
-interface ReceivedFileRow {
+/** A received_files row (the table's one row type). */
+export interface ReceivedFileRow {
   id: string | number;
+  authority_id: number;
   sha256: string;
   original_name: string;
   stored_path: string;
@@ -121,16 +124,7 @@ export async function insertInvoice(
     .insert({
       authority_id: record.authorityId,
       file_id: record.fileId,
-      provider_id: invoice.providerId,
-      invoice_number: invoice.invoiceNumber,
-      invoice_date: invoice.invoiceDate,
-      kind: invoice.kind,
-      credits_invoice: invoice.creditsInvoice,
-      period_from: invoice.periodFrom,
-      period_to: invoice.periodTo,
-      subtotal: invoice.subtotal,
-      vat: invoice.vat,
-      total: invoice.total,
+      ...invoiceToRow(invoice),
       extraction_notes: JSON.stringify(record.notes),
       received_at: record.receivedAt,
     })
@@ -172,11 +166,11 @@ export interface StoredInvoiceRecord {
   invoice: Invoice;
 }
 
-/** An invoices row as selected (with the received file's name); the audit repository picks from it. */
+/** An invoices row (the table's one row type: the audit repository and the read models pick from it). */
 export interface InvoiceRow {
   id: string | number;
+  authority_id: number;
   file_id: string | number;
-  original_name: string;
   provider_id: string;
   invoice_number: string;
   invoice_date: string;
@@ -187,9 +181,48 @@ export interface InvoiceRow {
   subtotal: string | null;
   vat: string | null;
   total: string;
-  status: string;
+  status: InvoiceStatus;
   extraction_notes: unknown;
+  audit_notes: unknown;
   received_at: Date;
+  audited_at: Date | null;
+}
+
+/** The columns that hold an Invoice's header (all of it but its lines). */
+export type InvoiceHeaderRow = Pick<
+  InvoiceRow,
+  "provider_id" | "invoice_number" | "invoice_date" | "kind" | "credits_invoice" | "period_from" | "period_to" | "subtotal" | "vat" | "total"
+>;
+
+export function invoiceFromRow(row: InvoiceHeaderRow, lines: InvoiceLine[]): Invoice {
+  return {
+    providerId: row.provider_id,
+    invoiceNumber: row.invoice_number,
+    invoiceDate: row.invoice_date,
+    kind: row.kind,
+    creditsInvoice: row.credits_invoice,
+    periodFrom: row.period_from,
+    periodTo: row.period_to,
+    subtotal: row.subtotal,
+    vat: row.vat,
+    total: row.total,
+    lines,
+  };
+}
+
+export function invoiceToRow(invoice: Invoice): InvoiceHeaderRow {
+  return {
+    provider_id: invoice.providerId,
+    invoice_number: invoice.invoiceNumber,
+    invoice_date: invoice.invoiceDate,
+    kind: invoice.kind,
+    credits_invoice: invoice.creditsInvoice,
+    period_from: invoice.periodFrom,
+    period_to: invoice.periodTo,
+    subtotal: invoice.subtotal,
+    vat: invoice.vat,
+    total: invoice.total,
+  };
 }
 
 /** An invoice_lines row as selected; shared with the audit repository. */
@@ -250,7 +283,7 @@ export async function listInvoices(
   if (filter.from) void query.andWhere("i.invoice_date", ">=", filter.from);
   if (filter.to) void query.andWhere("i.invoice_date", "<=", filter.to);
   if (filter.fileId) void query.andWhere("i.file_id", filter.fileId);
-  const rows = (await query) as InvoiceRow[];
+  const rows = (await query) as (InvoiceRow & { original_name: string })[];
   const linesByInvoice = new Map<string, InvoiceLine[]>();
   const ids = rows.map((r) => String(r.id));
   for (let i = 0; i < ids.length; i += 500) {
@@ -269,19 +302,7 @@ export async function listInvoices(
     receivedAt: row.received_at,
     status: row.status,
     notes: notesOf(row.extraction_notes),
-    invoice: {
-      providerId: row.provider_id,
-      invoiceNumber: row.invoice_number,
-      invoiceDate: row.invoice_date,
-      kind: row.kind,
-      creditsInvoice: row.credits_invoice,
-      periodFrom: row.period_from,
-      periodTo: row.period_to,
-      subtotal: row.subtotal,
-      vat: row.vat,
-      total: row.total,
-      lines: linesByInvoice.get(String(row.id)) ?? [],
-    },
+    invoice: invoiceFromRow(row, linesByInvoice.get(String(row.id)) ?? []),
   }));
 }
 

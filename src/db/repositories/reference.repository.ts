@@ -48,7 +48,7 @@ function canonicaliseInPlace(table: TableSpec, row: DbRow): ReferenceRow {
 }
 
 /** Every row of one table for an authority, by natural key (rowKey). */
-export async function loadReferenceRows(knex: Knex, tableName: ReferenceTableName, authorityId = 1): Promise<Map<string, ReferenceRow>> {
+export async function loadReferenceRows(knex: Knex, tableName: ReferenceTableName, authorityId: number): Promise<Map<string, ReferenceRow>> {
   const table = TABLES[tableName];
   const rows = await knex<DbRow>(tableName)
     .select(table.columns.map((column) => column.name))
@@ -86,7 +86,7 @@ function arrayLiteral(values: readonly FieldValue[]): string {
  * Run it inside the file's transaction (pass the trx): with the embedded database's single
  * connection, a query outside the transaction would wait for it forever.
  */
-export async function upsertReferenceRows(knex: Knex | Knex.Transaction, tableName: ReferenceTableName, rows: readonly ReferenceRow[], authorityId = 1): Promise<void> {
+export async function upsertReferenceRows(knex: Knex | Knex.Transaction, tableName: ReferenceTableName, rows: readonly ReferenceRow[], authorityId: number): Promise<void> {
   if (rows.length === 0) return;
   const table = TABLES[tableName];
   const columns = table.columns.map((column) => column.name);
@@ -139,7 +139,7 @@ function narrowToProviders(knex: Knex, query: Knex.QueryBuilder, name: Reference
  * types of src/domain/reference.ts (rates' '' service_level back to null); with `onlyProviders`,
  * only those providers' placements and what hangs off them (see narrowToProviders).
  */
-export async function loadReferenceData(knex: Knex, authorityId = 1, onlyProviders: readonly string[] | null = null): Promise<ReferenceData> {
+export async function loadReferenceData(knex: Knex, authorityId: number, onlyProviders: readonly string[] | null = null): Promise<ReferenceData> {
   const load = async (name: ReferenceTableName): Promise<ReferenceRow[]> => {
     const table = TABLES[name];
     const query = knex<DbRow>(name)
@@ -222,4 +222,14 @@ export async function loadReferenceData(knex: Knex, authorityId = 1, onlyProvide
     (r): Absence => ({ placementId: str(r.placement_id ?? null), fromDate: str(r.from_date ?? null), toDate: str(r.to_date ?? null), reason: str(r.reason ?? null) as AbsenceReason }),
   );
   return { providers, contracts, rates, placements, placementFees, packages, discounts, absences };
+}
+
+/** A provider's aliases, its row locked until the transaction ends; null when there is no such provider. */
+export async function lockProviderAliases(trx: Knex.Transaction, authorityId: number, providerId: string): Promise<string[] | null> {
+  const row = await trx("providers").where({ authority_id: authorityId, provider_id: providerId }).forUpdate().first<{ aliases: string[] } | undefined>("aliases");
+  return row ? row.aliases : null;
+}
+
+export async function setProviderAliases(trx: Knex.Transaction, authorityId: number, providerId: string, aliases: readonly string[]): Promise<void> {
+  await trx("providers").where({ authority_id: authorityId, provider_id: providerId }).update({ aliases });
 }

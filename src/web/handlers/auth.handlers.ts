@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { authenticate, LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, type UserSummary } from "../../services/users.js";
+import { authenticate, LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, type UserSummary } from "../../services/users/users.js";
 import { field } from "../body.js";
 import type { WebContext } from "../context.js";
 import { ensureCsrfToken } from "../csrf.js";
@@ -53,7 +53,7 @@ export async function signIn(ctx: WebContext, req: Request, res: Response): Prom
   if (username === "") errors.username = "Enter your username";
   if (password === "") errors.password = "Enter your password";
   if (Object.keys(errors).length === 0) {
-    const result = await authenticate(ctx.db, username, password, ctx.now());
+    const result = await authenticate(ctx.db, await ctx.deploymentAuthorityId(), username, password, ctx.now());
     if (result.ok) {
       await startSession(req, result.user);
       ctx.logger.info("signed in", { userId: result.user.id, role: result.user.role });
@@ -87,7 +87,7 @@ export function apiSession(_ctx: WebContext, req: Request, res: Response): Promi
 export async function apiSignIn(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const username = field(req, "username").trim();
   const password = field(req, "password");
-  const result = username && password ? await authenticate(ctx.db, username, password, ctx.now()) : null;
+  const result = username && password ? await authenticate(ctx.db, await ctx.deploymentAuthorityId(), username, password, ctx.now()) : null;
   if (!result?.ok) {
     ctx.logger.warn("sign-in refused", { reason: result?.reason ?? "missing", via: "api" });
     res.status(401).json({ error: { code: "auth.refused", message: REFUSED } });

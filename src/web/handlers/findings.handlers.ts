@@ -8,8 +8,10 @@ import {
   isDecisionAction,
   type DecisionInput,
   type DecisionOutcome,
-} from "../../services/decide-finding.js";
-import { findingDetail, listFindings, listProviders, type FindingSort } from "../../services/review-queries.js";
+} from "../../services/review/decide-finding.js";
+import { findingDetail } from "../../db/queries/finding-detail.query.js";
+import { listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
+import { listProviders } from "../../db/queries/providers.query.js";
 import { field, fields } from "../body.js";
 import { statusForCode } from "../errors.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";

@@ -1,7 +1,10 @@
 import type { Request, Response } from "express";
 import { AppError, isAppError } from "../../domain/errors.js";
-import { addProviderAlias } from "../../services/provider-aliases.js";
-import { auditLog, filesNeedingAttention, listAuditRuns, listProviders, receivedFile } from "../../services/review-queries.js";
+import { addProviderAlias } from "../../services/ingest/provider-aliases.js";
+import { auditLog } from "../../db/queries/audit-log.query.js";
+import { listAuditRuns } from "../../db/queries/audit-runs.query.js";
+import { listProviders } from "../../db/queries/providers.query.js";
+import { filesNeedingAttention, receivedFile } from "../../db/queries/received-files.query.js";
 import { field, UPLOAD_LIMITS } from "../body.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";
 import { formatBytes } from "../format.js";

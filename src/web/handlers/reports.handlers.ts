@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import type ExcelJS from "exceljs";
-import { buildQueryPackWorkbook, queryPackHtml } from "../../services/query-pack.js";
-import { savingsPageData, savingsWorkbookForRequest } from "../../services/savings-report.js";
+import { buildQueryPackWorkbook, queryPackHtml } from "../../services/reports/query-pack.js";
+import { savingsPageData, savingsWorkbookForRequest } from "../../services/reports/savings-report.js";
 import { scopeOf, type WebContext } from "../context.js";
 import { render } from "../views.js";
 

@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import { RULE_IDS } from "../../audit/index.js";
 import { RULE_CATEGORIES } from "../../domain/finding.js";
 import { moneyString } from "../../domain/money.js";
-import { defaultRulesConfig } from "../../services/run-audit.js";
+import { defaultRulesConfig } from "../../services/audit/run-audit.js";
 import type { WebContext } from "../context.js";
 import { render } from "../views.js";
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { isAppError } from "../../domain/errors.js";
-import { createUser, listUsers, MIN_PASSWORD_LENGTH, ROLES, unlockUser, validateNewUser } from "../../services/users.js";
+import { createUser, listUsers, MIN_PASSWORD_LENGTH, ROLES, unlockUser, validateNewUser } from "../../services/users/users.js";
 import { field } from "../body.js";
 import { actorOf, type WebContext } from "../context.js";
 import type { FieldErrors } from "../params.js";

@@ -13,7 +13,7 @@ import {
   moveToProcessed,
   releaseClaims,
   type InboxPaths,
-} from "../../../src/services/inbox.js";
+} from "../../../src/services/ingest/inbox.js";
 
 function write(file: string, content: string, ageMs = 60_000): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });

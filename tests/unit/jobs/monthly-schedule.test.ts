@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createMonthlyAuditTask, monthToAudit, monthlySlotKey, validateAuditSchedule } from "../../../jobs/monthly-audit.job.js";
+import { monthlyAuditJob } from "../../../jobs/monthly-audit.job.js";
+import { createCronTask, validateAuditSchedule } from "../../../src/services/scheduler/cron.js";
+import { monthToAudit, monthlySlotKey } from "../../../src/services/scheduler/monthly-slots.js";
 import { AppError } from "../../../src/domain/errors.js";
 import { silentLogger } from "../../../src/logger.js";
 
@@ -8,7 +10,9 @@ import { silentLogger } from "../../../src/logger.js";
 async function firingsBetween(expression: string, from: string, to: string): Promise<string[]> {
   vi.useFakeTimers({ now: new Date(from), toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
   const fired: string[] = [];
-  const task = createMonthlyAuditTask(expression, (at) => {
+  const schedule = monthlyAuditJob.schedule({ auditSchedule: expression, inboxPollMs: 5_000 });
+  if (schedule.kind !== "cron") throw new Error("the monthly audit runs on a cron schedule");
+  const task = createCronTask(monthlyAuditJob.name, schedule, (at) => {
     fired.push(at.toISOString());
     return Promise.resolve();
   }, silentLogger());

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { describe, expect, it } from "vitest";
-import { defaultAuditThreads, isOnThisMachine, shareProviders, THREADS_FROM_LINES } from "../../../src/services/audit-threads.js";
+import { defaultAuditThreads, isOnThisMachine, shareProviders, THREADS_FROM_LINES } from "../../../src/services/audit/audit-threads.js";
 
 describe("shareProviders", () => {
   const providers = [

@@ -1,0 +1,126 @@
+import type { IsoDate } from "../../domain/dates.js";
+import { moneyString, ZERO } from "../../domain/money.js";
+import type { Database } from "../connection.js";
+import type { InvoiceStatus } from "../repositories/finding.repository.js";
+import type { InvoiceRow } from "../repositories/invoice.repository.js";
+import { isRowId } from "../row-id.js";
+import { FINDING_VIEW_COLUMNS, findingView, lineView, type FindingViewRow, type InvoiceLineView, type LineRow, type FindingView } from "./finding-view.js";
+import { FLAGGED_STATUSES, money, moneyOrNull, resultOf, type Scope } from "./read-model.js";
+
+/** One invoice with its lines, findings and notes (the invoice page). */
+export interface InvoiceNote {
+  lineNo: number | null;
+  kind: string | null;
+  amount: string | null;
+  text: string;
+}
+
+export interface InvoiceDetail {
+  id: string;
+  providerId: string;
+  providerName: string;
+  invoiceNumber: string;
+  invoiceDate: IsoDate;
+  kind: string;
+  creditsInvoice: string | null;
+  periodFrom: IsoDate | null;
+  periodTo: IsoDate | null;
+  subtotal: string | null;
+  vat: string | null;
+  total: string;
+  status: InvoiceStatus;
+  receivedAt: Date;
+  auditedAt: Date | null;
+  file: { id: string; originalName: string; sizeBytes: number };
+  lines: InvoiceLineView[];
+  /** Whole-invoice findings (line 0) and any whose line is not on the invoice. */
+  invoiceFindings: FindingView[];
+  auditNotes: InvoiceNote[];
+  extractionNotes: InvoiceNote[];
+  flaggedAmount: string;
+}
+
+/** Notes are jsonb arrays written by other services: read them defensively. */
+function notesFrom(value: unknown): InvoiceNote[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((item: unknown): InvoiceNote => {
+    if (typeof item === "string") return { lineNo: null, kind: null, amount: null, text: item };
+    if (item && typeof item === "object") {
+      const o = item as Record<string, unknown>;
+      const text = [o.text, o.message, o.reason].find((t): t is string => typeof t === "string") ?? JSON.stringify(item);
+      const lineNo = typeof o.lineNo === "number" ? o.lineNo : typeof o.line_no === "number" ? o.line_no : null;
+      const amount = typeof o.amount === "string" || typeof o.amount === "number" ? moneyString(String(o.amount)) : null;
+      return { lineNo, kind: typeof o.kind === "string" ? o.kind : null, amount, text };
+    }
+    return { lineNo: null, kind: null, amount: null, text: String(item) };
+  });
+}
+
+type InvoiceDetailRow = Omit<InvoiceRow, "authority_id" | "file_id"> & {
+  provider_name: string;
+  file_id: string;
+  original_name: string;
+  size_bytes: string;
+};
+
+export async function invoiceDetail(db: Database, scope: Scope, id: string): Promise<InvoiceDetail | null> {
+  if (!isRowId(id)) return null;
+  const knex = db.knex;
+  const row = await resultOf<InvoiceDetailRow | undefined>(knex("invoices as i")
+    .join("providers as p", (j) => j.on("p.authority_id", "i.authority_id").andOn("p.provider_id", "i.provider_id"))
+    .join("received_files as r", "r.id", "i.file_id")
+    .where("i.authority_id", scope.authorityId)
+    .andWhere("i.id", id)
+    .first(
+      "i.id", "i.provider_id", "p.name as provider_name", "i.invoice_number", "i.invoice_date", "i.kind", "i.credits_invoice",
+      "i.period_from", "i.period_to", "i.subtotal", "i.vat", "i.total", "i.status", "i.received_at", "i.audited_at",
+      "i.extraction_notes", "i.audit_notes", "r.id as file_id", "r.original_name", "r.size_bytes",
+    ));
+  if (!row) return null;
+  const lineRows = await resultOf<LineRow[]>(knex("invoice_lines").where("invoice_id", id).orderBy("line_no"));
+  const findingRows = await resultOf<FindingViewRow[]>(knex("findings as f")
+    .where("f.invoice_id", id)
+    .whereNot("f.status", "superseded")
+    .orderBy([{ column: "f.line_no" }, { column: "f.id" }])
+    .select(FINDING_VIEW_COLUMNS));
+  const findings = findingRows.map(findingView);
+  const lineNumbers = new Set(lineRows.map((l) => l.line_no));
+  const lines = lineRows.map((l) => ({ ...lineView(l), findings: findings.filter((f) => f.lineNo === l.line_no) }));
+  const flagged = findings.filter((f) => FLAGGED_STATUSES.includes(f.status)).reduce((total, f) => total.plus(f.amount), ZERO);
+  return {
+    id: String(row.id),
+    providerId: row.provider_id,
+    providerName: row.provider_name,
+    invoiceNumber: row.invoice_number,
+    invoiceDate: row.invoice_date,
+    kind: row.kind,
+    creditsInvoice: row.credits_invoice,
+    periodFrom: row.period_from,
+    periodTo: row.period_to,
+    subtotal: moneyOrNull(row.subtotal),
+    vat: moneyOrNull(row.vat),
+    total: money(row.total),
+    status: row.status,
+    receivedAt: row.received_at,
+    auditedAt: row.audited_at,
+    file: { id: String(row.file_id), originalName: row.original_name, sizeBytes: Number(row.size_bytes) },
+    lines,
+    invoiceFindings: findings.filter((f) => !lineNumbers.has(f.lineNo)),
+    auditNotes: notesFrom(row.audit_notes),
+    extractionNotes: notesFrom(row.extraction_notes),
+    flaggedAmount: moneyString(flagged),
+  };
+}
+
+/** Where the original file of an invoice is kept (relative to DATA_DIR, or absolute). */
+export async function invoiceFile(db: Database, scope: Scope, invoiceId: string): Promise<{ originalName: string; storedPath: string } | null> {
+  if (!isRowId(invoiceId)) return null;
+  const row = await resultOf<{ original_name: string; stored_path: string } | undefined>(
+    db.knex("invoices as i")
+      .join("received_files as r", "r.id", "i.file_id")
+      .where("i.authority_id", scope.authorityId)
+      .andWhere("i.id", invoiceId)
+      .first("r.original_name", "r.stored_path"),
+  );
+  return row ? { originalName: row.original_name, storedPath: row.stored_path } : null;
+}

@@ -1,0 +1,184 @@
+import type { Knex } from "knex";
+import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../../audit/index.js";
+import { loadReferenceData } from "../../db/repositories/reference.repository.js";
+import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
+import { CATEGORIES, type Category } from "../../domain/finding.js";
+import { Dec, ZERO, moneyString } from "../../domain/money.js";
+import rulesConfigJson from "../../../rules/rules.config.json" with { type: "json" };
+
+/**
+ * One part of an audit run: the invoices of some providers (or all), audited and saved. Plain
+ * data only, so a part can be handed to a worker thread (src/services/audit/audit-threads.ts).
+ */
+export interface PartitionJob {
+  authorityId: number;
+  runId: string;
+  /** The rules settings as JSON (rules/rules.config.json unless a caller gives its own). */
+  rulesJson: unknown;
+  /** Invoices dated after this are not read (null: no limit). */
+  upTo: string | null;
+  /** Invoices dated before this are audited (for the history) but not saved (null: all saved). */
+  savedFrom: string | null;
+  batchSize: number;
+  /** Invoices a credit note voided (resolveCreditNotes). */
+  voidedInvoiceKeys: readonly string[];
+  /** The providers of this part; null for every provider. */
+  providerIds: readonly string[] | null;
+  /** Providers whose reference data is in memory at a time (PROVIDERS_PER_LOAD unless a test says). */
+  providersPerLoad?: number;
+}
+
+export interface PartitionResult {
+  invoicesAudited: number;
+  linesAudited: number;
+  findingsRaised: number;
+  /** Amount flagged by category, as exact decimal strings. */
+  flaggedByCategory: Record<Category, string>;
+}
+
+export function defaultRulesJson(): unknown {
+  return rulesConfigJson;
+}
+
+/** Providers whose reference data is loaded at a time (see auditPartition). */
+const PROVIDERS_PER_LOAD = 25;
+
+/** Lines audited between two turns of the event loop (see the loop below). */
+const YIELD_EVERY_LINES = 2_000;
+
+/**
+ * Audits a part: provider by provider, each one's invoices in audit order, a group of
+ * providers' reference data loaded into memory indexes at a time, findings written in bulk
+ * behind the audit. Saving is idempotent
+ * for a run (findings are upserted by invoice, line and rule), so a part may be run again.
+ */
+export async function auditPartition(knex: Knex, job: PartitionJob): Promise<PartitionResult> {
+  const config = loadRulesConfig(job.rulesJson);
+  const voided = new Set(job.voidedInvoiceKeys);
+  const providerIds = job.providerIds ?? (await providersInAuditScope(knex, job.authorityId, job.upTo));
+
+  const flagged = new Map<Category, Dec>(CATEGORIES.map((c) => [c, ZERO]));
+  const counts = { invoicesAudited: 0, linesAudited: 0, findingsRaised: 0 };
+  // Writes run behind the audit: while PostgreSQL stores one batch, the next is being audited.
+  // One write at a time, and a failure stops the run at the next batch.
+  const writer = new BatchWriter<AuditedInvoiceResult>((batch) => saveAuditResults(knex, job.authorityId, job.runId, batch));
+  let pending: AuditedInvoiceResult[] = [];
+
+  try {
+    const perLoad = Math.max(1, job.providersPerLoad ?? PROVIDERS_PER_LOAD);
+    for (let from = 0; from < providerIds.length; from += perLoad) {
+      const providers = providerIds.slice(from, from + perLoad);
+      // Only these providers' reference data is in memory, and only until the next group: what
+      // a run keeps alive stays small, and so does the heap (V8 sizes it to what survives).
+      const index = buildReferenceIndex(await loadReferenceData(knex, job.authorityId, providers));
+      // Only findings and notes are stored: the per-line summaries (for the invoice page) are not needed here.
+      const session = new AuditSession(index, config, { voidedInvoiceKeys: voided, lineSummaries: false });
+      let provider: string | null = null;
+      for await (const page of prefetched(invoicePages(knex, job, providers))) {
+        let sinceYield = 0;
+        for (const invoice of page) {
+          // Invoices come provider by provider: what was kept for the last one can go.
+          if (invoice.providerId !== provider) {
+            if (provider !== null) session.nextProvider();
+            provider = invoice.providerId;
+          }
+          const result = session.audit(invoice);
+          sinceYield += invoice.lines.length;
+          if (job.savedFrom === null || invoice.invoiceDate >= job.savedFrom) {
+            counts.invoicesAudited++;
+            counts.linesAudited += result.linesAudited;
+            counts.findingsRaised += result.findings.length;
+            for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? ZERO).plus(finding.amount));
+            pending.push({ invoice, findings: result.findings, notes: result.notes });
+            if (pending.length >= job.batchSize) {
+              await writer.write(pending);
+              pending = [];
+            }
+          }
+          // The audit is synchronous: let the database driver send and receive (the next page,
+          // the last batch's writes) every few thousand lines rather than once a page.
+          if (sinceYield >= YIELD_EVERY_LINES) {
+            sinceYield = 0;
+            await yieldToEventLoop();
+          }
+        }
+      }
+    }
+    await writer.write(pending);
+  } finally {
+    // Never leave a write running behind a failed run (its status is written next).
+    await writer.settled();
+  }
+  writer.throwIfFailed();
+  return {
+    ...counts,
+    flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, moneyString(flagged.get(c) ?? ZERO)])) as Record<Category, string>,
+  };
+}
+
+/** The sum of the parts' figures. */
+export function addPartitionResults(parts: readonly PartitionResult[]): PartitionResult {
+  const flagged = new Map<Category, Dec>(CATEGORIES.map((c) => [c, ZERO]));
+  const total = { invoicesAudited: 0, linesAudited: 0, findingsRaised: 0 };
+  for (const part of parts) {
+    total.invoicesAudited += part.invoicesAudited;
+    total.linesAudited += part.linesAudited;
+    total.findingsRaised += part.findingsRaised;
+    for (const category of CATEGORIES) flagged.set(category, (flagged.get(category) ?? ZERO).plus(part.flaggedByCategory[category]));
+  }
+  return { ...total, flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, moneyString(flagged.get(c) ?? ZERO)])) as Record<Category, string> };
+}
+
+/** The invoices of some providers in pages: provider by provider, each one's in audit order. */
+async function* invoicePages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
+  for (const providerId of providerIds) yield* invoicesInAuditOrder(knex, job.authorityId, providerId, job.upTo);
+}
+
+/** Yields each value of `source` while already fetching the one after it. */
+async function* prefetched<T>(source: AsyncIterator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  for (;;) {
+    const current = await next;
+    if (current.done) return;
+    next = source.next();
+    // A failed prefetch surfaces when awaited above; until then it must not count as unhandled.
+    next.catch(() => undefined);
+    yield current.value;
+  }
+}
+
+/** One turn of the event loop, so that pending socket reads and writes make progress. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Writes batches one at a time in the background: `write` waits only for the previous batch,
+ * then starts this one and returns. On real PostgreSQL the server stores a batch on another
+ * core while the next is audited; on the embedded database (one connection, in this process)
+ * the two simply take turns. A failure is thrown by the next `write` or by `throwIfFailed`.
+ */
+class BatchWriter<T> {
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly save: (batch: T[]) => Promise<void>) {}
+
+  async write(batch: T[]): Promise<void> {
+    await this.inFlight;
+    this.throwIfFailed();
+    if (batch.length === 0) return;
+    this.inFlight = this.save(batch).catch((error: unknown) => {
+      this.failure = { error };
+    });
+  }
+
+  /** Waits for the batch in flight, whether it succeeds or fails. */
+  settled(): Promise<void> {
+    return this.inFlight;
+  }
+
+  throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure.error;
+  }
+}

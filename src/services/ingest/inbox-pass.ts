@@ -1,0 +1,162 @@
+import fs from "node:fs";
+import type { Database } from "../../db/connection.js";
+import type { Logger } from "../../logger.js";
+import type { Job } from "../scheduler/job.js";
+import {
+  claimDirectory,
+  claimInboxFile,
+  claimingWorkers,
+  ensureInbox,
+  inboxPaths,
+  listInbox,
+  moveToFailed,
+  moveToProcessed,
+  releaseClaims,
+  returnToInbox,
+  type ClaimedFile,
+  type InboxPaths,
+} from "./inbox.js";
+import { ingestFiles, type IngestFileResult } from "./ingest-files.js";
+import { deadWorkerIds, type LivenessPolicy } from "../scheduler/run-recovery.js";
+
+/**
+ * One worker's passes over the inbox: every file dropped into DATA_DIR/inbox/ is claimed by one
+ * worker (an atomic rename, inbox.ts), ingested (the ingest service refuses a content hash it
+ * has already received), then moved to inbox/processed/ or inbox/failed/ with `<name>.reason.txt`.
+ * The inbox job (jobs/inbox.job.ts) runs a pass; the scheduler decides how often.
+ */
+
+const INBOX_JOB = "inbox";
+
+export interface InboxWorkerDeps {
+  db: Database;
+  /** The deployment's authority: DATA_DIR/inbox/ is its inbox. */
+  authorityId: number;
+  dataDir: string;
+  logger: Logger;
+  workerId: string;
+  liveness: LivenessPolicy;
+}
+
+export interface InboxPassOptions {
+  /** A file changed more recently than this may still be being copied in (ms). */
+  settleMs: number;
+  /** Checked before each file: true stops the pass (the file in hand is finished first). */
+  shouldStop?: () => boolean;
+}
+
+export interface InboxPassResult {
+  stored: number;
+  alreadyReceived: number;
+  failed: number;
+  /** Files handed back to the inbox: ingest errors, and dead workers' claims. */
+  returned: number;
+}
+
+/** Ingest attempts that threw (the database was unreachable, say) before a file is given up as failed. */
+const MAX_INGEST_ERRORS = 3;
+
+export class InboxWorker {
+  readonly paths: InboxPaths;
+  private readonly ingestErrors = new Map<string, number>();
+
+  constructor(private readonly deps: InboxWorkerDeps) {
+    this.paths = inboxPaths(deps.dataDir);
+  }
+
+  /** One look at the inbox: dead workers' claims returned, then each ready file claimed and ingested. */
+  async runOnce(options: InboxPassOptions): Promise<InboxPassResult> {
+    const result: InboxPassResult = { stored: 0, alreadyReceived: 0, failed: 0, returned: 0 };
+    await ensureInbox(this.paths);
+    result.returned += await this.returnDeadClaims();
+    for (const candidate of await listInbox(this.paths, { settleMs: options.settleMs })) {
+      if (options.shouldStop?.()) break;
+      const claimed = await claimInboxFile(this.paths, candidate.name, this.deps.workerId);
+      if (!claimed) continue;
+      const key = `${candidate.name}|${candidate.size}|${candidate.mtimeMs}`;
+      let outcome: IngestFileResult | undefined;
+      try {
+        const report = await ingestFiles(this.deps.db, [{ name: claimed.name, path: claimed.path }], { dataDir: this.deps.dataDir, authorityId: this.deps.authorityId, logger: this.deps.logger });
+        outcome = report.files[0];
+      } catch (error) {
+        const attempts = (this.ingestErrors.get(key) ?? 0) + 1;
+        this.ingestErrors.set(key, attempts);
+        const message = (error as Error).message;
+        if (attempts >= MAX_INGEST_ERRORS) {
+          this.ingestErrors.delete(key);
+          await moveToFailed(this.paths, claimed, `The file could not be ingested after ${attempts} attempts: ${message}`);
+          result.failed++;
+          this.deps.logger.error("inbox file failed", { job: INBOX_JOB, attempts, error: message });
+        } else {
+          await returnToInbox(this.paths, claimed);
+          result.returned++;
+          this.deps.logger.warn("inbox file returned after an ingest error; it will be tried again", { job: INBOX_JOB, attempts, error: message });
+        }
+        // The cause (often the database) is unlikely to clear within this pass.
+        break;
+      }
+      this.ingestErrors.delete(key);
+      await this.settle(claimed, outcome, result);
+    }
+    if (result.stored + result.alreadyReceived + result.failed + result.returned > 0) {
+      this.deps.logger.info("inbox pass finished", { job: INBOX_JOB, ...result });
+    }
+    return result;
+  }
+
+  private async settle(claimed: ClaimedFile, outcome: IngestFileResult | undefined, result: InboxPassResult): Promise<void> {
+    switch (outcome?.status) {
+      case "stored":
+        await moveToProcessed(this.paths, claimed);
+        result.stored++;
+        return;
+      case "already_received":
+        await moveToProcessed(this.paths, claimed, ["Not ingested again: the same content was received before.", ...outcome.notes].join("\n"));
+        result.alreadyReceived++;
+        return;
+      case "needs_attention":
+        await moveToFailed(
+          this.paths,
+          claimed,
+          outcome.fileId === null
+            ? (outcome.reason ?? "The file could not be read.")
+            : `Needs attention: ${outcome.reason ?? "the invoice could not be read fully"}\nThe file is kept in the "needs attention" queue: fix the cause (for example add the provider's alias or a template) and re-process it there.`,
+        );
+        result.failed++;
+        return;
+      case undefined:
+        await moveToFailed(this.paths, claimed, "The ingest service reported nothing for this file.");
+        result.failed++;
+        return;
+    }
+  }
+
+  /** Removes this worker's (empty) claim directory when it stops. */
+  async close(): Promise<void> {
+    await fs.promises.rmdir(claimDirectory(this.paths, this.deps.workerId)).catch(() => undefined);
+  }
+
+  /** Claim directories of workers that died: their files go back to the inbox. */
+  private async returnDeadClaims(): Promise<number> {
+    const others = (await claimingWorkers(this.paths)).filter((id) => id !== this.deps.workerId);
+    if (others.length === 0) return 0;
+    let returned = 0;
+    for (const dead of await deadWorkerIds(this.deps.db, others, this.deps.liveness)) {
+      const names = await releaseClaims(this.paths, dead, this.deps.workerId);
+      if (names.length > 0) this.deps.logger.warn("inbox files of a stopped worker returned to the inbox", { job: INBOX_JOB, deadWorker: dead, files: names.length });
+      returned += names.length;
+    }
+    return returned;
+  }
+}
+
+/** What one run of the inbox job covers. */
+export interface InboxWork {
+  /** This worker's inbox (it remembers files whose ingest threw, to give up on them after three tries). */
+  inbox: InboxWorker;
+  /** A file changed more recently than this may still be being copied in (ms). */
+  settleMs: number;
+  shouldStop: () => boolean;
+}
+
+export type InboxJob = Job<InboxWork, InboxPassResult>;

@@ -1,0 +1,336 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Database } from "../../db/connection.js";
+import {
+  findReceivedFilesBySha,
+  getReceivedFile,
+  insertInvoice,
+  insertReceivedFile,
+  latestReceivedAt,
+  listNeedsAttention,
+  loadProviderIdentities,
+  updateReceivedFileStatus,
+  type ReceivedFileStatus,
+} from "../../db/repositories/invoice.repository.js";
+import { AppError } from "../../domain/errors.js";
+import type { ReadContext, ReadOutcome } from "../../ingest/read-invoice-file.js";
+import { BUILT_IN_TEMPLATES_DIR, dataDirTemplates, loadTemplates, type ProviderTemplate } from "../../ingest/templates.js";
+import { warmUpPdfReader } from "../../ingest/readers/pdf.reader.js";
+import type { NeedsAttentionCode } from "../../ingest/types.js";
+import type { Logger } from "../../logger.js";
+import { parseFiles, poolSize } from "./ingest-parse.js";
+import { defaultRulesConfig } from "../audit/run-audit.js";
+import { readStoredFile, sha256Of, storeReceivedFile } from "./ingest-storage.js";
+
+/**
+ * The ingest use case (INTERFACES.md `ingest`): each file is hashed, stored once under DATA_DIR
+ * by content, read, and recorded with its invoice and lines in one transaction. A file seen
+ * before (same content) is reported as already received and not stored again; a file that
+ * cannot be read fully is kept with status needs_attention and its reason.
+ * Files of one ingest are received in the order of their names (AUDIT.md): received_at is
+ * strictly increasing in that order, and after every file received before.
+ */
+export interface IngestFileInput {
+  name: string;
+  bytes?: Uint8Array;
+  path?: string;
+}
+
+export interface IngestProgress {
+  done: number;
+  total: number;
+  name: string;
+  status: IngestFileStatus;
+  result: IngestFileResult;
+}
+
+export interface IngestOptions {
+  dataDir: string;
+  logger?: Logger;
+  onProgress?: (progress: IngestProgress) => void;
+  authorityId: number;
+  /** Template directories (default: the built-in ones and DATA_DIR/templates). */
+  templateDirs?: string[];
+  /** Templates given directly (tests, tools); added to those loaded from templateDirs. */
+  templates?: ProviderTemplate[];
+  /** Parse in worker threads: a number of workers, or 0 for none (default: by file count). */
+  workers?: number;
+  /** Files read and recorded at a time (default INGEST_BATCH). */
+  batchSize?: number;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+export type IngestFileStatus = "stored" | "already_received" | "needs_attention";
+
+export interface IngestFileResult {
+  name: string;
+  status: IngestFileStatus;
+  /** received_files.id (null only when the file could not even be read from disk). */
+  fileId: string | null;
+  sha256: string | null;
+  invoiceId: string | null;
+  invoiceNumber: string | null;
+  providerId: string | null;
+  kind: "invoice" | "credit_note" | null;
+  lines: number;
+  /** Why the file needs attention (for already received files: why it did then, if it still does). */
+  reason: string | null;
+  reasonCode: NeedsAttentionCode | "unreadable_path" | null;
+  notes: string[];
+}
+
+export interface IngestReport {
+  files: IngestFileResult[];
+  stored: number;
+  alreadyReceived: number;
+  needsAttention: number;
+  /** One line per file that needs attention: "name: reason". */
+  problems: string[];
+}
+
+/**
+ * The name a file is recorded and reported under: its base name (never a path: "../" cannot
+ * lead anywhere) with control characters replaced, since a newline or an escape sequence in a
+ * name would break the one-line-per-file output and could forge log lines.
+ */
+export function receivedFileName(name: string): string {
+  const base = path.basename(name);
+  let clean = "";
+  for (const ch of base) {
+    const code = ch.codePointAt(0) ?? 0;
+    clean += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? "_" : ch;
+  }
+  return clean === "" ? "file" : clean;
+}
+
+/** Code-unit order of the base name, then of the whole name: the order files are received in. */
+export function receiptOrder(a: string, b: string): number {
+  const baseA = path.basename(a);
+  const baseB = path.basename(b);
+  if (baseA !== baseB) return baseA < baseB ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function report(files: IngestFileResult[]): IngestReport {
+  return {
+    files,
+    stored: files.filter((f) => f.status === "stored").length,
+    alreadyReceived: files.filter((f) => f.status === "already_received").length,
+    needsAttention: files.filter((f) => f.status === "needs_attention").length,
+    problems: files.filter((f) => f.status === "needs_attention").map((f) => `${f.name}: ${f.reason ?? "needs attention"}`),
+  };
+}
+
+async function readContext(db: Database, authorityId: number, options: Pick<IngestOptions, "dataDir" | "templateDirs" | "templates">): Promise<ReadContext & { templateDirs: string[] }> {
+  const templateDirs = options.templateDirs ?? [BUILT_IN_TEMPLATES_DIR, dataDirTemplates(options.dataDir)];
+  const templates = [...(options.templates ?? []), ...loadTemplates(templateDirs)];
+  // Lines are classified with the shipped keywords; only the plain lists go to parse threads.
+  const { items, feeKeywords } = defaultRulesConfig();
+  return { providers: await loadProviderIdentities(db.knex, authorityId), templates, templateDirs, lineKeywords: { items, feeKeywords } };
+}
+
+function baseResult(name: string): IngestFileResult {
+  return {
+    name, status: "needs_attention", fileId: null, sha256: null, invoiceId: null, invoiceNumber: null, providerId: null,
+    kind: null, lines: 0, reason: null, reasonCode: null, notes: [],
+  };
+}
+
+function outcomeFields(outcome: ReadOutcome): Partial<IngestFileResult> {
+  if (outcome.status === "ok") {
+    return {
+      invoiceNumber: outcome.invoice.invoiceNumber, providerId: outcome.invoice.providerId, kind: outcome.invoice.kind,
+      lines: outcome.invoice.lines.length, notes: outcome.notes, reason: null, reasonCode: null,
+    };
+  }
+  return { invoiceNumber: outcome.invoiceNumber, providerId: outcome.providerId, reason: outcome.message, reasonCode: outcome.reason };
+}
+
+/** Files are read and recorded this many at a time, so a large inbox never sits in memory whole. */
+export const INGEST_BATCH = 250;
+
+type Loaded = { input: IngestFileInput; bytes: Uint8Array; sha256: string; result: IngestFileResult };
+
+export async function ingestFiles(db: Database, files: readonly IngestFileInput[], options: IngestOptions): Promise<IngestReport> {
+  const { authorityId } = options;
+  const now = options.now ?? (() => new Date());
+  const log = options.logger;
+  const ordered = [...files].sort((a, b) => receiptOrder(a.name, b.name));
+  const workers = poolSize(ordered.length, options.workers);
+  // The PDF reader's one-off start-up (about a second) overlaps the hashing and the queries below.
+  const warming = workers === 0 && ordered.some((f) => /\.pdf$/i.test(f.name)) ? warmUpPdfReader() : Promise.resolve();
+  const results: IngestFileResult[] = [];
+  const progress = (result: IngestFileResult): void => {
+    results.push(result);
+    options.onProgress?.({ done: results.length, total: ordered.length, name: result.name, status: result.status, result });
+  };
+  const context = await readContext(db, authorityId, options);
+  const latest = await latestReceivedAt(db.knex, authorityId);
+  let clock = Math.max(now().getTime(), latest ? latest.getTime() + 1 : 0);
+  const seen = new Map<string, string>();
+
+  const batchSize = Math.max(1, options.batchSize ?? INGEST_BATCH);
+  for (let start = 0; start < ordered.length; start += batchSize) {
+    const batch = ordered.slice(start, start + batchSize);
+    const early = new Map<IngestFileInput, IngestFileResult>();
+
+    // 1. Bytes and hashes; the same content twice in one ingest is received once.
+    const loaded: Loaded[] = [];
+    for (const input of batch) {
+      const name = receivedFileName(input.name);
+      const result = baseResult(name);
+      let bytes: Uint8Array;
+      try {
+        bytes = input.bytes ?? fs.readFileSync(input.path ?? input.name);
+      } catch (error) {
+        result.reason = `The file could not be read from disk (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`;
+        result.reasonCode = "unreadable_path";
+        early.set(input, result);
+        continue;
+      }
+      result.sha256 = sha256Of(bytes);
+      const twin = seen.get(result.sha256);
+      if (twin !== undefined) {
+        Object.assign(result, { status: "already_received", reason: null, notes: [`Same content as ${twin} in this ingest.`] });
+        early.set(input, result);
+        continue;
+      }
+      seen.set(result.sha256, name);
+      loaded.push({ input, bytes, sha256: result.sha256, result });
+    }
+
+    // 2. Files received before are reported, not stored again.
+    const existing = await findReceivedFilesBySha(db.knex, authorityId, loaded.map((l) => l.sha256));
+    const fresh = loaded.filter((l) => {
+      const before = existing.get(l.sha256);
+      if (!before) return true;
+      Object.assign(l.result, {
+        status: "already_received" as const,
+        fileId: before.id,
+        reason: before.status === "needs_attention" ? before.reason : null,
+        notes: [`Already received as ${before.originalName} on ${before.receivedAt.toISOString()}.`],
+      });
+      early.set(l.input, l.result);
+      return false;
+    });
+
+    // 3. Read the new ones (in worker threads when the ingest is large).
+    await warming;
+    const outcomes = await parseFiles(fresh.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}) });
+    const byInput = new Map<IngestFileInput, Loaded & { outcome: ReadOutcome }>();
+    fresh.forEach((f, i) => byInput.set(f.input, { ...f, outcome: outcomes[i] as ReadOutcome }));
+
+    // 4. Record them in name order, each file in its own transaction, strictly increasing receipt times.
+    clock = Math.max(clock, now().getTime());
+    for (const input of batch) {
+      const earlyResult = early.get(input);
+      if (earlyResult) {
+        progress(earlyResult);
+        continue;
+      }
+      const item = byInput.get(input);
+      if (!item) continue;
+      const result = await recordFile(db, authorityId, options.dataDir, item, new Date(clock++), now());
+      log?.info("invoice file ingested", {
+        fileId: result.fileId, sha256: result.sha256?.slice(0, 12), status: result.status, reason: result.reasonCode,
+        providerId: result.providerId, lines: result.lines,
+      });
+      progress(result);
+    }
+  }
+  const summary = report(results);
+  log?.info("ingest finished", { files: results.length, stored: summary.stored, alreadyReceived: summary.alreadyReceived, needsAttention: summary.needsAttention });
+  return summary;
+}
+
+async function recordFile(
+  db: Database,
+  authorityId: number,
+  dataDir: string,
+  item: { bytes: Uint8Array; sha256: string; result: IngestFileResult; outcome: ReadOutcome },
+  receivedAt: Date,
+  processedAt: Date,
+): Promise<IngestFileResult> {
+  const { result, outcome } = item;
+  Object.assign(result, outcomeFields(outcome));
+  const storedPath = storeReceivedFile(dataDir, item.sha256, result.name, item.bytes);
+  const status: ReceivedFileStatus = outcome.status === "ok" ? "processed" : "needs_attention";
+  return db.knex.transaction(async (trx) => {
+    const fileId = await insertReceivedFile(trx, {
+      authorityId, sha256: item.sha256, originalName: result.name, storedPath, sizeBytes: item.bytes.byteLength,
+      status, reason: outcome.status === "ok" ? null : outcome.message, receivedAt, processedAt,
+    });
+    if (fileId === null) {
+      // Another ingest received the same content meanwhile.
+      return { ...result, status: "already_received" as const, reason: null, notes: ["Received by another ingest at the same time."] };
+    }
+    result.fileId = fileId;
+    if (outcome.status === "ok") {
+      result.invoiceId = await insertInvoice(trx, { authorityId, fileId, receivedAt, invoice: outcome.invoice, notes: outcome.notes });
+      result.status = "stored";
+    } else {
+      result.status = "needs_attention";
+    }
+    return result;
+  });
+}
+
+export interface ReprocessOptions {
+  dataDir: string;
+  logger?: Logger;
+  authorityId: number;
+  templateDirs?: string[];
+  templates?: ProviderTemplate[];
+  now?: () => Date;
+}
+
+/**
+ * Reads a received file that needs attention again (after an alias, a VAT number, a template or
+ * the reference data was added). On success its invoice is stored with the file's original
+ * receipt time and the file leaves the queue; otherwise its reason is brought up to date.
+ */
+export async function reprocessFile(db: Database, fileId: string | number, options: ReprocessOptions): Promise<IngestFileResult> {
+  const { authorityId } = options;
+  const context = await readContext(db, authorityId, options);
+  return reprocessWith(db, String(fileId), context, options);
+}
+
+async function reprocessWith(db: Database, fileId: string, context: ReadContext, options: ReprocessOptions): Promise<IngestFileResult> {
+  const { authorityId } = options;
+  const now = options.now ?? (() => new Date());
+  const file = await getReceivedFile(db.knex, authorityId, fileId);
+  if (!file) throw new AppError("ingest.no_such_file", `No received file has id ${fileId}.`, { fileId });
+  const result = baseResult(file.originalName);
+  result.fileId = file.id;
+  result.sha256 = file.sha256;
+  if (file.status !== "needs_attention") {
+    throw new AppError("ingest.not_waiting", `${file.originalName} does not need attention (it was processed already).`, { fileId });
+  }
+  const [outcome] = await parseFiles([{ name: file.originalName, bytes: readStoredFile(options.dataDir, file.storedPath) }], context, { workers: 0 });
+  if (!outcome) throw new AppError("ingest.internal", "No outcome for the file");
+  Object.assign(result, outcomeFields(outcome));
+  await db.knex.transaction(async (trx) => {
+    if (outcome.status === "ok") {
+      result.invoiceId = await insertInvoice(trx, { authorityId, fileId: file.id, receivedAt: file.receivedAt, invoice: outcome.invoice, notes: outcome.notes });
+      await updateReceivedFileStatus(trx, file.id, "processed", null, now());
+      result.status = "stored";
+    } else {
+      await updateReceivedFileStatus(trx, file.id, "needs_attention", outcome.message, now());
+      result.status = "needs_attention";
+    }
+  });
+  options.logger?.info("invoice file re-processed", { fileId: file.id, status: result.status, reason: result.reasonCode, providerId: result.providerId });
+  return result;
+}
+
+/** Re-processes every file waiting in "needs attention", oldest first. */
+export async function reprocessNeedsAttention(db: Database, options: ReprocessOptions): Promise<IngestReport> {
+  const { authorityId } = options;
+  const context = await readContext(db, authorityId, options);
+  const results: IngestFileResult[] = [];
+  for (const file of await listNeedsAttention(db.knex, authorityId)) {
+    results.push(await reprocessWith(db, file.id, context, options));
+  }
+  return report(results);
+}

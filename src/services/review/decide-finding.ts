@@ -1,0 +1,256 @@
+import type { Knex } from "knex";
+import type { Database } from "../../db/connection.js";
+import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
+import {
+  insertDecision,
+  liveFindingStatuses,
+  lockFindings,
+  lockInvoiceStatus,
+  setInvoiceStatus,
+  updateDecisionFields,
+  type DecisionAction,
+  type DecisionFields,
+  type FindingRow,
+  type InvoiceStatus,
+} from "../../db/repositories/finding.repository.js";
+import { dayFromIso, isoFromDay, type IsoDate } from "../../domain/dates.js";
+import { AppError } from "../../domain/errors.js";
+import type { FindingStatus } from "../../domain/finding.js";
+import { dec, moneyString, tryParseMoney } from "../../domain/money.js";
+// Decisions are dated in the council's calendar (Europe/London).
+import { londonDate } from "../../domain/months.js";
+import { isRowId } from "../../db/row-id.js";
+
+export type { DecisionAction, InvoiceStatus };
+export const DECISION_ACTIONS: readonly DecisionAction[] = ["confirm", "dismiss", "recover", "reopen"];
+
+export function isDecisionAction(value: unknown): value is DecisionAction {
+  return typeof value === "string" && (DECISION_ACTIONS as readonly string[]).includes(value);
+}
+
+/** Who decides: the audit log names them; finding_decisions links their account. */
+export interface Actor {
+  userId: string | null;
+  username: string;
+  authorityId: number;
+}
+
+/**
+ * A reviewer's decision. `reason` is required to dismiss; `amount` (this recovery, in
+ * pounds) and `recoveredOn` (ISO date) are required to mark recovered. Partial recoveries
+ * add up, to at most the finding's amount.
+ */
+export interface DecisionInput {
+  action: DecisionAction;
+  reason?: string | null;
+  amount?: string | null;
+  recoveredOn?: IsoDate | null;
+}
+
+export interface FindingState {
+  status: FindingStatus;
+  recovered_amount: string | null;
+  recovered_on: string | null;
+  dismissed_reason: string | null;
+  invoice_status: InvoiceStatus | null;
+}
+
+export interface DecisionOutcome {
+  findingId: string;
+  invoiceId: string;
+  before: FindingState;
+  after: FindingState;
+}
+
+/** Where each decision may start from (AUDIT.md lifecycle: open → confirmed → recovered | dismissed). */
+const ALLOWED_FROM: Readonly<Record<DecisionAction, readonly FindingStatus[]>> = {
+  confirm: ["open"],
+  dismiss: ["open", "confirmed"],
+  recover: ["confirmed", "recovered"],
+  reopen: ["confirmed", "dismissed", "recovered"],
+};
+
+/**
+ * The invoice's status follows its findings: any open → awaiting_review; otherwise any
+ * confirmed (raised with the provider, not yet recovered or dismissed) → queried; otherwise
+ * (all recovered or dismissed, or none) → cleared. Superseded findings are not passed in.
+ */
+export function invoiceStatusFor(statuses: readonly FindingStatus[]): Exclude<InvoiceStatus, "awaiting_audit"> {
+  if (statuses.includes("open")) return "awaiting_review";
+  if (statuses.includes("confirmed")) return "queried";
+  return "cleared";
+}
+
+interface CheckedInput {
+  action: DecisionAction;
+  reason: string | null;
+  amount: string | null;
+  recoveredOn: IsoDate | null;
+}
+
+const MAX_REASON_LENGTH = 2000;
+
+/** Validates the fields a decision needs, before anything is read or locked. */
+export function checkDecisionInput(input: DecisionInput, today: IsoDate): CheckedInput {
+  const reason = (input.reason ?? "").trim() || null;
+  if (reason && reason.length > MAX_REASON_LENGTH) {
+    throw new AppError("decision.reason_too_long", `Reason must be ${MAX_REASON_LENGTH} characters or fewer`, { field: "reason" });
+  }
+  switch (input.action) {
+    case "dismiss":
+      if (!reason) throw new AppError("decision.reason_required", "Enter a reason for dismissing the finding", { field: "reason" });
+      return { action: "dismiss", reason, amount: null, recoveredOn: null };
+    case "recover": {
+      const parsed = tryParseMoney(input.amount ?? "");
+      if (!parsed || parsed.decimalPlaces() > 2) {
+        throw new AppError("decision.amount_invalid", "Enter the amount recovered in pounds and pence, like 125.50", { field: "amount" });
+      }
+      if (!parsed.isPositive() || parsed.isZero()) {
+        throw new AppError("decision.amount_invalid", "Amount recovered must be more than £0.00", { field: "amount" });
+      }
+      const recoveredOn = input.recoveredOn ?? "";
+      let valid: boolean;
+      try {
+        valid = isoFromDay(dayFromIso(recoveredOn)) === recoveredOn;
+      } catch {
+        valid = false;
+      }
+      if (!valid) throw new AppError("decision.date_invalid", "Enter the date the money was recovered, like 27 3 2026", { field: "recoveredOn" });
+      if (recoveredOn > today) throw new AppError("decision.date_invalid", "Date recovered must be today or in the past", { field: "recoveredOn" });
+      return { action: "recover", reason, amount: moneyString(parsed), recoveredOn };
+    }
+    case "confirm":
+    case "reopen":
+      return { action: input.action, reason, amount: null, recoveredOn: null };
+  }
+}
+
+/** "A finding … cannot be confirmed", "Finding confirmed": what each decision did, in words. */
+export const DECISION_DONE: Readonly<Record<DecisionAction, string>> = { confirm: "confirmed", dismiss: "dismissed", recover: "marked recovered", reopen: "reopened" };
+
+function nextFields(finding: FindingRow, input: CheckedInput): DecisionFields {
+  if (!ALLOWED_FROM[input.action].includes(finding.status)) {
+    throw new AppError(
+      "decision.not_allowed",
+      `A finding that is ${finding.status} cannot be ${DECISION_DONE[input.action]}`,
+      { findingId: finding.id, status: finding.status, action: input.action },
+    );
+  }
+  switch (input.action) {
+    case "confirm":
+      return { status: "confirmed", recovered_amount: null, recovered_on: null, dismissed_reason: null };
+    case "dismiss":
+      return { status: "dismissed", recovered_amount: null, recovered_on: null, dismissed_reason: input.reason };
+    case "reopen":
+      return { status: "open", recovered_amount: null, recovered_on: null, dismissed_reason: null };
+    case "recover": {
+      const total = dec(finding.recovered_amount ?? "0").plus(input.amount ?? "0");
+      if (total.greaterThan(finding.amount)) {
+        throw new AppError(
+          "decision.amount_exceeds",
+          `Amount recovered would total ${moneyString(total)}, more than the finding's ${moneyString(finding.amount)}`,
+          { findingId: finding.id, field: "amount" },
+        );
+      }
+      return { status: "recovered", recovered_amount: moneyString(total), recovered_on: input.recoveredOn, dismissed_reason: null };
+    }
+  }
+}
+
+function stateOf(fields: DecisionFields, invoiceStatus: InvoiceStatus | null): FindingState {
+  return {
+    status: fields.status,
+    recovered_amount: fields.recovered_amount,
+    recovered_on: fields.recovered_on,
+    dismissed_reason: fields.dismissed_reason,
+    invoice_status: invoiceStatus,
+  };
+}
+
+async function applyInTransaction(
+  trx: Knex.Transaction,
+  actor: Actor,
+  findingIds: readonly string[],
+  input: CheckedInput,
+  now: Date,
+): Promise<DecisionOutcome[]> {
+  const ids = [...new Set(findingIds)];
+  const findings = await lockFindings(trx, actor.authorityId, ids);
+  if (findings.length !== ids.length) {
+    const found = new Set(findings.map((f) => String(f.id)));
+    const missing = ids.find((id) => !found.has(id)) ?? "";
+    throw new AppError("not_found", `There is no finding ${missing}`, { findingId: missing });
+  }
+  const today = londonDate(now);
+  const changes = findings.map((finding) => ({ finding, after: nextFields(finding, input) }));
+
+  const invoiceBefore = new Map<string, InvoiceStatus | null>();
+  for (const invoiceId of new Set(findings.map((f) => String(f.invoice_id)))) {
+    invoiceBefore.set(invoiceId, (await lockInvoiceStatus(trx, invoiceId)) ?? null);
+  }
+  for (const { finding, after } of changes) {
+    await updateDecisionFields(trx, finding.id, after, now);
+    await insertDecision(trx, {
+      findingId: finding.id,
+      userId: actor.userId,
+      action: input.action,
+      reason: input.reason,
+      amount: input.amount,
+      decidedOn: input.recoveredOn ?? today,
+    });
+  }
+  const invoiceAfter = new Map<string, InvoiceStatus | null>();
+  for (const [invoiceId, before] of invoiceBefore) {
+    const status = invoiceStatusFor(await liveFindingStatuses(trx, invoiceId));
+    if (status !== before) await setInvoiceStatus(trx, invoiceId, status);
+    invoiceAfter.set(invoiceId, status);
+  }
+
+  const outcomes: DecisionOutcome[] = [];
+  for (const { finding, after } of changes) {
+    const invoiceId = String(finding.invoice_id);
+    const outcome: DecisionOutcome = {
+      findingId: String(finding.id),
+      invoiceId,
+      before: stateOf(finding, invoiceBefore.get(invoiceId) ?? null),
+      after: stateOf(after, invoiceAfter.get(invoiceId) ?? null),
+    };
+    await appendAuditLog(trx, {
+      authorityId: actor.authorityId,
+      actor: actor.username,
+      action: input.action,
+      entity: "finding",
+      entityId: outcome.findingId,
+      before: outcome.before,
+      after: { ...outcome.after, ...(input.reason ? { reason: input.reason } : {}), ...(input.amount ? { amount: input.amount } : {}) },
+    });
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+/**
+ * Records one decision on one finding: in one transaction the finding changes, a
+ * finding_decisions row and an audit_log row are written, and the invoice's status follows.
+ * Throws AppError: `not_found`, `decision.not_allowed`, `decision.reason_required`,
+ * `decision.amount_invalid`, `decision.amount_exceeds`, `decision.date_invalid`.
+ */
+export async function decideFinding(db: Database, actor: Actor, findingId: string, input: DecisionInput, now: Date = new Date()): Promise<DecisionOutcome> {
+  const [outcome] = await decideFindings(db, actor, [findingId], input, now);
+  if (!outcome) throw new AppError("not_found", `There is no finding ${findingId}`, { findingId });
+  return outcome;
+}
+
+/** The same decision on several findings at once: all of them, or (on any error) none. */
+export async function decideFindings(
+  db: Database,
+  actor: Actor,
+  findingIds: readonly string[],
+  input: DecisionInput,
+  now: Date = new Date(),
+): Promise<DecisionOutcome[]> {
+  if (findingIds.length === 0) throw new AppError("decision.none_selected", "Select at least one finding", { field: "findings" });
+  if (!findingIds.every(isRowId)) throw new AppError("not_found", "There is no such finding");
+  const checked = checkDecisionInput(input, londonDate(now));
+  return db.knex.transaction((trx) => applyInTransaction(trx, actor, findingIds, checked, now));
+}

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { councilNameOf, deploymentAuthorityId } from "../../src/services/authority/authority.js";
+import { openTestDatabase, type TestDatabase } from "../support/db.js";
+
+// The authority a command or a signed-out request acts for: the only one in the database.
+describe("the deployment's authority", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("is the one authority the migrations create, with its name", async () => {
+    expect(await deploymentAuthorityId(t.db)).toBe(1);
+    expect(await councilNameOf(t.db, 1)).toBe("The council");
+    expect(await councilNameOf(t.db, 2)).toBeNull();
+  });
+
+  it("is refused, not guessed, when the database holds two", async () => {
+    await t.db.knex("authorities").insert({ id: 2, code: "second", name: "A second council" });
+    await expect(deploymentAuthorityId(t.db)).rejects.toMatchObject({ code: "config.authority", message: expect.stringContaining("2 authorities") as unknown });
+    await t.db.knex("authorities").where({ id: 2 }).del();
+    expect(await deploymentAuthorityId(t.db)).toBe(1);
+  });
+});
