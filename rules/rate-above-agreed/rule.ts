@@ -73,7 +73,7 @@ function scheduleText(pieces: readonly FeePiece[]): string {
  */
 export const rule: AuditRule = {
   id: "rate-above-agreed",
-  raises: ["rate-above-agreed", "uplift-before-effective-date"],
+  raises: ["uplift-before-effective-date", "rate-above-agreed"],
   feeStep(work) {
     const pieces = work.pieces().filter((piece) => piece.segment.agreedNightly !== null);
     if (pieces.length === 0) return null;

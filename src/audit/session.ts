@@ -3,6 +3,7 @@ import { Dec, ZERO, moneyString } from "../domain/money.js";
 import { moneyText } from "./decimals.js";
 import type { NightRange } from "../domain/ranges.js";
 import { RULES } from "../../rules/index.js";
+import { RULE_CATEGORIES } from "../../rules/catalogue.js";
 import type { RulesConfig } from "./config.js";
 import { ExtraLineWork } from "./extra-line.js";
 import { money } from "./explain.js";
@@ -89,7 +90,7 @@ export class AuditSession {
     for (const rule of this.rules) {
       const outcome = rule.invoiceGate?.(work) ?? null;
       if (outcome === null) continue;
-      return { findings: toFindings([raw(outcome.rule ?? rule.id, outcome)], null, null, config), notes: work.notes, linesAudited: 0, lines: [] };
+      return { findings: toFindings([raw(outcome.rule ?? rule.id, outcome)], null, null, config, RULE_CATEGORIES), notes: work.notes, linesAudited: 0, lines: [] };
     }
     if (!voided) this.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
 
@@ -135,7 +136,7 @@ export class AuditSession {
       const outcome = rule.invoiceCheck?.(work) ?? null;
       if (outcome !== null) invoiceFindings.push(raw(outcome.rule ?? rule.id, outcome));
     }
-    findings.push(...toFindings(invoiceFindings, null, null, config));
+    findings.push(...toFindings(invoiceFindings, null, null, config, RULE_CATEGORIES));
     return { findings, notes: work.notes, linesAudited, lines };
   }
 
@@ -143,7 +144,7 @@ export class AuditSession {
     for (const rule of this.rules) {
       const outcome = rule.lineGate?.(plan, work) ?? null;
       if (outcome === null) continue;
-      return toFindings([raw(outcome.rule ?? rule.id, outcome)], plan.line.lineNo, printedReference(plan.line), this.ctx.config);
+      return toFindings([raw(outcome.rule ?? rule.id, outcome)], plan.line.lineNo, printedReference(plan.line), this.ctx.config, RULE_CATEGORIES);
     }
     return null;
   }
@@ -176,7 +177,7 @@ export class AuditSession {
     if (!work.voided) {
       this.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
     }
-    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
+    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config, RULE_CATEGORIES);
   }
 
   private auditExtra(plan: LinePlan, work: InvoiceWork): Finding[] {
@@ -189,7 +190,7 @@ export class AuditSession {
     if (!work.voided && line.item !== "unknown") {
       this.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.item, this.source(work, plan, [line.period]));
     }
-    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
+    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config, RULE_CATEGORIES);
   }
 
   private source(work: InvoiceWork, plan: LinePlan, ranges: readonly NightRange[]): BilledBy {

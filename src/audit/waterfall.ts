@@ -1,4 +1,4 @@
-import { categoryOf, type Finding, type RuleId } from "../domain/finding.js";
+import type { Category, Finding, RuleId } from "../domain/finding.js";
 import { Dec, ZERO, moneyString, toPence } from "../domain/money.js";
 import type { RulesConfig } from "./config.js";
 import { money } from "./explain.js";
@@ -47,7 +47,13 @@ export function capFindings(findings: readonly RawFinding[], target: Dec): Dec {
  * Rounds each amount to pence, half up, once; keeps it only when the rule is enabled and the
  * amount reaches the reporting threshold (and is more than nothing).
  */
-export function toFindings(findings: readonly RawFinding[], lineNo: number | null, childRef: string | null, config: RulesConfig): Finding[] {
+export function toFindings(
+  findings: readonly RawFinding[],
+  lineNo: number | null,
+  childRef: string | null,
+  config: RulesConfig,
+  categories: Readonly<Record<RuleId, Category>>,
+): Finding[] {
   const result: Finding[] = [];
   for (const f of findings) {
     const amount = toPence(f.amount);
@@ -57,7 +63,7 @@ export function toFindings(findings: readonly RawFinding[], lineNo: number | nul
       : "";
     result.push({
       rule: f.rule,
-      category: categoryOf(f.rule),
+      category: categories[f.rule],
       lineNo,
       childRef,
       amount: amount.toFixed(2),
