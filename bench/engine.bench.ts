@@ -10,6 +10,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { AuditSession, buildReferenceIndex, resolveCreditNotes, sortForAudit, type AuditInvoice, type InvoiceAuditResult } from "../src/audit/index.js";
+import { WATERFALL } from "../rules/index.js";
 import { defaultRulesConfig } from "../src/services/run-audit.js";
 import { generateAuthority } from "./generate/authority.js";
 import { invoiceStream, type GeneratedInvoice } from "./generate/invoices.js";
@@ -49,7 +50,7 @@ export function auditEach(authority: ReturnType<typeof generateAuthority>, invoi
   const credits = invoices.filter((i) => i.kind === "credit_note");
   const ordered = sortForAudit(invoices.filter((i) => i.kind === "invoice"));
   const resolution = resolveCreditNotes(credits, ordered.map((i) => ({ key: i.key, providerId: i.providerId, invoiceNumber: i.invoiceNumber, total: i.total })));
-  const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys });
+  const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys, waterfall: WATERFALL });
   for (const invoice of ordered) each(invoice, session.audit(invoice));
   return ordered.length;
 }

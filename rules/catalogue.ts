@@ -1,4 +1,4 @@
-import type { Category, RuleId } from "../src/domain/finding.js";
+import type { Category, RuleId } from "../src/audit/rule-kit.js";
 
 /**
  * Where a rule takes its turn in AUDIT.md's waterfall. A rule of the lines' waterfall may take

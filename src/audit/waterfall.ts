@@ -2,12 +2,12 @@ import type { Category, Finding, RuleId } from "../domain/finding.js";
 import { Dec, ZERO, moneyString, toPence } from "../domain/money.js";
 import type { RulesConfig } from "./config.js";
 import { money } from "./explain.js";
-import type { RuleOutcome } from "./rule.js";
+import type { RuleFinding } from "./outcome.js";
 
 /** A rule's outcome with the rule it raises. */
 export interface RawFinding {
   rule: RuleId;
-  outcome: RuleOutcome;
+  outcome: RuleFinding;
   /** Exact amount after step 9. */
   amount: Dec;
   reducedBy: Dec;
@@ -16,7 +16,7 @@ export interface RawFinding {
 /** Exact decimals carry dust in the 40th digit; anything below this is no excess. */
 const DUST = new Dec("1e-9");
 
-export function raw(rule: RuleId, outcome: RuleOutcome): RawFinding {
+export function raw(rule: RuleId, outcome: RuleFinding): RawFinding {
   return { rule, outcome, amount: outcome.amount, reducedBy: ZERO };
 }
 

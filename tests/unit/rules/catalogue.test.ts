@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, checksText, RULE_CATEGORIES, ruleLabel, stageText } from "../../../rules/catalogue.js";
-import { RULES } from "../../../rules/index.js";
+import { EXTRA_STEPS, FEE_STEPS, INVOICE_CHECKS, INVOICE_GATES, LINE_GATES, RULES } from "../../../rules/index.js";
 import { RULE_IDS } from "../../../src/domain/finding.js";
 
 // AUDIT.md "Categories", copied from the spec: the catalogue must agree with the law.
@@ -22,7 +22,7 @@ describe("rules/catalogue.ts", () => {
   it("lists exactly the registered rules, once each, in waterfall order", () => {
     const ids = CATALOGUE.map((entry) => entry.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(RULES.flatMap((rule) => rule.raises));
+    expect(ids).toEqual(RULES.map((rule) => rule.id));
     expect([...ids].sort()).toEqual([...RULE_IDS].sort());
   });
 
@@ -33,16 +33,22 @@ describe("rules/catalogue.ts", () => {
     expect(Object.values(AUDIT_MD_CATEGORIES).flat().sort()).toEqual([...RULE_IDS].sort());
   });
 
-  it("places each rule where the registry runs it", () => {
+  it("places each rule at its stage of rules/index.ts", () => {
+    const stepOf = (steps: readonly (readonly { id: string }[])[], id: string): number | null => {
+      const index = steps.findIndex((step) => step.some((rule) => rule.id === id));
+      return index < 0 ? null : index + 1;
+    };
     for (const entry of CATALOGUE) {
-      const rule = RULES.find((r) => r.raises.includes(entry.id));
-      const stage = entry.stage;
-      expect(stage.kind === "invoice-gate", entry.id).toBe(rule?.invoiceGate !== undefined);
-      expect(stage.kind === "line-gate", entry.id).toBe(rule?.lineGate !== undefined);
-      expect(stage.kind === "invoice-check", entry.id).toBe(rule?.invoiceCheck !== undefined);
-      expect(stage.kind === "line-steps" && stage.feeStep !== null, entry.id).toBe(rule?.feeStep !== undefined);
-      expect(stage.kind === "line-steps" && stage.extraStep !== null, entry.id).toBe(rule?.extraStep !== undefined);
+      const { id, stage } = entry;
+      expect(stage.kind === "invoice-gate", id).toBe(INVOICE_GATES.some((rule) => rule.id === id));
+      expect(stage.kind === "line-gate", id).toBe(LINE_GATES.some((rule) => rule.id === id));
+      expect(stage.kind === "invoice-check", id).toBe(INVOICE_CHECKS.some((rule) => rule.id === id));
+      expect(stage.kind === "line-steps" ? stage.feeStep : null, id).toBe(stepOf(FEE_STEPS, id));
+      expect(stage.kind === "line-steps" ? stage.extraStep : null, id).toBe(stepOf(EXTRA_STEPS, id));
     }
+    // AUDIT.md: eight fee steps (the ninth, the cap, is the engine's) and six for extras.
+    expect(FEE_STEPS.length).toBe(8);
+    expect(EXTRA_STEPS.length).toBe(6);
   });
 
   it("names each rule once, in sentence case, and says what it checks with a worked example in pounds", () => {
