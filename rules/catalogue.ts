@@ -183,18 +183,9 @@ void complete;
 
 const BY_ID = new Map<string, CatalogueEntry>(CATALOGUE.map((entry) => [entry.id, entry]));
 
-/** The catalogue entry of a rule id; undefined for a string that is no rule. */
-export function catalogueEntry(rule: string): CatalogueEntry | undefined {
-  return BY_ID.get(rule);
-}
-
 /** The label people read ("VAT overcharge"); the id itself for a string that is no rule. */
 export function ruleLabel(rule: string): string {
   return BY_ID.get(rule)?.label ?? rule;
-}
-
-export function categoryOf(rule: RuleId): Category {
-  return (BY_ID.get(rule) as CatalogueEntry).category;
 }
 
 /** Each rule's category, for the engine's findings. */
