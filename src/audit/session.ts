@@ -1,4 +1,4 @@
-import type { AuditNote, Finding } from "../domain/finding.js";
+import type { AuditNote, Finding, RuleId } from "../domain/finding.js";
 import { Dec, ZERO, moneyString } from "../domain/money.js";
 import { moneyText } from "./decimals.js";
 import type { NightRange } from "../domain/ranges.js";
@@ -10,7 +10,7 @@ import { BillingHistory, type BilledBy } from "./history.js";
 import { InvoiceWork, type AuditContext, type AuditInvoice, type LineKind, type LinePlan } from "./invoice-work.js";
 import { printedReference } from "./matching.js";
 import type { ReferenceIndex } from "./reference-index.js";
-import type { RuleNote } from "./outcome.js";
+import type { ExtraStepOutcome, RuleNote } from "./outcome.js";
 import type { Waterfall } from "./rule.js";
 import { capFindings, raw, toFindings, type RawFinding } from "./waterfall.js";
 
@@ -151,17 +151,7 @@ export class AuditSession {
 
   private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary | null): Finding[] {
     const line = new FeeLineWork(plan, work);
-    const found: RawFinding[] = [];
-    for (const step of this.waterfall.feeSteps) {
-      for (const rule of step) {
-        const outcome = rule.feeStep(line);
-        if (outcome === null) continue;
-        this.keepNotes(work, plan.line.lineNo, outcome.notes);
-        line.apply(outcome);
-        if (outcome.finding !== undefined) found.push(raw(rule.id, outcome.finding));
-        break;
-      }
-    }
+    const found = this.runSteps(this.waterfall.feeSteps, (rule) => rule.feeStep(line), (outcome) => line.apply(outcome), work, plan.line.lineNo);
     const expected = line.expectedTotal();
     // charged − 0 is charged: most lines carry no discount credit.
     const payable = line.creditUsed.isZero() ? line.charged : line.charged.minus(line.creditUsed);
@@ -188,21 +178,36 @@ export class AuditSession {
 
   private auditExtra(plan: LinePlan, work: InvoiceWork): Finding[] {
     const line = new ExtraLineWork(plan, work);
-    const found: RawFinding[] = [];
-    for (const step of this.waterfall.extraSteps) {
-      for (const rule of step) {
-        const outcome = rule.extraStep(line);
-        if (outcome === null) continue;
-        this.keepNotes(work, plan.line.lineNo, outcome.notes);
-        line.apply(outcome);
-        if (outcome.finding !== undefined) found.push(raw(rule.id, outcome.finding));
-        break;
-      }
-    }
+    const found = this.runSteps(this.waterfall.extraSteps, (rule) => rule.extraStep(line), (outcome) => line.apply(outcome), work, plan.line.lineNo);
     if (!work.voided && line.item !== "unknown") {
       this.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.item, this.source(work, plan, [line.period]));
     }
     return this.toFindings(found, plan.line.lineNo, line.childRef);
+  }
+
+  /**
+   * A line's waterfall: each step is taken by the first of its rules that returns an outcome;
+   * its notes are kept and what it consumed is applied to the line before the next step.
+   */
+  private runSteps<R extends { readonly id: RuleId }, O extends ExtraStepOutcome>(
+    steps: readonly (readonly R[])[],
+    take: (rule: R) => O | null,
+    apply: (outcome: O) => void,
+    work: InvoiceWork,
+    lineNo: number,
+  ): RawFinding[] {
+    const found: RawFinding[] = [];
+    for (const step of steps) {
+      for (const rule of step) {
+        const outcome = take(rule);
+        if (outcome === null) continue;
+        this.keepNotes(work, lineNo, outcome.notes);
+        apply(outcome);
+        if (outcome.finding !== undefined) found.push(raw(rule.id, outcome.finding));
+        break;
+      }
+    }
+    return found;
   }
 
   private keepNotes(work: InvoiceWork, lineNo: number | null, notes: readonly RuleNote[] | undefined): void {
