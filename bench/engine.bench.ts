@@ -49,7 +49,7 @@ export function auditEach(authority: ReturnType<typeof generateAuthority>, invoi
   const index = buildReferenceIndex(authority.reference);
   const credits = invoices.filter((i) => i.kind === "credit_note");
   const ordered = sortForAudit(invoices.filter((i) => i.kind === "invoice"));
-  const resolution = resolveCreditNotes(credits, ordered.map((i) => ({ key: i.key, providerId: i.providerId, invoiceNumber: i.invoiceNumber, total: i.total })));
+  const resolution = resolveCreditNotes(credits, ordered.map((i) => ({ key: i.key, providerId: i.providerId, invoiceNumber: i.invoiceNumber, total: i.total, invoiceDate: i.invoiceDate })));
   const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys, waterfall: WATERFALL });
   for (const invoice of ordered) each(invoice, session.audit(invoice));
   return ordered.length;

@@ -57,7 +57,7 @@ export const CATALOGUE = [
     stage: { kind: "line-steps", feeStep: 1, extraStep: 1 },
     label: "Arithmetic error",
     checks:
-      "The printed amount is more than quantity × unit rate, rounded half up to the penny. The finding is the excess; from here on the line is worth quantity × rate. An amount below quantity × rate is an undercharge, noted on the invoice.",
+      "The printed amount is more than quantity × unit rate, rounded half up to the penny. The finding is the printed amount less the exact quantity × rate (rounded once, at the end, like every finding); from here on the line is worth quantity × rate, unrounded. An amount below quantity × rate is an undercharge, noted on the invoice.",
     example: "31 nights @ £131.00 = £4,061.00 printed as £4,161.00: arithmetic-error £100.00.",
   },
   {
@@ -75,7 +75,7 @@ export const CATALOGUE = [
     stage: { kind: "line-steps", feeStep: 3, extraStep: 2 },
     label: "Duplicate billing",
     checks:
-      "Nights already billed for the same child by an earlier line of the same provider (an earlier line of this invoice, or a line of an earlier invoice no credit note voided), whatever was found on that line; for an extra, an earlier line of the same item. The finding is what is charged for those nights; they drop out.",
+      "Nights already billed for the same child by an earlier line of the same provider (an earlier line of this invoice, or a line of an earlier invoice no credit note voided), whatever was found on that line; for an extra, an earlier line of the same item (extras no keyword recognises are the same item when their descriptions match, ignoring case, spacing and punctuation). The finding is what is charged for those nights; they drop out.",
     example: "1–31 Oct billed again on a later invoice at £4,061.00: duplicate-billing 31 × £131.00 = £4,061.00 on the later one.",
   },
   {

@@ -24,6 +24,21 @@
  * | VAT added by an exempt, VAT-registered provider             | 0.4% of such invoices | vat-overcharge |
  * | invoice voided by a credit note                             | 0.1% of invoices | (findings recovered) |
  *
+ * Edges turned up by `EdgeOptions` (all off by default, and then the stream is exactly as
+ * without them: their draws come from a generator of their own). Tests of the audit against an
+ * independent model of AUDIT.md use them (tests/unit/audit/exact-model.test.ts):
+ *
+ * | option            | per                 | what                                                          |
+ * |-------------------|---------------------|---------------------------------------------------------------|
+ * | `voided`          | invoice             | a credit note for its whole total (voided; findings recovered) |
+ * | `reissues`        | voided invoice      | re-issued with the same number, dated after the credit note   |
+ * | `copies`          | invoice             | sent twice (same number, received later)                      |
+ * | `creditedCopies`  | copy                | the copy then credited in full (its duplicate-invoice realised) |
+ * | `internalRepeats` | invoice             | its first fee line billed twice on the same invoice           |
+ * | `unknownExtras`   | placement-month     | an extra no keyword matches ("Horse riding lessons")          |
+ * | `unknownRepeats`  | unknown extra       | billed again on the same invoice, spelt differently           |
+ * | `fractionalWeeks` | fee line            | billed in weeks to 4 places (31 nights = 4.4286 weeks)        |
+ *
  * The tally counts what was planted; the audit's own count differs a little where errors meet
  * (a duplicated invoice hides the errors on it, a voided invoice's findings are recovered, a
  * discount that changes mid-month shares a child's credit pro rata among its lines).
@@ -44,6 +59,20 @@ export interface GeneratedInvoice extends Invoice {
 }
 
 export type PlantedTally = Record<string, number>;
+
+/** Rates (0–1) of the audit's edge cases; see the table above. */
+export interface EdgeOptions {
+  voided?: number;
+  reissues?: number;
+  copies?: number;
+  creditedCopies?: number;
+  internalRepeats?: number;
+  unknownExtras?: number;
+  unknownRepeats?: number;
+  fractionalWeeks?: number;
+}
+
+const UNKNOWN_SPELLINGS = ["Horse riding lessons", "horse-riding  LESSONS.", "Horse Riding Lessons!"];
 
 export interface InvoiceStream {
   invoices: Generator<GeneratedInvoice>;
@@ -98,7 +127,7 @@ function roundDiv(numerator: number, denominator: number): number {
  * The invoices of the year, month by month, until about `targetLines` lines have been made (the
  * invoice under way is finished). Deterministic for a seed.
  */
-export function invoiceStream(authority: GeneratedAuthority, targetLines: number, seed: number): InvoiceStream {
+export function invoiceStream(authority: GeneratedAuthority, targetLines: number, seed: number, edges: EdgeOptions = {}): InvoiceStream {
   const planted: PlantedTally = {};
   const counts = { invoices: 0, lines: 0 };
   const plant = (rule: string, n = 1): void => {
@@ -121,10 +150,24 @@ export function invoiceStream(authority: GeneratedAuthority, targetLines: number
           const r = new Random(seed ^ Math.imul(provider.index + 1, 7919) ^ Math.imul(g + 1, 104729) ^ Math.imul(month, 15485863));
           const drafts: Draft[] = [];
           const repeats: Draft[] = [];
+          // The edges' own draws: without edge options nothing is drawn from it and the stream is as before.
+          const e = new Random(seed ^ Math.imul(provider.index + 1, 374761393) ^ Math.imul(g + 1, 668265263) ^ Math.imul(month, 2246822519));
           for (const p of group) {
             const billed = billPlacementMonth(p, monthStart, monthEnd, month, r, plant);
             if (billed === null) continue;
+            if (edges.fractionalWeeks) for (const fee of billed.fees) if (e.chance(edges.fractionalWeeks)) inWeeks(fee, plant);
             drafts.push(...billed.drafts);
+            if (edges.unknownExtras && e.chance(edges.unknownExtras)) {
+              const unknown = unknownExtra(p, billed.fees, e);
+              if (unknown) {
+                plant("extra-not-agreed");
+                drafts.push(unknown);
+                if (edges.unknownRepeats && e.chance(edges.unknownRepeats)) {
+                  plant("duplicate-billing");
+                  drafts.push({ ...unknown, line: { ...unknown.line, description: e.pick(UNKNOWN_SPELLINGS) } });
+                }
+              }
+            }
             if (r.chance(0.007)) repeats.push(...billed.fees);
             if (r.chance(0.004)) {
               plant("unmatched-line");
@@ -141,34 +184,54 @@ export function invoiceStream(authority: GeneratedAuthority, targetLines: number
             drafts.push(...again);
           }
           if (repeats.length > 0) repeatNext.set(groupKey, repeats);
+          if (edges.internalRepeats && e.chance(edges.internalRepeats)) {
+            const fee = drafts.find((d) => d.line.item === "placement");
+            if (fee) {
+              plant("duplicate-billing");
+              drafts.push({ ...fee });
+            }
+          }
 
           const number = `${provider.provider.providerId}-${YEAR}${pad(month, 2)}-${pad(g + 1, 3)}`;
           const invoice = makeInvoice(provider, number, monthStart, monthEnd, drafts, ++serial, r, plant);
           counts.invoices++;
           counts.lines += invoice.lines.length;
           yield invoice;
-          if (r.chance(0.003)) {
+          const creditFor = (credited: GeneratedInvoice, date: DayNumber, suffix: string): GeneratedInvoice => {
+            counts.invoices++;
+            counts.lines += 1;
+            return {
+              ...credited,
+              kind: "credit_note",
+              invoiceNumber: `CN-${number}${suffix}`,
+              creditsInvoice: number,
+              invoiceDate: isoFromDay(date),
+              receivedAt: receivedAt(date + 1, ++serial),
+              vat: credited.vat,
+              lines: [{ ...(credited.lines[0] as InvoiceLine), lineNo: 1, description: `Credit for invoice ${number}`, amount: credited.total, quantity: null, unitRate: null, unit: null, item: "placement" }],
+              fileName: `CN-${number}${suffix}`,
+            };
+          };
+          if (edges.copies === undefined ? r.chance(0.003) : e.chance(edges.copies)) {
             plant("duplicate-invoice");
             const copy = { ...invoice, receivedAt: receivedAt(monthEnd + 3, ++serial), fileName: `${invoice.fileName}-copy` };
             counts.invoices++;
             counts.lines += copy.lines.length;
             yield copy;
-          } else if (r.chance(0.001)) {
+            if (edges.creditedCopies && e.chance(edges.creditedCopies)) {
+              plant("voided-by-credit-note");
+              yield creditFor(copy, monthEnd + 9, "-copy");
+            }
+          } else if (edges.voided === undefined ? r.chance(0.001) : e.chance(edges.voided)) {
             plant("voided-by-credit-note");
-            const credit: GeneratedInvoice = {
-              ...invoice,
-              kind: "credit_note",
-              invoiceNumber: `CN-${number}`,
-              creditsInvoice: number,
-              invoiceDate: isoFromDay(monthEnd + 9),
-              receivedAt: receivedAt(monthEnd + 10, ++serial),
-              vat: invoice.vat,
-              lines: [{ ...(invoice.lines[0] as InvoiceLine), lineNo: 1, description: `Credit for invoice ${number}`, amount: invoice.total, quantity: null, unitRate: null, unit: null, item: "placement" }],
-              fileName: `CN-${number}`,
-            };
-            counts.invoices++;
-            counts.lines += 1;
-            yield credit;
+            yield creditFor(invoice, monthEnd + 9, "");
+            if (edges.reissues && e.chance(edges.reissues)) {
+              // The same number again, dated after the credit note: a new invoice, not a duplicate.
+              const reissue: GeneratedInvoice = { ...invoice, invoiceDate: isoFromDay(monthEnd + 12), receivedAt: receivedAt(monthEnd + 12, ++serial), fileName: `${invoice.fileName}-reissue` };
+              counts.invoices++;
+              counts.lines += reissue.lines.length;
+              yield reissue;
+            }
           }
           if (counts.lines >= targetLines) return;
         }
@@ -177,6 +240,39 @@ export function invoiceStream(authority: GeneratedAuthority, targetLines: number
   }
 
   return { invoices: generate(), planted, counts };
+}
+
+/**
+ * Bills a fee line in weeks to 4 places, as finance systems print them: 31 nights at 131.00 is
+ * 4.4286 weeks at 917.00 = 4,061.0262, printed 4,061.03 (no error: quantity × rate to the penny).
+ */
+function inWeeks(fee: Draft, plant: (rule: string) => void): void {
+  const nights = Number(fee.line.quantity);
+  const nightlyPence = Math.round(Number(fee.line.unitRate) * 100);
+  const weeks = Math.round((nights / 7) * 10_000) / 10_000;
+  const weeklyPence = nightlyPence * 7;
+  // weeks × 10,000 and pence are whole: the product in 1/1,000,000 of a pound, rounded half up to pence.
+  const amount = roundDiv(Math.round(weeks * 10_000) * weeklyPence, 10_000);
+  const extra = fee.amount - nights * nightlyPence; // an arithmetic error planted on the line stays
+  fee.amount = amount + extra;
+  fee.line = { ...fee.line, quantity: weeks.toFixed(4), unit: "week", unitRate: pounds(weeklyPence), amount: pounds(fee.amount) };
+  plant("fractional-weeks");
+}
+
+/** An extra no keyword matches, over the placement's nights of the month. */
+function unknownExtra(p: GenPlacement, fees: readonly Draft[], e: Random): Draft | null {
+  const first = fees[0];
+  if (!first) return null;
+  const sessions = e.int(1, 6);
+  const ratePence = e.pick([2250, 3000, 3333, 4175]);
+  return {
+    line: {
+      childRef: p.placement.childRef, placementRef: null, description: e.pick(UNKNOWN_SPELLINGS), item: "unknown",
+      from: first.line.from, to: fees[fees.length - 1]?.line.to ?? first.line.to, quantity: String(sessions), unit: "session", unitRate: pounds(ratePence), amount: pounds(sessions * ratePence),
+    },
+    amount: sessions * ratePence,
+    vatable: true,
+  };
 }
 
 function receivedAt(day: DayNumber, serial: number): string {

@@ -16,7 +16,8 @@ function evidenceOf(duplicates: readonly NightRange[], sources: readonly BilledB
  * duplicate-billing (step 3 of fee lines, step 2 of extras): nights already billed for the same
  * child by an earlier line of the same provider (an earlier invoice in audit order or an
  * earlier line of this one, not voided), whatever was found on that line. For extras, only
- * lines of the same item count. Those nights drop out.
+ * lines of the same item count (ExtraLine.sameItemKey: unknown items by their description).
+ * Those nights drop out.
  */
 export const rule: FeeStepRule & ExtraStepRule = {
   id: "duplicate-billing",
@@ -44,17 +45,17 @@ export const rule: FeeStepRule & ExtraStepRule = {
     };
   },
   extraStep(work) {
-    // An unrecognised item is no item: two unknown extras need not be the same service.
-    if (work.item === "unknown") return null;
+    // Unknown items are the same item when their descriptions match (ExtraLineWork.sameItemKey).
+    const item = work.sameItemKey;
     const providerId = work.invoice.invoice.providerId;
-    const billed = work.ctx.history.extraNights(providerId, work.childRef, work.item);
+    const billed = work.ctx.history.extraNights(providerId, work.childRef, item);
     if (billed.length === 0) return null;
     const duplicates = intersectAll(work.remaining, billed);
     const n = totalNights(duplicates);
     if (n === 0) return null;
     const share = work.share;
     const amount = share.times(n);
-    const sources = work.ctx.history.billedBy(providerId, work.childRef, work.item, duplicates);
+    const sources = work.ctx.history.billedBy(providerId, work.childRef, item, duplicates);
     return {
       drop: duplicates,
       finding: {
@@ -62,7 +63,7 @@ export const rule: FeeStepRule & ExtraStepRule = {
         charged: amount,
         expected: ZERO,
         explanation:
-          `${itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
+          `${work.item === "unknown" ? `"${work.line.description}"` : itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
           `${earlierLines(sources, work.invoice.invoice.key)}: that share of the line is ${money(amount)}.`,
         evidence: evidenceOf(duplicates, sources),
       },

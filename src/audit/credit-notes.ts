@@ -1,5 +1,6 @@
 import { Dec, ZERO, moneyString, toPence } from "../domain/money.js";
 import type { AuditInvoice } from "./invoice-work.js";
+import { sortForAudit } from "./order.js";
 
 /** An invoice a credit note may name. */
 export interface CreditableInvoice {
@@ -7,6 +8,8 @@ export interface CreditableInvoice {
   providerId: string;
   invoiceNumber: string;
   total: string;
+  /** The invoice date (ISO). Without it the invoice counts as dated on or before every credit note. */
+  invoiceDate?: string;
 }
 
 /** Money a partial credit note gives back against one invoice (by child where the credit names one). */
@@ -37,33 +40,46 @@ function creditAmount(note: AuditInvoice): Dec {
 }
 
 /**
+ * The invoice a credit note names (AUDIT.md "Credit notes"): of that provider's invoices with
+ * the number, the latest in audit order, not already voided, of those dated on or before the
+ * credit note; if none, the earliest after it. So a copy sent twice and then credited is the
+ * copy, and a re-issue dated after the credit note is left alone (a new invoice, not a duplicate).
+ * `candidates` are in audit order. When every candidate is already voided the latest dated on or
+ * before the note takes a partial credit (nothing is left to void).
+ */
+function creditedInvoice(note: AuditInvoice, candidates: readonly CreditableInvoice[], voided: ReadonlySet<string>): CreditableInvoice | undefined {
+  const onOrBefore = candidates.filter((i) => i.invoiceDate === undefined || i.invoiceDate <= note.invoiceDate);
+  const after = candidates.filter((i) => i.invoiceDate !== undefined && i.invoiceDate > note.invoiceDate);
+  const open = (i: CreditableInvoice): boolean => !voided.has(i.key);
+  return [...onOrBefore].reverse().find(open) ?? after.find(open) ?? onOrBefore[onOrBefore.length - 1] ?? after[0];
+}
+
+/**
  * Which invoices credit notes void and what they partly credit (AUDIT.md "Credit notes"). A
- * credit note naming an invoice of the same provider whose whole total it credits voids it;
- * otherwise it is a partial credit, per line with the child reference where lines print one,
- * else as a whole. When several invoices share the number (a duplicate), the credit goes to
- * the last one in the order given (pass them in audit order): the copy.
+ * credit note names one invoice of its provider (creditedInvoice); when it credits that
+ * invoice's whole total it voids it, otherwise it is a partial credit, per line with the child
+ * reference where lines print one, else as a whole. Pass the invoices in audit order; credit
+ * notes are taken in audit order too, so "not already voided" does not depend on how they were listed.
  */
 export function resolveCreditNotes(creditNotes: readonly AuditInvoice[], invoices: readonly CreditableInvoice[]): CreditNoteResolution {
   const voidedInvoiceKeys = new Set<string>();
   const voidedBy = new Map<string, string>();
   const partialCredits: PartialCredit[] = [];
   const unmatchedCreditNotes: string[] = [];
-  for (const note of creditNotes) {
+  for (const note of sortForAudit(creditNotes)) {
     const number = note.creditsInvoice?.trim() ?? "";
-    const candidates = number === "" ? [] : invoices.filter((i) => i.providerId === note.providerId && i.invoiceNumber.trim() === number).reverse();
-    if (candidates.length === 0) {
+    const candidates = number === "" ? [] : invoices.filter((i) => i.providerId === note.providerId && i.invoiceNumber.trim() === number);
+    const target = creditedInvoice(note, candidates, voidedInvoiceKeys);
+    if (target === undefined) {
       unmatchedCreditNotes.push(note.key);
       continue;
     }
     const amount = toPence(creditAmount(note));
-    const whole = candidates.find((i) => !voidedInvoiceKeys.has(i.key) && toPence(new Dec(i.total).abs()).equals(amount));
-    if (whole) {
-      voidedInvoiceKeys.add(whole.key);
-      voidedBy.set(whole.key, note.key);
+    if (!voidedInvoiceKeys.has(target.key) && toPence(new Dec(target.total).abs()).equals(amount)) {
+      voidedInvoiceKeys.add(target.key);
+      voidedBy.set(target.key, note.key);
       continue;
     }
-    const target = candidates.find((i) => !voidedInvoiceKeys.has(i.key)) ?? candidates[0];
-    if (target === undefined) continue;
     const byChild = note.lines.some((line) => line.childRef !== null && line.childRef.trim() !== "");
     if (byChild) {
       for (const line of note.lines) {

@@ -88,3 +88,24 @@ export function internDecimal(value: Dec): Dec {
   }
   return known;
 }
+
+/** Decimal places an amount is settled to before it is rounded to pence (see findingPence). */
+const SETTLE_PLACES = 24;
+
+/**
+ * A finding's amount in pence, half up, once, at the end (AUDIT.md "Money is exact": an amount
+ * of exactly £71.815 is £71.82).
+ *
+ * The engine carries 40 significant digits, so a value shared per night (W/7, a line's worth ÷
+ * its nights) is a hair off its exact fraction and a sum of such shares can land a hair below
+ * a half penny (£71.81499…) that it equals exactly. Every amount is a fraction whose
+ * denominator divides 7 × nights × period nights × a power of ten set by the printed decimals
+ * (well under 10^20), so an amount that is not exactly a half penny is at least 10^-20 away
+ * from one, while the engine's error stays below 10^-30: settling to 24 places first gives the
+ * half penny back when it is exact and changes nothing else ("enough digits that no finding
+ * ever rounds differently"). tests/unit/audit/exact-model.test.ts checks this against an
+ * implementation in exact fractions.
+ */
+export function findingPence(value: Dec): Dec {
+  return value.toDecimalPlaces(SETTLE_PLACES, Dec.ROUND_HALF_UP).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+}

@@ -58,6 +58,14 @@ export class ExtraLineWork extends LineWork {
     if (outcome.drop !== undefined) this.drop(outcome.drop);
   }
 
+  /**
+   * Which earlier extras bill the same item (extras step 2): the item, or for an item no
+   * keyword matched, the description equal ignoring case, spacing and punctuation.
+   */
+  get sameItemKey(): string {
+    return this.item === "unknown" ? `unknown:${comparableDescription(this.line.description)}` : this.item;
+  }
+
   /** What is left per night of the period after step 1. */
   get share(): Dec {
     return this.worth.dividedBy(this.periodNights);
@@ -150,6 +158,15 @@ export class ExtraLineWork extends LineWork {
       return { ...g, ranges, nights: totalNights(ranges) };
     });
   }
+}
+
+/**
+ * A description as extras step 2 compares them: letters and digits only, lower case. (AUDIT.md
+ * says "ignoring case, spacing and punctuation"; anything that is neither a letter nor a digit
+ * is taken as spacing or punctuation.)
+ */
+export function comparableDescription(description: string): string {
+  return description.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 }
 
 /** Groups whose agreed unit is the line's unit (or either is not given): only those can be compared. */

@@ -49,12 +49,23 @@ class KeyedByTwo<V> {
 
 const SEP = "\u0000";
 
+/** What the rules read from, and the session writes to, about what was billed before. */
+export interface BilledNights {
+  feeNights(providerId: string, childRef: string): readonly NightRange[];
+  extraNights(providerId: string, childRef: string, item: string): readonly NightRange[];
+  billedBy(providerId: string, childRef: string, item: string | null, ranges: readonly NightRange[]): BilledBy[];
+  recordFee(providerId: string, childRef: string, source: BilledBy): void;
+  recordExtra(providerId: string, childRef: string, item: string, source: BilledBy): void;
+  earlierInvoice(providerId: string, invoiceNumber: string): { invoiceKey: string; invoiceDate: IsoDate } | undefined;
+  recordInvoice(providerId: string, invoiceNumber: string, invoiceKey: string, invoiceDate: IsoDate): void;
+}
+
 /**
  * What earlier invoices of this run have billed, in audit order: nights per provider and child
  * (fee lines), nights per provider, child and item (extras), and invoice numbers per provider.
  * Voided and duplicate invoices are never recorded (their nights do not count as billed).
  */
-export class BillingHistory {
+export class BillingHistory implements BilledNights {
   // By provider, then child (fee lines) or child and item (extras): every line looks here.
   private readonly fees = new KeyedByTwo<Billed>();
   private readonly extras = new KeyedByTwo<Billed>();
@@ -138,4 +149,50 @@ function record(map: KeyedByTwo<Billed>, a: string, b: string, source: BilledBy,
     billed.ends.push(billed.multi.length);
     billed.multi.push(source.ranges);
   }
+}
+
+/**
+ * The history as a voided invoice sees it (AUDIT.md step 3: "a voided invoice is audited as if
+ * it stood: its own lines count against its later lines"): what the run billed before, plus
+ * its own earlier lines. What it records stays with it, so its nights never count as billed
+ * for any other invoice; nor does its number.
+ */
+export class VoidedInvoiceHistory implements BilledNights {
+  private readonly own = new BillingHistory();
+
+  constructor(private readonly run: BilledNights) {}
+
+  feeNights(providerId: string, childRef: string): readonly NightRange[] {
+    return merged(this.run.feeNights(providerId, childRef), this.own.feeNights(providerId, childRef));
+  }
+
+  extraNights(providerId: string, childRef: string, item: string): readonly NightRange[] {
+    return merged(this.run.extraNights(providerId, childRef, item), this.own.extraNights(providerId, childRef, item));
+  }
+
+  billedBy(providerId: string, childRef: string, item: string | null, ranges: readonly NightRange[]): BilledBy[] {
+    return [...this.run.billedBy(providerId, childRef, item, ranges), ...this.own.billedBy(providerId, childRef, item, ranges)];
+  }
+
+  recordFee(providerId: string, childRef: string, source: BilledBy): void {
+    this.own.recordFee(providerId, childRef, source);
+  }
+
+  recordExtra(providerId: string, childRef: string, item: string, source: BilledBy): void {
+    this.own.recordExtra(providerId, childRef, item, source);
+  }
+
+  earlierInvoice(providerId: string, invoiceNumber: string): { invoiceKey: string; invoiceDate: IsoDate } | undefined {
+    return this.run.earlierInvoice(providerId, invoiceNumber);
+  }
+
+  recordInvoice(): void {
+    // A voided invoice's number does not count: a later invoice with it is no duplicate of this one.
+  }
+}
+
+function merged(a: readonly NightRange[], b: readonly NightRange[]): readonly NightRange[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return normalize([...a, ...b]);
 }

@@ -5,7 +5,7 @@ import { inclusiveRange, type NightRange } from "../domain/ranges.js";
 import type { Placement } from "../domain/reference.js";
 import type { RulesConfig } from "./config.js";
 import { day } from "./days.js";
-import type { BillingHistory } from "./history.js";
+import type { BilledNights } from "./history.js";
 import { matchLine, printedReference } from "./matching.js";
 import type { ChildTimeline, ReferenceIndex } from "./reference-index.js";
 
@@ -20,7 +20,7 @@ export interface AuditInvoice extends Invoice {
 export interface AuditContext {
   readonly index: ReferenceIndex;
   readonly config: RulesConfig;
-  readonly history: BillingHistory;
+  readonly history: BilledNights;
 }
 
 export type LineKind = "fee" | "extra" | "discount";

@@ -6,7 +6,7 @@ import type { RulesConfig } from "./config.js";
 import { ExtraLineWork } from "./extra-line.js";
 import { money } from "./explain.js";
 import { FeeLineWork } from "./fee-line.js";
-import { BillingHistory, type BilledBy } from "./history.js";
+import { BillingHistory, VoidedInvoiceHistory, type BilledBy } from "./history.js";
 import { InvoiceWork, type AuditContext, type AuditInvoice, type LineKind, type LinePlan } from "./invoice-work.js";
 import { printedReference } from "./matching.js";
 import type { ReferenceIndex } from "./reference-index.js";
@@ -83,14 +83,15 @@ export class AuditSession {
   audit(invoice: AuditInvoice): InvoiceAuditResult {
     if (invoice.kind === "credit_note") return { findings: [], notes: [], linesAudited: 0, lines: [] };
     const voided = this.voided.has(invoice.key);
-    const work = new InvoiceWork(invoice, this.ctx, voided);
+    // A voided invoice is audited as if it stood, against its own lines too, but records nothing for the run.
+    const work = new InvoiceWork(invoice, voided ? { ...this.ctx, history: new VoidedInvoiceHistory(this.ctx.history) } : this.ctx, voided);
 
     for (const rule of this.waterfall.invoiceGates) {
       const finding = rule.invoiceGate(work);
       if (finding === null) continue;
       return { findings: this.toFindings([raw(rule.id, finding)], null, null), notes: work.notes, linesAudited: 0, lines: [] };
     }
-    if (!voided) this.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
+    work.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
 
     work.allocateDiscounts();
     const findings: Finding[] = [];
@@ -170,18 +171,14 @@ export class AuditSession {
       summary.creditUsed = line.creditUsed.isZero() ? "0.00" : moneyString(line.creditUsed);
       summary.expected = moneyString(expected);
     }
-    if (!work.voided) {
-      this.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
-    }
+    work.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
     return this.toFindings(found, plan.line.lineNo, line.childRef);
   }
 
   private auditExtra(plan: LinePlan, work: InvoiceWork): Finding[] {
     const line = new ExtraLineWork(plan, work);
     const found = this.runSteps(this.waterfall.extraSteps, (rule) => rule.extraStep(line), (outcome) => line.apply(outcome), work, plan.line.lineNo);
-    if (!work.voided && line.item !== "unknown") {
-      this.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.item, this.source(work, plan, [line.period]));
-    }
+    work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, this.source(work, plan, [line.period]));
     return this.toFindings(found, plan.line.lineNo, line.childRef);
   }
 

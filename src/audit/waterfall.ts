@@ -1,5 +1,6 @@
 import type { Category, Finding, RuleId } from "../domain/finding.js";
-import { Dec, ZERO, moneyString, toPence } from "../domain/money.js";
+import { Dec, ZERO, moneyString } from "../domain/money.js";
+import { findingPence } from "./decimals.js";
 import type { RulesConfig } from "./config.js";
 import { money } from "./explain.js";
 import type { RuleFinding } from "./outcome.js";
@@ -56,7 +57,7 @@ export function toFindings(
 ): Finding[] {
   const result: Finding[] = [];
   for (const f of findings) {
-    const amount = toPence(f.amount);
+    const amount = findingPence(f.amount);
     if (!config.enabled[f.rule] || !amount.greaterThan(ZERO) || amount.lessThan(config.minFindingAmount)) continue;
     const reduced = f.reducedBy.greaterThan(DUST)
       ? ` Reduced by ${money(f.reducedBy)} because other nights of this line are charged below the agreed fee (a line's findings never exceed what it is charged above its expected amount).`

@@ -62,6 +62,8 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
   }
 
   const seen = new Map<string, number>();
+  // Absences by key, so that a second absence starting the same night can be merged into the first.
+  const kept = new Map<string, ParsedRow>();
   // Values in columns that have no header: ignored like unknown columns, and said so.
   const headerCells = rows[headerIndex] ?? [];
   const headerless = (position: number): boolean => position >= headerCells.length || isBlank(headerCells[position]);
@@ -104,6 +106,10 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     }
     const key = rowKey(table, values);
     const firstRow = seen.get(key);
+    if (firstRow !== undefined && table.name === "absences") {
+      result.warnings.push(mergeAbsence(file, kept.get(key) as ParsedRow, row, result.headerSpellings));
+      continue;
+    }
     if (firstRow !== undefined) {
       const keyText = table.key.map((name) => `${name} ${quote(written[name] ?? "")}`).join(", ");
       result.errors.push(
@@ -112,6 +118,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
       continue;
     }
     seen.set(key, rowNumber);
+    if (table.name === "absences") kept.set(key, row);
     result.rows.push(row);
   }
   if (unnamed.size > 0) {
@@ -121,6 +128,26 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     );
   }
   return result;
+}
+
+/**
+ * Two absences of one placement that start the same night (3–10 Oct and 3–22 Oct) are one
+ * continuous absence (AUDIT.md: rows that overlap form one absence, a night counted once): the
+ * first row is kept to the later of the two last nights, and the import says so. The reason
+ * stays the first row's (the audit does not use it).
+ */
+function mergeAbsence(file: string, first: ParsedRow, row: ParsedRow, headers: ReadonlyMap<string, string>): ImportIssue {
+  const firstTo = String(first.values.to_date);
+  const to = String(row.values.to_date);
+  if (to > firstTo) {
+    first.values.to_date = to;
+    first.written.to_date = row.written.to_date ?? to;
+  }
+  return makeIssue(
+    "absence.merged",
+    { file, row: row.rowNumber, column: "from_date", header: headers.get("from_date") ?? null, value: row.written.from_date ?? "" },
+    `the absence from ${quote(row.written.from_date ?? "")} to ${quote(row.written.to_date ?? "")} starts the same night as row ${first.rowNumber}'s: taken as one continuous absence to ${quote(first.written.to_date ?? "")}`,
+  );
 }
 
 /** Where a cell is, for a message (built only then: a big file has millions of cells). */

@@ -79,10 +79,10 @@ export function checkReferences(file: string, table: TableSpec, rows: readonly P
     case "placement_fees":
       for (const row of rows) {
         const placement = requireRow(row, "placement_id", "placements");
-        if (placement) {
-          const outside = outsidePlacement(placement, String(row.values.effective_from), String(row.values.effective_from), context);
-          if (outside) issues.push(makeIssue("fee.outside_placement", where(row, "effective_from"), `${quote(row.written.effective_from ?? "")} is outside placement ${quote(String(row.values.placement_id))} (${describe(placement, context)})`));
-        }
+        if (!placement) continue;
+        // A fee change after the placement ended changes nothing the audit counts: a warning (referenceWarnings), not an error.
+        const outside = outsidePlacement(placement, String(row.values.effective_from), String(row.values.effective_from), context);
+        if (outside === "before") issues.push(makeIssue("fee.outside_placement", where(row, "effective_from"), `${quote(row.written.effective_from ?? "")} is outside placement ${quote(String(row.values.placement_id))} (${describe(placement, context)})`));
       }
       break;
     case "packages":
@@ -112,6 +112,30 @@ export function checkReferences(file: string, table: TableSpec, rows: readonly P
       break;
   }
   return issues;
+}
+
+/**
+ * What the import accepts but says (ImportFileResult.warnings): a placement_fees row dated
+ * after its placement's last night (it never applies to a night the audit counts, and a
+ * finance system's export may well carry one).
+ */
+export function referenceWarnings(file: string, table: TableSpec, rows: readonly ParsedRow[], context: CheckContext, headers: ReadonlyMap<string, string>): ImportIssue[] {
+  if (table.name !== "placement_fees") return [];
+  const warnings: ImportIssue[] = [];
+  for (const row of rows) {
+    const placement = context.tables.placements?.get(String(row.values.placement_id));
+    if (!placement) continue;
+    const from = String(row.values.effective_from);
+    if (outsidePlacement(placement, from, from, context) !== "after") continue;
+    warnings.push(
+      makeIssue(
+        "fee.after_placement",
+        { file, row: row.rowNumber, column: "effective_from", header: headers.get("effective_from") ?? null, value: row.written.effective_from ?? "" },
+        `${quote(row.written.effective_from ?? "")} is after placement ${quote(String(row.values.placement_id))} ended (${describe(placement, context)}): the row is kept but applies to no night`,
+      ),
+    );
+  }
+  return warnings;
 }
 
 /** The last night a placement is placed (AUDIT.md "Placed night"), or null while it is ongoing. */

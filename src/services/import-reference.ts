@@ -5,7 +5,7 @@ import { diffRows } from "../reference/diff.js";
 import { makeIssue, type ImportIssue } from "../reference/issues.js";
 import { parseTable, type ParsedTable } from "../reference/parse-table.js";
 import { describeReadError, readTableFile } from "../reference/read-table-file.js";
-import { checkReferences, type CheckContext, type TableRows } from "../reference/reference-checks.js";
+import { checkReferences, referenceWarnings, type CheckContext, type TableRows } from "../reference/reference-checks.js";
 import { formatOf, tableFromFileName, type TabularFormat } from "../reference/table-name.js";
 import { REFERENCE_TABLES, rowKey, TABLE_DEPENDENCIES, TABLES, tableOrder, type ReferenceRow, type ReferenceTableName } from "../reference/tables.js";
 
@@ -154,6 +154,7 @@ async function importFile(db: Database, file: PlannedFile, context: CheckContext
   if ("readError" in parsed) return rejectedResult(name, file.table, file.format, 0, [parsed.readError]);
   const errors = [...parsed.errors];
   if (errors.length === 0) errors.push(...checkReferences(name, table, parsed.rows, context, parsed.headerSpellings));
+  if (errors.length === 0) parsed.warnings.push(...referenceWarnings(name, table, parsed.rows, context, parsed.headerSpellings));
   if (errors.length > 0) {
     rememberRejected(context, file.table, name, parsed.rows.map((row) => rowKey(table, row.values)));
     return rejectedResult(name, file.table, file.format, parsed.dataRows, errors, parsed.warnings);

@@ -168,3 +168,34 @@ describe("importReference: all or nothing per file", () => {
     expect(report.tables.providers).toEqual({ inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
   });
 });
+
+describe("importReference: absences that share a start date, fee changes after a placement ended (issue 21)", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+    const report = await importReference(t.db, validCsvFiles());
+    expect(report.ok).toBe(true);
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("accepts both files, merges the absences into one continuous absence and warns about each", async () => {
+    // PL3 (CH003) ended 2026-03-01 under contract C2 (pays the departure day): its last night is 1 Mar.
+    const report = await importReference(t.db, [
+      csv("placement_fees.csv", "placement_id,effective_from,weekly_fee\nPL1,2026-04-01,980\nPL3,2026-01-01,5250\nPL3,2026-04-01,5400\n"),
+      csv("absences.csv", "placement_id,from_date,to_date,reason\nPL1,2026-10-03,2026-10-10,hospital\nPL1,2026-10-03,2026-10-22,hospital\n"),
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.files.map((f) => [f.file, f.status, f.errors.length])).toEqual([
+      ["placement_fees.csv", "applied", 0],
+      ["absences.csv", "applied", 0],
+    ]);
+    expect(report.files.map((f) => f.warnings.map((w) => w.code))).toEqual([["fee.after_placement"], ["absence.merged"]]);
+    const data = await loadReferenceData(t.db.knex);
+    expect(data.placementFees.filter((f) => f.placementId === "PL3").map((f) => f.effectiveFrom).sort()).toEqual(["2026-01-01", "2026-04-01"]);
+    expect(data.absences.filter((a) => a.placementId === "PL1" && a.fromDate === "2026-10-03")).toEqual([
+      { placementId: "PL1", fromDate: "2026-10-03", toDate: "2026-10-22", reason: "hospital" },
+    ]);
+  });
+});

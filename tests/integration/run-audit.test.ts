@@ -58,4 +58,18 @@ describe("runAudit on the database", () => {
     await runAudit(t.db, { scope: { kind: "all" } });
     expect(await t.db.knex("finding_decisions").where({ action: "recover_by_credit_note" }).count<{ count: string }[]>("* as count")).toEqual([{ count: "1" }]);
   });
+
+  it("a re-issue of INV-1 dated after the credit note is a new invoice, not a duplicate (issue 21)", async () => {
+    // INV-1 again with the same total, dated 12 Nov. CN-1 of 10 Nov voids the INV-1 dated on or before it (the
+    // original of 31 Oct), so the re-issue is a new invoice: no duplicate-invoice. Its own findings: printed
+    // 4,161.00 for 31 x 131.00 = 4,061.00, arithmetic-error 100.00; its October nights were billed by INV-2
+    // of 5 Nov (the voided original's do not count), so duplicate-billing 31 x 131.00 = 4,061.00.
+    await seedInvoice(t.db.knex, { provider_id: "P1", invoice_number: "INV-1", invoice_date: "2026-11-12", total: "4161.00", lines: [octoberFeeLine("4161.00")] });
+    await runAudit(t.db, { scope: { kind: "all" } });
+    expect(await summary()).toEqual([
+      "INV-1 C1001 arithmetic-error 100.00 recovered",
+      "INV-1 C1001 arithmetic-error 100.00 open",
+      "INV-1 C1001 duplicate-billing 4061.00 open",
+    ]);
+  });
 });

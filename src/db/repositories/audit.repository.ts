@@ -167,15 +167,16 @@ export interface InvoiceTotalRow {
   providerId: string;
   invoiceNumber: string;
   total: string;
+  invoiceDate: string;
 }
 
 /** Every invoice's total, in audit order (a credit note naming a duplicated number credits the copy). */
 export async function invoiceTotals(knex: Knex, authorityId: number): Promise<InvoiceTotalRow[]> {
   const rows = await knex("invoices")
-    .select<{ id: string; provider_id: string; invoice_number: string; total: string }[]>("id", "provider_id", "invoice_number", "total")
+    .select<{ id: string; provider_id: string; invoice_number: string; total: string; invoice_date: string }[]>("id", "provider_id", "invoice_number", "total", "invoice_date")
     .where({ authority_id: authorityId, kind: "invoice" })
     .orderBy([{ column: "invoice_date" }, { column: "received_at" }, { column: "invoice_number" }, { column: "id" }]);
-  return rows.map((r) => ({ key: String(r.id), providerId: r.provider_id, invoiceNumber: r.invoice_number, total: r.total }));
+  return rows.map((r) => ({ key: String(r.id), providerId: r.provider_id, invoiceNumber: r.invoice_number, total: r.total, invoiceDate: r.invoice_date }));
 }
 
 export interface RunCounts {

@@ -74,4 +74,31 @@ describe("resolveCreditNotes (AUDIT.md 'Credit notes')", () => {
     const both = resolveCreditNotes([creditNote("n1", "OAK-1", "4061.00"), creditNote("n2", "OAK-1", "4061.00")], twice);
     expect([...both.voidedInvoiceKeys].sort()).toEqual(["a1", "a2"]);
   });
+
+  describe("several invoices with the number: by date (issue 21)", () => {
+    const dated = (key: string, invoiceDate: string) => ({ key, providerId: "PR1", invoiceNumber: "OAK-1", total: "4061.00", invoiceDate });
+    const noteOn = (key: string, date: string) => ({ ...creditNote(key, "OAK-1", "4061.00"), invoiceDate: date, receivedAt: `${date}T09:00:00Z` });
+
+    it("the latest dated on or before the credit note, not a re-issue dated after it", () => {
+      const result = resolveCreditNotes([noteOn("n1", "2026-11-08")], [dated("a", "2026-11-03"), dated("b", "2026-11-08"), dated("r", "2026-11-10")]);
+      expect([...result.voidedInvoiceKeys]).toEqual(["b"]);
+    });
+
+    it("not one already voided: a second credit note voids the one before", () => {
+      const result = resolveCreditNotes([noteOn("n2", "2026-11-09"), noteOn("n1", "2026-11-08")], [dated("a", "2026-11-03"), dated("b", "2026-11-05"), dated("r", "2026-11-10")]);
+      // Taken in audit order: n1 voids b, then n2 voids a; the re-issue r stands.
+      expect(result.voidedBy).toEqual(new Map([["b", "n1"], ["a", "n2"]]));
+    });
+
+    it("if none is dated on or before it, the earliest after it", () => {
+      const result = resolveCreditNotes([noteOn("n1", "2026-11-01")], [dated("a", "2026-11-03"), dated("r", "2026-11-10")]);
+      expect([...result.voidedInvoiceKeys]).toEqual(["a"]);
+    });
+
+    it("a partial credit goes to the same invoice", () => {
+      const note = { ...creditNote("n1", "OAK-1", "100.00"), invoiceDate: "2026-11-08" };
+      const result = resolveCreditNotes([note], [dated("a", "2026-11-03"), dated("r", "2026-11-10")]);
+      expect(result.partialCredits).toEqual([{ invoiceKey: "a", childRef: null, amount: "100.00", creditNoteKey: "n1" }]);
+    });
+  });
 });

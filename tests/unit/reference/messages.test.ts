@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkReferences, type CheckContext, type TableRows } from "../../../src/reference/reference-checks.js";
+import { checkReferences, referenceWarnings, type CheckContext, type TableRows } from "../../../src/reference/reference-checks.js";
 import { parseTable, type ParsedTable } from "../../../src/reference/parse-table.js";
 import { tableFromFileName } from "../../../src/reference/table-name.js";
 import { rowKey, TABLES, type ReferenceRow, type ReferenceTableName } from "../../../src/reference/tables.js";
@@ -225,10 +225,27 @@ describe("messages: references", () => {
     ]);
   });
 
-  it("a fee change outside its placement", () => {
-    expect(referenceMessages("placement_fees.csv", "placement_id,effective_from,weekly_fee\nPL1,2025-08-01,950\nPL5,2026-06-30,950\nPL5,2026-06-29,950")).toEqual([
+  it("a fee change before its placement started is an error; one after it ended a warning (the file is accepted)", () => {
+    const text = "placement_id,effective_from,weekly_fee\nPL1,2025-08-01,950\nPL5,2026-06-30,950\nPL5,2026-06-29,950";
+    expect(referenceMessages("placement_fees.csv", text)).toEqual([
       'placement_fees.csv row 2, effective_from: "2025-08-01" is outside placement "PL1" (start_date 2025-09-01, ongoing)',
-      'placement_fees.csv row 3, effective_from: "2026-06-30" is outside placement "PL5" (start_date 2026-01-05, end_date 2026-06-30: its last night is 2026-06-29)',
+    ]);
+    const parsed = parse("placement_fees.csv", text);
+    expect(referenceWarnings("placement_fees.csv", TABLES.placement_fees, parsed.rows, context(), parsed.headerSpellings).map((issue) => issue.message)).toEqual([
+      'placement_fees.csv row 3, effective_from: "2026-06-30" is after placement "PL5" ended (start_date 2026-01-05, end_date 2026-06-30: its last night is 2026-06-29): the row is kept but applies to no night',
+    ]);
+  });
+
+  it("two absences of one placement that start the same night are one continuous absence, with a warning", () => {
+    const parsed = parse("absences.csv", "placement_id,from_date,to_date,reason\nPL1,2026-10-03,2026-10-10,hospital\nPL1,2026-10-03,2026-10-22,respite\nPL1,2026-11-03,2026-11-05,other\nPL1,2026-11-03,2026-11-04,other");
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows.map((row) => [row.values.from_date, row.values.to_date, row.values.reason])).toEqual([
+      ["2026-10-03", "2026-10-22", "hospital"],
+      ["2026-11-03", "2026-11-05", "other"],
+    ]);
+    expect(parsed.warnings.map((issue) => issue.message)).toEqual([
+      'absences.csv row 3, from_date: the absence from "2026-10-03" to "2026-10-22" starts the same night as row 2\'s: taken as one continuous absence to "2026-10-22"',
+      'absences.csv row 5, from_date: the absence from "2026-11-03" to "2026-11-04" starts the same night as row 4\'s: taken as one continuous absence to "2026-11-05"',
     ]);
   });
 
