@@ -5,6 +5,9 @@ import tseslint from "typescript-eslint";
 // The layers that must stay pure (DESIGN.md): no database, HTTP, scheduler, file readers or fs.
 const IO_MODULES = ["knex", "pg", "express", "node-cron", "pdf-parse", "pdfjs-dist", "exceljs", "fs", "node:fs", "fs/promises", "node:fs/promises", "@electric-sql/pglite", "winston"];
 
+const IO_PATHS = IO_MODULES.map((name) => ({ name, message: "src/domain, src/audit and rules/ do no I/O (DESIGN.md)." }));
+const PURE_LAYERS = { group: ["**/db/**", "**/web/**", "**/ingest/**", "**/services/**", "**/cli/**"], message: "The pure layers may not import I/O layers (DESIGN.md)." };
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "data/", ".tmp/", "tests/output/", "coverage/"] },
   js.configs.recommended,
@@ -28,7 +31,21 @@ export default tseslint.config(
   {
     files: ["src/domain/**/*.ts", "src/audit/**/*.ts", "rules/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { paths: IO_MODULES.map((name) => ({ name, message: "src/domain, src/audit and rules/ do no I/O (DESIGN.md)." })), patterns: [{ group: ["**/db/**", "**/web/**", "**/ingest/**", "**/services/**", "**/cli/**"], message: "The pure layers may not import I/O layers (DESIGN.md)." }] }],
+      "no-restricted-imports": ["error", { paths: IO_PATHS, patterns: [PURE_LAYERS] }],
+    },
+  },
+  {
+    // The engine is handed its rules (rules/index.ts, by the composition root); it never imports them.
+    files: ["src/audit/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: IO_PATHS, patterns: [PURE_LAYERS, { group: ["**/rules/**"], message: "src/audit receives the rules from its caller (AuditSession's waterfall); it does not import rules/." }] }],
+    },
+  },
+  {
+    // Rules see one surface of the engine, so the engine can change behind it.
+    files: ["rules/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: IO_PATHS, patterns: [PURE_LAYERS, { regex: "(^|/)src/(?!audit/rule-kit\\.js$)", message: "Rules import src/audit/rule-kit.js and nothing else of src/." }] }],
     },
   },
   {

@@ -9,7 +9,8 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { AuditSession, buildReferenceIndex, resolveCreditNotes, sortForAudit, type AuditInvoice } from "../src/audit/index.js";
+import { AuditSession, buildReferenceIndex, resolveCreditNotes, sortForAudit, type AuditInvoice, type InvoiceAuditResult } from "../src/audit/index.js";
+import { WATERFALL } from "../rules/index.js";
 import { defaultRulesConfig } from "../src/services/audit/run-audit.js";
 import { generateAuthority } from "./generate/authority.js";
 import { invoiceStream, type GeneratedInvoice } from "./generate/invoices.js";
@@ -40,25 +41,33 @@ function toAuditInvoice(invoice: GeneratedInvoice, key: string): AuditInvoice {
   return { ...rest, key };
 }
 
-/** One pass of the engine over the invoices (credit notes resolved first, as runAudit does). */
-export function auditInMemory(authority: ReturnType<typeof generateAuthority>, invoices: readonly AuditInvoice[]): Omit<EngineFigures, "planted"> {
-  const started = performance.now();
+/**
+ * One pass of the engine over the invoices, as runAudit does it: credit notes resolved first,
+ * then each invoice in audit order; `each` sees every invoice with what the audit said.
+ */
+export function auditEach(authority: ReturnType<typeof generateAuthority>, invoices: readonly AuditInvoice[], each: (invoice: AuditInvoice, result: InvoiceAuditResult) => void): number {
   const index = buildReferenceIndex(authority.reference);
   const credits = invoices.filter((i) => i.kind === "credit_note");
   const ordered = sortForAudit(invoices.filter((i) => i.kind === "invoice"));
   const resolution = resolveCreditNotes(credits, ordered.map((i) => ({ key: i.key, providerId: i.providerId, invoiceNumber: i.invoiceNumber, total: i.total, invoiceDate: i.invoiceDate })));
-  const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys });
+  const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys, waterfall: WATERFALL });
+  for (const invoice of ordered) each(invoice, session.audit(invoice));
+  return ordered.length;
+}
+
+/** One timed pass of the engine, with the findings counted by rule. */
+export function auditInMemory(authority: ReturnType<typeof generateAuthority>, invoices: readonly AuditInvoice[]): Omit<EngineFigures, "planted"> {
+  const started = performance.now();
   const byRule: Record<string, number> = {};
   let lines = 0;
   let findings = 0;
-  for (const invoice of ordered) {
-    const result = session.audit(invoice);
+  const audited = auditEach(authority, invoices, (invoice, result) => {
     lines += invoice.lines.length;
     findings += result.findings.length;
     for (const f of result.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
-  }
+  });
   const seconds = (performance.now() - started) / 1000;
-  return { lines, invoices: ordered.length, seconds, linesPerSecond: lines / seconds, findings, byRule };
+  return { lines, invoices: audited, seconds, linesPerSecond: lines / seconds, findings, byRule };
 }
 
 function main(): void {

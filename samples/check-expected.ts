@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dec } from "../src/domain/money.js";
-import { RULE_CATEGORIES, type RuleId } from "../src/domain/finding.js";
+import type { RuleId } from "../src/domain/finding.js";
+import { RULE_CATEGORIES, RULE_ORDER } from "../rules/catalogue.js";
 import { invoices, type InvoiceSpec, type LineSpec } from "./invoices.data.js";
 import { invoiceTotals, LAYOUT_EXTENSION } from "./layouts.js";
 import * as ref from "./reference.data.js";
@@ -414,7 +415,7 @@ function main(): void {
   const got = found.map(keyOf).sort();
   for (const k of want) if (!got.includes(k)) problems.push(`expected but not computed: ${k}`);
   for (const k of got) if (!want.includes(k)) problems.push(`computed but not expected: ${k}`);
-  const missingRules = Object.keys(RULE_CATEGORIES).filter((rule) => !expected.some((e) => e.rule === rule));
+  const missingRules = RULE_ORDER.filter((rule) => !expected.some((e) => e.rule === rule));
   if (missingRules.length > 0) problems.push(`rules that never fire: ${missingRules.join(", ")}`);
   const billed = invoices.filter((i) => i.kind === "invoice");
   const clean = billed.filter((i) => !expected.some((e) => e.source_file === fileOf(i)));

@@ -1,29 +1,24 @@
-import { Dec, ZERO } from "../../src/domain/money.js";
-import { normalize } from "../../src/domain/ranges.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { money, nights, percentText, rangesText } from "../../src/audit/explain.js";
-import type { FeePiece } from "../../src/audit/fee-line.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, ZERO, evidenceRanges, money, nights, normalize, percentText, rangesText, type FeeStepRule, type FeePiece } from "../../src/audit/rule-kit.js";
 
 /**
  * absence-not-at-retainer (fee lines, step 6): nights of absence (f < 1) charged above the
  * retainer. Each such night contributes min(c, W/7) − W/7 × f when positive; what is left for
  * the night is c less that share (so rate-above-agreed never counts it again).
  */
-export const rule: AuditRule = {
+export const rule: FeeStepRule = {
   id: "absence-not-at-retainer",
-  raises: ["absence-not-at-retainer"],
   feeStep(work) {
     const c = work.perNight;
     let amount = ZERO;
     const charged: FeePiece[] = [];
+    const takeOff = new Map<FeePiece, Dec>();
     const due = new Map<string, { nightly: Dec; nights: number }>();
     for (const piece of work.pieces()) {
       const { nightlyFee, agreedNightly, factor } = piece.segment;
       if (nightlyFee === null || agreedNightly === null || !factor.lessThan(1)) continue;
       const share = Dec.min(c, nightlyFee).minus(agreedNightly);
       if (!share.greaterThan(0)) continue;
-      piece.left = c.minus(share);
+      takeOff.set(piece, share);
       amount = amount.plus(share.times(piece.nights));
       charged.push(piece);
       const key = agreedNightly.toString();
@@ -39,14 +34,17 @@ export const rule: AuditRule = {
     const total = charged.reduce((n, piece) => n + piece.nights, 0);
     const agreed = charged.reduce((sum, piece) => sum.plus((piece.segment.agreedNightly ?? ZERO).times(piece.nights)), ZERO);
     return {
-      amount,
-      charged: c.times(total),
-      expected: agreed,
-      explanation:
-        `${work.childRef} was away ${rangesText(absences)}; the contract pays ${percentText(new Dec(contract.absenceRetainerPct))} of the fee for ${limit} of one absence. ` +
-        `Charged ${money(c)} a night; due ${dueText}: ${money(amount)} above the retainer over ${nights(total)}.`,
-      evidence: {
-        ranges: charged.flatMap((piece) => evidenceRanges([piece], `retainer ${money(piece.segment.agreedNightly ?? ZERO)} a night; charged ${money(c)}`)),
+      takeOff,
+      finding: {
+        amount,
+        charged: c.times(total),
+        expected: agreed,
+        explanation:
+          `${work.childRef} was away ${rangesText(absences)}; the contract pays ${percentText(new Dec(contract.absenceRetainerPct))} of the fee for ${limit} of one absence. ` +
+          `Charged ${money(c)} a night; due ${dueText}: ${money(amount)} above the retainer over ${nights(total)}.`,
+        evidence: {
+          ranges: charged.flatMap((piece) => evidenceRanges([piece], `retainer ${money(piece.segment.agreedNightly ?? ZERO)} a night; charged ${money(c)}`)),
+        },
       },
     };
   },

@@ -1,7 +1,4 @@
-import { toPence } from "../../src/domain/money.js";
-import { money, quantityWithUnit } from "../../src/audit/explain.js";
-import type { LineWork } from "../../src/audit/line-work.js";
-import type { AuditRule, RuleOutcome } from "../../src/audit/rule.js";
+import { money, quantityWithUnit, toPence, type ExtraLine, type ExtraStepOutcome, type ExtraStepRule, type FeeLine, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
 /**
  * arithmetic-error (fee lines and extras, step 1): the printed amount is more than quantity ×
@@ -15,7 +12,7 @@ import type { AuditRule, RuleOutcome } from "../../src/audit/rule.js";
  * the product ends in exactly half a penny: 4.5 × £131.01 = £589.545 printed £600.00 is £10.455,
  * £10.46, not £10.45.)
  */
-function arithmetic(work: LineWork): RuleOutcome | null {
+function arithmetic(work: FeeLine | ExtraLine): ExtraStepOutcome | null {
   const { quantity, unitRate, charged } = work;
   if (quantity === null || unitRate === null) return null;
   const exact = quantity.times(unitRate);
@@ -24,23 +21,24 @@ function arithmetic(work: LineWork): RuleOutcome | null {
   if (comparison === 0) return null;
   const sum = `${quantityWithUnit(quantity, work.line.unit)} × ${money(unitRate)} = ${money(due)}`;
   if (comparison < 0) {
-    work.note("arithmetic-undercharge", due.minus(charged), `Printed ${money(charged)}, ${money(due.minus(charged))} less than ${sum}; the line is taken at its printed amount.`);
-    return null;
+    const under = due.minus(charged);
+    return { notes: [{ kind: "arithmetic-undercharge", amount: under, text: `Printed ${money(charged)}, ${money(under)} less than ${sum}; the line is taken at its printed amount.` }] };
   }
-  work.worth = exact;
   const amount = charged.minus(exact);
   return {
-    amount,
-    charged,
-    expected: exact,
-    explanation: `Printed ${money(charged)} but ${sum}: the amount is ${money(amount)} more than quantity × rate.`,
-    evidence: { ranges: [], quantity: quantity.toString(), unitRate: unitRate.toString(), printed: charged.toFixed(2), quantityTimesRate: due.toFixed(2) },
+    worth: exact,
+    finding: {
+      amount,
+      charged,
+      expected: exact,
+      explanation: `Printed ${money(charged)} but ${sum}: the amount is ${money(amount)} more than quantity × rate.`,
+      evidence: { ranges: [], quantity: quantity.toString(), unitRate: unitRate.toString(), printed: charged.toFixed(2), quantityTimesRate: due.toFixed(2) },
+    },
   };
 }
 
-export const rule: AuditRule = {
+export const rule: FeeStepRule & ExtraStepRule = {
   id: "arithmetic-error",
-  raises: ["arithmetic-error"],
   feeStep: arithmetic,
   extraStep: arithmetic,
 };

@@ -1,8 +1,4 @@
-import { Dec, ZERO } from "../../src/domain/money.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { money, nights, percentText } from "../../src/audit/explain.js";
-import type { DiscountRow } from "../../src/audit/reference-index.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, ZERO, evidenceRanges, money, nights, percentText, type FeeStepRule, type RuleNote, type DiscountRow } from "../../src/audit/rule-kit.js";
 
 function discountText(row: DiscountRow): string {
   const kind = row.discount.kind.replace(/_/g, " ");
@@ -16,24 +12,24 @@ function discountText(row: DiscountRow): string {
  * the line's credit used; a credit larger than the discount due is an undercharge, noted, and
  * is not set against the line's other findings.
  */
-export const rule: AuditRule = {
+export const rule: FeeStepRule = {
   id: "discount-not-applied",
-  raises: ["discount-not-applied"],
   feeStep(work) {
     const pieces = work.pieces().filter((piece) => piece.segment.expectedNightly !== null);
     const due = work.discountDue();
     const credit = work.credit;
     const used = Dec.min(credit, due);
-    work.creditUsed = used;
+    const notes: RuleNote[] = [];
     if (credit.greaterThan(due)) {
-      work.note(
-        "discount-credit-excess",
-        credit.minus(due),
-        `The invoice credits ${money(credit)} of discount to this line but only ${money(due)} is due: ${money(credit.minus(due))} more than due (an undercharge).`,
-      );
+      notes.push({
+        kind: "discount-credit-excess",
+        amount: credit.minus(due),
+        text: `The invoice credits ${money(credit)} of discount to this line but only ${money(due)} is due: ${money(credit.minus(due))} more than due (an undercharge).`,
+      });
     }
     const amount = due.minus(used);
-    if (!amount.greaterThan(0)) return null;
+    // The credit that paid discount due is used whether or not any discount is still due.
+    if (!amount.greaterThan(0)) return { creditUsed: used, notes };
     const base = Dec.min(work.leftTotal(), work.agreedTotal());
     const expected = work.expectedTotal();
     const discounted = pieces.filter((piece) => piece.segment.discountPct.greaterThan(0));
@@ -41,17 +37,21 @@ export const rule: AuditRule = {
     const n = discounted.reduce((total, piece) => total + piece.nights, 0);
     const capped = discounted.some((piece) => piece.segment.discountPct.equals(100) && piece.segment.discounts.reduce((s, r) => s.plus(r.percent), ZERO).greaterThan(100));
     return {
-      amount,
-      charged: base.minus(used),
-      expected,
-      explanation:
-        `${rows.map(discountText).join(" and ")}${capped ? " (together capped at 100%)" : ""} ${rows.length === 1 ? "applies" : "apply"} to ${nights(n)}: ` +
-        `${money(base)} before discount and ${money(expected)} after, so ${money(due)} discount is due; ` +
-        (used.isZero() ? "the invoice credits none of it." : `the invoice credits ${money(used)} of it.`),
-      evidence: {
-        ranges: discounted.flatMap((piece) => evidenceRanges([piece], `${percentText(piece.segment.discountPct)} off ${money(piece.segment.agreedNightly ?? ZERO)} a night`)),
-        discounts: rows.map((row) => row.discount.discountId),
-        discountCredit: credit.toFixed(2),
+      creditUsed: used,
+      notes,
+      finding: {
+        amount,
+        charged: base.minus(used),
+        expected,
+        explanation:
+          `${rows.map(discountText).join(" and ")}${capped ? " (together capped at 100%)" : ""} ${rows.length === 1 ? "applies" : "apply"} to ${nights(n)}: ` +
+          `${money(base)} before discount and ${money(expected)} after, so ${money(due)} discount is due; ` +
+          (used.isZero() ? "the invoice credits none of it." : `the invoice credits ${money(used)} of it.`),
+        evidence: {
+          ranges: discounted.flatMap((piece) => evidenceRanges([piece], `${percentText(piece.segment.discountPct)} off ${money(piece.segment.agreedNightly ?? ZERO)} a night`)),
+          discounts: rows.map((row) => row.discount.discountId),
+          discountCredit: credit.toFixed(2),
+        },
       },
     };
   },

@@ -1,10 +1,4 @@
-import { ZERO } from "../../src/domain/money.js";
-import { formatDate } from "../../src/domain/dates.js";
-import { intersectAll, totalNights, type NightRange } from "../../src/domain/ranges.js";
-import type { BilledBy } from "../../src/audit/history.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { itemText, money, nights, rangesText } from "../../src/audit/explain.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { ZERO, evidenceRanges, formatDate, intersectAll, itemText, money, nights, rangesText, totalNights, type FeeStepRule, type ExtraStepRule, type BilledBy, type NightRange } from "../../src/audit/rule-kit.js";
 
 function earlierLines(sources: readonly BilledBy[], currentInvoiceKey: string): string {
   const named = sources.map((s) => (s.invoiceKey === currentInvoiceKey ? `line ${s.lineNo} of this invoice` : `invoice ${s.invoiceNumber} of ${formatDate(s.invoiceDate)} (line ${s.lineNo})`));
@@ -22,11 +16,11 @@ function evidenceOf(duplicates: readonly NightRange[], sources: readonly BilledB
  * duplicate-billing (step 3 of fee lines, step 2 of extras): nights already billed for the same
  * child by an earlier line of the same provider (an earlier invoice in audit order or an
  * earlier line of this one, not voided), whatever was found on that line. For extras, only
- * lines of the same item count. Those nights drop out.
+ * lines of the same item count (ExtraLine.sameItemKey: unknown items by their description).
+ * Those nights drop out.
  */
-export const rule: AuditRule = {
+export const rule: FeeStepRule & ExtraStepRule = {
   id: "duplicate-billing",
-  raises: ["duplicate-billing"],
   feeStep(work) {
     const providerId = work.invoice.invoice.providerId;
     const billed = work.ctx.history.feeNights(providerId, work.childRef);
@@ -37,15 +31,17 @@ export const rule: AuditRule = {
     const c = work.perNight;
     const amount = c.times(n);
     const sources = work.ctx.history.billedBy(providerId, work.childRef, null, duplicates);
-    work.drop(duplicates);
     return {
-      amount,
-      charged: amount,
-      expected: ZERO,
-      explanation:
-        `${nights(n)} (${rangesText(duplicates)}) were already billed for ${work.childRef} on ${earlierLines(sources, work.invoice.invoice.key)}: ` +
-        `${n} × ${money(c)} = ${money(amount)}.`,
-      evidence: evidenceOf(duplicates, sources),
+      drop: duplicates,
+      finding: {
+        amount,
+        charged: amount,
+        expected: ZERO,
+        explanation:
+          `${nights(n)} (${rangesText(duplicates)}) were already billed for ${work.childRef} on ${earlierLines(sources, work.invoice.invoice.key)}: ` +
+          `${n} × ${money(c)} = ${money(amount)}.`,
+        evidence: evidenceOf(duplicates, sources),
+      },
     };
   },
   extraStep(work) {
@@ -60,15 +56,17 @@ export const rule: AuditRule = {
     const share = work.share;
     const amount = share.times(n);
     const sources = work.ctx.history.billedBy(providerId, work.childRef, item, duplicates);
-    work.drop(duplicates);
     return {
-      amount,
-      charged: amount,
-      expected: ZERO,
-      explanation:
-        `${work.item === "unknown" ? `"${work.line.description}"` : itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
-        `${earlierLines(sources, work.invoice.invoice.key)}: that share of the line is ${money(amount)}.`,
-      evidence: evidenceOf(duplicates, sources),
+      drop: duplicates,
+      finding: {
+        amount,
+        charged: amount,
+        expected: ZERO,
+        explanation:
+          `${work.item === "unknown" ? `"${work.line.description}"` : itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
+          `${earlierLines(sources, work.invoice.invoice.key)}: that share of the line is ${money(amount)}.`,
+        evidence: evidenceOf(duplicates, sources),
+      },
     };
   },
 };

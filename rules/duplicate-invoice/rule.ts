@@ -1,16 +1,12 @@
-import { Dec } from "../../src/domain/money.js";
-import { formatDate } from "../../src/domain/dates.js";
-import { money } from "../../src/audit/explain.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, formatDate, money, type InvoiceGateRule } from "../../src/audit/rule-kit.js";
 
 /**
  * duplicate-invoice: same provider and invoice number as an earlier invoice that no credit
  * note voided. The whole total is the finding; nothing else on the invoice is audited and its
  * nights do not count as billed.
  */
-export const rule: AuditRule = {
+export const rule: InvoiceGateRule = {
   id: "duplicate-invoice",
-  raises: ["duplicate-invoice"],
   invoiceGate(work) {
     const invoice = work.invoice;
     const earlier = work.ctx.history.earlierInvoice(invoice.providerId, invoice.invoiceNumber);

@@ -1,16 +1,11 @@
-import { ZERO } from "../../src/domain/money.js";
-import { normalize, totalNights } from "../../src/domain/ranges.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { itemText, money, nights, rangesText } from "../../src/audit/explain.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { ZERO, evidenceRanges, itemText, money, nights, normalize, rangesText, totalNights, type ExtraStepRule } from "../../src/audit/rule-kit.js";
 
 /**
  * extra-not-agreed (extras, step 4): no package for the item in force and no rate-card rate for
  * it, or an item the keywords do not recognise: what is left is queried.
  */
-export const rule: AuditRule = {
+export const rule: ExtraStepRule = {
   id: "extra-not-agreed",
-  raises: ["extra-not-agreed"],
   extraStep(work) {
     const unknown = work.item === "unknown";
     const missing = work.pieces().filter((piece) => unknown || (piece.pkg === null && piece.rateRow === null));
@@ -18,17 +13,19 @@ export const rule: AuditRule = {
     const ranges = normalize(missing);
     const n = totalNights(ranges);
     const amount = work.share.times(n);
-    work.drop(ranges);
     const contracts = [...new Set(missing.map((piece) => piece.placement.contractId))].join(", ");
     const when = n === work.periodNights ? "" : ` on ${nights(n)} of the line's ${work.periodNights} (${rangesText(ranges)})`;
     return {
-      amount,
-      charged: amount,
-      expected: ZERO,
-      explanation: unknown
-        ? `"${work.line.description}" is not an extra any package or rate card names${when}: ${money(amount)} is queried.`
-        : `No package agrees ${itemText(work.item)} for ${work.childRef} and the rate card of ${contracts} has no ${itemText(work.item)} rate${when}: ${money(amount)} is queried.`,
-      evidence: { ranges: evidenceRanges(ranges, "nothing agreed"), item: work.item },
+      drop: ranges,
+      finding: {
+        amount,
+        charged: amount,
+        expected: ZERO,
+        explanation: unknown
+          ? `"${work.line.description}" is not an extra any package or rate card names${when}: ${money(amount)} is queried.`
+          : `No package agrees ${itemText(work.item)} for ${work.childRef} and the rate card of ${contracts} has no ${itemText(work.item)} rate${when}: ${money(amount)} is queried.`,
+        evidence: { ranges: evidenceRanges(ranges, "nothing agreed"), item: work.item },
+      },
     };
   },
 };

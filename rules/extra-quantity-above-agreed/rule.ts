@@ -1,8 +1,4 @@
-import { Dec, ZERO } from "../../src/domain/money.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { comparableGroups, groupLeft, groupRateExcess } from "../../src/audit/extra-line.js";
-import { itemText, money, quantityText, quantityWithUnit, unitWord } from "../../src/audit/explain.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, ZERO, comparableGroups, evidenceRanges, groupLeft, groupRateExcess, itemText, money, quantityText, quantityWithUnit, unitWord, type ExtraStepRule } from "../../src/audit/rule-kit.js";
 
 const SEVEN = new Dec(7);
 
@@ -11,9 +7,8 @@ const SEVEN = new Dec(7);
  * nights / 7) × the agreed rate, when the package sets a maximum (never more than what is left
  * after extra-rate-above-agreed).
  */
-export const rule: AuditRule = {
+export const rule: ExtraStepRule = {
   id: "extra-quantity-above-agreed",
-  raises: ["extra-quantity-above-agreed"],
   extraStep(work) {
     if (work.effectiveUnitRate() === null) return null;
     let amount = ZERO;
@@ -42,11 +37,13 @@ export const rule: AuditRule = {
     }
     if (!amount.greaterThan(0)) return null;
     return {
-      amount,
-      charged,
-      expected,
-      explanation: `More ${itemText(work.item)} billed than the package allows: ${parts.join("; ")}.`,
-      evidence: { ranges },
+      finding: {
+        amount,
+        charged,
+        expected,
+        explanation: `More ${itemText(work.item)} billed than the package allows: ${parts.join("; ")}.`,
+        evidence: { ranges },
+      },
     };
   },
 };

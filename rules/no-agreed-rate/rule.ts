@@ -1,17 +1,12 @@
-import { ZERO } from "../../src/domain/money.js";
-import { normalize, totalNights } from "../../src/domain/ranges.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { money, nights, rangesText } from "../../src/audit/explain.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { ZERO, evidenceRanges, money, nights, normalize, rangesText, totalNights, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
 /**
  * no-agreed-rate (fee lines, step 5): nights with no agreed fee at all: no placement_fees row,
  * no weekly fee and no rate-card row for the placement's service level. A query; those nights
  * drop out.
  */
-export const rule: AuditRule = {
+export const rule: FeeStepRule = {
   id: "no-agreed-rate",
-  raises: ["no-agreed-rate"],
   feeStep(work) {
     const missing = work.pieces().filter((piece) => piece.segment.nightlyFee === null);
     if (missing.length === 0) return null;
@@ -20,15 +15,17 @@ export const rule: AuditRule = {
     const c = work.perNight;
     const amount = c.times(n);
     const levels = [...new Set(missing.map((piece) => `${piece.segment.placement.serviceLevel ?? "(no service level)"} on contract ${piece.segment.placement.contractId}`))];
-    work.drop(ranges);
     return {
-      amount,
-      charged: amount,
-      expected: ZERO,
-      explanation:
-        `${nights(n)} (${rangesText(ranges)}) have no agreed fee: no placement fee, no weekly fee and no placement rate for ${levels.join(", ")}. ` +
-        `${n} × ${money(c)} = ${money(amount)} is queried.`,
-      evidence: { ranges: evidenceRanges(ranges, "no agreed fee"), placements: [...new Set(missing.map((piece) => piece.segment.placement.placementId))] },
+      drop: ranges,
+      finding: {
+        amount,
+        charged: amount,
+        expected: ZERO,
+        explanation:
+          `${nights(n)} (${rangesText(ranges)}) have no agreed fee: no placement fee, no weekly fee and no placement rate for ${levels.join(", ")}. ` +
+          `${n} × ${money(c)} = ${money(amount)} is queried.`,
+        evidence: { ranges: evidenceRanges(ranges, "no agreed fee"), placements: [...new Set(missing.map((piece) => piece.segment.placement.placementId))] },
+      },
     };
   },
 };

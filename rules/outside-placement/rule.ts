@@ -1,10 +1,4 @@
-import { ZERO } from "../../src/domain/money.js";
-import { formatDate } from "../../src/domain/dates.js";
-import { subtract, totalNights } from "../../src/domain/ranges.js";
-import type { ChildTimeline } from "../../src/audit/reference-index.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { money, nights, quantityText, rangesText } from "../../src/audit/explain.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { ZERO, evidenceRanges, formatDate, money, nights, quantityText, rangesText, subtract, totalNights, type FeeStepRule, type ExtraStepRule, type ChildTimeline } from "../../src/audit/rule-kit.js";
 
 function placementsText(timeline: ChildTimeline): string {
   return timeline.placements
@@ -17,24 +11,25 @@ function placementsText(timeline: ChildTimeline): string {
  * placement with this provider (before the start, from the end date, between placements).
  * Those nights drop out; for an extra, the nights still in are its placed nights.
  */
-export const rule: AuditRule = {
+export const rule: FeeStepRule & ExtraStepRule = {
   id: "outside-placement",
-  raises: ["outside-placement"],
   feeStep(work) {
     const outside = subtract(work.remaining, work.timeline.placed);
     const n = totalNights(outside);
     if (n === 0) return null;
     const c = work.perNight;
     const amount = c.times(n);
-    work.drop(outside);
     return {
-      amount,
-      charged: amount,
-      expected: ZERO,
-      explanation:
-        `${nights(n)} (${rangesText(outside)}) are outside ${work.childRef}'s placement with this provider (${placementsText(work.timeline)}): ` +
-        `${n} × ${money(c)} = ${money(amount)}.`,
-      evidence: { ranges: evidenceRanges(outside, "not placed with this provider") },
+      drop: outside,
+      finding: {
+        amount,
+        charged: amount,
+        expected: ZERO,
+        explanation:
+          `${nights(n)} (${rangesText(outside)}) are outside ${work.childRef}'s placement with this provider (${placementsText(work.timeline)}): ` +
+          `${n} × ${money(c)} = ${money(amount)}.`,
+        evidence: { ranges: evidenceRanges(outside, "not placed with this provider") },
+      },
     };
   },
   extraStep(work) {
@@ -42,17 +37,20 @@ export const rule: AuditRule = {
     const n = totalNights(outside);
     if (n === 0) return null;
     const amount = work.share.times(n);
-    work.drop(outside);
-    const quantityIn = work.quantityIn();
+    // The quantity still in once those nights have dropped out.
+    const quantityIn = work.quantityIn(work.remainingNights() - n);
     return {
-      amount,
-      charged: amount,
-      expected: ZERO,
-      explanation:
-        `${nights(n)} of this line's ${work.periodNights} (${rangesText(outside)}) are outside ${work.childRef}'s placement with this provider ` +
-        `(${placementsText(work.timeline)}): that share of the line is ${money(amount)}` +
-        (quantityIn === null ? "." : `; ${quantityText(quantityIn)} of the quantity remains for the placed nights.`),
-      evidence: { ranges: evidenceRanges(outside, "not placed with this provider") },
+      drop: outside,
+      finding: {
+        amount,
+        charged: amount,
+        expected: ZERO,
+        explanation:
+          `${nights(n)} of this line's ${work.periodNights} (${rangesText(outside)}) are outside ${work.childRef}'s placement with this provider ` +
+          `(${placementsText(work.timeline)}): that share of the line is ${money(amount)}` +
+          (quantityIn === null ? "." : `; ${quantityText(quantityIn)} of the quantity remains for the placed nights.`),
+        evidence: { ranges: evidenceRanges(outside, "not placed with this provider") },
+      },
     };
   },
 };

@@ -1,7 +1,4 @@
-import { Dec } from "../../src/domain/money.js";
-import { money, nights, quantityText, rangeText } from "../../src/audit/explain.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, evidenceRanges, money, nights, quantityText, rangeText, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
 const TOLERANCE = new Dec("0.1");
 
@@ -10,9 +7,8 @@ const TOLERANCE = new Dec("0.1");
  * nights of the period by more than 0.1. Finding: the excess nights × the charged nightly rate.
  * What is left is then shared among the nights billed (c).
  */
-export const rule: AuditRule = {
+export const rule: FeeStepRule = {
   id: "quantity-exceeds-period",
-  raises: ["quantity-exceeds-period"],
   feeStep(work) {
     const q = work.quantityNights;
     if (q === null) return null;
@@ -20,19 +16,21 @@ export const rule: AuditRule = {
     if (!excess.greaterThan(TOLERANCE)) return null;
     const rate = work.chargedNightlyRate;
     const amount = Dec.min(work.worth, excess.times(rate));
-    work.quantityExcess = amount;
     const weeks = work.line.unit === "week" && work.quantity !== null ? ` (${quantityText(work.quantity)} weeks)` : "";
     return {
-      amount,
-      charged: work.worth,
-      expected: work.worth.minus(amount),
-      explanation:
-        `Billed ${quantityText(q)} nights${weeks} but the period ${rangeText(work.period)} has ${nights(work.periodNights)}: ` +
-        `${quantityText(excess)} nights too many at ${money(rate)} a night = ${money(amount)}.`,
-      evidence: {
-        ranges: evidenceRanges([work.period], "the line's period"),
-        quantityNights: q.toString(),
-        chargedNightlyRate: rate.toDecimalPlaces(6).toString(),
+      quantityExcess: amount,
+      finding: {
+        amount,
+        charged: work.worth,
+        expected: work.worth.minus(amount),
+        explanation:
+          `Billed ${quantityText(q)} nights${weeks} but the period ${rangeText(work.period)} has ${nights(work.periodNights)}: ` +
+          `${quantityText(excess)} nights too many at ${money(rate)} a night = ${money(amount)}.`,
+        evidence: {
+          ranges: evidenceRanges([work.period], "the line's period"),
+          quantityNights: q.toString(),
+          chargedNightlyRate: rate.toDecimalPlaces(6).toString(),
+        },
       },
     };
   },

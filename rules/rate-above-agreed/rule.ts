@@ -1,53 +1,49 @@
-import type { DayNumber } from "../../src/domain/dates.js";
-import { Dec, ZERO } from "../../src/domain/money.js";
-import type { Placement } from "../../src/domain/reference.js";
-import { evidenceRanges } from "../../src/audit/days.js";
-import { dateOf, money, nights, rangeText } from "../../src/audit/explain.js";
-import type { FeeLineWork, FeePiece } from "../../src/audit/fee-line.js";
-import type { AuditRule } from "../../src/audit/rule.js";
-import { weeklyFeeOn } from "../../src/audit/tariff.js";
+import { Dec, ZERO, evidenceRanges, money, nights, rangeText, type DayNumber, type FeeLine, type FeePiece, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
 const SEVEN = new Dec(7);
-const PENNY = new Dec("0.01");
 
-interface Uplift {
-  placement: Placement;
-  from: DayNumber;
-  weeklyFee: Dec;
+/** What is charged above the agreed fee over the nights still in (step 7), before it is named. */
+export interface ExcessOverAgreed {
+  /** The nights still in that have an agreed fee. */
+  readonly pieces: readonly FeePiece[];
+  /** L: what is left over them. */
+  readonly left: Dec;
+  /** A: the agreed fee for them, W/7 × f a night. */
+  readonly agreed: Dec;
+  /** L − A, more than nothing. */
+  readonly amount: Dec;
+  readonly nights: number;
+  /** The nightly rate the provider charged. */
+  readonly rate: Dec;
 }
 
 /**
- * The agreed fee that takes effect later for one of the line's placements (a later
- * placement_fees row, or a later rate-card row for its service level when its fee comes from
- * the card) and equals the charged nightly rate within a penny: the provider charged an
- * uplift before its effective date.
+ * L − A when positive, where L is what is left over the nights still in and A the sum of W/7 ×
+ * f over them, so nights charged below their agreed fee offset nights charged above it; null
+ * when the line is not charged above the agreed fee.
  */
-function upliftCharged(work: FeeLineWork, pieces: readonly FeePiece[], nightlyRate: Dec): Uplift | null {
-  const firstNight = new Map<Placement, DayNumber>();
-  for (const piece of pieces) {
-    const p = piece.segment.placement;
-    const seen = firstNight.get(p);
-    if (seen === undefined || piece.start < seen) firstNight.set(p, piece.start);
-  }
-  let best: Uplift | null = null;
-  const consider = (placement: Placement, from: DayNumber, weeklyFee: Dec): void => {
-    if (weeklyFee.dividedBy(SEVEN).minus(nightlyRate).abs().greaterThan(PENNY)) return;
-    if (best === null || from < best.from) best = { placement, from, weeklyFee };
-  };
-  for (const [placement, first] of firstNight) {
-    for (const row of work.ctx.index.feesOf(placement)) {
-      if (row.from > first) consider(placement, row.from, row.weeklyFee);
-    }
-    if (placement.weeklyFee !== null) continue;
-    for (const row of work.ctx.index.placementRatesOf(placement)) {
-      if (row.from <= first) continue;
-      consider(placement, row.from, row.unit === "night" || row.unit === "day" ? row.rate.times(SEVEN) : row.rate);
-    }
-  }
-  return best;
+export function excessOverAgreed(work: FeeLine): ExcessOverAgreed | null {
+  const pieces = work.pieces().filter((piece) => piece.segment.agreedNightly !== null);
+  if (pieces.length === 0) return null;
+  const left = work.leftTotal();
+  const agreed = work.agreedTotal();
+  const amount = left.minus(agreed);
+  if (!amount.greaterThan(0)) return null;
+  return { pieces, left, agreed, amount, nights: pieces.reduce((total, piece) => total + piece.nights, 0), rate: work.chargedNightlyRate };
 }
 
-function feeText(weeklyFee: Dec): string {
+/** The nights compared, each with its agreed fee and what is left of the charge. */
+export function excessEvidence(excess: ExcessOverAgreed): { ranges: ReturnType<typeof evidenceRanges>; chargedNightlyRate: string } {
+  return {
+    ranges: excess.pieces.flatMap((piece) =>
+      evidenceRanges([piece], `agreed ${money(piece.segment.agreedNightly ?? ZERO)} a night (${money(piece.segment.weeklyFee ?? ZERO)} a week); left ${money(piece.left)} a night`),
+    ),
+    chargedNightlyRate: excess.rate.toDecimalPlaces(6).toString(),
+  };
+}
+
+/** "£917.00 a week (£131.00 a night)". */
+export function feeText(weeklyFee: Dec): string {
   return `${money(weeklyFee)} a week (${money(weeklyFee.dividedBy(SEVEN))} a night)`;
 }
 
@@ -66,52 +62,26 @@ function scheduleText(pieces: readonly FeePiece[]): string {
 }
 
 /**
- * rate-above-agreed (fee lines, step 7): L − A when positive, where L is what is left over the
- * nights still in and A the sum of W/7 × f over them, so nights charged below their agreed fee
- * offset nights charged above it. uplift-before-effective-date when the charged nightly rate is
- * a fee agreed to start later.
+ * rate-above-agreed (fee lines, step 7, when uplift-before-effective-date does not take the
+ * step): what is charged above the agreed fee over the nights still in.
  */
-export const rule: AuditRule = {
+export const rule: FeeStepRule = {
   id: "rate-above-agreed",
-  raises: ["rate-above-agreed", "uplift-before-effective-date"],
   feeStep(work) {
-    const pieces = work.pieces().filter((piece) => piece.segment.agreedNightly !== null);
-    if (pieces.length === 0) return null;
-    const left = work.leftTotal();
-    const agreed = work.agreedTotal();
-    const amount = left.minus(agreed);
-    if (!amount.greaterThan(0)) return null;
-    const n = pieces.reduce((total, piece) => total + piece.nights, 0);
-    const rate = work.chargedNightlyRate;
+    const excess = excessOverAgreed(work);
+    if (excess === null) return null;
+    const { pieces, left, agreed, amount, rate } = excess;
     const absent = pieces.some((piece) => piece.segment.factor.lessThan(1)) ? ", with nights of absence at the retainer" : "";
-    const evidence = {
-      ranges: pieces.flatMap((piece) =>
-        evidenceRanges([piece], `agreed ${money(piece.segment.agreedNightly ?? ZERO)} a night (${money(piece.segment.weeklyFee ?? ZERO)} a week); left ${money(piece.left)} a night`),
-      ),
-      chargedNightlyRate: rate.toDecimalPlaces(6).toString(),
-    };
-    const uplift = upliftCharged(work, pieces, rate);
-    if (uplift !== null) {
-      const before = weeklyFeeOn(work.ctx.index, uplift.placement, uplift.from - 1) ?? { fee: (pieces[0] as FeePiece).segment.weeklyFee ?? ZERO };
-      return {
-        rule: "uplift-before-effective-date",
+    return {
+      finding: {
         amount,
         charged: left,
         expected: agreed,
         explanation:
-          `Billed ${nights(n)} at ${money(rate)}; the agreed fee is ${feeText(before.fee)} until ${dateOf(uplift.from - 1)}; ` +
-          `the uplift to ${money(uplift.weeklyFee)} a week starts ${dateOf(uplift.from)}: ${money(amount)} charged before it took effect.`,
-        evidence: { ...evidence, upliftFrom: dateOf(uplift.from), upliftWeeklyFee: uplift.weeklyFee.toFixed(2) },
-      };
-    }
-    return {
-      amount,
-      charged: left,
-      expected: agreed,
-      explanation:
-        `Billed ${nights(n)} at ${money(rate)}; the agreed fee is ${scheduleText(pieces)}${absent}: ` +
-        `${money(left)} charged against ${money(agreed)} agreed, ${money(amount)} above the agreed fee.`,
-      evidence,
+          `Billed ${nights(excess.nights)} at ${money(rate)}; the agreed fee is ${scheduleText(pieces)}${absent}: ` +
+          `${money(left)} charged against ${money(agreed)} agreed, ${money(amount)} above the agreed fee.`,
+        evidence: excessEvidence(excess),
+      },
     };
   },
 };

@@ -1,11 +1,8 @@
-import { Dec, ZERO } from "../../src/domain/money.js";
-import { money } from "../../src/audit/explain.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, ZERO, money, type InvoiceCheckRule } from "../../src/audit/rule-kit.js";
 
 /** total-mismatch (whole invoice): total due above the sum of the printed line amounts (discount lines included) plus the VAT printed. */
-export const rule: AuditRule = {
+export const rule: InvoiceCheckRule = {
   id: "total-mismatch",
-  raises: ["total-mismatch"],
   invoiceCheck(work) {
     const invoice = work.invoice;
     let lines = ZERO;
@@ -16,11 +13,13 @@ export const rule: AuditRule = {
     const amount = total.minus(sum);
     if (!amount.greaterThan(0)) return null;
     return {
-      amount,
-      charged: total,
-      expected: sum,
-      explanation: `The total due of ${money(total)} is ${money(amount)} more than the lines (${money(lines)}) plus VAT (${money(vat)}) = ${money(sum)}.`,
-      evidence: { ranges: [], linesTotal: lines.toFixed(2), vat: vat.toFixed(2), total: total.toFixed(2) },
+      finding: {
+        amount,
+        charged: total,
+        expected: sum,
+        explanation: `The total due of ${money(total)} is ${money(amount)} more than the lines (${money(lines)}) plus VAT (${money(vat)}) = ${money(sum)}.`,
+        evidence: { ranges: [], linesTotal: lines.toFixed(2), vat: vat.toFixed(2), total: total.toFixed(2) },
+      },
     };
   },
 };

@@ -1,15 +1,11 @@
-import { Dec } from "../../src/domain/money.js";
-import { money } from "../../src/audit/explain.js";
-import { printedReference } from "../../src/audit/matching.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, money, printedReference, type LineGateRule } from "../../src/audit/rule-kit.js";
 
 /**
  * unmatched-line: a fee line or extra whose child reference, placement id or PO number matches
  * no placement of the invoicing provider. A query for the printed amount, and nothing else.
  */
-export const rule: AuditRule = {
+export const rule: LineGateRule = {
   id: "unmatched-line",
-  raises: ["unmatched-line"],
   lineGate(plan, work) {
     if (plan.kind === "discount" || plan.timeline !== null) return null;
     const amount = new Dec(plan.line.amount);

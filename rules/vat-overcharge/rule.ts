@@ -1,7 +1,4 @@
-import { Dec, ZERO } from "../../src/domain/money.js";
-import { money, percentText } from "../../src/audit/explain.js";
-import type { InvoiceWork } from "../../src/audit/invoice-work.js";
-import type { AuditRule } from "../../src/audit/rule.js";
+import { Dec, ZERO, money, percentText, type InvoiceCheckRule, type InvoiceView, type RuleNote } from "../../src/audit/rule-kit.js";
 
 const HUNDRED = new Dec(100);
 
@@ -10,7 +7,7 @@ const HUNDRED = new Dec(100);
  * fee lines and extras whose placement's contract is not VAT exempt (unmatched lines count as
  * exempt); 0 when the provider has no VAT number.
  */
-export function vatDue(work: InvoiceWork): { due: Dec; base: Dec; registered: boolean } {
+export function vatDue(work: InvoiceView): { due: Dec; base: Dec; registered: boolean } {
   const provider = work.ctx.index.provider(work.invoice.providerId);
   const registered = provider !== undefined && provider.vatNumber !== null && provider.vatNumber.trim() !== "";
   if (!registered) return { due: ZERO, base: ZERO, registered };
@@ -24,26 +21,28 @@ export function vatDue(work: InvoiceWork): { due: Dec; base: Dec; registered: bo
 }
 
 /** vat-overcharge (whole invoice): VAT charged above the VAT due. */
-export const rule: AuditRule = {
+export const rule: InvoiceCheckRule = {
   id: "vat-overcharge",
-  raises: ["vat-overcharge"],
   invoiceCheck(work) {
     const vat = work.invoice.vat === null ? ZERO : new Dec(work.invoice.vat);
     const { due, base, registered } = vatDue(work);
-    if (vat.lessThan(due)) {
-      work.note(null, "vat-undercharge", due.minus(vat), `VAT charged ${money(vat)} is ${money(due.minus(vat))} less than the ${money(due)} due.`);
-    }
+    const notes: RuleNote[] = vat.lessThan(due)
+      ? [{ kind: "vat-undercharge", amount: due.minus(vat), text: `VAT charged ${money(vat)} is ${money(due.minus(vat))} less than the ${money(due)} due.` }]
+      : [];
     const amount = vat.minus(due);
-    if (!amount.greaterThan(0)) return null;
+    if (!amount.greaterThan(0)) return notes.length === 0 ? null : { notes };
     const reason = registered
       ? `${percentText(work.ctx.config.vatRate)} of the ${money(base)} billed under contracts that are not VAT exempt; care under VAT-exempt contracts and unmatched lines carry none`
       : "the provider has no VAT number";
     return {
-      amount,
-      charged: vat,
-      expected: due,
-      explanation: `VAT charged ${money(vat)} but ${money(due)} is due (${reason}): ${money(amount)} too much.`,
-      evidence: { ranges: [], vatCharged: vat.toFixed(2), vatDue: due.toDecimalPlaces(6).toString(), vatableAmount: base.toDecimalPlaces(6).toString(), providerVatRegistered: registered },
+      finding: {
+        amount,
+        charged: vat,
+        expected: due,
+        explanation: `VAT charged ${money(vat)} but ${money(due)} is due (${reason}): ${money(amount)} too much.`,
+        evidence: { ranges: [], vatCharged: vat.toFixed(2), vatDue: due.toDecimalPlaces(6).toString(), vatableAmount: base.toDecimalPlaces(6).toString(), providerVatRegistered: registered },
+      },
+      notes,
     };
   },
 };

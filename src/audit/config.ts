@@ -1,5 +1,5 @@
 import { AppError } from "../domain/errors.js";
-import { RULE_CATEGORIES, type RuleId } from "../domain/finding.js";
+import { isRuleId, RULE_IDS, type RuleId } from "../domain/finding.js";
 import type { ItemKeywords, LineKeywords } from "../domain/classify.js";
 import { Dec } from "../domain/money.js";
 
@@ -13,7 +13,7 @@ export interface RulesConfig extends LineKeywords {
   readonly enabled: Readonly<Record<RuleId, boolean>>;
 }
 
-export const RULE_IDS = Object.keys(RULE_CATEGORIES) as RuleId[];
+export { RULE_IDS };
 
 const TOP_LEVEL_KEYS = new Set(["$comment", "min_finding_amount", "vat_rate", "items", "fee_keywords", "rules"]);
 const DECIMAL = /^\d+(\.\d+)?$/;
@@ -71,14 +71,14 @@ function ruleFlags(value: unknown): Record<RuleId, boolean> {
   if (value === undefined) return flags;
   if (!isRecord(value)) throw invalid("rules", "must be an object of rule name to { \"enabled\": true|false }", value);
   for (const [id, setting] of Object.entries(value)) {
-    if (!Object.hasOwn(RULE_CATEGORIES, id)) throw invalid(`rules.${id}`, "is not a rule of AUDIT.md");
+    if (!isRuleId(id)) throw invalid(`rules.${id}`, "is not a rule of AUDIT.md");
     if (!isRecord(setting)) throw invalid(`rules.${id}`, "must be an object like { \"enabled\": true }", setting);
     for (const key of Object.keys(setting)) {
       if (key !== "enabled") throw invalid(`rules.${id}.${key}`, "is not a known setting (only \"enabled\")");
     }
     const enabled = setting.enabled;
     if (typeof enabled !== "boolean") throw invalid(`rules.${id}.enabled`, "must be true or false", enabled);
-    flags[id as RuleId] = enabled;
+    flags[id] = enabled;
   }
   return flags;
 }

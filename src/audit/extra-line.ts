@@ -4,6 +4,7 @@ import { normalize, subtract, totalNights, type NightRange } from "../domain/ran
 import type { Placement, Unit } from "../domain/reference.js";
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
+import type { ExtraStepOutcome } from "./outcome.js";
 import { rowInForce, type PackageRow, type RateRow } from "./reference-index.js";
 
 const HALF_PENNY = new Dec("0.005");
@@ -37,14 +38,24 @@ export interface AgreementGroup {
  */
 export class ExtraLineWork extends LineWork {
   readonly item: string;
-  /** The nights still in (the line's placed nights after step 3). */
-  remaining: NightRange[];
+  private nightsIn: NightRange[];
   private cachedPieces: ExtraPiece[] | null = null;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
     this.item = plan.line.item;
-    this.remaining = [this.period];
+    this.nightsIn = [this.period];
+  }
+
+  /** The nights still in (the line's placed nights after step 3). */
+  get remaining(): readonly NightRange[] {
+    return this.nightsIn;
+  }
+
+  /** Applies what a step consumed, before the next step: what the line is worth and the nights that drop out. */
+  apply(outcome: ExtraStepOutcome): void {
+    if (outcome.worth !== undefined) this.setWorth(outcome.worth);
+    if (outcome.drop !== undefined) this.drop(outcome.drop);
   }
 
   /**
@@ -83,9 +94,9 @@ export class ExtraLineWork extends LineWork {
     return perUnit.lessThan(this.unitRate.minus(HALF_PENNY)) ? perUnit : this.unitRate;
   }
 
-  drop(ranges: readonly NightRange[]): void {
+  private drop(ranges: readonly NightRange[]): void {
     if (ranges.length === 0) return;
-    this.remaining = subtract(this.remaining, ranges);
+    this.nightsIn = subtract(this.nightsIn, ranges);
     this.cachedPieces = null;
   }
 
@@ -94,7 +105,7 @@ export class ExtraLineWork extends LineWork {
     if (this.cachedPieces) return this.cachedPieces;
     const index = this.ctx.index;
     const pieces: ExtraPiece[] = [];
-    for (const r of this.remaining) {
+    for (const r of this.nightsIn) {
       for (const segment of this.timeline.segments) {
         const start = Math.max(r.start, segment.start);
         const end = Math.min(r.end, segment.end);
@@ -159,18 +170,18 @@ export function comparableDescription(description: string): string {
 }
 
 /** Groups whose agreed unit is the line's unit (or either is not given): only those can be compared. */
-export function comparableGroups(work: ExtraLineWork): AgreementGroup[] {
+export function comparableGroups(work: Pick<ExtraLineWork, "line" | "groups">): AgreementGroup[] {
   const unit = work.line.unit;
   return work.groups().filter((g) => unit === null || g.agreedUnit === null || g.agreedUnit === unit);
 }
 
 /** What is left over a group's nights. */
-export function groupLeft(work: ExtraLineWork, group: AgreementGroup): Dec {
+export function groupLeft(work: Pick<ExtraLineWork, "share">, group: AgreementGroup): Dec {
   return work.share.times(group.nights);
 }
 
 /** extra-rate-above-agreed for one group: (unit rate − agreed rate) × quantity still in, within what is left. */
-export function groupRateExcess(work: ExtraLineWork, group: AgreementGroup): Dec {
+export function groupRateExcess(work: Pick<ExtraLineWork, "share" | "effectiveUnitRate" | "quantityIn">, group: AgreementGroup): Dec {
   const rate = work.effectiveUnitRate();
   const quantity = work.quantityIn(group.nights);
   if (rate === null || quantity === null) return ZERO;

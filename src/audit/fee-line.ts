@@ -2,6 +2,7 @@ import { Dec, ZERO } from "../domain/money.js";
 import { intersectAll, normalize, subtract, takeNights, totalNights, type NightRange } from "../domain/ranges.js";
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
+import type { FeePiece, FeeStepOutcome } from "./outcome.js";
 import type { TariffSegment } from "./tariff.js";
 import { DecimalMemo, integerDec } from "./decimals.js";
 
@@ -10,10 +11,8 @@ const TOLERANCE = new Dec("0.1");
 /** A period's nights less the tolerance, per number of nights (the same few dozen for every line). */
 const lessTolerance = new DecimalMemo((nights) => nights.minus(TOLERANCE));
 
-/** Nights still in the waterfall that share one tariff segment; `left` is what is left per night. */
-export interface FeePiece extends NightRange {
-  readonly nights: number;
-  readonly segment: TariffSegment;
+/** A piece as the line keeps it: only the engine lowers what is left (step 6). */
+interface WorkPiece extends FeePiece {
   left: Dec;
 }
 
@@ -35,23 +34,54 @@ export class FeeLineWork extends LineWork {
   /** The nights the line bills: its period, or fewer when its quantity falls short. */
   readonly nightsBilled: readonly NightRange[];
   readonly nightsBilledCount: number;
-  /** What quantity-exceeds-period took (step 2). */
-  quantityExcess: Dec = ZERO;
+  private excess: Dec = ZERO;
   private cachedPerNight: { worth: Dec; excess: Dec; value: Dec } | null = null;
   private cachedTotals: { agreed: Dec; expected: Dec } | null = null;
-  /** The nights still in. */
-  remaining: NightRange[];
-  /** The discount credit that paid discount due (set by step 8). */
-  creditUsed: Dec = ZERO;
-  private cachedPieces: FeePiece[] | null = null;
-  private cachedLeft: { pieces: FeePiece[]; lefts: Dec[]; total: Dec } | null = null;
+  private nightsIn: NightRange[];
+  private used: Dec = ZERO;
+  private cachedPieces: WorkPiece[] | null = null;
+  private cachedLeft: { pieces: readonly FeePiece[]; lefts: Dec[]; total: Dec } | null = null;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
     this.quantityNights = quantityInNights(this.quantity, this.line.unit);
     this.nightsBilled = this.billedNights();
     this.nightsBilledCount = totalNights(this.nightsBilled);
-    this.remaining = [...this.nightsBilled];
+    this.nightsIn = [...this.nightsBilled];
+  }
+
+  /** What quantity-exceeds-period took (step 2). */
+  get quantityExcess(): Dec {
+    return this.excess;
+  }
+
+  /** The nights still in. */
+  get remaining(): readonly NightRange[] {
+    return this.nightsIn;
+  }
+
+  /** The discount credit that paid discount due (step 8). */
+  get creditUsed(): Dec {
+    return this.used;
+  }
+
+  /**
+   * Applies what a step consumed, before the next step: what the line is worth, the quantity
+   * excess, what each night of some pieces has left (those pieces are the ones pieces() gave
+   * the step), the nights that drop out and the credit used.
+   */
+  apply(outcome: FeeStepOutcome): void {
+    if (outcome.worth !== undefined) this.setWorth(outcome.worth);
+    if (outcome.quantityExcess !== undefined) this.excess = outcome.quantityExcess;
+    const takeOff = outcome.takeOff;
+    if (takeOff !== undefined) {
+      for (const piece of this.cachedPieces ?? []) {
+        const part = takeOff.get(piece);
+        if (part !== undefined) piece.left = piece.left.minus(part);
+      }
+    }
+    if (outcome.drop !== undefined) this.drop(outcome.drop);
+    if (outcome.creditUsed !== undefined) this.used = outcome.creditUsed;
   }
 
   /** The discount credit allocated to this line. */
@@ -95,21 +125,21 @@ export class FeeLineWork extends LineWork {
   }
 
   /** Takes nights out of the waterfall (steps 3–5). */
-  drop(ranges: readonly NightRange[]): void {
+  private drop(ranges: readonly NightRange[]): void {
     if (ranges.length === 0) return;
-    this.remaining = subtract(this.remaining, ranges);
+    this.nightsIn = subtract(this.nightsIn, ranges);
     this.cachedPieces = null;
     this.cachedTotals = null;
   }
 
   /** The nights still in, split by tariff segment; each starts with c left per night. */
-  pieces(): FeePiece[] {
+  pieces(): readonly FeePiece[] {
     if (this.cachedPieces) return this.cachedPieces;
     const c = this.perNight;
-    const pieces: FeePiece[] = [];
+    const pieces: WorkPiece[] = [];
     const segments = this.timeline.segments;
     let j = 0;
-    for (const r of this.remaining) {
+    for (const r of this.nightsIn) {
       while (j < segments.length && (segments[j] as TariffSegment).end <= r.start) j++;
       for (let k = j; k < segments.length; k++) {
         const segment = segments[k] as TariffSegment;

@@ -10,5 +10,5 @@ export type { AuditInvoice, LineKind } from "./invoice-work.js";
 export { lineKind } from "./invoice-work.js";
 export { resolveCreditNotes, type CreditNoteResolution, type CreditableInvoice, type PartialCredit } from "./credit-notes.js";
 export { compareForAudit, sortForAudit, type AuditOrderKey } from "./order.js";
-export type { AuditRule, RuleOutcome } from "./rule.js";
+export type { AuditRule, Waterfall } from "./rule.js";
 export type { TariffSegment } from "./tariff.js";

@@ -16,8 +16,7 @@ export abstract class LineWork {
   readonly charged: Dec;
   readonly quantity: Dec | null;
   readonly unitRate: Dec | null;
-  /** What the line is worth after step 1: quantity × rate when the amount printed is more. */
-  worth: Dec;
+  private currentWorth: Dec;
 
   constructor(
     readonly plan: LinePlan,
@@ -32,7 +31,16 @@ export abstract class LineWork {
     this.charged = amountOf(plan);
     this.quantity = plan.line.quantity === null ? null : decimalOf(plan.line.quantity);
     this.unitRate = plan.line.unitRate === null ? null : decimalOf(plan.line.unitRate);
-    this.worth = this.charged;
+    this.currentWorth = this.charged;
+  }
+
+  /** What the line is worth after step 1: quantity × rate when the amount printed is more. */
+  get worth(): Dec {
+    return this.currentWorth;
+  }
+
+  protected setWorth(worth: Dec): void {
+    this.currentWorth = worth;
   }
 
   get childRef(): string {

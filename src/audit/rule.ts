@@ -1,41 +1,73 @@
-import type { FindingEvidence, RuleId } from "../domain/finding.js";
-import type { Dec } from "../domain/money.js";
+import type { Category, RuleId } from "../domain/finding.js";
 import type { ExtraLineWork } from "./extra-line.js";
 import type { FeeLineWork } from "./fee-line.js";
-import type { InvoiceWork, LinePlan } from "./invoice-work.js";
-
-/** What one rule found on a line or an invoice, before rounding, the threshold and the enabled flag. */
-export interface RuleOutcome {
-  /** The rule raised; the rule's own id unless it raises a variant (uplift-before-effective-date). */
-  readonly rule?: RuleId;
-  /** Exact; rounded to pence once, at the end. */
-  readonly amount: Dec;
-  /** What was charged for the nights or quantity concerned. */
-  readonly charged: Dec;
-  /** What was due for them. */
-  readonly expected: Dec;
-  readonly explanation: string;
-  readonly evidence: FindingEvidence;
-}
+import type { ExtraStepOutcome, FeeStepOutcome, InvoiceOutcome, RuleFinding } from "./outcome.js";
+import type { AuditContext, AuditInvoice, LinePlan } from "./invoice-work.js";
 
 /**
- * One rule of AUDIT.md (one folder under rules/). A rule implements the hooks of the stages
- * it takes part in; the registry order in rules/index.ts is the waterfall order. Fee and extra
- * steps read and update the line's work (what is left, the nights still in), so each rule
- * explains only what the rules before it left unexplained.
+ * What rules see of the invoice and of a line: the engine's work objects, read-only (rules
+ * return what they found and consumed; only the engine changes the work).
  */
-export interface AuditRule {
+export interface InvoiceView {
+  readonly invoice: AuditInvoice;
+  readonly ctx: AuditContext;
+  readonly voided: boolean;
+  readonly plans: readonly Readonly<LinePlan>[];
+}
+
+/** What is the engine's alone on a line: applying an outcome, keeping notes. */
+type EngineOnly = "apply" | "note" | "invoice" | "plan";
+interface LineParts {
+  readonly invoice: InvoiceView;
+  readonly plan: Readonly<LinePlan>;
+}
+export type FeeLine = Omit<FeeLineWork, EngineOnly> & LineParts;
+export type ExtraLine = Omit<ExtraLineWork, EngineOnly> & LineParts;
+
+interface RuleOf {
   readonly id: RuleId;
-  /** Every rule id this rule can raise (its own, and e.g. uplift-before-effective-date). */
-  readonly raises: readonly RuleId[];
-  /** Whole invoice, before any line: a finding here ends the audit of the invoice. */
-  readonly invoiceGate?: (invoice: InvoiceWork) => RuleOutcome | null;
-  /** Each fee or extra line, before its waterfall: a finding here ends the audit of the line. */
-  readonly lineGate?: (line: LinePlan, invoice: InvoiceWork) => RuleOutcome | null;
-  /** One step of the fee-line waterfall. */
-  readonly feeStep?: (work: FeeLineWork) => RuleOutcome | null;
-  /** One step of the extras' waterfall. */
-  readonly extraStep?: (work: ExtraLineWork) => RuleOutcome | null;
-  /** Whole invoice, after its lines. */
-  readonly invoiceCheck?: (invoice: InvoiceWork) => RuleOutcome | null;
+}
+
+/** Whole invoice, before any line: a finding here ends the audit of the invoice (duplicate-invoice). */
+export interface InvoiceGateRule extends RuleOf {
+  invoiceGate(invoice: InvoiceView): RuleFinding | null;
+}
+
+/** Each fee or extra line, before its waterfall: a finding here ends the audit of the line (unmatched-line). */
+export interface LineGateRule extends RuleOf {
+  lineGate(line: Readonly<LinePlan>, invoice: InvoiceView): RuleFinding | null;
+}
+
+export interface FeeStepRule extends RuleOf {
+  feeStep(line: FeeLine): FeeStepOutcome | null;
+}
+
+export interface ExtraStepRule extends RuleOf {
+  extraStep(line: ExtraLine): ExtraStepOutcome | null;
+}
+
+/** Whole invoice, after its lines. */
+export interface InvoiceCheckRule extends RuleOf {
+  invoiceCheck(invoice: InvoiceView): InvoiceOutcome | null;
+}
+
+/** Any rule: one folder under rules/, taking part in the stages whose hooks it has. */
+export type AuditRule = RuleOf & Partial<InvoiceGateRule & LineGateRule & FeeStepRule & ExtraStepRule & InvoiceCheckRule>;
+
+/**
+ * AUDIT.md's waterfall as the engine runs it (rules/index.ts builds it; the engine imports no
+ * rule). Each rule explains only what the rules before it left unexplained, so no pound is
+ * counted twice. A step is a list of rules: the first that returns an outcome takes the step
+ * (step 7 of fee lines: uplift-before-effective-date, else rate-above-agreed).
+ */
+export interface Waterfall {
+  readonly invoiceGates: readonly InvoiceGateRule[];
+  readonly lineGates: readonly LineGateRule[];
+  /** Fee lines' steps; index 0 is step 1. Step 9 (the cap) is the engine's. */
+  readonly feeSteps: readonly (readonly FeeStepRule[])[];
+  /** Extras' steps; index 0 is step 1. */
+  readonly extraSteps: readonly (readonly ExtraStepRule[])[];
+  readonly invoiceChecks: readonly InvoiceCheckRule[];
+  /** The savings category of each rule's findings (rules/catalogue.ts). */
+  readonly categories: Readonly<Record<RuleId, Category>>;
 }

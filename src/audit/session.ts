@@ -1,8 +1,7 @@
-import type { AuditNote, Finding } from "../domain/finding.js";
+import type { AuditNote, Finding, RuleId } from "../domain/finding.js";
 import { Dec, ZERO, moneyString } from "../domain/money.js";
 import { moneyText } from "./decimals.js";
 import type { NightRange } from "../domain/ranges.js";
-import { RULES } from "../../rules/index.js";
 import type { RulesConfig } from "./config.js";
 import { ExtraLineWork } from "./extra-line.js";
 import { money } from "./explain.js";
@@ -11,14 +10,15 @@ import { BillingHistory, VoidedInvoiceHistory, type BilledBy } from "./history.j
 import { InvoiceWork, type AuditContext, type AuditInvoice, type LineKind, type LinePlan } from "./invoice-work.js";
 import { printedReference } from "./matching.js";
 import type { ReferenceIndex } from "./reference-index.js";
-import type { AuditRule } from "./rule.js";
+import type { ExtraStepOutcome, RuleNote } from "./outcome.js";
+import type { Waterfall } from "./rule.js";
 import { capFindings, raw, toFindings, type RawFinding } from "./waterfall.js";
 
 export interface AuditSessionOptions {
   /** Invoices a credit note voided (resolveCreditNotes): audited, but their nights and numbers never count as billed. */
   voidedInvoiceKeys: ReadonlySet<string>;
-  /** The rules in waterfall order; the registry of rules/index.ts unless a test narrows it. */
-  rules?: readonly AuditRule[];
+  /** The rules, stage by stage (rules/index.ts builds it; the composition root passes it in). */
+  waterfall: Waterfall;
   /**
    * Whether results carry `lines` (what the audit made of each line). Default true; a bulk
    * run that stores only findings and notes turns it off and saves the work per line.
@@ -58,13 +58,13 @@ const EMPTY_NOTE_THRESHOLD = new Dec("0.005");
  */
 export class AuditSession {
   private ctx: AuditContext;
-  private readonly rules: readonly AuditRule[];
+  private readonly waterfall: Waterfall;
   private readonly voided: ReadonlySet<string>;
   private readonly lineSummaries: boolean;
 
   constructor(index: ReferenceIndex, config: RulesConfig, options: AuditSessionOptions) {
     this.ctx = { index, config, history: new BillingHistory() };
-    this.rules = options.rules ?? RULES;
+    this.waterfall = options.waterfall;
     this.voided = options.voidedInvoiceKeys;
     this.lineSummaries = options.lineSummaries ?? true;
   }
@@ -85,12 +85,11 @@ export class AuditSession {
     const voided = this.voided.has(invoice.key);
     // A voided invoice is audited as if it stood, against its own lines too, but records nothing for the run.
     const work = new InvoiceWork(invoice, voided ? { ...this.ctx, history: new VoidedInvoiceHistory(this.ctx.history) } : this.ctx, voided);
-    const config = this.ctx.config;
 
-    for (const rule of this.rules) {
-      const outcome = rule.invoiceGate?.(work) ?? null;
-      if (outcome === null) continue;
-      return { findings: toFindings([raw(outcome.rule ?? rule.id, outcome)], null, null, config), notes: work.notes, linesAudited: 0, lines: [] };
+    for (const rule of this.waterfall.invoiceGates) {
+      const finding = rule.invoiceGate(work);
+      if (finding === null) continue;
+      return { findings: this.toFindings([raw(rule.id, finding)], null, null), notes: work.notes, linesAudited: 0, lines: [] };
     }
     work.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
 
@@ -132,30 +131,28 @@ export class AuditSession {
     }
 
     const invoiceFindings: RawFinding[] = [];
-    for (const rule of this.rules) {
-      const outcome = rule.invoiceCheck?.(work) ?? null;
-      if (outcome !== null) invoiceFindings.push(raw(outcome.rule ?? rule.id, outcome));
+    for (const rule of this.waterfall.invoiceChecks) {
+      const outcome = rule.invoiceCheck(work);
+      if (outcome === null) continue;
+      this.keepNotes(work, null, outcome.notes);
+      if (outcome.finding !== undefined) invoiceFindings.push(raw(rule.id, outcome.finding));
     }
-    findings.push(...toFindings(invoiceFindings, null, null, config));
+    findings.push(...this.toFindings(invoiceFindings, null, null));
     return { findings, notes: work.notes, linesAudited, lines };
   }
 
   private runLineGates(plan: LinePlan, work: InvoiceWork): Finding[] | null {
-    for (const rule of this.rules) {
-      const outcome = rule.lineGate?.(plan, work) ?? null;
-      if (outcome === null) continue;
-      return toFindings([raw(outcome.rule ?? rule.id, outcome)], plan.line.lineNo, printedReference(plan.line), this.ctx.config);
+    for (const rule of this.waterfall.lineGates) {
+      const finding = rule.lineGate(plan, work);
+      if (finding === null) continue;
+      return this.toFindings([raw(rule.id, finding)], plan.line.lineNo, printedReference(plan.line));
     }
     return null;
   }
 
   private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary | null): Finding[] {
     const line = new FeeLineWork(plan, work);
-    const found: RawFinding[] = [];
-    for (const rule of this.rules) {
-      const outcome = rule.feeStep?.(line) ?? null;
-      if (outcome !== null) found.push(raw(outcome.rule ?? rule.id, outcome));
-    }
+    const found = this.runSteps(this.waterfall.feeSteps, (rule) => rule.feeStep(line), (outcome) => line.apply(outcome), work, plan.line.lineNo);
     const expected = line.expectedTotal();
     // charged − 0 is charged: most lines carry no discount credit.
     const payable = line.creditUsed.isZero() ? line.charged : line.charged.minus(line.creditUsed);
@@ -175,18 +172,47 @@ export class AuditSession {
       summary.expected = moneyString(expected);
     }
     work.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
-    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
+    return this.toFindings(found, plan.line.lineNo, line.childRef);
   }
 
   private auditExtra(plan: LinePlan, work: InvoiceWork): Finding[] {
     const line = new ExtraLineWork(plan, work);
-    const found: RawFinding[] = [];
-    for (const rule of this.rules) {
-      const outcome = rule.extraStep?.(line) ?? null;
-      if (outcome !== null) found.push(raw(outcome.rule ?? rule.id, outcome));
-    }
+    const found = this.runSteps(this.waterfall.extraSteps, (rule) => rule.extraStep(line), (outcome) => line.apply(outcome), work, plan.line.lineNo);
     work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, this.source(work, plan, [line.period]));
-    return toFindings(found, plan.line.lineNo, line.childRef, this.ctx.config);
+    return this.toFindings(found, plan.line.lineNo, line.childRef);
+  }
+
+  /**
+   * A line's waterfall: each step is taken by the first of its rules that returns an outcome;
+   * its notes are kept and what it consumed is applied to the line before the next step.
+   */
+  private runSteps<R extends { readonly id: RuleId }, O extends ExtraStepOutcome>(
+    steps: readonly (readonly R[])[],
+    take: (rule: R) => O | null,
+    apply: (outcome: O) => void,
+    work: InvoiceWork,
+    lineNo: number,
+  ): RawFinding[] {
+    const found: RawFinding[] = [];
+    for (const step of steps) {
+      for (const rule of step) {
+        const outcome = take(rule);
+        if (outcome === null) continue;
+        this.keepNotes(work, lineNo, outcome.notes);
+        apply(outcome);
+        if (outcome.finding !== undefined) found.push(raw(rule.id, outcome.finding));
+        break;
+      }
+    }
+    return found;
+  }
+
+  private keepNotes(work: InvoiceWork, lineNo: number | null, notes: readonly RuleNote[] | undefined): void {
+    for (const note of notes ?? []) work.note(lineNo, note.kind, note.amount, note.text);
+  }
+
+  private toFindings(found: readonly RawFinding[], lineNo: number | null, childRef: string | null): Finding[] {
+    return toFindings(found, lineNo, childRef, this.ctx.config, this.waterfall.categories);
   }
 
   private source(work: InvoiceWork, plan: LinePlan, ranges: readonly NightRange[]): BilledBy {

@@ -1,14 +1,14 @@
-import { categoryOf, type Finding, type RuleId } from "../domain/finding.js";
+import type { Category, Finding, RuleId } from "../domain/finding.js";
 import { Dec, ZERO, moneyString } from "../domain/money.js";
 import { findingPence } from "./decimals.js";
 import type { RulesConfig } from "./config.js";
 import { money } from "./explain.js";
-import type { RuleOutcome } from "./rule.js";
+import type { RuleFinding } from "./outcome.js";
 
 /** A rule's outcome with the rule it raises. */
 export interface RawFinding {
   rule: RuleId;
-  outcome: RuleOutcome;
+  outcome: RuleFinding;
   /** Exact amount after step 9. */
   amount: Dec;
   reducedBy: Dec;
@@ -17,7 +17,7 @@ export interface RawFinding {
 /** Exact decimals carry dust in the 40th digit; anything below this is no excess. */
 const DUST = new Dec("1e-9");
 
-export function raw(rule: RuleId, outcome: RuleOutcome): RawFinding {
+export function raw(rule: RuleId, outcome: RuleFinding): RawFinding {
   return { rule, outcome, amount: outcome.amount, reducedBy: ZERO };
 }
 
@@ -48,7 +48,13 @@ export function capFindings(findings: readonly RawFinding[], target: Dec): Dec {
  * Rounds each amount to pence, half up, once; keeps it only when the rule is enabled and the
  * amount reaches the reporting threshold (and is more than nothing).
  */
-export function toFindings(findings: readonly RawFinding[], lineNo: number | null, childRef: string | null, config: RulesConfig): Finding[] {
+export function toFindings(
+  findings: readonly RawFinding[],
+  lineNo: number | null,
+  childRef: string | null,
+  config: RulesConfig,
+  categories: Readonly<Record<RuleId, Category>>,
+): Finding[] {
   const result: Finding[] = [];
   for (const f of findings) {
     const amount = findingPence(f.amount);
@@ -58,7 +64,7 @@ export function toFindings(findings: readonly RawFinding[], lineNo: number | nul
       : "";
     result.push({
       rule: f.rule,
-      category: categoryOf(f.rule),
+      category: categories[f.rule],
       lineNo,
       childRef,
       amount: amount.toFixed(2),

@@ -1,4 +1,5 @@
-import { CATEGORIES, RULE_CATEGORIES, type Category } from "../domain/finding.js";
+import { CATEGORIES, type Category } from "../domain/finding.js";
+import { RULE_ORDER } from "../../rules/catalogue.js";
 import { Dec, formatMoney, moneyString, toPence, ZERO, type DecimalString } from "../domain/money.js";
 import { monthCount, monthLabel, monthsInPeriod, periodLabel, type Month, type MonthPeriod } from "../domain/months.js";
 
@@ -188,10 +189,9 @@ function groupBy<K>(rows: readonly FigureRow[], key: (row: FigureRow) => K): Map
   return groups;
 }
 
-const RULE_ORDER: readonly string[] = Object.keys(RULE_CATEGORIES);
-
+/** Rules in waterfall order within their category (rules/catalogue.ts); a rule id no longer known goes last. */
 function ruleRank(rule: string): number {
-  const index = RULE_ORDER.indexOf(rule);
+  const index = (RULE_ORDER as readonly string[]).indexOf(rule);
   return index < 0 ? RULE_ORDER.length : index;
 }
 

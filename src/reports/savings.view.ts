@@ -4,7 +4,7 @@ import { monthlySavingsChart, providerSavingsChart } from "./charts.js";
 import { categorySentence, type FigureSet, type SavingsFigures } from "./figures.js";
 import { savingsQueryString, type FieldError } from "./params.js";
 import { periodLabel } from "../domain/months.js";
-import { ruleLabel } from "./rule-labels.js";
+import { ruleLabel } from "../../rules/catalogue.js";
 import { methodNotes } from "./savings.workbook.js";
 
 /**

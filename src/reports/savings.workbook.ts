@@ -4,7 +4,7 @@ import type { Category, FindingStatus } from "../domain/finding.js";
 import { formatMoney, type DecimalString } from "../domain/money.js";
 import { categorySentence, type FigureSet, type SavingsFigures } from "./figures.js";
 import { periodLabel } from "../domain/months.js";
-import { ruleLabel } from "./rule-labels.js";
+import { ruleLabel } from "../../rules/catalogue.js";
 import { safeText } from "./safe-text.js";
 import { applyWidths, printSetup, TableWriter, type CellInput, type TableColumn } from "./xlsx-table.js";
 

@@ -1,5 +1,5 @@
 import { formatDate } from "../domain/dates.js";
-import { RULE_CATEGORIES, type Category, type FindingStatus } from "../domain/finding.js";
+import type { Category, FindingStatus } from "../domain/finding.js";
 import { dec, formatMoney } from "../domain/money.js";
 
 /** How the pages show values (DESIGN.md: £ with thousands separators, dates "1 Oct 2026"). */
@@ -57,13 +57,8 @@ export function categoryLabel(category: string): string {
   return (CATEGORY_LABELS as Readonly<Record<string, string>>)[category] ?? category;
 }
 
-/** "rate-above-agreed" → "Rate above agreed". */
-export function ruleLabel(rule: string): string {
-  const words = rule.replace(/-/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-export const RULES: readonly string[] = Object.keys(RULE_CATEGORIES);
+/** Rules are named as rules/catalogue.ts names them, on every page. */
+export { ruleLabel } from "../../rules/catalogue.js";
 
 const STATUS_TAGS: Readonly<Record<string, { text: string; classes: string }>> = {
   open: { text: "Open", classes: "govuk-tag--yellow" },

@@ -4,6 +4,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordCreditRecovery } from "../../src/db/repositories/audit.repository.js";
 import { Dec } from "../../src/domain/money.js";
+import { ruleLabel } from "../../rules/catalogue.js";
 import { AppError } from "../../src/domain/errors.js";
 import {
   BY_MONTH_HEADINGS,
@@ -214,6 +215,16 @@ describe("the savings workbook", () => {
     expect(headings(sheet(workbook, "By month"), 1, BY_MONTH_HEADINGS.length)).toEqual([...BY_MONTH_HEADINGS]);
     expect(headings(sheet(workbook, "By provider"), 1, BY_PROVIDER_HEADINGS.length)).toEqual([...BY_PROVIDER_HEADINGS]);
     expect(headings(sheet(workbook, "By rule"), 1, BY_RULE_HEADINGS.length)).toEqual([...BY_RULE_HEADINGS]);
+    // Each rule is described by its catalogue label, as on the review pages.
+    const byRule = sheet(workbook, "By rule");
+    let described = 0;
+    byRule.eachRow((r, n) => {
+      const rule = text(r.getCell(1).value);
+      if (n === 1 || !rule.includes("-")) return;
+      expect(text(r.getCell(3).value), rule).toBe(ruleLabel(rule));
+      described++;
+    });
+    expect(described).toBeGreaterThan(3);
     expect(headings(sheet(workbook, "Findings"), 1, FINDINGS_HEADINGS.length)).toEqual([...FINDINGS_HEADINGS]);
     expect(text(summary.getCell("A3").value)).toContain("Produced 15 Nov 2026");
 

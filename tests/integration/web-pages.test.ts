@@ -3,6 +3,8 @@ import type { RunningServer } from "../../src/web/app.js";
 import { UPLOAD_LIMITS } from "../../src/web/body.js";
 import { NO_PORTS, type ServicePorts, type UploadedFile } from "../../src/web/service-ports.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { CATALOGUE, checksText, ruleLabel, stageText } from "../../rules/catalogue.js";
+import { categoryLabel } from "../../src/web/format.js";
 import { signedIn, startTestServer, WebClient } from "./web-client.js";
 import { FILE_BYTES, NOW, SCRIPT_NAME, seedReview, seedUsers, type Seeded } from "./web-seed.js";
 
@@ -88,7 +90,7 @@ describe("pages", () => {
     expect(page.text).toContain("£4,161.00");
     expect(page.text).toContain("Charged £4,161.00, expected £4,061.00");
     expect(page.text).toContain("31 nights × £131.00 = £4,061.00, but the line says £4,161.00: £100.00 too much.");
-    expect(page.text).toContain("Extra quantity above agreed");
+    expect(page.text).toContain(ruleLabel("extra-quantity-above-agreed"));
     expect(page.text).toContain(`href="/invoices/${seeded.invoices.flagged}/file"`);
     // A finance officer can confirm from the invoice; a commissioner sees no decision form.
     expect(page.text).toContain(`action="/findings/${seeded.findings.arithmetic}/decisions"`);
@@ -152,10 +154,14 @@ describe("pages", () => {
 
   it("findings: filter by rule, category, status, provider and minimum amount", async () => {
     const ruleOf = (html: string): string[] => [...html.matchAll(/href="\/findings\/\d+">([^<]+)</g)].map((m) => m[1] ?? "");
-    expect(ruleOf((await commissioner.get("/findings?category=fees")).text)).toEqual(["Extra quantity above agreed", "Extra rate above agreed"]);
-    expect(ruleOf((await commissioner.get("/findings?min_amount=%C2%A3101")).text)).toEqual(["Extra quantity above agreed"]);
-    expect(ruleOf((await commissioner.get("/findings?provider=P2")).text)).toEqual(["Total mismatch"]);
-    expect(ruleOf((await commissioner.get("/findings?rule=arithmetic-error&status=open")).text)).toEqual(["Arithmetic error"]);
+    expect(ruleOf((await commissioner.get("/findings?category=fees")).text)).toEqual([ruleLabel("extra-quantity-above-agreed"), ruleLabel("extra-rate-above-agreed")]);
+    expect(ruleOf((await commissioner.get("/findings?min_amount=%C2%A3101")).text)).toEqual([ruleLabel("extra-quantity-above-agreed")]);
+    expect(ruleOf((await commissioner.get("/findings?provider=P2")).text)).toEqual([ruleLabel("total-mismatch")]);
+    expect(ruleOf((await commissioner.get("/findings?rule=arithmetic-error&status=open")).text)).toEqual([ruleLabel("arithmetic-error")]);
+    // The rule filter offers every rule of the catalogue, in its order, by its label.
+    const filter = /<select[^>]*name="rule"[^>]*>([\s\S]*?)<\/select>/.exec((await commissioner.get("/findings")).text)?.[1] ?? "";
+    const options = [...filter.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => [m[1], m[2]?.trim()]);
+    expect(options).toEqual([["", "Any rule"], ...CATALOGUE.map((entry) => [entry.id, entry.label])]);
     const bad = await commissioner.get("/findings?min_amount=lots");
     expect(bad.text).toContain("Enter an amount in pounds, like 50 or 50.00");
   });
@@ -316,8 +322,13 @@ describe("needs attention, uploads, users", () => {
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/Smallest finding raised\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*£5\.00/);
     const rules = textOf(page.text, "rules");
-    expect(rules).toContain("Rate above agreed (rate-above-agreed) Fees and discounts Yes");
-    expect(rules).toContain("Unmatched line (unmatched-line) Queries Yes");
+    // Every rule of the catalogue, in its order, with where it runs and what it checks.
+    const unescape = (html: string): string => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+    const rows = CATALOGUE.map((entry) => unescape(textOf(page.text, `rule-${entry.id}`)));
+    expect(rows).toEqual(CATALOGUE.map((entry) => `${entry.label} (${entry.id}) ${stageText(entry.stage)} ${checksText(entry)} ${categoryLabel(entry.category)} Yes`));
+    const positions = CATALOGUE.map((entry) => page.text.indexOf(`id="rule-${entry.id}"`));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(rules).toContain("Rate above agreed (rate-above-agreed) Fee lines, step 7 What is left of the charge");
     expect(textOf(page.text, "items")).toContain("transport mile transport, mileage, travel, miles");
   });
 

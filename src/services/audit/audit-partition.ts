@@ -5,6 +5,7 @@ import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type Aud
 import { CATEGORIES, type Category } from "../../domain/finding.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 import rulesConfigJson from "../../../rules/rules.config.json" with { type: "json" };
+import { WATERFALL } from "../../../rules/index.js";
 
 /**
  * One part of an audit run: the invoices of some providers (or all), audited and saved. Plain
@@ -72,7 +73,7 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
       // a run keeps alive stays small, and so does the heap (V8 sizes it to what survives).
       const index = buildReferenceIndex(await loadReferenceData(knex, job.authorityId, providers));
       // Only findings and notes are stored: the per-line summaries (for the invoice page) are not needed here.
-      const session = new AuditSession(index, config, { voidedInvoiceKeys: voided, lineSummaries: false });
+      const session = new AuditSession(index, config, { voidedInvoiceKeys: voided, lineSummaries: false, waterfall: WATERFALL });
       let provider: string | null = null;
       for await (const page of prefetched(invoicePages(knex, job, providers))) {
         let sinceYield = 0;

@@ -6,7 +6,7 @@ import { AppError } from "../../domain/errors.js";
 import { londonDate } from "../../domain/months.js";
 import { evidenceNightRanges, queryPackWorkbook, sumDifferences, totalNights, type QueryPack, type QueryPackLine } from "../../reports/query-pack.js";
 import { renderQueryPackPage } from "../../reports/render.js";
-import { ruleLabel } from "../../reports/rule-labels.js";
+import { ruleLabel } from "../../../rules/catalogue.js";
 
 export interface QueryPackOptions {
   authorityId: number;

@@ -17,7 +17,8 @@ import { statusForCode } from "../errors.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";
 import { pagination, selectItems, sortLinks } from "../listing.js";
 import { findingQuery, pageRequest, queryString, queryValue, safeLocalPath, type FieldErrors } from "../params.js";
-import { categoryLabel, FINDING_STATUS_LABELS, ruleLabel, RULES, statusTag } from "../format.js";
+import { CATALOGUE } from "../../../rules/catalogue.js";
+import { categoryLabel, FINDING_STATUS_LABELS, statusTag } from "../format.js";
 import { render } from "../views.js";
 
 export const FINDING_PAGE_SIZE = 50;
@@ -71,7 +72,7 @@ async function showFindings(ctx: WebContext, req: Request, res: Response, formEr
       query,
       errors: { ...query.errors, ...formErrors },
       selects: {
-        rule: selectItems("Any rule", RULES.map((r) => ({ value: r, text: ruleLabel(r) })), query.filter.rule ?? ""),
+        rule: selectItems("Any rule", CATALOGUE.map((r) => ({ value: r.id, text: r.label })), query.filter.rule ?? ""),
         category: selectItems("Any category", CATEGORIES.map((c) => ({ value: c, text: categoryLabel(c) })), query.filter.category ?? ""),
         status: selectItems("Any status but superseded", FINDING_STATUSES.map((s) => ({ value: s, text: FINDING_STATUS_LABELS[s] })), query.filter.status ?? ""),
         provider: selectItems("All providers", providers.map((p) => ({ value: p.providerId, text: p.name })), query.filter.providerId ?? ""),

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { generateAuthority } from "../../../bench/generate/authority.js";
 import { invoiceStream, type EdgeOptions } from "../../../bench/generate/invoices.js";
 import { placementsFor } from "../../../bench/generate/sizing.js";
+import { WATERFALL } from "../../../rules/index.js";
 import { AuditSession, buildReferenceIndex, resolveCreditNotes, sortForAudit, type AuditInvoice } from "../../../src/audit/index.js";
 import type { InvoiceLine } from "../../../src/domain/invoice.js";
 import { Dec } from "../../../src/domain/money.js";
@@ -36,7 +37,7 @@ export function compareWithModel(reference: ReferenceData, invoices: readonly Au
   const ordered = sortForAudit(invoices.filter((i) => i.kind !== "credit_note"));
   const credits = invoices.filter((i) => i.kind === "credit_note");
   const resolution = resolveCreditNotes(credits, ordered);
-  const session = new AuditSession(buildReferenceIndex(reference), config, { voidedInvoiceKeys: resolution.voidedInvoiceKeys, lineSummaries: false });
+  const session = new AuditSession(buildReferenceIndex(reference), config, { voidedInvoiceKeys: resolution.voidedInvoiceKeys, waterfall: WATERFALL, lineSummaries: false });
   const engine = new Map<string, string>();
   for (const invoice of ordered) {
     for (const f of session.audit(invoice).findings) add(engine, findingKey(invoice.key, f.lineNo, f.rule, f.childRef), f.amount);

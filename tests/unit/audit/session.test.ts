@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { WATERFALL } from "../../../rules/index.js";
 import { AuditSession, buildReferenceIndex } from "../../../src/audit/index.js";
 import { dayFromIso } from "../../../src/domain/dates.js";
 import { comparable, configWith, invoiceOf, referenceData, runFacts, type InvoiceFacts, type ReferenceFacts } from "../rules/facts.js";
@@ -18,7 +19,7 @@ function invoice(number: string, date: string, extra: Partial<InvoiceFacts> = {}
 describe("AuditSession", () => {
   it("raises nothing for a credit note and does not count it", () => {
     const config = configWith();
-    const session = new AuditSession(buildReferenceIndex(referenceData(reference)), config, { voidedInvoiceKeys: new Set() });
+    const session = new AuditSession(buildReferenceIndex(referenceData(reference)), config, { voidedInvoiceKeys: new Set(), waterfall: WATERFALL });
     const note = invoiceOf({ invoiceNumber: "CN-1", invoiceDate: "2026-11-05", kind: "credit_note", creditsInvoice: "OAK-1", total: "4061.00", lines: [october] }, config);
     expect(session.audit(note)).toEqual({ findings: [], notes: [], linesAudited: 0, lines: [] });
     // Its lines bill no nights and its number is not an invoice seen.
@@ -28,7 +29,7 @@ describe("AuditSession", () => {
 
   it("a voided invoice is audited but its nights and number never count", () => {
     const config = configWith();
-    const session = new AuditSession(buildReferenceIndex(referenceData(reference)), config, { voidedInvoiceKeys: new Set(["v"]) });
+    const session = new AuditSession(buildReferenceIndex(referenceData(reference)), config, { voidedInvoiceKeys: new Set(["v"]), waterfall: WATERFALL });
     const voided = session.audit(invoiceOf({ ...invoice("OAK-1", "2026-11-03"), key: "v", lines: [{ ...october, amount: "4161.00" }] }, config));
     // 4,161.00 printed for 31 × 131.00 = 4,061.00: arithmetic-error 100.00 (to be marked recovered by the service).
     expect(voided.findings.map((f) => [f.rule, f.amount])).toEqual([["arithmetic-error", "100.00"]]);

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { WATERFALL } from "../../../rules/index.js";
 import { describe, expect, it } from "vitest";
 import { AuditSession, buildReferenceIndex, sortForAudit, type AuditInvoice } from "../../../src/audit/index.js";
 import { dayFromIso, isoFromDay, type DayNumber } from "../../../src/domain/dates.js";
@@ -331,7 +332,7 @@ describe("the fee-line waterfall explains every pound once", () => {
     fc.assert(
       fc.property(arbScenario, (scenario) => {
         const config = configWith({ min_finding_amount: scenario.threshold });
-        const session = new AuditSession(buildReferenceIndex(scenario.reference), config, { voidedInvoiceKeys: new Set() });
+        const session = new AuditSession(buildReferenceIndex(scenario.reference), config, { voidedInvoiceKeys: new Set(), waterfall: WATERFALL });
         const truths = plainTruths(scenario);
         const threshold = new Dec(scenario.threshold);
         // Each of at most 9 findings may be left out below the threshold or rounded by half a penny.

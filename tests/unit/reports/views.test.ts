@@ -8,6 +8,7 @@ import { evidenceNightRanges, nightRangesText, queryPackView, type QueryPack } f
 import { REPORT_VIEWS_DIR, renderQueryPackPage } from "../../../src/reports/render.js";
 import { savingsPageView } from "../../../src/reports/savings.view.js";
 import { tempDir } from "../../support/temp-dir.js";
+import { ruleLabel } from "../../../rules/catalogue.js";
 
 // The web UI's layout.njk is stood in for by a minimal one with the same block.
 const layoutDir = tempDir("layout");
@@ -50,7 +51,7 @@ describe("savings.njk", () => {
     expect(html).toContain('href="/reports/query-pack/P1"');
     expect(html).toContain('href="/reports/query-pack/P2.xlsx"');
     expect(html).toContain("Needs a person: money at risk, not yet a saving: £250.00 at risk in 1 finding");
-    expect(html).toContain("VAT charged above the VAT due");
+    expect(html).toContain(ruleLabel("vat-overcharge"));
     // Outside text is escaped everywhere, in the page and inside the SVG.
     expect(html).not.toContain("<script>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -92,7 +93,7 @@ describe("query-pack.njk", () => {
     invoiceCount: 1,
     total: "124.00",
     lines: [{
-      findingId: "1", invoiceNumber: "OF-1001", invoiceDate: "2026-08-15", childRef: "C1001", rule: "rate-above-agreed", issue: "Rate above the agreed fee",
+      findingId: "1", invoiceNumber: "OF-1001", invoiceDate: "2026-08-15", childRef: "C1001", rule: "rate-above-agreed", issue: ruleLabel("rate-above-agreed"),
       nights: 31, nightRanges: [{ from: "2026-08-01", to: "2026-08-31", nights: 31 }], charged: "4185.00", expected: "4061.00", amount: "124.00",
       explanation: "Charged £135.00 <a night>",
     }],

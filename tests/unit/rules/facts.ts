@@ -1,4 +1,5 @@
 import rulesConfigJson from "../../../rules/rules.config.json" with { type: "json" };
+import { WATERFALL } from "../../../rules/index.js";
 import {
   AuditSession,
   buildReferenceIndex,
@@ -182,7 +183,7 @@ export function runFacts(facts: CaseFacts): CaseRun {
   const creditNotes = (facts.creditNotes ?? []).map((c) => invoiceOf({ kind: "credit_note", ...c }, config, providerId));
   const ordered = sortForAudit(invoices);
   const resolution = resolveCreditNotes(creditNotes, ordered);
-  const session = new AuditSession(buildReferenceIndex(reference), config, { voidedInvoiceKeys: resolution.voidedInvoiceKeys });
+  const session = new AuditSession(buildReferenceIndex(reference), config, { voidedInvoiceKeys: resolution.voidedInvoiceKeys, waterfall: WATERFALL });
   const results = new Map<string, InvoiceAuditResult>();
   const findings: CaseRun["findings"] = [];
   const notes: CaseRun["notes"] = [];

@@ -1,0 +1,45 @@
+/**
+ * Everything a rule under rules/ may use, in one place: the rule interface and what rules
+ * return, the read-only views of the invoice and the line, money and night ranges, and the
+ * plain-English pieces of explanations. Rules import this module and nothing else of src/
+ * (a lint rule holds them to it), so the engine can change behind it.
+ */
+
+// The rule interface: hooks per stage, and what a hook returns.
+export type {
+  AuditRule,
+  ExtraLine,
+  ExtraStepRule,
+  FeeLine,
+  FeeStepRule,
+  InvoiceCheckRule,
+  InvoiceGateRule,
+  InvoiceView,
+  LineGateRule,
+  Waterfall,
+} from "./rule.js";
+export type { ExtraStepOutcome, FeePiece, FeeStepOutcome, InvoiceOutcome, RuleFinding, RuleNote } from "./outcome.js";
+
+// Vocabulary and reference facts.
+export type { Category, EvidenceRange, FindingEvidence, RuleId } from "../domain/finding.js";
+export type { DayNumber } from "../domain/dates.js";
+export { formatDate } from "../domain/dates.js";
+export type { Placement } from "../domain/reference.js";
+export type { LinePlan } from "./invoice-work.js";
+export type { ChildTimeline, DiscountRow } from "./reference-index.js";
+export type { BilledBy } from "./history.js";
+export { weeklyFeeOn } from "./tariff.js";
+export { printedReference } from "./matching.js";
+
+// Money: exact decimals, rounded to pence once.
+export { Dec, ZERO, toPence } from "../domain/money.js";
+
+// Nights: half-open ranges of day numbers.
+export { intersectAll, normalize, subtract, totalNights, type NightRange } from "../domain/ranges.js";
+export { evidenceRanges } from "./days.js";
+
+// Extras: agreements grouped by rate, cap and unit.
+export { comparableGroups, groupLeft, groupRateExcess } from "./extra-line.js";
+
+// Explanations: numbers as the UI shows them.
+export { dateOf, itemText, money, nights, percentText, quantityText, quantityWithUnit, rangesText, rangeText, unitWord } from "./explain.js";
