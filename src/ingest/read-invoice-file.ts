@@ -119,7 +119,8 @@ function seenText(doc: LayoutDocument): SeenText {
   const heading = headingRowCandidate(doc);
   return {
     headingRow: heading ? quote(rowText(heading)) : null,
-    numberRows: headerRowsMatching(doc, /\b(?:invoice|inv|credit note|ref|number|no)\b/i),
+    // "No" alone would quote every "VAT Reg No" row: a number label is about the invoice or a reference.
+    numberRows: headerRowsMatching(doc, /\b(?:invoice|inv|credit note|ref|reference)\b|\b(?:number|no)\b(?!.*\bGB ?\d)/i),
     dateRows: headerRowsMatching(doc, /\b(?:date|tax point|issued?)\b/i),
   };
 }

@@ -4,6 +4,7 @@ import { warmUpPdfReader } from "../../../src/ingest/readers/pdf.reader.js";
 import { pdfLibLayout, tableOps, type PdfLayout } from "../../fixtures/invoices/pdf-builders.js";
 import { layoutSimple } from "../../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
+import { rawTextPdf } from "../../fixtures/hostile/raw-pdf.js";
 
 /**
  * Issue 16 item 4: every refusal has a stable code, quotes what the reader stopped at, and lists
@@ -75,5 +76,22 @@ describe("reasons people can act on", () => {
     expect(outcome.problems.map((p) => p.evidence)).toEqual([expect.stringMatching(/^row \d+: "Foster placement"$/), expect.stringMatching(/^row \d+: "Foster placement"$/)]);
     expect(outcome.providerId).toBe("OAK");
     expect(outcome.invoiceNumber).toBe("OFP-1");
+  });
+
+  it("never takes a value holding a NUL: the row is quoted with the character's code", async () => {
+    const cells = (y: number, texts: string[]): Array<{ x: number; y: number; literal: string }> => texts.map((literal, i) => ({ x: [40, 100, 300, 360, 440][i] ?? 40, y, literal }));
+    const pdf = rawTextPdf([
+      { x: 40, y: 50, literal: "Oakfield Fostering Ltd" },
+      { x: 350, y: 70, literal: "Invoice No: OFP-8" },
+      { x: 350, y: 82, literal: "Invoice Date: 02/11/2026" },
+      { x: 350, y: 94, literal: "Period: October 2026" },
+      ...cells(140, ["Child Ref", "Description", "Nights", "Rate", "Amount"]),
+      ...cells(154, ["C1001", "Respite\\000care", "31", "131.00", "4,061.00"]),
+    ]);
+    const outcome = await attention(pdf);
+    expect(outcome.reason).toBe("text_layer_unreadable");
+    expect(outcome.evidence).toMatch(/^page 1 row \d+: "C1001 \| Respite\\u0000care \| 31 \| 131\.00 \| 4,061\.00"$/);
+    const shown = [outcome.message, outcome.evidence ?? "", ...outcome.problems.map((p) => `${p.message}${p.evidence ?? ""}`)].join("\n");
+    expect(shown).not.toContain("\u0000");
   });
 });
