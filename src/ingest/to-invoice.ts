@@ -44,6 +44,14 @@ export function toInvoice(draft: InvoiceDraft, providerId: string, classify: Lin
   if (!draft.invoiceDate) {
     throw new NeedsAttentionError("no_invoice_date", `No invoice date was found (labels such as "Invoice Date", "Date" or "Tax Point") on ${draft.invoiceNumber}.`);
   }
+  if (draft.uncertain.length > 0) {
+    throw new NeedsAttentionError(
+      "uncertain_value",
+      `${draft.uncertain.length === 1 ? "A value was" : "Values were"} read without certainty, so nothing was stored as if it were certain: ` +
+        draft.uncertain.map((u) => `${u.field} ${u.reason}`).join("; ") + ".",
+      { fields: draft.uncertain.map((u) => u.field).join(",") },
+    );
+  }
   const credit = draft.kind === "credit_note";
   const hasPeriod = draft.periodFrom !== null && draft.periodTo !== null;
   if (hasPeriod && (draft.periodTo as string) < (draft.periodFrom as string)) {

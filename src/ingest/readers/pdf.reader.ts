@@ -74,11 +74,13 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
       );
     }
     const rows: LayoutRow[] = [];
+    const pageHeights: number[] = [];
     let characters = 0;
     let rotated = 0;
     for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {
       const page = await document.getPage(pageNumber);
-      const [, , , pageTop = 842] = page.view;
+      const [, pageBottom = 0, , pageTop = 842] = page.view;
+      pageHeights.push(pageTop - pageBottom);
       const content = await page.getTextContent();
       const items: PositionedText[] = [];
       for (const item of content.items) {
@@ -102,7 +104,7 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
       );
     }
     const notes = rotated > 0 ? [`${rotated} rotated text item(s) ignored (watermark or margin text).`] : [];
-    return { format: "pdf", pageCount: document.numPages, rows, notes };
+    return { format: "pdf", pageCount: document.numPages, pageHeights, rows, notes };
   } finally {
     await document.destroy();
   }
