@@ -70,7 +70,10 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
   ],
   from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start"],
   to: ["To", "End", "Period To", "Date To", "End Date", "To Date", "End of Service", "Service End", "Period End", "Date End"],
-  period: ["Period", "Billing Period", "Period Covered", "Dates", "Service Period", "Period of Care"],
+  period: [
+    "Period", "Billing Period", "Period Covered", "Dates", "Service Period", "Period of Care",
+    "Week", "Week Commencing", "Week Beginning", "W/C", "WC", "Week Ending",
+  ],
   date: ["Date", "Service Date"],
   quantity: [
     "Qty", "Quantity", "Nights", "Days", "Weeks", "Hours", "Units", "No. of nights", "No of weeks", "No of days", "No of hours",
