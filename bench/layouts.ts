@@ -1,0 +1,52 @@
+/**
+ * The reader on layouts it was not written for (issue 16): every file of the unseen-layout
+ * corpus (tests/fixtures/layouts) read through ingestFiles on a fresh embedded database holding
+ * samples/reference, scored field by field against its expected JSON. Prints figures for both
+ * halves; asserts nothing.
+ *
+ *   npx tsx bench/layouts.ts            both halves; the tune half's mismatches in detail
+ *   npx tsx bench/layouts.ts --quiet    figures only
+ *
+ * The held-out half is reported by file and figure only, never by field: it is for measuring
+ * the reader, not for tuning it.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "../src/db/connection.js";
+import { migrateLatest } from "../src/db/migrate.js";
+import { corpusFiles, loadSampleReference, scoreCorpus, summarise, type FileScore, type Half, type HalfSummary } from "../tests/fixtures/layouts/score.js";
+import { hasFlag, loadText } from "./support.js";
+
+function ratio(s: HalfSummary): string {
+  return s.total === 0 ? "n/a" : (s.right / s.total).toFixed(3);
+}
+
+async function scoreHalf(half: Half): Promise<{ scores: FileScore[]; summary: HalfSummary }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `pa-bench-layouts-${half}-`));
+  const db = await openDatabase({ databaseUrl: null, dataDir });
+  try {
+    await migrateLatest(db.knex);
+    await loadSampleReference(db);
+    const scores = await scoreCorpus(db, dataDir, corpusFiles(half));
+    return { scores, summary: summarise(scores) };
+  } finally {
+    await db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const quiet = hasFlag("--quiet");
+  console.log(`Unseen layouts (${loadText()})`);
+  for (const half of ["tune", "heldout"] as const) {
+    const { scores, summary } = await scoreHalf(half);
+    console.log(`\n${half}: ${summary.files} files, ${summary.stored} stored; fields right ${summary.right}/${summary.total} = ${ratio(summary)}; silent wrong ${summary.silentWrong}`);
+    for (const s of scores) {
+      console.log(`  ${s.name.padEnd(44)} ${s.status.padEnd(16)} ${String(s.right).padStart(4)}/${String(s.total).padEnd(4)} silent ${s.silentWrong}${s.reasonCode ? `  (${s.reasonCode})` : ""}`);
+      if (half === "tune" && !quiet) for (const m of s.mismatches.slice(0, 12)) console.log(`      ${m}`);
+    }
+  }
+}
+
+await main();
