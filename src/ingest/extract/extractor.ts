@@ -406,14 +406,6 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
   return state;
 }
 
-/** When every line prints its own period, together they span the invoice's (none printed). */
-function spanOfLines(lines: readonly DraftLine[]): Period | null {
-  if (lines.length === 0 || lines.some((l) => l.from === null || l.to === null)) return null;
-  const from = lines.map((l) => l.from as string).reduce((a, b) => (a < b ? a : b));
-  const to = lines.map((l) => l.to as string).reduce((a, b) => (a > b ? a : b));
-  return { from, to };
-}
-
 /** A description's next printed line; a word hyphenated at the line's end ("ed-" "ucation") is joined whole. */
 function joinWrapped(first: string, next: string): string {
   if (/\p{Ll}-$/u.test(first) && /^\p{Ll}/u.test(next)) return cleanText(`${first.slice(0, -1)}${next}`);
@@ -519,13 +511,6 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
-  if (!period) {
-    period = spanOfLines(lines);
-    if (period) {
-      evidence.period = { via: "computed", label: null, where: null };
-      notes.push(`No billing period was printed; the invoice's period is taken as the span of its lines' own periods (${period.from} to ${period.to}).`);
-    }
-  }
   const lineChecks = lines.map(checkLine).filter((c): c is ArithmeticCheck => c !== null);
 
   // The totals: a template's pattern first, then the table's last totals row, then the best label.
