@@ -202,3 +202,19 @@ export function arithmeticNotes(checks: readonly ArithmeticCheck[]): string[] {
       }
     });
 }
+
+const UNREADABLE_CHARACTER = "\ufffd";
+
+/**
+ * Values holding characters the text layer could not map to letters (readers put U+FFFD in their
+ * place): what they say is not known, so each is marked "text layer unreadable".
+ */
+export function unreadableValues(values: ReadonlyArray<readonly [string, string | null]>): UncertainField[] {
+  return values
+    .filter(([, value]) => value !== null && value.includes(UNREADABLE_CHARACTER))
+    .map(([field, value]) => ({
+      field,
+      reason: `is printed with characters the text layer maps to no letter (text layer unreadable): "${(value as string).slice(0, 60)}"`,
+      candidates: [],
+    }));
+}

@@ -91,7 +91,7 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
           continue;
         }
         characters += item.str.trim().length;
-        items.push({ text: item.str, x, top: pageTop - y, width: item.width, height: Math.abs(d) || item.height || 10 });
+        items.push({ text: readableText(item.str), x, top: pageTop - y, width: item.width, height: Math.abs(d) || item.height || 10 });
       }
       rows.push(...rowsFromItems(items, pageNumber));
       page.cleanup();
@@ -108,6 +108,18 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
   } finally {
     await document.destroy();
   }
+}
+
+/**
+ * A font with no Unicode map gives NUL, control or private-use characters (often where a hyphen
+ * was meant). They are never stored (PostgreSQL refuses NUL): each becomes U+FFFD, which the
+ * extractor treats as "text layer unreadable" wherever it lands in a value.
+ */
+export const UNREADABLE = "\ufffd";
+const UNMAPPED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ue000-\uf8ff\ufffe\uffff]|[\udb80-\udbff][\udc00-\udfff]/g;
+
+export function readableText(text: string): string {
+  return text.replace(UNMAPPED, UNREADABLE);
 }
 
 function classifyPdfError(error: unknown): Error {
