@@ -11,6 +11,7 @@ import {
   parseDateText,
   parseMoneyText,
   parsePeriodText,
+  parseReference,
   parseVatNumber,
   stripVatBasis,
   type Period,
@@ -107,14 +108,15 @@ export function findHeaderCandidates(
       order++;
       const match = matchHeaderLabel(cleanText(cell.text), config.headerLabels);
       if (!match) {
-        const titled = numberAfterTitle(cell.text);
+        const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, row.cells[cellIndex + 1]);
         if (titled) candidates.push({ field: "invoiceNumber", value: titled.value, label: titled.title, rank: TITLE_RANK, order, via: "title", where: where(row) });
         return;
       }
       const rank = labelRank(match.field, match.label);
       const tries: Array<[string, LayoutCell | undefined, LayoutRow, FoundVia]> = [];
       if (match.rest !== "") tries.push([match.rest, undefined, row, "label"]);
-      const right = row.cells[cellIndex + 1];
+      // "Invoice No" ":" "OFP-1": a separator printed as a cell of its own is passed over.
+      const right = row.cells.slice(cellIndex + 1).find((c) => !/^[\s:#.\-–—]*$/.test(c.text));
       const rightIsLabel = right ? matchHeaderLabel(cleanText(right.text), config.headerLabels) !== null : true;
       if (right && !rightIsLabel) tries.push([right.text, right, row, "label"]);
       if (match.rest === "") {
@@ -142,6 +144,13 @@ export function numberAfterTitle(text: string): { title: string; value: string }
   if (!m?.[1] || !m[2]) return null;
   const value = firstReference(m[2]);
   return value ? { title: m[1], value } : null;
+}
+
+/** "INVOICE" in one cell and "10482" in the next: the title's number, one token with a digit. */
+function numberBesideTitle(text: string, next: LayoutCell | undefined): { title: string; value: string } | null {
+  if (!next || !/^(?:tax\s+|vat\s+|sales\s+)?(?:invoice|credit\s*note)$/i.test(cleanText(text))) return null;
+  const value = parseReference(next.text.replace(/^[#:\s]+/, ""));
+  return value ? { title: cleanText(text), value } : null;
 }
 
 /** The best candidate of a field: best rank, then the first printed (totals: the last). */

@@ -3,6 +3,7 @@ import type { InvoiceLine } from "../../../src/domain/invoice.js";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
 import { readInvoiceFile, readLayout, type ReadOutcome } from "../../../src/ingest/read-invoice-file.js";
 import { readableText, warmUpPdfReader } from "../../../src/ingest/readers/pdf.reader.js";
+import { rowsFromItems, splitSpacedItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
 import type { LayoutDocument, LayoutRow } from "../../../src/ingest/types.js";
 import { pdfkitLayout, pdfLibLayout, tableOps, type PdfLayout, type TableColumn, type TextOp } from "../../fixtures/invoices/pdf-builders.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
@@ -296,5 +297,35 @@ describe("text layers with unmapped characters", () => {
     expect(draft.invoiceNumber).toBe("OFP-4001");
     expect(draft.lines.map((l) => l.amount?.toFixed(2))).toEqual(["4061.00", "1310.00"]);
     expect(draft.uncertain).toEqual([expect.objectContaining({ field: "line 1 description", reason: expect.stringContaining("text layer unreadable") as string })]);
+  });
+});
+
+describe("rows a producer set with spaces, titles and separators in cells of their own", () => {
+  // A monospaced report (6 pt a character): the whole row is one text item, columns made of spaces.
+  const mono = (text: string, top: number): PositionedText => ({ text, x: 40, top, width: text.length * 6, height: 10 });
+
+  it("splits an item at runs of two spaces or more, each part where its characters stand", () => {
+    const parts = splitSpacedItems([mono("C1001     Foster care     31", 100)]);
+    expect(parts.map((p) => [p.text, p.x, p.width])).toEqual([["C1001", 40, 30], ["Foster care", 100, 66], ["31", 196, 12]]);
+  });
+
+  it("reads a whole invoice printed as spaced text, with 'INVOICE' and its number in separate cells and 'Date' ':' value", () => {
+    const items = [
+      mono("INVOICE     OFP-5001", 40),
+      mono("Date     :     04/11/2026", 54),
+      mono("Period   :     October 2026", 68),
+      mono("Child Ref   Description         Nights        Amount", 100),
+      mono("C1001       Foster placement        31      4,061.00", 114),
+      mono("C1002       Foster placement        10      1,310.00", 128),
+      mono("                                 Total      5,371.00", 150),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft).toMatchObject({ invoiceNumber: "OFP-5001", invoiceDate: "2026-11-04", periodFrom: "2026-10-01", periodTo: "2026-10-31", uncertain: [] });
+    expect(draft.total?.toFixed(2)).toBe("5371.00");
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.quantity?.toString(), l.amount?.toFixed(2)])).toEqual([
+      ["C1001", "Foster placement", "31", "4061.00"],
+      ["C1002", "Foster placement", "10", "1310.00"],
+    ]);
+    expect(draft.evidence.invoiceNumber).toMatchObject({ via: "title", label: "INVOICE" });
   });
 });
