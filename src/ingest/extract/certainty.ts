@@ -115,8 +115,8 @@ function totalsChecks(lineSum: Dec | null, reading: TotalsReading, credit: boole
   if (lineSum !== null && subtotal !== null) {
     checks.push({ check: "lines_to_subtotal", expected: lineSum.toFixed(2), printed: subtotal.toFixed(2), closes: lineSum.eq(subtotal) });
   }
-  if (total !== null && (subtotal !== null || lineSum !== null)) {
-    const base = subtotal ?? (lineSum as Dec);
+  const base = subtotal ?? lineSum;
+  if (total !== null && base !== null) {
     const expected = base.plus(vat ?? 0);
     checks.push({ check: subtotal !== null ? "subtotal_vat_total" : "lines_to_total", expected: expected.toFixed(2), printed: total.toFixed(2), closes: expected.eq(total) });
   }

@@ -20,7 +20,7 @@ import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocume
 import { assignToColumns, columnText, detectHeaderAt, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
-import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unreadableValues } from "./certainty.js";
+import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unreadableValues, valueText } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
   findHeaderCandidates,
@@ -479,7 +479,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     if (creditLabelled) number = creditLabelled;
     if (!credited && creditLabelled && invoiceLabelled) {
       credited = { ...invoiceLabelled, field: "creditsInvoice" };
-      notes.push(`The credit note prints its own number and an invoice number; ${String(invoiceLabelled.value)} was read as the invoice credited.`);
+      notes.push(`The credit note prints its own number and an invoice number; ${valueText(invoiceLabelled.value)} was read as the invoice credited.`);
     }
     if (credited && number && number.value === credited.value) {
       number = numberCandidates.find((c) => c.value !== credited?.value) ?? number;

@@ -116,10 +116,28 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
  * extractor treats as "text layer unreadable" wherever it lands in a value.
  */
 export const UNREADABLE = "\ufffd";
-const UNMAPPED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ue000-\uf8ff\ufffe\uffff]|[\udb80-\udbff][\udc00-\udfff]/g;
+function unmapped(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0xe000 && code <= 0xf8ff) ||
+    (code >= 0xf0000 && code <= 0x10ffff) ||
+    code === 0xfffe ||
+    code === 0xffff
+  );
+}
 
 export function readableText(text: string): string {
-  return text.replace(UNMAPPED, UNREADABLE);
+  // Nearly every item is clean: scan the code units once, rebuild only when one is unmapped.
+  let clean = true;
+  for (let i = 0; i < text.length && clean; i++) {
+    const code = text.charCodeAt(i);
+    clean = !(unmapped(code) || (code >= 0xdb80 && code <= 0xdbff));
+  }
+  if (clean) return text;
+  let out = "";
+  for (const ch of text) out += unmapped(ch.codePointAt(0) ?? 0) ? UNREADABLE : ch;
+  return out;
 }
 
 function classifyPdfError(error: unknown): Error {
