@@ -1,3 +1,4 @@
+import { PDFDocument as LibDocument, StandardFonts, degrees } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { InvoiceLine } from "../../../src/domain/invoice.js";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
@@ -327,5 +328,29 @@ describe("rows a producer set with spaces, titles and separators in cells of the
       ["C1002", "Foster placement", "10", "1310.00"],
     ]);
     expect(draft.evidence.invoiceNumber).toMatchObject({ via: "title", label: "INVOICE" });
+  });
+});
+
+describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", () => {
+  /** pdf-lib draws each op rotated onto a portrait page turned a quarter: upright as a reader sees it. */
+  async function rotatedPdf(layout: PdfLayout): Promise<Buffer> {
+    const doc = await LibDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const page = doc.addPage([595.28, 841.89]);
+    page.setRotation(degrees(90));
+    for (const op of layout.ops) {
+      const size = op.size ?? 9;
+      const width = font.widthOfTextAtSize(op.text, size);
+      const x = op.align === "right" && op.width ? op.x + op.width - width : op.x;
+      // Viewer (x from the left, y from the top) of the turned page = (y, x) of the portrait one.
+      page.drawText(op.text, { x: op.y, y: x, size, font, rotate: degrees(90) });
+    }
+    return Buffer.from(await doc.save());
+  }
+
+  it("reads its text upright, rows and columns as printed", async () => {
+    const outcome = await readInvoiceFile("landscape.pdf", await rotatedPdf(layoutStatement()), { providers: FIXTURE_PROVIDERS, templates: [] });
+    expect(outcome).toMatchObject({ status: "ok", invoice: { invoiceNumber: "10482", total: "5940.00" } });
+    if (outcome.status === "ok") expect(outcome.invoice.lines.map((l) => l.amount)).toEqual(["3720.00", "420.00", "1800.00"]);
   });
 });
