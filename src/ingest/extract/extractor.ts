@@ -17,7 +17,7 @@ import {
   type Period,
 } from "../text/values.js";
 import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow, LineDraftField, UncertainField } from "../types.js";
-import { assignToColumns, columnText, detectHeaderAt, type TableHeader } from "./columns.js";
+import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unreadableValues, valueText } from "./certainty.js";
@@ -55,6 +55,11 @@ interface TableState {
   totals: HeaderCandidate[];
   /** Page furniture met inside the table (footers, page numbers) and not read as lines. */
   furnitureSkipped: number;
+  /**
+   * The page where the lines paused: after a totals row or another table's headings (a VAT
+   * analysis). 0 when reading lines; a new heading, block or page resumes them.
+   */
+  pausedOnPage: number;
   groupChild: string | null;
   groupPlacement: string | null;
   /** Where the current statement block's references were printed. */
@@ -304,6 +309,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     lines: [],
     totals: [],
     furnitureSkipped: 0,
+    pausedOnPage: 0,
     groupChild: null,
     groupPlacement: null,
     groupSource: null,
@@ -322,6 +328,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const heading = detectHeaderAt(rows, i, config);
     if (heading) {
       if (!state.header) groupAboveHeading(doc, i, state, heading, furniture);
+      state.pausedOnPage = 0;
       // A first heading, a heading repeated on a later page, or a new table: columns from it.
       state.header = heading;
       state.closed = false;
@@ -344,20 +351,29 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.consumed.add(i);
       continue;
     }
+    if (isOtherTablesHeading(row, config)) {
+      state.pausedOnPage = row.page;
+      continue;
+    }
     const placed = assignToColumns(row, header.columns);
     const totals = totalsInRow(row, header, placed);
     if (totals) {
       if (totals.value) {
         state.totals.push({ field: totals.field, value: totals.value, label: totals.label, rank: 0, order: i, via: "totals_row", where: rowLabel(doc, row) });
         state.consumed.add(i);
+        state.pausedOnPage = row.page;
         if (totals.field === "total") state.closed = true;
       }
       continue;
     }
     if (applyGroup(state, header, groupReference(row), rowLabel(doc, row))) {
+      state.pausedOnPage = 0;
       state.consumed.add(i);
       continue;
     }
+    // Below the totals, a row is a VAT analysis, bank details or a note, not a line; the table
+    // goes on only after a new heading, a new statement block or on the next page.
+    if (state.pausedOnPage === row.page) continue;
     const line = readLine(doc, row, header, placed, config, state);
     // "Subtotal C1001", "Total for Oak House": a running or partial total inside the table is
     // not a line (DATA.md), even when it is not the invoice's own total.

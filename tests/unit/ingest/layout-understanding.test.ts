@@ -354,3 +354,39 @@ describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", ()
     if (outcome.status === "ok") expect(outcome.invoice.lines.map((l) => l.amount)).toEqual(["3720.00", "420.00", "1800.00"]);
   });
 });
+
+describe("a VAT analysis table", () => {
+  function layoutVatAnalysis(analysisFirst: boolean): PdfLayout {
+    const columns = [{ x: 40 }, { x: 100 }, right(330, 40), right(400, 60), right(480, 80)];
+    const analysisTop = analysisFirst ? 160 : 230;
+    const totalsTop = analysisFirst ? 230 : 160;
+    return {
+      pages: 1,
+      ops: [
+        { x: 40, y: 40, text: "Hillside Supported Living", size: 14, bold: true },
+        { x: 40, y: 56, text: "VAT Reg No: GB987654321" },
+        { x: 380, y: 40, text: "Invoice No: HSL-6001" },
+        { x: 380, y: 54, text: "Invoice Date: 04/11/2026" },
+        { x: 380, y: 68, text: "Period: October 2026" },
+        ...tableOps(columns, [
+          ["Client Ref", "Description", "Hours", "Rate", "Amount"],
+          ["C2001", "Outreach support", "40", "£25.00", "£1,000.00"],
+        ], 110, 14),
+        { x: 40, y: analysisTop, text: "VAT analysis", bold: true },
+        ...tableOps([{ x: 40 }, right(160, 70), right(250, 60)], [
+          ["VAT Rate", "Net", "VAT"],
+          ["Standard 20%", "1,000.00", "200.00"],
+          ["Total", "1,000.00", "200.00"],
+        ], analysisTop + 14, 14, 1, [0]),
+        ...tableOps([{ x: 330 }, right(480, 80)], [["Sub Total", "£1,000.00"], ["VAT", "£200.00"], ["Total", "£1,200.00"]], totalsTop, 14, 1, []),
+      ],
+    };
+  }
+
+  it.each([["after the totals", false], ["before the totals", true]])("%s: its rows are not lines, its base is not the VAT, its total not the invoice's", async (_where, first) => {
+    const { invoice } = await read(layoutVatAnalysis(first), pdfkitLayout);
+    expect(invoice.lines.map((l) => [l.childRef, l.amount])).toEqual([["C2001", "1000.00"]]);
+    // 40 × £25.00 = £1,000.00; VAT 20% = £200.00; total £1,200.00.
+    expect([invoice.subtotal, invoice.vat, invoice.total]).toEqual(["1000.00", "200.00", "1200.00"]);
+  });
+});
