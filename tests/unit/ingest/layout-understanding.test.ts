@@ -8,6 +8,7 @@ import { rowsFromItems, splitSpacedItems, type PositionedText } from "../../../s
 import type { LayoutDocument, LayoutRow } from "../../../src/ingest/types.js";
 import { pdfkitLayout, pdfLibLayout, tableOps, type PdfLayout, type TableColumn, type TextOp } from "../../fixtures/invoices/pdf-builders.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
+import { csvText, xlsxWorkbook } from "../../fixtures/invoices/spreadsheet-builders.js";
 
 /**
  * Layout understanding (issue 16): page furniture, tables over pages, wrapped descriptions,
@@ -388,5 +389,61 @@ describe("a VAT analysis table", () => {
     expect(invoice.lines.map((l) => [l.childRef, l.amount])).toEqual([["C2001", "1000.00"]]);
     // 40 × £25.00 = £1,000.00; VAT 20% = £200.00; total £1,200.00.
     expect([invoice.subtotal, invoice.vat, invoice.total]).toEqual(["1000.00", "200.00", "1200.00"]);
+  });
+});
+
+describe("spreadsheets in the wider vocabulary", () => {
+  it("a CSV with 'Product', 'Hrs/Qty', 'UoM', 'Rate/Price', 'Line Amount', 'Sub Total', 'VAT @ 20% on …' and two-digit years", async () => {
+    const csv = csvText([
+      ["Hillside Supported Living", "", "", "", "", ""],
+      ["VAT Reg No", "GB987654321", "", "", "", ""],
+      ["Tax Invoice No", "HSL-7001", "", "Invoice Date", "04/11/26", ""],
+      ["Period", "01/10/26 - 31/10/26", "", "", "", ""],
+      [],
+      ["YP Ref", "Product", "Hrs/Qty", "UoM", "Rate/Price", "Line Amount"],
+      ["C2001", "Supported living – core", "4.43", "wk", "665.00", "2,945.95"],
+      ["C2001", "Key work", "4 sessions", "", "45.00", "180.00"],
+      ["", "", "", "", "Sub Total", "3,125.95"],
+      ["", "", "", "", "VAT @ 20% on £3,125.95", "625.19"],
+      ["", "", "", "", "Total", "3,751.14"],
+    ], ",");
+    const outcome = await readInvoiceFile("hsl.csv", Buffer.from(csv), { providers: FIXTURE_PROVIDERS, templates: [] });
+    if (outcome.status !== "ok") throw new Error(outcome.message);
+    expect(outcome.invoice).toMatchObject({ providerId: "HSL", invoiceNumber: "HSL-7001", invoiceDate: "2026-11-04", periodFrom: "2026-10-01", periodTo: "2026-10-31" });
+    expect([outcome.invoice.subtotal, outcome.invoice.vat, outcome.invoice.total]).toEqual(["3125.95", "625.19", "3751.14"]);
+    expect(outcome.invoice.lines.map((l) => [l.childRef, l.description, l.quantity, l.unit, l.unitRate, l.amount])).toEqual([
+      ["C2001", "Supported living – core", "4.43", "week", "665", "2945.95"],
+      ["C2001", "Key work", "4", "session", "45", "180.00"],
+    ]);
+    // 4.43 × 665.00 = 2,945.95; 4 × 45.00 = 180.00: every sum closes.
+    expect(outcome.notes.filter((n) => n.startsWith("Arithmetic"))).toEqual([]);
+  });
+
+  it("an XLSX statement: the child and PO printed once above each block of lines", async () => {
+    const bytes = await xlsxWorkbook([{
+      name: "Invoice",
+      rows: [
+        ["Northern Lights Fostering"],
+        ["Invoice No", "NLF-88"],
+        ["Invoice Date", new Date(Date.UTC(2026, 10, 4))],
+        ["Period", "October 2026"],
+        [],
+        ["Description", "Nights", "Rate", "Amount"],
+        ["Child: C3001   PO: PO-9001"],
+        ["Foster placement", 31, 120, 3720],
+        ["Respite", 2, 60, 120],
+        ["Child: C3002"],
+        ["Foster placement", 15, 120, 1800],
+        ["", "", "Total", 5640],
+      ],
+    }]);
+    const outcome = await readInvoiceFile("nlf.xlsx", bytes, { providers: FIXTURE_PROVIDERS, templates: [] });
+    if (outcome.status !== "ok") throw new Error(outcome.message);
+    expect(outcome.invoice.lines.map((l) => [l.childRef, l.placementRef, l.amount])).toEqual([
+      ["C3001", "PO-9001", "3720.00"],
+      ["C3001", "PO-9001", "120.00"],
+      ["C3002", null, "1800.00"],
+    ]);
+    expect(outcome.invoice.total).toBe("5640.00");
   });
 });
