@@ -1,13 +1,14 @@
 import path from "node:path";
 import type { Invoice } from "../domain/invoice.js";
+import { hasUnreadableCharacters, headerRowsMatching, headingRowCandidate, quote, rowText, senderNameSeen, unreadableEvidence, visibleText } from "./evidence.js";
 import { emptyConfig } from "./extract/config.js";
 import { extractInvoice, layoutText } from "./extract/extractor.js";
 import { identifyProvider, type ProviderIdentity, type ProviderMatch } from "./providers.js";
 import { readPdf } from "./readers/pdf.reader.js";
 import { readCsvInvoice, readXlsxInvoice } from "./readers/spreadsheet.reader.js";
 import { selectTemplate, type ProviderTemplate } from "./templates.js";
-import { toInvoice } from "./to-invoice.js";
-import { NeedsAttentionError, isNeedsAttention, type LayoutDocument, type NeedsAttentionCode, type SourceFormat } from "./types.js";
+import { draftProblems, toInvoice, type SeenText } from "./to-invoice.js";
+import { NeedsAttentionError, isNeedsAttention, type InvoiceDraft, type LayoutDocument, type NeedsAttentionCode, type Problem, type SourceFormat } from "./types.js";
 
 /**
  * One file in, one invoice (or one reason it needs a person) out. No database and no disk: the
@@ -32,6 +33,10 @@ export type ReadOutcome =
       format: SourceFormat | null;
       reason: NeedsAttentionCode;
       message: string;
+      /** The text the reader stopped at, quoted (null when there is nothing to quote). */
+      evidence: string | null;
+      /** Every problem found in the file, the reason first. */
+      problems: Problem[];
       providerId: string | null;
       invoiceNumber: string | null;
     };
@@ -84,6 +89,53 @@ export async function readLayout(name: string, bytes: Uint8Array): Promise<Layou
   }
 }
 
+/** The provider, or the problem that stops it being known (kept with the file's other problems). */
+function whichProvider(doc: LayoutDocument, text: string, generic: InvoiceDraft, context: ReadContext): { match: ProviderMatch | null; template: ProviderTemplate | null; problem: Problem | null } {
+  const template = selectTemplate(text, null, context.templates);
+  if (template) {
+    const named = template.providerId;
+    if (context.providers.some((p) => p.providerId === named)) return { match: { providerId: named, via: "template" }, template, problem: null };
+    const message = `The provider template ${path.basename(template.source)} names provider ${named}, which is not in the reference data.`;
+    return { match: null, template: null, problem: { code: "unknown_provider", message, evidence: null } };
+  }
+  try {
+    const match = identifyProvider(text, generic.vatNumbers, context.providers);
+    return { match, template: selectTemplate(text, match.providerId, context.templates), problem: null };
+  } catch (error) {
+    if (!isNeedsAttention(error)) throw error;
+    if (error.reason !== "unknown_provider") return { match: null, template: null, problem: { code: error.reason, message: error.message, evidence: error.evidence } };
+    // Only the header block is quoted: the name the file seems to come from and its VAT numbers.
+    const name = senderNameSeen(doc);
+    const vat = generic.vatNumbers.map((v) => `GB${v}`);
+    const seen = [name ? `name "${name}"` : null, vat.length > 0 ? `VAT number ${vat.join(", ")}` : null].filter((t) => t !== null).join("; ");
+    const message =
+      `No provider in the reference data matches ${seen ? `the ${seen} printed on this file` : "this file (no provider name or VAT number was recognised in its header)"}. ` +
+      "Add that name as the provider's alias (or its VAT number), then re-process the file.";
+    return { match: null, template: null, problem: { code: "unknown_provider", message, evidence: seen || null } };
+  }
+}
+
+function seenText(doc: LayoutDocument): SeenText {
+  const heading = headingRowCandidate(doc);
+  return {
+    headingRow: heading ? quote(rowText(heading)) : null,
+    // "No" alone would quote every "VAT Reg No" row: a number label is about the invoice or a reference.
+    numberRows: headerRowsMatching(doc, /\b(?:invoice|inv|credit note|ref|reference)\b|\b(?:number|no)\b(?!.*\bGB ?\d)/i),
+    dateRows: headerRowsMatching(doc, /\b(?:date|tax point|issued?)\b/i),
+  };
+}
+
+/** Values holding characters no text layer means are never stored: the file goes to a person. */
+function unreadableProblem(doc: LayoutDocument, invoice: Invoice): Problem | null {
+  const texts = [invoice.invoiceNumber, invoice.creditsInvoice ?? "", ...invoice.lines.flatMap((l) => [l.description, l.childRef ?? "", l.placementRef ?? ""])];
+  if (!texts.some(hasUnreadableCharacters)) return null;
+  return {
+    code: "text_layer_unreadable",
+    message: "The text layer holds characters that stand for nothing readable (such as NUL or unmapped glyphs), so what they replace is not known. Key the invoice in, or ask the provider for another copy.",
+    evidence: unreadableEvidence(doc),
+  };
+}
+
 export async function readInvoiceFile(name: string, bytes: Uint8Array, context: ReadContext): Promise<ReadOutcome> {
   let format: SourceFormat | null = null;
   let providerId: string | null = null;
@@ -96,25 +148,16 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     const text = layoutText(doc).slice(0, IDENTIFICATION_TEXT_LIMIT);
     const generic = extractInvoice(doc, emptyConfig());
     invoiceNumber = generic.invoiceNumber;
-    let template = selectTemplate(text, null, context.templates);
-    let match: ProviderMatch;
-    if (template) {
-      const named = template.providerId;
-      if (!context.providers.some((p) => p.providerId === named)) {
-        throw new NeedsAttentionError(
-          "unknown_provider",
-          `The provider template ${path.basename(template.source)} names provider ${named}, which is not in the reference data.`,
-        );
-      }
-      match = { providerId: named, via: "template" };
-    } else {
-      match = identifyProvider(text, generic.vatNumbers, context.providers);
-      template = selectTemplate(text, match.providerId, context.templates);
-    }
-    providerId = match.providerId;
+    const { match, template, problem } = whichProvider(doc, text, generic, context);
+    providerId = match?.providerId ?? null;
     const draft = template ? extractInvoice(doc, template.config) : generic;
     invoiceNumber = draft.invoiceNumber;
+    // Every problem at once: the provider's, then the draft's (table, number, date, lines).
+    const problems = [...(problem ? [problem] : []), ...draftProblems(draft, seenText(doc))];
+    if (problems.length > 0 || !match) throw NeedsAttentionError.of(problems);
     const converted = toInvoice(draft, match.providerId);
+    const unreadable = unreadableProblem(doc, converted.invoice);
+    if (unreadable) throw NeedsAttentionError.of([unreadable]);
     return {
       status: "ok",
       format: doc.format,
@@ -125,9 +168,13 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     };
   } catch (error) {
     if (isNeedsAttention(error)) {
-      return { status: "needs_attention", format, reason: error.reason, message: error.message, providerId, invoiceNumber };
+      return { status: "needs_attention", format, reason: error.reason, message: error.message, evidence: error.evidence, problems: [...error.problems], providerId, invoiceNumber: visibleOrNull(invoiceNumber) };
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return { status: "needs_attention", format, reason: "corrupt", message: `The file could not be read (${message}).`, providerId, invoiceNumber };
+    const message = `The file could not be read (${error instanceof Error ? error.message : String(error)}).`;
+    return { status: "needs_attention", format, reason: "corrupt", message, evidence: null, problems: [{ code: "corrupt", message, evidence: null }], providerId, invoiceNumber: visibleOrNull(invoiceNumber) };
   }
+}
+
+function visibleOrNull(text: string | null): string | null {
+  return text === null ? null : visibleText(text);
 }

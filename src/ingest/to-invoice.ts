@@ -2,7 +2,7 @@ import type { Invoice, InvoiceLine } from "../domain/invoice.js";
 import { Dec, moneyString, sum } from "../domain/money.js";
 import type { Unit } from "../domain/reference.js";
 import { classifyInvoiceLine } from "./classify.js";
-import { NeedsAttentionError, type DraftLine, type InvoiceDraft } from "./types.js";
+import { NeedsAttentionError, type DraftLine, type InvoiceDraft, type Problem } from "./types.js";
 
 /**
  * Turns a draft into the domain Invoice once the provider is known, or says exactly why the file
@@ -26,54 +26,92 @@ function where(line: DraftLine): string {
   return `line ${line.lineNo}${label} (${line.source})`;
 }
 
-export function toInvoice(draft: InvoiceDraft, providerId: string, classify: LineClassifier = classifyInvoiceLine): ConvertedInvoice {
-  const notes = [...draft.notes];
+/** Text the reader saw near where it stopped, quoted in the problems (see evidence.ts). */
+export interface SeenText {
+  /** The row most like a table's headings. */
+  headingRow?: string | null;
+  /** Header-block rows mentioning an invoice number or a date. */
+  numberRows?: readonly string[];
+  dateRows?: readonly string[];
+}
+
+function quoted(texts: readonly string[] | undefined): string | null {
+  return texts && texts.length > 0 ? texts.map((t) => `"${t}"`).join("; ") : null;
+}
+
+function lineEvidence(line: DraftLine): string {
+  return `${line.source}: "${line.description.slice(0, 80)}"`;
+}
+
+/** Everything that stops the draft becoming an invoice, all at once (not one per attempt). */
+export function draftProblems(draft: InvoiceDraft, seen: SeenText = {}): Problem[] {
+  const problems: Problem[] = [];
   if (!draft.tableFound) {
-    throw new NeedsAttentionError(
-      "no_line_table",
-      "No line table was found: no row of column headings with an amount column and a description, child or placement column. " +
+    problems.push({
+      code: "no_line_table",
+      message:
+        "No line table was found: no row of column headings with an amount column and a description, child or placement column. " +
         "A provider template can name this provider's headings.",
-    );
-  }
-  if (draft.lines.length === 0) {
-    throw new NeedsAttentionError("no_line_table", "The line table has headings but no lines with an amount.");
+      evidence: seen.headingRow ? `closest to a heading row: "${seen.headingRow}"` : null,
+    });
+  } else if (draft.lines.length === 0) {
+    problems.push({ code: "no_line_table", message: "The line table has headings but no lines with an amount.", evidence: seen.headingRow ? `"${seen.headingRow}"` : null });
   }
   if (!draft.invoiceNumber) {
-    throw new NeedsAttentionError("no_invoice_number", `No ${draft.kind === "credit_note" ? "credit note" : "invoice"} number was found (labels such as "Invoice No" or "Credit Note No").`);
+    problems.push({
+      code: "no_invoice_number",
+      message: `No ${draft.kind === "credit_note" ? "credit note" : "invoice"} number was found (labels such as "Invoice No" or "Credit Note No").`,
+      evidence: quoted(seen.numberRows),
+    });
   }
   if (!draft.invoiceDate) {
-    throw new NeedsAttentionError("no_invoice_date", `No invoice date was found (labels such as "Invoice Date", "Date" or "Tax Point") on ${draft.invoiceNumber}.`);
+    problems.push({
+      code: "no_invoice_date",
+      message: `No invoice date was found (labels such as "Invoice Date", "Date" or "Tax Point")${draft.invoiceNumber ? ` on ${draft.invoiceNumber}` : ""}.`,
+      evidence: quoted(seen.dateRows),
+    });
   }
-  if (draft.uncertain.length > 0) {
-    throw new NeedsAttentionError(
-      "uncertain_value",
-      `${draft.uncertain.length === 1 ? "A value was" : "Values were"} read without certainty, so nothing was stored as if it were certain: ` +
-        draft.uncertain.map((u) => `${u.field} ${u.reason}`).join("; ") + ".",
-      { fields: draft.uncertain.map((u) => u.field).join(",") },
-    );
+  // A value read without certainty is marked with its field, its reason and what it could be.
+  for (const unsure of draft.uncertain) {
+    problems.push({
+      code: unsure.code,
+      message: `The ${unsure.field} was not read with certainty, so it was not stored as if it were: it ${unsure.reason}.`,
+      evidence: unsure.candidates.length > 0 ? unsure.candidates.map((c) => `"${c}"`).join(" or ") : null,
+    });
   }
-  const credit = draft.kind === "credit_note";
   const hasPeriod = draft.periodFrom !== null && draft.periodTo !== null;
   if (hasPeriod && (draft.periodTo as string) < (draft.periodFrom as string)) {
-    throw new NeedsAttentionError("line_missing_period", `The billing period ends (${draft.periodTo}) before it starts (${draft.periodFrom}).`);
+    problems.push({ code: "line_missing_period", message: `The billing period ends (${draft.periodTo}) before it starts (${draft.periodFrom}).`, evidence: null });
   }
+  for (const line of draft.lines) {
+    if (line.amount === null) {
+      problems.push({ code: "line_missing_amount", message: `The amount of ${where(line)} could not be read.`, evidence: lineEvidence(line) });
+      continue;
+    }
+    const isDiscount = (draft.kind === "credit_note" ? line.amount.abs() : line.amount).isNegative();
+    if ((line.from === null || line.to === null) && !hasPeriod && !isDiscount) {
+      problems.push({
+        code: "line_missing_period",
+        message: `${where(line).replace(/^l/, "L")} has no period of its own and the invoice prints no billing period, so its nights are not known.`,
+        evidence: lineEvidence(line),
+      });
+    } else if (line.from !== null && line.to !== null && line.to < line.from) {
+      problems.push({ code: "line_missing_period", message: `${where(line).replace(/^l/, "L")} ends (${line.to}) before it starts (${line.from}).`, evidence: lineEvidence(line) });
+    }
+  }
+  return problems;
+}
+
+export function toInvoice(draft: InvoiceDraft, providerId: string, classify: LineClassifier = classifyInvoiceLine, seen: SeenText = {}): ConvertedInvoice {
+  const notes = [...draft.notes];
+  const problems = draftProblems(draft, seen);
+  if (problems.length > 0) throw NeedsAttentionError.of(problems);
+  const credit = draft.kind === "credit_note";
+  const hasPeriod = draft.periodFrom !== null && draft.periodTo !== null;
 
   const lines: InvoiceLine[] = draft.lines.map((line) => {
-    if (line.amount === null) {
-      throw new NeedsAttentionError("line_missing_amount", `The amount of ${where(line)} could not be read.`, { line: line.lineNo });
-    }
-    const amount = credit ? line.amount.abs() : line.amount;
-    const isDiscount = amount.isNegative();
-    if ((line.from === null || line.to === null) && !hasPeriod && !isDiscount) {
-      throw new NeedsAttentionError(
-        "line_missing_period",
-        `${where(line).replace(/^l/, "L")} has no period of its own and the invoice prints no billing period, so its nights are not known.`,
-        { line: line.lineNo },
-      );
-    }
-    if (line.from !== null && line.to !== null && line.to < line.from) {
-      throw new NeedsAttentionError("line_missing_period", `${where(line).replace(/^l/, "L")} ends (${line.to}) before it starts (${line.from}).`, { line: line.lineNo });
-    }
+    const printed = line.amount ?? new Dec(0);
+    const amount = credit ? printed.abs() : printed;
     const unitRate = line.unitRate === null ? null : credit ? line.unitRate.abs() : line.unitRate;
     return {
       lineNo: line.lineNo,
@@ -104,8 +142,9 @@ export function toInvoice(draft: InvoiceDraft, providerId: string, classify: Lin
   return {
     invoice: {
       providerId,
-      invoiceNumber: draft.invoiceNumber,
-      invoiceDate: draft.invoiceDate,
+      // draftProblems refused a draft without them.
+      invoiceNumber: draft.invoiceNumber as string,
+      invoiceDate: draft.invoiceDate as string,
       kind: draft.kind,
       creditsInvoice: credit ? draft.creditsInvoice : null,
       periodFrom: hasPeriod ? draft.periodFrom : null,

@@ -63,6 +63,8 @@ export interface FieldEvidence {
 
 /** A value the reader is not sure of: it is never stored as if certain. */
 export interface UncertainField {
+  /** The refusal code it gives when the invoice goes to a person. */
+  code: "uncertain_value";
   /** `invoiceNumber`, `total`, or `line 3 amount`. */
   field: string;
   reason: string;
@@ -144,16 +146,43 @@ export type NeedsAttentionCode =
   | "no_invoice_date"
   | "line_missing_amount"
   | "line_missing_period"
-  | "uncertain_value";
+  /** A value read without certainty (two readings, arithmetic that picks none): never stored as certain. */
+  | "uncertain_value"
+  /** Characters a text layer cannot mean (NUL, other control or private-use characters). */
+  | "text_layer_unreadable"
+  /** The file was read but the database refused what was read; kept with this reason. */
+  | "storage_failed";
+
+/**
+ * One thing wrong with a file: a stable code, what a person should know, and the text it
+ * stopped at, quoted as printed (a heading row, a cell, a label), when there is one.
+ */
+export interface Problem {
+  code: NeedsAttentionCode;
+  message: string;
+  evidence: string | null;
+}
 
 /** Thrown (or returned) when a file goes to the "needs attention" queue. */
 export class NeedsAttentionError extends AppError {
   readonly reason: NeedsAttentionCode;
+  readonly evidence: string | null;
+  /** Every problem found in the file, this one first. */
+  readonly problems: readonly Problem[];
 
-  constructor(reason: NeedsAttentionCode, message: string, context: ErrorContext = {}) {
+  constructor(reason: NeedsAttentionCode, message: string, context: ErrorContext = {}, detail: { evidence?: string | null; more?: readonly Problem[] } = {}) {
     super(`ingest.${reason}`, message, context);
     this.name = "NeedsAttentionError";
     this.reason = reason;
+    this.evidence = detail.evidence ?? null;
+    this.problems = [{ code: reason, message, evidence: this.evidence }, ...(detail.more ?? [])];
+  }
+
+  /** One error standing for several problems (the first is the reason shown first). */
+  static of(problems: readonly Problem[]): NeedsAttentionError {
+    const [first, ...more] = problems;
+    if (!first) throw new Error("NeedsAttentionError.of needs at least one problem");
+    return new NeedsAttentionError(first.code, first.message, {}, { evidence: first.evidence, more });
   }
 }
 

@@ -10,16 +10,18 @@ import {
   listNeedsAttention,
   loadProviderIdentities,
   updateReceivedFileStatus,
+  type AttentionDetail,
   type ReceivedFileStatus,
 } from "../db/repositories/invoice.repository.js";
 import { AppError } from "../domain/errors.js";
+import { visibleText } from "../ingest/evidence.js";
 import type { ReadContext, ReadOutcome } from "../ingest/read-invoice-file.js";
 import { BUILT_IN_TEMPLATES_DIR, dataDirTemplates, loadTemplates, type ProviderTemplate } from "../ingest/templates.js";
 import { warmUpPdfReader } from "../ingest/readers/pdf.reader.js";
-import type { NeedsAttentionCode } from "../ingest/types.js";
+import type { NeedsAttentionCode, Problem } from "../ingest/types.js";
 import type { Logger } from "../logger.js";
 import { parseFiles, poolSize } from "./ingest-parse.js";
-import { readStoredFile, sha256Of, storeReceivedFile } from "./ingest-storage.js";
+import { readStoredFile, removeStoredFile, sha256Of, storedFileExists, storedPathFor, storeReceivedFile } from "./ingest-storage.js";
 
 /**
  * The ingest use case (INTERFACES.md `ingest`): each file is hashed, stored once under DATA_DIR
@@ -76,6 +78,10 @@ export interface IngestFileResult {
   /** Why the file needs attention (for already received files: why it did then, if it still does). */
   reason: string | null;
   reasonCode: NeedsAttentionCode | "unreadable_path" | null;
+  /** The text the reader stopped at, quoted. */
+  evidence: string | null;
+  /** Every problem of the file (the reason first); empty when it was stored. */
+  problems: Problem[];
   notes: string[];
 }
 
@@ -117,7 +123,7 @@ function report(files: IngestFileResult[]): IngestReport {
     stored: files.filter((f) => f.status === "stored").length,
     alreadyReceived: files.filter((f) => f.status === "already_received").length,
     needsAttention: files.filter((f) => f.status === "needs_attention").length,
-    problems: files.filter((f) => f.status === "needs_attention").map((f) => `${f.name}: ${f.reason ?? "needs attention"}`),
+    problems: files.filter((f) => f.status === "needs_attention").map((f) => `${f.name}: ${f.reasonCode ? `[${f.reasonCode}] ` : ""}${f.reason ?? "needs attention"}`),
   };
 }
 
@@ -130,7 +136,7 @@ async function readContext(db: Database, authorityId: number, options: Pick<Inge
 function baseResult(name: string): IngestFileResult {
   return {
     name, status: "needs_attention", fileId: null, sha256: null, invoiceId: null, invoiceNumber: null, providerId: null,
-    kind: null, lines: 0, reason: null, reasonCode: null, notes: [],
+    kind: null, lines: 0, reason: null, reasonCode: null, evidence: null, problems: [], notes: [],
   };
 }
 
@@ -138,10 +144,29 @@ function outcomeFields(outcome: ReadOutcome): Partial<IngestFileResult> {
   if (outcome.status === "ok") {
     return {
       invoiceNumber: outcome.invoice.invoiceNumber, providerId: outcome.invoice.providerId, kind: outcome.invoice.kind,
-      lines: outcome.invoice.lines.length, notes: outcome.notes, reason: null, reasonCode: null,
+      lines: outcome.invoice.lines.length, notes: outcome.notes, reason: null, reasonCode: null, evidence: null, problems: [],
     };
   }
-  return { invoiceNumber: outcome.invoiceNumber, providerId: outcome.providerId, reason: outcome.message, reasonCode: outcome.reason };
+  // Messages and quotations may carry what the document printed: never a character PostgreSQL refuses.
+  const problems = outcome.problems.map((p) => ({ code: p.code, message: visibleText(p.message), evidence: p.evidence === null ? null : visibleText(p.evidence) }));
+  return {
+    invoiceNumber: outcome.invoiceNumber, providerId: outcome.providerId, reason: visibleText(outcome.message), reasonCode: outcome.reason,
+    evidence: outcome.evidence === null ? null : visibleText(outcome.evidence), problems,
+  };
+}
+
+function attentionOf(result: IngestFileResult): AttentionDetail {
+  return { reasonCode: result.reasonCode ?? "corrupt", evidence: result.evidence, problems: result.problems, providerId: result.providerId, invoiceNumber: result.invoiceNumber };
+}
+
+function errorText(error: unknown): string {
+  return visibleText(error instanceof Error ? error.message : String(error)).slice(0, 300);
+}
+
+/** The file was read but what was read could not be written: it is kept with this reason instead. */
+function storageFailed(result: IngestFileResult, error: unknown): void {
+  const message = `The file was read but what was read could not be stored (${errorText(error)}). It is kept for a person to key in or re-process.`;
+  Object.assign(result, { status: "needs_attention", invoiceId: null, reason: message, reasonCode: "storage_failed", evidence: null, problems: [{ code: "storage_failed", message, evidence: null }] });
 }
 
 /** Files are read and recorded this many at a time, so a large inbox never sits in memory whole. */
@@ -206,6 +231,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
         status: "already_received" as const,
         fileId: before.id,
         reason: before.status === "needs_attention" ? before.reason : null,
+        reasonCode: before.status === "needs_attention" ? ((before.attention?.reasonCode as NeedsAttentionCode | undefined) ?? null) : null,
         notes: [`Already received as ${before.originalName} on ${before.receivedAt.toISOString()}.`],
       });
       early.set(l.input, l.result);
@@ -228,7 +254,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
       }
       const item = byInput.get(input);
       if (!item) continue;
-      const result = await recordFile(db, authorityId, options.dataDir, item, new Date(clock++), now());
+      const result = await recordFile(db, authorityId, options.dataDir, item, new Date(clock++), now(), log);
       log?.info("invoice file ingested", {
         fileId: result.fileId, sha256: result.sha256?.slice(0, 12), status: result.status, reason: result.reasonCode,
         providerId: result.providerId, lines: result.lines,
@@ -241,6 +267,12 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
   return summary;
 }
 
+/**
+ * Records one file in its own transaction. Nothing about one file stops the next: when what was
+ * read cannot be written (PostgreSQL refuses a character, a value out of range), the file is
+ * recorded as needing attention instead; a received file always has its row, and bytes written
+ * for a file whose row could not be written at all are removed again.
+ */
 async function recordFile(
   db: Database,
   authorityId: number,
@@ -248,29 +280,52 @@ async function recordFile(
   item: { bytes: Uint8Array; sha256: string; result: IngestFileResult; outcome: ReadOutcome },
   receivedAt: Date,
   processedAt: Date,
+  log: Logger | undefined,
 ): Promise<IngestFileResult> {
   const { result, outcome } = item;
   Object.assign(result, outcomeFields(outcome));
-  const storedPath = storeReceivedFile(dataDir, item.sha256, result.name, item.bytes);
-  const status: ReceivedFileStatus = outcome.status === "ok" ? "processed" : "needs_attention";
-  return db.knex.transaction(async (trx) => {
-    const fileId = await insertReceivedFile(trx, {
-      authorityId, sha256: item.sha256, originalName: result.name, storedPath, sizeBytes: item.bytes.byteLength,
-      status, reason: outcome.status === "ok" ? null : outcome.message, receivedAt, processedAt,
-    });
-    if (fileId === null) {
-      // Another ingest received the same content meanwhile.
-      return { ...result, status: "already_received" as const, reason: null, notes: ["Received by another ingest at the same time."] };
-    }
-    result.fileId = fileId;
-    if (outcome.status === "ok") {
-      result.invoiceId = await insertInvoice(trx, { authorityId, fileId, receivedAt, invoice: outcome.invoice, notes: outcome.notes });
-      result.status = "stored";
-    } else {
-      result.status = "needs_attention";
-    }
+  const relative = storedPathFor(item.sha256, result.name);
+  const keptBefore = storedFileExists(dataDir, relative);
+  let storedPath: string;
+  try {
+    storedPath = storeReceivedFile(dataDir, item.sha256, result.name, item.bytes);
+  } catch (error) {
+    storageFailed(result, error);
+    result.reason = `The file could not be kept under DATA_DIR (${errorText(error)}), so it was not received.`;
     return result;
+  }
+  const row = (status: ReceivedFileStatus) => ({
+    authorityId, sha256: item.sha256, originalName: result.name, storedPath, sizeBytes: item.bytes.byteLength,
+    status, reason: result.reason, attention: status === "needs_attention" ? attentionOf(result) : null, receivedAt, processedAt,
   });
+  try {
+    return await db.knex.transaction(async (trx) => {
+      const fileId = await insertReceivedFile(trx, row(outcome.status === "ok" ? "processed" : "needs_attention"));
+      if (fileId === null) {
+        // Another ingest received the same content meanwhile.
+        return { ...result, status: "already_received" as const, reason: null, notes: ["Received by another ingest at the same time."] };
+      }
+      result.fileId = fileId;
+      if (outcome.status === "ok") {
+        result.invoiceId = await insertInvoice(trx, { authorityId, fileId, receivedAt, invoice: outcome.invoice, notes: outcome.notes });
+        result.status = "stored";
+      } else {
+        result.status = "needs_attention";
+      }
+      return result;
+    });
+  } catch (error) {
+    log?.warn("invoice file could not be stored as read", { sha256: item.sha256.slice(0, 12), error: errorText(error) });
+    result.fileId = null;
+    storageFailed(result, error);
+  }
+  try {
+    result.fileId = await db.knex.transaction((trx) => insertReceivedFile(trx, row("needs_attention")));
+  } catch (error) {
+    if (!keptBefore) removeStoredFile(dataDir, relative);
+    result.reason = `${result.reason ?? ""} Recording it failed as well (${errorText(error)}), so it was not kept.`;
+  }
+  return result;
 }
 
 export interface ReprocessOptions {
@@ -307,16 +362,22 @@ async function reprocessWith(db: Database, fileId: string, context: ReadContext,
   const [outcome] = await parseFiles([{ name: file.originalName, bytes: readStoredFile(options.dataDir, file.storedPath) }], context, { workers: 0 });
   if (!outcome) throw new AppError("ingest.internal", "No outcome for the file");
   Object.assign(result, outcomeFields(outcome));
-  await db.knex.transaction(async (trx) => {
-    if (outcome.status === "ok") {
-      result.invoiceId = await insertInvoice(trx, { authorityId, fileId: file.id, receivedAt: file.receivedAt, invoice: outcome.invoice, notes: outcome.notes });
-      await updateReceivedFileStatus(trx, file.id, "processed", null, now());
-      result.status = "stored";
-    } else {
-      await updateReceivedFileStatus(trx, file.id, "needs_attention", outcome.message, now());
-      result.status = "needs_attention";
-    }
-  });
+  try {
+    await db.knex.transaction(async (trx) => {
+      if (outcome.status === "ok") {
+        result.invoiceId = await insertInvoice(trx, { authorityId, fileId: file.id, receivedAt: file.receivedAt, invoice: outcome.invoice, notes: outcome.notes });
+        await updateReceivedFileStatus(trx, file.id, "processed", null, now());
+        result.status = "stored";
+      } else {
+        await updateReceivedFileStatus(trx, file.id, "needs_attention", result.reason, now(), attentionOf(result));
+        result.status = "needs_attention";
+      }
+    });
+  } catch (error) {
+    options.logger?.warn("invoice file could not be stored as read", { fileId: file.id, error: errorText(error) });
+    storageFailed(result, error);
+    await updateReceivedFileStatus(db.knex, file.id, "needs_attention", result.reason, now(), attentionOf(result));
+  }
   options.logger?.info("invoice file re-processed", { fileId: file.id, status: result.status, reason: result.reasonCode, providerId: result.providerId });
   return result;
 }

@@ -41,7 +41,16 @@ export type NeedsAttentionJson = {
   source_file: string;
   sha256: string;
   received_at: string;
+  /** Stable code of the first problem (null only for files recorded before reason codes). */
+  reason_code: string | null;
   reason: string | null;
+  /** The text the reader stopped at, quoted. */
+  evidence: string | null;
+  /** What was read before the reader stopped. */
+  provider_id: string | null;
+  invoice_number: string | null;
+  /** Every problem of the file, the reason first. */
+  problems: Array<{ code: string; message: string; evidence: string | null }>;
 };
 
 /** Quantities and rates: at least two decimals ("31.00", "0.45"), more when printed ("4.428571"). */
@@ -99,6 +108,11 @@ export async function listNeedsAttentionFiles(db: Database, options: { authority
     source_file: file.originalName,
     sha256: file.sha256,
     received_at: file.receivedAt.toISOString(),
+    reason_code: file.attention?.reasonCode ?? null,
     reason: file.reason,
+    evidence: file.attention?.evidence ?? null,
+    provider_id: file.attention?.providerId ?? null,
+    invoice_number: file.attention?.invoiceNumber ?? null,
+    problems: (file.attention?.problems ?? []).map((p) => ({ code: p.code, message: p.message, evidence: p.evidence })),
   }));
 }

@@ -58,12 +58,15 @@ function startWorker(context: ReadContext): Worker {
 }
 
 function crashed(name: string, error: unknown): ReadOutcome {
-  const message = error instanceof Error ? error.message : String(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const message = `The file could not be read: its reader stopped (${detail}). A file this large or complex needs a person.`;
   return {
     status: "needs_attention",
     format: null,
     reason: "corrupt",
-    message: `The file could not be read: its reader stopped (${message}). A file this large or complex needs a person.`,
+    message,
+    evidence: null,
+    problems: [{ code: "corrupt", message, evidence: null }],
     providerId: null,
     invoiceNumber: null,
   };

@@ -42,6 +42,15 @@ export function storeReceivedFile(dataDir: string, sha256: string, originalName:
   return relative;
 }
 
+export function storedFileExists(dataDir: string, relative: string): boolean {
+  return fs.existsSync(path.join(dataDir, ...relative.split("/")));
+}
+
+/** Removes bytes written for a file whose row could not be written (no file is kept without its row). */
+export function removeStoredFile(dataDir: string, relative: string): void {
+  fs.rmSync(path.join(dataDir, ...relative.split("/")), { force: true });
+}
+
 export function readStoredFile(dataDir: string, storedPath: string): Buffer {
   const file = path.isAbsolute(storedPath) ? storedPath : path.join(dataDir, ...storedPath.split("/"));
   return fs.readFileSync(file);

@@ -134,7 +134,8 @@ describe("placement-audit ingest and invoices", () => {
     const files = JSON.parse(out) as Array<Record<string, unknown>>;
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ source_file: "c-scan.pdf", reason: expect.stringMatching(/no text layer/) });
-    expect(Object.keys(files[0]!)).toEqual(["file_id", "source_file", "sha256", "received_at", "reason"]);
+    expect(Object.keys(files[0]!)).toEqual(["file_id", "source_file", "sha256", "received_at", "reason_code", "reason", "evidence", "provider_id", "invoice_number", "problems"]);
+    expect(files[0]).toMatchObject({ reason_code: "no_text_layer", problems: [{ code: "no_text_layer" }] });
   });
 
   it("a second ingest reports every file as already received and exits 0", async () => {

@@ -171,7 +171,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
   it("keeps a file that cannot be read, with its reason, and lists it", async () => {
     const report = await ingestFiles(t.db, [{ name: "scan.pdf", bytes: await scannedPdf() }], { dataDir: t.dataDir });
     expect(report.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "no_text_layer", invoiceId: null });
-    expect(report.problems).toEqual([expect.stringMatching(/^scan\.pdf: The PDF has no text layer/)]);
+    expect(report.problems).toEqual([expect.stringMatching(/^scan\.pdf: \[no_text_layer\] The PDF has no text layer/)]);
     const row = (await t.db.knex("received_files").where({ original_name: "scan.pdf" }).first()) as FileRow;
     expect(row.status).toBe("needs_attention");
     expect(row.reason).toMatch(/no text layer/);

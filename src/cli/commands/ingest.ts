@@ -124,6 +124,11 @@ export const ingestCommand: Command = {
       for (const file of report.files) context.stdout.write(`${describe(file)}\n`);
     }
     context.stdout.write(summary(report, collected.skipped, collected.missing.length));
+    if (report.needsAttention > 0) {
+      // Exit status 1 comes with the list of every file that needs a person, whatever came before.
+      context.stderr.write(`${report.needsAttention} file(s) need attention (invoices --needs-attention --format json gives every problem):\n`);
+      for (const problem of report.problems) context.stderr.write(`  ${problem}\n`);
+    }
     return report.needsAttention > 0 ? EXIT_REJECTED : exit;
   },
 };

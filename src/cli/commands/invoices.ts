@@ -1,5 +1,5 @@
 import { formatMoney } from "../../domain/money.js";
-import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson } from "../../services/ingest-list.js";
+import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson, type NeedsAttentionJson } from "../../services/ingest-list.js";
 import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 import { toCsv, toTable } from "../output.js";
@@ -10,7 +10,16 @@ export const INVOICE_CSV_COLUMNS = [
   "source_file", "line_no", "child_ref", "placement_ref", "description", "item", "from", "to", "quantity", "unit", "unit_rate", "amount",
 ] as const;
 
-const NEEDS_ATTENTION_COLUMNS = ["file_id", "source_file", "received_at", "reason"] as const;
+const NEEDS_ATTENTION_COLUMNS = ["file_id", "source_file", "received_at", "reason_code", "provider_id", "invoice_number", "reason", "evidence"] as const;
+
+/** CSV and table: one row per file; its other problems follow the first, one per line of the cell. */
+function needsAttentionRows(files: readonly NeedsAttentionJson[]): Record<string, unknown>[] {
+  return files.map((f) => ({
+    ...f,
+    reason: f.problems.length > 1 ? f.problems.map((p) => `[${p.code}] ${p.message}`).join("\n") : f.reason,
+    evidence: f.problems.length > 1 ? f.problems.map((p) => p.evidence ?? "").join("\n") : f.evidence,
+  }));
+}
 
 function csvRows(invoices: readonly InvoiceJson[]): Record<string, unknown>[] {
   return invoices.flatMap((invoice) => {
@@ -45,7 +54,10 @@ export const invoicesCommand: Command = {
     "to, quantity, unit, unit_rate, amount). csv: one row per line. table: one row per invoice.",
     "",
     "  --month YYYY-MM     only invoices dated in that month",
-    "  --needs-attention   instead, the files that could not be read and why (--month does not apply)",
+    "  --needs-attention   instead, the files that could not be read and why (--month does not apply):",
+    "                      json gives file_id, source_file, sha256, received_at, reason_code (stable), reason,",
+    "                      evidence (the text it stopped at, quoted), provider_id and invoice_number when read,",
+    "                      and problems[] (every problem of the file: code, message, evidence)",
     "  --format F          json, csv or table (default table)",
   ].join("\n"),
   async run(args, context) {
@@ -56,9 +68,9 @@ export const invoicesCommand: Command = {
     if (values["needs-attention"]) {
       const files = await listNeedsAttentionFiles(db);
       if (format === "json") context.stdout.write(`${JSON.stringify(files, null, 2)}\n`);
-      else if (format === "csv") context.stdout.write(toCsv(NEEDS_ATTENTION_COLUMNS, files));
+      else if (format === "csv") context.stdout.write(toCsv(NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files)));
       else {
-        context.stdout.write(toTable(NEEDS_ATTENTION_COLUMNS, files));
+        context.stdout.write(toTable(NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files)));
         context.stdout.write(`${files.length} file(s) need attention\n`);
       }
       return EXIT_OK;

@@ -9,6 +9,16 @@ import type { Unit } from "../../domain/reference.js";
 
 export type ReceivedFileStatus = "received" | "processed" | "needs_attention";
 
+/** Why a file needs a person, as recorded (migration 20261207_1501_needs_attention_reasons). */
+export interface AttentionDetail {
+  reasonCode: string;
+  evidence: string | null;
+  problems: ReadonlyArray<{ code: string; message: string; evidence: string | null }>;
+  /** The provider and invoice number, when they were read before the reader stopped. */
+  providerId: string | null;
+  invoiceNumber: string | null;
+}
+
 export interface ReceivedFileRecord {
   id: string;
   sha256: string;
@@ -18,6 +28,8 @@ export interface ReceivedFileRecord {
   sizeBytes: number;
   status: ReceivedFileStatus;
   reason: string | null;
+  /** Null for a file that needs no attention (and for files recorded before reason codes). */
+  attention: AttentionDetail | null;
   receivedAt: Date;
   processedAt: Date | null;
 }
@@ -30,8 +42,29 @@ interface ReceivedFileRow {
   size_bytes: string | number;
   status: ReceivedFileStatus;
   reason: string | null;
+  reason_code: string | null;
+  evidence: string | null;
+  problems: AttentionDetail["problems"] | string | null;
+  read_provider_id: string | null;
+  read_invoice_number: string | null;
   received_at: Date;
   processed_at: Date | null;
+}
+
+function toAttention(row: ReceivedFileRow): AttentionDetail | null {
+  if (row.reason_code === null) return null;
+  const problems = typeof row.problems === "string" ? (JSON.parse(row.problems) as AttentionDetail["problems"]) : (row.problems ?? []);
+  return { reasonCode: row.reason_code, evidence: row.evidence, problems, providerId: row.read_provider_id, invoiceNumber: row.read_invoice_number };
+}
+
+function attentionColumns(attention: AttentionDetail | null): Record<string, string | null> {
+  return {
+    reason_code: attention?.reasonCode ?? null,
+    evidence: attention?.evidence ?? null,
+    problems: attention ? JSON.stringify(attention.problems) : null,
+    read_provider_id: attention?.providerId ?? null,
+    read_invoice_number: attention?.invoiceNumber ?? null,
+  };
 }
 
 function toFile(row: ReceivedFileRow): ReceivedFileRecord {
@@ -43,6 +76,7 @@ function toFile(row: ReceivedFileRow): ReceivedFileRecord {
     sizeBytes: Number(row.size_bytes),
     status: row.status,
     reason: row.reason,
+    attention: toAttention(row),
     receivedAt: row.received_at,
     processedAt: row.processed_at,
   };
@@ -82,6 +116,7 @@ export interface NewReceivedFile {
   sizeBytes: number;
   status: ReceivedFileStatus;
   reason: string | null;
+  attention?: AttentionDetail | null;
   receivedAt: Date;
   processedAt: Date | null;
 }
@@ -97,6 +132,7 @@ export async function insertReceivedFile(trx: Knex.Transaction, file: NewReceive
       size_bytes: file.sizeBytes,
       status: file.status,
       reason: file.reason,
+      ...attentionColumns(file.attention ?? null),
       received_at: file.receivedAt,
       processed_at: file.processedAt,
     })
@@ -107,8 +143,15 @@ export async function insertReceivedFile(trx: Knex.Transaction, file: NewReceive
   return id === undefined ? null : String(id);
 }
 
-export async function updateReceivedFileStatus(trx: Knex | Knex.Transaction, id: string, status: ReceivedFileStatus, reason: string | null, processedAt: Date): Promise<void> {
-  await trx("received_files").where({ id }).update({ status, reason, processed_at: processedAt });
+export async function updateReceivedFileStatus(
+  trx: Knex | Knex.Transaction,
+  id: string,
+  status: ReceivedFileStatus,
+  reason: string | null,
+  processedAt: Date,
+  attention: AttentionDetail | null = null,
+): Promise<void> {
+  await trx("received_files").where({ id }).update({ status, reason, ...attentionColumns(attention), processed_at: processedAt });
 }
 
 /** Writes an invoice and its lines; call inside the transaction that records the file. */

@@ -52,8 +52,9 @@ export function ambiguity(field: HeaderField, candidates: readonly HeaderCandida
   const top = distinctValues(ofField.filter((c) => c.rank === best));
   if (top.length < 2) return null;
   return {
+    code: "uncertain_value",
     field,
-    reason: `printed with ${top.length} different values under equally strong labels: ${top.map(labelled).join(" and ")}`,
+    reason: `is printed with ${top.length} different values under equally strong labels: ${top.map(labelled).join(" and ")}`,
     candidates: top.map((c) => valueText(c.value)),
   };
 }
@@ -177,8 +178,9 @@ export function resolveTotals(lines: readonly DraftLine[], preferred: TotalsRead
     const values = distinctValues(choices[field].filter((c): c is HeaderCandidate => c !== null));
     if (values.length < 2) continue;
     outcome.uncertain.push({
+      code: "uncertain_value",
       field,
-      reason: `printed as ${values.map(labelled).join(" and ")}, and the invoice's arithmetic (lines, subtotal, VAT, total) confirms none of them alone`,
+      reason: `is printed as ${values.map(labelled).join(" and ")}, and the invoice's arithmetic (lines, subtotal, VAT, total) confirms none of them alone`,
       candidates: values.map((c) => valueText(c.value)),
     });
   }
@@ -201,20 +203,4 @@ export function arithmeticNotes(checks: readonly ArithmeticCheck[]): string[] {
           return `Arithmetic: the lines (+ VAT) add up to £${c.expected}, the total printed is £${c.printed}.`;
       }
     });
-}
-
-const UNREADABLE_CHARACTER = "\ufffd";
-
-/**
- * Values holding characters the text layer could not map to letters (readers put U+FFFD in their
- * place): what they say is not known, so each is marked "text layer unreadable".
- */
-export function unreadableValues(values: ReadonlyArray<readonly [string, string | null]>): UncertainField[] {
-  return values
-    .filter(([, value]) => value !== null && value.includes(UNREADABLE_CHARACTER))
-    .map(([field, value]) => ({
-      field,
-      reason: `is printed with characters the text layer maps to no letter (text layer unreadable): "${(value as string).slice(0, 60)}"`,
-      candidates: [],
-    }));
 }

@@ -20,7 +20,7 @@ import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocume
 import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
-import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unreadableValues, valueText } from "./certainty.js";
+import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, valueText } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
   findHeaderCandidates,
@@ -542,17 +542,6 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     isCredit,
   );
   uncertain.push(...totals.uncertain);
-  uncertain.push(
-    ...unreadableValues([
-      ["invoiceNumber", asString(number?.value ?? null)],
-      ["creditsInvoice", asString(credited?.value ?? null)],
-      ...lines.flatMap((l): Array<[string, string | null]> => [
-        [`line ${l.lineNo} description`, l.description],
-        [`line ${l.lineNo} child`, l.childRef],
-        [`line ${l.lineNo} placement`, l.placementRef],
-      ]),
-    ]),
-  );
   notes.push(...totals.notes);
   const arithmetic = [...lineChecks, ...totals.checks];
   notes.push(...arithmeticNotes(arithmetic));

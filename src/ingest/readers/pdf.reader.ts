@@ -93,7 +93,7 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
           continue;
         }
         characters += item.str.trim().length;
-        items.push({ text: readableText(item.str), x, top, width: item.width, height: Math.abs(d) || item.height || 10 });
+        items.push({ text: item.str, x, top, width: item.width, height: Math.abs(d) || item.height || 10 });
       }
       rows.push(...rowsFromItems(items, pageNumber));
       page.cleanup();
@@ -110,36 +110,6 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
   } finally {
     await document.destroy();
   }
-}
-
-/**
- * A font with no Unicode map gives NUL, control or private-use characters (often where a hyphen
- * was meant). They are never stored (PostgreSQL refuses NUL): each becomes U+FFFD, which the
- * extractor treats as "text layer unreadable" wherever it lands in a value.
- */
-export const UNREADABLE = "\ufffd";
-function unmapped(code: number): boolean {
-  return (
-    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
-    (code >= 0x7f && code <= 0x9f) ||
-    (code >= 0xe000 && code <= 0xf8ff) ||
-    (code >= 0xf0000 && code <= 0x10ffff) ||
-    code === 0xfffe ||
-    code === 0xffff
-  );
-}
-
-export function readableText(text: string): string {
-  // Nearly every item is clean: scan the code units once, rebuild only when one is unmapped.
-  let clean = true;
-  for (let i = 0; i < text.length && clean; i++) {
-    const code = text.charCodeAt(i);
-    clean = !(unmapped(code) || (code >= 0xdb80 && code <= 0xdbff));
-  }
-  if (clean) return text;
-  let out = "";
-  for (const ch of text) out += unmapped(ch.codePointAt(0) ?? 0) ? UNREADABLE : ch;
-  return out;
 }
 
 type Matrix = [number, number, number, number, number, number];

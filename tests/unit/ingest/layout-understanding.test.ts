@@ -3,9 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { InvoiceLine } from "../../../src/domain/invoice.js";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
 import { readInvoiceFile, readLayout, type ReadOutcome } from "../../../src/ingest/read-invoice-file.js";
-import { readableText, warmUpPdfReader } from "../../../src/ingest/readers/pdf.reader.js";
+import { warmUpPdfReader } from "../../../src/ingest/readers/pdf.reader.js";
 import { rowsFromItems, splitSpacedItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
-import type { LayoutDocument, LayoutRow } from "../../../src/ingest/types.js";
 import { pdfkitLayout, pdfLibLayout, tableOps, type PdfLayout, type TableColumn, type TextOp } from "../../fixtures/invoices/pdf-builders.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
 import { csvText, xlsxWorkbook } from "../../fixtures/invoices/spreadsheet-builders.js";
@@ -268,37 +267,6 @@ describe("certainty: how every value was found, and two readings never stored as
     const { invoice, notes } = await read(layout, pdfkitLayout);
     expect(invoice.total).toBe("5471.00");
     expect(notes).toContain("Arithmetic: subtotal + VAT is £5371.00, the total printed is £5471.00.");
-  });
-});
-
-describe("text layers with unmapped characters", () => {
-  it("NUL, control and private-use characters become U+FFFD: never stored as they are", () => {
-    expect(readableText("Foster care \u0000 standard")).toBe("Foster care \ufffd standard");
-    expect(readableText("Respite\ue01bcare")).toBe("Respite\ufffdcare");
-    expect(readableText("£4,061.00 – C1001")).toBe("£4,061.00 – C1001");
-  });
-
-  it("a line whose description holds an unmapped character is marked 'text layer unreadable', the rest is read", () => {
-    const cells = (top: number, texts: Array<[number, string]>): LayoutRow => {
-      const items = texts.map(([left, text]) => ({ text, left, right: left + text.length * 5 }));
-      return { page: 1, top, height: 9, cells: items, items, rowNumber: top };
-    };
-    const doc: LayoutDocument = {
-      format: "pdf",
-      pageCount: 1,
-      notes: [],
-      rows: [
-        cells(40, [[40, "Invoice No: OFP-4001"], [300, "Invoice Date: 04/11/2026"]]),
-        cells(54, [[300, "Period: October 2026"]]),
-        cells(100, [[40, "Child Ref"], [100, "Description"], [300, "Nights"], [360, "Amount"]]),
-        cells(114, [[40, "C1001"], [100, "Foster care \ufffd standard"], [300, "31"], [360, "4,061.00"]]),
-        cells(128, [[40, "C1002"], [100, "Foster care"], [300, "10"], [360, "1,310.00"]]),
-      ],
-    };
-    const draft = extractInvoice(doc);
-    expect(draft.invoiceNumber).toBe("OFP-4001");
-    expect(draft.lines.map((l) => l.amount?.toFixed(2))).toEqual(["4061.00", "1310.00"]);
-    expect(draft.uncertain).toEqual([expect.objectContaining({ field: "line 1 description", reason: expect.stringContaining("text layer unreadable") as string })]);
   });
 });
 
