@@ -68,6 +68,14 @@ export function draftProblems(draft: InvoiceDraft, seen: SeenText = {}): Problem
       evidence: quoted(seen.dateRows),
     });
   }
+  // A value read without certainty is marked with its field, its reason and what it could be.
+  for (const unsure of draft.uncertain) {
+    problems.push({
+      code: unsure.code,
+      message: `The ${unsure.field} was not read with certainty, so it was not stored as if it were: it ${unsure.reason}.`,
+      evidence: unsure.candidates.length > 0 ? unsure.candidates.map((c) => `"${c}"`).join(" or ") : null,
+    });
+  }
   const hasPeriod = draft.periodFrom !== null && draft.periodTo !== null;
   if (hasPeriod && (draft.periodTo as string) < (draft.periodFrom as string)) {
     problems.push({ code: "line_missing_period", message: `The billing period ends (${draft.periodTo}) before it starts (${draft.periodFrom}).`, evidence: null });

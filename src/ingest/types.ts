@@ -39,10 +39,52 @@ export type SourceFormat = "pdf" | "xlsx" | "csv";
 export interface LayoutDocument {
   format: SourceFormat;
   pageCount: number;
+  /** PDF: each page's height in points (for margins and footers); absent for spreadsheets. */
+  pageHeights?: number[];
   rows: LayoutRow[];
   /** Facts about the file worth keeping with the invoice (e.g. formula cells read from cache). */
   notes: string[];
 }
+
+/**
+ * How a value was found (DESIGN.md "Reading pipeline", step 4): after a label beside or above
+ * it, under a column heading, after the document's title, in a sentence, from a provider
+ * template's pattern, from a statement block's heading, or worked out (a total from the lines).
+ */
+export type FoundVia = "label" | "label_above" | "heading" | "title" | "sentence" | "template" | "statement_block" | "totals_row" | "computed";
+
+export interface FieldEvidence {
+  via: FoundVia;
+  /** The label or heading it was printed under or after, as printed. */
+  label: string | null;
+  /** "page 2 row 14" or "row 14" (null for computed values). */
+  where: string | null;
+}
+
+/** A value the reader is not sure of: it is never stored as if certain. */
+export interface UncertainField {
+  /** The refusal code it gives when the invoice goes to a person. */
+  code: "uncertain_value";
+  /** `invoiceNumber`, `total`, or `line 3 amount`. */
+  field: string;
+  reason: string;
+  /** The values it could be, as read. */
+  candidates: string[];
+}
+
+/** One sum of the invoice's own arithmetic, checked at reading time. */
+export interface ArithmeticCheck {
+  check: "line" | "lines_to_subtotal" | "subtotal_vat_total" | "lines_to_total";
+  /** The line checked (check "line"). */
+  lineNo?: number;
+  /** What the printed figures add up to, and what was printed. */
+  expected: string;
+  printed: string;
+  closes: boolean;
+}
+
+export type HeaderDraftField = "invoiceNumber" | "invoiceDate" | "creditsInvoice" | "period" | "subtotal" | "vat" | "total" | "kind";
+export type LineDraftField = "childRef" | "placementRef" | "description" | "period" | "quantity" | "unit" | "unitRate" | "amount";
 
 /** One line of the table as read, before the provider is known. */
 export interface DraftLine {
@@ -59,6 +101,8 @@ export interface DraftLine {
   amount: Dec | null;
   /** Where the line was printed, for messages: "page 2 row 14" or "row 14". */
   source: string;
+  /** How each value of the line was found. */
+  evidence: Partial<Record<LineDraftField, FieldEvidence>>;
 }
 
 /** An invoice as the extractor read it: every field optional until validated. */
@@ -77,6 +121,12 @@ export interface InvoiceDraft {
   lines: DraftLine[];
   /** True when a line table header was found. */
   tableFound: boolean;
+  /** How each header and totals value was found. */
+  evidence: Partial<Record<HeaderDraftField, FieldEvidence>>;
+  /** Values read but not certain (two candidates, arithmetic that picks none): never stored as certain. */
+  uncertain: UncertainField[];
+  /** The invoice's own sums, checked as read. */
+  arithmetic: ArithmeticCheck[];
   /** Observations kept with the invoice (extraction_notes). */
   notes: string[];
 }
@@ -96,6 +146,8 @@ export type NeedsAttentionCode =
   | "no_invoice_date"
   | "line_missing_amount"
   | "line_missing_period"
+  /** A value read without certainty (two readings, arithmetic that picks none): never stored as certain. */
+  | "uncertain_value"
   /** Characters a text layer cannot mean (NUL, other control or private-use characters). */
   | "text_layer_unreadable"
   /** The file was read but the database refused what was read; kept with this reason. */

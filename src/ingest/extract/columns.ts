@@ -1,5 +1,5 @@
 import type { Unit } from "../../domain/reference.js";
-import { AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
+import { AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, totalsFieldOf, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
 import { cleanText, findDates, parseMoneyText } from "../text/values.js";
 import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
@@ -240,4 +240,21 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
 export function columnText(cells: readonly LayoutCell[] | undefined): string {
   if (!cells || cells.length === 0) return "";
   return cleanText([...cells].sort((a, b) => a.left - b.left).map((c) => c.text).join(" "));
+}
+
+/**
+ * A row of headings that is not a line table's ("Rate  Net  VAT" over a VAT analysis): every cell
+ * a heading or totals word, no data. It starts another table, so the lines above it have ended.
+ */
+export function isOtherTablesHeading(row: LayoutRow, config: ExtractionConfig): boolean {
+  if (row.cells.length < 2 || row.cells.some(looksLikeData)) return false;
+  // A line table's own headings (repeated, or not matched) name a description, child or placement.
+  if (row.cells.some((cell) => REFERENCE_FIELDS.includes(fieldOf(cell.text, config) as ColumnField))) return false;
+  return row.cells.every((cell) => {
+    const text = cleanText(cell.text);
+    if (fieldOf(text, config) !== null || totalsFieldOf(text) !== null) return true;
+    // "VAT Rate": a totals label qualified by a heading word is a heading too.
+    const label = matchHeaderLabel(text, config.headerLabels);
+    return label !== null && (label.rest === "" || fieldOf(label.rest, config) !== null);
+  });
 }

@@ -13,16 +13,19 @@ import {
   parseQuantity,
   parseRate,
   parseUnit,
+  stripVatBasis,
   type Period,
 } from "../text/values.js";
-import type { DraftLine, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow } from "../types.js";
-import { assignToColumns, columnText, detectHeaderAt, type TableHeader } from "./columns.js";
+import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow, LineDraftField, UncertainField } from "../types.js";
+import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
+import { findFurniture, type FurnitureKind } from "./page-model.js";
+import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, valueText } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
   findHeaderCandidates,
   parseHeaderValue,
-  pickHeaderValue,
+  pickHeaderCandidate,
   saysCreditNote,
   type HeaderCandidate,
   type HeaderValue,
@@ -48,9 +51,19 @@ interface TableState {
   closed: boolean;
   consumed: Set<number>;
   lines: LineMeta[];
-  totals: Array<{ field: TotalsField; value: Dec; order: number }>;
+  /** Totals rows of the table, in order (the last of each field is the invoice's). */
+  totals: HeaderCandidate[];
+  /** Page furniture met inside the table (footers, page numbers) and not read as lines. */
+  furnitureSkipped: number;
+  /**
+   * The page where the lines paused: after a totals row or another table's headings (a VAT
+   * analysis). 0 when reading lines; a new heading, block or page resumes them.
+   */
+  pausedOnPage: number;
   groupChild: string | null;
   groupPlacement: string | null;
+  /** Where the current statement block's references were printed. */
+  groupSource: string | null;
   sawTable: boolean;
   /** Header fields read from columns of a flat table. */
   headerCandidates: HeaderCandidate[];
@@ -94,14 +107,25 @@ function rowLabel(doc: LayoutDocument, row: LayoutRow): string {
   return doc.pageCount > 1 ? `sheet ${row.page} row ${row.rowNumber}` : `row ${row.rowNumber}`;
 }
 
-/** A row such as "Young Person: C1001" heading a block of lines in a table with no child column. */
-function groupReference(row: LayoutRow): { field: "child" | "placement"; value: string } | null {
-  const text = cleanText(row.cells.map((c) => c.text).join(" "));
-  const child = /^(?:child(?:\s*(?:ref(?:erence)?|id|no\.?))?|young\s+person(?:\s+ref)?|yp(?:\s*(?:ref|id))?|client\s+(?:ref|id)|la\s+ref(?:erence)?)\s*[:\-–]\s*([A-Za-z0-9][A-Za-z0-9/_.-]*)$/i.exec(text);
-  if (child?.[1]) return { field: "child", value: child[1] };
-  const placement = /^(?:placement\s*(?:ref(?:erence)?|id|no\.?)|po(?:\s*(?:number|no\.?|ref))?|purchase\s+order(?:\s*(?:number|no\.?))?)\s*[:\-–]\s*([A-Za-z0-9][A-Za-z0-9/_.-]*)$/i.exec(text);
-  if (placement?.[1]) return { field: "placement", value: placement[1] };
-  return null;
+const REF_VALUE = "([A-Za-z0-9][A-Za-z0-9/_.-]*\\d[A-Za-z0-9/_.-]*|\\d[A-Za-z0-9/_.-]*)";
+const CHILD_BLOCK_LABEL =
+  "(?:child(?:\\s*(?:ref(?:erence)?|id|no\\.?))?|young\\s+person(?:\\s*(?:ref(?:erence)?|id))?|yp(?:\\s*(?:ref|id))?|client\\s*(?:ref(?:erence)?|id)|la\\s*ref(?:erence)?|service\\s+user(?:\\s*(?:ref|id))?)";
+const PLACEMENT_BLOCK_LABEL = "(?:placement\\s*(?:ref(?:erence)?|id|no\\.?)|po(?:\\s*(?:number|no\\.?|ref))?|purchase\\s+order(?:\\s*(?:number|no\\.?))?)";
+const CHILD_BLOCK = new RegExp(`(?:^|[\\s,;|])${CHILD_BLOCK_LABEL}\\s*[:\\-–#]?\\s*${REF_VALUE}`, "i");
+const PLACEMENT_BLOCK = new RegExp(`(?:^|[\\s,;|])${PLACEMENT_BLOCK_LABEL}\\s*[:\\-–#]?\\s*${REF_VALUE}`, "i");
+const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL})\\b`, "i");
+
+/**
+ * A statement block's heading ("Young Person: C1001", "Child Ref C1001 – Oak House   PO: PO-778"):
+ * a row that starts with a child or placement label and prints no amount. Its references apply
+ * to every line below until the next block (DATA.md "Statement layouts").
+ */
+function groupReference(row: LayoutRow): { child: string | null; placement: string | null } | null {
+  const text = cleanText(row.cells.map((c) => c.text).join("  "));
+  if (!BLOCK_START.test(text) || /£|\d\.\d{2}\b/.test(text)) return null;
+  const child = CHILD_BLOCK.exec(text)?.[1] ?? null;
+  const placement = PLACEMENT_BLOCK.exec(text)?.[1] ?? null;
+  return child || placement ? { child: child && ref(child), placement: placement && ref(placement) } : null;
 }
 
 function isPartialTotal(text: string): boolean {
@@ -112,7 +136,7 @@ function isPartialTotal(text: string): boolean {
 
 const TOTALS_START = /^\s*(?:sub|net|total|vat|tax|amount|balance|invoice|grand|credit)/i;
 
-function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null } | null {
+function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
   const amountIndex = header.columns.findIndex((c) => c.field === "amount");
   for (let i = 0; i < row.cells.length; i++) {
     const cell = row.cells[i] as LayoutCell;
@@ -123,19 +147,20 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     const labelled = exact ? null : matchHeaderLabel(text);
     const field: TotalsField | null = exact ?? (labelled && (labelled.field === "subtotal" || labelled.field === "vat" || labelled.field === "total") ? labelled.field : null);
     if (!field) continue;
-    if (labelled && labelled.rest !== "") {
-      const value = parseHeaderValue(field, labelled.rest, undefined, emptyConfig());
-      if (value instanceof Dec) return { field, value };
-      if (!/^[\s:]*$/.test(labelled.rest)) continue; // "Total nights 31": words, not a total
+    const rest = labelled ? (field === "vat" ? stripVatBasis(labelled.rest) : labelled.rest) : "";
+    if (rest !== "") {
+      const value = parseHeaderValue(field, rest, undefined, emptyConfig());
+      if (value instanceof Dec) return { field, value, label: labelled?.label ?? text };
+      if (!/^[\s:]*$/.test(rest)) continue; // "Total nights 31": words, not a total
     }
     const inAmountColumn = amountIndex >= 0 ? placed.get(amountIndex) : undefined;
     const fromColumn = inAmountColumn && !inAmountColumn.includes(cell) ? moneyOf(inAmountColumn) : null;
-    if (fromColumn) return { field, value: fromColumn };
+    if (fromColumn) return { field, value: fromColumn, label: text };
     for (const right of row.cells.slice(i + 1)) {
       const value = parseHeaderValue(field, right.text, right, emptyConfig());
-      if (value instanceof Dec) return { field, value };
+      if (value instanceof Dec) return { field, value, label: text };
     }
-    return { field, value: null };
+    return { field, value: null, label: text };
   }
   return null;
 }
@@ -154,7 +179,14 @@ function readLine(
   };
   const hint = (field: ColumnField): Unit | null => header.columns.find((c) => c.field === field)?.unitHint ?? null;
 
+  const source = rowLabel(doc, row);
+  const evidence: DraftLine["evidence"] = {};
+  const heading = (field: LineDraftField, column: ColumnField): void => {
+    evidence[field] = { via: "heading", label: header.columns.find((c) => c.field === column)?.heading ?? null, where: source };
+  };
+
   const description = columnText(cellsOf("description"));
+  if (description) heading("description", "description");
   let period: Period | null = null;
   const fromCells = cellsOf("from");
   const toCells = cellsOf("to");
@@ -163,43 +195,70 @@ function readLine(
     const to = dateOf(toCells, config);
     if (from && to) period = { from, to };
     else if (!toCells) period = parsePeriodText(columnText(fromCells), config.dateFormats);
+    if (period) heading("period", "from");
   }
   const periodCells = cellsOf("period");
-  if (!period && periodCells) period = parsePeriodText(columnText(periodCells), config.dateFormats);
+  if (!period && periodCells) {
+    period = parsePeriodText(columnText(periodCells), config.dateFormats);
+    if (period) heading("period", "period");
+  }
   const dateCells = cellsOf("date");
   if (!period && dateCells) {
     const day = dateOf(dateCells, config);
     period = day ? { from: day, to: day } : parsePeriodText(columnText(dateCells), config.dateFormats);
+    if (period) heading("period", "date");
   }
-  if (!period && description) period = findPeriodInText(description, config.dateFormats);
+  if (!period && description) {
+    period = findPeriodInText(description, config.dateFormats);
+    if (period) heading("period", "description");
+  }
 
   const quantityCells = cellsOf("quantity");
   const quantityValue = typedValue(quantityCells);
-  const quantity = typeof quantityValue === "number" ? { value: decimalFromNumber(quantityValue, 6), unit: null } : parseQuantity(columnText(quantityCells), config.units);
+  const unitText = columnText(cellsOf("unit"));
+  let quantity = typeof quantityValue === "number" ? { value: decimalFromNumber(quantityValue, 6), unit: null } : parseQuantity(columnText(quantityCells), config.units);
+  if (quantity) heading("quantity", "quantity");
+  // "4 sessions" set tight across the quantity and unit columns lands whole in one of them.
+  if (!quantity && unitText) {
+    quantity = parseQuantity(unitText, config.units);
+    if (quantity) heading("quantity", "unit");
+  }
   const rateCells = cellsOf("rate");
   const rateValue = typedValue(rateCells);
   const rate = typeof rateValue === "number" ? { value: decimalFromNumber(rateValue, 6), unit: null } : parseRate(columnText(rateCells), config.units);
-  const unitText = columnText(cellsOf("unit"));
+  if (rate) heading("unitRate", "rate");
   // A heading's unit only describes lines that print a quantity or a rate (not a discount line).
   const measured = quantity !== null || rate !== null;
+  const printedUnit = unitText ? (parseUnit(unitText, config.units) ?? quantity?.unit ?? null) : null;
   const unit =
-    (unitText ? parseUnit(unitText, config.units) : null) ??
+    printedUnit ??
     quantity?.unit ??
     rate?.unit ??
     (measured ? (hint("quantity") ?? hint("rate") ?? hint("unit") ?? config.defaultUnit) : null);
+  if (unit) heading("unit", printedUnit ? "unit" : quantity?.unit ? "quantity" : rate?.unit ? "rate" : hint("quantity") ? "quantity" : hint("rate") ? "rate" : "unit");
+
+  const childRef = ref(columnText(cellsOf("child")));
+  const placementRef = ref(columnText(cellsOf("placement")));
+  if (childRef) heading("childRef", "child");
+  else if (state.groupChild) evidence.childRef = { via: "statement_block", label: null, where: state.groupSource };
+  if (placementRef) heading("placementRef", "placement");
+  else if (state.groupPlacement) evidence.placementRef = { via: "statement_block", label: null, where: state.groupSource };
+  const amount = moneyOf(cellsOf("amount"));
+  if (amount) heading("amount", "amount");
 
   return {
     lineNo: 0,
-    childRef: ref(columnText(cellsOf("child"))) ?? state.groupChild,
-    placementRef: ref(columnText(cellsOf("placement"))) ?? state.groupPlacement,
+    childRef: childRef ?? state.groupChild,
+    placementRef: placementRef ?? state.groupPlacement,
     description,
     from: period?.from ?? null,
     to: period?.to ?? null,
     quantity: quantity?.value ?? null,
     unit,
     unitRate: rate?.value ?? null,
-    amount: moneyOf(cellsOf("amount")),
-    source: rowLabel(doc, row),
+    amount,
+    source,
+    evidence,
   };
 }
 
@@ -210,8 +269,35 @@ function collectHeaderColumns(row: LayoutRow, header: TableHeader, placed: Map<n
     const text = columnText(cells);
     if (text === "") return;
     const value = parseHeaderValue(column.headerField, text, cells?.length === 1 ? cells[0] : undefined, config);
-    if (value !== null) state.headerCandidates.push({ field: column.headerField, value, label: column.heading, rank: 0, order });
+    if (value !== null) state.headerCandidates.push({ field: column.headerField, value, label: column.heading, rank: 0, order, via: "heading", where: null });
   });
+}
+
+/** A block heading's references become the lines' own, for the columns the table lacks. */
+function applyGroup(state: TableState, header: TableHeader, group: ReturnType<typeof groupReference>, where: string): boolean {
+  if (!group) return false;
+  const child = header.fields.has("child") ? null : group.child;
+  const placement = header.fields.has("placement") ? null : group.placement;
+  if (child === null && placement === null) return false;
+  // A new block starts afresh: a child printed alone does not keep the last block's placement.
+  state.groupChild = child;
+  state.groupPlacement = placement;
+  state.groupSource = where;
+  return true;
+}
+
+/** A statement's first block may print its reference just above the table's headings. */
+function groupAboveHeading(doc: LayoutDocument, index: number, state: TableState, header: TableHeader, furniture: ReadonlyMap<number, FurnitureKind>): void {
+  const heading = doc.rows[index];
+  for (let above = index - 1; above >= Math.max(0, index - 2); above--) {
+    const row = doc.rows[above];
+    if (!row || !heading || row.page !== heading.page || state.consumed.has(above) || furniture.has(above)) return;
+    if (heading.top - row.top > 3.5 * Math.max(row.height, heading.height)) return;
+    if (applyGroup(state, header, groupReference(row), rowLabel(doc, row))) {
+      state.consumed.add(above);
+      return;
+    }
+  }
 }
 
 function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
@@ -222,19 +308,27 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     consumed: new Set(),
     lines: [],
     totals: [],
+    furnitureSkipped: 0,
+    pausedOnPage: 0,
     groupChild: null,
     groupPlacement: null,
+    groupSource: null,
     sawTable: false,
     headerCandidates: [],
     headingTexts: [],
     lastPage: 0,
     notes: [],
   };
+  const furniture = findFurniture(doc);
   for (let i = 0; i < rows.length; i++) {
     if (state.consumed.has(i)) continue;
     const row = rows[i] as LayoutRow;
+    const furnished = furniture.get(i);
+    if (furnished === "remittance") continue;
     const heading = detectHeaderAt(rows, i, config);
     if (heading) {
+      if (!state.header) groupAboveHeading(doc, i, state, heading, furniture);
+      state.pausedOnPage = 0;
       // A first heading, a heading repeated on a later page, or a new table: columns from it.
       state.header = heading;
       state.closed = false;
@@ -248,28 +342,38 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     const header = state.header;
     if (!header || state.closed) continue;
+    if (furnished) {
+      state.furnitureSkipped++;
+      continue;
+    }
     const rowText = cleanText(row.cells.map((c) => c.text).join(" "));
     if (config.skipRows.some((pattern) => pattern.test(rowText)) || row.cells.some((c) => isCarryRow(c.text))) {
       state.consumed.add(i);
+      continue;
+    }
+    if (isOtherTablesHeading(row, config)) {
+      state.pausedOnPage = row.page;
       continue;
     }
     const placed = assignToColumns(row, header.columns);
     const totals = totalsInRow(row, header, placed);
     if (totals) {
       if (totals.value) {
-        state.totals.push({ field: totals.field, value: totals.value, order: i });
+        state.totals.push({ field: totals.field, value: totals.value, label: totals.label, rank: 0, order: i, via: "totals_row", where: rowLabel(doc, row) });
         state.consumed.add(i);
+        state.pausedOnPage = row.page;
         if (totals.field === "total") state.closed = true;
       }
       continue;
     }
-    const group = header.fields.has("child") && header.fields.has("placement") ? null : groupReference(row);
-    if (group && !header.fields.has(group.field)) {
-      if (group.field === "child") state.groupChild = group.value;
-      else state.groupPlacement = group.value;
+    if (applyGroup(state, header, groupReference(row), rowLabel(doc, row))) {
+      state.pausedOnPage = 0;
       state.consumed.add(i);
       continue;
     }
+    // Below the totals, a row is a VAT analysis, bank details or a note, not a line; the table
+    // goes on only after a new heading, a new statement block or on the next page.
+    if (state.pausedOnPage === row.page) continue;
     const line = readLine(doc, row, header, placed, config, state);
     // "Subtotal C1001", "Total for Oak House": a running or partial total inside the table is
     // not a line (DATA.md), even when it is not the invoice's own total.
@@ -303,7 +407,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       previous.page === row.page &&
       row.top - previous.bottom <= 1.8 * row.height + 0.01
     ) {
-      previous.line.description = cleanText(`${previous.line.description} ${line.description}`);
+      previous.line.description = joinWrapped(previous.line.description, line.description);
       if (!previous.line.from) {
         const period = findPeriodInText(previous.line.description, config.dateFormats);
         if (period) {
@@ -316,6 +420,12 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
   }
   return state;
+}
+
+/** A description's next printed line; a word hyphenated at the line's end ("ed-" "ucation") is joined whole. */
+function joinWrapped(first: string, next: string): string {
+  if (/\p{Ll}-$/u.test(first) && /^\p{Ll}/u.test(next)) return cleanText(`${first.slice(0, -1)}${next}`);
+  return cleanText(`${first} ${next}`);
 }
 
 function asString(value: HeaderValue | null): string | null {
@@ -341,7 +451,7 @@ function applyTemplatePatterns(text: string, config: ExtractionConfig, candidate
     const raw = match?.[1] ?? match?.[0];
     if (raw === undefined) continue;
     const value = parseHeaderValue(field, raw, undefined, config);
-    if (value !== null) candidates.push({ field, value, label: "", rank: -1, order: 0 });
+    if (value !== null) candidates.push({ field, value, label: "", rank: -1, order: 0, via: "template", where: null });
   }
 }
 
@@ -349,9 +459,15 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   const rows = doc.rows;
   const table = readTable(doc, config);
   const outside = rows.map((_, i) => i).filter((i) => !table.consumed.has(i));
-  const candidates = [...findHeaderCandidates(rows, outside, config), ...table.headerCandidates];
+  const candidates = [...findHeaderCandidates(rows, outside, config, (row) => rowLabel(doc, row)), ...table.headerCandidates];
   applyTemplatePatterns(documentText(rows), config, candidates);
   const notes = [...doc.notes, ...table.notes];
+  if (table.furnitureSkipped > 0) {
+    notes.push(`${table.furnitureSkipped} row(s) among the lines were read as page furniture (page numbers, running headers or footers, a remittance slip), not as lines.`);
+  }
+  const evidence: InvoiceDraft["evidence"] = {};
+  const uncertain: UncertainField[] = [];
+  const pick = (field: HeaderField): HeaderCandidate | null => pickHeaderCandidate(candidates, field);
 
   const outsideText = documentText(rows, outside);
   const isCredit =
@@ -360,14 +476,15 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     /\bthis\s+credit\s+note\b/i.test(outsideText);
 
   // Credit notes: the number is the credit note's own; an "Invoice No" beside it names the invoice credited.
-  const numberCandidates = candidates.filter((c) => c.field === "invoiceNumber");
-  let invoiceNumber = asString(pickHeaderValue(candidates, "invoiceNumber"));
-  let creditsInvoice = asString(pickHeaderValue(candidates, "creditsInvoice"));
-  if (isCredit && !creditsInvoice) {
+  const numberCandidates = candidates.filter((c) => c.field === "invoiceNumber" && typeof c.value === "string");
+  let number = pick("invoiceNumber");
+  let credited = pick("creditsInvoice");
+  if (isCredit && !credited) {
     for (const row of outside) {
-      const sentence = creditedInvoiceInSentence(rows[row]?.cells.map((c) => c.text).join(" ") ?? "");
-      if (sentence) {
-        creditsInvoice = sentence;
+      const printed = rows[row];
+      const sentence = creditedInvoiceInSentence(printed?.cells.map((c) => c.text).join(" ") ?? "");
+      if (sentence && printed) {
+        credited = { field: "creditsInvoice", value: sentence, label: "", rank: 0, order: 0, via: "sentence", where: rowLabel(doc, printed) };
         break;
       }
     }
@@ -375,51 +492,91 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   if (isCredit) {
     const creditLabelled = numberCandidates.find((c) => /^credit/i.test(c.label));
     const invoiceLabelled = numberCandidates.find((c) => !/^credit/i.test(c.label) && c.value !== creditLabelled?.value);
-    if (creditLabelled && typeof creditLabelled.value === "string") invoiceNumber = creditLabelled.value;
-    if (!creditsInvoice && creditLabelled && typeof invoiceLabelled?.value === "string") {
-      creditsInvoice = invoiceLabelled.value;
-      notes.push(`The credit note prints its own number and an invoice number; ${creditsInvoice} was read as the invoice credited.`);
+    if (creditLabelled) number = creditLabelled;
+    if (!credited && creditLabelled && invoiceLabelled) {
+      credited = { ...invoiceLabelled, field: "creditsInvoice" };
+      notes.push(`The credit note prints its own number and an invoice number; ${valueText(invoiceLabelled.value)} was read as the invoice credited.`);
     }
-    if (creditsInvoice && invoiceNumber === creditsInvoice) {
-      const other = numberCandidates.find((c) => typeof c.value === "string" && c.value !== creditsInvoice);
-      if (other && typeof other.value === "string") invoiceNumber = other.value;
+    if (credited && number && number.value === credited.value) {
+      number = numberCandidates.find((c) => c.value !== credited?.value) ?? number;
+    }
+  }
+  const numberUnsure = isCredit
+    ? ambiguity("invoiceNumber", numberCandidates.filter((c) => (number && /^credit/i.test(number.label) ? /^credit/i.test(c.label) : true)), credited ? [credited.value] : [])
+    : ambiguity("invoiceNumber", candidates);
+  if (numberUnsure) uncertain.push(numberUnsure);
+
+  const date = pick("invoiceDate");
+  const dateUnsure = ambiguity("invoiceDate", candidates);
+  if (dateUnsure) uncertain.push(dateUnsure);
+
+  let periodFound = pick("period");
+  let period = asPeriod(periodFound?.value ?? null);
+  if (period) {
+    const periodUnsure = ambiguity("period", candidates);
+    if (periodUnsure) uncertain.push(periodUnsure);
+  } else {
+    const from = pick("periodFrom");
+    const to = pick("periodTo");
+    const fromDate = asString(from?.value ?? null);
+    const toDate = asString(to?.value ?? null);
+    if (from && fromDate && toDate && fromDate <= toDate) {
+      period = { from: fromDate, to: toDate };
+      periodFound = from;
     }
   }
 
-  let period = asPeriod(pickHeaderValue(candidates, "period"));
-  if (!period) {
-    const from = asString(pickHeaderValue(candidates, "periodFrom"));
-    const to = asString(pickHeaderValue(candidates, "periodTo"));
-    if (from && to && from <= to) period = { from, to };
-  }
+  const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  const lineChecks = lines.map(checkLine).filter((c): c is ArithmeticCheck => c !== null);
 
-  const totalOf = (field: TotalsField): Dec | null => {
+  // The totals: a template's pattern first, then the table's last totals row, then the best label.
+  const preferredOf = (field: TotalsField): HeaderCandidate | null => {
+    const template = candidates.find((c) => c.field === field && c.rank === -1 && c.value instanceof Dec);
     const inTable = table.totals.filter((t) => t.field === field);
-    const last = inTable[inTable.length - 1];
-    return last ? last.value : asDec(pickHeaderValue(candidates, field));
+    return template ?? inTable[inTable.length - 1] ?? pickHeaderCandidate(candidates.filter((c) => c.value instanceof Dec), field);
   };
-  const fromTemplate = (field: TotalsField): Dec | null => asDec(candidates.find((c) => c.field === field && c.rank === -1)?.value ?? null);
+  const totals = resolveTotals(
+    lines,
+    { subtotal: preferredOf("subtotal"), vat: preferredOf("vat"), total: preferredOf("total") },
+    [...table.totals, ...candidates.filter((c) => (c.field === "subtotal" || c.field === "vat" || c.field === "total") && c.value instanceof Dec)],
+    isCredit,
+  );
+  uncertain.push(...totals.uncertain);
+  notes.push(...totals.notes);
+  const arithmetic = [...lineChecks, ...totals.checks];
+  notes.push(...arithmeticNotes(arithmetic));
+
+  if (number) evidence.invoiceNumber = evidenceOf(number);
+  if (date) evidence.invoiceDate = evidenceOf(date);
+  if (credited) evidence.creditsInvoice = evidenceOf(credited);
+  if (period && periodFound) evidence.period = evidenceOf(periodFound);
+  for (const field of ["subtotal", "vat", "total"] as const) {
+    const found = totals.reading[field];
+    if (found) evidence[field] = evidenceOf(found);
+  }
 
   const vatNumbers = new Set<string>();
-  const labelledVat = asString(pickHeaderValue(candidates, "vatNumber"));
+  const labelledVat = asString(pick("vatNumber")?.value ?? null);
   if (labelledVat) vatNumbers.add(labelledVat);
   for (const vat of findVatNumbers(outsideText)) vatNumbers.add(vat);
 
-  const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
   return {
-    invoiceNumber,
-    invoiceDate: asString(pickHeaderValue(candidates, "invoiceDate")),
+    invoiceNumber: asString(number?.value ?? null),
+    invoiceDate: asString(date?.value ?? null),
     kind: isCredit ? "credit_note" : "invoice",
-    creditsInvoice,
+    creditsInvoice: asString(credited?.value ?? null),
     periodFrom: period?.from ?? null,
     periodTo: period?.to ?? null,
-    subtotal: fromTemplate("subtotal") ?? totalOf("subtotal"),
-    vat: fromTemplate("vat") ?? totalOf("vat"),
-    total: fromTemplate("total") ?? totalOf("total"),
+    subtotal: asDec(totals.reading.subtotal?.value ?? null),
+    vat: asDec(totals.reading.vat?.value ?? null),
+    total: asDec(totals.reading.total?.value ?? null),
     vatNumbers: [...vatNumbers],
     lines,
     tableFound: table.sawTable,
     notes,
+    evidence,
+    uncertain,
+    arithmetic,
   };
 }
 

@@ -11,10 +11,12 @@ import {
   parseDateText,
   parseMoneyText,
   parsePeriodText,
+  parseReference,
   parseVatNumber,
+  stripVatBasis,
   type Period,
 } from "../text/values.js";
-import type { LayoutCell, LayoutRow } from "../types.js";
+import type { FoundVia, LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
 
 /**
@@ -34,6 +36,9 @@ export interface HeaderCandidate {
   rank: number;
   /** Document order, to prefer the first (or for totals the last) of equal rank. */
   order: number;
+  via: FoundVia;
+  /** Where it was printed ("page 1 row 4"), null for template patterns over the whole text. */
+  where: string | null;
 }
 
 function cellDate(cell: LayoutCell, config: ExtractionConfig): IsoDate | null {
@@ -65,19 +70,21 @@ export function parseHeaderValue(field: HeaderField, text: string, cell: LayoutC
     case "vat":
     case "total": {
       if (typeof cell?.value === "number" && value === cleanText(cell.text)) return new Dec(String(cell.value));
-      if (field === "vat" && /^(?:exempt|nil|n\/a|none|zero|-)$/i.test(value)) return new Dec(0);
-      return parseMoneyText(value) ?? findMoneyInText(value);
+      const amount = field === "vat" ? stripVatBasis(value) : value;
+      if (field === "vat" && /^(?:exempt|nil|n\/a|none|zero|-)$/i.test(amount)) return new Dec(0);
+      return parseMoneyText(amount) ?? findMoneyInText(amount);
     }
   }
 }
 
-function cellBelow(rows: readonly LayoutRow[], rowIndex: number, cell: LayoutCell): LayoutCell | undefined {
+/** The value printed under a label (CSS-grid and boxed layouts): the next row's cell overlapping it. */
+function cellBelow(rows: readonly LayoutRow[], rowIndex: number, cell: LayoutCell): { cell: LayoutCell; row: LayoutRow } | undefined {
   const row = rows[rowIndex];
   for (let next = rowIndex + 1; next < rows.length && next <= rowIndex + 2; next++) {
     const below = rows[next];
     if (!below || !row || below.page !== row.page || below.top - row.top > 3 * Math.max(row.height, below.height)) return undefined;
     const hit = below.cells.find((c) => Math.min(c.right, cell.right) - Math.max(c.left, cell.left) > 0);
-    if (hit) return hit;
+    if (hit) return { cell: hit, row: below };
   }
   return undefined;
 }
@@ -86,7 +93,12 @@ function cellBelow(rows: readonly LayoutRow[], rowIndex: number, cell: LayoutCel
  * Every header-field candidate in the given rows. `rowIndexes` are the rows outside the line
  * table (table rows hold column headings such as "Date" or "Total" that are not header labels).
  */
-export function findHeaderCandidates(rows: readonly LayoutRow[], rowIndexes: readonly number[], config: ExtractionConfig): HeaderCandidate[] {
+export function findHeaderCandidates(
+  rows: readonly LayoutRow[],
+  rowIndexes: readonly number[],
+  config: ExtractionConfig,
+  where: (row: LayoutRow) => string,
+): HeaderCandidate[] {
   const candidates: HeaderCandidate[] = [];
   let order = 0;
   for (const rowIndex of rowIndexes) {
@@ -95,21 +107,26 @@ export function findHeaderCandidates(rows: readonly LayoutRow[], rowIndexes: rea
     row.cells.forEach((cell, cellIndex) => {
       order++;
       const match = matchHeaderLabel(cleanText(cell.text), config.headerLabels);
-      if (!match) return;
+      if (!match) {
+        const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, row.cells[cellIndex + 1]);
+        if (titled) candidates.push({ field: "invoiceNumber", value: titled.value, label: titled.title, rank: TITLE_RANK, order, via: "title", where: where(row) });
+        return;
+      }
       const rank = labelRank(match.field, match.label);
-      const tries: Array<[string, LayoutCell | undefined]> = [];
-      if (match.rest !== "") tries.push([match.rest, undefined]);
-      const right = row.cells[cellIndex + 1];
+      const tries: Array<[string, LayoutCell | undefined, LayoutRow, FoundVia]> = [];
+      if (match.rest !== "") tries.push([match.rest, undefined, row, "label"]);
+      // "Invoice No" ":" "OFP-1": a separator printed as a cell of its own is passed over.
+      const right = row.cells.slice(cellIndex + 1).find((c) => !/^[\s:#.\-–—]*$/.test(c.text));
       const rightIsLabel = right ? matchHeaderLabel(cleanText(right.text), config.headerLabels) !== null : true;
-      if (right && !rightIsLabel) tries.push([right.text, right]);
+      if (right && !rightIsLabel) tries.push([right.text, right, row, "label"]);
       if (match.rest === "") {
         const below = cellBelow(rows, rowIndex, cell);
-        if (below) tries.push([below.text, below]);
+        if (below) tries.push([below.cell.text, below.cell, below.row, "label_above"]);
       }
-      for (const [text, source] of tries) {
+      for (const [text, source, printedOn, via] of tries) {
         const value = parseHeaderValue(match.field, text, source, config);
         if (value !== null) {
-          candidates.push({ field: match.field, value, label: match.label, rank, order });
+          candidates.push({ field: match.field, value, label: match.label, rank, order, via, where: where(printedOn) });
           break;
         }
       }
@@ -118,13 +135,31 @@ export function findHeaderCandidates(rows: readonly LayoutRow[], rowIndexes: rea
   return candidates;
 }
 
+/** A number printed after the document's title rather than a label: weaker than any label. */
+const TITLE_RANK = 8;
+
+/** "INVOICE 10482", "Invoice FI15636047324", "Credit Note CN-0042": a title and a reference. */
+export function numberAfterTitle(text: string): { title: string; value: string } | null {
+  const m = /^((?:tax\s+|vat\s+|sales\s+)?(?:invoice|credit\s*note))\s*[:#\-–—]?\s+(\S+)$/i.exec(cleanText(text));
+  if (!m?.[1] || !m[2]) return null;
+  const value = firstReference(m[2]);
+  return value ? { title: m[1], value } : null;
+}
+
+/** "INVOICE" in one cell and "10482" in the next: the title's number, one token with a digit. */
+function numberBesideTitle(text: string, next: LayoutCell | undefined): { title: string; value: string } | null {
+  if (!next || !/^(?:tax\s+|vat\s+|sales\s+)?(?:invoice|credit\s*note)$/i.test(cleanText(text))) return null;
+  const value = parseReference(next.text.replace(/^[#:\s]+/, ""));
+  return value ? { title: cleanText(text), value } : null;
+}
+
 /** The best candidate of a field: best rank, then the first printed (totals: the last). */
-export function pickHeaderValue(candidates: readonly HeaderCandidate[], field: HeaderField): HeaderValue | null {
+export function pickHeaderCandidate(candidates: readonly HeaderCandidate[], field: HeaderField): HeaderCandidate | null {
   const ofField = candidates.filter((c) => c.field === field);
   if (ofField.length === 0) return null;
   const last = field === "total" || field === "subtotal" || field === "vat";
   const sorted = [...ofField].sort((a, b) => a.rank - b.rank || (last ? b.order - a.order : a.order - b.order));
-  return sorted[0]?.value ?? null;
+  return sorted[0] ?? null;
 }
 
 const CREDIT_SENTENCE =

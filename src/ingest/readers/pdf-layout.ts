@@ -19,8 +19,30 @@ export interface PositionedText {
 /** Items whose baselines differ by no more than this share a row. */
 export const ROW_TOLERANCE_PT = 2;
 
+/**
+ * Producers that lay text out with spaces (typewriter-style reports, some accounting packages)
+ * put a whole row in one item: "Foster care    31    £131.00". Runs of two spaces or more are
+ * gaps between columns, so such an item is split there, each part placed by its share of the
+ * item's width (monospaced or near enough for column alignment).
+ */
+export function splitSpacedItems(items: readonly PositionedText[]): PositionedText[] {
+  const out: PositionedText[] = [];
+  for (const item of items) {
+    const text = item.text.replace(/\s+$/, "");
+    if (!/\S\s{2,}\S/.test(text)) {
+      out.push(item);
+      continue;
+    }
+    const perChar = item.width / Math.max(1, item.text.length);
+    for (const part of text.matchAll(/\S+(?: \S+)*/g)) {
+      out.push({ ...item, text: part[0], x: item.x + part.index * perChar, width: part[0].length * perChar });
+    }
+  }
+  return out;
+}
+
 export function rowsFromItems(items: readonly PositionedText[], page: number): LayoutRow[] {
-  const visible = items.filter((item) => item.text.trim() !== "");
+  const visible = splitSpacedItems(items.filter((item) => item.text.trim() !== ""));
   const sorted = [...visible].sort((a, b) => a.top - b.top || a.x - b.x);
   const groups: PositionedText[][] = [];
   let current: PositionedText[] = [];

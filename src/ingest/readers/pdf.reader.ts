@@ -74,22 +74,26 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
       );
     }
     const rows: LayoutRow[] = [];
+    const pageHeights: number[] = [];
     let characters = 0;
     let rotated = 0;
     for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {
       const page = await document.getPage(pageNumber);
-      const [, , , pageTop = 842] = page.view;
+      // The page as a reader sees it: /Rotate applied, y growing down from the top edge. A
+      // landscape invoice made by rotating a portrait page reads like any other.
+      const viewport = page.getViewport({ scale: 1 });
+      pageHeights.push(viewport.height);
       const content = await page.getTextContent();
       const items: PositionedText[] = [];
       for (const item of content.items) {
         if (!isTextItem(item) || item.str.trim() === "") continue;
-        const [a = 1, b = 0, c = 0, d = 1, x = 0, y = 0] = (item.transform as unknown[]).map(Number);
-        if (Math.abs(b) > 0.01 || Math.abs(c) > 0.01 || a <= 0) {
+        const [a, b, c, d, x, top] = onPage(viewport.transform, (item.transform as unknown[]).map(Number));
+        if (Math.abs(b) > 0.01 || Math.abs(c) > 0.01 || a <= 0 || d >= 0) {
           rotated++; // watermarks and vertical margin text are not part of the invoice's rows
           continue;
         }
         characters += item.str.trim().length;
-        items.push({ text: item.str, x, top: pageTop - y, width: item.width, height: Math.abs(d) || item.height || 10 });
+        items.push({ text: item.str, x, top, width: item.width, height: Math.abs(d) || item.height || 10 });
       }
       rows.push(...rowsFromItems(items, pageNumber));
       page.cleanup();
@@ -102,10 +106,19 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
       );
     }
     const notes = rotated > 0 ? [`${rotated} rotated text item(s) ignored (watermark or margin text).`] : [];
-    return { format: "pdf", pageCount: document.numPages, rows, notes };
+    return { format: "pdf", pageCount: document.numPages, pageHeights, rows, notes };
   } finally {
     await document.destroy();
   }
+}
+
+type Matrix = [number, number, number, number, number, number];
+
+/** A text item's matrix in the viewport's space (the product of the two affine matrices). */
+function onPage(viewport: readonly number[], text: readonly number[]): Matrix {
+  const [v0 = 1, v1 = 0, v2 = 0, v3 = 1, v4 = 0, v5 = 0] = viewport;
+  const [t0 = 1, t1 = 0, t2 = 0, t3 = 1, t4 = 0, t5 = 0] = text;
+  return [v0 * t0 + v2 * t1, v1 * t0 + v3 * t1, v0 * t2 + v2 * t3, v1 * t2 + v3 * t3, v0 * t4 + v2 * t5 + v4, v1 * t4 + v3 * t5 + v5];
 }
 
 function classifyPdfError(error: unknown): Error {

@@ -36,52 +36,70 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
   invoiceNumber: [
     "Invoice No", "Invoice Number", "Invoice #", "Inv No", "Invoice Ref", "Credit Note No",
     "Invoice Reference", "Inv Number", "Inv #", "Invoice Num", "Credit Note Number", "Credit Note #", "Credit Note Ref",
-    "Credit No", "Document No",
+    "Credit No", "Document No", "Tax Invoice No", "Tax Invoice Number", "VAT Invoice No", "VAT Invoice Number",
+    "Invoice Nr", "Our Ref", "Our Reference", "Sales Invoice No", "Sales Invoice Number", "Bill No", "Bill Number",
   ],
   invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice"],
   period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care"],
-  periodFrom: ["Period From", "Period Start", "Billing Period From", "Period Start Date"],
-  periodTo: ["Period To", "Period End", "Billing Period To", "Period End Date"],
+  periodFrom: ["Period From", "Period Start", "Billing Period From", "Period Start Date", "Start of Service", "Service Start", "Service From"],
+  periodTo: ["Period To", "Period End", "Billing Period To", "Period End Date", "End of Service", "Service End", "Service To"],
   creditsInvoice: [
     "Credit for Invoice", "Original Invoice", "Against Invoice", "Re Invoice", "Invoice Credited",
     "Credited Invoice", "Relating to Invoice", "Original Invoice No", "Original Invoice Number", "Credit Against Invoice",
     "Re: Invoice",
   ],
   vatNumber: ["VAT Reg No", "VAT Registration Number", "VAT No", "VAT Number", "VAT Reg", "VAT Registration No", "VAT Reg Number", "VAT Registration"],
-  subtotal: ["Subtotal", "Sub-total", "Sub total", "Net Total", "Total Net", "Total (Net)", "Total excl VAT", "Total excluding VAT", "Total before VAT", "Net Amount"],
-  vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total"],
+  subtotal: ["Subtotal", "Sub-total", "Sub total", "Net Total", "Total Net", "Total (Net)", "Total excl VAT", "Total excluding VAT", "Total before VAT", "Net Amount",
+    "Total Net Amount", "Net Value", "Goods Total", "Total excl. VAT", "Amount before VAT", "Total ex VAT", "Subtotal (excl VAT)"],
+  vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total", "Tax Amount", "Total Tax", "Output VAT"],
   total: [
     "Total", "Total Due", "Amount Due", "Balance Due", "Invoice Total", "Total Payable", "Amount Payable", "Grand Total",
     "Total Amount", "Total Amount Due", "Total incl VAT", "Total including VAT", "Credit Total", "Total Credit", "Credit Note Total",
-    "Total to Pay", "Total (GBP)",
+    "Total to Pay", "Total (GBP)", "Balance", "Balance Outstanding", "Amount Outstanding", "Total Invoice Value", "Invoice Amount",
+    "Total inc VAT", "Total Gross", "Gross Total", "Amount to Pay", "Please Pay", "Total Payable (GBP)",
   ],
 };
 
 export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
   child: ["Child Ref", "Child ID", "Child", "Young Person", "YP Ref", "Client Ref", "LA Ref", "Child Reference", "YP", "YP ID", "Young Person Ref", "Client ID", "Child No", "LA Reference"],
   placement: ["Placement Ref", "Placement ID", "PO", "PO Number", "Purchase Order", "PO No", "PO Ref", "Placement Reference", "Purchase Order No", "Purchase Order Number", "Placement No"],
-  description: ["Description", "Service", "Details", "Item", "Service Description", "Particulars", "Narrative", "Item Description"],
-  from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date"],
-  to: ["To", "End", "Period To", "Date To", "End Date", "To Date"],
-  period: ["Period", "Billing Period", "Period Covered", "Dates", "Service Period", "Period of Care"],
+  description: [
+    "Description", "Service", "Details", "Item", "Service Description", "Particulars", "Narrative", "Item Description",
+    "Product", "Product Description", "Charge", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
+    "Item Name", "Product/Service", "Services",
+  ],
+  from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start"],
+  to: ["To", "End", "Period To", "Date To", "End Date", "To Date", "End of Service", "Service End", "Period End", "Date End"],
+  period: [
+    "Period", "Billing Period", "Period Covered", "Dates", "Service Period", "Period of Care",
+    "Week", "Week Commencing", "Week Beginning", "W/C", "WC", "Week Ending",
+  ],
   date: ["Date", "Service Date"],
   quantity: [
     "Qty", "Quantity", "Nights", "Days", "Weeks", "Hours", "Units", "No. of nights", "No of weeks", "No of days", "No of hours",
     "Miles", "Sessions", "Number of nights", "Number of weeks", "Number of days", "Number of hours",
+    "Hrs", "Hrs/Qty", "Qty/Hrs", "No of sessions", "No of units", "Number of units", "Duration",
   ],
   unit: ["Unit", "UoM", "Per", "Unit of Measure", "Units of Measure"],
   rate: [
     "Rate", "Unit Price", "Unit Rate", "Weekly Rate", "Nightly Rate", "Price", "Fee", "Daily Rate", "Hourly Rate", "Weekly Fee",
     "Nightly Fee", "Unit Cost", "Rate per week", "Rate per night", "Rate per hour", "Rate per mile", "Mileage Rate",
+    "Rate/Price", "Price/Rate", "Unit Amount", "Price per Unit", "Cost per Unit", "Unit Charge", "Each",
   ],
-  amount: ["Amount", "Line Total", "Total", "Net", "Value", "Cost", "Net Amount", "Line Amount", "Total Cost", "Amount (Net)"],
+  amount: [
+    "Amount", "Line Total", "Total", "Net", "Value", "Cost", "Net Amount", "Line Amount", "Total Cost", "Amount (Net)",
+    "Net Value", "Total Net", "Amount excl VAT", "Net Total", "Charge Amount", "Sub Total", "Subtotal",
+  ],
 };
 
 /**
  * When several headings of one table name the same field, the first in this order is the line's
  * value (a table with "Net", "VAT" and "Total" columns bills the net amount).
  */
-export const AMOUNT_PREFERENCE = ["amount", "net amount", "amount net", "net", "line total", "line amount", "value", "cost", "total cost", "total"];
+export const AMOUNT_PREFERENCE = [
+  "amount", "net amount", "amount net", "net", "net value", "amount excl vat", "total net", "net total", "line total", "line amount",
+  "charge amount", "value", "cost", "total cost", "sub total", "subtotal", "total",
+];
 
 /** Lower case, no currency marks or trailing punctuation, single spaces: the key labels are compared by. */
 export function normaliseLabel(text: string): string {
@@ -123,7 +141,22 @@ const TOTALS_KEYS = keyMap(
 /** The column a table heading names, if any (extra synonyms from a template come first). */
 export function columnFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnField>): ColumnField | null {
   const key = stripHeadingUnits(normaliseLabel(heading));
-  return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? null;
+  return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra);
+}
+
+/**
+ * "Hrs/Qty", "Rate / Price", "Qty & Unit Price"? A heading made of alternatives names a field
+ * only when every alternative names the same one (so "Qty/Rate" names none: it is not guessed).
+ */
+function compoundFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnField>): ColumnField | null {
+  const parts = heading.split(/\s*(?:\/|&|\bor\b)\s*/i).filter((p) => p.trim() !== "");
+  if (parts.length < 2) return null;
+  const fields = new Set(parts.map((part) => {
+    const key = stripHeadingUnits(normaliseLabel(part));
+    return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? null;
+  }));
+  const [only] = [...fields];
+  return fields.size === 1 && only !== undefined ? only : null;
 }
 
 /** "rate per wk (£)" style headings keep their field when the unit part is removed. */
@@ -140,6 +173,17 @@ export function totalsFieldOf(label: string): "subtotal" | "vat" | "total" | nul
 
 /** The unit a quantity or rate heading implies: `Nights` → night, `Weekly Rate` → week. */
 export function unitFromHeading(heading: string): Unit | null {
+  // "Hrs/Qty": a column of hours or of other quantities implies no one unit.
+  const alternatives = heading.split(/\s*\/\s*/).filter((p) => p.trim() !== "");
+  if (alternatives.length > 1) {
+    const units = new Set(alternatives.map((part) => unitOfHeadingWords(part)));
+    const [only] = [...units];
+    return units.size === 1 && only !== undefined ? only : null;
+  }
+  return unitOfHeadingWords(heading);
+}
+
+function unitOfHeadingWords(heading: string): Unit | null {
   const key = normaliseLabel(heading);
   const rules: ReadonlyArray<readonly [RegExp, Unit]> = [
     [/\bnights?\b|\bnightly\b|\bper night\b/, "night"],
@@ -166,7 +210,7 @@ function labelPattern(label: string): RegExp {
     .map((w) => w.replace(/\.$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/-/g, "[-\\s]?"));
   // "No" may be written "No." and "#" may stand alone; the label must end at a word edge.
   const body = words.join("[\\s.]*");
-  return new RegExp(`^\\s*${body}\\.?(?=$|[\\s:#.\\-–(])[\\s:#.\\-–]*`, "i");
+  return new RegExp(`^\\s*${body}\\.?(?=$|[\\s:#.\\-–—(])[\\s:#.\\-–—]*`, "i");
 }
 
 const HEADER_PATTERNS: ReadonlyArray<{ field: HeaderField; label: string; pattern: RegExp }> = (
@@ -191,10 +235,20 @@ export function matchHeaderLabel(text: string, extra: ReadonlyArray<{ field: Hea
 /** How strongly a label names its field: "Invoice Date" beats a bare "Date". Lower is better. */
 export function labelRank(field: HeaderField, label: string): number {
   const list = HEADER_LABELS[field];
-  const index = list.findIndex((l) => l.toLowerCase() === label.toLowerCase());
-  if (field === "invoiceDate" && label.toLowerCase() === "date") return 10;
-  return index < 0 ? 5 : 0;
+  const key = label.toLowerCase();
+  const weaker = WEAKER_LABELS[field]?.[key];
+  if (weaker !== undefined) return weaker;
+  return list.some((l) => l.toLowerCase() === key) ? 0 : 5;
 }
+
+/**
+ * Labels that name their field less surely than the plain ones: an invoice printing "Invoice No"
+ * and "Our Ref" means the first as its number; "Invoice Date" beats "Tax Point" beats "Date".
+ */
+const WEAKER_LABELS: Partial<Record<HeaderField, Readonly<Record<string, number>>>> = {
+  invoiceNumber: { "invoice ref": 1, "invoice reference": 1, "document no": 2, "bill no": 2, "bill number": 2, "our ref": 3, "our reference": 3 },
+  invoiceDate: { "date of issue": 1, "issue date": 1, "date issued": 1, "tax point": 2, "tax point date": 2, date: 10 },
+};
 
 /** Rows that carry a running total between pages are never lines. */
 export function isCarryRow(text: string): boolean {

@@ -87,11 +87,36 @@ export function parseDateText(input: string, formats: readonly DateFormat[] = []
   if (text === "") return null;
   const day = tryParseDay(text);
   if (day !== null) return isoFromDay(day);
+  const short = twoDigitYearDate(text);
+  if (short) return short;
   for (const format of formats) {
     const iso = parseWithFormat(text, format);
     if (iso) return iso;
   }
   return null;
+}
+
+/**
+ * `01/10/26`, `1.10.26`, `1-Oct-26`, `1 Oct 26`: DATA.md reads two-digit years as 20YY, day
+ * before month as everywhere else.
+ */
+function twoDigitYearDate(text: string): IsoDate | null {
+  let m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})$/.exec(text);
+  if (m) return safeDate(2000 + Number(m[4]), Number(m[3]), Number(m[1]));
+  m = /^(\d{1,2})(?:st|nd|rd|th)?([\s-])([A-Za-z]{3,9})\.?\2(\d{2})$/.exec(text);
+  if (m) {
+    const month = monthNumber(m[3] ?? "");
+    return month === undefined ? null : safeDate(2000 + Number(m[4]), month, Number(m[1]));
+  }
+  return null;
+}
+
+function safeDate(year: number, month: number, day: number): IsoDate | null {
+  try {
+    return isoFromDay(dayFromParts(year, month, day));
+  } catch {
+    return null;
+  }
 }
 
 /** A JS Date from a spreadsheet date cell: its calendar date as written (exceljs uses UTC). */
@@ -108,6 +133,10 @@ const DATE_IN_TEXT = new RegExp(
     "\\b\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}\\b",
     `\\b\\d{1,2}(?:st|nd|rd|th)?[\\s-]+${MONTH_WORD},?[\\s-]+\\d{4}\\b`,
     `\\b${MONTH_WORD}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b`,
+    // two-digit years: 01/10/26, 1-Oct-26 (not "1 Oct 26 nights": spaces need a four-digit year)
+    "\\b\\d{1,2}/\\d{1,2}/\\d{2}\\b(?![/.-]\\d)",
+    "\\b\\d{1,2}([.-])\\d{1,2}\\1\\d{2}\\b(?![/.-]\\d)",
+    `\\b\\d{1,2}-${MONTH_WORD}-\\d{2}\\b`,
   ].join("|"),
   "gi",
 );
@@ -163,6 +192,11 @@ const RANGE_JOINER = /^\s*(?:-|–|—|to|until|till|through|thru)\s*$/i;
 export function parsePeriodText(input: string, formats: readonly DateFormat[] = []): Period | null {
   const text = cleanText(input).replace(/^(?:from|period|for)\s*:?\s+/i, "");
   if (text === "") return null;
+  const week = WEEK_COMMENCING.exec(text);
+  if (week && week.index === 0) {
+    const start = parseDateText(text.slice(week[0].length), formats);
+    return start ? weekFrom(start) : null;
+  }
   const dates = findDates(text, formats);
   if (dates.length === 2) {
     const [a, b] = dates as [DateHit, DateHit];
@@ -196,6 +230,13 @@ export function parsePeriodText(input: string, formats: readonly DateFormat[] = 
   return null;
 }
 
+/** `w/c 05/10/2026`, `W/C: 5 Oct 2026`, `week commencing …`: a week of seven nights from that date. */
+const WEEK_COMMENCING = /\b(?:w\s*\/\s*c|w\.c\.?|wc|week\s+commencing|week\s+beginning|w\s*\/\s*b)\s*:?\s*/i;
+
+function weekFrom(start: IsoDate): Period {
+  return { from: start, to: isoFromDay(dayFromParts(...(start.split("-").map(Number) as [number, number, number])) + 6) };
+}
+
 function monthPeriod(year: number, month: number): Period | null {
   if (month < 1 || month > 12 || year < 1900 || year > 2200) return null;
   const bounds = monthBounds(`${year}-${String(month).padStart(2, "0")}`);
@@ -225,6 +266,11 @@ export function findPeriodInText(input: string, formats: readonly DateFormat[] =
     const b = dates[i + 1] as DateHit;
     if (RANGE_JOINER.test(text.slice(a.end, b.start)) && a.iso <= b.iso) return { from: a.iso, to: b.iso };
   }
+  const week = WEEK_COMMENCING.exec(text);
+  if (week) {
+    const after = dates.find((d) => d.start === week.index + week[0].length);
+    if (after) return weekFrom(after.iso);
+  }
   const patterns = [
     /\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
     /\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
@@ -233,6 +279,8 @@ export function findPeriodInText(input: string, formats: readonly DateFormat[] =
   if (dates.length > 0) patterns.pop(); // "1 October 2026" holds "October 2026": a single date is no period
   for (const pattern of patterns) {
     for (const match of text.matchAll(pattern)) {
+      // "Week 1–4 October 2026" numbers weeks, not days: only dates printed elsewhere say the nights.
+      if (/\b(?:weeks?|wks?)\s*$/i.test(text.slice(0, match.index))) continue;
       const period = parsePeriodText(match[0], formats);
       if (period) return period;
     }
@@ -266,6 +314,20 @@ export function findMoneyInText(input: string): Dec | null {
     if (value) last = value;
   }
   return last;
+}
+
+/**
+ * What a VAT label may carry besides the tax: its rate and its base ("@ 20% on £1,000.00",
+ * "(20%)", "at standard rate of 20% on 1,000.00"). Removed, so that only the tax itself is read:
+ * the base is never the VAT.
+ */
+export function stripVatBasis(input: string): string {
+  return cleanText(input)
+    .replace(/\(?\s*(?:@|at)?\s*(?:the\s+)?(?:standard\s+|reduced\s+|zero\s+)?(?:rate\s*(?:of)?)?\s*\d+(?:\.\d+)?\s*%\s*\)?/gi, " ")
+    .replace(/\b(?:on|of|applied\s+to|charged\s+on)\s+(?:net\s+)?(?:£\s*)?\d[\d,]*(?:\.\d{1,2})?(?:\s*GBP)?/gi, " ")
+    .replace(/\b(?:standard|reduced|zero)\s+rated?\b/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 // ---------------------------------------------------------------- units and quantities

@@ -29,8 +29,17 @@ describe("DATA.md date spellings", () => {
     expect(parseDateText("INV-1046")).toBeNull();
   });
 
-  it("a template's formats: two-digit years, compact dates, and US order only when declared", () => {
-    expect(parseDateText("01/10/26")).toBeNull();
+  it("two-digit years are 20YY, day before month (DATA.md), with or without a template", () => {
+    expect(parseDateText("01/10/26")).toBe("2026-10-01");
+    expect(parseDateText("1-Oct-26")).toBe("2026-10-01");
+    expect(parseDateText("01.10.26")).toBe("2026-10-01");
+    expect(parseDateText("31/09/26")).toBeNull();
+    expect(parseDateText("1st Sept 2026")).toBe("2026-09-01");
+    expect(parseDateText("30 Sept 2026")).toBe("2026-09-30");
+    expect(parseDateText("Oct 1st, 2026")).toBe("2026-10-01");
+  });
+
+  it("a template's formats: compact dates, and US order only when declared", () => {
     expect(parseDateText("01/10/26", ["DD/MM/YY"])).toBe("2026-10-01");
     expect(parseDateText("20261001", ["YYYYMMDD"])).toBe("2026-10-01");
     expect(parseDateText("1-Oct-26", ["D-MMM-YY"])).toBe("2026-10-01");

@@ -1,0 +1,206 @@
+import { formatDate } from "../../domain/dates.js";
+import { Dec, sum } from "../../domain/money.js";
+import type { HeaderField } from "../text/labels.js";
+import type { Period } from "../text/values.js";
+import type { ArithmeticCheck, DraftLine, FieldEvidence, UncertainField } from "../types.js";
+import type { HeaderCandidate, HeaderValue } from "./header-fields.js";
+
+/**
+ * Certainty, not guesses (DESIGN.md "Reading pipeline", step 5). Two jobs:
+ * - a header field printed twice with different values under equally strong labels is not
+ *   decided by position: it is marked uncertain, with both values;
+ * - the invoice's own arithmetic (quantity × rate = amount, lines = subtotal, subtotal + VAT =
+ *   total) is checked and recorded. Where the totals could be read more than one way (a VAT
+ *   printed with its base, a VAT analysis table, a remittance slip), the reading the arithmetic
+ *   confirms is taken; when it confirms none of two readings, the field is uncertain. A sum that
+ *   does not close with only one reading is the provider's arithmetic, left for the audit to judge.
+ */
+
+export function valueText(value: HeaderValue): string {
+  if (value instanceof Dec) return `£${value.toFixed(2)}`;
+  if (typeof value === "string") return value;
+  const period: Period = value;
+  return `${formatDate(period.from)} to ${formatDate(period.to)}`;
+}
+
+function sameValue(a: HeaderValue, b: HeaderValue): boolean {
+  if (a instanceof Dec || b instanceof Dec) return a instanceof Dec && b instanceof Dec && a.eq(b);
+  if (typeof a === "string" || typeof b === "string") return typeof a === "string" && typeof b === "string" && a.toUpperCase() === b.toUpperCase();
+  return a.from === b.from && a.to === b.to;
+}
+
+export function distinctValues(candidates: readonly HeaderCandidate[]): HeaderCandidate[] {
+  const out: HeaderCandidate[] = [];
+  for (const candidate of candidates) if (!out.some((c) => sameValue(c.value, candidate.value))) out.push(candidate);
+  return out;
+}
+
+export function evidenceOf(candidate: HeaderCandidate): FieldEvidence {
+  return { via: candidate.via, label: candidate.label === "" ? null : candidate.label, where: candidate.where };
+}
+
+function labelled(candidate: HeaderCandidate): string {
+  const where = candidate.where ? ` (${candidate.where})` : "";
+  return candidate.label ? `"${candidate.label}" ${valueText(candidate.value)}${where}` : `${valueText(candidate.value)}${where}`;
+}
+
+/** Two values under equally strong labels: which one is meant is not known. */
+export function ambiguity(field: HeaderField, candidates: readonly HeaderCandidate[], exclude: readonly HeaderValue[] = []): UncertainField | null {
+  const ofField = candidates.filter((c) => c.field === field && !exclude.some((value) => sameValue(value, c.value)));
+  if (ofField.length < 2) return null;
+  const best = Math.min(...ofField.map((c) => c.rank));
+  const top = distinctValues(ofField.filter((c) => c.rank === best));
+  if (top.length < 2) return null;
+  return {
+    code: "uncertain_value",
+    field,
+    reason: `is printed with ${top.length} different values under equally strong labels: ${top.map(labelled).join(" and ")}`,
+    candidates: top.map((c) => valueText(c.value)),
+  };
+}
+
+// ---------------------------------------------------------------- arithmetic
+
+const PENNY = new Dec("0.01");
+
+function decimalsOf(value: Dec): number {
+  return value.decimalPlaces();
+}
+
+/**
+ * How far quantity × rate may lie from the printed amount and still close: a penny, plus the
+ * rounding of a printed fractional quantity (4.43 weeks stands for 31/7 = 4.428571…: the amount
+ * may differ from 4.43 × rate by up to half a unit of the quantity's last printed decimal × rate).
+ */
+export function lineTolerance(quantity: Dec, rate: Dec): Dec {
+  const places = decimalsOf(quantity);
+  if (places === 0) return PENNY;
+  return PENNY.plus(rate.abs().times(new Dec(10).pow(-places)).div(2));
+}
+
+export function checkLine(line: DraftLine): ArithmeticCheck | null {
+  if (line.quantity === null || line.unitRate === null || line.amount === null) return null;
+  const expected = line.quantity.times(line.unitRate).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+  // Credit notes print quantities, rates or amounts with or without their minus signs.
+  const printed = line.amount;
+  const closes = [printed, printed.neg()].some((amount) => expected.minus(amount).abs().lte(lineTolerance(line.quantity as Dec, line.unitRate as Dec)));
+  return { check: "line", lineNo: line.lineNo, expected: expected.toFixed(2), printed: printed.toFixed(2), closes };
+}
+
+export interface TotalsReading {
+  subtotal: HeaderCandidate | null;
+  vat: HeaderCandidate | null;
+  total: HeaderCandidate | null;
+}
+
+export interface TotalsOutcome {
+  reading: TotalsReading;
+  checks: ArithmeticCheck[];
+  uncertain: UncertainField[];
+  notes: string[];
+}
+
+type TotalsField = keyof TotalsReading;
+const TOTALS_FIELDS: readonly TotalsField[] = ["subtotal", "vat", "total"];
+
+function dec(candidate: HeaderCandidate | null): Dec | null {
+  return candidate && candidate.value instanceof Dec ? candidate.value : null;
+}
+
+function totalsChecks(lineSum: Dec | null, reading: TotalsReading, credit: boolean): ArithmeticCheck[] {
+  const norm = (value: Dec | null): Dec | null => (value === null ? null : credit ? value.abs() : value);
+  const subtotal = norm(dec(reading.subtotal));
+  const vat = norm(dec(reading.vat));
+  const total = norm(dec(reading.total));
+  const checks: ArithmeticCheck[] = [];
+  if (lineSum !== null && subtotal !== null) {
+    checks.push({ check: "lines_to_subtotal", expected: lineSum.toFixed(2), printed: subtotal.toFixed(2), closes: lineSum.eq(subtotal) });
+  }
+  const base = subtotal ?? lineSum;
+  if (total !== null && base !== null) {
+    const expected = base.plus(vat ?? 0);
+    checks.push({ check: subtotal !== null ? "subtotal_vat_total" : "lines_to_total", expected: expected.toFixed(2), printed: total.toFixed(2), closes: expected.eq(total) });
+  }
+  return checks;
+}
+
+const score = (checks: readonly ArithmeticCheck[]): number => checks.filter((c) => c.closes).length;
+
+/**
+ * The totals as read (`preferred`: the last totals row of the table, else the best label), checked
+ * against the lines; other readings of the same fields (`others`) are tried only when the
+ * preferred one does not close.
+ */
+export function resolveTotals(lines: readonly DraftLine[], preferred: TotalsReading, others: readonly HeaderCandidate[], credit: boolean): TotalsOutcome {
+  const amounts = lines.map((l) => l.amount).filter((a): a is Dec => a !== null);
+  const lineSum = amounts.length === lines.length && amounts.length > 0 ? sum(credit ? amounts.map((a) => a.abs()) : amounts) : null;
+  const chosen = totalsChecks(lineSum, preferred, credit);
+  const outcome: TotalsOutcome = { reading: preferred, checks: chosen, uncertain: [], notes: [] };
+  if (chosen.every((c) => c.closes)) return outcome;
+
+  const options = (field: TotalsField): Array<HeaderCandidate | null> => {
+    const first = preferred[field];
+    const rest = distinctValues(others.filter((c) => c.field === field && c.value instanceof Dec && !(first && sameValue(first.value, c.value))));
+    return [first, ...rest].slice(0, 5);
+  };
+  const choices = { subtotal: options("subtotal"), vat: options("vat"), total: options("total") };
+  if (TOTALS_FIELDS.every((f) => choices[f].length <= 1)) return outcome;
+
+  let bestScore = score(chosen);
+  let best: TotalsReading[] = [];
+  for (const subtotal of choices.subtotal) {
+    for (const vat of choices.vat) {
+      for (const total of choices.total) {
+        const reading = { subtotal, vat, total };
+        const s = score(totalsChecks(lineSum, reading, credit));
+        if (s > bestScore) {
+          bestScore = s;
+          best = [reading];
+        } else if (s === bestScore && s > score(chosen)) best.push(reading);
+      }
+    }
+  }
+  if (best.length === 1) {
+    const reading = best[0] as TotalsReading;
+    for (const field of TOTALS_FIELDS) {
+      const was = preferred[field];
+      const now = reading[field];
+      if (now && (!was || !sameValue(was.value, now.value))) {
+        outcome.notes.push(`The ${field} was read as ${labelled(now)}${was ? `, not ${labelled(was)},` : ""} because the invoice's own arithmetic closes with it.`);
+      }
+    }
+    outcome.reading = reading;
+    outcome.checks = totalsChecks(lineSum, reading, credit);
+    return outcome;
+  }
+  // Several readings, and the arithmetic picks none of them (or more than one): not guessed.
+  for (const field of TOTALS_FIELDS) {
+    const values = distinctValues(choices[field].filter((c): c is HeaderCandidate => c !== null));
+    if (values.length < 2) continue;
+    outcome.uncertain.push({
+      code: "uncertain_value",
+      field,
+      reason: `is printed as ${values.map(labelled).join(" and ")}, and the invoice's arithmetic (lines, subtotal, VAT, total) confirms none of them alone`,
+      candidates: values.map((c) => valueText(c.value)),
+    });
+  }
+  return outcome;
+}
+
+/** A sentence for the invoice's notes about each sum that does not close. */
+export function arithmeticNotes(checks: readonly ArithmeticCheck[]): string[] {
+  return checks
+    .filter((c) => !c.closes)
+    .map((c) => {
+      switch (c.check) {
+        case "line":
+          return `Arithmetic: line ${c.lineNo ?? "?"} prints £${c.printed}, quantity × rate is £${c.expected}.`;
+        case "lines_to_subtotal":
+          return `Arithmetic: the lines add up to £${c.expected}, the subtotal printed is £${c.printed}.`;
+        case "subtotal_vat_total":
+          return `Arithmetic: subtotal + VAT is £${c.expected}, the total printed is £${c.printed}.`;
+        case "lines_to_total":
+          return `Arithmetic: the lines (+ VAT) add up to £${c.expected}, the total printed is £${c.printed}.`;
+      }
+    });
+}

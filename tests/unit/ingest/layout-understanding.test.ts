@@ -1,0 +1,417 @@
+import { PDFDocument as LibDocument, StandardFonts, degrees } from "pdf-lib";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { InvoiceLine } from "../../../src/domain/invoice.js";
+import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
+import { readInvoiceFile, readLayout, type ReadOutcome } from "../../../src/ingest/read-invoice-file.js";
+import { warmUpPdfReader } from "../../../src/ingest/readers/pdf.reader.js";
+import { rowsFromItems, splitSpacedItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { pdfkitLayout, pdfLibLayout, tableOps, type PdfLayout, type TableColumn, type TextOp } from "../../fixtures/invoices/pdf-builders.js";
+import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
+import { csvText, xlsxWorkbook } from "../../fixtures/invoices/spreadsheet-builders.js";
+
+/**
+ * Layout understanding (issue 16): page furniture, tables over pages, wrapped descriptions,
+ * statement blocks, a `£` column, quantity and unit touching, labels above values, VAT printed
+ * with its base, and certainty (two readings are never stored as one). Each layout is drawn by
+ * both PDF producers; every expected figure is worked out by hand from what the layout prints.
+ */
+const PRODUCERS = [
+  ["pdfkit", (layout: PdfLayout) => pdfkitLayout(layout)],
+  ["pdf-lib", (layout: PdfLayout) => pdfLibLayout(layout)],
+] as const;
+
+const right = (x: number, width: number): TableColumn => ({ x, width, align: "right" });
+
+function line(fields: Partial<InvoiceLine> & Pick<InvoiceLine, "lineNo" | "description" | "item" | "amount">): InvoiceLine {
+  return { childRef: null, placementRef: null, from: null, to: null, quantity: null, unit: null, unitRate: null, ...fields };
+}
+
+async function outcomeOf(layout: PdfLayout, produce: (layout: PdfLayout) => Promise<Buffer>): Promise<ReadOutcome> {
+  return readInvoiceFile("invoice.pdf", await produce(layout), { providers: FIXTURE_PROVIDERS, templates: [] });
+}
+
+async function read(layout: PdfLayout, produce: (layout: PdfLayout) => Promise<Buffer>): Promise<Extract<ReadOutcome, { status: "ok" }>> {
+  const outcome = await outcomeOf(layout, produce);
+  if (outcome.status !== "ok") throw new Error(`expected an invoice, got ${outcome.reason}: ${outcome.message}`);
+  return outcome;
+}
+
+/** Two pages, a footer whose company number stands under the amount column, page numbers, a running header. */
+function layoutTwoPagesWithFooter(): PdfLayout {
+  const columns = [{ x: 40 }, { x: 100 }, right(330, 40), right(400, 60), right(480, 80)];
+  const headings = ["Child Ref", "Description", "Nights", "Rate", "Amount"];
+  const furniture = (page: number): TextOp[] => [
+    { page, x: 40, y: 40, text: "Oakfield Fostering Ltd", size: 14, bold: true },
+    { page, x: 380, y: 40, text: "Invoice No: OFP-2001" },
+    { page, x: 40, y: 806, text: "Registered in England and Wales, company number", size: 7 },
+    { page, x: 480, y: 806, width: 80, align: "right", text: "07654321", size: 7 },
+    { page, x: 270, y: 818, text: `Page ${page} of 2`, size: 7 },
+  ];
+  return {
+    pages: 2,
+    ops: [
+      ...furniture(1),
+      { x: 40, y: 60, text: "VAT Reg No: GB123456789" },
+      { x: 380, y: 60, text: "Invoice Date: 04/11/2026" },
+      { x: 380, y: 74, text: "Period: October 2026" },
+      ...tableOps(columns, [
+        headings,
+        ["C1001", "Foster placement", "31", "£131.00", "£4,061.00"],
+        ["C1002", "Foster placement – enhanced rate including", "31", "£150.00", "£4,650.00"],
+        ["", "therapeutic support", "", "", ""],
+        ["C1003", "Foster placement", "10", "£131.00", "£1,310.00"],
+      ], 120, 14),
+      ...furniture(2),
+      ...tableOps(columns, [
+        headings,
+        ["C1004", "Foster placement", "31", "£131.00", "£4,061.00"],
+        ["C1005", "Foster placement", "20", "£131.00", "£2,620.00"],
+      ], 80, 14, 2),
+      { page: 2, x: 330, y: 130, text: "Subtotal" },
+      { page: 2, x: 480, y: 130, width: 80, align: "right", text: "£16,702.00" },
+      { page: 2, x: 330, y: 144, text: "VAT" },
+      { page: 2, x: 480, y: 144, width: 80, align: "right", text: "£0.00" },
+      { page: 2, x: 330, y: 158, text: "Total Due" },
+      { page: 2, x: 480, y: 158, width: 80, align: "right", text: "£16,702.00" },
+      // A remittance slip at the foot of the last page repeats a line-like row.
+      { page: 2, x: 40, y: 700, text: "Remittance advice – please detach and return with your payment" },
+      ...tableOps(columns, [["C1001", "Foster placement", "31", "£131.00", "£4,061.00"]], 716, 14, 2, []),
+    ],
+  };
+}
+
+/** Labels above values, "VAT Invoice No.", a `£` column, "4 sessions" across Qty and Unit, VAT with its base. */
+function layoutGridAndPoundColumn(): PdfLayout {
+  const columns = [{ x: 40 }, { x: 100 }, { x: 262 }, { x: 330 }, right(370, 50), { x: 450 }, right(470, 80)];
+  return {
+    pages: 1,
+    ops: [
+      { x: 40, y: 40, text: "Hillside Supported Living", size: 14, bold: true },
+      { x: 40, y: 56, text: "VAT Reg: GB 987 6543 21" },
+      { x: 40, y: 90, text: "Period", bold: true },
+      { x: 300, y: 90, text: "VAT Invoice No.", bold: true },
+      { x: 430, y: 90, text: "Tax Point", bold: true },
+      { x: 40, y: 104, text: "1–31 October 2026" },
+      { x: 300, y: 104, text: "HSL-5512" },
+      { x: 430, y: 104, text: "05/11/2026" },
+      ...tableOps(columns, [
+        ["Client Ref", "Service", "Qty", "Unit", "Rate", "£", "Amount"],
+        ["C2001", "Supported living – core", "31", "nights", "95.00", "£", "2,945.00"],
+        ["C2001", "Key work", "4 sessions", "", "45.00", "£", "180.00"],
+      ], 140, 14),
+      { x: 300, y: 200, text: "Subtotal" },
+      { x: 450, y: 200, text: "£" },
+      { x: 470, y: 200, width: 80, align: "right", text: "3,125.00" },
+      { x: 300, y: 214, text: "VAT @ 20% on £3,125.00" },
+      { x: 450, y: 214, text: "£" },
+      { x: 470, y: 214, width: 80, align: "right", text: "625.00" },
+      { x: 300, y: 228, text: "Invoice Total" },
+      { x: 450, y: 228, text: "£" },
+      { x: 470, y: 228, width: 80, align: "right", text: "3,750.00" },
+    ],
+  };
+}
+
+/** A statement: the child and PO printed once above each block, the first just above the headings. */
+function layoutStatement(): PdfLayout {
+  const columns = [{ x: 40 }, { x: 200 }, right(330, 40), right(400, 60), right(480, 80)];
+  return {
+    pages: 1,
+    ops: [
+      { x: 40, y: 40, text: "Northern Lights Fostering", size: 14, bold: true },
+      { x: 380, y: 40, text: "INVOICE 10482", size: 12, bold: true },
+      { x: 380, y: 56, text: "Date: Oct 31st, 2026" },
+      { x: 40, y: 110, text: "Young Person: C3001", bold: true },
+      { x: 200, y: 110, text: "PO Number: PO-9001", bold: true },
+      ...tableOps(columns, [["Description", "Period", "Nights", "Rate", "Amount"]], 126, 14),
+      ...tableOps(columns, [
+        ["Foster placement", "01/10/26 - 31/10/26", "31", "£120.00", "£3,720.00"],
+        ["Respite", "w/c 05/10/2026", "7", "£60.00", "£420.00"],
+      ], 140, 14, 1, []),
+      { x: 40, y: 176, text: "Young Person: C3002", bold: true },
+      ...tableOps(columns, [["Foster placement", "1-Oct-26 to 15-Oct-26", "15", "£120.00", "£1,800.00"]], 190, 14, 1, []),
+      { x: 330, y: 220, text: "Total" },
+      { x: 480, y: 220, width: 80, align: "right", text: "£5,940.00" },
+    ],
+  };
+}
+
+beforeAll(async () => {
+  await warmUpPdfReader();
+});
+
+describe.each(PRODUCERS)("layouts drawn by %s", (_producer, produce) => {
+  it("a table over two pages: footers, page numbers, running header and remittance slip are not lines; a wrapped description is one", async () => {
+    const { invoice, notes } = await read(layoutTwoPagesWithFooter(), produce);
+    expect(invoice.invoiceNumber).toBe("OFP-2001");
+    expect(invoice.lines.map((l) => [l.childRef, l.description, l.amount])).toEqual([
+      ["C1001", "Foster placement", "4061.00"],
+      ["C1002", "Foster placement – enhanced rate including therapeutic support", "4650.00"],
+      ["C1003", "Foster placement", "1310.00"],
+      ["C1004", "Foster placement", "4061.00"],
+      ["C1005", "Foster placement", "2620.00"],
+    ]);
+    expect([invoice.subtotal, invoice.vat, invoice.total]).toEqual(["16702.00", "0.00", "16702.00"]);
+    expect(notes.some((n) => /page furniture/.test(n))).toBe(true);
+  });
+
+  it("labels above values, 'VAT Invoice No.' as the number, a £ column, '4 sessions' across Qty and Unit, VAT read without its base", async () => {
+    const { invoice } = await read(layoutGridAndPoundColumn(), produce);
+    expect(invoice).toMatchObject({ providerId: "HSL", invoiceNumber: "HSL-5512", invoiceDate: "2026-11-05", periodFrom: "2026-10-01", periodTo: "2026-10-31" });
+    expect([invoice.subtotal, invoice.vat, invoice.total]).toEqual(["3125.00", "625.00", "3750.00"]);
+    expect(invoice.lines).toEqual([
+      line({ lineNo: 1, childRef: "C2001", description: "Supported living – core", item: "placement", quantity: "31", unit: "night", unitRate: "95", amount: "2945.00" }),
+      line({ lineNo: 2, childRef: "C2001", description: "Key work", item: invoice.lines[1]?.item ?? "", quantity: "4", unit: "session", unitRate: "45", amount: "180.00" }),
+    ]);
+  });
+
+  it("a statement gives each block's child and PO to its lines; a title numbers the invoice; w/c and two-digit years are periods", async () => {
+    const { invoice } = await read(layoutStatement(), produce);
+    expect(invoice).toMatchObject({ providerId: "NLF", invoiceNumber: "10482", invoiceDate: "2026-10-31", total: "5940.00" });
+    expect(invoice.lines.map((l) => [l.childRef, l.placementRef, l.from, l.to, l.amount])).toEqual([
+      ["C3001", "PO-9001", "2026-10-01", "2026-10-31", "3720.00"],
+      ["C3001", "PO-9001", "2026-10-05", "2026-10-11", "420.00"],
+      ["C3002", null, "2026-10-01", "2026-10-15", "1800.00"],
+    ]);
+  });
+});
+
+describe("certainty: how every value was found, and two readings never stored as one", () => {
+  it("records evidence and the invoice's own arithmetic on the draft", async () => {
+    const doc = await readLayout("invoice.pdf", await pdfkitLayout(layoutGridAndPoundColumn()));
+    const draft = extractInvoice(doc);
+    expect(draft.uncertain).toEqual([]);
+    expect(draft.evidence.invoiceNumber).toEqual({ via: "label_above", label: "VAT Invoice No", where: expect.stringMatching(/^row \d+$/) as string });
+    expect(draft.evidence.invoiceDate?.label).toBe("Tax Point");
+    expect(draft.evidence.vat).toMatchObject({ via: "totals_row" });
+    expect(draft.lines[1]?.evidence.quantity).toMatchObject({ via: "heading" });
+    // 31 × 95.00 = 2,945.00; 4 × 45.00 = 180.00; lines 3,125.00 = subtotal; 3,125.00 + 625.00 = 3,750.00.
+    expect(draft.arithmetic).toEqual([
+      { check: "line", lineNo: 1, expected: "2945.00", printed: "2945.00", closes: true },
+      { check: "line", lineNo: 2, expected: "180.00", printed: "180.00", closes: true },
+      { check: "lines_to_subtotal", expected: "3125.00", printed: "3125.00", closes: true },
+      { check: "subtotal_vat_total", expected: "3750.00", printed: "3750.00", closes: true },
+    ]);
+  });
+
+  it("a statement line's child carries the block it came from", async () => {
+    const draft = extractInvoice(await readLayout("s.pdf", await pdfLibLayout(layoutStatement())));
+    expect(draft.lines[2]?.evidence.childRef).toMatchObject({ via: "statement_block" });
+    expect(draft.evidence.invoiceNumber).toMatchObject({ via: "title", label: "INVOICE" });
+  });
+
+  function withHeader(extra: TextOp[], totals: Array<[string, string]>): PdfLayout {
+    const columns = [{ x: 40 }, { x: 100 }, right(330, 40), right(400, 60), right(480, 80)];
+    return {
+      pages: 1,
+      ops: [
+        { x: 40, y: 40, text: "Oakfield Fostering Ltd", size: 14, bold: true },
+        { x: 40, y: 56, text: "VAT Reg No: GB123456789" },
+        { x: 380, y: 70, text: "Invoice Date: 04/11/2026" },
+        { x: 380, y: 84, text: "Period: October 2026" },
+        ...extra,
+        ...tableOps(columns, [
+          ["Child Ref", "Description", "Nights", "Rate", "Amount"],
+          ["C1001", "Foster placement", "31", "£131.00", "£4,061.00"],
+          ["C1002", "Foster placement", "10", "£131.00", "£1,310.00"],
+        ], 120, 14),
+        ...totals.flatMap(([label, value], i): TextOp[] => [
+          { x: 330, y: 180 + 14 * i, text: label },
+          { x: 480, y: 180 + 14 * i, width: 80, align: "right", text: value },
+        ]),
+      ],
+    };
+  }
+
+  it("two invoice numbers under equally strong labels: needs attention, naming both", async () => {
+    const layout = withHeader(
+      [{ x: 380, y: 42, text: "Invoice No: OFP-3001" }, { x: 40, y: 300, text: "Invoice Number: OFP-3002" }],
+      [["Total", "£5,371.00"]],
+    );
+    const outcome = await outcomeOf(layout, pdfkitLayout);
+    expect(outcome.status).toBe("needs_attention");
+    if (outcome.status !== "needs_attention") return;
+    expect(outcome.reason).toBe("uncertain_value");
+    expect(outcome.message).toContain("OFP-3001");
+    expect(outcome.message).toContain("OFP-3002");
+  });
+
+  it("a weaker label does not compete: 'Invoice No' beats 'Our Ref'", async () => {
+    const layout = withHeader([{ x: 380, y: 42, text: "Invoice No: OFP-3001" }, { x: 40, y: 90, text: "Our Ref: OAK/77" }], [["Total", "£5,371.00"]]);
+    const { invoice } = await read(layout, pdfkitLayout);
+    expect(invoice.invoiceNumber).toBe("OFP-3001");
+  });
+
+  it("totals printed two ways: the arithmetic picks the reading that closes (4,061 + 1,310 = 5,371; + VAT 0)", async () => {
+    const layout = withHeader(
+      [{ x: 380, y: 42, text: "Invoice No: OFP-3003" }, { x: 40, y: 300, text: "Amount Due: £5,371.00" }],
+      [["Sub Total", "£5,371.00"], ["VAT", "£0.00"], ["Total", "£5,731.00"]],
+    );
+    const { invoice, notes } = await read(layout, pdfkitLayout);
+    expect(invoice.total).toBe("5371.00");
+    expect(notes.some((n) => /total was read as .*5371\.00.*arithmetic/.test(n))).toBe(true);
+  });
+
+  it("totals printed two ways and neither closes: the total is uncertain, not guessed", async () => {
+    const layout = withHeader(
+      [{ x: 380, y: 42, text: "Invoice No: OFP-3004" }, { x: 40, y: 300, text: "Amount Due: £5,400.00" }],
+      [["Sub Total", "£5,371.00"], ["VAT", "£0.00"], ["Total", "£5,731.00"]],
+    );
+    const outcome = await outcomeOf(layout, pdfkitLayout);
+    expect(outcome).toMatchObject({ status: "needs_attention", reason: "uncertain_value" });
+    if (outcome.status === "needs_attention") expect(outcome.message).toMatch(/total .*5731\.00.*5400\.00/);
+  });
+
+  it("one reading that does not close is the provider's arithmetic: stored, and the sum recorded for the audit", async () => {
+    const layout = withHeader([{ x: 380, y: 42, text: "Invoice No: OFP-3005" }], [["Sub Total", "£5,371.00"], ["VAT", "£0.00"], ["Total", "£5,471.00"]]);
+    const { invoice, notes } = await read(layout, pdfkitLayout);
+    expect(invoice.total).toBe("5471.00");
+    expect(notes).toContain("Arithmetic: subtotal + VAT is £5371.00, the total printed is £5471.00.");
+  });
+});
+
+describe("rows a producer set with spaces, titles and separators in cells of their own", () => {
+  // A monospaced report (6 pt a character): the whole row is one text item, columns made of spaces.
+  const mono = (text: string, top: number): PositionedText => ({ text, x: 40, top, width: text.length * 6, height: 10 });
+
+  it("splits an item at runs of two spaces or more, each part where its characters stand", () => {
+    const parts = splitSpacedItems([mono("C1001     Foster care     31", 100)]);
+    expect(parts.map((p) => [p.text, p.x, p.width])).toEqual([["C1001", 40, 30], ["Foster care", 100, 66], ["31", 196, 12]]);
+  });
+
+  it("reads a whole invoice printed as spaced text, with 'INVOICE' and its number in separate cells and 'Date' ':' value", () => {
+    const items = [
+      mono("INVOICE     OFP-5001", 40),
+      mono("Date     :     04/11/2026", 54),
+      mono("Period   :     October 2026", 68),
+      mono("Child Ref   Description         Nights        Amount", 100),
+      mono("C1001       Foster placement        31      4,061.00", 114),
+      mono("C1002       Foster placement        10      1,310.00", 128),
+      mono("                                 Total      5,371.00", 150),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft).toMatchObject({ invoiceNumber: "OFP-5001", invoiceDate: "2026-11-04", periodFrom: "2026-10-01", periodTo: "2026-10-31", uncertain: [] });
+    expect(draft.total?.toFixed(2)).toBe("5371.00");
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.quantity?.toString(), l.amount?.toFixed(2)])).toEqual([
+      ["C1001", "Foster placement", "31", "4061.00"],
+      ["C1002", "Foster placement", "10", "1310.00"],
+    ]);
+    expect(draft.evidence.invoiceNumber).toMatchObject({ via: "title", label: "INVOICE" });
+  });
+});
+
+describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", () => {
+  /** pdf-lib draws each op rotated onto a portrait page turned a quarter: upright as a reader sees it. */
+  async function rotatedPdf(layout: PdfLayout): Promise<Buffer> {
+    const doc = await LibDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const page = doc.addPage([595.28, 841.89]);
+    page.setRotation(degrees(90));
+    for (const op of layout.ops) {
+      const size = op.size ?? 9;
+      const width = font.widthOfTextAtSize(op.text, size);
+      const x = op.align === "right" && op.width ? op.x + op.width - width : op.x;
+      // Viewer (x from the left, y from the top) of the turned page = (y, x) of the portrait one.
+      page.drawText(op.text, { x: op.y, y: x, size, font, rotate: degrees(90) });
+    }
+    return Buffer.from(await doc.save());
+  }
+
+  it("reads its text upright, rows and columns as printed", async () => {
+    const outcome = await readInvoiceFile("landscape.pdf", await rotatedPdf(layoutStatement()), { providers: FIXTURE_PROVIDERS, templates: [] });
+    expect(outcome).toMatchObject({ status: "ok", invoice: { invoiceNumber: "10482", total: "5940.00" } });
+    if (outcome.status === "ok") expect(outcome.invoice.lines.map((l) => l.amount)).toEqual(["3720.00", "420.00", "1800.00"]);
+  });
+});
+
+describe("a VAT analysis table", () => {
+  function layoutVatAnalysis(analysisFirst: boolean): PdfLayout {
+    const columns = [{ x: 40 }, { x: 100 }, right(330, 40), right(400, 60), right(480, 80)];
+    const analysisTop = analysisFirst ? 160 : 230;
+    const totalsTop = analysisFirst ? 230 : 160;
+    return {
+      pages: 1,
+      ops: [
+        { x: 40, y: 40, text: "Hillside Supported Living", size: 14, bold: true },
+        { x: 40, y: 56, text: "VAT Reg No: GB987654321" },
+        { x: 380, y: 40, text: "Invoice No: HSL-6001" },
+        { x: 380, y: 54, text: "Invoice Date: 04/11/2026" },
+        { x: 380, y: 68, text: "Period: October 2026" },
+        ...tableOps(columns, [
+          ["Client Ref", "Description", "Hours", "Rate", "Amount"],
+          ["C2001", "Outreach support", "40", "£25.00", "£1,000.00"],
+        ], 110, 14),
+        { x: 40, y: analysisTop, text: "VAT analysis", bold: true },
+        ...tableOps([{ x: 40 }, right(160, 70), right(250, 60)], [
+          ["VAT Rate", "Net", "VAT"],
+          ["Standard 20%", "1,000.00", "200.00"],
+          ["Total", "1,000.00", "200.00"],
+        ], analysisTop + 14, 14, 1, [0]),
+        ...tableOps([{ x: 330 }, right(480, 80)], [["Sub Total", "£1,000.00"], ["VAT", "£200.00"], ["Total", "£1,200.00"]], totalsTop, 14, 1, []),
+      ],
+    };
+  }
+
+  it.each([["after the totals", false], ["before the totals", true]])("%s: its rows are not lines, its base is not the VAT, its total not the invoice's", async (_where, first) => {
+    const { invoice } = await read(layoutVatAnalysis(first), pdfkitLayout);
+    expect(invoice.lines.map((l) => [l.childRef, l.amount])).toEqual([["C2001", "1000.00"]]);
+    // 40 × £25.00 = £1,000.00; VAT 20% = £200.00; total £1,200.00.
+    expect([invoice.subtotal, invoice.vat, invoice.total]).toEqual(["1000.00", "200.00", "1200.00"]);
+  });
+});
+
+describe("spreadsheets in the wider vocabulary", () => {
+  it("a CSV with 'Product', 'Hrs/Qty', 'UoM', 'Rate/Price', 'Line Amount', 'Sub Total', 'VAT @ 20% on …' and two-digit years", async () => {
+    const csv = csvText([
+      ["Hillside Supported Living", "", "", "", "", ""],
+      ["VAT Reg No", "GB987654321", "", "", "", ""],
+      ["Tax Invoice No", "HSL-7001", "", "Invoice Date", "04/11/26", ""],
+      ["Period", "01/10/26 - 31/10/26", "", "", "", ""],
+      [],
+      ["YP Ref", "Product", "Hrs/Qty", "UoM", "Rate/Price", "Line Amount"],
+      ["C2001", "Supported living – core", "4.43", "wk", "665.00", "2,945.95"],
+      ["C2001", "Key work", "4 sessions", "", "45.00", "180.00"],
+      ["", "", "", "", "Sub Total", "3,125.95"],
+      ["", "", "", "", "VAT @ 20% on £3,125.95", "625.19"],
+      ["", "", "", "", "Total", "3,751.14"],
+    ], ",");
+    const outcome = await readInvoiceFile("hsl.csv", Buffer.from(csv), { providers: FIXTURE_PROVIDERS, templates: [] });
+    if (outcome.status !== "ok") throw new Error(outcome.message);
+    expect(outcome.invoice).toMatchObject({ providerId: "HSL", invoiceNumber: "HSL-7001", invoiceDate: "2026-11-04", periodFrom: "2026-10-01", periodTo: "2026-10-31" });
+    expect([outcome.invoice.subtotal, outcome.invoice.vat, outcome.invoice.total]).toEqual(["3125.95", "625.19", "3751.14"]);
+    expect(outcome.invoice.lines.map((l) => [l.childRef, l.description, l.quantity, l.unit, l.unitRate, l.amount])).toEqual([
+      ["C2001", "Supported living – core", "4.43", "week", "665", "2945.95"],
+      ["C2001", "Key work", "4", "session", "45", "180.00"],
+    ]);
+    // 4.43 × 665.00 = 2,945.95; 4 × 45.00 = 180.00: every sum closes.
+    expect(outcome.notes.filter((n) => n.startsWith("Arithmetic"))).toEqual([]);
+  });
+
+  it("an XLSX statement: the child and PO printed once above each block of lines", async () => {
+    const bytes = await xlsxWorkbook([{
+      name: "Invoice",
+      rows: [
+        ["Northern Lights Fostering"],
+        ["Invoice No", "NLF-88"],
+        ["Invoice Date", new Date(Date.UTC(2026, 10, 4))],
+        ["Period", "October 2026"],
+        [],
+        ["Description", "Nights", "Rate", "Amount"],
+        ["Child: C3001   PO: PO-9001"],
+        ["Foster placement", 31, 120, 3720],
+        ["Respite", 2, 60, 120],
+        ["Child: C3002"],
+        ["Foster placement", 15, 120, 1800],
+        ["", "", "Total", 5640],
+      ],
+    }]);
+    const outcome = await readInvoiceFile("nlf.xlsx", bytes, { providers: FIXTURE_PROVIDERS, templates: [] });
+    if (outcome.status !== "ok") throw new Error(outcome.message);
+    expect(outcome.invoice.lines.map((l) => [l.childRef, l.placementRef, l.amount])).toEqual([
+      ["C3001", "PO-9001", "3720.00"],
+      ["C3001", "PO-9001", "120.00"],
+      ["C3002", null, "1800.00"],
+    ]);
+    expect(outcome.invoice.total).toBe("5640.00");
+  });
+});
