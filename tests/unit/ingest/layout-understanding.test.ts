@@ -8,6 +8,7 @@ import { rowsFromItems, splitSpacedItems, type PositionedText } from "../../../s
 import { pdfkitLayout, pdfLibLayout, tableOps, type PdfLayout, type TableColumn, type TextOp } from "../../fixtures/invoices/pdf-builders.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
 import { csvText, xlsxWorkbook } from "../../fixtures/invoices/spreadsheet-builders.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 /**
  * Layout understanding (issue 16): page furniture, tables over pages, wrapped descriptions,
@@ -27,7 +28,7 @@ function line(fields: Partial<InvoiceLine> & Pick<InvoiceLine, "lineNo" | "descr
 }
 
 async function outcomeOf(layout: PdfLayout, produce: (layout: PdfLayout) => Promise<Buffer>): Promise<ReadOutcome> {
-  return readInvoiceFile("invoice.pdf", await produce(layout), { providers: FIXTURE_PROVIDERS, templates: [] });
+  return readInvoiceFile("invoice.pdf", await produce(layout), { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
 }
 
 async function read(layout: PdfLayout, produce: (layout: PdfLayout) => Promise<Buffer>): Promise<Extract<ReadOutcome, { status: "ok" }>> {
@@ -318,7 +319,7 @@ describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", ()
   }
 
   it("reads its text upright, rows and columns as printed", async () => {
-    const outcome = await readInvoiceFile("landscape.pdf", await rotatedPdf(layoutStatement()), { providers: FIXTURE_PROVIDERS, templates: [] });
+    const outcome = await readInvoiceFile("landscape.pdf", await rotatedPdf(layoutStatement()), { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
     expect(outcome).toMatchObject({ status: "ok", invoice: { invoiceNumber: "10482", total: "5940.00" } });
     if (outcome.status === "ok") expect(outcome.invoice.lines.map((l) => l.amount)).toEqual(["3720.00", "420.00", "1800.00"]);
   });
@@ -375,7 +376,7 @@ describe("spreadsheets in the wider vocabulary", () => {
       ["", "", "", "", "VAT @ 20% on £3,125.95", "625.19"],
       ["", "", "", "", "Total", "3,751.14"],
     ], ",");
-    const outcome = await readInvoiceFile("hsl.csv", Buffer.from(csv), { providers: FIXTURE_PROVIDERS, templates: [] });
+    const outcome = await readInvoiceFile("hsl.csv", Buffer.from(csv), { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
     if (outcome.status !== "ok") throw new Error(outcome.message);
     expect(outcome.invoice).toMatchObject({ providerId: "HSL", invoiceNumber: "HSL-7001", invoiceDate: "2026-11-04", periodFrom: "2026-10-01", periodTo: "2026-10-31" });
     expect([outcome.invoice.subtotal, outcome.invoice.vat, outcome.invoice.total]).toEqual(["3125.95", "625.19", "3751.14"]);
@@ -405,7 +406,7 @@ describe("spreadsheets in the wider vocabulary", () => {
         ["", "", "Total", 5640],
       ],
     }]);
-    const outcome = await readInvoiceFile("nlf.xlsx", bytes, { providers: FIXTURE_PROVIDERS, templates: [] });
+    const outcome = await readInvoiceFile("nlf.xlsx", bytes, { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
     if (outcome.status !== "ok") throw new Error(outcome.message);
     expect(outcome.invoice.lines.map((l) => [l.childRef, l.placementRef, l.amount])).toEqual([
       ["C3001", "PO-9001", "3720.00"],
