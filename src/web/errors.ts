@@ -12,6 +12,7 @@ export function statusForCode(code: string): number {
   if (code === "forbidden" || code === "csrf.invalid") return 403;
   if (code === "decision.not_allowed" || code === "user.exists") return 409;
   if (code === "upload.too_large") return 413;
+  if (code === "rate_limited") return 429;
   if (/^(decision|user|alias|upload|query|month|date|money|ingest)\./.test(code)) return 400;
   return 500;
 }
@@ -22,6 +23,7 @@ const TITLES: Readonly<Record<number, string>> = {
   404: "Page not found",
   409: "This cannot be done now",
   413: "The upload is too large",
+  429: "Too many attempts",
   500: "Sorry, there is a problem with the service",
 };
 
