@@ -13,6 +13,7 @@ import { bodyParser } from "./body.js";
 import type { WebContext } from "./context.js";
 import { csrfGuard } from "./csrf.js";
 import { errorHandler, notFound } from "./errors.js";
+import { refuseControlCharacters } from "./hygiene.js";
 import { SESSION_COOKIE } from "./handlers/auth.handlers.js";
 import { ROUTES, type RouteSpec } from "./routes.js";
 import { servicePorts, type ServicePorts } from "./service-ports.js";
@@ -88,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
 
   const register = (spec: RouteSpec, ...before: RequestHandler[]): void => {
     const handler: RequestHandler = (req: Request, res: Response) => spec.handler(ctx, req, res);
-    const chain = [...before, authorize(spec.access, spec.kind), ...bodyParser(spec.body), ctx.csrf.verify, handler];
+    const chain = [...before, authorize(spec.access, spec.kind), ...bodyParser(spec.body), refuseControlCharacters, ctx.csrf.verify, handler];
     if (spec.method === "GET") app.get(spec.path, ...chain);
     else if (spec.method === "POST") app.post(spec.path, ...chain);
     else app.delete(spec.path, ...chain);

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Request, Response } from "express";
 import { INVOICE_STATUSES } from "../../db/repositories/finding.repository.js";
 import { monthBounds } from "../../domain/dates.js";
+import { cleanFileName } from "../../domain/text-hygiene.js";
 import { AppError } from "../../domain/errors.js";
 import { londonMonth } from "../../reports/period.js";
 import { dashboardSummary, invoiceDetail, invoiceFile, listInvoices, listProviders, type InvoiceSort } from "../../services/review-queries.js";
@@ -79,7 +80,7 @@ export async function invoiceFileDownload(ctx: WebContext, req: Request, res: Re
     throw new AppError("not_found", "The original file is not available");
   }
   if (!fs.existsSync(full)) throw new AppError("not_found", "The original file is no longer in the data directory");
-  res.attachment(path.basename(file.originalName) || "invoice");
+  res.attachment(cleanFileName(file.originalName));
   res.set({ "Content-Type": "application/octet-stream", "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store" });
   await new Promise<void>((resolve, reject) => res.sendFile(full, { dotfiles: "allow" }, (error) => (error ? reject(error) : resolve())));
 }
