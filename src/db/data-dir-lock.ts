@@ -68,8 +68,9 @@ function inUse(dir: string, owner: LockOwner): AppError {
   );
 }
 
-function liveOwner(owner: LockOwner | null): owner is LockOwner {
-  return owner !== null && owner.pid !== process.pid && processAlive(owner.pid);
+/** The owner, when it is another process that is still running. */
+function liveOwner(owner: LockOwner | null): LockOwner | null {
+  return owner !== null && owner.pid !== process.pid && processAlive(owner.pid) ? owner : null;
 }
 
 /** Creates `target` with `content` or fails with EEXIST, never leaving it half-written. */
@@ -96,8 +97,8 @@ export function lockDataDir(dir: string): DataDirLock {
   if (heldInThisProcess.has(key)) {
     throw new AppError("database.in_use", `The embedded database in ${dir} is already open in this process`, { dataDir: dir });
   }
-  const legacy = readOwner(path.join(dir, LEGACY_LOCK));
-  if (liveOwner(legacy)) throw inUse(dir, legacy);
+  const legacy = liveOwner(readOwner(path.join(dir, LEGACY_LOCK)));
+  if (legacy) throw inUse(dir, legacy);
 
   const me: LockOwner = {
     pid: process.pid,
@@ -110,7 +111,8 @@ export function lockDataDir(dir: string): DataDirLock {
     if (highest > 0) {
       const file = path.join(locks, String(highest));
       const owner = readOwner(file);
-      if (liveOwner(owner)) throw inUse(dir, owner);
+      const live = liveOwner(owner);
+      if (live) throw inUse(dir, live);
       // Judged dead (or released and gone): make sure it is still the same file before acting,
       // in case its holder let go and someone else took that number meanwhile.
       if (owner && readOwner(file)?.token !== owner.token) continue;
