@@ -11,7 +11,7 @@ import { NeedsAttentionError, isNeedsAttention, type LayoutDocument, type NeedsA
 
 /**
  * One file in, one invoice (or one reason it needs a person) out. No database and no disk: the
- * providers and templates are given, so this runs the same in a worker thread.
+ * providers and templates are given, so this runs the same in the sandbox's child process.
  */
 export interface ReadContext {
   providers: readonly ProviderIdentity[];
