@@ -60,17 +60,12 @@ describe("the sandbox's bounds", () => {
   }, 60_000);
 
   it("kills a child that passes its time bound, and the next file gets a fresh child", async () => {
-    const pool = new SandboxPool(1, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 300 });
+    const pool = new SandboxPool(1, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 2_000 });
     try {
       const slow = await pool.parse("slow.pdf", await textOperatorBombPdf(), { providers: [], templates: [] });
-      expect(slow.status === "needs_attention" && slow.message).toContain("could not be read safely: reading it took longer than 0 seconds");
-      const relaxed = new SandboxPool(1, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 50_000 });
-      try {
-        const csv = Buffer.from("Invoice No,X-1\n");
-        expect(await relaxed.parse("next.csv", csv, { providers: [], templates: [] })).toEqual(await readInvoiceFile("next.csv", csv, { providers: [], templates: [] }));
-      } finally {
-        relaxed.stop();
-      }
+      expect(slow.status === "needs_attention" && slow.message).toContain("could not be read safely: reading it took longer than 2 seconds");
+      const csv = Buffer.from("Invoice No,X-1\n");
+      expect(await pool.parse("next.csv", csv, { providers: [], templates: [] })).toEqual(await readInvoiceFile("next.csv", csv, { providers: [], templates: [] }));
     } finally {
       pool.stop();
     }

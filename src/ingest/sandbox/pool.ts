@@ -90,9 +90,10 @@ class Slot {
     const child = fork(script, [], {
       execArgv: [...execArgv, `--max-old-space-size=${this.limits.heapMb}`],
       serialization: "advanced",
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      // No pipes: an open pipe would keep this process alive while the child idles, and what a
+      // parser prints about a hostile file is not worth a log line.
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
     });
-    child.stderr?.resume();
     this.ready = new Promise((resolve) => {
       const onReady = (message: { ready?: boolean }): void => {
         if (message.ready) {
@@ -126,6 +127,7 @@ class Slot {
     const child = this.child ?? this.start();
     this.hold(child, true);
     await this.ready;
+    let killed = false;
     const outcome = await new Promise<ReadOutcome>((resolve) => {
       let settled = false;
       const finish = (outcome: ReadOutcome, kill: boolean): void => {
@@ -135,7 +137,10 @@ class Slot {
         clearInterval(watch);
         child.off("message", onMessage);
         child.off("exit", onExit);
-        if (kill) child.kill("SIGKILL");
+        if (kill) {
+          killed = true;
+          child.kill("SIGKILL");
+        }
         resolve(outcome);
       };
       const onMessage = (message: { id?: number; outcome?: ReadOutcome }): void => {
@@ -158,6 +163,8 @@ class Slot {
         if (error) onExit();
       });
     });
+    // A killed child's exit comes later: the next file must not be sent to it.
+    if (killed && this.child === child) this.child = null;
     if (this.child === child) {
       this.hold(child, false);
       this.idleTimer = setTimeout(() => this.stop(), IDLE_STOP_MS);
