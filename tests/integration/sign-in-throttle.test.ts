@@ -108,7 +108,7 @@ describe("sign-in timing", () => {
       longPassword: () => authenticate(t.db, "timed", "x".repeat(100_000), now, { ip: "127.0.0.8" }),
     };
     const times: Record<keyof typeof cases, number[]> = { known: [], unknown: [], throttled: [], longPassword: [] };
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 7; round++) {
       for (const [name, run] of Object.entries(cases) as [keyof typeof cases, () => Promise<unknown>][]) {
         const started = performance.now();
         await run();
@@ -117,8 +117,9 @@ describe("sign-in timing", () => {
     }
     expect((await cases.throttled()) as unknown).toMatchObject({ reason: "throttled" });
     const medians = Object.values(times).map(median);
-    // scrypt (~100 ms) dominates every case; a skipped hash would be ~20x faster.
-    expect(Math.max(...medians) / Math.min(...medians)).toBeLessThan(2);
+    // scrypt (~100 ms) dominates every case; a skipped hash would be ~20x faster. The ratio is
+    // generous because the machine's other work shows in any timing (medians, not means).
+    expect(Math.max(...medians) / Math.min(...medians)).toBeLessThan(3);
   }, 120_000);
 });
 
