@@ -73,15 +73,15 @@ export async function runChild<T>(script: string, args: readonly string[], optio
   });
 }
 
-function sessionCookie(response: Response): string | null {
+function cookieNamed(response: Response, name: string): string | null {
   for (const cookie of response.headers.getSetCookie()) {
     const [pair] = cookie.split(";");
-    if (pair?.startsWith("pa.sid=")) return pair;
+    if (pair?.startsWith(`${name}=`)) return pair;
   }
   return null;
 }
 
-/** Signs in through the form, as a browser does: a session and its CSRF token first, then the form. Returns the session cookie. */
+/** Signs in through the form, as a browser does: the pre-sign-in CSRF token first, then the form. Returns the session cookie. */
 export async function signIn(url: string, username: string, password: string): Promise<string> {
   const session = await fetch(`${url}/api/session`);
   const { csrfToken } = (await session.json()) as { csrfToken: string };
@@ -90,9 +90,9 @@ export async function signIn(url: string, username: string, password: string): P
     method: "POST",
     body,
     redirect: "manual",
-    headers: { cookie: sessionCookie(session) ?? "", "content-type": "application/x-www-form-urlencoded" },
+    headers: { cookie: cookieNamed(session, "pa.pre") ?? "", "content-type": "application/x-www-form-urlencoded" },
   });
-  const cookie = sessionCookie(response);
+  const cookie = cookieNamed(response, "pa.sid");
   if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);
   return cookie;
 }

@@ -3,6 +3,7 @@ import { openDatabase, type Database } from "../db/connection.js";
 import { migrateLatest } from "../db/migrate.js";
 import { deploymentAuthorityId } from "../services/authority/authority.js";
 import { isAppError } from "../domain/errors.js";
+import { hasControlCharacter } from "../domain/text-hygiene.js";
 import { createLogger } from "../logger.js";
 import { EXIT_USAGE, type Command, type CommandContext } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
@@ -37,6 +38,12 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     stderr.write(`placement-audit: unknown command "${name}"\n\n${overview()}`);
+    return EXIT_USAGE;
+  }
+  // A control character in an argument would reach the database as a 500-style crash.
+  const bad = args.findIndex(hasControlCharacter);
+  if (bad !== -1) {
+    stderr.write(`placement-audit ${name}: argument ${bad + 1} contains a control character (such as NUL), which cannot be accepted. Remove it and try again.\n`);
     return EXIT_USAGE;
   }
   if (args.includes("--help") || args.includes("-h")) {

@@ -1,18 +1,8 @@
-/**
- * Text output for commands: CSV (RFC 4180, formula injection neutralised) and plain tables.
- */
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+import { safeCellText } from "../domain/text-hygiene.js";
 
 /**
- * A spreadsheet opening the CSV must not run a cell as a formula: text from outside data that
- * starts with = + - @ tab or CR is prefixed with an apostrophe. Plain numbers ("-12.50") are
- * left alone so amounts stay numbers.
+ * Text output for commands: CSV (RFC 4180, formula injection neutralised by the one guard, safeCellText) and plain tables.
  */
-export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
-}
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -22,7 +12,7 @@ function cellText(value: unknown): string {
 }
 
 function csvField(value: unknown): string {
-  const text = neutraliseFormula(cellText(value));
+  const text = safeCellText(cellText(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -94,11 +94,12 @@ export function identifyProvider(documentText: string, vatNumbers: readonly stri
       { providers: distinct.join(",") },
     );
   }
-  const firstLine = documentText.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
-  const vatText = vatNumbers.length > 0 ? `; VAT number(s) printed: ${vatNumbers.map((v) => `GB${v}`).join(", ")}` : "";
+  // The reason is shown to every role and written to failed/*.reason.txt: it names the header
+  // field it read (the VAT number), never the document's own text (issue 22).
+  const vatText = vatNumbers.length > 0 ? ` (VAT number(s) printed: ${vatNumbers.map((v) => `GB${v}`).join(", ")})` : "";
   throw new NeedsAttentionError(
     "unknown_provider",
-    `No provider in the reference data matches the names or VAT number on this file (it begins "${firstLine.slice(0, 80)}"${vatText}). ` +
+    `No provider in the reference data matches the names or VAT number on this file${vatText}. ` +
       `Add the name the provider uses as an alias (or its VAT number), then re-process the file.`,
   );
 }

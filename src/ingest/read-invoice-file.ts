@@ -13,8 +13,8 @@ import { NeedsAttentionError, isNeedsAttention, type InvoiceDraft, type LayoutDo
 
 /**
  * One file in, one invoice (or one reason it needs a person) out. No database and no disk: the
- * providers, templates and line keywords are given (plain data, so this runs the same in a
- * worker thread).
+ * providers, templates and line keywords are given (plain data, so this runs the same in the
+ * sandbox's child process).
  */
 export interface ReadContext {
   providers: readonly ProviderIdentity[];

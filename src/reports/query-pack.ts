@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { dayFromIso, formatDate, isoFromDay, type IsoDate } from "../domain/dates.js";
 import { formatMoney, moneyString, ZERO, type DecimalString } from "../domain/money.js";
-import { safeText } from "./safe-text.js";
+import { safeCellText } from "../domain/text-hygiene.js";
 import { printSetup, TableWriter } from "./xlsx-table.js";
 
 /**
@@ -103,9 +103,9 @@ export function queryPackWorkbook(pack: QueryPack): ExcelJS.Workbook {
   workbook.creator = "placement-audit";
   workbook.title = `Query to ${pack.provider.name}`;
   const sheet = workbook.addWorksheet("Query");
-  sheet.getCell("A1").value = safeText(`Query to ${pack.provider.name} (${pack.provider.providerId})`);
+  sheet.getCell("A1").value = safeCellText(`Query to ${pack.provider.name} (${pack.provider.providerId})`);
   sheet.getCell("A1").font = { bold: true, size: 16 };
-  sheet.getCell("A2").value = safeText(
+  sheet.getCell("A2").value = safeCellText(
     `${pack.lines.length} item${pack.lines.length === 1 ? "" : "s"} on ${pack.invoiceCount} invoice${pack.invoiceCount === 1 ? "" : "s"}, ` +
       `${formatMoney(pack.total)} in total. Produced ${formatDate(pack.generatedOn)}.`,
   );

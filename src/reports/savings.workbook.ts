@@ -5,7 +5,7 @@ import { formatMoney, type DecimalString } from "../domain/money.js";
 import { categorySentence, type FigureSet, type SavingsFigures } from "./figures.js";
 import { periodLabel } from "../domain/months.js";
 import { ruleLabel } from "../../rules/catalogue.js";
-import { safeText } from "./safe-text.js";
+import { safeCellText } from "../domain/text-hygiene.js";
 import { applyWidths, printSetup, TableWriter, type CellInput, type TableColumn } from "./xlsx-table.js";
 
 /** One finding as the Findings sheet lists it. */
@@ -65,7 +65,7 @@ export interface SavingsWorkbookInput {
 /**
  * The commissioners' savings workbook. Every money cell is a real number in £#,##0.00; no
  * cell is a formula (totals are written as values computed exactly with Dec); every text cell
- * goes through safeText.
+ * goes through safeCellText.
  */
 export function savingsWorkbook(input: SavingsWorkbookInput): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
@@ -86,7 +86,7 @@ function summarySheet(workbook: ExcelJS.Workbook, input: SavingsWorkbookInput): 
   const scope = figures.providerId ? `Provider: ${input.providerName ?? figures.providerId} (${figures.providerId}).` : "All providers.";
   sheet.getCell("A1").value = "Placement invoice savings report";
   sheet.getCell("A1").font = { bold: true, size: 16 };
-  sheet.getCell("A2").value = safeText(
+  sheet.getCell("A2").value = safeCellText(
     `This period: ${figures.period.label} (by invoice date). Year to date: ${figures.yearToDate.label}. ` +
       `Annualised: ${periodLabel({ from: figures.annualised.from, to: figures.annualised.to })}. ${scope}`,
   );
@@ -146,7 +146,7 @@ const PARAGRAPH_COLUMNS = 8;
 function writeParagraph(sheet: ExcelJS.Worksheet, rowNumber: number, text: string): void {
   sheet.mergeCells(rowNumber, 1, rowNumber, PARAGRAPH_COLUMNS);
   const cell = sheet.getCell(rowNumber, 1);
-  cell.value = safeText(text);
+  cell.value = safeCellText(text);
   cell.alignment = { wrapText: true, vertical: "top" };
   sheet.getRow(rowNumber).height = 15 * Math.max(1, Math.ceil(text.length / 110));
 }

@@ -1,11 +1,11 @@
 import type ExcelJS from "exceljs";
 import { dayFromIso } from "../domain/dates.js";
 import { formatMoney, moneyString } from "../domain/money.js";
-import { safeText } from "./safe-text.js";
+import { safeCellText } from "../domain/text-hygiene.js";
 
 /**
  * Writes plain tables into exceljs worksheets the same way everywhere: money as real numbers
- * in £#,##0.00, dates as real dates, every text cell through safeText (never a formula), a
+ * in £#,##0.00, dates as real dates, every text cell through safeCellText (never a formula), a
  * bold header row, frozen panes below it, an autofilter over the table and column widths that
  * fit what is written.
  */
@@ -51,7 +51,7 @@ export class TableWriter {
     const row = this.sheet.getRow(rowNumber);
     this.columns.forEach((column, i) => {
       const cell = row.getCell(i + 1);
-      cell.value = safeText(column.header);
+      cell.value = safeCellText(column.header);
       cell.font = { bold: true };
       cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8E8E8" } };
       cell.border = { bottom: { style: "thin" } };
@@ -70,7 +70,7 @@ export class TableWriter {
       const kind: ColumnKind = options.labelFirst && i === 0 ? "text" : column.kind;
       switch (kind) {
         case "text": {
-          const text = safeText(String(value));
+          const text = safeCellText(String(value));
           cell.value = text;
           const longest = Math.max(...text.split("\n").map((line) => line.length));
           this.fit(i, longest);

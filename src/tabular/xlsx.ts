@@ -2,7 +2,8 @@ import ExcelJS from "exceljs";
 import { AppError } from "../domain/errors.js";
 import { formatDateValue, formatNumber } from "./number-format.js";
 import { addMissingCellAddresses } from "./xlsx-repair.js";
-import { checkZipDirectory, type ZipLimits } from "./zip-directory.js";
+import { checkZipDirectory, DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zip-directory.js";
+import { inflateWithinBounds, type SheetBounds } from "./zip-inflate.js";
 
 /** One spreadsheet cell. */
 export interface Cell {
@@ -31,6 +32,8 @@ export interface Sheet {
 export interface XlsxOptions {
   /** Limits for the zip-bomb check (defaults: DEFAULT_ZIP_LIMITS). */
   limits?: Partial<ZipLimits>;
+  /** Refuse (`xlsx.too_many_rows`) worksheets with more rows or cells, counted before they are built. */
+  sheetBounds?: SheetBounds;
   /** Return only the first sheet (workbook order, hidden or not). */
   firstSheetOnly?: boolean;
   /**
@@ -53,6 +56,7 @@ export const EMPTY_CELL: Readonly<Cell> = Object.freeze({ text: "", value: null,
  */
 export async function readXlsx(bytes: Uint8Array, options: XlsxOptions = {}): Promise<Sheet[]> {
   const directory = checkZipDirectory(bytes, options.limits);
+  await inflateWithinBounds(bytes, { ...DEFAULT_ZIP_LIMITS, ...options.limits }, options.sheetBounds ?? null);
   let workbook: ExcelJS.Workbook;
   try {
     workbook = await loadWorkbook(bytes);

@@ -3,16 +3,20 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express, { type Express, type Request, type RequestHandler, type Response } from "express";
 import session from "express-session";
+import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
+import { AppError } from "../domain/errors.js";
 import type { Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
 import { councilNameOf, deploymentAuthorityId } from "../services/authority/authority.js";
 import { sessionStorage } from "../services/users/sessions.js";
+import { pruneThrottles } from "../services/users/sign-in-throttle.js";
 import { authorize, loadUser } from "./auth.js";
 import { bodyParser } from "./body.js";
 import type { WebContext } from "./context.js";
-import { verifyCsrf } from "./csrf.js";
+import { csrfGuard } from "./csrf.js";
 import { errorHandler, notFound } from "./errors.js";
+import { refuseControlCharacters } from "./hygiene.js";
 import { SESSION_COOKIE } from "./handlers/auth.handlers.js";
 import { ROUTES, type RouteSpec } from "./routes.js";
 import { servicePorts, type ServicePorts } from "./service-ports.js";
@@ -33,6 +37,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Express "trust proxy", for a deployment behind a TLS-terminating proxy. */
   trustProxy?: boolean | number | string;
+  /** Requests per minute from one address before sign-in (every route); default 120. */
+  anonymousRequestsPerMinute?: number;
 }
 
 const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
@@ -45,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   // Query strings: plain key=value (repeated keys become arrays), never nested objects.
   app.set("query parser", "simple");
 
+  const secret = deps.sessionSecret ?? randomBytes(32).toString("hex");
   let councilName: Promise<string> | null = deps.councilName ? Promise.resolve(deps.councilName) : null;
   // The deployment's authority, for requests before sign-in: resolved once, on first need.
   let authorityId: Promise<number> | null = null;
@@ -54,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
     dataDir: deps.dataDir,
     logger: deps.logger,
     views: createViews(),
+    csrf: csrfGuard(secret),
     now: deps.now ?? (() => new Date()),
     ports: deps.ports ?? servicePorts({ db: deps.db, dataDir: deps.dataDir, logger: deps.logger }),
     deploymentAuthorityId: deploymentAuthority,
@@ -87,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
 
   const register = (spec: RouteSpec, ...before: RequestHandler[]): void => {
     const handler: RequestHandler = (req: Request, res: Response) => spec.handler(ctx, req, res);
-    const chain = [...before, authorize(spec.access, spec.kind), ...bodyParser(spec.body), verifyCsrf, handler];
+    const chain = [...before, authorize(spec.access, spec.kind), ...bodyParser(spec.body), refuseControlCharacters, ctx.csrf.verify, handler];
     if (spec.method === "GET") app.get(spec.path, ...chain);
     else if (spec.method === "POST") app.post(spec.path, ...chain);
     else app.delete(spec.path, ...chain);
@@ -96,12 +104,16 @@ export function createApp(deps: AppDeps): Express {
   for (const spec of ROUTES.filter((r) => r.kind === "asset")) register(spec);
 
   const store = new DatabaseSessionStore(sessionStorage(deps.db));
-  app.locals.sessionStore = store;
+  // Housekeeping for startServer's timer: expired sessions and stale sign-in counts.
+  app.locals.prune = async (): Promise<number> => {
+    const [sessions, throttles] = await Promise.all([store.pruneExpired(), pruneThrottles(deps.db, new Date())]);
+    return sessions + throttles;
+  };
   app.use(
     session({
       name: SESSION_COOKIE,
       store,
-      secret: deps.sessionSecret ?? randomBytes(32).toString("hex"),
+      secret,
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -109,6 +121,19 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(loadUser(ctx));
+  // Before sign-in every route is limited per address (sign-in attempts are throttled further
+  // in the database, see sign-in-throttle.ts); in memory, per process, which is enough to stop
+  // one client hammering the service.
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.anonymousRequestsPerMinute ?? 120,
+      skip: (req) => Boolean(req.user),
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new AppError("rate_limited", "Too many requests from your address. Wait a minute and try again.")),
+    }),
+  );
   // One line per request at "http" level: method, route, status, time and user id (never query values or bodies).
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -160,10 +185,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const s = app.listen(options.port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const port = (server.address() as AddressInfo).port;
-  const store = (app.locals as { sessionStore?: DatabaseSessionStore }).sessionStore;
+  const pruneRows = (app.locals as { prune?: () => Promise<number> }).prune;
   const prune = (): void => {
-    store?.pruneExpired().then(
-      (n) => (n > 0 ? logger.info("expired sessions removed", { sessions: n }) : undefined),
+    pruneRows?.().then(
+      (n) => (n > 0 ? logger.info("expired sessions and sign-in counts removed", { rows: n }) : undefined),
       (error: unknown) => logger.warn("session pruning failed", { error: error instanceof Error ? error.message : String(error) }),
     );
   };

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { AppError } from "../domain/errors.js";
+import { cleanFileName } from "../domain/text-hygiene.js";
 import type { UploadedFile } from "./service-ports.js";
 
 /** Upload limits: a month's invoices at once, but nothing that could exhaust memory. */
@@ -18,7 +19,9 @@ const raw = express.raw({ type: "multipart/form-data", limit: UPLOAD_LIMITS.maxT
 /**
  * multipart/form-data without another dependency: the body is read (with a total limit) and
  * parsed by the platform's own FormData parser. Text fields go to req.body, files to
- * req.uploads. Per-file limits are checked by the handler, which can explain them.
+ * req.uploads, their names without format or control characters (a right-to-left override
+ * would spoof the extension on download). Per-file limits are checked by the handler, which
+ * explains them file by file.
  */
 async function parseMultipart(req: Request): Promise<void> {
   const body: unknown = req.body;
@@ -38,7 +41,7 @@ async function parseMultipart(req: Request): Promise<void> {
   const uploads: UploadedFile[] = [];
   for (const [name, value] of formData.entries()) {
     if (typeof value === "string") fields[name] = value;
-    else if (value.name !== "" || value.size > 0) uploads.push({ name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
+    else if (value.name !== "" || value.size > 0) uploads.push({ name: cleanFileName(value.name), bytes: new Uint8Array(await value.arrayBuffer()) });
   }
   req.body = fields;
   req.uploads = uploads;

@@ -3,6 +3,7 @@ import type nunjucks from "nunjucks";
 import type { Database } from "../db/connection.js";
 import type { Role } from "../domain/roles.js";
 import type { Logger } from "../logger.js";
+import type { CsrfGuard } from "./csrf.js";
 import type { ServicePorts, UploadedFile } from "./service-ports.js";
 
 /** The signed-in user, loaded from the database on every request (role changes apply at once). */
@@ -40,6 +41,7 @@ export interface WebContext {
   dataDir: string;
   logger: Logger;
   views: nunjucks.Environment;
+  csrf: CsrfGuard;
   ports: ServicePorts;
   councilName: () => Promise<string>;
   /** The authority a request acts for before anyone signs in (the deployment's only one); signed in, it is the user's. */

@@ -12,7 +12,8 @@ export function statusForCode(code: string): number {
   if (code === "forbidden" || code === "csrf.invalid") return 403;
   if (code === "decision.not_allowed" || code === "user.exists") return 409;
   if (code === "upload.too_large") return 413;
-  if (/^(decision|user|alias|upload|query|month|date|money|ingest)\./.test(code)) return 400;
+  if (code === "rate_limited") return 429;
+  if (/^(decision|user|alias|upload|query|month|date|money|ingest|request)\./.test(code)) return 400;
   return 500;
 }
 
@@ -22,6 +23,7 @@ const TITLES: Readonly<Record<number, string>> = {
   404: "Page not found",
   409: "This cannot be done now",
   413: "The upload is too large",
+  429: "Too many attempts",
   500: "Sorry, there is a problem with the service",
 };
 
@@ -33,8 +35,16 @@ interface HttpishError {
   status?: number;
   statusCode?: number;
   type?: string;
+  /** body-parser's limit, in bytes, for "entity.too.large". */
+  limit?: number;
   expose?: boolean;
   message?: string;
+}
+
+/** Names the limit the request broke: the upload total for files, the form or JSON limit otherwise. */
+function tooLargeMessage(limit: number | undefined): string {
+  if (limit === undefined || limit === UPLOAD_LIMITS.maxTotalBytes) return `The upload is too large (at most ${formatBytes(UPLOAD_LIMITS.maxTotalBytes)} in one upload)`;
+  return `The request is too large (at most ${formatBytes(limit)} of form or JSON data)`;
 }
 
 /** Unknown paths: sign in first (so nothing is learnt about the routes), then 404. */
@@ -72,7 +82,7 @@ export function errorHandler(ctx: WebContext) {
       const e = error as HttpishError;
       status = e.status ?? e.statusCode ?? 500;
       code = e.type ?? "request.invalid";
-      message = status === 413 ? `The request is too large (at most ${formatBytes(UPLOAD_LIMITS.maxTotalBytes)} in one upload)` : e.expose && e.message ? e.message : "The request could not be read";
+      message = status === 413 ? tooLargeMessage(e.limit) : e.expose && e.message ? e.message : "The request could not be read";
     }
     if (status >= 500) ctx.logger.error("request failed", { method: req.method, path: req.path, error: error instanceof Error ? error.stack : String(error) });
     else ctx.logger.info("request refused", { method: req.method, path: req.path, status, code });

@@ -6,7 +6,6 @@ import nunjucks from "nunjucks";
 import type { Role } from "../domain/roles.js";
 import { REPORT_VIEWS_DIR } from "../reports/render.js";
 import type { WebContext } from "./context.js";
-import { ensureCsrfToken } from "./csrf.js";
 import {
   categoryLabel,
   formatBytes,
@@ -87,7 +86,7 @@ function navigationFor(role: Role | undefined, currentPath: string): { href: str
 
 /** Renders a page with the layout's data: council name, navigation, user, CSRF token, flash. */
 export async function render(ctx: WebContext, req: Request, res: Response, template: string, data: Record<string, unknown> = {}, status = 200): Promise<void> {
-  const csrfToken = ensureCsrfToken(req);
+  const csrfToken = ctx.csrf.token(req, res);
   const flash = req.session?.flash;
   if (flash) delete req.session.flash;
   const html = ctx.views.render(template, {

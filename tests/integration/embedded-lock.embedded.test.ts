@@ -43,10 +43,13 @@ describe("the embedded database is used by one process at a time", () => {
 
   it("takes over a lock left by a process that died", async () => {
     const dir = tempDir("stale");
-    fs.writeFileSync(path.join(dir, "database.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, command: "gone", since: "2026-01-01" }));
+    fs.mkdirSync(path.join(dir, "database.locks"));
+    fs.writeFileSync(path.join(dir, "database.locks", "1"), JSON.stringify({ pid: 2 ** 22 + 12345, command: "gone", since: "2026-01-01", token: "x" }));
     const db = await openDatabase({ databaseUrl: null, dataDir: dir });
+    expect(fs.readdirSync(path.join(dir, "database.locks")).sort()).toEqual(["1", "2"]);
     await db.close();
-    expect(fs.existsSync(path.join(dir, "database.lock"))).toBe(false);
+    // The dead generation stays (deleting it is what made takeover racy); ours is gone.
+    expect(fs.readdirSync(path.join(dir, "database.locks"))).toEqual(["1"]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -55,7 +58,7 @@ describe("the embedded database is used by one process at a time", () => {
     fs.mkdirSync(path.join(dir, "pgdata"));
     fs.writeFileSync(path.join(dir, "pglite-version.txt"), "0.2.0");
     await expect(openDatabase({ databaseUrl: null, dataDir: dir })).rejects.toThrow(/made by PGlite 0\.2\.0.*dump and restore/s);
-    expect(fs.existsSync(path.join(dir, "database.lock"))).toBe(false);
+    expect(fs.readdirSync(path.join(dir, "database.locks"))).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -69,8 +69,8 @@ describe("logs carry no document text", () => {
       ["oak.csv", "stored", null],
       ["stranger.csv", "needs_attention", "unknown_provider"],
     ]);
-    // The reason shown to people quotes the document; the log must not.
-    expect(inProcess.files[1]?.reason).toContain(UNKNOWN_PROVIDER);
+    // Neither the reason shown to people (every role) nor the log quotes the document (issue 22).
+    expect(inProcess.files[1]?.reason).not.toContain(UNKNOWN_PROVIDER);
 
     const threaded = await ingestFiles(
       t.db,

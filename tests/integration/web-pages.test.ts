@@ -6,6 +6,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
 import { CATALOGUE, checksText, ruleLabel, stageText } from "../../rules/catalogue.js";
 import { categoryLabel } from "../../src/web/format.js";
 import { signedIn, startTestServer, WebClient } from "./web-client.js";
+import { subjectOf } from "../../src/services/users/sign-in-throttle.js";
 import { FILE_BYTES, NOW, SCRIPT_NAME, seedReview, seedUsers, type Seeded } from "./web-seed.js";
 
 /** The pages and the JSON API over real HTTP: what they show, and how they treat hostile input. */
@@ -302,19 +303,20 @@ describe("needs attention, uploads, users", () => {
     expect(reference.text).toContain("This upload is not available in this version yet.");
   });
 
-  it("lets an admin add a user and unlock a locked one", async () => {
+  it("lets an admin add a user and clear its sign-in throttling", async () => {
     const weak = await admin.post("/users", { username: "newbie", password: "short", role: "commissioner" });
     expect(weak.status).toBe(400);
     expect(weak.text).toContain("Password must be at least 10 characters");
     const added = await admin.post("/users", { username: "Newbie", password: "a long enough password", role: "commissioner" });
     expect(added.status).toBe(303);
     expect((await new WebClient(server.url).signIn("newbie", "a long enough password")).status).toBe(303);
-    await t.db.knex("users").where({ username: "newbie" }).update({ locked_until: new Date(NOW.getTime() + 60_000), failed_sign_ins: 0 });
+    expect((await new WebClient(server.url).signIn("newbie", "not the password")).status).toBe(401);
     const user = await t.db.knex("users").where({ username: "newbie" }).first<{ id: string }>("id");
     const list = await admin.get("/users");
-    expect(list.text).toContain("Locked");
+    expect(list.text).toContain("1 failed sign-in attempt in the last hour");
     expect((await admin.post(`/users/${user?.id}/unlock`)).status).toBe(303);
-    expect((await t.db.knex("users").where({ username: "newbie" }).first<{ locked_until: Date | null }>("locked_until"))?.locked_until).toBeNull();
+    const left = await t.db.knex("sign_in_throttles").where({ subject: subjectOf(1, "newbie") }).count<{ n: string }[]>({ n: "*" });
+    expect(Number(left[0]?.n)).toBe(0);
   });
 
   it("shows the audit rules and their configuration, read-only", async () => {

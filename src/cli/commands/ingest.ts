@@ -79,7 +79,7 @@ export const ingestCommand: Command = {
     "",
     "  --reprocess      read again every file waiting in \"needs attention\" (after adding a provider",
     "                   alias, VAT number or template); may be given without files",
-    "  --workers N      parse in N worker threads (default: decided by the number of files)",
+    "  --workers N      ignored: every file is parsed in a bounded child process (one per core, at most 4)",
     "",
     "Provider templates: DATA_DIR/templates/*.json (format: src/ingest/templates/README.md).",
   ].join("\n"),

@@ -7,6 +7,7 @@ export interface UserRow {
   username: string;
   password_hash: string;
   role: Role;
+  /** Unused since sign-in throttling (sign_in_throttles) replaced account locks; kept for old rows. */
   failed_sign_ins: number;
   locked_until: Date | null;
   created_at: Date;
@@ -33,25 +34,4 @@ export async function insertUser(
 
 export function listUserRows(q: Knex, authorityId: number): Promise<UserRow[]> {
   return q<UserRow>("users").where({ authority_id: authorityId }).orderBy("username");
-}
-
-/**
- * Counts one failed sign-in in a single statement (two concurrent failures both count).
- * Reaching `maxFailures` locks the account until `lockUntil` and starts the count again,
- * so the user gets a fresh set of attempts once the lock has passed.
- */
-export async function recordFailedSignIn(q: Knex, id: string, maxFailures: number, lockUntil: Date): Promise<UserRow> {
-  const [row] = await q<UserRow>("users")
-    .where({ id })
-    .update({
-      failed_sign_ins: q.raw("case when failed_sign_ins + 1 >= ? then 0 else failed_sign_ins + 1 end", [maxFailures]),
-      locked_until: q.raw("case when failed_sign_ins + 1 >= ? then ?::timestamptz else locked_until end", [maxFailures, lockUntil.toISOString()]),
-    })
-    .returning("*");
-  if (!row) throw new Error(`user ${id} vanished while recording a failed sign-in`);
-  return row;
-}
-
-export async function clearFailedSignIns(q: Knex, id: string): Promise<void> {
-  await q("users").where({ id }).update({ failed_sign_ins: 0, locked_until: null });
 }

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { NeedsAttentionError, type LayoutDocument, type LayoutRow } from "../types.js";
 import { rowsFromItems, type PositionedText } from "./pdf-layout.js";
+import { checkPdfStreams } from "./pdf-streams.js";
 
 /**
  * Reads a PDF's text layer with pdfjs-dist (legacy build: the modern one needs Node 22) as
@@ -46,7 +47,32 @@ function isTextItem(item: unknown): item is TextItemLike {
  */
 export const MAX_PDF_PAGES = 500;
 
+/**
+ * More text items on one page than any invoice prints (a dense page has a few thousand): a
+ * page with millions of text operators kept the reader busy for most of a minute (issue 22), so
+ * the text is read as a stream and the page given up as soon as it passes this.
+ */
+export const MAX_TEXT_ITEMS_PER_PAGE = 20_000;
+
+async function pageTextItems(page: { streamTextContent(): ReadableStream }, pageNumber: number): Promise<unknown[]> {
+  const reader = (page.streamTextContent() as ReadableStream<{ items: unknown[] }>).getReader();
+  const items: unknown[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return items;
+    for (const item of value.items) items.push(item);
+    if (items.length > MAX_TEXT_ITEMS_PER_PAGE) {
+      await reader.cancel();
+      throw new NeedsAttentionError(
+        "too_large",
+        `Page ${pageNumber} of the PDF has more than ${MAX_TEXT_ITEMS_PER_PAGE} pieces of text, more than an invoice prints: it was kept but not read.`,
+      );
+    }
+  }
+}
+
 export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
+  checkPdfStreams(bytes);
   const pdfjs = await loadPdfJs();
   // pdfjs takes ownership of (and may detach) the buffer it is given: pass a copy.
   const task = pdfjs.getDocument({
@@ -83,9 +109,8 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
       // landscape invoice made by rotating a portrait page reads like any other.
       const viewport = page.getViewport({ scale: 1 });
       pageHeights.push(viewport.height);
-      const content = await page.getTextContent();
       const items: PositionedText[] = [];
-      for (const item of content.items) {
+      for (const item of await pageTextItems(page, pageNumber)) {
         if (!isTextItem(item) || item.str.trim() === "") continue;
         const [a, b, c, d, x, top] = onPage(viewport.transform, (item.transform as unknown[]).map(Number));
         if (Math.abs(b) > 0.01 || Math.abs(c) > 0.01 || a <= 0 || d >= 0) {

@@ -40,6 +40,8 @@ function sheetRows(rows: readonly (readonly Cell[])[], page: number): LayoutRow[
  * bigger sheet is a ledger or a mistake, and reading it would take minutes, so a person sees it.
  */
 export const MAX_SPREADSHEET_ROWS = 50_000;
+/** Cells across the workbook's sheets: 50,000 rows of 20 columns. */
+export const MAX_SPREADSHEET_CELLS = 1_000_000;
 
 function checkRowCount(count: number): void {
   if (count > MAX_SPREADSHEET_ROWS) {
@@ -65,7 +67,7 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
   }
   let sheets: Sheet[];
   try {
-    sheets = await readXlsx(bytes);
+    sheets = await readXlsx(bytes, { sheetBounds: { maxRows: MAX_SPREADSHEET_ROWS, maxCells: MAX_SPREADSHEET_CELLS } });
   } catch (error) {
     throw spreadsheetProblem(error);
   }
@@ -127,6 +129,8 @@ function spreadsheetProblem(error: unknown): Error {
   switch (error.code) {
     case "xlsx.zip_bomb":
       return new NeedsAttentionError("suspicious_archive", `${message}. The file was not opened.`);
+    case "xlsx.too_many_rows":
+      return new NeedsAttentionError("too_large", `${message}, more than an invoice may have: it was kept but not read.`);
     case "xlsx.not_zip":
       return new NeedsAttentionError("unsupported_format", `${message}.`);
     default:

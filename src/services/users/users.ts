@@ -2,25 +2,29 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:c
 import type { Database } from "../../db/connection.js";
 import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
 import {
-  clearFailedSignIns,
   findUserById,
   findUserByUsername,
   insertUser,
   listUserRows,
-  recordFailedSignIn,
   type UserRow,
 } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
 import { isRowId } from "../../db/row-id.js";
 import { isRole, ROLES, type Role } from "../../domain/roles.js";
+import {
+  clearAccountThrottles,
+  recentFailures,
+  recordFailedSignIn,
+  recordSuccessfulSignIn,
+  throttledUntil,
+  type SignInSource,
+} from "./sign-in-throttle.js";
 
 export { ROLES, isRole, type Role };
 
-/** Accounts of the review UI: scrypt password hashes, sign-in with lockout, user creation. */
+/** Accounts of the review UI: scrypt password hashes, throttled sign-in, user creation. */
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
-export const LOCKOUT_AFTER_FAILURES = 5;
-export const LOCKOUT_MINUTES = 15;
 
 /**
  * scrypt cost. N = 2^15 with r = 8 takes 32 MiB and about 0.1 s here: slow for a guesser,
@@ -58,16 +62,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** Compared against when the username is unknown, so that a miss takes as long as a hit. */
-let dummyHash: Promise<string> | null = null;
+/**
+ * Compared against when the username is unknown, so that a miss takes as long as a hit. A
+ * fixed hash of a random password nobody knows, with the same cost as real ones.
+ */
+const DUMMY_HASH = "scrypt$32768$8$1$QeLsec_vtc_HwhbdwbAVdA$uvJspTymiFanwDdFVhQ-Bxq_DDgyWlZp8DrtWQlu6ngfKwcQ3-5hYlHneXWPGfvnHKVePiyoUtCMsCRDbnmhPQ";
 
 export interface UserSummary {
   id: string;
   authorityId: number;
   username: string;
   role: Role;
-  failedSignIns: number;
-  lockedUntil: Date | null;
   createdAt: Date;
 }
 
@@ -77,8 +82,6 @@ function summary(row: UserRow): UserSummary {
     authorityId: row.authority_id,
     username: row.username,
     role: row.role,
-    failedSignIns: row.failed_sign_ins,
-    lockedUntil: row.locked_until,
     createdAt: row.created_at,
   };
 }
@@ -129,33 +132,35 @@ export async function createUser(db: Database, input: NewUser, actor: string): P
   });
 }
 
-export type SignInResult = { ok: true; user: UserSummary } | { ok: false; reason: "invalid" | "locked"; lockedUntil?: Date };
+export type SignInResult =
+  | { ok: true; user: UserSummary }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+export interface SignInOptions {
+  /** The client's address (throttling counts per address); the command line is "local". */
+  ip?: string;
+}
 
 /**
- * Checks a username and password. A locked account is refused without looking at the
- * password; the LOCKOUT_AFTER_FAILURES-th consecutive failure locks it for LOCKOUT_MINUTES.
+ * Checks a username and password, throttled per address and per account (sign-in-throttle.ts).
+ * scrypt runs on every attempt — unknown user, throttled source, a password of any length —
+ * so the time taken says nothing about which case it was; and a throttled attempt is refused
+ * whatever the password, so the refusal confirms nothing.
  */
-export async function authenticate(db: Database, authorityId: number, username: string, password: string, now: Date = new Date()): Promise<SignInResult> {
-  const row = await findUserByUsername(db.knex, authorityId, normaliseUsername(username));
-  if (!row) {
-    dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
-    await verifyPassword(password, await dummyHash);
-    return { ok: false, reason: "invalid" };
+export async function authenticate(db: Database, authorityId: number, username: string, password: string, now: Date = new Date(), options: SignInOptions = {}): Promise<SignInResult> {
+  const source: SignInSource = { authorityId, username: normaliseUsername(username), ip: options.ip ?? "local" };
+  const [row, blockedUntil] = await Promise.all([
+    findUserByUsername(db.knex, authorityId, source.username),
+    throttledUntil(db.knex, source, now),
+  ]);
+  const matches = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+  if (blockedUntil) return { ok: false, reason: "throttled", retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil.getTime() - now.getTime()) / 1000)) };
+  if (row && matches && password.length <= MAX_PASSWORD_LENGTH) {
+    await recordSuccessfulSignIn(db.knex, source);
+    return { ok: true, user: summary(row) };
   }
-  if (row.locked_until && row.locked_until > now) return { ok: false, reason: "locked", lockedUntil: row.locked_until };
-  if (password.length <= MAX_PASSWORD_LENGTH && (await verifyPassword(password, row.password_hash))) {
-    if (row.failed_sign_ins !== 0 || row.locked_until) await clearFailedSignIns(db.knex, row.id);
-    return { ok: true, user: summary({ ...row, failed_sign_ins: 0, locked_until: null }) };
-  }
-  const lockUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
-  const updated = await recordFailedSignIn(db.knex, row.id, LOCKOUT_AFTER_FAILURES, lockUntil);
-  if (updated.locked_until && updated.locked_until > now) {
-    await appendAuditLog(db.knex, {
-      authorityId: row.authority_id, actor: "system", action: "lock", entity: "user", entityId: String(row.id),
-      before: null, after: { username: row.username, locked_until: updated.locked_until.toISOString(), after_failures: LOCKOUT_AFTER_FAILURES },
-    });
-    return { ok: false, reason: "locked", lockedUntil: updated.locked_until };
-  }
+  await recordFailedSignIn(db.knex, source, now);
   return { ok: false, reason: "invalid" };
 }
 
@@ -164,21 +169,27 @@ export async function getUser(db: Database, id: string): Promise<UserSummary | n
   return row ? summary(row) : null;
 }
 
-export async function listUsers(db: Database, authorityId: number): Promise<UserSummary[]> {
-  return (await listUserRows(db.knex, authorityId)).map(summary);
+export interface UserListing extends UserSummary {
+  /** Failed sign-ins to this account in the last hour, from every address. */
+  recentFailures: number;
 }
 
-/** Lifts a lockout early (an admin's action, audit-logged). */
+export async function listUsers(db: Database, authorityId: number, now: Date = new Date()): Promise<UserListing[]> {
+  const users = (await listUserRows(db.knex, authorityId)).map(summary);
+  const failures = await recentFailures(db.knex, authorityId, users.map((u) => u.username), now);
+  return users.map((u) => ({ ...u, recentFailures: failures.get(u.username) ?? 0 }));
+}
+
+/** Clears an account's sign-in throttling early (an admin's action, audit-logged). */
 export async function unlockUser(db: Database, id: string, actor: string, authorityId: number): Promise<void> {
   if (!isRowId(id)) throw new AppError("not_found", "No such user", { id });
   await db.knex.transaction(async (trx) => {
     const row = await findUserById(trx, id);
     if (!row || row.authority_id !== authorityId) throw new AppError("not_found", "No such user", { id });
-    await clearFailedSignIns(trx, row.id);
+    const cleared = await clearAccountThrottles(trx, authorityId, row.username);
     await appendAuditLog(trx, {
       authorityId, actor, action: "unlock", entity: "user", entityId: String(row.id),
-      before: { failed_sign_ins: row.failed_sign_ins, locked_until: row.locked_until?.toISOString() ?? null },
-      after: { failed_sign_ins: 0, locked_until: null },
+      before: { throttle_rows: cleared }, after: { throttle_rows: 0 },
     });
   });
 }

@@ -1,15 +1,37 @@
 import type { Request, Response } from "express";
-import { authenticate, LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, type UserSummary } from "../../services/users/users.js";
+import { authenticate, type SignInResult, type UserSummary } from "../../services/users/users.js";
 import { field } from "../body.js";
 import type { WebContext } from "../context.js";
-import { ensureCsrfToken } from "../csrf.js";
+import { sessionCsrfToken } from "../csrf.js";
 import { queryValue, safeLocalPath } from "../params.js";
 import { render } from "../views.js";
 
 export const SESSION_COOKIE = "pa.sid";
 
-/** Same words whether the username is unknown, the password wrong or the account locked. */
-const REFUSED = `The username or password is not right. After ${LOCKOUT_AFTER_FAILURES} failed attempts an account is locked for ${LOCKOUT_MINUTES} minutes.`;
+/** Same words whether the username is unknown or the password wrong. */
+const REFUSED = "The username or password is not right. After several failed attempts you will have to wait before trying again.";
+
+/** Says nothing about the password: a throttled attempt is refused whatever it was. */
+function throttledMessage(seconds: number): string {
+  const wait = seconds < 120 ? `${seconds} ${seconds === 1 ? "second" : "seconds"}` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many failed sign-in attempts. Wait ${wait}, then try again.`;
+}
+
+type Refusal = { status: 401 | 429; message: string };
+
+function refusal(ctx: WebContext, res: Response, result: SignInResult | null, via: string): Refusal {
+  const reason = result && !result.ok ? result.reason : "missing";
+  ctx.logger.warn("sign-in refused", { reason, via });
+  if (result && !result.ok && result.reason === "throttled") {
+    res.set("Retry-After", String(result.retryAfterSeconds));
+    return { status: 429, message: throttledMessage(result.retryAfterSeconds) };
+  }
+  return { status: 401, message: REFUSED };
+}
+
+async function attempt(ctx: WebContext, req: Request, username: string, password: string): Promise<SignInResult> {
+  return authenticate(ctx.db, await ctx.deploymentAuthorityId(), username, password, ctx.now(), { ip: req.ip ?? "unknown" });
+}
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error("the session store failed");
@@ -31,7 +53,7 @@ function destroy(req: Request): Promise<void> {
 async function startSession(req: Request, user: UserSummary): Promise<string> {
   await regenerate(req);
   req.session.userId = user.id;
-  const token = ensureCsrfToken(req);
+  const token = sessionCsrfToken(req);
   await save(req);
   return token;
 }
@@ -53,16 +75,16 @@ export async function signIn(ctx: WebContext, req: Request, res: Response): Prom
   if (username === "") errors.username = "Enter your username";
   if (password === "") errors.password = "Enter your password";
   if (Object.keys(errors).length === 0) {
-    const result = await authenticate(ctx.db, await ctx.deploymentAuthorityId(), username, password, ctx.now());
+    const result = await attempt(ctx, req, username, password);
     if (result.ok) {
       await startSession(req, result.user);
       ctx.logger.info("signed in", { userId: result.user.id, role: result.user.role });
       res.redirect(303, next || "/");
       return;
     }
-    ctx.logger.warn("sign-in refused", { reason: result.reason });
-    errors.username = REFUSED;
-    await render(ctx, req, res, "sign-in.njk", { next, errors, values: { username } }, 401);
+    const refused = refusal(ctx, res, result, "page");
+    errors.username = refused.message;
+    await render(ctx, req, res, "sign-in.njk", { next, errors, values: { username } }, refused.status);
     return;
   }
   await render(ctx, req, res, "sign-in.njk", { next, errors, values: { username } }, 400);
@@ -78,8 +100,8 @@ export async function signOut(ctx: WebContext, req: Request, res: Response): Pro
 
 // JSON API: the same session, cookie and CSRF rules as the pages.
 
-export function apiSession(_ctx: WebContext, req: Request, res: Response): Promise<void> {
-  const csrfToken = ensureCsrfToken(req);
+export function apiSession(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const csrfToken = ctx.csrf.token(req, res);
   res.json({ signedIn: Boolean(req.user), user: req.user ? { username: req.user.username, role: req.user.role } : null, csrfToken });
   return Promise.resolve();
 }
@@ -87,10 +109,10 @@ export function apiSession(_ctx: WebContext, req: Request, res: Response): Promi
 export async function apiSignIn(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const username = field(req, "username").trim();
   const password = field(req, "password");
-  const result = username && password ? await authenticate(ctx.db, await ctx.deploymentAuthorityId(), username, password, ctx.now()) : null;
+  const result = username && password ? await attempt(ctx, req, username, password) : null;
   if (!result?.ok) {
-    ctx.logger.warn("sign-in refused", { reason: result?.reason ?? "missing", via: "api" });
-    res.status(401).json({ error: { code: "auth.refused", message: REFUSED } });
+    const refused = refusal(ctx, res, result, "api");
+    res.status(refused.status).json({ error: { code: refused.status === 429 ? "auth.throttled" : "auth.refused", message: refused.message } });
     return;
   }
   const csrfToken = await startSession(req, result.user);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Request, Response } from "express";
+import { cleanFileName } from "../../domain/text-hygiene.js";
 import { AppError } from "../../domain/errors.js";
 import { INVOICE_STATUSES } from "../../domain/invoice.js";
 import { londonMonth, monthBounds } from "../../domain/months.js";
@@ -81,7 +82,7 @@ export async function invoiceFileDownload(ctx: WebContext, req: Request, res: Re
     throw new AppError("not_found", "The original file is not available");
   }
   if (!fs.existsSync(full)) throw new AppError("not_found", "The original file is no longer in the data directory");
-  res.attachment(path.basename(file.originalName) || "invoice");
+  res.attachment(cleanFileName(file.originalName));
   res.set({ "Content-Type": "application/octet-stream", "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store" });
   await new Promise<void>((resolve, reject) => res.sendFile(full, { dotfiles: "allow" }, (error) => (error ? reject(error) : resolve())));
 }

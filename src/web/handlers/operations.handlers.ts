@@ -102,21 +102,25 @@ export function uploadsPage(ctx: WebContext, req: Request, res: Response): Promi
   return showUploads(ctx, req, res);
 }
 
-/** The count and size limits, explained in the words the upload field's error shows. */
-export function uploadProblem(files: readonly UploadedFile[]): string | null {
+/** The count limit, which applies to the whole batch (the field's error). */
+export function batchProblem(files: readonly UploadedFile[]): string | null {
   if (files.length === 0) return "Select at least one file";
   if (files.length > UPLOAD_LIMITS.maxFiles) return `Select ${UPLOAD_LIMITS.maxFiles} files or fewer at a time`;
-  const big = files.find((f) => f.bytes.byteLength > UPLOAD_LIMITS.maxFileBytes);
-  if (big) return `${big.name} is larger than ${formatBytes(UPLOAD_LIMITS.maxFileBytes)}`;
-  const empty = files.find((f) => f.bytes.byteLength === 0);
-  if (empty) return `${empty.name} is empty`;
+  return null;
+}
+
+/** Why one file of a batch is not read (too large, empty), or null: the rest are still read. */
+export function fileProblem(file: UploadedFile): string | null {
+  if (file.bytes.byteLength > UPLOAD_LIMITS.maxFileBytes) return `${file.name} is larger than ${formatBytes(UPLOAD_LIMITS.maxFileBytes)}: not read`;
+  if (file.bytes.byteLength === 0) return `${file.name} is empty: not read`;
   return null;
 }
 
 async function handleUpload(ctx: WebContext, req: Request, res: Response, which: "invoices" | "reference"): Promise<void> {
   const files = req.uploads ?? [];
   const fieldName = which === "invoices" ? "invoiceFiles" : "referenceFiles";
-  const problem = uploadProblem(files);
+  const reportKey = which === "invoices" ? "invoiceReport" : "referenceReport";
+  const problem = batchProblem(files);
   if (problem) {
     await showUploads(ctx, req, res, { errors: { [fieldName]: problem } }, 400);
     return;
@@ -127,9 +131,16 @@ async function handleUpload(ctx: WebContext, req: Request, res: Response, which:
     await showUploads(ctx, req, res, { errors: { [fieldName]: "This upload is not available in this version yet." } }, 503);
     return;
   }
-  ctx.logger.info("upload received", { kind: which, files: files.length, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), userId: req.user?.id });
-  const report = await port(files, scopeOf(req).authorityId);
-  await showUploads(ctx, req, res, which === "invoices" ? { invoiceReport: report } : { referenceReport: report });
+  const refused = files.map(fileProblem).filter((p): p is string => p !== null);
+  const accepted = files.filter((f) => fileProblem(f) === null);
+  if (accepted.length === 0) {
+    await showUploads(ctx, req, res, { errors: { [fieldName]: refused.join(". ") }, [reportKey]: { ok: false, summary: [], problems: refused } }, 400);
+    return;
+  }
+  ctx.logger.info("upload received", { kind: which, files: accepted.length, refused: refused.length, bytes: accepted.reduce((n, f) => n + f.bytes.byteLength, 0), userId: req.user?.id });
+  const report = await port(accepted, scopeOf(req).authorityId);
+  const merged: ServiceReport = { ok: report.ok && refused.length === 0, summary: report.summary, problems: [...refused, ...report.problems] };
+  await showUploads(ctx, req, res, { [reportKey]: merged });
 }
 
 export function uploadInvoices(ctx: WebContext, req: Request, res: Response): Promise<void> {

@@ -8,8 +8,7 @@ import { render } from "../views.js";
 
 async function showUsers(ctx: WebContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200): Promise<void> {
   const actor = actorOf(req);
-  const now = ctx.now();
-  const users = (await listUsers(ctx.db, actor.authorityId)).map((u) => ({ ...u, locked: Boolean(u.lockedUntil && u.lockedUntil > now) }));
+  const users = await listUsers(ctx.db, actor.authorityId, ctx.now());
   await render(
     ctx, req, res, "users.njk",
     { users, roles: ROLES, errors, minPasswordLength: MIN_PASSWORD_LENGTH, values: { username: field(req, "username"), role: field(req, "role") } },
@@ -41,6 +40,6 @@ export async function addUser(ctx: WebContext, req: Request, res: Response): Pro
 export async function unlock(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req);
   await unlockUser(ctx.db, String(req.params.id), actor.username, actor.authorityId);
-  req.session.flash = { kind: "success", text: "The account is unlocked." };
+  req.session.flash = { kind: "success", text: "Sign-in throttling for the account is cleared." };
   res.redirect(303, "/users");
 }

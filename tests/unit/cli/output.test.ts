@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { neutraliseFormula, toCsv } from "../../../src/cli/output.js";
+import { toCsv } from "../../../src/cli/output.js";
+import { safeCellText as neutraliseFormula } from "../../../src/domain/text-hygiene.js";
 
 // The findings and invoices commands write CSV through toCsv: text from outside data (provider
 // ids, invoice numbers, descriptions) must never open as a formula in a spreadsheet.
 describe("CSV output", () => {
-  it.each(["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"])("neutralises %j with a leading apostrophe", (text) => {
+  it.each(["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "＝HYPERLINK(1)", "\u202e=1", "﹦1", "−1+2"])("neutralises %j with a leading apostrophe", (text) => {
     expect(neutraliseFormula(text)).toBe(`'${text}`);
   });
 

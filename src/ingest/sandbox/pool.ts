@@ -1,0 +1,235 @@
+import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import type { ReadContext, ReadOutcome } from "../read-invoice-file.js";
+import type { SandboxRequest } from "./child.js";
+
+/**
+ * Every invoice file is parsed in a child process with hard bounds (issue 22): a file that
+ * inflates to gigabytes or keeps a parser busy for a minute costs that child, never the web
+ * server or the worker. A worker thread cannot do this: its resourceLimits leave ArrayBuffers
+ * (zlib output, decoded PDF streams) uncapped (STACK.md). Each child runs with
+ *   - a V8 heap cap (--max-old-space-size), which aborts it on a runaway heap;
+ *   - an RSS watch from this side (every RSS_POLL_MS), which kills it when its resident memory,
+ *     ArrayBuffers included, passes the limit;
+ *   - a wall-clock limit per file, which kills it when one file takes too long.
+ * A killed or crashed child's file comes back as "could not be read safely" after that one
+ * attempt (never retried: the caller records it and moves on), and a fresh child takes the
+ * next file. Children are shared by every caller in the process, kept while files keep coming
+ * and stopped when idle; they never keep the process alive.
+ */
+export interface SandboxLimits {
+  heapMb: number;
+  rssBytes: number;
+  wallMs: number;
+}
+
+export const SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
+  heapMb: 384,
+  rssBytes: 640 * 1024 * 1024,
+  wallMs: 30_000,
+});
+
+const RSS_POLL_MS = 50;
+const IDLE_STOP_MS = 30_000;
+const PAGE_BYTES = 4096;
+
+export type Breach = "memory" | "time" | "crash";
+
+/** What a file that broke a bound becomes: it needs a person, and says which bound. */
+export function unsafeOutcome(breach: Breach, limits: SandboxLimits): ReadOutcome {
+  const why: Record<Breach, string> = {
+    memory: `reading it needed more than ${Math.round(limits.rssBytes / (1024 * 1024))} MB of memory`,
+    time: `reading it took longer than ${Math.round(limits.wallMs / 1000)} seconds`,
+    crash: "its reader stopped",
+  };
+  const reason = breach === "crash" ? "corrupt" : "too_large";
+  const message = `The file could not be read safely: ${why[breach]}. It was kept but not read; ask the provider for a plain copy.`;
+  return {
+    status: "needs_attention",
+    format: null,
+    reason,
+    message,
+    evidence: null,
+    problems: [{ code: reason, message, evidence: null }],
+    providerId: null,
+    invoiceNumber: null,
+  };
+}
+
+/** Resident memory of a child, from /proc (Linux); null where there is none. */
+function residentBytes(pid: number): number | null {
+  try {
+    const pages = Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+    return Number.isFinite(pages) ? pages * PAGE_BYTES : null;
+  } catch {
+    return null;
+  }
+}
+
+function childScript(): { script: string; execArgv: string[] } {
+  const fromSources = import.meta.url.endsWith(".ts");
+  const script = new URL(`./child${fromSources ? ".ts" : ".js"}`, import.meta.url);
+  // From the TypeScript sources (tsx, vitest) the child loads them through tsx too.
+  return { script: script.pathname, execArgv: fromSources ? ["--import", import.meta.resolve("tsx")] : [] };
+}
+
+interface Job {
+  id: number;
+  name: string;
+  bytes: Uint8Array;
+  context: ReadContext;
+  resolve(outcome: ReadOutcome): void;
+}
+
+class Slot {
+  private child: ChildProcess | null = null;
+  private ready: Promise<void> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly limits: SandboxLimits) {}
+
+  private start(): ChildProcess {
+    const { script, execArgv } = childScript();
+    const child = fork(script, [], {
+      execArgv: [...execArgv, `--max-old-space-size=${this.limits.heapMb}`],
+      serialization: "advanced",
+      // No pipes: an open pipe would keep this process alive while the child idles, and what a
+      // parser prints about a hostile file is not worth a log line.
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+    });
+    this.ready = new Promise((resolve) => {
+      const onReady = (message: { ready?: boolean }): void => {
+        if (message.ready) {
+          child.off("message", onReady);
+          resolve();
+        }
+      };
+      child.on("message", onReady);
+      child.once("exit", () => resolve());
+    });
+    child.once("exit", () => {
+      if (this.child === child) this.child = null;
+    });
+    this.child = child;
+    return child;
+  }
+
+  private hold(child: ChildProcess, busy: boolean): void {
+    if (busy) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
+  }
+
+  /** Parses one file in this slot's child (started if needed), bounded by the limits. */
+  async run(job: Job): Promise<ReadOutcome> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const child = this.child ?? this.start();
+    this.hold(child, true);
+    await this.ready;
+    let killed = false;
+    const outcome = await new Promise<ReadOutcome>((resolve) => {
+      let settled = false;
+      const finish = (outcome: ReadOutcome, kill: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(wall);
+        clearInterval(watch);
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        if (kill) {
+          killed = true;
+          child.kill("SIGKILL");
+        }
+        resolve(outcome);
+      };
+      const onMessage = (message: { id?: number; outcome?: ReadOutcome }): void => {
+        if (message.id === job.id && message.outcome) finish(message.outcome, false);
+      };
+      const onExit = (): void => finish(unsafeOutcome("crash", this.limits), false);
+      const wall = setTimeout(() => finish(unsafeOutcome("time", this.limits), true), this.limits.wallMs);
+      const watch = setInterval(() => {
+        const rss = child.pid === undefined ? null : residentBytes(child.pid);
+        if (rss !== null && rss > this.limits.rssBytes) finish(unsafeOutcome("memory", this.limits), true);
+      }, RSS_POLL_MS);
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) {
+        onExit();
+        return;
+      }
+      const request: SandboxRequest = { id: job.id, name: job.name, bytes: job.bytes, context: job.context };
+      child.send(request, (error) => {
+        if (error) onExit();
+      });
+    });
+    // A killed child's exit comes later: the next file must not be sent to it.
+    if (killed && this.child === child) this.child = null;
+    if (this.child === child) {
+      this.hold(child, false);
+      this.idleTimer = setTimeout(() => this.stop(), IDLE_STOP_MS);
+      this.idleTimer.unref();
+    }
+    return outcome;
+  }
+
+  stop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.child?.kill("SIGKILL");
+    this.child = null;
+  }
+}
+
+/** A few children shared by every caller; files wait their turn. */
+export class SandboxPool {
+  private readonly slots: Slot[];
+  private readonly free: Slot[];
+  private readonly waiting: Job[] = [];
+  private nextId = 0;
+
+  constructor(
+    size: number,
+    readonly limits: SandboxLimits = SANDBOX_LIMITS,
+  ) {
+    this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits));
+    this.free = [...this.slots];
+  }
+
+  parse(name: string, bytes: Uint8Array, context: ReadContext): Promise<ReadOutcome> {
+    return new Promise((resolve) => {
+      this.waiting.push({ id: this.nextId++, name, bytes, context, resolve });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.free.length > 0 && this.waiting.length > 0) {
+      const slot = this.free.shift() as Slot;
+      const job = this.waiting.shift() as Job;
+      void slot
+        .run(job)
+        .catch(() => unsafeOutcome("crash", this.limits))
+        .then((outcome) => {
+          job.resolve(outcome);
+          this.free.push(slot);
+          this.pump();
+        });
+    }
+  }
+
+  stop(): void {
+    for (const slot of this.slots) slot.stop();
+  }
+}
+
+let shared: SandboxPool | null = null;
+
+/** The process's pool: as many children as cores, at most 4 (each may take a limit's memory). */
+export function sharedSandbox(): SandboxPool {
+  shared ??= new SandboxPool(Math.max(1, Math.min(4, os.availableParallelism())));
+  return shared;
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readInvoiceFile } from "../../src/ingest/read-invoice-file.js";
+import { SandboxPool } from "../../src/ingest/sandbox/pool.js";
+import { silentLogger } from "../../src/logger.js";
+import { ingestFiles } from "../../src/services/ingest/ingest-files.js";
+import { cyclicPageTreePdf, forgedDirectoryXlsx, hugeXlsx, nulTextPdf, streamBombPdf, textOperatorBombPdf } from "../fixtures/hostile-files.js";
+import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
+import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { LINE_KEYWORDS } from "../support/line-keywords.js";
+
+/**
+ * Hostile and broken files (issue 22), generated, through the real ingest path: each is read
+ * in the bounded sandbox and ends in "needs attention" with a reason, within the test's 60 s
+ * timeout, while this process carries on. Peak memory and the web server's latency while
+ * they are read are measured in bench/hostile.bench.ts (printed, not asserted here).
+ */
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  await t.db.knex("providers").insert(FIXTURE_PROVIDER_ROWS);
+});
+
+afterAll(async () => {
+  await t?.dispose();
+});
+
+const HOSTILE: [string, () => Promise<Buffer> | Buffer, RegExp][] = [
+  ["forged-directory.xlsx", () => forgedDirectoryXlsx(), /do(es)? not match its (directory|declared size)/],
+  ["huge-within-limits.xlsx", () => hugeXlsx(), /more than 50000 rows/],
+  ["stream-bomb.pdf", () => streamBombPdf(), /stream that decodes to more than 64 MB/],
+  ["text-operator-bomb.pdf", () => textOperatorBombPdf(), /more than 20000 pieces of text|could not be read safely/],
+  ["nul-text.pdf", () => nulTextPdf(), /No provider in the reference data matches/],
+  ["cyclic-page-tree.pdf", () => cyclicPageTreePdf(), /could not be read|no text layer/i],
+];
+
+describe("hostile files", () => {
+  for (const [name, make, reason] of HOSTILE) {
+    it(`${name} ends in needs attention with a reason`, async () => {
+      const bytes = await make();
+      const report = await ingestFiles(t.db, [{ name, bytes }], { dataDir: t.dataDir, logger: silentLogger(), authorityId: 1 });
+      const [file] = report.files;
+      expect(file?.status).toBe("needs_attention");
+      expect(file?.reason ?? "").toMatch(reason);
+      const row = await t.db.knex("received_files").where({ id: file?.fileId }).first<{ status: string } | undefined>("status");
+      expect(row?.status).toBe("needs_attention");
+    }, 60_000);
+  }
+});
+
+describe("the sandbox's bounds", () => {
+  it("kills a child that passes its memory bound and reports the file once, as not read safely", async () => {
+    const pool = new SandboxPool(1, { heapMb: 256, rssBytes: 40 * 1024 * 1024, wallMs: 50_000 });
+    try {
+      const outcome = await pool.parse("any.pdf", nulTextPdf(), { providers: [], templates: [], lineKeywords: LINE_KEYWORDS });
+      expect(outcome).toMatchObject({ status: "needs_attention", reason: "too_large" });
+      expect(outcome.status === "needs_attention" && outcome.message).toContain("could not be read safely: reading it needed more than 40 MB of memory");
+    } finally {
+      pool.stop();
+    }
+  }, 60_000);
+
+  it("kills a child that passes its time bound, and the next file gets a fresh child", async () => {
+    const pool = new SandboxPool(1, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 2_000 });
+    try {
+      const slow = await pool.parse("slow.pdf", await textOperatorBombPdf(), { providers: [], templates: [], lineKeywords: LINE_KEYWORDS });
+      expect(slow.status === "needs_attention" && slow.message).toContain("could not be read safely: reading it took longer than 2 seconds");
+      const csv = Buffer.from("Invoice No,X-1\n");
+      expect(await pool.parse("next.csv", csv, { providers: [], templates: [], lineKeywords: LINE_KEYWORDS })).toEqual(await readInvoiceFile("next.csv", csv, { providers: [], templates: [], lineKeywords: LINE_KEYWORDS }));
+    } finally {
+      pool.stop();
+    }
+  }, 60_000);
+});
