@@ -69,8 +69,12 @@ describe("logs carry no document text", () => {
       ["oak.csv", "stored", null],
       ["stranger.csv", "needs_attention", "unknown_provider"],
     ]);
-    // Neither the reason shown to people (every role) nor the log quotes the document (issue 22).
-    expect(inProcess.files[1]?.reason).not.toContain(UNKNOWN_PROVIDER);
+    // The reason shown to people names only the header field it read, the sender's name, so that
+    // the alias can be added (issues 16 and 22); never the lines or the address. The log quotes
+    // nothing of the document (below).
+    const reason = inProcess.files[1]?.reason ?? "";
+    expect(reason).toContain(`the name "${UNKNOWN_PROVIDER}" printed on this file`);
+    for (const text of [DESCRIPTION, "Quokka", ADDRESS, "Pelican", "4,061"]) expect(reason, text).not.toContain(text);
 
     const threaded = await ingestFiles(
       t.db,
