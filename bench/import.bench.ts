@@ -82,7 +82,7 @@ function summary(report: ImportReport): string {
 
 async function timed(label: string, db: Database, files: ImportFileInput[]): Promise<void> {
   const started = performance.now();
-  const report = await importReference(db, files, process.env.BENCH_LOG ? createLogger("debug") : undefined);
+  const report = await importReference(db, files, { logger: process.env.BENCH_LOG ? createLogger("debug") : undefined });
   const seconds = (performance.now() - started) / 1000;
   console.log(`  ${label.padEnd(34)} ${seconds.toFixed(2).padStart(7)} s   ${summary(report)}`);
 }

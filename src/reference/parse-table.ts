@@ -23,15 +23,22 @@ export interface ParsedTable {
   warnings: ImportIssue[];
   /** How the file spells headers that differ from the DATA.md names. */
   headerSpellings: Map<string, string>;
+  /** The table's columns the file has a header for; the others keep their stored values. */
+  present: Set<string>;
+  /** Keys of rows refused here whose key itself could be read: for clearer messages in dependent files. */
+  failedKeys: string[];
 }
 
 /**
  * Reads the rows of one table file: finds the header (the first non-blank row, normally row 1),
  * matches columns, parses every cell and checks each row on its own (required values, date
  * order, keys not repeated). Checks against other tables come later (reference-checks.ts).
+ *
+ * A row whose key is already stored keeps the stored value of every column the file has no
+ * header for (`stored`): a column absent from the file never blanks or resets a field.
  */
-export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[]): ParsedTable {
-  const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map() };
+export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[], stored?: ReadonlyMap<string, ReferenceRow>): ParsedTable {
+  const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map(), present: new Set(), failedKeys: [] };
   const headerIndex = rows.findIndex((row) => row.some((cell) => !isBlank(cell)));
   if (headerIndex < 0) {
     result.errors.push(makeIssue("file.empty", { file }, "the file is empty (no header row)"));
@@ -42,6 +49,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     table,
     (rows[headerIndex] ?? []).map(cellText),
   );
+  for (const name of match.columns.keys()) result.present.add(name);
   for (const [name, header] of match.headers) {
     if (header.toLowerCase().replace(/[\s-]+/g, "_") !== name) result.headerSpellings.set(name, header);
   }
@@ -53,7 +61,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
   }
   if (match.ignored.length > 0) {
     result.warnings.push(
-      makeIssue("header.ignored", { file, row: headerRowNumber }, `ignored column${match.ignored.length > 1 ? "s" : ""} ${match.ignored.map(quote).join(", ")} (not in DATA.md ${table.name})`),
+      makeIssue("header.ignored", { file, row: headerRowNumber }, `ignored column${match.ignored.length > 1 ? "s" : ""} ${match.ignored.map(quote).join(", ")} (not a column of the ${table.name} table)`),
     );
   }
   if (result.errors.length > 0) {
@@ -97,11 +105,15 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
       }
       values[column.name] = parsed;
     }
-    if (!rowOk) continue;
-    const row: ParsedRow = { rowNumber, values, written };
+    if (!rowOk) {
+      if (table.key.every((name) => values[name] !== undefined)) result.failedKeys.push(rowKey(table, values));
+      continue;
+    }
+    const row: ParsedRow = { rowNumber, values: keepAbsentColumns(table, values, result.present, stored), written };
     const rowErrors = checkRow(file, table, row, result.headerSpellings);
     if (rowErrors.length > 0) {
       result.errors.push(...rowErrors);
+      result.failedKeys.push(rowKey(table, values));
       continue;
     }
     const key = rowKey(table, values);
@@ -128,6 +140,15 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     );
   }
   return result;
+}
+
+/** The row as it will be stored: the file's values, and the stored row's for columns the file lacks. */
+function keepAbsentColumns(table: TableSpec, values: ReferenceRow, present: ReadonlySet<string>, stored: ReadonlyMap<string, ReferenceRow> | undefined): ReferenceRow {
+  if (!stored || present.size === table.columns.length) return values;
+  const existing = stored.get(rowKey(table, values));
+  if (!existing) return values;
+  for (const column of table.columns) if (!present.has(column.name)) values[column.name] = existing[column.name] ?? null;
+  return values;
 }
 
 /**

@@ -59,7 +59,7 @@ export async function loadDemo(db: Database, options: { samplesDir: string; data
     throw new AppError("demo.no_samples", `The sample data is missing: expected ${referenceDir} and ${invoicesDir}`);
   }
   const referenceFiles = filesIn(referenceDir, [".csv", ".xlsx"]).map((file) => ({ name: path.basename(file), bytes: fs.readFileSync(file) }));
-  const imported = await importReference(db, referenceFiles, options.logger);
+  const imported = await importReference(db, referenceFiles, { logger: options.logger, actor: "demo" });
   const invoiceFiles = filesIn(invoicesDir, [".pdf", ".xlsx", ".csv"]).map((file) => ({ name: path.basename(file), path: file }));
   const ingested = await ingestFiles(db, invoiceFiles, { dataDir: options.dataDir, ...(options.logger ? { logger: options.logger } : {}) });
   const audit = await runAudit(db, { scope: { kind: "all" }, ...(options.logger ? { logger: options.logger } : {}) });

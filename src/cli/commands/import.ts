@@ -1,73 +1,61 @@
 import { AppError } from "../../domain/errors.js";
-import { REFERENCE_TABLES } from "../../reference/tables.js";
 import { collectImportFiles } from "../../services/import-files.js";
-import { importReference, type ImportFileResult, type ImportReport } from "../../services/import-reference.js";
+import { importReference } from "../../services/import-reference.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
-import { toTable } from "../output.js";
+import { formatPreview, formatProblems, formatSummary } from "./import-report.js";
 
 export const importCommand: Command = {
   name: "import",
-  synopsis: "import <dir or files…>",
-  summary: "Load reference data (DATA.md tables, CSV or XLSX)",
+  synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows]",
+  summary: "Load reference data (CSV or XLSX), with a preview first if wanted",
   help: [
-    "Loads the authority's reference data: the DATA.md tables providers, contracts, rates, placements,",
+    "Loads the authority's reference data: the tables providers, contracts, rates, placements,",
     "placement_fees, packages, discounts and absences, each a CSV (UTF-8 or Windows-1252; comma,",
     "semicolon or tab) or XLSX file (first sheet) named after its table, e.g. placements.csv.",
     "A directory means every CSV and XLSX file in it.",
     "",
-    "Files are applied in dependency order, each all or nothing: a file with any bad row is rejected",
-    "with every reason (file, row, column, value) and the others still load. Rows are upserted by",
-    "their natural key, so importing the same files again changes nothing. Nothing is deleted.",
+    "Every problem of every row is listed at once (file, row, column, value). Rows are inserted, or",
+    "updated by their key; a column the file does not have keeps what is stored; nothing is deleted.",
+    "The whole import is applied in one go or not at all:",
+    "  --dry-run              show what would change (rows to insert, each field before → after,",
+    "                         key changes apart) and every problem; change nothing",
+    "  --skip-bad-rows        load the good rows and leave the rows with problems listed",
+    "                         (without it, any problem means nothing is loaded)",
+    "  --confirm-key-changes  apply changes that move an existing placement to another child,",
+    "                         provider or contract (without it they are refused, with the preview)",
+    "Applying writes the audit log: who, which files, the counts and each key change.",
     "",
-    "Exit status: 0 all loaded; 1 some input was rejected; 2 usage error.",
+    "Exit status: 0 all loaded (or, with --dry-run, no problem found); 1 some input was rejected or",
+    "nothing was applied; 2 usage error.",
     "",
-    "Example: placement-audit import samples/reference",
+    "Example: placement-audit import --dry-run samples/reference",
   ].join("\n"),
   async run(args, context) {
-    const { positionals } = parseCommandArgs(args, {}, true);
+    const { positionals, values } = parseCommandArgs(
+      args,
+      { "dry-run": { type: "boolean" }, "confirm-key-changes": { type: "boolean" }, "skip-bad-rows": { type: "boolean" } },
+      true,
+    );
     if (positionals.length === 0) throw new AppError("usage", "name the reference files or a directory holding them, e.g. import samples/reference");
     const collected = collectImportFiles(positionals);
     for (const problem of collected.problems) context.stderr.write(`${problem}\n`);
     if (collected.files.length === 0) return EXIT_REJECTED;
     const db = await context.database();
-    const report = await importReference(db, collected.files, context.logger);
+    const report = await importReference(db, collected.files, {
+      logger: context.logger,
+      dryRun: values["dry-run"] === true,
+      confirmKeyChanges: values["confirm-key-changes"] === true,
+      skipBadRows: values["skip-bad-rows"] === true,
+      actor: "cli",
+    });
     context.stderr.write(formatProblems(report));
+    // The rows themselves when nothing was applied: a dry run, or a refusal the person must act on.
+    if (report.outcome !== "applied") context.stdout.write(formatPreview(report));
     context.stdout.write(formatSummary(report));
     if (collected.problems.length > 0) context.stdout.write(`${collected.problems.length} path(s) named could not be read (listed above).\n`);
-    return report.ok && collected.problems.length === 0 ? EXIT_OK : EXIT_REJECTED;
+    const done = report.outcome === "applied" || report.outcome === "preview";
+    return done && report.ok && collected.problems.length === 0 ? EXIT_OK : EXIT_REJECTED;
   },
 };
 
-function fileLine(result: ImportFileResult): string {
-  const table = result.table ?? "?";
-  if (result.status === "rejected") {
-    const count = result.errors.length + result.errorsOmitted;
-    return `${result.file} (${table}): REJECTED, nothing from this file was loaded (${count} problem${count === 1 ? "" : "s"})`;
-  }
-  const { inserted, updated, unchanged } = result.counts;
-  return `${result.file} (${table}): ${inserted} inserted, ${updated} updated, ${unchanged} unchanged`;
-}
-
-/** Every reason a file was rejected, and the warnings (stderr). */
-export function formatProblems(report: ImportReport): string {
-  const lines: string[] = [];
-  for (const result of report.files) {
-    for (const warning of result.warnings) lines.push(`warning: ${warning.message}`);
-    for (const error of result.errors) lines.push(error.message);
-    if (result.errorsOmitted > 0) lines.push(`${result.file}: … and ${result.errorsOmitted} more problems`);
-  }
-  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
-}
-
-/** One line per file, then the counts per table (stdout). */
-export function formatSummary(report: ImportReport): string {
-  const lines = report.files.map(fileLine);
-  const rows = REFERENCE_TABLES.filter((table) => report.tables[table]).map((table) => ({ table, ...report.tables[table] }));
-  const table = rows.length > 0 ? `\n${toTable(["table", "inserted", "updated", "unchanged", "rejected"], rows, ["inserted", "updated", "unchanged", "rejected"])}` : "";
-  let verdict: string;
-  if (!report.ok) verdict = "Some files were rejected: fix the rows listed and import them again.";
-  else if (!report.changed) verdict = "Nothing changed: every row was already up to date.";
-  else verdict = "Reference data imported.";
-  return `${lines.join("\n")}\n${table}\n${verdict}\n`;
-}

@@ -125,7 +125,8 @@ async function handleUpload(ctx: WebContext, req: Request, res: Response, which:
     return;
   }
   ctx.logger.info("upload received", { kind: which, files: files.length, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), userId: req.user?.id });
-  const report = await port(files, scopeOf(req).authorityId);
+  const actor = actorOf(req);
+  const report = await port(files, actor.authorityId, actor.username);
   await showUploads(ctx, req, res, which === "invoices" ? { invoiceReport: report } : { referenceReport: report });
 }
 

@@ -149,7 +149,7 @@ describe("messages: headers and files", () => {
     const parsed = parse("placements.csv", `${PLACEMENTS_HEADER},Notes,Social Worker\nPL1,CH1,P1,C1,2026-01-01,,,a,b\nPL2,CH2,P1,C1,2026-01-01,,,c,d`);
     expect(parsed.errors).toEqual([]);
     expect(parsed.rows).toHaveLength(2);
-    expect(parsed.warnings.map((issue) => issue.message)).toEqual(['placements.csv row 1: ignored columns "Notes", "Social Worker" (not in DATA.md placements)']);
+    expect(parsed.warnings.map((issue) => issue.message)).toEqual(['placements.csv row 1: ignored columns "Notes", "Social Worker" (not a column of the placements table)']);
   });
 
   it("values in a column with no header: one warning naming the column", () => {

@@ -1,0 +1,119 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadReferenceData } from "../../src/db/repositories/reference.repository.js";
+import { importReference } from "../../src/services/import-reference.js";
+import { csv } from "../fixtures/reference/fixtures.js";
+import { openTestDatabase, type TestDatabase } from "../support/db.js";
+
+const SAMPLE_REFERENCE = path.resolve("samples/reference");
+const sampleFiles = (): { name: string; bytes: Buffer }[] => fs.readdirSync(SAMPLE_REFERENCE).map((name) => ({ name, bytes: fs.readFileSync(path.join(SAMPLE_REFERENCE, name)) }));
+
+/**
+ * Issue 20's story: a case system's placements export whose "Child ID" is the case system's own
+ * person id, whose provider column names another provider, and whose "Care Package Level" the
+ * importer cannot place. Imported blind, it moved three placements to other children and another
+ * provider and blanked their service level.
+ */
+const STORY = csv(
+  "placements.csv",
+  [
+    "Placement ID,Child ID,Care Package Level,Provider,Contract,Start Date",
+    "PL-2001,M-88412,Standard,OAK,CON-OAK-23,2025-06-16",
+    "PL-2002,M-88413,Enhanced,OAK,CON-OAK-23,2025-11-03",
+    "PL-2003,M-88414,Standard,OAK,CON-OAK-23,2026-02-09",
+  ].join("\n"),
+);
+
+describe("import preview: the silent reassignment is impossible", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+    const report = await importReference(t.db, sampleFiles());
+    expect(report.outcome).toBe("applied");
+    expect(report.ok).toBe(true);
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("a dry run shows the three key changes apart, field by field, and no other change", async () => {
+    const before = await loadReferenceData(t.db.knex);
+    const report = await importReference(t.db, [STORY], { dryRun: true });
+    expect(report.outcome).toBe("preview");
+    expect(report.keyChanges).toBe(3);
+    const [file] = report.files;
+    expect(file?.updates).toEqual([]);
+    expect(file?.inserts).toEqual([]);
+    expect(file?.keyChanges.map((k) => [k.rowNumber, k.label, k.changes])).toEqual([
+      [2, "PL-2001", [
+        { column: "child_ref", before: "C1001", after: "M-88412" },
+        { column: "provider_id", before: "BRF", after: "OAK" },
+        { column: "contract_id", before: "CON-BRF-24", after: "CON-OAK-23" },
+      ]],
+      [3, "PL-2002", [
+        { column: "child_ref", before: "C1002", after: "M-88413" },
+        { column: "provider_id", before: "BRF", after: "OAK" },
+        { column: "contract_id", before: "CON-BRF-24", after: "CON-OAK-23" },
+      ]],
+      [4, "PL-2003", [
+        { column: "child_ref", before: "C1003", after: "M-88414" },
+        { column: "provider_id", before: "BRF", after: "OAK" },
+        { column: "contract_id", before: "CON-BRF-24", after: "CON-OAK-23" },
+      ]],
+    ]);
+    // The column it could not place is said, not silently dropped.
+    expect(file?.warnings.map((w) => w.message)).toEqual(['placements.csv row 1: ignored column "Care Package Level" (not a column of the placements table)']);
+    expect(await loadReferenceData(t.db.knex)).toEqual(before);
+  });
+
+  it("applying without confirmation is refused whole: nothing moves, nothing is logged", async () => {
+    const before = await loadReferenceData(t.db.knex);
+    const report = await importReference(t.db, [STORY], { actor: "admin" });
+    expect(report.outcome).toBe("refused_key_changes");
+    expect(report.changed).toBe(false);
+    expect(await loadReferenceData(t.db.knex)).toEqual(before);
+    expect(await t.db.knex("audit_log").where({ actor: "admin" })).toEqual([]);
+  });
+
+  it("confirmed, the placements move but the service level, fee, end date and PO number the file lacks are kept; the audit log has each key change", async () => {
+    const report = await importReference(t.db, [STORY], { confirmKeyChanges: true, actor: "admin" });
+    expect(report.outcome).toBe("applied");
+    const placements = (await loadReferenceData(t.db.knex)).placements.filter((p) => ["PL-2001", "PL-2002", "PL-2003"].includes(p.placementId));
+    expect(placements.map((p) => [p.placementId, p.childRef, p.providerId, p.serviceLevel, p.siblingGroup, p.poNumber])).toEqual([
+      ["PL-2001", "M-88412", "OAK", "standard", null, "PO-410201"],
+      ["PL-2002", "M-88413", "OAK", "enhanced", null, "PO-410202"],
+      ["PL-2003", "M-88414", "OAK", "standard", "SG-14", "PO-410203"],
+    ]);
+    const log = await t.db.knex("audit_log").where({ actor: "admin" }).orderBy("id").select("action", "entity", "entity_id", "before", "after");
+    expect(log.map((entry) => [entry.action, entry.entity, entry.entity_id])).toEqual([
+      ["import", "reference data", "placements.csv"],
+      ["key change", "placement", "PL-2001"],
+      ["key change", "placement", "PL-2002"],
+      ["key change", "placement", "PL-2003"],
+    ]);
+    expect(log[0]?.after).toEqual({ files: [{ file: "placements.csv", table: "placements", inserted: 0, updated: 3, unchanged: 0, rejected: 0, keyChanges: 3 }] });
+    expect(log[1]?.before).toEqual({ child_ref: "C1001", provider_id: "BRF", contract_id: "CON-BRF-24" });
+    expect(log[1]?.after).toEqual({ child_ref: "M-88412", provider_id: "OAK", contract_id: "CON-OAK-23", file: "placements.csv", row: 2 });
+  });
+
+  it("a column absent from the file never blanks or resets a field: contracts without vat_exempt or retainer columns", async () => {
+    // CON-RIV-25 is not VAT exempt and CON-BRF-24 keeps a retainer of 80% for 14 nights; a file
+    // with only the required columns must leave both as they are (their defaults would differ).
+    const report = await importReference(t.db, [
+      csv("contracts.csv", "contract_id,provider_id,title,start_date\nCON-RIV-25,RIV,16+ Supported Accommodation DPS 2025 Lot 1,2025-04-01\nCON-BRF-24,BRF,Kestrel Vale IFA Framework 2024 (Brightfield),2024-04-01\n"),
+    ]);
+    expect(report.outcome).toBe("applied");
+    expect(report.files[0]?.updates.map((u) => [u.label, u.changes])).toEqual([
+      ["CON-RIV-25", [{ column: "title", before: "16+ Supported Accommodation DPS 2025 Lot 1 (accommodation with support)", after: "16+ Supported Accommodation DPS 2025 Lot 1" }]],
+    ]);
+    const contracts = (await loadReferenceData(t.db.knex)).contracts;
+    expect(contracts.find((c) => c.contractId === "CON-RIV-25")).toMatchObject({ vatExempt: false, endDate: null, absenceRetainerPct: "100" });
+    expect(contracts.find((c) => c.contractId === "CON-BRF-24")).toMatchObject({ vatExempt: true, endDate: "2028-03-31", absenceRetainerPct: "80", absenceRetainerMaxNights: 14, payDepartureDay: false });
+  });
+
+  it("a blank cell in a column the file has does change the field, and the preview says so (before → after)", async () => {
+    const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,po_number\nPL-2004,C1004,BRF,CON-BRF-24,2026-02-09,\n")], { dryRun: true });
+    expect(report.files[0]?.updates.map((u) => u.changes)).toEqual([[{ column: "po_number", before: "PO-410204", after: null }]]);
+  });
+});
