@@ -85,7 +85,7 @@ describe("import preview: the silent reassignment is impossible", () => {
       ["PL-2002", "M-88413", "OAK", "enhanced", null, "PO-410202"],
       ["PL-2003", "M-88414", "OAK", "standard", "SG-14", "PO-410203"],
     ]);
-    const log = await t.db.knex("audit_log").where({ actor: "admin" }).orderBy("id").select("action", "entity", "entity_id", "before", "after");
+    const log = await t.db.knex("audit_log").where({ actor: "admin" }).orderBy("id").select<{ action: string; entity: string; entity_id: string; before: unknown; after: unknown }[]>("action", "entity", "entity_id", "before", "after");
     expect(log.map((entry) => [entry.action, entry.entity, entry.entity_id])).toEqual([
       ["import", "reference data", "placements.csv"],
       ["key change", "placement", "PL-2001"],
