@@ -1,5 +1,5 @@
 import { cellText, FieldError, isBlank, parseField, type TableCell } from "./fields.js";
-import { matchHeaders } from "./headers.js";
+import { matchHeaders, type HeaderMapping } from "./headers.js";
 import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
 import { rowKey, type ReferenceRow, type TableSpec } from "./tables.js";
 import { checkRow } from "./row-checks.js";
@@ -29,6 +29,14 @@ export interface ParsedTable {
   failedKeys: string[];
 }
 
+export interface ParseOptions {
+  /** Stored rows by key: a stored row keeps its values for the columns the file lacks. */
+  stored?: ReadonlyMap<string, ReferenceRow> | undefined;
+  /** Index of the header row in `rows` (rows above it are titles and filters); default the first non-blank row. */
+  headerIndex?: number;
+  mappings?: readonly HeaderMapping[];
+}
+
 /**
  * Reads the rows of one table file: finds the header (the first non-blank row, normally row 1),
  * matches columns, parses every cell and checks each row on its own (required values, date
@@ -37,9 +45,10 @@ export interface ParsedTable {
  * A row whose key is already stored keeps the stored value of every column the file has no
  * header for (`stored`): a column absent from the file never blanks or resets a field.
  */
-export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[], stored?: ReadonlyMap<string, ReferenceRow>): ParsedTable {
+export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[], options: ParseOptions = {}): ParsedTable {
+  const { stored, mappings } = options;
   const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map(), present: new Set(), failedKeys: [] };
-  const headerIndex = rows.findIndex((row) => row.some((cell) => !isBlank(cell)));
+  const headerIndex = options.headerIndex ?? rows.findIndex((row) => row.some((cell) => !isBlank(cell)));
   if (headerIndex < 0) {
     result.errors.push(makeIssue("file.empty", { file }, "the file is empty (no header row)"));
     return result;
@@ -48,6 +57,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
   const match = matchHeaders(
     table,
     (rows[headerIndex] ?? []).map(cellText),
+    mappings,
   );
   for (const name of match.columns.keys()) result.present.add(name);
   for (const [name, header] of match.headers) {

@@ -4,7 +4,11 @@ import { loadReferenceRows, upsertReferenceRows } from "../db/repositories/refer
 import type { Logger } from "../logger.js";
 import { diffRows, type PlannedRow, type PlannedUpdate } from "../reference/diff.js";
 import { makeIssue, type ImportIssue } from "../reference/issues.js";
-import { parseTable, type ParsedTable } from "../reference/parse-table.js";
+import { isBlank, type TableCell } from "../reference/fields.js";
+import type { HeaderMapping } from "../reference/headers.js";
+import { parseTable } from "../reference/parse-table.js";
+import { resolveProviderNames } from "../reference/provider-names.js";
+import { isRecognised, recogniseTable, type SheetCells } from "../reference/recognise.js";
 import { describeReadError, readTableFile } from "../reference/read-table-file.js";
 import { checkReferences, referenceWarnings, type CheckContext, type TableRows } from "../reference/reference-checks.js";
 import { formatOf, tableFromFileName, type TabularFormat } from "../reference/table-name.js";
@@ -82,6 +86,8 @@ export interface ImportOptions {
   skipBadRows?: boolean;
   /** Who imports, for the audit log ("cli", a user name). */
   actor?: string;
+  /** Where headers the importer cannot place go (from the command line or an import profile). */
+  mappings?: readonly HeaderMapping[];
 }
 
 export const MAX_ERRORS_PER_FILE = 500;
@@ -89,11 +95,15 @@ const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 const zeroCounts = (): ImportCounts => ({ inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
 
-interface PlannedFile {
-  index: number;
-  input: ImportFileInput;
+/** A table found in a file: the file itself (CSV, one-sheet workbook) or one sheet of a workbook. */
+interface PlannedSource {
+  /** The file, and the sheet when the workbook has several: `Placements team.xlsx (sheet Placements)`. */
+  label: string;
+  order: number;
   table: ReferenceTableName;
   format: TabularFormat;
+  headerIndex: number;
+  rows: readonly (readonly TableCell[])[];
 }
 
 /**
@@ -116,32 +126,28 @@ export async function importReference(db: Database, files: readonly ImportFileIn
   const logger = options.logger;
   const started = Date.now();
   const results: ImportFileResult[] = [];
-  const planned: PlannedFile[] = [];
+  const planned: PlannedSource[] = [];
+  /** Sheets skipped because they hold no table (a notes or lookup sheet): said, with the first source of their file. */
+  const warnings: ImportIssue[] = [];
 
-  files.forEach((input, index) => {
-    const rejectWith = (code: string, detail: string, table: ReferenceTableName | null = null, format: TabularFormat | null = null): void => {
-      results.push(rejectedResult(input.name, table, format, 0, [makeIssue(code, { file: input.name }, detail)]));
-    };
-    const table = tableFromFileName(input.name);
-    const format = formatOf(input.name, input.bytes);
-    if (table === null) {
-      rejectWith("file.unknown_table", `the file name does not say which table it holds: name it after one of ${REFERENCE_TABLES.join(", ")} (e.g. placements.csv)`);
-    } else if (typeof format !== "string") {
-      rejectWith("file.unsupported_format", format.unsupported, table);
-    } else if (input.bytes.length > MAX_FILE_BYTES) {
-      rejectWith("file.too_large", `the file is larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB`, table, format);
-    } else {
-      planned.push({ index, input, table, format });
-    }
-  });
-  planned.sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || a.index - b.index);
+  const mappings = options.mappings ?? [];
+  let order = 0;
+  for (const input of files) {
+    const found = await recogniseFile(input, mappings);
+    results.push(...found.rejected);
+    warnings.push(...found.warnings);
+    for (const source of found.sources) planned.push({ ...source, order: order++ });
+  }
+  planned.sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || a.order - b.order);
 
   const context: CheckContext = { tables: {}, rejected: new Map() };
   const needed = new Set(planned.flatMap((file) => TABLE_DEPENDENCIES[file.table]));
   for (const table of REFERENCE_TABLES) {
     if (needed.has(table)) context.tables[table] = await loadReferenceRows(db.knex, table, authorityId);
   }
-  for (const file of planned) results.push(await planFile(file, context));
+  for (const source of planned) results.push(planSource(source, context, mappings));
+  const firstOfFile = (issue: ImportIssue): ImportFileResult | undefined => results.find((result) => result.file.startsWith(issue.file));
+  for (const warning of warnings) (firstOfFile(warning) ?? results[0])?.warnings.unshift(warning);
 
   const ok = results.every((result) => result.status === "ok");
   const keyChanges = results.reduce((sum, result) => sum + result.keyChanges.length, 0);
@@ -160,34 +166,37 @@ export async function importReference(db: Database, files: readonly ImportFileIn
   return report;
 }
 
-/** Reads, checks and sorts one file's rows; its good rows join the context for the files after it. */
-async function planFile(file: PlannedFile, context: CheckContext): Promise<ImportFileResult> {
-  const name = file.input.name;
-  const table = TABLES[file.table];
-  const stored = context.tables[file.table];
-  const parsed = await readAndParse(file, stored);
-  if ("readError" in parsed) return rejectedResult(name, file.table, file.format, 0, [parsed.readError]);
+/** Checks and sorts one source's rows; its good rows join the context for the sources after it. */
+function planSource(source: PlannedSource, context: CheckContext, mappings: readonly HeaderMapping[]): ImportFileResult {
+  const name = source.label;
+  const table = TABLES[source.table];
+  const stored = context.tables[source.table];
+  const parsed = parseTable(name, table, source.rows, { stored, headerIndex: source.headerIndex, mappings });
 
-  const errors = [...parsed.errors, ...checkReferences(name, table, parsed.rows, context, parsed.headerSpellings)];
+  const providerProblems = resolveProviderNames(name, table, parsed, context);
+  // A provider spelling already said to be ambiguous is not also "not a known provider".
+  const ambiguous = new Set(providerProblems.errors.map((error) => error.row));
+  const references = checkReferences(name, table, parsed.rows, context, parsed.headerSpellings).filter((issue) => !(issue.column === "provider_id" && ambiguous.has(issue.row)));
+  const errors = [...parsed.errors, ...providerProblems.errors, ...references];
   // A problem with the file's header or the whole file is a problem with every row.
   if (errors.some((error) => error.row === null || error.code.startsWith("header."))) {
-    return rejectedResult(name, file.table, file.format, parsed.dataRows, errors, parsed.warnings);
+    return rejectedResult(name, source.table, source.format, parsed.dataRows, errors, parsed.warnings);
   }
   const badRows = new Set(errors.map((error) => error.row));
   const good = parsed.rows.filter((row) => !badRows.has(row.rowNumber));
   const refused = parsed.rows.filter((row) => badRows.has(row.rowNumber)).map((row) => rowKey(table, row.values));
-  rememberRejected(context, file.table, name, [...parsed.failedKeys, ...refused]);
-  const warnings = [...parsed.warnings, ...referenceWarnings(name, table, good, context, parsed.headerSpellings)];
+  rememberRejected(context, source.table, name, [...parsed.failedKeys, ...refused]);
+  const warnings = [...parsed.warnings, ...providerProblems.warnings, ...referenceWarnings(name, table, good, context, parsed.headerSpellings)];
 
   const changes = diffRows(table, good, stored);
-  const target: TableRows = (context.tables[file.table] ??= new Map<string, ReferenceRow>());
+  const target: TableRows = (context.tables[source.table] ??= new Map<string, ReferenceRow>());
   for (const row of [...changes.inserts, ...changes.updates, ...changes.keyChanges]) target.set(rowKey(table, row.values), row.values);
 
   const rejected = badRows.size;
   return {
     file: name,
-    table: file.table,
-    format: file.format,
+    table: source.table,
+    format: source.format,
     status: rejected === 0 ? "ok" : good.length === 0 ? "rejected" : "partial",
     rows: parsed.dataRows,
     counts: { inserted: changes.inserts.length, updated: changes.updates.length + changes.keyChanges.length, unchanged: changes.unchanged, rejected },
@@ -226,15 +235,46 @@ async function applyImport(db: Database, results: readonly ImportFileResult[], a
   });
 }
 
-/** Reads and parses a file; the raw cells are dropped on return, before the database work (big files). */
-async function readAndParse(file: PlannedFile, stored: TableRows | undefined): Promise<ParsedTable | { readError: ImportIssue }> {
+interface RecognisedFile {
+  sources: Omit<PlannedSource, "order">[];
+  rejected: ImportFileResult[];
+  warnings: ImportIssue[];
+}
+
+/**
+ * Reads a file and finds the tables in it: a CSV file or each sheet of a workbook, recognised
+ * by its headers (or named by the file or sheet name). A workbook's sheet that resembles no
+ * table (notes, lookups) is skipped with a warning; one that comes close to a table but lacks a
+ * column is a problem, as is a single-table file whose table cannot be recognised.
+ */
+async function recogniseFile(input: ImportFileInput, mappings: readonly HeaderMapping[]): Promise<RecognisedFile> {
+  const found: RecognisedFile = { sources: [], rejected: [], warnings: [] };
+  const refuse = (label: string, code: string, detail: string, table: ReferenceTableName | null = null, format: TabularFormat | null = null): void => {
+    found.rejected.push(rejectedResult(label, table, format, 0, [makeIssue(code, { file: label }, detail)]));
+  };
+  const format = formatOf(input.name, input.bytes);
+  if (typeof format !== "string") return refuse(input.name, "file.unsupported_format", format.unsupported), found;
+  if (input.bytes.length > MAX_FILE_BYTES) return refuse(input.name, "file.too_large", `the file is larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB`, null, format), found;
+  let sheets: SheetCells[];
   try {
-    const cells = await readTableFile(file.input.bytes, file.format);
-    return parseTable(file.input.name, TABLES[file.table], cells, stored);
+    const all = await readTableFile(input.bytes, format);
+    const filled = all.filter((sheet) => sheet.rows.some((row) => row.some((cell) => !isBlank(cell))));
+    // An empty file is still one (empty) table, so that the person is told it is empty.
+    sheets = filled.length > 0 ? filled : all.slice(0, 1);
   } catch (error) {
     const { code, message } = describeReadError(error);
-    return { readError: makeIssue(code, { file: file.input.name }, message) };
+    return refuse(input.name, code, message, tableFromFileName(input.name), format), found;
   }
+  if (sheets.length === 0) return refuse(input.name, "xlsx.no_sheet", "the workbook has no sheets", null, format), found;
+  const nameHint = sheets.length === 1 ? tableFromFileName(input.name) : null;
+  for (const sheet of sheets) {
+    const label = sheets.length === 1 || sheet.name === null ? input.name : `${input.name} (sheet ${sheet.name})`;
+    const recognised = recogniseTable(input.name, sheet, mappings, nameHint);
+    if (isRecognised(recognised)) found.sources.push({ label, table: recognised.table, format, headerIndex: recognised.headerIndex, rows: sheet.rows });
+    else if (sheets.length > 1 && recognised.closest === null) found.warnings.push(makeIssue("sheet.skipped", { file: label }, `skipped: ${recognised.detail}`));
+    else refuse(label, "file.unknown_table", recognised.detail, recognised.closest, format);
+  }
+  return found;
 }
 
 function totalsByTable(results: readonly ImportFileResult[]): Partial<Record<ReferenceTableName, ImportCounts>> {

@@ -15,13 +15,14 @@ const sampleFiles = (): { name: string; bytes: Buffer }[] => fs.readdirSync(SAMP
  * importer cannot place. Imported blind, it moved three placements to other children and another
  * provider and blanked their service level.
  */
+const STORY_FILE = "Mosaic_LAC_Placements_Dec2026.csv";
 const STORY = csv(
-  "placements.csv",
+  STORY_FILE,
   [
-    "Placement ID,Child ID,Care Package Level,Provider,Contract,Start Date",
-    "PL-2001,M-88412,Standard,OAK,CON-OAK-23,2025-06-16",
-    "PL-2002,M-88413,Enhanced,OAK,CON-OAK-23,2025-11-03",
-    "PL-2003,M-88414,Standard,OAK,CON-OAK-23,2026-02-09",
+    "Placement ID,Child ID,Care Package Level,Provider Name,Contract,Start Date",
+    "PL-2001,M-88412,Standard,Oakleaf Family Placements CIC,CON-OAK-23,16/06/2025",
+    "PL-2002,M-88413,Enhanced,Oakleaf Family Placements CIC,CON-OAK-23,03/11/2025",
+    "PL-2003,M-88414,Standard,Oakleaf Family Placements CIC,CON-OAK-23,09/02/2026",
   ].join("\n"),
 );
 
@@ -63,7 +64,12 @@ describe("import preview: the silent reassignment is impossible", () => {
       ]],
     ]);
     // The column it could not place is said, not silently dropped.
-    expect(file?.warnings.map((w) => w.message)).toEqual(['placements.csv row 1: ignored column "Care Package Level" (not a column of the placements table)']);
+    // The file of any name is recognised as placements from its headers; the provider is given by name.
+    expect(file?.table).toBe("placements");
+    expect(file?.warnings.map((w) => w.message)).toEqual([
+      `${STORY_FILE} row 1: ignored column "Care Package Level" (not a column of the placements table)`,
+      `${STORY_FILE} row 2, provider_id (column "Provider Name"): provider "Oakleaf Family Placements CIC" taken as "OAK" (its name or alias)`,
+    ]);
     expect(await loadReferenceData(t.db.knex)).toEqual(before);
   });
 
@@ -87,14 +93,14 @@ describe("import preview: the silent reassignment is impossible", () => {
     ]);
     const log = await t.db.knex("audit_log").where({ actor: "admin" }).orderBy("id").select<{ action: string; entity: string; entity_id: string; before: unknown; after: unknown }[]>("action", "entity", "entity_id", "before", "after");
     expect(log.map((entry) => [entry.action, entry.entity, entry.entity_id])).toEqual([
-      ["import", "reference data", "placements.csv"],
+      ["import", "reference data", STORY_FILE],
       ["key change", "placement", "PL-2001"],
       ["key change", "placement", "PL-2002"],
       ["key change", "placement", "PL-2003"],
     ]);
-    expect(log[0]?.after).toEqual({ files: [{ file: "placements.csv", table: "placements", inserted: 0, updated: 3, unchanged: 0, rejected: 0, keyChanges: 3 }] });
+    expect(log[0]?.after).toEqual({ files: [{ file: STORY_FILE, table: "placements", inserted: 0, updated: 3, unchanged: 0, rejected: 0, keyChanges: 3 }] });
     expect(log[1]?.before).toEqual({ child_ref: "C1001", provider_id: "BRF", contract_id: "CON-BRF-24" });
-    expect(log[1]?.after).toEqual({ child_ref: "M-88412", provider_id: "OAK", contract_id: "CON-OAK-23", file: "placements.csv", row: 2 });
+    expect(log[1]?.after).toEqual({ child_ref: "M-88412", provider_id: "OAK", contract_id: "CON-OAK-23", file: STORY_FILE, row: 2 });
   });
 
   it("a column absent from the file never blanks or resets a field: contracts without vat_exempt or retainer columns", async () => {
