@@ -5,7 +5,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
 const EXPECTED_TABLES = [
   "absences", "audit_log", "audit_runs", "authorities", "contracts", "discounts", "finding_decisions", "findings",
   "invoice_lines", "invoices", "packages", "placement_fees", "placements", "providers", "rates", "received_files",
-  "sessions", "users",
+  "import_profiles", "sessions", "users",
 ];
 
 async function tables(t: TestDatabase): Promise<string[]> {

@@ -1,13 +1,18 @@
-import { AppError } from "../../domain/errors.js";
+import { AppError, isAppError } from "../../domain/errors.js";
+import type { HeaderMapping } from "../../reference/headers.js";
+import { describeMapping, parseMapping, profileMappings, saveProfile } from "../../services/import-profiles.js";
 import { collectImportFiles } from "../../services/import-files.js";
 import { importReference } from "../../services/import-reference.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
 import { formatPreview, formatProblems, formatSummary } from "./import-report.js";
 
+/** The commands act for the first authority (the reference import always has). */
+export const CLI_AUTHORITY = 1;
+
 export const importCommand: Command = {
   name: "import",
-  synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows]",
+  synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME]",
   summary: "Load reference data (CSV or XLSX), with a preview first if wanted",
   help: [
     "Loads the authority's reference data: the tables providers, contracts, rates, placements,",
@@ -28,6 +33,13 @@ export const importCommand: Command = {
     "                         provider or contract (without it they are refused, with the preview)",
     "Applying writes the audit log: who, which files, the counts and each key change.",
     "",
+    "A header the importer cannot place is mapped once:",
+    "  --map \"Care Package Level=service_level\"   (or =placements.service_level for one table;",
+    "                         repeat --map for several headers)",
+    "  --profile NAME         use the mappings saved under NAME (an import profile); with --map,",
+    "                         the new mappings are saved into it (created if new; not on --dry-run).",
+    "                         `profiles` lists, shows, edits and deletes them.",
+    "",
     "Exit status: 0 all loaded (or, with --dry-run, no problem found); 1 some input was rejected or",
     "nothing was applied; 2 usage error.",
     "",
@@ -36,17 +48,37 @@ export const importCommand: Command = {
   async run(args, context) {
     const { positionals, values } = parseCommandArgs(
       args,
-      { "dry-run": { type: "boolean" }, "confirm-key-changes": { type: "boolean" }, "skip-bad-rows": { type: "boolean" } },
+      {
+        "dry-run": { type: "boolean" },
+        "confirm-key-changes": { type: "boolean" },
+        "skip-bad-rows": { type: "boolean" },
+        map: { type: "string", multiple: true },
+        profile: { type: "string" },
+      },
       true,
     );
     if (positionals.length === 0) throw new AppError("usage", "name the reference files or a directory holding them, e.g. import samples/reference");
     const collected = collectImportFiles(positionals);
     for (const problem of collected.problems) context.stderr.write(`${problem}\n`);
     if (collected.files.length === 0) return EXIT_REJECTED;
+    const given = (values.map ?? []).map(parseMappingArg);
+    const dryRun = values["dry-run"] === true;
     const db = await context.database();
+    const profile = values.profile;
+    const saved = profile === undefined ? [] : await profileMappings(db, CLI_AUTHORITY, profile).catch((error: unknown) => {
+      // A new profile is made by naming it with the mappings that make it up.
+      if (given.length > 0 && isAppError(error) && error.code === "profile.unknown") return [];
+      throw error;
+    });
+    if (profile !== undefined && given.length > 0 && !dryRun) {
+      const mappings = await saveProfile(db, { authorityId: CLI_AUTHORITY, name: profile, mappings: given, actor: "cli", mode: "merge" });
+      context.stdout.write(`Import profile "${profile}" saved: ${mappings.map(describeMapping).join("; ")}\n`);
+    }
     const report = await importReference(db, collected.files, {
+      mappings: [...saved, ...given],
       logger: context.logger,
-      dryRun: values["dry-run"] === true,
+      authorityId: CLI_AUTHORITY,
+      dryRun,
       confirmKeyChanges: values["confirm-key-changes"] === true,
       skipBadRows: values["skip-bad-rows"] === true,
       actor: "cli",
@@ -61,3 +93,13 @@ export const importCommand: Command = {
   },
 };
 
+
+/** A --map value; a malformed one is a usage error (exit 2). */
+function parseMappingArg(spec: string): HeaderMapping {
+  try {
+    return parseMapping(spec);
+  } catch (error) {
+    if (isAppError(error)) throw new AppError("usage", `--map: ${error.message}`);
+    throw error;
+  }
+}

@@ -12,6 +12,7 @@ import * as auditOrderIndex from "./20261129_0901_audit_order_index.js";
 import * as findingsListingIndex from "./20261129_0902_findings_listing_index.js";
 import * as auditProviderOrderIndex from "./20261129_0903_audit_provider_order_index.js";
 import * as reviewListingIndexes from "./20261129_1001_review_listing_indexes.js";
+import * as importProfiles from "./20261207_1801_import_profiles.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261129_0902_findings_listing_index", findingsListingIndex],
   ["20261129_0903_audit_provider_order_index", auditProviderOrderIndex],
   ["20261129_1001_review_listing_indexes", reviewListingIndexes],
+  ["20261207_1801_import_profiles", importProfiles],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {
