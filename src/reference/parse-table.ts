@@ -135,7 +135,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     if (firstRow !== undefined) {
       const keyText = table.key.map((name) => `${name} ${quote(written[name] ?? "")}`).join(", ");
       result.errors.push(
-        makeIssue("row.duplicate", { file, row: rowNumber, column: table.key.length === 1 ? (table.key[0] ?? null) : null, value: table.key.map((name) => written[name] ?? "").join(", ") }, table.key.length === 1 ? `${quote(written[table.key[0] ?? ""] ?? "")} appears twice (also row ${firstRow})` : `repeats the ${table.rowNoun} on row ${firstRow} (${keyText})`),
+        makeIssue("row.duplicate", { file, row: rowNumber, column: table.key.length === 1 ? (table.key[0] ?? null) : null, value: table.key.map((name) => written[name] ?? "").join(", ") }, table.key.length === 1 ? `${quote(written[table.key[0] ?? ""] ?? "")} appears twice (also row ${firstRow})` : `repeats the ${table.rowNoun} on row ${firstRow} (${keyText})${table.name === "rates" ? ": which of the two is in force from that date would be a guess" : ""}`),
       );
       continue;
     }

@@ -202,7 +202,7 @@ export function compact(text: string): string {
 /** Tables that must be loaded to check a file of this table: itself and those it refers to. */
 export const TABLE_DEPENDENCIES: Readonly<Record<ReferenceTableName, readonly ReferenceTableName[]>> = {
   providers: ["providers"],
-  contracts: ["contracts", "providers"],
+  contracts: ["contracts", "providers", "placements"],
   rates: ["rates", "contracts"],
   placements: ["placements", "providers", "contracts"],
   placement_fees: ["placement_fees", "placements", "contracts"],

@@ -2,17 +2,18 @@ import type { Database } from "../db/connection.js";
 import { appendAuditLog } from "../db/repositories/audit-log.repository.js";
 import { loadReferenceRows, upsertReferenceRows } from "../db/repositories/reference.repository.js";
 import type { Logger } from "../logger.js";
+import { londonDate } from "../reports/period.js";
 import { diffRows, type PlannedRow, type PlannedUpdate } from "../reference/diff.js";
-import { makeIssue, type ImportIssue } from "../reference/issues.js";
+import { makeIssue, quote, type ImportIssue } from "../reference/issues.js";
 import { isBlank, type TableCell } from "../reference/fields.js";
 import type { HeaderMapping } from "../reference/headers.js";
-import { parseTable } from "../reference/parse-table.js";
+import { parseTable, type ParsedRow } from "../reference/parse-table.js";
 import { resolveProviderNames } from "../reference/provider-names.js";
 import { isRecognised, recogniseTable, type SheetCells } from "../reference/recognise.js";
 import { describeReadError, readTableFile } from "../reference/read-table-file.js";
 import { checkReferences, referenceWarnings, type CheckContext, type TableRows } from "../reference/reference-checks.js";
 import { formatOf, tableFromFileName, type TabularFormat } from "../reference/table-name.js";
-import { REFERENCE_TABLES, rowKey, TABLE_DEPENDENCIES, TABLES, tableOrder, type ReferenceRow, type ReferenceTableName } from "../reference/tables.js";
+import { REFERENCE_TABLES, rowKey, TABLE_DEPENDENCIES, TABLES, tableOrder, type ReferenceRow, type ReferenceTableName, type TableSpec } from "../reference/tables.js";
 
 export type { ImportIssue } from "../reference/issues.js";
 export type { ReferenceTableName } from "../reference/tables.js";
@@ -86,6 +87,8 @@ export interface ImportOptions {
   skipBadRows?: boolean;
   /** Who imports, for the audit log ("cli", a user name). */
   actor?: string;
+  /** The date an ongoing placement is taken to run to in the checks (default: today in London). */
+  today?: string;
   /** Where headers the importer cannot place go (from the command line or an import profile). */
   mappings?: readonly HeaderMapping[];
 }
@@ -140,12 +143,13 @@ export async function importReference(db: Database, files: readonly ImportFileIn
   }
   planned.sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || a.order - b.order);
 
-  const context: CheckContext = { tables: {}, rejected: new Map() };
+  const context: CheckContext = { tables: {}, rejected: new Map(), today: options.today ?? londonDate(new Date()) };
   const needed = new Set(planned.flatMap((file) => TABLE_DEPENDENCIES[file.table]));
   for (const table of REFERENCE_TABLES) {
     if (needed.has(table)) context.tables[table] = await loadReferenceRows(db.knex, table, authorityId);
   }
-  for (const source of planned) results.push(planSource(source, context, mappings));
+  const rateSources = new Map<string, string>();
+  for (const source of planned) results.push(planSource(source, context, mappings, rateSources));
   const firstOfFile = (issue: ImportIssue): ImportFileResult | undefined => results.find((result) => result.file.startsWith(issue.file));
   for (const warning of warnings) (firstOfFile(warning) ?? results[0])?.warnings.unshift(warning);
 
@@ -167,7 +171,7 @@ export async function importReference(db: Database, files: readonly ImportFileIn
 }
 
 /** Checks and sorts one source's rows; its good rows join the context for the sources after it. */
-function planSource(source: PlannedSource, context: CheckContext, mappings: readonly HeaderMapping[]): ImportFileResult {
+function planSource(source: PlannedSource, context: CheckContext, mappings: readonly HeaderMapping[], rateSources: Map<string, string>): ImportFileResult {
   const name = source.label;
   const table = TABLES[source.table];
   const stored = context.tables[source.table];
@@ -177,7 +181,7 @@ function planSource(source: PlannedSource, context: CheckContext, mappings: read
   // A provider spelling already said to be ambiguous is not also "not a known provider".
   const ambiguous = new Set(providerProblems.errors.map((error) => error.row));
   const references = checkReferences(name, table, parsed.rows, context, parsed.headerSpellings).filter((issue) => !(issue.column === "provider_id" && ambiguous.has(issue.row)));
-  const errors = [...parsed.errors, ...providerProblems.errors, ...references];
+  const errors = [...parsed.errors, ...providerProblems.errors, ...references, ...conflictingRates(name, table, parsed.rows, rateSources, parsed.headerSpellings)];
   // A problem with the file's header or the whole file is a problem with every row.
   if (errors.some((error) => error.row === null || error.code.startsWith("header."))) {
     return rejectedResult(name, source.table, source.format, parsed.dataRows, errors, parsed.warnings);
@@ -233,6 +237,30 @@ async function applyImport(db: Database, results: readonly ImportFileResult[], a
       }
     }
   });
+}
+
+/**
+ * Two files (or sheets) of one import giving a rate for the same contract, item and level from
+ * the same date: which one is in force would be a guess, so the later one's rows are problems
+ * (within one file, parseTable already refuses the repeat). `seen` maps keys to where they came from.
+ */
+function conflictingRates(file: string, table: TableSpec, rows: readonly ParsedRow[], seen: Map<string, string>, headers: ReadonlyMap<string, string>): ImportIssue[] {
+  if (table.name !== "rates") return [];
+  const issues: ImportIssue[] = [];
+  for (const row of rows) {
+    const key = rowKey(table, row.values);
+    const earlier = seen.get(key);
+    if (earlier === undefined) continue;
+    issues.push(
+      makeIssue(
+        "rate.duplicate",
+        { file, row: row.rowNumber, column: "effective_from", header: headers.get("effective_from") ?? null, value: row.written.effective_from ?? "" },
+        `${earlier} also gives a rate for contract ${quote(String(row.values.contract_id))}, ${String(row.values.item)}${row.values.service_level ? ` ${String(row.values.service_level)}` : ""}, from ${String(row.values.effective_from)}: which one is in force would be a guess`,
+      ),
+    );
+  }
+  for (const row of rows) if (!seen.has(rowKey(table, row.values))) seen.set(rowKey(table, row.values), `${file} row ${row.rowNumber}`);
+  return issues;
 }
 
 interface RecognisedFile {

@@ -69,6 +69,8 @@ describe("import preview: the silent reassignment is impossible", () => {
     expect(file?.warnings.map((w) => w.message)).toEqual([
       `${STORY_FILE} row 1: ignored column "Care Package Level" (not a column of the placements table)`,
       `${STORY_FILE} row 2, provider_id (column "Provider Name"): provider "Oakleaf Family Placements CIC" taken as "OAK" (its name or alias)`,
+      // PL-2003 and PL-2004 are siblings (SG-14): moving one of them to Oakleaf splits them.
+      `${STORY_FILE} row 4, sibling_group: sibling group "SG-14" is placed with providers "BRF" (PL-2004) and "OAK" (PL-2003): a sibling discount applies only to siblings placed together`,
     ]);
     expect(await loadReferenceData(t.db.knex)).toEqual(before);
   });
@@ -121,5 +123,49 @@ describe("import preview: the silent reassignment is impossible", () => {
   it("a blank cell in a column the file has does change the field, and the preview says so (before → after)", async () => {
     const report = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,po_number\nPL-2004,C1004,BRF,CON-BRF-24,2026-02-09,\n")], { dryRun: true });
     expect(report.files[0]?.updates.map((u) => u.changes)).toEqual([[{ column: "po_number", before: "PO-410204", after: null }]]);
+  });
+});
+
+describe("import checks: warnings where dates no longer fit, refusals where a rate would be a guess", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+    expect((await importReference(t.db, sampleFiles())).ok).toBe(true);
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("a contract shortened so that its placements fall outside it is loaded, with a warning naming them", async () => {
+    // CON-CED-23 (Cedar House) shortened to 30 June 2026: PL-5001 (ongoing since 2025) and the
+    // placements that started after it fall outside; PL-5005 left on 26 June 2026 and is covered.
+    const report = await importReference(t.db, [csv("contracts.csv", "contract_id,provider_id,title,start_date,end_date\nCON-CED-23,CED,Cedar House Block Contract 2023,2023-10-01,2026-06-30\n")], { today: "2026-12-07" });
+    expect(report.outcome).toBe("applied");
+    expect(report.ok).toBe(true);
+    expect(report.files[0]?.warnings.map((w) => w.message)).toEqual([
+      'contracts.csv row 2, end_date: contract "CON-CED-23" (2023-10-01 to 2026-06-30) no longer covers placements "PL-5001" (2025-02-03 to ongoing), "PL-5002" (2026-05-05 to ongoing), "PL-5003" (2026-07-27 to ongoing), "PL-5004" (2026-09-07 to ongoing) under it',
+    ]);
+    // A placement file naming that contract says the same from the placement's side.
+    const placements = await importReference(t.db, [csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date\nPL-5004,C4004,CED,CON-CED-23,2026-09-07\n")], { dryRun: true, today: "2026-12-07" });
+    expect(placements.files[0]?.warnings.map((w) => w.message)).toEqual([
+      'placements.csv row 2, start_date: placement "PL-5004" (2026-09-07 to ongoing) runs outside its contract "CON-CED-23" (2023-10-01 to 2026-06-30)',
+    ]);
+  });
+
+  it("two rate-card rows for the same item and level from the same date are refused: in one file, or in two files of one import", async () => {
+    const header = "contract_id,item,service_level,unit,rate,effective_from\n";
+    const inOneFile = await importReference(t.db, [csv("rates.csv", `${header}CON-HIL-25,placement,standard,week,4200,2027-04-01\nCON-HIL-25,placement,standard,week,4350,2027-04-01\n`)]);
+    expect(inOneFile.outcome).toBe("refused_problems");
+    expect(inOneFile.files[0]?.errors.map((e) => e.message)).toEqual([
+      'rates.csv row 3: repeats the rate on row 2 (contract_id "CON-HIL-25", item "placement", service_level "standard", effective_from "2027-04-01"): which of the two is in force from that date would be a guess',
+    ]);
+    const inTwoFiles = await importReference(t.db, [
+      csv("rates.csv", `${header}CON-HIL-25,placement,standard,week,4200,2027-04-01\n`),
+      csv("rates uplift 2027.csv", `${header}CON-HIL-25,placement,Standard,weekly,4350,01/04/2027\n`),
+    ]);
+    expect(inTwoFiles.outcome).toBe("refused_problems");
+    expect(inTwoFiles.files.flatMap((f) => f.errors.map((e) => e.message))).toEqual([
+      'rates uplift 2027.csv row 2, effective_from: rates.csv row 2 also gives a rate for contract "CON-HIL-25", placement standard, from 2027-04-01: which one is in force would be a guess',
+    ]);
   });
 });
