@@ -148,7 +148,11 @@ export function referenceWarnings(file: string, table: TableSpec, rows: readonly
       });
       return [...issues, ...siblingsSpread(rows, context, where)];
     }
-    default:
+    case "providers":
+    case "rates":
+    case "packages":
+    case "discounts":
+    case "absences":
       return [];
   }
 }
