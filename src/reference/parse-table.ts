@@ -27,6 +27,8 @@ export interface ParsedTable {
   present: Set<string>;
   /** Keys of rows refused here whose key itself could be read: for clearer messages in dependent files. */
   failedKeys: string[];
+  /** Headers that name no column of the table (a person may map them). */
+  ignored: string[];
 }
 
 export interface ParseOptions {
@@ -47,7 +49,7 @@ export interface ParseOptions {
  */
 export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[], options: ParseOptions = {}): ParsedTable {
   const { stored, mappings } = options;
-  const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map(), present: new Set(), failedKeys: [] };
+  const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map(), present: new Set(), failedKeys: [], ignored: [] };
   const headerIndex = options.headerIndex ?? rows.findIndex((row) => row.some((cell) => !isBlank(cell)));
   if (headerIndex < 0) {
     result.errors.push(makeIssue("file.empty", { file }, "the file is empty (no header row)"));
@@ -60,6 +62,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     mappings,
   );
   for (const name of match.columns.keys()) result.present.add(name);
+  result.ignored = match.ignored;
   for (const [name, header] of match.headers) {
     if (header.toLowerCase().replace(/[\s-]+/g, "_") !== name) result.headerSpellings.set(name, header);
   }

@@ -20,6 +20,8 @@ export interface Unrecognised {
   detail: string;
   /** The table the headers come closest to, when one does: its missing columns are named. */
   closest: ReferenceTableName | null;
+  /** The headers of the row that came closest (a person may map them). */
+  headers: string[];
 }
 
 /** Rows searched for a header: report titles and filter lines are a handful, never dozens. */
@@ -66,21 +68,26 @@ export function recogniseTable(fileName: string, sheet: SheetCells, mappings: re
     const first = top[0] as Candidate;
     const rivals = top.filter((candidate) => candidate.headerIndex === first.headerIndex && candidate.table !== first.table);
     if (rivals.length > 0) {
-      return { closest: null, detail: `its headers on row ${first.headerIndex + 1} fit the tables ${[first, ...rivals].map((c) => c.table).join(" and ")} equally well: name the file after its table` };
+      return { closest: null, headers: headerCells(sheet, first.headerIndex), detail: `its headers on row ${first.headerIndex + 1} fit the tables ${[first, ...rivals].map((c) => c.table).join(" and ")} equally well: name the file after its table` };
     }
     return { table: first.table, headerIndex: first.headerIndex };
   }
   if (candidates.length === 0) {
-    return { closest: null, detail: `no table recognised: no row among the first ${HEADER_SEARCH_ROWS} names the columns of any table (${REFERENCE_TABLES.join(", ")})` };
+    return { closest: null, headers: [], detail: `no table recognised: no row among the first ${HEADER_SEARCH_ROWS} names the columns of any table (${REFERENCE_TABLES.join(", ")})` };
   }
   const closest = candidates.reduce((a, b) => (b.matched - b.missing.length > a.matched - a.missing.length ? b : a));
   const several = closest.missing.length > 1;
   return {
     closest: closest.table,
+    headers: headerCells(sheet, closest.headerIndex),
     detail: `no table recognised: its headers (row ${closest.headerIndex + 1}) come closest to the ${closest.table} table, but the column${several ? "s" : ""} ${closest.missing.join(", ")} ${several ? "are" : "is"} missing: add ${several ? "them" : "it"}, or map the file's own header to ${several ? "them" : "it"}`,
   };
 }
 
 export function isRecognised(result: RecognisedTable | Unrecognised): result is RecognisedTable {
   return "table" in result;
+}
+
+function headerCells(sheet: SheetCells, index: number): string[] {
+  return (sheet.rows[index] ?? []).map((cell) => cellText(cell).trim()).filter((text) => text !== "");
 }

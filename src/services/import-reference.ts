@@ -53,6 +53,8 @@ export interface ImportFileResult {
   /** Every problem, row by row (at most MAX_ERRORS_PER_FILE; see errorsOmitted). */
   errors: ImportIssue[];
   errorsOmitted: number;
+  /** Headers the importer could not place: a person may map them to columns. */
+  unplacedHeaders: string[];
 }
 
 /**
@@ -184,7 +186,7 @@ function planSource(source: PlannedSource, context: CheckContext, mappings: read
   const errors = [...parsed.errors, ...providerProblems.errors, ...references, ...conflictingRates(name, table, parsed.rows, rateSources, parsed.headerSpellings)];
   // A problem with the file's header or the whole file is a problem with every row.
   if (errors.some((error) => error.row === null || error.code.startsWith("header."))) {
-    return rejectedResult(name, source.table, source.format, parsed.dataRows, errors, parsed.warnings);
+    return { ...rejectedResult(name, source.table, source.format, parsed.dataRows, errors, parsed.warnings), unplacedHeaders: parsed.ignored };
   }
   const badRows = new Set(errors.map((error) => error.row));
   const good = parsed.rows.filter((row) => !badRows.has(row.rowNumber));
@@ -210,6 +212,7 @@ function planSource(source: PlannedSource, context: CheckContext, mappings: read
     warnings,
     errors: errors.slice(0, MAX_ERRORS_PER_FILE),
     errorsOmitted: Math.max(0, errors.length - MAX_ERRORS_PER_FILE),
+    unplacedHeaders: parsed.ignored,
   };
 }
 
@@ -300,7 +303,11 @@ async function recogniseFile(input: ImportFileInput, mappings: readonly HeaderMa
     const recognised = recogniseTable(input.name, sheet, mappings, nameHint);
     if (isRecognised(recognised)) found.sources.push({ label, table: recognised.table, format, headerIndex: recognised.headerIndex, rows: sheet.rows });
     else if (sheets.length > 1 && recognised.closest === null) found.warnings.push(makeIssue("sheet.skipped", { file: label }, `skipped: ${recognised.detail}`));
-    else refuse(label, "file.unknown_table", recognised.detail, recognised.closest, format);
+    else {
+      refuse(label, "file.unknown_table", recognised.detail, recognised.closest, format);
+      const last = found.rejected[found.rejected.length - 1];
+      if (last) last.unplacedHeaders = recognised.headers;
+    }
   }
   return found;
 }
@@ -345,5 +352,6 @@ function rejectedResult(
     warnings,
     errors: errors.slice(0, MAX_ERRORS_PER_FILE),
     errorsOmitted: Math.max(0, errors.length - MAX_ERRORS_PER_FILE),
+    unplacedHeaders: [],
   };
 }

@@ -1,7 +1,8 @@
 import type { Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
 import { showValue } from "../reference/diff.js";
-import { importReference, type ImportReport } from "../services/import-reference.js";
+import type { HeaderMapping } from "../reference/headers.js";
+import { importReference, type ImportFileInput, type ImportReport } from "../services/import-reference.js";
 import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest-files.js";
 import { runAudit, type RunAuditResult } from "../services/run-audit.js";
 import { categoryLabel, formatMoney } from "./format.js";
@@ -29,12 +30,22 @@ export interface AuditRequest {
   authorityId: number;
 }
 
+export interface ReferenceImportRequest {
+  authorityId: number;
+  /** Who, for the audit log. */
+  actor: string;
+  mappings: HeaderMapping[];
+  dryRun?: boolean;
+  confirmKeyChanges?: boolean;
+  skipBadRows?: boolean;
+}
+
 export interface ServicePorts {
   ingestInvoices: ((files: UploadedFile[], authorityId: number) => Promise<ServiceReport>) | null;
   /** Reads a file that needs attention again (after an alias or the reference data was fixed). */
   reprocessFile: ((fileId: string, authorityId: number) => Promise<ServiceReport>) | null;
-  /** Applies reference files as one import, as `actor` (the audit log); refused whole on any problem or key change. */
-  importReference: ((files: UploadedFile[], authorityId: number, actor: string) => Promise<ServiceReport>) | null;
+  /** Previews or applies reference files as one import (the preview page, then its Apply button). */
+  importReference: ((files: ImportFileInput[], request: ReferenceImportRequest) => Promise<ImportReport>) | null;
   runAudit: ((request: AuditRequest) => Promise<ServiceReport>) | null;
 }
 
@@ -71,7 +82,8 @@ function describeIngest(report: IngestReport): ServiceReport {
   };
 }
 
-function describeImport(report: ImportReport): ServiceReport {
+/** An applied import as the uploads page's report. */
+export function describeImport(report: ImportReport): ServiceReport {
   const applied = report.outcome === "applied";
   const refusal =
     report.outcome === "refused_key_changes"
@@ -123,8 +135,7 @@ export function servicePorts(deps: PortDeps): ServicePorts {
       const result = await reprocessFile(db, fileId, { dataDir, logger, authorityId });
       return { ok: result.status === "stored", summary: [describeIngestedFile(result)], problems: result.reason && result.status !== "stored" ? [result.reason] : [] };
     },
-    importReference: async (files, authorityId, actor) =>
-      describeImport(await importReference(db, files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })), { logger, authorityId, actor })),
+    importReference: (files, request) => importReference(db, files, { logger, ...request }),
     runAudit: async (request) =>
       describeAudit(await runAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger })),
   };

@@ -71,7 +71,7 @@ export async function addAlias(ctx: WebContext, req: Request, res: Response): Pr
 
 // Uploads
 
-async function showUploads(
+export async function showUploads(
   ctx: WebContext,
   req: Request,
   res: Response,
@@ -110,33 +110,29 @@ export function uploadProblem(files: readonly UploadedFile[]): string | null {
   return null;
 }
 
-async function handleUpload(ctx: WebContext, req: Request, res: Response, which: "invoices" | "reference"): Promise<void> {
+async function handleUpload(ctx: WebContext, req: Request, res: Response, which: "invoices"): Promise<void> {
   const files = req.uploads ?? [];
-  const fieldName = which === "invoices" ? "invoiceFiles" : "referenceFiles";
+  const fieldName = "invoiceFiles";
   const problem = uploadProblem(files);
   if (problem) {
     await showUploads(ctx, req, res, { errors: { [fieldName]: problem } }, 400);
     return;
   }
   const ports = ctx.ports;
-  const port = which === "invoices" ? ports.ingestInvoices : ports.importReference;
+  const port = ports.ingestInvoices;
   if (!port) {
     await showUploads(ctx, req, res, { errors: { [fieldName]: "This upload is not available in this version yet." } }, 503);
     return;
   }
   ctx.logger.info("upload received", { kind: which, files: files.length, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), userId: req.user?.id });
-  const actor = actorOf(req);
-  const report = await port(files, actor.authorityId, actor.username);
-  await showUploads(ctx, req, res, which === "invoices" ? { invoiceReport: report } : { referenceReport: report });
+  const report = await port(files, scopeOf(req).authorityId);
+  await showUploads(ctx, req, res, { invoiceReport: report });
 }
 
 export function uploadInvoices(ctx: WebContext, req: Request, res: Response): Promise<void> {
   return handleUpload(ctx, req, res, "invoices");
 }
 
-export function uploadReference(ctx: WebContext, req: Request, res: Response): Promise<void> {
-  return handleUpload(ctx, req, res, "reference");
-}
 
 // Audit runs
 

@@ -170,7 +170,7 @@ describe("messages: rows", () => {
     ]);
     const rates = "contract_id,item,service_level,unit,rate,effective_from\nC1,placement,standard,week,900,2025-04-01\nC1,placement,Standard,week,950,01/04/2025";
     expect(messages("rates.csv", rates)).toEqual([
-      'rates.csv row 3: repeats the rate on row 2 (contract_id "C1", item "placement", service_level "Standard", effective_from "01/04/2025")',
+      'rates.csv row 3: repeats the rate on row 2 (contract_id "C1", item "placement", service_level "Standard", effective_from "01/04/2025"): which of the two is in force from that date would be a guess',
     ]);
   });
 
