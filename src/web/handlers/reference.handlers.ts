@@ -102,6 +102,10 @@ export async function uploadReference(ctx: WebContext, req: Request, res: Respon
     await showUploads(ctx, req, res, { errors: { referenceFiles: problem } }, 400);
     return;
   }
+  if (!ctx.ports.importReference) {
+    await showUploads(ctx, req, res, { errors: { referenceFiles: "This upload is not available in this version yet." } }, 503);
+    return;
+  }
   const actor = actorOf(req);
   const token = stageReferenceFiles(ctx.dataDir, actor, files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })));
   ctx.logger.info("reference files staged for preview", { files: files.length, userId: actor.userId });
