@@ -20,7 +20,7 @@ export interface Unrecognised {
   detail: string;
   /** The table the headers come closest to, when one does: its missing columns are named. */
   closest: ReferenceTableName | null;
-  /** The headers of the row that came closest (a person may map them). */
+  /** The headers the importer could not place (in the row that came closest): a person may map them. */
   headers: string[];
 }
 
@@ -79,7 +79,7 @@ export function recogniseTable(fileName: string, sheet: SheetCells, mappings: re
   const several = closest.missing.length > 1;
   return {
     closest: closest.table,
-    headers: headerCells(sheet, closest.headerIndex),
+    headers: matchHeaders(TABLES[closest.table], (sheet.rows[closest.headerIndex] ?? []).map(cellText), mappings).ignored,
     detail: `no table recognised: its headers (row ${closest.headerIndex + 1}) come closest to the ${closest.table} table, but the column${several ? "s" : ""} ${closest.missing.join(", ")} ${several ? "are" : "is"} missing: add ${several ? "them" : "it"}, or map the file's own header to ${several ? "them" : "it"}`,
   };
 }
