@@ -72,6 +72,7 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/uploads", OPERATORS, "page", "none", operations.uploadsPage, "uploads"),
   route("POST", "/uploads/invoices", OPERATORS, "page", "multipart", operations.uploadInvoices, "upload invoices"),
   route("POST", "/uploads/reference", ADMINS, "page", "multipart", reference.uploadReference, "upload reference data: staged and previewed"),
+  route("GET", "/uploads/reference/templates/:table", ADMINS, "page", "none", reference.referenceTemplateDownload, "a blank XLSX template for one reference table"),
   route("POST", "/uploads/reference/preview", ADMINS, "page", "form", reference.previewReference, "preview staged reference data again with column mappings"),
   route("POST", "/uploads/reference/apply", ADMINS, "page", "form", reference.applyReference, "apply staged reference data (audit log)"),
   route("GET", "/audit-runs", EVERYONE, "page", "none", operations.auditRunsPage, "audit runs"),

@@ -2,6 +2,9 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReferenceData } from "../../src/db/repositories/reference.repository.js";
 import { importReference } from "../../src/services/import-reference.js";
+import { referenceTemplate } from "../../src/services/reference-templates.js";
+import { REFERENCE_TABLES, TABLES } from "../../src/reference/tables.js";
+import { readXlsx } from "../../src/tabular/xlsx.js";
 import { csv, day, type XlsxValue } from "../fixtures/reference/fixtures.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
@@ -90,5 +93,18 @@ describe("import: tables recognised from their headers, whatever the files are c
     expect(report.files[1]?.errors.map((e) => e.message)).toEqual([
       'contracts.csv row 2, provider_id: "Willow Foster Care" is the name or alias of several providers (P7, P8): give the provider\'s id',
     ]);
+  });
+
+  it("each blank template holds its table's columns and, filled in and renamed, is recognised as that table", async () => {
+    for (const table of REFERENCE_TABLES) {
+      const [sheet] = await readXlsx(await referenceTemplate(table));
+      expect([table, sheet?.rows[0]?.map((cell) => cell.text)]).toEqual([table, TABLES[table].columns.map((column) => column.name)]);
+    }
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await referenceTemplate("providers")) as unknown as ArrayBuffer);
+    book.getWorksheet("providers")?.addRow(["P9", "Rowan Care", "residential"]);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const report = await importReference(t.db, [{ name: "Copy of template (3).xlsx", bytes }], { dryRun: true });
+    expect(report.files.map((f) => [f.table, f.counts.inserted, f.errors])).toEqual([["providers", 1, []]]);
   });
 });

@@ -86,6 +86,8 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "POST /uploads/invoices":
     case "POST /uploads/reference":
       return { path: route.path, body: { multipart: { fields: { _csrf: csrf }, files: [] } } };
+    case "GET /uploads/reference/templates/:table":
+      return { path: "/uploads/reference/templates/placements" };
     case "POST /uploads/reference/preview":
     case "POST /uploads/reference/apply":
       return { path: route.path, body: form({ token: "" }) };

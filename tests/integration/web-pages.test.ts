@@ -350,6 +350,12 @@ describe("needs attention, uploads, users", () => {
       expect(textOf(applied.text, "reference-report")).toContain("providers.csv providers: 1 added, 0 updated, 0 unchanged");
       expect(await t.db.knex("providers").where({ provider_id: "P3" }).first<{ name: string }>("name")).toEqual({ name: "Birch Homes" });
       expect(await t.db.knex("audit_log").where({ action: "import", actor: "admin" }).select("entity_id")).toEqual([{ entity_id: "providers.csv" }]);
+      // Blank templates, one table each, as downloads.
+      const template = await adminReal.get("/uploads/reference/templates/placements");
+      expect([template.status, template.headers.get("content-type"), template.headers.get("content-disposition")]).toEqual([
+        200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 'attachment; filename="placements.xlsx"',
+      ]);
+      expect((await adminReal.get("/uploads/reference/templates/children")).status).toBe(404);
       // The staged files are gone once applied.
       expect((await adminReal.post("/uploads/reference/apply", { token })).status).toBe(400);
 

@@ -4,6 +4,7 @@ import { addProviderAlias } from "../../services/provider-aliases.js";
 import { auditLog, filesNeedingAttention, listAuditRuns, listProviders, receivedFile } from "../../services/review-queries.js";
 import { field, UPLOAD_LIMITS } from "../body.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";
+import { REFERENCE_TABLES } from "../../reference/tables.js";
 import { formatBytes } from "../format.js";
 import { pagination, selectItems } from "../listing.js";
 import { isMonth, pageRequest, queryValue, type FieldErrors } from "../params.js";
@@ -89,6 +90,7 @@ export async function showUploads(
       canUploadReference: req.user?.role === "admin",
       invoicesAvailable: ports.ingestInvoices !== null,
       referenceAvailable: ports.importReference !== null,
+      referenceTables: REFERENCE_TABLES,
       limits: { maxFiles: UPLOAD_LIMITS.maxFiles, maxFile: formatBytes(UPLOAD_LIMITS.maxFileBytes), maxTotal: formatBytes(UPLOAD_LIMITS.maxTotalBytes) },
     },
     status,

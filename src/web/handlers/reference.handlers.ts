@@ -1,10 +1,11 @@
 import type { Request, Response } from "express";
-import { isAppError } from "../../domain/errors.js";
+import { AppError, isAppError } from "../../domain/errors.js";
 import type { HeaderMapping } from "../../reference/headers.js";
 import { showValue, type FieldChange } from "../../reference/diff.js";
 import { REFERENCE_TABLES, TABLES } from "../../reference/tables.js";
 import type { ImportReport } from "../../services/import-reference.js";
 import { describeMapping, listProfiles, parseMapping, profileMappings, saveProfile } from "../../services/import-profiles.js";
+import { isReferenceTable, referenceTemplate } from "../../services/reference-templates.js";
 import { dropStagedReferenceFiles, stagedReferenceFiles, stageReferenceFiles } from "../../services/reference-staging.js";
 import { field, fields } from "../body.js";
 import { actorOf, type WebContext } from "../context.js";
@@ -158,4 +159,16 @@ export async function applyReference(ctx: WebContext, req: Request, res: Respons
   if (name !== "" && state.mappings.length > 0) await saveProfile(ctx.db, { authorityId: actor.authorityId, name, mappings: state.mappings, actor: actor.username, mode: "merge" });
   dropStagedReferenceFiles(ctx.dataDir, state.token);
   await showUploads(ctx, req, res, { referenceReport: describeImport(report) });
+}
+
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** GET /uploads/reference/templates/:table: a blank XLSX template for one table, as a download. */
+export async function referenceTemplateDownload(_ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const table = String(req.params.table ?? "");
+  if (!isReferenceTable(table)) throw new AppError("not_found", "There is no such table");
+  const bytes = await referenceTemplate(table);
+  res.attachment(`${table}.xlsx`);
+  res.type(XLSX_TYPE);
+  res.send(bytes);
 }
