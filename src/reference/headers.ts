@@ -1,4 +1,14 @@
-import { compact, type ColumnSpec, type TableSpec } from "./tables.js";
+import { compact, type ColumnSpec, type ReferenceTableName, type TableSpec } from "./tables.js";
+
+/**
+ * A person's word for where a header goes: `Care Package Level` → service_level, for one table
+ * or (table null) for any table that has the column. Saved in import profiles.
+ */
+export interface HeaderMapping {
+  header: string;
+  table: ReferenceTableName | null;
+  column: string;
+}
 
 export interface HeaderMatch {
   /** DATA.md column name → index of the cell in each row. */
@@ -22,9 +32,13 @@ function columnKeys(column: ColumnSpec): Set<string> {
   return new Set([column.name, ...column.synonyms].map(compact));
 }
 
-export function matchHeaders(table: TableSpec, headerRow: readonly string[]): HeaderMatch {
+export function matchHeaders(table: TableSpec, headerRow: readonly string[], mappings: readonly HeaderMapping[] = []): HeaderMatch {
   const lookup = new Map<string, string>();
   for (const column of table.columns) for (const key of columnKeys(column)) lookup.set(key, column.name);
+  // A person's mapping wins over the built-in synonyms.
+  for (const mapping of mappings) {
+    if ((mapping.table === null || mapping.table === table.name) && table.columns.some((column) => column.name === mapping.column)) lookup.set(compact(mapping.header), mapping.column);
+  }
 
   const result: HeaderMatch = { columns: new Map(), headers: new Map(), ignored: [], duplicates: [], missing: [] };
   headerRow.forEach((rawHeader, index) => {

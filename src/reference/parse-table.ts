@@ -1,5 +1,5 @@
 import { cellText, FieldError, isBlank, parseField, type TableCell } from "./fields.js";
-import { matchHeaders } from "./headers.js";
+import { matchHeaders, type HeaderMapping } from "./headers.js";
 import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
 import { rowKey, type ParsedRow, type ReferenceRow, type TableSpec } from "./tables.js";
 import { checkRow } from "./row-checks.js";
@@ -15,16 +15,34 @@ export interface ParsedTable {
   warnings: ImportIssue[];
   /** How the file spells headers that differ from the DATA.md names. */
   headerSpellings: Map<string, string>;
+  /** The table's columns the file has a header for; the others keep their stored values. */
+  present: Set<string>;
+  /** Keys of rows refused here whose key itself could be read: for clearer messages in dependent files. */
+  failedKeys: string[];
+  /** Headers that name no column of the table (a person may map them). */
+  ignored: string[];
+}
+
+export interface ParseOptions {
+  /** Stored rows by key: a stored row keeps its values for the columns the file lacks. */
+  stored?: ReadonlyMap<string, ReferenceRow> | undefined;
+  /** Index of the header row in `rows` (rows above it are titles and filters); default the first non-blank row. */
+  headerIndex?: number;
+  mappings?: readonly HeaderMapping[];
 }
 
 /**
  * Reads the rows of one table file: finds the header (the first non-blank row, normally row 1),
  * matches columns, parses every cell and checks each row on its own (required values, date
  * order, keys not repeated). Checks against other tables come later (reference-checks.ts).
+ *
+ * A row whose key is already stored keeps the stored value of every column the file has no
+ * header for (`stored`): a column absent from the file never blanks or resets a field.
  */
-export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[]): ParsedTable {
-  const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map() };
-  const headerIndex = rows.findIndex((row) => row.some((cell) => !isBlank(cell)));
+export function parseTable(file: string, table: TableSpec, rows: readonly (readonly TableCell[])[], options: ParseOptions = {}): ParsedTable {
+  const { stored, mappings } = options;
+  const result: ParsedTable = { rows: [], dataRows: 0, errors: [], warnings: [], headerSpellings: new Map(), present: new Set(), failedKeys: [], ignored: [] };
+  const headerIndex = options.headerIndex ?? rows.findIndex((row) => row.some((cell) => !isBlank(cell)));
   if (headerIndex < 0) {
     result.errors.push(makeIssue("file.empty", { file }, "the file is empty (no header row)"));
     return result;
@@ -33,7 +51,10 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
   const match = matchHeaders(
     table,
     (rows[headerIndex] ?? []).map(cellText),
+    mappings,
   );
+  for (const name of match.columns.keys()) result.present.add(name);
+  result.ignored = match.ignored;
   for (const [name, header] of match.headers) {
     if (header.toLowerCase().replace(/[\s-]+/g, "_") !== name) result.headerSpellings.set(name, header);
   }
@@ -45,7 +66,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
   }
   if (match.ignored.length > 0) {
     result.warnings.push(
-      makeIssue("header.ignored", { file, row: headerRowNumber }, `ignored column${match.ignored.length > 1 ? "s" : ""} ${match.ignored.map(quote).join(", ")} (not in DATA.md ${table.name})`),
+      makeIssue("header.ignored", { file, row: headerRowNumber }, `ignored column${match.ignored.length > 1 ? "s" : ""} ${match.ignored.map(quote).join(", ")} (not a column of the ${table.name} table)`),
     );
   }
   if (result.errors.length > 0) {
@@ -89,11 +110,15 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
       }
       values[column.name] = parsed;
     }
-    if (!rowOk) continue;
-    const row: ParsedRow = { rowNumber, values, written };
+    if (!rowOk) {
+      if (table.key.every((name) => values[name] !== undefined)) result.failedKeys.push(rowKey(table, values));
+      continue;
+    }
+    const row: ParsedRow = { rowNumber, values: keepAbsentColumns(table, values, result.present, stored), written };
     const rowErrors = checkRow(file, table, row, result.headerSpellings);
     if (rowErrors.length > 0) {
       result.errors.push(...rowErrors);
+      result.failedKeys.push(rowKey(table, values));
       continue;
     }
     const key = rowKey(table, values);
@@ -105,7 +130,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     if (firstRow !== undefined) {
       const keyText = table.key.map((name) => `${name} ${quote(written[name] ?? "")}`).join(", ");
       result.errors.push(
-        makeIssue("row.duplicate", { file, row: rowNumber, column: table.key.length === 1 ? (table.key[0] ?? null) : null, value: table.key.map((name) => written[name] ?? "").join(", ") }, table.key.length === 1 ? `${quote(written[table.key[0] ?? ""] ?? "")} appears twice (also row ${firstRow})` : `repeats the ${table.rowNoun} on row ${firstRow} (${keyText})`),
+        makeIssue("row.duplicate", { file, row: rowNumber, column: table.key.length === 1 ? (table.key[0] ?? null) : null, value: table.key.map((name) => written[name] ?? "").join(", ") }, table.key.length === 1 ? `${quote(written[table.key[0] ?? ""] ?? "")} appears twice (also row ${firstRow})` : `repeats the ${table.rowNoun} on row ${firstRow} (${keyText})${table.name === "rates" ? ": which of the two is in force from that date would be a guess" : ""}`),
       );
       continue;
     }
@@ -120,6 +145,15 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     );
   }
   return result;
+}
+
+/** The row as it will be stored: the file's values, and the stored row's for columns the file lacks. */
+function keepAbsentColumns(table: TableSpec, values: ReferenceRow, present: ReadonlySet<string>, stored: ReadonlyMap<string, ReferenceRow> | undefined): ReferenceRow {
+  if (!stored || present.size === table.columns.length) return values;
+  const existing = stored.get(rowKey(table, values));
+  if (!existing) return values;
+  for (const column of table.columns) if (!present.has(column.name)) values[column.name] = existing[column.name] ?? null;
+  return values;
 }
 
 /**

@@ -1,18 +1,16 @@
-import { AppError, isAppError } from "../domain/errors.js";
+import { isAppError } from "../domain/errors.js";
 import { readCsv } from "../tabular/csv.js";
 import { readXlsx } from "../tabular/xlsx.js";
-import type { TableCell } from "./fields.js";
+import type { SheetCells } from "./recognise.js";
 import type { TabularFormat } from "./table-name.js";
 
 /**
- * The rows of a reference file as cells: CSV (any of the usual encodings and delimiters) or the
- * first sheet of an XLSX workbook. rows[i] is spreadsheet row i + 1.
+ * The rows of a reference file as cells: a CSV file (any of the usual encodings and delimiters)
+ * as one unnamed sheet, or every sheet of an XLSX workbook. rows[i] is spreadsheet row i + 1.
  */
-export async function readTableFile(bytes: Uint8Array, format: TabularFormat): Promise<TableCell[][]> {
-  if (format === "csv") return readCsv(bytes);
-  const [sheet] = await readXlsx(bytes, { firstSheetOnly: true });
-  if (!sheet) throw new AppError("xlsx.no_sheet", "the workbook has no sheets");
-  return sheet.rows;
+export async function readTableFile(bytes: Uint8Array, format: TabularFormat): Promise<SheetCells[]> {
+  if (format === "csv") return [{ name: null, rows: readCsv(bytes) }];
+  return (await readXlsx(bytes)).map((sheet) => ({ name: sheet.name, rows: sheet.rows }));
 }
 
 /** A reader failure as a message for the file (coded errors keep their code). */

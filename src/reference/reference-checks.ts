@@ -1,5 +1,5 @@
 import { addDays } from "../domain/dates.js";
-import { makeIssue, quote, type ImportIssue } from "./issues.js";
+import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
 import { rowKey, TABLES, type ParsedRow, type ReferenceRow, type ReferenceTableName, type TableSpec } from "./tables.js";
 
 /** Rows of one table by natural key (rowKey). */
@@ -13,6 +13,8 @@ export interface CheckContext {
   tables: Partial<Record<ReferenceTableName, TableRows>>;
   /** Keys of rows in files of this import that were rejected, and which file: for clearer messages. */
   rejected: Map<ReferenceTableName, Map<string, string>>;
+  /** The import's date (ISO, Europe/London): an ongoing placement runs at least to it. */
+  today?: string;
 }
 
 interface Where {
@@ -114,12 +116,49 @@ export function checkReferences(file: string, table: TableSpec, rows: readonly P
 }
 
 /**
- * What the import accepts but says (ImportFileResult.warnings): a placement_fees row dated
- * after its placement's last night (it never applies to a night the audit counts, and a
- * finance system's export may well carry one).
+ * What the import accepts but says (ImportFileResult.warnings):
+ * - a placement_fees row dated after its placement's last night (it never applies to a night
+ *   the audit counts, and a finance system's export may well carry one);
+ * - a contract whose dates no longer cover a placement under it, or a placement outside its
+ *   contract's dates (the audit still prices it by the contract's rate card, but someone
+ *   shortened a contract or mistyped a date);
+ * - a sibling group whose placements are with different providers (a sibling discount applies
+ *   to siblings placed together with one provider).
+ * `rows` are the file's good rows, as they would be stored.
  */
 export function referenceWarnings(file: string, table: TableSpec, rows: readonly ParsedRow[], context: CheckContext, headers: ReadonlyMap<string, string>): ImportIssue[] {
-  if (table.name !== "placement_fees") return [];
+  const where = (row: ParsedRow, column: string): IssueWhere => ({ file, row: row.rowNumber, column, header: headers.get(column) ?? null, value: row.written[column] ?? "" });
+  switch (table.name) {
+    case "placement_fees":
+      return feesAfterPlacement(rows, context, where);
+    case "contracts":
+      return rows.flatMap((row) => {
+        const outside = [...(context.tables.placements?.values() ?? [])].filter((p) => p.contract_id === row.values.contract_id && !coveredBy(p, row.values, context));
+        if (outside.length === 0) return [];
+        const listed = outside.slice(0, 5).map((p) => `${quote(String(p.placement_id))} (${span(p)})`).join(", ");
+        const more = outside.length > 5 ? ` and ${outside.length - 5} more` : "";
+        return [makeIssue("contract.not_covering", where(row, "end_date"), `contract ${quote(String(row.values.contract_id))} (${span(row.values)}) no longer covers placement${outside.length > 1 ? "s" : ""} ${listed}${more} under it`)];
+      });
+    case "placements": {
+      const issues = rows.flatMap((row) => {
+        const contract = context.tables.contracts?.get(String(row.values.contract_id));
+        if (!contract || coveredBy(row.values, contract, context)) return [];
+        return [makeIssue("placement.outside_contract", where(row, "start_date"), `placement ${quote(String(row.values.placement_id))} (${span(row.values)}) runs outside its contract ${quote(String(contract.contract_id))} (${span(contract)})`)];
+      });
+      return [...issues, ...siblingsSpread(rows, context, where)];
+    }
+    case "providers":
+    case "rates":
+    case "packages":
+    case "discounts":
+    case "absences":
+      return [];
+  }
+}
+
+type WhereOf = (row: ParsedRow, column: string) => IssueWhere;
+
+function feesAfterPlacement(rows: readonly ParsedRow[], context: CheckContext, where: WhereOf): ImportIssue[] {
   const warnings: ImportIssue[] = [];
   for (const row of rows) {
     const placement = context.tables.placements?.get(String(row.values.placement_id));
@@ -129,12 +168,56 @@ export function referenceWarnings(file: string, table: TableSpec, rows: readonly
     warnings.push(
       makeIssue(
         "fee.after_placement",
-        { file, row: row.rowNumber, column: "effective_from", header: headers.get("effective_from") ?? null, value: row.written.effective_from ?? "" },
+        where(row, "effective_from"),
         `${quote(row.written.effective_from ?? "")} is after placement ${quote(String(row.values.placement_id))} ended (${describe(placement, context)}): the row is kept but applies to no night`,
       ),
     );
   }
   return warnings;
+}
+
+/** start_date to end_date, or "ongoing". */
+function span(row: ReferenceRow): string {
+  return `${String(row.start_date)} to ${typeof row.end_date === "string" ? row.end_date : "ongoing"}`;
+}
+
+/**
+ * Whether a contract's dates cover every night of a placement; an ongoing placement is taken to
+ * run to today (a contract ending next year is no problem for it yet; one that ended is).
+ */
+function coveredBy(placement: ReferenceRow, contract: ReferenceRow, context: CheckContext): boolean {
+  if (String(placement.start_date) < String(contract.start_date)) return false;
+  if (typeof contract.end_date !== "string") return true;
+  const last = lastNight(placement, context) ?? context.today ?? String(placement.start_date);
+  return last <= contract.end_date;
+}
+
+/** Sibling groups of this file whose placements (stored ones with this file's in place) are with more than one provider: one warning per group. */
+function siblingsSpread(rows: readonly ParsedRow[], context: CheckContext, where: WhereOf): ImportIssue[] {
+  const groups = new Map<string, ParsedRow>();
+  for (const row of rows) {
+    const group = row.values.sibling_group;
+    if (typeof group === "string" && group !== "" && !groups.has(group)) groups.set(group, row);
+  }
+  if (groups.size === 0) return [];
+  const fromFile = new Map(rows.map((row) => [String(row.values.placement_id), row.values]));
+  const members = new Map<string, ReferenceRow[]>();
+  const add = (placement: ReferenceRow): void => {
+    const group = placement.sibling_group;
+    if (typeof group !== "string" || !groups.has(group)) return;
+    members.set(group, [...(members.get(group) ?? []), placement]);
+  };
+  for (const [id, placement] of context.tables.placements ?? new Map<string, ReferenceRow>()) if (!fromFile.has(id)) add(placement);
+  for (const placement of fromFile.values()) add(placement);
+  const issues: ImportIssue[] = [];
+  for (const [group, row] of groups) {
+    const byProvider = new Map<string, string[]>();
+    for (const p of members.get(group) ?? []) byProvider.set(String(p.provider_id), [...(byProvider.get(String(p.provider_id)) ?? []), String(p.placement_id)]);
+    if (byProvider.size < 2) continue;
+    const listed = [...byProvider].map(([provider, ids]) => `${quote(provider)} (${ids.sort().join(", ")})`).join(" and ");
+    issues.push(makeIssue("sibling.providers", where(row, "sibling_group"), `sibling group ${quote(group)} is placed with providers ${listed}: a sibling discount applies only to siblings placed together`));
+  }
+  return issues;
 }
 
 /** The last night a placement is placed (AUDIT.md "Placed night"), or null while it is ongoing. */

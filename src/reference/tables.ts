@@ -63,7 +63,8 @@ export interface TableSpec {
   key: readonly string[];
 }
 
-const PROVIDER_ID_SYNONYMS = ["provider", "provider ref", "provider reference", "provider code", "provider no", "provider number", "supplier id", "supplier ref", "supplier"];
+// A provider's name or alias is accepted in these columns too (provider-names.ts), so its headers are as well.
+const PROVIDER_ID_SYNONYMS = ["provider", "provider name", "supplier name", "provider ref", "provider reference", "provider code", "provider no", "provider number", "supplier id", "supplier ref", "supplier"];
 const CONTRACT_ID_SYNONYMS = ["contract", "contract ref", "contract reference", "contract no", "contract number", "contract code"];
 const PLACEMENT_ID_SYNONYMS = ["placement", "placement ref", "placement reference", "placement no", "placement number", "placement code"];
 const FROM_SYNONYMS = ["from", "start", "start date", "date from", "valid from", "effective date", "from date"];
@@ -131,7 +132,7 @@ export const TABLES: Readonly<Record<ReferenceTableName, TableSpec>> = {
     key: ["placement_id"],
     columns: [
       col("placement_id", "id", true, ["id", ...PLACEMENT_ID_SYNONYMS]),
-      col("child_ref", "id", true, ["child", "child id", "child reference", "child ref no", "young person", "yp ref", "client ref", "la ref"]),
+      col("child_ref", "id", true, ["child", "child id", "person id", "child identifier", "child reference", "child ref no", "young person", "yp ref", "client ref", "la ref"]),
       col("provider_id", "id", true, PROVIDER_ID_SYNONYMS),
       col("contract_id", "id", true, CONTRACT_ID_SYNONYMS),
       col("service_level", "code", false, SERVICE_LEVEL_SYNONYMS),
@@ -210,7 +211,7 @@ export function compact(text: string): string {
 /** Tables that must be loaded to check a file of this table: itself and those it refers to. */
 export const TABLE_DEPENDENCIES: Readonly<Record<ReferenceTableName, readonly ReferenceTableName[]>> = {
   providers: ["providers"],
-  contracts: ["contracts", "providers"],
+  contracts: ["contracts", "providers", "placements"],
   rates: ["rates", "contracts"],
   placements: ["placements", "providers", "contracts"],
   placement_fees: ["placement_fees", "placements", "contracts"],

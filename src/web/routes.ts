@@ -7,6 +7,7 @@ import * as auth from "./handlers/auth.handlers.js";
 import * as findings from "./handlers/findings.handlers.js";
 import * as invoices from "./handlers/invoices.handlers.js";
 import * as operations from "./handlers/operations.handlers.js";
+import * as reference from "./handlers/reference.handlers.js";
 import * as reports from "./handlers/reports.handlers.js";
 import * as rules from "./handlers/rules.handlers.js";
 import * as users from "./handlers/users.handlers.js";
@@ -69,7 +70,10 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/providers/aliases", OPERATORS, "page", "form", operations.addAlias, "add an alias to a provider"),
   route("GET", "/uploads", OPERATORS, "page", "none", operations.uploadsPage, "uploads"),
   route("POST", "/uploads/invoices", OPERATORS, "page", "multipart", operations.uploadInvoices, "upload invoices"),
-  route("POST", "/uploads/reference", ADMINS, "page", "multipart", operations.uploadReference, "upload reference data"),
+  route("POST", "/uploads/reference", ADMINS, "page", "multipart", reference.uploadReference, "upload reference data: staged and previewed"),
+  route("GET", "/uploads/reference/templates/:table", ADMINS, "page", "none", reference.referenceTemplateDownload, "a blank XLSX template for one reference table"),
+  route("POST", "/uploads/reference/preview", ADMINS, "page", "form", reference.previewReference, "preview staged reference data again with column mappings"),
+  route("POST", "/uploads/reference/apply", ADMINS, "page", "form", reference.applyReference, "apply staged reference data (audit log)"),
   route("GET", "/audit-runs", EVERYONE, "page", "none", operations.auditRunsPage, "audit runs"),
   route("POST", "/audit-runs", OPERATORS, "page", "form", operations.runAuditNow, "run an audit now"),
   route("GET", "/audit-log", EVERYONE, "page", "none", operations.auditLogPage, "audit log"),

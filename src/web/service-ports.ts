@@ -1,6 +1,8 @@
 import type { Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
-import { importReference, type ImportReport } from "../services/reference/import-reference.js";
+import { showValue } from "../reference/diff.js";
+import type { HeaderMapping } from "../reference/headers.js";
+import { importReference, type ImportFileInput, type ImportReport } from "../services/reference/import-reference.js";
 import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest/ingest-files.js";
 import { runAudit, type RunAuditResult } from "../services/audit/run-audit.js";
 import { categoryLabel, formatMoney } from "./format.js";
@@ -28,11 +30,22 @@ export interface AuditRequest {
   authorityId: number;
 }
 
+export interface ReferenceImportRequest {
+  authorityId: number;
+  /** Who, for the audit log. */
+  actor: string;
+  mappings: HeaderMapping[];
+  dryRun?: boolean;
+  confirmKeyChanges?: boolean;
+  skipBadRows?: boolean;
+}
+
 export interface ServicePorts {
   ingestInvoices: ((files: UploadedFile[], authorityId: number) => Promise<ServiceReport>) | null;
   /** Reads a file that needs attention again (after an alias or the reference data was fixed). */
   reprocessFile: ((fileId: string, authorityId: number) => Promise<ServiceReport>) | null;
-  importReference: ((files: UploadedFile[], authorityId: number) => Promise<ServiceReport>) | null;
+  /** Previews or applies reference files as one import (the preview page, then its Apply button). */
+  importReference: ((files: ImportFileInput[], request: ReferenceImportRequest) => Promise<ImportReport>) | null;
   runAudit: ((request: AuditRequest) => Promise<ServiceReport>) | null;
 }
 
@@ -69,21 +82,33 @@ function describeIngest(report: IngestReport): ServiceReport {
   };
 }
 
-function describeImport(report: ImportReport): ServiceReport {
+/** An applied import as the uploads page's report. */
+export function describeImport(report: ImportReport): ServiceReport {
+  const applied = report.outcome === "applied";
+  const refusal =
+    report.outcome === "refused_key_changes"
+      ? [`Nothing was applied: ${report.keyChanges} change(s) would move an existing placement to another child, provider or contract.`]
+      : report.outcome === "refused_problems"
+        ? ["Nothing was applied: some rows have problems (listed)."]
+        : [];
   return {
-    ok: report.ok,
+    ok: applied && report.ok,
     summary: report.files.map((f) => ({
       label: f.file,
       value:
-        f.status === "applied"
-          ? `${f.table ?? "?"}: ${f.counts.inserted} added, ${f.counts.updated} updated, ${f.counts.unchanged} unchanged`
-          : `Rejected: nothing from this file was applied (${f.rows} rows)`,
+        f.status === "rejected"
+          ? `Rejected: nothing from this file can be loaded (${f.rows} rows)`
+          : `${f.table ?? "?"}: ${f.counts.inserted} ${applied ? "added" : "to add"}, ${f.counts.updated} ${applied ? "updated" : "to update"}, ${f.counts.unchanged} unchanged${f.counts.rejected > 0 ? `, ${f.counts.rejected} with problems` : ""}`,
     })),
-    problems: report.files.flatMap((f) => [
-      ...f.errors.map((e) => e.message),
-      ...(f.errorsOmitted > 0 ? [`${f.file}: ${f.errorsOmitted} more problems not shown`] : []),
-      ...f.warnings.map((w) => `Warning: ${w.message}`),
-    ]),
+    problems: [
+      ...refusal,
+      ...report.files.flatMap((f) => [
+        ...f.errors.map((e) => e.message),
+        ...(f.errorsOmitted > 0 ? [`${f.file}: ${f.errorsOmitted} more problems not shown`] : []),
+        ...f.keyChanges.map((k) => `${f.file} row ${k.rowNumber}: ${k.label}: ${k.changes.map((c) => `${c.column} ${showValue(c.before)} → ${showValue(c.after)}`).join("; ")}`),
+        ...f.warnings.map((w) => `Warning: ${w.message}`),
+      ]),
+    ],
   };
 }
 
@@ -110,8 +135,7 @@ export function servicePorts(deps: PortDeps): ServicePorts {
       const result = await reprocessFile(db, fileId, { dataDir, logger, authorityId });
       return { ok: result.status === "stored", summary: [describeIngestedFile(result)], problems: result.reason && result.status !== "stored" ? [result.reason] : [] };
     },
-    importReference: async (files, authorityId) =>
-      describeImport(await importReference(db, files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })), { authorityId, logger })),
+    importReference: (files, request) => importReference(db, files, { logger, ...request }),
     runAudit: async (request) =>
       describeAudit(await runAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger })),
   };

@@ -81,7 +81,7 @@ describe("importReference: XLSX into an empty database", () => {
   });
 });
 
-describe("importReference: all or nothing per file", () => {
+describe("importReference: one import, applied whole or not at all", () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await openTestDatabase();
@@ -90,30 +90,59 @@ describe("importReference: all or nothing per file", () => {
     await t.dispose();
   });
 
-  it("rejects a file with one bad row whole, loads its neighbours, and its dependants fail with the reason", async () => {
-    const files = validCsvFiles().map((file) =>
+  const withBadPlacements = (): { name: string; bytes: Buffer }[] =>
+    validCsvFiles().map((file) =>
       file.name === "placements.csv"
-        ? csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL1,CH001,P1,C1,2025-09-01,\nPL2,CH002,P1,C1,2025-09-01,31/02/2026\n")
+        ? csv("placements.csv", "placement_id,child_ref,provider_id,contract_id,start_date,end_date\nPL1,CH001,P1,C1,2025-09-01,\nPL2,CH002,P1,C1,2025-09-01,31/02/2026\nPL3,CH003,P9,C2,2025-10-15,2026-03-01\nPL5,CH004,P3,C3,2026-01-05,2026-06-30\n")
         : file,
     );
-    const report = await importReference(t.db, files, { authorityId: 1 });
+
+  it("lists every problem of every file in one pass and, with a problem, applies nothing at all", async () => {
+    const report = await importReference(t.db, withBadPlacements(), { authorityId: 1 });
+    expect(report.outcome).toBe("refused_problems");
     expect(report.ok).toBe(false);
+    expect(report.changed).toBe(false);
     const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
-    expect(byFile["placements.csv"]?.status).toBe("rejected");
-    expect(byFile["placements.csv"]?.counts).toEqual({ inserted: 0, updated: 0, unchanged: 0, rejected: 2 });
-    expect(byFile["placements.csv"]?.errors.map((e) => e.message)).toEqual(['placements.csv row 3, end_date: "31/02/2026" is not a date']);
-    // Neighbours that do not depend on placements load.
-    for (const name of ["providers.csv", "contracts.csv", "rates.csv", "discounts.csv"]) expect(byFile[name]?.status).toBe("applied");
-    // PL1 was a good row, but its file was rejected: it is not stored.
-    const placements = await t.db.knex("placements").count<{ count: string }[]>("* as count");
-    expect(placements[0]?.count).toBe("0");
-    expect(byFile["absences.csv"]?.status).toBe("rejected");
-    expect(byFile["absences.csv"]?.errors[0]?.message).toBe(
-      'absences.csv row 2, placement_id: "PL1" is not a known placement (its row in placements.csv was rejected)',
-    );
-    expect(byFile["absences.csv"]?.errors[1]?.message).toBe(
-      'absences.csv row 3, placement_id: "PL3" is not a known placement (not in the database nor in this import)',
-    );
+    // A row check (a bad date) and a reference (an unknown provider) of the same file, together.
+    expect(byFile["placements.csv"]?.errors.map((e) => e.message)).toEqual([
+      'placements.csv row 3, end_date: "31/02/2026" is not a date',
+      'placements.csv row 4, provider_id: "P9" is not a known provider (not in the database nor in this import)',
+    ]);
+    expect(byFile["placements.csv"]?.status).toBe("partial");
+    expect(byFile["placements.csv"]?.counts).toEqual({ inserted: 2, updated: 0, unchanged: 0, rejected: 2 });
+    // Dependants of the refused rows are problems too, saying why.
+    expect(byFile["absences.csv"]?.errors.map((e) => e.message)).toEqual([
+      'absences.csv row 3, placement_id: "PL3" is not a known placement (its row in placements.csv was rejected)',
+    ]);
+    // Not even the good files were written.
+    for (const table of ["providers", "placements", "absences"]) {
+      const [row] = await t.db.knex(table).count<{ count: string }[]>("* as count");
+      expect([table, row?.count]).toEqual([table, "0"]);
+    }
+  });
+
+  it("a dry run shows the same and writes nothing", async () => {
+    const report = await importReference(t.db, withBadPlacements(), { authorityId: 1, dryRun: true, skipBadRows: true });
+    expect(report.outcome).toBe("preview");
+    expect(report.tables.providers).toEqual({ inserted: 3, updated: 0, unchanged: 0, rejected: 0 });
+    const [row] = await t.db.knex("providers").count<{ count: string }[]>("* as count");
+    expect(row?.count).toBe("0");
+  });
+
+  it("with skipBadRows, loads the good rows and leaves the bad ones listed", async () => {
+    const report = await importReference(t.db, withBadPlacements(), { authorityId: 1, skipBadRows: true, actor: "tester" });
+    expect(report.outcome).toBe("applied");
+    expect(report.ok).toBe(false);
+    expect(report.changed).toBe(true);
+    const data = await loadReferenceData(t.db.knex, 1);
+    expect(data.placements.map((p) => p.placementId)).toEqual(["PL1", "PL5"]);
+    expect(data.absences.map((a) => a.placementId)).toEqual(["PL1", "PL5"]);
+    expect(data.placementFees.map((f) => f.placementId)).toEqual(["PL1"]);
+    const log = await t.db.knex("audit_log").where({ action: "import" }).select("actor", "entity_id", "after");
+    expect(log).toHaveLength(1);
+    expect(log[0]?.actor).toBe("tester");
+    const files = (log[0]?.after as { files: { file: string; inserted: number; rejected: number }[] }).files;
+    expect(files.find((f) => f.file === "placements.csv")).toMatchObject({ inserted: 2, rejected: 2 });
   });
 
   it("checks references against the database: a later import may refer to rows loaded before", async () => {
@@ -156,13 +185,13 @@ describe("importReference: all or nothing per file", () => {
     expect(data.placementFees.filter((f) => f.placementId === "PL20")).toEqual([{ placementId: "PL20", effectiveFrom: "2025-12-01", weeklyFee: "1300" }]);
   });
 
-  it("refuses files it cannot read or place, and still loads the others", async () => {
+  it("refuses files it cannot read or place, and loads the others when asked to skip them", async () => {
     const report = await importReference(t.db, [
       csv("notes.csv", "a,b\n1,2\n"),
       { name: "contracts.xlsx", bytes: Buffer.from("not a workbook") },
       { name: "rates.xls", bytes: Buffer.from([0xd0, 0xcf, 0x11, 0xe0]) },
       csv("providers.csv", "provider_id,name,kind\nP7,Ash Lodge,residential\n"),
-    ], { authorityId: 1 });
+    ], { authorityId: 1, skipBadRows: true });
     const problems = Object.fromEntries(report.files.map((f) => [f.file, f.errors.map((e) => e.code)]));
     expect(problems).toEqual({ "notes.csv": ["file.unknown_table"], "contracts.xlsx": ["xlsx.not_zip"], "rates.xls": ["file.unsupported_format"], "providers.csv": [] });
     expect(report.tables.providers).toEqual({ inserted: 1, updated: 0, unchanged: 0, rejected: 0 });
@@ -188,8 +217,8 @@ describe("importReference: absences that share a start date, fee changes after a
     ], { authorityId: 1 });
     expect(report.ok).toBe(true);
     expect(report.files.map((f) => [f.file, f.status, f.errors.length])).toEqual([
-      ["placement_fees.csv", "applied", 0],
-      ["absences.csv", "applied", 0],
+      ["placement_fees.csv", "ok", 0],
+      ["absences.csv", "ok", 0],
     ]);
     expect(report.files.map((f) => f.warnings.map((w) => w.code))).toEqual([["fee.after_placement"], ["absence.merged"]]);
     const data = await loadReferenceData(t.db.knex, 1);

@@ -7,7 +7,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
 const EXPECTED_TABLES = [
   "absences", "audit_log", "audit_runs", "authorities", "contracts", "discounts", "finding_decisions", "findings",
   "invoice_lines", "invoices", "packages", "placement_fees", "placements", "providers", "rates", "received_files",
-  "sessions", "users",
+  "import_profiles", "sessions", "users",
 ];
 
 /** Every migration file in src/db/migrations, by name: each must be listed in its index.ts and applied, in order. */

@@ -85,6 +85,11 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "POST /uploads/invoices":
     case "POST /uploads/reference":
       return { path: route.path, body: { multipart: { fields: { _csrf: csrf }, files: [] } } };
+    case "GET /uploads/reference/templates/:table":
+      return { path: "/uploads/reference/templates/placements" };
+    case "POST /uploads/reference/preview":
+    case "POST /uploads/reference/apply":
+      return { path: route.path, body: form({ token: "" }) };
     case "POST /audit-runs":
       return { path: route.path, body: form({ scope: "month", month: "not a month" }) };
     case "POST /users":

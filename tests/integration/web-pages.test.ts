@@ -353,9 +353,24 @@ describe("needs attention, uploads, users", () => {
       const response = await adminReal.request("POST", "/uploads/reference", {
         multipart: { fields: { _csrf: await adminReal.csrfToken() }, files: [{ field: "referenceFiles", name: "providers.csv", bytes: Buffer.from(csv) }] },
       });
+      // First a preview: nothing is stored until the admin applies it.
       expect(response.status).toBe(200);
-      expect(textOf(response.text, "reference-report")).toContain("providers.csv providers: 1 added, 0 updated, 0 unchanged");
+      expect(textOf(response.text, "preview-file-1")).toContain("providers.csv (providers) 1 to add, 0 to update, 0 unchanged. To add Row 2: P3");
+      expect(await t.db.knex("providers").where({ provider_id: "P3" })).toEqual([]);
+      const token = /name="token" value="([0-9a-f]{32})"/.exec(response.text)?.[1] ?? "";
+      const applied = await adminReal.post("/uploads/reference/apply", { token });
+      expect(applied.status).toBe(200);
+      expect(textOf(applied.text, "reference-report")).toContain("providers.csv providers: 1 added, 0 updated, 0 unchanged");
       expect(await t.db.knex("providers").where({ provider_id: "P3" }).first<{ name: string }>("name")).toEqual({ name: "Birch Homes" });
+      expect(await t.db.knex("audit_log").where({ action: "import", actor: "admin" }).select("entity_id")).toEqual([{ entity_id: "providers.csv" }]);
+      // Blank templates, one table each, as downloads.
+      const template = await adminReal.get("/uploads/reference/templates/placements");
+      expect([template.status, template.headers.get("content-type"), template.headers.get("content-disposition")]).toEqual([
+        200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 'attachment; filename="placements.xlsx"',
+      ]);
+      expect((await adminReal.get("/uploads/reference/templates/children")).status).toBe(404);
+      // The staged files are gone once applied.
+      expect((await adminReal.post("/uploads/reference/apply", { token })).status).toBe(400);
 
       const financeReal = await signedIn(real.url, "finance");
       const reprocessed = await financeReal.post(`/needs-attention/${seeded.files.attention}/reprocess`);

@@ -1,73 +1,103 @@
-import { AppError } from "../../domain/errors.js";
-import { REFERENCE_TABLES } from "../../reference/tables.js";
+import { AppError, isAppError } from "../../domain/errors.js";
+import type { HeaderMapping } from "../../reference/headers.js";
+import { describeMapping, parseMapping, profileMappings, saveProfile } from "../../services/reference/import-profiles.js";
 import { collectImportFiles } from "../../services/reference/import-files.js";
-import { importReference, type ImportFileResult, type ImportReport } from "../../services/reference/import-reference.js";
+import { importReference } from "../../services/reference/import-reference.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
-import { toTable } from "../output.js";
+import { formatPreview, formatProblems, formatSummary } from "./import-report.js";
 
 export const importCommand: Command = {
   name: "import",
-  synopsis: "import <dir or files…>",
-  summary: "Load reference data (DATA.md tables, CSV or XLSX)",
+  synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME]",
+  summary: "Load reference data (CSV or XLSX), with a preview first if wanted",
   help: [
-    "Loads the authority's reference data: the DATA.md tables providers, contracts, rates, placements,",
-    "placement_fees, packages, discounts and absences, each a CSV (UTF-8 or Windows-1252; comma,",
-    "semicolon or tab) or XLSX file (first sheet) named after its table, e.g. placements.csv.",
-    "A directory means every CSV and XLSX file in it.",
+    "Loads the authority's reference data: the tables providers, contracts, rates, placements,",
+    "placement_fees, packages, discounts and absences, from CSV (UTF-8 or Windows-1252; comma,",
+    "semicolon or tab) or XLSX files of any name. The table is recognised from the headers (known",
+    "synonyms included; a file named after its table, e.g. placements.csv, is that table); each",
+    "sheet of a workbook may hold a table; title, filter and blank rows above a header are skipped.",
+    "A provider may be given by id, name or alias. A directory means every CSV and XLSX file in it.",
     "",
-    "Files are applied in dependency order, each all or nothing: a file with any bad row is rejected",
-    "with every reason (file, row, column, value) and the others still load. Rows are upserted by",
-    "their natural key, so importing the same files again changes nothing. Nothing is deleted.",
+    "Every problem of every row is listed at once (file, row, column, value). Rows are inserted, or",
+    "updated by their key; a column the file does not have keeps what is stored; nothing is deleted.",
+    "The whole import is applied in one go or not at all:",
+    "  --dry-run              show what would change (rows to insert, each field before → after,",
+    "                         key changes apart) and every problem; change nothing",
+    "  --skip-bad-rows        load the good rows and leave the rows with problems listed",
+    "                         (without it, any problem means nothing is loaded)",
+    "  --confirm-key-changes  apply changes that move an existing placement to another child,",
+    "                         provider or contract (without it they are refused, with the preview)",
+    "Applying writes the audit log: who, which files, the counts and each key change.",
     "",
-    "Exit status: 0 all loaded; 1 some input was rejected; 2 usage error.",
+    "A header the importer cannot place is mapped once:",
+    "  --map \"Care Package Level=service_level\"   (or =placements.service_level for one table;",
+    "                         repeat --map for several headers)",
+    "  --profile NAME         use the mappings saved under NAME (an import profile); with --map,",
+    "                         the new mappings are saved into it (created if new; not on --dry-run).",
+    "                         `profiles` lists, shows, edits and deletes them.",
     "",
-    "Example: placement-audit import samples/reference",
+    "Exit status: 0 all loaded (or, with --dry-run, no problem found); 1 some input was rejected or",
+    "nothing was applied; 2 usage error.",
+    "",
+    "Example: placement-audit import --dry-run samples/reference",
   ].join("\n"),
   async run(args, context) {
-    const { positionals } = parseCommandArgs(args, {}, true);
+    const { positionals, values } = parseCommandArgs(
+      args,
+      {
+        "dry-run": { type: "boolean" },
+        "confirm-key-changes": { type: "boolean" },
+        "skip-bad-rows": { type: "boolean" },
+        map: { type: "string", multiple: true },
+        profile: { type: "string" },
+      },
+      true,
+    );
     if (positionals.length === 0) throw new AppError("usage", "name the reference files or a directory holding them, e.g. import samples/reference");
     const collected = collectImportFiles(positionals);
     for (const problem of collected.problems) context.stderr.write(`${problem}\n`);
     if (collected.files.length === 0) return EXIT_REJECTED;
+    const given = (values.map ?? []).map(parseMappingArg);
+    const dryRun = values["dry-run"] === true;
     const db = await context.database();
-    const report = await importReference(db, collected.files, { authorityId: await context.authorityId(), logger: context.logger });
+    const profile = values.profile;
+    const authorityId = await context.authorityId();
+    const saved = profile === undefined ? [] : await profileMappings(db, authorityId, profile).catch((error: unknown) => {
+      // A new profile is made by naming it with the mappings that make it up.
+      if (given.length > 0 && isAppError(error) && error.code === "profile.unknown") return [];
+      throw error;
+    });
+    if (profile !== undefined && given.length > 0 && !dryRun) {
+      const mappings = await saveProfile(db, { authorityId, name: profile, mappings: given, actor: "cli", mode: "merge" });
+      context.stdout.write(`Import profile "${profile}" saved: ${mappings.map(describeMapping).join("; ")}\n`);
+    }
+    const report = await importReference(db, collected.files, {
+      mappings: [...saved, ...given],
+      logger: context.logger,
+      authorityId,
+      dryRun,
+      confirmKeyChanges: values["confirm-key-changes"] === true,
+      skipBadRows: values["skip-bad-rows"] === true,
+      actor: "cli",
+    });
     context.stderr.write(formatProblems(report));
+    // The rows themselves when nothing was applied: a dry run, or a refusal the person must act on.
+    if (report.outcome !== "applied") context.stdout.write(formatPreview(report));
     context.stdout.write(formatSummary(report));
     if (collected.problems.length > 0) context.stdout.write(`${collected.problems.length} path(s) named could not be read (listed above).\n`);
-    return report.ok && collected.problems.length === 0 ? EXIT_OK : EXIT_REJECTED;
+    const done = report.outcome === "applied" || report.outcome === "preview";
+    return done && report.ok && collected.problems.length === 0 ? EXIT_OK : EXIT_REJECTED;
   },
 };
 
-function fileLine(result: ImportFileResult): string {
-  const table = result.table ?? "?";
-  if (result.status === "rejected") {
-    const count = result.errors.length + result.errorsOmitted;
-    return `${result.file} (${table}): REJECTED, nothing from this file was loaded (${count} problem${count === 1 ? "" : "s"})`;
-  }
-  const { inserted, updated, unchanged } = result.counts;
-  return `${result.file} (${table}): ${inserted} inserted, ${updated} updated, ${unchanged} unchanged`;
-}
 
-/** Every reason a file was rejected, and the warnings (stderr). */
-export function formatProblems(report: ImportReport): string {
-  const lines: string[] = [];
-  for (const result of report.files) {
-    for (const warning of result.warnings) lines.push(`warning: ${warning.message}`);
-    for (const error of result.errors) lines.push(error.message);
-    if (result.errorsOmitted > 0) lines.push(`${result.file}: … and ${result.errorsOmitted} more problems`);
+/** A --map value; a malformed one is a usage error (exit 2). */
+function parseMappingArg(spec: string): HeaderMapping {
+  try {
+    return parseMapping(spec);
+  } catch (error) {
+    if (isAppError(error)) throw new AppError("usage", `--map: ${error.message}`);
+    throw error;
   }
-  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
-}
-
-/** One line per file, then the counts per table (stdout). */
-export function formatSummary(report: ImportReport): string {
-  const lines = report.files.map(fileLine);
-  const rows = REFERENCE_TABLES.filter((table) => report.tables[table]).map((table) => ({ table, ...report.tables[table] }));
-  const table = rows.length > 0 ? `\n${toTable(["table", "inserted", "updated", "unchanged", "rejected"], rows, ["inserted", "updated", "unchanged", "rejected"])}` : "";
-  let verdict: string;
-  if (!report.ok) verdict = "Some files were rejected: fix the rows listed and import them again.";
-  else if (!report.changed) verdict = "Nothing changed: every row was already up to date.";
-  else verdict = "Reference data imported.";
-  return `${lines.join("\n")}\n${table}\n${verdict}\n`;
 }

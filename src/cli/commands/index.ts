@@ -4,6 +4,7 @@ import { demoCommand } from "./demo.js";
 import { findingsCommand } from "./findings.js";
 import { importCommand } from "./import.js";
 import { ingestCommand } from "./ingest.js";
+import { profilesCommand } from "./profiles.js";
 import { invoicesCommand } from "./invoices.js";
 import { reportCommand } from "./report.js";
 import { serveCommand } from "./serve.js";
@@ -13,6 +14,7 @@ import { workerCommand } from "./worker.js";
 /** Every command of INTERFACES.md, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   importCommand,
+  profilesCommand,
   ingestCommand,
   auditCommand,
   invoicesCommand,

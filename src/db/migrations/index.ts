@@ -14,6 +14,7 @@ import * as auditProviderOrderIndex from "./20261129_0903_audit_provider_order_i
 import * as reviewListingIndexes from "./20261129_1001_review_listing_indexes.js";
 import * as needsAttentionReasons from "./20261207_1501_needs_attention_reasons.js";
 import * as signInThrottles from "./20261207_1701_sign_in_throttles.js";
+import * as importProfiles from "./20261207_1801_import_profiles.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -36,6 +37,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261129_1001_review_listing_indexes", reviewListingIndexes],
   ["20261207_1501_needs_attention_reasons", needsAttentionReasons],
   ["20261207_1701_sign_in_throttles", signInThrottles],
+  ["20261207_1801_import_profiles", importProfiles],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -62,7 +62,7 @@ export async function loadDemo(db: Database, options: { samplesDir: string; data
   }
   const referenceFiles = filesIn(referenceDir, [".csv", ".xlsx"]).map((file) => ({ name: path.basename(file), bytes: fs.readFileSync(file) }));
   const { authorityId } = options;
-  const imported = await importReference(db, referenceFiles, { authorityId, logger: options.logger });
+  const imported = await importReference(db, referenceFiles, { authorityId, logger: options.logger, actor: "demo" });
   const invoiceFiles = filesIn(invoicesDir, [".pdf", ".xlsx", ".csv"]).map((file) => ({ name: path.basename(file), path: file }));
   const ingested = await ingestFiles(db, invoiceFiles, { dataDir: options.dataDir, authorityId, ...(options.logger ? { logger: options.logger } : {}) });
   const audit = await runAudit(db, { scope: { kind: "all" }, authorityId, ...(options.logger ? { logger: options.logger } : {}) });

@@ -1,53 +1,78 @@
 import type { Database } from "../../db/connection.js";
+import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
 import { loadReferenceRows, upsertReferenceRows } from "../../db/repositories/reference.repository.js";
 import type { Logger } from "../../logger.js";
-import { diffRows } from "../../reference/diff.js";
-import { makeIssue, type ImportIssue } from "../../reference/issues.js";
-import { parseTable, type ParsedTable } from "../../reference/parse-table.js";
+import { londonDate } from "../../domain/months.js";
+import { diffRows, type PlannedRow, type PlannedUpdate } from "../../reference/diff.js";
+import { makeIssue, quote, type ImportIssue } from "../../reference/issues.js";
+import { isBlank, type TableCell } from "../../reference/fields.js";
+import type { HeaderMapping } from "../../reference/headers.js";
+import { parseTable } from "../../reference/parse-table.js";
+import { resolveProviderNames } from "../../reference/provider-names.js";
+import { isRecognised, recogniseTable, type SheetCells } from "../../reference/recognise.js";
 import { describeReadError, readTableFile } from "../../reference/read-table-file.js";
 import { checkReferences, referenceWarnings, type CheckContext, type TableRows } from "../../reference/reference-checks.js";
 import { formatOf, tableFromFileName, type TabularFormat } from "../../reference/table-name.js";
-import { REFERENCE_TABLES, rowKey, TABLE_DEPENDENCIES, TABLES, tableOrder, type ReferenceRow, type ReferenceTableName } from "../../reference/tables.js";
+import { REFERENCE_TABLES, rowKey, TABLE_DEPENDENCIES, TABLES, tableOrder, type ReferenceRow, type ReferenceTableName, type TableSpec, type ParsedRow } from "../../reference/tables.js";
 
 export type { ImportIssue } from "../../reference/issues.js";
 export type { ReferenceTableName } from "../../reference/tables.js";
+export type { FieldChange, PlannedRow, PlannedUpdate } from "../../reference/diff.js";
 
 export interface ImportFileInput {
-  /** The file's name: it says which DATA.md table the file holds (`placements.csv`). */
+  /** The file's name: it says which table the file holds (`placements.csv`). */
   name: string;
   bytes: Buffer;
 }
 
+/** Rows by what the import does (or, in a preview, would do) with them. */
 export interface ImportCounts {
   inserted: number;
+  /** Stored rows changed, key changes included. */
   updated: number;
   unchanged: number;
-  /** Rows not applied: every row of a rejected file. */
+  /** Rows with a problem: listed, never loaded. */
   rejected: number;
 }
 
 export interface ImportFileResult {
   file: string;
-  /** The table recognised from the file name; null when the name names none. */
+  /** The table recognised; null when none could be. */
   table: ReferenceTableName | null;
   format: TabularFormat | null;
-  /** applied: every row is stored (inserted, updated or already so); rejected: none of the file is. */
-  status: "applied" | "rejected";
+  /** ok: every row is good; partial: some rows have problems; rejected: the file as a whole cannot be loaded. */
+  status: "ok" | "partial" | "rejected";
   /** Non-blank data rows in the file. */
   rows: number;
   counts: ImportCounts;
+  inserts: PlannedRow[];
+  updates: PlannedUpdate[];
+  /** Changes of who or where (an existing placement's child, provider or contract): need a confirmation. */
+  keyChanges: PlannedUpdate[];
   warnings: ImportIssue[];
-  /** Why the file was rejected, row by row (at most MAX_ERRORS_PER_FILE; see errorsOmitted). */
+  /** Every problem, row by row (at most MAX_ERRORS_PER_FILE; see errorsOmitted). */
   errors: ImportIssue[];
   errorsOmitted: number;
+  /** Headers the importer could not place: a person may map them to columns. */
+  unplacedHeaders: string[];
 }
 
+/**
+ * preview: nothing was written (a dry run); applied: the changes listed are stored;
+ * refused_problems: some rows have problems and loading the good rows alone was not asked for;
+ * refused_key_changes: key changes were not confirmed. Refused imports write nothing.
+ */
+export type ImportOutcome = "preview" | "applied" | "refused_problems" | "refused_key_changes";
+
 export interface ImportReport {
-  /** True when every file was applied. */
+  outcome: ImportOutcome;
+  /** True when no file and no row has a problem. */
   ok: boolean;
-  /** True when anything was inserted or updated. */
+  /** True when the import was applied and wrote something. */
   changed: boolean;
-  /** In the order processed (dependency order). */
+  /** Number of key changes in the import (applied only when confirmed). */
+  keyChanges: number;
+  /** Unrecognised files first, then in the order processed (dependency order). */
   files: ImportFileResult[];
   /** Totals per table, for the tables in this import. */
   tables: Partial<Record<ReferenceTableName, ImportCounts>>;
@@ -56,6 +81,18 @@ export interface ImportReport {
 export interface ImportOptions {
   authorityId: number;
   logger?: Logger | undefined;
+  /** Only work out what would change (nothing is written). */
+  dryRun?: boolean;
+  /** Apply changes of an existing placement's child, provider or contract. */
+  confirmKeyChanges?: boolean;
+  /** Load the good rows and leave the rows with problems listed (otherwise any problem stops the import). */
+  skipBadRows?: boolean;
+  /** Who imports, for the audit log ("cli", a user name). */
+  actor?: string;
+  /** The date an ongoing placement is taken to run to in the checks (default: today in London). */
+  today?: string;
+  /** Where headers the importer cannot place go (from the command line or an import profile). */
+  mappings?: readonly HeaderMapping[];
 }
 
 export const MAX_ERRORS_PER_FILE = 500;
@@ -63,70 +100,218 @@ const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 const zeroCounts = (): ImportCounts => ({ inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
 
-interface PlannedFile {
-  index: number;
-  input: ImportFileInput;
+/** A table found in a file: the file itself (CSV, one-sheet workbook) or one sheet of a workbook. */
+interface PlannedSource {
+  /** The file, and the sheet when the workbook has several: `Placements team.xlsx (sheet Placements)`. */
+  label: string;
+  order: number;
   table: ReferenceTableName;
   format: TabularFormat;
+  headerIndex: number;
+  rows: readonly (readonly TableCell[])[];
 }
 
 /**
- * Loads reference data files (DATA.md tables, CSV or XLSX) into the database: the `import`
- * command and the UI upload both call this.
+ * Loads reference data files (CSV or XLSX) into the database: the `import` command and the UI
+ * upload both call this. First it works out everything the import would do, then (unless it is
+ * a dry run) applies it in one transaction, or nothing at all:
  *
- * - The table comes from the file name; files are applied in dependency order (providers,
- *   contracts, rates, placements, placement_fees, packages, discounts, absences) whatever
- *   order they are given in.
- * - Each file is all or nothing: any bad row rejects the whole file (its transaction is never
- *   opened), with every reason reported; the other files are still processed.
- * - Rows are upserted by natural key; unchanged rows are not written, so importing the same
- *   files again changes nothing. Rows missing from a file are never deleted.
- * - References are checked against the database plus the files of this import applied before.
+ * - Every problem of every file is found in one pass: each row's own checks and its references
+ *   to other tables together. References are checked against the database plus the good rows
+ *   of the files before it (dependency order: providers, contracts, rates, placements,
+ *   placement_fees, packages, discounts, absences, whatever order the files are given in).
+ * - A row is inserted, or updated where its key is stored; a column absent from the file keeps
+ *   the stored value. Unchanged rows are not written; nothing is ever deleted.
+ * - Any problem stops the import unless `skipBadRows`; a change of an existing placement's
+ *   child, provider or contract stops it unless `confirmKeyChanges`.
+ * - Applying writes the audit log: who, which files, the counts, and each key change.
  */
 export async function importReference(db: Database, files: readonly ImportFileInput[], options: ImportOptions): Promise<ImportReport> {
   const { authorityId, logger } = options;
   const started = Date.now();
   const results: ImportFileResult[] = [];
-  const planned: PlannedFile[] = [];
+  const planned: PlannedSource[] = [];
+  /** Sheets skipped because they hold no table (a notes or lookup sheet): said, with the first source of their file. */
+  const warnings: ImportIssue[] = [];
 
-  files.forEach((input, index) => {
-    const rejectWith = (code: string, detail: string, table: ReferenceTableName | null = null, format: TabularFormat | null = null): void => {
-      results.push(rejectedResult(input.name, table, format, 0, [makeIssue(code, { file: input.name }, detail)]));
-    };
-    const table = tableFromFileName(input.name);
-    const format = formatOf(input.name, input.bytes);
-    if (table === null) {
-      rejectWith("file.unknown_table", `the file name does not say which table it holds: name it after one of ${REFERENCE_TABLES.join(", ")} (e.g. placements.csv)`);
-    } else if (typeof format !== "string") {
-      rejectWith("file.unsupported_format", format.unsupported, table);
-    } else if (input.bytes.length > MAX_FILE_BYTES) {
-      rejectWith("file.too_large", `the file is larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB`, table, format);
-    } else {
-      planned.push({ index, input, table, format });
-    }
-  });
-  planned.sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || a.index - b.index);
+  const mappings = options.mappings ?? [];
+  let order = 0;
+  for (const input of files) {
+    const found = await recogniseFile(input, mappings);
+    results.push(...found.rejected);
+    warnings.push(...found.warnings);
+    for (const source of found.sources) planned.push({ ...source, order: order++ });
+  }
+  planned.sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || a.order - b.order);
 
-  const context: CheckContext = { tables: {}, rejected: new Map() };
+  const context: CheckContext = { tables: {}, rejected: new Map(), today: options.today ?? londonDate(new Date()) };
   const needed = new Set(planned.flatMap((file) => TABLE_DEPENDENCIES[file.table]));
   for (const table of REFERENCE_TABLES) {
     if (needed.has(table)) context.tables[table] = await loadReferenceRows(db.knex, table, authorityId);
   }
+  const rateSources = new Map<string, string>();
+  for (const source of planned) results.push(planSource(source, context, mappings, rateSources));
+  const firstOfFile = (issue: ImportIssue): ImportFileResult | undefined => results.find((result) => result.file.startsWith(issue.file));
+  for (const warning of warnings) (firstOfFile(warning) ?? results[0])?.warnings.unshift(warning);
 
-  for (const file of planned) {
-    const fileStarted = Date.now();
-    const result = await importFile(db, file, context, authorityId);
-    results.push(result);
-    logger?.debug("reference file imported", {
-      file: file.input.name,
-      table: file.table,
-      status: result.status,
-      ...result.counts,
-      errors: result.errors.length + result.errorsOmitted,
-      ms: Date.now() - fileStarted,
-    });
+  const ok = results.every((result) => result.status === "ok");
+  const keyChanges = results.reduce((sum, result) => sum + result.keyChanges.length, 0);
+  let outcome: ImportOutcome;
+  if (options.dryRun) outcome = "preview";
+  else if (!ok && !options.skipBadRows) outcome = "refused_problems";
+  else if (keyChanges > 0 && !options.confirmKeyChanges) outcome = "refused_key_changes";
+  else outcome = "applied";
+
+  const writes = results.reduce((sum, result) => sum + result.inserts.length + result.updates.length + result.keyChanges.length, 0);
+  if (outcome === "applied" && writes > 0) await applyImport(db, results, authorityId, options.actor ?? "system");
+
+  const report: ImportReport = { outcome, ok, changed: outcome === "applied" && writes > 0, keyChanges, files: results, tables: totalsByTable(results) };
+  // One event with the counts at the end (per-file events are at debug level).
+  logger?.info("reference import finished", { files: results.length, outcome, ok, changed: report.changed, keyChanges, tables: report.tables, ms: Date.now() - started });
+  return report;
+}
+
+/** Checks and sorts one source's rows; its good rows join the context for the sources after it. */
+function planSource(source: PlannedSource, context: CheckContext, mappings: readonly HeaderMapping[], rateSources: Map<string, string>): ImportFileResult {
+  const name = source.label;
+  const table = TABLES[source.table];
+  const stored = context.tables[source.table];
+  const parsed = parseTable(name, table, source.rows, { stored, headerIndex: source.headerIndex, mappings });
+
+  const providerProblems = resolveProviderNames(name, table, parsed, context);
+  // A provider spelling already said to be ambiguous is not also "not a known provider".
+  const ambiguous = new Set(providerProblems.errors.map((error) => error.row));
+  const references = checkReferences(name, table, parsed.rows, context, parsed.headerSpellings).filter((issue) => !(issue.column === "provider_id" && ambiguous.has(issue.row)));
+  const errors = [...parsed.errors, ...providerProblems.errors, ...references, ...conflictingRates(name, table, parsed.rows, rateSources, parsed.headerSpellings)];
+  // A problem with the file's header or the whole file is a problem with every row.
+  if (errors.some((error) => error.row === null || error.code.startsWith("header."))) {
+    return { ...rejectedResult(name, source.table, source.format, parsed.dataRows, errors, parsed.warnings), unplacedHeaders: parsed.ignored };
   }
+  const badRows = new Set(errors.map((error) => error.row));
+  const good = parsed.rows.filter((row) => !badRows.has(row.rowNumber));
+  const refused = parsed.rows.filter((row) => badRows.has(row.rowNumber)).map((row) => rowKey(table, row.values));
+  rememberRejected(context, source.table, name, [...parsed.failedKeys, ...refused]);
+  const warnings = [...parsed.warnings, ...providerProblems.warnings, ...referenceWarnings(name, table, good, context, parsed.headerSpellings)];
 
+  const changes = diffRows(table, good, stored);
+  const target: TableRows = (context.tables[source.table] ??= new Map<string, ReferenceRow>());
+  for (const row of [...changes.inserts, ...changes.updates, ...changes.keyChanges]) target.set(rowKey(table, row.values), row.values);
+
+  const rejected = badRows.size;
+  return {
+    file: name,
+    table: source.table,
+    format: source.format,
+    status: rejected === 0 ? "ok" : good.length === 0 ? "rejected" : "partial",
+    rows: parsed.dataRows,
+    counts: { inserted: changes.inserts.length, updated: changes.updates.length + changes.keyChanges.length, unchanged: changes.unchanged, rejected },
+    inserts: changes.inserts,
+    updates: changes.updates,
+    keyChanges: changes.keyChanges,
+    warnings,
+    errors: errors.slice(0, MAX_ERRORS_PER_FILE),
+    errorsOmitted: Math.max(0, errors.length - MAX_ERRORS_PER_FILE),
+    unplacedHeaders: parsed.ignored,
+  };
+}
+
+/**
+ * Writes every file's good rows in one transaction, with the audit log: one entry for the
+ * import (who, the files, their counts) and one per key change (the fields before and after).
+ */
+async function applyImport(db: Database, results: readonly ImportFileResult[], authorityId: number, actor: string): Promise<void> {
+  await db.knex.transaction(async (trx) => {
+    for (const result of results) {
+      if (!result.table) continue;
+      const rows = [...result.inserts, ...result.updates, ...result.keyChanges].map((row) => row.values);
+      await upsertReferenceRows(trx, result.table, rows, authorityId);
+    }
+    const files = results.map((result) => ({ file: result.file, table: result.table, ...result.counts, keyChanges: result.keyChanges.length }));
+    await appendAuditLog(trx, { authorityId, actor, action: "import", entity: "reference data", entityId: results.map((result) => result.file).join(", "), before: null, after: { files } });
+    for (const result of results) {
+      if (!result.table) continue;
+      for (const change of result.keyChanges) {
+        const field = (side: "before" | "after"): Record<string, unknown> => Object.fromEntries(change.changes.map((c) => [c.column, c[side]]));
+        await appendAuditLog(trx, {
+          authorityId, actor, action: "key change", entity: TABLES[result.table].rowNoun, entityId: change.label,
+          before: field("before"), after: { ...field("after"), file: result.file, row: change.rowNumber },
+        });
+      }
+    }
+  });
+}
+
+/**
+ * Two files (or sheets) of one import giving a rate for the same contract, item and level from
+ * the same date: which one is in force would be a guess, so the later one's rows are problems
+ * (within one file, parseTable already refuses the repeat). `seen` maps keys to where they came from.
+ */
+function conflictingRates(file: string, table: TableSpec, rows: readonly ParsedRow[], seen: Map<string, string>, headers: ReadonlyMap<string, string>): ImportIssue[] {
+  if (table.name !== "rates") return [];
+  const issues: ImportIssue[] = [];
+  for (const row of rows) {
+    const key = rowKey(table, row.values);
+    const earlier = seen.get(key);
+    if (earlier === undefined) continue;
+    issues.push(
+      makeIssue(
+        "rate.duplicate",
+        { file, row: row.rowNumber, column: "effective_from", header: headers.get("effective_from") ?? null, value: row.written.effective_from ?? "" },
+        `${earlier} also gives a rate for contract ${quote(String(row.values.contract_id))}, ${String(row.values.item)}${row.values.service_level ? ` ${String(row.values.service_level)}` : ""}, from ${String(row.values.effective_from)}: which one is in force would be a guess`,
+      ),
+    );
+  }
+  for (const row of rows) if (!seen.has(rowKey(table, row.values))) seen.set(rowKey(table, row.values), `${file} row ${row.rowNumber}`);
+  return issues;
+}
+
+interface RecognisedFile {
+  sources: Omit<PlannedSource, "order">[];
+  rejected: ImportFileResult[];
+  warnings: ImportIssue[];
+}
+
+/**
+ * Reads a file and finds the tables in it: a CSV file or each sheet of a workbook, recognised
+ * by its headers (or named by the file or sheet name). A workbook's sheet that resembles no
+ * table (notes, lookups) is skipped with a warning; one that comes close to a table but lacks a
+ * column is a problem, as is a single-table file whose table cannot be recognised.
+ */
+async function recogniseFile(input: ImportFileInput, mappings: readonly HeaderMapping[]): Promise<RecognisedFile> {
+  const found: RecognisedFile = { sources: [], rejected: [], warnings: [] };
+  const refuse = (label: string, code: string, detail: string, table: ReferenceTableName | null = null, format: TabularFormat | null = null): void => {
+    found.rejected.push(rejectedResult(label, table, format, 0, [makeIssue(code, { file: label }, detail)]));
+  };
+  const format = formatOf(input.name, input.bytes);
+  if (typeof format !== "string") return refuse(input.name, "file.unsupported_format", format.unsupported), found;
+  if (input.bytes.length > MAX_FILE_BYTES) return refuse(input.name, "file.too_large", `the file is larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB`, null, format), found;
+  let sheets: SheetCells[];
+  try {
+    const all = await readTableFile(input.bytes, format);
+    const filled = all.filter((sheet) => sheet.rows.some((row) => row.some((cell) => !isBlank(cell))));
+    // An empty file is still one (empty) table, so that the person is told it is empty.
+    sheets = filled.length > 0 ? filled : all.slice(0, 1);
+  } catch (error) {
+    const { code, message } = describeReadError(error);
+    return refuse(input.name, code, message, tableFromFileName(input.name), format), found;
+  }
+  if (sheets.length === 0) return refuse(input.name, "xlsx.no_sheet", "the workbook has no sheets", null, format), found;
+  const nameHint = sheets.length === 1 ? tableFromFileName(input.name) : null;
+  for (const sheet of sheets) {
+    const label = sheets.length === 1 || sheet.name === null ? input.name : `${input.name} (sheet ${sheet.name})`;
+    const recognised = recogniseTable(input.name, sheet, mappings, nameHint);
+    if (isRecognised(recognised)) found.sources.push({ label, table: recognised.table, format, headerIndex: recognised.headerIndex, rows: sheet.rows });
+    else if (sheets.length > 1 && recognised.closest === null) found.warnings.push(makeIssue("sheet.skipped", { file: label }, `skipped: ${recognised.detail}`));
+    else {
+      refuse(label, "file.unknown_table", recognised.detail, recognised.closest, format);
+      const last = found.rejected[found.rejected.length - 1];
+      if (last) last.unplacedHeaders = recognised.headers;
+    }
+  }
+  return found;
+}
+
+function totalsByTable(results: readonly ImportFileResult[]): Partial<Record<ReferenceTableName, ImportCounts>> {
   const tables: Partial<Record<ReferenceTableName, ImportCounts>> = {};
   for (const result of results) {
     if (!result.table) continue;
@@ -136,70 +321,7 @@ export async function importReference(db: Database, files: readonly ImportFileIn
     total.unchanged += result.counts.unchanged;
     total.rejected += result.counts.rejected;
   }
-  const report: ImportReport = {
-    ok: results.every((result) => result.status === "applied"),
-    changed: results.some((result) => result.counts.inserted + result.counts.updated > 0),
-    // Unrecognised files first (they were refused before anything ran), then processing order.
-    files: results,
-    tables,
-  };
-  // One event with the counts at the end (per-file events are at debug level).
-  logger?.info("reference import finished", { files: results.length, ok: report.ok, changed: report.changed, tables, ms: Date.now() - started });
-  return report;
-}
-
-async function importFile(db: Database, file: PlannedFile, context: CheckContext, authorityId: number): Promise<ImportFileResult> {
-  const name = file.input.name;
-  const table = TABLES[file.table];
-  const parsed = await readAndParse(file);
-  if ("readError" in parsed) return rejectedResult(name, file.table, file.format, 0, [parsed.readError]);
-  const errors = [...parsed.errors];
-  if (errors.length === 0) errors.push(...checkReferences(name, table, parsed.rows, context, parsed.headerSpellings));
-  if (errors.length === 0) parsed.warnings.push(...referenceWarnings(name, table, parsed.rows, context, parsed.headerSpellings));
-  if (errors.length > 0) {
-    rememberRejected(context, file.table, name, parsed.rows.map((row) => rowKey(table, row.values)));
-    return rejectedResult(name, file.table, file.format, parsed.dataRows, errors, parsed.warnings);
-  }
-
-  const changes = diffRows(table, parsed.rows, context.tables[file.table]);
-  if (changes.inserts.length + changes.updates.length > 0) {
-    try {
-      await db.knex.transaction(async (trx) => {
-        await upsertReferenceRows(trx, file.table, [...changes.inserts, ...changes.updates], authorityId);
-      });
-    } catch (error) {
-      // The checks above should leave nothing for the database to refuse; if it does, say what
-      // (knex prefixes the statement to PostgreSQL's message; the statement helps nobody here).
-      const message = (error as Error).message;
-      const detail = `the database refused the file, so none of it was loaded: ${message.slice(message.lastIndexOf(" - ") + (message.includes(" - ") ? 3 : 0))}`;
-      rememberRejected(context, file.table, name, parsed.rows.map((row) => rowKey(table, row.values)));
-      return rejectedResult(name, file.table, file.format, parsed.dataRows, [makeIssue("db.refused", { file: name }, detail)], parsed.warnings);
-    }
-    const stored: TableRows = (context.tables[file.table] ??= new Map<string, ReferenceRow>());
-    for (const row of [...changes.inserts, ...changes.updates]) stored.set(rowKey(table, row), row);
-  }
-  return {
-    file: name,
-    table: file.table,
-    format: file.format,
-    status: "applied",
-    rows: parsed.dataRows,
-    counts: { inserted: changes.inserts.length, updated: changes.updates.length, unchanged: changes.unchanged, rejected: 0 },
-    warnings: parsed.warnings,
-    errors: [],
-    errorsOmitted: 0,
-  };
-}
-
-/** Reads and parses a file; the raw cells are dropped on return, before the database work (big files). */
-async function readAndParse(file: PlannedFile): Promise<ParsedTable | { readError: ImportIssue }> {
-  try {
-    const cells = await readTableFile(file.input.bytes, file.format);
-    return parseTable(file.input.name, TABLES[file.table], cells);
-  } catch (error) {
-    const { code, message } = describeReadError(error);
-    return { readError: makeIssue(code, { file: file.input.name }, message) };
-  }
+  return tables;
 }
 
 function rememberRejected(context: CheckContext, table: ReferenceTableName, file: string, keys: string[]): void {
@@ -223,8 +345,12 @@ function rejectedResult(
     status: "rejected",
     rows,
     counts: { ...zeroCounts(), rejected: rows },
+    inserts: [],
+    updates: [],
+    keyChanges: [],
     warnings,
     errors: errors.slice(0, MAX_ERRORS_PER_FILE),
     errorsOmitted: Math.max(0, errors.length - MAX_ERRORS_PER_FILE),
+    unplacedHeaders: [],
   };
 }

@@ -7,6 +7,7 @@ import { listProviders } from "../../db/queries/providers.query.js";
 import { filesNeedingAttention, receivedFile } from "../../db/queries/received-files.query.js";
 import { field, UPLOAD_LIMITS } from "../body.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";
+import { REFERENCE_TABLES } from "../../reference/tables.js";
 import { formatBytes } from "../format.js";
 import { pagination, selectItems } from "../listing.js";
 import { isMonth, pageRequest, queryValue, type FieldErrors } from "../params.js";
@@ -74,7 +75,7 @@ export async function addAlias(ctx: WebContext, req: Request, res: Response): Pr
 
 // Uploads
 
-async function showUploads(
+export async function showUploads(
   ctx: WebContext,
   req: Request,
   res: Response,
@@ -92,6 +93,7 @@ async function showUploads(
       canUploadReference: req.user?.role === "admin",
       invoicesAvailable: ports.ingestInvoices !== null,
       referenceAvailable: ports.importReference !== null,
+      referenceTables: REFERENCE_TABLES,
       limits: { maxFiles: UPLOAD_LIMITS.maxFiles, maxFile: formatBytes(UPLOAD_LIMITS.maxFileBytes), maxTotal: formatBytes(UPLOAD_LIMITS.maxTotalBytes) },
     },
     status,
@@ -116,17 +118,25 @@ export function fileProblem(file: UploadedFile): string | null {
   return null;
 }
 
-async function handleUpload(ctx: WebContext, req: Request, res: Response, which: "invoices" | "reference"): Promise<void> {
+/**
+ * For uploads read as one batch (reference data applies whole or not at all): the count limit,
+ * then the first file that is too large or empty.
+ */
+export function uploadProblem(files: readonly UploadedFile[]): string | null {
+  return batchProblem(files) ?? files.map(fileProblem).find((p) => p !== null) ?? null;
+}
+
+async function handleUpload(ctx: WebContext, req: Request, res: Response, which: "invoices"): Promise<void> {
   const files = req.uploads ?? [];
-  const fieldName = which === "invoices" ? "invoiceFiles" : "referenceFiles";
-  const reportKey = which === "invoices" ? "invoiceReport" : "referenceReport";
+  const fieldName = "invoiceFiles";
+  const reportKey = "invoiceReport";
   const problem = batchProblem(files);
   if (problem) {
     await showUploads(ctx, req, res, { errors: { [fieldName]: problem } }, 400);
     return;
   }
   const ports = ctx.ports;
-  const port = which === "invoices" ? ports.ingestInvoices : ports.importReference;
+  const port = ports.ingestInvoices;
   if (!port) {
     await showUploads(ctx, req, res, { errors: { [fieldName]: "This upload is not available in this version yet." } }, 503);
     return;
@@ -147,9 +157,6 @@ export function uploadInvoices(ctx: WebContext, req: Request, res: Response): Pr
   return handleUpload(ctx, req, res, "invoices");
 }
 
-export function uploadReference(ctx: WebContext, req: Request, res: Response): Promise<void> {
-  return handleUpload(ctx, req, res, "reference");
-}
 
 // Audit runs
 

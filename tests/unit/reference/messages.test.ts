@@ -149,7 +149,7 @@ describe("messages: headers and files", () => {
     const parsed = parse("placements.csv", `${PLACEMENTS_HEADER},Notes,Social Worker\nPL1,CH1,P1,C1,2026-01-01,,,a,b\nPL2,CH2,P1,C1,2026-01-01,,,c,d`);
     expect(parsed.errors).toEqual([]);
     expect(parsed.rows).toHaveLength(2);
-    expect(parsed.warnings.map((issue) => issue.message)).toEqual(['placements.csv row 1: ignored columns "Notes", "Social Worker" (not in DATA.md placements)']);
+    expect(parsed.warnings.map((issue) => issue.message)).toEqual(['placements.csv row 1: ignored columns "Notes", "Social Worker" (not a column of the placements table)']);
   });
 
   it("values in a column with no header: one warning naming the column", () => {
@@ -170,7 +170,7 @@ describe("messages: rows", () => {
     ]);
     const rates = "contract_id,item,service_level,unit,rate,effective_from\nC1,placement,standard,week,900,2025-04-01\nC1,placement,Standard,week,950,01/04/2025";
     expect(messages("rates.csv", rates)).toEqual([
-      'rates.csv row 3: repeats the rate on row 2 (contract_id "C1", item "placement", service_level "Standard", effective_from "01/04/2025")',
+      'rates.csv row 3: repeats the rate on row 2 (contract_id "C1", item "placement", service_level "Standard", effective_from "01/04/2025"): which of the two is in force from that date would be a guess',
     ]);
   });
 
