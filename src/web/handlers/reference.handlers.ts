@@ -73,6 +73,23 @@ function previewView(report: ImportReport, state: PreviewState) {
   };
 }
 
+/**
+ * The staged files and the chosen profile's mappings, or null once the uploads page has been shown
+ * with the reason (the staging expired, the profile is gone).
+ */
+async function stagedWithProfile(ctx: WebContext, req: Request, res: Response, state: PreviewState): Promise<{ files: ReturnType<typeof stagedReferenceFiles>; profileMaps: HeaderMapping[] } | null> {
+  const actor = actorOf(req);
+  try {
+    const files = stagedReferenceFiles(ctx.dataDir, actor, state.token);
+    const profileMaps = state.profile !== "" ? await profileMappings(ctx.db, actor.authorityId, state.profile) : [];
+    return { files, profileMaps };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    await showUploads(ctx, req, res, { errors: { referenceFiles: error.message } }, 400);
+    return null;
+  }
+}
+
 async function showPreview(ctx: WebContext, req: Request, res: Response, state: PreviewState, status = 200, message: string | null = null): Promise<void> {
   const actor = actorOf(req);
   const port = ctx.ports.importReference;
@@ -80,16 +97,9 @@ async function showPreview(ctx: WebContext, req: Request, res: Response, state: 
     await showUploads(ctx, req, res, { errors: { referenceFiles: "This upload is not available in this version yet." } }, 503);
     return;
   }
-  let files;
-  let profileMaps: HeaderMapping[] = [];
-  try {
-    files = stagedReferenceFiles(ctx.dataDir, actor, state.token);
-    if (state.profile !== "") profileMaps = await profileMappings(ctx.db, actor.authorityId, state.profile);
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    await showUploads(ctx, req, res, { errors: { referenceFiles: error.message } }, 400);
-    return;
-  }
+  const staged = await stagedWithProfile(ctx, req, res, state);
+  if (!staged) return;
+  const { files, profileMaps } = staged;
   const report = await port(files, { authorityId: actor.authorityId, actor: actor.username, dryRun: true, mappings: [...profileMaps, ...state.mappings] });
   const profiles = (await listProfiles(ctx.db, actor.authorityId)).map((p) => ({ value: p.name, text: `${p.name} (${p.mappings.map(describeMapping).join("; ")})`, selected: p.name === state.profile }));
   await render(ctx, req, res, "reference-preview.njk", { preview: previewView(report, state), state, profiles, message }, status);
@@ -127,16 +137,9 @@ export async function applyReference(ctx: WebContext, req: Request, res: Respons
   const state = stateOf(req);
   const actor = actorOf(req);
   const port = ctx.ports.importReference;
-  let files;
-  let profileMaps: HeaderMapping[] = [];
-  try {
-    files = stagedReferenceFiles(ctx.dataDir, actor, state.token);
-    if (state.profile !== "") profileMaps = await profileMappings(ctx.db, actor.authorityId, state.profile);
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    await showUploads(ctx, req, res, { errors: { referenceFiles: error.message } }, 400);
-    return;
-  }
+  const staged = await stagedWithProfile(ctx, req, res, state);
+  if (!staged) return;
+  const { files, profileMaps } = staged;
   if (!port) {
     await showUploads(ctx, req, res, { errors: { referenceFiles: "This upload is not available in this version yet." } }, 503);
     return;
