@@ -1,36 +1,9 @@
 /**
  * Text output for commands: CSV (RFC 4180, formula injection neutralised) and plain tables.
  */
+import { cellText } from "../tabular/csv-write.js";
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
-
-/**
- * A spreadsheet opening the CSV must not run a cell as a formula: text from outside data that
- * starts with = + - @ tab or CR is prefixed with an apostrophe. Plain numbers ("-12.50") are
- * left alone so amounts stay numbers.
- */
-export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
-}
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return value.toString();
-  return JSON.stringify(value) ?? "";
-}
-
-function csvField(value: unknown): string {
-  const text = neutraliseFormula(cellText(value));
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv<Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[]): string {
-  const lines = [columns.join(",")];
-  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(","));
-  return `${lines.join("\r\n")}\r\n`;
-}
+export { neutraliseFormula, toCsv } from "../tabular/csv-write.js";
 
 /** A plain text table for a terminal; columns listed in `rightAligned` are right-aligned. */
 export function toTable<Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[], rightAligned: readonly string[] = []): string {

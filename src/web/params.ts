@@ -94,7 +94,13 @@ export function findingQuery(req: Request): FindingQuery {
     if (parsed && !parsed.isNegative()) filter.minAmount = moneyString(parsed);
     else errors.min_amount = "Enter an amount in pounds, like 50 or 50.00";
   }
+  const search = queryValue(req, "q").replace(/\s+/g, " ");
+  if (search !== "") {
+    if (search.length <= 100) filter.search = search;
+    else errors.q = "Enter 100 characters or fewer to search for";
+  }
   const params: Record<string, string> = {};
+  if (filter.search) params.q = filter.search;
   if (filter.providerId) params.provider = filter.providerId;
   if (filter.rule) params.rule = filter.rule;
   if (filter.category) params.category = filter.category;

@@ -194,7 +194,7 @@ describe("deciding from the pages", () => {
     expect(done.location).toBe("/findings?status=confirmed");
     const page = await finance.get("/findings?status=confirmed");
     expect(page.text).toContain("2 findings confirmed.");
-    expect(textOf(page.text, "result-count")).toBe("2 findings");
+    expect(textOf(page.text, "result-count")).toBe("2 findings totalling £139.00");
   });
 
   it("records a partial recovery from the form's date fields", async () => {
