@@ -89,6 +89,25 @@ describe("the findings list at scale", () => {
     expect((await t.db.knex("findings").where({ id: seeded.findings.arithmetic }).first<{ status: string }>("status"))?.status).toBe("open");
   });
 
+  it("goes on to the next finding in the list after a decision, and links the previous and next", async () => {
+    const list = "/findings?provider=P3&status=open";
+    // Equal amounts: the list (amount, biggest first) orders them by id, latest first.
+    const [a, b, c] = (await t.db.knex("findings").where({ provider_id: BULK.providerId, status: "open" }).orderBy("id", "desc").limit(3).pluck<string[]>("id")).map(String);
+    const link = (id: string | undefined): string => `/findings/${id}?return_to=${encodeURIComponent(list)}`.replace(/&/g, "&amp;");
+    const page = await finance.get(link(b).replace(/&amp;/g, "&"));
+    expect(page.text).toContain(`href="${link(a)}" rel="prev"`);
+    expect(page.text).toContain(`href="${link(c)}" rel="next"`);
+    expect(page.text).toContain("Back to the findings");
+    const done = await finance.post(`/findings/${b}/decisions`, { action: "confirm", return_to: list });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe(`/findings/${c}?return_to=${encodeURIComponent(list)}`);
+    const next = await finance.get(done.location ?? "");
+    expect(next.text).toContain("Finding confirmed. The invoice is now awaiting review. This is the next finding in the list.");
+    // The confirmed finding has left the list of open ones: the one before it is now the previous.
+    expect(next.text).toContain(`href="${link(a)}" rel="prev"`);
+    await finance.post(`/findings/${b}/decisions`, { action: "reopen" });
+  });
+
   it("confirms every open finding matching the filter after showing how many and how much", async () => {
     const list = await finance.get("/findings?provider=P3");
     expect(list.text).toContain("Confirm all 28 open findings matching these filters (£350.00)");
@@ -101,13 +120,15 @@ describe("the findings list at scale", () => {
     expect(stale.text).toContain("now 28 totalling £350.00, not 29 totalling £362.50");
     expect(Number((await t.db.knex("findings").where({ status: "confirmed" }).count<{ n: string }[]>({ n: "*" }))[0]?.n)).toBe(0);
 
+    const confirmDecisions = async (): Promise<number> => Number((await t.db.knex("finding_decisions").where({ action: "confirm" }).count<{ n: string }[]>({ n: "*" }))[0]?.n);
+    const confirmedBefore = await confirmDecisions();
     const done = await finance.post("/findings/confirm-all?provider=P3", { expected_count: "28", expected_amount: "350.00" });
     expect(done.status).toBe(303);
     expect(done.location).toBe("/findings?provider=P3");
     expect((await finance.get(done.location ?? "")).text).toContain("28 findings confirmed.");
     const statuses = await t.db.knex("findings").where({ provider_id: BULK.providerId }).pluck<string[]>("status");
     expect(statuses.filter((s) => s === "confirmed")).toHaveLength(28);
-    expect(Number((await t.db.knex("finding_decisions").where({ action: "confirm" }).count<{ n: string }[]>({ n: "*" }))[0]?.n)).toBe(28);
+    expect(await confirmDecisions()).toBe(confirmedBefore + 28);
     // Nothing open is left to confirm: no link, and the page says so.
     expect((await finance.get("/findings?provider=P3")).text).not.toContain("confirm-all-link");
     expect((await finance.get("/findings/confirm-all?provider=P3")).text).toContain("No open findings match these filters.");

@@ -152,3 +152,47 @@ export async function listFindings(
   const items = rows.map((r) => ({ ...findingView(r), invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, providerName: r.provider_name }));
   return { ...paged(items, total, page), totalAmount };
 }
+
+/** The findings either side of one in the list's order (the "previous" and "next" of the finding page). */
+export interface FindingNeighbours {
+  previous: string | null;
+  next: string | null;
+}
+
+/**
+ * Neighbours by the sort key, not by position: the finding itself need not still match the filter
+ * (once confirmed it leaves a list of open findings), and its "next" is still the one after it.
+ */
+export async function findingNeighbours(
+  db: Database,
+  scope: Scope,
+  filter: FindingFilter,
+  sort: { by: FindingSort; direction: SortDirection },
+  findingId: string,
+): Promise<FindingNeighbours> {
+  const column = FINDING_SORTS[sort.by];
+  return serially(db, async (knex) => {
+    const withInvoice = (): Knex.QueryBuilder => findingFilterQuery(knex, scope, filter).join("invoices as i", "i.id", "f.invoice_id");
+    const [current] = await resultOf<{ key: unknown }[]>(
+      knex("findings as f")
+        .join("invoices as i", "i.id", "f.invoice_id")
+        .join("providers as p", (j) => j.on("p.authority_id", "f.authority_id").andOn("p.provider_id", "f.provider_id"))
+        .where({ "f.id": findingId, "f.authority_id": scope.authorityId })
+        .select(knex.raw(`${column} as key`)),
+    );
+    if (!current) return { previous: null, next: null };
+    const after = async (forward: boolean): Promise<string | null> => {
+      // Forward in a descending list is towards smaller keys; ties are broken by the id, as the list does.
+      const ascending = (sort.direction === "asc") === forward;
+      const [row] = await resultOf<{ id: string | number }[]>(
+        withInvoice()
+          .whereRaw(`(${column}, f.id) ${ascending ? ">" : "<"} (?, ?)`, [current.key as Knex.Value, findingId])
+          .orderByRaw(`${column} ${ascending ? "asc" : "desc"}, f.id ${ascending ? "asc" : "desc"}`)
+          .limit(1)
+          .select("f.id"),
+      );
+      return row ? String(row.id) : null;
+    };
+    return { previous: await after(false), next: await after(true) };
+  });
+}

@@ -10,7 +10,7 @@ import {
   type DecisionOutcome,
 } from "../../services/review/decide-finding.js";
 import { findingDetail } from "../../db/queries/finding-detail.query.js";
-import { exportFindings, listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
+import { exportFindings, findingNeighbours, listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
 import { confirmableTotals, confirmMatchingFindings } from "../../services/review/decide-matching.js";
 import { findingsCsv, findingsWorkbook, type FindingExportRecord } from "../../reports/findings-export.js";
 import { formatMoney, tryParseMoney, moneyString } from "../../domain/money.js";
@@ -19,7 +19,7 @@ import { field, fields } from "../body.js";
 import { statusForCode } from "../errors.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";
 import { pagination, selectItems, sortLinks } from "../listing.js";
-import { findingQuery, pageRequest, queryString, queryValue, safeLocalPath, type FieldErrors } from "../params.js";
+import { findingListOf, findingQuery, pageRequest, queryString, queryValue, safeLocalPath, type FieldErrors } from "../params.js";
 import { CATALOGUE } from "../../../rules/catalogue.js";
 import { categoryLabel, FINDING_STATUS_LABELS, statusTag } from "../format.js";
 import { render } from "../views.js";
@@ -100,16 +100,34 @@ export function findingsPage(ctx: WebContext, req: Request, res: Response): Prom
   return showFindings(ctx, req, res);
 }
 
+/** The finding page's link to another finding of the same list, keeping the list to go back to. */
+function findingInList(id: string, listUrl: string): string {
+  return `/findings/${id}${queryString({ return_to: listUrl })}`;
+}
+
+/** The findings either side of this one in the list it was opened from, if it was opened from one. */
+async function neighboursIn(ctx: WebContext, req: Request, returnTo: string, findingId: string): Promise<{ previous: string | null; next: string | null } | null> {
+  const list = findingListOf(returnTo);
+  if (!list) return null;
+  const around = await findingNeighbours(ctx.db, scopeOf(req), list.query.filter, list.query.sort, findingId);
+  return {
+    previous: around.previous ? findingInList(around.previous, list.url) : null,
+    next: around.next ? findingInList(around.next, list.url) : null,
+  };
+}
+
 async function showFinding(ctx: WebContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200): Promise<void> {
   const finding = await findingDetail(ctx.db, scopeOf(req), String(req.params.id));
   if (!finding) throw new AppError("not_found", "There is no such finding");
+  const returnTo = safeLocalPath(field(req, "return_to")) ?? safeLocalPath(queryValue(req, "return_to")) ?? "";
   await render(
     ctx, req, res, "finding.njk",
     {
       finding,
       errors,
       canDecide: req.user?.role === "finance_officer",
-      returnTo: safeLocalPath(field(req, "return_to")) ?? safeLocalPath(queryValue(req, "return_to")) ?? "",
+      returnTo,
+      neighbours: await neighboursIn(ctx, req, returnTo, finding.id),
       values: {
         action: field(req, "action"), reason: field(req, "reason"), amount: field(req, "amount"),
         day: field(req, "recovered_on-day"), month: field(req, "recovered_on-month"), year: field(req, "recovered_on-year"),
@@ -131,8 +149,11 @@ export async function decideOne(ctx: WebContext, req: Request, res: Response): P
     const outcome = await decideFinding(ctx.db, actorOf(req), id, input, ctx.now());
     logDecisions(ctx, req, [outcome]);
     const invoiceStatus = outcome.after.invoice_status ? statusTag(outcome.after.invoice_status).text.toLowerCase() : "unchanged";
-    req.session.flash = { kind: "success", text: `Finding ${DECISION_DONE[input.action]}. The invoice is now ${invoiceStatus}.` };
-    res.redirect(303, safeLocalPath(field(req, "return_to")) ?? `/findings/${id}`);
+    const returnTo = safeLocalPath(field(req, "return_to"));
+    // From a list, on to the next finding in it: reviewing one after another without going back.
+    const next = returnTo ? (await neighboursIn(ctx, req, returnTo, id))?.next ?? null : null;
+    req.session.flash = { kind: "success", text: `Finding ${DECISION_DONE[input.action]}. The invoice is now ${invoiceStatus}.${next ? " This is the next finding in the list." : ""}` };
+    res.redirect(303, next ?? returnTo ?? `/findings/${id}`);
   } catch (error) {
     if (!isAppError(error) || error.code === "not_found") throw error;
     await showFinding(ctx, req, res, fieldErrorOf(error), statusForCode(error.code));
