@@ -56,7 +56,9 @@ describe("the findings list at scale", () => {
     expect(csv.status).toBe(200);
     expect(csv.type).toContain("text/csv");
     const rows = parse<Record<string, string>>(csv.bytes.toString("utf8"), { columns: true });
-    expect(Object.keys(rows[0] ?? {})).toEqual(["id", "provider_id", "invoice_number", "invoice_date", "line_no", "child_ref", "rule", "category", "amount", "recovered_amount", "status", "explanation", "link"]);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      "provider_id", "invoice_number", "child_ref", "rule", "category", "amount", "status", "explanation", "id", "invoice_date", "line", "recovered_amount", "outstanding", "link",
+    ]);
     expect(rows.map((r) => r.amount).sort()).toEqual(["100.00", "100.00", "137.14"]);
     expect(rows.find((r) => r.id === seeded.findings.extraQuantity)?.link).toBe(`${server.url}/findings/${seeded.findings.extraQuantity}`);
 
@@ -67,7 +69,7 @@ describe("the findings list at scale", () => {
     const sheet = workbook.getWorksheet("Findings");
     const amounts: number[] = [];
     sheet?.eachRow((row, n) => {
-      if (n > 1) amounts.push(Number(row.getCell(9).value));
+      if (n > 1) amounts.push(Number(row.getCell(6).value));
     });
     expect(amounts).toHaveLength(30);
     expect(amounts.reduce((a, b) => a + b, 0)).toBeCloseTo(375, 2);

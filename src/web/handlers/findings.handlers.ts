@@ -12,7 +12,7 @@ import {
 import { findingDetail } from "../../db/queries/finding-detail.query.js";
 import { exportFindings, findingNeighbours, listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
 import { confirmableTotals, confirmMatchingFindings } from "../../services/review/decide-matching.js";
-import { findingsCsv, findingsWorkbook, type FindingExportRecord } from "../../reports/findings-export.js";
+import { findingsCsv, findingsWorkbook, outstandingOf, type FindingExportRecord } from "../../reports/findings-export.js";
 import { formatMoney, tryParseMoney, moneyString } from "../../domain/money.js";
 import { listProviders } from "../../db/queries/providers.query.js";
 import { field, fields } from "../body.js";
@@ -229,9 +229,9 @@ async function exportRecords(ctx: WebContext, req: Request): Promise<FindingExpo
   const origin = `${req.protocol}://${req.get("host") ?? "localhost"}`;
   const rows = await exportFindings(ctx.db, scopeOf(req), query.filter, query.sort);
   return rows.map((r) => ({
-    id: r.id, provider_id: r.provider_id, invoice_number: r.invoice_number, invoice_date: r.invoice_date, line_no: r.line_no,
-    child_ref: r.child_ref, rule: r.rule, category: r.category, amount: r.amount, recovered_amount: r.recovered_amount,
-    status: r.status, explanation: r.explanation, link: `${origin}/findings/${r.id}`,
+    provider_id: r.provider_id, invoice_number: r.invoice_number, child_ref: r.child_ref, rule: r.rule, category: r.category,
+    amount: r.amount, status: r.status, explanation: r.explanation, id: r.id, invoice_date: r.invoice_date, line: r.line_no,
+    recovered_amount: r.recovered_amount, outstanding: outstandingOf(r.status, r.amount, r.recovered_amount), link: `${origin}/findings/${r.id}`,
   }));
 }
 
