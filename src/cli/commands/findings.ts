@@ -11,8 +11,6 @@ const TABLE_COLUMNS = [
 
 export const findingsCommand: Command = {
   name: "findings",
-  synopsis: "findings [--month YYYY-MM] [--status S] [--provider ID] --format json|csv|table",
-  summary: "Print findings",
   help: [
     "Prints the audit's findings: provider_id, invoice_number, child_ref, rule, category, amount, status, explanation,",
     "then id, invoice_date, line (0 for the whole invoice), recovered_amount and outstanding.",

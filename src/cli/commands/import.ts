@@ -8,8 +8,6 @@ import { toTable } from "../output.js";
 
 export const importCommand: Command = {
   name: "import",
-  synopsis: "import <dir or files…>",
-  summary: "Load reference data (DATA.md tables, CSV or XLSX)",
   help: [
     "Loads the authority's reference data: the DATA.md tables providers, contracts, rates, placements,",
     "placement_fees, packages, discounts and absences, each a CSV (UTF-8 or Windows-1252; comma,",

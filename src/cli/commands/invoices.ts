@@ -45,8 +45,6 @@ function table(invoices: readonly InvoiceJson[]): string {
 
 export const invoicesCommand: Command = {
   name: "invoices",
-  synopsis: "invoices [--month YYYY-MM] [--provider ID] [--needs-attention] --format json|csv|table",
-  summary: "Print the invoices as extracted",
   help: [
     "Prints the invoices and credit notes as read from the providers' files, with their lines.",
     "json: an array of invoices (provider_id, invoice_number, invoice_date, kind, credits_invoice, period_from,",

@@ -53,8 +53,6 @@ function parseAdd(args: readonly string[]): AddArgs {
 
 export const usersCommand: Command = {
   name: "users",
-  synopsis: "users add <username> --role finance_officer|commissioner|admin",
-  summary: "Create a user",
   help: [
     "Create a user of the review web UI.",
     "",
