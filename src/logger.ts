@@ -28,7 +28,7 @@ function valueText(value: unknown): string {
 export function textLine(info: Record<string, unknown>): string {
   const { level, message, timestamp, runId, ...rest } = info;
   const fields = Object.entries(rest).map(([k, v]) => `${k}=${valueText(v)}`);
-  const tail = [...fields, ...(runId ? [`run=${String(runId)}`] : [])].join(" ");
+  const tail = [...fields, ...(runId ? [`run=${valueText(runId)}`] : [])].join(" ");
   return `${String(timestamp)} ${String(level).padEnd(5)} ${String(message)}${tail ? `: ${tail}` : ""}`;
 }
 
