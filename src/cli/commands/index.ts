@@ -70,6 +70,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "users",
     synopsis: "users add <username> --role finance_officer|commissioner|admin",
     summary: "Create a user",
+    also: [{ synopsis: "users list [--format json|csv|table]", summary: "List the users, their roles and whether they can sign in" }],
     load: async () => (await import("./users.js")).usersCommand,
   },
   {
