@@ -153,7 +153,7 @@ describe("pages", () => {
   });
 
   it("findings: filter by rule, category, status, provider and minimum amount", async () => {
-    const ruleOf = (html: string): string[] => [...html.matchAll(/href="\/findings\/\d+">([^<]+)</g)].map((m) => m[1] ?? "");
+    const ruleOf = (html: string): string[] => [...html.matchAll(/href="\/findings\/\d+(?:\?return_to=[^"]*)?">([^<]+)</g)].map((m) => m[1] ?? "");
     expect(ruleOf((await commissioner.get("/findings?category=fees")).text)).toEqual([ruleLabel("extra-quantity-above-agreed"), ruleLabel("extra-rate-above-agreed")]);
     expect(ruleOf((await commissioner.get("/findings?min_amount=%C2%A3101")).text)).toEqual([ruleLabel("extra-quantity-above-agreed")]);
     expect(ruleOf((await commissioner.get("/findings?provider=P2")).text)).toEqual([ruleLabel("total-mismatch")]);
