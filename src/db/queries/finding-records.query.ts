@@ -20,8 +20,8 @@ export async function findingRecordRows(db: Database, authorityId: number, filte
     .where("f.authority_id", authorityId)
     .orderBy([{ column: "i.invoice_date" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }]);
   if (filter.status) void query.andWhere("f.status", filter.status);
-  if (filter.providerId) void query.andWhere("f.provider_id", filter.providerId);
   else void query.andWhereNot("f.status", "superseded");
+  if (filter.providerId) void query.andWhere("f.provider_id", filter.providerId);
   if (filter.month) {
     const { from, to } = monthBounds(filter.month);
     void query.andWhereBetween("i.invoice_date", [from, to]);
