@@ -5,7 +5,7 @@
  *   npm run bench                        full: audit at 10k, 100k and 1M lines (takes a while)
  *   npm run bench -- --quick             about a minute: 10k lines, smaller ingest and import runs
  *   npm run bench -- --pg postgres://postgres@127.0.0.1:5432/test   also on real PostgreSQL
- *   npm run bench -- --only audit,web    some of: engine, audit, ingest, layouts, import, web
+ *   npm run bench -- --only audit,web    some of: engine, audit, ingest, layouts, cli, import, web
  *
  * PostgreSQL is used when --pg or DATABASE_URL names a server where databases may be created:
  * each benchmark creates a fresh database and drops it after. Figures depend on the machine
@@ -110,6 +110,11 @@ async function main(): Promise<void> {
   if (wanted("layouts")) {
     heading("unseen layouts: fields right, tune and held-out halves (bench/layouts.ts)");
     await runScript("layouts.ts", ["--quiet"]);
+  }
+
+  if (wanted("cli")) {
+    heading("command line: --help from a cold start (bench/cli-help.bench.ts)");
+    await runScript("cli-help.bench.ts", []);
   }
 
   if (wanted("import")) {

@@ -22,11 +22,9 @@ export interface CommandContext {
   stdin: NodeJS.ReadableStream;
 }
 
+/** A command's module: its usage line and summary are in commands/index.ts, loaded without it. */
 export interface Command {
   name: string;
-  /** e.g. "import <dir or files…>" */
-  synopsis: string;
-  summary: string;
   /** Longer help: options and examples. */
   help: string;
   /** Returns the exit status. Throw AppError for usage errors with code "usage". */

@@ -1,16 +1,15 @@
-import { settingsFromEnv } from "../config.js";
-import { openDatabase, type Database } from "../db/connection.js";
-import { migrateLatest } from "../db/migrate.js";
-import { deploymentAuthorityId } from "../services/authority/authority.js";
-import { isAppError } from "../domain/errors.js";
+import type { Settings } from "../config.js";
+import type { Database } from "../db/connection.js";
 import { hasControlCharacter } from "../domain/text-hygiene.js";
-import { createLogger } from "../logger.js";
 import { EXIT_USAGE, type Command, type CommandContext } from "./command.js";
-import { COMMANDS } from "./commands/index.js";
+import { COMMANDS, type CommandEntry } from "./commands/index.js";
+
+// Only types are imported statically: `--help` loads no database, logger or service (see commands/index.ts).
 
 function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));
-  const lines = COMMANDS.map((c) => `  ${c.synopsis.padEnd(width)}  ${c.summary}`);
+  const forms = COMMANDS.flatMap((c) => [{ synopsis: c.synopsis, summary: c.summary }, ...(c.also ?? [])]);
+  const width = Math.max(...forms.map((c) => c.synopsis.length));
+  const lines = forms.map((c) => `  ${c.synopsis.padEnd(width)}  ${c.summary}`);
   return [
     "Usage: placement-audit <command> [options]",
     "",
@@ -18,13 +17,23 @@ function overview(): string {
     ...lines,
     "",
     "Run `placement-audit <command> --help` for a command's options.",
-    "Environment: DATABASE_URL (unset = embedded database), DATA_DIR (default ./data), PORT, AUDIT_SCHEDULE, LOG_LEVEL.",
+    "Environment: DATABASE_URL (unset = embedded database), DATA_DIR (default ./data), PORT, AUDIT_SCHEDULE, LOG_LEVEL, LOG_FORMAT.",
     "",
   ].join("\n");
 }
 
-function commandHelp(command: Command): string {
-  return `Usage: placement-audit ${command.synopsis}\n\n${command.help}\n`;
+function commandHelp(entry: CommandEntry, command: Command): string {
+  return `Usage: placement-audit ${entry.synopsis}\n\n${command.help}\n`;
+}
+
+/**
+ * On a terminal a short command says its result on standard output, once: its info logs would
+ * say it again, so they are left out unless LOG_LEVEL asks for them. Long-running commands
+ * (serve, worker, demo) and anything logged for a collector keep info.
+ */
+function logLevelFor(command: Command, settings: Settings, textLogs: boolean): string {
+  if (process.env.LOG_LEVEL) return settings.logLevel;
+  return textLogs && !command.longRunning ? "warn" : "info";
 }
 
 export async function main(argv: string[], io: Partial<Pick<CommandContext, "stdout" | "stderr" | "stdin">> = {}): Promise<number> {
@@ -35,8 +44,8 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
     stdout.write(overview());
     return name === undefined ? EXIT_USAGE : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     stderr.write(`placement-audit: unknown command "${name}"\n\n${overview()}`);
     return EXIT_USAGE;
   }
@@ -46,12 +55,17 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
     stderr.write(`placement-audit ${name}: argument ${bad + 1} contains a control character (such as NUL), which cannot be accepted. Remove it and try again.\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (args.includes("--help") || args.includes("-h")) {
-    stdout.write(commandHelp(command));
+    stdout.write(commandHelp(entry, command));
     return 0;
   }
+  const [{ settingsFromEnv }, { openDatabase }, { migrateLatest }, { deploymentAuthorityId }, { isAppError }, { createLogger, logFormatFor }] = await Promise.all([
+    import("../config.js"), import("../db/connection.js"), import("../db/migrate.js"), import("../services/authority/authority.js"), import("../domain/errors.js"), import("../logger.js"),
+  ]);
   const settings = settingsFromEnv();
-  const logger = createLogger(settings.logLevel);
+  const logFormat = logFormatFor();
+  const logger = createLogger(logLevelFor(command, settings, logFormat === "text"), undefined, logFormat);
   let database: Database | null = null;
   let authorityId: Promise<number> | null = null;
   const context: CommandContext = {

@@ -1,26 +1,10 @@
-import { safeCellText } from "../domain/text-hygiene.js";
-
 /**
- * Text output for commands: CSV (RFC 4180, formula injection neutralised by the one guard, safeCellText) and plain tables.
+ * Text output for commands: CSV (RFC 4180, formula injection neutralised by the one guard,
+ * safeCellText) and plain tables.
  */
+import { cellText } from "../tabular/csv-write.js";
 
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return value.toString();
-  return JSON.stringify(value) ?? "";
-}
-
-function csvField(value: unknown): string {
-  const text = safeCellText(cellText(value));
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv<Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[]): string {
-  const lines = [columns.join(",")];
-  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(","));
-  return `${lines.join("\r\n")}\r\n`;
-}
+export { toCsv } from "../tabular/csv-write.js";
 
 /** A plain text table for a terminal; columns listed in `rightAligned` are right-aligned. */
 export function toTable<Row extends object>(columns: readonly (keyof Row & string)[], rows: readonly Row[], rightAligned: readonly string[] = []): string {

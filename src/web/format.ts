@@ -84,8 +84,4 @@ export const FINDING_STATUS_LABELS: Readonly<Record<FindingStatus, string>> = {
   open: "Open", confirmed: "Confirmed", recovered: "Recovered", dismissed: "Dismissed", superseded: "Superseded",
 };
 
-export const ROLE_LABELS: Readonly<Record<string, string>> = {
-  finance_officer: "Finance officer",
-  commissioner: "Commissioner",
-  admin: "Administrator",
-};
+export { ROLE_LABELS } from "../domain/roles.js";

@@ -11,7 +11,10 @@ import type { PageRequest, SortDirection } from "../db/queries/read-model.js";
  * may be; sort columns and directions are looked up in whitelists. Unusable values are dropped
  * and reported, never passed on.
  */
-export function queryValue(req: Request, name: string): string {
+/** Where query parameters come from: the request, or a list's URL carried in `return_to`. */
+export type QuerySource = Pick<Request, "query">;
+
+export function queryValue(req: QuerySource, name: string): string {
   const value: unknown = (req.query as Record<string, unknown>)[name];
   if (typeof value === "string") return value.trim();
   if (Array.isArray(value) && typeof value[0] === "string") return value[0].trim();
@@ -31,14 +34,14 @@ export function pageRequest(req: Request, pageSize: number): PageRequest {
   return { page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1, pageSize };
 }
 
-function sortFrom<K extends string>(req: Request, whitelist: Readonly<Record<K, string>>, fallback: K): { by: K; direction: SortDirection } {
+function sortFrom<K extends string>(req: QuerySource, whitelist: Readonly<Record<K, string>>, fallback: K): { by: K; direction: SortDirection } {
   const requested = queryValue(req, "sort");
   const by = Object.hasOwn(whitelist, requested) ? (requested as K) : fallback;
   const direction = queryValue(req, "dir") === "asc" ? "asc" : "desc";
   return { by, direction };
 }
 
-function providerFrom(req: Request): string | undefined {
+function providerFrom(req: QuerySource): string | undefined {
   const value = queryValue(req, "provider");
   return value !== "" && value.length <= 100 ? value : undefined;
 }
@@ -79,7 +82,7 @@ export interface FindingQuery {
   params: Record<string, string>;
 }
 
-export function findingQuery(req: Request): FindingQuery {
+export function findingQuery(req: QuerySource): FindingQuery {
   const errors: FieldErrors = {};
   const filter: FindingFilter = { providerId: providerFrom(req) };
   const rule = queryValue(req, "rule");
@@ -94,7 +97,13 @@ export function findingQuery(req: Request): FindingQuery {
     if (parsed && !parsed.isNegative()) filter.minAmount = moneyString(parsed);
     else errors.min_amount = "Enter an amount in pounds, like 50 or 50.00";
   }
+  const search = queryValue(req, "q").replace(/\s+/g, " ");
+  if (search !== "") {
+    if (search.length <= 100) filter.search = search;
+    else errors.q = "Enter 100 characters or fewer to search for";
+  }
   const params: Record<string, string> = {};
+  if (filter.search) params.q = filter.search;
   if (filter.providerId) params.provider = filter.providerId;
   if (filter.rule) params.rule = filter.rule;
   if (filter.category) params.category = filter.category;
@@ -107,6 +116,14 @@ export function findingQuery(req: Request): FindingQuery {
 export function queryString(params: Record<string, string | number>): string {
   const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return search === "" ? "" : `?${search}`;
+}
+
+/** The findings list a local path points at ("/findings?status=open"), or null for any other path. */
+export function findingListOf(path: string | null): { url: string; query: FindingQuery } | null {
+  if (!path) return null;
+  const url = new URL(path, "http://local");
+  if (url.pathname !== "/findings") return null;
+  return { url: path, query: findingQuery({ query: Object.fromEntries(url.searchParams) }) };
 }
 
 /** A local path to go back to after signing in: never another site ("//x", "/\\x"). */

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Request, Response } from "express";
 import nunjucks from "nunjucks";
-import type { Role } from "../domain/roles.js";
+import { isRole, type Role } from "../domain/roles.js";
 import { REPORT_VIEWS_DIR } from "../reports/render.js";
 import type { WebContext } from "./context.js";
 import {
@@ -38,7 +38,7 @@ export function createViews(): nunjucks.Environment {
   env.addFilter("bytes", (n: number) => formatBytes(n));
   env.addFilter("ruleLabel", ruleLabel);
   env.addFilter("categoryLabel", categoryLabel);
-  env.addFilter("roleLabel", (role: string) => ROLE_LABELS[role] ?? role);
+  env.addFilter("roleLabel", (role: string) => (isRole(role) ? ROLE_LABELS[role] : role));
   env.addFilter("statusTag", statusTag);
   env.addFilter("monthName", monthName);
   return env;

@@ -1,11 +1,9 @@
-import fs from "node:fs";
-import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/web/app.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 import { startTestServer } from "../integration/web-client.js";
+import { check, launchChromium, signInAt, SLOW } from "./browser.js";
 import { NOW, PASSWORD, seedReview, seedUsers, type Seeded } from "../integration/web-seed.js";
 
 /**
@@ -14,24 +12,17 @@ import { NOW, PASSWORD, seedReview, seedUsers, type Seeded } from "../integratio
  * an anonymous visitor is sent to sign in. Every page is screenshotted and scanned with axe-core
  * (WCAG 2.2 AA and best practice): no violations.
  */
-const SCREENSHOTS = path.resolve("tests/output/screenshots");
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const SLOW = 180_000;
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-
 let t: TestDatabase;
 let server: RunningServer;
 let seeded: Seeded;
 let browser: Browser;
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   t = await openTestDatabase();
   seeded = await seedReview(t.db, t.dataDir);
   await seedUsers(t.db);
   server = await startTestServer(t, { now: () => NOW });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, SLOW);
 
 afterAll(async () => {
@@ -39,10 +30,6 @@ afterAll(async () => {
   await server?.close();
   await t?.dispose();
 });
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
-}
 
 /**
  * The page's own CSP (script-src 'self') rightly refuses the injected axe script, so the
@@ -52,21 +39,8 @@ function newContext(): ReturnType<Browser["newContext"]> {
   return browser.newContext({ bypassCSP: true });
 }
 
-/** Screenshot the page and scan it with axe-core; returns the violations, described. */
-async function check(page: Page, name: string): Promise<string[]> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  await page.addScriptTag({ path: AXE });
-  // A string, not a function: the test is compiled without the DOM's types.
-  const result = await page.evaluate<AxeResult>(`axe.run(document, { runOnly: { type: "tag", values: ${JSON.stringify(AXE_TAGS)} } })`);
-  return result.violations.map((v) => `${name}: ${v.id} (${v.impact ?? "?"}) ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+function signIn(page: Page, username: string): Promise<void> {
+  return signInAt(page, server.url, username);
 }
 
 /** A dashboard figure: the money-by-category table cell for a category and a column. */

@@ -74,6 +74,12 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
       return { path: `/invoices/${seeded.invoices.flagged}/file` };
     case "POST /findings/decisions":
       return { path: route.path, body: form({ action: "confirm" }) };
+    case "GET /findings.csv":
+    case "GET /findings.xlsx":
+    case "GET /findings/confirm-all":
+      return { path: route.path };
+    case "POST /findings/confirm-all":
+      return { path: `${route.path}?provider=nobody`, body: form({ expected_count: "1", expected_amount: "1.00" }) };
     case "GET /findings/:id":
       return { path: `/findings/${seeded.findings.extraRate}` };
     case "POST /findings/:id/decisions":

@@ -46,7 +46,7 @@ describe("users add", () => {
   it("creates a user with the password from standard input (first line)", async () => {
     const run = context("a strong password here\nsecond line ignored\n");
     expect(await usersCommand.run(["add", "Finance.Two", "--role", "finance_officer"], run.context)).toBe(EXIT_OK);
-    expect(run.out()).toBe("Created user finance.two (finance_officer).\n");
+    expect(run.out()).toBe("Created user finance.two (Finance officer).\n");
     expect((await authenticate(t.db, 1, "finance.two", "a strong password here")).ok).toBe(true);
     const logged = await t.db.knex("audit_log").where({ entity: "user", action: "create", actor: "cli" }).first<{ after: unknown }>("after");
     expect(logged?.after).toEqual({ username: "finance.two", role: "finance_officer" });
@@ -71,6 +71,19 @@ describe("users add", () => {
       await expect(usersCommand.run(args, context("a strong password here\n").context), args.join(" ")).rejects.toThrow(AppError);
     }
     expect(await t.db.knex("users").count<{ n: string }[]>({ n: "*" })).toEqual([{ n: "2" }]);
+  });
+});
+
+describe("users list", () => {
+  it("lists the users with roles and statuses in words", async () => {
+    // Two wrong passwords for commish: accounts are throttled, never locked, so the list counts them.
+    for (let i = 0; i < 2; i++) expect(await authenticate(t.db, 1, "commish", "not the password", new Date(), { ip: "127.0.0.9" })).toEqual({ ok: false, reason: "invalid" });
+    const run = context("");
+    expect(await usersCommand.run(["list", "--format", "csv"], run.context)).toBe(EXIT_OK);
+    const lines = run.out().trim().split("\r\n");
+    expect(lines[0]).toBe("username,role,status,created");
+    expect(lines.slice(1).map((l) => l.split(",").slice(0, 3).join(","))).toEqual(["commish,Commissioner,Active (2 failed sign-in(s) in the last hour)", "finance.two,Finance officer,Active"]);
+    expect(run.out()).not.toContain("finance_officer");
   });
 });
 

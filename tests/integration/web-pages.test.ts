@@ -154,7 +154,7 @@ describe("pages", () => {
   });
 
   it("findings: filter by rule, category, status, provider and minimum amount", async () => {
-    const ruleOf = (html: string): string[] => [...html.matchAll(/href="\/findings\/\d+">([^<]+)</g)].map((m) => m[1] ?? "");
+    const ruleOf = (html: string): string[] => [...html.matchAll(/href="\/findings\/\d+(?:\?return_to=[^"]*)?">([^<]+)</g)].map((m) => m[1] ?? "");
     expect(ruleOf((await commissioner.get("/findings?category=fees")).text)).toEqual([ruleLabel("extra-quantity-above-agreed"), ruleLabel("extra-rate-above-agreed")]);
     expect(ruleOf((await commissioner.get("/findings?min_amount=%C2%A3101")).text)).toEqual([ruleLabel("extra-quantity-above-agreed")]);
     expect(ruleOf((await commissioner.get("/findings?provider=P2")).text)).toEqual([ruleLabel("total-mismatch")]);
@@ -195,7 +195,7 @@ describe("deciding from the pages", () => {
     expect(done.location).toBe("/findings?status=confirmed");
     const page = await finance.get("/findings?status=confirmed");
     expect(page.text).toContain("2 findings confirmed.");
-    expect(textOf(page.text, "result-count")).toBe("2 findings");
+    expect(textOf(page.text, "result-count")).toBe("2 findings totalling £139.00");
   });
 
   it("records a partial recovery from the form's date fields", async () => {

@@ -14,8 +14,6 @@ export function previousMonth(now: Date = new Date()): string {
 
 export const auditCommand: Command = {
   name: "audit",
-  synopsis: "audit [--month YYYY-MM | --all] [--threads N]",
-  summary: "Audit invoices dated in a month (default: the previous month) or all",
   help: [
     "Audits invoices against the reference data and records findings. Idempotent: re-running changes",
     "no reviewer decision and creates no duplicate finding.",

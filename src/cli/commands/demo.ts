@@ -9,8 +9,6 @@ const SAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 
 export const demoCommand: Command = {
   name: "demo",
-  synopsis: "demo [--port N]",
-  summary: "Load samples/, audit them and serve the UI: run this first",
   help: [
     "Loads the sample council in samples/ (reference data and provider invoices), audits it, creates the",
     "users finance (finance_officer), commissioner and admin, and serves the review UI.",

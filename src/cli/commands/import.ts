@@ -9,8 +9,6 @@ import { formatPreview, formatProblems, formatSummary } from "./import-report.js
 
 export const importCommand: Command = {
   name: "import",
-  synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME]",
-  summary: "Load reference data (CSV or XLSX), with a preview first if wanted",
   help: [
     "Loads the authority's reference data: the tables providers, contracts, rates, placements,",
     "placement_fees, packages, discounts and absences, from CSV (UTF-8 or Windows-1252; comma,",

@@ -1,27 +1,88 @@
 import type { Command } from "../command.js";
-import { auditCommand } from "./audit.js";
-import { demoCommand } from "./demo.js";
-import { findingsCommand } from "./findings.js";
-import { importCommand } from "./import.js";
-import { ingestCommand } from "./ingest.js";
-import { profilesCommand } from "./profiles.js";
-import { invoicesCommand } from "./invoices.js";
-import { reportCommand } from "./report.js";
-import { serveCommand } from "./serve.js";
-import { usersCommand } from "./users.js";
-import { workerCommand } from "./worker.js";
 
-/** Every command of INTERFACES.md, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  importCommand,
-  profilesCommand,
-  ingestCommand,
-  auditCommand,
-  invoicesCommand,
-  findingsCommand,
-  reportCommand,
-  serveCommand,
-  workerCommand,
-  usersCommand,
-  demoCommand,
+/**
+ * Every command of INTERFACES.md, in the order `--help` lists them. What the overview shows is
+ * written here and each command's module is loaded only when it runs (or its own help is asked
+ * for): `--help` then loads none of the services, the database or the readers, and answers in
+ * well under a second (bench/cli-help.bench.ts prints the figure).
+ */
+export interface CommandEntry {
+  name: string;
+  /** e.g. "import <dir or files…>" */
+  synopsis: string;
+  summary: string;
+  /** Further forms of the command the overview lists (a report's other kinds). */
+  also?: readonly { synopsis: string; summary: string }[];
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "import",
+    synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME]",
+    summary: "Load reference data (CSV or XLSX), with a preview first if wanted",
+    load: async () => (await import("./import.js")).importCommand,
+  },
+  {
+    name: "profiles",
+    synopsis: "profiles list | show NAME | set NAME --map HEADER=COLUMN… | delete NAME",
+    summary: "List and edit import profiles (saved header mappings)",
+    load: async () => (await import("./profiles.js")).profilesCommand,
+  },
+  {
+    name: "ingest",
+    synopsis: "ingest <files or dirs…>",
+    summary: "Read provider invoices (PDF, XLSX, CSV)",
+    load: async () => (await import("./ingest.js")).ingestCommand,
+  },
+  {
+    name: "audit",
+    synopsis: "audit [--month YYYY-MM | --all] [--threads N]",
+    summary: "Audit invoices dated in a month (default: the previous month) or all",
+    load: async () => (await import("./audit.js")).auditCommand,
+  },
+  {
+    name: "invoices",
+    synopsis: "invoices [--month YYYY-MM] [--provider ID] [--needs-attention] --format json|csv|table",
+    summary: "Print the invoices as extracted",
+    load: async () => (await import("./invoices.js")).invoicesCommand,
+  },
+  {
+    name: "findings",
+    synopsis: "findings [--month YYYY-MM] [--status S] [--provider ID] --format json|csv|table",
+    summary: "Print findings",
+    load: async () => (await import("./findings.js")).findingsCommand,
+  },
+  {
+    name: "report",
+    synopsis: "report savings [--from YYYY-MM] [--to YYYY-MM] [--provider ID] --out FILE.xlsx",
+    summary: "Write the commissioners' savings report",
+    also: [{ synopsis: "report query-pack --provider ID --out FILE.xlsx|FILE.html", summary: "Write a provider's query pack to send them" }],
+    load: async () => (await import("./report.js")).reportCommand,
+  },
+  {
+    name: "serve",
+    synopsis: "serve [--port N]",
+    summary: "Serve the review web UI, its JSON API and the scheduler",
+    load: async () => (await import("./serve.js")).serveCommand,
+  },
+  {
+    name: "worker",
+    synopsis: "worker [--jobs LIST] [--inbox-poll SECONDS]",
+    summary: "Run the scheduler and the ingest/audit workers without the web UI",
+    load: async () => (await import("./worker.js")).workerCommand,
+  },
+  {
+    name: "users",
+    synopsis: "users add <username> --role finance_officer|commissioner|admin",
+    summary: "Create a user",
+    also: [{ synopsis: "users list [--format json|csv|table]", summary: "List the users, their roles and whether they can sign in" }],
+    load: async () => (await import("./users.js")).usersCommand,
+  },
+  {
+    name: "demo",
+    synopsis: "demo [--port N]",
+    summary: "Load samples/, audit them and serve the UI: run this first",
+    load: async () => (await import("./demo.js")).demoCommand,
+  },
 ];

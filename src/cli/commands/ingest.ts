@@ -69,8 +69,6 @@ function summary(report: IngestReport, skipped: number, missing: number): string
 
 export const ingestCommand: Command = {
   name: "ingest",
-  synopsis: "ingest <files or dirs…>",
-  summary: "Read provider invoices (PDF, XLSX, CSV)",
   help: [
     "Reads invoices and credit notes. Directories are searched for .pdf, .xlsx and .csv files.",
     "Files are received in the order of their names. A file received before (same content) is",

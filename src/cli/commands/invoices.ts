@@ -45,8 +45,6 @@ function table(invoices: readonly InvoiceJson[]): string {
 
 export const invoicesCommand: Command = {
   name: "invoices",
-  synopsis: "invoices [--month YYYY-MM] [--needs-attention] --format json|csv|table",
-  summary: "Print the invoices as extracted",
   help: [
     "Prints the invoices and credit notes as read from the providers' files, with their lines.",
     "json: an array of invoices (provider_id, invoice_number, invoice_date, kind, credits_invoice, period_from,",
@@ -54,6 +52,7 @@ export const invoicesCommand: Command = {
     "to, quantity, unit, unit_rate, amount). csv: one row per line. table: one row per invoice.",
     "",
     "  --month YYYY-MM     only invoices dated in that month",
+    "  --provider ID       only that provider's invoices",
     "  --needs-attention   instead, the files that could not be read and why (--month does not apply):",
     "                      json gives file_id, source_file, sha256, received_at, reason_code (stable), reason,",
     "                      evidence (the text it stopped at, quoted), provider_id and invoice_number when read,",
@@ -61,7 +60,7 @@ export const invoicesCommand: Command = {
     "  --format F          json, csv or table (default table)",
   ].join("\n"),
   async run(args, context) {
-    const { values } = parseCommandArgs(args, { month: { type: "string" }, "needs-attention": { type: "boolean" }, format: { type: "string" } });
+    const { values } = parseCommandArgs(args, { month: { type: "string" }, provider: { type: "string" }, "needs-attention": { type: "boolean" }, format: { type: "string" } });
     const format = requireFormat(values.format);
     const month = requireMonth(values.month);
     const db = await context.database();
@@ -75,7 +74,11 @@ export const invoicesCommand: Command = {
       }
       return EXIT_OK;
     }
-    const invoices = await listExtractedInvoices(db, { authorityId: await context.authorityId(), ...(month ? { month } : {}) });
+    const invoices = await listExtractedInvoices(db, {
+      authorityId: await context.authorityId(),
+      ...(month ? { month } : {}),
+      ...(values.provider ? { providerId: values.provider } : {}),
+    });
     if (format === "json") context.stdout.write(`${JSON.stringify(invoices, null, 2)}\n`);
     else if (format === "csv") context.stdout.write(toCsv(INVOICE_CSV_COLUMNS, csvRows(invoices)));
     else {

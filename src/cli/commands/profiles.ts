@@ -16,8 +16,6 @@ function mappingsOf(specs: readonly string[]): HeaderMapping[] {
 
 export const profilesCommand: Command = {
   name: "profiles",
-  synopsis: "profiles list | show NAME | set NAME --map HEADER=COLUMN… | delete NAME",
-  summary: "List and edit import profiles (saved header mappings)",
   help: [
     "An import profile says where the headers of one kind of export go, e.g. for a case system's",
     "placements export \"Care Package Level\" → service_level. `import --profile NAME` uses it.",

@@ -64,8 +64,6 @@ async function queryPack(args: string[], context: CommandContext): Promise<numbe
 
 export const reportCommand: Command = {
   name: "report",
-  synopsis: "report savings [--from YYYY-MM] [--to YYYY-MM] --out FILE.xlsx",
-  summary: "Write the commissioners' savings report",
   help: [
     "report savings [--from YYYY-MM] [--to YYYY-MM] [--provider ID] --out FILE.xlsx",
     "  The commissioners' savings workbook (sheets Summary, By month, By provider, By rule, Findings) for",

@@ -33,8 +33,6 @@ export function parsePort(args: readonly string[], fallback: number): number {
 
 export const serveCommand: Command = {
   name: "serve",
-  synopsis: "serve [--port N]",
-  summary: "Serve the review web UI, its JSON API and the scheduler",
   help: [
     "Serve the review web UI, its JSON API and the scheduler until stopped (Ctrl-C or SIGTERM).",
     "",

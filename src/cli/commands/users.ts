@@ -1,5 +1,10 @@
 import { AppError, isAppError } from "../../domain/errors.js";
-import { createUser, isRole, ROLES } from "../../services/users/users.js";
+import { formatDate } from "../../domain/dates.js";
+import { londonDate } from "../../domain/months.js";
+import { ROLE_LABELS } from "../../domain/roles.js";
+import { createUser, isRole, listUsers, ROLES, type UserListing } from "../../services/users/users.js";
+import { parseCommandArgs, requireFormat } from "../args.js";
+import { toCsv, toTable } from "../output.js";
 import { EXIT_OK, EXIT_REJECTED, type Command, type CommandContext } from "../command.js";
 
 /** The password: the named environment variable, or the first line of standard input. */
@@ -51,14 +56,37 @@ function parseAdd(args: readonly string[]): AddArgs {
   return { username, role, passwordEnv };
 }
 
+/**
+ * A user as `users list` prints them, in words: the role, and the failed sign-ins of the last hour
+ * (accounts are throttled per address, never locked, so a count is what there is to see).
+ */
+function userRow(user: UserListing): { username: string; role: string; status: string; created: string } {
+  return {
+    username: user.username,
+    role: ROLE_LABELS[user.role],
+    status: user.recentFailures > 0 ? `Active (${user.recentFailures} failed sign-in(s) in the last hour)` : "Active",
+    created: formatDate(londonDate(user.createdAt)),
+  };
+}
+
+async function list(args: readonly string[], context: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs([...args], { format: { type: "string" } });
+  const format = requireFormat(values.format);
+  const users = await listUsers(await context.database(), await context.authorityId());
+  const rows = users.map(userRow);
+  if (format === "json") context.stdout.write(`${JSON.stringify(users.map((u, i) => ({ username: u.username, role: u.role, ...rows[i], role_code: u.role })), null, 2)}\n`);
+  else if (format === "csv") context.stdout.write(toCsv(["username", "role", "status", "created"], rows));
+  else context.stdout.write(`${toTable(["username", "role", "status", "created"], rows)}${users.length} user(s)\n`);
+  return EXIT_OK;
+}
+
 export const usersCommand: Command = {
   name: "users",
-  synopsis: "users add <username> --role finance_officer|commissioner|admin",
-  summary: "Create a user",
   help: [
-    "Create a user of the review web UI.",
+    "Create or list the users of the review web UI.",
     "",
     "  users add <username> --role finance_officer|commissioner|admin [--password-env VAR]",
+    "  users list [--format json|csv|table]   usernames, roles and whether each can sign in, in words",
     "",
     "The password is read from the environment variable VAR when --password-env is given,",
     "otherwise from the first line of standard input, e.g.",
@@ -66,13 +94,14 @@ export const usersCommand: Command = {
   ].join("\n"),
   async run(args, context) {
     const [subcommand, ...rest] = args;
-    if (subcommand !== "add") throw new AppError("usage", subcommand ? `unknown subcommand "${subcommand}" (try: users add)` : "users needs a subcommand: add");
+    if (subcommand === "list") return list(rest, context);
+    if (subcommand !== "add") throw new AppError("usage", subcommand ? `unknown subcommand "${subcommand}" (try: users add, users list)` : "users needs a subcommand: add or list");
     const parsed = parseAdd(rest);
     const password = await readPassword(context, parsed.passwordEnv);
     const db = await context.database();
     try {
       const user = await createUser(db, { username: parsed.username, password, role: parsed.role, authorityId: await context.authorityId() }, "cli");
-      context.stdout.write(`Created user ${user.username} (${user.role}).\n`);
+      context.stdout.write(`Created user ${user.username} (${ROLE_LABELS[user.role]}).\n`);
       return EXIT_OK;
     } catch (error) {
       if (isAppError(error) && (error.code === "user.invalid" || error.code === "user.exists")) {

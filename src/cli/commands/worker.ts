@@ -22,8 +22,6 @@ function parseSeconds(value: string | undefined, flag: string, fallback: number)
 
 export const workerCommand: Command = {
   name: "worker",
-  synopsis: "worker [--jobs LIST] [--inbox-poll SECONDS]",
-  summary: "Run the scheduler and the ingest/audit workers without the web UI",
   help: [
     "Runs the scheduled jobs until stopped (SIGTERM or Ctrl-C: the work in hand finishes, then it exits 0):",
     "  - the monthly audit, on AUDIT_SCHEDULE (Europe/London; default \"0 6 1 * *\"): audits the previous",

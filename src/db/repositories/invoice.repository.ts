@@ -313,7 +313,7 @@ export function invoiceLineFromRow(row: InvoiceLineRow): InvoiceLine {
 export async function listInvoices(
   knex: Knex,
   authorityId: number,
-  filter: { from?: string; to?: string; fileId?: string } = {},
+  filter: { from?: string; to?: string; fileId?: string; providerId?: string } = {},
 ): Promise<StoredInvoiceRecord[]> {
   const query = knex("invoices as i")
     .join("received_files as r", "r.id", "i.file_id")
@@ -326,6 +326,7 @@ export async function listInvoices(
   if (filter.from) void query.andWhere("i.invoice_date", ">=", filter.from);
   if (filter.to) void query.andWhere("i.invoice_date", "<=", filter.to);
   if (filter.fileId) void query.andWhere("i.file_id", filter.fileId);
+  if (filter.providerId) void query.andWhere("i.provider_id", filter.providerId);
   const rows = (await query) as (InvoiceRow & { original_name: string })[];
   const linesByInvoice = new Map<string, InvoiceLine[]>();
   const ids = rows.map((r) => String(r.id));

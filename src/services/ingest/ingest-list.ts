@@ -89,9 +89,12 @@ export function invoiceJson(record: StoredInvoiceRecord): InvoiceJson {
 }
 
 /** Invoices dated in `month` (YYYY-MM), or all, in audit order. */
-export async function listExtractedInvoices(db: Database, options: { month?: string; authorityId: number }): Promise<InvoiceJson[]> {
+export async function listExtractedInvoices(db: Database, options: { month?: string; providerId?: string; authorityId: number }): Promise<InvoiceJson[]> {
   const bounds = options.month ? monthBounds(options.month) : null;
-  const records = await listInvoices(db.knex, options.authorityId, bounds ? { from: bounds.from, to: bounds.to } : {});
+  const records = await listInvoices(db.knex, options.authorityId, {
+    ...(bounds ? { from: bounds.from, to: bounds.to } : {}),
+    ...(options.providerId ? { providerId: options.providerId } : {}),
+  });
   return records.map(invoiceJson);
 }
 

@@ -157,6 +157,27 @@ function nextFields(finding: FindingRow, input: CheckedInput): DecisionFields {
   }
 }
 
+/** How many refused findings an error names before "and N more". */
+const REFUSALS_NAMED = 20;
+
+/**
+ * A selection where some findings cannot take the decision is refused whole, naming every one
+ * of them (not just the first), so the reviewer can unselect them and try again.
+ */
+function refuseWhatCannotChange(findings: readonly FindingRow[], action: DecisionAction): void {
+  const refused = findings.filter((f) => !ALLOWED_FROM[action].includes(f.status)).sort((a, b) => Number(a.id) - Number(b.id));
+  if (refused.length === 0) return;
+  // One finding on its own keeps nextFields' sentence ("A finding that is … cannot be …").
+  if (findings.length === 1) return;
+  const named = refused.slice(0, REFUSALS_NAMED).map((f) => `finding ${f.id} is ${f.status}`);
+  const more = refused.length > REFUSALS_NAMED ? ` and ${refused.length - REFUSALS_NAMED} more` : "";
+  throw new AppError(
+    "decision.not_allowed",
+    `${refused.length} of the ${findings.length} selected findings cannot be ${DECISION_DONE[action]}, so none was: ${named.join(", ")}${more}`,
+    { findingIds: refused.map((f) => String(f.id)).join(","), action },
+  );
+}
+
 function stateOf(fields: DecisionFields, invoiceStatus: InvoiceStatus | null): FindingState {
   return {
     status: fields.status,
@@ -181,6 +202,7 @@ async function applyInTransaction(
     const missing = ids.find((id) => !found.has(id)) ?? "";
     throw new AppError("not_found", `There is no finding ${missing}`, { findingId: missing });
   }
+  refuseWhatCannotChange(findings, input.action);
   const today = londonDate(now);
   const changes = findings.map((finding) => ({ finding, after: nextFields(finding, input) }));
 

@@ -2,24 +2,15 @@ import type { Database } from "../../db/connection.js";
 import { findingRecordRows } from "../../db/queries/finding-records.query.js";
 import { AppError } from "../../domain/errors.js";
 import { FINDING_STATUSES, type FindingStatus } from "../../domain/finding.js";
+import { moneyString } from "../../domain/money.js";
+import { outstandingOf, type FindingRecord } from "../../reports/findings-export.js";
 
-/** One finding as AUDIT.md "Machine-readable results" defines it. */
-export interface FindingRecord {
-  provider_id: string;
-  invoice_number: string;
-  child_ref: string;
-  rule: string;
-  category: string;
-  amount: string;
-  status: FindingStatus;
-  explanation: string;
-}
-
-export const FINDING_COLUMNS = ["provider_id", "invoice_number", "child_ref", "rule", "category", "amount", "status", "explanation"] as const;
+export { FINDING_COLUMNS, type FindingRecord } from "../../reports/findings-export.js";
 
 export interface FindingFilter {
   /** Invoices dated in this month (YYYY-MM). */
   month?: string;
+  providerId?: string;
   status?: string;
   authorityId: number;
 }
@@ -32,6 +23,24 @@ export async function listFindings(db: Database, filter: FindingFilter): Promise
   if (filter.status !== undefined && !(FINDING_STATUSES as readonly string[]).includes(filter.status)) {
     throw new AppError("usage", `--status must be one of ${FINDING_STATUSES.join(", ")}, not "${filter.status}"`);
   }
-  const rows = await findingRecordRows(db, filter.authorityId, { month: filter.month, status: filter.status as FindingStatus | undefined });
-  return rows.map((r) => ({ ...r, child_ref: r.child_ref ?? "" }));
+  const rows = await findingRecordRows(db, filter.authorityId, { month: filter.month, status: filter.status as FindingStatus | undefined, providerId: filter.providerId });
+  return rows.map((r) => {
+    const amount = moneyString(r.amount);
+    const recovered = moneyString(r.recovered_amount ?? "0");
+    return {
+      provider_id: r.provider_id,
+      invoice_number: r.invoice_number,
+      child_ref: r.child_ref ?? "",
+      rule: r.rule,
+      category: r.category,
+      amount,
+      status: r.status,
+      explanation: r.explanation,
+      id: String(r.id),
+      invoice_date: r.invoice_date,
+      line: r.line_no,
+      recovered_amount: recovered,
+      outstanding: outstandingOf(r.status, amount, recovered),
+    };
+  });
 }

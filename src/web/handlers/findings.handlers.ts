@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { CATEGORIES, FINDING_STATUSES } from "../../domain/finding.js";
+import { CATEGORIES, FINDING_STATUSES, type Category } from "../../domain/finding.js";
 import { AppError, isAppError } from "../../domain/errors.js";
 import {
   DECISION_DONE,
@@ -10,13 +10,16 @@ import {
   type DecisionOutcome,
 } from "../../services/review/decide-finding.js";
 import { findingDetail } from "../../db/queries/finding-detail.query.js";
-import { listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
+import { exportFindings, findingNeighbours, listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
+import { confirmableTotals, confirmMatchingFindings } from "../../services/review/decide-matching.js";
+import { findingsCsv, findingsWorkbook, outstandingOf, type FindingExportRecord } from "../../reports/findings-export.js";
+import { formatMoney, tryParseMoney, moneyString } from "../../domain/money.js";
 import { listProviders } from "../../db/queries/providers.query.js";
 import { field, fields } from "../body.js";
 import { statusForCode } from "../errors.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";
 import { pagination, selectItems, sortLinks } from "../listing.js";
-import { findingQuery, pageRequest, queryString, queryValue, safeLocalPath, type FieldErrors } from "../params.js";
+import { findingListOf, findingQuery, pageRequest, queryString, queryValue, safeLocalPath, type FieldErrors } from "../params.js";
 import { CATALOGUE } from "../../../rules/catalogue.js";
 import { categoryLabel, FINDING_STATUS_LABELS, statusTag } from "../format.js";
 import { render } from "../views.js";
@@ -65,10 +68,15 @@ async function showFindings(ctx: WebContext, req: Request, res: Response, formEr
   const page = await listFindings(ctx.db, scope, query.filter, query.sort, pageRequest(req, FINDING_PAGE_SIZE));
   const keep = { ...query.params, ...(query.sort.by !== "amount" || query.sort.direction !== "desc" ? { sort: query.sort.by, dir: query.sort.direction } : {}) };
   const providers = await listProviders(ctx.db, scope);
+  const canDecide = req.user?.role === "finance_officer";
+  const confirmable = canDecide ? await confirmableTotals(ctx.db, scope.authorityId, query.filter) : null;
+  const filterString = queryString({ ...query.params, ...(query.sort.by !== "amount" || query.sort.direction !== "desc" ? { sort: query.sort.by, dir: query.sort.direction } : {}) });
   await render(
     ctx, req, res, "findings.njk",
     {
       page,
+      confirmable: confirmable && confirmable.count > 0 ? { ...confirmable, href: `/findings/confirm-all${queryString(query.params)}` } : null,
+      exports: { csv: `/findings.csv${filterString}`, xlsx: `/findings.xlsx${filterString}` },
       query,
       errors: { ...query.errors, ...formErrors },
       selects: {
@@ -81,8 +89,8 @@ async function showFindings(ctx: WebContext, req: Request, res: Response, formEr
       pagination: pagination("/findings", page, keep),
       listUrl: `/findings${queryString({ ...keep, ...(page.page > 1 ? { page: page.page } : {}) })}`,
       selected: fields(req, "finding"),
-      values: { min_amount: queryValue(req, "min_amount"), reason: field(req, "reason") },
-      canDecide: req.user?.role === "finance_officer",
+      values: { min_amount: queryValue(req, "min_amount"), q: queryValue(req, "q"), reason: field(req, "reason") },
+      canDecide,
     },
     status,
   );
@@ -92,16 +100,34 @@ export function findingsPage(ctx: WebContext, req: Request, res: Response): Prom
   return showFindings(ctx, req, res);
 }
 
+/** The finding page's link to another finding of the same list, keeping the list to go back to. */
+function findingInList(id: string, listUrl: string): string {
+  return `/findings/${id}${queryString({ return_to: listUrl })}`;
+}
+
+/** The findings either side of this one in the list it was opened from, if it was opened from one. */
+async function neighboursIn(ctx: WebContext, req: Request, returnTo: string, findingId: string): Promise<{ previous: string | null; next: string | null } | null> {
+  const list = findingListOf(returnTo);
+  if (!list) return null;
+  const around = await findingNeighbours(ctx.db, scopeOf(req), list.query.filter, list.query.sort, findingId);
+  return {
+    previous: around.previous ? findingInList(around.previous, list.url) : null,
+    next: around.next ? findingInList(around.next, list.url) : null,
+  };
+}
+
 async function showFinding(ctx: WebContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200): Promise<void> {
   const finding = await findingDetail(ctx.db, scopeOf(req), String(req.params.id));
   if (!finding) throw new AppError("not_found", "There is no such finding");
+  const returnTo = safeLocalPath(field(req, "return_to")) ?? safeLocalPath(queryValue(req, "return_to")) ?? "";
   await render(
     ctx, req, res, "finding.njk",
     {
       finding,
       errors,
       canDecide: req.user?.role === "finance_officer",
-      returnTo: safeLocalPath(field(req, "return_to")) ?? safeLocalPath(queryValue(req, "return_to")) ?? "",
+      returnTo,
+      neighbours: await neighboursIn(ctx, req, returnTo, finding.id),
       values: {
         action: field(req, "action"), reason: field(req, "reason"), amount: field(req, "amount"),
         day: field(req, "recovered_on-day"), month: field(req, "recovered_on-month"), year: field(req, "recovered_on-year"),
@@ -123,8 +149,11 @@ export async function decideOne(ctx: WebContext, req: Request, res: Response): P
     const outcome = await decideFinding(ctx.db, actorOf(req), id, input, ctx.now());
     logDecisions(ctx, req, [outcome]);
     const invoiceStatus = outcome.after.invoice_status ? statusTag(outcome.after.invoice_status).text.toLowerCase() : "unchanged";
-    req.session.flash = { kind: "success", text: `Finding ${DECISION_DONE[input.action]}. The invoice is now ${invoiceStatus}.` };
-    res.redirect(303, safeLocalPath(field(req, "return_to")) ?? `/findings/${id}`);
+    const returnTo = safeLocalPath(field(req, "return_to"));
+    // From a list, on to the next finding in it: reviewing one after another without going back.
+    const next = returnTo ? (await neighboursIn(ctx, req, returnTo, id))?.next ?? null : null;
+    req.session.flash = { kind: "success", text: `Finding ${DECISION_DONE[input.action]}. The invoice is now ${invoiceStatus}.${next ? " This is the next finding in the list." : ""}` };
+    res.redirect(303, next ?? returnTo ?? `/findings/${id}`);
   } catch (error) {
     if (!isAppError(error) || error.code === "not_found") throw error;
     await showFinding(ctx, req, res, fieldErrorOf(error), statusForCode(error.code));
@@ -145,6 +174,85 @@ export async function decideMany(ctx: WebContext, req: Request, res: Response): 
     if (!isAppError(error)) throw error;
     await showFindings(ctx, req, res, fieldErrorOf(error), statusForCode(error.code));
   }
+}
+
+// Confirm every open finding matching the filter
+
+async function showConfirmAll(ctx: WebContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200): Promise<void> {
+  const query = findingQuery(req);
+  const totals = await confirmableTotals(ctx.db, scopeOf(req).authorityId, query.filter);
+  await render(ctx, req, res, "confirm-all.njk", {
+    totals: totals ?? { count: 0, amount: "0.00" },
+    errors: { ...query.errors, ...errors },
+    action: `/findings/confirm-all${queryString(query.params)}`,
+    listUrl: `/findings${queryString(query.params)}`,
+    filters: describeFilter(query.params),
+  }, status);
+}
+
+/** The filter in words, for the confirmation page: "Provider: P1", "Search: INV-10". */
+function describeFilter(params: Record<string, string>): { key: { text: string }; value: { text: string } }[] {
+  const names: Record<string, string> = { q: "Search", provider: "Provider", rule: "Rule", category: "Category", status: "Status", min_amount: "Amount at least" };
+  return Object.entries(params).map(([k, v]) => ({
+    key: { text: names[k] ?? k },
+    value: { text: k === "rule" ? CATALOGUE.find((r) => r.id === v)?.label ?? v : k === "category" ? categoryLabel(v as Category) : k === "min_amount" ? formatMoney(v) : v },
+  }));
+}
+
+/** GET /findings/confirm-all?filter: how many open findings, and how much, before confirming them all. */
+export function confirmAllPage(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  return showConfirmAll(ctx, req, res);
+}
+
+/** POST /findings/confirm-all?filter: confirms them, if they are still the ones counted. */
+export async function confirmAll(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const query = findingQuery(req);
+  const amount = tryParseMoney(field(req, "expected_amount"));
+  const count = Number(field(req, "expected_count"));
+  try {
+    if (!amount || !Number.isInteger(count) || count < 1) throw new AppError("decision.selection_changed", "Check the findings to confirm and try again", { field: "findings" });
+    const outcomes = await confirmMatchingFindings(ctx.db, actorOf(req), query.filter, { count, amount: moneyString(amount) }, ctx.now());
+    logDecisions(ctx, req, outcomes);
+    req.session.flash = { kind: "success", text: `${outcomes.length} ${outcomes.length === 1 ? "finding" : "findings"} confirmed.` };
+    res.redirect(303, `/findings${queryString(query.params)}`);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    await showConfirmAll(ctx, req, res, { findings: error.message }, statusForCode(error.code));
+  }
+}
+
+// Export of the filtered list
+
+async function exportRecords(ctx: WebContext, req: Request): Promise<FindingExportRecord[]> {
+  const query = findingQuery(req);
+  if (Object.keys(query.errors).length > 0) throw new AppError("query.invalid", Object.values(query.errors).join("; "));
+  const origin = `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  const rows = await exportFindings(ctx.db, scopeOf(req), query.filter, query.sort);
+  return rows.map((r) => ({
+    provider_id: r.provider_id, invoice_number: r.invoice_number, child_ref: r.child_ref, rule: r.rule, category: r.category,
+    amount: r.amount, status: r.status, explanation: r.explanation, id: r.id, invoice_date: r.invoice_date, line: r.line_no,
+    recovered_amount: r.recovered_amount, outstanding: outstandingOf(r.status, r.amount, r.recovered_amount), link: `${origin}/findings/${r.id}`,
+  }));
+}
+
+function exportName(ctx: WebContext, extension: string): string {
+  return `findings-${ctx.now().toISOString().slice(0, 10)}.${extension}`;
+}
+
+/** GET /findings.csv?filter: every finding the list's filter matches, as CSV. */
+export async function findingsCsvDownload(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const csv = findingsCsv(await exportRecords(ctx, req));
+  res.attachment(exportName(ctx, "csv"));
+  res.type("text/csv; charset=utf-8");
+  res.send(csv);
+}
+
+/** GET /findings.xlsx?filter: the same as a workbook. */
+export async function findingsXlsxDownload(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const bytes = await findingsWorkbook(await exportRecords(ctx, req)).xlsx.writeBuffer();
+  res.attachment(exportName(ctx, "xlsx"));
+  res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  res.send(Buffer.from(bytes));
 }
 
 // JSON API
