@@ -8,6 +8,7 @@ import * as findings from "./handlers/findings.handlers.js";
 import * as invoices from "./handlers/invoices.handlers.js";
 import * as operations from "./handlers/operations.handlers.js";
 import * as reference from "./handlers/reference.handlers.js";
+import * as referenceData from "./handlers/reference-data.handlers.js";
 import * as reports from "./handlers/reports.handlers.js";
 import * as rules from "./handlers/rules.handlers.js";
 import * as users from "./handlers/users.handlers.js";
@@ -78,6 +79,12 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/uploads/reference/templates/:table", ADMINS, "page", "none", reference.referenceTemplateDownload, "a blank XLSX template for one reference table"),
   route("POST", "/uploads/reference/preview", ADMINS, "page", "form", reference.previewReference, "preview staged reference data again with column mappings"),
   route("POST", "/uploads/reference/apply", ADMINS, "page", "form", reference.applyReference, "apply staged reference data (audit log)"),
+  // What was loaded, read-only. Placements name children (by reference) and discounts are the
+  // finance side: commissioners see providers, contracts and rates only.
+  route("GET", "/reference/providers", EVERYONE, "page", "none", referenceData.providersPage, "providers with their aliases (read-only)"),
+  route("GET", "/reference/contracts", EVERYONE, "page", "none", referenceData.contractsPage, "contracts with their rates over time (read-only)"),
+  route("GET", "/reference/placements", OPERATORS, "page", "none", referenceData.placementsPage, "placements with fees, packages and absences (read-only)"),
+  route("GET", "/reference/discounts", OPERATORS, "page", "none", referenceData.discountsPage, "discounts (read-only)"),
   route("GET", "/audit-runs", EVERYONE, "page", "none", operations.auditRunsPage, "audit runs"),
   route("POST", "/audit-runs", OPERATORS, "page", "form", operations.runAuditNow, "run an audit now"),
   route("GET", "/audit-log", EVERYONE, "page", "none", operations.auditLogPage, "audit log"),

@@ -11,6 +11,7 @@ import {
   formatBytes,
   formatDate,
   formatDateTime,
+  formatQuantity,
   formatMoney,
   formatQuantityWithUnit,
   formatRate,
@@ -33,6 +34,7 @@ export function createViews(): nunjucks.Environment {
   env.addFilter("money", orEmpty(formatMoney));
   env.addFilter("date", orEmpty(formatDate));
   env.addFilter("datetime", formatDateTime);
+  env.addFilter("quantity", formatQuantity);
   env.addFilter("quantityWithUnit", formatQuantityWithUnit);
   env.addFilter("rate", formatRate);
   env.addFilter("bytes", (n: number) => formatBytes(n));
@@ -57,6 +59,8 @@ interface NavItem {
   href: string;
   text: string;
   roles: readonly Role[];
+  /** The pages under this path are this item's too (a section with several pages). */
+  section?: string;
 }
 
 const READERS: readonly Role[] = ["finance_officer", "commissioner"];
@@ -70,6 +74,7 @@ const NAVIGATION: readonly NavItem[] = [
   { href: "/reports/savings", text: "Savings", roles: READERS },
   { href: "/needs-attention", text: "Needs attention", roles: EVERYONE },
   { href: "/uploads", text: "Uploads", roles: OPERATORS },
+  { href: "/reference/providers", text: "Reference data", roles: EVERYONE, section: "/reference/" },
   { href: "/audit-runs", text: "Audit runs", roles: EVERYONE },
   { href: "/audit-log", text: "Audit log", roles: EVERYONE },
   { href: "/rules", text: "Rules", roles: EVERYONE },
@@ -79,7 +84,7 @@ const NAVIGATION: readonly NavItem[] = [
 function navigationFor(role: Role | undefined, currentPath: string): { href: string; text: string; active: boolean; current: boolean }[] {
   if (!role) return [];
   return NAVIGATION.filter((item) => item.roles.includes(role)).map((item) => {
-    const active = item.href === "/" ? currentPath === "/" : currentPath === item.href || currentPath.startsWith(`${item.href}/`);
+    const active = item.href === "/" ? currentPath === "/" : currentPath === item.href || currentPath.startsWith(item.section ?? `${item.href}/`);
     return { href: item.href, text: item.text, active, current: active && currentPath === item.href };
   });
 }

@@ -171,6 +171,26 @@ describe("review in the browser", () => {
     await context.close();
   }, SLOW);
 
+  it("shows an administrator what reference data was loaded, searchable, accessible", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signIn(page, "admin");
+    await page.getByRole("link", { name: "Reference data", exact: true }).click();
+    expect(await page.locator("#providers").textContent()).toContain("Oakfield Foster Care");
+    expect(await check(page, "reference-providers")).toEqual([]);
+    await page.getByLabel("Search").fill("oakfield");
+    await page.getByRole("button", { name: "Search" }).click();
+    expect(await page.locator("#result-count").textContent()).toContain("1 row matching “oakfield”");
+    expect(await check(page, "reference-providers-search")).toEqual([]);
+    const tables = page.getByRole("navigation", { name: "Reference tables" });
+    for (const [link, name] of [["Contracts and rates", "reference-contracts"], ["Placements", "reference-placements"], ["Discounts", "reference-discounts"]] as const) {
+      await tables.getByRole("link", { name: link, exact: true }).click();
+      expect(await check(page, name)).toEqual([]);
+    }
+    expect(await page.locator("#result-count").textContent()).toContain("Nothing has been loaded");
+    await context.close();
+  }, SLOW);
+
   it("runs under its own Content Security Policy with no violation, its scripts enhancing the pages", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

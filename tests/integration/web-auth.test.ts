@@ -57,6 +57,10 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "GET /api/findings":
     case "GET /reports/savings":
     case "GET /reports/savings.xlsx":
+    case "GET /reference/providers":
+    case "GET /reference/contracts":
+    case "GET /reference/placements":
+    case "GET /reference/discounts":
       return { path: route.path };
     case "GET /reports/query-pack/:providerId":
       return { path: "/reports/query-pack/P1" };
