@@ -64,6 +64,26 @@ describe("reference data pages", () => {
     expect(textOf((await finance.get("/reference/providers?q=%25")).text)).toContain("Nothing matches “%”");
   });
 
+  it("providers: the reading templates this deployment uses for each provider are listed", async () => {
+    const dir = path.join(t.dataDir, "templates");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "hillcrest-statement.json"), JSON.stringify({ provider_id: "HIL", keywords: ["Statement"] }));
+    try {
+      const page = await admin.get("/reference/providers?q=hillcrest");
+      expect(page.status).toBe(200);
+      expect(textOf(page.text)).toContain("hillcrest-statement.json");
+      expect(textOf((await admin.get("/reference/providers?q=oakleaf")).text)).toContain("None (read by the generic reader)");
+      // A broken template file is said on the page; the providers are still listed.
+      fs.writeFileSync(path.join(dir, "broken.json"), "{ not json");
+      const broken = textOf((await admin.get("/reference/providers")).text);
+      expect(broken).toContain("The reading templates could not be listed: Provider template broken.json: (file): is not valid JSON");
+      expect(broken).not.toContain(t.dataDir);
+      expect(broken).toContain("Brightfield Fostering Ltd");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("contracts: each with its rates over time, money with £ and separators right-aligned, dates as 1 Apr 2026", async () => {
     const page = await commissioner.get("/reference/contracts?q=CON-HIL");
     expect(page.status).toBe(200);

@@ -4,6 +4,7 @@ import {
 } from "../../db/queries/reference-data.query.js";
 import type { Database } from "../../db/connection.js";
 import type { Scope } from "../../db/queries/read-model.js";
+import { templatesInUse } from "../../services/ingest/provider-templates.js";
 import { scopeOf, type Handler, type WebContext } from "../context.js";
 import { queryValue } from "../params.js";
 import { render } from "../views.js";
@@ -15,6 +16,8 @@ import { render } from "../views.js";
 interface ReferencePage {
   template: string;
   read: (db: Database, scope: Scope, text: string) => Promise<ReferenceList<unknown>>;
+  /** More for the page beyond the rows (the providers page: their reading templates). */
+  extra?: (ctx: WebContext) => Record<string, unknown>;
 }
 
 /** Long enough for any id or name; longer input is cut, never an error. */
@@ -24,11 +27,18 @@ function showList(page: ReferencePage): Handler {
   return async (ctx: WebContext, req: Request, res: Response): Promise<void> => {
     const q = queryValue(req, "q").slice(0, MAX_FILTER);
     const list = await page.read(ctx.db, scopeOf(req), q);
-    await render(ctx, req, res, page.template, { q, items: list.items, total: list.total, limit: LIST_LIMIT });
+    await render(ctx, req, res, page.template, { q, items: list.items, total: list.total, limit: LIST_LIMIT, ...page.extra?.(ctx) });
   };
 }
 
-export const providersPage = showList({ template: "reference-providers.njk", read: referenceProviders });
+export const providersPage = showList({
+  template: "reference-providers.njk",
+  read: referenceProviders,
+  extra: (ctx) => {
+    const { byProvider, problem } = templatesInUse(ctx.dataDir);
+    return { templates: Object.fromEntries(byProvider), templatesProblem: problem };
+  },
+});
 export const contractsPage = showList({ template: "reference-contracts.njk", read: referenceContracts });
 export const placementsPage = showList({ template: "reference-placements.njk", read: referencePlacements });
 export const discountsPage = showList({ template: "reference-discounts.njk", read: referenceDiscounts });
