@@ -2,6 +2,7 @@ import type { Role } from "../domain/roles.js";
 import type { Access, RouteKind } from "./auth.js";
 import type { BodyKind } from "./body.js";
 import type { Handler } from "./context.js";
+import { ADMINS, DECIDERS, EVERYONE, OPERATORS, READERS } from "./role-groups.js";
 import * as assets from "./handlers/assets.handlers.js";
 import * as auth from "./handlers/auth.handlers.js";
 import * as findings from "./handlers/findings.handlers.js";
@@ -30,14 +31,6 @@ export interface RouteSpec {
   summary: string;
 }
 
-/** finance_officer: review and decide. commissioner: read everything. admin: users, reference data. */
-const EVERYONE: readonly Role[] = ["finance_officer", "commissioner", "admin"];
-/** Pages with invoice lines and children's references: the people who review and report. */
-const READERS: readonly Role[] = ["finance_officer", "commissioner"];
-const DECIDERS: readonly Role[] = ["finance_officer"];
-/** Running the pipeline: uploading invoices, re-processing files, aliases, audits. */
-const OPERATORS: readonly Role[] = ["finance_officer", "admin"];
-const ADMINS: readonly Role[] = ["admin"];
 
 const route = (method: Method, path: string, access: Access, kind: RouteKind, body: BodyKind, handler: Handler, summary: string): RouteSpec => ({
   method, path, access, kind, body, handler, summary,

@@ -6,6 +6,7 @@ import nunjucks from "nunjucks";
 import { isRole, type Role } from "../domain/roles.js";
 import { REPORT_VIEWS_DIR } from "../reports/render.js";
 import type { WebContext } from "./context.js";
+import { ADMINS, EVERYONE, OPERATORS, READERS } from "./role-groups.js";
 import {
   categoryLabel,
   formatBytes,
@@ -63,10 +64,6 @@ interface NavItem {
   section?: string;
 }
 
-const READERS: readonly Role[] = ["finance_officer", "commissioner"];
-const EVERYONE: readonly Role[] = ["finance_officer", "commissioner", "admin"];
-const OPERATORS: readonly Role[] = ["finance_officer", "admin"];
-
 const NAVIGATION: readonly NavItem[] = [
   { href: "/", text: "Dashboard", roles: EVERYONE },
   { href: "/invoices", text: "Invoices", roles: READERS },
@@ -78,7 +75,7 @@ const NAVIGATION: readonly NavItem[] = [
   { href: "/audit-runs", text: "Audit runs", roles: EVERYONE },
   { href: "/audit-log", text: "Audit log", roles: EVERYONE },
   { href: "/rules", text: "Rules", roles: EVERYONE },
-  { href: "/users", text: "Users", roles: ["admin"] },
+  { href: "/users", text: "Users", roles: ADMINS },
 ];
 
 function navigationFor(role: Role | undefined, currentPath: string): { href: string; text: string; active: boolean; current: boolean }[] {
