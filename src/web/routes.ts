@@ -1,4 +1,3 @@
-import type { Role } from "../domain/roles.js";
 import type { Access, RouteKind } from "./auth.js";
 import type { BodyKind } from "./body.js";
 import type { Handler } from "./context.js";
