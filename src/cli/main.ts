@@ -2,6 +2,7 @@ import { settingsFromEnv } from "../config.js";
 import { openDatabase, type Database } from "../db/connection.js";
 import { migrateLatest } from "../db/migrate.js";
 import { deploymentAuthorityId } from "../services/authority/authority.js";
+import { failRunsOfDeadProcesses } from "../services/scheduler/run-recovery.js";
 import { isAppError } from "../domain/errors.js";
 import { createLogger } from "../logger.js";
 import { EXIT_USAGE, type Command, type CommandContext } from "./command.js";
@@ -57,6 +58,8 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
       if (!database) {
         database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
         await migrateLatest(database.knex);
+        // Every command, not only serve: a run a killed process left "running" is failed first.
+        await failRunsOfDeadProcesses(database, logger);
       }
       return database;
     },

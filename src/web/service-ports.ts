@@ -1,8 +1,9 @@
 import type { Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
 import { importReference, type ImportReport } from "../services/reference/import-reference.js";
+import { arrivalAuditSummary } from "../services/audit/audit-arrivals.js";
 import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest/ingest-files.js";
-import { runAudit, type RunAuditResult } from "../services/audit/run-audit.js";
+import { startAudit, type RunAuditResult } from "../services/audit/run-audit.js";
 import { categoryLabel, formatMoney } from "./format.js";
 
 /**
@@ -33,7 +34,11 @@ export interface ServicePorts {
   /** Reads a file that needs attention again (after an alias or the reference data was fixed). */
   reprocessFile: ((fileId: string, authorityId: number) => Promise<ServiceReport>) | null;
   importReference: ((files: UploadedFile[], authorityId: number) => Promise<ServiceReport>) | null;
-  runAudit: ((request: AuditRequest) => Promise<ServiceReport>) | null;
+  /**
+   * Starts an audit: resolves once the run is recorded, with its end to come. Rejects with
+   * AppError "audit.already_running" (naming the running run) while another audit runs.
+   */
+  runAudit: ((request: AuditRequest) => Promise<{ runId: string; finished: Promise<ServiceReport> }>) | null;
 }
 
 export interface PortDeps {
@@ -63,6 +68,7 @@ function describeIngest(report: IngestReport): ServiceReport {
       { label: "Stored", value: String(report.stored) },
       { label: "Already received", value: String(report.alreadyReceived) },
       { label: "Need attention", value: String(report.needsAttention) },
+      ...(arrivalAuditSummary(report.audit) ? [{ label: "Audit", value: arrivalAuditSummary(report.audit) ?? "" }] : []),
       ...report.files.map(describeIngestedFile),
     ],
     problems: report.problems,
@@ -112,8 +118,10 @@ export function servicePorts(deps: PortDeps): ServicePorts {
     },
     importReference: async (files, authorityId) =>
       describeImport(await importReference(db, files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })), { authorityId, logger })),
-    runAudit: async (request) =>
-      describeAudit(await runAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger })),
+    runAudit: async (request) => {
+      const started = await startAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger });
+      return { runId: started.runId, finished: started.finished.then(describeAudit) };
+    },
   };
 }
 

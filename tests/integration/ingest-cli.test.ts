@@ -87,6 +87,8 @@ describe("placement-audit ingest and invoices", () => {
       "stored            b-oakfield.pdf  OAK invoice OFP-1046 (3 lines)",
       expect.stringMatching(/^needs attention {3}c-scan\.pdf: The PDF has no text layer/),
       "2 stored, 0 already received, 1 needs attention, 1 other file(s) skipped",
+      // Audited on arrival, without an audit command (AUDIT.md "When").
+      expect.stringMatching(/^Audited on arrival: 2 invoice\(s\) of 1 provider\(s\), \d+ finding\(s\) \(run \d+\)\.$/),
       "",
     ]);
   });

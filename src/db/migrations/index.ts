@@ -13,6 +13,7 @@ import * as findingsListingIndex from "./20261129_0902_findings_listing_index.js
 import * as auditProviderOrderIndex from "./20261129_0903_audit_provider_order_index.js";
 import * as reviewListingIndexes from "./20261129_1001_review_listing_indexes.js";
 import * as needsAttentionReasons from "./20261207_1501_needs_attention_reasons.js";
+import * as arrivalAudits from "./20261207_1901_arrival_audits.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261129_0903_audit_provider_order_index", auditProviderOrderIndex],
   ["20261129_1001_review_listing_indexes", reviewListingIndexes],
   ["20261207_1501_needs_attention_reasons", needsAttentionReasons],
+  ["20261207_1901_arrival_audits", arrivalAudits],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {
