@@ -234,7 +234,7 @@ describe("the savings workbook", () => {
       expect(view?.ySplit, `${ws.name} frozen rows`).toBeGreaterThanOrEqual(1);
       expect(ws.autoFilter, `${ws.name} autofilter`).toBeTruthy();
     }
-    expect(sheet(workbook, "Findings").autoFilter).toBe("A1:M12");
+    expect(sheet(workbook, "Findings").autoFilter).toBe("A1:N12");
     expect(sheet(workbook, "By month").autoFilter).toBe("A1:H10");
 
     // Widths fit: the explanation column is wide but capped, a short code column narrow.

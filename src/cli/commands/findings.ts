@@ -9,7 +9,8 @@ export const findingsCommand: Command = {
   synopsis: "findings [--month YYYY-MM] [--status S] --format json|csv|table",
   summary: "Print findings",
   help: [
-    "Prints the audit's findings: provider_id, invoice_number, child_ref, rule, category, amount, status, explanation.",
+    "Prints the audit's findings: provider_id, invoice_number, child_ref, rule, category, amount, status, explanation,",
+    "recovered_amount (recovered so far) and outstanding (still owed by the provider).",
     "",
     "  --month YYYY-MM   only invoices dated in that month",
     "  --status S        open, confirmed, recovered, dismissed or superseded (default: all but superseded)",
@@ -24,8 +25,8 @@ export const findingsCommand: Command = {
     if (format === "json") context.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else if (format === "csv") context.stdout.write(toCsv(FINDING_COLUMNS, findings));
     else {
-      const rows = findings.map((f) => ({ ...f, amount: formatMoney(f.amount) }));
-      context.stdout.write(toTable(FINDING_COLUMNS, rows, ["amount"]));
+      const rows = findings.map((f) => ({ ...f, amount: formatMoney(f.amount), recovered_amount: formatMoney(f.recovered_amount), outstanding: formatMoney(f.outstanding) }));
+      context.stdout.write(toTable(FINDING_COLUMNS, rows, ["amount", "recovered_amount", "outstanding"]));
       context.stdout.write(`${findings.length} finding(s)\n`);
     }
     return EXIT_OK;

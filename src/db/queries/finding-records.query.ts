@@ -5,7 +5,7 @@ import type { FindingRow } from "../repositories/finding.repository.js";
 import type { InvoiceRow } from "../repositories/invoice.repository.js";
 
 /** A finding as `findings` prints it (AUDIT.md "Machine-readable results"), before its child_ref is made a string. */
-export type FindingRecordRow = Pick<FindingRow, "provider_id" | "child_ref" | "rule" | "category" | "amount" | "status" | "explanation"> & Pick<InvoiceRow, "invoice_number">;
+export type FindingRecordRow = Pick<FindingRow, "provider_id" | "child_ref" | "rule" | "category" | "amount" | "status" | "explanation" | "recovered_amount"> & Pick<InvoiceRow, "invoice_number">;
 
 /**
  * The authority's findings, in invoice date, invoice number, line and id order: of one status,
@@ -15,7 +15,7 @@ export async function findingRecordRows(db: Database, authorityId: number, filte
   const query = db
     .knex("findings as f")
     .join("invoices as i", "i.id", "f.invoice_id")
-    .select("f.provider_id", "i.invoice_number", "f.child_ref", "f.rule", "f.category", "f.amount", "f.status", "f.explanation")
+    .select("f.provider_id", "i.invoice_number", "f.child_ref", "f.rule", "f.category", "f.amount", "f.status", "f.explanation", "f.recovered_amount")
     .where("f.authority_id", authorityId)
     .orderBy([{ column: "i.invoice_date" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }]);
   if (filter.status) void query.andWhere("f.status", filter.status);

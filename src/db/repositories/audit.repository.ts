@@ -319,10 +319,14 @@ const FINDING_RECORD = FINDING_COLUMNS.map(([name, type]) => `${name} ${type}`).
 const POUNDS = (column: string): string => `'£' || to_char(${column}, 'FM999,999,999,990.00')`;
 
 /** Whether invoice v.id has open or confirmed findings (one lateral look at its own findings). */
-const FINDING_FLAGS = `select coalesce(bool_or(f.status = 'open'), false) as open, coalesce(bool_or(f.status = 'confirmed'), false) as confirmed
-  from findings f where f.invoice_id = v.id`;
+const FINDING_FLAGS = `select coalesce(bool_or(f.status = 'open'), false) as open, coalesce(bool_or(f.status = 'confirmed'
+    or (f.status = 'recovered' and coalesce(f.recovered_amount, f.amount) < f.amount)), false) as confirmed
+  from findings f where f.invoice_id = v.id and f.status <> 'superseded'`;
 
-/** An invoice's review status from FINDING_FLAGS: open → awaiting review, confirmed → queried, else cleared. */
+/**
+ * An invoice's review status from FINDING_FLAGS: open → awaiting review, confirmed or partly
+ * recovered (still owed) → queried, else (all recovered in full or dismissed) cleared.
+ */
 const STATUS_FROM_FINDINGS = `case when s.open then 'awaiting_review' when s.confirmed then 'queried' else 'cleared' end`;
 
 /** Findings written per statement. */

@@ -2,6 +2,8 @@ import type { Database } from "../../db/connection.js";
 import { findingRecordRows } from "../../db/queries/finding-records.query.js";
 import { AppError } from "../../domain/errors.js";
 import { FINDING_STATUSES, type FindingStatus } from "../../domain/finding.js";
+import { moneyString } from "../../domain/money.js";
+import { outstandingOf } from "../../domain/recovery.js";
 
 /** One finding as AUDIT.md "Machine-readable results" defines it. */
 export interface FindingRecord {
@@ -13,9 +15,14 @@ export interface FindingRecord {
   amount: string;
   status: FindingStatus;
   explanation: string;
+  /** Money recovered so far ("0.00" when none). */
+  recovered_amount: string;
+  /** Still owed by the provider: amount − recovered for confirmed and recovered findings, else "0.00". */
+  outstanding: string;
 }
 
-export const FINDING_COLUMNS = ["provider_id", "invoice_number", "child_ref", "rule", "category", "amount", "status", "explanation"] as const;
+/** AUDIT.md's columns, then what was recovered and what is still owed (issue 19). */
+export const FINDING_COLUMNS = ["provider_id", "invoice_number", "child_ref", "rule", "category", "amount", "status", "explanation", "recovered_amount", "outstanding"] as const;
 
 export interface FindingFilter {
   /** Invoices dated in this month (YYYY-MM). */
@@ -33,5 +40,10 @@ export async function listFindings(db: Database, filter: FindingFilter): Promise
     throw new AppError("usage", `--status must be one of ${FINDING_STATUSES.join(", ")}, not "${filter.status}"`);
   }
   const rows = await findingRecordRows(db, filter.authorityId, { month: filter.month, status: filter.status as FindingStatus | undefined });
-  return rows.map((r) => ({ ...r, child_ref: r.child_ref ?? "" }));
+  return rows.map(({ recovered_amount: recovered, ...r }) => ({
+    ...r,
+    child_ref: r.child_ref ?? "",
+    recovered_amount: moneyString(recovered ?? "0"),
+    outstanding: outstandingOf(r.status, r.amount, recovered),
+  }));
 }

@@ -29,6 +29,7 @@ const FORM_FIELDS: Readonly<Record<string, string>> = {
   reason: "reason",
   amount: "amount",
   recoveredOn: "recovered_on-day",
+  reference: "reference",
   findings: "finding",
 };
 
@@ -48,7 +49,7 @@ function decisionInput(req: Request): DecisionInput {
       ? `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`
       : "invalid";
   }
-  return { action, reason: field(req, "reason"), amount: field(req, "amount"), recoveredOn: recoveredOn || null };
+  return { action, reason: field(req, "reason"), amount: field(req, "amount"), recoveredOn: recoveredOn || null, reference: field(req, "reference") };
 }
 
 function logDecisions(ctx: WebContext, req: Request, outcomes: readonly DecisionOutcome[]): void {
@@ -103,7 +104,7 @@ async function showFinding(ctx: WebContext, req: Request, res: Response, errors:
       canDecide: req.user?.role === "finance_officer",
       returnTo: safeLocalPath(field(req, "return_to")) ?? safeLocalPath(queryValue(req, "return_to")) ?? "",
       values: {
-        action: field(req, "action"), reason: field(req, "reason"), amount: field(req, "amount"),
+        action: field(req, "action"), reason: field(req, "reason"), amount: field(req, "amount"), reference: field(req, "reference"),
         day: field(req, "recovered_on-day"), month: field(req, "recovered_on-month"), year: field(req, "recovered_on-year"),
       },
     },
