@@ -202,10 +202,11 @@ describe("deciding from the pages", () => {
     const badDate = await finance.post(path, { action: "recover", amount: "40", "recovered_on-day": "31", "recovered_on-month": "2", "recovered_on-year": "2026" });
     expect(badDate.status).toBe(400);
     expect(badDate.text).toContain('href="#recovered_on-day"');
-    const done = await finance.post(path, { action: "recover", amount: "£40.00", "recovered_on-day": "3", "recovered_on-month": "11", "recovered_on-year": "2026" });
+    const done = await finance.post(path, { action: "recover", amount: "£40.00", "recovered_on-day": "3", "recovered_on-month": "11", "recovered_on-year": "2026", reference: "CN-204" });
     expect(done.status).toBe(303);
     const page = await finance.get(`/findings/${seeded.findings.arithmetic}`);
-    expect(page.text).toContain("£40.00 on 3 Nov 2026");
+    // £100.00 finding, £40.00 back: £60.00 still owed.
+    expect(page.text).toContain("Partly recovered: £40.00 of £100.00, £60.00 outstanding (last on 3 Nov 2026), reference CN-204");
   });
 
   it("lists the decisions in the audit log", async () => {
