@@ -136,7 +136,9 @@ export interface AbandonedRunPolicy extends LivenessPolicy {
  * are left out: takeOverAbandonedSlots fails and re-runs those whose owner is dead.
  */
 export async function failAbandonedRuns(db: Database, me: string, policy: AbandonedRunPolicy): Promise<AbandonedRun[]> {
-  const running = await runningRunsOutsideSlots(db.knex, me);
+  // A run of withOwnedRun is keyed "<trigger>:<worker-id>" before its first heartbeat names its
+  // owner: a process killed in that first half second is still recognised by its key.
+  const running = (await runningRunsOutsideSlots(db.knex, me)).map((r) => ({ ...r, owner_id: r.owner_id ?? ownerFromRunKey(r.run_key) }));
   if (running.length === 0) return [];
   const owners = running.map((r) => r.owner_id).filter((o): o is string => o !== null);
   const dead = await deadOwners(db, owners, policy);
@@ -151,6 +153,11 @@ export async function failAbandonedRuns(db: Database, me: string, policy: Abando
     await failRunningRun(db.knex, run.id, reason);
   }
   return abandoned.map((r) => ({ runId: String(r.id), runKey: r.run_key, ownerId: r.owner_id }));
+}
+
+function ownerFromRunKey(runKey: string | null): string | null {
+  const match = /^(?:manual|arrival):(.+)$/.exec(runKey ?? "");
+  return match?.[1] ?? null;
 }
 
 /** Workers with a claim directory whose process is dead: their claimed inbox files go back. */
