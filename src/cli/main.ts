@@ -60,8 +60,9 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
     stdout.write(commandHelp(entry, command));
     return 0;
   }
-  const [{ settingsFromEnv }, { openDatabase }, { migrateLatest }, { deploymentAuthorityId }, { isAppError }, { createLogger, logFormatFor }] = await Promise.all([
-    import("../config.js"), import("../db/connection.js"), import("../db/migrate.js"), import("../services/authority/authority.js"), import("../domain/errors.js"), import("../logger.js"),
+  const [{ settingsFromEnv }, { openDatabase }, { migrateLatest }, { deploymentAuthorityId }, { failRunsOfDeadProcesses }, { isAppError }, { createLogger, logFormatFor }] = await Promise.all([
+    import("../config.js"), import("../db/connection.js"), import("../db/migrate.js"), import("../services/authority/authority.js"),
+    import("../services/scheduler/run-recovery.js"), import("../domain/errors.js"), import("../logger.js"),
   ]);
   const settings = settingsFromEnv();
   const logFormat = logFormatFor();
@@ -78,6 +79,8 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
       if (!database) {
         database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
         await migrateLatest(database.knex);
+        // Every command, not only serve: a run a killed process left "running" is failed first.
+        await failRunsOfDeadProcesses(database, logger);
       }
       return database;
     },

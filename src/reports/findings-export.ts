@@ -1,7 +1,6 @@
 import ExcelJS from "exceljs";
 import type { IsoDate } from "../domain/dates.js";
 import type { FindingStatus } from "../domain/finding.js";
-import { dec, moneyString } from "../domain/money.js";
 import { toCsv } from "../tabular/csv-write.js";
 import { printSetup, TableWriter, type TableColumn } from "./xlsx-table.js";
 
@@ -37,11 +36,6 @@ export const FINDING_COLUMNS = [
 
 export type FindingExportRecord = FindingRecord & { link: string };
 export const FINDING_EXPORT_COLUMNS = [...FINDING_COLUMNS, "link"] as const;
-
-/** What is still to recover from a finding: nothing once dismissed or superseded. */
-export function outstandingOf(status: FindingStatus, amount: string, recovered: string): string {
-  return status === "dismissed" || status === "superseded" ? "0.00" : moneyString(dec(amount).minus(recovered));
-}
 
 const KINDS: Readonly<Record<(typeof FINDING_EXPORT_COLUMNS)[number], TableColumn["kind"]>> = {
   provider_id: "text", invoice_number: "text", child_ref: "text", rule: "text", category: "text", amount: "money", status: "text",

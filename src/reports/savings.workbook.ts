@@ -22,6 +22,8 @@ export interface SavingsFindingRow {
   amount: DecimalString;
   recoveredAmount: DecimalString | null;
   recoveredOn: IsoDate | null;
+  /** Still owed by the provider (src/domain/recovery.ts outstandingOf). */
+  outstanding: DecimalString;
   explanation: string;
   dismissedReason: string | null;
 }
@@ -48,7 +50,7 @@ export const BY_PROVIDER_HEADINGS = ["Provider", "Provider ID", ...FIGURE_COLUMN
 export const BY_RULE_HEADINGS = ["Rule", "Category", "Description", ...FIGURE_COLUMNS.map((c) => c.header)] as const;
 export const FINDINGS_HEADINGS = [
   "Provider", "Provider ID", "Invoice number", "Invoice date", "Child ref", "Rule", "Category", "Status",
-  "Amount", "Recovered amount", "Recovered on", "Explanation", "Dismissed reason",
+  "Amount", "Recovered amount", "Recovered on", "Explanation", "Dismissed reason", "Outstanding",
 ] as const;
 
 /** Row numbers of the Summary sheet that tests and readers rely on. */
@@ -226,13 +228,14 @@ function findingsSheet(workbook: ExcelJS.Workbook, findings: readonly SavingsFin
     { header: "Recovered on", kind: "date" },
     { header: "Explanation", kind: "text", maxWidth: 80 },
     { header: "Dismissed reason", kind: "text", maxWidth: 50 },
+    { header: "Outstanding", kind: "money" },
   ]);
   table.header(1);
   let row = 2;
   for (const f of findings) {
     table.row(row++, [
       f.providerName, f.providerId, f.invoiceNumber, f.invoiceDate, f.childRef, f.rule, f.category, f.status,
-      f.amount, f.recoveredAmount, f.recoveredOn, f.explanation, f.dismissedReason,
+      f.amount, f.recoveredAmount, f.recoveredOn, f.explanation, f.dismissedReason, f.outstanding,
     ]);
   }
   table.finish(1, row - 1);

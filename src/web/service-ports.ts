@@ -3,8 +3,9 @@ import type { Logger } from "../logger.js";
 import { showValue } from "../reference/diff.js";
 import type { HeaderMapping } from "../reference/headers.js";
 import { importReference, type ImportFileInput, type ImportReport } from "../services/reference/import-reference.js";
+import { arrivalAuditSummary } from "../services/audit/audit-arrivals.js";
 import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest/ingest-files.js";
-import { runAudit, type RunAuditResult } from "../services/audit/run-audit.js";
+import { startAudit, type RunAuditResult } from "../services/audit/run-audit.js";
 import { categoryLabel, formatMoney } from "./format.js";
 
 /**
@@ -46,7 +47,11 @@ export interface ServicePorts {
   reprocessFile: ((fileId: string, authorityId: number) => Promise<ServiceReport>) | null;
   /** Previews or applies reference files as one import (the preview page, then its Apply button). */
   importReference: ((files: ImportFileInput[], request: ReferenceImportRequest) => Promise<ImportReport>) | null;
-  runAudit: ((request: AuditRequest) => Promise<ServiceReport>) | null;
+  /**
+   * Starts an audit: resolves once the run is recorded, with its end to come. Rejects with
+   * AppError "audit.already_running" (naming the running run) while another audit runs.
+   */
+  runAudit: ((request: AuditRequest) => Promise<{ runId: string; finished: Promise<ServiceReport> }>) | null;
 }
 
 export interface PortDeps {
@@ -76,6 +81,7 @@ function describeIngest(report: IngestReport): ServiceReport {
       { label: "Stored", value: String(report.stored) },
       { label: "Already received", value: String(report.alreadyReceived) },
       { label: "Need attention", value: String(report.needsAttention) },
+      ...(arrivalAuditSummary(report.audit) ? [{ label: "Audit", value: arrivalAuditSummary(report.audit) ?? "" }] : []),
       ...report.files.map(describeIngestedFile),
     ],
     problems: report.problems,
@@ -136,8 +142,10 @@ export function servicePorts(deps: PortDeps): ServicePorts {
       return { ok: result.status === "stored", summary: [describeIngestedFile(result)], problems: result.reason && result.status !== "stored" ? [result.reason] : [] };
     },
     importReference: (files, request) => importReference(db, files, { logger, ...request }),
-    runAudit: async (request) =>
-      describeAudit(await runAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger })),
+    runAudit: async (request) => {
+      const started = await startAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger });
+      return { runId: started.runId, finished: started.finished.then(describeAudit) };
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -87,6 +88,8 @@ describe("placement-audit ingest and invoices", () => {
       "stored            b-oakfield.pdf  OAK invoice OFP-1046 (3 lines)",
       expect.stringMatching(/^needs attention {3}c-scan\.pdf: The PDF has no text layer/),
       "2 stored, 0 already received, 1 needs attention, 1 other file(s) skipped",
+      // Audited on arrival, without an audit command (AUDIT.md "When").
+      expect.stringMatching(/^Audited on arrival: 2 invoice\(s\) of 1 provider\(s\), \d+ finding\(s\) \(run \d+\)\.$/),
       "",
     ]);
   });
@@ -166,5 +169,31 @@ describe("placement-audit ingest and invoices", () => {
     const figures = (out: string): string => out.replace(/ Run \d+\.\n$/, "");
     expect(figures(one.out)).toMatch(/^Audited [1-9]\d* invoice\(s\), [1-9]\d* line\(s\) \(all invoices\): \d+ finding\(s\); flagged fees /);
     expect(figures(two.out)).toBe(figures(one.out));
+  });
+  it("a run left running by a killed process is marked failed by the next command of any kind", async () => {
+    const databaseUrl = process.env.DATABASE_URL || null;
+    const db = await openDatabase({ databaseUrl, dataDir });
+    // As `audit` leaves it when killed (kill -9): running, owned by a worker whose process is gone.
+    const [row] = await db.knex("audit_runs").insert({ authority_id: 1, scope: "all", trigger: "manual", status: "running", owner_id: "killed-worker" }).returning<{ id: string }[]>("id");
+    await db.close();
+    const listed = await run("invoices", "--month", "2026-11", "--format", "json");
+    expect(listed.code).toBe(0);
+    const after = await openDatabase({ databaseUrl, dataDir });
+    try {
+      const run1 = await after.knex("audit_runs").where({ id: row?.id }).first<{ status: string; error: string } | undefined>("status", "error");
+      expect(run1).toEqual({ status: "failed", error: "The worker killed-worker stopped before this audit finished (no heartbeat)." });
+      if (databaseUrl) {
+        // On PostgreSQL another live process may be auditing: a second audit is refused, exit 1.
+        await after.knex("scheduler_workers").insert({ worker_id: "live-worker", hostname: os.hostname(), pid: process.ppid });
+        await after.knex("audit_runs").insert({ authority_id: 1, scope: "2026-11", trigger: "manual", status: "running", owner_id: "live-worker" });
+      }
+    } finally {
+      await after.close();
+    }
+    if (databaseUrl) {
+      const refused = await run("audit", "--all");
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/^placement-audit audit: An audit is already running \(run \d+, 2026-11, started .* by manual\); try again when it has finished\.\n$/);
+    }
   });
 });

@@ -105,9 +105,12 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
     const invoice = (await t.db.knex("invoices").where({ invoice_number: "HSL-77" }).first()) as Record<string, unknown>;
     expect(invoice).toMatchObject({
       provider_id: "HSL", invoice_date: "2026-11-01", kind: "invoice", period_from: "2026-10-01", period_to: "2026-10-31",
-      subtotal: "3149.00", vat: "629.80", total: "3778.80", status: "awaiting_audit", file_id: hillsideRow.id,
+      subtotal: "3149.00", vat: "629.80", total: "3778.80", file_id: hillsideRow.id,
     });
     expect((invoice.received_at as Date).toISOString()).toBe("2026-11-10T09:00:00.002Z");
+    // Audited on arrival (AUDIT.md "When"), not left "Awaiting audit".
+    expect(invoice.audited_at).not.toBeNull();
+    expect(invoice.status).not.toBe("awaiting_audit");
     const lines = (await t.db.knex("invoice_lines").where({ invoice_id: invoice.id as string }).orderBy("line_no")) as Record<string, unknown>[];
     expect(lines.map((l) => [l.line_no, l.placement_ref, l.item, l.from_date, l.to_date, l.quantity, l.unit, l.unit_rate, l.amount])).toEqual([
       [1, "PO-9001", "placement", "2026-10-01", "2026-10-31", "31.000000", "night", "95.000000", "2945.00"],

@@ -80,7 +80,7 @@ describe("report savings", () => {
     expect((await run("report", "query-pack", "--provider", "P1", "--out", xlsx)).status).toBe(0);
     expect((await run("report", "query-pack", "--provider", "P1", "--out", html)).status).toBe(0);
     // P1's confirmed findings: 124.00 + 100.00 + 60.00, and 300.00 (no credit note in this database).
-    expect(fs.readFileSync(html, "utf8")).toContain("£584.00");
+    expect(fs.readFileSync(html, "utf8")).toContain("£614.00"); // 584.00 confirmed + f2's 30.00 still owed (80.00 − 50.00)
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsx);
     expect(workbook.getWorksheet("Query")).toBeDefined();

@@ -234,7 +234,7 @@ describe("the savings workbook", () => {
       expect(view?.ySplit, `${ws.name} frozen rows`).toBeGreaterThanOrEqual(1);
       expect(ws.autoFilter, `${ws.name} autofilter`).toBeTruthy();
     }
-    expect(sheet(workbook, "Findings").autoFilter).toBe("A1:M12");
+    expect(sheet(workbook, "Findings").autoFilter).toBe("A1:N12");
     expect(sheet(workbook, "By month").autoFilter).toBe("A1:H10");
 
     // Widths fit: the explanation column is wide but capped, a short code column narrow.
@@ -372,15 +372,19 @@ describe("the provider query pack", () => {
     const pack = await queryPackData(t.db, "P1", { authorityId: 1, now: NOW });
     expect(pack.provider).toEqual({ providerId: "P1", name: "Oakfield Fostering" });
     expect(pack.generatedOn).toBe("2026-11-15");
-    // f1 (Aug), f10 and f12 (Oct); f18 was recovered by the credit note, so it is not queried again.
+    // f1 (Aug), f10 and f12 (Oct) confirmed; f2 (Aug) recovered £50.00 of £80.00, so £30.00 is still
+    // asked for; f18 (Dec) got £120.00 of £300.00 back from the credit note: £180.00 still owed.
     expect(pack.lines.map((l) => [l.invoiceNumber, l.childRef, l.rule, l.nights, l.charged, l.expected, l.amount])).toEqual([
       ["OF-1001", "C1001", "rate-above-agreed", 31, "4185.00", "4061.00", "124.00"],
+      ["OF-1001", "C1001", "discount-not-applied", null, "80.00", "0.00", "30.00"],
       ["OF-1003", "C1001", "extra-rate-above-agreed", null, "1300.00", "1200.00", "100.00"],
       ["OF-1003", "C1002", "extra-not-agreed", 7, "60.00", "0.00", "60.00"],
+      ["OF-2001", "C1001", "rate-above-agreed", null, "300.00", "0.00", "180.00"],
     ]);
-    expect(pack.lines[2]?.nightRanges).toEqual([{ from: "2026-10-01", to: "2026-10-05", nights: 5 }, { from: "2026-10-10", to: "2026-10-11", nights: 2 }]);
-    expect(pack.invoiceCount).toBe(2);
-    expect(pack.total).toBe("284.00");
+    expect(pack.lines[3]?.nightRanges).toEqual([{ from: "2026-10-01", to: "2026-10-05", nights: 5 }, { from: "2026-10-10", to: "2026-10-11", nights: 2 }]);
+    expect(pack.invoiceCount).toBe(3);
+    // 124.00 + 30.00 + 100.00 + 60.00 + 180.00
+    expect(pack.total).toBe("494.00");
   });
 
   it("is a workbook with the table, totals and safe text", async () => {
@@ -412,7 +416,7 @@ describe("the provider query pack", () => {
     expect(html).toContain("5 Oct 2026");
     const p1 = await queryPackHtml(t.db, "P1", { authorityId: 1, now: NOW });
     expect(p1).toContain("1 Oct 2026 to 5 Oct 2026; 10 Oct 2026 to 11 Oct 2026");
-    expect(p1).toContain("£284.00");
+    expect(p1).toContain("£494.00");
     expect(p1).toContain("£4,185.00");
   });
 

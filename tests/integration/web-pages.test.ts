@@ -203,10 +203,11 @@ describe("deciding from the pages", () => {
     const badDate = await finance.post(path, { action: "recover", amount: "40", "recovered_on-day": "31", "recovered_on-month": "2", "recovered_on-year": "2026" });
     expect(badDate.status).toBe(400);
     expect(badDate.text).toContain('href="#recovered_on-day"');
-    const done = await finance.post(path, { action: "recover", amount: "£40.00", "recovered_on-day": "3", "recovered_on-month": "11", "recovered_on-year": "2026" });
+    const done = await finance.post(path, { action: "recover", amount: "£40.00", "recovered_on-day": "3", "recovered_on-month": "11", "recovered_on-year": "2026", reference: "CN-204" });
     expect(done.status).toBe(303);
     const page = await finance.get(`/findings/${seeded.findings.arithmetic}`);
-    expect(page.text).toContain("£40.00 on 3 Nov 2026");
+    // £100.00 finding, £40.00 back: £60.00 still owed.
+    expect(page.text).toContain("Partly recovered: £40.00 of £100.00, £60.00 outstanding (last on 3 Nov 2026), reference CN-204");
   });
 
   it("lists the decisions in the audit log", async () => {
@@ -378,6 +379,15 @@ describe("needs attention, uploads, users", () => {
       expect(textOf(reprocessed.text, "report")).toContain("acme-october.pdf Needs attention:");
       expect((await t.db.knex("received_files").where({ id: seeded.files.attention }).first<{ status: string }>("status"))?.status).toBe("needs_attention");
 
+      // While an audit runs, a second "run now" is refused and told which run is running.
+      const [busy] = await t.db.knex("audit_runs").insert({ authority_id: 1, scope: "2026-09", trigger: "scheduled", status: "running" }).returning<{ id: string }[]>("id");
+      const refused = await financeReal.post("/audit-runs", { scope: "month", month: "2026-10" });
+      expect(refused.status).toBe(303);
+      const told = await financeReal.get("/audit-runs");
+      expect(told.text).toContain(`Not started. An audit is already running (run ${busy?.id}, 2026-09, started `);
+      expect(told.text).toContain("Running");
+      await t.db.knex("audit_runs").where({ id: busy?.id }).update({ status: "failed", finished_at: t.db.knex.fn.now() });
+
       // "Run an audit now" starts the real audit and returns at once; the run appears in the history.
       const lastRun = Number((await t.db.knex("audit_runs").max<{ max: string }[]>({ max: "id" }))[0]?.max);
       const started = await financeReal.post("/audit-runs", { scope: "month", month: "2026-10" });
@@ -389,7 +399,7 @@ describe("needs attention, uploads, users", () => {
       }
       expect(run).toEqual({ status: "succeeded", trigger: "manual" });
       const history = await financeReal.get("/audit-runs");
-      expect(history.text).toContain("Audit of 2026-10 started.");
+      expect(history.text).toMatch(/Audit of 2026-10 started \(run \d+\)\./);
     } finally {
       await real.close();
     }

@@ -25,7 +25,8 @@ import { NOW, SCRIPT_NAME, seedUsers } from "./web-seed.js";
  *   identified (3,054.34 + March's f17 900.00) × 1.5 = 5,931.51; realised 1,883.14 × 1.5 = 2,824.71.
  * Provider P1 alone, Aug to Oct: identified 124.00 + 80.00 + 1,572.00 + 100.00 + 137.14 + 60.00
  *   = 2,073.14; realised 1,759.14; at risk 350.00; dismissed 75.50.
- * P1's query pack (confirmed findings of any date): f1 124.00 + f10 100.00 + f12 60.00 + f18 300.00 = 584.00.
+ * P1's query pack (findings still owed, of any date): f1 124.00 + f2 30.00 (80.00 less 50.00 recovered)
+ * + f10 100.00 + f12 60.00 + f18 300.00 = 614.00.
  */
 let t: TestDatabase;
 let server: RunningServer;
@@ -202,8 +203,8 @@ describe("query packs", () => {
     expect(pack.status).toBe(200);
     expect(pack.headers.get("content-type")).toMatch(/^text\/html/);
     expect(pack.text).toContain("Invoice query: Oakfield Fostering");
-    expect(pack.text).toContain("4 items on 3 invoices");
-    expect(pack.text).toContain("<strong>£584.00</strong>");
+    expect(pack.text).toContain("5 items on 3 invoices");
+    expect(pack.text).toContain("<strong>£614.00</strong>");
     const csp = pack.headers.get("content-security-policy") ?? "";
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(csp).toContain("default-src 'none'");
@@ -221,7 +222,7 @@ describe("query packs", () => {
     query.eachRow((row) => {
       if (row.getCell(1).value === "Total") total = row.getCell(9).value;
     });
-    expect(total).toBe(584);
+    expect(total).toBe(614);
   });
 
   it("answers an unknown provider with 404, and refuses an administrator", async () => {

@@ -104,7 +104,7 @@ describe("two workers against one PostgreSQL database", () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     await stopAll(auditors);
 
-    const runs = await cluster.db.knex<AuditRunRow>("audit_runs").select("run_key", "trigger", "status", "invoices_audited", "findings_raised");
+    const runs = await cluster.db.knex<AuditRunRow>("audit_runs").whereNot({ trigger: "arrival" }).select("run_key", "trigger", "status", "invoices_audited", "findings_raised");
     expect(runs).toEqual([{ run_key: SLOT, trigger: "scheduled", status: "succeeded", invoices_audited: 20, findings_raised: 9 }]);
     expect(await cluster.db.knex("scheduled_slots").select("slot_key", "status", "attempts")).toEqual([{ slot_key: SLOT, status: "succeeded", attempts: 1 }]);
     expect(fs.existsSync(path.join(cluster.dataDir, "reports", `savings-${MONTH}.xlsx`))).toBe(true);

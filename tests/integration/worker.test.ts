@@ -95,7 +95,7 @@ describe("one worker: the inbox and the monthly audit", () => {
     expect(outcome?.error).toBeUndefined();
     expect(await findingsOf(t.db.knex)).toEqual(expectedRows(20));
 
-    const runs = await t.db.knex("audit_runs").select("run_key", "trigger", "scope", "status", "invoices_audited", "lines_audited", "findings_raised", "flagged_by_category", "finished_at", "error");
+    const runs = await t.db.knex("audit_runs").whereNot({ trigger: "arrival" }).select("run_key", "trigger", "scope", "status", "invoices_audited", "lines_audited", "findings_raised", "flagged_by_category", "finished_at", "error");
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
       run_key: OCTOBER_SLOT, trigger: "scheduled", scope: "2026-10", status: "succeeded", invoices_audited: 20, lines_audited: 20, findings_raised: 9,
@@ -112,7 +112,7 @@ describe("one worker: the inbox and the monthly audit", () => {
   it("does not run the month again when the schedule fires again (a skewed or repeated firing)", async () => {
     const [outcome] = await scheduler.fireMonthlyAudit(new Date("2026-11-01T06:00:00.300Z"));
     expect(outcome).toMatchObject({ slotKey: OCTOBER_SLOT, ran: false });
-    const [{ count }] = (await t.db.knex("audit_runs").count("* as count")) as [{ count: string }];
+    const [{ count }] = (await t.db.knex("audit_runs").whereNot({ trigger: "arrival" }).count("* as count")) as [{ count: string }];
     expect(Number(count)).toBe(1);
   });
 });
@@ -142,8 +142,10 @@ describe("recovery from a worker that died", () => {
       invoice_id: invoice3.id, line_no: 1, rule: "arithmetic-error", category: "errors", provider_id: "P1", child_ref: "C2003",
       amount: "100.00", charged: "4161.00", expected: "4061.00", explanation: "written before the worker died", first_run_id: deadRun!.id, last_run_id: deadRun!.id,
     });
-    // And a manual audit whose process was killed seven hours ago.
-    const [manualRun] = await knex<AuditRunRow>("audit_runs").insert({ trigger: "manual", scope: "all", status: "running", started_at: knex.raw<Date>("now() - interval '7 hours'") }).returning("id");
+    // And a manual audit whose process was killed seven hours ago (of another council: one audit
+    // of an authority runs at a time, audit_runs_one_running).
+    await knex("authorities").insert({ id: 2, code: "other", name: "Another council" }).onConflict("id").ignore();
+    const [manualRun] = await knex("audit_runs").insert({ authority_id: 2, trigger: "manual", scope: "all", status: "running", started_at: knex.raw<Date>("now() - interval '7 hours'") }).returning("id");
 
     const scheduler = await startScheduler({ authorityId: 1, db: t.db, settings: settingsFor(t), logger: silentLogger(), catchUpMissed: false, jobs: ["monthly-audit"] });
     try {
@@ -262,9 +264,10 @@ describe("the worker command", () => {
       try {
         const [{ count }] = (await after.knex("received_files").count("* as count")) as [{ count: string }];
         expect(Number(count)).toBe(processed.length);
+        // The worker, and one short-lived owner per audit on arrival (withOwnedRun): all stopped.
         const workers = await after.knex<WorkerRow>("scheduler_workers").select("stopped_at");
-        expect(workers).toHaveLength(1);
-        expect(workers[0]?.stopped_at).not.toBeNull();
+        expect(workers.length).toBeGreaterThanOrEqual(1);
+        expect(workers.filter((w) => w.stopped_at === null)).toEqual([]);
       } finally {
         await after.close();
       }

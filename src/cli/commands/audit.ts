@@ -1,6 +1,7 @@
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
-import { runAudit, type AuditScope } from "../../services/audit/run-audit.js";
+import type { AuditScope } from "../../services/audit/run-audit.js";
+import { runAuditWithHeartbeat } from "../../services/scheduler/run-recovery.js";
 import { parseCommandArgs, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 
@@ -33,11 +34,14 @@ export const auditCommand: Command = {
     }
     const scope: AuditScope = values.all ? { kind: "all" } : { kind: "month", month: requireMonth(values.month) ?? previousMonth() };
     const db = await context.database();
-    const result = await runAudit(db, { scope, authorityId: await context.authorityId(), logger: context.logger, ...(threads !== undefined ? { threads } : {}) });
+    // Owned and heart-beating, so that a run this process leaves behind (killed) is recognised
+    // as abandoned by the next command on any machine.
+    const result = await runAuditWithHeartbeat(db, { scope, authorityId: await context.authorityId(), logger: context.logger, ...(threads !== undefined ? { threads } : {}) });
     const flagged = Object.entries(result.flaggedByCategory).map(([category, amount]) => `${category} ${formatMoney(amount)}`).join(", ");
     context.stdout.write(
       `Audited ${result.invoicesAudited} invoice(s), ${result.linesAudited} line(s) (${scope.kind === "all" ? "all invoices" : scope.month}): ` +
-        `${result.findingsRaised} finding(s); flagged ${flagged}. Run ${result.runId}.\n`,
+        `${result.findingsRaised} finding(s); flagged ${flagged}. Run ${result.runId}.\n` +
+        (result.foundUnaudited > 0 ? `${result.foundUnaudited} invoice(s) had not been audited on arrival; they are audited now.\n` : ""),
     );
     return EXIT_OK;
   },

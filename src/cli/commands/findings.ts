@@ -13,7 +13,8 @@ export const findingsCommand: Command = {
   name: "findings",
   help: [
     "Prints the audit's findings: provider_id, invoice_number, child_ref, rule, category, amount, status, explanation,",
-    "then id, invoice_date, line (0 for the whole invoice), recovered_amount and outstanding.",
+    "then id, invoice_date, line (0 for the whole invoice), recovered_amount (recovered so far) and",
+    "outstanding (still owed by the provider: confirmed and recovered findings only).",
     "",
     "  --month YYYY-MM   only invoices dated in that month",
     "  --provider ID     only that provider's findings",

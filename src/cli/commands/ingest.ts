@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../domain/errors.js";
+import { arrivalAuditSummary } from "../../services/audit/audit-arrivals.js";
 import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type IngestFileResult, type IngestProgress, type IngestReport } from "../../services/ingest/ingest-files.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
@@ -64,7 +65,8 @@ function summary(report: IngestReport, skipped: number, missing: number): string
   const parts = [`${report.stored} stored`, `${report.alreadyReceived} already received`, `${report.needsAttention} need${report.needsAttention === 1 ? "s" : ""} attention`];
   if (missing > 0) parts.push(`${missing} not found`);
   if (skipped > 0) parts.push(`${skipped} other file(s) skipped`);
-  return `${parts.join(", ")}\n`;
+  const audited = arrivalAuditSummary(report.audit);
+  return `${parts.join(", ")}\n${audited ? `${audited}\n` : ""}`;
 }
 
 export const ingestCommand: Command = {
@@ -104,7 +106,7 @@ export const ingestCommand: Command = {
       if (again.needsAttention > 0) exit = EXIT_REJECTED;
     }
     if (collected.files.length === 0) {
-      if (positionals.length > 0) context.stdout.write(summary({ files: [], stored: 0, alreadyReceived: 0, needsAttention: 0, problems: [] }, collected.skipped, collected.missing.length));
+      if (positionals.length > 0) context.stdout.write(summary({ files: [], stored: 0, alreadyReceived: 0, needsAttention: 0, problems: [], audit: null }, collected.skipped, collected.missing.length));
       return exit;
     }
     const report = await ingestFiles(db, collected.files, {

@@ -15,6 +15,7 @@ import * as reviewListingIndexes from "./20261129_1001_review_listing_indexes.js
 import * as needsAttentionReasons from "./20261207_1501_needs_attention_reasons.js";
 import * as signInThrottles from "./20261207_1701_sign_in_throttles.js";
 import * as importProfiles from "./20261207_1801_import_profiles.js";
+import * as arrivalAudits from "./20261207_1901_arrival_audits.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -38,6 +39,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261207_1501_needs_attention_reasons", needsAttentionReasons],
   ["20261207_1701_sign_in_throttles", signInThrottles],
   ["20261207_1801_import_profiles", importProfiles],
+  ["20261207_1901_arrival_audits", arrivalAudits],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -3,6 +3,7 @@ import type { Category, FindingStatus } from "../../domain/finding.js";
 import type { FindingRow } from "../repositories/finding.repository.js";
 import type { InvoiceLineRow } from "../repositories/invoice.repository.js";
 import { money, moneyOrNull } from "./read-model.js";
+import { outstandingOf, recoveryText } from "../../domain/recovery.js";
 
 /** A finding and an invoice line as the invoice and finding pages show them. */
 export interface FindingView {
@@ -20,7 +21,15 @@ export interface FindingView {
   status: FindingStatus;
   recoveredAmount: string | null;
   recoveredOn: IsoDate | null;
+  /** The credit note number or deduction reference of the recovery. */
+  recoveredReference: string | null;
+  /** Still owed: amount − recovered for confirmed and recovered findings, else 0.00. */
+  outstanding: string;
+  /** "Partly recovered: £500.00 of £1,135.20, £635.20 outstanding" (null when nothing was recovered). */
+  recovery: string | null;
   dismissedReason: string | null;
+  /** What a re-audit found instead of this decided finding (AUDIT.md "When"), for the reviewer. */
+  reauditChange: string | null;
 }
 
 /** A findings row as the pages read it (FINDING_VIEW_COLUMNS), its category one of CATEGORIES. */
@@ -29,6 +38,7 @@ export type FindingViewRow = Omit<FindingRow, "authority_id" | "category"> & { c
 export const FINDING_VIEW_COLUMNS = [
   "f.id", "f.invoice_id", "f.line_no", "f.rule", "f.category", "f.provider_id", "f.child_ref", "f.amount", "f.charged", "f.expected",
   "f.explanation", "f.status", "f.recovered_amount", "f.recovered_on", "f.dismissed_reason",
+  "f.recovered_reference", "f.reaudit_change",
 ];
 
 export function findingView(r: FindingViewRow): FindingView {
@@ -47,7 +57,11 @@ export function findingView(r: FindingViewRow): FindingView {
     status: r.status,
     recoveredAmount: moneyOrNull(r.recovered_amount),
     recoveredOn: r.recovered_on,
+    recoveredReference: r.recovered_reference,
+    outstanding: outstandingOf(r.status, money(r.amount), moneyOrNull(r.recovered_amount)),
+    recovery: recoveryText(r.status, money(r.amount), moneyOrNull(r.recovered_amount)),
     dismissedReason: r.dismissed_reason,
+    reauditChange: r.reaudit_change,
   };
 }
 

@@ -4,6 +4,7 @@ import type { AuditNote, Category, Finding } from "../../domain/finding.js";
 import type { Unit } from "../../domain/reference.js";
 import { invoiceFromRow, invoiceLineFromRow, type InvoiceLineRow, type InvoiceRow as InvoiceTableRow } from "./invoice.repository.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
+import { AppError } from "../../domain/errors.js";
 
 /**
  * Reads invoices in audit order and writes what the audit found, in bulk.
@@ -196,9 +197,92 @@ export interface RunCounts {
   flaggedByCategory: Record<Category, string>;
 }
 
+/**
+ * Records a new running audit. At most one audit of an authority runs at a time: the unique
+ * index audit_runs_one_running (migration 1901) refuses a second running row, whichever process
+ * inserts it, and the caller is told which run is running (AppError "audit.already_running").
+ */
 export async function startRun(knex: Knex, authorityId: number, scope: string, trigger: string, runKey: string | null): Promise<string> {
-  const [row] = await knex("audit_runs").insert({ authority_id: authorityId, scope, trigger, run_key: runKey, status: "running" }).returning<{ id: string }[]>("id");
-  return String(row?.id);
+  try {
+    const [row] = await knex("audit_runs").insert({ authority_id: authorityId, scope, trigger, run_key: runKey, status: "running" }).returning<{ id: string }[]>("id");
+    return String(row?.id);
+  } catch (error) {
+    if (!/audit_runs_one_running/.test((error as Error).message)) throw error;
+    const running = await runningRun(knex, authorityId);
+    throw new AppError(
+      "audit.already_running",
+      running
+        ? `An audit is already running (run ${running.id}, ${running.scope}, started ${running.startedAt} by ${running.trigger}); try again when it has finished.`
+        : "An audit is already running; try again when it has finished.",
+      { runId: running?.id ?? null },
+    );
+  }
+}
+
+export interface RunningRun {
+  id: string;
+  scope: string;
+  trigger: string;
+  /** ISO 8601. */
+  startedAt: string;
+}
+
+/** The authority's running audit, if any (at most one: audit_runs_one_running). */
+export async function runningRun(knex: Knex, authorityId: number): Promise<RunningRun | null> {
+  const row = await knex<AuditRunRow>("audit_runs").where({ authority_id: authorityId, status: "running" }).first("id", "scope", "trigger", "started_at");
+  if (!row) return null;
+  const started = row.started_at instanceof Date ? row.started_at.toISOString() : String(row.started_at);
+  return { id: String(row.id), scope: row.scope, trigger: row.trigger, startedAt: started };
+}
+
+/** Per provider, the earliest date from which the given new invoices change what an audit finds. */
+export async function arrivalScope(
+  knex: Knex,
+  authorityId: number,
+  invoiceIds: readonly string[],
+): Promise<{ providerId: string; from: string | null; creditNotes: number; invoices: number }[]> {
+  const result: { rows: { provider_id: string; from_date: string | null; credit_notes: string | number; invoices: string | number }[] } = await knex.raw(
+    // A credit note can void an invoice of any date, whose nights then stop counting for every
+    // later invoice: its provider is audited again from the start (from = null).
+    `select i.provider_id,
+       case when bool_or(i.kind = 'credit_note') then null else min(i.invoice_date)::text end as from_date,
+       count(*) filter (where i.kind = 'credit_note') as credit_notes,
+       count(*) filter (where i.kind = 'invoice') as invoices
+     from invoices i
+     where i.authority_id = ? and i.id = any(?::bigint[])
+     group by i.provider_id
+     order by i.provider_id`,
+    [authorityId, [...invoiceIds]],
+  );
+  return result.rows.map((r) => ({ providerId: r.provider_id, from: r.from_date, creditNotes: Number(r.credit_notes), invoices: Number(r.invoices) }));
+}
+
+/** Invoices (not credit notes) never audited, by month of invoice date: what the safety net found. */
+export async function unauditedInvoiceCount(knex: Knex, authorityId: number, upTo: string | null): Promise<number> {
+  const query = knex("invoices").where({ authority_id: authorityId, kind: "invoice" }).whereNull("audited_at");
+  if (upTo) void query.andWhere("invoice_date", "<=", upTo);
+  const row = (await query.count<{ n: string | number }[]>({ n: "*" }))[0];
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Credit notes raise no findings: once applied, they are marked audited and cleared (their
+ * invoice's findings carry what they gave back).
+ */
+export async function markCreditNotesApplied(knex: Knex, authorityId: number): Promise<void> {
+  await knex("invoices").where({ authority_id: authorityId, kind: "credit_note" }).whereNull("audited_at").update({ audited_at: knex.fn.now(), status: "cleared" });
+}
+
+/** The review status of these invoices, from their findings (as saveAuditResults sets it). */
+export async function refreshInvoiceStatuses(knex: Knex, invoiceIds: readonly string[]): Promise<void> {
+  if (invoiceIds.length === 0) return;
+  await knex.raw(
+    `update invoices i set status = ${STATUS_FROM_FINDINGS}
+     from unnest(?::bigint[]) as v(id)
+     cross join lateral (${FINDING_FLAGS}) s
+     where i.id = v.id and i.audited_at is not null`,
+    [[...invoiceIds]],
+  );
 }
 
 export async function finishRun(knex: Knex, runId: string, counts: RunCounts): Promise<void> {
@@ -230,6 +314,20 @@ const FINDING_COLUMNS: readonly (readonly [string, string])[] = [
 ];
 const FINDING_NAMES = FINDING_COLUMNS.map(([name]) => name).join(", ");
 const FINDING_RECORD = FINDING_COLUMNS.map(([name, type]) => `${name} ${type}`).join(", ");
+
+/** An amount column as "£1,135.20" in SQL (the same on PostgreSQL and the embedded database). */
+const POUNDS = (column: string): string => `'£' || to_char(${column}, 'FM999,999,999,990.00')`;
+
+/** Whether invoice v.id has open or confirmed findings (one lateral look at its own findings). */
+const FINDING_FLAGS = `select coalesce(bool_or(f.status = 'open'), false) as open, coalesce(bool_or(f.status = 'confirmed'
+    or (f.status = 'recovered' and coalesce(f.recovered_amount, f.amount) < f.amount)), false) as confirmed
+  from findings f where f.invoice_id = v.id and f.status <> 'superseded'`;
+
+/**
+ * An invoice's review status from FINDING_FLAGS: open → awaiting review, confirmed or partly
+ * recovered (still owed) → queried, else (all recovered in full or dismissed) cleared.
+ */
+const STATUS_FROM_FINDINGS = `case when s.open then 'awaiting_review' when s.confirmed then 'queried' else 'cleared' end`;
 
 /** Findings written per statement. */
 const FINDINGS_PER_STATEMENT = 5_000;
@@ -278,7 +376,18 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
            category = excluded.category, child_ref = excluded.child_ref, amount = excluded.amount, charged = excluded.charged,
            expected = excluded.expected, explanation = excluded.explanation, evidence = excluded.evidence, last_run_id = excluded.last_run_id,
            status = case when findings.status = 'superseded' then 'open' else findings.status end,
-           updated_at = now()`,
+           reaudit_change = null,
+           updated_at = now()
+         where findings.status in ('open', 'superseded')`,
+        [JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT))],
+      );
+      // A decided finding (confirmed, recovered, dismissed) is never changed by a re-audit
+      // (AUDIT.md "When"): it keeps its figures, and a different amount is flagged for reviewers.
+      await trx.raw(
+        `update findings d set last_run_id = f.last_run_id, reaudit_change = case when d.amount = f.amount then null
+           else 'The re-audit raises ' || ${POUNDS("f.amount")} || ' instead of ' || ${POUNDS("d.amount")} || '.' end
+         from json_to_recordset(?::json) as f(${FINDING_RECORD})
+         where d.invoice_id = f.invoice_id and d.line_no = f.line_no and d.rule = f.rule and d.status in ('confirmed', 'recovered', 'dismissed')`,
         [JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT))],
       );
     }
@@ -288,18 +397,20 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
        where f.invoice_id = v.id and f.status = 'open' and (f.last_run_id is null or f.last_run_id <> ?)`,
       [invoiceIds, runId],
     );
+    await trx.raw(
+      `update findings f set reaudit_change = 'The re-audit no longer raises this finding.', updated_at = now()
+       from unnest(?::bigint[]) as v(id)
+       where f.invoice_id = v.id and f.status in ('confirmed', 'recovered', 'dismissed') and (f.last_run_id is null or f.last_run_id <> ?)
+         and f.reaudit_change is distinct from 'The re-audit no longer raises this finding.'`,
+      [invoiceIds, runId],
+    );
     // The review status follows the findings: open ones await review, confirmed ones are
     // queried with the provider, none left (all recovered or dismissed) clears the invoice.
     // Per invoice, a lateral look at its own findings (by index), never a scan of them all.
     await trx.raw(
-      `update invoices i set audit_notes = v.notes, audited_at = now(), status = case
-         when s.open then 'awaiting_review'
-         when s.confirmed then 'queried'
-         else 'cleared' end
+      `update invoices i set audit_notes = v.notes, audited_at = now(), status = ${STATUS_FROM_FINDINGS}
        from json_to_recordset(?::json) as v(id bigint, notes jsonb)
-       cross join lateral (
-         select coalesce(bool_or(f.status = 'open'), false) as open, coalesce(bool_or(f.status = 'confirmed'), false) as confirmed
-         from findings f where f.invoice_id = v.id) s
+       cross join lateral (${FINDING_FLAGS}) s
        where i.id = v.id`,
       [JSON.stringify(results.map((r) => ({ id: r.invoice.key, notes: r.notes })))],
     );

@@ -23,16 +23,20 @@ export interface FindingRow {
   recovered_amount: string | null;
   recovered_on: string | null;
   dismissed_reason: string | null;
+  /** The credit note number or deduction reference of the last recovery. */
+  recovered_reference: string | null;
+  /** What a re-audit found instead of this decided finding (never changed by it). */
+  reaudit_change: string | null;
 }
 
 /** The fields a reviewer's decision changes. */
-export type DecisionFields = Pick<FindingRow, "status" | "recovered_amount" | "recovered_on" | "dismissed_reason">;
+export type DecisionFields = Pick<FindingRow, "status" | "recovered_amount" | "recovered_on" | "dismissed_reason" | "recovered_reference">;
 
 export type DecisionAction = "confirm" | "dismiss" | "recover" | "reopen";
 
 const FINDING_COLUMNS = [
   "id", "authority_id", "invoice_id", "line_no", "rule", "category", "provider_id", "child_ref", "amount", "charged",
-  "expected", "explanation", "status", "recovered_amount", "recovered_on", "dismissed_reason",
+  "expected", "explanation", "status", "recovered_amount", "recovered_on", "dismissed_reason", "recovered_reference", "reaudit_change",
 ] as const;
 
 /** Reads findings and locks them for the rest of the transaction (two reviewers cannot race). */
@@ -59,9 +63,8 @@ export async function insertDecision(
 }
 
 /** Statuses of an invoice's findings, superseded ones left out (they no longer stand). */
-export async function liveFindingStatuses(trx: Knex.Transaction, invoiceId: string): Promise<FindingStatus[]> {
-  const rows = await trx<{ status: FindingStatus }>("findings").where("invoice_id", invoiceId).whereNot("status", "superseded").select("status");
-  return rows.map((r) => r.status);
+export async function liveFindingStatuses(trx: Knex.Transaction, invoiceId: string): Promise<Pick<FindingRow, "status" | "amount" | "recovered_amount">[]> {
+  return trx<FindingRow>("findings").where("invoice_id", invoiceId).whereNot("status", "superseded").select("status", "amount", "recovered_amount");
 }
 
 /** Locks the invoice row and returns its status. */

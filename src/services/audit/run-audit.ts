@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
-import { loadRulesConfig, resolveCreditNotes, type RulesConfig } from "../../audit/index.js";
+import { loadRulesConfig, type RulesConfig } from "../../audit/index.js";
 import type { Database } from "../../db/connection.js";
-import { creditNotes, failRun, finishRun, invoiceTotals, linesByProvider, recordCreditRecovery, startRun, vacuumAuditTables, type RunCounts } from "../../db/repositories/audit.repository.js";
+import { failRun, finishRun, linesByProvider, startRun, unauditedInvoiceCount, vacuumAuditTables, type RunCounts } from "../../db/repositories/audit.repository.js";
+import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
 import { monthBounds } from "../../domain/months.js";
 import type { Logger } from "../../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
@@ -13,7 +14,7 @@ export interface RunAuditOptions {
   scope: AuditScope;
   /** The authority whose invoices are audited (from the request or command context). */
   authorityId: number;
-  trigger?: "manual" | "scheduled" | "upload";
+  trigger?: "manual" | "scheduled" | "upload" | "arrival";
   /** A unique key for a scheduled run (one monthly audit per authority and month). */
   runKey?: string | null;
   /** The rules settings as JSON, as in rules/rules.config.json (that file when not given). */
@@ -36,6 +37,11 @@ export interface RunAuditOptions {
 
 export interface RunAuditResult extends RunCounts {
   runId: string;
+  /**
+   * Invoices in scope that had never been audited when the run started. Invoices are audited
+   * on arrival (audit-arrivals.ts), so the monthly run is a safety net and says what it caught.
+   */
+  foundUnaudited: number;
 }
 
 /**
@@ -72,6 +78,15 @@ function scopeLabel(scope: AuditScope): string {
  * invoices look back at everything billed earlier; later invoices never affect earlier ones.
  */
 export async function runAudit(db: Database, options: RunAuditOptions): Promise<RunAuditResult> {
+  return (await startAudit(db, options)).finished;
+}
+
+/**
+ * Records the run and starts it: returns once the run is recorded (or refused with AppError
+ * "audit.already_running" while another audit of the authority runs), with the audit's end
+ * as a promise. For callers that answer at once (the web UI's "run now").
+ */
+export async function startAudit(db: Database, options: RunAuditOptions): Promise<{ runId: string; finished: Promise<RunAuditResult> }> {
   const knex = db.knex;
   const { authorityId } = options;
   // Checked here, before the run is recorded: a bad setting fails the run at once.
@@ -80,18 +95,22 @@ export async function runAudit(db: Database, options: RunAuditOptions): Promise<
   const bounds = options.scope.kind === "month" ? monthBounds(options.scope.month) : null;
   const runId = await startRun(knex, authorityId, scopeLabel(options.scope), options.trigger ?? "manual", options.runKey ?? null);
   const log = options.logger?.child({ auditRun: runId });
-  log?.info("audit started", { scope: scopeLabel(options.scope) });
-  try {
-    const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
-    if (counts.linesAudited >= TIDY_AFTER_LINES) await tidyTables(knex, log);
-    await finishRun(knex, runId, counts);
-    log?.info("audit finished", { ...counts });
-    return { runId, ...counts };
-  } catch (error) {
-    await failRun(knex, runId, (error as Error).message);
-    log?.error("audit failed", { error: (error as Error).message });
-    throw error;
-  }
+  const finished = (async (): Promise<RunAuditResult> => {
+    try {
+      const foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
+      log?.info("audit started", { scope: scopeLabel(options.scope), foundUnaudited });
+      const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
+      if (counts.linesAudited >= TIDY_AFTER_LINES) await tidyTables(knex, log);
+      await finishRun(knex, runId, counts);
+      log?.info("audit finished", { ...counts, foundUnaudited });
+      return { runId, foundUnaudited, ...counts };
+    } catch (error) {
+      await failRun(knex, runId, (error as Error).message);
+      log?.error("audit failed", { error: (error as Error).message });
+      throw error;
+    }
+  })();
+  return { runId, finished };
 }
 
 interface ScopeJob {
@@ -108,8 +127,7 @@ interface ScopeJob {
 async function auditInScope(db: Database, scope: ScopeJob, log: Logger | undefined): Promise<RunCounts> {
   const knex = db.knex;
   const { authorityId } = scope;
-  const credits = await creditNotes(knex, authorityId);
-  const resolution = resolveCreditNotes(credits, await invoiceTotals(knex, authorityId));
+  const credit = await creditResolution(knex, authorityId);
   const job: PartitionJob = {
     authorityId,
     runId: scope.runId,
@@ -117,29 +135,12 @@ async function auditInScope(db: Database, scope: ScopeJob, log: Logger | undefin
     upTo: scope.bounds?.to ?? null,
     savedFrom: scope.bounds?.from ?? null,
     batchSize: scope.batchSize,
-    voidedInvoiceKeys: [...resolution.voidedInvoiceKeys],
+    voidedInvoiceKeys: [...credit.resolution.voidedInvoiceKeys],
     providerIds: null,
     providersPerLoad: scope.providersPerLoad,
   };
   const counts = await auditProviders(db, job, { threads: scope.threads, heapMb: scope.threadHeapMb, log });
-
-  // Credit notes realise findings: a voiding credit recovers all of the invoice's findings,
-  // a partial one the amount it gives back (by child where it names one).
-  const creditByInvoice = new Map(credits.map((c) => [c.key, c]));
-  for (const [invoiceKey, creditNoteKey] of resolution.voidedBy) {
-    const creditNote = creditByInvoice.get(creditNoteKey);
-    await recordCreditRecovery(knex, invoiceKey, { childRef: null, amount: null, creditNoteNumber: creditNote?.invoiceNumber ?? "", creditDate: creditNote?.invoiceDate ?? "" });
-  }
-  for (const partial of resolution.partialCredits) {
-    const creditNote = creditByInvoice.get(partial.creditNoteKey);
-    await recordCreditRecovery(knex, partial.invoiceKey, {
-      childRef: partial.childRef,
-      amount: partial.amount,
-      creditNoteNumber: creditNote?.invoiceNumber ?? "",
-      creditDate: creditNote?.invoiceDate ?? "",
-    });
-  }
-
+  await applyCreditNotes(knex, authorityId, credit);
   return counts;
 }
 

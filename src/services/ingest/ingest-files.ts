@@ -22,6 +22,7 @@ import type { NeedsAttentionCode, Problem } from "../../ingest/types.js";
 import type { Logger } from "../../logger.js";
 import { parseFiles, poolSize } from "./ingest-parse.js";
 import { defaultRulesConfig } from "../audit/run-audit.js";
+import { auditArrivals, type ArrivalAuditResult } from "../audit/audit-arrivals.js";
 import { readStoredFile, removeStoredFile, sha256Of, storedFileExists, storedPathFor, storeReceivedFile } from "./ingest-storage.js";
 
 /**
@@ -61,6 +62,8 @@ export interface IngestOptions {
   batchSize?: number;
   /** The clock (tests). */
   now?: () => Date;
+  /** Audit the stored invoices at once (AUDIT.md "When"); default true. */
+  auditOnArrival?: boolean;
 }
 
 export type IngestFileStatus = "stored" | "already_received" | "needs_attention";
@@ -93,6 +96,8 @@ export interface IngestReport {
   needsAttention: number;
   /** One line per file that needs attention: "name: reason". */
   problems: string[];
+  /** The audit of the stored invoices on arrival (null when none was stored or it was not asked for). */
+  audit: ArrivalAuditResult | null;
 }
 
 /**
@@ -118,7 +123,7 @@ export function receiptOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function report(files: IngestFileResult[]): IngestReport {
+function report(files: IngestFileResult[]): Omit<IngestReport, "audit"> {
   return {
     files,
     stored: files.filter((f) => f.status === "stored").length,
@@ -265,7 +270,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
       progress(result);
     }
   }
-  const summary = report(results);
+  const summary = { ...report(results), audit: await auditStored(db, results, options) };
   log?.info("ingest finished", { files: results.length, stored: summary.stored, alreadyReceived: summary.alreadyReceived, needsAttention: summary.needsAttention });
   return summary;
 }
@@ -335,6 +340,8 @@ export interface ReprocessOptions {
   dataDir: string;
   logger?: Logger;
   authorityId: number;
+  /** Audit the invoice once stored (AUDIT.md "When"); default true. */
+  auditOnArrival?: boolean;
   templateDirs?: string[];
   templates?: ProviderTemplate[];
   now?: () => Date;
@@ -348,7 +355,29 @@ export interface ReprocessOptions {
 export async function reprocessFile(db: Database, fileId: string | number, options: ReprocessOptions): Promise<IngestFileResult> {
   const { authorityId } = options;
   const context = await readContext(db, authorityId, options);
-  return reprocessWith(db, String(fileId), context, options);
+  const result = await reprocessWith(db, String(fileId), context, options);
+  await auditStored(db, [result], options);
+  return result;
+}
+
+/**
+ * Audits the invoices just stored (audit-arrivals.ts). Never fails the ingest: the files are
+ * stored, and an invoice the arrival audit missed is audited by the monthly run.
+ */
+async function auditStored(
+  db: Database,
+  results: readonly IngestFileResult[],
+  options: { authorityId: number; logger?: Logger; auditOnArrival?: boolean },
+): Promise<ArrivalAuditResult | null> {
+  if (options.auditOnArrival === false) return null;
+  const invoiceIds = results.filter((r) => r.status === "stored" && r.invoiceId !== null).map((r) => r.invoiceId as string);
+  if (invoiceIds.length === 0) return null;
+  try {
+    return await auditArrivals(db, { authorityId: options.authorityId, invoiceIds, ...(options.logger ? { logger: options.logger } : {}) });
+  } catch (error) {
+    options.logger?.error("the audit on arrival failed; the monthly run will audit these invoices", { invoices: invoiceIds.length, error: errorText(error) });
+    return { status: "left_for_monthly_run", reason: errorText(error) };
+  }
 }
 
 async function reprocessWith(db: Database, fileId: string, context: ReadContext, options: ReprocessOptions): Promise<IngestFileResult> {
@@ -393,5 +422,5 @@ export async function reprocessNeedsAttention(db: Database, options: ReprocessOp
   for (const file of await listNeedsAttention(db.knex, authorityId)) {
     results.push(await reprocessWith(db, file.id, context, options));
   }
-  return report(results);
+  return { ...report(results), audit: await auditStored(db, results, options) };
 }

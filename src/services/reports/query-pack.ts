@@ -2,6 +2,7 @@ import type ExcelJS from "exceljs";
 import type { Database } from "../../db/connection.js";
 import { providerById } from "../../db/queries/providers.query.js";
 import { confirmedFindingsOfProvider } from "../../db/queries/query-pack.query.js";
+import { outstandingOf, recoveryText } from "../../domain/recovery.js";
 import { AppError } from "../../domain/errors.js";
 import { londonDate } from "../../domain/months.js";
 import { evidenceNightRanges, queryPackWorkbook, sumDifferences, totalNights, type QueryPack, type QueryPackLine } from "../../reports/query-pack.js";
@@ -38,8 +39,9 @@ export async function queryPackData(db: Database, providerId: string, options: Q
       nightRanges,
       charged: r.charged,
       expected: r.expected,
-      amount: r.amount,
-      explanation: r.explanation,
+      // What is still owed: a finding partly recovered is asked for the rest only.
+      amount: outstandingOf(r.status, r.amount, r.recovered_amount),
+      explanation: recoveryText(r.status, r.amount, r.recovered_amount) ? `${r.explanation} ${recoveryText(r.status, r.amount, r.recovered_amount) ?? ""}.` : r.explanation,
     };
   });
   return {

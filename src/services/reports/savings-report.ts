@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { outstandingOf } from "../../domain/recovery.js";
 import type ExcelJS from "exceljs";
 import type { Database } from "../../db/connection.js";
 import { listProviders, providerById } from "../../db/queries/providers.query.js";
@@ -109,6 +110,7 @@ export async function savingsFindings(db: Database, query: SavingsQuery): Promis
       amount: r.amount,
       recoveredAmount: r.status === "recovered" ? r.recovered_amount : null,
       recoveredOn: r.status === "recovered" ? r.recovered_on : null,
+      outstanding: outstandingOf(r.status, r.amount, r.recovered_amount),
       explanation: r.explanation,
       dismissedReason: r.status === "dismissed" ? r.dismissed_reason : null,
     };

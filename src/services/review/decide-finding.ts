@@ -19,6 +19,7 @@ import type { FindingStatus } from "../../domain/finding.js";
 import { dec, moneyString, tryParseMoney } from "../../domain/money.js";
 // Decisions are dated in the council's calendar (Europe/London).
 import { londonDate } from "../../domain/months.js";
+import { isPartlyRecovered } from "../../domain/recovery.js";
 import { isRowId } from "../../db/row-id.js";
 
 export type { DecisionAction, InvoiceStatus };
@@ -45,6 +46,8 @@ export interface DecisionInput {
   reason?: string | null;
   amount?: string | null;
   recoveredOn?: IsoDate | null;
+  /** The credit note number or deduction reference of a recovery (optional). */
+  reference?: string | null;
 }
 
 export interface FindingState {
@@ -86,7 +89,10 @@ interface CheckedInput {
   reason: string | null;
   amount: string | null;
   recoveredOn: IsoDate | null;
+  reference: string | null;
 }
+
+const MAX_REFERENCE_LENGTH = 100;
 
 const MAX_REASON_LENGTH = 2000;
 
@@ -99,7 +105,7 @@ export function checkDecisionInput(input: DecisionInput, today: IsoDate): Checke
   switch (input.action) {
     case "dismiss":
       if (!reason) throw new AppError("decision.reason_required", "Enter a reason for dismissing the finding", { field: "reason" });
-      return { action: "dismiss", reason, amount: null, recoveredOn: null };
+      return { action: "dismiss", reason, amount: null, recoveredOn: null, reference: null };
     case "recover": {
       const parsed = tryParseMoney(input.amount ?? "");
       if (!parsed || parsed.decimalPlaces() > 2) {
@@ -117,11 +123,15 @@ export function checkDecisionInput(input: DecisionInput, today: IsoDate): Checke
       }
       if (!valid) throw new AppError("decision.date_invalid", "Enter the date the money was recovered, like 27 3 2026", { field: "recoveredOn" });
       if (recoveredOn > today) throw new AppError("decision.date_invalid", "Date recovered must be today or in the past", { field: "recoveredOn" });
-      return { action: "recover", reason, amount: moneyString(parsed), recoveredOn };
+      const reference = (input.reference ?? "").trim() || null;
+      if (reference && reference.length > MAX_REFERENCE_LENGTH) {
+        throw new AppError("decision.reference_too_long", `The reference must be ${MAX_REFERENCE_LENGTH} characters or fewer`, { field: "reference" });
+      }
+      return { action: "recover", reason, amount: moneyString(parsed), recoveredOn, reference };
     }
     case "confirm":
     case "reopen":
-      return { action: input.action, reason, amount: null, recoveredOn: null };
+      return { action: input.action, reason, amount: null, recoveredOn: null, reference: null };
   }
 }
 
@@ -138,11 +148,11 @@ function nextFields(finding: FindingRow, input: CheckedInput): DecisionFields {
   }
   switch (input.action) {
     case "confirm":
-      return { status: "confirmed", recovered_amount: null, recovered_on: null, dismissed_reason: null };
+      return { status: "confirmed", recovered_amount: null, recovered_on: null, dismissed_reason: null, recovered_reference: null };
     case "dismiss":
-      return { status: "dismissed", recovered_amount: null, recovered_on: null, dismissed_reason: input.reason };
+      return { status: "dismissed", recovered_amount: null, recovered_on: null, dismissed_reason: input.reason, recovered_reference: null };
     case "reopen":
-      return { status: "open", recovered_amount: null, recovered_on: null, dismissed_reason: null };
+      return { status: "open", recovered_amount: null, recovered_on: null, dismissed_reason: null, recovered_reference: null };
     case "recover": {
       const total = dec(finding.recovered_amount ?? "0").plus(input.amount ?? "0");
       if (total.greaterThan(finding.amount)) {
@@ -152,7 +162,7 @@ function nextFields(finding: FindingRow, input: CheckedInput): DecisionFields {
           { findingId: finding.id, field: "amount" },
         );
       }
-      return { status: "recovered", recovered_amount: moneyString(total), recovered_on: input.recoveredOn, dismissed_reason: null };
+      return { status: "recovered", recovered_amount: moneyString(total), recovered_on: input.recoveredOn, dismissed_reason: null, recovered_reference: input.reference ?? finding.recovered_reference };
     }
   }
 }
@@ -223,7 +233,9 @@ async function applyInTransaction(
   }
   const invoiceAfter = new Map<string, InvoiceStatus | null>();
   for (const [invoiceId, before] of invoiceBefore) {
-    const status = invoiceStatusFor(await liveFindingStatuses(trx, invoiceId));
+    // A finding partly recovered is still owed for the rest: the invoice stays queried.
+    const live = await liveFindingStatuses(trx, invoiceId);
+    const status = invoiceStatusFor(live.map((f) => (isPartlyRecovered(f.status, f.amount, f.recovered_amount) ? "confirmed" : f.status)));
     if (status !== before) await setInvoiceStatus(trx, invoiceId, status);
     invoiceAfter.set(invoiceId, status);
   }
@@ -244,7 +256,7 @@ async function applyInTransaction(
       entity: "finding",
       entityId: outcome.findingId,
       before: outcome.before,
-      after: { ...outcome.after, ...(input.reason ? { reason: input.reason } : {}), ...(input.amount ? { amount: input.amount } : {}) },
+      after: { ...outcome.after, ...(input.reason ? { reason: input.reason } : {}), ...(input.amount ? { amount: input.amount } : {}), ...(input.reference ? { reference: input.reference } : {}) },
     });
     outcomes.push(outcome);
   }

@@ -3,7 +3,8 @@ import { findingRecordRows } from "../../db/queries/finding-records.query.js";
 import { AppError } from "../../domain/errors.js";
 import { FINDING_STATUSES, type FindingStatus } from "../../domain/finding.js";
 import { moneyString } from "../../domain/money.js";
-import { outstandingOf, type FindingRecord } from "../../reports/findings-export.js";
+import { outstandingOf } from "../../domain/recovery.js";
+import type { FindingRecord } from "../../reports/findings-export.js";
 
 export { FINDING_COLUMNS, type FindingRecord } from "../../reports/findings-export.js";
 

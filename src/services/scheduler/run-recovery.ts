@@ -16,6 +16,7 @@ import {
 } from "../../db/repositories/scheduler.repository.js";
 import { runAudit, type RunAuditOptions, type RunAuditResult } from "../audit/run-audit.js";
 import { processAlive } from "../../process-alive.js";
+import type { Logger } from "../../logger.js";
 
 /**
  * Who is running what, and what to do when they died.
@@ -135,7 +136,9 @@ export interface AbandonedRunPolicy extends LivenessPolicy {
  * are left out: takeOverAbandonedSlots fails and re-runs those whose owner is dead.
  */
 export async function failAbandonedRuns(db: Database, me: string, policy: AbandonedRunPolicy): Promise<AbandonedRun[]> {
-  const running = await runningRunsOutsideSlots(db.knex, me);
+  // A run of withOwnedRun is keyed "<trigger>:<worker-id>" before its first heartbeat names its
+  // owner: a process killed in that first half second is still recognised by its key.
+  const running = (await runningRunsOutsideSlots(db.knex, me)).map((r) => ({ ...r, owner_id: r.owner_id ?? ownerFromRunKey(r.run_key) }));
   if (running.length === 0) return [];
   const owners = running.map((r) => r.owner_id).filter((o): o is string => o !== null);
   const dead = await deadOwners(db, owners, policy);
@@ -152,6 +155,11 @@ export async function failAbandonedRuns(db: Database, me: string, policy: Abando
   return abandoned.map((r) => ({ runId: String(r.id), runKey: r.run_key, ownerId: r.owner_id }));
 }
 
+function ownerFromRunKey(runKey: string | null): string | null {
+  const match = /^(?:manual|arrival):(.+)$/.exec(runKey ?? "");
+  return match?.[1] ?? null;
+}
+
 /** Workers with a claim directory whose process is dead: their claimed inbox files go back. */
 export async function deadWorkerIds(db: Database, workerIds: readonly string[], policy: LivenessPolicy): Promise<string[]> {
   const dead = await deadOwners(db, workerIds, policy);
@@ -165,9 +173,17 @@ export async function deadWorkerIds(db: Database, workerIds: readonly string[], 
  * process dies, the next scheduler sweep finds the owner dead and marks the run failed.
  */
 export async function runAuditWithHeartbeat(db: Database, options: RunAuditOptions, heartbeatMs = 10_000): Promise<RunAuditResult> {
+  return withOwnedRun(db, options.runKey ?? null, options.trigger ?? "manual", (runKey) => runAudit(db, { ...options, runKey }), heartbeatMs);
+}
+
+/**
+ * Runs `work` (which records an audit run keyed `runKey`) owned by a registered worker that
+ * heart-beats while it runs: the run is keyed `<trigger>:<worker-id>` unless a key is given.
+ */
+export async function withOwnedRun<T>(db: Database, givenKey: string | null, trigger: string, work: (runKey: string) => Promise<T>, heartbeatMs = 10_000): Promise<T> {
   const identity = newWorkerIdentity();
   await registerWorker(db, identity);
-  const runKey = options.runKey ?? `${options.trigger ?? "manual"}:${identity.workerId}`;
+  const runKey = givenKey ?? `${trigger}:${identity.workerId}`;
   const beat = async (): Promise<void> => {
     await heartbeat(db, identity.workerId);
     await ownRunningRun(db.knex, runKey, identity.workerId);
@@ -177,10 +193,26 @@ export async function runAuditWithHeartbeat(db: Database, options: RunAuditOptio
   const first = setTimeout(tick, Math.min(500, heartbeatMs));
   const interval = setInterval(tick, heartbeatMs);
   try {
-    return await runAudit(db, { ...options, runKey });
+    return await work(runKey);
   } finally {
     clearTimeout(first);
     clearInterval(interval);
     await unregisterWorker(db, identity.workerId).catch(() => undefined);
   }
+}
+
+/**
+ * What every command does first (CLI and serve alike): audit runs left "running" by a process
+ * that is gone are marked failed, so they neither show as running for ever nor hold the
+ * authority's one-running-audit place (audit_runs_one_running).
+ */
+export async function failRunsOfDeadProcesses(db: Database, log?: Logger): Promise<AbandonedRun[]> {
+  const abandoned = await failAbandonedRuns(db, `start-up:${process.pid}`, {
+    staleAfterMs: 120_000,
+    unownedRunTimeoutMs: 6 * 3600_000,
+    // A command on the embedded database has it to itself: any run still "running" is dead.
+    exclusiveDatabase: db.kind === "embedded",
+  });
+  for (const run of abandoned) log?.warn("an audit run left running by a stopped process was marked failed", { runId: run.runId });
+  return abandoned;
 }

@@ -12,7 +12,8 @@ import {
 import { findingDetail } from "../../db/queries/finding-detail.query.js";
 import { exportFindings, findingNeighbours, listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
 import { confirmableTotals, confirmMatchingFindings } from "../../services/review/decide-matching.js";
-import { findingsCsv, findingsWorkbook, outstandingOf, type FindingExportRecord } from "../../reports/findings-export.js";
+import { outstandingOf } from "../../domain/recovery.js";
+import { findingsCsv, findingsWorkbook, type FindingExportRecord } from "../../reports/findings-export.js";
 import { formatMoney, tryParseMoney, moneyString } from "../../domain/money.js";
 import { listProviders } from "../../db/queries/providers.query.js";
 import { field, fields } from "../body.js";
@@ -32,6 +33,7 @@ const FORM_FIELDS: Readonly<Record<string, string>> = {
   reason: "reason",
   amount: "amount",
   recoveredOn: "recovered_on-day",
+  reference: "reference",
   findings: "finding",
 };
 
@@ -51,7 +53,7 @@ function decisionInput(req: Request): DecisionInput {
       ? `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`
       : "invalid";
   }
-  return { action, reason: field(req, "reason"), amount: field(req, "amount"), recoveredOn: recoveredOn || null };
+  return { action, reason: field(req, "reason"), amount: field(req, "amount"), recoveredOn: recoveredOn || null, reference: field(req, "reference") };
 }
 
 function logDecisions(ctx: WebContext, req: Request, outcomes: readonly DecisionOutcome[]): void {
@@ -129,7 +131,7 @@ async function showFinding(ctx: WebContext, req: Request, res: Response, errors:
       returnTo,
       neighbours: await neighboursIn(ctx, req, returnTo, finding.id),
       values: {
-        action: field(req, "action"), reason: field(req, "reason"), amount: field(req, "amount"),
+        action: field(req, "action"), reason: field(req, "reason"), amount: field(req, "amount"), reference: field(req, "reference"),
         day: field(req, "recovered_on-day"), month: field(req, "recovered_on-month"), year: field(req, "recovered_on-year"),
       },
     },

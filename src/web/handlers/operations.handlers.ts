@@ -201,11 +201,21 @@ export async function runAuditNow(ctx: WebContext, req: Request, res: Response):
   }
   const request = { month: scope === "all" ? null : month, authorityId: scopeOf(req).authorityId };
   ctx.logger.info("audit requested from the UI", { month: request.month ?? "all", userId: req.user?.id });
-  ports.runAudit(request).then(
-    (report) => ctx.logger.info("audit from the UI finished", { ok: report.ok }),
+  let started: Awaited<ReturnType<NonNullable<typeof ports.runAudit>>>;
+  try {
+    started = await ports.runAudit(request);
+  } catch (error) {
+    // One audit at a time: the one running is in the list this page shows first.
+    if (!isAppError(error) || error.code !== "audit.already_running") throw error;
+    req.session.flash = { kind: "important", title: "An audit is already running", text: `Not started. ${error.message}` };
+    res.redirect(303, "/audit-runs");
+    return;
+  }
+  started.finished.then(
+    (report) => ctx.logger.info("audit from the UI finished", { ok: report.ok, auditRun: started.runId }),
     (error: unknown) => ctx.logger.error("audit from the UI failed", { error: error instanceof Error ? error.message : String(error) }),
   );
-  req.session.flash = { kind: "success", text: `Audit of ${request.month ?? "all invoices"} started. Refresh this page to see its progress.` };
+  req.session.flash = { kind: "success", text: `Audit of ${request.month ?? "all invoices"} started (run ${started.runId}). Refresh this page to see its progress.` };
   res.redirect(303, "/audit-runs");
 }
 
