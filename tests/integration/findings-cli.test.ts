@@ -61,7 +61,8 @@ describe("findings and invoices by provider", () => {
     expect(rows.map((r) => [r.id, r.invoice_date, r.line, r.amount, r.recovered_amount, r.outstanding])).toEqual([
       [ids.findings.arithmetic, "2026-10-31", "1", "100.00", "40.00", "60.00"],
       [ids.findings.extraRate, "2026-10-31", "2", "100.00", "0.00", "0.00"],
-      [ids.findings.extraQuantity, "2026-10-31", "2", "137.14", "0.00", "137.14"],
+      // Still open: at risk, not yet owed (only confirmed and recovered findings are owed).
+      [ids.findings.extraQuantity, "2026-10-31", "2", "137.14", "0.00", "0.00"],
     ]);
     const json = JSON.parse((await cli("findings", "--provider", "P2", "--format", "json")).out) as { invoice_number: string; line: number }[];
     expect(json.map((f) => [f.invoice_number, f.line])).toEqual([["INV-2001", 0]]);
