@@ -17,7 +17,6 @@ import { AppError } from "../../domain/errors.js";
 import { visibleText } from "../../ingest/evidence.js";
 import type { ReadContext, ReadOutcome } from "../../ingest/read-invoice-file.js";
 import { BUILT_IN_TEMPLATES_DIR, dataDirTemplates, loadTemplates, type ProviderTemplate } from "../../ingest/templates.js";
-import { warmUpPdfReader } from "../../ingest/readers/pdf.reader.js";
 import type { NeedsAttentionCode, Problem } from "../../ingest/types.js";
 import type { Logger } from "../../logger.js";
 import { parseFiles, poolSize } from "./ingest-parse.js";
@@ -188,8 +187,6 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
   const log = options.logger;
   const ordered = [...files].sort((a, b) => receiptOrder(a.name, b.name));
   const workers = poolSize(ordered.length, options.workers);
-  // The PDF reader's one-off start-up (about a second) overlaps the hashing and the queries below.
-  const warming = workers === 0 && ordered.some((f) => /\.pdf$/i.test(f.name)) ? warmUpPdfReader() : Promise.resolve();
   const results: IngestFileResult[] = [];
   const progress = (result: IngestFileResult): void => {
     results.push(result);
@@ -246,8 +243,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
       return false;
     });
 
-    // 3. Read the new ones (in worker threads when the ingest is large).
-    await warming;
+    // 3. Read the new ones, each in the sandbox's bounded child processes (never in this process).
     const outcomes = await parseFiles(fresh.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}) });
     const byInput = new Map<IngestFileInput, Loaded & { outcome: ReadOutcome }>();
     fresh.forEach((f, i) => byInput.set(f.input, { ...f, outcome: outcomes[i] as ReadOutcome }));
