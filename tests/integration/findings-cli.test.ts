@@ -1,6 +1,6 @@
-import { Writable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Capture } from "../support/cli.js";
 import { main } from "../../src/cli/main.js";
 import { openDatabase } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
@@ -8,14 +8,6 @@ import { createTestDatabaseUrl, tempDir, usingPostgres } from "../support/db.js"
 import { seedReview } from "./web-seed.js";
 
 /** `findings` and `invoices` with --provider; findings with their id, invoice date, line, recovered and outstanding amounts. */
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString("utf8");
-    done();
-  }
-}
-
 async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
   const stdout = new Capture();
   const code = await main(argv, { stdout, stderr: new Capture() });

@@ -1,21 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Writable, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Capture } from "../support/cli.js";
 import { importCommand } from "../../src/cli/commands/import.js";
 import { EXIT_OK, EXIT_REJECTED, type CommandContext } from "../../src/cli/command.js";
 import { settingsFromEnv } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
 import { VALID_DIR } from "../fixtures/reference/fixtures.js";
 import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
-
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString("utf8");
-    done();
-  }
-}
 
 describe("placement-audit import", () => {
   let t: TestDatabase;

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Capture } from "../support/cli.js";
 import { EXIT_OK, type CommandContext } from "../../src/cli/command.js";
 import { importCommand } from "../../src/cli/commands/import.js";
 import { profilesCommand } from "../../src/cli/commands/profiles.js";
@@ -14,14 +15,6 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
 const SAMPLES = path.resolve("samples");
 const EXPORTS = path.join(SAMPLES, "exports");
 const REFERENCE = path.join(SAMPLES, "reference");
-
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString("utf8");
-    done();
-  }
-}
 
 interface ShippedProfile {
   name: string;

@@ -1,9 +1,8 @@
 import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 import { openDatabase } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import { pdfkitLayout, scannedPdf } from "../fixtures/invoices/pdf-builders.js";
@@ -11,21 +10,6 @@ import { layoutSideBySide } from "../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
 import { createTestDatabaseUrl, tempDir, usingPostgres } from "../support/db.js";
-
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString("utf8");
-    done();
-  }
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 describe("placement-audit ingest and invoices", () => {
   const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
@@ -81,7 +65,7 @@ describe("placement-audit ingest and invoices", () => {
   });
 
   it("ingests a directory in name order, one plain line per file, exit 1 when a file needs attention", async () => {
-    const { code, out } = await run("ingest", invoicesDir);
+    const { code, out } = await runCli("ingest", invoicesDir);
     expect(code).toBe(1);
     expect(out.split("\n")).toEqual([
       "stored            a-oakfield.csv  OAK invoice OFP-3001 (2 lines)",
@@ -95,7 +79,7 @@ describe("placement-audit ingest and invoices", () => {
   });
 
   it("prints the invoices as JSON exactly as INTERFACES.md names the fields", async () => {
-    const { code, out } = await run("invoices", "--month", "2026-11", "--format", "json");
+    const { code, out } = await runCli("invoices", "--month", "2026-11", "--format", "json");
     expect(code).toBe(0);
     const invoices = JSON.parse(out) as Array<Record<string, unknown>>;
     expect(invoices.map((i) => i.invoice_number)).toEqual(["OFP-3001", "OFP-1046"]);
@@ -119,20 +103,20 @@ describe("placement-audit ingest and invoices", () => {
   });
 
   it("prints CSV one row per line and a table one row per invoice", async () => {
-    const csv = await run("invoices", "--format", "csv");
+    const csv = await runCli("invoices", "--format", "csv");
     const rows = csv.out.trim().split("\r\n");
     expect(rows[0]).toBe(
       "provider_id,invoice_number,invoice_date,kind,credits_invoice,period_from,period_to,subtotal,vat,total,source_file,line_no,child_ref,placement_ref,description,item,from,to,quantity,unit,unit_rate,amount",
     );
     expect(rows).toHaveLength(1 + 2 + 3);
     expect(rows[5]).toBe("OAK,OFP-1046,2026-11-03,invoice,,2026-10-01,2026-10-31,6550.00,0.00,6550.00,b-oakfield.pdf,3,C1002,,Sibling discount 5%,discount,2026-10-01,2026-10-31,,,,-131.00");
-    const table = await run("invoices", "--format", "table");
+    const table = await runCli("invoices", "--format", "table");
     expect(table.out).toContain("£6,550.00");
     expect(table.out.trim().split("\n").at(-1)).toBe("2 invoice(s)");
   });
 
   it("lists the files that need attention and why", async () => {
-    const { code, out } = await run("invoices", "--needs-attention", "--format", "json");
+    const { code, out } = await runCli("invoices", "--needs-attention", "--format", "json");
     expect(code).toBe(0);
     const files = JSON.parse(out) as Array<Record<string, unknown>>;
     expect(files).toHaveLength(1);
@@ -142,7 +126,7 @@ describe("placement-audit ingest and invoices", () => {
   });
 
   it("a second ingest reports every file as already received and exits 0", async () => {
-    const { code, out } = await run("ingest", invoicesDir);
+    const { code, out } = await runCli("ingest", invoicesDir);
     expect(code).toBe(0);
     expect(out).toContain("already received  a-oakfield.csv\n");
     expect(out).toMatch(/already received {2}c-scan\.pdf {2}\(still needs attention: The PDF has no text layer/);
@@ -150,20 +134,20 @@ describe("placement-audit ingest and invoices", () => {
   });
 
   it("usage errors exit 2; a missing path is reported and exits 1", async () => {
-    expect((await run("ingest")).code).toBe(2);
-    expect((await run("ingest", "--workers", "lots", invoicesDir)).code).toBe(2);
-    expect((await run("invoices", "--month", "2026-13", "--format", "json")).code).toBe(2);
-    expect((await run("invoices", "--format", "xml")).code).toBe(2);
-    const missing = await run("ingest", path.join(invoicesDir, "nope.pdf"));
+    expect((await runCli("ingest")).code).toBe(2);
+    expect((await runCli("ingest", "--workers", "lots", invoicesDir)).code).toBe(2);
+    expect((await runCli("invoices", "--month", "2026-13", "--format", "json")).code).toBe(2);
+    expect((await runCli("invoices", "--format", "xml")).code).toBe(2);
+    const missing = await runCli("ingest", path.join(invoicesDir, "nope.pdf"));
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("nope.pdf: no such file or directory");
   });
 
   it("audit --threads: the same figures with one thread and with two (threads run on PostgreSQL only)", async () => {
-    expect((await run("audit", "--all", "--threads", "lots")).code).toBe(2);
-    expect((await run("audit", "--all", "--threads", "0")).err).toContain("--threads must be a whole number from 1 to 16");
-    const one = await run("audit", "--all", "--threads", "1");
-    const two = await run("audit", "--all", "--threads", "2");
+    expect((await runCli("audit", "--all", "--threads", "lots")).code).toBe(2);
+    expect((await runCli("audit", "--all", "--threads", "0")).err).toContain("--threads must be a whole number from 1 to 16");
+    const one = await runCli("audit", "--all", "--threads", "1");
+    const two = await runCli("audit", "--all", "--threads", "2");
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
     const figures = (out: string): string => out.replace(/ Run \d+\.\n$/, "");
@@ -176,7 +160,7 @@ describe("placement-audit ingest and invoices", () => {
     // As `audit` leaves it when killed (kill -9): running, owned by a worker whose process is gone.
     const [row] = await db.knex("audit_runs").insert({ authority_id: 1, scope: "all", trigger: "manual", status: "running", owner_id: "killed-worker" }).returning<{ id: string }[]>("id");
     await db.close();
-    const listed = await run("invoices", "--month", "2026-11", "--format", "json");
+    const listed = await runCli("invoices", "--month", "2026-11", "--format", "json");
     expect(listed.code).toBe(0);
     const after = await openDatabase({ databaseUrl, dataDir });
     try {
@@ -191,7 +175,7 @@ describe("placement-audit ingest and invoices", () => {
       await after.close();
     }
     if (databaseUrl) {
-      const refused = await run("audit", "--all");
+      const refused = await runCli("audit", "--all");
       expect(refused.code).toBe(1);
       expect(refused.err).toMatch(/^placement-audit audit: An audit is already running \(run \d+, 2026-11, started .* by manual\); try again when it has finished\.\n$/);
     }

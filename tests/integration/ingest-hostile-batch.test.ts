@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 import { openDatabase, type Database } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import type { NeedsAttentionJson } from "../../src/services/ingest/ingest-list.js";
@@ -19,20 +18,6 @@ import { createTestDatabaseUrl, tempDir, usingPostgres } from "../support/db.js"
  * can hold): the other 96 are stored, each hostile one has its row and its reasons, exit status
  * 1 lists them, and nothing is kept under DATA_DIR/files without a row.
  */
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString("utf8");
-    done();
-  }
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 function goodCsv(n: number): string {
   const nights = 1 + (n % 28);
@@ -118,7 +103,7 @@ describe("one file never stops a batch", () => {
 
   it("stores the 96 good files, keeps each hostile one with its reason, and exits 1 listing them", async () => {
     expect(fs.readdirSync(invoicesDir)).toHaveLength(100);
-    const ingest = await run("ingest", invoicesDir);
+    const ingest = await runCli("ingest", invoicesDir);
     expect(ingest.out).toContain("96 stored, 0 already received, 4 need attention");
     expect(ingest.code).toBe(1);
     expect(ingest.err).toContain("4 file(s) need attention");
@@ -137,7 +122,7 @@ describe("one file never stops a batch", () => {
   });
 
   it("gives each file that needs attention its code, the text it stopped at and every problem", async () => {
-    const listed = await run("invoices", "--needs-attention", "--format", "json");
+    const listed = await runCli("invoices", "--needs-attention", "--format", "json");
     expect(listed.code).toBe(0);
     const files = JSON.parse(listed.out) as NeedsAttentionJson[];
     const byName = new Map(files.map((f) => [f.source_file, f]));

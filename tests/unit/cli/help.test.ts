@@ -1,16 +1,8 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { Capture } from "../../support/cli.js";
 import { main } from "../../../src/cli/main.js";
 import { COMMANDS } from "../../../src/cli/commands/index.js";
 import { logFormatFor, textLine } from "../../../src/logger.js";
-
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString("utf8");
-    done();
-  }
-}
 
 describe("the command line's help", () => {
   it("lists every command and both reports, query-pack included", async () => {
