@@ -47,17 +47,19 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
       const runId = await startRun(knex, authorityId, "arrival", "arrival", runKey);
       try {
         const credit = await creditResolution(knex, authorityId);
+        const rulesJson = options.rulesJson ?? defaultRulesJson();
+        const voidedInvoiceKeys = [...credit.resolution.voidedInvoiceKeys];
         const parts: PartitionResult[] = [];
         for (const provider of scope) {
           parts.push(
             await auditPartition(knex, {
               authorityId,
               runId,
-              rulesJson: options.rulesJson ?? defaultRulesJson(),
+              rulesJson,
               upTo: null,
               savedFrom: provider.from,
               batchSize: 1_000,
-              voidedInvoiceKeys: [...credit.resolution.voidedInvoiceKeys],
+              voidedInvoiceKeys,
               providerIds: [provider.providerId],
             }),
           );
