@@ -1,4 +1,4 @@
-import { Dec, ZERO, evidenceRanges, money, nights, normalize, percentText, rangesText, type FeeStepRule, type FeePiece } from "../../src/audit/rule-kit.js";
+import { Exact, NO_PENCE, evidenceRanges, exactOf, money, nights, normalize, percentText, rangesText, type FeeStepRule, type FeePiece, type Pence } from "../../src/audit/rule-kit.js";
 
 /**
  * absence-not-at-retainer (fee lines, step 6): nights of absence (f < 1) charged above the
@@ -9,14 +9,14 @@ export const rule: FeeStepRule = {
   id: "absence-not-at-retainer",
   feeStep(work) {
     const c = work.perNight;
-    let amount = ZERO;
+    let amount = NO_PENCE;
     const charged: FeePiece[] = [];
-    const takeOff = new Map<FeePiece, Dec>();
-    const due = new Map<string, { nightly: Dec; nights: number }>();
+    const takeOff = new Map<FeePiece, Pence>();
+    const due = new Map<string, { nightly: Pence; nights: number }>();
     for (const piece of work.pieces()) {
       const { nightlyFee, agreedNightly, factor } = piece.segment;
       if (nightlyFee === null || agreedNightly === null || !factor.lessThan(1)) continue;
-      const share = Dec.min(c, nightlyFee).minus(agreedNightly);
+      const share = Exact.min(c, nightlyFee).minus(agreedNightly);
       if (!share.greaterThan(0)) continue;
       takeOff.set(piece, share);
       amount = amount.plus(share.times(piece.nights));
@@ -32,7 +32,7 @@ export const rule: FeeStepRule = {
     const limit = contract.absenceRetainerMaxNights === null ? "every night" : `at most ${contract.absenceRetainerMaxNights} nights`;
     const dueText = [...due.values()].map((d) => `${money(d.nightly)} a night for ${nights(d.nights)}`).join(" and ");
     const total = charged.reduce((n, piece) => n + piece.nights, 0);
-    const agreed = charged.reduce((sum, piece) => sum.plus((piece.segment.agreedNightly ?? ZERO).times(piece.nights)), ZERO);
+    const agreed = charged.reduce((sum, piece) => sum.plus((piece.segment.agreedNightly ?? NO_PENCE).times(piece.nights)), NO_PENCE);
     return {
       takeOff,
       finding: {
@@ -40,10 +40,10 @@ export const rule: FeeStepRule = {
         charged: c.times(total),
         expected: agreed,
         explanation:
-          `${work.childRef} was away ${rangesText(absences)}; the contract pays ${percentText(new Dec(contract.absenceRetainerPct))} of the fee for ${limit} of one absence. ` +
+          `${work.childRef} was away ${rangesText(absences)}; the contract pays ${percentText(exactOf(contract.absenceRetainerPct))} of the fee for ${limit} of one absence. ` +
           `Charged ${money(c)} a night; due ${dueText}: ${money(amount)} above the retainer over ${nights(total)}.`,
         evidence: {
-          ranges: charged.flatMap((piece) => evidenceRanges([piece], `retainer ${money(piece.segment.agreedNightly ?? ZERO)} a night; charged ${money(c)}`)),
+          ranges: charged.flatMap((piece) => evidenceRanges([piece], `retainer ${money(piece.segment.agreedNightly ?? NO_PENCE)} a night; charged ${money(c)}`)),
         },
       },
     };

@@ -1,4 +1,4 @@
-import { money, quantityWithUnit, toPence, type ExtraLine, type ExtraStepOutcome, type ExtraStepRule, type FeeLine, type FeeStepRule } from "../../src/audit/rule-kit.js";
+import { decimalText, money, penceText, poundsText, quantityWithUnit, wholePence, type ExtraLine, type ExtraStepOutcome, type ExtraStepRule, type FeeLine, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
 /**
  * arithmetic-error (fee lines and extras, step 1): the printed amount is more than quantity ×
@@ -16,8 +16,8 @@ function arithmetic(work: FeeLine | ExtraLine): ExtraStepOutcome | null {
   const { quantity, unitRate, charged } = work;
   if (quantity === null || unitRate === null) return null;
   const exact = quantity.times(unitRate);
-  const due = toPence(exact);
-  const comparison = charged.comparedTo(due);
+  const due = wholePence(exact);
+  const comparison = charged.compare(due);
   if (comparison === 0) return null;
   const sum = `${quantityWithUnit(quantity, work.line.unit)} × ${money(unitRate)} = ${money(due)}`;
   if (comparison < 0) {
@@ -32,7 +32,7 @@ function arithmetic(work: FeeLine | ExtraLine): ExtraStepOutcome | null {
       charged,
       expected: exact,
       explanation: `Printed ${money(charged)} but ${sum}: the amount is ${money(amount)} more than quantity × rate.`,
-      evidence: { ranges: [], quantity: quantity.toString(), unitRate: unitRate.toString(), printed: charged.toFixed(2), quantityTimesRate: due.toFixed(2) },
+      evidence: { ranges: [], quantity: decimalText(quantity), unitRate: poundsText(unitRate), printed: penceText(charged), quantityTimesRate: penceText(due) },
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Dec, ZERO, evidenceRanges, money, nights, percentText, type FeeStepRule, type RuleNote, type DiscountRow } from "../../src/audit/rule-kit.js";
+import { Exact, NO_PENCE, evidenceRanges, penceText, money, nights, percentText, type FeeStepRule, type RuleNote, type DiscountRow } from "../../src/audit/rule-kit.js";
 
 function discountText(row: DiscountRow): string {
   const kind = row.discount.kind.replace(/_/g, " ");
@@ -18,7 +18,7 @@ export const rule: FeeStepRule = {
     const pieces = work.pieces().filter((piece) => piece.segment.expectedNightly !== null);
     const due = work.discountDue();
     const credit = work.credit;
-    const used = Dec.min(credit, due);
+    const used = Exact.min(credit, due);
     const notes: RuleNote[] = [];
     if (credit.greaterThan(due)) {
       notes.push({
@@ -30,12 +30,12 @@ export const rule: FeeStepRule = {
     const amount = due.minus(used);
     // The credit that paid discount due is used whether or not any discount is still due.
     if (!amount.greaterThan(0)) return { creditUsed: used, notes };
-    const base = Dec.min(work.leftTotal(), work.agreedTotal());
+    const base = Exact.min(work.leftTotal(), work.agreedTotal());
     const expected = work.expectedTotal();
     const discounted = pieces.filter((piece) => piece.segment.discountPct.greaterThan(0));
     const rows = [...new Set(discounted.flatMap((piece) => piece.segment.discounts))];
     const n = discounted.reduce((total, piece) => total + piece.nights, 0);
-    const capped = discounted.some((piece) => piece.segment.discountPct.equals(100) && piece.segment.discounts.reduce((s, r) => s.plus(r.percent), ZERO).greaterThan(100));
+    const capped = discounted.some((piece) => piece.segment.discountPct.equals(100) && piece.segment.discounts.reduce((s, r) => s.plus(r.percent), Exact.ZERO).greaterThan(100));
     return {
       creditUsed: used,
       notes,
@@ -48,9 +48,9 @@ export const rule: FeeStepRule = {
           `${money(base)} before discount and ${money(expected)} after, so ${money(due)} discount is due; ` +
           (used.isZero() ? "the invoice credits none of it." : `the invoice credits ${money(used)} of it.`),
         evidence: {
-          ranges: discounted.flatMap((piece) => evidenceRanges([piece], `${percentText(piece.segment.discountPct)} off ${money(piece.segment.agreedNightly ?? ZERO)} a night`)),
+          ranges: discounted.flatMap((piece) => evidenceRanges([piece], `${percentText(piece.segment.discountPct)} off ${money(piece.segment.agreedNightly ?? NO_PENCE)} a night`)),
           discounts: rows.map((row) => row.discount.discountId),
-          discountCredit: credit.toFixed(2),
+          discountCredit: penceText(credit),
         },
       },
     };

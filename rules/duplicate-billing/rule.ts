@@ -1,4 +1,4 @@
-import { ZERO, evidenceRanges, formatDate, intersectAll, itemText, money, nights, rangesText, totalNights, type FeeStepRule, type ExtraStepRule, type BilledBy, type NightRange } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, formatDate, intersectAll, itemText, money, nights, rangesText, totalNights, type FeeStepRule, type ExtraStepRule, type BilledBy, type NightRange } from "../../src/audit/rule-kit.js";
 
 function earlierLines(sources: readonly BilledBy[], currentInvoiceKey: string): string {
   const named = sources.map((s) => (s.invoiceKey === currentInvoiceKey ? `line ${s.lineNo} of this invoice` : `invoice ${s.invoiceNumber} of ${formatDate(s.invoiceDate)} (line ${s.lineNo})`));
@@ -36,7 +36,7 @@ export const rule: FeeStepRule & ExtraStepRule = {
       finding: {
         amount,
         charged: amount,
-        expected: ZERO,
+        expected: NO_PENCE,
         explanation:
           `${nights(n)} (${rangesText(duplicates)}) were already billed for ${work.childRef} on ${earlierLines(sources, work.invoice.invoice.key)}: ` +
           `${n} × ${money(c)} = ${money(amount)}.`,
@@ -61,7 +61,7 @@ export const rule: FeeStepRule & ExtraStepRule = {
       finding: {
         amount,
         charged: amount,
-        expected: ZERO,
+        expected: NO_PENCE,
         explanation:
           `${work.item === "unknown" ? `"${work.line.description}"` : itemText(work.item)} for ${work.childRef} over ${nights(n)} of this line's ${work.periodNights} (${rangesText(duplicates)}) was already billed on ` +
           `${earlierLines(sources, work.invoice.invoice.key)}: that share of the line is ${money(amount)}.`,

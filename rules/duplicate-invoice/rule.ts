@@ -1,4 +1,4 @@
-import { Dec, formatDate, money, type InvoiceGateRule } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, formatDate, money, penceOf, type InvoiceGateRule } from "../../src/audit/rule-kit.js";
 
 /**
  * duplicate-invoice: same provider and invoice number as an earlier invoice that no credit
@@ -11,11 +11,11 @@ export const rule: InvoiceGateRule = {
     const invoice = work.invoice;
     const earlier = work.ctx.history.earlierInvoice(invoice.providerId, invoice.invoiceNumber);
     if (!earlier) return null;
-    const total = new Dec(invoice.total);
+    const total = penceOf(invoice.total);
     return {
       amount: total,
       charged: total,
-      expected: new Dec(0),
+      expected: NO_PENCE,
       explanation:
         `Invoice ${invoice.invoiceNumber} was already received from this provider (the earlier one is dated ${formatDate(earlier.invoiceDate)}): ` +
         `its whole total of ${money(total)} is billed twice, so nothing else on this copy is audited.`,

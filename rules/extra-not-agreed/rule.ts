@@ -1,4 +1,4 @@
-import { ZERO, evidenceRanges, itemText, money, nights, normalize, rangesText, totalNights, type ExtraStepRule } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, itemText, money, nights, normalize, rangesText, totalNights, type ExtraStepRule } from "../../src/audit/rule-kit.js";
 
 /**
  * extra-not-agreed (extras, step 4): no package for the item in force and no rate-card rate for
@@ -20,7 +20,7 @@ export const rule: ExtraStepRule = {
       finding: {
         amount,
         charged: amount,
-        expected: ZERO,
+        expected: NO_PENCE,
         explanation: unknown
           ? `"${work.line.description}" is not an extra any package or rate card names${when}: ${money(amount)} is queried.`
           : `No package agrees ${itemText(work.item)} for ${work.childRef} and the rate card of ${contracts} has no ${itemText(work.item)} rate${when}: ${money(amount)} is queried.`,

@@ -1,6 +1,6 @@
-import { Dec, ZERO, comparableGroups, evidenceRanges, groupLeft, groupRateExcess, itemText, money, quantityText, quantityWithUnit, unitWord, type ExtraStepRule } from "../../src/audit/rule-kit.js";
+import { Exact, NO_PENCE, comparableGroups, evidenceRanges, groupLeft, groupRateExcess, itemText, money, quantityText, quantityWithUnit, unitWord, type ExtraStepRule } from "../../src/audit/rule-kit.js";
 
-const SEVEN = new Dec(7);
+const SEVEN = Exact.int(7);
 
 /**
  * extra-quantity-above-agreed (extras, step 6): (quantity still in − max_per_week × placed
@@ -11,9 +11,9 @@ export const rule: ExtraStepRule = {
   id: "extra-quantity-above-agreed",
   extraStep(work) {
     if (work.effectiveUnitRate() === null) return null;
-    let amount = ZERO;
-    let charged = ZERO;
-    let expected = ZERO;
+    let amount = NO_PENCE;
+    let charged = NO_PENCE;
+    let expected = NO_PENCE;
     const parts: string[] = [];
     const ranges = [];
     for (const group of comparableGroups(work)) {
@@ -23,7 +23,7 @@ export const rule: ExtraStepRule = {
       const allowed = group.maxPerWeek.times(group.nights).dividedBy(SEVEN);
       const over = quantity.minus(allowed);
       if (!over.greaterThan(0)) continue;
-      const excess = Dec.min(over.times(group.agreedRate), groupLeft(work, group).minus(groupRateExcess(work, group)));
+      const excess = Exact.min(over.times(group.agreedRate), groupLeft(work, group).minus(groupRateExcess(work, group)));
       if (!excess.greaterThan(0)) continue;
       amount = amount.plus(excess);
       charged = charged.plus(quantity.times(group.agreedRate));

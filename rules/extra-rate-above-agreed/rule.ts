@@ -1,4 +1,4 @@
-import { ZERO, comparableGroups, evidenceRanges, groupRateExcess, itemText, money, quantityText, unitWord, type ExtraStepRule, type RuleNote } from "../../src/audit/rule-kit.js";
+import { Exact, NO_PENCE, comparableGroups, evidenceRanges, poundsText, groupRateExcess, itemText, money, quantityText, unitWord, type ExtraStepRule, type RuleNote } from "../../src/audit/rule-kit.js";
 
 /**
  * extra-rate-above-agreed (extras, step 5): (unit rate − agreed rate) × the quantity still in,
@@ -22,14 +22,14 @@ export const rule: ExtraStepRule = {
       if (groups.length > 0) notes.push({ kind: "quantity-missing", amount: null, text: `The line prints no quantity: its rate and quantity could not be compared with what was agreed.` });
       return noted();
     }
-    let amount = ZERO;
+    let amount = NO_PENCE;
     const parts: string[] = [];
     const ranges = [];
     for (const group of groups) {
       const excess = groupRateExcess(work, group);
       if (!excess.greaterThan(0)) continue;
       amount = amount.plus(excess);
-      const quantity = work.quantityIn(group.nights) ?? ZERO;
+      const quantity = work.quantityIn(group.nights) ?? Exact.ZERO;
       parts.push(`${quantityText(quantity)} × (${money(rate)} − ${money(group.agreedRate)}) = ${money(excess)}`);
       ranges.push(...evidenceRanges(group.ranges, `agreed ${money(group.agreedRate)} per ${unitWord(group.agreedUnit ?? work.line.unit)} (${group.fromPackage ? "package" : "rate card"})`));
     }
@@ -38,12 +38,12 @@ export const rule: ExtraStepRule = {
     return {
       finding: {
         amount,
-        charged: rate.times(work.quantityIn() ?? ZERO),
-        expected: rate.times(work.quantityIn() ?? ZERO).minus(amount),
+        charged: rate.times(work.quantityIn() ?? Exact.ZERO),
+        expected: rate.times(work.quantityIn() ?? Exact.ZERO).minus(amount),
         explanation:
           `Charged ${money(rate)} per ${unitWord(work.line.unit)} where ${sources} agrees ${groups.map((g) => money(g.agreedRate)).join(" / ")}: ` +
           `${parts.join("; ")}.`,
-        evidence: { ranges, unitRate: rate.toString() },
+        evidence: { ranges, unitRate: poundsText(rate) },
       },
       notes,
     };

@@ -1,4 +1,4 @@
-import { ZERO, evidenceRanges, money, nights, normalize, rangesText, totalNights, type FeeStepRule } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, money, nights, normalize, rangesText, totalNights, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
 /**
  * no-agreed-rate (fee lines, step 5): nights with no agreed fee at all: no placement_fees row,
@@ -20,7 +20,7 @@ export const rule: FeeStepRule = {
       finding: {
         amount,
         charged: amount,
-        expected: ZERO,
+        expected: NO_PENCE,
         explanation:
           `${nights(n)} (${rangesText(ranges)}) have no agreed fee: no placement fee, no weekly fee and no placement rate for ${levels.join(", ")}. ` +
           `${n} × ${money(c)} = ${money(amount)} is queried.`,

@@ -1,4 +1,4 @@
-import { ZERO, evidenceRanges, formatDate, money, nights, quantityText, rangesText, subtract, totalNights, type FeeStepRule, type ExtraStepRule, type ChildTimeline } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, formatDate, money, nights, quantityText, rangesText, subtract, totalNights, type FeeStepRule, type ExtraStepRule, type ChildTimeline } from "../../src/audit/rule-kit.js";
 
 function placementsText(timeline: ChildTimeline): string {
   return timeline.placements
@@ -24,7 +24,7 @@ export const rule: FeeStepRule & ExtraStepRule = {
       finding: {
         amount,
         charged: amount,
-        expected: ZERO,
+        expected: NO_PENCE,
         explanation:
           `${nights(n)} (${rangesText(outside)}) are outside ${work.childRef}'s placement with this provider (${placementsText(work.timeline)}): ` +
           `${n} × ${money(c)} = ${money(amount)}.`,
@@ -44,7 +44,7 @@ export const rule: FeeStepRule & ExtraStepRule = {
       finding: {
         amount,
         charged: amount,
-        expected: ZERO,
+        expected: NO_PENCE,
         explanation:
           `${nights(n)} of this line's ${work.periodNights} (${rangesText(outside)}) are outside ${work.childRef}'s placement with this provider ` +
           `(${placementsText(work.timeline)}): that share of the line is ${money(amount)}` +

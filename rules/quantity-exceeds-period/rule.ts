@@ -1,6 +1,7 @@
-import { Dec, evidenceRanges, money, nights, quantityText, rangeText, type FeeStepRule } from "../../src/audit/rule-kit.js";
+import { Exact, decimalText, evidenceRanges, money, poundsText, nights, quantityText, rangeText, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
-const TOLERANCE = new Dec("0.1");
+/** 0.1 night. */
+const TOLERANCE = Exact.ratio(1, 10);
 
 /**
  * quantity-exceeds-period (fee lines, step 2): the quantity in nights (weeks × 7) exceeds the
@@ -15,7 +16,7 @@ export const rule: FeeStepRule = {
     const excess = q.minus(work.periodNights);
     if (!excess.greaterThan(TOLERANCE)) return null;
     const rate = work.chargedNightlyRate;
-    const amount = Dec.min(work.worth, excess.times(rate));
+    const amount = Exact.min(work.worth, excess.times(rate));
     const weeks = work.line.unit === "week" && work.quantity !== null ? ` (${quantityText(work.quantity)} weeks)` : "";
     return {
       quantityExcess: amount,
@@ -28,8 +29,8 @@ export const rule: FeeStepRule = {
           `${quantityText(excess)} nights too many at ${money(rate)} a night = ${money(amount)}.`,
         evidence: {
           ranges: evidenceRanges([work.period], "the line's period"),
-          quantityNights: q.toString(),
-          chargedNightlyRate: rate.toDecimalPlaces(6).toString(),
+          quantityNights: decimalText(q),
+          chargedNightlyRate: poundsText(rate, 6),
         },
       },
     };

@@ -1,20 +1,18 @@
-import { Dec, ZERO, evidenceRanges, money, nights, rangeText, type DayNumber, type FeeLine, type FeePiece, type FeeStepRule } from "../../src/audit/rule-kit.js";
-
-const SEVEN = new Dec(7);
+import { Exact, NO_PENCE, evidenceRanges, money, nightlyOf, poundsText, nights, rangeText, type DayNumber, type FeeLine, type FeePiece, type FeeStepRule, type Pence } from "../../src/audit/rule-kit.js";
 
 /** What is charged above the agreed fee over the nights still in (step 7), before it is named. */
 export interface ExcessOverAgreed {
   /** The nights still in that have an agreed fee. */
   readonly pieces: readonly FeePiece[];
   /** L: what is left over them. */
-  readonly left: Dec;
+  readonly left: Pence;
   /** A: the agreed fee for them, W/7 × f a night. */
-  readonly agreed: Dec;
+  readonly agreed: Pence;
   /** L − A, more than nothing. */
-  readonly amount: Dec;
+  readonly amount: Pence;
   readonly nights: number;
   /** The nightly rate the provider charged. */
-  readonly rate: Dec;
+  readonly rate: Pence;
 }
 
 /**
@@ -36,20 +34,20 @@ export function excessOverAgreed(work: FeeLine): ExcessOverAgreed | null {
 export function excessEvidence(excess: ExcessOverAgreed): { ranges: ReturnType<typeof evidenceRanges>; chargedNightlyRate: string } {
   return {
     ranges: excess.pieces.flatMap((piece) =>
-      evidenceRanges([piece], `agreed ${money(piece.segment.agreedNightly ?? ZERO)} a night (${money(piece.segment.weeklyFee ?? ZERO)} a week); left ${money(piece.left)} a night`),
+      evidenceRanges([piece], `agreed ${money(piece.segment.agreedNightly ?? NO_PENCE)} a night (${money(piece.segment.weeklyFee ?? NO_PENCE)} a week); left ${money(piece.left)} a night`),
     ),
-    chargedNightlyRate: excess.rate.toDecimalPlaces(6).toString(),
+    chargedNightlyRate: poundsText(excess.rate, 6),
   };
 }
 
 /** "£917.00 a week (£131.00 a night)". */
-export function feeText(weeklyFee: Dec): string {
-  return `${money(weeklyFee)} a week (${money(weeklyFee.dividedBy(SEVEN))} a night)`;
+export function feeText(weeklyFee: Pence): string {
+  return `${money(weeklyFee)} a week (${money(nightlyOf(weeklyFee))} a night)`;
 }
 
 /** The agreed weekly fees over the nights still in, with their dates when there are several. */
 function scheduleText(pieces: readonly FeePiece[]): string {
-  const runs: { fee: Dec; start: DayNumber; end: DayNumber }[] = [];
+  const runs: { fee: Pence; start: DayNumber; end: DayNumber }[] = [];
   for (const piece of pieces) {
     const fee = piece.segment.weeklyFee;
     if (fee === null) continue;
@@ -57,7 +55,7 @@ function scheduleText(pieces: readonly FeePiece[]): string {
     if (last && last.fee.equals(fee)) last.end = piece.end;
     else runs.push({ fee, start: piece.start, end: piece.end });
   }
-  if (runs.length === 1) return feeText((runs[0] as { fee: Dec }).fee);
+  if (runs.length === 1) return feeText((runs[0] as { fee: Pence }).fee);
   return runs.map((run) => `${feeText(run.fee)} for ${rangeText(run)}`).join(" and ");
 }
 

@@ -1,4 +1,4 @@
-import { Dec, money, printedReference, type LineGateRule } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, money, penceOf, printedReference, type LineGateRule } from "../../src/audit/rule-kit.js";
 
 /**
  * unmatched-line: a fee line or extra whose child reference, placement id or PO number matches
@@ -8,13 +8,13 @@ export const rule: LineGateRule = {
   id: "unmatched-line",
   lineGate(plan, work) {
     if (plan.kind === "discount" || plan.timeline !== null) return null;
-    const amount = new Dec(plan.line.amount);
+    const amount = penceOf(plan.line.amount);
     const reference = printedReference(plan.line);
     const provider = work.ctx.index.provider(work.invoice.providerId)?.name ?? work.invoice.providerId;
     return {
       amount,
       charged: amount,
-      expected: new Dec(0),
+      expected: NO_PENCE,
       explanation:
         reference === null
           ? `The line prints no child or placement reference, so it matches no placement with ${provider}: ${money(amount)} is queried.`

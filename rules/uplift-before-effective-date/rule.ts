@@ -1,13 +1,10 @@
-import { Dec, ZERO, dateOf, money, nights, weeklyFeeOn, type DayNumber, type FeeLine, type FeePiece, type FeeStepRule, type Placement } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, ONE_PENNY, dateOf, money, nightlyOf, nights, penceText, weeklyFeeOn, weeklyOf, type DayNumber, type FeeLine, type FeePiece, type FeeStepRule, type Pence, type Placement } from "../../src/audit/rule-kit.js";
 import { excessEvidence, excessOverAgreed, feeText } from "../rate-above-agreed/rule.js";
-
-const SEVEN = new Dec(7);
-const PENNY = new Dec("0.01");
 
 interface Uplift {
   placement: Placement;
   from: DayNumber;
-  weeklyFee: Dec;
+  weeklyFee: Pence;
 }
 
 /**
@@ -16,7 +13,7 @@ interface Uplift {
  * the card) and equals the charged nightly rate within a penny: the provider charged an
  * uplift before its effective date.
  */
-function upliftCharged(work: FeeLine, pieces: readonly FeePiece[], nightlyRate: Dec): Uplift | null {
+function upliftCharged(work: FeeLine, pieces: readonly FeePiece[], nightlyRate: Pence): Uplift | null {
   const firstNight = new Map<Placement, DayNumber>();
   for (const piece of pieces) {
     const p = piece.segment.placement;
@@ -24,8 +21,8 @@ function upliftCharged(work: FeeLine, pieces: readonly FeePiece[], nightlyRate: 
     if (seen === undefined || piece.start < seen) firstNight.set(p, piece.start);
   }
   let best: Uplift | null = null;
-  const consider = (placement: Placement, from: DayNumber, weeklyFee: Dec): void => {
-    if (weeklyFee.dividedBy(SEVEN).minus(nightlyRate).abs().greaterThan(PENNY)) return;
+  const consider = (placement: Placement, from: DayNumber, weeklyFee: Pence): void => {
+    if (nightlyOf(weeklyFee).minus(nightlyRate).abs().greaterThan(ONE_PENNY)) return;
     if (best === null || from < best.from) best = { placement, from, weeklyFee };
   };
   for (const [placement, first] of firstNight) {
@@ -35,7 +32,7 @@ function upliftCharged(work: FeeLine, pieces: readonly FeePiece[], nightlyRate: 
     if (placement.weeklyFee !== null) continue;
     for (const row of work.ctx.index.placementRatesOf(placement)) {
       if (row.from <= first) continue;
-      consider(placement, row.from, row.unit === "night" || row.unit === "day" ? row.rate.times(SEVEN) : row.rate);
+      consider(placement, row.from, row.unit === "night" || row.unit === "day" ? weeklyOf(row.rate) : row.rate);
     }
   }
   return best;
@@ -54,7 +51,7 @@ export const rule: FeeStepRule = {
     const { pieces, left, agreed, amount, rate } = excess;
     const uplift = upliftCharged(work, pieces, rate);
     if (uplift === null) return null;
-    const before = weeklyFeeOn(work.ctx.index, uplift.placement, uplift.from - 1) ?? { fee: (pieces[0] as FeePiece).segment.weeklyFee ?? ZERO };
+    const before = weeklyFeeOn(work.ctx.index, uplift.placement, uplift.from - 1) ?? { fee: (pieces[0] as FeePiece).segment.weeklyFee ?? NO_PENCE };
     return {
       finding: {
         amount,
@@ -63,7 +60,7 @@ export const rule: FeeStepRule = {
         explanation:
           `Billed ${nights(excess.nights)} at ${money(rate)}; the agreed fee is ${feeText(before.fee)} until ${dateOf(uplift.from - 1)}; ` +
           `the uplift to ${money(uplift.weeklyFee)} a week starts ${dateOf(uplift.from)}: ${money(amount)} charged before it took effect.`,
-        evidence: { ...excessEvidence(excess), upliftFrom: dateOf(uplift.from), upliftWeeklyFee: uplift.weeklyFee.toFixed(2) },
+        evidence: { ...excessEvidence(excess), upliftFrom: dateOf(uplift.from), upliftWeeklyFee: penceText(uplift.weeklyFee) },
       },
     };
   },

@@ -1,12 +1,14 @@
 import { formatDate, isoFromDay, type DayNumber } from "../domain/dates.js";
-import { formatMoney, type Dec } from "../domain/money.js";
+import type { Exact } from "../domain/exact.js";
+import { decimalText, formatPence, type Pence } from "../domain/pence.js";
 import { nightCount, type NightRange } from "../domain/ranges.js";
 import { FAR } from "./days.js";
 
 /** Plain-English pieces for explanations: numbers as the UI shows them (DESIGN.md "UI"). */
 
-export function money(value: Dec): string {
-  return formatMoney(value);
+/** "£1,234.56": pence rounded half up, as the UI shows money. */
+export function money(value: Pence): string {
+  return formatPence(value);
 }
 
 export function dateOf(d: DayNumber): string {
@@ -37,8 +39,8 @@ export function untilText(end: DayNumber): string {
 }
 
 /** A decimal quantity without trailing zeros ("4.43", "50"). */
-export function quantityText(value: Dec): string {
-  return value.toDecimalPlaces(2).toString();
+export function quantityText(value: Exact): string {
+  return decimalText(value, 2);
 }
 
 const UNIT_WORDS: Readonly<Record<string, [string, string]>> = {
@@ -52,7 +54,7 @@ const UNIT_WORDS: Readonly<Record<string, [string, string]>> = {
 };
 
 /** "31 nights", "4.43 weeks", "50 hours"; a bare number when the unit is unknown. */
-export function quantityWithUnit(quantity: Dec, unit: string | null): string {
+export function quantityWithUnit(quantity: Exact, unit: string | null): string {
   const words = unit === null ? undefined : UNIT_WORDS[unit];
   if (!words) return quantityText(quantity);
   return `${quantityText(quantity)} ${quantity.equals(1) ? words[0] : words[1]}`;
@@ -65,8 +67,8 @@ export function unitWord(unit: string | null): string {
 }
 
 /** "a 5% percentage discount", as contracts word them when a description is given. */
-export function percentText(value: Dec): string {
-  return `${value.toDecimalPlaces(4).toString()}%`;
+export function percentText(value: Exact): string {
+  return `${decimalText(value, 4)}%`;
 }
 
 /** "one to one hour" for `one_to_one_hour`. */

@@ -1,5 +1,6 @@
 import type { DayNumber } from "../domain/dates.js";
-import { Dec, ZERO } from "../domain/money.js";
+import { Exact } from "../domain/exact.js";
+import type { Pence } from "../domain/pence.js";
 import { normalize, subtract, totalNights, type NightRange } from "../domain/ranges.js";
 import type { Placement, Unit } from "../domain/reference.js";
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
@@ -7,7 +8,8 @@ import { LineWork } from "./line-work.js";
 import type { ExtraStepOutcome } from "./outcome.js";
 import { rowInForce, type PackageRow, type RateRow } from "./reference-index.js";
 
-const HALF_PENNY = new Dec("0.005");
+const ZERO = Exact.ZERO;
+const HALF_PENNY = Exact.ratio(1, 2);
 
 /** Nights still in on which one agreement (package and/or rate-card row) holds for the item. */
 export interface ExtraPiece extends NightRange {
@@ -15,16 +17,16 @@ export interface ExtraPiece extends NightRange {
   readonly placement: Placement;
   readonly pkg: PackageRow | null;
   readonly rateRow: RateRow | null;
-  /** The package's rate, else the contract rate card's; null when neither gives one. */
-  readonly agreedRate: Dec | null;
-  readonly maxPerWeek: Dec | null;
+  /** The package's rate, else the contract rate card's (per unit); null when neither gives one. */
+  readonly agreedRate: Pence | null;
+  readonly maxPerWeek: Exact | null;
   readonly agreedUnit: Unit | null;
 }
 
 /** Pieces with the same agreed rate, cap and unit, taken together for steps 5 and 6. */
 export interface AgreementGroup {
-  readonly agreedRate: Dec;
-  readonly maxPerWeek: Dec | null;
+  readonly agreedRate: Pence;
+  readonly maxPerWeek: Exact | null;
   readonly agreedUnit: Unit | null;
   readonly ranges: NightRange[];
   readonly nights: number;
@@ -67,7 +69,7 @@ export class ExtraLineWork extends LineWork {
   }
 
   /** What is left per night of the period after step 1. */
-  get share(): Dec {
+  get share(): Pence {
     return this.worth.dividedBy(this.periodNights);
   }
 
@@ -76,17 +78,17 @@ export class ExtraLineWork extends LineWork {
   }
 
   /** What is left over the nights still in. */
-  leftTotal(): Dec {
+  leftTotal(): Pence {
     return this.share.times(this.remainingNights());
   }
 
   /** The quantity still in: quantity × nights still in / period nights. */
-  quantityIn(nightsIn: number = this.remainingNights()): Dec | null {
+  quantityIn(nightsIn: number = this.remainingNights()): Exact | null {
     return this.quantity === null ? null : this.quantity.times(nightsIn).dividedBy(this.periodNights);
   }
 
   /** The unit rate charged: as printed, or what the line is worth per unit when less or not printed. */
-  effectiveUnitRate(): Dec | null {
+  effectiveUnitRate(): Pence | null {
     const q = this.quantity;
     if (q === null || !q.greaterThan(ZERO)) return null;
     const perUnit = this.worth.dividedBy(q);
@@ -145,7 +147,7 @@ export class ExtraLineWork extends LineWork {
 
   /** Pieces with an agreed rate, grouped by (rate, cap, unit). */
   groups(): AgreementGroup[] {
-    const groups = new Map<string, { agreedRate: Dec; maxPerWeek: Dec | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }>();
+    const groups = new Map<string, { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }>();
     for (const piece of this.pieces()) {
       if (piece.agreedRate === null) continue;
       const key = `${piece.agreedRate.toString()}|${piece.maxPerWeek?.toString() ?? ""}|${piece.agreedUnit ?? ""}`;
@@ -176,16 +178,16 @@ export function comparableGroups(work: Pick<ExtraLineWork, "line" | "groups">): 
 }
 
 /** What is left over a group's nights. */
-export function groupLeft(work: Pick<ExtraLineWork, "share">, group: AgreementGroup): Dec {
+export function groupLeft(work: Pick<ExtraLineWork, "share">, group: AgreementGroup): Pence {
   return work.share.times(group.nights);
 }
 
 /** extra-rate-above-agreed for one group: (unit rate − agreed rate) × quantity still in, within what is left. */
-export function groupRateExcess(work: Pick<ExtraLineWork, "share" | "effectiveUnitRate" | "quantityIn">, group: AgreementGroup): Dec {
+export function groupRateExcess(work: Pick<ExtraLineWork, "share" | "effectiveUnitRate" | "quantityIn">, group: AgreementGroup): Pence {
   const rate = work.effectiveUnitRate();
   const quantity = work.quantityIn(group.nights);
   if (rate === null || quantity === null) return ZERO;
   const excess = rate.minus(group.agreedRate).times(quantity);
   if (!excess.greaterThan(ZERO)) return ZERO;
-  return Dec.min(excess, groupLeft(work, group));
+  return Exact.min(excess, groupLeft(work, group));
 }

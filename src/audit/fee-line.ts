@@ -1,23 +1,23 @@
-import { Dec, ZERO } from "../domain/money.js";
+import { Exact } from "../domain/exact.js";
+import type { Pence } from "../domain/pence.js";
 import { intersectAll, normalize, subtract, takeNights, totalNights, type NightRange } from "../domain/ranges.js";
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
 import type { FeePiece, FeeStepOutcome } from "./outcome.js";
 import type { TariffSegment } from "./tariff.js";
-import { DecimalMemo, integerDec } from "./decimals.js";
 
-const SEVEN = new Dec(7);
-const TOLERANCE = new Dec("0.1");
-/** A period's nights less the tolerance, per number of nights (the same few dozen for every line). */
-const lessTolerance = new DecimalMemo((nights) => nights.minus(TOLERANCE));
+const ZERO = Exact.ZERO;
+const SEVEN = Exact.int(7);
+/** 0.1 night. */
+const TOLERANCE = Exact.ratio(1, 10);
 
 /** A piece as the line keeps it: only the engine lowers what is left (step 6). */
 interface WorkPiece extends FeePiece {
-  left: Dec;
+  left: Pence;
 }
 
 /** The quantity of a fee line in nights (weeks × 7); null when its unit is not a unit of time. */
-export function quantityInNights(quantity: Dec | null, unit: string | null): Dec | null {
+export function quantityInNights(quantity: Exact | null, unit: string | null): Exact | null {
   if (quantity === null) return null;
   if (unit === "week") return quantity.times(SEVEN);
   if (unit === null || unit === "night" || unit === "day") return quantity;
@@ -30,17 +30,17 @@ export function quantityInNights(quantity: Dec | null, unit: string | null): Dec
  */
 export class FeeLineWork extends LineWork {
   /** The quantity in nights; null when not printed. */
-  readonly quantityNights: Dec | null;
+  readonly quantityNights: Exact | null;
   /** The nights the line bills: its period, or fewer when its quantity falls short. */
   readonly nightsBilled: readonly NightRange[];
   readonly nightsBilledCount: number;
-  private excess: Dec = ZERO;
-  private cachedPerNight: { worth: Dec; excess: Dec; value: Dec } | null = null;
-  private cachedTotals: { agreed: Dec; expected: Dec } | null = null;
+  private excess: Pence = ZERO;
+  private cachedPerNight: { worth: Pence; excess: Pence; value: Pence } | null = null;
+  private cachedTotals: { agreed: Pence; expected: Pence } | null = null;
   private nightsIn: NightRange[];
-  private used: Dec = ZERO;
+  private used: Pence = ZERO;
   private cachedPieces: WorkPiece[] | null = null;
-  private cachedLeft: { pieces: readonly FeePiece[]; lefts: Dec[]; total: Dec } | null = null;
+  private cachedLeft: { pieces: readonly FeePiece[]; lefts: Pence[]; total: Pence } | null = null;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
@@ -51,7 +51,7 @@ export class FeeLineWork extends LineWork {
   }
 
   /** What quantity-exceeds-period took (step 2). */
-  get quantityExcess(): Dec {
+  get quantityExcess(): Pence {
     return this.excess;
   }
 
@@ -61,7 +61,7 @@ export class FeeLineWork extends LineWork {
   }
 
   /** The discount credit that paid discount due (step 8). */
-  get creditUsed(): Dec {
+  get creditUsed(): Pence {
     return this.used;
   }
 
@@ -85,7 +85,7 @@ export class FeeLineWork extends LineWork {
   }
 
   /** The discount credit allocated to this line. */
-  get credit(): Dec {
+  get credit(): Pence {
     return this.plan.credit;
   }
 
@@ -96,15 +96,15 @@ export class FeeLineWork extends LineWork {
   private billedNights(): NightRange[] {
     const period = [this.period];
     const q = this.quantityNights;
-    if (q === null || !q.lessThan(lessTolerance.of(integerDec(this.periodNights)))) return period;
-    const count = Math.max(1, q.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber());
+    if (q === null || !q.plus(TOLERANCE).lessThan(this.periodNights)) return period;
+    const count = Math.max(1, Number(q.roundHalfUp().toFraction().n));
     const placed = takeNights(intersectAll(period, this.timeline.placed), count);
     const rest = takeNights(subtract(period, this.timeline.placed), count - totalNights(placed));
     return normalize([...placed, ...rest]);
   }
 
   /** c: the charge per night billed left after steps 1 and 2. */
-  get perNight(): Dec {
+  get perNight(): Pence {
     const cached = this.cachedPerNight;
     if (cached !== null && cached.worth === this.worth && cached.excess === this.quantityExcess) return cached.value;
     const value = this.worth.minus(this.quantityExcess).dividedBy(this.nightsBilledCount);
@@ -113,7 +113,7 @@ export class FeeLineWork extends LineWork {
   }
 
   /** The nightly rate the provider charged: the unit rate (÷ 7 for weeks), else c. */
-  get chargedNightlyRate(): Dec {
+  get chargedNightlyRate(): Pence {
     const rate = this.unitRate;
     if (rate !== null && this.quantityNights !== null) return this.line.unit === "week" ? rate.dividedBy(SEVEN) : rate;
     if (this.quantityNights !== null && this.quantityNights.greaterThan(0)) return this.worth.dividedBy(this.quantityNights);
@@ -154,7 +154,7 @@ export class FeeLineWork extends LineWork {
   }
 
   /** L: what is left over the nights still in. */
-  leftTotal(): Dec {
+  leftTotal(): Pence {
     // Asked by several steps; kept while the pieces and what each has left are unchanged
     // (step 6 lowers `left` on pieces directly, so each piece's value is checked).
     const pieces = this.pieces();
@@ -167,17 +167,17 @@ export class FeeLineWork extends LineWork {
   }
 
   /** A: the sum of W/7 × f over the nights still in. */
-  agreedTotal(): Dec {
+  agreedTotal(): Pence {
     return this.totals().agreed;
   }
 
   /** E: the sum of W/7 × f × (1 − p/100) over the nights still in (the line's expected). */
-  expectedTotal(): Dec {
+  expectedTotal(): Pence {
     return this.totals().expected;
   }
 
   /** A and E depend only on the nights still in, so they are summed once per set of nights. */
-  private totals(): { agreed: Dec; expected: Dec } {
+  private totals(): { agreed: Pence; expected: Pence } {
     if (this.cachedTotals) return this.cachedTotals;
     let agreed = ZERO;
     let expected = ZERO;
@@ -191,8 +191,8 @@ export class FeeLineWork extends LineWork {
   }
 
   /** Discount due: min(L, A) − E, never below 0. */
-  discountDue(): Dec {
-    const due = Dec.min(this.leftTotal(), this.agreedTotal()).minus(this.expectedTotal());
+  discountDue(): Pence {
+    const due = Exact.min(this.leftTotal(), this.agreedTotal()).minus(this.expectedTotal());
     return due.isNegative() ? ZERO : due;
   }
 }

@@ -1,6 +1,7 @@
 import type { AuditNote } from "../domain/finding.js";
 import type { Invoice, InvoiceLine } from "../domain/invoice.js";
-import { Dec, ZERO, formatMoney, moneyString, toPence } from "../domain/money.js";
+import { Exact } from "../domain/exact.js";
+import { formatPence, penceOf, penceText, wholePence, type Pence } from "../domain/pence.js";
 import { inclusiveRange, type NightRange } from "../domain/ranges.js";
 import type { Placement } from "../domain/reference.js";
 import type { RulesConfig } from "./config.js";
@@ -36,19 +37,17 @@ export interface LinePlan {
   /** The placement whose contract decides VAT (the one placed on the first night of the period). */
   readonly placement: Placement | null;
   /** Fee lines: the discount credit allocated to the line (AUDIT.md "discount line"). */
-  credit: Dec;
-  /** The printed amount once parsed (see amountOf): a discount's targets read it twice, then their waterfall. */
-  parsedAmount?: Dec;
+  credit: Pence;
 }
 
-/** The line's printed amount as a decimal, parsed once per line. */
-export function amountOf(plan: LinePlan): Dec {
-  return (plan.parsedAmount ??= new Dec(plan.line.amount));
+/** The line's printed amount in pence (penceOf keeps one instance per spelling). */
+export function amountOf(plan: LinePlan): Pence {
+  return penceOf(plan.line.amount);
 }
 
 export function lineKind(line: InvoiceLine): LineKind {
   // A negative amount is a discount line whatever its item ("-0.00" is no discount).
-  if (line.item === "discount" || (line.amount.trimStart().startsWith("-") && new Dec(line.amount).isNegative())) return "discount";
+  if (line.item === "discount" || (line.amount.trimStart().startsWith("-") && penceOf(line.amount).isNegative())) return "discount";
   return line.item === "placement" ? "fee" : "extra";
 }
 
@@ -83,14 +82,14 @@ export class InvoiceWork {
       const kind = lineKind(line);
       const timeline = matchLine(ctx.index, invoice.providerId, line);
       const period = linePeriod(line, invoice);
-      return { line, kind, timeline, period, placement: primaryPlacement(timeline, period), credit: ZERO };
+      return { line, kind, timeline, period, placement: primaryPlacement(timeline, period), credit: Exact.ZERO };
     });
   }
 
   /** Keeps a remark on the invoice; amounts that round to no pence are not worth a note. */
-  note(lineNo: number | null, kind: string, amount: Dec | null, text: string): void {
-    if (amount !== null && toPence(amount).isZero()) return;
-    this.notes.push({ lineNo, kind, amount: amount === null ? null : moneyString(amount), text });
+  note(lineNo: number | null, kind: string, amount: Pence | null, text: string): void {
+    if (amount !== null && wholePence(amount).isZero()) return;
+    this.notes.push({ lineNo, kind, amount: amount === null ? null : penceText(amount), text });
   }
 
   /**
@@ -106,14 +105,14 @@ export class InvoiceWork {
       const reference = printedReference(discount.line);
       const childRef = discount.timeline?.childRef ?? null;
       const targets = reference === null ? feePlans : feePlans.filter((p) => childRef !== null && p.timeline?.childRef === childRef);
-      let printed = ZERO;
+      let printed = Exact.ZERO;
       for (const target of targets) printed = printed.plus(amountOf(target));
       if (targets.length === 0 || !printed.greaterThan(0)) {
         this.note(
           discount.line.lineNo,
           "discount-unallocated",
           credit,
-          `Discount of ${formatMoney(credit)}${reference === null ? "" : ` for ${reference}`} could not be set against any fee line of this invoice.`,
+          `Discount of ${formatPence(credit)}${reference === null ? "" : ` for ${reference}`} could not be set against any fee line of this invoice.`,
         );
         continue;
       }

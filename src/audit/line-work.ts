@@ -1,6 +1,6 @@
 import type { InvoiceLine } from "../domain/invoice.js";
-import type { Dec } from "../domain/money.js";
-import { decimalOf } from "./decimals.js";
+import type { Exact } from "../domain/exact.js";
+import { exactOf, penceOf, type Pence } from "../domain/pence.js";
 import type { NightRange } from "../domain/ranges.js";
 import { amountOf, type AuditContext, type InvoiceWork, type LinePlan } from "./invoice-work.js";
 import type { ChildTimeline } from "./reference-index.js";
@@ -13,10 +13,11 @@ export abstract class LineWork {
   readonly period: NightRange;
   readonly periodNights: number;
   /** The printed amount. */
-  readonly charged: Dec;
-  readonly quantity: Dec | null;
-  readonly unitRate: Dec | null;
-  private currentWorth: Dec;
+  readonly charged: Pence;
+  readonly quantity: Exact | null;
+  /** Per unit. */
+  readonly unitRate: Pence | null;
+  private currentWorth: Pence;
 
   constructor(
     readonly plan: LinePlan,
@@ -29,17 +30,17 @@ export abstract class LineWork {
     this.period = plan.period;
     this.periodNights = plan.period.end - plan.period.start;
     this.charged = amountOf(plan);
-    this.quantity = plan.line.quantity === null ? null : decimalOf(plan.line.quantity);
-    this.unitRate = plan.line.unitRate === null ? null : decimalOf(plan.line.unitRate);
+    this.quantity = plan.line.quantity === null ? null : exactOf(plan.line.quantity);
+    this.unitRate = plan.line.unitRate === null ? null : penceOf(plan.line.unitRate);
     this.currentWorth = this.charged;
   }
 
   /** What the line is worth after step 1: quantity × rate when the amount printed is more. */
-  get worth(): Dec {
+  get worth(): Pence {
     return this.currentWorth;
   }
 
-  protected setWorth(worth: Dec): void {
+  protected setWorth(worth: Pence): void {
     this.currentWorth = worth;
   }
 
@@ -47,7 +48,7 @@ export abstract class LineWork {
     return this.timeline.childRef;
   }
 
-  note(kind: string, amount: Dec | null, text: string): void {
+  note(kind: string, amount: Pence | null, text: string): void {
     this.invoice.note(this.line.lineNo, kind, amount, text);
   }
 }

@@ -1,5 +1,5 @@
 import type { FindingEvidence } from "../domain/finding.js";
-import type { Dec } from "../domain/money.js";
+import type { Pence } from "../domain/pence.js";
 import type { NightRange } from "../domain/ranges.js";
 import type { TariffSegment } from "./tariff.js";
 
@@ -12,17 +12,17 @@ import type { TariffSegment } from "./tariff.js";
 export interface FeePiece extends NightRange {
   readonly nights: number;
   readonly segment: TariffSegment;
-  readonly left: Dec;
+  readonly left: Pence;
 }
 
 /** What a rule found, before rounding, the threshold and the enabled flag. */
 export interface RuleFinding {
   /** Exact; rounded to pence once, at the end. */
-  readonly amount: Dec;
+  readonly amount: Pence;
   /** What was charged for the nights or quantity concerned. */
-  readonly charged: Dec;
+  readonly charged: Pence;
   /** What was due for them. */
-  readonly expected: Dec;
+  readonly expected: Pence;
   readonly explanation: string;
   readonly evidence: FindingEvidence;
 }
@@ -31,7 +31,7 @@ export interface RuleFinding {
 export interface RuleNote {
   readonly kind: string;
   /** Amounts that round to no pence are not worth a note and are dropped. */
-  readonly amount: Dec | null;
+  readonly amount: Pence | null;
   readonly text: string;
 }
 
@@ -49,7 +49,7 @@ export interface ExtraStepOutcome {
   readonly finding?: RuleFinding;
   readonly notes?: readonly RuleNote[];
   /** Step 1: what the line is worth from here on (quantity × rate, when the amount printed is more). */
-  readonly worth?: Dec;
+  readonly worth?: Pence;
   /** Nights that drop out of the waterfall (duplicates, outside the placement, nothing agreed). */
   readonly drop?: readonly NightRange[];
 }
@@ -57,9 +57,9 @@ export interface ExtraStepOutcome {
 /** One step of a fee line's waterfall: its finding and what it consumed. */
 export interface FeeStepOutcome extends ExtraStepOutcome {
   /** Step 2: the part of the line's worth taken off for nights beyond the period, before c is shared per night. */
-  readonly quantityExcess?: Dec;
+  readonly quantityExcess?: Pence;
   /** Step 6: per piece of nights, the part of each night's charge it explains (taken off what is left for that night). */
-  readonly takeOff?: ReadonlyMap<FeePiece, Dec>;
+  readonly takeOff?: ReadonlyMap<FeePiece, Pence>;
   /** Step 8: the part of the line's discount credit that paid discount due. */
-  readonly creditUsed?: Dec;
+  readonly creditUsed?: Pence;
 }

@@ -1,5 +1,5 @@
 import type { DayNumber } from "../domain/dates.js";
-import { Dec } from "../domain/money.js";
+import { exactOf, penceOf } from "../domain/pence.js";
 import { normalize, subtract, type NightRange } from "../domain/ranges.js";
 import type { Contract, Placement, Provider, ReferenceData } from "../domain/reference.js";
 import { day, endAfter, FAR } from "./days.js";
@@ -80,7 +80,7 @@ export class ReferenceIndex implements TariffSources {
     }
     for (const list of this.placementsByChild.values()) list.sort(byStart);
     for (const fee of ref.placementFees) {
-      push(this.feeRows, fee.placementId, { from: day(fee.effectiveFrom), until: FAR, weeklyFee: new Dec(fee.weeklyFee) });
+      push(this.feeRows, fee.placementId, { from: day(fee.effectiveFrom), until: FAR, weeklyFee: penceOf(fee.weeklyFee) });
     }
     for (const list of this.feeRows.values()) list.sort((a, b) => a.from - b.from);
     for (const rate of ref.rates) {
@@ -90,7 +90,7 @@ export class ReferenceIndex implements TariffSources {
         item: rate.item,
         serviceLevel: rate.serviceLevel,
         unit: rate.unit,
-        rate: new Dec(rate.rate),
+        rate: penceOf(rate.rate),
       });
     }
     for (const pkg of ref.packages) {
@@ -99,8 +99,8 @@ export class ReferenceIndex implements TariffSources {
         until: endAfter(pkg.effectiveTo),
         item: pkg.item,
         unit: pkg.unit,
-        rate: pkg.rate === null ? null : new Dec(pkg.rate),
-        maxPerWeek: pkg.maxPerWeek === null ? null : new Dec(pkg.maxPerWeek),
+        rate: pkg.rate === null ? null : penceOf(pkg.rate),
+        maxPerWeek: pkg.maxPerWeek === null ? null : exactOf(pkg.maxPerWeek),
       });
     }
     for (const discount of ref.discounts) {
@@ -108,7 +108,7 @@ export class ReferenceIndex implements TariffSources {
         from: day(discount.effectiveFrom),
         until: endAfter(discount.effectiveTo),
         discount,
-        percent: new Dec(discount.percent),
+        percent: exactOf(discount.percent),
         threshold: discount.threshold === null ? null : Number(discount.threshold),
       });
     }

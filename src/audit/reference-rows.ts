@@ -1,5 +1,6 @@
 import type { DayNumber } from "../domain/dates.js";
-import type { Dec } from "../domain/money.js";
+import type { Exact } from "../domain/exact.js";
+import type { Pence } from "../domain/pence.js";
 import type { Discount, Unit } from "../domain/reference.js";
 
 /** A dated row (fee, rate, package, discount) with its validity as half-open day numbers. */
@@ -10,26 +11,27 @@ export interface DatedRow {
 }
 
 export interface FeeRow extends DatedRow {
-  readonly weeklyFee: Dec;
+  readonly weeklyFee: Pence;
 }
 
 export interface RateRow extends DatedRow {
   readonly item: string;
   readonly serviceLevel: string | null;
   readonly unit: Unit;
-  readonly rate: Dec;
+  /** Per unit. */
+  readonly rate: Pence;
 }
 
 export interface PackageRow extends DatedRow {
   readonly item: string;
   readonly unit: Unit;
-  readonly rate: Dec | null;
-  readonly maxPerWeek: Dec | null;
+  readonly rate: Pence | null;
+  readonly maxPerWeek: Exact | null;
 }
 
 export interface DiscountRow extends DatedRow {
   readonly discount: Discount;
-  readonly percent: Dec;
+  readonly percent: Exact;
   /** Volume: children; length of stay: weeks. */
   readonly threshold: number | null;
 }

@@ -31,8 +31,26 @@ export type { BilledBy } from "./history.js";
 export { weeklyFeeOn } from "./tariff.js";
 export { printedReference } from "./matching.js";
 
-// Money: exact decimals, rounded to pence once.
-export { Dec, ZERO, toPence } from "../domain/money.js";
+// Money: exact pence (a fraction of a penny only where AUDIT.md shares a value), rounded to
+// whole pence once, at the end (the engine rounds findings; wholePence is for a rule that
+// compares with a printed, rounded figure). Quantities and percentages are exact too.
+export { Exact } from "../domain/exact.js";
+export {
+  HALF_PENNY,
+  NO_PENCE,
+  ONE_PENNY,
+  decimalText,
+  exactOf,
+  exactOfDecimal,
+  nightlyOf,
+  penceOf,
+  penceText,
+  percentOf,
+  poundsText,
+  weeklyOf,
+  wholePence,
+  type Pence,
+} from "../domain/pence.js";
 
 // Nights: half-open ranges of day numbers.
 export { intersectAll, normalize, subtract, totalNights, type NightRange } from "../domain/ranges.js";

@@ -1,5 +1,6 @@
 import type { AuditNote, Finding, RuleId } from "../domain/finding.js";
-import { Dec, ZERO, moneyString } from "../domain/money.js";
+import { Exact } from "../domain/exact.js";
+import { penceOfDecimal, penceText } from "../domain/pence.js";
 import { moneyText } from "./decimals.js";
 import type { NightRange } from "../domain/ranges.js";
 import type { RulesConfig } from "./config.js";
@@ -12,7 +13,7 @@ import { printedReference } from "./matching.js";
 import type { ReferenceIndex } from "./reference-index.js";
 import type { ExtraStepOutcome, RuleNote } from "./outcome.js";
 import type { Waterfall } from "./rule.js";
-import { capFindings, raw, toFindings, type RawFinding } from "./waterfall.js";
+import { capFindings, raw, toFindings, type FindingSettings, type RawFinding } from "./waterfall.js";
 
 export interface AuditSessionOptions {
   /** Invoices a credit note voided (resolveCreditNotes): audited, but their nights and numbers never count as billed. */
@@ -48,7 +49,8 @@ export interface InvoiceAuditResult {
   lines: LineAuditSummary[];
 }
 
-const EMPTY_NOTE_THRESHOLD = new Dec("0.005");
+/** Half a penny. */
+const EMPTY_NOTE_THRESHOLD = Exact.ratio(1, 2);
 
 /**
  * Audits invoices one at a time, in audit order (sortForAudit), keeping the billing history
@@ -61,9 +63,11 @@ export class AuditSession {
   private readonly waterfall: Waterfall;
   private readonly voided: ReadonlySet<string>;
   private readonly lineSummaries: boolean;
+  private readonly findingSettings: FindingSettings;
 
   constructor(index: ReferenceIndex, config: RulesConfig, options: AuditSessionOptions) {
     this.ctx = { index, config, history: new BillingHistory() };
+    this.findingSettings = { minFindingAmount: penceOfDecimal(config.minFindingAmount), enabled: config.enabled };
     this.waterfall = options.waterfall;
     this.voided = options.voidedInvoiceKeys;
     this.lineSummaries = options.lineSummaries ?? true;
@@ -104,7 +108,7 @@ export class AuditSession {
         status: "audited",
         childRef: plan.timeline?.childRef ?? printedReference(plan.line),
         charged: moneyText(plan.line.amount),
-        discountCredit: plan.credit.isZero() ? "0.00" : moneyString(plan.credit),
+        discountCredit: plan.credit.isZero() ? "0.00" : penceText(plan.credit),
         creditUsed: "0.00",
         expected: null,
       };
@@ -157,7 +161,7 @@ export class AuditSession {
     // charged − 0 is charged: most lines carry no discount credit.
     const payable = line.creditUsed.isZero() ? line.charged : line.charged.minus(line.creditUsed);
     const excess = capFindings(found, payable.minus(expected));
-    if (excess.greaterThan(ZERO)) {
+    if (excess.isPositive()) {
       line.note(
         "findings-offset",
         excess,
@@ -168,8 +172,8 @@ export class AuditSession {
       line.note("undercharge", expected.minus(payable), `Charged ${money(payable)} net of discount credit where ${money(expected)} is agreed: ${money(expected.minus(payable))} less than agreed.`);
     }
     if (summary !== null) {
-      summary.creditUsed = line.creditUsed.isZero() ? "0.00" : moneyString(line.creditUsed);
-      summary.expected = moneyString(expected);
+      summary.creditUsed = line.creditUsed.isZero() ? "0.00" : penceText(line.creditUsed);
+      summary.expected = penceText(expected);
     }
     work.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
     return this.toFindings(found, plan.line.lineNo, line.childRef);
@@ -212,7 +216,7 @@ export class AuditSession {
   }
 
   private toFindings(found: readonly RawFinding[], lineNo: number | null, childRef: string | null): Finding[] {
-    return toFindings(found, lineNo, childRef, this.ctx.config, this.waterfall.categories);
+    return toFindings(found, lineNo, childRef, this.findingSettings, this.waterfall.categories);
   }
 
   private source(work: InvoiceWork, plan: LinePlan, ranges: readonly NightRange[]): BilledBy {

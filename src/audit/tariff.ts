@@ -1,9 +1,9 @@
 import type { DayNumber } from "../domain/dates.js";
-import { Dec, ZERO } from "../domain/money.js";
+import { Exact } from "../domain/exact.js";
+import { exactOf, penceOf, type Pence } from "../domain/pence.js";
 import type { NightRange } from "../domain/ranges.js";
 import type { Contract, Placement } from "../domain/reference.js";
 import { findRange } from "./days.js";
-import { DecimalMemo, DecimalPairMemo, decimalOf, internDecimal } from "./decimals.js";
 import { rowInForce, type DiscountRow, type FeeRow, type RateRow } from "./reference-rows.js";
 
 /**
@@ -26,7 +26,7 @@ export type FeeSource = "placement_fee" | "weekly_fee" | "rate_card";
 /** One continuous absence (rows merged) and where a night falls in it. */
 export interface AbsenceSpan {
   readonly range: NightRange;
-  readonly retainerPct: Dec;
+  readonly retainerPct: Exact;
   readonly maxNights: number | null;
 }
 
@@ -38,40 +38,34 @@ export interface AbsenceSpan {
 export interface TariffSegment extends NightRange {
   readonly placement: Placement;
   /** W(P, d); null when nothing agreed a fee (no-agreed-rate). */
-  readonly weeklyFee: Dec | null;
+  readonly weeklyFee: Pence | null;
   readonly feeSource: FeeSource | null;
-  /** W / 7, exact. */
-  readonly nightlyFee: Dec | null;
+  /** W / 7, exact (a fraction of a penny when W is not a multiple of 7p). */
+  readonly nightlyFee: Pence | null;
   /** f(P, d). */
-  readonly factor: Dec;
+  readonly factor: Exact;
   /** p(P, d) in percent, capped at 100. */
-  readonly discountPct: Dec;
+  readonly discountPct: Exact;
   /** W/7 × f. */
-  readonly agreedNightly: Dec | null;
+  readonly agreedNightly: Pence | null;
   /** W/7 × f × (1 − p/100). */
-  readonly expectedNightly: Dec | null;
+  readonly expectedNightly: Pence | null;
   readonly absence: AbsenceSpan | null;
   readonly discounts: readonly DiscountRow[];
 }
 
-const SEVEN = new Dec(7);
-const HUNDRED = new Dec(100);
-const ONE = new Dec(1);
-
-// Timelines are built for every child of a run and most share a handful of fees, retainers and
-// discounts: the same divisions are remembered rather than redone per segment.
-const perNight = new DecimalMemo((weekly) => weekly.dividedBy(SEVEN));
-const fraction = new DecimalMemo((percent) => percent.dividedBy(HUNDRED));
-const afterDiscount = new DecimalMemo((percent) => ONE.minus(percent.dividedBy(HUNDRED)));
-const product = new DecimalPairMemo((a, b) => a.times(b));
+const SEVEN = Exact.int(7);
+const HUNDRED = Exact.int(100);
+const ONE = Exact.ONE;
+const ZERO = Exact.ZERO;
 /** The segment of a night with no discount row: one shared empty list. */
 const NO_DISCOUNTS: readonly DiscountRow[] = Object.freeze([]);
 
 /** W(P, d): latest placement_fees row on or before d; else P's weekly fee; else the rate card for its service level. */
-export function weeklyFeeOn(index: TariffSources, p: Placement, d: DayNumber): { fee: Dec; source: FeeSource } | null {
+export function weeklyFeeOn(index: TariffSources, p: Placement, d: DayNumber): { fee: Pence; source: FeeSource } | null {
   const feeRow = rowInForce(index.feesOf(p), d);
   if (feeRow) return { fee: feeRow.weeklyFee, source: "placement_fee" };
-  if (p.weeklyFee !== null) return { fee: decimalOf(p.weeklyFee), source: "weekly_fee" };
+  if (p.weeklyFee !== null) return { fee: penceOf(p.weeklyFee), source: "weekly_fee" };
   const rate = rowInForce(index.placementRatesOf(p), d);
   if (!rate) return null;
   // Placement fees are weekly (DATA.md); a card that states a nightly or daily rate is scaled up.
@@ -175,8 +169,8 @@ export function buildTariff(index: TariffSources, p: Placement): TariffSegment[]
   const span = index.placedRange(p);
   if (span.end <= span.start) return [];
   const contract = index.contractOf(p);
-  const retainerPct = decimalOf(contract.absenceRetainerPct);
-  const retainer = fraction.of(retainerPct);
+  const retainerPct = exactOf(contract.absenceRetainerPct);
+  const retainer = retainerPct.dividedBy(HUNDRED);
   const maxNights = contract.absenceRetainerMaxNights;
   const absences = index.absencesOf(p);
   const absenceSpans = absences.map((range): AbsenceSpan => ({ range, retainerPct, maxNights }));
@@ -200,13 +194,11 @@ export function buildTariff(index: TariffSources, p: Placement): TariffSegment[]
     let pct = applied.length === 1 ? (applied[0] as DiscountRow).percent : ZERO;
     if (applied.length > 1) {
       for (const row of applied) pct = pct.plus(row.percent);
-      pct = internDecimal(pct);
     }
     if (pct.greaterThan(HUNDRED)) pct = HUNDRED;
-    const nightlyFee = fee === null ? null : perNight.of(fee.fee);
+    const nightlyFee = fee === null ? null : fee.fee.dividedBy(SEVEN);
     // × 1 and × (1 − 0/100) change nothing: the common night (present, no discount) skips them.
-    // Other products are shared between the segments (and children) with the same fee, retainer and discount.
-    const agreedNightly = nightlyFee === null ? null : factor === ONE ? nightlyFee : product.of(nightlyFee, factor);
+    const agreedNightly = nightlyFee === null ? null : factor === ONE ? nightlyFee : nightlyFee.times(factor);
     const segment: TariffSegment = {
       start,
       end,
@@ -217,7 +209,7 @@ export function buildTariff(index: TariffSources, p: Placement): TariffSegment[]
       factor,
       discountPct: pct,
       agreedNightly,
-      expectedNightly: agreedNightly === null ? null : pct.isZero() ? agreedNightly : product.of(agreedNightly, afterDiscount.of(pct)),
+      expectedNightly: agreedNightly === null ? null : pct.isZero() ? agreedNightly : agreedNightly.times(ONE.minus(pct.dividedBy(HUNDRED))),
       absence,
       discounts: applied.length === 0 ? NO_DISCOUNTS : applied,
     };

@@ -1,7 +1,6 @@
 import type { Category, Finding, RuleId } from "../domain/finding.js";
-import { Dec, ZERO, moneyString } from "../domain/money.js";
-import { findingPence } from "./decimals.js";
-import type { RulesConfig } from "./config.js";
+import { Exact } from "../domain/exact.js";
+import { penceText, poundsText, wholePence, type Pence } from "../domain/pence.js";
 import { money } from "./explain.js";
 import type { RuleFinding } from "./outcome.js";
 
@@ -10,12 +9,23 @@ export interface RawFinding {
   rule: RuleId;
   outcome: RuleFinding;
   /** Exact amount after step 9. */
-  amount: Dec;
-  reducedBy: Dec;
+  amount: Pence;
+  reducedBy: Pence;
 }
 
-/** Exact decimals carry dust in the 40th digit; anything below this is no excess. */
-const DUST = new Dec("1e-9");
+const ZERO = Exact.ZERO;
+/**
+ * An excess of a billionth of a pound or less is none. (Kept from the decimal engine, whose
+ * 40-digit fractions carried such dust; exact fractions of a line's amounts never come that
+ * close to nothing without being nothing, so it changes no finding.)
+ */
+const DUST = Exact.ratio(1, 10_000_000);
+
+/** What toFindings needs of the rules settings, in pence. */
+export interface FindingSettings {
+  readonly minFindingAmount: Pence;
+  readonly enabled: Readonly<Record<RuleId, boolean>>;
+}
 
 export function raw(rule: RuleId, outcome: RuleFinding): RawFinding {
   return { rule, outcome, amount: outcome.amount, reducedBy: ZERO };
@@ -26,17 +36,17 @@ export function raw(rule: RuleId, outcome: RuleFinding): RawFinding {
  * expected). The excess (possible only when some nights are charged below what is agreed and
  * others above) is taken off its findings, last step first. Returns the excess taken.
  */
-export function capFindings(findings: readonly RawFinding[], target: Dec): Dec {
+export function capFindings(findings: readonly RawFinding[], target: Pence): Pence {
   // Most lines raise nothing: 0 − max(target, 0) is never an excess.
   if (findings.length === 0) return ZERO;
   let total = ZERO;
   for (const f of findings) total = total.plus(f.amount);
-  const excess = total.minus(Dec.max(target, ZERO));
+  const excess = total.minus(Exact.max(target, ZERO));
   if (!excess.greaterThan(DUST)) return ZERO;
   let left = excess;
   for (let i = findings.length - 1; i >= 0 && left.greaterThan(ZERO); i--) {
     const f = findings[i] as RawFinding;
-    const take = Dec.min(left, f.amount);
+    const take = Exact.min(left, f.amount);
     f.amount = f.amount.minus(take);
     f.reducedBy = f.reducedBy.plus(take);
     left = left.minus(take);
@@ -52,12 +62,13 @@ export function toFindings(
   findings: readonly RawFinding[],
   lineNo: number | null,
   childRef: string | null,
-  config: RulesConfig,
+  config: FindingSettings,
   categories: Readonly<Record<RuleId, Category>>,
 ): Finding[] {
   const result: Finding[] = [];
   for (const f of findings) {
-    const amount = findingPence(f.amount);
+    // Exact until here: rounded to pence, half up, once (AUDIT.md "Money is exact").
+    const amount = wholePence(f.amount);
     if (!config.enabled[f.rule] || !amount.greaterThan(ZERO) || amount.lessThan(config.minFindingAmount)) continue;
     const reduced = f.reducedBy.greaterThan(DUST)
       ? ` Reduced by ${money(f.reducedBy)} because other nights of this line are charged below the agreed fee (a line's findings never exceed what it is charged above its expected amount).`
@@ -67,11 +78,11 @@ export function toFindings(
       category: categories[f.rule],
       lineNo,
       childRef,
-      amount: amount.toFixed(2),
-      charged: moneyString(f.outcome.charged),
-      expected: moneyString(f.outcome.expected),
+      amount: penceText(amount),
+      charged: penceText(f.outcome.charged),
+      expected: penceText(f.outcome.expected),
       explanation: f.outcome.explanation + reduced,
-      evidence: f.reducedBy.greaterThan(DUST) ? { ...f.outcome.evidence, reducedBy: f.reducedBy.toString() } : f.outcome.evidence,
+      evidence: f.reducedBy.greaterThan(DUST) ? { ...f.outcome.evidence, reducedBy: poundsText(f.reducedBy) } : f.outcome.evidence,
     });
   }
   return result;

@@ -1,0 +1,113 @@
+import { Exact } from "./exact.js";
+import { Dec, type DecimalString } from "./money.js";
+
+/**
+ * Money in the audit's hot path: an exact number of pence (src/domain/exact.ts), a whole number
+ * for every printed amount and a fraction of a penny only where AUDIT.md shares a value (W/7, a
+ * line's worth per night), carried exactly to the one rounding at the end. decimal.js stays at
+ * the edges: what comes in is parsed from its decimal strings, what goes out is written as
+ * decimal.js wrote it before, so findings read the same to the byte.
+ */
+export type Pence = Exact;
+
+const HUNDRED = Exact.int(100);
+const SEVEN = Exact.int(7);
+
+/** No money at all. */
+export const NO_PENCE: Pence = Exact.ZERO;
+export const ONE_PENNY: Pence = Exact.ONE;
+export const HALF_PENNY: Pence = Exact.ratio(1, 2);
+
+/** W/7: a weekly amount per night, exactly (a fraction of a penny when W is not a multiple of 7p). */
+export function nightlyOf(weekly: Pence): Pence {
+  return weekly.dividedBy(SEVEN);
+}
+
+/** A nightly amount for a week of nights. */
+export function weeklyOf(nightly: Pence): Pence {
+  return nightly.times(SEVEN);
+}
+
+/** `percent`% of an amount, exactly (20% of £1.01 is 20.2p until it is rounded). */
+export function percentOf(amount: Pence, percent: Exact): Pence {
+  return amount.times(percent).dividedBy(HUNDRED);
+}
+const parsed = new Map<string, Exact>();
+/** Bounded: a run with millions of distinct amounts starts afresh rather than growing. */
+const PARSED_LIMIT = 50_000;
+
+/** A decimal as stored ("912.50", "-0.05", "1e-7"), exactly; spellings only decimal.js reads go through it. */
+export function exactOf(text: DecimalString): Exact {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    try {
+      value = Exact.of(text);
+    } catch {
+      value = Exact.of(new Dec(text).toFixed());
+    }
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(text, value);
+  }
+  return value;
+}
+
+const inPence = new Map<string, Exact>();
+
+/** Pounds as stored ("912.50") in pence (91250), exactly; one instance per spelling. */
+export function penceOf(pounds: DecimalString): Pence {
+  let value = inPence.get(pounds);
+  if (value === undefined) {
+    value = exactOf(pounds).times(HUNDRED);
+    if (inPence.size >= PARSED_LIMIT) inPence.clear();
+    inPence.set(pounds, value);
+  }
+  return value;
+}
+
+/** A decimal.js value, exactly (at the edges: the rules settings). */
+export function exactOfDecimal(value: Dec): Exact {
+  return exactOf(value.toFixed());
+}
+
+/** Pounds as decimal.js holds them, in pence (at the edges: the rules settings). */
+export function penceOfDecimal(pounds: Dec): Pence {
+  return exactOfDecimal(pounds).times(HUNDRED);
+}
+
+/** Rounded to a whole penny, half up (away from zero), once: what a finding's amount gets. */
+export function wholePence(value: Pence): Pence {
+  return value.roundHalfUp();
+}
+
+/** "1234.50": pounds with two decimals, no symbol (what moneyString gave). */
+export function penceText(value: Pence): DecimalString {
+  const { n } = wholePence(value).toFraction();
+  const negative = n < 0n;
+  const digits = (negative ? -n : n).toString().padStart(3, "0");
+  return `${negative ? "-" : ""}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+/** As the UI shows money: £1,234.56, -£10.00 for negatives (what formatMoney gave). */
+export function formatPence(value: Pence): string {
+  const text = penceText(value);
+  const negative = text.startsWith("-");
+  const [whole = "0", fraction = "00"] = (negative ? text.slice(1) : text).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}£${grouped}.${fraction}`;
+}
+
+/**
+ * A number as decimal.js writes it ("4.5", "0.3333…" to 40 digits): rounded half up to
+ * `places` decimals when given. Exactly what decimal.js's toString gave for the same value
+ * when that was one correctly rounded operation away from exact.
+ */
+export function decimalText(value: Exact, places?: number): string {
+  const { n, d } = (places === undefined ? value : value.roundedTo(places)).toFraction();
+  const numerator = new Dec(n.toString());
+  return (d === 1n ? numerator : numerator.dividedBy(new Dec(d.toString()))).toString();
+}
+
+/** Pence written as pounds the way decimal.js wrote them ("131", "18.714286"). */
+export function poundsText(value: Pence, places?: number): string {
+  return decimalText(value.dividedBy(HUNDRED), places);
+}
