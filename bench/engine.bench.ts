@@ -22,6 +22,9 @@ export interface EngineFigures {
   invoices: number;
   seconds: number;
   linesPerSecond: number;
+  /** CPU seconds of the process (user + system) over the pass: on a shared machine, nearer the engine's own cost than the wall clock. */
+  cpuSeconds: number;
+  linesPerCpuSecond: number;
   findings: number;
   byRule: Record<string, number>;
   planted: Record<string, number>;
@@ -58,6 +61,7 @@ export function auditEach(authority: ReturnType<typeof generateAuthority>, invoi
 /** One timed pass of the engine, with the findings counted by rule. */
 export function auditInMemory(authority: ReturnType<typeof generateAuthority>, invoices: readonly AuditInvoice[]): Omit<EngineFigures, "planted"> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const byRule: Record<string, number> = {};
   let lines = 0;
   let findings = 0;
@@ -67,7 +71,9 @@ export function auditInMemory(authority: ReturnType<typeof generateAuthority>, i
     for (const f of result.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
   });
   const seconds = (performance.now() - started) / 1000;
-  return { lines, invoices: audited, seconds, linesPerSecond: lines / seconds, findings, byRule };
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { lines, invoices: audited, seconds, linesPerSecond: lines / seconds, cpuSeconds, linesPerCpuSecond: lines / cpuSeconds, findings, byRule };
 }
 
 function main(): void {
@@ -79,7 +85,7 @@ function main(): void {
   console.log(`generated ${invoices.length} invoices, ${invoices.reduce((n, i) => n + i.lines.length, 0)} lines, ${authority.placements.length} placements in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (let i = 0; i < repeat; i++) {
     const figures = auditInMemory(authority, invoices);
-    console.log(`engine: ${figures.lines} lines in ${figures.seconds.toFixed(2)} s = ${formatRate(figures.linesPerSecond)} lines/s; ${figures.findings} findings; peak RSS ${peakRssMb()} MB`);
+    console.log(`engine: ${figures.lines} lines in ${figures.seconds.toFixed(2)} s = ${formatRate(figures.linesPerSecond)} lines/s (CPU ${figures.cpuSeconds.toFixed(2)} s = ${formatRate(figures.linesPerCpuSecond)} lines/s, ${((1e6 * figures.cpuSeconds) / figures.lines).toFixed(1)} µs/line); ${figures.findings} findings; peak RSS ${peakRssMb()} MB`);
     if (i === repeat - 1) {
       const rules = [...new Set([...Object.keys(figures.byRule), ...Object.keys(planted)])].sort();
       console.log(`  ${"rule".padEnd(30)} ${"found".padStart(8)} ${"planted".padStart(8)}`);

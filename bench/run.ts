@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     // Twice: the first pass includes building every child's timeline and warming up the JIT.
     for (const pass of ["first pass", "second pass"]) {
       const figures = auditInMemory(authority, invoices);
-      console.log(`  ${pass.padEnd(11)} ${formatRate(figures.lines)} lines in ${figures.seconds.toFixed(2)} s = ${formatRate(figures.linesPerSecond)} lines/s (${((1e6 * figures.seconds) / figures.lines).toFixed(1)} µs/line), ${formatRate(figures.findings)} findings, peak RSS ${peakRssMb()} MB`);
+      console.log(`  ${pass.padEnd(11)} ${formatRate(figures.lines)} lines in ${figures.seconds.toFixed(2)} s = ${formatRate(figures.linesPerSecond)} lines/s (${((1e6 * figures.seconds) / figures.lines).toFixed(1)} µs/line; CPU ${formatRate(figures.linesPerCpuSecond)} lines/s), ${formatRate(figures.findings)} findings, peak RSS ${peakRssMb()} MB`);
     }
   }
 

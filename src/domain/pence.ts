@@ -51,17 +51,42 @@ export function exactOf(text: DecimalString): Exact {
   return value;
 }
 
-const inPence = new Map<string, Exact>();
+const ZERO_CODE = 48;
+const DOT = 46;
+const MINUS = 45;
+/** Up to 13 digits make a safe integer even as pence (× 100). */
+const MAX_DIGITS = 13;
 
-/** Pounds as stored ("912.50") in pence (91250), exactly; one instance per spelling. */
+/**
+ * Pounds as stored ("912.50", "-10", "131.0125") in pence (91250, -1000, 13101.25), exactly.
+ * Every line's amount comes through here, so the usual spelling is read digit by digit
+ * (no regular expression, no cache to hash into); any other goes through exactOf.
+ */
 export function penceOf(pounds: DecimalString): Pence {
-  let value = inPence.get(pounds);
-  if (value === undefined) {
-    value = exactOf(pounds).times(HUNDRED);
-    if (inPence.size >= PARSED_LIMIT) inPence.clear();
-    inPence.set(pounds, value);
+  const length = pounds.length;
+  let i = pounds.charCodeAt(0) === MINUS ? 1 : 0;
+  const negative = i === 1;
+  let digits = 0;
+  let places = -1;
+  let value = 0;
+  for (; i < length; i++) {
+    const c = pounds.charCodeAt(i);
+    if (c === DOT && places < 0) {
+      places = 0;
+      continue;
+    }
+    const digit = c - ZERO_CODE;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+    digits++;
+    if (places >= 0) places++;
   }
-  return value;
+  if (i < length || digits === 0 || digits > MAX_DIGITS) return exactOf(pounds).times(HUNDRED);
+  if (negative) value = -value;
+  if (places <= 0) return Exact.int(value * 100);
+  if (places === 1) return Exact.int(value * 10);
+  if (places === 2) return Exact.int(value);
+  return Exact.ratio(value, 10 ** (places - 2));
 }
 
 /** A decimal.js value, exactly (at the edges: the rules settings). */
