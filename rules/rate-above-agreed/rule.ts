@@ -1,4 +1,4 @@
-import { Exact, NO_PENCE, evidenceRanges, money, nightlyOf, poundsText, nights, rangeText, type DayNumber, type FeeLine, type FeePiece, type FeeStepRule, type Pence } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, money, nightlyOf, poundsText, nights, rangeText, type DayNumber, type FeeLine, type FeePiece, type FeeStepRule, type Pence } from "../../src/audit/rule-kit.js";
 
 /** What is charged above the agreed fee over the nights still in (step 7), before it is named. */
 export interface ExcessOverAgreed {

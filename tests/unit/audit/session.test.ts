@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WATERFALL } from "../../../rules/index.js";
 import { AuditSession, buildReferenceIndex } from "../../../src/audit/index.js";
 import { dayFromIso } from "../../../src/domain/dates.js";
+import { decimalText, poundsText } from "../../../src/domain/pence.js";
 import { comparable, configWith, invoiceOf, referenceData, runFacts, type InvoiceFacts, type ReferenceFacts } from "../rules/facts.js";
 
 const reference: ReferenceFacts = {
@@ -109,7 +110,8 @@ describe("ReferenceIndex", () => {
     const segments = index.timeline("PR1", "C1001")?.segments ?? [];
     const starts = segments.map((s) => s.start - dayFromIso("2026-10-01"));
     expect(starts).toEqual([dayFromIso("2026-03-02") - dayFromIso("2026-10-01"), 2, 15, 16, 22, 31]);
-    expect(segments.map((s) => [s.weeklyFee?.toString(), s.factor.toString(), s.discountPct.toString()])).toEqual([
+    // The weekly fee is held in pence; written as pounds.
+    expect(segments.map((s) => [s.weeklyFee === null ? undefined : poundsText(s.weeklyFee), decimalText(s.factor), decimalText(s.discountPct)])).toEqual([
       ["917", "1", "0"],
       ["917", "0.8", "0"],
       ["917", "0.8", "5"],
