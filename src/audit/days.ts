@@ -21,6 +21,19 @@ export function day(iso: IsoDate): DayNumber {
   return d;
 }
 
+const isoCache = new Map<DayNumber, IsoDate>();
+
+/** isoFromDay, remembered: findings' evidence and explanations write the same few hundred dates over and over. */
+export function isoOf(d: DayNumber): IsoDate {
+  let iso = isoCache.get(d);
+  if (iso === undefined) {
+    iso = isoFromDay(d);
+    if (isoCache.size > 100_000) isoCache.clear();
+    isoCache.set(d, iso);
+  }
+  return iso;
+}
+
 /** First night after an inclusive end date, FAR when open. */
 export function endAfter(inclusiveEnd: IsoDate | null): DayNumber {
   return inclusiveEnd === null ? FAR : day(inclusiveEnd) + 1;
@@ -30,7 +43,7 @@ export function endAfter(inclusiveEnd: IsoDate | null): DayNumber {
 export function evidenceRanges(ranges: readonly NightRange[], note?: string): EvidenceRange[] {
   return ranges
     .filter((r) => nightCount(r) > 0)
-    .map((r) => ({ from: isoFromDay(r.start), to: isoFromDay(r.end - 1), nights: nightCount(r), ...(note === undefined ? {} : { note }) }));
+    .map((r) => ({ from: isoOf(r.start), to: isoOf(r.end - 1), nights: nightCount(r), ...(note === undefined ? {} : { note }) }));
 }
 
 /** Index of the range containing `d` in sorted, disjoint ranges, or -1. */

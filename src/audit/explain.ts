@@ -1,8 +1,8 @@
-import { formatDate, isoFromDay, type DayNumber } from "../domain/dates.js";
+import { formatDate, type DayNumber } from "../domain/dates.js";
 import type { Exact } from "../domain/exact.js";
 import { decimalText, formatPence, type Pence } from "../domain/pence.js";
 import { nightCount, type NightRange } from "../domain/ranges.js";
-import { FAR } from "./days.js";
+import { FAR, isoOf } from "./days.js";
 
 /** Plain-English pieces for explanations: numbers as the UI shows them (DESIGN.md "UI"). */
 
@@ -12,7 +12,7 @@ export function money(value: Pence): string {
 }
 
 export function dateOf(d: DayNumber): string {
-  return formatDate(isoFromDay(d));
+  return formatDate(isoOf(d));
 }
 
 export function nights(n: number): string {

@@ -106,19 +106,33 @@ export function wholePence(value: Pence): Pence {
 
 /** "1234.50": pounds with two decimals, no symbol (what moneyString gave). */
 export function penceText(value: Pence): DecimalString {
-  const { n } = wholePence(value).toFraction();
-  const negative = n < 0n;
-  const digits = (negative ? -n : n).toString().padStart(3, "0");
-  return `${negative ? "-" : ""}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+  const { negative, pounds, pence } = poundsAndPence(value);
+  return `${negative ? "-" : ""}${pounds}.${pence}`;
 }
 
 /** As the UI shows money: £1,234.56, -£10.00 for negatives (what formatMoney gave). */
 export function formatPence(value: Pence): string {
-  const text = penceText(value);
-  const negative = text.startsWith("-");
-  const [whole = "0", fraction = "00"] = (negative ? text.slice(1) : text).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}£${grouped}.${fraction}`;
+  const { negative, pounds, pence } = poundsAndPence(value);
+  let grouped = pounds;
+  if (pounds.length > 3) {
+    grouped = pounds.slice(0, ((pounds.length - 1) % 3) + 1);
+    for (let i = grouped.length; i < pounds.length; i += 3) grouped += `,${pounds.slice(i, i + 3)}`;
+  }
+  return `${negative ? "-" : ""}£${grouped}.${pence}`;
+}
+
+/** A value rounded to whole pence, as the digits of its pounds and its two digits of pence. */
+function poundsAndPence(value: Pence): { negative: boolean; pounds: string; pence: string } {
+  const rounded = wholePence(value);
+  if (rounded.isSmall) {
+    const n = rounded.num;
+    const a = n < 0 ? -n : n;
+    const pence = a % 100;
+    return { negative: n < 0, pounds: String((a - pence) / 100), pence: pence < 10 ? `0${pence}` : String(pence) };
+  }
+  const { n } = rounded.toFraction();
+  const digits = (n < 0n ? -n : n).toString().padStart(3, "0");
+  return { negative: n < 0n, pounds: digits.slice(0, -2), pence: digits.slice(-2) };
 }
 
 /**

@@ -58,11 +58,25 @@ export function normalize(ranges: readonly NightRange[]): NightRange[] {
   return merged;
 }
 
+/**
+ * The ranges as normalize gives them, for reading only: the list itself when it already is
+ * (sorted, none empty, none touching the next: what the engine's lists almost always are), so
+ * subtract and intersectAll copy and sort nothing on every line.
+ */
+function normalizedForReading(ranges: readonly NightRange[]): readonly NightRange[] {
+  let previousEnd = -Infinity;
+  for (const r of ranges) {
+    if (r.end <= r.start || r.start <= previousEnd) return normalize(ranges);
+    previousEnd = r.end;
+  }
+  return ranges;
+}
+
 /** The nights of `from` that are in none of `remove`. */
 export function subtract(from: readonly NightRange[], remove: readonly NightRange[]): NightRange[] {
-  const cuts = normalize(remove);
+  const cuts = normalizedForReading(remove);
   const result: NightRange[] = [];
-  for (const r of normalize(from)) {
+  for (const r of normalizedForReading(from)) {
     let cursor = r.start;
     for (const cut of cuts) {
       if (cut.end <= cursor || cut.start >= r.end) continue;
@@ -78,8 +92,8 @@ export function subtract(from: readonly NightRange[], remove: readonly NightRang
 /** The nights in both lists. */
 export function intersectAll(a: readonly NightRange[], b: readonly NightRange[]): NightRange[] {
   const result: NightRange[] = [];
-  const left = normalize(a);
-  const right = normalize(b);
+  const left = normalizedForReading(a);
+  const right = normalizedForReading(b);
   let i = 0;
   let j = 0;
   while (i < left.length && j < right.length) {
@@ -102,7 +116,7 @@ export function* nightsOf(ranges: readonly NightRange[]): Generator<DayNumber> {
 export function takeNights(ranges: readonly NightRange[], count: number): NightRange[] {
   const result: NightRange[] = [];
   let left = count;
-  for (const r of normalize(ranges)) {
+  for (const r of normalizedForReading(ranges)) {
     if (left <= 0) break;
     const n = Math.min(left, nightCount(r));
     result.push({ start: r.start, end: r.start + n });
