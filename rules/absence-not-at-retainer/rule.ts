@@ -8,6 +8,8 @@ import { Exact, NO_PENCE, evidenceRanges, exactOf, money, nights, normalize, per
 export const rule: FeeStepRule = {
   id: "absence-not-at-retainer",
   feeStep(work) {
+    // Most lines have no night of absence: nothing to allocate for them.
+    if (!work.pieces().some((piece) => piece.segment.factor.lessThan(1))) return null;
     const c = work.perNight;
     let amount = NO_PENCE;
     const charged: FeePiece[] = [];

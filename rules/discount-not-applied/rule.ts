@@ -15,7 +15,6 @@ function discountText(row: DiscountRow): string {
 export const rule: FeeStepRule = {
   id: "discount-not-applied",
   feeStep(work) {
-    const pieces = work.pieces().filter((piece) => piece.segment.expectedNightly !== null);
     const due = work.discountDue();
     const credit = work.credit;
     const used = Exact.min(credit, due);
@@ -32,6 +31,7 @@ export const rule: FeeStepRule = {
     if (!amount.greaterThan(0)) return { creditUsed: used, notes };
     const base = Exact.min(work.leftTotal(), work.agreedTotal());
     const expected = work.expectedTotal();
+    const pieces = work.pieces().filter((piece) => piece.segment.expectedNightly !== null);
     const discounted = pieces.filter((piece) => piece.segment.discountPct.greaterThan(0));
     const rows = [...new Set(discounted.flatMap((piece) => piece.segment.discounts))];
     const n = discounted.reduce((total, piece) => total + piece.nights, 0);

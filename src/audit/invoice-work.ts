@@ -36,18 +36,20 @@ export interface LinePlan {
   readonly period: NightRange | null;
   /** The placement whose contract decides VAT (the one placed on the first night of the period). */
   readonly placement: Placement | null;
+  /** The printed amount, in pence. */
+  readonly amount: Pence;
   /** Fee lines: the discount credit allocated to the line (AUDIT.md "discount line"). */
   credit: Pence;
 }
 
-/** The line's printed amount in pence (penceOf keeps one instance per spelling). */
+/** The line's printed amount in pence (read once, when the line is planned). */
 export function amountOf(plan: LinePlan): Pence {
-  return penceOf(plan.line.amount);
+  return plan.amount;
 }
 
-export function lineKind(line: InvoiceLine): LineKind {
+export function lineKind(line: InvoiceLine, amount: Pence = penceOf(line.amount)): LineKind {
   // A negative amount is a discount line whatever its item ("-0.00" is no discount).
-  if (line.item === "discount" || (line.amount.trimStart().startsWith("-") && penceOf(line.amount).isNegative())) return "discount";
+  if (line.item === "discount" || amount.isNegative()) return "discount";
   return line.item === "placement" ? "fee" : "extra";
 }
 
@@ -78,11 +80,15 @@ export class InvoiceWork {
     readonly voided: boolean,
   ) {
     const lines = [...invoice.lines].sort((a, b) => a.lineNo - b.lineNo);
+    // An invoice's lines mostly bill one period: the previous line's is reused when the dates are the same.
+    let last: { from: string | null; to: string | null; period: NightRange | null } | null = null;
     this.plans = lines.map((line) => {
-      const kind = lineKind(line);
+      const amount = penceOf(line.amount);
+      const kind = lineKind(line, amount);
       const timeline = matchLine(ctx.index, invoice.providerId, line);
-      const period = linePeriod(line, invoice);
-      return { line, kind, timeline, period, placement: primaryPlacement(timeline, period), credit: Exact.ZERO };
+      const period = last !== null && last.from === line.from && last.to === line.to ? last.period : linePeriod(line, invoice);
+      last = { from: line.from, to: line.to, period };
+      return { line, kind, amount, timeline, period, placement: primaryPlacement(timeline, period), credit: Exact.ZERO };
     });
   }
 

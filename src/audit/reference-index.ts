@@ -63,6 +63,10 @@ export class ReferenceIndex implements TariffSources {
   private readonly countCache = new Map<string, { start: DayNumber; end: DayNumber; count: number }[]>();
   private readonly volumeCache = new Map<string, NightRange[]>();
   private readonly siblingCache = new Map<string, NightRange[]>();
+  /** Per placement: its contract's placement rates for its service level (asked per tariff segment). */
+  private readonly placementRateCache = new Map<Placement, RateRow[]>();
+  /** Per provider and contract: the discounts that can apply. */
+  private readonly discountCache = new Map<string, DiscountRow[]>();
 
   constructor(ref: ReferenceData) {
     for (const provider of ref.providers) this.providers.set(provider.providerId, provider);
@@ -132,6 +136,8 @@ export class ReferenceIndex implements TariffSources {
     this.countCache.clear();
     this.volumeCache.clear();
     this.siblingCache.clear();
+    this.placementRateCache.clear();
+    this.discountCache.clear();
   }
 
   provider(providerId: string): Provider | undefined {
@@ -172,8 +178,13 @@ export class ReferenceIndex implements TariffSources {
   }
 
   /** The contract's `placement` rows for P's service level. */
-  placementRatesOf(p: Placement): RateRow[] {
-    return this.ratesOf(p.contractId, "placement").filter((r) => r.serviceLevel === p.serviceLevel);
+  placementRatesOf(p: Placement): readonly RateRow[] {
+    let rows = this.placementRateCache.get(p);
+    if (rows === undefined) {
+      rows = this.ratesOf(p.contractId, "placement").filter((r) => r.serviceLevel === p.serviceLevel);
+      this.placementRateCache.set(p, rows);
+    }
+    return rows;
   }
 
   packagesOf(p: Placement, item: string): readonly PackageRow[] {
@@ -181,8 +192,14 @@ export class ReferenceIndex implements TariffSources {
   }
 
   /** The provider's discounts that can apply to P: the provider's own and those naming P's contract. */
-  discountsFor(p: Placement): DiscountRow[] {
-    return (this.discountRows.get(p.providerId) ?? []).filter((d) => d.discount.contractId === null || d.discount.contractId === p.contractId);
+  discountsFor(p: Placement): readonly DiscountRow[] {
+    const key = p.providerId + SEP + p.contractId;
+    let rows = this.discountCache.get(key);
+    if (rows === undefined) {
+      rows = (this.discountRows.get(p.providerId) ?? []).filter((d) => d.discount.contractId === null || d.discount.contractId === p.contractId);
+      this.discountCache.set(key, rows);
+    }
+    return rows;
   }
 
   absencesOf(p: Placement): readonly NightRange[] {
