@@ -118,6 +118,11 @@ export class Exact {
   }
 
   plus(other: Exact | number): Exact {
+    if (typeof other === "number" && this.big === null && Number.isSafeInteger(other)) {
+      const scaled = other * this.den;
+      const n = this.num + scaled;
+      if (safe(scaled) && safe(n)) return n === 0 ? Exact.ZERO : new Exact(n, this.den, null);
+    }
     const o = typeof other === "number" ? Exact.int(other) : other;
     if (this.big === null && o.big === null) {
       if (this.den === o.den) {
@@ -139,6 +144,13 @@ export class Exact {
   }
 
   times(other: Exact | number): Exact {
+    // A whole number (nights, mostly): no Exact is made for it.
+    if (typeof other === "number" && this.big === null && Number.isSafeInteger(other)) {
+      if (other === 0 || this.num === 0) return Exact.ZERO;
+      const g = this.den === 1 ? 1 : gcd(other < 0 ? -other : other, this.den);
+      const n = this.num * (other / g);
+      if (safe(n)) return new Exact(n, this.den / g, null);
+    }
     const o = typeof other === "number" ? Exact.int(other) : other;
     if (this.big === null && o.big === null) {
       if (this.den === 1 && o.den === 1) {
@@ -158,6 +170,14 @@ export class Exact {
   }
 
   dividedBy(other: Exact | number): Exact {
+    // By a whole number (nights, 7, 100): no Exact is made for it.
+    if (typeof other === "number" && this.big === null && Number.isSafeInteger(other) && other !== 0) {
+      if (this.num === 0) return Exact.ZERO;
+      const a = other < 0 ? -other : other;
+      const g = gcd(this.num < 0 ? -this.num : this.num, a);
+      const d = this.den * (a / g);
+      if (safe(d)) return new Exact(other < 0 ? -this.num / g : this.num / g, d, null);
+    }
     const o = typeof other === "number" ? Exact.int(other) : other;
     if (o.isZero()) throw new RangeError("division by zero");
     return this.times(o.reciprocal());
@@ -179,6 +199,10 @@ export class Exact {
 
   /** -1, 0 or 1 as this is less than, equal to or more than `other`. */
   compare(other: Exact | number): number {
+    if (typeof other === "number" && this.big === null && Number.isSafeInteger(other)) {
+      const scaled = other * this.den;
+      if (safe(scaled)) return this.num < scaled ? -1 : this.num > scaled ? 1 : 0;
+    }
     const o = typeof other === "number" ? Exact.int(other) : other;
     if (this.big === null && o.big === null) {
       if (this.den === o.den) return this.num < o.num ? -1 : this.num > o.num ? 1 : 0;

@@ -61,13 +61,19 @@ describe("Exact", () => {
     const denominator = fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: MAX }), fc.constantFrom(7, 700, MAX));
     const value = fc.tuple(integer, denominator).map(([n, d]) => Exact.ratio(n, d));
     fc.assert(
-      fc.property(value, value, (a, b) => {
+      fc.property(value, value, integer, (a, b, k) => {
         const [qa, qb] = [q(a), q(b)];
         expect(same(a.plus(b), qa.plus(qb))).toBe(true);
         expect(same(a.minus(b), qa.minus(qb))).toBe(true);
         expect(same(a.times(b), qa.times(qb))).toBe(true);
         if (!b.isZero()) expect(same(a.dividedBy(b), qa.div(qb))).toBe(true);
         expect(a.compare(b)).toBe(qa.cmp(qb));
+        // Whole numbers given as numbers take their own path.
+        const qk = Q.int(k);
+        expect(same(a.plus(k), qa.plus(qk))).toBe(true);
+        expect(same(a.times(k), qa.times(qk))).toBe(true);
+        if (k !== 0) expect(same(a.dividedBy(k), qa.div(qk))).toBe(true);
+        expect(a.compare(k)).toBe(qa.cmp(qk));
         // a in pence; Q.money() reads pounds.
         expect(penceText(a)).toBe(qa.div(Q.of("100")).money().replace(/^-0\.00$/, "0.00"));
       }),
