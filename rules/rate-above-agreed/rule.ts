@@ -21,12 +21,13 @@ export interface ExcessOverAgreed {
  * when the line is not charged above the agreed fee.
  */
 export function excessOverAgreed(work: FeeLine): ExcessOverAgreed | null {
-  const pieces = work.pieces().filter((piece) => piece.segment.agreedNightly !== null);
-  if (pieces.length === 0) return null;
   const left = work.leftTotal();
   const agreed = work.agreedTotal();
   const amount = left.minus(agreed);
+  // Most lines are charged no more than agreed: they are done before any list is made.
   if (!amount.greaterThan(0)) return null;
+  const pieces = work.pieces().filter((piece) => piece.segment.agreedNightly !== null);
+  if (pieces.length === 0) return null;
   return { pieces, left, agreed, amount, nights: pieces.reduce((total, piece) => total + piece.nights, 0), rate: work.chargedNightlyRate };
 }
 

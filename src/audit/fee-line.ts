@@ -40,7 +40,10 @@ export class FeeLineWork extends LineWork {
   private nightsIn: NightRange[];
   private used: Pence = ZERO;
   private cachedPieces: WorkPiece[] | null = null;
-  private cachedLeft: { pieces: readonly FeePiece[]; lefts: Pence[]; total: Pence } | null = null;
+  /** L, while `leftVersion` is unchanged. */
+  private cachedLeft: { version: number; total: Pence } | null = null;
+  /** Counts the changes to what is left per night (step 6) or to the nights still in. */
+  private leftVersion = 0;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
@@ -73,12 +76,14 @@ export class FeeLineWork extends LineWork {
   apply(outcome: FeeStepOutcome): void {
     if (outcome.worth !== undefined) this.setWorth(outcome.worth);
     if (outcome.quantityExcess !== undefined) this.excess = outcome.quantityExcess;
+    if (outcome.worth !== undefined || outcome.quantityExcess !== undefined) this.leftVersion++;
     const takeOff = outcome.takeOff;
     if (takeOff !== undefined) {
       for (const piece of this.cachedPieces ?? []) {
         const part = takeOff.get(piece);
         if (part !== undefined) piece.left = piece.left.minus(part);
       }
+      this.leftVersion++;
     }
     if (outcome.drop !== undefined) this.drop(outcome.drop);
     if (outcome.creditUsed !== undefined) this.used = outcome.creditUsed;
@@ -130,6 +135,7 @@ export class FeeLineWork extends LineWork {
     this.nightsIn = subtract(this.nightsIn, ranges);
     this.cachedPieces = null;
     this.cachedTotals = null;
+    this.leftVersion++;
   }
 
   /** The nights still in, split by tariff segment; each starts with c left per night. */
@@ -155,14 +161,12 @@ export class FeeLineWork extends LineWork {
 
   /** L: what is left over the nights still in. */
   leftTotal(): Pence {
-    // Asked by several steps; kept while the pieces and what each has left are unchanged
-    // (step 6 lowers `left` on pieces directly, so each piece's value is checked).
-    const pieces = this.pieces();
+    // Asked by several steps; kept while the pieces and what each has left are unchanged.
     const cached = this.cachedLeft;
-    if (cached !== null && cached.pieces === pieces && cached.lefts.every((left, i) => (pieces[i] as FeePiece).left === left)) return cached.total;
+    if (cached !== null && cached.version === this.leftVersion) return cached.total;
     let total = ZERO;
-    for (const piece of pieces) total = total.plus(piece.left.times(piece.nights));
-    this.cachedLeft = { pieces, lefts: pieces.map((piece) => piece.left), total };
+    for (const piece of this.pieces()) total = total.plus(piece.left.times(piece.nights));
+    this.cachedLeft = { version: this.leftVersion, total };
     return total;
   }
 
