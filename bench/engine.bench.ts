@@ -53,7 +53,8 @@ export function auditEach(authority: ReturnType<typeof generateAuthority>, invoi
   const credits = invoices.filter((i) => i.kind === "credit_note");
   const ordered = sortForAudit(invoices.filter((i) => i.kind === "invoice"));
   const resolution = resolveCreditNotes(credits, ordered.map((i) => ({ key: i.key, providerId: i.providerId, invoiceNumber: i.invoiceNumber, total: i.total, invoiceDate: i.invoiceDate })));
-  const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys, waterfall: WATERFALL });
+  // Without per-line summaries, as the service's bulk run (audit-partition.ts) has it.
+  const session = new AuditSession(index, defaultRulesConfig(), { voidedInvoiceKeys: resolution.voidedInvoiceKeys, waterfall: WATERFALL, lineSummaries: false });
   for (const invoice of ordered) each(invoice, session.audit(invoice));
   return ordered.length;
 }
