@@ -113,12 +113,13 @@ export class ExtraLineWork extends LineWork {
         const end = Math.min(r.end, segment.end);
         if (end <= start) continue;
         const p = (segment).placement;
-        const packages = index.packagesOf(p, this.item);
-        const rates = index.ratesOf(p.contractId, this.item).filter((row) => row.serviceLevel === null || row.serviceLevel === p.serviceLevel);
+        const { packages, rates } = index.extraRowsOf(p, this.item);
         const cuts = new Set<DayNumber>([start, end]);
-        for (const row of [...packages, ...rates]) {
-          if (row.from > start && row.from < end) cuts.add(row.from);
-          if (row.until > start && row.until < end) cuts.add(row.until);
+        for (const rows of [packages, rates]) {
+          for (const row of rows) {
+            if (row.from > start && row.from < end) cuts.add(row.from);
+            if (row.until > start && row.until < end) cuts.add(row.until);
+          }
         }
         const days = [...cuts].sort((a, b) => a - b);
         for (let i = 0; i < days.length - 1; i++) {

@@ -81,13 +81,17 @@ export class InvoiceWork {
   ) {
     const lines = [...invoice.lines].sort((a, b) => a.lineNo - b.lineNo);
     // An invoice's lines mostly bill one period: the previous line's is reused when the dates are the same.
-    let last: { from: string | null; to: string | null; period: NightRange | null } | null = null;
+    let lastFrom: string | null | undefined;
+    let lastTo: string | null | undefined;
+    let lastPeriod: NightRange | null = null;
     this.plans = lines.map((line) => {
       const amount = penceOf(line.amount);
       const kind = lineKind(line, amount);
       const timeline = matchLine(ctx.index, invoice.providerId, line);
-      const period = last !== null && last.from === line.from && last.to === line.to ? last.period : linePeriod(line, invoice);
-      last = { from: line.from, to: line.to, period };
+      const period = line.from === lastFrom && line.to === lastTo ? lastPeriod : linePeriod(line, invoice);
+      lastFrom = line.from;
+      lastTo = line.to;
+      lastPeriod = period;
       return { line, kind, amount, timeline, period, placement: primaryPlacement(timeline, period), credit: Exact.ZERO };
     });
   }

@@ -50,7 +50,8 @@ export class ReferenceIndex implements TariffSources {
   private readonly contracts = new Map<string, Contract>();
   private readonly placementsByProvider = new Map<string, Placement[]>();
   private readonly placementsByChild = new Map<string, Placement[]>();
-  private readonly placementsByRef = new Map<string, Placement>();
+  /** By provider, then placement id or PO number: looked up for lines that print no known child. */
+  private readonly placementsByRef = new Map<string, Map<string, Placement>>();
   private readonly feeRows = new Map<string, FeeRow[]>();
   private readonly rateRows = new Map<string, RateRow[]>();
   private readonly packageRows = new Map<string, PackageRow[]>();
@@ -65,6 +66,8 @@ export class ReferenceIndex implements TariffSources {
   private readonly siblingCache = new Map<string, NightRange[]>();
   /** Per placement: its contract's placement rates for its service level (asked per tariff segment). */
   private readonly placementRateCache = new Map<Placement, RateRow[]>();
+  /** Per placement and item: the packages and the rate-card rows of its service level (extras ask per line). */
+  private readonly extraRowCache = new Map<Placement, Map<string, { packages: readonly PackageRow[]; rates: readonly RateRow[] }>>();
   /** Per provider and contract: the discounts that can apply. */
   private readonly discountCache = new Map<string, DiscountRow[]>();
 
@@ -75,12 +78,10 @@ export class ReferenceIndex implements TariffSources {
       push(this.placementsByProvider, p.providerId, p);
       push(this.placementsByChild, p.providerId + SEP + p.childRef, p);
       // A placement reference printed on an invoice may be the placement id or the PO number.
-      const byId = p.providerId + SEP + p.placementId;
-      if (!this.placementsByRef.has(byId)) this.placementsByRef.set(byId, p);
-      if (p.poNumber !== null && p.poNumber !== "") {
-        const byPo = p.providerId + SEP + p.poNumber;
-        if (!this.placementsByRef.has(byPo)) this.placementsByRef.set(byPo, p);
-      }
+      let byRef = this.placementsByRef.get(p.providerId);
+      if (byRef === undefined) this.placementsByRef.set(p.providerId, (byRef = new Map<string, Placement>()));
+      if (!byRef.has(p.placementId)) byRef.set(p.placementId, p);
+      if (p.poNumber !== null && p.poNumber !== "" && !byRef.has(p.poNumber)) byRef.set(p.poNumber, p);
     }
     for (const list of this.placementsByChild.values()) list.sort(byStart);
     for (const fee of ref.placementFees) {
@@ -138,6 +139,22 @@ export class ReferenceIndex implements TariffSources {
     this.siblingCache.clear();
     this.placementRateCache.clear();
     this.discountCache.clear();
+    this.extraRowCache.clear();
+  }
+
+  /** What may agree an extra of `item` for P: its packages, and its contract's rate-card rows for P's service level or none. */
+  extraRowsOf(p: Placement, item: string): { packages: readonly PackageRow[]; rates: readonly RateRow[] } {
+    let byItem = this.extraRowCache.get(p);
+    if (byItem === undefined) this.extraRowCache.set(p, (byItem = new Map()));
+    let rows = byItem.get(item);
+    if (rows === undefined) {
+      rows = {
+        packages: this.packagesOf(p, item),
+        rates: this.ratesOf(p.contractId, item).filter((row) => row.serviceLevel === null || row.serviceLevel === p.serviceLevel),
+      };
+      byItem.set(item, rows);
+    }
+    return rows;
   }
 
   provider(providerId: string): Provider | undefined {
@@ -157,7 +174,7 @@ export class ReferenceIndex implements TariffSources {
   }
 
   placementByRef(providerId: string, ref: string): Placement | undefined {
-    return this.placementsByRef.get(providerId + SEP + ref);
+    return this.placementsByRef.get(providerId)?.get(ref);
   }
 
   /** The nights P is placed (AUDIT.md "Placed night"), before resolving overlaps with the child's other placements. */

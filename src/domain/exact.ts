@@ -279,6 +279,6 @@ export class Exact {
 
   /** "n/d", for messages and tests. */
   toString(): string {
-    return `${this.bigN}/${this.bigD}`;
+    return this.big === null ? `${this.num}/${this.den}` : `${this.big.n}/${this.big.d}`;
   }
 }
