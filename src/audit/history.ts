@@ -47,7 +47,20 @@ class KeyedByTwo<V> {
   }
 }
 
-const SEP = "\u0000";
+/** Three-level map: extras are looked up by provider, child and item, with no key string built per line. */
+class KeyedByThree<V> {
+  private readonly outer = new KeyedByTwo<Map<string, V>>();
+
+  get(a: string, b: string, c: string): V | undefined {
+    return this.outer.get(a, b)?.get(c);
+  }
+
+  set(a: string, b: string, c: string, value: V): void {
+    let inner = this.outer.get(a, b);
+    if (!inner) this.outer.set(a, b, (inner = new Map<string, V>()));
+    inner.set(c, value);
+  }
+}
 
 /** What the rules read from, and the session writes to, about what was billed before. */
 export interface BilledNights {
@@ -68,7 +81,7 @@ export interface BilledNights {
 export class BillingHistory implements BilledNights {
   // By provider, then child (fee lines) or child and item (extras): every line looks here.
   private readonly fees = new KeyedByTwo<Billed>();
-  private readonly extras = new KeyedByTwo<Billed>();
+  private readonly extras = new KeyedByThree<Billed>();
   private readonly invoices = new KeyedByTwo<{ invoiceKey: string; invoiceDate: IsoDate }>();
   /** The invoice of the last source recorded: an invoice's lines come one after another. */
   private lastInvoice: InvoiceRef | null = null;
@@ -78,12 +91,12 @@ export class BillingHistory implements BilledNights {
   }
 
   extraNights(providerId: string, childRef: string, item: string): readonly NightRange[] {
-    return this.extras.get(providerId, childRef + SEP + item)?.union ?? [];
+    return this.extras.get(providerId, childRef, item)?.union ?? [];
   }
 
   /** The earlier lines that billed any of `ranges` for the child (fee lines, or extras of `item`). */
   billedBy(providerId: string, childRef: string, item: string | null, ranges: readonly NightRange[]): BilledBy[] {
-    const billed = item === null ? this.fees.get(providerId, childRef) : this.extras.get(providerId, childRef + SEP + item);
+    const billed = item === null ? this.fees.get(providerId, childRef) : this.extras.get(providerId, childRef, item);
     if (!billed) return [];
     const found: BilledBy[] = [];
     for (let i = 0; i < billed.lineNos.length; i++) {
@@ -98,11 +111,11 @@ export class BillingHistory implements BilledNights {
   }
 
   recordFee(providerId: string, childRef: string, source: BilledBy): void {
-    record(this.fees, providerId, childRef, source, this.invoiceOf(source));
+    record(this.fees.get(providerId, childRef), (billed) => this.fees.set(providerId, childRef, billed), source, this.invoiceOf(source));
   }
 
   recordExtra(providerId: string, childRef: string, item: string, source: BilledBy): void {
-    record(this.extras, providerId, childRef + SEP + item, source, this.invoiceOf(source));
+    record(this.extras.get(providerId, childRef, item), (billed) => this.extras.set(providerId, childRef, item, billed), source, this.invoiceOf(source));
   }
 
   private invoiceOf(source: BilledBy): InvoiceRef {
@@ -124,9 +137,10 @@ export class BillingHistory implements BilledNights {
 /** Marks a source of several ranges in `starts` (day numbers of real nights are never this). */
 const MANY = Number.MIN_SAFE_INTEGER;
 
-function record(map: KeyedByTwo<Billed>, a: string, b: string, source: BilledBy, invoice: InvoiceRef): void {
+/** Adds a source to what was billed (`billed`, or a new entry given to `keep`). */
+function record(found: Billed | undefined, keep: (billed: Billed) => void, source: BilledBy, invoice: InvoiceRef): void {
   if (source.ranges.length === 0) return;
-  let billed = map.get(a, b);
+  let billed = found;
   if (billed) {
     const last = billed.union[billed.union.length - 1];
     const only = source.ranges.length === 1 ? source.ranges[0] : undefined;
@@ -136,7 +150,7 @@ function record(map: KeyedByTwo<Billed>, a: string, b: string, source: BilledBy,
     else billed.union = normalize([...billed.union, ...source.ranges]);
   } else {
     billed = { union: normalize(source.ranges), invoices: [], lineNos: [], starts: [], ends: [], multi: [] };
-    map.set(a, b, billed);
+    keep(billed);
   }
   billed.invoices.push(invoice);
   billed.lineNos.push(source.lineNo);
