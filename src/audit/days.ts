@@ -8,31 +8,26 @@ import { nightCount, type NightRange } from "../domain/ranges.js";
  */
 export const FAR: DayNumber = dayFromIso("2199-12-31") + 1;
 
-const dayCache = new Map<IsoDate, DayNumber>();
+/** `convert`, remembered in a bounded map: a run meets the same few hundred dates over and over. */
+function remembered<K, V>(convert: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = convert(key);
+      // Bounded: a run with ever new dates starts afresh rather than growing.
+      if (cache.size > 100_000) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
 
 /** dayFromIso, remembered: an audit run parses the same few hundred dates hundreds of thousands of times. */
-export function day(iso: IsoDate): DayNumber {
-  let d = dayCache.get(iso);
-  if (d === undefined) {
-    d = dayFromIso(iso);
-    if (dayCache.size > 100_000) dayCache.clear();
-    dayCache.set(iso, d);
-  }
-  return d;
-}
+export const day: (iso: IsoDate) => DayNumber = remembered(dayFromIso);
 
-const isoCache = new Map<DayNumber, IsoDate>();
-
-/** isoFromDay, remembered: findings' evidence and explanations write the same few hundred dates over and over. */
-export function isoOf(d: DayNumber): IsoDate {
-  let iso = isoCache.get(d);
-  if (iso === undefined) {
-    iso = isoFromDay(d);
-    if (isoCache.size > 100_000) isoCache.clear();
-    isoCache.set(d, iso);
-  }
-  return iso;
-}
+/** isoFromDay, remembered: findings' evidence and explanations write the same dates over and over. */
+export const isoOf: (d: DayNumber) => IsoDate = remembered(isoFromDay);
 
 /** First night after an inclusive end date, FAR when open. */
 export function endAfter(inclusiveEnd: IsoDate | null): DayNumber {
