@@ -5,8 +5,9 @@ export const rule: InvoiceCheckRule = {
   id: "total-mismatch",
   invoiceCheck(work) {
     const invoice = work.invoice;
+    // Every printed line, discount lines included (each plan holds its line's amount, read once).
     let lines = NO_PENCE;
-    for (const line of invoice.lines) lines = lines.plus(penceOf(line.amount));
+    for (const plan of work.plans) lines = lines.plus(plan.amount);
     const vat = invoice.vat === null ? NO_PENCE : penceOf(invoice.vat);
     const sum = lines.plus(vat);
     const total = penceOf(invoice.total);

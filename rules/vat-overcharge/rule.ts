@@ -13,7 +13,7 @@ export function vatDue(work: InvoiceView): { due: Pence; base: Pence; registered
   for (const plan of work.plans) {
     if (plan.kind === "discount" || plan.placement === null) continue;
     if (work.ctx.index.contractOf(plan.placement).vatExempt) continue;
-    base = base.plus(penceOf(plan.line.amount).minus(plan.credit));
+    base = base.plus(plan.amount.minus(plan.credit));
   }
   return { due: percentOf(base, exactOfDecimal(work.ctx.config.vatRate)), base, registered };
 }

@@ -9,7 +9,7 @@ import { nightCount, type NightRange } from "../domain/ranges.js";
 export const FAR: DayNumber = dayFromIso("2199-12-31") + 1;
 
 /** `convert`, remembered in a bounded map: a run meets the same few hundred dates over and over. */
-function remembered<K, V>(convert: (key: K) => V): (key: K) => V {
+export function remembered<K, V>(convert: (key: K) => V): (key: K) => V {
   const cache = new Map<K, V>();
   return (key) => {
     let value = cache.get(key);

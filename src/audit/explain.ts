@@ -2,7 +2,7 @@ import { formatDate, type DayNumber } from "../domain/dates.js";
 import type { Exact } from "../domain/exact.js";
 import { decimalText, formatPence, type Pence } from "../domain/pence.js";
 import { nightCount, type NightRange } from "../domain/ranges.js";
-import { FAR, isoOf } from "./days.js";
+import { FAR, isoOf, remembered } from "./days.js";
 
 /** Plain-English pieces for explanations: numbers as the UI shows them (DESIGN.md "UI"). */
 
@@ -11,9 +11,8 @@ export function money(value: Pence): string {
   return formatPence(value);
 }
 
-export function dateOf(d: DayNumber): string {
-  return formatDate(isoOf(d));
-}
+/** "3 Oct 2026" (remembered: explanations name the same dates over and over). */
+export const dateOf: (d: DayNumber) => string = remembered((d: DayNumber) => formatDate(isoOf(d)));
 
 export function nights(n: number): string {
   return n === 1 ? "1 night" : `${n} nights`;

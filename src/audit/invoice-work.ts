@@ -63,8 +63,17 @@ function linePeriod(line: InvoiceLine, invoice: Invoice): NightRange | null {
 function primaryPlacement(timeline: ChildTimeline | null, period: NightRange | null): Placement | null {
   if (timeline === null) return null;
   if (period !== null) {
-    const segment = timeline.segments.find((s) => s.end > period.start && s.start < period.end);
-    if (segment) return segment.placement;
+    // The first segment that ends after the period starts (segments are sorted and disjoint), if it starts before the period ends.
+    const segments = timeline.segments;
+    let low = 0;
+    let high = segments.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((segments[mid] as ChildTimeline["segments"][number]).end > period.start) high = mid;
+      else low = mid + 1;
+    }
+    const segment = segments[low];
+    if (segment !== undefined && segment.start < period.end) return segment.placement;
   }
   return timeline.placements[0] ?? null;
 }

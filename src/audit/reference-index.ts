@@ -145,7 +145,7 @@ export class ReferenceIndex implements TariffSources {
   /** What may agree an extra of `item` for P: its packages, and its contract's rate-card rows for P's service level or none. */
   extraRowsOf(p: Placement, item: string): { packages: readonly PackageRow[]; rates: readonly RateRow[] } {
     let byItem = this.extraRowCache.get(p);
-    if (byItem === undefined) this.extraRowCache.set(p, (byItem = new Map()));
+    if (byItem === undefined) this.extraRowCache.set(p, (byItem = new Map<string, { packages: readonly PackageRow[]; rates: readonly RateRow[] }>()));
     let rows = byItem.get(item);
     if (rows === undefined) {
       rows = {

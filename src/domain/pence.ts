@@ -89,9 +89,13 @@ export function penceOf(pounds: DecimalString): Pence {
   return Exact.ratio(value, 10 ** (places - 2));
 }
 
-/** A decimal.js value, exactly (at the edges: the rules settings). */
+const ofDecimal = new WeakMap<Dec, Exact>();
+
+/** A decimal.js value, exactly (at the edges: the rules settings, asked per invoice, so remembered per instance). */
 export function exactOfDecimal(value: Dec): Exact {
-  return exactOf(value.toFixed());
+  let exact = ofDecimal.get(value);
+  if (exact === undefined) ofDecimal.set(value, (exact = exactOf(value.toFixed())));
+  return exact;
 }
 
 /** Pounds as decimal.js holds them, in pence (at the edges: the rules settings). */
