@@ -15,9 +15,9 @@ export interface RawFinding {
 
 const ZERO = Exact.ZERO;
 /**
- * An excess of a billionth of a pound or less is none. (Kept from the decimal engine, whose
- * 40-digit fractions carried such dust; exact fractions of a line's amounts never come that
- * close to nothing without being nothing, so it changes no finding.)
+ * An excess of a billionth of a pound or less is taken as none, as the decimal engine took it
+ * (its 40-digit fractions carried such dust): far below a penny, and kept so that no line's
+ * findings or "Reduced by" text change.
  */
 const DUST = Exact.ratio(1, 10_000_000);
 
