@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/layouts.ts            both halves; the tune half's mismatches in detail
  *   npx tsx bench/layouts.ts --quiet    figures only
+ *   npx tsx bench/layouts.ts --half tune    one half only (while tuning, the held-out half is not run)
  *
  * The held-out half is reported by file and figure only, never by field: it is for measuring
  * the reader, not for tuning it.
@@ -16,7 +17,7 @@ import path from "node:path";
 import { openDatabase } from "../src/db/connection.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { corpusFiles, loadSampleReference, scoreCorpus, summarise, type FileScore, type Half, type HalfSummary } from "../tests/fixtures/layouts/score.js";
-import { hasFlag, loadText } from "./support.js";
+import { argValue, hasFlag, loadText } from "./support.js";
 
 function ratio(s: HalfSummary): string {
   return s.total === 0 ? "n/a" : (s.right / s.total).toFixed(3);
@@ -39,7 +40,9 @@ async function scoreHalf(half: Half): Promise<{ scores: FileScore[]; summary: Ha
 async function main(): Promise<void> {
   const quiet = hasFlag("--quiet");
   console.log(`Unseen layouts (${loadText()})`);
-  for (const half of ["tune", "heldout"] as const) {
+  const only = argValue("--half");
+  const halves = (["tune", "heldout"] as const).filter((h) => only === undefined || only === h);
+  for (const half of halves) {
     const { scores, summary } = await scoreHalf(half);
     console.log(`\n${half}: ${summary.files} files, ${summary.stored} stored; fields right ${summary.right}/${summary.total} = ${ratio(summary)}; silent wrong ${summary.silentWrong}`);
     for (const s of scores) {
