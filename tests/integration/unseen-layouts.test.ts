@@ -8,9 +8,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
  * every file listed must still fail, so a file the reader learns to read fails this test until
  * it is taken off the list. The held-out half is measured by bench/layouts.ts, never here.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  "chromium-multipage-RSL-3455.pdf": "the first held-out half's failure (Chromium, three pages, repeated thead): lines after page 1 are read wrong",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const files = corpusFiles("tune");
 

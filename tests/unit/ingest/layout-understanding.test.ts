@@ -301,6 +301,28 @@ describe("rows a producer set with spaces, titles and separators in cells of the
   });
 });
 
+describe("figures of neighbouring cells printed as one run of text (Chromium)", () => {
+  // Proportional text, 5 pt a character: one item per run as the producer printed it.
+  const run = (text: string, x: number, top: number): PositionedText => ({ text, x, top, width: text.length * 5, height: 8 });
+
+  it("splits a run across headings back into its columns, headings and figures alike, but never a description", () => {
+    const items = [
+      run("Invoice No: RSL-9001", 40, 40),
+      run("Client Ref", 40, 80), run("Description", 100, 80), run("Qty Unit", 300, 80), run("Unit Rate", 360, 80), run("Line Total", 420, 80),
+      // "7 nights" starts under "Qty" and ends under "Unit"; "150.00 1,050.00" spans Unit Rate and Line Total.
+      run("C5001", 40, 100), run("Supported accommodation", 100, 100), run("7 nights", 305, 100), run("150.00 1,050.00", 365, 100),
+      run("C5002", 40, 116), run("Supported accommodation – enhanced care", 100, 116), run("3 nights", 305, 116), run("210.00", 370, 116), run("630.00", 425, 116),
+      run("Total", 360, 140), run("1,680.00", 420, 140),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.quantity?.toString(), l.unit, l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([
+      ["C5001", "Supported accommodation", "7", "night", "150.00", "1050.00"],
+      ["C5002", "Supported accommodation – enhanced care", "3", "night", "210.00", "630.00"],
+    ]);
+    expect(draft.total?.toFixed(2)).toBe("1680.00");
+  });
+});
+
 describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", () => {
   /** pdf-lib draws each op rotated onto a portrait page turned a quarter: upright as a reader sees it. */
   async function rotatedPdf(layout: PdfLayout): Promise<Buffer> {
