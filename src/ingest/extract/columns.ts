@@ -211,6 +211,7 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
     }
     return placed;
   }
+  let previous: { index: number; right: number } | null = null;
   for (const item of row.items.flatMap((printed) => splitAcrossColumns(printed, columns))) {
     const text = item.text.trim();
     if (text === "" || /^(?:£|GBP)$/i.test(text)) continue; // a currency mark on its own says nothing
@@ -231,6 +232,11 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
         bestIndex = index;
       }
     });
+    if (bestIndex < 0 && previous && item.left - previous.right <= Math.max(12, row.height * 2) && !isFigure(text)) {
+      // Justified text (groff, Writer) spreads a description's words wide: a word under no
+      // heading, a word's gap after the text before it, goes on that text.
+      bestIndex = previous.index;
+    }
     if (bestIndex < 0) {
       // No alignment and no overlap: the nearest heading, when it is close.
       let nearest = Number.POSITIVE_INFINITY;
@@ -247,6 +253,7 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
     const list = placed.get(bestIndex) ?? [];
     list.push(item);
     placed.set(bestIndex, list);
+    previous = { index: bestIndex, right: item.right };
   }
   return placed;
 }

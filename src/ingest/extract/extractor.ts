@@ -13,6 +13,7 @@ import {
   parseQuantity,
   parseRate,
   parseUnit,
+  periodOfOneDate,
   stripVatBasis,
   type Period,
 } from "../text/values.js";
@@ -199,7 +200,10 @@ function readLine(
   }
   const periodCells = cellsOf("period");
   if (!period && periodCells) {
-    period = parsePeriodText(columnText(periodCells), config.dateFormats);
+    // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
+    const day = dateOf(periodCells, config);
+    const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
+    period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
     if (period) heading("period", "period");
   }
   const dateCells = cellsOf("date");

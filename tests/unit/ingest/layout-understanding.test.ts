@@ -323,6 +323,28 @@ describe("figures of neighbouring cells printed as one run of text (Chromium)", 
   });
 });
 
+describe("justified descriptions and one-date periods", () => {
+  const word = (text: string, x: number, top: number): PositionedText => ({ text, x, top, width: text.length * 4.5, height: 9 });
+
+  it("keeps a justified description's words spread under no heading on the description, and reads one date under 'Dates' as that day", () => {
+    const items = [
+      word("Credit Note No", 40, 40), word("OFP-CR-9", 120, 40),
+      word("Child", 40, 80), word("Description", 100, 80), word("Dates", 300, 80), word("Nights", 400, 80), word("Amount", 470, 80),
+      // groff spreads the words of a justified T{ T} block: "–" and "over-" stand under no heading, "over-" nearer "Dates".
+      word("C2003", 40, 100), word("Foster", 100, 100), word("placement", 135, 100), word("fee", 188, 100), word("–", 212, 100), word("over-", 228, 100),
+      word("25/10/2026 - 31/10/2026", 300, 100), word("7", 420, 100), word("945.00", 475, 100),
+      word("charged nights", 100, 111),
+      word("C2006", 40, 130), word("Move-on package", 100, 130), word("20/11/2026", 300, 130), word("1", 420, 130), word("350.00", 475, 130),
+      word("Total", 400, 160), word("1,295.00", 470, 160),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.from, l.to, l.amount?.toFixed(2)])).toEqual([
+      ["C2003", "Foster placement fee – overcharged nights", "2026-10-25", "2026-10-31", "945.00"],
+      ["C2006", "Move-on package", "2026-11-20", "2026-11-20", "350.00"],
+    ]);
+  });
+});
+
 describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", () => {
   /** pdf-lib draws each op rotated onto a portrait page turned a quarter: upright as a reader sees it. */
   async function rotatedPdf(layout: PdfLayout): Promise<Buffer> {
