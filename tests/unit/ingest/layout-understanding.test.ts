@@ -345,6 +345,51 @@ describe("justified descriptions and one-date periods", () => {
   });
 });
 
+describe("a gap between the lines and the totals that one row explains", () => {
+  const word = (text: string, x: number, top: number): PositionedText => ({ text, x, top, width: text.length * 4.5, height: 9 });
+  const head = [
+    word("Invoice No", 40, 40), word("OFP-7001", 120, 40), word("Invoice Date", 40, 52), word("01/11/2026", 120, 52), word("Period", 40, 64), word("October 2026", 120, 64),
+    word("Child Ref", 40, 100), word("Description", 100, 100), word("Nights", 330, 100), word("Rate", 400, 100), word("Amount", 470, 100),
+  ];
+
+  it("marks the lines uncertain when a row with the missing amount was not read as a line", () => {
+    const items = [
+      ...head,
+      word("C1001", 40, 120), word("Foster placement", 100, 120), word("31", 340, 120), word("124.00", 400, 120), word("3,844.00", 470, 120),
+      // Printed with no child and no description: not a line, yet its amount is exactly what the lines lack.
+      word("31", 340, 150), word("20.00", 400, 150), word("620.00", 470, 150),
+      word("Subtotal", 400, 180), word("4,464.00", 470, 180), word("Total", 400, 192), word("4,464.00", 470, 192),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.lines).toHaveLength(1);
+    expect(draft.uncertain).toEqual([
+      expect.objectContaining({ code: "uncertain_value", field: "lines", candidates: ["£3844.00 without row 6", "£4464.00 with it"] }),
+    ]);
+  });
+
+  it("marks a line uncertain when it is exactly the lines' excess over the subtotal, and nothing when the gap is the provider's", () => {
+    const items = [
+      ...head,
+      word("C1001", 40, 120), word("Foster placement", 100, 120), word("31", 340, 120), word("124.00", 400, 120), word("3,844.00", 470, 120),
+      word("C1002", 40, 132), word("Foster placement", 100, 132), word("10", 340, 132), word("124.00", 400, 132), word("1,240.00", 470, 132),
+      word("Amount this page", 100, 144), word("5,084.00", 470, 144),
+      word("Subtotal", 400, 180), word("5,084.00", 470, 180), word("Total", 400, 192), word("5,084.00", 470, 192),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.uncertain.map((u) => u.field)).toEqual(["line 3"]);
+
+    // A total £39.00 above the lines, explained by no row: the provider's arithmetic, left to the audit.
+    const provider = [
+      ...head,
+      word("C1001", 40, 120), word("Foster placement", 100, 120), word("31", 340, 120), word("131.00", 400, 120), word("4,061.00", 470, 120),
+      word("Total", 400, 192), word("4,100.00", 470, 192),
+    ];
+    const own = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(provider, 1) });
+    expect(own.uncertain).toEqual([]);
+    expect(own.total?.toFixed(2)).toBe("4100.00");
+  });
+});
+
 describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", () => {
   /** pdf-lib draws each op rotated onto a portrait page turned a quarter: upright as a reader sees it. */
   async function rotatedPdf(layout: PdfLayout): Promise<Buffer> {
