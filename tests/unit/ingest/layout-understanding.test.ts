@@ -390,6 +390,25 @@ describe("a gap between the lines and the totals that one row explains", () => {
   });
 });
 
+describe("a header block whose values are set larger than their labels", () => {
+  const at = (text: string, x: number, top: number, size: number): PositionedText => ({ text, x, top, width: text.length * size * 0.5, height: size });
+
+  it("reads a value a few points below its label and to its right as the label's", () => {
+    const items = [
+      at("Nestwood Parent and Child Centre Ltd", 40, 40, 13),
+      // Top-aligned cells: the 12 pt value's baseline is 4 pt below the 7 pt label's.
+      at("Orchard Lodge, 9 Nest Lane", 40, 60, 9), at("Invoice Number", 280, 60, 7), at("NPC-0171", 380, 64, 12),
+      at("VAT Reg No GB738264190", 40, 80, 9), at("Invoice Date", 280, 80, 7), at("2nd Dec 2026", 380, 84, 12),
+      at("Placement ID", 40, 120, 9), at("Service", 110, 120, 9), at("Nights", 330, 120, 9), at("Total (£)", 450, 120, 9),
+      at("PL-8002", 40, 136, 9), at("Residential assessment", 110, 136, 9), at("30", 340, 136, 9), at("12,600.00", 450, 136, 9),
+      at("Total Due", 380, 160, 9), at("£12,600.00", 450, 160, 9),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft).toMatchObject({ invoiceNumber: "NPC-0171", invoiceDate: "2026-12-02", uncertain: [] });
+    expect(draft.evidence.invoiceNumber).toMatchObject({ via: "label", label: "Invoice Number" });
+  });
+});
+
 describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", () => {
   /** pdf-lib draws each op rotated onto a portrait page turned a quarter: upright as a reader sees it. */
   async function rotatedPdf(layout: PdfLayout): Promise<Buffer> {
