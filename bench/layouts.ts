@@ -6,17 +6,24 @@
  *
  *   npx tsx bench/layouts.ts            both halves; the tune half's mismatches in detail
  *   npx tsx bench/layouts.ts --quiet    figures only
+ *   npx tsx bench/layouts.ts --half tune    one half only (while tuning, the held-out half is not run)
  *
  * The held-out half is reported by file and figure only, never by field: it is for measuring
  * the reader, not for tuning it.
+ *
+ * Then the speed of reading: read + extract (readLayout and extractInvoice, warm, one thread) on
+ * every PDF of the tune half against `pdftotext -layout` spawned on the same files (which only
+ * turns the PDF into text); `--no-speed` leaves it out.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../src/db/connection.js";
 import { migrateLatest } from "../src/db/migrate.js";
+import { extractInvoice, readLayout } from "../src/ingest/index.js";
 import { corpusFiles, loadSampleReference, scoreCorpus, summarise, type FileScore, type Half, type HalfSummary } from "../tests/fixtures/layouts/score.js";
-import { hasFlag, loadText } from "./support.js";
+import { argValue, hasFlag, loadText } from "./support.js";
 
 function ratio(s: HalfSummary): string {
   return s.total === 0 ? "n/a" : (s.right / s.total).toFixed(3);
@@ -36,10 +43,44 @@ async function scoreHalf(half: Half): Promise<{ scores: FileScore[]; summary: Ha
   }
 }
 
+const ROUNDS = 5;
+
+/**
+ * Read + extract against pdftotext -layout on the tune half's PDFs: each file timed both ways in
+ * turn, five rounds, the best time of each file kept (the machine is shared: the best time is the
+ * work, the rest is waiting), then the mean per file.
+ */
+async function speed(): Promise<void> {
+  const pdfs = corpusFiles("tune").filter((f) => f.name.endsWith(".pdf")).map((f) => ({ ...f, bytes: fs.readFileSync(f.path) }));
+  const first = pdfs[0];
+  if (!first) return;
+  await readLayout(first.name, first.bytes); // warm the reader once, as a running process is
+  const hasPoppler = !spawnSync("pdftotext", ["-v"], { encoding: "utf8" }).error;
+  const ours = pdfs.map(() => Number.POSITIVE_INFINITY);
+  const poppler = pdfs.map(() => Number.POSITIVE_INFINITY);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, pdf] of pdfs.entries()) {
+      let started = performance.now();
+      extractInvoice(await readLayout(pdf.name, pdf.bytes));
+      ours[index] = Math.min(ours[index] ?? Number.POSITIVE_INFINITY, performance.now() - started);
+      if (!hasPoppler) continue;
+      started = performance.now();
+      spawnSync("pdftotext", ["-layout", pdf.path, "-"], { encoding: "utf8" });
+      poppler[index] = Math.min(poppler[index] ?? Number.POSITIVE_INFINITY, performance.now() - started);
+    }
+  }
+  const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+  const line = `\nspeed (${pdfs.length} tune PDFs, best of ${ROUNDS} per file): read + extract ${mean(ours).toFixed(1)} ms per file`;
+  if (!hasPoppler) console.log(`${line}; pdftotext not installed, no comparison`);
+  else console.log(`${line}; pdftotext -layout ${mean(poppler).toFixed(1)} ms per file; ratio ${(mean(ours) / mean(poppler)).toFixed(2)} × (target ≤ 1.5 ×)`);
+}
+
 async function main(): Promise<void> {
   const quiet = hasFlag("--quiet");
   console.log(`Unseen layouts (${loadText()})`);
-  for (const half of ["tune", "heldout"] as const) {
+  const only = argValue("--half");
+  const halves = (["tune", "heldout"] as const).filter((h) => only === undefined || only === h);
+  for (const half of halves) {
     const { scores, summary } = await scoreHalf(half);
     console.log(`\n${half}: ${summary.files} files, ${summary.stored} stored; fields right ${summary.right}/${summary.total} = ${ratio(summary)}; silent wrong ${summary.silentWrong}`);
     for (const s of scores) {
@@ -47,6 +88,7 @@ async function main(): Promise<void> {
       if (half === "tune" && !quiet) for (const m of s.mismatches.slice(0, 12)) console.log(`      ${m}`);
     }
   }
+  if (!hasFlag("--no-speed")) await speed();
 }
 
 await main();

@@ -8,11 +8,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
  * every file listed must still fail, so a file the reader learns to read fails this test until
  * it is taken off the list. The held-out half is measured by bench/layouts.ts, never here.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  // Both are gaps in the files, not in the reader: what is expected is not printed.
-  "calc-printed-SSF-1177.pdf": "Calc clips line 4's description to its cell: the PDF holds no \"fee\" (the expected JSON has it)",
-  "pdflib-weekly-SSF-1160.pdf": "the placement references (PO-460704, PO-460705) expected on the lines are printed nowhere in the PDF",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const files = corpusFiles("tune");
 

@@ -187,6 +187,52 @@ export function resolveTotals(lines: readonly DraftLine[], preferred: TotalsRead
   return outcome;
 }
 
+/** A row among the lines that prints an amount but was not read as a line. */
+export interface UnreadRow {
+  where: string;
+  text: string;
+  amount: Dec;
+}
+
+/**
+ * When the lines do not add up to the subtotal (or, with none printed, to the total less VAT), the
+ * difference may be the provider's (the audit's total-mismatch) or the reader's: a line missed or
+ * a row taken for a line. It is the reader's when exactly one row explains it to the penny, a row
+ * with that amount left unread or a line of that amount read: then the lines are not certain and
+ * are not stored as if they were.
+ */
+export function unexplainedGap(lines: readonly DraftLine[], reading: TotalsReading, unread: readonly UnreadRow[], credit: boolean): UncertainField | null {
+  const size = (value: Dec): Dec => (credit ? value.abs() : value);
+  const amounts = lines.map((l) => l.amount);
+  if (amounts.length === 0 || amounts.some((a) => a === null)) return null;
+  const lineSum = sum((amounts as Dec[]).map(size));
+  const subtotal = dec(reading.subtotal);
+  const total = dec(reading.total);
+  const target = subtotal !== null ? size(subtotal) : total !== null ? size(total).minus(size(dec(reading.vat) ?? new Dec(0))) : null;
+  if (target === null || lineSum.eq(target)) return null;
+  const missing = target.minus(lineSum);
+  const against = subtotal !== null ? "the subtotal" : "the total less VAT";
+  const rows = unread.filter((row) => size(row.amount).eq(missing));
+  const extra = lines.filter((line) => line.amount !== null && size(line.amount).eq(missing.neg()));
+  if (rows.length + extra.length !== 1) return null;
+  const row = rows[0];
+  if (row) {
+    return {
+      code: "uncertain_value",
+      field: "lines",
+      reason: `add up to £${lineSum.toFixed(2)}, not ${against} £${target.toFixed(2)}; ${row.where} ("${row.text}") prints £${size(row.amount).toFixed(2)}, the difference, and was not read as a line`,
+      candidates: [`£${lineSum.toFixed(2)} without ${row.where}`, `£${target.toFixed(2)} with it`],
+    };
+  }
+  const line = extra[0] as DraftLine;
+  return {
+    code: "uncertain_value",
+    field: `line ${line.lineNo}`,
+    reason: `(${line.source}, "${line.description.slice(0, 60)}", £${size(line.amount as Dec).toFixed(2)}) is the difference between the lines (£${lineSum.toFixed(2)}) and ${against} (£${target.toFixed(2)}): it may not be a line at all`,
+    candidates: [`£${lineSum.toFixed(2)} with it`, `£${target.toFixed(2)} without it`],
+  };
+}
+
 /** A sentence for the invoice's notes about each sum that does not close. */
 export function arithmeticNotes(checks: readonly ArithmeticCheck[]): string[] {
   return checks

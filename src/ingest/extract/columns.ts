@@ -1,6 +1,6 @@
 import type { Unit } from "../../domain/reference.js";
 import { AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, totalsFieldOf, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
-import { cleanText, findDates, parseMoneyText } from "../text/values.js";
+import { cleanText, findDates, parseDateText, parseMoneyText, parseQuantity, parseUnit } from "../text/values.js";
 import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
 
@@ -42,15 +42,30 @@ function looksLikeData(cell: LayoutCell): boolean {
 }
 
 /**
- * A PDF producer may draw two headings so close that they join into one cell ("Qty Unit");
- * split such a cell back into its items, grouping them so that as many groups as possible are
- * known headings.
+ * The words of one printed item, each with its share of the item's width (by characters): where
+ * a producer joined two headings into one run ("Qty Unit"), the words stand for the headings.
+ */
+function wordsOf(item: LayoutCell): LayoutCell[] {
+  const text = item.text;
+  const width = (item.right - item.left) / Math.max(1, text.length);
+  return [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], left: item.left + m.index * width, right: item.left + (m.index + m[0].length) * width }));
+}
+
+/**
+ * A PDF producer may draw two headings so close that they join into one cell ("Qty Unit"), or
+ * even into one printed item; split such a cell back into its items (or an item's words),
+ * grouping them so that as many groups as possible are known headings.
  */
 function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell[] {
   const out: LayoutCell[] = [];
   for (const cell of row.cells) {
-    const items = (row.items ?? []).filter((item) => item.left >= cell.left - 0.01 && item.right <= cell.right + 0.01);
-    if (fieldOf(cell.text, config) !== null || items.length < 2) {
+    if (row.items === undefined || fieldOf(cell.text, config) !== null) {
+      out.push(cell);
+      continue;
+    }
+    const within = row.items.filter((item) => item.left >= cell.left - 0.01 && item.right <= cell.right + 0.01);
+    const items = within.length === 1 && within[0] ? wordsOf(within[0]) : within;
+    if (items.length < 2) {
       out.push(cell);
       continue;
     }
@@ -196,7 +211,8 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
     }
     return placed;
   }
-  for (const item of row.items) {
+  let previous: { index: number; right: number } | null = null;
+  for (const item of row.items.flatMap((printed) => splitAcrossColumns(printed, columns))) {
     const text = item.text.trim();
     if (text === "" || /^(?:£|GBP)$/i.test(text)) continue; // a currency mark on its own says nothing
     let bestIndex = -1;
@@ -216,6 +232,11 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
         bestIndex = index;
       }
     });
+    if (bestIndex < 0 && previous && item.left - previous.right <= Math.max(12, row.height * 2) && !isFigure(text)) {
+      // Justified text (groff, Writer) spreads a description's words wide: a word under no
+      // heading, a word's gap after the text before it, goes on that text.
+      bestIndex = previous.index;
+    }
     if (bestIndex < 0) {
       // No alignment and no overlap: the nearest heading, when it is close.
       let nearest = Number.POSITIVE_INFINITY;
@@ -232,8 +253,40 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
     const list = placed.get(bestIndex) ?? [];
     list.push(item);
     placed.set(bestIndex, list);
+    previous = { index: bestIndex, right: item.right };
   }
   return placed;
+}
+
+/** A value a column of figures holds: money, a date, a quantity (with or without its unit), a unit, `£`. */
+function isFigure(text: string): boolean {
+  return /^(?:£|GBP)$/i.test(text) || parseMoneyText(text) !== null || parseQuantity(text) !== null || parseUnit(text) !== null || parseDateText(text) !== null;
+}
+
+/**
+ * Some producers (Chromium among them) print the figures of neighbouring cells as one run of
+ * text: "7 nights" across the Qty and Unit columns, "150.00 1,050.00" across Rate and Amount.
+ * Such an item is split back into its columns when its words fall under two headings or more
+ * and every part is a figure; text (a long description running under the next heading) is
+ * never split.
+ */
+function splitAcrossColumns(item: LayoutCell, columns: readonly Column[]): LayoutCell[] {
+  if (!/\s/.test(item.text.trim())) return [item];
+  const words = wordsOf(item);
+  const under = (word: LayoutCell): number => {
+    const centre = (word.left + word.right) / 2;
+    return columns.findIndex((column) => centre >= column.left && centre <= column.right);
+  };
+  const groups: Array<{ column: number; words: LayoutCell[] }> = [];
+  for (const word of words) {
+    const column = under(word);
+    const last = groups[groups.length - 1];
+    if (last && (column < 0 || column === last.column)) last.words.push(word);
+    else groups.push({ column, words: [word] });
+  }
+  if (groups.length < 2 || groups.some((g) => g.column < 0)) return [item];
+  const parts = groups.map((g) => ({ text: g.words.map((w) => w.text).join(" "), left: g.words[0]?.left ?? item.left, right: g.words[g.words.length - 1]?.right ?? item.right }));
+  return parts.every((part) => isFigure(part.text)) ? parts : [item];
 }
 
 /** The text of a column's items in reading order. */

@@ -13,6 +13,7 @@ import {
   parseQuantity,
   parseRate,
   parseUnit,
+  periodOfOneDate,
   stripVatBasis,
   type Period,
 } from "../text/values.js";
@@ -20,7 +21,7 @@ import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocume
 import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
-import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, valueText } from "./certainty.js";
+import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
   findHeaderCandidates,
@@ -73,6 +74,8 @@ interface TableState {
   lastPage: number;
   /** What a person checking the extraction should know (kept with the invoice). */
   notes: string[];
+  /** Rows among the lines that print an amount yet were not read as lines (checked against the totals). */
+  unread: UnreadRow[];
 }
 
 const EMPTY_REF = /^(?:-+|–|n\/?a|none|tbc|\.)$/i;
@@ -199,7 +202,10 @@ function readLine(
   }
   const periodCells = cellsOf("period");
   if (!period && periodCells) {
-    period = parsePeriodText(columnText(periodCells), config.dateFormats);
+    // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
+    const day = dateOf(periodCells, config);
+    const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
+    period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
     if (period) heading("period", "period");
   }
   const dateCells = cellsOf("date");
@@ -318,6 +324,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     headingTexts: [],
     lastPage: 0,
     notes: [],
+    unread: [],
   };
   const furniture = findFurniture(doc);
   for (let i = 0; i < rows.length; i++) {
@@ -417,7 +424,9 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       }
       previous.bottom = row.top;
       state.consumed.add(i);
+      continue;
     }
+    if (line.amount !== null) state.unread.push({ where: rowLabel(doc, row), text: rowText.slice(0, 80), amount: line.amount });
   }
   return state;
 }
@@ -543,6 +552,8 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   );
   uncertain.push(...totals.uncertain);
   notes.push(...totals.notes);
+  const gap = totals.uncertain.length === 0 ? unexplainedGap(lines, totals.reading, table.unread, isCredit) : null;
+  if (gap) uncertain.push(gap);
   const arithmetic = [...lineChecks, ...totals.checks];
   notes.push(...arithmeticNotes(arithmetic));
 

@@ -90,6 +90,23 @@ function cellBelow(rows: readonly LayoutRow[], rowIndex: number, cell: LayoutCel
 }
 
 /**
+ * The value set beside a label but in a larger font (a table's cells are top-aligned, so the
+ * value's baseline falls a little below the label's and it is read as the next row): the first
+ * cell to the label's right on the next row, when that row is within a line of the label's and
+ * prints nothing under the label itself.
+ */
+function cellBesideBelow(rows: readonly LayoutRow[], rowIndex: number, cell: LayoutCell): { cell: LayoutCell; row: LayoutRow } | undefined {
+  const row = rows[rowIndex];
+  const next = rows[rowIndex + 1];
+  if (!row || !next || next.page !== row.page || next.top - row.top > 1.3 * Math.max(row.height, next.height)) return undefined;
+  if (next.cells.some((c) => Math.min(c.right, cell.right) - Math.max(c.left, cell.left) > 0)) return undefined;
+  const right = next.cells.filter((c) => c.left >= cell.right).sort((a, b) => a.left - b.left)[0];
+  // Nothing of the label's own row may stand between the label and that value.
+  if (!right || row.cells.some((c) => c.left >= cell.right && c.left < right.left)) return undefined;
+  return { cell: right, row: next };
+}
+
+/**
  * Every header-field candidate in the given rows. `rowIndexes` are the rows outside the line
  * table (table rows hold column headings such as "Date" or "Total" that are not header labels).
  */
@@ -122,6 +139,8 @@ export function findHeaderCandidates(
       if (match.rest === "") {
         const below = cellBelow(rows, rowIndex, cell);
         if (below) tries.push([below.cell.text, below.cell, below.row, "label_above"]);
+        const besideBelow = right ? undefined : cellBesideBelow(rows, rowIndex, cell);
+        if (besideBelow) tries.push([besideBelow.cell.text, besideBelow.cell, besideBelow.row, "label"]);
       }
       for (const [text, source, printedOn, via] of tries) {
         const value = parseHeaderValue(match.field, text, source, config);

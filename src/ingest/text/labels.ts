@@ -38,6 +38,7 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Invoice Reference", "Inv Number", "Inv #", "Invoice Num", "Credit Note Number", "Credit Note #", "Credit Note Ref",
     "Credit No", "Document No", "Tax Invoice No", "Tax Invoice Number", "VAT Invoice No", "VAT Invoice Number",
     "Invoice Nr", "Our Ref", "Our Reference", "Sales Invoice No", "Sales Invoice Number", "Bill No", "Bill Number",
+    "Statement No", "Statement Number", "Document Number",
   ],
   invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice"],
   period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care"],
@@ -61,8 +62,10 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
 };
 
 export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
-  child: ["Child Ref", "Child ID", "Child", "Young Person", "YP Ref", "Client Ref", "LA Ref", "Child Reference", "YP", "YP ID", "Young Person Ref", "Client ID", "Child No", "LA Reference"],
-  placement: ["Placement Ref", "Placement ID", "PO", "PO Number", "Purchase Order", "PO No", "PO Ref", "Placement Reference", "Purchase Order No", "Purchase Order Number", "Placement No"],
+  child: ["Child Ref", "Child ID", "Child", "Young Person", "YP Ref", "Client Ref", "LA Ref", "Child Reference", "YP", "YP ID", "Young Person Ref", "Client ID", "Child No", "LA Reference",
+    "Client", "Client Reference", "Service User", "Service User Ref", "Service User ID", "Resident", "Resident Ref", "Young Person ID"],
+  placement: ["Placement Ref", "Placement ID", "PO", "PO Number", "Purchase Order", "PO No", "PO Ref", "Placement Reference", "Purchase Order No", "Purchase Order Number", "Placement No",
+    "Order No", "Order Number", "Order Ref", "Your Order No", "Your Ref", "PO #"],
   description: [
     "Description", "Service", "Details", "Item", "Service Description", "Particulars", "Narrative", "Item Description",
     "Product", "Product Description", "Charge", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
@@ -73,6 +76,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
   period: [
     "Period", "Billing Period", "Period Covered", "Dates", "Service Period", "Period of Care",
     "Week", "Week Commencing", "Week Beginning", "W/C", "WC", "Week Ending",
+    "Period of Service", "Service Dates", "Dates of Service", "Dates Covered", "Service Period Dates",
   ],
   date: ["Date", "Service Date"],
   quantity: [
@@ -89,6 +93,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
   amount: [
     "Amount", "Line Total", "Total", "Net", "Value", "Cost", "Net Amount", "Line Amount", "Total Cost", "Amount (Net)",
     "Net Value", "Total Net", "Amount excl VAT", "Net Total", "Charge Amount", "Sub Total", "Subtotal",
+    "Gross", "Gross Amount",
   ],
 };
 
@@ -98,7 +103,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
  */
 export const AMOUNT_PREFERENCE = [
   "amount", "net amount", "amount net", "net", "net value", "amount excl vat", "total net", "net total", "line total", "line amount",
-  "charge amount", "value", "cost", "total cost", "sub total", "subtotal", "total",
+  "charge amount", "value", "cost", "total cost", "sub total", "subtotal", "total", "gross amount", "gross",
 ];
 
 /** Lower case, no currency marks or trailing punctuation, single spaces: the key labels are compared by. */
@@ -246,7 +251,10 @@ export function labelRank(field: HeaderField, label: string): number {
  * and "Our Ref" means the first as its number; "Invoice Date" beats "Tax Point" beats "Date".
  */
 const WEAKER_LABELS: Partial<Record<HeaderField, Readonly<Record<string, number>>>> = {
-  invoiceNumber: { "invoice ref": 1, "invoice reference": 1, "document no": 2, "bill no": 2, "bill number": 2, "our ref": 3, "our reference": 3 },
+  invoiceNumber: {
+    "invoice ref": 1, "invoice reference": 1, "document no": 2, "document number": 2, "bill no": 2, "bill number": 2,
+    "statement no": 2, "statement number": 2, "our ref": 3, "our reference": 3,
+  },
   invoiceDate: { "date of issue": 1, "issue date": 1, "date issued": 1, "tax point": 2, "tax point date": 2, date: 10 },
 };
 

@@ -233,8 +233,24 @@ export function parsePeriodText(input: string, formats: readonly DateFormat[] = 
 /** `w/c 05/10/2026`, `W/C: 5 Oct 2026`, `week commencing …`: a week of seven nights from that date. */
 const WEEK_COMMENCING = /\b(?:w\s*\/\s*c|w\.c\.?|wc|week\s+commencing|week\s+beginning|w\s*\/\s*b)\s*:?\s*/i;
 
-function weekFrom(start: IsoDate): Period {
+export function weekFrom(start: IsoDate): Period {
   return { from: start, to: isoFromDay(dayFromParts(...(start.split("-").map(Number) as [number, number, number])) + 6) };
+}
+
+/** "Week ending 11/10/2026": the seven nights up to that date. */
+export function weekEnding(end: IsoDate): Period {
+  return { from: isoFromDay(dayFromParts(...(end.split("-").map(Number) as [number, number, number])) - 6), to: end };
+}
+
+/**
+ * One date printed under a period heading: under "Week Commencing" (or "W/C", "Week") it starts a
+ * week of seven nights, under "Week Ending" it ends one; under "Dates" or "Period" it is the day.
+ */
+export function periodOfOneDate(heading: string, day: IsoDate): Period {
+  const words = cleanText(heading).toLowerCase();
+  if (/\bweek\s+ending\b|^w\s*\/\s*e$/.test(words)) return weekEnding(day);
+  if (/\bweeks?\b|^w\s*\/\s*[cb]$|^wc$/.test(words)) return weekFrom(day);
+  return { from: day, to: day };
 }
 
 function monthPeriod(year: number, month: number): Period | null {

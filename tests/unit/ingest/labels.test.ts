@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columnFieldOf, isCarryRow, matchHeaderLabel, totalsFieldOf, unitFromHeading } from "../../../src/ingest/text/labels.js";
+import { columnFieldOf, isCarryRow, labelRank, matchHeaderLabel, totalsFieldOf, unitFromHeading } from "../../../src/ingest/text/labels.js";
 
 describe("DATA.md header labels, with trailing colons, # and No.", () => {
   it.each([
@@ -22,6 +22,20 @@ describe("DATA.md header labels, with trailing colons, # and No.", () => {
     expect(matchHeaderLabel("Due Date: 01/10/2026")).toBeNull();
     expect(matchHeaderLabel("Taxation advice")).toBeNull();
     expect(matchHeaderLabel("Original Invoice No: OFP-1")).toMatchObject({ field: "creditsInvoice", rest: "OFP-1" });
+  });
+});
+
+describe("other words providers use", () => {
+  it.each([
+    ["Client", "child"], ["Service User", "child"], ["Resident", "child"], ["Order No", "placement"], ["Your Ref", "placement"], ["PO #", "placement"],
+    ["Period of Service", "period"], ["Service Dates", "period"], ["Gross", "amount"],
+  ])("heading %s → %s", (text, field) => {
+    expect(columnFieldOf(text)).toBe(field);
+  });
+
+  it("a statement's number names the invoice, more weakly than an invoice number label", () => {
+    expect(matchHeaderLabel("Statement No: ST-1")).toMatchObject({ field: "invoiceNumber", rest: "ST-1" });
+    expect(labelRank("invoiceNumber", "Statement No")).toBeGreaterThan(labelRank("invoiceNumber", "Invoice No"));
   });
 });
 

@@ -301,6 +301,114 @@ describe("rows a producer set with spaces, titles and separators in cells of the
   });
 });
 
+describe("figures of neighbouring cells printed as one run of text (Chromium)", () => {
+  // Proportional text, 5 pt a character: one item per run as the producer printed it.
+  const run = (text: string, x: number, top: number): PositionedText => ({ text, x, top, width: text.length * 5, height: 8 });
+
+  it("splits a run across headings back into its columns, headings and figures alike, but never a description", () => {
+    const items = [
+      run("Invoice No: RSL-9001", 40, 40),
+      run("Client Ref", 40, 80), run("Description", 100, 80), run("Qty Unit", 300, 80), run("Unit Rate", 360, 80), run("Line Total", 420, 80),
+      // "7 nights" starts under "Qty" and ends under "Unit"; "150.00 1,050.00" spans Unit Rate and Line Total.
+      run("C5001", 40, 100), run("Supported accommodation", 100, 100), run("7 nights", 305, 100), run("150.00 1,050.00", 365, 100),
+      run("C5002", 40, 116), run("Supported accommodation – enhanced care", 100, 116), run("3 nights", 305, 116), run("210.00", 370, 116), run("630.00", 425, 116),
+      run("Total", 360, 140), run("1,680.00", 420, 140),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.quantity?.toString(), l.unit, l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([
+      ["C5001", "Supported accommodation", "7", "night", "150.00", "1050.00"],
+      ["C5002", "Supported accommodation – enhanced care", "3", "night", "210.00", "630.00"],
+    ]);
+    expect(draft.total?.toFixed(2)).toBe("1680.00");
+  });
+});
+
+describe("justified descriptions and one-date periods", () => {
+  const word = (text: string, x: number, top: number): PositionedText => ({ text, x, top, width: text.length * 4.5, height: 9 });
+
+  it("keeps a justified description's words spread under no heading on the description, and reads one date under 'Dates' as that day", () => {
+    const items = [
+      word("Credit Note No", 40, 40), word("OFP-CR-9", 120, 40),
+      word("Child", 40, 80), word("Description", 100, 80), word("Dates", 300, 80), word("Nights", 400, 80), word("Amount", 470, 80),
+      // groff spreads the words of a justified T{ T} block: "–" and "over-" stand under no heading, "over-" nearer "Dates".
+      word("C2003", 40, 100), word("Foster", 100, 100), word("placement", 135, 100), word("fee", 188, 100), word("–", 212, 100), word("over-", 228, 100),
+      word("25/10/2026 - 31/10/2026", 300, 100), word("7", 420, 100), word("945.00", 475, 100),
+      word("charged nights", 100, 111),
+      word("C2006", 40, 130), word("Move-on package", 100, 130), word("20/11/2026", 300, 130), word("1", 420, 130), word("350.00", 475, 130),
+      word("Total", 400, 160), word("1,295.00", 470, 160),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.from, l.to, l.amount?.toFixed(2)])).toEqual([
+      ["C2003", "Foster placement fee – overcharged nights", "2026-10-25", "2026-10-31", "945.00"],
+      ["C2006", "Move-on package", "2026-11-20", "2026-11-20", "350.00"],
+    ]);
+  });
+});
+
+describe("a gap between the lines and the totals that one row explains", () => {
+  const word = (text: string, x: number, top: number): PositionedText => ({ text, x, top, width: text.length * 4.5, height: 9 });
+  const head = [
+    word("Invoice No", 40, 40), word("OFP-7001", 120, 40), word("Invoice Date", 40, 52), word("01/11/2026", 120, 52), word("Period", 40, 64), word("October 2026", 120, 64),
+    word("Child Ref", 40, 100), word("Description", 100, 100), word("Nights", 330, 100), word("Rate", 400, 100), word("Amount", 470, 100),
+  ];
+
+  it("marks the lines uncertain when a row with the missing amount was not read as a line", () => {
+    const items = [
+      ...head,
+      word("C1001", 40, 120), word("Foster placement", 100, 120), word("31", 340, 120), word("124.00", 400, 120), word("3,844.00", 470, 120),
+      // Printed with no child and no description: not a line, yet its amount is exactly what the lines lack.
+      word("31", 340, 150), word("20.00", 400, 150), word("620.00", 470, 150),
+      word("Subtotal", 400, 180), word("4,464.00", 470, 180), word("Total", 400, 192), word("4,464.00", 470, 192),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.lines).toHaveLength(1);
+    expect(draft.uncertain).toEqual([
+      expect.objectContaining({ code: "uncertain_value", field: "lines", candidates: ["£3844.00 without row 6", "£4464.00 with it"] }),
+    ]);
+  });
+
+  it("marks a line uncertain when it is exactly the lines' excess over the subtotal, and nothing when the gap is the provider's", () => {
+    const items = [
+      ...head,
+      word("C1001", 40, 120), word("Foster placement", 100, 120), word("31", 340, 120), word("124.00", 400, 120), word("3,844.00", 470, 120),
+      word("C1002", 40, 132), word("Foster placement", 100, 132), word("10", 340, 132), word("124.00", 400, 132), word("1,240.00", 470, 132),
+      word("Amount this page", 100, 144), word("5,084.00", 470, 144),
+      word("Subtotal", 400, 180), word("5,084.00", 470, 180), word("Total", 400, 192), word("5,084.00", 470, 192),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.uncertain.map((u) => u.field)).toEqual(["line 3"]);
+
+    // A total £39.00 above the lines, explained by no row: the provider's arithmetic, left to the audit.
+    const provider = [
+      ...head,
+      word("C1001", 40, 120), word("Foster placement", 100, 120), word("31", 340, 120), word("131.00", 400, 120), word("4,061.00", 470, 120),
+      word("Total", 400, 192), word("4,100.00", 470, 192),
+    ];
+    const own = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(provider, 1) });
+    expect(own.uncertain).toEqual([]);
+    expect(own.total?.toFixed(2)).toBe("4100.00");
+  });
+});
+
+describe("a header block whose values are set larger than their labels", () => {
+  const at = (text: string, x: number, top: number, size: number): PositionedText => ({ text, x, top, width: text.length * size * 0.5, height: size });
+
+  it("reads a value a few points below its label and to its right as the label's", () => {
+    const items = [
+      at("Nestwood Parent and Child Centre Ltd", 40, 40, 13),
+      // Top-aligned cells: the 12 pt value's baseline is 4 pt below the 7 pt label's.
+      at("Orchard Lodge, 9 Nest Lane", 40, 60, 9), at("Invoice Number", 280, 60, 7), at("NPC-0171", 380, 64, 12),
+      at("VAT Reg No GB738264190", 40, 80, 9), at("Invoice Date", 280, 80, 7), at("2nd Dec 2026", 380, 84, 12),
+      at("Placement ID", 40, 120, 9), at("Service", 110, 120, 9), at("Nights", 330, 120, 9), at("Total (£)", 450, 120, 9),
+      at("PL-8002", 40, 136, 9), at("Residential assessment", 110, 136, 9), at("30", 340, 136, 9), at("12,600.00", 450, 136, 9),
+      at("Total Due", 380, 160, 9), at("£12,600.00", 450, 160, 9),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft).toMatchObject({ invoiceNumber: "NPC-0171", invoiceDate: "2026-12-02", uncertain: [] });
+    expect(draft.evidence.invoiceNumber).toMatchObject({ via: "label", label: "Invoice Number" });
+  });
+});
+
 describe("a landscape invoice made by rotating a portrait page (/Rotate 90)", () => {
   /** pdf-lib draws each op rotated onto a portrait page turned a quarter: upright as a reader sees it. */
   async function rotatedPdf(layout: PdfLayout): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  periodOfOneDate,
   findMoneyInText,
   findPeriodInText,
   findVatNumbers,
@@ -69,6 +70,16 @@ describe("DATA.md period forms", () => {
     expect(findPeriodInText("Fostering (1–31 October 2026)")).toEqual({ from: "2026-10-01", to: "2026-10-31" });
     expect(findPeriodInText("Fostering for October 2026")).toEqual({ from: "2026-10-01", to: "2026-10-31" });
     expect(findPeriodInText("Transport on 12 October 2026")).toBeNull();
+  });
+});
+
+describe("one date under a period heading", () => {
+  it("starts a week under 'Week Commencing' or 'W/C', ends one under 'Week Ending', is the day under 'Dates'", () => {
+    expect(periodOfOneDate("Week Commencing", "2026-10-05")).toEqual({ from: "2026-10-05", to: "2026-10-11" });
+    expect(periodOfOneDate("W/C", "2026-10-26")).toEqual({ from: "2026-10-26", to: "2026-11-01" });
+    expect(periodOfOneDate("Week Ending", "2026-10-11")).toEqual({ from: "2026-10-05", to: "2026-10-11" });
+    expect(periodOfOneDate("Dates", "2026-11-20")).toEqual({ from: "2026-11-20", to: "2026-11-20" });
+    expect(periodOfOneDate("Period", "2026-11-20")).toEqual({ from: "2026-11-20", to: "2026-11-20" });
   });
 });
 
