@@ -320,12 +320,13 @@ const POUNDS = (column: string): string => `'£' || to_char(${column}, 'FM999,99
 
 /** Whether invoice v.id has open or confirmed findings (one lateral look at its own findings). */
 const FINDING_FLAGS = `select coalesce(bool_or(f.status = 'open'), false) as open, coalesce(bool_or(f.status = 'confirmed'
-    or (f.status = 'recovered' and coalesce(f.recovered_amount, f.amount) < f.amount)), false) as confirmed
+    or (f.status = 'recovered' and coalesce(f.recovered_amount, f.amount) + coalesce(f.written_off_amount, 0) < f.amount)), false) as confirmed
   from findings f where f.invoice_id = v.id and f.status <> 'superseded'`;
 
 /**
  * An invoice's review status from FINDING_FLAGS: open → awaiting review, confirmed or partly
- * recovered (still owed) → queried, else (all recovered in full or dismissed) cleared.
+ * recovered (still owed) → queried, else (all recovered in full, recovered in part with the
+ * balance written off, or dismissed) cleared.
  */
 const STATUS_FROM_FINDINGS = `case when s.open then 'awaiting_review' when s.confirmed then 'queried' else 'cleared' end`;
 
@@ -426,7 +427,7 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
 export async function recordCreditRecovery(
   knex: Knex,
   invoiceKey: string,
-  credit: { childRef: string | null; amount: string | null; creditNoteNumber: string; creditDate: string },
+  credit: { authorityId: number; childRef: string | null; amount: string | null; creditNoteNumber: string; creditDate: string },
 ): Promise<void> {
   const reason = `Credit note ${credit.creditNoteNumber}`;
   await knex.transaction(async (trx) => {
@@ -450,9 +451,12 @@ export async function recordCreditRecovery(
       const recoveredAmount: Dec = left === null ? new Dec(finding.amount) : Dec.min(left, new Dec(finding.amount));
       if (left !== null) left = left.minus(recoveredAmount);
       const recovered = moneyString(recoveredAmount);
-      await trx("findings").where({ id: finding.id }).update({ status: "recovered", recovered_amount: recovered, recovered_on: credit.creditDate, updated_at: trx.fn.now() });
+      await trx("findings").where({ id: finding.id }).update({
+        status: "recovered", recovered_amount: recovered, recovered_on: credit.creditDate, recovered_reference: credit.creditNoteNumber, updated_at: trx.fn.now(),
+      });
       await trx("finding_decisions").insert({ finding_id: finding.id, action: "recover_by_credit_note", reason, amount: recovered, decided_on: credit.creditDate });
       await trx("audit_log").insert({
+        authority_id: credit.authorityId,
         actor: "audit",
         action: "recover_by_credit_note",
         entity: "finding",

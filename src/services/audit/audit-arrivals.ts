@@ -5,6 +5,7 @@ import type { Logger } from "../../logger.js";
 import { withOwnedRun } from "../scheduler/run-recovery.js";
 import { addPartitionResults, auditPartition, defaultRulesJson, type PartitionResult } from "./audit-partition.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
+import { logAuditRun } from "./audit-run-log.js";
 
 /**
  * Audit on arrival (AUDIT.md "When"): every path that stores invoices (ingest from the command
@@ -28,6 +29,8 @@ export interface ArrivalAuditOptions {
   logger?: Logger;
   /** The rules settings as JSON (rules/rules.config.json unless given). */
   rulesJson?: unknown;
+  /** Who stored the invoices (the audit log names them), when a person did. */
+  actor?: string | null;
 }
 
 export type ArrivalAuditResult =
@@ -67,10 +70,12 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
         await applyCreditNotes(knex, authorityId, credit);
         const counts = addPartitionResults(parts);
         await finishRun(knex, runId, counts);
+        await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: options.actor, outcome: { counts } });
         log?.info("arrivals audited", { auditRun: runId, providers: scope.length, invoices: counts.invoicesAudited, findings: counts.findingsRaised });
         return { status: "audited" as const, runId, providers: scope.length, ...counts };
       } catch (error) {
         await failRun(knex, runId, (error as Error).message);
+        await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: options.actor, outcome: { error: (error as Error).message } });
         throw error;
       }
     });

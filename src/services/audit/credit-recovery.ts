@@ -19,12 +19,13 @@ export async function applyCreditNotes(knex: Knex, authorityId: number, { credit
   const credited = new Set<string>();
   for (const [invoiceKey, creditNoteKey] of resolution.voidedBy) {
     const creditNote = creditByInvoice.get(creditNoteKey);
-    await recordCreditRecovery(knex, invoiceKey, { childRef: null, amount: null, creditNoteNumber: creditNote?.invoiceNumber ?? "", creditDate: creditNote?.invoiceDate ?? "" });
+    await recordCreditRecovery(knex, invoiceKey, { authorityId, childRef: null, amount: null, creditNoteNumber: creditNote?.invoiceNumber ?? "", creditDate: creditNote?.invoiceDate ?? "" });
     credited.add(invoiceKey);
   }
   for (const partial of resolution.partialCredits) {
     const creditNote = creditByInvoice.get(partial.creditNoteKey);
     await recordCreditRecovery(knex, partial.invoiceKey, {
+      authorityId,
       childRef: partial.childRef,
       amount: partial.amount,
       creditNoteNumber: creditNote?.invoiceNumber ?? "",
