@@ -273,6 +273,20 @@ export async function markCreditNotesApplied(knex: Knex, authorityId: number): P
   await knex("invoices").where({ authority_id: authorityId, kind: "credit_note" }).whereNull("audited_at").update({ audited_at: knex.fn.now(), status: "cleared" });
 }
 
+/**
+ * Records which invoice each credit note credits (worked out by resolveCreditNotes), so the
+ * pages link them both ways. A credit note that credits nothing known is left unlinked.
+ */
+export async function linkCreditNotes(knex: Knex, authorityId: number, links: readonly { creditNoteKey: string; invoiceKey: string }[]): Promise<void> {
+  if (links.length === 0) return;
+  await knex.raw(
+    `update invoices i set credits_invoice_id = v.invoice_id
+     from json_to_recordset(?::json) as v(credit_note_id bigint, invoice_id bigint)
+     where i.id = v.credit_note_id and i.authority_id = ? and i.kind = 'credit_note' and i.credits_invoice_id is distinct from v.invoice_id`,
+    [JSON.stringify(links.map((l) => ({ credit_note_id: l.creditNoteKey, invoice_id: l.invoiceKey }))), authorityId],
+  );
+}
+
 /** The review status of these invoices, from their findings (as saveAuditResults sets it). */
 export async function refreshInvoiceStatuses(knex: Knex, invoiceIds: readonly string[]): Promise<void> {
   if (invoiceIds.length === 0) return;

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { resolveCreditNotes } from "../../audit/index.js";
-import { creditNotes, invoiceTotals, markCreditNotesApplied, recordCreditRecovery, refreshInvoiceStatuses } from "../../db/repositories/audit.repository.js";
+import { creditNotes, invoiceTotals, linkCreditNotes, markCreditNotesApplied, recordCreditRecovery, refreshInvoiceStatuses } from "../../db/repositories/audit.repository.js";
 
 /** The authority's credit notes and what they void or give back (resolveCreditNotes). */
 export async function creditResolution(knex: Knex, authorityId: number): Promise<{ credits: Awaited<ReturnType<typeof creditNotes>>; resolution: ReturnType<typeof resolveCreditNotes> }> {
@@ -33,6 +33,10 @@ export async function applyCreditNotes(knex: Knex, authorityId: number, { credit
     });
     credited.add(partial.invoiceKey);
   }
+  await linkCreditNotes(knex, authorityId, [
+    ...[...resolution.voidedBy].map(([invoiceKey, creditNoteKey]) => ({ invoiceKey, creditNoteKey })),
+    ...resolution.partialCredits.map((p) => ({ invoiceKey: p.invoiceKey, creditNoteKey: p.creditNoteKey })),
+  ]);
   await refreshInvoiceStatuses(knex, [...credited]);
   await markCreditNotesApplied(knex, authorityId);
 }
