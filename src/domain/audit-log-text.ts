@@ -137,7 +137,7 @@ function describeInvoiceFiles(entry: AuditLogEntryData): Omit<AuditLogText, "kin
   const counts = [
     plural(Number(after.stored ?? 0), "invoice stored", "invoices stored"),
     `${Number(after.already_received ?? 0)} already received`,
-    `${Number(after.needs_attention ?? 0)} need attention`,
+    `${Number(after.needs_attention ?? 0)} ${Number(after.needs_attention ?? 0) === 1 ? "needs" : "need"} attention`,
   ];
   const summary = `${plural(files.length, "invoice file")} ${how}${after.source ? ` (${text(after.source)})` : ""}: ${counts.join(", ")}`;
   const details = files.map((f) => {
