@@ -44,7 +44,7 @@ describe("credit notes shown as credits, linked both ways, applied on arrival", 
     await createUser(t.db, { authorityId: 1, username: "finance", password: PASSWORD, role: "finance_officer" }, "test");
     const arrive = async (key: string, invoice: Parameters<typeof seedInvoice>[1]): Promise<void> => {
       ids[key] = await seedInvoice(t.db.knex, invoice);
-      await auditArrivals(t.db, { authorityId: 1, invoiceIds: [ids[key] as string] });
+      await auditArrivals(t.db, { authorityId: 1, invoiceIds: [ids[key]] });
     };
     await arrive("A", { provider_id: "P1", invoice_number: "INV-A", invoice_date: "2026-10-31", total: "4061.00", lines: [feeLine("2026-10-01", "2026-10-31", 31, "131.00", "4061.00")] });
     await arrive("B", { provider_id: "P1", invoice_number: "INV-B", invoice_date: "2026-11-05", total: "4650.00", lines: [feeLine("2026-10-01", "2026-10-31", 31, "150.00", "4650.00")] });
