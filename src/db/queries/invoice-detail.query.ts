@@ -1,6 +1,7 @@
 import type { IsoDate } from "../../domain/dates.js";
 import type { Knex } from "knex";
 import { asShown } from "../../domain/credit-note.js";
+import { earlierInvoiceOf, type EarlierInvoice } from "./finding-detail.query.js";
 import { moneyString, ZERO } from "../../domain/money.js";
 import type { Database } from "../connection.js";
 import type { InvoiceStatus } from "../repositories/finding.repository.js";
@@ -44,6 +45,8 @@ export interface InvoiceDetail {
   creditsInvoiceLink: CreditLink | null;
   /** For an invoice: the credit notes that credit it. */
   creditedBy: CreditLink[];
+  /** When the invoice repeats an earlier one's number (a duplicate-invoice finding): that invoice. */
+  duplicateOf: EarlierInvoice | null;
 }
 
 /** The other side of a credit: an invoice or credit note of the same authority. */
@@ -104,6 +107,10 @@ export async function invoiceDetail(db: Database, scope: Scope, id: string): Pro
   // A credit note's amounts are shown as credits (negative); they are stored by their size.
   const lines = lineRows.map((l) => ({ ...lineView(l), amount: asShown(row.kind, money(l.amount)), findings: findings.filter((f) => f.lineNo === l.line_no) }));
   const links = await creditLinks(knex, scope, String(row.id), row.credits_invoice_id);
+  const duplicate = await resultOf<{ evidence: unknown } | undefined>(
+    knex("findings").where({ invoice_id: id, rule: "duplicate-invoice" }).whereNot("status", "superseded").first("evidence"),
+  );
+  const duplicateOf = duplicate ? await earlierInvoiceOf(knex, scope, duplicate.evidence) : null;
   const flagged = findings.filter((f) => FLAGGED_STATUSES.includes(f.status)).reduce((total, f) => total.plus(f.amount), ZERO);
   return {
     id: String(row.id),
@@ -128,6 +135,7 @@ export async function invoiceDetail(db: Database, scope: Scope, id: string): Pro
     extractionNotes: notesFrom(row.extraction_notes),
     flaggedAmount: moneyString(flagged),
     ...links,
+    duplicateOf,
   };
 }
 

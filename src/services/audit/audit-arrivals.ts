@@ -1,5 +1,7 @@
 import type { Database } from "../../db/connection.js";
-import { arrivalScope, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
+import { arrivalScope, arrivedInvoices, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
+import { formatDate } from "../../domain/dates.js";
+import { londonDate } from "../../domain/months.js";
 import { isAppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import { withOwnedRun } from "../scheduler/run-recovery.js";
@@ -45,6 +47,7 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
   const knex = db.knex;
   const scope = await arrivalScope(knex, authorityId, options.invoiceIds);
   if (scope.length === 0) return { status: "nothing_to_audit" };
+  const causes = arrivalCauses(await arrivedInvoices(knex, authorityId, options.invoiceIds));
   try {
     return await withOwnedRun(db, null, "arrival", async (runKey) => {
       const runId = await startRun(knex, authorityId, "arrival", "arrival", runKey);
@@ -64,6 +67,7 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
               batchSize: 1_000,
               voidedInvoiceKeys,
               providerIds: [provider.providerId],
+              cause: causes.get(provider.providerId) ?? null,
             }),
           );
         }
@@ -84,6 +88,20 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
     log?.warn("new invoices left for the monthly run: another audit is running", { invoices: options.invoiceIds.length });
     return { status: "left_for_monthly_run", reason: error.message };
   }
+}
+
+/** "invoice A dated 1 Nov 2026 arrived on 7 Dec 2026", per provider: why its invoices are audited again. */
+function arrivalCauses(arrived: Awaited<ReturnType<typeof arrivedInvoices>>): Map<string, string> {
+  const byProvider = new Map<string, typeof arrived>();
+  for (const invoice of arrived) byProvider.set(invoice.providerId, [...(byProvider.get(invoice.providerId) ?? []), invoice]);
+  const causes = new Map<string, string>();
+  for (const [providerId, invoices] of byProvider) {
+    const named = invoices.slice(0, 3).map((i) => `${i.kind === "credit_note" ? "credit note" : "invoice"} ${i.invoiceNumber} dated ${formatDate(i.invoiceDate)}`);
+    const more = invoices.length > named.length ? ` and ${invoices.length - named.length} more` : "";
+    const on = [...new Set(invoices.map((i) => formatDate(londonDate(i.receivedAt))))].join(", ");
+    causes.set(providerId, `${named.join(", ")}${more} arrived on ${on}`);
+  }
+  return causes;
 }
 
 /** One sentence on what the audit on arrival did, for the command line and the web pages. */
