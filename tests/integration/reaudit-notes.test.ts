@@ -32,10 +32,14 @@ describe("re-audit notes say what changed and why; a duplicate invoice links to 
 
   const arrive = async (key: string, number: string, date: string, receivedAt: string, line: SeedLine): Promise<void> => {
     ids[key] = await seedInvoice(t.db.knex, { provider_id: "P1", invoice_number: number, invoice_date: date, total: line.amount, received_at: receivedAt, lines: [line] });
-    await auditArrivals(t.db, { authorityId: 1, invoiceIds: [ids[key] as string] });
+    await auditArrivals(t.db, { authorityId: 1, invoiceIds: [ids[key] ?? ""] });
   };
-  const finding = async (key: string, rule: string): Promise<{ id: string; amount: string; status: string; reaudit_change: string | null; evidence: unknown }> =>
-    (await t.db.knex("findings").where({ invoice_id: ids[key], rule }).first("id", "amount", "status", "reaudit_change", "evidence")) as never;
+  type Row = { id: string; amount: string; status: string; reaudit_change: string | null };
+  const finding = async (key: string, rule: string): Promise<Row> => {
+    const row = await t.db.knex("findings").where({ invoice_id: ids[key], rule }).first<Row | undefined>("id", "amount", "status", "reaudit_change");
+    if (!row) throw new Error(`no ${rule} finding on ${key}`);
+    return row;
+  };
 
   beforeAll(async () => {
     t = await openTestDatabase();
