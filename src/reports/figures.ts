@@ -17,6 +17,8 @@ import { monthCount, monthLabel, monthsInPeriod, periodLabel, type Month, type M
  * | superseded | never counts anywhere                                                  |
  *
  * - A finding recovered for £50 of £80 counts identified £80, realised £50 (outstanding £30).
+ *   When the £30 balance is written off (dismissed with a reason), it moves to dismissed:
+ *   identified £50, realised £50, dismissed £30, nothing outstanding.
  *   Recovered money comes from `recovered_amount` however it was recorded: typed by a reviewer,
  *   or set by the audit when a credit note arrives. A recovered finding with no recorded amount
  *   realises £0 (we never report money nobody recorded), and realised never exceeds the

@@ -3,6 +3,7 @@ import type { BodyKind } from "./body.js";
 import type { Handler } from "./context.js";
 import { ADMINS, DECIDERS, EVERYONE, OPERATORS, READERS } from "./role-groups.js";
 import * as assets from "./handlers/assets.handlers.js";
+import * as auditLog from "./handlers/audit-log.handlers.js";
 import * as auth from "./handlers/auth.handlers.js";
 import * as findings from "./handlers/findings.handlers.js";
 import * as invoices from "./handlers/invoices.handlers.js";
@@ -79,7 +80,8 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/reference/discounts", OPERATORS, "page", "none", referenceData.discountsPage, "discounts (read-only)"),
   route("GET", "/audit-runs", EVERYONE, "page", "none", operations.auditRunsPage, "audit runs"),
   route("POST", "/audit-runs", OPERATORS, "page", "form", operations.runAuditNow, "run an audit now"),
-  route("GET", "/audit-log", EVERYONE, "page", "none", operations.auditLogPage, "audit log"),
+  route("GET", "/audit-log", EVERYONE, "page", "none", auditLog.auditLogPage, "audit log: filter by what, who and when"),
+  route("GET", "/audit-log.csv", EVERYONE, "page", "none", auditLog.auditLogCsv, "the filtered audit log as CSV"),
   route("GET", "/rules", EVERYONE, "page", "none", rules.rulesPage, "the audit rules and their configuration (read-only)"),
   // The commissioners' savings report and the providers' query packs (they name children by reference: READERS).
   route("GET", "/reports/savings", READERS, "page", "none", reports.savingsPage, "savings identified and realised, by period and provider"),

@@ -29,6 +29,8 @@ export interface AuditRequest {
   /** `YYYY-MM`, or null for all invoices. */
   month: string | null;
   authorityId: number;
+  /** Who asked (the audit log names them). */
+  actor?: string;
 }
 
 export interface ReferenceImportRequest {
@@ -42,9 +44,10 @@ export interface ReferenceImportRequest {
 }
 
 export interface ServicePorts {
-  ingestInvoices: ((files: UploadedFile[], authorityId: number) => Promise<ServiceReport>) | null;
+  /** `actor`: who uploads (the audit log names them). */
+  ingestInvoices: ((files: UploadedFile[], authorityId: number, actor?: string) => Promise<ServiceReport>) | null;
   /** Reads a file that needs attention again (after an alias or the reference data was fixed). */
-  reprocessFile: ((fileId: string, authorityId: number) => Promise<ServiceReport>) | null;
+  reprocessFile: ((fileId: string, authorityId: number, actor?: string) => Promise<ServiceReport>) | null;
   /** Previews or applies reference files as one import (the preview page, then its Apply button). */
   importReference: ((files: ImportFileInput[], request: ReferenceImportRequest) => Promise<ImportReport>) | null;
   /**
@@ -136,14 +139,14 @@ function describeAudit(result: RunAuditResult): ServiceReport {
 export function servicePorts(deps: PortDeps): ServicePorts {
   const { db, dataDir, logger } = deps;
   return {
-    ingestInvoices: async (files, authorityId) => describeIngest(await ingestFiles(db, files, { dataDir, logger, authorityId })),
-    reprocessFile: async (fileId, authorityId) => {
-      const result = await reprocessFile(db, fileId, { dataDir, logger, authorityId });
+    ingestInvoices: async (files, authorityId, actor) => describeIngest(await ingestFiles(db, files, { dataDir, logger, authorityId, upload: true, ...(actor ? { actor } : {}) })),
+    reprocessFile: async (fileId, authorityId, actor) => {
+      const result = await reprocessFile(db, fileId, { dataDir, logger, authorityId, ...(actor ? { actor } : {}) });
       return { ok: result.status === "stored", summary: [describeIngestedFile(result)], problems: result.reason && result.status !== "stored" ? [result.reason] : [] };
     },
     importReference: (files, request) => importReference(db, files, { logger, ...request }),
     runAudit: async (request) => {
-      const started = await startAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, logger });
+      const started = await startAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, actor: request.actor ?? null, logger });
       return { runId: started.runId, finished: started.finished.then(describeAudit) };
     },
   };

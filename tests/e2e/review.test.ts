@@ -110,8 +110,8 @@ describe("review in the browser", () => {
     violations.push(...(await check(page, "audit-log")));
     const rows = await page.locator("#audit-log tbody tr").allTextContents();
     const decisions = rows.map((r) => r.replace(/\s+/g, " ").trim()).filter((r) => r.includes("Finding"));
-    expect(decisions[0]).toMatch(new RegExp(`finance dismiss Finding ${seeded.findings.extraQuantity} .*status: open → dismissed`));
-    expect(decisions[1]).toMatch(new RegExp(`finance confirm Finding ${seeded.findings.arithmetic} .*status: open → confirmed`));
+    expect(decisions[0]).toMatch(new RegExp(`finance Finding ${seeded.findings.extraQuantity}: Open → Dismissed .*Reason: The extra hours were agreed`));
+    expect(decisions[1]).toMatch(new RegExp(`finance Finding ${seeded.findings.arithmetic}: Open → Confirmed Invoice: Awaiting review`));
 
     // The dashboard: £100.00 of errors moved from open to confirmed; £137.14 of fees dismissed.
     await page.getByRole("link", { name: "Dashboard", exact: true }).click();

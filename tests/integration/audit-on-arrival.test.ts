@@ -92,9 +92,10 @@ describe("audit on arrival (AUDIT.md \"When\")", () => {
     // it was and flagged.
     expect(await findings()).toEqual([
       "B duplicate-billing 4650.00 open",
-      "B rate-above-agreed 589.00 superseded",
+      // The notes say why (seedInvoice's receipt times are on 1 Nov 2026).
+      "B rate-above-agreed 589.00 superseded [Superseded: the re-audit after invoice A dated 1 Nov 2026 arrived on 1 Nov 2026 no longer raises this £589.00 finding.]",
       "C duplicate-billing 2250.00 open",
-      "C rate-above-agreed 285.00 confirmed [The re-audit no longer raises this finding.]",
+      "C rate-above-agreed 285.00 confirmed [The re-audit after invoice A dated 1 Nov 2026 arrived on 1 Nov 2026 no longer raises this finding.]",
     ]);
     expect(await invoiceStatus("A")).toBe("cleared");
     expect(await invoiceStatus("B")).toBe("awaiting_review");

@@ -42,7 +42,7 @@ beforeAll(async () => {
   t = await openTestDatabase();
   ids = await seedSavingsFixture(t.db.knex);
   // The audit records a partial credit note of £120.00 against invoice OF-2001 (Dec 2026).
-  await recordCreditRecovery(t.db.knex, ids.invoices.I9!, { childRef: null, amount: "120.00", creditNoteNumber: "CN-1", creditDate: "2026-12-20" });
+  await recordCreditRecovery(t.db.knex, ids.invoices.I9!, { authorityId: 1, childRef: null, amount: "120.00", creditNoteNumber: "CN-1", creditDate: "2026-12-20" });
   outDir = tempDir("reports");
 });
 

@@ -214,10 +214,13 @@ describe("deciding from the pages", () => {
     const log = await commissioner.get("/audit-log?entity=finding");
     expect(log.status).toBe(200);
     const table = textOf(log.text, "audit-log");
-    expect(table).toContain("finance recover");
-    expect(table).toContain("finance dismiss");
-    expect(table).toContain("status: open → dismissed");
-    expect(table).toContain("dismissed reason: Agreed rate rise");
+    // In words people read: who, the change of status, the invoice's status that followed, the reason.
+    expect(table).toContain("finance");
+    expect(table).toContain(`Finding ${seeded.findings.arithmetic}: £40.00 recovered (reference CN-204); Confirmed → Recovered`);
+    expect(table).toMatch(/Finding \d+: Open → Dismissed/);
+    expect(table).toContain("Reason: Agreed rate rise");
+    // A commissioner may open findings: each entry links to its finding.
+    expect(log.text).toContain(`href="/findings/${seeded.findings.arithmetic}"`);
   });
 
   it("refuses a commissioner's decision", async () => {

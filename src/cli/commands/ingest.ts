@@ -100,7 +100,7 @@ export const ingestCommand: Command = {
     let exit = collected.missing.length > 0 ? EXIT_REJECTED : EXIT_OK;
 
     if (values.reprocess) {
-      const again = await reprocessNeedsAttention(db, { dataDir, authorityId, logger: context.logger });
+      const again = await reprocessNeedsAttention(db, { dataDir, authorityId, logger: context.logger, actor: "command line" });
       for (const file of again.files) context.stdout.write(`re-processed: ${describe(file)}\n`);
       context.stdout.write(`re-processed ${again.files.length} file(s): ${again.stored} stored, ${again.needsAttention} still need attention\n`);
       if (again.needsAttention > 0) exit = EXIT_REJECTED;
@@ -112,6 +112,7 @@ export const ingestCommand: Command = {
     const report = await ingestFiles(db, collected.files, {
       dataDir,
       authorityId,
+      actor: "command line",
       // On a terminal the progress bar and the result lines say it all; log lines would break the bar.
       ...(onTerminal ? {} : { logger: context.logger }),
       ...(workers !== undefined ? { workers } : {}),

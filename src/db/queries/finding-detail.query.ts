@@ -17,8 +17,18 @@ export interface DecisionView {
   username: string | null;
 }
 
+/** The earlier invoice a duplicate-invoice finding repeats (from its evidence). */
+export interface EarlierInvoice {
+  id: string;
+  invoiceNumber: string;
+  invoiceDate: IsoDate;
+  receivedAt: Date;
+}
+
 export interface FindingDetail extends FindingListItem {
   evidence: unknown;
+  /** For a duplicate-invoice finding: the earlier invoice with the same number; else null. */
+  earlierInvoice: EarlierInvoice | null;
   line: Omit<InvoiceLineView, "findings"> | null;
   decisions: DecisionView[];
 }
@@ -28,6 +38,16 @@ function findingBase(knex: Knex, scope: Scope): Knex.QueryBuilder {
     .join("invoices as i", "i.id", "f.invoice_id")
     .join("providers as p", (j) => j.on("p.authority_id", "f.authority_id").andOn("p.provider_id", "f.provider_id"))
     .where("f.authority_id", scope.authorityId);
+}
+
+/** The invoice a duplicate-invoice finding's evidence names as the earlier one, in the reader's authority. */
+export async function earlierInvoiceOf(knex: Knex, scope: Scope, evidence: unknown): Promise<EarlierInvoice | null> {
+  const key = evidence && typeof evidence === "object" ? (evidence as Record<string, unknown>).earlierInvoiceKey : undefined;
+  if (typeof key !== "string" || !isRowId(key)) return null;
+  const row = await resultOf<{ id: string; invoice_number: string; invoice_date: IsoDate; received_at: Date } | undefined>(
+    knex("invoices").where({ authority_id: scope.authorityId, id: key }).first("id", "invoice_number", "invoice_date", "received_at"),
+  );
+  return row ? { id: String(row.id), invoiceNumber: row.invoice_number, invoiceDate: row.invoice_date, receivedAt: row.received_at } : null;
 }
 
 export async function findingDetail(db: Database, scope: Scope, id: string): Promise<FindingDetail | null> {
@@ -41,12 +61,14 @@ export async function findingDetail(db: Database, scope: Scope, id: string): Pro
   if (!row) return null;
   const line = await resultOf<LineRow | undefined>(knex("invoice_lines").where({ invoice_id: row.invoice_id, line_no: row.line_no }).first());
   const decisions = await listDecisions(knex, id);
+  const earlierInvoice = await earlierInvoiceOf(knex, scope, row.evidence);
   return {
     ...findingView(row),
     invoiceNumber: row.invoice_number,
     invoiceDate: row.invoice_date,
     providerName: row.provider_name,
     evidence: row.evidence,
+    earlierInvoice,
     line: line ? lineView(line) : null,
     decisions: decisions.map((d) => ({
       action: d.action, reason: d.reason, amount: moneyOrNull(d.amount), decidedOn: d.decided_on, at: d.created_at, username: d.username,

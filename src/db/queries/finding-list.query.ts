@@ -95,6 +95,7 @@ export interface FindingExportRow {
   category: Category;
   amount: string;
   recovered_amount: string;
+  written_off_amount: string | null;
   status: FindingStatus;
   explanation: string;
 }
@@ -120,6 +121,7 @@ export async function exportFindings(db: Database, scope: Scope, filter: Finding
     category: r.category,
     amount: money(r.amount),
     recovered_amount: money(r.recovered_amount),
+    written_off_amount: r.written_off_amount,
     status: r.status,
     explanation: r.explanation,
   }));

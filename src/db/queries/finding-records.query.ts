@@ -5,7 +5,7 @@ import type { FindingRow } from "../repositories/finding.repository.js";
 import type { InvoiceRow } from "../repositories/invoice.repository.js";
 
 /** A finding as `findings` prints it (AUDIT.md "Machine-readable results"), before its child_ref is made a string. */
-export type FindingRecordRow = Pick<FindingRow, "id" | "provider_id" | "child_ref" | "rule" | "category" | "amount" | "status" | "explanation" | "line_no" | "recovered_amount">
+export type FindingRecordRow = Pick<FindingRow, "id" | "provider_id" | "child_ref" | "rule" | "category" | "amount" | "status" | "explanation" | "line_no" | "recovered_amount" | "written_off_amount">
   & Pick<InvoiceRow, "invoice_number" | "invoice_date">;
 
 /**
@@ -16,7 +16,7 @@ export async function findingRecordRows(db: Database, authorityId: number, filte
   const query = db
     .knex("findings as f")
     .join("invoices as i", "i.id", "f.invoice_id")
-    .select("f.id", "f.provider_id", "i.invoice_number", "i.invoice_date", "f.line_no", "f.child_ref", "f.rule", "f.category", "f.amount", "f.recovered_amount", "f.status", "f.explanation")
+    .select("f.id", "f.provider_id", "i.invoice_number", "i.invoice_date", "f.line_no", "f.child_ref", "f.rule", "f.category", "f.amount", "f.recovered_amount", "f.written_off_amount", "f.status", "f.explanation")
     .where("f.authority_id", authorityId)
     .orderBy([{ column: "i.invoice_date" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }]);
   if (filter.status) void query.andWhere("f.status", filter.status);

@@ -3,7 +3,7 @@ import type { Category, FindingStatus } from "../../domain/finding.js";
 import type { FindingRow } from "../repositories/finding.repository.js";
 import type { InvoiceLineRow } from "../repositories/invoice.repository.js";
 import { money, moneyOrNull } from "./read-model.js";
-import { outstandingOf, recoveryText } from "../../domain/recovery.js";
+import { findingStatusText, outstandingOf, recoveryText } from "../../domain/recovery.js";
 
 /** A finding and an invoice line as the invoice and finding pages show them. */
 export interface FindingView {
@@ -30,6 +30,12 @@ export interface FindingView {
   dismissedReason: string | null;
   /** What a re-audit found instead of this decided finding (AUDIT.md "When"), for the reviewer. */
   reauditChange: string | null;
+  /** The balance of a partly recovered finding written off, with the reason and the date. */
+  writtenOffAmount: string | null;
+  writtenOffReason: string | null;
+  writtenOffOn: IsoDate | null;
+  /** "Partly recovered, balance written off" where a write-off changes what the status says; else null. */
+  statusText: string | null;
 }
 
 /** A findings row as the pages read it (FINDING_VIEW_COLUMNS), its category one of CATEGORIES. */
@@ -38,7 +44,7 @@ export type FindingViewRow = Omit<FindingRow, "authority_id" | "category"> & { c
 export const FINDING_VIEW_COLUMNS = [
   "f.id", "f.invoice_id", "f.line_no", "f.rule", "f.category", "f.provider_id", "f.child_ref", "f.amount", "f.charged", "f.expected",
   "f.explanation", "f.status", "f.recovered_amount", "f.recovered_on", "f.dismissed_reason",
-  "f.recovered_reference", "f.reaudit_change",
+  "f.recovered_reference", "f.reaudit_change", "f.written_off_amount", "f.written_off_reason", "f.written_off_on",
 ];
 
 export function findingView(r: FindingViewRow): FindingView {
@@ -58,10 +64,14 @@ export function findingView(r: FindingViewRow): FindingView {
     recoveredAmount: moneyOrNull(r.recovered_amount),
     recoveredOn: r.recovered_on,
     recoveredReference: r.recovered_reference,
-    outstanding: outstandingOf(r.status, money(r.amount), moneyOrNull(r.recovered_amount)),
-    recovery: recoveryText(r.status, money(r.amount), moneyOrNull(r.recovered_amount)),
+    outstanding: outstandingOf(r.status, money(r.amount), moneyOrNull(r.recovered_amount), moneyOrNull(r.written_off_amount)),
+    recovery: recoveryText(r.status, money(r.amount), moneyOrNull(r.recovered_amount), moneyOrNull(r.written_off_amount)),
     dismissedReason: r.dismissed_reason,
     reauditChange: r.reaudit_change,
+    writtenOffAmount: moneyOrNull(r.written_off_amount),
+    writtenOffReason: r.written_off_reason,
+    writtenOffOn: r.written_off_on,
+    statusText: findingStatusText(r.status, moneyOrNull(r.written_off_amount)),
   };
 }
 

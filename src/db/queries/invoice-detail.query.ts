@@ -1,4 +1,7 @@
 import type { IsoDate } from "../../domain/dates.js";
+import type { Knex } from "knex";
+import { asShown } from "../../domain/credit-note.js";
+import { earlierInvoiceOf, type EarlierInvoice } from "./finding-detail.query.js";
 import { moneyString, ZERO } from "../../domain/money.js";
 import type { Database } from "../connection.js";
 import type { InvoiceStatus } from "../repositories/finding.repository.js";
@@ -38,6 +41,21 @@ export interface InvoiceDetail {
   auditNotes: InvoiceNote[];
   extractionNotes: InvoiceNote[];
   flaggedAmount: string;
+  /** For a credit note: the invoice it credits, as the audit resolved it (null until applied, or when none matches). */
+  creditsInvoiceLink: CreditLink | null;
+  /** For an invoice: the credit notes that credit it. */
+  creditedBy: CreditLink[];
+  /** When the invoice repeats an earlier one's number (a duplicate-invoice finding): that invoice. */
+  duplicateOf: EarlierInvoice | null;
+}
+
+/** The other side of a credit: an invoice or credit note of the same authority. */
+export interface CreditLink {
+  id: string;
+  invoiceNumber: string;
+  invoiceDate: IsoDate;
+  /** As shown: negative for a credit note. */
+  total: string;
 }
 
 /** Notes are jsonb arrays written by other services: read them defensively. */
@@ -57,6 +75,7 @@ function notesFrom(value: unknown): InvoiceNote[] {
 }
 
 type InvoiceDetailRow = Omit<InvoiceRow, "authority_id" | "file_id"> & {
+  credits_invoice_id: string | null;
   provider_name: string;
   file_id: string;
   original_name: string;
@@ -74,7 +93,7 @@ export async function invoiceDetail(db: Database, scope: Scope, id: string): Pro
     .first(
       "i.id", "i.provider_id", "p.name as provider_name", "i.invoice_number", "i.invoice_date", "i.kind", "i.credits_invoice",
       "i.period_from", "i.period_to", "i.subtotal", "i.vat", "i.total", "i.status", "i.received_at", "i.audited_at",
-      "i.extraction_notes", "i.audit_notes", "r.id as file_id", "r.original_name", "r.size_bytes",
+      "i.extraction_notes", "i.audit_notes", "r.id as file_id", "r.original_name", "r.size_bytes", "i.credits_invoice_id",
     ));
   if (!row) return null;
   const lineRows = await resultOf<LineRow[]>(knex("invoice_lines").where("invoice_id", id).orderBy("line_no"));
@@ -85,7 +104,13 @@ export async function invoiceDetail(db: Database, scope: Scope, id: string): Pro
     .select(FINDING_VIEW_COLUMNS));
   const findings = findingRows.map(findingView);
   const lineNumbers = new Set(lineRows.map((l) => l.line_no));
-  const lines = lineRows.map((l) => ({ ...lineView(l), findings: findings.filter((f) => f.lineNo === l.line_no) }));
+  // A credit note's amounts are shown as credits (negative); they are stored by their size.
+  const lines = lineRows.map((l) => ({ ...lineView(l), amount: asShown(row.kind, money(l.amount)), findings: findings.filter((f) => f.lineNo === l.line_no) }));
+  const links = await creditLinks(knex, scope, String(row.id), row.credits_invoice_id);
+  const duplicate = await resultOf<{ evidence: unknown } | undefined>(
+    knex("findings").where({ invoice_id: id, rule: "duplicate-invoice" }).whereNot("status", "superseded").first("evidence"),
+  );
+  const duplicateOf = duplicate ? await earlierInvoiceOf(knex, scope, duplicate.evidence) : null;
   const flagged = findings.filter((f) => FLAGGED_STATUSES.includes(f.status)).reduce((total, f) => total.plus(f.amount), ZERO);
   return {
     id: String(row.id),
@@ -97,9 +122,9 @@ export async function invoiceDetail(db: Database, scope: Scope, id: string): Pro
     creditsInvoice: row.credits_invoice,
     periodFrom: row.period_from,
     periodTo: row.period_to,
-    subtotal: moneyOrNull(row.subtotal),
-    vat: moneyOrNull(row.vat),
-    total: money(row.total),
+    subtotal: asShown(row.kind, moneyOrNull(row.subtotal)),
+    vat: asShown(row.kind, moneyOrNull(row.vat)),
+    total: asShown(row.kind, money(row.total)),
     status: row.status,
     receivedAt: row.received_at,
     auditedAt: row.audited_at,
@@ -109,7 +134,27 @@ export async function invoiceDetail(db: Database, scope: Scope, id: string): Pro
     auditNotes: notesFrom(row.audit_notes),
     extractionNotes: notesFrom(row.extraction_notes),
     flaggedAmount: moneyString(flagged),
+    ...links,
+    duplicateOf,
   };
+}
+
+type CreditLinkRow = Pick<InvoiceRow, "invoice_number" | "invoice_date" | "kind" | "total"> & { id: string };
+
+function creditLinkOf(r: CreditLinkRow): CreditLink {
+  return { id: String(r.id), invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, total: asShown(r.kind, money(r.total)) };
+}
+
+/** The invoice a credit note credits, and the credit notes crediting an invoice (invoices.credits_invoice_id). */
+async function creditLinks(knex: Knex, scope: Scope, id: string, creditsInvoiceId: string | null): Promise<Pick<InvoiceDetail, "creditsInvoiceLink" | "creditedBy">> {
+  const columns = ["id", "invoice_number", "invoice_date", "kind", "total"];
+  const credited = creditsInvoiceId === null
+    ? undefined
+    : await resultOf<CreditLinkRow | undefined>(knex("invoices").where({ authority_id: scope.authorityId, id: creditsInvoiceId }).first(columns));
+  const creditedBy = await resultOf<CreditLinkRow[]>(
+    knex("invoices").where({ authority_id: scope.authorityId, credits_invoice_id: id, kind: "credit_note" }).orderBy([{ column: "invoice_date" }, { column: "id" }]).select(columns),
+  );
+  return { creditsInvoiceLink: credited ? creditLinkOf(credited) : null, creditedBy: creditedBy.map(creditLinkOf) };
 }
 
 /** Where the original file of an invoice is kept (relative to DATA_DIR, or absolute). */

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { IsoDate } from "../../domain/dates.js";
 import { monthBounds } from "../../domain/months.js";
+import { asShown } from "../../domain/credit-note.js";
 import type { Database } from "../connection.js";
 import type { InvoiceStatus } from "../repositories/finding.repository.js";
 import type { InvoiceRow } from "../repositories/invoice.repository.js";
@@ -188,7 +189,8 @@ export async function listInvoices(
     invoiceNumber: r.invoice_number,
     invoiceDate: r.invoice_date,
     kind: r.kind,
-    total: money(r.total),
+    // A credit note is a credit: shown negative (stored by its size).
+    total: asShown(r.kind, money(r.total)),
     status: r.status,
     findingsCount: Number(r.findings_count ?? 0),
     flaggedAmount: money(r.flagged_amount),

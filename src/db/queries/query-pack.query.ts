@@ -16,6 +16,6 @@ export async function confirmedFindingsOfProvider(db: Database, authorityId: num
     .join("invoices as i", "i.id", "f.invoice_id")
     .select("f.id", "f.invoice_id", "i.invoice_number", "i.invoice_date", "f.child_ref", "f.rule", "f.charged", "f.expected", "f.amount", "f.explanation", "f.evidence", "f.status", "f.recovered_amount")
     .where({ "f.authority_id": authorityId, "f.provider_id": providerId })
-    .andWhere((q) => void q.where("f.status", "confirmed").orWhere((p) => void p.where("f.status", "recovered").andWhereRaw("coalesce(f.recovered_amount, f.amount) < f.amount")))
+    .andWhere((q) => void q.where("f.status", "confirmed").orWhere((p) => void p.where("f.status", "recovered").andWhereRaw("coalesce(f.recovered_amount, f.amount) + coalesce(f.written_off_amount, 0) < f.amount")))
     .orderBy([{ column: "i.invoice_date" }, { column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.id" }])) as QueryPackFindingRow[];
 }

@@ -10,16 +10,18 @@ import type { InvoiceRow } from "../repositories/invoice.repository.js";
 
 // What each status contributes (src/reports/figures.ts has the table). Realised is the recorded
 // recovered_amount, never more than the finding's amount; null (not recorded) realises nothing.
+// A balance written off (a partly recovered finding's rest, dismissed with a reason) counts as
+// dismissed, not identified: identified − realised is then nothing outstanding.
 const FIGURE_SQL = `
   to_char(i.invoice_date, 'YYYY-MM') as month,
   f.provider_id,
   coalesce(max(p.name), f.provider_id) as provider_name,
   f.category,
   f.rule,
-  coalesce(sum(f.amount) filter (where f.status in ('confirmed','recovered')), 0) as identified,
+  coalesce(sum(f.amount - coalesce(f.written_off_amount, 0)) filter (where f.status in ('confirmed','recovered')), 0) as identified,
   coalesce(sum(least(coalesce(f.recovered_amount, 0), f.amount)) filter (where f.status = 'recovered'), 0) as realised,
   coalesce(sum(f.amount) filter (where f.status = 'open'), 0) as at_risk,
-  coalesce(sum(f.amount) filter (where f.status = 'dismissed'), 0) as dismissed,
+  coalesce(sum(case when f.status = 'dismissed' then f.amount else coalesce(f.written_off_amount, 0) end), 0) as dismissed,
   count(*) filter (where f.status in ('confirmed','recovered')) as identified_count,
   count(*) filter (where f.status = 'recovered') as recovered_count,
   count(*) filter (where f.status = 'open') as at_risk_count,
@@ -80,6 +82,7 @@ export async function firstInvoiceDate(db: Database, authorityId: number, provid
 export type SavingsFindingSqlRow = Pick<
   FindingRow,
   "id" | "provider_id" | "child_ref" | "rule" | "category" | "status" | "amount" | "recovered_amount" | "recovered_on" | "explanation" | "dismissed_reason"
+  | "written_off_amount" | "written_off_reason"
 > &
   Pick<InvoiceRow, "invoice_number" | "invoice_date"> & { provider_name: string | null };
 
@@ -89,6 +92,7 @@ export async function savingsFindingRows(db: Database, authorityId: number, date
     .select(
       "f.id", "f.provider_id", "p.name as provider_name", "i.invoice_number", "i.invoice_date", "f.child_ref", "f.rule",
       "f.category", "f.status", "f.amount", "f.recovered_amount", "f.recovered_on", "f.explanation", "f.dismissed_reason",
+      "f.written_off_amount", "f.written_off_reason",
     )
     .where("f.authority_id", authorityId)
     .andWhereNot("f.status", "superseded")

@@ -1,4 +1,6 @@
 import type { Knex } from "knex";
+import { AUDIT_LOG_KIND_ENTRIES, AUDIT_LOG_KINDS, type AuditLogEntryMatch, type AuditLogKind } from "../../domain/audit-log-text.js";
+import type { IsoDate } from "../../domain/dates.js";
 
 /** One entry of the append-only audit log (the database refuses UPDATE and DELETE). */
 export interface AuditLogEntry {
@@ -39,6 +41,21 @@ export interface AuditLogFilter {
   entity?: string | undefined;
   entityId?: string | undefined;
   actor?: string | undefined;
+  /** What the entries are about (domain/audit-log-text.ts kinds). */
+  kind?: AuditLogKind | undefined;
+  /** Logged on or after / on or before these dates (Europe/London). */
+  from?: IsoDate | undefined;
+  to?: IsoDate | undefined;
+}
+
+/** Entries matching any of `matches` (an entity, and only some of its actions when given). */
+function whereMatches(query: Knex.QueryBuilder, matches: readonly AuditLogEntryMatch[]): void {
+  for (const match of matches) {
+    void query.orWhere((q) => {
+      if (match.entity) void q.where("entity", match.entity);
+      if (match.actions) void q.whereIn("action", [...match.actions]);
+    });
+  }
 }
 
 function filtered(q: Knex, authorityId: number, filter: AuditLogFilter): Knex.QueryBuilder {
@@ -46,7 +63,21 @@ function filtered(q: Knex, authorityId: number, filter: AuditLogFilter): Knex.Qu
   if (filter.entity) query.andWhere("entity", filter.entity);
   if (filter.entityId) query.andWhere("entity_id", filter.entityId);
   if (filter.actor) query.andWhere("actor", filter.actor);
+  if (filter.from) query.andWhereRaw("(at at time zone 'Europe/London')::date >= ?::date", [filter.from]);
+  if (filter.to) query.andWhereRaw("(at at time zone 'Europe/London')::date <= ?::date", [filter.to]);
+  const kind = filter.kind;
+  if (kind === "other") {
+    query.whereNot((q) => whereMatches(q, AUDIT_LOG_KINDS.flatMap((k) => AUDIT_LOG_KIND_ENTRIES[k])));
+  } else if (kind) {
+    query.where((q) => whereMatches(q, AUDIT_LOG_KIND_ENTRIES[kind]));
+  }
   return query;
+}
+
+/** Who has written to the authority's log, for the "Who" filter. */
+export async function auditLogActors(q: Knex, authorityId: number): Promise<string[]> {
+  const rows = await q("audit_log").where("authority_id", authorityId).distinct("actor").orderBy("actor").limit(500);
+  return (rows as { actor: string }[]).map((r) => r.actor);
 }
 
 export async function listAuditLogRows(

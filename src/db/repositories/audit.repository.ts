@@ -257,6 +257,16 @@ export async function arrivalScope(
   return result.rows.map((r) => ({ providerId: r.provider_id, from: r.from_date, creditNotes: Number(r.credit_notes), invoices: Number(r.invoices) }));
 }
 
+/** The invoices and credit notes just stored, as the notes of a re-audit name them. */
+export async function arrivedInvoices(knex: Knex, authorityId: number, invoiceIds: readonly string[]): Promise<{ providerId: string; invoiceNumber: string; invoiceDate: string; kind: string; receivedAt: Date }[]> {
+  const rows = await knex("invoices")
+    .where("authority_id", authorityId)
+    .whereIn("id", [...invoiceIds])
+    .orderBy([{ column: "invoice_date" }, { column: "received_at" }, { column: "id" }])
+    .select<{ provider_id: string; invoice_number: string; invoice_date: string; kind: string; received_at: Date | string }[]>("provider_id", "invoice_number", "invoice_date", "kind", "received_at");
+  return rows.map((r) => ({ providerId: r.provider_id, invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, kind: r.kind, receivedAt: new Date(r.received_at) }));
+}
+
 /** Invoices (not credit notes) never audited, by month of invoice date: what the safety net found. */
 export async function unauditedInvoiceCount(knex: Knex, authorityId: number, upTo: string | null): Promise<number> {
   const query = knex("invoices").where({ authority_id: authorityId, kind: "invoice" }).whereNull("audited_at");
@@ -271,6 +281,20 @@ export async function unauditedInvoiceCount(knex: Knex, authorityId: number, upT
  */
 export async function markCreditNotesApplied(knex: Knex, authorityId: number): Promise<void> {
   await knex("invoices").where({ authority_id: authorityId, kind: "credit_note" }).whereNull("audited_at").update({ audited_at: knex.fn.now(), status: "cleared" });
+}
+
+/**
+ * Records which invoice each credit note credits (worked out by resolveCreditNotes), so the
+ * pages link them both ways. A credit note that credits nothing known is left unlinked.
+ */
+export async function linkCreditNotes(knex: Knex, authorityId: number, links: readonly { creditNoteKey: string; invoiceKey: string }[]): Promise<void> {
+  if (links.length === 0) return;
+  await knex.raw(
+    `update invoices i set credits_invoice_id = v.invoice_id
+     from json_to_recordset(?::json) as v(credit_note_id bigint, invoice_id bigint)
+     where i.id = v.credit_note_id and i.authority_id = ? and i.kind = 'credit_note' and i.credits_invoice_id is distinct from v.invoice_id`,
+    [JSON.stringify(links.map((l) => ({ credit_note_id: l.creditNoteKey, invoice_id: l.invoiceKey }))), authorityId],
+  );
 }
 
 /** The review status of these invoices, from their findings (as saveAuditResults sets it). */
@@ -320,12 +344,13 @@ const POUNDS = (column: string): string => `'£' || to_char(${column}, 'FM999,99
 
 /** Whether invoice v.id has open or confirmed findings (one lateral look at its own findings). */
 const FINDING_FLAGS = `select coalesce(bool_or(f.status = 'open'), false) as open, coalesce(bool_or(f.status = 'confirmed'
-    or (f.status = 'recovered' and coalesce(f.recovered_amount, f.amount) < f.amount)), false) as confirmed
+    or (f.status = 'recovered' and coalesce(f.recovered_amount, f.amount) + coalesce(f.written_off_amount, 0) < f.amount)), false) as confirmed
   from findings f where f.invoice_id = v.id and f.status <> 'superseded'`;
 
 /**
  * An invoice's review status from FINDING_FLAGS: open → awaiting review, confirmed or partly
- * recovered (still owed) → queried, else (all recovered in full or dismissed) cleared.
+ * recovered (still owed) → queried, else (all recovered in full, recovered in part with the
+ * balance written off, or dismissed) cleared.
  */
 const STATUS_FROM_FINDINGS = `case when s.open then 'awaiting_review' when s.confirmed then 'queried' else 'cleared' end`;
 
@@ -342,7 +367,7 @@ const FINDINGS_PER_STATEMENT = 5_000;
  * per invoice or finding. Rows travel as one JSON parameter (`json_to_recordset`): one
  * JSON.stringify here, parsed by PostgreSQL, rather than a bound parameter per value.
  */
-export async function saveAuditResults(knex: Knex, authorityId: number, runId: string, results: AuditedInvoiceResult[]): Promise<void> {
+export async function saveAuditResults(knex: Knex, authorityId: number, runId: string, results: AuditedInvoiceResult[], cause: string | null = null): Promise<void> {
   if (results.length === 0) return;
   const rows: Record<string, unknown>[] = [];
   for (const { invoice, findings } of results) {
@@ -376,33 +401,42 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
            category = excluded.category, child_ref = excluded.child_ref, amount = excluded.amount, charged = excluded.charged,
            expected = excluded.expected, explanation = excluded.explanation, evidence = excluded.evidence, last_run_id = excluded.last_run_id,
            status = case when findings.status = 'superseded' then 'open' else findings.status end,
-           reaudit_change = null,
+           -- An open finding whose amount a re-audit changed says what changed and why.
+           reaudit_change = case when findings.status = 'open' and findings.amount <> excluded.amount and ?::text is not null
+             then 'Changed by the re-audit after ' || ?::text || ': ' || ${POUNDS("findings.amount")} || ' → ' || ${POUNDS("excluded.amount")} || '.'
+             when findings.status = 'open' and findings.amount = excluded.amount then findings.reaudit_change else null end,
            updated_at = now()
          where findings.status in ('open', 'superseded')`,
-        [JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT))],
+        [JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT)), cause, cause],
       );
       // A decided finding (confirmed, recovered, dismissed) is never changed by a re-audit
       // (AUDIT.md "When"): it keeps its figures, and a different amount is flagged for reviewers.
       await trx.raw(
         `update findings d set last_run_id = f.last_run_id, reaudit_change = case when d.amount = f.amount then null
-           else 'The re-audit raises ' || ${POUNDS("f.amount")} || ' instead of ' || ${POUNDS("d.amount")} || '.' end
+           -- Already flagged for this amount: the note keeps the arrival that changed it.
+           when d.reaudit_change like '% raises ' || ${POUNDS("f.amount")} || ' instead of %' then d.reaudit_change
+           else 'The re-audit' || coalesce(' after ' || ?::text, '') || ' raises ' || ${POUNDS("f.amount")} || ' instead of ' || ${POUNDS("d.amount")} || '.' end
          from json_to_recordset(?::json) as f(${FINDING_RECORD})
          where d.invoice_id = f.invoice_id and d.line_no = f.line_no and d.rule = f.rule and d.status in ('confirmed', 'recovered', 'dismissed')`,
-        [JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT))],
+        [cause, JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT))],
       );
     }
+    // Why an open finding was superseded, when the run knows (an arrival): "Superseded: …".
     await trx.raw(
-      `update findings f set status = 'superseded', updated_at = now()
+      `update findings f set status = 'superseded', updated_at = now(),
+         reaudit_change = case when ?::text is null then null
+           else 'Superseded: the re-audit after ' || ?::text || ' no longer raises this ' || ${POUNDS("f.amount")} || ' finding.' end
        from unnest(?::bigint[]) as v(id)
        where f.invoice_id = v.id and f.status = 'open' and (f.last_run_id is null or f.last_run_id <> ?)`,
-      [invoiceIds, runId],
+      [cause, cause, invoiceIds, runId],
     );
+    const noLonger = `'The re-audit' || coalesce(' after ' || ?::text, '') || ' no longer raises this finding.'`;
     await trx.raw(
-      `update findings f set reaudit_change = 'The re-audit no longer raises this finding.', updated_at = now()
+      `update findings f set reaudit_change = ${noLonger}, updated_at = now()
        from unnest(?::bigint[]) as v(id)
        where f.invoice_id = v.id and f.status in ('confirmed', 'recovered', 'dismissed') and (f.last_run_id is null or f.last_run_id <> ?)
-         and f.reaudit_change is distinct from 'The re-audit no longer raises this finding.'`,
-      [invoiceIds, runId],
+         and (f.reaudit_change is null or f.reaudit_change not like '%no longer raises this finding.')`,
+      [cause, invoiceIds, runId],
     );
     // The review status follows the findings: open ones await review, confirmed ones are
     // queried with the provider, none left (all recovered or dismissed) clears the invoice.
@@ -426,7 +460,7 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
 export async function recordCreditRecovery(
   knex: Knex,
   invoiceKey: string,
-  credit: { childRef: string | null; amount: string | null; creditNoteNumber: string; creditDate: string },
+  credit: { authorityId: number; childRef: string | null; amount: string | null; creditNoteNumber: string; creditDate: string },
 ): Promise<void> {
   const reason = `Credit note ${credit.creditNoteNumber}`;
   await knex.transaction(async (trx) => {
@@ -450,9 +484,12 @@ export async function recordCreditRecovery(
       const recoveredAmount: Dec = left === null ? new Dec(finding.amount) : Dec.min(left, new Dec(finding.amount));
       if (left !== null) left = left.minus(recoveredAmount);
       const recovered = moneyString(recoveredAmount);
-      await trx("findings").where({ id: finding.id }).update({ status: "recovered", recovered_amount: recovered, recovered_on: credit.creditDate, updated_at: trx.fn.now() });
+      await trx("findings").where({ id: finding.id }).update({
+        status: "recovered", recovered_amount: recovered, recovered_on: credit.creditDate, recovered_reference: credit.creditNoteNumber, updated_at: trx.fn.now(),
+      });
       await trx("finding_decisions").insert({ finding_id: finding.id, action: "recover_by_credit_note", reason, amount: recovered, decided_on: credit.creditDate });
       await trx("audit_log").insert({
+        authority_id: credit.authorityId,
         actor: "audit",
         action: "recover_by_credit_note",
         entity: "finding",

@@ -27,16 +27,24 @@ export interface FindingRow {
   recovered_reference: string | null;
   /** What a re-audit found instead of this decided finding (never changed by it). */
   reaudit_change: string | null;
+  /** The balance of a partly recovered finding written off (dismissed with a reason), if any. */
+  written_off_amount: string | null;
+  written_off_reason: string | null;
+  written_off_on: string | null;
 }
 
 /** The fields a reviewer's decision changes. */
-export type DecisionFields = Pick<FindingRow, "status" | "recovered_amount" | "recovered_on" | "dismissed_reason" | "recovered_reference">;
+export type DecisionFields = Pick<
+  FindingRow,
+  "status" | "recovered_amount" | "recovered_on" | "dismissed_reason" | "recovered_reference" | "written_off_amount" | "written_off_reason" | "written_off_on"
+>;
 
-export type DecisionAction = "confirm" | "dismiss" | "recover" | "reopen";
+export type DecisionAction = "confirm" | "dismiss" | "recover" | "write_off" | "reopen";
 
 const FINDING_COLUMNS = [
   "id", "authority_id", "invoice_id", "line_no", "rule", "category", "provider_id", "child_ref", "amount", "charged",
   "expected", "explanation", "status", "recovered_amount", "recovered_on", "dismissed_reason", "recovered_reference", "reaudit_change",
+  "written_off_amount", "written_off_reason", "written_off_on",
 ] as const;
 
 /** Reads findings and locks them for the rest of the transaction (two reviewers cannot race). */
@@ -63,8 +71,8 @@ export async function insertDecision(
 }
 
 /** Statuses of an invoice's findings, superseded ones left out (they no longer stand). */
-export async function liveFindingStatuses(trx: Knex.Transaction, invoiceId: string): Promise<Pick<FindingRow, "status" | "amount" | "recovered_amount">[]> {
-  return trx<FindingRow>("findings").where("invoice_id", invoiceId).whereNot("status", "superseded").select("status", "amount", "recovered_amount");
+export async function liveFindingStatuses(trx: Knex.Transaction, invoiceId: string): Promise<Pick<FindingRow, "status" | "amount" | "recovered_amount" | "written_off_amount">[]> {
+  return trx<FindingRow>("findings").where("invoice_id", invoiceId).whereNot("status", "superseded").select("status", "amount", "recovered_amount", "written_off_amount");
 }
 
 /** Locks the invoice row and returns its status. */

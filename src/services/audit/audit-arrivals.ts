@@ -1,10 +1,13 @@
 import type { Database } from "../../db/connection.js";
-import { arrivalScope, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
+import { arrivalScope, arrivedInvoices, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
+import { formatDate } from "../../domain/dates.js";
+import { londonDate } from "../../domain/months.js";
 import { isAppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import { withOwnedRun } from "../scheduler/run-recovery.js";
 import { addPartitionResults, auditPartition, defaultRulesJson, type PartitionResult } from "./audit-partition.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
+import { logAuditRun } from "./audit-run-log.js";
 
 /**
  * Audit on arrival (AUDIT.md "When"): every path that stores invoices (ingest from the command
@@ -28,6 +31,8 @@ export interface ArrivalAuditOptions {
   logger?: Logger;
   /** The rules settings as JSON (rules/rules.config.json unless given). */
   rulesJson?: unknown;
+  /** Who stored the invoices (the audit log names them), when a person did. */
+  actor?: string | null;
 }
 
 export type ArrivalAuditResult =
@@ -42,6 +47,7 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
   const knex = db.knex;
   const scope = await arrivalScope(knex, authorityId, options.invoiceIds);
   if (scope.length === 0) return { status: "nothing_to_audit" };
+  const causes = arrivalCauses(await arrivedInvoices(knex, authorityId, options.invoiceIds));
   try {
     return await withOwnedRun(db, null, "arrival", async (runKey) => {
       const runId = await startRun(knex, authorityId, "arrival", "arrival", runKey);
@@ -61,16 +67,19 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
               batchSize: 1_000,
               voidedInvoiceKeys,
               providerIds: [provider.providerId],
+              cause: causes.get(provider.providerId) ?? null,
             }),
           );
         }
         await applyCreditNotes(knex, authorityId, credit);
         const counts = addPartitionResults(parts);
         await finishRun(knex, runId, counts);
+        await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: options.actor, outcome: { counts } });
         log?.info("arrivals audited", { auditRun: runId, providers: scope.length, invoices: counts.invoicesAudited, findings: counts.findingsRaised });
         return { status: "audited" as const, runId, providers: scope.length, ...counts };
       } catch (error) {
         await failRun(knex, runId, (error as Error).message);
+        await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: options.actor, outcome: { error: (error as Error).message } });
         throw error;
       }
     });
@@ -79,6 +88,20 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
     log?.warn("new invoices left for the monthly run: another audit is running", { invoices: options.invoiceIds.length });
     return { status: "left_for_monthly_run", reason: error.message };
   }
+}
+
+/** "invoice A dated 1 Nov 2026 arrived on 7 Dec 2026", per provider: why its invoices are audited again. */
+function arrivalCauses(arrived: Awaited<ReturnType<typeof arrivedInvoices>>): Map<string, string> {
+  const byProvider = new Map<string, typeof arrived>();
+  for (const invoice of arrived) byProvider.set(invoice.providerId, [...(byProvider.get(invoice.providerId) ?? []), invoice]);
+  const causes = new Map<string, string>();
+  for (const [providerId, invoices] of byProvider) {
+    const named = invoices.slice(0, 3).map((i) => `${i.kind === "credit_note" ? "credit note" : "invoice"} ${i.invoiceNumber} dated ${formatDate(i.invoiceDate)}`);
+    const more = invoices.length > named.length ? ` and ${invoices.length - named.length} more` : "";
+    const on = [...new Set(invoices.map((i) => formatDate(londonDate(i.receivedAt))))].join(", ");
+    causes.set(providerId, `${named.join(", ")}${more} arrived on ${on}`);
+  }
+  return causes;
 }
 
 /** One sentence on what the audit on arrival did, for the command line and the web pages. */

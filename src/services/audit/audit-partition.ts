@@ -27,6 +27,11 @@ export interface PartitionJob {
   providerIds: readonly string[] | null;
   /** Providers whose reference data is in memory at a time (PROVIDERS_PER_LOAD unless a test says). */
   providersPerLoad?: number;
+  /**
+   * Why these invoices are audited again, when a run knows ("invoice A dated 1 Nov 2026 arrived
+   * on 7 Dec 2026"): the notes on findings a re-audit changes say it.
+   */
+  cause?: string | null;
 }
 
 export interface PartitionResult {
@@ -62,7 +67,7 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
   const counts = { invoicesAudited: 0, linesAudited: 0, findingsRaised: 0 };
   // Writes run behind the audit: while PostgreSQL stores one batch, the next is being audited.
   // One write at a time, and a failure stops the run at the next batch.
-  const writer = new BatchWriter<AuditedInvoiceResult>((batch) => saveAuditResults(knex, job.authorityId, job.runId, batch));
+  const writer = new BatchWriter<AuditedInvoiceResult>((batch) => saveAuditResults(knex, job.authorityId, job.runId, batch, job.cause ?? null));
   let pending: AuditedInvoiceResult[] = [];
 
   try {

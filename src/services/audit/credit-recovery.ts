@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { resolveCreditNotes } from "../../audit/index.js";
-import { creditNotes, invoiceTotals, markCreditNotesApplied, recordCreditRecovery, refreshInvoiceStatuses } from "../../db/repositories/audit.repository.js";
+import { creditNotes, invoiceTotals, linkCreditNotes, markCreditNotesApplied, recordCreditRecovery, refreshInvoiceStatuses } from "../../db/repositories/audit.repository.js";
 
 /** The authority's credit notes and what they void or give back (resolveCreditNotes). */
 export async function creditResolution(knex: Knex, authorityId: number): Promise<{ credits: Awaited<ReturnType<typeof creditNotes>>; resolution: ReturnType<typeof resolveCreditNotes> }> {
@@ -19,12 +19,13 @@ export async function applyCreditNotes(knex: Knex, authorityId: number, { credit
   const credited = new Set<string>();
   for (const [invoiceKey, creditNoteKey] of resolution.voidedBy) {
     const creditNote = creditByInvoice.get(creditNoteKey);
-    await recordCreditRecovery(knex, invoiceKey, { childRef: null, amount: null, creditNoteNumber: creditNote?.invoiceNumber ?? "", creditDate: creditNote?.invoiceDate ?? "" });
+    await recordCreditRecovery(knex, invoiceKey, { authorityId, childRef: null, amount: null, creditNoteNumber: creditNote?.invoiceNumber ?? "", creditDate: creditNote?.invoiceDate ?? "" });
     credited.add(invoiceKey);
   }
   for (const partial of resolution.partialCredits) {
     const creditNote = creditByInvoice.get(partial.creditNoteKey);
     await recordCreditRecovery(knex, partial.invoiceKey, {
+      authorityId,
       childRef: partial.childRef,
       amount: partial.amount,
       creditNoteNumber: creditNote?.invoiceNumber ?? "",
@@ -32,6 +33,10 @@ export async function applyCreditNotes(knex: Knex, authorityId: number, { credit
     });
     credited.add(partial.invoiceKey);
   }
+  await linkCreditNotes(knex, authorityId, [
+    ...[...resolution.voidedBy].map(([invoiceKey, creditNoteKey]) => ({ invoiceKey, creditNoteKey })),
+    ...resolution.partialCredits.map((p) => ({ invoiceKey: p.invoiceKey, creditNoteKey: p.creditNoteKey })),
+  ]);
   await refreshInvoiceStatuses(knex, [...credited]);
   await markCreditNotesApplied(knex, authorityId);
 }

@@ -3,6 +3,7 @@ import { loadRulesConfig, type RulesConfig } from "../../audit/index.js";
 import type { Database } from "../../db/connection.js";
 import { failRun, finishRun, linesByProvider, startRun, unauditedInvoiceCount, vacuumAuditTables, type RunCounts } from "../../db/repositories/audit.repository.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
+import { logAuditRun } from "./audit-run-log.js";
 import { monthBounds } from "../../domain/months.js";
 import type { Logger } from "../../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
@@ -15,6 +16,8 @@ export interface RunAuditOptions {
   /** The authority whose invoices are audited (from the request or command context). */
   authorityId: number;
   trigger?: "manual" | "scheduled" | "upload" | "arrival";
+  /** The person who asked for the run (the audit log names them; else it names the trigger). */
+  actor?: string | null;
   /** A unique key for a scheduled run (one monthly audit per authority and month). */
   runKey?: string | null;
   /** The rules settings as JSON, as in rules/rules.config.json (that file when not given). */
@@ -102,10 +105,12 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
       const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
       if (counts.linesAudited >= TIDY_AFTER_LINES) await tidyTables(knex, log);
       await finishRun(knex, runId, counts);
+      await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { counts, foundUnaudited } });
       log?.info("audit finished", { ...counts, foundUnaudited });
       return { runId, foundUnaudited, ...counts };
     } catch (error) {
       await failRun(knex, runId, (error as Error).message);
+      await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { error: (error as Error).message } });
       log?.error("audit failed", { error: (error as Error).message });
       throw error;
     }

@@ -64,7 +64,7 @@ export async function loadDemo(db: Database, options: { samplesDir: string; data
   const { authorityId } = options;
   const imported = await importReference(db, referenceFiles, { authorityId, logger: options.logger, actor: "demo" });
   const invoiceFiles = filesIn(invoicesDir, [".pdf", ".xlsx", ".csv"]).map((file) => ({ name: path.basename(file), path: file }));
-  const ingested = await ingestFiles(db, invoiceFiles, { dataDir: options.dataDir, authorityId, auditOnArrival: false, ...(options.logger ? { logger: options.logger } : {}) });
+  const ingested = await ingestFiles(db, invoiceFiles, { dataDir: options.dataDir, authorityId, auditOnArrival: false, actor: "demo", ...(options.logger ? { logger: options.logger } : {}) });
   const audit = await runAudit(db, { scope: { kind: "all" }, authorityId, ...(options.logger ? { logger: options.logger } : {}) });
 
   // The sample council's name in the header, unless someone has named the authority already.

@@ -76,7 +76,7 @@ export class InboxWorker {
       const key = `${candidate.name}|${candidate.size}|${candidate.mtimeMs}`;
       let outcome: IngestFileResult | undefined;
       try {
-        const report = await ingestFiles(this.deps.db, [{ name: claimed.name, path: claimed.path }], { dataDir: this.deps.dataDir, authorityId: this.deps.authorityId, logger: this.deps.logger });
+        const report = await ingestFiles(this.deps.db, [{ name: claimed.name, path: claimed.path }], { dataDir: this.deps.dataDir, authorityId: this.deps.authorityId, logger: this.deps.logger, actor: "inbox" });
         outcome = report.files[0];
       } catch (error) {
         const attempts = (this.ingestErrors.get(key) ?? 0) + 1;

@@ -22,6 +22,7 @@ import type { Logger } from "../../logger.js";
 import { parseFiles, poolSize } from "./ingest-parse.js";
 import { defaultRulesConfig } from "../audit/run-audit.js";
 import { auditArrivals, type ArrivalAuditResult } from "../audit/audit-arrivals.js";
+import { logInvoiceFiles } from "./ingest-log.js";
 import { readStoredFile, removeStoredFile, sha256Of, storedFileExists, storedPathFor, storeReceivedFile } from "./ingest-storage.js";
 
 /**
@@ -63,6 +64,10 @@ export interface IngestOptions {
   now?: () => Date;
   /** Audit the stored invoices at once (AUDIT.md "When"); default true. */
   auditOnArrival?: boolean;
+  /** Who sends the files, for the audit log: a username, "command line", "inbox" (default "ingest"). */
+  actor?: string;
+  /** A web upload is logged as one (default: an ingest). */
+  upload?: boolean;
 }
 
 export type IngestFileStatus = "stored" | "already_received" | "needs_attention";
@@ -267,6 +272,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
     }
   }
   const summary = { ...report(results), audit: await auditStored(db, results, options) };
+  await logInvoiceFiles(db.knex, { authorityId, actor: options.actor ?? "ingest", action: options.upload ? "upload" : "ingest", results, audit: summary.audit });
   log?.info("ingest finished", { files: results.length, stored: summary.stored, alreadyReceived: summary.alreadyReceived, needsAttention: summary.needsAttention });
   return summary;
 }
@@ -338,6 +344,8 @@ export interface ReprocessOptions {
   authorityId: number;
   /** Audit the invoice once stored (AUDIT.md "When"); default true. */
   auditOnArrival?: boolean;
+  /** Who asks, for the audit log (default "ingest"). */
+  actor?: string;
   templateDirs?: string[];
   templates?: ProviderTemplate[];
   now?: () => Date;
@@ -352,7 +360,8 @@ export async function reprocessFile(db: Database, fileId: string | number, optio
   const { authorityId } = options;
   const context = await readContext(db, authorityId, options);
   const result = await reprocessWith(db, String(fileId), context, options);
-  await auditStored(db, [result], options);
+  const audit = await auditStored(db, [result], options);
+  await logInvoiceFiles(db.knex, { authorityId, actor: options.actor ?? "ingest", action: "reprocess", fileId: result.fileId, results: [result], audit });
   return result;
 }
 
@@ -363,13 +372,13 @@ export async function reprocessFile(db: Database, fileId: string | number, optio
 async function auditStored(
   db: Database,
   results: readonly IngestFileResult[],
-  options: { authorityId: number; logger?: Logger; auditOnArrival?: boolean },
+  options: { authorityId: number; logger?: Logger; auditOnArrival?: boolean; actor?: string },
 ): Promise<ArrivalAuditResult | null> {
   if (options.auditOnArrival === false) return null;
   const invoiceIds = results.filter((r) => r.status === "stored" && r.invoiceId !== null).map((r) => r.invoiceId as string);
   if (invoiceIds.length === 0) return null;
   try {
-    return await auditArrivals(db, { authorityId: options.authorityId, invoiceIds, ...(options.logger ? { logger: options.logger } : {}) });
+    return await auditArrivals(db, { authorityId: options.authorityId, invoiceIds, actor: options.actor ?? null, ...(options.logger ? { logger: options.logger } : {}) });
   } catch (error) {
     options.logger?.error("the audit on arrival failed; the monthly run will audit these invoices", { invoices: invoiceIds.length, error: errorText(error) });
     return { status: "left_for_monthly_run", reason: errorText(error) };
@@ -418,5 +427,7 @@ export async function reprocessNeedsAttention(db: Database, options: ReprocessOp
   for (const file of await listNeedsAttention(db.knex, authorityId)) {
     results.push(await reprocessWith(db, file.id, context, options));
   }
-  return { ...report(results), audit: await auditStored(db, results, options) };
+  const audit = await auditStored(db, results, options);
+  await logInvoiceFiles(db.knex, { authorityId, actor: options.actor ?? "ingest", action: "reprocess", results, audit });
+  return { ...report(results), audit };
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { outstandingOf } from "../../domain/recovery.js";
+import { formatMoney } from "../../domain/money.js";
 import type ExcelJS from "exceljs";
 import type { Database } from "../../db/connection.js";
 import { listProviders, providerById } from "../../db/queries/providers.query.js";
@@ -110,9 +111,9 @@ export async function savingsFindings(db: Database, query: SavingsQuery): Promis
       amount: r.amount,
       recoveredAmount: r.status === "recovered" ? r.recovered_amount : null,
       recoveredOn: r.status === "recovered" ? r.recovered_on : null,
-      outstanding: outstandingOf(r.status, r.amount, r.recovered_amount),
+      outstanding: outstandingOf(r.status, r.amount, r.recovered_amount, r.written_off_amount),
       explanation: r.explanation,
-      dismissedReason: r.status === "dismissed" ? r.dismissed_reason : null,
+      dismissedReason: r.status === "dismissed" ? r.dismissed_reason : r.written_off_amount ? `Balance of ${formatMoney(r.written_off_amount)} written off: ${r.written_off_reason ?? ""}` : null,
     };
   });
 }

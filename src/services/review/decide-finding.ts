@@ -19,11 +19,11 @@ import type { FindingStatus } from "../../domain/finding.js";
 import { dec, moneyString, tryParseMoney } from "../../domain/money.js";
 // Decisions are dated in the council's calendar (Europe/London).
 import { londonDate } from "../../domain/months.js";
-import { isPartlyRecovered } from "../../domain/recovery.js";
+import { isPartlyRecovered, outstandingOf } from "../../domain/recovery.js";
 import { isRowId } from "../../db/row-id.js";
 
 export type { DecisionAction, InvoiceStatus };
-export const DECISION_ACTIONS: readonly DecisionAction[] = ["confirm", "dismiss", "recover", "reopen"];
+export const DECISION_ACTIONS: readonly DecisionAction[] = ["confirm", "dismiss", "recover", "write_off", "reopen"];
 
 export function isDecisionAction(value: unknown): value is DecisionAction {
   return typeof value === "string" && (DECISION_ACTIONS as readonly string[]).includes(value);
@@ -37,9 +37,10 @@ export interface Actor {
 }
 
 /**
- * A reviewer's decision. `reason` is required to dismiss; `amount` (this recovery, in
- * pounds) and `recoveredOn` (ISO date) are required to mark recovered. Partial recoveries
- * add up, to at most the finding's amount.
+ * A reviewer's decision. `reason` is required to dismiss and to write off; `amount` (this
+ * recovery, in pounds) and `recoveredOn` (ISO date) are required to mark recovered. Partial
+ * recoveries add up, to at most the finding's amount; what is left of a partly recovered finding
+ * can then be written off (`write_off`, with a reason): nothing is outstanding after it.
  */
 export interface DecisionInput {
   action: DecisionAction;
@@ -55,6 +56,8 @@ export interface FindingState {
   recovered_amount: string | null;
   recovered_on: string | null;
   dismissed_reason: string | null;
+  written_off_amount: string | null;
+  written_off_reason: string | null;
   invoice_status: InvoiceStatus | null;
 }
 
@@ -70,6 +73,7 @@ const ALLOWED_FROM: Readonly<Record<DecisionAction, readonly FindingStatus[]>> =
   confirm: ["open"],
   dismiss: ["open", "confirmed"],
   recover: ["confirmed", "recovered"],
+  write_off: ["recovered"],
   reopen: ["confirmed", "dismissed", "recovered"],
 };
 
@@ -106,6 +110,9 @@ export function checkDecisionInput(input: DecisionInput, today: IsoDate): Checke
     case "dismiss":
       if (!reason) throw new AppError("decision.reason_required", "Enter a reason for dismissing the finding", { field: "reason" });
       return { action: "dismiss", reason, amount: null, recoveredOn: null, reference: null };
+    case "write_off":
+      if (!reason) throw new AppError("decision.reason_required", "Enter a reason for writing off the balance", { field: "reason" });
+      return { action: "write_off", reason, amount: null, recoveredOn: null, reference: null };
     case "recover": {
       const parsed = tryParseMoney(input.amount ?? "");
       if (!parsed || parsed.decimalPlaces() > 2) {
@@ -136,9 +143,14 @@ export function checkDecisionInput(input: DecisionInput, today: IsoDate): Checke
 }
 
 /** "A finding … cannot be confirmed", "Finding confirmed": what each decision did, in words. */
-export const DECISION_DONE: Readonly<Record<DecisionAction, string>> = { confirm: "confirmed", dismiss: "dismissed", recover: "marked recovered", reopen: "reopened" };
+export const DECISION_DONE: Readonly<Record<DecisionAction, string>> = {
+  confirm: "confirmed", dismiss: "dismissed", recover: "marked recovered", write_off: "written off", reopen: "reopened",
+};
 
-function nextFields(finding: FindingRow, input: CheckedInput): DecisionFields {
+/** A decision that clears any recovery and write-off (confirm, dismiss, reopen). */
+const NOTHING_RECOVERED = { recovered_amount: null, recovered_on: null, recovered_reference: null, written_off_amount: null, written_off_reason: null, written_off_on: null } as const;
+
+function nextFields(finding: FindingRow, input: CheckedInput, today: IsoDate): DecisionFields {
   if (!ALLOWED_FROM[input.action].includes(finding.status)) {
     throw new AppError(
       "decision.not_allowed",
@@ -148,21 +160,40 @@ function nextFields(finding: FindingRow, input: CheckedInput): DecisionFields {
   }
   switch (input.action) {
     case "confirm":
-      return { status: "confirmed", recovered_amount: null, recovered_on: null, dismissed_reason: null, recovered_reference: null };
+      return { status: "confirmed", ...NOTHING_RECOVERED, dismissed_reason: null };
     case "dismiss":
-      return { status: "dismissed", recovered_amount: null, recovered_on: null, dismissed_reason: input.reason, recovered_reference: null };
+      return { status: "dismissed", ...NOTHING_RECOVERED, dismissed_reason: input.reason };
     case "reopen":
-      return { status: "open", recovered_amount: null, recovered_on: null, dismissed_reason: null, recovered_reference: null };
+      return { status: "open", ...NOTHING_RECOVERED, dismissed_reason: null };
     case "recover": {
       const total = dec(finding.recovered_amount ?? "0").plus(input.amount ?? "0");
-      if (total.greaterThan(finding.amount)) {
+      const owed = dec(finding.amount).minus(finding.written_off_amount ?? "0");
+      if (total.greaterThan(owed)) {
         throw new AppError(
           "decision.amount_exceeds",
-          `Amount recovered would total ${moneyString(total)}, more than the finding's ${moneyString(finding.amount)}`,
+          finding.written_off_amount
+            ? `Amount recovered would total ${moneyString(total)}, more than the ${moneyString(owed)} not written off`
+            : `Amount recovered would total ${moneyString(total)}, more than the finding's ${moneyString(finding.amount)}`,
           { findingId: finding.id, field: "amount" },
         );
       }
-      return { status: "recovered", recovered_amount: moneyString(total), recovered_on: input.recoveredOn, dismissed_reason: null, recovered_reference: input.reference ?? finding.recovered_reference };
+      return {
+        status: "recovered", recovered_amount: moneyString(total), recovered_on: input.recoveredOn, dismissed_reason: null,
+        recovered_reference: input.reference ?? finding.recovered_reference,
+        written_off_amount: finding.written_off_amount, written_off_reason: finding.written_off_reason, written_off_on: finding.written_off_on,
+      };
+    }
+    case "write_off": {
+      // Only the balance of a partly recovered finding: a finding nothing came back on is dismissed instead.
+      const balance = outstandingOf(finding.status, finding.amount, finding.recovered_amount, finding.written_off_amount);
+      if (dec(balance).isZero()) {
+        throw new AppError("decision.not_allowed", "Nothing is outstanding on this finding, so there is no balance to write off", { findingId: finding.id, action: "write_off" });
+      }
+      return {
+        status: "recovered", recovered_amount: finding.recovered_amount, recovered_on: finding.recovered_on, dismissed_reason: null,
+        recovered_reference: finding.recovered_reference,
+        written_off_amount: moneyString(dec(finding.written_off_amount ?? "0").plus(balance)), written_off_reason: input.reason, written_off_on: today,
+      };
     }
   }
 }
@@ -194,6 +225,8 @@ function stateOf(fields: DecisionFields, invoiceStatus: InvoiceStatus | null): F
     recovered_amount: fields.recovered_amount,
     recovered_on: fields.recovered_on,
     dismissed_reason: fields.dismissed_reason,
+    written_off_amount: fields.written_off_amount,
+    written_off_reason: fields.written_off_reason,
     invoice_status: invoiceStatus,
   };
 }
@@ -214,7 +247,7 @@ async function applyInTransaction(
   }
   refuseWhatCannotChange(findings, input.action);
   const today = londonDate(now);
-  const changes = findings.map((finding) => ({ finding, after: nextFields(finding, input) }));
+  const changes = findings.map((finding) => ({ finding, after: nextFields(finding, input, today) }));
 
   const invoiceBefore = new Map<string, InvoiceStatus | null>();
   for (const invoiceId of new Set(findings.map((f) => String(f.invoice_id)))) {
@@ -227,15 +260,15 @@ async function applyInTransaction(
       userId: actor.userId,
       action: input.action,
       reason: input.reason,
-      amount: input.amount,
+      amount: input.action === "write_off" ? moneyString(dec(after.written_off_amount ?? "0").minus(finding.written_off_amount ?? "0")) : input.amount,
       decidedOn: input.recoveredOn ?? today,
     });
   }
   const invoiceAfter = new Map<string, InvoiceStatus | null>();
   for (const [invoiceId, before] of invoiceBefore) {
-    // A finding partly recovered is still owed for the rest: the invoice stays queried.
+    // A finding partly recovered is still owed for the rest (unless it was written off): the invoice stays queried.
     const live = await liveFindingStatuses(trx, invoiceId);
-    const status = invoiceStatusFor(live.map((f) => (isPartlyRecovered(f.status, f.amount, f.recovered_amount) ? "confirmed" : f.status)));
+    const status = invoiceStatusFor(live.map((f) => (isPartlyRecovered(f.status, f.amount, f.recovered_amount, f.written_off_amount) ? "confirmed" : f.status)));
     if (status !== before) await setInvoiceStatus(trx, invoiceId, status);
     invoiceAfter.set(invoiceId, status);
   }

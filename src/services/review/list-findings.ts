@@ -41,7 +41,7 @@ export async function listFindings(db: Database, filter: FindingFilter): Promise
       invoice_date: r.invoice_date,
       line: r.line_no,
       recovered_amount: recovered,
-      outstanding: outstandingOf(r.status, amount, recovered),
+      outstanding: outstandingOf(r.status, amount, recovered, r.written_off_amount),
     };
   });
 }

@@ -233,7 +233,7 @@ async function exportRecords(ctx: WebContext, req: Request): Promise<FindingExpo
   return rows.map((r) => ({
     provider_id: r.provider_id, invoice_number: r.invoice_number, child_ref: r.child_ref, rule: r.rule, category: r.category,
     amount: r.amount, status: r.status, explanation: r.explanation, id: r.id, invoice_date: r.invoice_date, line: r.line_no,
-    recovered_amount: r.recovered_amount, outstanding: outstandingOf(r.status, r.amount, r.recovered_amount), link: `${origin}/findings/${r.id}`,
+    recovered_amount: r.recovered_amount, outstanding: outstandingOf(r.status, r.amount, r.recovered_amount, r.written_off_amount), link: `${origin}/findings/${r.id}`,
   }));
 }
 

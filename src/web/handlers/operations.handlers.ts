@@ -1,7 +1,6 @@
 import type { Request, Response } from "express";
 import { AppError, isAppError } from "../../domain/errors.js";
 import { addProviderAlias } from "../../services/ingest/provider-aliases.js";
-import { auditLog } from "../../db/queries/audit-log.query.js";
 import { listAuditRuns } from "../../db/queries/audit-runs.query.js";
 import { listProviders } from "../../db/queries/providers.query.js";
 import { filesNeedingAttention, receivedFile } from "../../db/queries/received-files.query.js";
@@ -10,7 +9,7 @@ import { actorOf, scopeOf, type WebContext } from "../context.js";
 import { REFERENCE_TABLES } from "../../reference/tables.js";
 import { formatBytes } from "../format.js";
 import { pagination, selectItems } from "../listing.js";
-import { isMonth, pageRequest, queryValue, type FieldErrors } from "../params.js";
+import { isMonth, pageRequest, type FieldErrors } from "../params.js";
 import type { ServiceReport, UploadedFile } from "../service-ports.js";
 import { render } from "../views.js";
 
@@ -50,7 +49,7 @@ export async function reprocessFile(ctx: WebContext, req: Request, res: Response
   }
   let report: ServiceReport;
   try {
-    report = await ports.reprocessFile(file.id, scopeOf(req).authorityId);
+    report = await ports.reprocessFile(file.id, scopeOf(req).authorityId, actorOf(req).username);
   } catch (error) {
     if (!isAppError(error) || !error.code.startsWith("ingest.")) throw error;
     await showNeedsAttention(ctx, req, res, { reprocess: error.message }, 409);
@@ -148,7 +147,7 @@ async function handleUpload(ctx: WebContext, req: Request, res: Response, which:
     return;
   }
   ctx.logger.info("upload received", { kind: which, files: accepted.length, refused: refused.length, bytes: accepted.reduce((n, f) => n + f.bytes.byteLength, 0), userId: req.user?.id });
-  const report = await port(accepted, scopeOf(req).authorityId);
+  const report = await port(accepted, scopeOf(req).authorityId, actorOf(req).username);
   const merged: ServiceReport = { ok: report.ok && refused.length === 0, summary: report.summary, problems: [...refused, ...report.problems] };
   await showUploads(ctx, req, res, { [reportKey]: merged });
 }
@@ -199,7 +198,7 @@ export async function runAuditNow(ctx: WebContext, req: Request, res: Response):
     await showAuditRuns(ctx, req, res, { scope: "Running an audit from here is not available in this version yet." }, 503);
     return;
   }
-  const request = { month: scope === "all" ? null : month, authorityId: scopeOf(req).authorityId };
+  const request = { month: scope === "all" ? null : month, authorityId: scopeOf(req).authorityId, actor: actorOf(req).username };
   ctx.logger.info("audit requested from the UI", { month: request.month ?? "all", userId: req.user?.id });
   let started: Awaited<ReturnType<NonNullable<typeof ports.runAudit>>>;
   try {
@@ -217,22 +216,4 @@ export async function runAuditNow(ctx: WebContext, req: Request, res: Response):
   );
   req.session.flash = { kind: "success", text: `Audit of ${request.month ?? "all invoices"} started (run ${started.runId}). Refresh this page to see its progress.` };
   res.redirect(303, "/audit-runs");
-}
-
-// Audit log
-
-export const AUDIT_LOG_PAGE_SIZE = 50;
-
-export async function auditLogPage(ctx: WebContext, req: Request, res: Response): Promise<void> {
-  const entity = queryValue(req, "entity");
-  const entityId = queryValue(req, "entity_id");
-  const filter = {
-    entity: /^[a-z_]{1,40}$/.test(entity) ? entity : undefined,
-    entityId: /^[\w.-]{1,100}$/.test(entityId) ? entityId : undefined,
-  };
-  const params: Record<string, string> = {};
-  if (filter.entity) params.entity = filter.entity;
-  if (filter.entityId) params.entity_id = filter.entityId;
-  const page = await auditLog(ctx.db, scopeOf(req), filter, pageRequest(req, AUDIT_LOG_PAGE_SIZE));
-  await render(ctx, req, res, "audit-log.njk", { page, filter, pagination: pagination("/audit-log", page, params) });
 }
