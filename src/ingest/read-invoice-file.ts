@@ -5,6 +5,8 @@ import { hasUnreadableCharacters, headerRowsMatching, headingRowCandidate, quote
 import { emptyConfig } from "./extract/config.js";
 import { extractInvoice, layoutText } from "./extract/extractor.js";
 import { identifyProvider, type ProviderIdentity, type ProviderMatch } from "./providers.js";
+import { imageFormatOf } from "./ocr/page-images.js";
+import { readScan, type ScanHooks } from "./readers/ocr.reader.js";
 import { readPdf } from "./readers/pdf.reader.js";
 import { readCsvInvoice, readXlsxInvoice } from "./readers/spreadsheet.reader.js";
 import { selectTemplate, type ProviderTemplate } from "./templates.js";
@@ -61,6 +63,7 @@ export function detectFormat(name: string, bytes: Uint8Array): SourceFormat | nu
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
   const extension = path.extname(name).toLowerCase();
   if (head.includes(PDF_MAGIC)) return "pdf";
+  if (imageFormatOf(bytes) !== null) return "image";
   // Zip and OLE containers are workbooks unless the name says they are something else (.docx, .zip).
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b) || OLE_MAGIC.every((b, i) => bytes[i] === b)) {
     return extension === "" || [".xlsx", ".xlsm", ".xls"].includes(extension) ? "xlsx" : null;
@@ -71,7 +74,17 @@ export function detectFormat(name: string, bytes: Uint8Array): SourceFormat | nu
   return null;
 }
 
-export async function readLayout(name: string, bytes: Uint8Array): Promise<LayoutDocument> {
+/** A PDF's text layer; a PDF without one, or an image, is a scan and is read by OCR. */
+async function readPdfOrScan(bytes: Uint8Array, hooks: ScanHooks): Promise<LayoutDocument> {
+  try {
+    return await readPdf(bytes);
+  } catch (error) {
+    if (isNeedsAttention(error) && error.reason === "no_text_layer") return readScan(bytes, "pdf", hooks);
+    throw error;
+  }
+}
+
+export async function readLayout(name: string, bytes: Uint8Array, hooks: ScanHooks = {}): Promise<LayoutDocument> {
   if (bytes.byteLength === 0) throw new NeedsAttentionError("corrupt", "The file is empty.");
   if (bytes.byteLength > MAX_INVOICE_FILE_BYTES) {
     throw new NeedsAttentionError(
@@ -83,13 +96,15 @@ export async function readLayout(name: string, bytes: Uint8Array): Promise<Layou
   const format = detectFormat(name, bytes);
   switch (format) {
     case "pdf":
-      return readPdf(bytes);
+      return readPdfOrScan(bytes, hooks);
+    case "image":
+      return readScan(bytes, imageFormatOf(bytes) ?? "png", hooks);
     case "xlsx":
       return readXlsxInvoice(bytes);
     case "csv":
       return readCsvInvoice(bytes);
     case null:
-      throw new NeedsAttentionError("unsupported_format", `"${path.extname(name) || name}" files are not invoices this service reads (PDF, XLSX or CSV).`);
+      throw new NeedsAttentionError("unsupported_format", `"${path.extname(name) || name}" files are not invoices this service reads (PDF, XLSX, CSV, or a scan as PNG, JPEG or TIFF).`);
   }
 }
 

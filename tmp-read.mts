@@ -1,0 +1,11 @@
+import fs from "node:fs";
+import { readLayout } from "./src/ingest/read-invoice-file.js";
+import { extractInvoice } from "./src/ingest/extract/extractor.js";
+import { sharedOcrEngine } from "./src/ingest/ocr/ocr-engine.js";
+const t = Date.now();
+const doc = await readLayout(process.argv[2]!, fs.readFileSync(process.argv[2]!));
+console.log("ms", Date.now() - t, doc.ocr);
+if (process.argv[3]) for (const r of doc.rows) console.log(r.page, r.top.toFixed(1), r.cells.map(c => `${c.text}{${c.confidence?.toFixed(0)}}`).join(" | "));
+const d = extractInvoice(doc);
+console.log(JSON.stringify({ ...d, evidence: undefined, lines: d.lines.map(l => ({ ...l, evidence: undefined })) }, null, 0));
+await sharedOcrEngine().stop();
