@@ -13,6 +13,7 @@ import {
   type AttentionDetail,
   type ReceivedFileStatus,
 } from "../../db/repositories/invoice.repository.js";
+import { loadPlacementKeys } from "../../db/repositories/reference.repository.js";
 import { AppError } from "../../domain/errors.js";
 import { visibleText } from "../../ingest/evidence.js";
 import type { ReadContext, ReadOutcome } from "../../ingest/read-invoice-file.js";
@@ -137,7 +138,14 @@ async function readContext(db: Database, authorityId: number, options: Pick<Inge
   const templates = [...(options.templates ?? []), ...loadTemplates(templateDirs)];
   // Lines are classified with the shipped keywords; only the plain lists go to parse threads.
   const { items, feeKeywords } = defaultRulesConfig();
-  return { providers: await loadProviderIdentities(db.knex, authorityId), templates, templateDirs, lineKeywords: { items, feeKeywords } };
+  return {
+    providers: await loadProviderIdentities(db.knex, authorityId),
+    templates,
+    templateDirs,
+    lineKeywords: { items, feeKeywords },
+    // Scans' references are checked against these (ingest/ocr/validate-ocr.ts).
+    reference: { placements: await loadPlacementKeys(db.knex, authorityId) },
+  };
 }
 
 function baseResult(name: string): IngestFileResult {
