@@ -227,6 +227,7 @@ function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap
   // total) confirms each amount.
   if (!closesItself && !allAmountsAddUp) doubt(context, name("amount"), line.amount, line.source, "no sum of the invoice confirms it (quantity × rate, the lines to the subtotal)");
   const periodConfirmsQuantity = quantityFitsPeriod(line);
+  if (line.quantity === null && (line.unitRate !== null || line.unit !== null)) doubt(context, name("quantity"), null, line.source, "was not read, though the line prints a rate or a unit");
   if (line.quantity !== null && !closesItself && !periodConfirmsQuantity) doubt(context, name("quantity"), line.quantity, line.source, "quantity × rate is not the amount, and it is not the number of days billed");
   if (line.unitRate !== null && !closesItself) doubt(context, name("unitRate"), line.unitRate, line.source, "quantity × rate is not the amount");
 
@@ -289,6 +290,9 @@ function validateHeader(context: Context, checks: readonly ArithmeticCheck[], li
     if (!repeated && !(contains && confident(context, where(ev.period), draft.periodFrom) && confident(context, where(ev.period), draft.periodTo))) {
       doubt(context, "period", `${draft.periodFrom} to ${draft.periodTo}`, where(ev.period), "no line repeats it and it was not read with high confidence around every line");
     }
+  }
+  if (draft.periodFrom === null && context.doc.rows.some((row) => row.cells.some((cell) => /\b(?:period|dates? of service)\b/i.test(cell.text)))) {
+    doubt(context, "period", null, null, "was not read, though the invoice prints a period");
   }
   if (draft.invoiceDate !== null) {
     const anchor = draft.periodTo ?? draft.lines.map((l) => l.to).find((d) => d !== null) ?? null;
