@@ -18,6 +18,8 @@ export interface PageImage {
   image: Uint8Array;
   width: number;
   height: number;
+  /** PDF pages: points per pixel at the scale rendered (images: unknown, taken as A4 across). */
+  pointsPerPixel?: number;
 }
 
 /**
@@ -80,11 +82,16 @@ async function* pdfPages(bytes: Uint8Array): AsyncGenerator<PageImage> {
       throw new NeedsAttentionError("too_large", `The scan has ${total} pages, more than the ${MAX_SCAN_PAGES} a scanned invoice may have: it was kept but not read.`, { pages: total });
     }
     for (let page = 1; page <= total; page++) {
-      const shot = await parser.getScreenshot({ partial: [page], scale: RENDER_DPI / 72, imageBuffer: true, imageDataUrl: false });
+      // The page's size is read before it is drawn: a forged 200-inch page is drawn smaller
+      // (never more than MAX_PAGE_PIXELS), not allocated at 300 dpi.
+      const size = (await parser.getInfo({ parsePageInfo: true, partial: [page] })).pages[0];
+      const area = size ? Math.max(1, size.width * size.height) : 595 * 842;
+      const scale = Math.min(RENDER_DPI / 72, Math.sqrt(MAX_PAGE_PIXELS / 4 / area));
+      const shot = await parser.getScreenshot({ partial: [page], scale, imageBuffer: true, imageDataUrl: false });
       const rendered = shot.pages[0];
       if (!rendered) continue;
       checkSize(rendered.width, rendered.height, page);
-      yield { page, image: rendered.data, width: rendered.width, height: rendered.height };
+      yield { page, image: rendered.data, width: rendered.width, height: rendered.height, pointsPerPixel: 1 / scale };
     }
   } finally {
     await parser.destroy();

@@ -121,6 +121,8 @@ export function checkChildRef(read: string, confidence: number | null, providerI
     if ((confidence ?? 0) >= HIGH_CONFIDENCE) return { status: "confirmed" };
     return { status: "doubt", reason: `read with confidence ${confidence ?? "unknown"}, below ${HIGH_CONFIDENCE}` };
   }
+  // A real child of another provider is never turned into one of this provider's.
+  if (exact.length > 0) return { status: "doubt", reason: `is known, but not placed with provider ${providerId}` };
   const near = [...new Set(reference.placements.filter((p) => agrees(p) && withinOneEdit(p.childRef.toUpperCase(), read.toUpperCase())).map((p) => p.childRef))];
   if (near.length === 1) {
     const to = near[0] as string;
@@ -129,7 +131,27 @@ export function checkChildRef(read: string, confidence: number | null, providerI
     return { status: "snapped", to, why };
   }
   if (near.length > 1) return { status: "doubt", reason: `is one character from ${near.join(" and ")}: which one is meant is not known` };
-  return { status: "doubt", reason: exact.length > 0 ? `is known, but not placed with provider ${providerId}` : "is not a child reference in the reference data" };
+  return { status: "doubt", reason: "is not a child reference in the reference data" };
+}
+
+/**
+ * A placement reference (placement id or PO number) against the reference data, as for a child
+ * reference: one of this provider's (and of the line's child, when the line names one) stands
+ * when read with high confidence; one character from exactly one of them is snapped to it.
+ */
+export function checkPlacementRef(read: string, confidence: number | null, providerId: string, childRef: string | null, reference: OcrReference): ChildRefCheck {
+  const ref = read.toUpperCase();
+  const names = (p: PlacementKey): string[] => [p.placementId, ...(p.poNumber ? [p.poNumber] : [])].map((n) => n.toUpperCase());
+  const ofProvider = reference.placements.filter((p) => p.providerId === providerId && (childRef === null || p.childRef.toUpperCase() === childRef.toUpperCase()));
+  if (ofProvider.some((p) => names(p).includes(ref))) {
+    if ((confidence ?? 0) >= HIGH_CONFIDENCE) return { status: "confirmed" };
+    return { status: "doubt", reason: `read with confidence ${confidence ?? "unknown"}, below ${HIGH_CONFIDENCE}` };
+  }
+  if (reference.placements.some((p) => names(p).includes(ref))) return { status: "doubt", reason: `is known, but not a placement of provider ${providerId}${childRef ? ` for ${childRef}` : ""}` };
+  const near = [...new Set(ofProvider.flatMap((p) => [p.placementId, ...(p.poNumber ? [p.poNumber] : [])]).filter((n) => withinOneEdit(n.toUpperCase(), ref)))];
+  if (near.length === 1) return { status: "snapped", to: near[0] as string, why: `${near[0] as string} is a placement of provider ${providerId}${childRef ? ` for ${childRef}` : ""}` };
+  if (near.length > 1) return { status: "doubt", reason: `is one character from ${near.join(" and ")}: which one is meant is not known` };
+  return { status: "doubt", reason: `is not a placement or PO number of provider ${providerId}` };
 }
 
 /**
@@ -177,12 +199,15 @@ function quantityFitsPeriod(line: DraftLine): boolean {
   return false;
 }
 
-/** The invoice's sums over the (repaired) draft: credit notes compared without their signs. */
+/** The invoice's sums over the (repaired) draft. */
 function invoiceChecks(draft: InvoiceDraft): ArithmeticCheck[] {
   const checks = draft.lines.map(checkLine).filter((c): c is ArithmeticCheck => c !== null);
-  const amounts = draft.lines.map((l) => l.amount);
-  const lineSum = amounts.length > 0 && amounts.every((a) => a !== null) ? amounts.reduce((total: Dec, a) => total.plus((a as Dec).abs()), new Dec(0)) : null;
-  const abs = (value: Dec | null): Dec | null => (value === null ? null : value.abs());
+  // Credit notes print their figures with or without minus signs: compared without them. On an
+  // invoice a discount line's minus counts.
+  const credit = draft.kind === "credit_note";
+  const abs = (value: Dec | null): Dec | null => (value === null ? null : credit ? value.abs() : value);
+  const amounts = draft.lines.map((l) => abs(l.amount));
+  const lineSum = amounts.length > 0 && amounts.every((a) => a !== null) ? amounts.reduce((total: Dec, a) => total.plus(a as Dec), new Dec(0)) : null;
   const [subtotal, vat, total] = [abs(draft.subtotal), abs(draft.vat), abs(draft.total)];
   const check = (kind: ArithmeticCheck["check"], expected: Dec, printed: Dec): ArithmeticCheck => ({ check: kind, expected: expected.toFixed(2), printed: printed.toFixed(2), closes: expected.eq(printed) });
   if (lineSum !== null && subtotal !== null) checks.push(check("lines_to_subtotal", lineSum, subtotal));
@@ -254,10 +279,13 @@ function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap
     }
   }
   if (line.placementRef !== null) {
-    const ref = line.placementRef.toUpperCase();
-    const known = context.reference.placements.some((p) => p.providerId === context.providerId && (p.placementId.toUpperCase() === ref || p.poNumber?.toUpperCase() === ref));
-    if (!known || !confident(context, line.source, line.placementRef)) {
-      doubt(context, name("placementRef"), line.placementRef, line.source, known ? `read with confidence below ${HIGH_CONFIDENCE}` : `is not a placement or PO number of provider ${context.providerId}`);
+    const confidence = confidenceOf(context.doc, line.source, line.placementRef);
+    const check = checkPlacementRef(line.placementRef, confidence, context.providerId, line.childRef, context.reference);
+    if (check.status === "snapped") {
+      context.notes.push(`OCR read ${line.placementRef} on line ${line.lineNo}; taken as ${check.to}, one character away, because ${check.why}.`);
+      line.placementRef = check.to;
+    } else if (check.status === "doubt") {
+      context.doubts.push({ field: name("placementRef"), value: line.placementRef, confidence, reason: check.reason });
     }
   }
   if (line.description !== "" && !confident(context, line.source, line.description)) {

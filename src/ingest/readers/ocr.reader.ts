@@ -1,6 +1,6 @@
 import { sharedOcrEngine, OcrTimeout, type OcrEngine } from "../ocr/ocr-engine.js";
 import { ocrPageLayout } from "../ocr/ocr-layout.js";
-import { pageImages, pdfPageCount, RENDER_DPI, type ImageFormat } from "../ocr/page-images.js";
+import { pageImages, pdfPageCount, type ImageFormat, type PageImage } from "../ocr/page-images.js";
 import { NeedsAttentionError, type LayoutDocument, type LayoutRow } from "../types.js";
 
 /**
@@ -19,9 +19,8 @@ export interface ScanHooks {
 }
 
 /** Points per pixel: PDF pages are rendered at a known scale; an image is taken as an A4 page across. */
-function pointsPerPixel(format: "pdf" | ImageFormat, width: number, height: number): number {
-  if (format === "pdf") return 72 / RENDER_DPI;
-  return (width > height ? 842 : 595) / width;
+function pointsPerPixel(image: PageImage): number {
+  return image.pointsPerPixel ?? (image.width > image.height ? 842 : 595) / image.width;
 }
 
 async function pageCount(bytes: Uint8Array, format: "pdf" | ImageFormat): Promise<number> {
@@ -45,7 +44,7 @@ export async function readScan(bytes: Uint8Array, format: "pdf" | ImageFormat, h
       const why = error instanceof OcrTimeout ? error.message : `OCR failed (${error instanceof Error ? error.message : String(error)})`;
       throw new NeedsAttentionError("ocr_failed", `Page ${image.page} of the scan could not be read: ${why}. Key the invoice in from the page image.`, { page: image.page });
     }
-    const layout = ocrPageLayout(page, image.page, image.height, pointsPerPixel(format, image.width, image.height));
+    const layout = ocrPageLayout(page, image.page, image.height, pointsPerPixel(image));
     rows.push(...layout.rows);
     pageHeights.push(layout.height);
     skews.push(Math.round(layout.skewDegrees * 100) / 100);
