@@ -51,6 +51,8 @@ export interface IngestOptions {
   dataDir: string;
   logger?: Logger;
   onProgress?: (progress: IngestProgress) => void;
+  /** Each page of a scan as OCR reads it (a scan takes seconds a page). */
+  onPage?: (name: string, page: number, pages: number) => void;
   authorityId: number;
   /** Template directories (default: the built-in ones and DATA_DIR/templates). */
   templateDirs?: string[];
@@ -252,7 +254,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
     });
 
     // 3. Read the new ones, each in the sandbox's bounded child processes (never in this process).
-    const outcomes = await parseFiles(fresh.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}) });
+    const outcomes = await parseFiles(fresh.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}), onPage: options.onPage });
     const byInput = new Map<IngestFileInput, Loaded & { outcome: ReadOutcome }>();
     fresh.forEach((f, i) => byInput.set(f.input, { ...f, outcome: outcomes[i] as ReadOutcome }));
 
