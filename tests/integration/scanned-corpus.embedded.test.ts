@@ -112,7 +112,7 @@ describe("golden: confirmed sample scans give the originals' findings", () => {
     const key = (f: Record<string, unknown>): string => [f["source_file"], f["invoice_number"], f["child_ref"] ?? "", f["rule"], f["category"], f["amount"], f["status"]].join(" | ");
     const expected = JSON.parse(fs.readFileSync(path.join(samples, "expected-findings.json"), "utf8")) as Array<Record<string, unknown>>;
     expect(rows.map(key).sort()).toEqual(expected.map(key).sort());
-  });
+  }, 600_000);
 });
 
 /** `2026-08-cedar-house-CED-2248.scan300.pdf` was made from `2026-08-cedar-house-CED-2248.pdf`. */

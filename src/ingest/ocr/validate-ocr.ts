@@ -206,8 +206,8 @@ function invoiceChecks(draft: InvoiceDraft): ArithmeticCheck[] {
   // invoice a discount line's minus counts.
   const credit = draft.kind === "credit_note";
   const abs = (value: Dec | null): Dec | null => (value === null ? null : credit ? value.abs() : value);
-  const amounts = draft.lines.map((l) => abs(l.amount));
-  const lineSum = amounts.length > 0 && amounts.every((a) => a !== null) ? amounts.reduce((total: Dec, a) => total.plus(a as Dec), new Dec(0)) : null;
+  const amounts = draft.lines.map((l) => abs(l.amount)).filter((a): a is Dec => a !== null);
+  const lineSum = amounts.length > 0 && amounts.length === draft.lines.length ? amounts.reduce((total, a) => total.plus(a), new Dec(0)) : null;
   const [subtotal, vat, total] = [abs(draft.subtotal), abs(draft.vat), abs(draft.total)];
   const check = (kind: ArithmeticCheck["check"], expected: Dec, printed: Dec): ArithmeticCheck => ({ check: kind, expected: expected.toFixed(2), printed: printed.toFixed(2), closes: expected.eq(printed) });
   if (lineSum !== null && subtotal !== null) checks.push(check("lines_to_subtotal", lineSum, subtotal));
