@@ -1,12 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/connection.js";
-import { migrateLatest } from "../../src/db/migrate.js";
 import { loadSampleReference } from "../fixtures/layouts/score.js";
 import { SCANS_DIR } from "../fixtures/scans/score-scans.js";
 import { runCli } from "../support/cli.js";
-import { createTestDatabaseUrl, tempDir, usingPostgres } from "../support/db.js";
+import { cliDatabase } from "../support/cli-database.js";
 
 /**
  * Issue 17: a scan goes through `placement-audit ingest` like any invoice: OCR in the sandbox's
@@ -17,32 +15,14 @@ const CONFIRMED = "2026-08-cedar-house-CED-2248.scan300.pdf";
 const TO_VERIFY = "pdfkit-statement-HCH-26-1107.scan300.pdf";
 
 describe("ingest of scanned invoices", () => {
-  const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
-  let drop: () => Promise<void> = () => Promise.resolve();
+  let restore: () => Promise<void> = () => Promise.resolve();
 
   beforeAll(async () => {
-    const dataDir = tempDir("ocr-data");
-    let databaseUrl: string | null = null;
-    if (usingPostgres()) {
-      const created = await createTestDatabaseUrl();
-      databaseUrl = created.url;
-      drop = created.drop;
-    }
-    process.env.DATA_DIR = dataDir;
-    process.env.DATABASE_URL = databaseUrl ?? "";
-    process.env.LOG_LEVEL = "error";
-    const db = await openDatabase({ databaseUrl, dataDir });
-    await migrateLatest(db.knex);
-    await loadSampleReference(db);
-    await db.close();
+    ({ restore } = await cliDatabase("ocr-data", (db) => loadSampleReference(db)));
   });
 
   afterAll(async () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    await drop();
+    await restore();
   });
 
   it("stores a scan whose every value a check confirmed, and keeps one with values to verify", async () => {

@@ -104,7 +104,7 @@ export function withinOneEdit(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-export type ChildRefCheck =
+export type ReferenceCheck =
   | { status: "confirmed" }
   | { status: "snapped"; to: string; why: string }
   | { status: "doubt"; reason: string };
@@ -114,7 +114,7 @@ export type ChildRefCheck =
  * placement) stands when read with high confidence; one character from exactly one such known
  * reference is snapped to it; anything else is to verify.
  */
-export function checkChildRef(read: string, confidence: number | null, providerId: string, placementRef: string | null, reference: OcrReference): ChildRefCheck {
+export function checkChildRef(read: string, confidence: number | null, providerId: string, placementRef: string | null, reference: OcrReference): ReferenceCheck {
   const agrees = (p: PlacementKey): boolean => p.providerId === providerId || (placementRef !== null && (p.placementId === placementRef || p.poNumber === placementRef));
   const exact = reference.placements.filter((p) => p.childRef.toUpperCase() === read.toUpperCase());
   if (exact.some(agrees)) {
@@ -139,7 +139,7 @@ export function checkChildRef(read: string, confidence: number | null, providerI
  * reference: one of this provider's (and of the line's child, when the line names one) stands
  * when read with high confidence; one character from exactly one of them is snapped to it.
  */
-export function checkPlacementRef(read: string, confidence: number | null, providerId: string, childRef: string | null, reference: OcrReference): ChildRefCheck {
+export function checkPlacementRef(read: string, confidence: number | null, providerId: string, childRef: string | null, reference: OcrReference): ReferenceCheck {
   const ref = read.toUpperCase();
   const names = (p: PlacementKey): string[] => [p.placementId, ...(p.poNumber ? [p.poNumber] : [])].map((n) => n.toUpperCase());
   const ofProvider = reference.placements.filter((p) => p.providerId === providerId && (childRef === null || p.childRef.toUpperCase() === childRef.toUpperCase()));
@@ -243,6 +243,20 @@ function withinPeriod(draft: InvoiceDraft, from: string, to: string): boolean {
   return draft.periodFrom !== null && draft.periodTo !== null && from >= draft.periodFrom && to <= draft.periodTo && from <= to;
 }
 
+/** A line's child or placement reference: kept, snapped (and noted), or to verify. */
+function checkReference(context: Context, line: DraftLine, field: "childRef" | "placementRef", check: (read: string, confidence: number | null) => ReferenceCheck): void {
+  const read = line[field];
+  if (read === null) return;
+  const confidence = confidenceOf(context.doc, line.source, read);
+  const result = check(read, confidence);
+  if (result.status === "snapped") {
+    context.notes.push(`OCR read ${read} on line ${line.lineNo}; taken as ${result.to}, one character away, because ${result.why}.`);
+    line[field] = result.to;
+  } else if (result.status === "doubt") {
+    context.doubts.push({ field: `line ${line.lineNo} ${field}`, value: read, confidence, reason: result.reason });
+  }
+}
+
 function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap<number, boolean>, allAmountsAddUp: boolean): void {
   const { draft } = context;
   const name = (field: string): string => `line ${line.lineNo} ${field}`;
@@ -268,26 +282,8 @@ function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap
     }
   }
 
-  if (line.childRef !== null) {
-    const confidence = confidenceOf(context.doc, line.source, line.childRef);
-    const check = checkChildRef(line.childRef, confidence, context.providerId, line.placementRef, context.reference);
-    if (check.status === "snapped") {
-      context.notes.push(`OCR read ${line.childRef} on line ${line.lineNo}; taken as ${check.to}, one character away, because ${check.why}.`);
-      line.childRef = check.to;
-    } else if (check.status === "doubt") {
-      context.doubts.push({ field: name("childRef"), value: line.childRef, confidence, reason: check.reason });
-    }
-  }
-  if (line.placementRef !== null) {
-    const confidence = confidenceOf(context.doc, line.source, line.placementRef);
-    const check = checkPlacementRef(line.placementRef, confidence, context.providerId, line.childRef, context.reference);
-    if (check.status === "snapped") {
-      context.notes.push(`OCR read ${line.placementRef} on line ${line.lineNo}; taken as ${check.to}, one character away, because ${check.why}.`);
-      line.placementRef = check.to;
-    } else if (check.status === "doubt") {
-      context.doubts.push({ field: name("placementRef"), value: line.placementRef, confidence, reason: check.reason });
-    }
-  }
+  checkReference(context, line, "childRef", (read, confidence) => checkChildRef(read, confidence, context.providerId, line.placementRef, context.reference));
+  checkReference(context, line, "placementRef", (read, confidence) => checkPlacementRef(read, confidence, context.providerId, line.childRef, context.reference));
   if (line.description !== "" && !confident(context, line.source, line.description)) {
     doubt(context, name("description"), line.description, line.source, `read with confidence below ${HIGH_CONFIDENCE}`);
   }
