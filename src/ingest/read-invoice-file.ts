@@ -5,6 +5,9 @@ import { hasUnreadableCharacters, headerRowsMatching, headingRowCandidate, quote
 import { emptyConfig } from "./extract/config.js";
 import { extractInvoice, layoutText } from "./extract/extractor.js";
 import { identifyProvider, type ProviderIdentity, type ProviderMatch } from "./providers.js";
+import { imageFormatOf } from "./ocr/page-images.js";
+import { doubtsAsUncertain, validateOcrDraft, type OcrDoubt, type OcrReference } from "./ocr/validate-ocr.js";
+import { readScan, type ScanHooks } from "./readers/ocr.reader.js";
 import { readPdf } from "./readers/pdf.reader.js";
 import { readCsvInvoice, readXlsxInvoice } from "./readers/spreadsheet.reader.js";
 import { selectTemplate, type ProviderTemplate } from "./templates.js";
@@ -21,6 +24,15 @@ export interface ReadContext {
   templates: readonly ProviderTemplate[];
   /** The item keywords of rules/rules.config.json, which the service loads with the audit's settings. */
   lineKeywords: LineKeywords;
+  /** Placements, for cross-checking references read by OCR from a scan (none: every reference is to verify). */
+  reference?: OcrReference;
+}
+
+/** A scan read in full whose values not every check confirmed: what was read, and what to verify. */
+export interface OcrToVerify {
+  invoice: Invoice;
+  doubts: OcrDoubt[];
+  notes: string[];
 }
 
 export type ReadOutcome =
@@ -43,7 +55,27 @@ export type ReadOutcome =
       problems: Problem[];
       providerId: string | null;
       invoiceNumber: string | null;
+      /** A scan read in full but with values to verify (reason "ocr_to_verify"): the reading a person confirms. */
+      toVerify?: OcrToVerify;
     };
+
+/**
+ * Whether a read needs a person to verify OCR values (and nothing else): the invoice was read in
+ * full from a scan, but some of its values no check confirmed. Such a read is shown beside its
+ * page image with the values to verify, and is not audited until they are confirmed.
+ */
+export function ocrToVerify(outcome: ReadOutcome): OcrToVerify | null {
+  return outcome.status === "needs_attention" && outcome.reason === "ocr_to_verify" ? (outcome.toVerify ?? null) : null;
+}
+
+function ocrProblem(doubts: readonly OcrDoubt[]): Problem {
+  const fields = doubts.map((d) => `${d.field} ${d.value === null ? "(unread)" : `"${d.value}"`}${d.confidence === null ? "" : ` (confidence ${Math.round(d.confidence)})`}`);
+  return {
+    code: "ocr_to_verify",
+    message: `This invoice was read by OCR from a scan, and ${doubts.length} value(s) were not confirmed by its own arithmetic or the reference data: verify them beside the page image before it is audited.`,
+    evidence: fields.join("; "),
+  };
+}
 
 const IDENTIFICATION_TEXT_LIMIT = 50_000;
 
@@ -61,6 +93,7 @@ export function detectFormat(name: string, bytes: Uint8Array): SourceFormat | nu
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
   const extension = path.extname(name).toLowerCase();
   if (head.includes(PDF_MAGIC)) return "pdf";
+  if (imageFormatOf(bytes) !== null) return "image";
   // Zip and OLE containers are workbooks unless the name says they are something else (.docx, .zip).
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b) || OLE_MAGIC.every((b, i) => bytes[i] === b)) {
     return extension === "" || [".xlsx", ".xlsm", ".xls"].includes(extension) ? "xlsx" : null;
@@ -71,7 +104,17 @@ export function detectFormat(name: string, bytes: Uint8Array): SourceFormat | nu
   return null;
 }
 
-export async function readLayout(name: string, bytes: Uint8Array): Promise<LayoutDocument> {
+/** A PDF's text layer; a PDF without one, or an image, is a scan and is read by OCR. */
+async function readPdfOrScan(bytes: Uint8Array, hooks: ScanHooks): Promise<LayoutDocument> {
+  try {
+    return await readPdf(bytes);
+  } catch (error) {
+    if (isNeedsAttention(error) && error.reason === "no_text_layer") return readScan(bytes, "pdf", hooks);
+    throw error;
+  }
+}
+
+export async function readLayout(name: string, bytes: Uint8Array, hooks: ScanHooks = {}): Promise<LayoutDocument> {
   if (bytes.byteLength === 0) throw new NeedsAttentionError("corrupt", "The file is empty.");
   if (bytes.byteLength > MAX_INVOICE_FILE_BYTES) {
     throw new NeedsAttentionError(
@@ -83,13 +126,15 @@ export async function readLayout(name: string, bytes: Uint8Array): Promise<Layou
   const format = detectFormat(name, bytes);
   switch (format) {
     case "pdf":
-      return readPdf(bytes);
+      return readPdfOrScan(bytes, hooks);
+    case "image":
+      return readScan(bytes, imageFormatOf(bytes) ?? "png", hooks);
     case "xlsx":
       return readXlsxInvoice(bytes);
     case "csv":
       return readCsvInvoice(bytes);
     case null:
-      throw new NeedsAttentionError("unsupported_format", `"${path.extname(name) || name}" files are not invoices this service reads (PDF, XLSX or CSV).`);
+      throw new NeedsAttentionError("unsupported_format", `"${path.extname(name) || name}" files are not invoices this service reads (PDF, XLSX, CSV, or a scan as PNG, JPEG or TIFF).`);
   }
 }
 
@@ -140,13 +185,19 @@ function unreadableProblem(doc: LayoutDocument, invoice: Invoice): Problem | nul
   };
 }
 
-export async function readInvoiceFile(name: string, bytes: Uint8Array, context: ReadContext): Promise<ReadOutcome> {
+export interface ReadOptions {
+  /** Scans: the sandbox's budget request and page progress (see readers/ocr.reader.ts). */
+  scan?: ScanHooks;
+}
+
+export async function readInvoiceFile(name: string, bytes: Uint8Array, context: ReadContext, options: ReadOptions = {}): Promise<ReadOutcome> {
   let format: SourceFormat | null = null;
   let providerId: string | null = null;
   let invoiceNumber: string | null = null;
+  let toVerify: OcrToVerify | undefined;
   try {
-    const doc = await readLayout(name, bytes);
-    format = doc.format;
+    const doc = await readLayout(name, bytes, options.scan);
+    format = detectFormat(name, bytes) === "image" ? "image" : doc.format;
     // Names, aliases and template keywords are printed in the header, on the first page: a
     // large spreadsheet's thousands of lines need not be searched for them.
     const text = layoutText(doc).slice(0, IDENTIFICATION_TEXT_LIMIT);
@@ -154,10 +205,28 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     invoiceNumber = generic.invoiceNumber;
     const { match, template, problem } = whichProvider(doc, text, generic, context);
     providerId = match?.providerId ?? null;
-    const draft = template ? extractInvoice(doc, template.config) : generic;
+    let draft = template ? extractInvoice(doc, template.config) : generic;
+    let doubts: OcrDoubt[] = [];
+    let ocrNotes: string[] = [];
+    if (doc.ocr && match) {
+      // A scan's values stand only when a check confirms them (DATA.md "Scans").
+      const validation = validateOcrDraft(doc, draft, match.providerId, context.reference ?? { placements: [] }, name);
+      doubts = validation.doubts;
+      ocrNotes = validation.notes;
+      draft = { ...validation.draft, notes: [...validation.draft.notes, ...validation.notes] };
+    }
     invoiceNumber = draft.invoiceNumber;
     // Every problem at once: the provider's, then the draft's (table, number, date, lines).
     const problems = [...(problem ? [problem] : []), ...draftProblems(draft, seenText(doc))];
+    if (doubts.length > 0 && match) {
+      const doubted = { ...draft, uncertain: [...draft.uncertain, ...doubtsAsUncertain(doubts)] };
+      // Only OCR doubts: the invoice is read, and a person verifies those values (reason first).
+      if (problems.length === 0) {
+        toVerify = verifiable(draft, match.providerId, context, doubts, ocrNotes);
+        throw NeedsAttentionError.of([ocrProblem(doubts), ...draftProblems(doubted, seenText(doc))]);
+      }
+      throw NeedsAttentionError.of([...problems, ...doubtsAsUncertain(doubts).map((u) => ({ code: u.code, message: `The ${u.field} ${u.reason}.`, evidence: u.candidates.join(" or ") || null })), ocrProblem(doubts)]);
+    }
     if (problems.length > 0 || !match) throw NeedsAttentionError.of(problems);
     const converted = toInvoice(draft, match.providerId, context.lineKeywords);
     const unreadable = unreadableProblem(doc, converted.invoice);
@@ -172,10 +241,23 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     };
   } catch (error) {
     if (isNeedsAttention(error)) {
-      return { status: "needs_attention", format, reason: error.reason, message: error.message, evidence: error.evidence, problems: [...error.problems], providerId, invoiceNumber: visibleOrNull(invoiceNumber) };
+      return {
+        status: "needs_attention", format, reason: error.reason, message: error.message, evidence: error.evidence, problems: [...error.problems], providerId, invoiceNumber: visibleOrNull(invoiceNumber),
+        ...(toVerify ? { toVerify } : {}),
+      };
     }
     const message = `The file could not be read (${error instanceof Error ? error.message : String(error)}).`;
     return { status: "needs_attention", format, reason: "corrupt", message, evidence: null, problems: [{ code: "corrupt", message, evidence: null }], providerId, invoiceNumber: visibleOrNull(invoiceNumber) };
+  }
+}
+
+/** The invoice as read from a scan, for a person to verify (null when it cannot be built as read). */
+function verifiable(draft: InvoiceDraft, providerId: string, context: ReadContext, doubts: OcrDoubt[], notes: string[]): OcrToVerify | undefined {
+  try {
+    const converted = toInvoice(draft, providerId, context.lineKeywords);
+    return { invoice: converted.invoice, doubts, notes: [...converted.notes, ...notes] };
+  } catch {
+    return undefined;
   }
 }
 

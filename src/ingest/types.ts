@@ -17,6 +17,8 @@ export interface LayoutCell {
   value?: Date | number | boolean | null;
   /** Spreadsheet cells: read from a formula's cached result (not recalculated). */
   isFormula?: boolean;
+  /** Scans: OCR's confidence in the text, 0–100 (its least sure word). */
+  confidence?: number;
 }
 
 export interface LayoutRow {
@@ -34,7 +36,8 @@ export interface LayoutRow {
   items?: LayoutCell[];
 }
 
-export type SourceFormat = "pdf" | "xlsx" | "csv";
+/** "image": a PNG, JPEG or TIFF scan (read by OCR into a page layout like a PDF's). */
+export type SourceFormat = "pdf" | "xlsx" | "csv" | "image";
 
 export interface LayoutDocument {
   format: SourceFormat;
@@ -44,6 +47,17 @@ export interface LayoutDocument {
   rows: LayoutRow[];
   /** Facts about the file worth keeping with the invoice (e.g. formula cells read from cache). */
   notes: string[];
+  /** Present when the text was read from page images by OCR (a scan): its values need validating. */
+  ocr?: OcrReading;
+}
+
+/** How a scan was read. */
+export interface OcrReading {
+  pages: number;
+  /** Mean word confidence over the document, 0–100. */
+  meanConfidence: number;
+  /** The skew undone on each page, degrees. */
+  skewDegrees: number[];
 }
 
 /**
@@ -148,6 +162,10 @@ export type NeedsAttentionCode =
   | "line_missing_period"
   /** A value read without certainty (two readings, arithmetic that picks none): never stored as certain. */
   | "uncertain_value"
+  /** A scan read by OCR with values no check confirmed: a person verifies them beside the page image. */
+  | "ocr_to_verify"
+  /** A scan page OCR could not read (failed, timed out, or no text on it). */
+  | "ocr_failed"
   /** Characters a text layer cannot mean (NUL, other control or private-use characters). */
   | "text_layer_unreadable"
   /** The file was read but the database refused what was read; kept with this reason. */

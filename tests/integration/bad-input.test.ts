@@ -142,11 +142,11 @@ describe("bad input corpus through ingestFiles", () => {
     await expectNeedsAttention(await ingestOne({ name: "not-a-pdf.pdf", path: broken }), broken, "corrupt", /PDF could not be read/);
   });
 
-  it("an encrypted PDF and a PDF with no text layer", async () => {
+  it("an encrypted PDF, and a PDF with no text layer whose page OCR finds no text on", async () => {
     const locked = await pdfkitLayout(layoutSimple({ provider: "Oakfield Fostering Ltd", number: "OFP-LOCK", date: "01/11/2026", lines: [FEE_LINE] }), { userPassword: "secret" });
     await expectNeedsAttention(await ingestOne({ name: "locked.pdf", bytes: locked }), locked, "encrypted", /password-protected/);
     const scan = await scannedPdf();
-    await expectNeedsAttention(await ingestOne({ name: "scan.pdf", bytes: scan }), scan, "no_text_layer", /no text layer/);
+    await expectNeedsAttention(await ingestOne({ name: "scan.pdf", bytes: scan }), scan, "ocr_failed", /No text was found/);
   });
 
   it("a 2,000-page PDF is kept but not read page by page", async () => {

@@ -70,7 +70,7 @@ describe("placement-audit ingest and invoices", () => {
     expect(out.split("\n")).toEqual([
       "stored            a-oakfield.csv  OAK invoice OFP-3001 (2 lines)",
       "stored            b-oakfield.pdf  OAK invoice OFP-1046 (3 lines)",
-      expect.stringMatching(/^needs attention {3}c-scan\.pdf: The PDF has no text layer/),
+      expect.stringMatching(/^needs attention {3}c-scan\.pdf: No text was found on the scan/),
       "2 stored, 0 already received, 1 needs attention, 1 other file(s) skipped",
       // Audited on arrival, without an audit command (AUDIT.md "When").
       expect.stringMatching(/^Audited on arrival: 2 invoice\(s\) of 1 provider\(s\), \d+ finding\(s\) \(run \d+\)\.$/),
@@ -120,16 +120,16 @@ describe("placement-audit ingest and invoices", () => {
     expect(code).toBe(0);
     const files = JSON.parse(out) as Array<Record<string, unknown>>;
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatchObject({ source_file: "c-scan.pdf", reason: expect.stringMatching(/no text layer/) });
+    expect(files[0]).toMatchObject({ source_file: "c-scan.pdf", reason: expect.stringMatching(/No text was found/) });
     expect(Object.keys(files[0]!)).toEqual(["file_id", "source_file", "sha256", "received_at", "reason_code", "reason", "evidence", "provider_id", "invoice_number", "problems"]);
-    expect(files[0]).toMatchObject({ reason_code: "no_text_layer", problems: [{ code: "no_text_layer" }] });
+    expect(files[0]).toMatchObject({ reason_code: "ocr_failed", problems: [{ code: "ocr_failed" }] });
   });
 
   it("a second ingest reports every file as already received and exits 0", async () => {
     const { code, out } = await runCli("ingest", invoicesDir);
     expect(code).toBe(0);
     expect(out).toContain("already received  a-oakfield.csv\n");
-    expect(out).toMatch(/already received {2}c-scan\.pdf {2}\(still needs attention: The PDF has no text layer/);
+    expect(out).toMatch(/already received {2}c-scan\.pdf {2}\(still needs attention: No text was found on the scan/);
     expect(out.trim().split("\n").at(-1)).toBe("0 stored, 3 already received, 0 need attention, 1 other file(s) skipped");
   });
 

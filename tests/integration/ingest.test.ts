@@ -173,15 +173,15 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
 
   it("keeps a file that cannot be read, with its reason, and lists it", async () => {
     const report = await ingestFiles(t.db, [{ name: "scan.pdf", bytes: await scannedPdf() }], { authorityId: 1, dataDir: t.dataDir });
-    expect(report.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "no_text_layer", invoiceId: null });
-    expect(report.problems).toEqual([expect.stringMatching(/^scan\.pdf: \[no_text_layer\] The PDF has no text layer/)]);
+    expect(report.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "ocr_failed", invoiceId: null });
+    expect(report.problems).toEqual([expect.stringMatching(/^scan\.pdf: \[ocr_failed\] No text was found on the scan's pages/)]);
     const row = (await t.db.knex("received_files").where({ original_name: "scan.pdf" }).first()) as FileRow;
     expect(row.status).toBe("needs_attention");
-    expect(row.reason).toMatch(/no text layer/);
+    expect(row.reason).toMatch(/No text was found/);
     expect(fs.existsSync(path.join(t.dataDir, row.stored_path))).toBe(true);
     expect(await t.db.knex("invoices").where({ file_id: row.id }).count({ n: "*" })).toEqual([{ n: "0" }]);
     const listed = await listNeedsAttentionFiles(t.db, { authorityId: 1 });
-    expect(listed.map((f) => [f.source_file, f.reason?.slice(0, 26)])).toEqual([["scan.pdf", "The PDF has no text layer "]]);
+    expect(listed.map((f) => [f.source_file, f.reason?.slice(0, 26)])).toEqual([["scan.pdf", "No text was found on the sc"]]);
   });
 
   it("re-processes a file after the provider's alias is added, keeping its receipt time", async () => {

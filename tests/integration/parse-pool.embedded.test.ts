@@ -24,7 +24,7 @@ describe("parsing in the sandbox's child processes", () => {
     for (const input of inputs) inThread.push(await readInvoiceFile(input.name, input.bytes, context));
     const pooled = await parseFiles(inputs, context, { workers: 2 });
     expect(pooled).toEqual(inThread);
-    expect(pooled.map((o) => (o.status === "ok" ? o.invoice.invoiceNumber : o.reason))).toEqual(["OFP-1046", "BCH/2026/0311", "no_text_layer", "OFP-CN-7", "OFP-5"]);
+    expect(pooled.map((o) => (o.status === "ok" ? o.invoice.invoiceNumber : o.reason))).toEqual(["OFP-1046", "BCH/2026/0311", "ocr_failed", "OFP-CN-7", "OFP-5"]);
   });
 
   it("uses a pool only for a batch, never more workers than files", () => {

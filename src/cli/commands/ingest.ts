@@ -7,7 +7,7 @@ import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
 
 /** Extensions picked up when a directory is named (a file named explicitly is always tried). */
-const INVOICE_EXTENSIONS = new Set([".pdf", ".xlsx", ".xlsm", ".csv"]);
+const INVOICE_EXTENSIONS = new Set([".pdf", ".xlsx", ".xlsm", ".csv", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]);
 
 interface Collected {
   files: IngestFileInput[];
@@ -72,7 +72,8 @@ function summary(report: IngestReport, skipped: number, missing: number): string
 export const ingestCommand: Command = {
   name: "ingest",
   help: [
-    "Reads invoices and credit notes. Directories are searched for .pdf, .xlsx and .csv files.",
+    "Reads invoices and credit notes. Directories are searched for .pdf, .xlsx and .csv files, and",
+    "for scans (.png, .jpg, .tif), which are read by OCR like PDFs without a text layer.",
     "Files are received in the order of their names. A file received before (same content) is",
     "reported and skipped; a file that cannot be read fully is kept in \"needs attention\" with its",
     "reason (see `invoices --needs-attention`). Exit status 1 when some file needs attention.",
@@ -117,6 +118,8 @@ export const ingestCommand: Command = {
       ...(onTerminal ? {} : { logger: context.logger }),
       ...(workers !== undefined ? { workers } : {}),
       // On a terminal a progress bar, then the results; otherwise one plain line per file as it is done.
+      // A scan is read at seconds a page: the terminal shows its pages as they are read.
+      ...(onTerminal ? { onPage: (name: string, page: number, pages: number) => context.stderr.write(`\r  OCR ${name.slice(0, 40)}: page ${page} of ${pages}`.padEnd(80)) } : {}),
       onProgress: (progress) => {
         if (onTerminal) progressBar(context.stderr, progress);
         else context.stdout.write(`${describe(progress.result)}\n`);

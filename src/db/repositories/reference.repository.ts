@@ -233,3 +233,11 @@ export async function lockProviderAliases(trx: Knex.Transaction, authorityId: nu
 export async function setProviderAliases(trx: Knex.Transaction, authorityId: number, providerId: string, aliases: readonly string[]): Promise<void> {
   await trx("providers").where({ authority_id: authorityId, provider_id: providerId }).update({ aliases });
 }
+
+/** Every placement's references, for cross-checking references read by OCR from scans. */
+export async function loadPlacementKeys(knex: Knex, authorityId: number): Promise<Array<{ placementId: string; childRef: string; providerId: string; poNumber: string | null }>> {
+  const rows: Array<{ placement_id: string; child_ref: string; provider_id: string; po_number: string | null }> = await knex("placements")
+    .where({ authority_id: authorityId })
+    .select("placement_id", "child_ref", "provider_id", "po_number");
+  return rows.map((row) => ({ placementId: row.placement_id, childRef: row.child_ref, providerId: row.provider_id, poNumber: row.po_number }));
+}

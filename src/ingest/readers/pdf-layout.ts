@@ -14,6 +14,8 @@ export interface PositionedText {
   width: number;
   /** Font size (text height) in points. */
   height: number;
+  /** OCR only: the reader's confidence in the text, 0–100 (its least sure word). */
+  confidence?: number;
 }
 
 /** Items whose baselines differ by no more than this share a row. */
@@ -61,7 +63,12 @@ export function rowsFromItems(items: readonly PositionedText[], page: number): L
   return groups.map((group, index) => {
     const byX = [...group].sort((a, b) => a.x - b.x);
     const height = median(byX.map((item) => item.height)) || 10;
-    const items: LayoutCell[] = byX.map((item) => ({ text: item.text.trim(), left: item.x, right: item.x + Math.max(item.width, 0.1) }));
+    const items: LayoutCell[] = byX.map((item) => ({
+      text: item.text.trim(),
+      left: item.x,
+      right: item.x + Math.max(item.width, 0.1),
+      ...(item.confidence === undefined ? {} : { confidence: item.confidence }),
+    }));
     return {
       page,
       top: Math.min(...group.map((item) => item.top)),
@@ -87,6 +94,7 @@ export function joinCells(items: readonly LayoutCell[], height: number): LayoutC
       const space = item.left - last.right > height * 0.1 ? " " : "";
       last.text = `${last.text}${space}${item.text}`.replace(/\s+/g, " ");
       last.right = Math.max(last.right, item.right);
+      if (item.confidence !== undefined) last.confidence = Math.min(last.confidence ?? 100, item.confidence);
     } else {
       cells.push({ ...item });
     }

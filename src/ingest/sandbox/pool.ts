@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import type { ReadContext, ReadOutcome } from "../read-invoice-file.js";
-import type { SandboxRequest } from "./child.js";
+import { ocrConcurrency } from "../ocr/ocr-engine.js";
+import type { SandboxNotice, SandboxRequest } from "./child.js";
 
 /**
  * Every invoice file is parsed in a child process with hard bounds (issue 22): a file that
@@ -29,6 +30,43 @@ export const SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   rssBytes: 640 * 1024 * 1024,
   wallMs: 30_000,
 });
+
+/**
+ * A scan is read by OCR, a few seconds a page on a free core (bench/ocr.bench.ts) and a tesseract
+ * worker's memory (the model and one page image, ~150–300 MB) on top of the reader's: once its
+ * child says "a scan of N pages", the file's wall clock becomes SCAN_BASE_MS + N × SCAN_PAGE_MS
+ * and its memory cap SCAN_RSS_BYTES. The time waiting for an OCR place is not counted.
+ */
+export const SCAN_PAGE_MS = 90_000;
+export const SCAN_BASE_MS = 30_000;
+export const SCAN_RSS_BYTES = 1024 * 1024 * 1024;
+
+/** The limits of one file once it is known to be a scan of `pages` pages. */
+export function scanLimits(pages: number, base: SandboxLimits): SandboxLimits {
+  return { heapMb: base.heapMb, rssBytes: Math.max(base.rssBytes, SCAN_RSS_BYTES), wallMs: SCAN_BASE_MS + Math.max(1, pages) * SCAN_PAGE_MS };
+}
+
+/** At most `size` files read by OCR at once across the pool's children (OCR_CONCURRENCY). */
+class OcrGate {
+  private busy = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+  acquire(): Promise<void> {
+    if (this.busy < this.size) {
+      this.busy++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy--;
+  }
+}
+
+/** A scan's progress: page `page` of `pages` read. */
+export type PageProgress = (page: number, pages: number) => void;
 
 const RSS_POLL_MS = 50;
 const IDLE_STOP_MS = 30_000;
@@ -79,6 +117,9 @@ interface Job {
   name: string;
   bytes: Uint8Array;
   context: ReadContext;
+  /** This file's bounds: the pool's, until the child says it is a scan (scanLimits). */
+  limits: SandboxLimits;
+  onPage?: PageProgress | undefined;
   resolve(outcome: ReadOutcome): void;
 }
 
@@ -87,7 +128,10 @@ class Slot {
   private ready: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly limits: SandboxLimits) {}
+  constructor(
+    private readonly limits: SandboxLimits,
+    private readonly ocrGate: OcrGate,
+  ) {}
 
   private start(): ChildProcess {
     const { script, execArgv } = childScript();
@@ -132,8 +176,11 @@ class Slot {
     this.hold(child, true);
     await this.ready;
     let killed = false;
+    let holdsOcrPlace = false;
     const outcome = await new Promise<ReadOutcome>((resolve) => {
       let settled = false;
+      let wall: NodeJS.Timeout | undefined;
+      let watch: NodeJS.Timeout | undefined;
       const finish = (outcome: ReadOutcome, kill: boolean): void => {
         if (settled) return;
         settled = true;
@@ -147,15 +194,34 @@ class Slot {
         }
         resolve(outcome);
       };
-      const onMessage = (message: { id?: number; outcome?: ReadOutcome }): void => {
-        if (message.id === job.id && message.outcome) finish(message.outcome, false);
+      const bound = (): void => {
+        clearTimeout(wall);
+        clearInterval(watch);
+        wall = setTimeout(() => finish(unsafeOutcome("time", job.limits), true), job.limits.wallMs);
+        watch = setInterval(() => {
+          const rss = child.pid === undefined ? null : residentBytes(child.pid);
+          if (rss !== null && rss > job.limits.rssBytes) finish(unsafeOutcome("memory", job.limits), true);
+        }, RSS_POLL_MS);
       };
-      const onExit = (): void => finish(unsafeOutcome("crash", this.limits), false);
-      const wall = setTimeout(() => finish(unsafeOutcome("time", this.limits), true), this.limits.wallMs);
-      const watch = setInterval(() => {
-        const rss = child.pid === undefined ? null : residentBytes(child.pid);
-        if (rss !== null && rss > this.limits.rssBytes) finish(unsafeOutcome("memory", this.limits), true);
-      }, RSS_POLL_MS);
+      // A scan: the clock stops while it waits for an OCR place, then restarts with a scan's budget.
+      const onScan = (pages: number): void => {
+        clearTimeout(wall);
+        void this.ocrGate.acquire().then(() => {
+          holdsOcrPlace = true;
+          if (settled) return;
+          job.limits = scanLimits(pages, job.limits);
+          bound();
+          child.send({ id: job.id, scanGo: true });
+        });
+      };
+      const onMessage = (message: { id?: number; outcome?: ReadOutcome } | SandboxNotice): void => {
+        if (message.id !== job.id) return;
+        if ("scan" in message) onScan(message.scan.pages);
+        else if ("progress" in message) job.onPage?.(message.progress.page, message.progress.pages);
+        else if ("outcome" in message && message.outcome) finish(message.outcome, false);
+      };
+      const onExit = (): void => finish(unsafeOutcome("crash", job.limits), false);
+      bound();
       child.on("message", onMessage);
       child.once("exit", onExit);
       if (child.exitCode !== null || child.signalCode !== null || !child.connected) {
@@ -167,6 +233,7 @@ class Slot {
         if (error) onExit();
       });
     });
+    if (holdsOcrPlace) this.ocrGate.release();
     // A killed child's exit comes later: the next file must not be sent to it.
     if (killed && this.child === child) this.child = null;
     if (this.child === child) {
@@ -194,14 +261,17 @@ export class SandboxPool {
   constructor(
     size: number,
     readonly limits: SandboxLimits = SANDBOX_LIMITS,
+    ocrPlaces: number = ocrConcurrency(),
   ) {
-    this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits));
+    const gate = new OcrGate(Math.max(1, ocrPlaces));
+    this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits, gate));
     this.free = [...this.slots];
   }
 
-  parse(name: string, bytes: Uint8Array, context: ReadContext): Promise<ReadOutcome> {
+  /** Reads one file in a child; `onPage` hears each page of a scan as it is read. */
+  parse(name: string, bytes: Uint8Array, context: ReadContext, onPage?: PageProgress): Promise<ReadOutcome> {
     return new Promise((resolve) => {
-      this.waiting.push({ id: this.nextId++, name, bytes, context, resolve });
+      this.waiting.push({ id: this.nextId++, name, bytes, context, limits: { ...this.limits }, onPage, resolve });
       this.pump();
     });
   }

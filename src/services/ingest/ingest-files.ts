@@ -13,6 +13,7 @@ import {
   type AttentionDetail,
   type ReceivedFileStatus,
 } from "../../db/repositories/invoice.repository.js";
+import { loadPlacementKeys } from "../../db/repositories/reference.repository.js";
 import { AppError } from "../../domain/errors.js";
 import { visibleText } from "../../ingest/evidence.js";
 import type { ReadContext, ReadOutcome } from "../../ingest/read-invoice-file.js";
@@ -51,6 +52,8 @@ export interface IngestOptions {
   dataDir: string;
   logger?: Logger;
   onProgress?: (progress: IngestProgress) => void;
+  /** Each page of a scan as OCR reads it (a scan takes seconds a page). */
+  onPage?: (name: string, page: number, pages: number) => void;
   authorityId: number;
   /** Template directories (default: the built-in ones and DATA_DIR/templates). */
   templateDirs?: string[];
@@ -142,7 +145,14 @@ async function readContext(db: Database, authorityId: number, options: Pick<Inge
   const templates = [...(options.templates ?? []), ...loadTemplates(templateDirs)];
   // Lines are classified with the shipped keywords; only the plain lists go to parse threads.
   const { items, feeKeywords } = defaultRulesConfig();
-  return { providers: await loadProviderIdentities(db.knex, authorityId), templates, templateDirs, lineKeywords: { items, feeKeywords } };
+  return {
+    providers: await loadProviderIdentities(db.knex, authorityId),
+    templates,
+    templateDirs,
+    lineKeywords: { items, feeKeywords },
+    // Scans' references are checked against these (ingest/ocr/validate-ocr.ts).
+    reference: { placements: await loadPlacementKeys(db.knex, authorityId) },
+  };
 }
 
 function baseResult(name: string): IngestFileResult {
@@ -249,7 +259,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
     });
 
     // 3. Read the new ones, each in the sandbox's bounded child processes (never in this process).
-    const outcomes = await parseFiles(fresh.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}) });
+    const outcomes = await parseFiles(fresh.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}), onPage: options.onPage });
     const byInput = new Map<IngestFileInput, Loaded & { outcome: ReadOutcome }>();
     fresh.forEach((f, i) => byInput.set(f.input, { ...f, outcome: outcomes[i] as ReadOutcome }));
 

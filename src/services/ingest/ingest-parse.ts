@@ -17,6 +17,8 @@ export interface ParseOptions {
   /** Kept for callers' batch sizing (poolSize); every file is read in the sandbox regardless. */
   workers?: number | undefined;
   logger?: Logger;
+  /** A scan's pages as OCR reads them (`name`: the input's name). */
+  onPage?: ((name: string, page: number, pages: number) => void) | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export function poolSize(files: number, requested: number | undefined): number {
 export async function parseFiles(inputs: readonly ParseInput[], context: ReadContext, options: ParseOptions = {}): Promise<ReadOutcome[]> {
   const pool = sharedSandbox();
   options.logger?.debug("parsing in the sandbox", { files: inputs.length });
-  const outcomes = await Promise.all(inputs.map((input) => pool.parse(input.name, input.bytes, context)));
+  const outcomes = await Promise.all(inputs.map((input) => pool.parse(input.name, input.bytes, context, options.onPage ? (page, pages) => options.onPage?.(input.name, page, pages) : undefined)));
   outcomes.forEach((outcome, i) => {
     if (outcome.status === "needs_attention" && outcome.message.startsWith("The file could not be read safely")) {
       options.logger?.warn("file could not be read safely", { file: i, reason: outcome.reason });

@@ -20,10 +20,10 @@ beforeAll(async () => {
 });
 
 describe("files that go to 'needs attention', each with its reason", () => {
-  it("a scanned PDF with no text layer", async () => {
+  it("a scanned PDF with no text layer whose page holds no text (read by OCR)", async () => {
     const outcome = await attention("scan.pdf", await scannedPdf());
-    expect(outcome.reason).toBe("no_text_layer");
-    expect(outcome.message).toMatch(/no text layer/);
+    expect(outcome.reason).toBe("ocr_failed");
+    expect(outcome.message).toMatch(/No text was found/);
   });
 
   it("a password-protected PDF", async () => {

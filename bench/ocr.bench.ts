@@ -1,0 +1,97 @@
+/**
+ * OCR cost (issue 17): seconds a page at 300 dpi on one core with tesseract.js (the product's
+ * engine: one warm worker, sparse-text mode), beside Debian's native `tesseract` CLI on the same
+ * page images and in the same mode, one thread (skipped, with a message, when it is not
+ * installed: `apt-get install tesseract-ocr`; never a dependency); then the peak RSS of a pool of
+ * 4 workers reading 4 pages at once. Pages: every page of the scanned corpus
+ * (tests/fixtures/scans), drawn at 300 dpi as the reader draws them. Asserts nothing.
+ *
+ *   npx tsx bench/ocr.bench.ts [--pages N]
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { imageFormatOf, pageImages, type PageImage } from "../src/ingest/ocr/page-images.js";
+import { OcrEngine } from "../src/ingest/ocr/ocr-engine.js";
+import { scanFiles } from "../tests/fixtures/scans/score-scans.js";
+import { argValue, loadText } from "./support.js";
+
+const limit = Number(argValue("--pages") ?? 100);
+
+async function corpusPages(): Promise<PageImage[]> {
+  const pages: PageImage[] = [];
+  for (const file of scanFiles()) {
+    const bytes = fs.readFileSync(file.path);
+    for await (const page of pageImages(bytes, imageFormatOf(bytes) ?? "pdf")) pages.push(page);
+  }
+  return pages.slice(0, limit);
+}
+
+function residentMb(): number {
+  return process.memoryUsage().rss / (1024 * 1024);
+}
+
+async function main(): Promise<void> {
+  console.log(`OCR bench (${loadText()}, ${os.availableParallelism()} cores)`);
+  let t = performance.now();
+  const pages = await corpusPages();
+  console.log(`  ${pages.length} page images drawn in ${((performance.now() - t) / 1000).toFixed(1)} s (${pages.map((p) => `${p.width}×${p.height}`).slice(0, 3).join(", ")}…)`);
+
+  // One worker, model loaded once: the sandbox child's engine.
+  const one = new OcrEngine(1);
+  t = performance.now();
+  await one.recognize(pages[0]?.image ?? new Uint8Array());
+  console.log(`  tesseract.js: first page (worker start + model load included) ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const cpu = process.cpuUsage();
+  t = performance.now();
+  for (const page of pages) await one.recognize(page.image);
+  const wall = (performance.now() - t) / 1000 / pages.length;
+  const used = process.cpuUsage(cpu);
+  await one.stop();
+  console.log(`  tesseract.js, 1 worker: ${wall.toFixed(2)} s a page (wall), ${((used.user + used.system) / 1e6 / pages.length).toFixed(2)} s CPU a page`);
+
+  const native = spawnSync("tesseract", ["--version"], { encoding: "utf8" });
+  if (native.error || native.status !== 0) {
+    console.log("  native tesseract: not installed here (apt-get install tesseract-ocr): comparison skipped");
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr-bench-"));
+    try {
+      const files = pages.map((page, i) => {
+        const file = path.join(dir, `page-${i}.${imageFormatOf(page.image) === "jpeg" ? "jpg" : "png"}`);
+        fs.writeFileSync(file, page.image);
+        return file;
+      });
+      t = performance.now();
+      // bash's `times` gives the CPU its children used: the fair figure on a shared machine.
+      const script = `for f in "$@"; do tesseract "$f" - --psm 11 -l eng >/dev/null 2>&1; done; times`;
+      const run = spawnSync("bash", ["-c", script, "bash", ...files], { env: { ...process.env, OMP_THREAD_LIMIT: "1" }, encoding: "utf8" });
+      const nativeWall = (performance.now() - t) / 1000 / files.length;
+      const children = (run.stdout.trim().split("\n")[1] ?? "").split(/\s+/).map((time) => {
+        const m = /(\d+)m([\d.]+)s/.exec(time);
+        return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+      });
+      const nativeCpu = children.reduce((a, b) => a + b, 0) / files.length;
+      const jsCpu = (used.user + used.system) / 1e6 / pages.length;
+      console.log(`  native ${native.stdout.split("\n")[0]?.trim()}, 1 thread, same mode: ${nativeWall.toFixed(2)} s a page (wall), ${nativeCpu.toFixed(2)} s CPU a page`);
+      console.log(`  tesseract.js / native: ${(wall / nativeWall).toFixed(1)}× wall, ${(jsCpu / nativeCpu).toFixed(1)}× CPU`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  // Four workers reading four pages at once: the memory a 4-child OCR pool holds.
+  const before = residentMb();
+  let peak = before;
+  const watch = setInterval(() => {
+    peak = Math.max(peak, residentMb());
+  }, 20);
+  const four = new OcrEngine(4);
+  t = performance.now();
+  await Promise.all(pages.slice(0, 8).map((page) => four.recognize(page.image)));
+  clearInterval(watch);
+  await four.stop();
+  console.log(`  4 workers, ${Math.min(8, pages.length)} pages: ${((performance.now() - t) / 1000).toFixed(1)} s; peak RSS ${Math.round(peak)} MB (${Math.round(before)} MB before the pool)`);
+}
+
+await main();

@@ -1,0 +1,366 @@
+import { dayFromIso } from "../../domain/dates.js";
+import { Dec } from "../../domain/money.js";
+import { checkLine, lineTolerance } from "../extract/certainty.js";
+import { findDates, parseMoneyText } from "../text/values.js";
+import type { ArithmeticCheck, DraftLine, FieldEvidence, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow, UncertainField } from "../types.js";
+
+/**
+ * Validation before trust (DATA.md "Scans"). OCR misreads in ways a text layer never does
+ * (`WB30201` as `WEB30201`, `£3,419.99` as `£3.419.99`), so a value read from a scan stands only
+ * when
+ *   - the invoice's own arithmetic confirms it: quantity × rate = amount, the lines add up to the
+ *     subtotal, subtotal + VAT = total, nights = the days of the period billed; or
+ *   - its confidence is high AND a cross-check agrees: a child reference known for this provider
+ *     (or for the line's placement), a placement reference known for this provider, dates inside
+ *     the period the invoice bills, an invoice number the file's name also carries.
+ * Two repairs are made, each only when a check proves it: a child reference one character from a
+ * known one is snapped to it when its placement reference or provider agrees (and no other known
+ * reference is as close); a misplaced thousands separator (`3.419.99`) is read as 3419.99 when
+ * quantity × rate says so. Every other value is "to verify", with its confidence.
+ */
+
+/** Word confidence (0–100) from which a value may stand with a cross-check. */
+export const HIGH_CONFIDENCE = 85;
+
+/** One placement as the cross-checks need it (from the reference data). */
+export interface PlacementKey {
+  placementId: string;
+  childRef: string;
+  providerId: string;
+  poNumber: string | null;
+}
+
+export interface OcrReference {
+  placements: readonly PlacementKey[];
+}
+
+/** A value no check confirmed: a person verifies it beside the page image. */
+export interface OcrDoubt {
+  /** `invoiceNumber`, `total`, `line 2 childRef`. */
+  field: string;
+  /** As read (null when nothing was read). */
+  value: string | null;
+  /** OCR's confidence in the text it was read from, 0–100 (null when none is known). */
+  confidence: number | null;
+  /** Why no check confirmed it. */
+  reason: string;
+}
+
+export interface OcrValidation {
+  /** The draft with proven repairs made (snapped references, repaired separators). */
+  draft: InvoiceDraft;
+  doubts: OcrDoubt[];
+  /** What was repaired and why, for the invoice's notes. */
+  notes: string[];
+}
+
+// ---------------------------------------------------------------- where a value was printed
+
+function rowAt(doc: LayoutDocument, where: string | null): LayoutRow | null {
+  if (!where) return null;
+  const match = /^(?:page (\d+) )?row (\d+)$/.exec(where);
+  if (!match) return null;
+  const page = Number(match[1] ?? 1);
+  const rowNumber = Number(match[2]);
+  return doc.rows.find((row) => row.page === page && row.rowNumber === rowNumber) ?? null;
+}
+
+const compact = (text: string): string => text.toUpperCase().replace(/[\s,£]/g, "");
+
+function printsValue(cell: LayoutCell, value: string | Dec): boolean {
+  if (value instanceof Dec) {
+    return (cell.text.match(/-?\d[\d,.]*/g) ?? []).some((number) => {
+      const parsed = parseMoneyText(number);
+      return parsed !== null && parsed.abs().eq(value.abs());
+    });
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return findDates(cell.text).some((hit) => hit.iso === value);
+  return compact(cell.text).includes(compact(value));
+}
+
+/**
+ * OCR's confidence in a value: the least sure cell of its row that prints it; when no cell
+ * visibly prints it, the least sure cell of the row (never more confidence than was seen).
+ */
+export function confidenceOf(doc: LayoutDocument, where: string | null, value: string | Dec | null): number | null {
+  const row = rowAt(doc, where);
+  if (!row) return null;
+  const known = row.cells.filter((cell) => cell.confidence !== undefined);
+  if (known.length === 0) return null;
+  const printing = value === null ? [] : known.filter((cell) => printsValue(cell, value));
+  const cells = printing.length > 0 ? printing : known;
+  return Math.min(...cells.map((cell) => cell.confidence as number));
+}
+
+// ---------------------------------------------------------------- repairs
+
+/** Edit distance of at most one (a character changed, added or dropped). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+export type ReferenceCheck =
+  | { status: "confirmed" }
+  | { status: "snapped"; to: string; why: string }
+  | { status: "doubt"; reason: string };
+
+/**
+ * A child reference against the reference data: known for this provider (or for the line's
+ * placement) stands when read with high confidence; one character from exactly one such known
+ * reference is snapped to it; anything else is to verify.
+ */
+export function checkChildRef(read: string, confidence: number | null, providerId: string, placementRef: string | null, reference: OcrReference): ReferenceCheck {
+  const agrees = (p: PlacementKey): boolean => p.providerId === providerId || (placementRef !== null && (p.placementId === placementRef || p.poNumber === placementRef));
+  const exact = reference.placements.filter((p) => p.childRef.toUpperCase() === read.toUpperCase());
+  if (exact.some(agrees)) {
+    if ((confidence ?? 0) >= HIGH_CONFIDENCE) return { status: "confirmed" };
+    return { status: "doubt", reason: `read with confidence ${confidence ?? "unknown"}, below ${HIGH_CONFIDENCE}` };
+  }
+  // A real child of another provider is never turned into one of this provider's.
+  if (exact.length > 0) return { status: "doubt", reason: `is known, but not placed with provider ${providerId}` };
+  const near = [...new Set(reference.placements.filter((p) => agrees(p) && withinOneEdit(p.childRef.toUpperCase(), read.toUpperCase())).map((p) => p.childRef))];
+  if (near.length === 1) {
+    const to = near[0] as string;
+    const placement = reference.placements.find((p) => p.childRef === to && agrees(p)) as PlacementKey;
+    const why = placementRef !== null && (placement.placementId === placementRef || placement.poNumber === placementRef) ? `its placement ${placementRef} is ${to}'s` : `${to} is placed with provider ${providerId}`;
+    return { status: "snapped", to, why };
+  }
+  if (near.length > 1) return { status: "doubt", reason: `is one character from ${near.join(" and ")}: which one is meant is not known` };
+  return { status: "doubt", reason: "is not a child reference in the reference data" };
+}
+
+/**
+ * A placement reference (placement id or PO number) against the reference data, as for a child
+ * reference: one of this provider's (and of the line's child, when the line names one) stands
+ * when read with high confidence; one character from exactly one of them is snapped to it.
+ */
+export function checkPlacementRef(read: string, confidence: number | null, providerId: string, childRef: string | null, reference: OcrReference): ReferenceCheck {
+  const ref = read.toUpperCase();
+  const names = (p: PlacementKey): string[] => [p.placementId, ...(p.poNumber ? [p.poNumber] : [])].map((n) => n.toUpperCase());
+  const ofProvider = reference.placements.filter((p) => p.providerId === providerId && (childRef === null || p.childRef.toUpperCase() === childRef.toUpperCase()));
+  if (ofProvider.some((p) => names(p).includes(ref))) {
+    if ((confidence ?? 0) >= HIGH_CONFIDENCE) return { status: "confirmed" };
+    return { status: "doubt", reason: `read with confidence ${confidence ?? "unknown"}, below ${HIGH_CONFIDENCE}` };
+  }
+  if (reference.placements.some((p) => names(p).includes(ref))) return { status: "doubt", reason: `is known, but not a placement of provider ${providerId}${childRef ? ` for ${childRef}` : ""}` };
+  const near = [...new Set(ofProvider.flatMap((p) => [p.placementId, ...(p.poNumber ? [p.poNumber] : [])]).filter((n) => withinOneEdit(n.toUpperCase(), ref)))];
+  if (near.length === 1) return { status: "snapped", to: near[0] as string, why: `${near[0] as string} is a placement of provider ${providerId}${childRef ? ` for ${childRef}` : ""}` };
+  if (near.length > 1) return { status: "doubt", reason: `is one character from ${near.join(" and ")}: which one is meant is not known` };
+  return { status: "doubt", reason: `is not a placement or PO number of provider ${providerId}` };
+}
+
+/**
+ * Amounts whose separators OCR misread: `3.419.99` or `3,419,99` (a thousands separator read as
+ * the decimal point, or the reverse). The digits with the last group as pence.
+ */
+export function separatorRepairs(text: string): Dec[] {
+  const out: Dec[] = [];
+  for (const match of text.matchAll(/\d{1,3}(?:[.,]\d{3})+[.,]\d{2}(?!\d)/g)) {
+    const groups = match[0].split(/[.,]/);
+    const pence = groups.pop() as string;
+    const value = new Dec(`${groups.join("")}.${pence}`);
+    if (parseMoneyText(match[0]) === null) out.push(value);
+  }
+  return out;
+}
+
+/** The amount quantity × rate says, when a misread separator in the line's row gives it. */
+function repairedAmount(doc: LayoutDocument, line: DraftLine): Dec | null {
+  if (line.quantity === null || line.unitRate === null) return null;
+  const row = rowAt(doc, line.source);
+  if (!row) return null;
+  const expected = line.quantity.times(line.unitRate).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+  const tolerance = lineTolerance(line.quantity, line.unitRate);
+  const fits = row.cells.flatMap((cell) => separatorRepairs(cell.text)).filter((value) => value.minus(expected.abs()).abs().lte(tolerance));
+  return fits.length === 1 ? (fits[0] as Dec) : null;
+}
+
+// ---------------------------------------------------------------- arithmetic
+
+function closes(checks: readonly ArithmeticCheck[], check: ArithmeticCheck["check"]): boolean {
+  return checks.some((c) => c.check === check && c.closes);
+}
+
+function days(from: string, to: string): number {
+  return dayFromIso(to) - dayFromIso(from) + 1;
+}
+
+/** Nights (or weeks) billed equal the days (or weeks) of the line's own period. */
+function quantityFitsPeriod(line: DraftLine): boolean {
+  if (line.quantity === null || line.from === null || line.to === null || line.to < line.from) return false;
+  const span = days(line.from, line.to);
+  if (line.unit === "night") return line.quantity.eq(span);
+  if (line.unit === "week") return line.quantity.times(7).minus(span).abs().lte(new Dec("0.05").times(7));
+  return false;
+}
+
+/** The invoice's sums over the (repaired) draft. */
+function invoiceChecks(draft: InvoiceDraft): ArithmeticCheck[] {
+  const checks = draft.lines.map(checkLine).filter((c): c is ArithmeticCheck => c !== null);
+  // Credit notes print their figures with or without minus signs: compared without them. On an
+  // invoice a discount line's minus counts.
+  const credit = draft.kind === "credit_note";
+  const abs = (value: Dec | null): Dec | null => (value === null ? null : credit ? value.abs() : value);
+  const amounts = draft.lines.map((l) => abs(l.amount)).filter((a): a is Dec => a !== null);
+  const lineSum = amounts.length > 0 && amounts.length === draft.lines.length ? amounts.reduce((total, a) => total.plus(a), new Dec(0)) : null;
+  const [subtotal, vat, total] = [abs(draft.subtotal), abs(draft.vat), abs(draft.total)];
+  const check = (kind: ArithmeticCheck["check"], expected: Dec, printed: Dec): ArithmeticCheck => ({ check: kind, expected: expected.toFixed(2), printed: printed.toFixed(2), closes: expected.eq(printed) });
+  if (lineSum !== null && subtotal !== null) checks.push(check("lines_to_subtotal", lineSum, subtotal));
+  if (subtotal !== null && total !== null) checks.push(check("subtotal_vat_total", subtotal.plus(vat ?? 0), total));
+  if (subtotal === null && lineSum !== null && total !== null) checks.push(check("lines_to_total", lineSum.plus(vat ?? 0), total));
+  return checks;
+}
+
+// ---------------------------------------------------------------- the rules
+
+interface Context {
+  doc: LayoutDocument;
+  draft: InvoiceDraft;
+  providerId: string;
+  reference: OcrReference;
+  fileName: string;
+  doubts: OcrDoubt[];
+  notes: string[];
+}
+
+function doubt(context: Context, field: string, value: string | Dec | null, where: string | null, reason: string): void {
+  const confidence = confidenceOf(context.doc, where, value);
+  const text = value === null ? null : value instanceof Dec ? value.toFixed(2) : value;
+  context.doubts.push({ field, value: text, confidence, reason });
+}
+
+/** High confidence is needed with every cross-check; this says whether the value has it. */
+function confident(context: Context, where: string | null, value: string | Dec): boolean {
+  return (confidenceOf(context.doc, where, value) ?? 0) >= HIGH_CONFIDENCE;
+}
+
+function withinPeriod(draft: InvoiceDraft, from: string, to: string): boolean {
+  return draft.periodFrom !== null && draft.periodTo !== null && from >= draft.periodFrom && to <= draft.periodTo && from <= to;
+}
+
+/** A line's child or placement reference: kept, snapped (and noted), or to verify. */
+function checkReference(context: Context, line: DraftLine, field: "childRef" | "placementRef", check: (read: string, confidence: number | null) => ReferenceCheck): void {
+  const read = line[field];
+  if (read === null) return;
+  const confidence = confidenceOf(context.doc, line.source, read);
+  const result = check(read, confidence);
+  if (result.status === "snapped") {
+    context.notes.push(`OCR read ${read} on line ${line.lineNo}; taken as ${result.to}, one character away, because ${result.why}.`);
+    line[field] = result.to;
+  } else if (result.status === "doubt") {
+    context.doubts.push({ field: `line ${line.lineNo} ${field}`, value: read, confidence, reason: result.reason });
+  }
+}
+
+function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap<number, boolean>, allAmountsAddUp: boolean): void {
+  const { draft } = context;
+  const name = (field: string): string => `line ${line.lineNo} ${field}`;
+  const closesItself = lineChecks.get(line.lineNo) === true;
+
+  // Money: quantity × rate = amount confirms all three; the lines adding up to the subtotal (or
+  // total) confirms each amount.
+  if (!closesItself && !allAmountsAddUp) doubt(context, name("amount"), line.amount, line.source, "no sum of the invoice confirms it (quantity × rate, the lines to the subtotal)");
+  const periodConfirmsQuantity = quantityFitsPeriod(line);
+  if (line.quantity === null && (line.unitRate !== null || line.unit !== null)) doubt(context, name("quantity"), null, line.source, "was not read, though the line prints a rate or a unit");
+  if (line.quantity !== null && !closesItself && !periodConfirmsQuantity) doubt(context, name("quantity"), line.quantity, line.source, "quantity × rate is not the amount, and it is not the number of days billed");
+  if (line.unitRate !== null && !closesItself) doubt(context, name("unitRate"), line.unitRate, line.source, "quantity × rate is not the amount");
+
+  // Dates: the nights billed equal the period's days, the invoice's own period repeats them, or
+  // read with high confidence inside the period the invoice bills.
+  if (line.from !== null && line.to !== null) {
+    const repeatsInvoicePeriod = line.from === draft.periodFrom && line.to === draft.periodTo;
+    const fitsQuantity = periodConfirmsQuantity && (closesItself || allAmountsAddUp);
+    for (const [field, value] of [["from", line.from], ["to", line.to]] as const) {
+      if (repeatsInvoicePeriod || fitsQuantity) continue;
+      if (confident(context, line.source, value) && withinPeriod(draft, line.from, line.to)) continue;
+      doubt(context, name(field), value, line.source, "no sum or period of the invoice confirms it");
+    }
+  }
+
+  checkReference(context, line, "childRef", (read, confidence) => checkChildRef(read, confidence, context.providerId, line.placementRef, context.reference));
+  checkReference(context, line, "placementRef", (read, confidence) => checkPlacementRef(read, confidence, context.providerId, line.childRef, context.reference));
+  if (line.description !== "" && !confident(context, line.source, line.description)) {
+    doubt(context, name("description"), line.description, line.source, `read with confidence below ${HIGH_CONFIDENCE}`);
+  }
+}
+
+function where(evidence: FieldEvidence | undefined): string | null {
+  return evidence?.where ?? null;
+}
+
+function validateHeader(context: Context, checks: readonly ArithmeticCheck[], linesConfirmed: boolean): void {
+  const { draft } = context;
+  const ev = draft.evidence;
+  const fileName = context.fileName.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  if (draft.invoiceNumber !== null) {
+    const inName = fileName.includes(draft.invoiceNumber.toUpperCase().replace(/[^A-Z0-9]/g, ""));
+    if (!inName || !confident(context, where(ev.invoiceNumber), draft.invoiceNumber)) {
+      doubt(context, "invoiceNumber", draft.invoiceNumber, where(ev.invoiceNumber), inName ? `read with confidence below ${HIGH_CONFIDENCE}` : "nothing else on the file (such as its name) confirms it");
+    }
+  }
+  if (draft.creditsInvoice !== null && !confident(context, where(ev.creditsInvoice), draft.creditsInvoice)) {
+    doubt(context, "creditsInvoice", draft.creditsInvoice, where(ev.creditsInvoice), `read with confidence below ${HIGH_CONFIDENCE}`);
+  }
+  // The period billed: repeated by a line's own dates (read independently), or read with
+  // high confidence with every line inside it.
+  if (draft.periodFrom !== null && draft.periodTo !== null) {
+    const repeated = draft.lines.some((l) => l.from === draft.periodFrom && l.to === draft.periodTo);
+    const contains = draft.lines.every((l) => l.from === null || l.to === null || withinPeriod(draft, l.from, l.to));
+    if (!repeated && !(contains && confident(context, where(ev.period), draft.periodFrom) && confident(context, where(ev.period), draft.periodTo))) {
+      doubt(context, "period", `${draft.periodFrom} to ${draft.periodTo}`, where(ev.period), "no line repeats it and it was not read with high confidence around every line");
+    }
+  }
+  if (draft.periodFrom === null && context.doc.rows.some((row) => row.cells.some((cell) => /\b(?:period|dates? of service)\b/i.test(cell.text)))) {
+    doubt(context, "period", null, null, "was not read, though the invoice prints a period");
+  }
+  if (draft.invoiceDate !== null) {
+    const anchor = draft.periodTo ?? draft.lines.map((l) => l.to).find((d) => d !== null) ?? null;
+    const plausible = anchor !== null && Math.abs(dayFromIso(draft.invoiceDate) - dayFromIso(anchor)) <= 120;
+    if (!plausible || !confident(context, where(ev.invoiceDate), draft.invoiceDate)) {
+      doubt(context, "invoiceDate", draft.invoiceDate, where(ev.invoiceDate), plausible ? `read with confidence below ${HIGH_CONFIDENCE}` : "it is not within four months of the period billed");
+    }
+  }
+  // Totals: confirmed by the sums they close, the lines themselves confirmed.
+  const subtotalOk = draft.subtotal === null || (closes(checks, "lines_to_subtotal") && linesConfirmed);
+  if (!subtotalOk) doubt(context, "subtotal", draft.subtotal, where(ev.subtotal), "the lines do not add up to it");
+  const totalOk = closes(checks, "subtotal_vat_total") ? subtotalOk : closes(checks, "lines_to_total") && linesConfirmed;
+  if (draft.total !== null && !totalOk) doubt(context, "total", draft.total, where(ev.total), "subtotal + VAT (or the lines) do not add up to it");
+  if (draft.vat !== null && !(totalOk && draft.total !== null)) doubt(context, "vat", draft.vat, where(ev.vat), "subtotal + VAT = total does not confirm it");
+}
+
+/** The checks a scan's draft must pass; proven repairs are made on a copy of the draft. */
+export function validateOcrDraft(doc: LayoutDocument, read: InvoiceDraft, providerId: string, reference: OcrReference, fileName: string): OcrValidation {
+  const draft: InvoiceDraft = { ...read, lines: read.lines.map((l) => ({ ...l })), notes: [...read.notes] };
+  const context: Context = { doc, draft, providerId, reference, fileName, doubts: [], notes: [] };
+  for (const line of draft.lines) {
+    const check = checkLine(line);
+    if (check?.closes) continue;
+    const repaired = repairedAmount(doc, line);
+    if (repaired === null) continue;
+    const signed = line.amount !== null && line.amount.isNegative() ? repaired.neg() : repaired;
+    context.notes.push(`OCR read line ${line.lineNo}'s amount as ${line.amount?.toFixed(2) ?? "unreadable"}; taken as ${signed.toFixed(2)} (a misread separator) because quantity × rate is ${signed.toFixed(2)}.`);
+    line.amount = signed;
+  }
+  const lineChecks = new Map(draft.lines.map((l) => [l.lineNo, checkLine(l)?.closes === true]));
+  const checks = invoiceChecks(draft);
+  const allAmountsAddUp = draft.lines.length > 0 && draft.lines.every((l) => l.amount !== null) && (closes(checks, "lines_to_subtotal") || (draft.subtotal === null && closes(checks, "lines_to_total")));
+  for (const line of draft.lines) validateLine(context, line, lineChecks, allAmountsAddUp);
+  const linesConfirmed = !context.doubts.some((d) => /^line \d+ amount$/.test(d.field));
+  validateHeader(context, checks, linesConfirmed);
+  return { draft, doubts: context.doubts, notes: context.notes };
+}
+
+/** The doubts as the reader's uncertain fields (certainty.ts), each with its confidence. */
+export function doubtsAsUncertain(doubts: readonly OcrDoubt[]): UncertainField[] {
+  return doubts.map((d) => ({
+    code: "uncertain_value",
+    field: d.field,
+    reason: `was read by OCR${d.confidence === null ? "" : ` with confidence ${Math.round(d.confidence)}`} and ${d.reason}`,
+    candidates: d.value === null ? [] : [d.value],
+  }));
+}

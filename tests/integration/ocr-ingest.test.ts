@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSampleReference } from "../fixtures/layouts/score.js";
+import { SCANS_DIR } from "../fixtures/scans/score-scans.js";
+import { runCli } from "../support/cli.js";
+import { cliDatabase } from "../support/cli-database.js";
+
+/**
+ * Issue 17: a scan goes through `placement-audit ingest` like any invoice: OCR in the sandbox's
+ * child, validation, then stored when every value is confirmed, or kept in "needs attention" as
+ * ocr_to_verify with each field to verify and its confidence. Nothing but npm packages is used.
+ */
+const CONFIRMED = "2026-08-cedar-house-CED-2248.scan300.pdf";
+const TO_VERIFY = "pdfkit-statement-HCH-26-1107.scan300.pdf";
+
+describe("ingest of scanned invoices", () => {
+  let restore: () => Promise<void> = () => Promise.resolve();
+
+  beforeAll(async () => {
+    ({ restore } = await cliDatabase("ocr-data", (db) => loadSampleReference(db)));
+  });
+
+  afterAll(async () => {
+    await restore();
+  });
+
+  it("stores a scan whose every value a check confirmed, and keeps one with values to verify", async () => {
+    const { code, out, err } = await runCli("ingest", path.join(SCANS_DIR, CONFIRMED), path.join(SCANS_DIR, TO_VERIFY));
+    expect(out).toContain(`stored            ${CONFIRMED}  CED invoice CED-2248 (3 lines)`);
+    expect(out).toMatch(new RegExp(`needs attention   ${TO_VERIFY.replace(/\./g, "\\.")}: This invoice was read by OCR from a scan, and 1 value\\(s\\) were not confirmed`));
+    expect(err).toContain("1 file(s) need attention");
+    expect(code).toBe(1);
+  }, 240_000);
+
+  it("the stored scan reads exactly as the original text PDF's expected JSON", async () => {
+    const { out } = await runCli("invoices", "--format", "json");
+    const invoices = JSON.parse(out) as Array<Record<string, unknown> & { lines: Array<Record<string, unknown>> }>;
+    const expected = JSON.parse(fs.readFileSync(path.join(SCANS_DIR, `${CONFIRMED}.expected.json`), "utf8")) as Record<string, unknown> & { lines: Array<Record<string, unknown>> };
+    const stored = invoices.find((i) => i.source_file === CONFIRMED);
+    // Dashes aside (OCR reads "–" as "—"), every field is the original's.
+    const plain = (invoice: typeof expected | undefined): unknown => ({
+      ...invoice,
+      lines: invoice?.lines.map(({ item: _item, ...line }) => ({ ...line, description: typeof line["description"] === "string" ? line["description"].replace(/[—–]/g, "–") : line["description"] })),
+    });
+    expect(plain(stored)).toEqual(plain(expected));
+  });
+
+  it("lists the scan to verify with each field, what was read and its confidence", async () => {
+    const { out } = await runCli("invoices", "--needs-attention", "--format", "json");
+    const files = JSON.parse(out) as Array<{ source_file: string; reason_code: string; evidence: string; problems: Array<{ code: string; message: string; evidence: string | null }> }>;
+    const scan = files.find((f) => f.source_file === TO_VERIFY);
+    expect(scan?.reason_code).toBe("ocr_to_verify");
+    expect(scan?.evidence).toMatch(/^invoiceNumber "HCHI26\/1107" \(confidence \d+\)$/);
+    const uncertain = scan?.problems.filter((p) => p.code === "uncertain_value") ?? [];
+    expect(uncertain).toHaveLength(1);
+    expect(uncertain[0]?.message).toMatch(/^The invoiceNumber was not read with certainty, so it was not stored as if it were: it was read by OCR with confidence \d+ and /);
+    for (const problem of uncertain) expect(problem.message).toMatch(/read by OCR with confidence \d+/);
+  });
+});
