@@ -25,7 +25,7 @@ beforeAll(async () => {
   t = await openTestDatabase();
   await seedReview(t.db, t.dataDir);
   await seedUsers(t.db);
-  for (const username of ["olivia", "peter", "quinn"]) {
+  for (const username of ["olivia", "peter", "quinn", "ursula"]) {
     await createUser(t.db, { authorityId: 1, username, password: PASSWORD, role: "finance_officer" }, "test");
   }
   server = await startTestServer(t, { now: () => NOW });
@@ -125,6 +125,16 @@ describe("disabling and enabling a user", () => {
   });
 });
 
+describe("roles in words", () => {
+  it("names the roles in words in the add-user error, never by code", async () => {
+    const admin = await signedIn(server.url, "admin");
+    const response = await admin.post("/users", { username: "someone", password: "a long enough password", role: "king" });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain("Select a role: finance officer, commissioner, administrator");
+    expect(visibleText(response.text)).not.toContain("finance_officer");
+  });
+});
+
 describe("resetting a password", () => {
   it("shows a one-time password once; the user must change it before anything else", async () => {
     const peterBefore = await signedIn(server.url, "peter");
@@ -204,6 +214,21 @@ describe("changing your own password", () => {
     expect(await auditRows("change_password", "commissioner")).toEqual([{ actor: "commissioner", before: null, after: { password: "changed by its user", other_sessions_ended: expect.any(Number) as unknown } }]);
     // The link is in every page's account bar.
     expect((await here.get("/")).text).toContain('href="/account/password">Change password</a>');
+  });
+});
+
+describe("guessing the current password", () => {
+  it("is throttled like signing in: after a few wrong ones even the right one waits", async () => {
+    const ursula = await signedIn(server.url, "ursula");
+    const attempt = (current: string): Promise<{ status: number; text: string }> =>
+      ursula.post("/account/password", { current_password: current, new_password: "ursula's new passphrase", confirm_password: "ursula's new passphrase" });
+    let blocked = false;
+    for (let i = 0; i < 10 && !blocked; i++) blocked = (await attempt(`wrong guess ${i}`)).text.includes("Too many wrong passwords. Wait 1 minute, then try again.");
+    expect(blocked).toBe(true);
+    const right = await attempt(PASSWORD);
+    expect(right.status).toBe(400);
+    expect(right.text).toContain("Too many wrong passwords.");
+    expect((await authenticate(t.db, 1, "ursula", "ursula's new passphrase")).ok).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import { deleteUserSessions } from "../../db/repositories/session.repository.js"
 import { findUserById, findUserByUsername, updateUserDisabled, updateUserPassword, type UserRow } from "../../db/repositories/user.repository.js";
 import { isRowId } from "../../db/row-id.js";
 import { AppError } from "../../domain/errors.js";
+import { recordFailedSignIn, throttledUntil, type SignInSource } from "./sign-in-throttle.js";
 import { hashPassword, normaliseUsername, passwordProblem, summary, verifyPassword, type UserSummary } from "./users.js";
 
 /**
@@ -120,13 +121,30 @@ export class PasswordChangeRefused extends AppError {
 /**
  * A user changes their own password: the current one, then a new one meeting the strength rule,
  * typed twice. Clears "must change"; ends the user's other sessions (keepSid stays signed in).
+ * A wrong current password is throttled like a failed sign-in from the same address.
  * Throws PasswordChangeRefused (AppError `password.invalid`) with every field's problem.
  */
-export async function changeOwnPassword(db: Database, user: { id: string; authorityId: number }, change: PasswordChange, now: Date, keepSid: string | null): Promise<void> {
+export async function changeOwnPassword(
+  db: Database,
+  user: { id: string; authorityId: number },
+  change: PasswordChange,
+  now: Date,
+  session: { keepSid: string | null; ip: string },
+): Promise<void> {
   const row = await findAccount(db.knex, user.authorityId, { id: user.id });
+  // Wrong current passwords count as failed sign-ins: a borrowed session cannot guess it freely.
+  const source: SignInSource = { authorityId: user.authorityId, username: row.username, ip: session.ip };
   const errors: PasswordChangeErrors = {};
+  const blockedUntil = await throttledUntil(db.knex, source, now);
   if (change.current === "") errors.current = "Enter your current password";
-  else if (!(await verifyPassword(change.current, row.password_hash))) errors.current = "Your current password is not right";
+  else if (blockedUntil) {
+    const minutes = Math.max(1, Math.ceil((blockedUntil.getTime() - now.getTime()) / 60_000));
+    errors.current = `Too many wrong passwords. Wait ${minutes} ${minutes === 1 ? "minute" : "minutes"}, then try again.`;
+  }
+  else if (!(await verifyPassword(change.current, row.password_hash))) {
+    await recordFailedSignIn(db.knex, source, now);
+    errors.current = "Your current password is not right";
+  }
   const weak = change.next === "" ? "Enter a new password" : passwordProblem(change.next);
   if (weak) errors.next = weak.replace(/^Password/, "New password");
   else if (change.next === change.current) errors.next = "New password must be different from your current password";
@@ -135,7 +153,7 @@ export async function changeOwnPassword(db: Database, user: { id: string; author
   const passwordHash = await hashPassword(change.next);
   await db.knex.transaction(async (trx) => {
     await updateUserPassword(trx, String(row.id), { passwordHash, mustChange: false, at: now });
-    const ended = await deleteUserSessions(trx, String(row.id), keepSid);
+    const ended = await deleteUserSessions(trx, String(row.id), session.keepSid);
     await appendAuditLog(trx, {
       authorityId: user.authorityId, actor: row.username, action: "change_password", entity: "user", entityId: String(row.id),
       before: row.must_change_password ? { password: "one-time password" } : null,

@@ -10,7 +10,7 @@ import {
 } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
 import { isRowId } from "../../db/row-id.js";
-import { isRole, ROLES, type Role } from "../../domain/roles.js";
+import { isRole, ROLE_LABELS, ROLES, type Role } from "../../domain/roles.js";
 import {
   clearAccountThrottles,
   recentFailures,
@@ -122,7 +122,7 @@ export function validateNewUser(input: NewUser): Partial<Record<"username" | "pa
   }
   const weak = passwordProblem(input.password);
   if (weak) errors.password = weak;
-  if (!isRole(input.role)) errors.role = `Select a role: ${ROLES.join(", ")}`;
+  if (!isRole(input.role)) errors.role = `Select a role: ${ROLES.map((r) => ROLE_LABELS[r].toLowerCase()).join(", ")}`;
   return errors;
 }
 

@@ -23,7 +23,7 @@ export async function changePassword(ctx: WebContext, req: Request, res: Respons
     await changeOwnPassword(
       ctx.db, user,
       { current: field(req, "current_password"), next: field(req, "new_password"), confirm: field(req, "confirm_password") },
-      ctx.now(), req.sessionID,
+      ctx.now(), { keepSid: req.sessionID, ip: req.ip ?? "unknown" },
     );
   } catch (error) {
     if (!(error instanceof PasswordChangeRefused)) throw error;
