@@ -1,12 +1,10 @@
-import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXIT_OK, EXIT_REJECTED, type CommandContext } from "../../src/cli/command.js";
+import { EXIT_OK, EXIT_REJECTED } from "../../src/cli/command.js";
 import { usersCommand } from "../../src/cli/commands/users.js";
-import { settingsFromEnv } from "../../src/config.js";
 import { AppError } from "../../src/domain/errors.js";
-import { silentLogger } from "../../src/logger.js";
 import { authenticate, createUser } from "../../src/services/users/users.js";
 import type { RunningServer } from "../../src/web/app.js";
+import { commandContext } from "../support/cli.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 import { signedIn, startTestServer, WebClient } from "./web-client.js";
 import { NOW, PASSWORD, seedReview, seedUsers } from "./web-seed.js";
@@ -232,26 +230,8 @@ describe("guessing the current password", () => {
   });
 });
 
-function cliContext(): { context: CommandContext; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  return {
-    context: {
-      settings: settingsFromEnv({ DATA_DIR: t.dataDir }),
-      logger: silentLogger(),
-      database: () => Promise.resolve(t.db),
-      authorityId: () => Promise.resolve(1),
-      stdout,
-      stderr,
-      stdin: Readable.from([""]),
-    },
-    out: () => out,
-    err: () => err,
-  };
+function cliContext(): ReturnType<typeof commandContext> {
+  return commandContext(t.db, t.dataDir);
 }
 
 describe("users disable|enable|reset-password on the command line", () => {
