@@ -159,6 +159,7 @@ describe("resetting a password", () => {
       expect(page.status, path).toBe(302);
       expect(page.location, path).toBe("/account/password");
     }
+    expect((await peter.get("/api/session")).json<{ mustChangePassword: boolean }>().mustChangePassword).toBe(true);
     const api = await peter.get("/api/findings");
     expect(api.status).toBe(403);
     expect(api.json<{ error: { code: string } }>().error.code).toBe("auth.password_change_required");

@@ -108,7 +108,13 @@ export async function signOut(ctx: WebContext, req: Request, res: Response): Pro
 
 export function apiSession(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const csrfToken = ctx.csrf.token(req, res);
-  res.json({ signedIn: Boolean(req.user), user: req.user ? { username: req.user.username, role: req.user.role } : null, csrfToken });
+  res.json({
+    signedIn: Boolean(req.user),
+    user: req.user ? { username: req.user.username, role: req.user.role } : null,
+    // After an administrator's reset, nothing else answers until the password is changed.
+    mustChangePassword: req.user?.mustChangePassword ?? false,
+    csrfToken,
+  });
   return Promise.resolve();
 }
 
