@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { AppError } from "../domain/errors.js";
-import type { Role } from "../domain/roles.js";
+import { ROLE_LABELS, type Role } from "../domain/roles.js";
 import { getUser } from "../services/users/users.js";
 import type { WebContext } from "./context.js";
 
@@ -9,7 +9,7 @@ export type RouteKind = "page" | "api" | "asset";
 /** Who may use a route: anyone, or signed-in users with one of these roles. */
 export type Access = "public" | readonly Role[];
 
-/** Loads the session's user from the database on every request, so a deleted user is signed out. */
+/** Loads the session's user from the database on every request, so a deleted or disabled user is signed out. */
 export function loadUser(ctx: WebContext): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const userId = req.session?.userId;
@@ -18,8 +18,9 @@ export function loadUser(ctx: WebContext): RequestHandler {
       return;
     }
     getUser(ctx.db, userId).then((user) => {
-      if (user) req.user = { id: user.id, username: user.username, role: user.role, authorityId: user.authorityId };
-      else delete req.session.userId;
+      if (user && !user.disabled) {
+        req.user = { id: user.id, username: user.username, role: user.role, authorityId: user.authorityId, mustChangePassword: user.mustChangePassword };
+      } else delete req.session.userId;
       next();
     }, next);
   };
@@ -50,10 +51,27 @@ export function authorize(access: Access, kind: RouteKind): RequestHandler {
       refuseAnonymous(req, res, kind);
       return;
     }
+    if (req.user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(req.path)) {
+      refusePendingPasswordChange(req, res, kind);
+      return;
+    }
     if (!access.includes(req.user.role)) {
-      next(new AppError("forbidden", "Your role does not allow this", { role: req.user.role }));
+      next(new AppError("forbidden", `Your role (${ROLE_LABELS[req.user.role]}) does not allow this`, { role: ROLE_LABELS[req.user.role] }));
       return;
     }
     next();
   };
+}
+
+/** The change-password page and signing out: all a user with a one-time password may reach. */
+export const CHANGE_PASSWORD_PATH = "/account/password";
+const PASSWORD_CHANGE_PATHS = new Set([CHANGE_PASSWORD_PATH, "/sign-out", "/api/session"]);
+
+/** A one-time password is changed before anything else: pages go to the form, the API says why. */
+function refusePendingPasswordChange(req: Request, res: Response, kind: RouteKind): void {
+  if (kind === "api") {
+    res.status(403).json({ error: { code: "auth.password_change_required", message: `Change your one-time password first (${CHANGE_PASSWORD_PATH})` } });
+    return;
+  }
+  res.redirect(req.method === "GET" || req.method === "HEAD" ? 302 : 303, CHANGE_PASSWORD_PATH);
 }

@@ -12,6 +12,8 @@ export interface SessionUser {
   username: string;
   role: Role;
   authorityId: number;
+  /** After an administrator's reset: only the change-password page (and signing out) until it is changed. */
+  mustChangePassword: boolean;
 }
 
 export interface Flash {

@@ -13,7 +13,7 @@ export function statusForCode(code: string): number {
   if (code === "decision.not_allowed" || code === "decision.selection_changed" || code === "user.exists") return 409;
   if (code === "upload.too_large") return 413;
   if (code === "rate_limited") return 429;
-  if (/^(decision|user|alias|upload|query|month|date|money|ingest|request)\./.test(code)) return 400;
+  if (/^(decision|user|password|note|assignment|alias|upload|query|month|date|money|ingest|request)\./.test(code)) return 400;
   return 500;
 }
 

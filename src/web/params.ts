@@ -82,7 +82,11 @@ export interface FindingQuery {
   params: Record<string, string>;
 }
 
-export function findingQuery(req: QuerySource): FindingQuery {
+/** `assigned=me` (the signed-in user's findings) or `assigned=nobody`. */
+export const ASSIGNED_VALUES = ["me", "nobody"] as const;
+
+/** The list's filter from the query string; `req.user` makes sense of "assigned to me". */
+export function findingQuery(req: QuerySource & { user?: { id: string } | undefined }): FindingQuery {
   const errors: FieldErrors = {};
   const filter: FindingFilter = { providerId: providerFrom(req) };
   const rule = queryValue(req, "rule");
@@ -102,7 +106,11 @@ export function findingQuery(req: QuerySource): FindingQuery {
     if (search.length <= 100) filter.search = search;
     else errors.q = "Enter 100 characters or fewer to search for";
   }
+  const assigned = queryValue(req, "assigned");
+  if (assigned === "nobody") filter.assignedTo = "nobody";
+  else if (assigned === "me" && req.user) filter.assignedTo = req.user.id;
   const params: Record<string, string> = {};
+  if (filter.assignedTo) params.assigned = assigned;
   if (filter.search) params.q = filter.search;
   if (filter.providerId) params.provider = filter.providerId;
   if (filter.rule) params.rule = filter.rule;
@@ -119,11 +127,11 @@ export function queryString(params: Record<string, string | number>): string {
 }
 
 /** The findings list a local path points at ("/findings?status=open"), or null for any other path. */
-export function findingListOf(path: string | null): { url: string; query: FindingQuery } | null {
+export function findingListOf(path: string | null, user?: { id: string }): { url: string; query: FindingQuery } | null {
   if (!path) return null;
   const url = new URL(path, "http://local");
   if (url.pathname !== "/findings") return null;
-  return { url: path, query: findingQuery({ query: Object.fromEntries(url.searchParams) }) };
+  return { url: path, query: findingQuery({ query: Object.fromEntries(url.searchParams), user }) };
 }
 
 /** A local path to go back to after signing in: never another site ("//x", "/\\x"). */

@@ -2,6 +2,7 @@ import type { Access, RouteKind } from "./auth.js";
 import type { BodyKind } from "./body.js";
 import type { Handler } from "./context.js";
 import { ADMINS, DECIDERS, EVERYONE, OPERATORS, READERS } from "./role-groups.js";
+import * as account from "./handlers/account.handlers.js";
 import * as assets from "./handlers/assets.handlers.js";
 import * as auditLog from "./handlers/audit-log.handlers.js";
 import * as auth from "./handlers/auth.handlers.js";
@@ -63,6 +64,8 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/findings/decisions", DECIDERS, "page", "form", findings.decideMany, "confirm or dismiss selected findings"),
   route("GET", "/findings/:id", READERS, "page", "none", findings.findingPage, "a finding"),
   route("POST", "/findings/:id/decisions", DECIDERS, "page", "form", findings.decideOne, "decide a finding"),
+  route("POST", "/findings/:id/notes", DECIDERS, "page", "form", findings.addNote, "add a note to a finding (audit log)"),
+  route("POST", "/findings/:id/assignment", DECIDERS, "page", "form", findings.assign, "assign a finding to a finance officer, or to nobody (audit log)"),
   route("GET", "/needs-attention", EVERYONE, "page", "none", operations.needsAttentionPage, "files that need attention"),
   route("POST", "/needs-attention/:id/reprocess", OPERATORS, "page", "form", operations.reprocessFile, "re-process a file"),
   route("POST", "/providers/aliases", OPERATORS, "page", "form", operations.addAlias, "add an alias to a provider"),
@@ -92,6 +95,11 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/users", ADMINS, "page", "none", users.usersPage, "users"),
   route("POST", "/users", ADMINS, "page", "form", users.addUser, "add a user"),
   route("POST", "/users/:id/unlock", ADMINS, "page", "form", users.unlock, "unlock a user"),
+  route("POST", "/users/:id/disable", ADMINS, "page", "form", users.disable, "disable a user: no sign-in, sessions ended (audit log)"),
+  route("POST", "/users/:id/enable", ADMINS, "page", "form", users.enable, "enable a disabled user (audit log)"),
+  route("POST", "/users/:id/reset-password", ADMINS, "page", "form", users.resetUserPassword, "a one-time password, to be changed at the next sign-in (audit log)"),
+  route("GET", "/account/password", EVERYONE, "page", "none", account.changePasswordPage, "change your own password"),
+  route("POST", "/account/password", EVERYONE, "page", "form", account.changePassword, "change your own password (audit log)"),
 
   // JSON API (README "The review UI and its JSON API").
   route("GET", "/api/session", "public", "api", "none", auth.apiSession, "who is signed in, and the CSRF token"),
@@ -102,5 +110,7 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/api/findings", READERS, "api", "none", findings.apiFindings, "findings"),
   route("GET", "/api/findings/:id", READERS, "api", "none", findings.apiFinding, "a finding with its decisions"),
   route("POST", "/api/findings/:id/decisions", DECIDERS, "api", "json", findings.apiDecideOne, "decide a finding"),
+  route("POST", "/api/findings/:id/notes", DECIDERS, "api", "json", findings.apiAddNote, "add a note to a finding"),
+  route("POST", "/api/findings/:id/assignment", DECIDERS, "api", "json", findings.apiAssign, "assign a finding (assignee: a user id, or \"\" for nobody)"),
   route("POST", "/api/decisions", DECIDERS, "api", "json", findings.apiDecideMany, "the same decision on several findings"),
 ];

@@ -88,6 +88,22 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
       return { path: `/findings/${seeded.findings.extraRate}` };
     case "POST /findings/:id/decisions":
       return { path: `/findings/${seeded.findings.extraRate}/decisions`, body: form({ action: "dismiss" }) };
+    case "POST /findings/:id/notes":
+      return { path: `/findings/${seeded.findings.extraRate}/notes`, body: form({ note: "" }) };
+    case "POST /findings/:id/assignment":
+      return { path: `/findings/${seeded.findings.extraRate}/assignment`, body: form({ assignee: "999999" }) };
+    case "POST /api/findings/:id/notes":
+      return { path: `/api/findings/${seeded.findings.extraRate}/notes`, body: json({ note: "" }), headers: csrfHeader };
+    case "POST /api/findings/:id/assignment":
+      return { path: `/api/findings/${seeded.findings.extraRate}/assignment`, body: json({ assignee: "999999" }), headers: csrfHeader };
+    case "POST /users/:id/disable":
+    case "POST /users/:id/enable":
+    case "POST /users/:id/reset-password":
+      return { path: route.path.replace(":id", "999999"), body: form() };
+    case "GET /account/password":
+      return { path: route.path };
+    case "POST /account/password":
+      return { path: route.path, body: form({ current_password: "", new_password: "", confirm_password: "" }) };
     case "POST /needs-attention/:id/reprocess":
       return { path: "/needs-attention/999999/reprocess", body: form() };
     case "POST /providers/aliases":

@@ -1,12 +1,10 @@
-import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXIT_OK, EXIT_REJECTED, type CommandContext } from "../../src/cli/command.js";
+import { EXIT_OK, EXIT_REJECTED } from "../../src/cli/command.js";
 import { parsePort } from "../../src/cli/commands/serve.js";
 import { usersCommand } from "../../src/cli/commands/users.js";
-import { settingsFromEnv } from "../../src/config.js";
 import { AppError } from "../../src/domain/errors.js";
-import { silentLogger } from "../../src/logger.js";
 import { authenticate } from "../../src/services/users/users.js";
+import { commandContext } from "../support/cli.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 /** `users add` (INTERFACES.md) and the `serve` options, run against a real database. */
@@ -20,26 +18,8 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-function context(stdinText: string): { context: CommandContext; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  return {
-    context: {
-      settings: settingsFromEnv({ DATA_DIR: t.dataDir }),
-      logger: silentLogger(),
-      database: () => Promise.resolve(t.db),
-      authorityId: () => Promise.resolve(1),
-      stdout,
-      stderr,
-      stdin: Readable.from([stdinText]),
-    },
-    out: () => out,
-    err: () => err,
-  };
+function context(stdinText: string): ReturnType<typeof commandContext> {
+  return commandContext(t.db, t.dataDir, stdinText);
 }
 
 describe("users add", () => {

@@ -76,7 +76,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "users",
     synopsis: "users add <username> --role finance_officer|commissioner|admin",
     summary: "Create a user",
-    also: [{ synopsis: "users list [--format json|csv|table]", summary: "List the users, their roles and whether they can sign in" }],
+    also: [
+      { synopsis: "users list [--format json|csv|table]", summary: "List the users, their roles and whether they can sign in" },
+      { synopsis: "users disable|enable USERNAME", summary: "Stop or allow a user's sign-in (disabling ends their sessions)" },
+      { synopsis: "users reset-password USERNAME", summary: "Print a one-time password, to be changed at the next sign-in" },
+    ],
     load: async () => (await import("./users.js")).usersCommand,
   },
   {

@@ -3,6 +3,7 @@ import { formatDate } from "../../domain/dates.js";
 import { londonDate } from "../../domain/months.js";
 import { ROLE_LABELS } from "../../domain/roles.js";
 import { createUser, isRole, listUsers, ROLES, type UserListing } from "../../services/users/users.js";
+import { accountStatus, disableUser, enableUser, resetPassword, type AccountActor } from "../../services/users/accounts.js";
 import { parseCommandArgs, requireFormat } from "../args.js";
 import { toCsv, toTable } from "../output.js";
 import { EXIT_OK, EXIT_REJECTED, type Command, type CommandContext } from "../command.js";
@@ -64,7 +65,7 @@ function userRow(user: UserListing): { username: string; role: string; status: s
   return {
     username: user.username,
     role: ROLE_LABELS[user.role],
-    status: user.recentFailures > 0 ? `Active (${user.recentFailures} failed sign-in(s) in the last hour)` : "Active",
+    status: user.recentFailures > 0 ? `${accountStatus(user)} (${user.recentFailures} failed sign-in(s) in the last hour)` : accountStatus(user),
     created: formatDate(londonDate(user.createdAt)),
   };
 }
@@ -80,13 +81,56 @@ async function list(args: readonly string[], context: CommandContext): Promise<n
   return EXIT_OK;
 }
 
+/** `users disable|enable|reset-password USERNAME`: one account, by its username. */
+function parseUsername(subcommand: string, args: readonly string[]): string {
+  const extra = args.find((a) => a.startsWith("-"));
+  if (extra) throw new AppError("usage", `unknown option ${extra}`);
+  if (args.length !== 1 || !args[0]) throw new AppError("usage", `users ${subcommand} needs one username`);
+  return args[0];
+}
+
+/** The command line acts as "cli" in the audit log, as `users add` does: it is no account of the UI. */
+async function cliActor(context: CommandContext): Promise<AccountActor> {
+  return { authorityId: await context.authorityId(), username: "cli", userId: null };
+}
+
+async function changeAccount(subcommand: "disable" | "enable" | "reset-password", args: readonly string[], context: CommandContext): Promise<number> {
+  const username = parseUsername(subcommand, args);
+  const db = await context.database();
+  const actor = await cliActor(context);
+  try {
+    if (subcommand === "disable") {
+      const user = await disableUser(db, actor, { username }, new Date());
+      context.stdout.write(`${user.username} is disabled: they cannot sign in, and their sessions have ended.\n`);
+    } else if (subcommand === "enable") {
+      const user = await enableUser(db, actor, { username });
+      context.stdout.write(`${user.username} can sign in again (${accountStatus(user).toLowerCase()}).\n`);
+    } else {
+      const { user, oneTimePassword } = await resetPassword(db, actor, { username }, new Date());
+      context.stdout.write(`One-time password for ${user.username}: ${oneTimePassword}\nIt is shown only now. Give it to them securely; they must change it when they next sign in.\n`);
+    }
+    return EXIT_OK;
+  } catch (error) {
+    if (isAppError(error) && error.code === "not_found") {
+      context.stderr.write(`placement-audit users: ${error.message}\n`);
+      return EXIT_REJECTED;
+    }
+    throw error;
+  }
+}
+
 export const usersCommand: Command = {
   name: "users",
   help: [
-    "Create or list the users of the review web UI.",
+    "Create, list, disable or enable the users of the review web UI, or reset a password.",
     "",
     "  users add <username> --role finance_officer|commissioner|admin [--password-env VAR]",
     "  users list [--format json|csv|table]   usernames, roles and whether each can sign in, in words",
+    "  users disable <username>               no more sign-in; their sessions end now",
+    "  users enable <username>                sign-in allowed again",
+    "  users reset-password <username>        prints a one-time password, to be changed at the next sign-in",
+    "",
+    "Accounts are disabled, never deleted: decisions, notes and the audit log keep naming them.",
     "",
     "The password is read from the environment variable VAR when --password-env is given,",
     "otherwise from the first line of standard input, e.g.",
@@ -95,7 +139,10 @@ export const usersCommand: Command = {
   async run(args, context) {
     const [subcommand, ...rest] = args;
     if (subcommand === "list") return list(rest, context);
-    if (subcommand !== "add") throw new AppError("usage", subcommand ? `unknown subcommand "${subcommand}" (try: users add, users list)` : "users needs a subcommand: add or list");
+    if (subcommand === "disable" || subcommand === "enable" || subcommand === "reset-password") return changeAccount(subcommand, rest, context);
+    if (subcommand !== "add") {
+      throw new AppError("usage", subcommand ? `unknown subcommand "${subcommand}" (try: users add, list, disable, enable, reset-password)` : "users needs a subcommand: add, list, disable, enable or reset-password");
+    }
     const parsed = parseAdd(rest);
     const password = await readPassword(context, parsed.passwordEnv);
     const db = await context.database();

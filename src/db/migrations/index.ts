@@ -18,6 +18,7 @@ import * as importProfiles from "./20261207_1801_import_profiles.js";
 import * as arrivalAudits from "./20261207_1901_arrival_audits.js";
 import * as writeOffs from "./20261208_1901_write_offs.js";
 import * as creditNoteLinks from "./20261208_1902_credit_note_links.js";
+import * as accountsAndFindingNotes from "./20261208_2501_accounts_and_finding_notes.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -44,6 +45,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261207_1901_arrival_audits", arrivalAudits],
   ["20261208_1901_write_offs", writeOffs],
   ["20261208_1902_credit_note_links", creditNoteLinks],
+  ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -3,8 +3,9 @@ import type { IsoDate } from "../../domain/dates.js";
 import type { Database } from "../connection.js";
 import { listDecisions } from "../repositories/finding.repository.js";
 import { isRowId } from "../row-id.js";
-import { FINDING_VIEW_COLUMNS, findingView, lineView, type InvoiceLineView, type LineRow } from "./finding-view.js";
-import type { FindingListItem, FindingListRow } from "./finding-list.query.js";
+import { listFindingNotes } from "../repositories/finding-note.repository.js";
+import { lineView, type InvoiceLineView, type LineRow } from "./finding-view.js";
+import { FINDING_LIST_COLUMNS, findingListItem, withAssignee, type FindingListItem, type FindingListRow } from "./finding-list.query.js";
 import { moneyOrNull, resultOf, type Scope } from "./read-model.js";
 
 /** One finding with its line, evidence and decisions (the finding page). */
@@ -25,12 +26,20 @@ export interface EarlierInvoice {
   receivedAt: Date;
 }
 
+export interface NoteView {
+  text: string;
+  at: Date;
+  username: string;
+}
+
 export interface FindingDetail extends FindingListItem {
   evidence: unknown;
   /** For a duplicate-invoice finding: the earlier invoice with the same number; else null. */
   earlierInvoice: EarlierInvoice | null;
   line: Omit<InvoiceLineView, "findings"> | null;
   decisions: DecisionView[];
+  /** Reviewers' notes, oldest first. */
+  notes: NoteView[];
 }
 
 function findingBase(knex: Knex, scope: Scope): Knex.QueryBuilder {
@@ -54,21 +63,20 @@ export async function findingDetail(db: Database, scope: Scope, id: string): Pro
   if (!isRowId(id)) return null;
   const knex = db.knex;
   const row = await resultOf<(FindingListRow & { evidence: unknown }) | undefined>(
-    findingBase(knex, scope)
+    withAssignee(findingBase(knex, scope))
       .andWhere("f.id", id)
-      .first([...FINDING_VIEW_COLUMNS, "f.evidence", "i.invoice_number", "i.invoice_date", "p.name as provider_name"]),
+      .first([...FINDING_LIST_COLUMNS, "f.evidence"]),
   );
   if (!row) return null;
   const line = await resultOf<LineRow | undefined>(knex("invoice_lines").where({ invoice_id: row.invoice_id, line_no: row.line_no }).first());
   const decisions = await listDecisions(knex, id);
   const earlierInvoice = await earlierInvoiceOf(knex, scope, row.evidence);
+  const notes = await listFindingNotes(knex, id);
   return {
-    ...findingView(row),
-    invoiceNumber: row.invoice_number,
-    invoiceDate: row.invoice_date,
-    providerName: row.provider_name,
+    ...findingListItem(row),
     evidence: row.evidence,
     earlierInvoice,
+    notes: notes.map((n) => ({ text: n.text, at: n.created_at, username: n.username })),
     line: line ? lineView(line) : null,
     decisions: decisions.map((d) => ({
       action: d.action, reason: d.reason, amount: moneyOrNull(d.amount), decidedOn: d.decided_on, at: d.created_at, username: d.username,

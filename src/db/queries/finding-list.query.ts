@@ -24,14 +24,42 @@ export interface FindingFilter {
   minAmount?: string | undefined;
   /** Words to find in the invoice number, the child's reference or the provider's name. */
   search?: string | undefined;
+  /** A user's id: the findings assigned to them; "nobody": the unassigned ones. */
+  assignedTo?: string | undefined;
 }
 
-export type FindingListRow = FindingViewRow & { invoice_number: string; invoice_date: string; provider_name: string };
+export type FindingListRow = FindingViewRow & {
+  invoice_number: string;
+  invoice_date: string;
+  provider_name: string;
+  assigned_user_id: string | number | null;
+  assigned_username: string | null;
+};
 
 export interface FindingListItem extends FindingView {
   invoiceNumber: string;
   invoiceDate: IsoDate;
   providerName: string;
+  /** The finance officer the finding is assigned to, if anyone. */
+  assignedTo: { id: string; username: string } | null;
+}
+
+/** The list's columns beyond the finding's own: the invoice, the provider's name and the assignee. */
+export const FINDING_LIST_COLUMNS = [...FINDING_VIEW_COLUMNS, "i.invoice_number", "i.invoice_date", "p.name as provider_name", "f.assigned_user_id", "au.username as assigned_username"];
+
+/** Joins the assignee's account (a left join on its key: no finding dropped or repeated). */
+export function withAssignee(query: Knex.QueryBuilder): Knex.QueryBuilder {
+  return query.leftJoin("users as au", "au.id", "f.assigned_user_id");
+}
+
+export function findingListItem(r: FindingListRow): FindingListItem {
+  return {
+    ...findingView(r),
+    invoiceNumber: r.invoice_number,
+    invoiceDate: r.invoice_date,
+    providerName: r.provider_name,
+    assignedTo: r.assigned_user_id !== null && r.assigned_username !== null ? { id: String(r.assigned_user_id), username: r.assigned_username } : null,
+  };
 }
 
 /**
@@ -49,6 +77,8 @@ function findingFilterQuery(knex: Knex, scope: Scope, filter: FindingFilter): Kn
   if (filter.category) query.andWhere("f.category", filter.category);
   if (filter.providerId) query.andWhere("f.provider_id", filter.providerId);
   if (filter.minAmount) query.andWhere("f.amount", ">=", filter.minAmount);
+  if (filter.assignedTo === "nobody") query.whereNull("f.assigned_user_id");
+  else if (filter.assignedTo) query.andWhere("f.assigned_user_id", filter.assignedTo);
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // The invoice through a subquery, not a join: the list's page read joins it itself.
@@ -142,16 +172,15 @@ export async function listFindings(
     const totals = await totalsOf(findingFilterQuery(knex, scope, filter));
     const count = totals.count;
     const pageRows = await readSlice(sliceOf(count, offset(page), page.pageSize), direction, (dir, offsetRows, limit) => resultOf<FindingListRow[]>(
-      findingFilterQuery(knex, scope, filter)
-        .join("invoices as i", "i.id", "f.invoice_id")
-        .select([...FINDING_VIEW_COLUMNS, "i.invoice_number", "i.invoice_date", "p.name as provider_name"])
+      withAssignee(findingFilterQuery(knex, scope, filter).join("invoices as i", "i.id", "f.invoice_id"))
+        .select(FINDING_LIST_COLUMNS)
         .orderByRaw(`${FINDING_SORTS[sort.by]} ${dir}, f.id ${dir}`)
         .limit(limit)
         .offset(offsetRows),
     ));
     return { total: count, totalAmount: totals.amount, rows: pageRows };
   });
-  const items = rows.map((r) => ({ ...findingView(r), invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, providerName: r.provider_name }));
+  const items = rows.map(findingListItem);
   return { ...paged(items, total, page), totalAmount };
 }
 

@@ -25,3 +25,10 @@ export async function deleteSession(q: Knex, sid: string): Promise<void> {
 export async function deleteExpiredSessions(q: Knex, now: Date): Promise<number> {
   return q("sessions").where("expires_at", "<=", now).del();
 }
+
+/** Ends a user's sessions (all of them, or all but one): express-session keeps the user id in `data`. */
+export async function deleteUserSessions(q: Knex, userId: string, exceptSid: string | null = null): Promise<number> {
+  const query = q("sessions").whereRaw("data->>'userId' = ?", [userId]);
+  if (exceptSid !== null) query.andWhereNot("sid", exceptSid);
+  return query.del();
+}

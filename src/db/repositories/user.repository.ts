@@ -11,6 +11,11 @@ export interface UserRow {
   failed_sign_ins: number;
   locked_until: Date | null;
   created_at: Date;
+  /** Set while the account is disabled: it cannot sign in (accounts are never deleted). */
+  disabled_at: Date | null;
+  /** After an administrator's reset: every page leads to the change-password page first. */
+  must_change_password: boolean;
+  password_changed_at: Date | null;
 }
 
 export function findUserByUsername(q: Knex, authorityId: number, username: string): Promise<UserRow | undefined> {
@@ -34,4 +39,12 @@ export async function insertUser(
 
 export function listUserRows(q: Knex, authorityId: number): Promise<UserRow[]> {
   return q<UserRow>("users").where({ authority_id: authorityId }).orderBy("username");
+}
+
+export async function updateUserDisabled(q: Knex, id: string, disabledAt: Date | null): Promise<void> {
+  await q("users").where({ id }).update({ disabled_at: disabledAt });
+}
+
+export async function updateUserPassword(q: Knex, id: string, change: { passwordHash: string; mustChange: boolean; at: Date }): Promise<void> {
+  await q("users").where({ id }).update({ password_hash: change.passwordHash, must_change_password: change.mustChange, password_changed_at: change.at });
 }

@@ -10,7 +10,7 @@ import {
 } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
 import { isRowId } from "../../db/row-id.js";
-import { isRole, ROLES, type Role } from "../../domain/roles.js";
+import { isRole, ROLE_LABELS, ROLES, type Role } from "../../domain/roles.js";
 import {
   clearAccountThrottles,
   recentFailures,
@@ -74,15 +74,21 @@ export interface UserSummary {
   username: string;
   role: Role;
   createdAt: Date;
+  /** A disabled account cannot sign in; its sessions were ended when it was disabled. */
+  disabled: boolean;
+  /** Set by an administrator's password reset: the next thing the user does is change it. */
+  mustChangePassword: boolean;
 }
 
-function summary(row: UserRow): UserSummary {
+export function summary(row: UserRow): UserSummary {
   return {
     id: String(row.id),
     authorityId: row.authority_id,
     username: row.username,
     role: row.role,
     createdAt: row.created_at,
+    disabled: row.disabled_at !== null && row.disabled_at !== undefined,
+    mustChangePassword: row.must_change_password === true,
   };
 }
 
@@ -99,6 +105,13 @@ export interface NewUser {
   authorityId: number;
 }
 
+/** The strength rule for every new password (a new account's, a reset, a change): its problem, or null. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (password.length > MAX_PASSWORD_LENGTH) return `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
+  return null;
+}
+
 /** Field-level problems with a new user, keyed by field (empty when valid). */
 export function validateNewUser(input: NewUser): Partial<Record<"username" | "password" | "role", string>> {
   const errors: Partial<Record<"username" | "password" | "role", string>> = {};
@@ -107,9 +120,9 @@ export function validateNewUser(input: NewUser): Partial<Record<"username" | "pa
   else if (!USERNAME_PATTERN.test(username)) {
     errors.username = "Username must be 2 to 64 characters: letters, numbers, full stops, hyphens, underscores or @";
   }
-  if (input.password.length < MIN_PASSWORD_LENGTH) errors.password = `Password must be at least ${MIN_PASSWORD_LENGTH} characters`;
-  else if (input.password.length > MAX_PASSWORD_LENGTH) errors.password = `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
-  if (!isRole(input.role)) errors.role = `Select a role: ${ROLES.join(", ")}`;
+  const weak = passwordProblem(input.password);
+  if (weak) errors.password = weak;
+  if (!isRole(input.role)) errors.role = `Select a role: ${ROLES.map((r) => ROLE_LABELS[r].toLowerCase()).join(", ")}`;
   return errors;
 }
 
@@ -135,6 +148,7 @@ export async function createUser(db: Database, input: NewUser, actor: string): P
 export type SignInResult =
   | { ok: true; user: UserSummary }
   | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "disabled" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 export interface SignInOptions {
@@ -156,6 +170,8 @@ export async function authenticate(db: Database, authorityId: number, username: 
   ]);
   const matches = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
   if (blockedUntil) return { ok: false, reason: "throttled", retryAfterSeconds: Math.max(1, Math.ceil((blockedUntil.getTime() - now.getTime()) / 1000)) };
+  // A disabled account is refused, but said so only to someone who knows its password.
+  if (row && matches && row.disabled_at) return { ok: false, reason: "disabled" };
   if (row && matches && password.length <= MAX_PASSWORD_LENGTH) {
     await recordSuccessfulSignIn(db.knex, source);
     return { ok: true, user: summary(row) };

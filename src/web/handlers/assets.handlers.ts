@@ -45,12 +45,32 @@ export function govukScript(_ctx: WebContext, _req: Request, res: Response): Pro
 
 /**
  * Our only script, a few lines of progressive enhancement (every page works without it):
- * it marks the page as scripted for GOV.UK Frontend and starts its components. Kept here,
+ * it marks the page as scripted for GOV.UK Frontend, starts its components and puts each table
+ * in a scrolling region. Kept here,
  * as a module served from our own origin, because the CSP allows no inline script.
  */
 const APP_SCRIPT = `import { initAll } from "/javascripts/govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// Reflow (WCAG 2.2 1.4.10): a table wider than the screen scrolls inside its own labelled,
+// focusable region, never the page. Without this script app.css lets each table scroll itself.
+const used = new Map();
+for (const table of document.querySelectorAll("main table")) {
+  if (table.closest(".app-table-scroll")) continue;
+  let heading = null;
+  for (let el = table.previousElementSibling; el && !heading; el = el.previousElementSibling) if (/^H[1-6]$/.test(el.tagName)) heading = el;
+  const base = (table.caption?.textContent || table.getAttribute("aria-label") || heading?.textContent || "Table").replace(/\\s+/g, " ").trim();
+  const n = (used.get(base) ?? 0) + 1;
+  used.set(base, n);
+  const region = document.createElement("div");
+  region.className = "app-table-scroll";
+  region.setAttribute("role", "region");
+  region.setAttribute("aria-label", n === 1 ? base : base + " (" + n + ")");
+  region.tabIndex = 0;
+  table.before(region);
+  region.append(table);
+}
 `;
 
 export function appScript(_ctx: WebContext, _req: Request, res: Response): Promise<void> {

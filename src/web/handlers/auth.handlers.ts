@@ -5,11 +5,15 @@ import type { WebContext } from "../context.js";
 import { sessionCsrfToken } from "../csrf.js";
 import { queryValue, safeLocalPath } from "../params.js";
 import { render } from "../views.js";
+import { CHANGE_PASSWORD_PATH } from "../auth.js";
 
 export const SESSION_COOKIE = "pa.sid";
 
 /** Same words whether the username is unknown or the password wrong. */
 const REFUSED = "The username or password is not right. After several failed attempts you will have to wait before trying again.";
+
+/** Said only to someone who gave the account's password. */
+const DISABLED = "This account is disabled. Ask an administrator to enable it.";
 
 /** Says nothing about the password: a throttled attempt is refused whatever it was. */
 function throttledMessage(seconds: number): string {
@@ -17,7 +21,7 @@ function throttledMessage(seconds: number): string {
   return `Too many failed sign-in attempts. Wait ${wait}, then try again.`;
 }
 
-type Refusal = { status: 401 | 429; message: string };
+type Refusal = { status: 401 | 403 | 429; message: string };
 
 function refusal(ctx: WebContext, res: Response, result: SignInResult | null, via: string): Refusal {
   const reason = result && !result.ok ? result.reason : "missing";
@@ -26,6 +30,7 @@ function refusal(ctx: WebContext, res: Response, result: SignInResult | null, vi
     res.set("Retry-After", String(result.retryAfterSeconds));
     return { status: 429, message: throttledMessage(result.retryAfterSeconds) };
   }
+  if (result && !result.ok && result.reason === "disabled") return { status: 403, message: DISABLED };
   return { status: 401, message: REFUSED };
 }
 
@@ -79,7 +84,8 @@ export async function signIn(ctx: WebContext, req: Request, res: Response): Prom
     if (result.ok) {
       await startSession(req, result.user);
       ctx.logger.info("signed in", { userId: result.user.id, role: result.user.role });
-      res.redirect(303, next || "/");
+      // A one-time password is changed first; the page it was going to can wait.
+      res.redirect(303, result.user.mustChangePassword ? CHANGE_PASSWORD_PATH : next || "/");
       return;
     }
     const refused = refusal(ctx, res, result, "page");
@@ -102,7 +108,13 @@ export async function signOut(ctx: WebContext, req: Request, res: Response): Pro
 
 export function apiSession(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const csrfToken = ctx.csrf.token(req, res);
-  res.json({ signedIn: Boolean(req.user), user: req.user ? { username: req.user.username, role: req.user.role } : null, csrfToken });
+  res.json({
+    signedIn: Boolean(req.user),
+    user: req.user ? { username: req.user.username, role: req.user.role } : null,
+    // After an administrator's reset, nothing else answers until the password is changed.
+    mustChangePassword: req.user?.mustChangePassword ?? false,
+    csrfToken,
+  });
   return Promise.resolve();
 }
 
@@ -112,12 +124,13 @@ export async function apiSignIn(ctx: WebContext, req: Request, res: Response): P
   const result = username && password ? await attempt(ctx, req, username, password) : null;
   if (!result?.ok) {
     const refused = refusal(ctx, res, result, "api");
-    res.status(refused.status).json({ error: { code: refused.status === 429 ? "auth.throttled" : "auth.refused", message: refused.message } });
+    const code = refused.status === 429 ? "auth.throttled" : refused.status === 403 ? "auth.disabled" : "auth.refused";
+    res.status(refused.status).json({ error: { code, message: refused.message } });
     return;
   }
   const csrfToken = await startSession(req, result.user);
   ctx.logger.info("signed in", { userId: result.user.id, role: result.user.role, via: "api" });
-  res.json({ signedIn: true, user: { username: result.user.username, role: result.user.role }, csrfToken });
+  res.json({ signedIn: true, user: { username: result.user.username, role: result.user.role }, mustChangePassword: result.user.mustChangePassword, csrfToken });
 }
 
 export async function apiSignOut(_ctx: WebContext, req: Request, res: Response): Promise<void> {

@@ -12,6 +12,7 @@ import {
 import { findingDetail } from "../../db/queries/finding-detail.query.js";
 import { exportFindings, findingNeighbours, listFindings, type FindingSort } from "../../db/queries/finding-list.query.js";
 import { confirmableTotals, confirmMatchingFindings } from "../../services/review/decide-matching.js";
+import { addFindingNote, assignableUsers, assignFinding } from "../../services/review/finding-notes.js";
 import { outstandingOf } from "../../domain/recovery.js";
 import { findingsCsv, findingsWorkbook, type FindingExportRecord } from "../../reports/findings-export.js";
 import { formatMoney, tryParseMoney, moneyString } from "../../domain/money.js";
@@ -35,6 +36,8 @@ const FORM_FIELDS: Readonly<Record<string, string>> = {
   recoveredOn: "recovered_on-day",
   reference: "reference",
   findings: "finding",
+  note: "note",
+  assignee: "assignee",
 };
 
 function fieldErrorOf(error: AppError): FieldErrors {
@@ -86,6 +89,7 @@ async function showFindings(ctx: WebContext, req: Request, res: Response, formEr
         category: selectItems("Any category", CATEGORIES.map((c) => ({ value: c, text: categoryLabel(c) })), query.filter.category ?? ""),
         status: selectItems("Any status but superseded", FINDING_STATUSES.map((s) => ({ value: s, text: FINDING_STATUS_LABELS[s] })), query.filter.status ?? ""),
         provider: selectItems("All providers", providers.map((p) => ({ value: p.providerId, text: p.name })), query.filter.providerId ?? ""),
+        assigned: selectItems("Anyone or nobody", [{ value: "me", text: "Me" }, { value: "nobody", text: "Nobody" }], query.params.assigned ?? ""),
       },
       sortLinks: sortLinks("/findings", FINDING_SORT_COLUMNS, query.sort, query.params),
       pagination: pagination("/findings", page, keep),
@@ -109,7 +113,7 @@ function findingInList(id: string, listUrl: string): string {
 
 /** The findings either side of this one in the list it was opened from, if it was opened from one. */
 async function neighboursIn(ctx: WebContext, req: Request, returnTo: string, findingId: string): Promise<{ previous: string | null; next: string | null } | null> {
-  const list = findingListOf(returnTo);
+  const list = findingListOf(returnTo, req.user);
   if (!list) return null;
   const around = await findingNeighbours(ctx.db, scopeOf(req), list.query.filter, list.query.sort, findingId);
   return {
@@ -122,15 +126,19 @@ async function showFinding(ctx: WebContext, req: Request, res: Response, errors:
   const finding = await findingDetail(ctx.db, scopeOf(req), String(req.params.id));
   if (!finding) throw new AppError("not_found", "There is no such finding");
   const returnTo = safeLocalPath(field(req, "return_to")) ?? safeLocalPath(queryValue(req, "return_to")) ?? "";
+  const canDecide = req.user?.role === "finance_officer";
+  const assignable = canDecide ? await assignableUsers(ctx.db, scopeOf(req).authorityId) : [];
   await render(
     ctx, req, res, "finding.njk",
     {
       finding,
       errors,
-      canDecide: req.user?.role === "finance_officer",
+      canDecide,
+      assignees: selectItems("Nobody", assignable.map((u) => ({ value: u.id, text: u.id === req.user?.id ? `${u.username} (me)` : u.username })), finding.assignedTo?.id ?? ""),
       returnTo,
       neighbours: await neighboursIn(ctx, req, returnTo, finding.id),
       values: {
+        note: field(req, "note"),
         action: field(req, "action"), reason: field(req, "reason"), amount: field(req, "amount"), reference: field(req, "reference"),
         day: field(req, "recovered_on-day"), month: field(req, "recovered_on-month"), year: field(req, "recovered_on-year"),
       },
@@ -178,6 +186,43 @@ export async function decideMany(ctx: WebContext, req: Request, res: Response): 
   }
 }
 
+// Notes and assignment
+
+/** Back to the finding, keeping the list it was opened from. */
+function backToFinding(req: Request, id: string): string {
+  const returnTo = safeLocalPath(field(req, "return_to"));
+  return `/findings/${id}${returnTo ? queryString({ return_to: returnTo }) : ""}`;
+}
+
+/** POST /findings/:id/notes: a note, added after the others. */
+export async function addNote(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const id = String(req.params.id);
+  try {
+    await addFindingNote(ctx.db, actorOf(req), id, field(req, "note"), ctx.now());
+  } catch (error) {
+    if (!isAppError(error) || error.code === "not_found") throw error;
+    await showFinding(ctx, req, res, fieldErrorOf(error), statusForCode(error.code));
+    return;
+  }
+  req.session.flash = { kind: "success", text: "Note added." };
+  res.redirect(303, `${backToFinding(req, id)}#notes`);
+}
+
+/** POST /findings/:id/assignment: assigns the finding to a finance officer, or to nobody. */
+export async function assign(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const id = String(req.params.id);
+  let assigned: { username: string | null };
+  try {
+    assigned = await assignFinding(ctx.db, actorOf(req), id, field(req, "assignee"));
+  } catch (error) {
+    if (!isAppError(error) || error.code === "not_found") throw error;
+    await showFinding(ctx, req, res, fieldErrorOf(error), statusForCode(error.code));
+    return;
+  }
+  req.session.flash = { kind: "success", text: assigned.username ? `Finding assigned to ${assigned.username}.` : "Finding assigned to nobody." };
+  res.redirect(303, backToFinding(req, id));
+}
+
 // Confirm every open finding matching the filter
 
 async function showConfirmAll(ctx: WebContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200): Promise<void> {
@@ -194,10 +239,10 @@ async function showConfirmAll(ctx: WebContext, req: Request, res: Response, erro
 
 /** The filter in words, for the confirmation page: "Provider: P1", "Search: INV-10". */
 function describeFilter(params: Record<string, string>): { key: { text: string }; value: { text: string } }[] {
-  const names: Record<string, string> = { q: "Search", provider: "Provider", rule: "Rule", category: "Category", status: "Status", min_amount: "Amount at least" };
+  const names: Record<string, string> = { q: "Search", provider: "Provider", rule: "Rule", category: "Category", status: "Status", min_amount: "Amount at least", assigned: "Assigned to" };
   return Object.entries(params).map(([k, v]) => ({
     key: { text: names[k] ?? k },
-    value: { text: k === "rule" ? CATALOGUE.find((r) => r.id === v)?.label ?? v : k === "category" ? categoryLabel(v as Category) : k === "min_amount" ? formatMoney(v) : v },
+    value: { text: k === "rule" ? CATALOGUE.find((r) => r.id === v)?.label ?? v : k === "category" ? categoryLabel(v as Category) : k === "min_amount" ? formatMoney(v) : k === "assigned" ? (v === "me" ? "Me" : "Nobody") : v },
   }));
 }
 
@@ -284,6 +329,22 @@ export async function apiDecideOne(ctx: WebContext, req: Request, res: Response)
   const outcome = await decideFinding(ctx.db, actorOf(req), String(req.params.id), decisionInput(req), ctx.now());
   logDecisions(ctx, req, [outcome]);
   res.status(201).json(outcomeJson(outcome));
+}
+
+/** POST /api/findings/:id/notes `{note}`: 201 with the finding's notes, oldest first. */
+export async function apiAddNote(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const id = String(req.params.id);
+  await addFindingNote(ctx.db, actorOf(req), id, field(req, "note"), ctx.now());
+  const finding = await findingDetail(ctx.db, scopeOf(req), id);
+  res.status(201).json({ findingId: id, notes: finding?.notes ?? [] });
+}
+
+/** POST /api/findings/:id/assignment `{assignee}` (a user id, or "" for nobody). */
+export async function apiAssign(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const id = String(req.params.id);
+  const raw: unknown = (req.body as Record<string, unknown> | undefined)?.assignee;
+  const assigned = await assignFinding(ctx.db, actorOf(req), id, typeof raw === "number" || typeof raw === "string" ? String(raw) : "");
+  res.json({ findingId: id, assignedTo: assigned.username });
 }
 
 export async function apiDecideMany(ctx: WebContext, req: Request, res: Response): Promise<void> {
