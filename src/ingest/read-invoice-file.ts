@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { LineKeywords } from "../domain/classify.js";
-import type { Invoice } from "../domain/invoice.js";
+import type { Invoice, UncertainValue } from "../domain/invoice.js";
 import { hasUnreadableCharacters, headerRowsMatching, headingRowCandidate, quote, rowText, senderNameSeen, unreadableEvidence, visibleText } from "./evidence.js";
 import { emptyConfig } from "./extract/config.js";
 import { extractInvoice, layoutText } from "./extract/extractor.js";
@@ -31,6 +31,12 @@ export type ReadOutcome =
       notes: string[];
       providerVia: ProviderMatch["via"];
       template: string | null;
+      /**
+       * Values read without certainty (problem code uncertain_value, from any reader: text layer
+       * or OCR). When there are any, the invoice is stored "to verify" with these fields marked,
+       * and it is not audited until a person confirms them (issue 18).
+       */
+      uncertain: UncertainValue[];
     }
   | {
       status: "needs_attention";
@@ -158,8 +164,10 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     invoiceNumber = draft.invoiceNumber;
     // Every problem at once: the provider's, then the draft's (table, number, date, lines).
     const problems = [...(problem ? [problem] : []), ...draftProblems(draft, seenText(doc))];
-    if (problems.length > 0 || !match) throw NeedsAttentionError.of(problems);
-    const converted = toInvoice(draft, match.providerId, context.lineKeywords);
+    // Only uncertain values and nothing else wrong: stored "to verify", the values marked.
+    const onlyUncertain = match !== null && problems.length > 0 && problems.every((p) => p.code === "uncertain_value");
+    if ((problems.length > 0 && !onlyUncertain) || !match) throw NeedsAttentionError.of(problems);
+    const converted = toInvoice({ ...draft, uncertain: [] }, match.providerId, context.lineKeywords);
     const unreadable = unreadableProblem(doc, converted.invoice);
     if (unreadable) throw NeedsAttentionError.of([unreadable]);
     return {
@@ -169,6 +177,7 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
       notes: converted.notes,
       providerVia: match.via,
       template: template ? path.basename(template.source) : null,
+      uncertain: draft.uncertain.map((u) => ({ field: u.field, reason: u.reason, candidates: [...u.candidates] })),
     };
   } catch (error) {
     if (isNeedsAttention(error)) {
