@@ -6,6 +6,7 @@ import * as assets from "./handlers/assets.handlers.js";
 import * as auth from "./handlers/auth.handlers.js";
 import * as findings from "./handlers/findings.handlers.js";
 import * as invoices from "./handlers/invoices.handlers.js";
+import * as keying from "./handlers/keying.handlers.js";
 import * as operations from "./handlers/operations.handlers.js";
 import * as reference from "./handlers/reference.handlers.js";
 import * as referenceData from "./handlers/reference-data.handlers.js";
@@ -64,6 +65,17 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/findings/:id/decisions", DECIDERS, "page", "form", findings.decideOne, "decide a finding"),
   route("GET", "/needs-attention", EVERYONE, "page", "none", operations.needsAttentionPage, "files that need attention"),
   route("POST", "/needs-attention/:id/reprocess", OPERATORS, "page", "form", operations.reprocessFile, "re-process a file"),
+  // Keying in, verifying and discarding (issue 18): finance officers, who read invoices.
+  route("GET", "/needs-attention/:id/key", DECIDERS, "page", "none", keying.keyFilePage, "key in a file that needs attention, beside its page images"),
+  route("POST", "/needs-attention/:id/key", DECIDERS, "page", "form", keying.keyFile, "check, add a line to, or save a keyed-in invoice (optionally teaching the layout)"),
+  route("POST", "/needs-attention/:id/discard", DECIDERS, "page", "form", keying.discard, "discard a file with a reason (kept, restorable)"),
+  route("POST", "/needs-attention/:id/restore", DECIDERS, "page", "form", keying.restore, "restore a discarded file to the queue"),
+  route("GET", "/invoices/:id/verify", DECIDERS, "page", "none", keying.verifyInvoicePage, "verify an invoice read with uncertain values"),
+  route("POST", "/invoices/:id/verify", DECIDERS, "page", "form", keying.verifyInvoice, "check or save a verified invoice"),
+  route("GET", "/files/:id/pages/:page", READERS, "page", "none", keying.filePageImage, "a page of a received file as an image"),
+  route("GET", "/templates", ADMINS, "page", "none", keying.templatesPage, "provider layouts taught from the keying screen"),
+  route("GET", "/templates/:id", ADMINS, "page", "none", keying.templatePage, "a taught provider template"),
+  route("POST", "/templates/:id/remove", ADMINS, "page", "form", keying.removeTemplate, "remove a taught provider template"),
   route("POST", "/providers/aliases", OPERATORS, "page", "form", operations.addAlias, "add an alias to a provider"),
   route("GET", "/uploads", OPERATORS, "page", "none", operations.uploadsPage, "uploads"),
   route("POST", "/uploads/invoices", OPERATORS, "page", "multipart", operations.uploadInvoices, "upload invoices"),
@@ -101,4 +113,13 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/api/findings/:id", READERS, "api", "none", findings.apiFinding, "a finding with its decisions"),
   route("POST", "/api/findings/:id/decisions", DECIDERS, "api", "json", findings.apiDecideOne, "decide a finding"),
   route("POST", "/api/decisions", DECIDERS, "api", "json", findings.apiDecideMany, "the same decision on several findings"),
+  route("GET", "/api/invoices-to-verify", READERS, "api", "none", keying.apiToVerify, "invoices read with uncertain values, waiting for a person"),
+  route("GET", "/api/needs-attention/:id/key", DECIDERS, "api", "none", keying.apiFileScreen, "what was read of a file, to key it in"),
+  route("POST", "/api/needs-attention/:id/key", DECIDERS, "api", "json", keying.apiKeyFile, "store a keyed-in invoice and audit it"),
+  route("POST", "/api/needs-attention/:id/discard", DECIDERS, "api", "json", keying.apiDiscard, "discard a file with a reason"),
+  route("POST", "/api/needs-attention/:id/restore", DECIDERS, "api", "json", keying.apiRestore, "restore a discarded file"),
+  route("GET", "/api/invoices/:id/verify", DECIDERS, "api", "none", keying.apiInvoiceScreen, "an invoice to verify, its uncertain values marked"),
+  route("POST", "/api/invoices/:id/verify", DECIDERS, "api", "json", keying.apiVerifyInvoice, "store a verified invoice and audit it"),
+  route("GET", "/api/templates", ADMINS, "api", "none", keying.apiTemplates, "taught provider templates"),
+  route("DELETE", "/api/templates/:id", ADMINS, "api", "none", keying.apiRemoveTemplate, "remove a taught provider template"),
 ];

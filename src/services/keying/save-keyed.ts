@@ -71,11 +71,15 @@ async function storeKeyed(db: Database, options: SaveKeyedOptions, invoice: Invo
   });
 }
 
+/** The form checked against the reference data, as saving checks it (for "Check the figures"). */
+export async function checkKeyed(db: Database, authorityId: number, form: KeyedForm): Promise<FormCheck> {
+  const { items, feeKeywords } = defaultRulesConfig();
+  return checkKeyedForm(form, await referencesFor(db, authorityId, form.providerId.trim()), { items, feeKeywords });
+}
+
 export async function saveKeyedInvoice(db: Database, options: SaveKeyedOptions): Promise<SaveKeyedResult> {
   const now = options.now ?? (() => new Date());
-  const { items, feeKeywords } = defaultRulesConfig();
-  const references = await referencesFor(db, options.actor.authorityId, options.form.providerId.trim());
-  const check = checkKeyedForm(options.form, references, { items, feeKeywords });
+  const check = await checkKeyed(db, options.actor.authorityId, options.form);
   if (!check.invoice) return { outcome: "invalid", check };
   const invoice = check.invoice;
   const { invoiceId, fileId } = await storeKeyed(db, options, invoice, now());
