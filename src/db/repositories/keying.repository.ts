@@ -114,3 +114,29 @@ export async function fileDiscardReason(knex: Knex, fileId: string): Promise<str
   const row = (await knex("received_files").where({ id: fileId }).first("discard_reason")) as { discard_reason: string | null } | undefined;
   return row?.discard_reason ?? null;
 }
+
+export interface ToVerifyRow {
+  id: string;
+  providerId: string;
+  invoiceNumber: string;
+  invoiceDate: string;
+  total: string;
+  sourceFile: string;
+  receivedAt: Date;
+  uncertain: UncertainValue[];
+}
+
+/** Invoices read with uncertain values, waiting for a person, oldest first. */
+export async function listToVerify(knex: Knex, authorityId: number): Promise<ToVerifyRow[]> {
+  const rows = (await knex("invoices as i")
+    .join("received_files as r", "r.id", "i.file_id")
+    .where({ "i.authority_id": authorityId, "i.status": "to_verify" })
+    .orderBy([{ column: "i.received_at" }, { column: "i.id" }])
+    .select("i.id", "i.provider_id", "i.invoice_number", "i.invoice_date", "i.total", "i.received_at", "r.original_name", "i.uncertain_fields")) as Array<
+    Pick<InvoiceRow, "id" | "provider_id" | "invoice_number" | "invoice_date" | "total" | "received_at"> & { original_name: string; uncertain_fields: unknown }
+  >;
+  return rows.map((r) => ({
+    id: String(r.id), providerId: r.provider_id, invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, total: r.total,
+    sourceFile: r.original_name, receivedAt: r.received_at, uncertain: jsonList<UncertainValue>(r.uncertain_fields),
+  }));
+}

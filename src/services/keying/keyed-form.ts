@@ -121,14 +121,14 @@ function dateOf(value: string, id: string, label: string, errors: Record<string,
   return iso;
 }
 
-function moneyOf(value: string, id: string, label: string, errors: Record<string, string>, required: boolean): Dec | null {
+function moneyOf(value: string, id: string, label: string, errors: Record<string, string>, required: boolean, places = 2): Dec | null {
   const text = trimmed(value);
   if (text === "") {
     if (required) errors[id] = `Enter the ${label}`;
     return null;
   }
   const money = parseMoneyText(text);
-  if (!money || money.decimalPlaces() > 2) errors[id] = `${label[0]?.toUpperCase()}${label.slice(1)} must be an amount of money, like 4,061.00`;
+  if (!money || money.decimalPlaces() > places) errors[id] = `${label[0]?.toUpperCase()}${label.slice(1)} must be an amount of money, like 4,061.00`;
   return money;
 }
 
@@ -165,7 +165,7 @@ function isBlankLine(line: KeyedLineForm): boolean {
 function checkReference(typed: string, known: readonly string[], id: string, what: string, providerId: string, warnings: Record<string, string>): void {
   if (typed === "" || known.some((k) => k.toUpperCase() === typed.toUpperCase())) return;
   const near = suggestions(typed, known);
-  warnings[id] = `${typed} is not a ${what} of provider ${providerId}${near.length > 0 ? `. Did you mean ${near.join(" or ")}?` : "."} The audit will query a line it cannot match.`;
+  warnings[id] = `${typed} is not a ${what} provider ${providerId}${near.length > 0 ? `. Did you mean ${near.join(" or ")}?` : "."} The audit will query a line it cannot match.`;
 }
 
 /** Validates the form; the invoice is built only when nothing stops it. */
@@ -206,8 +206,13 @@ export function checkKeyedForm(form: KeyedForm, known: KnownReferences, keywords
     const to = dateOf(line.to, id("to"), `line ${n} last night`, errors, false);
     const quantity = numberOf(line.quantity, id("quantity"), `Line ${n} quantity`, errors);
     const unit = unitOf(line.unit, id("unit"), errors);
-    const unitRate = moneyOf(line.unitRate, id("unitRate"), `line ${n} unit rate`, errors, false);
+    // Rates are kept to six places (a weekly fee ÷ 7), amounts to the penny.
+    const unitRate = moneyOf(line.unitRate, id("unitRate"), `line ${n} unit rate`, errors, false, 6);
     const printed = moneyOf(line.amount, id("amount"), `line ${n} amount`, errors, true);
+    if (providerId !== "") {
+      checkReference(childRef, known.childRefs, id("childRef"), "child placed with", providerId, warnings);
+      checkReference(placementRef, known.placementRefs, id("placementRef"), "placement or PO number of", providerId, warnings);
+    }
     if (printed === null) continue;
     const amount = credit ? printed.abs() : printed;
     const isDiscount = printed.isNegative() && !credit;
@@ -216,10 +221,6 @@ export function checkKeyedForm(form: KeyedForm, known: KnownReferences, keywords
     } else if (from && to && to < from) errors[id("to")] = `Line ${n} must end on or after its first night`;
     else if (from === null && !hasPeriod && !isDiscount && !errors[id("from")]) {
       errors[id("from")] = `Enter the nights line ${n} bills (first and last), or the invoice's billing period`;
-    }
-    if (providerId !== "") {
-      checkReference(childRef, known.childRefs, id("childRef"), "child placed with", providerId, warnings);
-      checkReference(placementRef, known.placementRefs, id("placementRef"), "placement or PO number", providerId, warnings);
     }
     if (quantity !== null && unitRate !== null) {
       const expected = quantity.times(unitRate).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
