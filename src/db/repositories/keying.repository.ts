@@ -79,20 +79,19 @@ export async function restoreReceivedFile(trx: Knex.Transaction, fileId: string)
 
 export async function lockReceivedFileStatus(trx: Knex.Transaction, authorityId: number, fileId: string): Promise<{ id: string; status: string; originalName: string; discardReason: string | null; readProviderId: string | null } | null> {
   if (!/^\d{1,18}$/.test(fileId)) return null;
-  const row = (await trx("received_files").where({ authority_id: authorityId, id: fileId }).forUpdate().first("id", "status", "original_name", "discard_reason", "read_provider_id")) as
-    | { id: string | number; status: string; original_name: string; discard_reason: string | null; read_provider_id: string | null }
-    | undefined;
+  const row = await trx("received_files")
+    .where({ authority_id: authorityId, id: fileId })
+    .forUpdate()
+    .first<{ id: string | number; status: string; original_name: string; discard_reason: string | null; read_provider_id: string | null } | undefined>("id", "status", "original_name", "discard_reason", "read_provider_id");
   return row ? { id: String(row.id), status: row.status, originalName: row.original_name, discardReason: row.discard_reason, readProviderId: row.read_provider_id } : null;
 }
 
 /** The provider ids, and a provider's child references and placement ids / PO numbers. */
 export async function knownReferences(knex: Knex, authorityId: number, providerId: string): Promise<{ providers: string[]; childRefs: string[]; placementRefs: string[] }> {
-  const providers = (await knex("providers").where({ authority_id: authorityId }).orderBy("provider_id").pluck("provider_id")) as string[];
-  const placements = (await knex("placements").where({ authority_id: authorityId, provider_id: providerId }).select("placement_id", "child_ref", "po_number")) as Array<{
-    placement_id: string;
-    child_ref: string;
-    po_number: string | null;
-  }>;
+  const providers = (await knex("providers").where({ authority_id: authorityId }).orderBy("provider_id").select<Array<{ provider_id: string }>>("provider_id")).map((p) => p.provider_id);
+  const placements = await knex("placements")
+    .where({ authority_id: authorityId, provider_id: providerId })
+    .select<Array<{ placement_id: string; child_ref: string; po_number: string | null }>>("placement_id", "child_ref", "po_number");
   return {
     providers,
     childRefs: [...new Set(placements.map((p) => p.child_ref))].sort(),
@@ -102,16 +101,16 @@ export async function knownReferences(knex: Knex, authorityId: number, providerI
 
 /** The provider's other files waiting in "needs attention" (as far as the reader recognised their provider). */
 export async function waitingFilesOfProvider(knex: Knex, authorityId: number, providerId: string): Promise<string[]> {
-  const rows = (await knex("received_files")
+  const rows = await knex("received_files")
     .where({ authority_id: authorityId, status: "needs_attention", read_provider_id: providerId })
     .orderBy([{ column: "received_at" }, { column: "id" }])
-    .select("id")) as Array<{ id: string | number }>;
+    .select<Array<{ id: string | number }>>("id");
   return rows.map((r) => String(r.id));
 }
 
 /** Why a file was discarded (null when it was not). */
 export async function fileDiscardReason(knex: Knex, fileId: string): Promise<string | null> {
-  const row = (await knex("received_files").where({ id: fileId }).first("discard_reason")) as { discard_reason: string | null } | undefined;
+  const row = await knex("received_files").where({ id: fileId }).first<{ discard_reason: string | null } | undefined>("discard_reason");
   return row?.discard_reason ?? null;
 }
 
@@ -128,13 +127,13 @@ export interface ToVerifyRow {
 
 /** Invoices read with uncertain values, waiting for a person, oldest first. */
 export async function listToVerify(knex: Knex, authorityId: number): Promise<ToVerifyRow[]> {
-  const rows = (await knex("invoices as i")
+  const rows = await knex("invoices as i")
     .join("received_files as r", "r.id", "i.file_id")
     .where({ "i.authority_id": authorityId, "i.status": "to_verify" })
     .orderBy([{ column: "i.received_at" }, { column: "i.id" }])
-    .select("i.id", "i.provider_id", "i.invoice_number", "i.invoice_date", "i.total", "i.received_at", "r.original_name", "i.uncertain_fields")) as Array<
-    Pick<InvoiceRow, "id" | "provider_id" | "invoice_number" | "invoice_date" | "total" | "received_at"> & { original_name: string; uncertain_fields: unknown }
-  >;
+    .select<Array<Pick<InvoiceRow, "id" | "provider_id" | "invoice_number" | "invoice_date" | "total" | "received_at"> & { original_name: string; uncertain_fields: unknown }>>(
+      "i.id", "i.provider_id", "i.invoice_number", "i.invoice_date", "i.total", "i.received_at", "r.original_name", "i.uncertain_fields",
+    );
   return rows.map((r) => ({
     id: String(r.id), providerId: r.provider_id, invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, total: r.total,
     sourceFile: r.original_name, receivedAt: r.received_at, uncertain: jsonList<UncertainValue>(r.uncertain_fields),
