@@ -28,6 +28,13 @@ function toVerifyRows(invoices: readonly ToVerifyJson[]): Record<string, unknown
   return invoices.map((i) => ({ ...i, uncertain: i.uncertain.map((u) => `${u.field}: ${u.reason}`).join("\n") }));
 }
 
+/** A list as JSON (the items), CSV (the rows) or a table (the rows, then a count). */
+function writeList(out: NodeJS.WritableStream, format: string, items: unknown, columns: readonly string[], rows: Record<string, unknown>[], count: string): void {
+  if (format === "json") out.write(`${JSON.stringify(items, null, 2)}\n`);
+  else if (format === "csv") out.write(toCsv(columns, rows));
+  else out.write(`${toTable(columns, rows)}${count}\n`);
+}
+
 function csvRows(invoices: readonly InvoiceJson[]): Record<string, unknown>[] {
   return invoices.flatMap((invoice) => {
     const { lines, ...header } = invoice;
@@ -77,22 +84,12 @@ export const invoicesCommand: Command = {
     const db = await context.database();
     if (values["to-verify"]) {
       const invoices = await listInvoicesToVerify(db, { authorityId: await context.authorityId() });
-      if (format === "json") context.stdout.write(`${JSON.stringify(invoices, null, 2)}\n`);
-      else if (format === "csv") context.stdout.write(toCsv(TO_VERIFY_COLUMNS, toVerifyRows(invoices)));
-      else {
-        context.stdout.write(toTable(TO_VERIFY_COLUMNS, toVerifyRows(invoices)));
-        context.stdout.write(`${invoices.length} invoice(s) to verify\n`);
-      }
+      writeList(context.stdout, format, invoices, TO_VERIFY_COLUMNS, toVerifyRows(invoices), `${invoices.length} invoice(s) to verify`);
       return EXIT_OK;
     }
     if (values["needs-attention"]) {
       const files = await listNeedsAttentionFiles(db, { authorityId: await context.authorityId() });
-      if (format === "json") context.stdout.write(`${JSON.stringify(files, null, 2)}\n`);
-      else if (format === "csv") context.stdout.write(toCsv(NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files)));
-      else {
-        context.stdout.write(toTable(NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files)));
-        context.stdout.write(`${files.length} file(s) need attention\n`);
-      }
+      writeList(context.stdout, format, files, NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files), `${files.length} file(s) need attention`);
       return EXIT_OK;
     }
     const invoices = await listExtractedInvoices(db, {

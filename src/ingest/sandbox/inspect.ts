@@ -1,8 +1,7 @@
 import { fork } from "node:child_process";
-import fs from "node:fs";
 import type { Inspection } from "../keying/read-so-far.js";
 import type { PageImage } from "../keying/page-images.js";
-import { SANDBOX_LIMITS, type SandboxLimits } from "./pool.js";
+import { residentBytes, SANDBOX_LIMITS, type SandboxLimits } from "./pool.js";
 
 /**
  * The keying screen's work on a stored file (issue 18) — its layout, what the reader made of
@@ -23,16 +22,6 @@ export interface InspectRequest {
 export type InspectResponse = { kind: "inspected"; inspection: Inspection; pages: PageImage[] } | { kind: "failed"; message: string };
 
 const RSS_POLL_MS = 50;
-const PAGE_BYTES = 4096;
-
-function residentBytes(pid: number): number | null {
-  try {
-    const pages = Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
-    return Number.isFinite(pages) ? pages * PAGE_BYTES : null;
-  } catch {
-    return null;
-  }
-}
 
 function childScript(): { script: string; execArgv: string[] } {
   const fromSources = import.meta.url.endsWith(".ts");
