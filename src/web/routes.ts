@@ -42,6 +42,7 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/javascripts/govuk-frontend.min.js", "public", "asset", "none", assets.govukScript, "GOV.UK Frontend JS"),
   route("GET", "/stylesheets/app.css", "public", "asset", "none", assets.appStylesheet, "the service's own CSS"),
   route("GET", "/javascripts/app.mjs", "public", "asset", "none", assets.appScript, "the service's own JS (progressive enhancement)"),
+  route("GET", "/javascripts/keying.mjs", "public", "asset", "none", assets.keyingScript, "the keying screen's live arithmetic (progressive enhancement)"),
   route("GET", "/assets/*path", "public", "asset", "none", assets.govukAsset, "govuk-frontend assets (GOV.UK brand files refused)"),
   route("GET", "/favicon.ico", "public", "asset", "none", assets.favicon, "no icon"),
 

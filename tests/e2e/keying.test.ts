@@ -126,6 +126,8 @@ describe("keying in the browser, by keyboard alone", () => {
     await typeInto(page, "#lines-0-unitRate", "140.00");
     await typeInto(page, "#lines-0-amount", "4,340.00");
     await typeInto(page, "#total", "4,340.00");
+    // With JavaScript, the arithmetic is worked out as the figures are typed (exact decimals).
+    expect(await page.locator("#live-arithmetic").textContent()).toContain("Line 1: quantity × unit rate is £4,340.00, the amount is £4,340.00.");
     await page.keyboard.press("Enter"); // Enter checks the figures: it never saves.
     await page.waitForSelector(".govuk-error-summary");
     expect(await page.locator(".govuk-error-summary").textContent()).toContain("Invoice date must be a real date");

@@ -41,6 +41,7 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "GET /javascripts/govuk-frontend.min.js":
     case "GET /stylesheets/app.css":
     case "GET /javascripts/app.mjs":
+    case "GET /javascripts/keying.mjs":
     case "GET /favicon.ico":
     case "GET /sign-in":
     case "GET /":
