@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { LineKeywords } from "../domain/classify.js";
-import type { Invoice } from "../domain/invoice.js";
+import type { Invoice, UncertainValue } from "../domain/invoice.js";
 import { hasUnreadableCharacters, headerRowsMatching, headingRowCandidate, quote, rowText, senderNameSeen, unreadableEvidence, visibleText } from "./evidence.js";
 import { emptyConfig } from "./extract/config.js";
 import { extractInvoice, layoutText } from "./extract/extractor.js";
@@ -43,6 +43,14 @@ export type ReadOutcome =
       notes: string[];
       providerVia: ProviderMatch["via"];
       template: string | null;
+      /**
+       * Values read without certainty (problem code uncertain_value, from any reader: text layer
+       * or OCR). When there are any, the invoice is stored "to verify" with these fields marked,
+       * and it is not audited until a person confirms them (issue 18).
+       */
+      uncertain: UncertainValue[];
+      /** A scan's values that no check confirmed (each also in `uncertain`), with what OCR read and its confidence. */
+      ocrDoubts?: OcrDoubt[];
     }
   | {
       status: "needs_attention";
@@ -55,17 +63,16 @@ export type ReadOutcome =
       problems: Problem[];
       providerId: string | null;
       invoiceNumber: string | null;
-      /** A scan read in full but with values to verify (reason "ocr_to_verify"): the reading a person confirms. */
-      toVerify?: OcrToVerify;
     };
 
 /**
- * Whether a read needs a person to verify OCR values (and nothing else): the invoice was read in
- * full from a scan, but some of its values no check confirmed. Such a read is shown beside its
- * page image with the values to verify, and is not audited until they are confirmed.
+ * The OCR values a person must verify: the invoice was read in full from a scan, but some of its
+ * values no check confirmed. It is stored "to verify" (issue 18) with those values marked, shown
+ * beside its page image, and not audited until they are confirmed.
  */
 export function ocrToVerify(outcome: ReadOutcome): OcrToVerify | null {
-  return outcome.status === "needs_attention" && outcome.reason === "ocr_to_verify" ? (outcome.toVerify ?? null) : null;
+  if (outcome.status !== "ok" || !outcome.ocrDoubts || outcome.ocrDoubts.length === 0) return null;
+  return { invoice: outcome.invoice, doubts: outcome.ocrDoubts, notes: outcome.notes };
 }
 
 function ocrProblem(doubts: readonly OcrDoubt[]): Problem {
@@ -194,7 +201,6 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
   let format: SourceFormat | null = null;
   let providerId: string | null = null;
   let invoiceNumber: string | null = null;
-  let toVerify: OcrToVerify | undefined;
   try {
     const doc = await readLayout(name, bytes, options.scan);
     format = detectFormat(name, bytes) === "image" ? "image" : doc.format;
@@ -207,28 +213,22 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     providerId = match?.providerId ?? null;
     let draft = template ? extractInvoice(doc, template.config) : generic;
     let doubts: OcrDoubt[] = [];
-    let ocrNotes: string[] = [];
     if (doc.ocr && match) {
       // A scan's values stand only when a check confirms them (DATA.md "Scans").
       const validation = validateOcrDraft(doc, draft, match.providerId, context.reference ?? { placements: [] }, name);
       doubts = validation.doubts;
-      ocrNotes = validation.notes;
       draft = { ...validation.draft, notes: [...validation.draft.notes, ...validation.notes] };
     }
     invoiceNumber = draft.invoiceNumber;
     // Every problem at once: the provider's, then the draft's (table, number, date, lines).
     const problems = [...(problem ? [problem] : []), ...draftProblems(draft, seenText(doc))];
-    if (doubts.length > 0 && match) {
-      const doubted = { ...draft, uncertain: [...draft.uncertain, ...doubtsAsUncertain(doubts)] };
-      // Only OCR doubts: the invoice is read, and a person verifies those values (reason first).
-      if (problems.length === 0) {
-        toVerify = verifiable(draft, match.providerId, context, doubts, ocrNotes);
-        throw NeedsAttentionError.of([ocrProblem(doubts), ...draftProblems(doubted, seenText(doc))]);
-      }
+    if (doubts.length > 0 && match && problems.length > 0) {
       throw NeedsAttentionError.of([...problems, ...doubtsAsUncertain(doubts).map((u) => ({ code: u.code, message: `The ${u.field} ${u.reason}.`, evidence: u.candidates.join(" or ") || null })), ocrProblem(doubts)]);
     }
-    if (problems.length > 0 || !match) throw NeedsAttentionError.of(problems);
-    const converted = toInvoice(draft, match.providerId, context.lineKeywords);
+    // Only uncertain values and nothing else wrong: stored "to verify", the values marked.
+    const onlyUncertain = match !== null && problems.length > 0 && problems.every((p) => p.code === "uncertain_value");
+    if ((problems.length > 0 && !onlyUncertain) || !match) throw NeedsAttentionError.of(problems);
+    const converted = toInvoice({ ...draft, uncertain: [] }, match.providerId, context.lineKeywords);
     const unreadable = unreadableProblem(doc, converted.invoice);
     if (unreadable) throw NeedsAttentionError.of([unreadable]);
     return {
@@ -238,26 +238,18 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
       notes: converted.notes,
       providerVia: match.via,
       template: template ? path.basename(template.source) : null,
+      // A scan's values no check confirmed are to verify like any other uncertain value (issue 17).
+      uncertain: [...draft.uncertain, ...doubtsAsUncertain(doubts)].map((u) => ({ field: u.field, reason: u.reason, candidates: [...u.candidates] })),
+      ...(doubts.length > 0 ? { ocrDoubts: doubts } : {}),
     };
   } catch (error) {
     if (isNeedsAttention(error)) {
       return {
         status: "needs_attention", format, reason: error.reason, message: error.message, evidence: error.evidence, problems: [...error.problems], providerId, invoiceNumber: visibleOrNull(invoiceNumber),
-        ...(toVerify ? { toVerify } : {}),
       };
     }
     const message = `The file could not be read (${error instanceof Error ? error.message : String(error)}).`;
     return { status: "needs_attention", format, reason: "corrupt", message, evidence: null, problems: [{ code: "corrupt", message, evidence: null }], providerId, invoiceNumber: visibleOrNull(invoiceNumber) };
-  }
-}
-
-/** The invoice as read from a scan, for a person to verify (null when it cannot be built as read). */
-function verifiable(draft: InvoiceDraft, providerId: string, context: ReadContext, doubts: OcrDoubt[], notes: string[]): OcrToVerify | undefined {
-  try {
-    const converted = toInvoice(draft, providerId, context.lineKeywords);
-    return { invoice: converted.invoice, doubts, notes: [...converted.notes, ...notes] };
-  } catch {
-    return undefined;
   }
 }
 

@@ -11,9 +11,10 @@ export function statusForCode(code: string): number {
   if (code === "not_found") return 404;
   if (code === "forbidden" || code === "csrf.invalid") return 403;
   if (code === "decision.not_allowed" || code === "decision.selection_changed" || code === "user.exists") return 409;
+  if (code === "keying.not_waiting" || code === "keying.not_discarded") return 409;
   if (code === "upload.too_large") return 413;
   if (code === "rate_limited") return 429;
-  if (/^(decision|user|password|note|assignment|alias|upload|query|month|date|money|ingest|request)\./.test(code)) return 400;
+  if (/^(decision|user|password|note|assignment|alias|upload|query|month|date|money|ingest|request|keying|template)\./.test(code)) return 400;
   return 500;
 }
 

@@ -70,6 +70,8 @@ const STATUS_TAGS: Readonly<Record<string, { text: string; classes: string }>> =
   awaiting_review: { text: "Awaiting review", classes: "govuk-tag--yellow" },
   queried: { text: "Queried", classes: "govuk-tag--orange" },
   cleared: { text: "Cleared", classes: "govuk-tag--green" },
+  to_verify: { text: "To verify", classes: "govuk-tag--pink" },
+  discarded: { text: "Discarded", classes: "govuk-tag--grey" },
   running: { text: "Running", classes: "govuk-tag--blue" },
   succeeded: { text: "Succeeded", classes: "govuk-tag--green" },
   failed: { text: "Failed", classes: "govuk-tag--red" },

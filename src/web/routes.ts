@@ -8,6 +8,7 @@ import * as auditLog from "./handlers/audit-log.handlers.js";
 import * as auth from "./handlers/auth.handlers.js";
 import * as findings from "./handlers/findings.handlers.js";
 import * as invoices from "./handlers/invoices.handlers.js";
+import * as keying from "./handlers/keying.handlers.js";
 import * as operations from "./handlers/operations.handlers.js";
 import * as reference from "./handlers/reference.handlers.js";
 import * as referenceData from "./handlers/reference-data.handlers.js";
@@ -43,6 +44,7 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/javascripts/govuk-frontend.min.js", "public", "asset", "none", assets.govukScript, "GOV.UK Frontend JS"),
   route("GET", "/stylesheets/app.css", "public", "asset", "none", assets.appStylesheet, "the service's own CSS"),
   route("GET", "/javascripts/app.mjs", "public", "asset", "none", assets.appScript, "the service's own JS (progressive enhancement)"),
+  route("GET", "/javascripts/keying.mjs", "public", "asset", "none", assets.keyingScript, "the keying screen's live arithmetic (progressive enhancement)"),
   route("GET", "/assets/*path", "public", "asset", "none", assets.govukAsset, "govuk-frontend assets (GOV.UK brand files refused)"),
   route("GET", "/favicon.ico", "public", "asset", "none", assets.favicon, "no icon"),
 
@@ -68,6 +70,17 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/findings/:id/assignment", DECIDERS, "page", "form", findings.assign, "assign a finding to a finance officer, or to nobody (audit log)"),
   route("GET", "/needs-attention", EVERYONE, "page", "none", operations.needsAttentionPage, "files that need attention"),
   route("POST", "/needs-attention/:id/reprocess", OPERATORS, "page", "form", operations.reprocessFile, "re-process a file"),
+  // Keying in, verifying and discarding (issue 18): finance officers, who read invoices.
+  route("GET", "/needs-attention/:id/key", DECIDERS, "page", "none", keying.keyFilePage, "key in a file that needs attention, beside its page images"),
+  route("POST", "/needs-attention/:id/key", DECIDERS, "page", "form", keying.keyFile, "check, add a line to, or save a keyed-in invoice (optionally teaching the layout)"),
+  route("POST", "/needs-attention/:id/discard", DECIDERS, "page", "form", keying.discard, "discard a file with a reason (kept, restorable)"),
+  route("POST", "/needs-attention/:id/restore", DECIDERS, "page", "form", keying.restore, "restore a discarded file to the queue"),
+  route("GET", "/invoices/:id/verify", DECIDERS, "page", "none", keying.verifyInvoicePage, "verify an invoice read with uncertain values"),
+  route("POST", "/invoices/:id/verify", DECIDERS, "page", "form", keying.verifyInvoice, "check or save a verified invoice"),
+  route("GET", "/files/:id/pages/:page", READERS, "page", "none", keying.filePageImage, "a page of a received file as an image"),
+  route("GET", "/templates", ADMINS, "page", "none", keying.templatesPage, "provider layouts taught from the keying screen"),
+  route("GET", "/templates/:id", ADMINS, "page", "none", keying.templatePage, "a taught provider template"),
+  route("POST", "/templates/:id/remove", ADMINS, "page", "form", keying.removeTemplate, "remove a taught provider template"),
   route("POST", "/providers/aliases", OPERATORS, "page", "form", operations.addAlias, "add an alias to a provider"),
   route("GET", "/uploads", OPERATORS, "page", "none", operations.uploadsPage, "uploads"),
   route("POST", "/uploads/invoices", OPERATORS, "page", "multipart", operations.uploadInvoices, "upload invoices"),
@@ -113,4 +126,13 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/api/findings/:id/notes", DECIDERS, "api", "json", findings.apiAddNote, "add a note to a finding"),
   route("POST", "/api/findings/:id/assignment", DECIDERS, "api", "json", findings.apiAssign, "assign a finding (assignee: a user id, or \"\" for nobody)"),
   route("POST", "/api/decisions", DECIDERS, "api", "json", findings.apiDecideMany, "the same decision on several findings"),
+  route("GET", "/api/invoices-to-verify", READERS, "api", "none", keying.apiToVerify, "invoices read with uncertain values, waiting for a person"),
+  route("GET", "/api/needs-attention/:id/key", DECIDERS, "api", "none", keying.apiFileScreen, "what was read of a file, to key it in"),
+  route("POST", "/api/needs-attention/:id/key", DECIDERS, "api", "json", keying.apiKeyFile, "store a keyed-in invoice and audit it"),
+  route("POST", "/api/needs-attention/:id/discard", DECIDERS, "api", "json", keying.apiDiscard, "discard a file with a reason"),
+  route("POST", "/api/needs-attention/:id/restore", DECIDERS, "api", "json", keying.apiRestore, "restore a discarded file"),
+  route("GET", "/api/invoices/:id/verify", DECIDERS, "api", "none", keying.apiInvoiceScreen, "an invoice to verify, its uncertain values marked"),
+  route("POST", "/api/invoices/:id/verify", DECIDERS, "api", "json", keying.apiVerifyInvoice, "store a verified invoice and audit it"),
+  route("GET", "/api/templates", ADMINS, "api", "none", keying.apiTemplates, "taught provider templates"),
+  route("DELETE", "/api/templates/:id", ADMINS, "api", "none", keying.apiRemoveTemplate, "remove a taught provider template"),
 ];

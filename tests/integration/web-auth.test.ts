@@ -41,6 +41,7 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "GET /javascripts/govuk-frontend.min.js":
     case "GET /stylesheets/app.css":
     case "GET /javascripts/app.mjs":
+    case "GET /javascripts/keying.mjs":
     case "GET /favicon.ico":
     case "GET /sign-in":
     case "GET /":
@@ -134,6 +135,34 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
       return { path: `/api/findings/${seeded.findings.extraRate}/decisions`, body: json({ action: "dismiss" }), headers: csrfHeader };
     case "POST /api/decisions":
       return { path: route.path, body: json({ findingIds: [], action: "confirm" }), headers: csrfHeader };
+    // Keying (issue 18): the waiting file of the seed; changes aimed at rows that do not exist.
+    case "GET /needs-attention/:id/key":
+    case "GET /api/needs-attention/:id/key":
+      return { path: route.path.replace(":id", seeded.files.attention) };
+    case "POST /needs-attention/:id/key":
+    case "POST /needs-attention/:id/discard":
+    case "POST /needs-attention/:id/restore":
+      return { path: route.path.replace(":id", "999999"), body: form({ action: "check" }) };
+    case "GET /invoices/:id/verify":
+    case "GET /api/invoices/:id/verify":
+    case "GET /templates/:id":
+      return { path: route.path.replace(":id", "999999") };
+    case "POST /invoices/:id/verify":
+    case "POST /templates/:id/remove":
+      return { path: route.path.replace(":id", "999999"), body: form({ action: "check" }) };
+    case "GET /files/:id/pages/:page":
+      return { path: `/files/${seeded.files.attention}/pages/1` };
+    case "GET /templates":
+    case "GET /api/templates":
+    case "GET /api/invoices-to-verify":
+      return { path: route.path };
+    case "POST /api/needs-attention/:id/key":
+    case "POST /api/needs-attention/:id/discard":
+    case "POST /api/needs-attention/:id/restore":
+    case "POST /api/invoices/:id/verify":
+      return { path: route.path.replace(":id", "999999"), body: json({ reason: "not_an_invoice" }), headers: csrfHeader };
+    case "DELETE /api/templates/:id":
+      return { path: "/api/templates/999999", headers: csrfHeader };
     default:
       throw new Error(`the authorisation walk has no request for ${key}: add one`);
   }

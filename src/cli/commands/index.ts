@@ -43,7 +43,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "invoices",
-    synopsis: "invoices [--month YYYY-MM] [--provider ID] [--needs-attention] --format json|csv|table",
+    synopsis: "invoices [--month YYYY-MM] [--provider ID] [--needs-attention | --to-verify] --format json|csv|table",
     summary: "Print the invoices as extracted",
     load: async () => (await import("./invoices.js")).invoicesCommand,
   },

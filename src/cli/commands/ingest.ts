@@ -45,7 +45,10 @@ function describe(result: IngestFileResult): string {
   switch (result.status) {
     case "stored": {
       const what = result.kind === "credit_note" ? "credit note" : "invoice";
-      return `stored            ${result.name}  ${result.providerId ?? ""} ${what} ${result.invoiceNumber ?? ""} (${result.lines} line${result.lines === 1 ? "" : "s"})`;
+      const stored = `${result.name}  ${result.providerId ?? ""} ${what} ${result.invoiceNumber ?? ""} (${result.lines} line${result.lines === 1 ? "" : "s"})`;
+      // Stored but not audited until a person confirms its uncertain values (issue 18).
+      if (result.toVerify.length > 0) return `to verify         ${stored}: ${result.toVerify.length} value(s) to verify (${result.toVerify.join("; ")})`;
+      return `stored            ${stored}`;
     }
     case "already_received":
       return `already received  ${result.name}${result.reason ? `  (still needs attention: ${result.reason})` : ""}`;

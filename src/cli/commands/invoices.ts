@@ -1,5 +1,6 @@
 import { formatMoney } from "../../domain/money.js";
 import { listExtractedInvoices, listNeedsAttentionFiles, type InvoiceJson, type NeedsAttentionJson } from "../../services/ingest/ingest-list.js";
+import { listInvoicesToVerify, type ToVerifyJson } from "../../services/keying/to-verify-list.js";
 import { parseCommandArgs, requireFormat, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 import { toCsv, toTable } from "../output.js";
@@ -19,6 +20,19 @@ function needsAttentionRows(files: readonly NeedsAttentionJson[]): Record<string
     reason: f.problems.length > 1 ? f.problems.map((p) => `[${p.code}] ${p.message}`).join("\n") : f.reason,
     evidence: f.problems.length > 1 ? f.problems.map((p) => p.evidence ?? "").join("\n") : f.evidence,
   }));
+}
+
+const TO_VERIFY_COLUMNS = ["invoice_id", "provider_id", "invoice_number", "invoice_date", "total", "source_file", "received_at", "uncertain"] as const;
+
+function toVerifyRows(invoices: readonly ToVerifyJson[]): Record<string, unknown>[] {
+  return invoices.map((i) => ({ ...i, uncertain: i.uncertain.map((u) => `${u.field}: ${u.reason}`).join("\n") }));
+}
+
+/** A list as JSON (the items), CSV (the rows) or a table (the rows, then a count). */
+function writeList(out: NodeJS.WritableStream, format: string, items: unknown, columns: readonly string[], rows: Record<string, unknown>[], count: string): void {
+  if (format === "json") out.write(`${JSON.stringify(items, null, 2)}\n`);
+  else if (format === "csv") out.write(toCsv(columns, rows));
+  else out.write(`${toTable(columns, rows)}${count}\n`);
 }
 
 function csvRows(invoices: readonly InvoiceJson[]): Record<string, unknown>[] {
@@ -57,21 +71,25 @@ export const invoicesCommand: Command = {
     "                      json gives file_id, source_file, sha256, received_at, reason_code (stable), reason,",
     "                      evidence (the text it stopped at, quoted), provider_id and invoice_number when read,",
     "                      and problems[] (every problem of the file: code, message, evidence)",
+    "  --to-verify         instead, the invoices read with values that are not certain, waiting for a person",
+    "                      (not audited until verified on the keying screen): invoice_id, provider_id,",
+    "                      invoice_number, invoice_date, total, source_file, received_at and uncertain[]",
+    "                      (field, reason, candidates)",
     "  --format F          json, csv or table (default table)",
   ].join("\n"),
   async run(args, context) {
-    const { values } = parseCommandArgs(args, { month: { type: "string" }, provider: { type: "string" }, "needs-attention": { type: "boolean" }, format: { type: "string" } });
+    const { values } = parseCommandArgs(args, { month: { type: "string" }, provider: { type: "string" }, "needs-attention": { type: "boolean" }, "to-verify": { type: "boolean" }, format: { type: "string" } });
     const format = requireFormat(values.format);
     const month = requireMonth(values.month);
     const db = await context.database();
+    if (values["to-verify"]) {
+      const invoices = await listInvoicesToVerify(db, { authorityId: await context.authorityId() });
+      writeList(context.stdout, format, invoices, TO_VERIFY_COLUMNS, toVerifyRows(invoices), `${invoices.length} invoice(s) to verify`);
+      return EXIT_OK;
+    }
     if (values["needs-attention"]) {
       const files = await listNeedsAttentionFiles(db, { authorityId: await context.authorityId() });
-      if (format === "json") context.stdout.write(`${JSON.stringify(files, null, 2)}\n`);
-      else if (format === "csv") context.stdout.write(toCsv(NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files)));
-      else {
-        context.stdout.write(toTable(NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files)));
-        context.stdout.write(`${files.length} file(s) need attention\n`);
-      }
+      writeList(context.stdout, format, files, NEEDS_ATTENTION_COLUMNS, needsAttentionRows(files), `${files.length} file(s) need attention`);
       return EXIT_OK;
     }
     const invoices = await listExtractedInvoices(db, {

@@ -24,6 +24,12 @@ type InvoiceRow = Pick<
   "id" | "provider_id" | "invoice_number" | "invoice_date" | "kind" | "credits_invoice" | "period_from" | "period_to" | "subtotal" | "vat" | "total" | "received_at"
 >;
 
+/**
+ * An invoice read with an uncertain value waits for a person (status to_verify): the audit
+ * neither audits it nor counts it as billed history until it is verified.
+ */
+const NOT_TO_VERIFY = "i.status <> 'to_verify'";
+
 const INVOICE_COLUMNS = [
   "id", "provider_id", "invoice_number", "invoice_date", "kind", "credits_invoice", "period_from", "period_to",
   "subtotal", "vat", "total", "received_at",
@@ -88,7 +94,7 @@ interface PageRow extends InvoiceRow {
 export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, providerId: string, upTo: string | null, pageSize = 1000): AsyncGenerator<StoredInvoice[]> {
   let after: [string, string, string, string] | null = null;
   for (;;) {
-    const conditions = ["i.authority_id = ?", "i.kind = 'invoice'", "i.provider_id = ?"];
+    const conditions = ["i.authority_id = ?", "i.kind = 'invoice'", "i.provider_id = ?", NOT_TO_VERIFY];
     const bindings: (string | number)[] = [authorityId, providerId];
     if (upTo) {
       conditions.push("i.invoice_date <= ?::date");
@@ -128,7 +134,7 @@ export async function linesByProvider(knex: Knex, authorityId: number, upTo: str
   const result: { rows: { provider_id: string; lines: string }[] } = await knex.raw(
     `select i.provider_id, count(l.line_no) as lines
      from invoices i left join invoice_lines l on l.invoice_id = i.id
-     where i.authority_id = ? and i.kind = 'invoice' ${upTo ? "and i.invoice_date <= ?::date" : ""}
+     where i.authority_id = ? and i.kind = 'invoice' and ${NOT_TO_VERIFY} ${upTo ? "and i.invoice_date <= ?::date" : ""}
      group by i.provider_id
      order by count(l.line_no) desc, i.provider_id`,
     upTo ? [authorityId, upTo] : [authorityId],
@@ -139,8 +145,8 @@ export async function linesByProvider(knex: Knex, authorityId: number, upTo: str
 /** The providers with invoices in an audit's scope (dated on or before `upTo`), in order. */
 export async function providersInAuditScope(knex: Knex, authorityId: number, upTo: string | null): Promise<string[]> {
   const result: { rows: { provider_id: string }[] } = await knex.raw(
-    `select distinct provider_id from invoices
-     where authority_id = ? and kind = 'invoice' ${upTo ? "and invoice_date <= ?::date" : ""}
+    `select distinct provider_id from invoices i
+     where authority_id = ? and kind = 'invoice' and ${NOT_TO_VERIFY} ${upTo ? "and invoice_date <= ?::date" : ""}
      order by provider_id`,
     upTo ? [authorityId, upTo] : [authorityId],
   );
@@ -149,7 +155,7 @@ export async function providersInAuditScope(knex: Knex, authorityId: number, upT
 
 /** Every credit note of the authority (any date: a voiding credit counts whatever the dates). */
 export async function creditNotes(knex: Knex, authorityId: number): Promise<StoredInvoice[]> {
-  const rows = await knex("invoices").select<InvoiceRow[]>(INVOICE_COLUMNS).where({ authority_id: authorityId, kind: "credit_note" }).orderBy("id");
+  const rows = await knex("invoices").select<InvoiceRow[]>(INVOICE_COLUMNS).where({ authority_id: authorityId, kind: "credit_note" }).whereNot("status", "to_verify").orderBy("id");
   return withLines(knex, rows);
 }
 
@@ -166,6 +172,7 @@ export async function invoiceTotals(knex: Knex, authorityId: number): Promise<In
   const rows = await knex("invoices")
     .select<{ id: string; provider_id: string; invoice_number: string; total: string; invoice_date: string }[]>("id", "provider_id", "invoice_number", "total", "invoice_date")
     .where({ authority_id: authorityId, kind: "invoice" })
+    .whereNot("status", "to_verify")
     .orderBy([{ column: "invoice_date" }, { column: "received_at" }, { column: "invoice_number" }, { column: "id" }]);
   return rows.map((r) => ({ key: String(r.id), providerId: r.provider_id, invoiceNumber: r.invoice_number, total: r.total, invoiceDate: r.invoice_date }));
 }
@@ -249,7 +256,7 @@ export async function arrivalScope(
        count(*) filter (where i.kind = 'credit_note') as credit_notes,
        count(*) filter (where i.kind = 'invoice') as invoices
      from invoices i
-     where i.authority_id = ? and i.id = any(?::bigint[])
+     where i.authority_id = ? and i.id = any(?::bigint[]) and ${NOT_TO_VERIFY}
      group by i.provider_id
      order by i.provider_id`,
     [authorityId, [...invoiceIds]],
@@ -269,7 +276,7 @@ export async function arrivedInvoices(knex: Knex, authorityId: number, invoiceId
 
 /** Invoices (not credit notes) never audited, by month of invoice date: what the safety net found. */
 export async function unauditedInvoiceCount(knex: Knex, authorityId: number, upTo: string | null): Promise<number> {
-  const query = knex("invoices").where({ authority_id: authorityId, kind: "invoice" }).whereNull("audited_at");
+  const query = knex("invoices").where({ authority_id: authorityId, kind: "invoice" }).whereNot("status", "to_verify").whereNull("audited_at");
   if (upTo) void query.andWhere("invoice_date", "<=", upTo);
   const row = (await query.count<{ n: string | number }[]>({ n: "*" }))[0];
   return Number(row?.n ?? 0);
@@ -280,7 +287,7 @@ export async function unauditedInvoiceCount(knex: Knex, authorityId: number, upT
  * invoice's findings carry what they gave back).
  */
 export async function markCreditNotesApplied(knex: Knex, authorityId: number): Promise<void> {
-  await knex("invoices").where({ authority_id: authorityId, kind: "credit_note" }).whereNull("audited_at").update({ audited_at: knex.fn.now(), status: "cleared" });
+  await knex("invoices").where({ authority_id: authorityId, kind: "credit_note" }).whereNot("status", "to_verify").whereNull("audited_at").update({ audited_at: knex.fn.now(), status: "cleared" });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import type { Invoice, InvoiceKind, InvoiceLine } from "../../domain/invoice.js";
+import type { Invoice, InvoiceKind, InvoiceLine, InvoiceSource, UncertainValue } from "../../domain/invoice.js";
 import type { Unit } from "../../domain/reference.js";
 import type { InvoiceStatus } from "./finding.repository.js";
 
@@ -8,7 +8,7 @@ import type { InvoiceStatus } from "./finding.repository.js";
  * Rows ↔ domain types; numerics stay strings, dates `YYYY-MM-DD` strings.
  */
 
-export type ReceivedFileStatus = "received" | "processed" | "needs_attention";
+export type ReceivedFileStatus = "received" | "processed" | "needs_attention" | "discarded";
 
 /** Why a file needs a person, as recorded (migration 20261207_1501_needs_attention_reasons). */
 export interface AttentionDetail {
@@ -160,8 +160,19 @@ export async function updateReceivedFileStatus(
 /** Writes an invoice and its lines; call inside the transaction that records the file. */
 export async function insertInvoice(
   trx: Knex.Transaction,
-  record: { authorityId: number; fileId: string; receivedAt: Date; invoice: Invoice; notes: readonly string[] },
+  record: {
+    authorityId: number;
+    fileId: string;
+    receivedAt: Date;
+    invoice: Invoice;
+    notes: readonly string[];
+    /** Values read without certainty: the invoice is stored "to verify" (never audited before a person confirms it). */
+    uncertain?: readonly UncertainValue[];
+    /** Keyed in or verified by a person (default: read by the reader). */
+    source?: { kind: InvoiceSource; by: string; at: Date };
+  },
 ): Promise<string> {
+  const uncertain = record.uncertain ?? [];
   const { invoice } = record;
   const inserted: Array<{ id: string | number }> = await trx("invoices")
     .insert({
@@ -170,10 +181,18 @@ export async function insertInvoice(
       ...invoiceToRow(invoice),
       extraction_notes: JSON.stringify(record.notes),
       received_at: record.receivedAt,
+      ...(uncertain.length > 0 ? { status: "to_verify", uncertain_fields: JSON.stringify(uncertain) } : {}),
+      ...(record.source ? { source: record.source.kind, source_by: record.source.by, source_at: record.source.at } : {}),
     })
     .returning("id");
   const invoiceId = String(inserted[0]?.id);
-  const lines = invoice.lines.map((line) => ({
+  await insertInvoiceLines(trx, invoiceId, invoice.lines);
+  return invoiceId;
+}
+
+/** Writes an invoice's lines (its old ones deleted first by the caller when they are replaced). */
+export async function insertInvoiceLines(trx: Knex.Transaction, invoiceId: string, invoiceLines: readonly InvoiceLine[]): Promise<void> {
+  const lines = invoiceLines.map((line) => ({
     invoice_id: invoiceId,
     line_no: line.lineNo,
     child_ref: line.childRef,
@@ -188,7 +207,6 @@ export async function insertInvoice(
     amount: line.amount,
   }));
   for (let i = 0; i < lines.length; i += 500) await trx("invoice_lines").insert(lines.slice(i, i + 500));
-  return invoiceId;
 }
 
 /** Files waiting for a person, oldest first. */

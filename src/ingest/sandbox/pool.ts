@@ -96,7 +96,7 @@ export function unsafeOutcome(breach: Breach, limits: SandboxLimits): ReadOutcom
 }
 
 /** Resident memory of a child, from /proc (Linux); null where there is none. */
-function residentBytes(pid: number): number | null {
+export function residentBytes(pid: number): number | null {
   try {
     const pages = Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
     return Number.isFinite(pages) ? pages * PAGE_BYTES : null;

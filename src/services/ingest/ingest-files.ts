@@ -24,6 +24,7 @@ import { parseFiles, poolSize } from "./ingest-parse.js";
 import { defaultRulesConfig } from "../audit/run-audit.js";
 import { auditArrivals, type ArrivalAuditResult } from "../audit/audit-arrivals.js";
 import { logInvoiceFiles } from "./ingest-log.js";
+import { taughtTemplates } from "./taught-templates.js";
 import { readStoredFile, removeStoredFile, sha256Of, storedFileExists, storedPathFor, storeReceivedFile } from "./ingest-storage.js";
 
 /**
@@ -94,6 +95,8 @@ export interface IngestFileResult {
   /** Every problem of the file (the reason first); empty when it was stored. */
   problems: Problem[];
   notes: string[];
+  /** Stored "to verify": the values read without certainty (empty otherwise). */
+  toVerify: string[];
 }
 
 export interface IngestReport {
@@ -142,7 +145,8 @@ function report(files: IngestFileResult[]): Omit<IngestReport, "audit"> {
 
 async function readContext(db: Database, authorityId: number, options: Pick<IngestOptions, "dataDir" | "templateDirs" | "templates">): Promise<ReadContext & { templateDirs: string[] }> {
   const templateDirs = options.templateDirs ?? [BUILT_IN_TEMPLATES_DIR, dataDirTemplates(options.dataDir)];
-  const templates = [...(options.templates ?? []), ...loadTemplates(templateDirs)];
+  // Layouts taught from the review screen (issue 18) come with the shipped ones and DATA_DIR's.
+  const templates = [...(options.templates ?? []), ...loadTemplates(templateDirs), ...(await taughtTemplates(db, authorityId))];
   // Lines are classified with the shipped keywords; only the plain lists go to parse threads.
   const { items, feeKeywords } = defaultRulesConfig();
   return {
@@ -158,7 +162,7 @@ async function readContext(db: Database, authorityId: number, options: Pick<Inge
 function baseResult(name: string): IngestFileResult {
   return {
     name, status: "needs_attention", fileId: null, sha256: null, invoiceId: null, invoiceNumber: null, providerId: null,
-    kind: null, lines: 0, reason: null, reasonCode: null, evidence: null, problems: [], notes: [],
+    kind: null, lines: 0, reason: null, reasonCode: null, evidence: null, problems: [], notes: [], toVerify: [],
   };
 }
 
@@ -167,6 +171,7 @@ function outcomeFields(outcome: ReadOutcome): Partial<IngestFileResult> {
     return {
       invoiceNumber: outcome.invoice.invoiceNumber, providerId: outcome.invoice.providerId, kind: outcome.invoice.kind,
       lines: outcome.invoice.lines.length, notes: outcome.notes, reason: null, reasonCode: null, evidence: null, problems: [],
+      toVerify: outcome.uncertain.map((u) => `${u.field}: ${visibleText(u.reason)}`),
     };
   }
   // Messages and quotations may carry what the document printed: never a character PostgreSQL refuses.
@@ -327,7 +332,7 @@ async function recordFile(
       }
       result.fileId = fileId;
       if (outcome.status === "ok") {
-        result.invoiceId = await insertInvoice(trx, { authorityId, fileId, receivedAt, invoice: outcome.invoice, notes: outcome.notes });
+        result.invoiceId = await insertInvoice(trx, { authorityId, fileId, receivedAt, invoice: outcome.invoice, notes: outcome.notes, uncertain: outcome.uncertain });
         result.status = "stored";
       } else {
         result.status = "needs_attention";
@@ -412,7 +417,7 @@ async function reprocessWith(db: Database, fileId: string, context: ReadContext,
   try {
     await db.knex.transaction(async (trx) => {
       if (outcome.status === "ok") {
-        result.invoiceId = await insertInvoice(trx, { authorityId, fileId: file.id, receivedAt: file.receivedAt, invoice: outcome.invoice, notes: outcome.notes });
+        result.invoiceId = await insertInvoice(trx, { authorityId, fileId: file.id, receivedAt: file.receivedAt, invoice: outcome.invoice, notes: outcome.notes, uncertain: outcome.uncertain });
         await updateReceivedFileStatus(trx, file.id, "processed", null, now());
         result.status = "stored";
       } else {

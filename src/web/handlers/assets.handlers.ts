@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Request, Response } from "express";
 import { AppError } from "../../domain/errors.js";
 import type { WebContext } from "../context.js";
+import { KEYING_SCRIPT } from "../keying-script.js";
 import { GOVUK_DIST } from "../views.js";
 
 /**
@@ -75,6 +76,12 @@ for (const table of document.querySelectorAll("main table")) {
 
 export function appScript(_ctx: WebContext, _req: Request, res: Response): Promise<void> {
   send(res, "text/javascript", APP_SCRIPT);
+  return Promise.resolve();
+}
+
+/** The keying screen's live arithmetic (issue 18): progressive enhancement, a module of our own origin. */
+export function keyingScript(_ctx: WebContext, _req: Request, res: Response): Promise<void> {
+  send(res, "text/javascript", KEYING_SCRIPT);
   return Promise.resolve();
 }
 

@@ -4,6 +4,7 @@ import { addProviderAlias } from "../../services/ingest/provider-aliases.js";
 import { listAuditRuns } from "../../db/queries/audit-runs.query.js";
 import { listProviders } from "../../db/queries/providers.query.js";
 import { filesNeedingAttention, receivedFile } from "../../db/queries/received-files.query.js";
+import { discardedFiles, invoicesToVerify } from "../../db/queries/keying.query.js";
 import { field, UPLOAD_LIMITS } from "../body.js";
 import { actorOf, scopeOf, type WebContext } from "../context.js";
 import { REFERENCE_TABLES } from "../../reference/tables.js";
@@ -27,6 +28,10 @@ async function showNeedsAttention(ctx: WebContext, req: Request, res: Response, 
       providerItems: selectItems("Select a provider", providers.map((p) => ({ value: p.providerId, text: `${p.name} (${p.providerId})` })), field(req, "providerId")),
       canAct: req.user?.role === "finance_officer" || req.user?.role === "admin",
       canReprocess: ports.reprocessFile !== null,
+      // Keying in, verifying and discarding (issue 18): finance officers, who may read invoices.
+      canKey: req.user?.role === "finance_officer",
+      toVerify: req.user?.role === "admin" ? [] : await invoicesToVerify(ctx.db, scope),
+      discarded: await discardedFiles(ctx.db, scope),
       errors,
       report,
       values: { providerId: field(req, "providerId"), alias: field(req, "alias") },
