@@ -234,9 +234,9 @@ class Slot {
       });
     });
     if (holdsOcrPlace) this.ocrGate.release();
-    // A child that read a scan holds a tesseract worker (its WebAssembly memory never shrinks:
-    // the child passed 640 MB after one 300 dpi page): it is retired, so the next file has a fresh child under the reader's
-    // own memory bound rather than a scan's.
+    // A child that read a scan holds a tesseract worker whose WebAssembly memory never shrinks
+    // (one such child passed 640 MB after its scan): it is retired, so the next file has a fresh
+    // child under the reader's own memory bound rather than a scan's.
     if (holdsOcrPlace && !killed && this.child === child) {
       killed = true;
       child.kill("SIGKILL");
