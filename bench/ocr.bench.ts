@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   console.log(`OCR bench (${loadText()}, ${os.availableParallelism()} cores)`);
   let t = performance.now();
   const pages = await corpusPages();
-  console.log(`  ${pages.length} page images drawn in ${((performance.now() - t) / 1000).toFixed(1)} s (${pages.map((p) => `${p.width}×${p.height}`).slice(0, 3).join(", ")}…)`);
+  console.log(`  ${pages.length} page images drawn in ${((performance.now() - t) / 1000).toFixed(1)} s (${pages.map((p) => `${Math.round(p.width)}×${Math.round(p.height)}`).slice(0, 3).join(", ")}…)`);
 
   // One worker, model loaded once: the sandbox child's engine.
   const one = new OcrEngine(1);

@@ -100,7 +100,8 @@ export function detectFormat(name: string, bytes: Uint8Array): SourceFormat | nu
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
   const extension = path.extname(name).toLowerCase();
   if (head.includes(PDF_MAGIC)) return "pdf";
-  if (imageFormatOf(bytes) !== null) return "image";
+  // A scan, unless its name says it is text or a workbook (a binary file renamed .csv is not read as an image).
+  if (imageFormatOf(bytes) !== null && ![".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"].includes(extension)) return "image";
   // Zip and OLE containers are workbooks unless the name says they are something else (.docx, .zip).
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b) || OLE_MAGIC.every((b, i) => bytes[i] === b)) {
     return extension === "" || [".xlsx", ".xlsm", ".xls"].includes(extension) ? "xlsx" : null;

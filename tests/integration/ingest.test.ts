@@ -181,7 +181,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
     expect(fs.existsSync(path.join(t.dataDir, row.stored_path))).toBe(true);
     expect(await t.db.knex("invoices").where({ file_id: row.id }).count({ n: "*" })).toEqual([{ n: "0" }]);
     const listed = await listNeedsAttentionFiles(t.db, { authorityId: 1 });
-    expect(listed.map((f) => [f.source_file, f.reason?.slice(0, 26)])).toEqual([["scan.pdf", "No text was found on the sc"]]);
+    expect(listed.map((f) => [f.source_file, f.reason?.slice(0, 26)])).toEqual([["scan.pdf", "No text was found on the s"]]);
   });
 
   it("re-processes a file after the provider's alias is added, keeping its receipt time", async () => {

@@ -7,7 +7,7 @@ import { createTestDatabaseUrl, tempDir, usingPostgres } from "./db.js";
  * seeded by `seed`; `restore()` puts the environment back and drops the database. The same steps
  * several CLI tests spell out by hand (ingest-cli, findings-cli, reports-cli).
  */
-export async function cliDatabase(name: string, seed: (db: Database, dataDir: string) => Promise<void>): Promise<{ dataDir: string; restore(): Promise<void> }> {
+export async function cliDatabase(name: string, seed: (db: Database, dataDir: string) => Promise<void>): Promise<{ dataDir: string; restore: () => Promise<void> }> {
   const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
   const dataDir = tempDir(name);
   const created = usingPostgres() ? await createTestDatabaseUrl() : null;
@@ -18,7 +18,7 @@ export async function cliDatabase(name: string, seed: (db: Database, dataDir: st
   await db.close();
   return {
     dataDir,
-    async restore() {
+    restore: async () => {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { createWorker, PSM, type Page, type Worker } from "tesseract.js";
+import type { Page, Worker } from "tesseract.js";
 
 /**
  * Tesseract (WebAssembly, tesseract.js) with the English model shipped as an npm package
@@ -34,6 +34,8 @@ export class OcrTimeout extends Error {
 }
 
 async function startWorker(): Promise<Worker> {
+  // Loaded with the first scan's worker: a process that reads no scan never loads tesseract.js.
+  const { createWorker, PSM } = await import("tesseract.js");
   const worker = await createWorker("eng", 1, { langPath: modelDir(), cacheMethod: "none", gzip: true });
   // Sparse text (PSM 11): invoices are scattered labels, values and table cells, not paragraphs.
   // It finds each word with its own box and skips page-layout analysis, which took more than half

@@ -1,6 +1,7 @@
-import { createCanvas, loadImage } from "@napi-rs/canvas";
-import UTIF from "utif2";
 import { NeedsAttentionError } from "../types.js";
+
+// Loaded on the first scan only: text PDFs, workbooks and CSVs never pay for a canvas.
+const canvasModule = (): Promise<typeof import("@napi-rs/canvas")> => import("@napi-rs/canvas");
 
 /**
  * The page images OCR reads, one page at a time (a 300 dpi A4 page is ~35 MB of pixels while it
@@ -109,6 +110,7 @@ const A4_WIDTH_IN = 8.27;
 const A4_HEIGHT_IN = 11.69;
 
 async function rasterPage(bytes: Uint8Array, page = 1): Promise<PageImage> {
+  const { createCanvas, loadImage } = await canvasModule();
   const image = await loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   checkSize(image.width, image.height, page);
   const across = (image.width > image.height ? A4_HEIGHT_IN : A4_WIDTH_IN) * RENDER_DPI;
@@ -123,6 +125,8 @@ async function rasterPage(bytes: Uint8Array, page = 1): Promise<PageImage> {
 }
 
 async function* tiffPages(bytes: Uint8Array): AsyncGenerator<PageImage> {
+  const { default: UTIF } = await import("utif2");
+  const { createCanvas } = await canvasModule();
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const ifds = UTIF.decode(buffer).filter((ifd) => ifd["t256"] !== undefined);
   if (ifds.length === 0) throw new NeedsAttentionError("corrupt", "The TIFF file holds no image.");

@@ -234,6 +234,13 @@ class Slot {
       });
     });
     if (holdsOcrPlace) this.ocrGate.release();
+    // A child that read a scan holds a tesseract worker whose WebAssembly memory never shrinks
+    // (one such child passed 640 MB after its scan): it is retired, so the next file has a fresh
+    // child under the reader's own memory bound rather than a scan's.
+    if (holdsOcrPlace && !killed && this.child === child) {
+      killed = true;
+      child.kill("SIGKILL");
+    }
     // A killed child's exit comes later: the next file must not be sent to it.
     if (killed && this.child === child) this.child = null;
     if (this.child === child) {
