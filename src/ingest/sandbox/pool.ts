@@ -69,9 +69,10 @@ function residentBytes(pid: number): number | null {
 
 function childScript(): { script: string; execArgv: string[] } {
   const fromSources = import.meta.url.endsWith(".ts");
-  const script = new URL(`./child${fromSources ? ".ts" : ".js"}`, import.meta.url);
-  // From the TypeScript sources (tsx, vitest) the child loads them through tsx too.
-  return { script: script.pathname, execArgv: fromSources ? ["--import", import.meta.resolve("tsx")] : [] };
+  // From the TypeScript sources (tsx, vitest) the child registers tsx itself, after loading
+  // pdfjs plainly (child-entry.mjs says why).
+  const script = new URL(fromSources ? "./child-entry.mjs" : "./child.js", import.meta.url);
+  return { script: script.pathname, execArgv: [] };
 }
 
 interface Job {

@@ -1,0 +1,10 @@
+const mb = (l: string) => { const m = process.memoryUsage(); console.log(l, performance.now().toFixed(0), "rss", (m.rss/1048576).toFixed(0), "heap", (m.heapUsed/1048576).toFixed(0), "ext", (m.external/1048576).toFixed(0), "ab", (m.arrayBuffers/1048576).toFixed(0)); };
+mb("start");
+const { readInvoiceFile } = await import("../src/ingest/read-invoice-file.js");
+mb("imported");
+const { nulTextPdf } = await import("../tests/fixtures/hostile-files.js");
+const { LINE_KEYWORDS } = await import("../tests/support/line-keywords.js");
+const o = await readInvoiceFile("a.pdf", nulTextPdf(), { providers: [], templates: [], lineKeywords: LINE_KEYWORDS });
+mb("read1 " + o.status);
+const o2 = await readInvoiceFile("a.pdf", nulTextPdf(), { providers: [], templates: [], lineKeywords: LINE_KEYWORDS });
+mb("read2 " + o2.status);
