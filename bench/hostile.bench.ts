@@ -15,6 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { migrateLatest } from "../src/db/migrate.js";
 import { silentLogger } from "../src/logger.js";
 import { ingestFiles } from "../src/services/ingest/ingest-files.js";
@@ -75,7 +76,7 @@ const serving = treeMemory();
 console.log(`hostile files while the web server answers (${target.kind === "embedded" ? "embedded database" : `PostgreSQL ${safeUrl(serverUrl ?? "")}`}; load ${os.loadavg()[0]?.toFixed(1)}, ${os.availableParallelism()} cores)`);
 console.log(`this process: ${mb(started.selfBytes)} MB with the code loaded, ${mb(opened.selfBytes)} MB with the database open, ${mb(serving.selfBytes)} MB serving`);
 console.log("Memory is resident MB, peaks sampled every 20 ms; \"tree\" is this process and every descendant together.");
-console.log("file | seconds | outcome | tree before → peak | this process peak | parser children peak (largest one) | /api/session p50 / max ms");
+console.log("file | seconds | outcome | tree before → peak | this process peak | parser children peak (largest one) | /api/session p50 / p95 / max ms | this process's event loop delay max ms");
 let treePeak = 0;
 try {
   for (const [i, [label]] of FILES.entries()) {
@@ -84,6 +85,8 @@ try {
     let failures = 0;
     const before = treeMemory();
     const memory = sampleTreeMemory(20);
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     let running = true;
     const sampler = (async () => {
       while (running) {
@@ -103,10 +106,11 @@ try {
     running = false;
     await sampler;
     const peaks = memory.stop();
+    loopDelay.disable();
     treePeak = Math.max(treePeak, peaks.treePeakBytes);
     const file = report.files[0];
     console.log(
-      `${label} | ${elapsed.toFixed(1)} | ${file?.status ?? "?"} (${file?.reasonCode ?? ""}) | ${mb(before.selfBytes + before.descendantsBytes)} → ${mb(peaks.treePeakBytes)} | ${mb(peaks.selfPeakBytes)} | ${mb(peaks.descendantsPeakBytes)} (${mb(peaks.largestDescendantPeakBytes)}) | ${percentile(latencies, 0.5).toFixed(0)} / ${Math.max(...latencies).toFixed(0)} (${latencies.length} requests${failures ? `, ${failures} reset` : ""})`,
+      `${label} | ${elapsed.toFixed(1)} | ${file?.status ?? "?"} (${file?.reasonCode ?? ""}) | ${mb(before.selfBytes + before.descendantsBytes)} → ${mb(peaks.treePeakBytes)} | ${mb(peaks.selfPeakBytes)} | ${mb(peaks.descendantsPeakBytes)} (${mb(peaks.largestDescendantPeakBytes)}) | ${percentile(latencies, 0.5).toFixed(0)} / ${percentile(latencies, 0.95).toFixed(0)} / ${Math.max(...latencies).toFixed(0)} (${latencies.length} requests${failures ? `, ${failures} reset` : ""}) | ${(loopDelay.max / 1e6).toFixed(0)}`,
     );
   }
   // maxRSS is the kernel's high-water mark of this process (not sampled, so nothing is missed).

@@ -61,6 +61,23 @@ describe("the sandbox's bounds", () => {
     }
   }, 60_000);
 
+  it("keeps its children together under the pool's budget: the largest busy child gives way", async () => {
+    // Each child alone may grow to 1 GiB, the pool's children together to 200 MB: two files
+    // that each grow past 200 MB (2M text operators) are both stopped for memory, not time.
+    const pool = new SandboxPool(2, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 50_000 }, 200 * 1024 * 1024);
+    try {
+      const bomb = await textOperatorBombPdf();
+      const context = { providers: [], templates: [], lineKeywords: LINE_KEYWORDS };
+      const outcomes = await Promise.all([pool.parse("a.pdf", bomb, context), pool.parse("b.pdf", bomb, context)]);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ status: "needs_attention", reason: "too_large" });
+        expect(outcome.status === "needs_attention" && outcome.message).toContain("could not be read safely: reading it needed more than");
+      }
+    } finally {
+      pool.stop();
+    }
+  }, 60_000);
+
   it("kills a child that passes its time bound, and the next file gets a fresh child", async () => {
     const pool = new SandboxPool(1, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 2_000 });
     try {

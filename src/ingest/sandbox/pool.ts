@@ -17,6 +17,11 @@ import type { SandboxRequest } from "./child.js";
  * attempt (never retried: the caller records it and moves on), and a fresh child takes the
  * next file. Children are shared by every caller in the process, kept while files keep coming
  * and stopped when idle; they never keep the process alive.
+ *
+ * The pool also bounds its children together (SANDBOX_POOL_RSS_BYTES), so that the whole
+ * process tree stays bounded however many files are read at once: past it, idle children are
+ * stopped first, then the largest busy one is killed and its file reported as above. A child
+ * left large by a file (V8 keeps what it grew) is stopped after it, not kept for the next.
  */
 export interface SandboxLimits {
   heapMb: number;
@@ -26,9 +31,16 @@ export interface SandboxLimits {
 
 export const SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   heapMb: 384,
-  rssBytes: 640 * 1024 * 1024,
+  rssBytes: 512 * 1024 * 1024,
   wallMs: 30_000,
 });
+
+/**
+ * Resident memory of all the pool's children together. With the process that holds the pool
+ * (the web server with the embedded database: about 400 MB) this keeps the whole tree under
+ * 1 GiB (bench/hostile.bench.ts prints the figures).
+ */
+export const SANDBOX_POOL_RSS_BYTES = 512 * 1024 * 1024;
 
 const RSS_POLL_MS = 50;
 const IDLE_STOP_MS = 30_000;
@@ -83,12 +95,25 @@ interface Job {
   resolve(outcome: ReadOutcome): void;
 }
 
+/** Asked by a busy child's watch: is the pool over its budget with this child to give way? */
+type BudgetCheck = (slot: Slot) => boolean;
+
 class Slot {
   private child: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  busy = false;
 
-  constructor(private readonly limits: SandboxLimits) {}
+  constructor(
+    private readonly limits: SandboxLimits,
+    private readonly overBudget: BudgetCheck = () => false,
+  ) {}
+
+  /** The child's resident memory now (0 when there is none). */
+  residentBytes(): number {
+    const pid = this.child?.pid;
+    return (pid === undefined ? null : residentBytes(pid)) ?? 0;
+  }
 
   private start(): ChildProcess {
     const { script, execArgv } = childScript();
@@ -130,6 +155,7 @@ class Slot {
   async run(job: Job): Promise<ReadOutcome> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const child = this.child ?? this.start();
+    this.busy = true;
     this.hold(child, true);
     await this.ready;
     let killed = false;
@@ -155,7 +181,7 @@ class Slot {
       const wall = setTimeout(() => finish(unsafeOutcome("time", this.limits), true), this.limits.wallMs);
       const watch = setInterval(() => {
         const rss = child.pid === undefined ? null : residentBytes(child.pid);
-        if (rss !== null && rss > this.limits.rssBytes) finish(unsafeOutcome("memory", this.limits), true);
+        if ((rss !== null && rss > this.limits.rssBytes) || this.overBudget(this)) finish(unsafeOutcome("memory", this.limits), true);
       }, RSS_POLL_MS);
       child.on("message", onMessage);
       child.once("exit", onExit);
@@ -168,8 +194,11 @@ class Slot {
         if (error) onExit();
       });
     });
+    this.busy = false;
     // A killed child's exit comes later: the next file must not be sent to it.
     if (killed && this.child === child) this.child = null;
+    // A child a file left large gives its memory back by ending; the next file gets a fresh one.
+    if (this.child === child && this.residentBytes() > this.limits.rssBytes / 2) this.stop();
     if (this.child === child) {
       this.hold(child, false);
       this.idleTimer = setTimeout(() => this.stop(), IDLE_STOP_MS);
@@ -195,9 +224,29 @@ export class SandboxPool {
   constructor(
     size: number,
     readonly limits: SandboxLimits = SANDBOX_LIMITS,
+    readonly poolRssBytes: number = SANDBOX_POOL_RSS_BYTES,
   ) {
-    this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits));
+    this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits, (slot) => this.overBudget(slot)));
     this.free = [...this.slots];
+  }
+
+  /**
+   * The children together over the pool's budget: idle ones are stopped (that costs no file);
+   * if still over, the largest busy child gives way.
+   */
+  private overBudget(asking: Slot): boolean {
+    const sizes = this.slots.map((slot) => ({ slot, bytes: slot.residentBytes() }));
+    let total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+    if (total <= this.poolRssBytes) return false;
+    for (const { slot, bytes } of sizes) {
+      if (!slot.busy && bytes > 0) {
+        slot.stop();
+        total -= bytes;
+      }
+    }
+    if (total <= this.poolRssBytes) return false;
+    const largest = sizes.filter((s) => s.slot.busy).sort((a, b) => b.bytes - a.bytes)[0];
+    return largest?.slot === asking;
   }
 
   parse(name: string, bytes: Uint8Array, context: ReadContext): Promise<ReadOutcome> {
@@ -209,7 +258,8 @@ export class SandboxPool {
 
   private pump(): void {
     while (this.free.length > 0 && this.waiting.length > 0) {
-      const slot = this.free.shift() as Slot;
+      // The slot used last: one stream of files keeps one warm child, not one per slot.
+      const slot = this.free.pop() as Slot;
       const job = this.waiting.shift() as Job;
       void slot
         .run(job)
