@@ -46,7 +46,8 @@ const RSS_POLL_MS = 50;
 const IDLE_STOP_MS = 30_000;
 const PAGE_BYTES = 4096;
 
-export type Breach = "memory" | "time" | "crash";
+/** "interrupted": the process that had the file read died while it was read, twice (the inbox). */
+export type Breach = "memory" | "time" | "crash" | "interrupted";
 
 /** What a file that broke a bound becomes: it needs a person, and says which bound. */
 export function unsafeOutcome(breach: Breach, limits: SandboxLimits): ReadOutcome {
@@ -54,8 +55,9 @@ export function unsafeOutcome(breach: Breach, limits: SandboxLimits): ReadOutcom
     memory: `reading it needed more than ${Math.round(limits.rssBytes / (1024 * 1024))} MB of memory`,
     time: `reading it took longer than ${Math.round(limits.wallMs / 1000)} seconds`,
     crash: "its reader stopped",
+    interrupted: "the worker reading it stopped before it finished, twice, so it was not read a third time",
   };
-  const reason = breach === "crash" ? "corrupt" : "too_large";
+  const reason = breach === "crash" || breach === "interrupted" ? "corrupt" : "too_large";
   const message = `The file could not be read safely: ${why[breach]}. It was kept but not read; ask the provider for a plain copy.`;
   return {
     status: "needs_attention",
