@@ -20,7 +20,7 @@ import { migrateLatest } from "../src/db/migrate.js";
 import { silentLogger } from "../src/logger.js";
 import { ingestFiles } from "../src/services/ingest/ingest-files.js";
 import { createApp, startServer } from "../src/web/app.js";
-import { cyclicPageTreePdf, forgedDirectoryXlsx, hugeXlsx, nulTextPdf, streamBombPdf, textOperatorBombPdf } from "../tests/fixtures/hostile-files.js";
+import { cyclicPageTreePdf, forgedDirectoryXlsx, heavyContentPdf, hugeXlsx, nulTextPdf, streamBombPdf, textOperatorBombPdf } from "../tests/fixtures/hostile-files.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText } from "./databases.js";
 import { sampleTreeMemory, treeMemory } from "./process-tree.js";
 import { argValue } from "./support.js";
@@ -30,6 +30,7 @@ const FILES: [string, () => Promise<Buffer> | Buffer][] = [
   ["huge-within-limits.xlsx", () => hugeXlsx()],
   ["stream-bomb.pdf (inflates to 1 GiB)", () => streamBombPdf(1024)],
   ["text-operator-bomb.pdf (2M operators)", () => textOperatorBombPdf()],
+  ["heavy-content.pdf (4 × 60 MiB streams, within the caps)", () => heavyContentPdf()],
   ["nul-text.pdf", () => nulTextPdf()],
   ["cyclic-page-tree.pdf", () => cyclicPageTreePdf()],
 ];
