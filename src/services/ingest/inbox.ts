@@ -61,8 +61,8 @@ export async function interruptions(paths: InboxPaths, name: string): Promise<nu
   }
 }
 
-async function countInterruption(paths: InboxPaths, name: string): Promise<void> {
-  const count = (await interruptions(paths, name)) + 1;
+async function setInterruptions(paths: InboxPaths, name: string, count: number): Promise<void> {
+  if (count === 0) return forgetInterruptions(paths, name);
   await fs.promises.mkdir(paths.interrupted, { recursive: true });
   await fs.promises.writeFile(interruptionFile(paths, name), `${count}\n`, "utf8");
 }
@@ -219,9 +219,15 @@ export async function releaseClaims(paths: InboxPaths, deadWorkerId: string, me:
       throw error;
     }
     // Counted before the file is back, so that no worker can take it without seeing the count.
-    await countInterruption(paths, file.name);
+    // A file keeps its inbox name while claimed, so its earlier count is under that name.
+    const before = await interruptions(paths, file.name);
+    await setInterruptions(paths, file.name, before + 1);
     const back = path.basename(await returnToInbox(paths, { name: file.name, path: taken }));
-    if (back !== file.name) await fs.promises.rename(interruptionFile(paths, file.name), interruptionFile(paths, back));
+    if (back !== file.name) {
+      // Another file of that name was waiting: the count moves to the name this one got.
+      await setInterruptions(paths, back, before + 1);
+      await setInterruptions(paths, file.name, before);
+    }
     returned.push(back);
   }
   await fs.promises.rmdir(claimDirectory(paths, deadWorkerId)).catch(() => undefined);
