@@ -52,7 +52,7 @@ describe("the sandbox's bounds", () => {
   it("kills a child that passes its memory bound and reports the file once, as not read safely", async () => {
     const pool = new SandboxPool(1, { heapMb: 256, rssBytes: 40 * 1024 * 1024, wallMs: 50_000 });
     try {
-      // Long enough to read (seconds) that the watch, every 50 ms, sees it.
+      // Long enough to read (seconds) that the watch, every 20 ms, sees it.
       const outcome = await pool.parse("any.pdf", await textOperatorBombPdf(), { providers: [], templates: [], lineKeywords: LINE_KEYWORDS });
       expect(outcome).toMatchObject({ status: "needs_attention", reason: "too_large" });
       expect(outcome.status === "needs_attention" && outcome.message).toContain("could not be read safely: reading it needed more than 40 MB of memory");
