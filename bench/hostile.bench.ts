@@ -3,7 +3,7 @@
  * this process, as an upload or the inbox would, while a client asks the same process's web
  * server for /api/session every 50 ms. Prints, per file: how long until it was in "needs
  * attention", the peak resident memory of the whole process tree (this process, its parser
- * children and theirs, sampled every 20 ms from /proc), of this process alone and of the
+ * children and theirs, sampled every 20 ms from /proc by a sampler process of its own), of this process alone and of the
  * children together, and /api/session's median and worst latency meanwhile. Asserts nothing
  * (a benchmark is never a test).
  *
@@ -22,7 +22,7 @@ import { ingestFiles } from "../src/services/ingest/ingest-files.js";
 import { createApp, startServer } from "../src/web/app.js";
 import { cyclicPageTreePdf, forgedDirectoryXlsx, heavyContentPdf, hugeXlsx, nulTextPdf, streamBombPdf, textOperatorBombPdf } from "../tests/fixtures/hostile-files.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText } from "./databases.js";
-import { sampleTreeMemory, treeMemory } from "./process-tree.js";
+import { startTreeSampler, treeMemory } from "./process-tree.js";
 import { argValue } from "./support.js";
 
 const FILES: [string, () => Promise<Buffer> | Buffer][] = [
@@ -79,17 +79,18 @@ console.log(`this process: ${mb(started.selfBytes)} MB with the code loaded, ${m
 console.log("Memory is resident MB, peaks sampled every 20 ms; \"tree\" is this process and every descendant together.");
 console.log("file | seconds | outcome | tree before → peak | this process peak | parser children peak (largest one) | /api/session p50 / p95 / max ms | this process's event loop delay max ms");
 let treePeak = 0;
+const sampler = await startTreeSampler(process.pid, 20);
 try {
   for (const [i, [label]] of FILES.entries()) {
     const bytes = fs.readFileSync(path.join(filesDir, String(i)));
     const latencies: number[] = [];
     let failures = 0;
-    const before = treeMemory();
-    const memory = sampleTreeMemory(20);
+    await sampler.reset();
+    const before = (await sampler.peaks()).treePeakBytes;
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     let running = true;
-    const sampler = (async () => {
+    const asking = (async () => {
       while (running) {
         const asked = performance.now();
         try {
@@ -105,18 +106,19 @@ try {
     const report = await ingestFiles(db, [{ name: label.split(" ")[0] ?? "file", bytes }], { dataDir, logger, authorityId: 1 });
     const elapsed = (performance.now() - begun) / 1000;
     running = false;
-    await sampler;
-    const peaks = memory.stop();
+    await asking;
+    const peaks = await sampler.peaks();
     loopDelay.disable();
     treePeak = Math.max(treePeak, peaks.treePeakBytes);
     const file = report.files[0];
     console.log(
-      `${label} | ${elapsed.toFixed(1)} | ${file?.status ?? "?"} (${file?.reasonCode ?? ""}) | ${mb(before.selfBytes + before.descendantsBytes)} → ${mb(peaks.treePeakBytes)} | ${mb(peaks.selfPeakBytes)} | ${mb(peaks.descendantsPeakBytes)} (${mb(peaks.largestDescendantPeakBytes)}) | ${percentile(latencies, 0.5).toFixed(0)} / ${percentile(latencies, 0.95).toFixed(0)} / ${Math.max(...latencies).toFixed(0)} (${latencies.length} requests${failures ? `, ${failures} reset` : ""}) | ${(loopDelay.max / 1e6).toFixed(0)}`,
+      `${label} | ${elapsed.toFixed(1)} | ${file?.status ?? "?"} (${file?.reasonCode ?? ""}) | ${mb(before)} → ${mb(peaks.treePeakBytes)} | ${mb(peaks.selfPeakBytes)} | ${mb(peaks.descendantsPeakBytes)} (${mb(peaks.largestDescendantPeakBytes)}) | ${percentile(latencies, 0.5).toFixed(0)} / ${percentile(latencies, 0.95).toFixed(0)} / ${Math.max(...latencies).toFixed(0)} (${latencies.length} requests${failures ? `, ${failures} reset` : ""}) | ${(loopDelay.max / 1e6).toFixed(0)}`,
     );
   }
   // maxRSS is the kernel's high-water mark of this process (not sampled, so nothing is missed).
   console.log(`peak of the whole tree over every file: ${mb(treePeak)} MB; this process's high-water mark: ${mb(process.resourceUsage().maxRSS * 1024)} MB`);
 } finally {
+  sampler.stop();
   await server.close();
   await db.close();
   await drop();
