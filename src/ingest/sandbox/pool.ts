@@ -157,6 +157,8 @@ class Slot {
   /** Parses one file in this slot's child (started if needed), bounded by the limits. */
   async run(job: Job): Promise<ReadOutcome> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    // A child that died after its last file (its exit may not have been seen yet) is replaced.
+    if (this.child && !this.child.connected) this.stop();
     const child = this.child ?? this.start();
     this.busy = true;
     this.hold(child, true);
@@ -200,8 +202,10 @@ class Slot {
     this.busy = false;
     // A killed child's exit comes later: the next file must not be sent to it.
     if (killed && this.child === child) this.child = null;
-    // A child a file left large gives its memory back by ending; the next file gets a fresh one.
-    if (this.child === child && this.residentBytes() > this.limits.rssBytes / 2) this.stop();
+    // A child that a file left large, or that read a file refused for its size (its heap may
+    // be full of what it read), gives its memory back by ending; the next file gets a fresh one.
+    const heavy = outcome.status === "needs_attention" && outcome.reason === "too_large";
+    if (this.child === child && (heavy || !child.connected || this.residentBytes() > this.limits.rssBytes / 2)) this.stop();
     if (this.child === child) {
       this.hold(child, false);
       this.idleTimer = setTimeout(() => this.stop(), IDLE_STOP_MS);
