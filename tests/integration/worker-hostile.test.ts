@@ -96,7 +96,7 @@ describe("a worker and a hostile file in the inbox", () => {
     const worker = await startWorker();
     await eventually("the hostile file to be failed", () => Promise.resolve(filesIn(path.join(inbox(), "failed"))), (names) => names.includes(`${HOSTILE}.reason.txt`), 120_000, 100);
     const reason = fs.readFileSync(path.join(inbox(), "failed", `${HOSTILE}.reason.txt`), "utf8");
-    expect(reason).toContain("The file could not be read safely: reading it needed more than 448 MB of memory");
+    expect(reason).toContain("The file could not be read safely: reading it needed more than 384 MB of memory");
     // The same worker carries on with the next file.
     expect(worker.child.exitCode).toBeNull();
     await passWith(1);

@@ -31,17 +31,17 @@ export interface SandboxLimits {
 
 export const SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   heapMb: 384,
-  rssBytes: 448 * 1024 * 1024,
+  rssBytes: 384 * 1024 * 1024,
   wallMs: 30_000,
 });
 
 /**
  * Resident memory of all the pool's children together. With the process that holds the pool
- * (the web server with the embedded database: about 340–420 MB, PGlite's heap most of it) the
- * whole tree stays under 900 MB, with room under 1 GiB for a poll's overshoot
- * (bench/hostile.bench.ts prints the figures).
+ * (the web server with the embedded database: 330–470 MB, PGlite's heap most of it) the whole
+ * tree stays under about 870 MB, with room under 1 GiB for a poll's overshoot
+ * (bench/hostile.bench.ts prints the figures). A parser child starts at about 140 MB.
  */
-export const SANDBOX_POOL_RSS_BYTES = 448 * 1024 * 1024;
+export const SANDBOX_POOL_RSS_BYTES = 384 * 1024 * 1024;
 
 const RSS_POLL_MS = 20;
 const IDLE_STOP_MS = 30_000;
