@@ -52,9 +52,27 @@ describe("the sandbox's bounds", () => {
   it("kills a child that passes its memory bound and reports the file once, as not read safely", async () => {
     const pool = new SandboxPool(1, { heapMb: 256, rssBytes: 40 * 1024 * 1024, wallMs: 50_000 });
     try {
-      const outcome = await pool.parse("any.pdf", nulTextPdf(), { providers: [], templates: [], lineKeywords: LINE_KEYWORDS });
+      // Long enough to read (seconds) that the watch, every 20 ms, sees it.
+      const outcome = await pool.parse("any.pdf", await textOperatorBombPdf(), { providers: [], templates: [], lineKeywords: LINE_KEYWORDS });
       expect(outcome).toMatchObject({ status: "needs_attention", reason: "too_large" });
       expect(outcome.status === "needs_attention" && outcome.message).toContain("could not be read safely: reading it needed more than 40 MB of memory");
+    } finally {
+      pool.stop();
+    }
+  }, 60_000);
+
+  it("keeps its children together under the pool's budget: the largest busy child gives way", async () => {
+    // Each child alone may grow to 1 GiB, the pool's children together to 200 MB: two files
+    // that each grow past 200 MB (2M text operators) are both stopped for memory, not time.
+    const pool = new SandboxPool(2, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 50_000 }, 200 * 1024 * 1024);
+    try {
+      const bomb = await textOperatorBombPdf();
+      const context = { providers: [], templates: [], lineKeywords: LINE_KEYWORDS };
+      const outcomes = await Promise.all([pool.parse("a.pdf", bomb, context), pool.parse("b.pdf", bomb, context)]);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ status: "needs_attention", reason: "too_large" });
+        expect(outcome.status === "needs_attention" && outcome.message).toContain("could not be read safely: reading it needed more than");
+      }
     } finally {
       pool.stop();
     }

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
+import { inject } from "vitest";
+import { tempDir, usingPostgres } from "../support/db.js";
 
 /**
  * Reference data and CSV invoices for the worker tests, with findings worked out by hand
@@ -208,6 +210,18 @@ export async function eventually<T>(what: string, read: () => Promise<T>, condit
     last = await read();
   }
   return last;
+}
+
+/** A migrated embedded data directory, copied from the run's template when there is one (no initdb). */
+export function freshDataDir(prefix: string): string {
+  const dataDir = tempDir(prefix);
+  if (usingPostgres()) return dataDir;
+  try {
+    fs.cpSync(inject("embeddedTemplateDir"), dataDir, { recursive: true });
+  } catch {
+    // No template (run outside the embedded project): the worker migrates a new one.
+  }
+  return dataDir;
 }
 
 /** Names of the files in a directory (none when it does not exist). */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScheduler } from "../../jobs/index.js";
 import type { Scheduler } from "../../src/services/scheduler/scheduler.js";
 import type { Settings } from "../../src/config.js";
@@ -19,6 +19,7 @@ import {
   expectedFindings,
   filesIn,
   findingsOf,
+  freshDataDir,
   seedInvoicesDirectly,
   seedReference,
   spawnWorker,
@@ -26,18 +27,6 @@ import {
   type SlotRow,
   type WorkerRow,
 } from "./worker.fixtures.js";
-
-/** A migrated embedded data directory, copied from the run's template when there is one (no initdb). */
-function freshDataDir(prefix: string): string {
-  const dataDir = tempDir(prefix);
-  if (usingPostgres()) return dataDir;
-  try {
-    fs.cpSync(inject("embeddedTemplateDir"), dataDir, { recursive: true });
-  } catch {
-    // No template (run outside the embedded project): the worker migrates a new one.
-  }
-  return dataDir;
-}
 
 function settingsFor(t: { dataDir: string; databaseUrl: string | null }, auditSchedule = "0 6 1 * *"): Settings {
   return { databaseUrl: t.databaseUrl, dataDir: t.dataDir, port: 0, auditSchedule, logLevel: "error", sessionSecret: null, councilName: null, trustProxy: false, demoPassword: null };

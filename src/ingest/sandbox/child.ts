@@ -38,3 +38,6 @@ process.on("message", (message: SandboxRequest | { id: number; scanGo: true }) =
   void readInvoiceFile(request.name, request.bytes, request.context, { scan }).then((outcome) => process.send?.({ id: request.id, outcome }));
 });
 process.send?.({ ready: true });
+// The process that started this child died (a worker killed with -9, say): nobody is left to
+// watch this child's bounds or read its answer, so it stops too.
+process.on("disconnect", () => process.exit(0));

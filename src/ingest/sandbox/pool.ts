@@ -18,6 +18,11 @@ import type { SandboxNotice, SandboxRequest } from "./child.js";
  * attempt (never retried: the caller records it and moves on), and a fresh child takes the
  * next file. Children are shared by every caller in the process, kept while files keep coming
  * and stopped when idle; they never keep the process alive.
+ *
+ * The pool also bounds its children together (SANDBOX_POOL_RSS_BYTES), so that the whole
+ * process tree stays bounded however many files are read at once: past it, idle children are
+ * stopped first, then the largest busy one is killed and its file reported as above. A child
+ * left large by a file (V8 keeps what it grew) is stopped after it, not kept for the next.
  */
 export interface SandboxLimits {
   heapMb: number;
@@ -27,7 +32,7 @@ export interface SandboxLimits {
 
 export const SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   heapMb: 384,
-  rssBytes: 640 * 1024 * 1024,
+  rssBytes: 384 * 1024 * 1024,
   wallMs: 30_000,
 });
 
@@ -68,11 +73,22 @@ class OcrGate {
 /** A scan's progress: page `page` of `pages` read. */
 export type PageProgress = (page: number, pages: number) => void;
 
-const RSS_POLL_MS = 50;
+
+/**
+ * Resident memory of all the pool's children together, a scan's child aside (it has its own
+ * bound, SCAN_RSS_BYTES: the whole tree's figure covers files with a text layer). With the process that holds the pool
+ * (the web server with the embedded database: 330–470 MB, PGlite's heap most of it) the whole
+ * tree stays under about 870 MB, with room under 1 GiB for a poll's overshoot
+ * (bench/hostile.bench.ts prints the figures). A parser child starts at about 140 MB.
+ */
+export const SANDBOX_POOL_RSS_BYTES = 384 * 1024 * 1024;
+
+const RSS_POLL_MS = 20;
 const IDLE_STOP_MS = 30_000;
 const PAGE_BYTES = 4096;
 
-export type Breach = "memory" | "time" | "crash";
+/** "interrupted": the process that had the file read died while it was read, twice (the inbox). */
+export type Breach = "memory" | "time" | "crash" | "interrupted";
 
 /** What a file that broke a bound becomes: it needs a person, and says which bound. */
 export function unsafeOutcome(breach: Breach, limits: SandboxLimits): ReadOutcome {
@@ -80,8 +96,9 @@ export function unsafeOutcome(breach: Breach, limits: SandboxLimits): ReadOutcom
     memory: `reading it needed more than ${Math.round(limits.rssBytes / (1024 * 1024))} MB of memory`,
     time: `reading it took longer than ${Math.round(limits.wallMs / 1000)} seconds`,
     crash: "its reader stopped",
+    interrupted: "the worker reading it stopped before it finished, twice, so it was not read a third time",
   };
-  const reason = breach === "crash" ? "corrupt" : "too_large";
+  const reason = breach === "crash" || breach === "interrupted" ? "corrupt" : "too_large";
   const message = `The file could not be read safely: ${why[breach]}. It was kept but not read; ask the provider for a plain copy.`;
   return {
     status: "needs_attention",
@@ -107,9 +124,10 @@ export function residentBytes(pid: number): number | null {
 
 function childScript(): { script: string; execArgv: string[] } {
   const fromSources = import.meta.url.endsWith(".ts");
-  const script = new URL(`./child${fromSources ? ".ts" : ".js"}`, import.meta.url);
-  // From the TypeScript sources (tsx, vitest) the child loads them through tsx too.
-  return { script: script.pathname, execArgv: fromSources ? ["--import", import.meta.resolve("tsx")] : [] };
+  // From the TypeScript sources (tsx, vitest) the child registers tsx itself, after loading
+  // pdfjs plainly (child-entry.mjs says why).
+  const script = new URL(fromSources ? "./child-entry.mjs" : "./child.js", import.meta.url);
+  return { script: script.pathname, execArgv: [] };
 }
 
 interface Job {
@@ -123,15 +141,29 @@ interface Job {
   resolve(outcome: ReadOutcome): void;
 }
 
+/** Asked by a busy child's watch: is the pool over its budget with this child to give way? */
+type BudgetCheck = (slot: Slot) => boolean;
+
 class Slot {
   private child: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  busy = false;
 
   constructor(
     private readonly limits: SandboxLimits,
     private readonly ocrGate: OcrGate,
+    private readonly overBudget: BudgetCheck = () => false,
   ) {}
+
+  /** Reading a scan (holding an OCR place): bounded by the scan's own limits, not the pool's budget. */
+  scanning = false;
+
+  /** The child's resident memory now (0 when there is none). */
+  residentBytes(): number {
+    const pid = this.child?.pid;
+    return (pid === undefined ? null : residentBytes(pid)) ?? 0;
+  }
 
   private start(): ChildProcess {
     const { script, execArgv } = childScript();
@@ -172,7 +204,10 @@ class Slot {
   /** Parses one file in this slot's child (started if needed), bounded by the limits. */
   async run(job: Job): Promise<ReadOutcome> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    // A child that died after its last file (its exit may not have been seen yet) is replaced.
+    if (this.child && !this.child.connected) this.stop();
     const child = this.child ?? this.start();
+    this.busy = true;
     this.hold(child, true);
     await this.ready;
     let killed = false;
@@ -200,7 +235,7 @@ class Slot {
         wall = setTimeout(() => finish(unsafeOutcome("time", job.limits), true), job.limits.wallMs);
         watch = setInterval(() => {
           const rss = child.pid === undefined ? null : residentBytes(child.pid);
-          if (rss !== null && rss > job.limits.rssBytes) finish(unsafeOutcome("memory", job.limits), true);
+          if ((rss !== null && rss > job.limits.rssBytes) || this.overBudget(this)) finish(unsafeOutcome("memory", job.limits), true);
         }, RSS_POLL_MS);
       };
       // A scan: the clock stops while it waits for an OCR place, then restarts with a scan's budget.
@@ -208,6 +243,7 @@ class Slot {
         clearTimeout(wall);
         void this.ocrGate.acquire().then(() => {
           holdsOcrPlace = true;
+          this.scanning = true;
           if (settled) return;
           job.limits = scanLimits(pages, job.limits);
           bound();
@@ -233,6 +269,8 @@ class Slot {
         if (error) onExit();
       });
     });
+    this.busy = false;
+    this.scanning = false;
     if (holdsOcrPlace) this.ocrGate.release();
     // A child that read a scan holds a tesseract worker whose WebAssembly memory never shrinks
     // (one such child passed 640 MB after its scan): it is retired, so the next file has a fresh
@@ -243,6 +281,10 @@ class Slot {
     }
     // A killed child's exit comes later: the next file must not be sent to it.
     if (killed && this.child === child) this.child = null;
+    // A child that a file left large, or that read a file refused for its size (its heap may
+    // be full of what it read), gives its memory back by ending; the next file gets a fresh one.
+    const heavy = outcome.status === "needs_attention" && outcome.reason === "too_large";
+    if (this.child === child && (heavy || !child.connected || this.residentBytes() > this.limits.rssBytes / 2)) this.stop();
     if (this.child === child) {
       this.hold(child, false);
       this.idleTimer = setTimeout(() => this.stop(), IDLE_STOP_MS);
@@ -269,10 +311,30 @@ export class SandboxPool {
     size: number,
     readonly limits: SandboxLimits = SANDBOX_LIMITS,
     ocrPlaces: number = ocrConcurrency(),
+    readonly poolRssBytes: number = SANDBOX_POOL_RSS_BYTES,
   ) {
     const gate = new OcrGate(Math.max(1, ocrPlaces));
-    this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits, gate));
+    this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits, gate, (slot) => this.overBudget(slot)));
     this.free = [...this.slots];
+  }
+
+  /**
+   * The children together over the pool's budget: idle ones are stopped (that costs no file);
+   * if still over, the largest busy child gives way.
+   */
+  private overBudget(asking: Slot): boolean {
+    const sizes = this.slots.filter((slot) => !slot.scanning).map((slot) => ({ slot, bytes: slot.residentBytes() }));
+    let total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+    if (total <= this.poolRssBytes) return false;
+    for (const { slot, bytes } of sizes) {
+      if (!slot.busy && bytes > 0) {
+        slot.stop();
+        total -= bytes;
+      }
+    }
+    if (total <= this.poolRssBytes) return false;
+    const largest = sizes.filter((s) => s.slot.busy).sort((a, b) => b.bytes - a.bytes)[0];
+    return largest?.slot === asking;
   }
 
   /** Reads one file in a child; `onPage` hears each page of a scan as it is read. */
@@ -285,7 +347,8 @@ export class SandboxPool {
 
   private pump(): void {
     while (this.free.length > 0 && this.waiting.length > 0) {
-      const slot = this.free.shift() as Slot;
+      // The slot used last: one stream of files keeps one warm child, not one per slot.
+      const slot = this.free.pop() as Slot;
       const job = this.waiting.shift() as Job;
       void slot
         .run(job)

@@ -7,7 +7,9 @@ import {
   claimInboxFile,
   claimingWorkers,
   ensureInbox,
+  forgetInterruptions,
   inboxPaths,
+  interruptions,
   listInbox,
   moveToFailed,
   moveToProcessed,
@@ -16,7 +18,8 @@ import {
   type ClaimedFile,
   type InboxPaths,
 } from "./inbox.js";
-import { ingestFiles, type IngestFileResult } from "./ingest-files.js";
+import { unsafeOutcome, SANDBOX_LIMITS } from "../../ingest/sandbox/pool.js";
+import { ingestFiles, type IngestFileInput, type IngestFileResult } from "./ingest-files.js";
 import { deadWorkerIds, type LivenessPolicy } from "../scheduler/run-recovery.js";
 
 /**
@@ -24,6 +27,12 @@ import { deadWorkerIds, type LivenessPolicy } from "../scheduler/run-recovery.js
  * worker (an atomic rename, inbox.ts), ingested (the ingest service refuses a content hash it
  * has already received), then moved to inbox/processed/ or inbox/failed/ with `<name>.reason.txt`.
  * The inbox job (jobs/inbox.job.ts) runs a pass; the scheduler decides how often.
+ *
+ * Every file is read in the sandbox (ingest/sandbox/pool.ts), so a file that breaks a bound
+ * costs a child process, not the worker, and ends in failed/ after that one attempt. Should the
+ * worker itself die with a file in hand (killed, out of memory), the file is given back and
+ * read once more; if a worker dies with it again it is recorded as needing attention without
+ * being read a third time (MAX_INTERRUPTED_READS): a worker never crash-loops on one file.
  */
 
 const INBOX_JOB = "inbox";
@@ -56,6 +65,9 @@ export interface InboxPassResult {
 /** Ingest attempts that threw (the database was unreachable, say) before a file is given up as failed. */
 const MAX_INGEST_ERRORS = 3;
 
+/** Workers that may die with one file in hand before it is recorded without being read again. */
+export const MAX_INTERRUPTED_READS = 2;
+
 export class InboxWorker {
   readonly paths: InboxPaths;
   private readonly ingestErrors = new Map<string, number>();
@@ -74,9 +86,15 @@ export class InboxWorker {
       const claimed = await claimInboxFile(this.paths, candidate.name, this.deps.workerId);
       if (!claimed) continue;
       const key = `${candidate.name}|${candidate.size}|${candidate.mtimeMs}`;
+      const input: IngestFileInput = { name: claimed.name, path: claimed.path };
+      const interrupted = await interruptions(this.paths, claimed.name);
+      if (interrupted >= MAX_INTERRUPTED_READS) {
+        input.unread = unsafeOutcome("interrupted", SANDBOX_LIMITS);
+        this.deps.logger.error("inbox file recorded without reading it: workers died reading it before", { job: INBOX_JOB, interrupted });
+      }
       let outcome: IngestFileResult | undefined;
       try {
-        const report = await ingestFiles(this.deps.db, [{ name: claimed.name, path: claimed.path }], { dataDir: this.deps.dataDir, authorityId: this.deps.authorityId, logger: this.deps.logger, actor: "inbox" });
+        const report = await ingestFiles(this.deps.db, [input], { dataDir: this.deps.dataDir, authorityId: this.deps.authorityId, logger: this.deps.logger, actor: "inbox" });
         outcome = report.files[0];
       } catch (error) {
         const attempts = (this.ingestErrors.get(key) ?? 0) + 1;
@@ -97,6 +115,7 @@ export class InboxWorker {
       }
       this.ingestErrors.delete(key);
       await this.settle(claimed, outcome, result);
+      await forgetInterruptions(this.paths, claimed.name);
     }
     if (result.stored + result.alreadyReceived + result.failed + result.returned > 0) {
       this.deps.logger.info("inbox pass finished", { job: INBOX_JOB, ...result });

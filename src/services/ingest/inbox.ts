@@ -7,7 +7,9 @@ import path from "node:path";
  * `inbox/.claimed/<worker-id>/`: rename is atomic within one filesystem, so exactly one worker's
  * rename succeeds and the others get ENOENT. After ingesting, the file moves on to
  * `inbox/processed/` or `inbox/failed/` (with `<name>.reason.txt` beside it); a dead worker's
- * claim directory is emptied back into the inbox by whoever notices it died.
+ * claim directory is emptied back into the inbox by whoever notices it died, and each file
+ * given back is counted in `inbox/.interrupted/<name>` (the file in hand when a worker died may
+ * be what killed it: inbox-pass.ts reads it once more at most).
  */
 
 export interface InboxPaths {
@@ -15,6 +17,7 @@ export interface InboxPaths {
   processed: string;
   failed: string;
   claimed: string;
+  interrupted: string;
 }
 
 export interface InboxCandidate {
@@ -34,11 +37,39 @@ export const REASON_SUFFIX = ".reason.txt";
 
 export function inboxPaths(dataDir: string): InboxPaths {
   const inbox = path.join(dataDir, "inbox");
-  return { inbox, processed: path.join(inbox, "processed"), failed: path.join(inbox, "failed"), claimed: path.join(inbox, ".claimed") };
+  return {
+    inbox, processed: path.join(inbox, "processed"), failed: path.join(inbox, "failed"), claimed: path.join(inbox, ".claimed"), interrupted: path.join(inbox, ".interrupted"),
+  };
 }
 
 export async function ensureInbox(paths: InboxPaths): Promise<void> {
-  for (const dir of [paths.inbox, paths.processed, paths.failed, paths.claimed]) await fs.promises.mkdir(dir, { recursive: true });
+  for (const dir of [paths.inbox, paths.processed, paths.failed, paths.claimed, paths.interrupted]) await fs.promises.mkdir(dir, { recursive: true });
+}
+
+function interruptionFile(paths: InboxPaths, name: string): string {
+  return path.join(paths.interrupted, name);
+}
+
+/** How many times a worker died while this inbox file was in its hands (0 when never). */
+export async function interruptions(paths: InboxPaths, name: string): Promise<number> {
+  try {
+    const count = Number.parseInt(await fs.promises.readFile(interruptionFile(paths, name), "utf8"), 10);
+    return Number.isInteger(count) && count > 0 ? count : 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw error;
+  }
+}
+
+async function setInterruptions(paths: InboxPaths, name: string, count: number): Promise<void> {
+  if (count === 0) return forgetInterruptions(paths, name);
+  await fs.promises.mkdir(paths.interrupted, { recursive: true });
+  await fs.promises.writeFile(interruptionFile(paths, name), `${count}\n`, "utf8");
+}
+
+/** The file has left the inbox for good: its count goes. */
+export async function forgetInterruptions(paths: InboxPaths, name: string): Promise<void> {
+  await fs.promises.rm(interruptionFile(paths, name), { force: true });
 }
 
 /** Names that are not invoices dropped by a person: hidden files and the partial files of copy tools and editors. */
@@ -167,7 +198,8 @@ export async function claimingWorkers(paths: InboxPaths): Promise<string[]> {
 }
 
 /**
- * Returns every file of a dead worker's claim directory to the inbox and removes the directory.
+ * Returns every file of a dead worker's claim directory to the inbox (counting the interruption
+ * under the name it gets back) and removes the directory.
  * Each file is first taken into `me`'s claim directory by rename (so when two workers clean up
  * at once, each file still moves once), then given back to the inbox. The files are ingested
  * again; one whose ingest had already committed is then "already received". Call it between
@@ -186,8 +218,17 @@ export async function releaseClaims(paths: InboxPaths, deadWorkerId: string, me:
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
       throw error;
     }
-    await returnToInbox(paths, { name: file.name, path: taken });
-    returned.push(file.name);
+    // Counted before the file is back, so that no worker can take it without seeing the count.
+    // A file keeps its inbox name while claimed, so its earlier count is under that name.
+    const before = await interruptions(paths, file.name);
+    await setInterruptions(paths, file.name, before + 1);
+    const back = path.basename(await returnToInbox(paths, { name: file.name, path: taken }));
+    if (back !== file.name) {
+      // Another file of that name was waiting: the count moves to the name this one got.
+      await setInterruptions(paths, back, before + 1);
+      await setInterruptions(paths, file.name, before);
+    }
+    returned.push(back);
   }
   await fs.promises.rmdir(claimDirectory(paths, deadWorkerId)).catch(() => undefined);
   return returned;

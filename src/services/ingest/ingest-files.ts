@@ -39,6 +39,12 @@ export interface IngestFileInput {
   name: string;
   bytes?: Uint8Array;
   path?: string;
+  /**
+   * Decided without reading the file: it is recorded (and kept) with this outcome. The inbox
+   * gives this for a file whose worker died reading it twice (inbox-pass.ts), so that it is
+   * never read a third time.
+   */
+  unread?: ReadOutcome;
 }
 
 export interface IngestProgress {
@@ -264,9 +270,11 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
     });
 
     // 3. Read the new ones, each in the sandbox's bounded child processes (never in this process).
-    const outcomes = await parseFiles(fresh.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}), onPage: options.onPage });
+    const toRead = fresh.filter((f) => f.input.unread === undefined);
+    const outcomes = await parseFiles(toRead.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}), onPage: options.onPage });
     const byInput = new Map<IngestFileInput, Loaded & { outcome: ReadOutcome }>();
-    fresh.forEach((f, i) => byInput.set(f.input, { ...f, outcome: outcomes[i] as ReadOutcome }));
+    toRead.forEach((f, i) => byInput.set(f.input, { ...f, outcome: outcomes[i] as ReadOutcome }));
+    for (const f of fresh) if (f.input.unread) byInput.set(f.input, { ...f, outcome: f.input.unread });
 
     // 4. Record them in name order, each file in its own transaction, strictly increasing receipt times.
     clock = Math.max(clock, now().getTime());

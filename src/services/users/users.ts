@@ -33,7 +33,20 @@ export const MAX_PASSWORD_LENGTH = 256;
  */
 const SCRYPT = { N: 32768, r: 8, p: 1, keyLength: 64, saltBytes: 16 };
 
+/**
+ * The scrypt derivations this process has run and their summed cost (N·r·p·key length): what
+ * sign-in's timing is made of, counted so that a test can show every kind of attempt runs the
+ * same one (tests/integration/sign-in-throttle.test.ts) without timing anything.
+ */
+const scryptWork = { runs: 0, cost: 0 };
+
+export function scryptWorkSoFar(): Readonly<{ runs: number; cost: number }> {
+  return { ...scryptWork };
+}
+
 function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  scryptWork.runs++;
+  scryptWork.cost += (options.N ?? 0) * (options.r ?? 0) * (options.p ?? 0) * keyLength;
   return new Promise((resolve, reject) => {
     scrypt(password.normalize("NFKC"), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
   });

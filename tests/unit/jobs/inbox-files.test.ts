@@ -12,6 +12,8 @@ import {
   moveToFailed,
   moveToProcessed,
   releaseClaims,
+  forgetInterruptions,
+  interruptions,
   type InboxPaths,
 } from "../../../src/services/ingest/inbox.js";
 
@@ -79,5 +81,25 @@ describe("inbox files on a real filesystem", () => {
     expect([...a, ...b].sort()).toEqual(["one.csv", "two.csv"]);
     expect(fs.readdirSync(paths.inbox).filter((n) => !n.startsWith(".") && n.endsWith(".csv")).sort()).toEqual(["one.csv", "two.csv"]);
     expect(fs.existsSync(path.join(paths.claimed, "dead"))).toBe(false);
+  });
+  it("counts each file a dead worker held, under the name it gets back, across deaths, until it is forgotten", async () => {
+    write(path.join(paths.claimed, "dead-1", "bomb.pdf"), "x");
+    expect(await releaseClaims(paths, "dead-1", "w1")).toEqual(["bomb.pdf"]);
+    expect(await interruptions(paths, "bomb.pdf")).toBe(1);
+    // Taken again and its worker died again: the count goes on.
+    fs.mkdirSync(path.join(paths.claimed, "dead-2"));
+    fs.renameSync(path.join(paths.inbox, "bomb.pdf"), path.join(paths.claimed, "dead-2", "bomb.pdf"));
+    expect(await releaseClaims(paths, "dead-2", "w1")).toEqual(["bomb.pdf"]);
+    expect(await interruptions(paths, "bomb.pdf")).toBe(2);
+    // Another file of the same name already waiting: the returned one comes back as "bomb (2).pdf",
+    // counted on from the name's count (which file it belonged to cannot be told: the safe side,
+    // at worst a person re-processes it), and the waiting one keeps its own.
+    write(path.join(paths.claimed, "dead-3", "bomb.pdf"), "y");
+    expect(await releaseClaims(paths, "dead-3", "w1")).toEqual(["bomb (2).pdf"]);
+    expect(await interruptions(paths, "bomb (2).pdf")).toBe(3);
+    expect(await interruptions(paths, "bomb.pdf")).toBe(2);
+    await forgetInterruptions(paths, "bomb.pdf");
+    expect(await interruptions(paths, "bomb.pdf")).toBe(0);
+    expect(await interruptions(paths, "never-seen.pdf")).toBe(0);
   });
 });
