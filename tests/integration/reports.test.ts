@@ -16,8 +16,8 @@ import {
   SUMMARY_HEADINGS,
   SUMMARY_LAYOUT,
 } from "../../src/reports/savings.workbook.js";
-import { QUERY_PACK_HEADER_ROW, QUERY_PACK_HEADINGS } from "../../src/reports/query-pack.js";
-import { buildQueryPackWorkbook, queryPackData, queryPackHtml } from "../../src/services/reports/query-pack.js";
+import { QUERY_PACK_HEADINGS } from "../../src/reports/query-pack.js";
+import { buildQueryPackWorkbook, providersToQuery, queryPackData, queryPackHtml } from "../../src/services/reports/query-pack.js";
 import { buildSavingsWorkbook, savingsFigures, savingsFindings, savingsPageData, savingsWorkbookForRequest, writeMonthlyReport } from "../../src/services/reports/savings-report.js";
 import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
 import {
@@ -368,40 +368,46 @@ describe("writeMonthlyReport", () => {
 });
 
 describe("the provider query pack", () => {
-  it("lists the provider's confirmed findings with nights from the evidence", async () => {
+  it("lists the provider's findings still owed, grouped by kind, with nights from the evidence", async () => {
     const pack = await queryPackData(t.db, "P1", { authorityId: 1, now: NOW });
     expect(pack.provider).toEqual({ providerId: "P1", name: "Oakfield Fostering" });
     expect(pack.generatedOn).toBe("2026-11-15");
+    expect(pack.replyBy).toBe("2026-12-13");
     // f1 (Aug), f10 and f12 (Oct) confirmed; f2 (Aug) recovered £50.00 of £80.00, so £30.00 is still
     // asked for; f18 (Dec) got £120.00 of £300.00 back from the credit note: £180.00 still owed.
-    expect(pack.lines.map((l) => [l.invoiceNumber, l.childRef, l.rule, l.nights, l.charged, l.expected, l.amount])).toEqual([
-      ["OF-1001", "C1001", "rate-above-agreed", 31, "4185.00", "4061.00", "124.00"],
-      ["OF-1001", "C1001", "discount-not-applied", null, "80.00", "0.00", "30.00"],
-      ["OF-1003", "C1001", "extra-rate-above-agreed", null, "1300.00", "1200.00", "100.00"],
-      ["OF-1003", "C1002", "extra-not-agreed", 7, "60.00", "0.00", "60.00"],
-      ["OF-2001", "C1001", "rate-above-agreed", null, "300.00", "0.00", "180.00"],
+    expect(pack.lines.map((l) => [l.invoiceNumber, l.childRef, l.rule, l.nights, l.charged, l.expected, l.queried, l.outstanding])).toEqual([
+      ["OF-1001", "C1001", "rate-above-agreed", 31, "4185.00", "4061.00", "124.00", "124.00"],
+      ["OF-1001", "C1001", "discount-not-applied", null, "80.00", "0.00", "80.00", "30.00"],
+      ["OF-1003", "C1001", "extra-rate-above-agreed", null, "1300.00", "1200.00", "100.00", "100.00"],
+      ["OF-1003", "C1002", "extra-not-agreed", 7, "60.00", "0.00", "60.00", "60.00"],
+      ["OF-2001", "C1001", "rate-above-agreed", null, "300.00", "0.00", "300.00", "180.00"],
+    ]);
+    expect(pack.sections.map((s) => [s.rule, s.lines.length, s.outstanding])).toEqual([
+      ["rate-above-agreed", 2, "304.00"],
+      ["discount-not-applied", 1, "30.00"],
+      ["extra-not-agreed", 1, "60.00"],
+      ["extra-rate-above-agreed", 1, "100.00"],
     ]);
     expect(pack.lines[3]?.nightRanges).toEqual([{ from: "2026-10-01", to: "2026-10-05", nights: 5 }, { from: "2026-10-10", to: "2026-10-11", nights: 2 }]);
     expect(pack.invoiceCount).toBe(3);
     // 124.00 + 30.00 + 100.00 + 60.00 + 180.00
     expect(pack.total).toBe("494.00");
+    expect(pack.recovered).toBe("170.00");
   });
 
-  it("is a workbook with the table, totals and safe text", async () => {
+  it("is a workbook with safe text", async () => {
     const workbook = await roundTrip(await buildQueryPackWorkbook(t.db, "P2", { authorityId: 1, now: NOW }), "pack-p2.xlsx");
-    const ws = sheet(workbook, "Query");
-    expect(headings(ws, QUERY_PACK_HEADER_ROW, QUERY_PACK_HEADINGS.length)).toEqual([...QUERY_PACK_HEADINGS]);
-    expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: QUERY_PACK_HEADER_ROW });
-    expect(ws.autoFilter).toBe(`A${QUERY_PACK_HEADER_ROW}:J${QUERY_PACK_HEADER_ROW + 1}`);
-    const row = ws.getRow(QUERY_PACK_HEADER_ROW + 1);
-    expect(row.getCell(1).value).toBe(`'${DANGEROUS_INVOICE_NUMBER}`);
-    expect(row.getCell(3).value).toBeNull(); // whole-invoice finding: no child
-    expect(money(ws, `G${QUERY_PACK_HEADER_ROW + 1}`)).toBe("812.20");
-    expect(money(ws, `H${QUERY_PACK_HEADER_ROW + 1}`)).toBe("0.00");
-    expect(money(ws, `I${QUERY_PACK_HEADER_ROW + 1}`)).toBe("812.20");
-    expect(row.getCell(10).value).toBe(`'${DANGEROUS_EXPLANATION}`);
-    expect(money(ws, `I${rowWithLabel(ws, "Total")}`)).toBe("812.20");
-    expect(text(ws.getCell("A1").value)).toBe(`Query to ${DANGEROUS_PROVIDER_NAME} (P2)`); // starts with "Query", so safe as is
+    const ws = sheet(workbook, "Lines");
+    expect(headings(ws, 1, QUERY_PACK_HEADINGS.length + 1)).toEqual(["Issue", ...QUERY_PACK_HEADINGS]);
+    expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    const row = ws.getRow(2);
+    expect(row.getCell(2).value).toBe(`'${DANGEROUS_INVOICE_NUMBER}`);
+    expect(row.getCell(5).value).toBeNull(); // whole-invoice finding: no child
+    expect(money(ws, "I2")).toBe("812.20");
+    expect(money(ws, "J2")).toBe("0.00");
+    expect(money(ws, "M2")).toBe("812.20");
+    expect(money(ws, `M${rowWithLabel(ws, "Total")}`)).toBe("812.20");
+    expect(text(sheet(workbook, "Query").getCell("A1").value)).toBe(`Invoice query from The council to ${DANGEROUS_PROVIDER_NAME}`); // starts with "Invoice", so safe as is
   });
 
   it("is a printable HTML page with every value escaped", async () => {
@@ -410,7 +416,6 @@ describe("the provider query pack", () => {
     expect(html).toContain('<html lang="en-GB">');
     expect(html).toContain("@media print");
     expect(html).toContain("=HYPERLINK(&quot;http://evil.example&quot;,&quot;Click&quot;)");
-    expect(html).toContain("&lt;b&gt;but&lt;/b&gt; the provider has no VAT number &amp; none is due");
     expect(html).not.toContain("<b>but</b>");
     expect(html).toContain("£812.20");
     expect(html).toContain("5 Oct 2026");
@@ -420,14 +425,15 @@ describe("the provider query pack", () => {
     expect(p1).toContain("£4,185.00");
   });
 
-  it("says so for a provider with nothing confirmed, and refuses an unknown provider", async () => {
+  it("says so for a provider with nothing owed, and refuses an unknown provider", async () => {
     const pack = await queryPackData(t.db, "P3", { authorityId: 1 });
     // P3's confirmed findings: f14 (Nov) and f17 (Mar)
-    expect(pack.lines.map((l) => l.amount)).toEqual(["900.00", "500.00"]);
+    expect(pack.lines.map((l) => l.outstanding)).toEqual(["900.00", "500.00"]);
     await expect(queryPackData(t.db, "NOPE", { authorityId: 1 })).rejects.toMatchObject({ code: "not_found" });
     await t.db.knex("providers").insert({ provider_id: "P4", name: "Quiet Homes", kind: "other" });
     const html = await queryPackHtml(t.db, "P4", { authorityId: 1 });
-    expect(html).toContain("There are no confirmed findings for Quiet Homes");
+    expect(html).toContain("Nothing is owed by Quiet Homes: there is nothing to query.");
+    expect((await providersToQuery(t.db, 1)).map((p) => p.providerId)).not.toContain("P4");
   });
 });
 

@@ -16,6 +16,7 @@ import * as needsAttentionReasons from "./20261207_1501_needs_attention_reasons.
 import * as signInThrottles from "./20261207_1701_sign_in_throttles.js";
 import * as importProfiles from "./20261207_1801_import_profiles.js";
 import * as arrivalAudits from "./20261207_1901_arrival_audits.js";
+import * as authorityContact from "./20261208_2601_authority_contact.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -40,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261207_1701_sign_in_throttles", signInThrottles],
   ["20261207_1801_import_profiles", importProfiles],
   ["20261207_1901_arrival_audits", arrivalAudits],
+  ["20261208_2601_authority_contact", authorityContact],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "../../db/connection.js";
-import { renameAuthorityFrom } from "../../db/repositories/authority.repository.js";
+import { fillAuthorityContactIfUnset, renameAuthorityFrom } from "../../db/repositories/authority.repository.js";
 import { findUserByUsername } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
@@ -69,6 +69,12 @@ export async function loadDemo(db: Database, options: { samplesDir: string; data
 
   // The sample council's name in the header, unless someone has named the authority already.
   await renameAuthorityFrom(db.knex, authorityId, "The council", "Kestrel Vale Council");
+  // The fictional council's letterhead for its query packs, unless someone has set one already.
+  await fillAuthorityContactIfUnset(db.knex, authorityId, {
+    address: "Placements Finance Team\nKestrel Vale Council, Civic Centre\nKestrel Vale KV1 1AA",
+    contact_email: "placement.invoices@kestrelvale.example",
+    contact_phone: "01632 960000",
+  });
   const { password, generated } = demoPassword(options.dataDir, options.demoPassword);
   const usersCreated: string[] = [];
   for (const user of DEMO_USERS) {
