@@ -34,7 +34,7 @@ export interface AuthoritySettingsRow {
 const SETTINGS_COLUMNS = ["name", "address", "contact_name", "contact_email", "contact_phone", "query_reply_days", "public_url"] as const;
 
 export async function authoritySettings(knex: Knex, authorityId: number): Promise<AuthoritySettingsRow | null> {
-  const row = (await knex("authorities").where({ id: authorityId }).first(...SETTINGS_COLUMNS)) as AuthoritySettingsRow | undefined;
+  const row: AuthoritySettingsRow | undefined = await knex("authorities").where({ id: authorityId }).first(...SETTINGS_COLUMNS);
   return row ? { ...row, query_reply_days: Number(row.query_reply_days) } : null;
 }
 

@@ -81,7 +81,8 @@ export function checkSettingsChange(change: AuthoritySettingsChange): { values: 
     } else if (key === "publicUrl" && text !== null && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(text)) {
       problems.push({ field: key, message: `must start with https:// or http:// (e.g. https://audit.example.gov.uk), not "${text}"` });
     } else {
-      values[key] = (key === "publicUrl" && text !== null ? text.replace(/\/+$/, "") : text) as never;
+      const optionalText: Partial<Record<Exclude<keyof AuthoritySettings, "name" | "queryReplyDays">, string | null>> = values;
+      optionalText[key] = key === "publicUrl" && text !== null ? text.replace(/\/+$/, "") : text;
     }
   }
   return { values, problems };

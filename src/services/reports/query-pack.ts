@@ -5,7 +5,6 @@ import { providerById } from "../../db/queries/providers.query.js";
 import { confirmedFindingsOfProvider, providersWithFindingsOwed, type QueryPackFindingRow } from "../../db/queries/query-pack.query.js";
 import { addDays, type IsoDate } from "../../domain/dates.js";
 import { AppError } from "../../domain/errors.js";
-import type { FindingStatus } from "../../domain/finding.js";
 import { moneyString, ZERO } from "../../domain/money.js";
 import { londonDate } from "../../domain/months.js";
 import { outstandingOf } from "../../domain/recovery.js";
@@ -32,7 +31,7 @@ export function queryReference(authorityId: number, providerId: string, findingI
 
 function packLine(r: QueryPackFindingRow): QueryPackLine {
   const nightRanges = evidenceNightRanges(r.evidence);
-  const status = r.status as FindingStatus;
+  const status = r.status;
   const lineNo = Number(r.line_no) > 0 ? Number(r.line_no) : null;
   const childRef = r.child_ref ?? r.line_child_ref ?? "";
   // The service in the provider's own words; their placement reference when no child is named.

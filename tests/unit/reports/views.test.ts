@@ -50,6 +50,11 @@ describe("savings.njk", () => {
     expect(html).toContain('href="/reports/savings.xlsx?from=2026-08&amp;to=2026-10"');
     expect(html).toContain('href="/reports/query-pack/P1"');
     expect(html).toContain('href="/reports/query-pack/P2.xlsx"');
+    // Only providers with something still owed are offered a query pack.
+    const onlyP1 = env.render("savings.njk", savingsPageView(figures, { providers, generatedOn: "2026-11-15", queryable: new Set(["P1"]) }));
+    expect(onlyP1).toContain('href="/reports/query-pack/P1"');
+    expect(onlyP1).not.toContain("/reports/query-pack/P2");
+    expect(onlyP1).toContain("Nothing to query");
     expect(html).toContain("Needs a person: money at risk, not yet a saving: £250.00 at risk in 1 finding");
     expect(html).toContain(ruleLabel("vat-overcharge"));
     // Outside text is escaped everywhere, in the page and inside the SVG.
