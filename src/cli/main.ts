@@ -77,7 +77,7 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
     stdin: io.stdin ?? process.stdin,
     database: async () => {
       if (!database) {
-        database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+        database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, share: command.longRunning === true });
         await migrateLatest(database.knex);
         // Every command, not only serve: a run a killed process left "running" is failed first.
         await failRunsOfDeadProcesses(database, logger);
