@@ -50,6 +50,21 @@ function demoPassword(dataDir: string, fromEnv: string | undefined): { password:
 }
 
 /**
+ * The demo's session secret: SESSION_SECRET when set, else one made on the first run and kept
+ * in DATA_DIR (like the password), so a demo restarted keeps its users signed in and needs no
+ * warning about sessions.
+ */
+export function demoSessionSecret(dataDir: string, fromEnv: string | null): string {
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, "demo-session-secret.txt");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
  * Loads samples/ into the database, audits it and creates the demo users. Every step is
  * idempotent, so a second run reuses what is there: the import changes nothing, the invoices
  * are already received, the audit raises no duplicate, and existing users are kept.
