@@ -16,7 +16,7 @@ const BIN = path.join(ROOT, "bin/placement-audit.js");
 const LOG_LINE = /^(\d\d:\d\d:\d\d (error|warn|info|debug)\b|\{")/;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pa-demo-tty-"));
-const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", DEMO_PASSWORD: "" };
+const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", DEMO_PASSWORD: "" };
 delete env.LOG_LEVEL;
 delete env.LOG_FORMAT;
 const started = performance.now();
