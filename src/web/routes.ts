@@ -11,6 +11,7 @@ import * as reference from "./handlers/reference.handlers.js";
 import * as referenceData from "./handlers/reference-data.handlers.js";
 import * as reports from "./handlers/reports.handlers.js";
 import * as rules from "./handlers/rules.handlers.js";
+import * as settings from "./handlers/settings.handlers.js";
 import * as users from "./handlers/users.handlers.js";
 
 /**
@@ -90,6 +91,8 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/users", ADMINS, "page", "none", users.usersPage, "users"),
   route("POST", "/users", ADMINS, "page", "form", users.addUser, "add a user"),
   route("POST", "/users/:id/unlock", ADMINS, "page", "form", users.unlock, "unlock a user"),
+  route("GET", "/settings", ADMINS, "page", "none", settings.settingsPage, "the council's details for query packs"),
+  route("POST", "/settings", ADMINS, "page", "form", settings.saveSettings, "save the council's details"),
 
   // JSON API (README "The review UI and its JSON API").
   route("GET", "/api/session", "public", "api", "none", auth.apiSession, "who is signed in, and the CSRF token"),

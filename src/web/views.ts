@@ -76,6 +76,7 @@ const NAVIGATION: readonly NavItem[] = [
   { href: "/audit-log", text: "Audit log", roles: EVERYONE },
   { href: "/rules", text: "Rules", roles: EVERYONE },
   { href: "/users", text: "Users", roles: ADMINS },
+  { href: "/settings", text: "Settings", roles: ADMINS },
 ];
 
 function navigationFor(role: Role | undefined, currentPath: string): { href: string; text: string; active: boolean; current: boolean }[] {

@@ -98,7 +98,8 @@ export async function providersToQuery(db: Database, authorityId: number): Promi
 /** Whether the council's contact details are missing (the pack would not say whom to reply to). */
 export async function missingCouncilDetails(db: Database, authorityId: number): Promise<string[]> {
   const s = await getAuthoritySettings(db, authorityId);
-  return [...(s.address ? [] : ["postal address"]), ...(s.contactEmail || s.contactPhone ? [] : ["contact email or phone"])];
+  // "The council" is the name migration 0001 gives an authority nobody has named yet.
+  return [...(s.name === "The council" ? ["name"] : []), ...(s.address ? [] : ["postal address"]), ...(s.contactEmail || s.contactPhone ? [] : ["contact email or phone"])];
 }
 
 /** The query pack as a workbook (sheets "Query" and "Lines"). */
