@@ -1,8 +1,8 @@
 import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
-import { CATEGORIES, type Category } from "../domain/finding.js";
+import { CATEGORIES } from "../domain/finding.js";
 import { Dec, formatMoney, ZERO } from "../domain/money.js";
-import { CATEGORY_CHART_LABELS, CATEGORY_COLOURS, niceScale, type ChartMeasure } from "./charts.js";
-import type { FigureSet, MonthFigures, ProviderFigures } from "./figures.js";
+import { axisMoney, CATEGORY_CHART_LABELS, CATEGORY_COLOURS, niceScale, segments, total, type ChartMeasure } from "./charts.js";
+import type { MonthFigures, ProviderFigures } from "./figures.js";
 
 /**
  * The savings charts as PNG images for the workbook (exceljs writes no native charts, STACK.md),
@@ -35,17 +35,13 @@ function font(ctx: SKRSContext2D, size: number, bold = false): void {
   ctx.font = `${bold ? "bold " : ""}${size}px "${fontFamily()}"`;
 }
 
-function axisMoney(value: Dec): string {
-  const text = formatMoney(value);
-  return value.isInteger() ? text.replace(/\.00$/, "") : text;
-}
-
-function parts(byCategory: Record<Category, FigureSet>, measure: ChartMeasure): { category: Category; value: Dec }[] {
-  return CATEGORIES.map((category) => ({ category, value: new Dec(byCategory[category][measure]) }));
-}
-
-function sumParts(values: readonly { value: Dec }[]): Dec {
-  return values.reduce((sum, s) => sum.plus(s.value), ZERO);
+/** The chart's title and its legend, top left. */
+function heading(ctx: SKRSContext2D, title: string): void {
+  font(ctx, 18, true);
+  ctx.fillStyle = TEXT;
+  ctx.textAlign = "left";
+  ctx.fillText(title, 16, 28);
+  legend(ctx, 16, 54);
 }
 
 function legend(ctx: SKRSContext2D, x: number, y: number): void {
@@ -74,14 +70,11 @@ export function monthlyChartImage(months: readonly MonthFigures[], measure: Char
   const height = 420;
   const margin = { left: 90, right: 20, top: 70, bottom: 50 };
   const { ctx, png } = canvas(width, height);
-  font(ctx, 18, true);
-  ctx.fillStyle = TEXT;
-  ctx.fillText(title, 16, 28);
-  legend(ctx, 16, 54);
+  heading(ctx, title);
   const plotHeight = height - margin.top - margin.bottom;
   const plotWidth = width - margin.left - margin.right;
-  const bars = months.map((m) => ({ label: m.label, parts: parts(m.byCategory, measure) }));
-  const scale = niceScale(bars.reduce((max, b) => Dec.max(max, sumParts(b.parts)), ZERO));
+  const bars = months.map((m) => ({ label: m.label, parts: segments(m.byCategory, measure) }));
+  const scale = niceScale(bars.reduce((max, b) => Dec.max(max, total(b.parts)), ZERO));
   const y = (value: Dec): number => margin.top + plotHeight - (value.toNumber() / scale.max.toNumber()) * plotHeight;
   font(ctx, 12);
   ctx.textAlign = "right";
@@ -116,9 +109,9 @@ export function monthlyChartImage(months: readonly MonthFigures[], measure: Char
 /** Horizontal bars by provider, stacked by category, largest first; beyond `limit`, one "Other providers" bar. */
 export function providerChartImage(providers: readonly ProviderFigures[], measure: ChartMeasure = "identified", title = "Savings identified by provider, by category", limit = 12): ChartImage {
   const ranked = providers
-    .map((p) => ({ name: p.name, parts: parts(p.byCategory, measure) }))
-    .filter((p) => sumParts(p.parts).gt(0))
-    .sort((a, b) => sumParts(b.parts).comparedTo(sumParts(a.parts)) || a.name.localeCompare(b.name));
+    .map((p) => ({ name: p.name, parts: segments(p.byCategory, measure) }))
+    .filter((p) => total(p.parts).gt(0))
+    .sort((a, b) => total(b.parts).comparedTo(total(a.parts)) || a.name.localeCompare(b.name));
   const rows = ranked.length <= limit ? ranked : [
     ...ranked.slice(0, limit - 1),
     {
@@ -131,12 +124,9 @@ export function providerChartImage(providers: readonly ProviderFigures[], measur
   const margin = { left: 260, right: 120, top: 70, bottom: 16 };
   const height = margin.top + Math.max(1, rows.length) * rowHeight + margin.bottom;
   const { ctx, png } = canvas(width, height);
-  font(ctx, 18, true);
-  ctx.fillStyle = TEXT;
-  ctx.fillText(title, 16, 28);
-  legend(ctx, 16, 54);
+  heading(ctx, title);
   const plotWidth = width - margin.left - margin.right;
-  const max = rows.reduce((m, r) => Dec.max(m, sumParts(r.parts)), ZERO);
+  const max = rows.reduce((m, r) => Dec.max(m, total(r.parts)), ZERO);
   const x = (value: Dec): number => margin.left + (max.isZero() ? 0 : (value.toNumber() / max.toNumber()) * plotWidth);
   font(ctx, 13);
   rows.forEach((row, i) => {
