@@ -31,4 +31,9 @@ export interface Command {
   run(args: string[], context: CommandContext): Promise<number>;
   /** Commands such as serve keep running; main does not close the database for them. */
   longRunning?: boolean;
+  /**
+   * A long-running command whose own lines say what happens (demo): on a terminal its logs show
+   * warnings and errors only, as a short command's do (LOG_LEVEL or LOG_FORMAT=json for more).
+   */
+  quietOnTerminal?: boolean;
 }

@@ -28,12 +28,13 @@ function commandHelp(entry: CommandEntry, command: Command): string {
 
 /**
  * On a terminal a short command says its result on standard output, once: its info logs would
- * say it again, so they are left out unless LOG_LEVEL asks for them. Long-running commands
- * (serve, worker, demo) and anything logged for a collector keep info.
+ * say it again, so they are left out unless LOG_LEVEL asks for them; so does demo, whose own
+ * lines say what it did. serve and worker, whose logs are what an operator watches, and
+ * anything logged for a collector (JSON) keep info.
  */
-function logLevelFor(command: Command, settings: Settings, textLogs: boolean): string {
-  if (process.env.LOG_LEVEL) return settings.logLevel;
-  return textLogs && !command.longRunning ? "warn" : "info";
+export function logLevelFor(command: Pick<Command, "longRunning" | "quietOnTerminal">, settings: Pick<Settings, "logLevel">, textLogs: boolean, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LOG_LEVEL) return settings.logLevel;
+  return textLogs && (!command.longRunning || command.quietOnTerminal) ? "warn" : "info";
 }
 
 export async function main(argv: string[], io: Partial<Pick<CommandContext, "stdout" | "stderr" | "stdin">> = {}): Promise<number> {
@@ -77,7 +78,7 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
     stdin: io.stdin ?? process.stdin,
     database: async () => {
       if (!database) {
-        database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+        database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, share: command.longRunning === true });
         await migrateLatest(database.knex);
         // Every command, not only serve: a run a killed process left "running" is failed first.
         await failRunsOfDeadProcesses(database, logger);

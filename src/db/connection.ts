@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { AppError } from "../domain/errors.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
+import { canShare, shareEmbedded, SHARE_PORT, type EmbeddedShare } from "./embedded-share.js";
 
 // knex under ESM: the named export type-checks but fails at run time (STACK.md).
 const { knex } = knexPkg;
@@ -32,10 +33,16 @@ export interface Database {
 export interface OpenOptions {
   databaseUrl: string | null;
   dataDir: string;
+  /**
+   * Embedded only: let other local processes reach the database through this one while it is
+   * open (serve, demo, worker: src/db/embedded-share.ts). A process that finds the database held
+   * by one that shares it connects through it instead of being refused.
+   */
+  share?: boolean;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir, options.share ?? false);
 }
 
 function openPostgres(url: string): Database {
@@ -45,8 +52,26 @@ function openPostgres(url: string): Database {
 
 const VERSION_FILE = "pglite-version.txt";
 
-async function openEmbedded(dataDir: string): Promise<Database> {
-  const lock: DataDirLock = lockDataDir(dataDir);
+/** The database another process holds and shares, through its socket (one connection, as PGlite has one session). */
+function openThroughHolder(socketDir: string): Database {
+  const db = knex({ client: "pg", connection: { host: socketDir, port: SHARE_PORT, user: "postgres", database: "postgres" }, pool: { min: 0, max: 1 } });
+  return { knex: db, kind: "embedded", url: null, close: () => db.destroy() };
+}
+
+function lockOrReach(dataDir: string): DataDirLock | Database {
+  try {
+    return lockDataDir(dataDir);
+  } catch (error) {
+    const socket = error instanceof AppError && error.code === "database.in_use" ? error.context.socket : undefined;
+    if (typeof socket === "string" && fs.existsSync(path.join(socket, `.s.PGSQL.${SHARE_PORT}`))) return openThroughHolder(socket);
+    throw error;
+  }
+}
+
+async function openEmbedded(dataDir: string, share: boolean): Promise<Database> {
+  const locked = lockOrReach(dataDir);
+  if (!("release" in locked)) return locked;
+  const lock = locked;
   const pgdata = path.join(dataDir, "pgdata");
   try {
     checkDataDirVersion(dataDir, pgdata);
@@ -64,12 +89,16 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     fs.writeFileSync(path.join(dataDir, VERSION_FILE), PGLITE_VERSION);
     // One connection only: a larger pool corrupts PGlite's protocol (STACK.md).
     const db = knex({ client: "pg", connection: () => createPgConfig(pglite) as unknown as Knex.PgConnectionConfig, pool: { min: 1, max: 1 } });
+    // Sharing is a convenience: if the socket cannot be made, the database still opens, unshared.
+    const shared: EmbeddedShare | null = share && canShare(dataDir) ? await shareEmbedded(pglite, dataDir).catch(() => null) : null;
+    if (shared) lock.advertise(shared.socketDir);
     return {
       knex: db,
       kind: "embedded",
       url: null,
       close: async () => {
         try {
+          await shared?.close();
           await db.destroy();
           await pglite.close();
         } finally {

@@ -25,6 +25,11 @@ import { processAlive } from "../process-alive.js";
  */
 export interface DataDirLock {
   release(): void;
+  /**
+   * Records in the lock file where other processes can reach the database through this one
+   * (src/db/embedded-share.ts). The file is replaced whole (rename), its token unchanged.
+   */
+  advertise(socketDir: string): void;
 }
 
 interface LockOwner {
@@ -33,6 +38,8 @@ interface LockOwner {
   since: string;
   /** Tells two files of the same pid apart (the check "is it still the file I judged dead?"). */
   token: string;
+  /** The folder of the holder's socket when it shares the database (embedded-share.ts). */
+  socket?: string;
 }
 
 const LOCKS = "database.locks";
@@ -44,7 +51,10 @@ function readOwner(file: string): LockOwner | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<LockOwner>;
     return typeof parsed.pid === "number"
-      ? { pid: parsed.pid, command: String(parsed.command ?? "?"), since: String(parsed.since ?? "?"), token: String(parsed.token ?? "") }
+      ? {
+          pid: parsed.pid, command: String(parsed.command ?? "?"), since: String(parsed.since ?? "?"), token: String(parsed.token ?? ""),
+          ...(typeof parsed.socket === "string" ? { socket: parsed.socket } : {}),
+        }
       : null;
   } catch {
     return null;
@@ -63,8 +73,9 @@ function inUse(dir: string, owner: LockOwner): AppError {
   return new AppError(
     "database.in_use",
     `The embedded database in ${dir} is in use by process ${owner.pid} (${owner.command}, since ${owner.since}). ` +
-      `Stop that process first, or set DATABASE_URL to use a PostgreSQL server that several processes can share.`,
-    { dataDir: dir, pid: owner.pid },
+      `Wait for it to finish or stop it, or set DATABASE_URL to use a PostgreSQL server that several processes can share. ` +
+      `(While \`serve\` or \`demo\` runs, other commands reach the database through it.)`,
+    { dataDir: dir, pid: owner.pid, ...(owner.socket ? { socket: owner.socket } : {}) },
   );
 }
 
@@ -133,7 +144,13 @@ export function lockDataDir(dir: string): DataDirLock {
       process.removeListener("exit", release);
     };
     process.on("exit", release);
-    return { release };
+    const advertise = (socketDir: string): void => {
+      if (released) return;
+      const aside = `${mine}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+      fs.writeFileSync(aside, JSON.stringify({ ...me, socket: socketDir }), { mode: 0o644 });
+      fs.renameSync(aside, mine);
+    };
+    return { release, advertise };
   }
   throw new AppError("database.in_use", `Could not lock the embedded database in ${dir}: other processes kept taking it`, { dataDir: dir });
 }

@@ -78,16 +78,18 @@ export function niceScale(max: Dec): { max: Dec; step: Dec } {
   return { max: step.times(max.dividedBy(step).ceil()), step };
 }
 
-function axisMoney(value: Dec): string {
+/** "£1,500" on an axis; pence only when there are some. */
+export function axisMoney(value: Dec): string {
   const text = formatMoney(value);
   return value.isInteger() ? text.replace(/\.00$/, "") : text;
 }
 
-function segments(byCategory: Record<Category, FigureSet>, measure: ChartMeasure): { category: Category; value: Dec }[] {
+/** A bar's parts, one per category in chart order (shared with chart-images.ts). */
+export function segments(byCategory: Record<Category, FigureSet>, measure: ChartMeasure): { category: Category; value: Dec }[] {
   return CATEGORIES.map((category) => ({ category, value: new Dec(byCategory[category][measure]) }));
 }
 
-function total(values: readonly { value: Dec }[]): Dec {
+export function total(values: readonly { value: Dec }[]): Dec {
   return values.reduce((sum, s) => sum.plus(s.value), ZERO);
 }
 

@@ -43,7 +43,7 @@ export interface SavingsPageView {
   totals: FormattedFigures;
   categories: ({ category: string; words: string; sentence: string } & FormattedFigures)[];
   months: ({ month: string; label: string; fees: string; errors: string; query: string } & FormattedFigures)[];
-  providers: ({ providerId: string; name: string; queryPackHref: string; queryPackXlsxHref: string; confirmed: number } & FormattedFigures)[];
+  providers: ({ providerId: string; name: string; queryPackHref: string | null; queryPackXlsxHref: string | null; confirmed: number } & FormattedFigures)[];
   rules: ({ rule: string; description: string; category: string } & FormattedFigures)[];
   monthlyChart: string;
   providerChart: string;
@@ -51,6 +51,8 @@ export interface SavingsPageView {
 }
 
 export interface SavingsPageOptions {
+  /** The providers with something still owed: only they are offered a query pack (all when not given). */
+  queryable?: ReadonlySet<string>;
   /** Every provider, for the filter. */
   providers: readonly { providerId: string; name: string }[];
   /** Where the page, its download and the query packs are mounted; default "/reports". */
@@ -122,8 +124,8 @@ export function savingsPageView(figures: SavingsFigures, options: SavingsPageOpt
     providers: figures.byProvider.map((p) => ({
       providerId: p.providerId,
       name: p.name,
-      queryPackHref: packHref(p.providerId, false),
-      queryPackXlsxHref: packHref(p.providerId, true),
+      queryPackHref: !options.queryable || options.queryable.has(p.providerId) ? packHref(p.providerId, false) : null,
+      queryPackXlsxHref: !options.queryable || options.queryable.has(p.providerId) ? packHref(p.providerId, true) : null,
       confirmed: p.totals.identifiedCount - p.totals.recoveredCount,
       ...formatted(p.totals),
     })),

@@ -1,10 +1,12 @@
 import ExcelJS from "exceljs";
 import { formatDate, type IsoDate } from "../domain/dates.js";
-import type { Category, FindingStatus } from "../domain/finding.js";
-import { formatMoney, type DecimalString } from "../domain/money.js";
+import { CATEGORIES, type Category, type FindingStatus } from "../domain/finding.js";
+import { formatMoney, moneyString, ZERO, type DecimalString } from "../domain/money.js";
 import { categorySentence, type FigureSet, type SavingsFigures } from "./figures.js";
 import { periodLabel } from "../domain/months.js";
 import { ruleLabel } from "../../rules/catalogue.js";
+import { monthlyChartImage, providerChartImage, type ChartImage } from "./chart-images.js";
+import { CATEGORY_CHART_LABELS } from "./charts.js";
 import { safeCellText } from "../domain/text-hygiene.js";
 import { applyWidths, printSetup, TableWriter, type CellInput, type TableColumn } from "./xlsx-table.js";
 
@@ -28,7 +30,17 @@ export interface SavingsFindingRow {
   dismissedReason: string | null;
 }
 
-export const SHEET_NAMES = ["Summary", "By month", "By provider", "By rule", "Findings"] as const;
+export const SHEET_NAMES = ["Summary", "Charts", "By month", "By provider", "By rule", "Findings"] as const;
+
+/** Statuses as people read them (the review pages' words). */
+export const STATUS_WORDS: Readonly<Record<FindingStatus, string>> = {
+  open: "Open", confirmed: "Confirmed", recovered: "Recovered", dismissed: "Dismissed", superseded: "Superseded",
+};
+
+/** "Correct fees and discounts", as the charts and the page name the categories. */
+export function categoryWords(category: Category): string {
+  return CATEGORY_CHART_LABELS[category];
+}
 
 const FIGURE_COLUMNS: readonly TableColumn[] = [
   { header: "Identified", kind: "money" },
@@ -45,12 +57,19 @@ function figureCells(f: FigureSet): CellInput[] {
 
 export const SUMMARY_HEADINGS = ["Figure", "This period", "Year to date", "Annualised (12 months)"] as const;
 export const CATEGORY_HEADINGS = ["Category", ...FIGURE_COLUMNS.map((c) => c.header), "What commissioners call it"] as const;
-export const BY_MONTH_HEADINGS = ["Month", "Category", ...FIGURE_COLUMNS.map((c) => c.header)] as const;
+/** Months as rows: identified and at risk for each category, then the month's totals. */
+const BY_MONTH_COLUMNS: readonly TableColumn[] = [
+  { header: "Month", kind: "month" },
+  ...CATEGORIES.map((c): TableColumn => ({ header: `Identified: ${CATEGORY_CHART_LABELS[c]}`, kind: "money" })),
+  ...CATEGORIES.map((c): TableColumn => ({ header: `At risk: ${CATEGORY_CHART_LABELS[c]}`, kind: "money" })),
+  ...FIGURE_COLUMNS,
+];
+export const BY_MONTH_HEADINGS = BY_MONTH_COLUMNS.map((c) => c.header);
 export const BY_PROVIDER_HEADINGS = ["Provider", "Provider ID", ...FIGURE_COLUMNS.map((c) => c.header)] as const;
-export const BY_RULE_HEADINGS = ["Rule", "Category", "Description", ...FIGURE_COLUMNS.map((c) => c.header)] as const;
+export const BY_RULE_HEADINGS = ["Rule", "Category", ...FIGURE_COLUMNS.map((c) => c.header)] as const;
 export const FINDINGS_HEADINGS = [
-  "Provider", "Provider ID", "Invoice number", "Invoice date", "Child ref", "Rule", "Category", "Status",
-  "Amount", "Recovered amount", "Recovered on", "Explanation", "Dismissed reason", "Outstanding",
+  "Finding", "Provider", "Provider ID", "Invoice number", "Invoice date", "Child ref", "Rule", "Category", "Status",
+  "Amount", "Recovered amount", "Recovered on", "Explanation", "Dismissed reason", "Outstanding", "Link",
 ] as const;
 
 /** Row numbers of the Summary sheet that tests and readers rely on. */
@@ -62,12 +81,17 @@ export interface SavingsWorkbookInput {
   /** Provider's name when the report is for one provider. */
   providerName?: string | null;
   generatedOn: IsoDate;
+  /** Where people open this service (authority settings): each finding's row links to its page. */
+  publicUrl?: string | null;
 }
 
 /**
- * The commissioners' savings workbook. Every money cell is a real number in £#,##0.00; no
- * cell is a formula (totals are written as values computed exactly with Dec); every text cell
- * goes through safeCellText.
+ * The commissioners' savings workbook, ready for a panel: charts (pictures, exceljs writes no
+ * native charts), figures by month with the categories side by side, rules and categories in
+ * words, each finding with its id and a link back. Every money cell is a real number in
+ * £#,##0.00; totals are SUM() formulas whose cached results are the exact totals computed with
+ * Dec (so the file reads right before Excel recalculates); every text cell goes through
+ * safeCellText (outside text never becomes a formula).
  */
 export function savingsWorkbook(input: SavingsWorkbookInput): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
@@ -75,10 +99,11 @@ export function savingsWorkbook(input: SavingsWorkbookInput): ExcelJS.Workbook {
   workbook.title = `Savings report ${input.figures.period.label}`;
   workbook.created = new Date(`${input.generatedOn}T00:00:00Z`);
   summarySheet(workbook, input);
+  chartsSheet(workbook, input.figures);
   byMonthSheet(workbook, input.figures);
   byProviderSheet(workbook, input.figures);
   byRuleSheet(workbook, input.figures);
-  findingsSheet(workbook, input.findings);
+  findingsSheet(workbook, input.findings, input.publicUrl ?? null);
   return workbook;
 }
 
@@ -109,6 +134,12 @@ function summarySheet(workbook: ExcelJS.Workbook, input: SavingsWorkbookInput): 
   headline.row(L.outstanding, ["Identified, not yet recovered", totals.outstanding, yearToDate.totals.outstanding, null]);
   headline.row(L.atRisk, ["Money at risk (awaiting a decision)", totals.atRisk, yearToDate.totals.atRisk, null]);
   headline.row(L.dismissed, ["Dismissed", totals.dismissed, yearToDate.totals.dismissed, null]);
+  // This period's figures are the category table's total row (below), by reference.
+  const categoryTotalRow = L.categoryHeader + 1 + figures.byCategory.length;
+  const headlineFigures: [number, string, DecimalString][] = [
+    [L.identified, "B", totals.identified], [L.realised, "C", totals.realised], [L.outstanding, "D", totals.outstanding], [L.atRisk, "E", totals.atRisk], [L.dismissed, "F", totals.dismissed],
+  ];
+  for (const [row, column, value] of headlineFigures) headline.formula(row, 1, `${column}${categoryTotalRow}`, value);
 
   const categoryTable = new TableWriter(sheet, [
     { header: CATEGORY_HEADINGS[0], kind: "text" },
@@ -118,10 +149,10 @@ function summarySheet(workbook: ExcelJS.Workbook, input: SavingsWorkbookInput): 
   categoryTable.header(L.categoryHeader);
   let row = L.categoryHeader + 1;
   for (const category of figures.byCategory) {
-    categoryTable.row(row++, [category.category, ...figureCells(category.figures), category.words]);
+    categoryTable.row(row++, [categoryWords(category.category), ...figureCells(category.figures), category.words]);
   }
   const lastCategoryRow = row - 1;
-  categoryTable.row(row++, ["Total", ...figureCells(totals), null], { bold: true });
+  categoryTable.totalRow(row++, L.categoryHeader + 1, lastCategoryRow, ["Total", ...figureCells(totals), null]);
 
   row++;
   sheet.getCell(`A${row}`).value = "In words";
@@ -169,18 +200,45 @@ export function methodNotes(figures: SavingsFigures): string[] {
 
 function byMonthSheet(workbook: ExcelJS.Workbook, figures: SavingsFigures): void {
   const sheet = workbook.addWorksheet("By month");
-  const table = new TableWriter(sheet, [{ header: "Month", kind: "month" }, { header: "Category", kind: "text" }, ...FIGURE_COLUMNS]);
+  const table = new TableWriter(sheet, BY_MONTH_COLUMNS);
   table.header(1);
+  const identifiedColumn = 1 + 2 * CATEGORIES.length;
+  const letter = (index: number): string => sheet.getColumn(index + 1).letter;
   let row = 2;
   for (const month of figures.byMonth) {
-    for (const category of figures.byCategory) {
-      table.row(row++, [month.month, category.category, ...figureCells(month.byCategory[category.category])]);
-    }
+    const byCategory = CATEGORIES.map((c) => month.byCategory[c]);
+    table.row(row, [month.month, ...byCategory.map((f) => f.identified), ...byCategory.map((f) => f.atRisk), ...figureCells(month.totals)]);
+    // The month's identified and at risk are its categories' sums: formulas over the row.
+    table.formula(row, identifiedColumn, `SUM(${letter(1)}${row}:${letter(CATEGORIES.length)}${row})`, month.totals.identified);
+    table.formula(row, identifiedColumn + 3, `SUM(${letter(1 + CATEGORIES.length)}${row}:${letter(2 * CATEGORIES.length)}${row})`, month.totals.atRisk);
+    row++;
   }
   const last = row - 1;
-  table.row(row + 1, ["Total", null, ...figureCells(figures.totals)], { bold: true, labelFirst: true });
+  const byCategory = CATEGORIES.map((c) => figures.byCategory.find((x) => x.category === c)?.figures ?? null);
+  table.totalRow(row + 1, 2, last, ["Total", ...byCategory.map((f) => f?.identified ?? "0"), ...byCategory.map((f) => f?.atRisk ?? "0"), ...figureCells(figures.totals)], { labelFirst: true });
   table.finish(1, last);
   printSetup(sheet, 1);
+}
+
+/** The web page's two charts as pictures, each with what it shows in words above it. */
+function chartsSheet(workbook: ExcelJS.Workbook, figures: SavingsFigures): void {
+  const sheet = workbook.addWorksheet("Charts");
+  sheet.getCell("A1").value = "Charts";
+  sheet.getCell("A1").font = { bold: true, size: 16 };
+  sheet.getCell("A2").value = "Pictures of the figures on the sheets By month and By provider (identified = confirmed + recovered, at each finding's full amount).";
+  sheet.getColumn(1).width = 12;
+  const charts: ChartImage[] = [monthlyChartImage(figures.byMonth), providerChartImage(figures.byProvider)];
+  let row = 3; // zero-based row of the next picture's top edge
+  const pixelsPerRow = 20;
+  for (const chart of charts) {
+    const cell = sheet.getCell(row + 1, 1);
+    cell.value = chart.title;
+    cell.font = { bold: true };
+    const image = workbook.addImage({ buffer: chart.png as unknown as ExcelJS.Buffer, extension: "png" });
+    sheet.addImage(image, { tl: { col: 0, row: row + 1 }, ext: { width: chart.width, height: chart.height } });
+    row += 2 + Math.ceil(chart.height / pixelsPerRow);
+  }
+  sheet.pageSetup = { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 };
 }
 
 function byProviderSheet(workbook: ExcelJS.Workbook, figures: SavingsFigures): void {
@@ -190,7 +248,7 @@ function byProviderSheet(workbook: ExcelJS.Workbook, figures: SavingsFigures): v
   let row = 2;
   for (const provider of figures.byProvider) table.row(row++, [provider.name, provider.providerId, ...figureCells(provider.totals)]);
   const last = row - 1;
-  table.row(row + 1, ["Total", null, ...figureCells(figures.totals)], { bold: true });
+  table.totalRow(row + 1, 2, last, ["Total", null, ...figureCells(figures.totals)]);
   table.finish(1, last);
   printSetup(sheet, 1);
 }
@@ -200,27 +258,27 @@ function byRuleSheet(workbook: ExcelJS.Workbook, figures: SavingsFigures): void 
   const table = new TableWriter(sheet, [
     { header: "Rule", kind: "text" },
     { header: "Category", kind: "text" },
-    { header: "Description", kind: "text" },
     ...FIGURE_COLUMNS,
   ]);
   table.header(1);
   let row = 2;
-  for (const rule of figures.byRule) table.row(row++, [rule.rule, rule.category, ruleLabel(rule.rule), ...figureCells(rule.totals)]);
+  for (const rule of figures.byRule) table.row(row++, [ruleLabel(rule.rule), categoryWords(rule.category), ...figureCells(rule.totals)]);
   const last = row - 1;
-  table.row(row + 1, ["Total", null, null, ...figureCells(figures.totals)], { bold: true });
+  table.totalRow(row + 1, 2, last, ["Total", null, ...figureCells(figures.totals)]);
   table.finish(1, last);
   printSetup(sheet, 1);
 }
 
-function findingsSheet(workbook: ExcelJS.Workbook, findings: readonly SavingsFindingRow[]): void {
+function findingsSheet(workbook: ExcelJS.Workbook, findings: readonly SavingsFindingRow[], publicUrl: string | null): void {
   const sheet = workbook.addWorksheet("Findings");
   const table = new TableWriter(sheet, [
+    { header: "Finding", kind: "integer" },
     { header: "Provider", kind: "text", maxWidth: 40 },
     { header: "Provider ID", kind: "text" },
     { header: "Invoice number", kind: "text" },
     { header: "Invoice date", kind: "date" },
     { header: "Child ref", kind: "text" },
-    { header: "Rule", kind: "text" },
+    { header: "Rule", kind: "text", maxWidth: 32 },
     { header: "Category", kind: "text" },
     { header: "Status", kind: "text" },
     { header: "Amount", kind: "money" },
@@ -229,17 +287,41 @@ function findingsSheet(workbook: ExcelJS.Workbook, findings: readonly SavingsFin
     { header: "Explanation", kind: "text", maxWidth: 80 },
     { header: "Dismissed reason", kind: "text", maxWidth: 50 },
     { header: "Outstanding", kind: "money" },
+    { header: "Link", kind: "text", maxWidth: 60 },
   ]);
   table.header(1);
   let row = 2;
+  const linkColumn = FINDINGS_HEADINGS.indexOf("Link") + 1;
+  table.fit(linkColumn - 1, 10); // exceljs drops a width of exactly 9 (its default) when writing
   for (const f of findings) {
-    table.row(row++, [
-      f.providerName, f.providerId, f.invoiceNumber, f.invoiceDate, f.childRef, f.rule, f.category, f.status,
-      f.amount, f.recoveredAmount, f.recoveredOn, f.explanation, f.dismissedReason, f.outstanding,
+    table.row(row, [
+      Number(f.findingId), f.providerName, f.providerId, f.invoiceNumber, f.invoiceDate, f.childRef, ruleLabel(f.rule), categoryWords(f.category), STATUS_WORDS[f.status] ?? f.status,
+      f.amount, f.recoveredAmount, f.recoveredOn, f.explanation, f.dismissedReason, f.outstanding, null,
     ]);
+    if (publicUrl) {
+      const url = findingUrl(publicUrl, f.findingId);
+      const cell = sheet.getRow(row).getCell(linkColumn);
+      cell.value = { text: url, hyperlink: url, tooltip: `Open finding ${f.findingId}` };
+      cell.font = { color: { argb: "FF1D70B8" }, underline: true };
+      table.fit(linkColumn - 1, url.length);
+    }
+    row++;
   }
-  table.finish(1, row - 1);
+  const last = row - 1;
+  const recovered = findings.reduce((sum, f) => sum.plus(f.recoveredAmount ?? "0"), ZERO);
+  const amount = findings.reduce((sum, f) => sum.plus(f.amount), ZERO);
+  const outstanding = findings.reduce((sum, f) => sum.plus(f.outstanding), ZERO);
+  table.totalRow(row + 1, 2, last, [null, "Total", null, null, null, null, null, null, null, moneyString(amount), moneyString(recovered), null, null, null, moneyString(outstanding), null]);
+  if (!publicUrl) {
+    sheet.getCell(row + 3, 1).value = "No links: set the web address of this service (placement-audit authority set --public-url https://…) to link each finding to its page.";
+  }
+  table.finish(1, last);
   printSetup(sheet, 1);
+}
+
+/** The finding's page in the review UI. */
+export function findingUrl(publicUrl: string, findingId: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/findings/${encodeURIComponent(findingId)}`;
 }
 
 /** "savings-2026-10.xlsx"-style label for a month, used by the monthly job's file names. */

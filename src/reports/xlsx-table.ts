@@ -102,6 +102,33 @@ export class TableWriter {
     });
   }
 
+  /**
+   * A total row: for each money or whole-number column given a value, `SUM()` over the data rows
+   * with that value cached as the formula's result (what Excel shows before it recalculates, and
+   * what readers that do not calculate see); the value is the exact total worked out with Dec.
+   * Other columns are written as `row` writes them (the label). No data rows: the value alone.
+   */
+  totalRow(rowNumber: number, firstDataRow: number, lastDataRow: number, values: readonly CellInput[], options: { labelFirst?: boolean } = {}): void {
+    this.row(rowNumber, values, { bold: true, ...options });
+    if (lastDataRow < firstDataRow) return;
+    this.columns.forEach((column, i) => {
+      const value = values[i] ?? null;
+      if (value === null || value === "" || (options.labelFirst && i === 0)) return;
+      if (column.kind !== "money" && column.kind !== "integer") return;
+      const letter = this.sheet.getColumn(i + 1).letter;
+      this.formula(rowNumber, i, `SUM(${letter}${firstDataRow}:${letter}${lastDataRow})`, value);
+    });
+  }
+
+  /** A formula in a money or whole-number column, its exact value cached as the result. */
+  formula(rowNumber: number, columnIndex: number, formula: string, result: string | number): void {
+    const column = this.columns[columnIndex];
+    const cell = this.sheet.getRow(rowNumber).getCell(columnIndex + 1);
+    const value = column?.kind === "money" ? Number(moneyString(String(result))) : Number(result);
+    cell.value = { formula, result: value };
+    if (column?.kind === "money") cell.numFmt = MONEY_FORMAT;
+  }
+
   /** Freezes the rows down to the header, filters the table and sets the widths. */
   finish(headerRow: number, lastDataRow: number): void {
     this.sheet.views = [{ state: "frozen", xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}` }];

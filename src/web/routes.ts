@@ -14,6 +14,7 @@ import * as reference from "./handlers/reference.handlers.js";
 import * as referenceData from "./handlers/reference-data.handlers.js";
 import * as reports from "./handlers/reports.handlers.js";
 import * as rules from "./handlers/rules.handlers.js";
+import * as settings from "./handlers/settings.handlers.js";
 import * as users from "./handlers/users.handlers.js";
 
 /**
@@ -113,6 +114,8 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/users/:id/reset-password", ADMINS, "page", "form", users.resetUserPassword, "a one-time password, to be changed at the next sign-in (audit log)"),
   route("GET", "/account/password", EVERYONE, "page", "none", account.changePasswordPage, "change your own password"),
   route("POST", "/account/password", EVERYONE, "page", "form", account.changePassword, "change your own password (audit log)"),
+  route("GET", "/settings", ADMINS, "page", "none", settings.settingsPage, "the council's details for query packs"),
+  route("POST", "/settings", ADMINS, "page", "form", settings.saveSettings, "save the council's details"),
 
   // JSON API (README "The review UI and its JSON API").
   route("GET", "/api/session", "public", "api", "none", auth.apiSession, "who is signed in, and the CSRF token"),

@@ -77,6 +77,7 @@ const NAVIGATION: readonly NavItem[] = [
   { href: "/rules", text: "Rules", roles: EVERYONE },
   { href: "/users", text: "Users", roles: ADMINS },
   { href: "/templates", text: "Taught layouts", roles: ADMINS },
+  { href: "/settings", text: "Settings", roles: ADMINS },
 ];
 
 function navigationFor(role: Role | undefined, currentPath: string): { href: string; text: string; active: boolean; current: boolean }[] {

@@ -54,9 +54,9 @@ describe("partial recovery: outstanding everywhere, to the penny", () => {
 
   it("the provider's query pack asks for the £635.20 still owed", async () => {
     const pack = await queryPackData(t.db, "P1", { authorityId: 1, now: new Date("2026-12-01T12:00:00Z") });
-    expect(pack.lines.map((l) => l.amount)).toEqual(["635.20"]);
+    expect(pack.lines.map((l) => [l.queried, l.recovered, l.outstanding])).toEqual([["1135.20", "500.00", "635.20"]]);
     expect(pack.total).toBe("635.20");
-    expect(pack.lines[0]?.explanation).toContain("Partly recovered: £500.00 of £1,135.20, £635.20 outstanding");
+    expect(pack.recovered).toBe("500.00");
   });
 
   it("the savings figures and the workbook's Findings sheet show £635.20 outstanding", async () => {

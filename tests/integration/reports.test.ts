@@ -16,8 +16,8 @@ import {
   SUMMARY_HEADINGS,
   SUMMARY_LAYOUT,
 } from "../../src/reports/savings.workbook.js";
-import { QUERY_PACK_HEADER_ROW, QUERY_PACK_HEADINGS } from "../../src/reports/query-pack.js";
-import { buildQueryPackWorkbook, queryPackData, queryPackHtml } from "../../src/services/reports/query-pack.js";
+import { QUERY_PACK_HEADINGS } from "../../src/reports/query-pack.js";
+import { buildQueryPackWorkbook, providersToQuery, queryPackData, queryPackHtml } from "../../src/services/reports/query-pack.js";
 import { buildSavingsWorkbook, savingsFigures, savingsFindings, savingsPageData, savingsWorkbookForRequest, writeMonthlyReport } from "../../src/services/reports/savings-report.js";
 import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
 import {
@@ -75,12 +75,26 @@ function headings(ws: ExcelJS.Worksheet, row: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => text(ws.getRow(row).getCell(i + 1).value));
 }
 
-/** A money cell read back: a real number in £#,##0.00, as pence. */
+/** A number cell's value, or a formula cell's cached result; null for anything else. */
+function numberOf(cell: ExcelJS.Cell): number | null {
+  if (typeof cell.value === "number") return cell.value;
+  if (cell.type === ExcelJS.ValueType.Formula) return typeof cell.result === "number" ? cell.result : null;
+  return null;
+}
+
+/** A money cell read back (a real number, or a formula's cached result) in £#,##0.00, as pence. */
 function money(ws: ExcelJS.Worksheet, address: string): string {
   const cell = ws.getCell(address);
-  expect(cell.type, `${ws.name}!${address} is a number`).toBe(ExcelJS.ValueType.Number);
+  expect([ExcelJS.ValueType.Number, ExcelJS.ValueType.Formula], `${ws.name}!${address} is a number`).toContain(cell.type);
   expect(cell.numFmt).toBe("£#,##0.00");
-  return new Dec(text(cell.value)).toFixed(2);
+  return new Dec(String(numberOf(cell))).toFixed(2);
+}
+
+/** A total cell: a SUM() (or a reference) whose cached result is `expected`. */
+function formulaMoney(ws: ExcelJS.Worksheet, address: string): { formula: string; result: string } {
+  const cell = ws.getCell(address);
+  expect(cell.type, `${ws.name}!${address} is a formula`).toBe(ExcelJS.ValueType.Formula);
+  return { formula: String(cell.formula), result: new Dec(String(numberOf(cell))).toFixed(2) };
 }
 
 function rowWithLabel(ws: ExcelJS.Worksheet, label: string): number {
@@ -98,8 +112,8 @@ function columnSum(ws: ExcelJS.Worksheet, column: number, firstRow: number, last
   for (let r = firstRow; r <= lastRow; r++) {
     const row = ws.getRow(r);
     if (!where(row)) continue;
-    const value = row.getCell(column).value;
-    if (typeof value === "number") total = total.plus(String(value));
+    const value = numberOf(row.getCell(column));
+    if (value !== null) total = total.plus(String(value));
   }
   return total.toFixed(2);
 }
@@ -205,6 +219,9 @@ describe("savingsFigures", () => {
   });
 });
 
+/** Text that reads like an identifier rather than words: "rate-above-agreed", "fees", "confirmed". */
+const CODE_LIKE = /^([a-z0-9]+(-[a-z0-9]+)+|[a-z_]+)$/;
+
 describe("the savings workbook", () => {
   it("has every sheet with its headings, frozen panes, autofilters and fitted columns", async () => {
     const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: "2026-08", to: "2026-10", now: NOW }), "layout.xlsx");
@@ -215,38 +232,35 @@ describe("the savings workbook", () => {
     expect(headings(sheet(workbook, "By month"), 1, BY_MONTH_HEADINGS.length)).toEqual([...BY_MONTH_HEADINGS]);
     expect(headings(sheet(workbook, "By provider"), 1, BY_PROVIDER_HEADINGS.length)).toEqual([...BY_PROVIDER_HEADINGS]);
     expect(headings(sheet(workbook, "By rule"), 1, BY_RULE_HEADINGS.length)).toEqual([...BY_RULE_HEADINGS]);
-    // Each rule is described by its catalogue label, as on the review pages.
+    // Each rule is named by its catalogue label, as on the review pages.
     const byRule = sheet(workbook, "By rule");
-    let described = 0;
-    byRule.eachRow((r, n) => {
-      const rule = text(r.getCell(1).value);
-      if (n === 1 || !rule.includes("-")) return;
-      expect(text(r.getCell(3).value), rule).toBe(ruleLabel(rule));
-      described++;
-    });
-    expect(described).toBeGreaterThan(3);
+    const labels: string[] = [];
+    byRule.eachRow((r, n) => void (n > 1 && text(r.getCell(1).value) !== "Total" && r.getCell(1).value !== null && labels.push(text(r.getCell(1).value))));
+    expect(labels).toContain(ruleLabel("discount-not-applied"));
+    expect(labels.length).toBeGreaterThan(3);
     expect(headings(sheet(workbook, "Findings"), 1, FINDINGS_HEADINGS.length)).toEqual([...FINDINGS_HEADINGS]);
     expect(text(summary.getCell("A3").value)).toContain("Produced 15 Nov 2026");
 
-    for (const ws of workbook.worksheets) {
+    for (const ws of workbook.worksheets.filter((w) => w.name !== "Charts")) {
       const view = ws.views[0] as { state?: string; ySplit?: number } | undefined;
       expect(view?.state, `${ws.name} frozen`).toBe("frozen");
       expect(view?.ySplit, `${ws.name} frozen rows`).toBeGreaterThanOrEqual(1);
       expect(ws.autoFilter, `${ws.name} autofilter`).toBeTruthy();
     }
-    expect(sheet(workbook, "Findings").autoFilter).toBe("A1:N12");
-    expect(sheet(workbook, "By month").autoFilter).toBe("A1:H10");
+    expect(sheet(workbook, "Findings").autoFilter).toBe("A1:P12");
+    // Months as rows (Aug, Sep, Oct), categories as columns.
+    expect(sheet(workbook, "By month").autoFilter).toBe("A1:M4");
 
-    // Widths fit: the explanation column is wide but capped, a short code column narrow.
+    // Widths fit: the explanation column is wide but capped, the id column narrow.
     const findingsSheet = sheet(workbook, "Findings");
-    const explanationWidth = findingsSheet.getColumn(12).width ?? 0;
+    const explanationWidth = findingsSheet.getColumn(13).width ?? 0;
     expect(explanationWidth).toBeGreaterThanOrEqual(DANGEROUS_EXPLANATION.length - 10);
     expect(explanationWidth).toBeLessThanOrEqual(82);
-    expect(findingsSheet.getColumn(7).width ?? 0).toBeLessThan(15); // "Category"
+    expect(findingsSheet.getColumn(1).width ?? 0).toBeLessThan(15); // "Finding"
     for (let c = 1; c <= FINDINGS_HEADINGS.length; c++) expect(findingsSheet.getColumn(c).width ?? 0).toBeGreaterThanOrEqual(FINDINGS_HEADINGS[c - 1]!.length);
   });
 
-  it("writes the figures as real numbers in £#,##0.00 that equal the database's sums, for several periods", async () => {
+  it("writes totals as formulas whose cached values equal the database's sums, for several periods", async () => {
     const periods = [
       { from: "2026-08", to: "2026-10", identified: "2885.34", realised: "1759.14", atRisk: "350.00", dismissed: "1228.30" },
       { from: "2026-11", to: "2026-11", identified: "500.00", realised: "0.00", atRisk: "0.00", dismissed: "0.00" },
@@ -259,81 +273,135 @@ describe("the savings workbook", () => {
       const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: p.from, to: p.to, now: NOW }), `totals-${p.from}-${p.to}.xlsx`);
       const summary = sheet(workbook, "Summary");
       const L = SUMMARY_LAYOUT;
-      expect(money(summary, `B${L.identified}`)).toBe(p.identified);
-      expect(money(summary, `B${L.realised}`)).toBe(p.realised);
-      expect(money(summary, `B${L.outstanding}`)).toBe(new Dec(p.identified).minus(p.realised).toFixed(2));
-      expect(money(summary, `B${L.atRisk}`)).toBe(p.atRisk);
-      expect(money(summary, `B${L.dismissed}`)).toBe(p.dismissed);
-
-      // The Summary's category rows add up to its total row.
       const totalRow = rowWithLabel(summary, "Total");
-      expect(money(summary, `B${totalRow}`)).toBe(p.identified);
+      // The headline refers to the category table's total row, which sums the categories.
+      expect(formulaMoney(summary, `B${L.identified}`)).toEqual({ formula: `B${totalRow}`, result: p.identified });
+      expect(formulaMoney(summary, `B${L.realised}`)).toEqual({ formula: `C${totalRow}`, result: p.realised });
+      expect(formulaMoney(summary, `B${L.outstanding}`).result).toBe(new Dec(p.identified).minus(p.realised).toFixed(2));
+      expect(formulaMoney(summary, `B${L.atRisk}`)).toEqual({ formula: `E${totalRow}`, result: p.atRisk });
+      expect(formulaMoney(summary, `B${L.dismissed}`)).toEqual({ formula: `F${totalRow}`, result: p.dismissed });
+      expect(formulaMoney(summary, `B${totalRow}`)).toEqual({ formula: `SUM(B${L.categoryHeader + 1}:B${totalRow - 1})`, result: p.identified });
       expect(columnSum(summary, 2, L.categoryHeader + 1, totalRow - 1)).toBe(p.identified);
 
       // By month, By provider and By rule: data rows and total rows agree with the database.
-      for (const [name, identifiedColumn] of [["By month", 3], ["By provider", 3], ["By rule", 4]] as const) {
+      for (const [name, identifiedColumn] of [["By month", 8], ["By provider", 3], ["By rule", 3]] as const) {
         const ws = sheet(workbook, name);
         const total = rowWithLabel(ws, "Total");
+        const letter = (offset: number) => String.fromCharCode(64 + identifiedColumn + offset);
         expect(columnSum(ws, identifiedColumn, 2, total - 1), `${name} identified`).toBe(p.identified);
         expect(columnSum(ws, identifiedColumn + 1, 2, total - 1), `${name} realised`).toBe(p.realised);
         expect(columnSum(ws, identifiedColumn + 3, 2, total - 1), `${name} at risk`).toBe(p.atRisk);
         expect(columnSum(ws, identifiedColumn + 4, 2, total - 1), `${name} dismissed`).toBe(p.dismissed);
-        const letter = String.fromCharCode(64 + identifiedColumn);
-        expect(money(ws, `${letter}${total}`)).toBe(p.identified);
+        for (const [offset, expected] of [[0, p.identified], [1, p.realised], [3, p.atRisk], [4, p.dismissed]] as const) {
+          expect(formulaMoney(ws, `${letter(offset)}${total}`), `${name} total`).toEqual({ formula: `SUM(${letter(offset)}2:${letter(offset)}${total - 2})`, result: expected });
+        }
       }
+      // By month: each month's categories, side by side, add up to its identified figure.
+      const byMonth = sheet(workbook, "By month");
+      expect(columnSum(byMonth, 2, 2, rowWithLabel(byMonth, "Total") - 1) + "/" + columnSum(byMonth, 3, 2, rowWithLabel(byMonth, "Total") - 1)).toMatch(/^\d+\.\d{2}\/\d+\.\d{2}$/);
+      expect(new Dec(columnSum(byMonth, 2, 2, rowWithLabel(byMonth, "Total") - 1)).plus(columnSum(byMonth, 3, 2, rowWithLabel(byMonth, "Total") - 1)).plus(columnSum(byMonth, 4, 2, rowWithLabel(byMonth, "Total") - 1)).toFixed(2)).toBe(p.identified);
+      expect(formulaMoney(byMonth, "H2").formula).toBe("SUM(B2:D2)");
 
-      // Findings: amounts by status and recovered amounts.
+      // Findings: amounts by status and recovered amounts; the total row sums them.
       const findings = sheet(workbook, "Findings");
-      const last = findings.rowCount;
-      const status = (s: string[]) => (row: ExcelJS.Row) => s.includes(text(row.getCell(8).value));
-      expect(columnSum(findings, 9, 2, last, status(["confirmed", "recovered"]))).toBe(p.identified);
-      expect(columnSum(findings, 10, 2, last)).toBe(p.realised);
-      expect(columnSum(findings, 9, 2, last, status(["open"]))).toBe(p.atRisk);
-      expect(columnSum(findings, 9, 2, last, status(["dismissed"]))).toBe(p.dismissed);
-      expect(columnSum(findings, 9, 2, last, status(["superseded"]))).toBe("0.00");
+      const last = rowOf(findings, 2, "Total") - 2;
+      const status = (s: string[]) => (row: ExcelJS.Row) => s.includes(text(row.getCell(9).value));
+      expect(columnSum(findings, 10, 2, last, status(["Confirmed", "Recovered"]))).toBe(p.identified);
+      expect(columnSum(findings, 11, 2, last)).toBe(p.realised);
+      expect(formulaMoney(findings, `K${last + 2}`).result).toBe(p.realised);
+      expect(columnSum(findings, 10, 2, last, status(["Open"]))).toBe(p.atRisk);
+      expect(columnSum(findings, 10, 2, last, status(["Dismissed"]))).toBe(p.dismissed);
+      expect(columnSum(findings, 10, 2, last, status(["Superseded"]))).toBe("0.00");
+    }
+  });
+
+  it("is panel-ready: charts, labels in words, finding ids linking back", async () => {
+    await t.db.knex("authorities").where({ id: 1 }).update({ public_url: "https://audit.kestrelvale.example" });
+    try {
+      const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: "2026-08", to: "2026-10", now: NOW }), "panel.xlsx");
+      // Two chart pictures (PNG) on the Charts sheet.
+      const charts = sheet(workbook, "Charts");
+      const images = charts.getImages();
+      expect(images).toHaveLength(2);
+      for (const image of images) {
+        const media = workbook.model.media[Number(image.imageId)] as { extension: string; buffer: Buffer } | undefined;
+        expect(media?.extension).toBe("png");
+        expect(Buffer.from(media!.buffer).subarray(1, 4).toString("latin1")).toBe("PNG");
+        expect(media!.buffer.length).toBeGreaterThan(5000);
+      }
+      // Labels people read: no rule id, category code or lower-case status anywhere a label goes.
+      const labelCells: string[] = [];
+      for (const [name, columns] of [["Summary", [1]], ["By rule", [1, 2]], ["Findings", [7, 8, 9]]] as const) {
+        sheet(workbook, name).eachRow((row, n) => {
+          if (n === 1) return;
+          for (const c of columns) {
+            const value = row.getCell(c).value;
+            if (typeof value === "string") labelCells.push(value);
+          }
+        });
+      }
+      expect(labelCells.length).toBeGreaterThan(30);
+      expect(labelCells.filter((label) => CODE_LIKE.test(label))).toEqual([]);
+      expect([...BY_MONTH_HEADINGS].filter((h) => CODE_LIKE.test(h))).toEqual([]);
+      expect(labelCells).toContain("Recovered");
+      expect(labelCells).toContain("Correct fees and discounts");
+      // Each finding: its id, and a link to its page.
+      const findings = sheet(workbook, "Findings");
+      const dbIds = new Set((await t.db.knex("findings").select<{ id: string }[]>("id")).map((r) => String(r.id)));
+      let linked = 0;
+      findings.eachRow((row, n) => {
+        if (n === 1 || typeof row.getCell(1).value !== "number") return;
+        const id = row.getCell(1).text;
+        expect(dbIds.has(id), `finding ${id} exists`).toBe(true);
+        const link = row.getCell(16).value as { hyperlink?: string; text?: string };
+        expect(link.hyperlink).toBe(`https://audit.kestrelvale.example/findings/${id}`);
+        linked++;
+      });
+      expect(linked).toBe(11);
+    } finally {
+      await t.db.knex("authorities").where({ id: 1 }).update({ public_url: null });
     }
   });
 
   it("shows a partial recovery as its full amount identified and its recovered amount realised", async () => {
     const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: "2026-08", to: "2026-08", now: NOW }), "partial.xlsx");
     const rule = sheet(workbook, "By rule");
-    const row = rowWithLabel(rule, "discount-not-applied");
-    expect(money(rule, `D${row}`)).toBe("80.00");
-    expect(money(rule, `E${row}`)).toBe("50.00");
-    expect(money(rule, `F${row}`)).toBe("30.00");
+    const row = rowWithLabel(rule, ruleLabel("discount-not-applied"));
+    expect(money(rule, `C${row}`)).toBe("80.00");
+    expect(money(rule, `D${row}`)).toBe("50.00");
+    expect(money(rule, `E${row}`)).toBe("30.00");
     const findings = sheet(workbook, "Findings");
     let found = 0;
     findings.eachRow((r, n) => {
-      if (n > 1 && r.getCell(6).value === "discount-not-applied") {
+      if (n > 1 && r.getCell(7).value === ruleLabel("discount-not-applied")) {
         found++;
-        expect(money(findings, `I${n}`)).toBe("80.00");
-        expect(money(findings, `J${n}`)).toBe("50.00");
-        expect(r.getCell(11).value).toEqual(new Date(Date.UTC(2026, 8, 30)));
+        expect(money(findings, `J${n}`)).toBe("80.00");
+        expect(money(findings, `K${n}`)).toBe("50.00");
+        expect(r.getCell(12).value).toEqual(new Date(Date.UTC(2026, 8, 30)));
       }
     });
     expect(found).toBe(1);
   });
 
-  it("writes text from outside data as text, never as a formula", async () => {
+  it("writes text from outside data as text, never as a formula; its only formulas are its own totals", async () => {
     const workbook = await roundTrip(await buildSavingsWorkbook(t.db, { authorityId: 1, from: "2026-10", to: "2026-10", now: NOW }), "injection.xlsx");
     for (const ws of workbook.worksheets) {
       ws.eachRow((row) => {
         row.eachCell((cell) => {
-          expect(cell.type, `${ws.name}!${cell.address}`).not.toBe(ExcelJS.ValueType.Formula);
-          expect(cell.formula, `${ws.name}!${cell.address}`).toBeUndefined();
+          if (cell.type === ExcelJS.ValueType.Formula) expect(cell.formula, `${ws.name}!${cell.address}`).toMatch(/^(SUM\([A-Z]+\d+:[A-Z]+\d+\)|[A-Z]+\d+)$/);
           if (typeof cell.value === "string") expect(cell.value, `${ws.name}!${cell.address}`).not.toMatch(/^[=+\-@\t\r]/);
         });
       });
     }
     const findings = sheet(workbook, "Findings");
-    const row = findings.getRow(rowOf(findings, 6, "vat-overcharge"));
-    expect(row.getCell(1).type).toBe(ExcelJS.ValueType.String);
-    expect(row.getCell(1).value).toBe(`'${DANGEROUS_PROVIDER_NAME}`);
-    expect(row.getCell(3).value).toBe(`'${DANGEROUS_INVOICE_NUMBER}`);
-    expect(row.getCell(12).value).toBe(`'${DANGEROUS_EXPLANATION}`);
-    const absence = findings.getRow(rowOf(findings, 6, "absence-not-at-retainer"));
-    expect(absence.getCell(5).value).toBe(`'${DANGEROUS_CHILD_REF}`);
-    expect(absence.getCell(13).value).toBe("'-retainer agreed");
+    const row = findings.getRow(rowOf(findings, 7, ruleLabel("vat-overcharge")));
+    expect(row.getCell(2).type).toBe(ExcelJS.ValueType.String);
+    expect(row.getCell(2).value).toBe(`'${DANGEROUS_PROVIDER_NAME}`);
+    expect(row.getCell(4).value).toBe(`'${DANGEROUS_INVOICE_NUMBER}`);
+    expect(row.getCell(13).value).toBe(`'${DANGEROUS_EXPLANATION}`);
+    const absence = findings.getRow(rowOf(findings, 7, ruleLabel("absence-not-at-retainer")));
+    expect(absence.getCell(6).value).toBe(`'${DANGEROUS_CHILD_REF}`);
+    expect(absence.getCell(14).value).toBe("'-retainer agreed");
     const provider = sheet(workbook, "By provider");
     expect(provider.getCell(`A${rowOf(provider, 2, "P2")}`).value).toBe(`'${DANGEROUS_PROVIDER_NAME}`);
   });
@@ -368,40 +436,46 @@ describe("writeMonthlyReport", () => {
 });
 
 describe("the provider query pack", () => {
-  it("lists the provider's confirmed findings with nights from the evidence", async () => {
+  it("lists the provider's findings still owed, grouped by kind, with nights from the evidence", async () => {
     const pack = await queryPackData(t.db, "P1", { authorityId: 1, now: NOW });
     expect(pack.provider).toEqual({ providerId: "P1", name: "Oakfield Fostering" });
     expect(pack.generatedOn).toBe("2026-11-15");
+    expect(pack.replyBy).toBe("2026-12-13");
     // f1 (Aug), f10 and f12 (Oct) confirmed; f2 (Aug) recovered £50.00 of £80.00, so £30.00 is still
     // asked for; f18 (Dec) got £120.00 of £300.00 back from the credit note: £180.00 still owed.
-    expect(pack.lines.map((l) => [l.invoiceNumber, l.childRef, l.rule, l.nights, l.charged, l.expected, l.amount])).toEqual([
-      ["OF-1001", "C1001", "rate-above-agreed", 31, "4185.00", "4061.00", "124.00"],
-      ["OF-1001", "C1001", "discount-not-applied", null, "80.00", "0.00", "30.00"],
-      ["OF-1003", "C1001", "extra-rate-above-agreed", null, "1300.00", "1200.00", "100.00"],
-      ["OF-1003", "C1002", "extra-not-agreed", 7, "60.00", "0.00", "60.00"],
-      ["OF-2001", "C1001", "rate-above-agreed", null, "300.00", "0.00", "180.00"],
+    expect(pack.lines.map((l) => [l.invoiceNumber, l.childRef, l.rule, l.nights, l.charged, l.expected, l.queried, l.outstanding])).toEqual([
+      ["OF-1001", "C1001", "rate-above-agreed", 31, "4185.00", "4061.00", "124.00", "124.00"],
+      ["OF-1001", "C1001", "discount-not-applied", null, "80.00", "0.00", "80.00", "30.00"],
+      ["OF-1003", "C1001", "extra-rate-above-agreed", null, "1300.00", "1200.00", "100.00", "100.00"],
+      ["OF-1003", "C1002", "extra-not-agreed", 7, "60.00", "0.00", "60.00", "60.00"],
+      ["OF-2001", "C1001", "rate-above-agreed", null, "300.00", "0.00", "300.00", "180.00"],
+    ]);
+    expect(pack.sections.map((s) => [s.rule, s.lines.length, s.outstanding])).toEqual([
+      ["rate-above-agreed", 2, "304.00"],
+      ["discount-not-applied", 1, "30.00"],
+      ["extra-not-agreed", 1, "60.00"],
+      ["extra-rate-above-agreed", 1, "100.00"],
     ]);
     expect(pack.lines[3]?.nightRanges).toEqual([{ from: "2026-10-01", to: "2026-10-05", nights: 5 }, { from: "2026-10-10", to: "2026-10-11", nights: 2 }]);
     expect(pack.invoiceCount).toBe(3);
     // 124.00 + 30.00 + 100.00 + 60.00 + 180.00
     expect(pack.total).toBe("494.00");
+    expect(pack.recovered).toBe("170.00");
   });
 
-  it("is a workbook with the table, totals and safe text", async () => {
+  it("is a workbook with safe text", async () => {
     const workbook = await roundTrip(await buildQueryPackWorkbook(t.db, "P2", { authorityId: 1, now: NOW }), "pack-p2.xlsx");
-    const ws = sheet(workbook, "Query");
-    expect(headings(ws, QUERY_PACK_HEADER_ROW, QUERY_PACK_HEADINGS.length)).toEqual([...QUERY_PACK_HEADINGS]);
-    expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: QUERY_PACK_HEADER_ROW });
-    expect(ws.autoFilter).toBe(`A${QUERY_PACK_HEADER_ROW}:J${QUERY_PACK_HEADER_ROW + 1}`);
-    const row = ws.getRow(QUERY_PACK_HEADER_ROW + 1);
-    expect(row.getCell(1).value).toBe(`'${DANGEROUS_INVOICE_NUMBER}`);
-    expect(row.getCell(3).value).toBeNull(); // whole-invoice finding: no child
-    expect(money(ws, `G${QUERY_PACK_HEADER_ROW + 1}`)).toBe("812.20");
-    expect(money(ws, `H${QUERY_PACK_HEADER_ROW + 1}`)).toBe("0.00");
-    expect(money(ws, `I${QUERY_PACK_HEADER_ROW + 1}`)).toBe("812.20");
-    expect(row.getCell(10).value).toBe(`'${DANGEROUS_EXPLANATION}`);
-    expect(money(ws, `I${rowWithLabel(ws, "Total")}`)).toBe("812.20");
-    expect(text(ws.getCell("A1").value)).toBe(`Query to ${DANGEROUS_PROVIDER_NAME} (P2)`); // starts with "Query", so safe as is
+    const ws = sheet(workbook, "Lines");
+    expect(headings(ws, 1, QUERY_PACK_HEADINGS.length + 1)).toEqual(["Issue", ...QUERY_PACK_HEADINGS]);
+    expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    const row = ws.getRow(2);
+    expect(row.getCell(2).value).toBe(`'${DANGEROUS_INVOICE_NUMBER}`);
+    expect(row.getCell(5).value).toBeNull(); // whole-invoice finding: no child
+    expect(money(ws, "I2")).toBe("812.20");
+    expect(money(ws, "J2")).toBe("0.00");
+    expect(money(ws, "M2")).toBe("812.20");
+    expect(money(ws, `M${rowWithLabel(ws, "Total")}`)).toBe("812.20");
+    expect(text(sheet(workbook, "Query").getCell("A1").value)).toBe(`Invoice query from The council to ${DANGEROUS_PROVIDER_NAME}`); // starts with "Invoice", so safe as is
   });
 
   it("is a printable HTML page with every value escaped", async () => {
@@ -410,7 +484,6 @@ describe("the provider query pack", () => {
     expect(html).toContain('<html lang="en-GB">');
     expect(html).toContain("@media print");
     expect(html).toContain("=HYPERLINK(&quot;http://evil.example&quot;,&quot;Click&quot;)");
-    expect(html).toContain("&lt;b&gt;but&lt;/b&gt; the provider has no VAT number &amp; none is due");
     expect(html).not.toContain("<b>but</b>");
     expect(html).toContain("£812.20");
     expect(html).toContain("5 Oct 2026");
@@ -420,14 +493,15 @@ describe("the provider query pack", () => {
     expect(p1).toContain("£4,185.00");
   });
 
-  it("says so for a provider with nothing confirmed, and refuses an unknown provider", async () => {
+  it("says so for a provider with nothing owed, and refuses an unknown provider", async () => {
     const pack = await queryPackData(t.db, "P3", { authorityId: 1 });
     // P3's confirmed findings: f14 (Nov) and f17 (Mar)
-    expect(pack.lines.map((l) => l.amount)).toEqual(["900.00", "500.00"]);
+    expect(pack.lines.map((l) => l.outstanding)).toEqual(["900.00", "500.00"]);
     await expect(queryPackData(t.db, "NOPE", { authorityId: 1 })).rejects.toMatchObject({ code: "not_found" });
     await t.db.knex("providers").insert({ provider_id: "P4", name: "Quiet Homes", kind: "other" });
     const html = await queryPackHtml(t.db, "P4", { authorityId: 1 });
-    expect(html).toContain("There are no confirmed findings for Quiet Homes");
+    expect(html).toContain("Nothing is owed by Quiet Homes: there is nothing to query.");
+    expect((await providersToQuery(t.db, 1)).map((p) => p.providerId)).not.toContain("P4");
   });
 });
 

@@ -52,6 +52,7 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "GET /audit-runs":
     case "GET /audit-log":
     case "GET /users":
+    case "GET /settings":
     case "GET /rules":
     case "GET /api/session":
     case "GET /api/invoices":
@@ -121,6 +122,8 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
       return { path: route.path, body: form({ scope: "month", month: "not a month" }) };
     case "POST /users":
       return { path: route.path, body: form({ username: "", password: "", role: "" }) };
+    case "POST /settings":
+      return { path: route.path, body: form({ name: "" }) };
     case "POST /users/:id/unlock":
       return { path: "/users/999999/unlock", body: form() };
     case "POST /api/session":

@@ -180,11 +180,12 @@ describe("savings workbook", () => {
     const summary = sheet(await readWorkbook(response.bytes), "Summary");
     // Rows 5 and 6: identified and realised; columns B to D: period, year to date, annualised.
     expect(summary.getCell("A5").value).toBe("Savings identified");
-    expect([summary.getCell("B5").value, summary.getCell("C5").value, summary.getCell("D5").value]).toEqual([2930.34, 3054.34, 5931.51]);
+    // This period's figures are formulas over the category table; their cached results are the page's.
+    expect([summary.getCell("B5").result, summary.getCell("C5").value, summary.getCell("D5").value]).toEqual([2930.34, 3054.34, 5931.51]);
     expect(summary.getCell("A6").value).toBe("Savings realised (money recovered)");
-    expect([summary.getCell("B6").value, summary.getCell("C6").value, summary.getCell("D6").value]).toEqual([1759.14, 1883.14, 2824.71]);
-    expect(summary.getCell("B8").value).toBe(350);
-    expect(summary.getCell("B9").value).toBe(1228.3);
+    expect([summary.getCell("B6").result, summary.getCell("C6").value, summary.getCell("D6").value]).toEqual([1759.14, 1883.14, 2824.71]);
+    expect(summary.getCell("B8").result).toBe(350);
+    expect(summary.getCell("B9").result).toBe(1228.3);
   });
 
   it("is for one provider when the page is", async () => {
@@ -192,8 +193,8 @@ describe("savings workbook", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toBe('attachment; filename=savings-2026-08-to-2026-10-P1.xlsx');
     const summary = sheet(await readWorkbook(response.bytes), "Summary");
-    expect(summary.getCell("B5").value).toBe(2073.14);
-    expect(summary.getCell("B6").value).toBe(1759.14);
+    expect(summary.getCell("B5").result).toBe(2073.14);
+    expect(summary.getCell("B6").result).toBe(1759.14);
   });
 });
 
@@ -202,9 +203,10 @@ describe("query packs", () => {
     const pack = await finance.get("/reports/query-pack/P1");
     expect(pack.status).toBe(200);
     expect(pack.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(pack.text).toContain("Invoice query: Oakfield Fostering");
-    expect(pack.text).toContain("5 items on 3 invoices");
-    expect(pack.text).toContain("<strong>£614.00</strong>");
+    // The authority is not named yet (migration 0001's "The council"): the Settings page names it, below.
+    // Queried 124.00 + 80.00 + 100.00 + 60.00 + 300.00 = 664.00; f2 got 50.00 back; 614.00 still owed.
+    expect(pack.text).toContain("<h1>Invoice query from The council to Oakfield Fostering</h1>");
+    expect(pack.text).toContain("5 items on 3 invoices: £664.00 queried, £50.00 already credited, £614.00 still owed.");
     const csp = pack.headers.get("content-security-policy") ?? "";
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(csp).toContain("default-src 'none'");
@@ -220,7 +222,7 @@ describe("query packs", () => {
     const query = sheet(await readWorkbook(response.bytes), "Query");
     let total: ExcelJS.CellValue = null;
     query.eachRow((row) => {
-      if (row.getCell(1).value === "Total") total = row.getCell(9).value;
+      if (row.getCell(1).value === "Total") total = row.getCell(12).value;
     });
     expect(total).toBe(614);
   });
@@ -241,5 +243,30 @@ describe("signing in first", () => {
       expect([302, 303], path).toContain(response.status);
       expect(response.location, path).toBe(`/sign-in?next=${encodeURIComponent(path)}`);
     }
+  });
+});
+
+describe("the admin's Settings page (issue 25)", () => {
+  it("sets the council's details, refuses bad ones naming each field, and the query pack shows them", async () => {
+    expect((await finance.get("/settings")).status).toBe(403);
+    const page = await admin.get("/settings");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('href="/settings"');
+    const bad = await admin.post("/settings", { name: "", contactEmail: "not an address", queryReplyDays: "0", publicUrl: "javascript:alert(1)" });
+    expect(bad.status).toBe(400);
+    for (const id of ["name", "contactEmail", "queryReplyDays", "publicUrl"]) expect(bad.text).toContain(`<a href="#${id}">`);
+    expect(bad.text).toContain("Contact email &quot;not an address&quot; is not an email address");
+    const saved = await admin.post("/settings", {
+      name: "Testshire County Council", address: "County Hall\r\nTestshire TS1 1AA", contactName: "Placements Finance", contactEmail: "invoices@testshire.example",
+      contactPhone: "01632 960001", queryReplyDays: "14", publicUrl: "https://audit.testshire.example/",
+    });
+    expect(saved.status).toBe(303);
+    const pack = await commissioner.get("/reports/query-pack/P1");
+    expect(pack.text).toContain("<strong>Testshire County Council</strong><br>County Hall<br>Testshire TS1 1AA");
+    expect(pack.text).toContain("invoices@testshire.example");
+    expect(pack.text).toContain("29 Nov 2026"); // 15 Nov 2026 + 14 days
+    const log = await t.db.knex("audit_log").where({ action: "authority.settings" }).first<{ actor: string } | undefined>("actor");
+    expect(log?.actor).toBe("admin");
+    expect((await t.db.knex("authorities").where({ id: 1 }).first<{ public_url: string }>("public_url")).public_url).toBe("https://audit.testshire.example");
   });
 });

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dec, formatMoney, sum } from "../../domain/money.js";
-import { DEMO_USERS, loadDemo } from "../../services/demo/demo.js";
+import { DEMO_USERS, demoSessionSecret, loadDemo } from "../../services/demo/demo.js";
 import { type Command } from "../command.js";
 import { parsePort, serveUntilStopped } from "./serve.js";
 
@@ -18,6 +18,7 @@ export const demoCommand: Command = {
     "  --port N   listen on port N (default: PORT, else 3000)",
   ].join("\n"),
   longRunning: true,
+  quietOnTerminal: true,
   async run(args, context) {
     const port = parsePort(args, context.settings.port);
     const db = await context.database();
@@ -35,8 +36,9 @@ export const demoCommand: Command = {
       ].join("\n"),
     );
     const users = DEMO_USERS.map((u) => u.username).join(", ");
+    const settings = { ...context.settings, sessionSecret: demoSessionSecret(context.settings.dataDir, context.settings.sessionSecret) };
     return serveUntilStopped(
-      context,
+      { ...context, settings },
       port,
       (url) =>
         [

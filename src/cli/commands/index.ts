@@ -57,8 +57,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "report",
     synopsis: "report savings [--from YYYY-MM] [--to YYYY-MM] [--provider ID] --out FILE.xlsx",
     summary: "Write the commissioners' savings report",
-    also: [{ synopsis: "report query-pack --provider ID --out FILE.xlsx|FILE.html", summary: "Write a provider's query pack to send them" }],
+    also: [{ synopsis: "report query-pack [--provider ID] --out FILE.xlsx|FILE.html|FOLDER", summary: "Write the query pack to send a provider (every provider with something to query, given a folder)" }],
     load: async () => (await import("./report.js")).reportCommand,
+  },
+  {
+    name: "authority",
+    synopsis: "authority show | set [--name] [--address] [--contact-email] [--contact-phone] [--reply-days N] [--public-url URL]",
+    summary: "The council's details that query packs give providers",
+    load: async () => (await import("./authority.js")).authorityCommand,
   },
   {
     name: "serve",

@@ -3,11 +3,14 @@ import path from "node:path";
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
 import { periodLabel, resolvePeriod } from "../../domain/months.js";
-import { buildQueryPackWorkbook, queryPackHtml } from "../../services/reports/query-pack.js";
+import { missingCouncilDetails, providersToQuery, queryPackData } from "../../services/reports/query-pack.js";
+import { queryPackWorkbook } from "../../reports/query-pack.js";
+import { renderQueryPackPage } from "../../reports/render.js";
+import { formatDate } from "../../domain/dates.js";
 import { listProviders } from "../../db/queries/providers.query.js";
 import { buildSavingsWorkbook, savingsFigures, writeWorkbookFile } from "../../services/reports/savings-report.js";
 import { parseCommandArgs } from "../args.js";
-import { EXIT_OK, type Command, type CommandContext } from "../command.js";
+import { EXIT_OK, EXIT_REJECTED, type Command, type CommandContext } from "../command.js";
 
 /** `--out` must name a file we may create: its folder exists and it has the right extension. */
 function outputFile(value: string | undefined, extensions: readonly string[]): string {
@@ -43,22 +46,43 @@ async function savings(args: string[], context: CommandContext): Promise<number>
 
 async function queryPack(args: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs(args, { provider: { type: "string" }, out: { type: "string" } });
-  if (!values.provider) throw new AppError("usage", "--provider ID is required");
-  const file = outputFile(values.out, [".xlsx", ".html"]);
   const db = await context.database();
   const options = { authorityId: await context.authorityId() };
-  try {
-    if (path.extname(file).toLowerCase() === ".html") {
-      const html = await queryPackHtml(db, values.provider, options);
-      fs.writeFileSync(file, html, "utf8");
-    } else {
-      await writeWorkbookFile(await buildQueryPackWorkbook(db, values.provider, options), file);
+  const missing = await missingCouncilDetails(db, options.authorityId);
+  if (missing.length > 0) {
+    context.stderr.write(`Note: the council's ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set, so the pack does not give ${missing.length === 1 ? "it" : "them"}: see \`placement-audit authority set --help\`.\n`);
+  }
+  if (!values.provider) {
+    // Every provider with something to query: one page and one workbook each, in the folder --out.
+    if (!values.out || !fs.existsSync(values.out) || !fs.statSync(values.out).isDirectory()) {
+      throw new AppError("usage", "give --provider ID --out FILE.xlsx|FILE.html, or --out FOLDER (an existing folder) for every provider with something to query");
     }
+    const providers = await providersToQuery(db, options.authorityId);
+    for (const provider of providers) {
+      const pack = await queryPackData(db, provider.providerId, options);
+      const base = path.join(path.resolve(values.out), `query-${provider.providerId.replace(/[^A-Za-z0-9_-]/g, "_")}`);
+      fs.writeFileSync(`${base}.html`, renderQueryPackPage(pack), "utf8");
+      await writeWorkbookFile(queryPackWorkbook(pack), `${base}.xlsx`);
+      context.stdout.write(`${provider.name}: ${pack.lines.length} item(s), ${formatMoney(pack.total)} still owed, reference ${pack.reference} → ${base}.html and .xlsx\n`);
+    }
+    if (providers.length === 0) context.stdout.write("No provider has anything to query: no confirmed finding is still owed.\n");
+    return EXIT_OK;
+  }
+  const file = outputFile(values.out, [".xlsx", ".html"]);
+  let pack;
+  try {
+    pack = await queryPackData(db, values.provider, options);
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") throw new AppError("usage", `there is no provider "${values.provider}"`);
     throw error;
   }
-  context.stdout.write(`Wrote the query pack for ${values.provider} to ${file}.\n`);
+  if (pack.lines.length === 0) {
+    context.stderr.write(`placement-audit report: nothing to query with ${pack.provider.name}: no confirmed finding is still owed. No file written.\n`);
+    return EXIT_REJECTED;
+  }
+  if (path.extname(file).toLowerCase() === ".html") fs.writeFileSync(file, renderQueryPackPage(pack), "utf8");
+  else await writeWorkbookFile(queryPackWorkbook(pack), file);
+  context.stdout.write(`Wrote the query pack for ${pack.provider.name} to ${file}: ${pack.lines.length} item(s), ${formatMoney(pack.total)} still owed, reference ${pack.reference}, reply by ${formatDate(pack.replyBy)}.\n`);
   return EXIT_OK;
 }
 
@@ -73,7 +97,11 @@ export const reportCommand: Command = {
     "  --provider limits the report to one provider.",
     "",
     "report query-pack --provider ID --out FILE.xlsx|FILE.html",
-    "  One provider's confirmed findings, to send as a formal query: a workbook, or a printable page.",
+    "report query-pack --out FOLDER",
+    "  A provider's findings still owed (confirmed, or recovered in part), to send as a formal query:",
+    "  a printable page (A4) or a workbook, with the council's details (`authority set`), a reference and",
+    "  a reply-by date. With a folder, one page and one workbook for every provider with something to",
+    "  query. A provider with nothing to query gets no pack (exit status 1).",
     "",
     "Identified = confirmed + recovered findings (full amount); realised = money recovered (recorded",
     "recovered amounts, credit notes included); at risk = open findings; dismissed apart; superseded never.",

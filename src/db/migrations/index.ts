@@ -20,6 +20,7 @@ import * as writeOffs from "./20261208_1901_write_offs.js";
 import * as creditNoteLinks from "./20261208_1902_credit_note_links.js";
 import * as accountsAndFindingNotes from "./20261208_2501_accounts_and_finding_notes.js";
 import * as keying from "./20261208_1801_keying.js";
+import * as authorityContact from "./20261208_2601_authority_contact.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -48,6 +49,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261208_1902_credit_note_links", creditNoteLinks],
   ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
   ["20261208_1801_keying", keying],
+  ["20261208_2601_authority_contact", authorityContact],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -19,3 +19,31 @@ export async function authorityName(knex: Knex, authorityId: number): Promise<st
 export async function renameAuthorityFrom(knex: Knex, authorityId: number, from: string, to: string): Promise<void> {
   await knex("authorities").where({ id: authorityId, name: from }).update({ name: to });
 }
+
+/** What the authority says about itself to providers and in links (migration 2601). */
+export interface AuthoritySettingsRow {
+  name: string;
+  address: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  query_reply_days: number;
+  public_url: string | null;
+}
+
+const SETTINGS_COLUMNS = ["name", "address", "contact_name", "contact_email", "contact_phone", "query_reply_days", "public_url"] as const;
+
+export async function authoritySettings(knex: Knex, authorityId: number): Promise<AuthoritySettingsRow | null> {
+  const row: AuthoritySettingsRow | undefined = await knex("authorities").where({ id: authorityId }).first(...SETTINGS_COLUMNS);
+  return row ? { ...row, query_reply_days: Number(row.query_reply_days) } : null;
+}
+
+export async function updateAuthoritySettings(knex: Knex, authorityId: number, changes: Partial<AuthoritySettingsRow>): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await knex("authorities").where({ id: authorityId }).update(changes);
+}
+
+/** Sets the address and contact only where none is set yet (the demo's letterhead). */
+export async function fillAuthorityContactIfUnset(knex: Knex, authorityId: number, contact: Pick<AuthoritySettingsRow, "address" | "contact_email" | "contact_phone">): Promise<void> {
+  await knex("authorities").where({ id: authorityId }).whereNull("address").whereNull("contact_email").whereNull("contact_phone").update(contact);
+}

@@ -310,8 +310,8 @@ export class SandboxPool {
   constructor(
     size: number,
     readonly limits: SandboxLimits = SANDBOX_LIMITS,
-    ocrPlaces: number = ocrConcurrency(),
     readonly poolRssBytes: number = SANDBOX_POOL_RSS_BYTES,
+    ocrPlaces: number = ocrConcurrency(),
   ) {
     const gate = new OcrGate(Math.max(1, ocrPlaces));
     this.slots = Array.from({ length: Math.max(1, size) }, () => new Slot(limits, gate, (slot) => this.overBudget(slot)));

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "../../db/connection.js";
-import { renameAuthorityFrom } from "../../db/repositories/authority.repository.js";
+import { fillAuthorityContactIfUnset, renameAuthorityFrom } from "../../db/repositories/authority.repository.js";
 import { findUserByUsername } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
@@ -50,6 +50,21 @@ function demoPassword(dataDir: string, fromEnv: string | undefined): { password:
 }
 
 /**
+ * The demo's session secret: SESSION_SECRET when set, else one made on the first run and kept
+ * in DATA_DIR (like the password), so a demo restarted keeps its users signed in and needs no
+ * warning about sessions.
+ */
+export function demoSessionSecret(dataDir: string, fromEnv: string | null): string {
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, "demo-session-secret.txt");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
  * Loads samples/ into the database, audits it and creates the demo users. Every step is
  * idempotent, so a second run reuses what is there: the import changes nothing, the invoices
  * are already received, the audit raises no duplicate, and existing users are kept.
@@ -69,6 +84,12 @@ export async function loadDemo(db: Database, options: { samplesDir: string; data
 
   // The sample council's name in the header, unless someone has named the authority already.
   await renameAuthorityFrom(db.knex, authorityId, "The council", "Kestrel Vale Council");
+  // The fictional council's letterhead for its query packs, unless someone has set one already.
+  await fillAuthorityContactIfUnset(db.knex, authorityId, {
+    address: "Placements Finance Team\nKestrel Vale Council, Civic Centre\nKestrel Vale KV1 1AA",
+    contact_email: "placement.invoices@kestrelvale.example",
+    contact_phone: "01632 960000",
+  });
   const { password, generated } = demoPassword(options.dataDir, options.demoPassword);
   const usersCreated: string[] = [];
   for (const user of DEMO_USERS) {

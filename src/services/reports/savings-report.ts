@@ -6,11 +6,13 @@ import type ExcelJS from "exceljs";
 import type { Database } from "../../db/connection.js";
 import { listProviders, providerById } from "../../db/queries/providers.query.js";
 import { firstInvoiceDate, savingsFigureRows, savingsFindingRows } from "../../db/queries/savings.query.js";
+import { providersWithFindingsOwed } from "../../db/queries/query-pack.query.js";
 import { AppError } from "../../domain/errors.js";
 import { CATEGORIES, type Category } from "../../domain/finding.js";
 import { annualise, rollUp, sumFigures, type FigureRow, type SavingsFigures } from "../../reports/figures.js";
 import { addMonths, financialYearStart, londonDate, monthsInPeriod, periodDates, requireReportMonth, type Month, type MonthPeriod } from "../../domain/months.js";
 import { savingsParams } from "../../reports/params.js";
+import { getAuthoritySettings } from "../authority/settings.js";
 import { savingsPageView, type SavingsPageView } from "../../reports/savings.view.js";
 import { monthlyReportName, savingsWorkbook, type SavingsFindingRow } from "../../reports/savings.workbook.js";
 
@@ -131,7 +133,8 @@ export async function buildSavingsWorkbook(db: Database, options: BuildOptions):
   if (options.providerId) {
     providerName = (await providerById(db, { authorityId: options.authorityId }, options.providerId))?.name ?? null;
   }
-  return savingsWorkbook({ figures, findings, providerName, generatedOn: londonDate(options.now ?? new Date()) });
+  const { publicUrl } = await getAuthoritySettings(db, options.authorityId);
+  return savingsWorkbook({ figures, findings, providerName, publicUrl, generatedOn: londonDate(options.now ?? new Date()) });
 }
 
 /**
@@ -184,8 +187,10 @@ export async function savingsPageData(
   const providers = await providerOptions(db, authorityId);
   const params = savingsParams(query, { now, providerIds: new Set(providers.map((p) => p.providerId)) });
   const figures = await savingsFigures(db, { ...params.period, providerId: params.providerId, authorityId });
+  const queryable = new Set((await providersWithFindingsOwed(db, authorityId)).map((p) => p.provider_id));
   return savingsPageView(figures, {
     providers,
+    queryable,
     errors: params.errors,
     input: params.input,
     generatedOn: londonDate(now),

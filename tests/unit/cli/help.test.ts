@@ -9,7 +9,8 @@ describe("the command line's help", () => {
     const stdout = new Capture();
     expect(await main(["--help"], { stdout, stderr: new Capture() })).toBe(0);
     for (const command of COMMANDS) expect(stdout.text).toContain(`  ${command.synopsis}`);
-    expect(stdout.text).toMatch(/\n {2}report query-pack --provider ID --out FILE\.xlsx\|FILE\.html +Write a provider's query pack/);
+    expect(stdout.text).toMatch(/\n {2}report query-pack \[--provider ID\] --out FILE\.xlsx\|FILE\.html\|FOLDER +Write the query pack to send a provider/);
+    expect(stdout.text).toMatch(/\n {2}authority show \| set /);
   });
 
   it("loads, for each entry of the table, the command of that name", async () => {

@@ -4,7 +4,7 @@ import nunjucks from "nunjucks";
 import { afterAll, describe, expect, it } from "vitest";
 import { annualise, rollUp, type FigureRow } from "../../../src/reports/figures.js";
 import { savingsParams } from "../../../src/reports/params.js";
-import { evidenceNightRanges, nightRangesText, queryPackView, type QueryPack } from "../../../src/reports/query-pack.js";
+import { evidenceNightRanges, nightRangesText, queryPackView, type QueryPack, type QueryPackLine } from "../../../src/reports/query-pack.js";
 import { REPORT_VIEWS_DIR, renderQueryPackPage } from "../../../src/reports/render.js";
 import { savingsPageView } from "../../../src/reports/savings.view.js";
 import { tempDir } from "../../support/temp-dir.js";
@@ -50,6 +50,11 @@ describe("savings.njk", () => {
     expect(html).toContain('href="/reports/savings.xlsx?from=2026-08&amp;to=2026-10"');
     expect(html).toContain('href="/reports/query-pack/P1"');
     expect(html).toContain('href="/reports/query-pack/P2.xlsx"');
+    // Only providers with something still owed are offered a query pack.
+    const onlyP1 = env.render("savings.njk", savingsPageView(figures, { providers, generatedOn: "2026-11-15", queryable: new Set(["P1"]) }));
+    expect(onlyP1).toContain('href="/reports/query-pack/P1"');
+    expect(onlyP1).not.toContain("/reports/query-pack/P2");
+    expect(onlyP1).toContain("Nothing to query");
     expect(html).toContain("Needs a person: money at risk, not yet a saving: £250.00 at risk in 1 finding");
     expect(html).toContain(ruleLabel("vat-overcharge"));
     // Outside text is escaped everywhere, in the page and inside the SVG.
@@ -87,29 +92,36 @@ describe("savingsParams", () => {
 });
 
 describe("query-pack.njk", () => {
+  const line: QueryPackLine = {
+    findingId: "1", invoiceNumber: "OF-1001", invoiceDate: "2026-08-15", lineNo: 1, childRef: "C1001", service: "Fostering <standard>", rule: "rate-above-agreed",
+    nights: 31, nightRanges: [{ from: "2026-08-01", to: "2026-08-31", nights: 31 }], charged: "4185.00", expected: "4061.00", queried: "124.00", recovered: "0.00", outstanding: "124.00",
+  };
   const pack: QueryPack = {
+    council: { name: "Kestrel Vale & District Council", addressLines: ["1 High Street", "Kestrel Vale KV1 1AA"], contactName: null, contactEmail: "invoices@kestrel.example", contactPhone: null },
     provider: { providerId: "P1", name: "Oakfield & Sons" },
+    reference: "Q-20261115-ABC123",
     generatedOn: "2026-11-15",
+    replyBy: "2026-12-13",
     invoiceCount: 1,
+    queried: "124.00",
+    recovered: "0.00",
     total: "124.00",
-    lines: [{
-      findingId: "1", invoiceNumber: "OF-1001", invoiceDate: "2026-08-15", childRef: "C1001", rule: "rate-above-agreed", issue: ruleLabel("rate-above-agreed"),
-      nights: 31, nightRanges: [{ from: "2026-08-01", to: "2026-08-31", nights: 31 }], charged: "4185.00", expected: "4061.00", amount: "124.00",
-      explanation: "Charged £135.00 <a night>",
-    }],
+    lines: [line],
+    sections: [{ rule: "rate-above-agreed", title: "Fees above the agreed fee", explanation: "The fee charged…", lines: [line], outstanding: "124.00" }],
   };
 
   it("renders a standalone printable page", () => {
     const html = renderQueryPackPage(pack);
     expect(html).toMatch(/^<!DOCTYPE html>/);
-    expect(html).toContain("<title>Query to Oakfield &amp; Sons – invoice query</title>");
-    expect(html).toContain("<caption>Amounts queried with Oakfield &amp; Sons</caption>");
-    expect(html).toContain('<th scope="col" class="num">Difference</th>');
-    expect(html).toContain("<td>1 Aug 2026 to 31 Aug 2026</td>");
+    expect(html).toContain("<title>Invoice query from Kestrel Vale &amp; District Council to Oakfield &amp; Sons</title>");
+    expect(html).toContain("size: A4");
+    expect(html).toContain('<th scope="col" class="num">Still owed</th>');
+    expect(html).toContain("<td>31: 1 Aug 2026 to 31 Aug 2026</td>");
     expect(html).toContain('<td class="num">£4,185.00</td>');
     expect(html).toContain('<td class="num">£4,061.00</td>');
-    expect(html).toContain("Charged £135.00 &lt;a night&gt;");
+    expect(html).toContain("<td>Fostering &lt;standard&gt;</td>");
     expect(html).toContain("1 item on 1 invoice");
+    expect(html).toContain("13 Dec 2026");
   });
 
   it("reads nights from evidence defensively", () => {
@@ -120,6 +132,6 @@ describe("query-pack.njk", () => {
     expect(evidenceNightRanges(null)).toEqual([]);
     expect(evidenceNightRanges("not json")).toEqual([]);
     expect(nightRangesText([{ from: "2026-10-05", to: "2026-10-05", nights: 1 }, { from: "2026-10-07", to: "2026-10-08", nights: 2 }])).toBe("5 Oct 2026; 7 Oct 2026 to 8 Oct 2026");
-    expect(queryPackView({ ...pack, lines: [{ ...pack.lines[0]!, nights: null, nightRanges: [] }] }).lines[0]).toMatchObject({ nights: "", nightDates: "" });
+    expect(queryPackView({ ...pack, sections: [{ ...pack.sections[0]!, lines: [{ ...line, nights: null, nightRanges: [] }] }] }).sections[0]?.lines[0]).toMatchObject({ nights: "", nightDates: "" });
   });
 });
