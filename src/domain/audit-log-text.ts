@@ -14,7 +14,7 @@ export type AuditLogKind = (typeof AUDIT_LOG_KINDS)[number] | "other";
 export const AUDIT_LOG_KIND_LABELS: Readonly<Record<AuditLogKind, string>> = {
   decisions: "Decisions on findings",
   recoveries: "Recoveries and write-offs",
-  invoices: "Invoices received (uploads, ingests, re-processing)",
+  invoices: "Invoices received (uploads, ingests, re-processing, keying in)",
   audits: "Audit runs",
   imports: "Reference data imports and profiles",
   providers: "Provider aliases",
@@ -31,7 +31,8 @@ export interface AuditLogEntryMatch {
 export const AUDIT_LOG_KIND_ENTRIES: Readonly<Record<Exclude<AuditLogKind, "other">, readonly AuditLogEntryMatch[]>> = {
   decisions: [{ entity: "finding", actions: ["confirm", "dismiss", "reopen"] }],
   recoveries: [{ entity: "finding", actions: ["recover", "recover_by_credit_note", "write_off"] }],
-  invoices: [{ entity: "invoice files" }, { entity: "invoice file" }],
+  // "invoice": entries about one invoice (keyed in or verified by a person).
+  invoices: [{ entity: "invoice files" }, { entity: "invoice file" }, { entity: "invoice" }],
   audits: [{ entity: "audit run" }],
   imports: [{ entity: "reference data" }, { entity: "import profile" }, { actions: ["key change"] }],
   providers: [{ entity: "provider", actions: ["add_alias"] }],
