@@ -14,10 +14,10 @@ export type AuditLogKind = (typeof AUDIT_LOG_KINDS)[number] | "other";
 export const AUDIT_LOG_KIND_LABELS: Readonly<Record<AuditLogKind, string>> = {
   decisions: "Decisions on findings",
   recoveries: "Recoveries and write-offs",
-  invoices: "Invoices received (uploads, ingests, re-processing)",
+  invoices: "Invoices received (uploads, ingests, re-processing, keying in)",
   audits: "Audit runs",
   imports: "Reference data imports and profiles",
-  providers: "Provider aliases",
+  providers: "Provider aliases and reading templates",
   users: "User changes",
   other: "Other",
 };
@@ -29,12 +29,13 @@ export interface AuditLogEntryMatch {
 }
 
 export const AUDIT_LOG_KIND_ENTRIES: Readonly<Record<Exclude<AuditLogKind, "other">, readonly AuditLogEntryMatch[]>> = {
-  decisions: [{ entity: "finding", actions: ["confirm", "dismiss", "reopen"] }],
+  decisions: [{ entity: "finding", actions: ["confirm", "dismiss", "reopen", "add_note", "assign"] }],
   recoveries: [{ entity: "finding", actions: ["recover", "recover_by_credit_note", "write_off"] }],
-  invoices: [{ entity: "invoice files" }, { entity: "invoice file" }],
+  // "invoice": entries about one invoice (keyed in or verified by a person).
+  invoices: [{ entity: "invoice files" }, { entity: "invoice file" }, { entity: "invoice" }, { entity: "received_file" }],
   audits: [{ entity: "audit run" }],
   imports: [{ entity: "reference data" }, { entity: "import profile" }, { actions: ["key change"] }],
-  providers: [{ entity: "provider", actions: ["add_alias"] }],
+  providers: [{ entity: "provider", actions: ["add_alias"] }, { entity: "provider_template" }],
   users: [{ entity: "user" }],
 };
 
@@ -123,6 +124,13 @@ function describeFinding(entry: AuditLogEntryData): Omit<AuditLogText, "kind"> {
       details.push(`Recovered: ${money(after.recovered_amount)}; nothing outstanding`);
       break;
     }
+    case "add_note":
+      summary = `${subject}: note added`;
+      if (after.note) details.push(text(after.note));
+      break;
+    case "assign":
+      summary = `${subject}: assigned ${text(before.assigned_to) || "nobody"} → ${text(after.assigned_to) || "nobody"}`;
+      break;
     default:
       summary = `${subject}: ${status ?? `${entry.action} (status unchanged)`}`;
       if (after.reason) details.push(`Reason: ${text(after.reason)}`);
@@ -182,9 +190,20 @@ function describeChanges(entry: AuditLogEntryData): string[] {
     .map((k) => `${k.replace(/_/g, " ")}: ${before[k] === undefined || before[k] === null ? "" : `${text(before[k])} → `}${after[k] === undefined || after[k] === null ? "(none)" : text(after[k])}`);
 }
 
+/** What an action did, after its subject: "User 5 disabled", "Invoice 12 keyed in". */
+const VERBS: Readonly<Record<string, string>> = {
+  create: "created", update: "changed", delete: "deleted", disable: "disabled", enable: "enabled", reset_password: "password reset",
+  change_password: "password changed", key_invoice: "keyed in", verify_invoice: "verified", discard_file: "discarded", restore_file: "restored",
+  teach_template: "taught", remove_template: "removed",
+};
+
+/** Entities as people name them. */
+const ENTITY_WORDS: Readonly<Record<string, string>> = { received_file: "Received file", provider_template: "Reading template" };
+
 function describeOther(entry: AuditLogEntryData): Omit<AuditLogText, "kind"> {
   const after = fieldsOf(entry.after);
-  const subject = `${entry.entity.charAt(0).toUpperCase()}${entry.entity.slice(1)}${entry.entityId ? ` ${entry.entityId}` : ""}`;
+  const noun = ENTITY_WORDS[entry.entity] ?? `${entry.entity.charAt(0).toUpperCase()}${entry.entity.slice(1)}`;
+  const subject = `${noun}${entry.entityId ? ` ${entry.entityId}` : ""}`;
   if (entry.entity === "user" && entry.action === "create") {
     const role = isRole(after.role) ? ROLE_LABELS[after.role] : text(after.role);
     return { summary: `User ${text(after.username)} added as ${role}`, details: [] };
@@ -195,8 +214,8 @@ function describeOther(entry: AuditLogEntryData): Omit<AuditLogText, "kind"> {
     return { summary: `Provider ${entry.entityId ?? ""}: alias “${aliases[aliases.length - 1] ?? ""}” added`, details: [`Aliases: ${aliases.join(", ")}`] };
   }
   if (entry.action === "key change") return { summary: `${subject}: who or where changed by an import`, details: describeChanges(entry) };
-  const verb: Record<string, string> = { create: "created", update: "changed", delete: "deleted" };
-  return { summary: `${subject} ${verb[entry.action] ?? entry.action.replace(/_/g, " ")}`, details: describeChanges(entry) };
+  const verb = VERBS[entry.action];
+  return { summary: verb ? `${subject} ${verb}` : `${subject}: ${entry.action.replace(/_/g, " ")}`, details: describeChanges(entry) };
 }
 
 /** An entry in words. */

@@ -111,7 +111,7 @@ describe("review in the browser", () => {
     const rows = await page.locator("#audit-log tbody tr").allTextContents();
     const decisions = rows.map((r) => r.replace(/\s+/g, " ").trim()).filter((r) => r.includes("Finding"));
     expect(decisions[0]).toMatch(new RegExp(`finance Finding ${seeded.findings.extraQuantity}: Open → Dismissed .*Reason: The extra hours were agreed`));
-    expect(decisions[1]).toMatch(new RegExp(`finance Finding ${seeded.findings.arithmetic}: Open → Confirmed Invoice: Awaiting review`));
+    expect(decisions[1]).toMatch(new RegExp(`finance Finding ${seeded.findings.arithmetic}: Open → Confirmed`));
 
     // The dashboard: £100.00 of errors moved from open to confirmed; £137.14 of fees dismissed.
     await page.getByRole("link", { name: "Dashboard", exact: true }).click();

@@ -76,8 +76,8 @@ describe("decideFinding", () => {
         actor: "finance",
         action: "confirm",
         entity: "finding",
-        before: { status: "open", recovered_amount: null, recovered_on: null, dismissed_reason: null, invoice_status: "awaiting_review" },
-        after: { status: "confirmed", recovered_amount: null, recovered_on: null, dismissed_reason: null, invoice_status: "awaiting_review" },
+        before: { status: "open", recovered_amount: null, recovered_on: null, dismissed_reason: null, written_off_amount: null, written_off_reason: null, invoice_status: "awaiting_review" },
+        after: { status: "confirmed", recovered_amount: null, recovered_on: null, dismissed_reason: null, written_off_amount: null, written_off_reason: null, invoice_status: "awaiting_review" },
       },
     ]);
   });

@@ -51,6 +51,7 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "GET /uploads":
     case "GET /audit-runs":
     case "GET /audit-log":
+    case "GET /audit-log.csv":
     case "GET /users":
     case "GET /settings":
     case "GET /rules":
