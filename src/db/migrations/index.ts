@@ -16,10 +16,10 @@ import * as needsAttentionReasons from "./20261207_1501_needs_attention_reasons.
 import * as signInThrottles from "./20261207_1701_sign_in_throttles.js";
 import * as importProfiles from "./20261207_1801_import_profiles.js";
 import * as arrivalAudits from "./20261207_1901_arrival_audits.js";
+import * as keying from "./20261208_1801_keying.js";
 import * as writeOffs from "./20261208_1901_write_offs.js";
 import * as creditNoteLinks from "./20261208_1902_credit_note_links.js";
 import * as accountsAndFindingNotes from "./20261208_2501_accounts_and_finding_notes.js";
-import * as keying from "./20261208_1801_keying.js";
 import * as authorityContact from "./20261208_2601_authority_contact.js";
 
 /**
@@ -45,10 +45,10 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261207_1701_sign_in_throttles", signInThrottles],
   ["20261207_1801_import_profiles", importProfiles],
   ["20261207_1901_arrival_audits", arrivalAudits],
+  ["20261208_1801_keying", keying],
   ["20261208_1901_write_offs", writeOffs],
   ["20261208_1902_credit_note_links", creditNoteLinks],
   ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
-  ["20261208_1801_keying", keying],
   ["20261208_2601_authority_contact", authorityContact],
 ];
 

@@ -86,7 +86,7 @@ export async function saveKeyedInvoice(db: Database, options: SaveKeyedOptions):
   options.logger?.info("invoice keyed in", { invoiceId, fileId, kind: options.target.kind, userId: options.actor.userId });
   let audit: ArrivalAuditResult | null;
   try {
-    audit = await auditArrivals(db, { authorityId: options.actor.authorityId, invoiceIds: [invoiceId], ...(options.logger ? { logger: options.logger } : {}) });
+    audit = await auditArrivals(db, { authorityId: options.actor.authorityId, invoiceIds: [invoiceId], actor: options.actor.username, ...(options.logger ? { logger: options.logger } : {}) });
   } catch (error) {
     options.logger?.error("the audit of a keyed invoice failed; the monthly run will audit it", { invoiceId, error: error instanceof Error ? error.message : String(error) });
     audit = { status: "left_for_monthly_run", reason: error instanceof Error ? error.message : String(error) };
