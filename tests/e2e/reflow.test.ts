@@ -28,6 +28,8 @@ let t: TestDatabase;
 let server: RunningServer;
 let browser: Browser;
 let seeded: Seeded;
+/** A taught layout, for the admin's template page. */
+let taughtTemplateId = "";
 const LONG = 600_000;
 
 beforeAll(async () => {
@@ -36,6 +38,11 @@ beforeAll(async () => {
   const reference = path.resolve("samples/reference");
   await importReference(t.db, fs.readdirSync(reference).map((name) => ({ name, bytes: fs.readFileSync(path.join(reference, name)) })), { authorityId: 1 });
   await seedUsers(t.db);
+  // The keying screens' pages: the seed's clean invoice waits to be verified, and one taught layout exists.
+  await t.db.knex("invoices").where({ id: seeded.invoices.clean }).update({ status: "to_verify" });
+  const example = fs.readFileSync(path.resolve("src/ingest/templates/_example.json"), "utf8");
+  const [taught] = await t.db.knex("provider_templates").insert({ authority_id: 1, provider_id: "P1", template: example, created_by: "finance" }).returning<{ id: string }[]>("id");
+  taughtTemplateId = String(taught?.id);
   await createUser(t.db, { authorityId: 1, username: "newcomer", password: PASSWORD, role: "finance_officer" }, "test");
   server = await startTestServer(t, { now: () => NOW });
   browser = await launchChromium();
@@ -51,7 +58,7 @@ const USERNAME: Record<Role, string> = { finance_officer: "finance", commissione
 
 /** Routes that answer with a file to save, not a page to read. */
 function isDownload(route: RouteSpec): boolean {
-  return /\.(csv|xlsx)$|\/file$|\/templates\//.test(route.path);
+  return /\.(csv|xlsx)$|\/file$|\/uploads\/reference\/templates\/|\/pages\/:page$/.test(route.path);
 }
 
 /** The address of a page route, with a seeded row's id for each parameter. */
@@ -60,6 +67,9 @@ function pathOf(route: RouteSpec): string {
     "/invoices/:id": `/invoices/${seeded.invoices.flagged}`,
     "/findings/:id": `/findings/${seeded.findings.arithmetic}`,
     "/reports/query-pack/:providerId": "/reports/query-pack/P1",
+    "/needs-attention/:id/key": `/needs-attention/${seeded.files.attention}/key`,
+    "/invoices/:id/verify": `/invoices/${seeded.invoices.clean}/verify`,
+    "/templates/:id": `/templates/${taughtTemplateId}`,
   };
   if (!route.path.includes(":") && !route.path.includes("*")) return route.path;
   const known = ids[route.path];

@@ -3,6 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSampleReference } from "../fixtures/layouts/score.js";
 import { SCANS_DIR } from "../fixtures/scans/score-scans.js";
+import { openDatabase } from "../../src/db/connection.js";
+import { keyingScreen } from "../../src/services/keying/keying-screen.js";
+import { saveKeyedInvoice } from "../../src/services/keying/save-keyed.js";
 import { runCli } from "../support/cli.js";
 import { cliDatabase } from "../support/cli-database.js";
 
@@ -16,9 +19,10 @@ const TO_VERIFY = "pdfkit-statement-HCH-26-1107.scan300.pdf";
 
 describe("ingest of scanned invoices", () => {
   let restore: () => Promise<void> = () => Promise.resolve();
+  let dataDir = "";
 
   beforeAll(async () => {
-    ({ restore } = await cliDatabase("ocr-data", (db) => loadSampleReference(db)));
+    ({ restore, dataDir } = await cliDatabase("ocr-data", (db) => loadSampleReference(db)));
   });
 
   afterAll(async () => {
@@ -58,4 +62,28 @@ describe("ingest of scanned invoices", () => {
     const attention = JSON.parse((await runCli("invoices", "--needs-attention", "--format", "json")).out) as unknown[];
     expect(attention).toEqual([]);
   });
+
+  it("a person verifies the scan by correcting its one marked value, and it is audited at once (issue 18)", async () => {
+    const listed = JSON.parse((await runCli("invoices", "--to-verify", "--format", "json")).out) as Array<{ invoice_id: string; source_file: string }>;
+    const invoiceId = listed.find((i) => i.source_file === TO_VERIFY)?.invoice_id ?? "";
+    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || null, dataDir });
+    try {
+      const target = { kind: "invoice", invoiceId } as const;
+      const screen = await keyingScreen(db, dataDir, 1, target);
+      // The one value OCR could not confirm is marked on the screen, and only that one.
+      expect(Object.keys(screen.marks)).toEqual(["invoiceNumber"]);
+      const saved = await saveKeyedInvoice(db, {
+        dataDir, actor: { userId: null, username: "finance", authorityId: 1 }, target, teach: false,
+        form: { ...screen.form, invoiceNumber: "HCHI26/1107" },
+      });
+      expect(saved.outcome).toBe("saved");
+      expect(saved.outcome === "saved" && saved.audit?.status).toBe("audited");
+      const invoice = await db.knex("invoices").where({ id: invoiceId }).first<{ status: string; source: string; source_by: string; invoice_number: string }>("status", "source", "source_by", "invoice_number");
+      expect(invoice).toMatchObject({ source: "verified", source_by: "finance", invoice_number: "HCHI26/1107" });
+      expect(["awaiting_review", "cleared"]).toContain(invoice?.status);
+    } finally {
+      await db.close();
+    }
+    expect(JSON.parse((await runCli("invoices", "--to-verify", "--format", "json")).out)).toEqual([]);
+  }, 240_000);
 });

@@ -109,7 +109,36 @@ const MIN_OCR_WIDTH_PX = 2200;
 const A4_WIDTH_IN = 8.27;
 const A4_HEIGHT_IN = 11.69;
 
+function indexOfBytes(bytes: Uint8Array, needle: readonly number[], from = 0): number {
+  outer: for (let i = Math.max(0, from); i + needle.length <= bytes.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+const ASCII = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
+
+/**
+ * A PNG or JPEG is checked whole before the native decoder sees it: a truncated or damaged one
+ * (a cut-off upload) crashed @napi-rs/canvas's decoder outright (a segmentation fault, measured
+ * on a 6-byte JPEG), which costs a sandbox child but must not be how such a file is judged.
+ * PNG: its IHDR header first and an IEND chunk; JPEG: a frame header (SOF0–SOF3) and the
+ * end-of-image marker in its last kilobyte.
+ */
+function checkComplete(bytes: Uint8Array): void {
+  const format = imageFormatOf(bytes);
+  const whole =
+    format === "png"
+      ? indexOfBytes(bytes, ASCII("IHDR")) === 12 && indexOfBytes(bytes, ASCII("IEND"), bytes.length - 64) >= 0
+      : format === "jpeg"
+        ? [0xc0, 0xc1, 0xc2, 0xc3].some((m) => indexOfBytes(bytes, [0xff, m]) > 0) && indexOfBytes(bytes, [0xff, 0xd9], bytes.length - 1024) > 0
+        : true;
+  if (!whole) throw new NeedsAttentionError("corrupt", `The ${format === "png" ? "PNG" : "JPEG"} image is incomplete or damaged: it was kept but not read. Ask the provider to send it again.`);
+}
+
 async function rasterPage(bytes: Uint8Array, page = 1): Promise<PageImage> {
+  checkComplete(bytes);
   const { createCanvas, loadImage } = await canvasModule();
   const image = await loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   checkSize(image.width, image.height, page);

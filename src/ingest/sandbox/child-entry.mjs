@@ -5,11 +5,14 @@
  * of resident memory and 5 s before its first PDF; loaded plainly, about 40 MB and 0.5 s
  * (bench/hostile.bench.ts). Importing the worker module sets `globalThis.pdfjsWorker`, which
  * pdfjs then uses in this thread instead of loading it again. Only then is tsx registered for
- * the readers' own TypeScript (child.ts and what it imports).
+ * the readers' own TypeScript (child.ts and what it imports, or the child module named by the
+ * first argument: inspect.ts starts inspect-child.ts this way).
  */
 import "pdfjs-dist/legacy/build/pdf.mjs";
 import "pdfjs-dist/legacy/build/pdf.worker.mjs";
+import process from "node:process";
 import { register } from "tsx/esm/api";
 
 register();
-await import("./child.ts");
+const CHILDREN = { parse: "./child.ts", inspect: "./inspect-child.ts" };
+await import(CHILDREN[process.argv[2] ?? "parse"] ?? CHILDREN.parse);

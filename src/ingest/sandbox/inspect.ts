@@ -23,16 +23,18 @@ export type InspectResponse = { kind: "inspected"; inspection: Inspection; pages
 
 const RSS_POLL_MS = 50;
 
-function childScript(): { script: string; execArgv: string[] } {
+function childScript(): { script: string; args: string[] } {
   const fromSources = import.meta.url.endsWith(".ts");
-  const script = new URL(`./inspect-child${fromSources ? ".ts" : ".js"}`, import.meta.url);
-  return { script: script.pathname, execArgv: fromSources ? ["--import", import.meta.resolve("tsx")] : [] };
+  // From the sources, through child-entry.mjs: pdfjs loaded before tsx, as for the parse children
+  // (through tsx's hooks it alone passed the 384 MB bound).
+  if (fromSources) return { script: new URL("./child-entry.mjs", import.meta.url).pathname, args: ["inspect"] };
+  return { script: new URL("./inspect-child.js", import.meta.url).pathname, args: [] };
 }
 
 export function inspectInSandbox(request: InspectRequest, limits: SandboxLimits = SANDBOX_LIMITS): Promise<InspectResponse> {
-  const { script, execArgv } = childScript();
-  const child = fork(script, [], {
-    execArgv: [...execArgv, `--max-old-space-size=${limits.heapMb}`],
+  const { script, args } = childScript();
+  const child = fork(script, args, {
+    execArgv: [`--max-old-space-size=${limits.heapMb}`],
     serialization: "advanced",
     stdio: ["ignore", "ignore", "ignore", "ipc"],
   });

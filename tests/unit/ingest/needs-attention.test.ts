@@ -38,8 +38,11 @@ describe("files that go to 'needs attention', each with its reason", () => {
     expect((await attention("fake.pdf", Buffer.from("this is not a PDF\n"))).reason).toBe("corrupt");
   });
 
-  it("formats that are not invoices: an image, a Word document, an old .xls", async () => {
-    expect((await attention("photo.jpg", Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]))).reason).toBe("unsupported_format");
+  it("a cut-off image, and formats that are not invoices: a Word document, an old .xls", async () => {
+    // A scan is read by OCR (DATA.md "Scans"); six bytes of a JPEG are a damaged one, refused before decoding.
+    const cut = await attention("photo.jpg", Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]));
+    expect(cut.reason).toBe("corrupt");
+    expect(cut.message).toMatch(/JPEG image is incomplete or damaged/);
     expect((await attention("letter.docx", zipClaiming(100))).reason).toBe("unsupported_format");
     const xls = await attention("old.xls", oldStyleXls());
     expect(xls.reason).toBe("unsupported_format");
