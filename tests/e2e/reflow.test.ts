@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -40,6 +41,17 @@ beforeAll(async () => {
   await seedUsers(t.db);
   // The keying screens' pages: the seed's clean invoice waits to be verified, and one taught layout exists.
   await t.db.knex("invoices").where({ id: seeded.invoices.clean }).update({ status: "to_verify" });
+  // The seed's files carry short stand-in hashes; the key screen caches page images by the real one.
+  const waiting = await t.db.knex("received_files").where({ id: seeded.files.attention }).first<{ stored_path: string }>("stored_path");
+  const sha256 = createHash("sha256").update(fs.readFileSync(path.join(t.dataDir, waiting.stored_path))).digest("hex");
+  await t.db.knex("received_files").where({ id: seeded.files.attention }).update({ sha256 });
+  // The invoice to verify gets its own copy of the file (two rows cannot share one hash).
+  const verifyBytes = Buffer.concat([fs.readFileSync(path.join(t.dataDir, waiting.stored_path)), Buffer.from("\n% to verify\n")]);
+  const verifyPath = path.join("files", "cd", "to-verify.pdf");
+  fs.mkdirSync(path.join(t.dataDir, "files", "cd"), { recursive: true });
+  fs.writeFileSync(path.join(t.dataDir, verifyPath), verifyBytes);
+  const { file_id: verifyFileId } = await t.db.knex("invoices").where({ id: seeded.invoices.clean }).first<{ file_id: string }>("file_id");
+  await t.db.knex("received_files").where({ id: verifyFileId }).update({ stored_path: verifyPath, sha256: createHash("sha256").update(verifyBytes).digest("hex") });
   const example = fs.readFileSync(path.resolve("src/ingest/templates/_example.json"), "utf8");
   const [taught] = await t.db.knex("provider_templates").insert({ authority_id: 1, provider_id: "P1", template: example, created_by: "finance" }).returning<{ id: string }[]>("id");
   taughtTemplateId = String(taught?.id);
