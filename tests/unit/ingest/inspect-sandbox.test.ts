@@ -33,9 +33,11 @@ describe("inspecting a file in the sandbox", () => {
   }, 120_000);
 
   it("stops a child that passes its memory limit", async () => {
-    const response = await inspectInSandbox({ name: "bomb.pdf", bytes: await streamBombPdf(256), drawPages: true, scale: 1, maxPages: 5 }, { ...SANDBOX_LIMITS, rssBytes: 160 * 1024 * 1024 });
+    const response = await inspectInSandbox({ name: "bomb.pdf", bytes: await streamBombPdf(256), drawPages: true, scale: 1, maxPages: 5 }, { ...SANDBOX_LIMITS, rssBytes: 64 * 1024 * 1024 });
     expect(response.kind).toBe("failed");
-    // Either bound may come first on a loaded machine; what matters is that the child stopped and this process did not.
+    // A bound below what a child holds once pdfjs is loaded (~140 MB): the PDF reader's own stream
+    // caps would otherwise refuse this bomb before the memory watch sees it. Either bound may come
+    // first on a loaded machine; what matters is that the child stopped and this process did not.
     expect(response.kind === "failed" ? response.message : "").toMatch(/memory|longer|stopped/);
   }, 120_000);
 });
