@@ -109,16 +109,6 @@ const MIN_OCR_WIDTH_PX = 2200;
 const A4_WIDTH_IN = 8.27;
 const A4_HEIGHT_IN = 11.69;
 
-function indexOfBytes(bytes: Uint8Array, needle: readonly number[], from = 0): number {
-  outer: for (let i = Math.max(0, from); i + needle.length <= bytes.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-const ASCII = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
-
 /**
  * A PNG or JPEG is checked whole before the native decoder sees it: a truncated or damaged one
  * (a cut-off upload) crashed @napi-rs/canvas's decoder outright (a segmentation fault, measured
@@ -128,11 +118,13 @@ const ASCII = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
  */
 function checkComplete(bytes: Uint8Array): void {
   const format = imageFormatOf(bytes);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tail = (length: number): number => Math.max(0, buffer.length - length);
   const whole =
     format === "png"
-      ? indexOfBytes(bytes, ASCII("IHDR")) === 12 && indexOfBytes(bytes, ASCII("IEND"), bytes.length - 64) >= 0
+      ? buffer.indexOf("IHDR") === 12 && buffer.indexOf("IEND", tail(64)) >= 0
       : format === "jpeg"
-        ? [0xc0, 0xc1, 0xc2, 0xc3].some((m) => indexOfBytes(bytes, [0xff, m]) > 0) && indexOfBytes(bytes, [0xff, 0xd9], bytes.length - 1024) > 0
+        ? [0xc0, 0xc1, 0xc2, 0xc3].some((m) => buffer.indexOf(Buffer.from([0xff, m])) > 0) && buffer.indexOf(Buffer.from([0xff, 0xd9]), tail(1024)) > 0
         : true;
   if (!whole) throw new NeedsAttentionError("corrupt", `The ${format === "png" ? "PNG" : "JPEG"} image is incomplete or damaged: it was kept but not read. Ask the provider to send it again.`);
 }
