@@ -43,10 +43,11 @@ beforeAll(async () => {
   await t.db.knex("invoices").where({ id: seeded.invoices.clean }).update({ status: "to_verify" });
   // The seed's files carry short stand-in hashes; the key screen caches page images by the real one.
   const waiting = await t.db.knex("received_files").where({ id: seeded.files.attention }).first<{ stored_path: string }>("stored_path");
-  const sha256 = createHash("sha256").update(fs.readFileSync(path.join(t.dataDir, waiting.stored_path))).digest("hex");
+  const waitingBytes = fs.readFileSync(path.join(t.dataDir, waiting.stored_path));
+  const sha256 = createHash("sha256").update(waitingBytes).digest("hex");
   await t.db.knex("received_files").where({ id: seeded.files.attention }).update({ sha256 });
   // The invoice to verify gets its own copy of the file (two rows cannot share one hash).
-  const verifyBytes = Buffer.concat([fs.readFileSync(path.join(t.dataDir, waiting.stored_path)), Buffer.from("\n% to verify\n")]);
+  const verifyBytes = Buffer.concat([waitingBytes, Buffer.from("\n% to verify\n")]);
   const verifyPath = path.join("files", "cd", "to-verify.pdf");
   fs.mkdirSync(path.join(t.dataDir, "files", "cd"), { recursive: true });
   fs.writeFileSync(path.join(t.dataDir, verifyPath), verifyBytes);
