@@ -10,6 +10,19 @@ export async function listAuthorities(knex: Knex): Promise<AuthorityRow[]> {
   return knex<AuthorityRow>("authorities").orderBy("id").select("id", "name");
 }
 
+/** An authority by its code (`authorities add CODE`, `--authority CODE`); null when there is none. */
+export async function authorityByCode(knex: Knex, code: string): Promise<(AuthorityRow & { code: string }) | null> {
+  const row: (AuthorityRow & { code: string }) | undefined = await knex("authorities").where({ code }).first("id", "code", "name");
+  return row ?? null;
+}
+
+/** Adds a council to the deployment; returns its id. The code is unique (a second add of the same code is refused by the database). */
+export async function addAuthority(knex: Knex, authority: { code: string; name: string }): Promise<number> {
+  const [row] = (await knex("authorities").insert(authority).returning("id")) as { id: number }[];
+  if (!row) throw new Error("inserting an authority returned no id");
+  return Number(row.id);
+}
+
 export async function authorityName(knex: Knex, authorityId: number): Promise<string | null> {
   const row: Pick<AuthorityRow, "name"> | undefined = await knex<AuthorityRow>("authorities").where({ id: authorityId }).first("name");
   return row?.name ?? null;
