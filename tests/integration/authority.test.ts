@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addAuthority, authorityByCode } from "../../src/db/repositories/authority.repository.js";
 import { councilNameOf, deploymentAuthorityId } from "../../src/services/authority/authority.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
@@ -23,5 +24,14 @@ describe("the deployment's authority", () => {
     await expect(deploymentAuthorityId(t.db)).rejects.toMatchObject({ code: "config.authority", message: expect.stringContaining("2 authorities") as unknown });
     await t.db.knex("authorities").where({ id: 2 }).del();
     expect(await deploymentAuthorityId(t.db)).toBe(1);
+  });
+
+  it("adds a council with a fresh id (the sequence is past the id migration 0001 gave) and finds it by code", async () => {
+    const id = await addAuthority(t.db.knex, { code: "north", name: "North Council" });
+    expect(id).toBeGreaterThan(1);
+    expect(await authorityByCode(t.db.knex, "north")).toEqual({ id, code: "north", name: "North Council" });
+    expect(await authorityByCode(t.db.knex, "south")).toBeNull();
+    await expect(addAuthority(t.db.knex, { code: "north", name: "Another" })).rejects.toThrow();
+    await t.db.knex("authorities").where({ id }).del();
   });
 });

@@ -18,7 +18,7 @@ export async function authorityByCode(knex: Knex, code: string): Promise<(Author
 
 /** Adds a council to the deployment; returns its id. The code is unique (a second add of the same code is refused by the database). */
 export async function addAuthority(knex: Knex, authority: { code: string; name: string }): Promise<number> {
-  const [row] = (await knex("authorities").insert(authority).returning("id")) as { id: number }[];
+  const [row] = await knex("authorities").insert(authority).returning<{ id: number }[]>("id");
   if (!row) throw new Error("inserting an authority returned no id");
   return Number(row.id);
 }
