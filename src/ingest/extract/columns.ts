@@ -28,6 +28,14 @@ export interface TableHeader {
 
 const REFERENCE_FIELDS: readonly ColumnField[] = ["description", "child", "placement"];
 
+/**
+ * A per-line VAT column's heading ("VAT", "VAT Rate", "VAT %", "VAT Code", "Tax £"): a column
+ * the lines print but the reader does not take as any line field (its figures are not the amount).
+ */
+export function isVatHeading(text: string): boolean {
+  return /^(?:vat|tax)(?:\s*(?:rate|%|code|amount|amt|value|£|\(\s*[£%]\s*\)|@\s*\d+(?:\.\d+)?\s*%))?$/i.test(cleanText(text));
+}
+
 /** Header fields a flat table may carry as columns (not its VAT or subtotal: those are per line). */
 const FLAT_HEADER_FIELDS: ReadonlySet<HeaderField> = new Set(["invoiceNumber", "invoiceDate", "period", "periodFrom", "periodTo", "creditsInvoice", "vatNumber", "total"]);
 
@@ -77,7 +85,7 @@ function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell
         if (!before) continue;
         const slice = items.slice(start, end);
         const text = slice.map((item) => item.text).join(" ");
-        const known = fieldOf(text, config) !== null;
+        const known = fieldOf(text, config) !== null || isVatHeading(text);
         if (!known && slice.length > 1) continue;
         const group: LayoutCell = { text, left: slice[0]?.left ?? cell.left, right: slice[slice.length - 1]?.right ?? cell.right };
         const candidate = { unknown: before.unknown + (known ? 0 : 1), groups: [...before.groups, group] };
@@ -212,9 +220,14 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
     return placed;
   }
   let previous: { index: number; right: number } | null = null;
-  for (const item of row.items.flatMap((printed) => splitAcrossColumns(printed, columns))) {
+  for (const item of row.items.flatMap((printed) => splitAcrossColumns(printed, columns, row.height))) {
     const text = item.text.trim();
     if (text === "" || /^(?:£|GBP)$/i.test(text)) continue; // a currency mark on its own says nothing
+    if (item.column !== undefined) {
+      placed.set(item.column, [...(placed.get(item.column) ?? []), item]);
+      previous = { index: item.column, right: item.right };
+      continue;
+    }
     let bestIndex = -1;
     let bestScore = 0;
     columns.forEach((column, index) => {
@@ -232,6 +245,13 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
         bestIndex = index;
       }
     });
+    if (bestScore < 3) {
+      // Aligned with no heading: where headings are set at their columns' left edges (a
+      // spreadsheet's cells), a figure lying wholly between one heading's left edge and the next
+      // one's belongs to the first ("705.00" right-aligned in the cell under "Rate").
+      const zone = zoneOf(item, columns, row.height);
+      if (zone >= 0) bestIndex = zone;
+    }
     if (bestIndex < 0 && previous && item.left - previous.right <= Math.max(12, row.height * 2) && !isFigure(text)) {
       // Justified text (groff, Writer) spreads a description's words wide: a word under no
       // heading, a word's gap after the text before it, goes on that text.
@@ -258,9 +278,72 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
   return placed;
 }
 
-/** A value a column of figures holds: money, a date, a quantity (with or without its unit), a unit, `£`. */
+function zoneOf(item: LayoutCell, columns: readonly Column[], height: number): number {
+  const tolerance = Math.max(3, height * 0.3);
+  const matches = columns
+    .map((column, index) => ({ index, start: column.left - tolerance, end: (columns[index + 1]?.left ?? Number.POSITIVE_INFINITY) - 0.5 }))
+    .filter((zone) => item.left >= zone.start && item.right <= zone.end);
+  return matches.length === 1 && matches[0] ? matches[0].index : -1;
+}
+
+/** A value a column of figures holds: money, a date, a quantity (with or without its unit), a unit, `£`, a VAT rate or code. */
 function isFigure(text: string): boolean {
-  return /^(?:£|GBP)$/i.test(text) || parseMoneyText(text) !== null || parseQuantity(text) !== null || parseUnit(text) !== null || parseDateText(text) !== null;
+  return /^(?:£|GBP)$/i.test(text) || parseMoneyText(text) !== null || parseQuantity(text) !== null || parseUnit(text) !== null || parseDateText(text) !== null || isVatRate(text);
+}
+
+/**
+ * What a per-line VAT column prints: a rate ("20%", "0 %"), "Exempt", "Zero", "Std" or an
+ * accounting package's one-letter code ("S", "E", "Z"). Never an amount.
+ */
+export function isVatRate(text: string): boolean {
+  return /^(?:\d{1,2}(?:\.\d+)?\s*%|exempt|exempted|zero(?:[\s-]rated)?|std|standard|reduced|outside\s+scope|n\/?a|nil|[SEZO])$/i.test(text.trim());
+}
+
+/** A split part of a printed item; `column` when its place was decided by its neighbours' order. */
+type SplitPart = LayoutCell & { column?: number };
+
+/** The figures of one printed run: "31/10/26 31nights", "705.00 Exempt", "4 sessions", "1,800.00 CR". */
+function figureTokens(item: LayoutCell): SplitPart[] | null {
+  const words = wordsOf(item);
+  const tokens: SplitPart[] = [];
+  for (const word of words) {
+    const last = tokens[tokens.length - 1];
+    // A unit, a currency word or CR/DR, a lone "%" or "£" belongs with the figure beside it.
+    if (last && (/^(?:CR|DR|GBP|%)\.?$/i.test(word.text) || /^£$/.test(last.text) || (parseUnit(word.text) !== null && parseQuantity(last.text) !== null && parseQuantity(`${last.text} ${word.text}`) !== null))) {
+      tokens[tokens.length - 1] = { text: `${last.text} ${word.text}`, left: last.left, right: word.right };
+      continue;
+    }
+    tokens.push(word);
+  }
+  return tokens.length >= 2 && tokens.every((t) => isFigure(t.text)) ? tokens : null;
+}
+
+/**
+ * Where headings are narrower than their columns (a spreadsheet's left-aligned headings over
+ * right-aligned figures), a run of figures joined across columns ("705.00 Exempt" under "Rate"
+ * and "VAT Rate") has words under no heading. One of its figures aligned with a heading anchors
+ * the run; its other figures take the neighbouring columns in order. Only when there are such
+ * columns for every figure is the run split; otherwise it stays whole.
+ */
+function splitByOrder(item: LayoutCell, columns: readonly Column[], height: number): SplitPart[] | null {
+  const tokens = figureTokens(item);
+  if (!tokens) return null;
+  const tolerance = Math.max(3, height * 0.3);
+  for (const [k, token] of tokens.entries()) {
+    const anchor = columns.findIndex((c) => Math.abs(token.left - c.left) <= tolerance || Math.abs(token.right - c.right) <= tolerance);
+    if (anchor < 0) continue;
+    const first = anchor - k;
+    const last = first + tokens.length - 1;
+    if (first < 0 || last >= columns.length) return null;
+    // The run must lie over the columns it is given: no part may start beyond its next column.
+    const fits = tokens.every((t, j) => {
+      const next = columns[first + j + 1];
+      const previous = columns[first + j - 1];
+      return (next === undefined || t.left < next.left) && (previous === undefined || t.right > previous.right);
+    });
+    return fits ? tokens.map((t, j) => ({ ...t, column: first + j })) : null;
+  }
+  return null;
 }
 
 /**
@@ -270,7 +353,7 @@ function isFigure(text: string): boolean {
  * and every part is a figure; text (a long description running under the next heading) is
  * never split.
  */
-function splitAcrossColumns(item: LayoutCell, columns: readonly Column[]): LayoutCell[] {
+function splitAcrossColumns(item: LayoutCell, columns: readonly Column[], height: number): SplitPart[] {
   if (!/\s/.test(item.text.trim())) return [item];
   const words = wordsOf(item);
   const under = (word: LayoutCell): number => {
@@ -284,7 +367,10 @@ function splitAcrossColumns(item: LayoutCell, columns: readonly Column[]): Layou
     if (last && (column < 0 || column === last.column)) last.words.push(word);
     else groups.push({ column, words: [word] });
   }
-  if (groups.length < 2 || groups.some((g) => g.column < 0)) return [item];
+  if (groups.length < 2 || groups.some((g) => g.column < 0)) {
+    // One figure of a run under no heading of its own: its neighbours' order places it.
+    return groups.length === 1 && groups[0]?.column !== undefined && groups[0].column >= 0 && isFigure(item.text.trim()) ? [item] : (splitByOrder(item, columns, height) ?? [item]);
+  }
   const parts = groups.map((g) => ({ text: g.words.map((w) => w.text).join(" "), left: g.words[0]?.left ?? item.left, right: g.words[g.words.length - 1]?.right ?? item.right }));
   return parts.every((part) => isFigure(part.text)) ? parts : [item];
 }

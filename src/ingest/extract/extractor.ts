@@ -76,6 +76,22 @@ interface TableState {
   notes: string[];
   /** Rows among the lines that print an amount yet were not read as lines (checked against the totals). */
   unread: UnreadRow[];
+  /** Cells of read lines printed under a heading but not readable as its field (`line` is the line's index). */
+  unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string }>;
+}
+
+/**
+ * Unit nouns a description may name against its column's heading, not after a count: only
+ * distance ("Mileage – school transport" under "No. of nights"), which no night, week or session
+ * can be. A "therapy session" under "Nights" keeps the heading's unit: a provider may bill it so.
+ */
+const DESCRIPTION_UNITS: ReadonlyArray<readonly [RegExp, Unit]> = [[/(?<![\d.]\s*)\b(?:mileage|miles)\b/i, "mile"]];
+
+/** The one unit a description names; null when it names none or more than one. */
+function unitNamedIn(description: string): Unit | null {
+  const found = new Set(DESCRIPTION_UNITS.filter(([pattern]) => pattern.test(description)).map(([, unit]) => unit));
+  const [only] = [...found];
+  return found.size === 1 && only !== undefined ? only : null;
 }
 
 const EMPTY_REF = /^(?:-+|–|n\/?a|none|tbc|\.)$/i;
@@ -236,12 +252,18 @@ function readLine(
   // A heading's unit only describes lines that print a quantity or a rate (not a discount line).
   const measured = quantity !== null || rate !== null;
   const printedUnit = unitText ? (parseUnit(unitText, config.units) ?? quantity?.unit ?? null) : null;
+  const hinted = measured ? (hint("quantity") ?? hint("rate") ?? hint("unit")) : null;
+  // A heading's unit is the table's usual one; a line whose description names another unit
+  // ("Mileage – school transport" under "No. of nights") is billed in that one.
+  const named = hinted && !printedUnit && !quantity?.unit && !rate?.unit ? unitNamedIn(description) : null;
   const unit =
     printedUnit ??
     quantity?.unit ??
     rate?.unit ??
-    (measured ? (hint("quantity") ?? hint("rate") ?? hint("unit") ?? config.defaultUnit) : null);
-  if (unit) heading("unit", printedUnit ? "unit" : quantity?.unit ? "quantity" : rate?.unit ? "rate" : hint("quantity") ? "quantity" : hint("rate") ? "rate" : "unit");
+    (named && named !== hinted ? named : null) ??
+    (measured ? (hinted ?? config.defaultUnit) : null);
+  if (named && named !== hinted && unit === named) evidence.unit = { via: "heading", label: "description", where: source };
+  else if (unit) heading("unit", printedUnit ? "unit" : quantity?.unit ? "quantity" : rate?.unit ? "rate" : hint("quantity") ? "quantity" : hint("rate") ? "rate" : "unit");
 
   const childRef = ref(columnText(cellsOf("child")));
   const placementRef = ref(columnText(cellsOf("placement")));
@@ -251,6 +273,16 @@ function readLine(
   else if (state.groupPlacement) evidence.placementRef = { via: "statement_block", label: null, where: state.groupSource };
   const amount = moneyOf(cellsOf("amount"));
   if (amount) heading("amount", "amount");
+
+  // A figure printed under a heading that the reader could not read is never dropped silently.
+  const unreadable = (field: LineDraftField, column: ColumnField, read: unknown): void => {
+    const text = columnText(cellsOf(column));
+    if (read === null && text !== "" && !EMPTY_REF.test(text)) state.unreadCells.push({ line: state.lines.length, field, text, where: source });
+  };
+  unreadable("quantity", "quantity", quantity);
+  unreadable("unitRate", "rate", rate);
+  unreadable("amount", "amount", amount);
+  if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
 
   return {
     lineNo: 0,
@@ -325,6 +357,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     lastPage: 0,
     notes: [],
     unread: [],
+    unreadCells: [],
   };
   const furniture = findFurniture(doc);
   for (let i = 0; i < rows.length; i++) {
@@ -381,11 +414,13 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     // Below the totals, a row is a VAT analysis, bank details or a note, not a line; the table
     // goes on only after a new heading, a new statement block or on the next page.
     if (state.pausedOnPage === row.page) continue;
+    const unreadMark = state.unreadCells.length;
     const line = readLine(doc, row, header, placed, config, state);
     // "Subtotal C1001", "Total for Oak House": a running or partial total inside the table is
     // not a line (DATA.md), even when it is not the invoice's own total.
     if (line.quantity === null && line.unitRate === null && row.cells.some((c) => isPartialTotal(c.text))) {
       state.consumed.add(i);
+      state.unreadCells.length = unreadMark;
       state.notes.push(`${rowLabel(doc, row)} ("${rowText.slice(0, 60)}") was read as a partial total, not as a line.`);
       continue;
     }
@@ -406,6 +441,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     // A description wrapped onto the next printed line belongs to the line above it.
+    state.unreadCells.length = unreadMark; // the row is not a line of its own: its cells are not a line's
     const previous = state.lines[state.lines.length - 1];
     if (
       previous &&
@@ -536,6 +572,14 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  for (const cell of table.unreadCells) {
+    uncertain.push({
+      code: "uncertain_value",
+      field: `line ${cell.line + 1} ${cell.field}`,
+      reason: `${cell.where} prints "${cell.text.slice(0, 60)}" under the ${cell.field} heading, which could not be read as one`,
+      candidates: [cell.text.slice(0, 60)],
+    });
+  }
   const lineChecks = lines.map(checkLine).filter((c): c is ArithmeticCheck => c !== null);
 
   // The totals: a template's pattern first, then the table's last totals row, then the best label.

@@ -89,6 +89,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Rate", "Unit Price", "Unit Rate", "Weekly Rate", "Nightly Rate", "Price", "Fee", "Daily Rate", "Hourly Rate", "Weekly Fee",
     "Nightly Fee", "Unit Cost", "Rate per week", "Rate per night", "Rate per hour", "Rate per mile", "Mileage Rate",
     "Rate/Price", "Price/Rate", "Unit Amount", "Price per Unit", "Cost per Unit", "Unit Charge", "Each",
+    // "Per Night" over a column of figures is the price of one night, not the unit ("Per" alone is).
+    "Per Night", "Per Week", "Per Day", "Per Hour", "Per Session", "Per Mile", "Per Item", "Per Unit", "Price Each", "Cost Each",
   ],
   amount: [
     "Amount", "Line Total", "Total", "Net", "Value", "Cost", "Net Amount", "Line Amount", "Total Cost", "Amount (Net)",
