@@ -450,6 +450,17 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       previous.page === row.page &&
       row.top - previous.bottom <= 1.8 * row.height + 0.01
     ) {
+      // A period printed on its own under the description ("05/10/2026 – 09/10/2026") is the
+      // line's dates, not more of its words.
+      const ownPeriod = previous.line.from ? null : parsePeriodText(line.description, config.dateFormats);
+      if (ownPeriod) {
+        previous.line.from = ownPeriod.from;
+        previous.line.to = ownPeriod.to;
+        previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === "description")?.heading ?? null, where: rowLabel(doc, row) };
+        previous.bottom = row.top;
+        state.consumed.add(i);
+        continue;
+      }
       previous.line.description = joinWrapped(previous.line.description, line.description);
       if (!previous.line.from) {
         const period = findPeriodInText(previous.line.description, config.dateFormats);
