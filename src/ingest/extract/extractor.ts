@@ -18,7 +18,7 @@ import {
   type Period,
 } from "../text/values.js";
 import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow, LineDraftField, UncertainField } from "../types.js";
-import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, type TableHeader } from "./columns.js";
+import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
@@ -78,6 +78,8 @@ interface TableState {
   unread: UnreadRow[];
   /** Cells of read lines printed under a heading but not readable as its field (`line` is the line's index). */
   unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string }>;
+  /** Lines whose amount is quantity × rate plus the VAT printed beside it (a gross amount). */
+  grossLines: Array<{ line: number; where: string; gross: Dec; net: Dec }>;
 }
 
 /**
@@ -279,6 +281,16 @@ function readLine(
     const text = columnText(cellsOf(column));
     if (read === null && text !== "" && !EMPTY_REF.test(text)) state.unreadCells.push({ line: state.lines.length, field, text, where: source });
   };
+  // A VAT amount printed per line beside an amount that is quantity × rate + that VAT: the
+  // amount is gross, and the line's amount is its net. Not guessed: marked for a person.
+  const vatIndex = header.columns.findIndex((c) => c.field === null && isVatHeading(c.heading) && !/%|rate|code/i.test(c.heading));
+  const lineVat = vatIndex >= 0 ? moneyOf(placed.get(vatIndex)) : null;
+  if (lineVat && !lineVat.isZero() && amount && quantity && rate) {
+    const net = quantity.value.times(rate.value).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+    if (!net.eq(amount) && net.plus(lineVat).eq(amount)) {
+      state.grossLines.push({ line: state.lines.length, where: source, gross: amount, net });
+    }
+  }
   unreadable("quantity", "quantity", quantity);
   unreadable("unitRate", "rate", rate);
   unreadable("amount", "amount", amount);
@@ -358,6 +370,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     notes: [],
     unread: [],
     unreadCells: [],
+    grossLines: [],
   };
   const furniture = findFurniture(doc);
   for (let i = 0; i < rows.length; i++) {
@@ -415,12 +428,14 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     // goes on only after a new heading, a new statement block or on the next page.
     if (state.pausedOnPage === row.page) continue;
     const unreadMark = state.unreadCells.length;
+    const grossMark = state.grossLines.length;
     const line = readLine(doc, row, header, placed, config, state);
     // "Subtotal C1001", "Total for Oak House": a running or partial total inside the table is
     // not a line (DATA.md), even when it is not the invoice's own total.
     if (line.quantity === null && line.unitRate === null && row.cells.some((c) => isPartialTotal(c.text))) {
       state.consumed.add(i);
       state.unreadCells.length = unreadMark;
+      state.grossLines.length = grossMark;
       state.notes.push(`${rowLabel(doc, row)} ("${rowText.slice(0, 60)}") was read as a partial total, not as a line.`);
       continue;
     }
@@ -442,6 +457,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     // A description wrapped onto the next printed line belongs to the line above it.
     state.unreadCells.length = unreadMark; // the row is not a line of its own: its cells are not a line's
+    state.grossLines.length = grossMark;
     const previous = state.lines[state.lines.length - 1];
     if (
       previous &&
@@ -583,6 +599,14 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  for (const gross of table.grossLines) {
+    uncertain.push({
+      code: "uncertain_value",
+      field: `line ${gross.line + 1} amount`,
+      reason: `${gross.where} prints £${gross.gross.toFixed(2)}, which is quantity × rate (£${gross.net.toFixed(2)}) plus the VAT printed beside it: a gross amount where the line's net is meant`,
+      candidates: [gross.gross.toFixed(2), gross.net.toFixed(2)],
+    });
+  }
   for (const cell of table.unreadCells) {
     uncertain.push({
       code: "uncertain_value",

@@ -81,3 +81,19 @@ describe("headings and units in other words", () => {
     expect(draft.uncertain).toEqual([]);
   });
 });
+
+describe("a VAT amount per line beside a gross amount", () => {
+  it("marks the line's amount uncertain when it is quantity × rate plus the line's VAT, naming both", () => {
+    const items = [
+      at("Invoice No", 40, 40), at("RSL-9004", 110, 40),
+      at("Client Ref", 40, 100), at("Service", 100, 100), at("Qty", 300, 100), at("Rate", 350, 100), at("VAT", 410, 100), at("Total", 470, 100),
+      at("C5001", 40, 114), at("Supported living", 100, 114), end("31", 315, 114), end("105.00", 380, 114), end("0.00", 430, 114), end("3,255.00", 500, 114),
+      // 4 × 45.00 = 180.00; VAT 36.00; 216.00 printed under "Total" is the gross.
+      at("C5002", 40, 128), at("Life-skills coaching", 100, 128), end("4", 315, 128), end("45.00", 380, 128), end("36.00", 430, 128), end("216.00", 500, 128),
+      at("Total Due", 400, 160), end("3,471.00", 500, 160),
+    ];
+    const draft = extractInvoice({ format: "pdf", pageCount: 1, notes: [], rows: rowsFromItems(items, 1) });
+    expect(draft.lines.map((l) => l.amount?.toFixed(2))).toEqual(["3255.00", "216.00"]);
+    expect(draft.uncertain).toEqual([expect.objectContaining({ field: "line 2 amount", candidates: ["216.00", "180.00"] })]);
+  });
+});
