@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const ROLES: readonly Role[] = ["finance_officer", "commissioner", "admin"];
-const USERNAME: Record<Role, string> = { finance_officer: "finance", commissioner: "commissioner", admin: "admin" };
+const USERNAME: Record<Role, string> = { finance_officer: "finance", commissioner: "commissioner", admin: "admin", consortium_analyst: "analyst" };
 
 /** A concrete request for each route: ids of seeded rows, and a body that passes validation where cheap. */
 function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body; headers?: Record<string, string> } {
