@@ -19,7 +19,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "import",
-    synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME]",
+    synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME] [--framework CODE]",
     summary: "Load reference data (CSV or XLSX), with a preview first if wanted",
     load: async () => (await import("./import.js")).importCommand,
   },
@@ -67,6 +67,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./authority.js")).authorityCommand,
   },
   {
+    name: "consortia",
+    synopsis: "consortia add CODE --name \"…\" [--member COUNCIL…] | list",
+    summary: "Councils that commission together: a consortium, its members and its framework",
+    load: async () => (await import("./consortia.js")).consortiaCommand,
+  },
+  {
     name: "serve",
     synopsis: "serve [--port N]",
     summary: "Serve the review web UI, its JSON API and the scheduler",
@@ -80,7 +86,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "users",
-    synopsis: "users add <username> --role finance_officer|commissioner|admin",
+    synopsis: "users add <username> --role finance_officer|commissioner|admin|consortium_analyst",
     summary: "Create a user",
     also: [
       { synopsis: "users list [--format json|csv|table]", summary: "List the users, their roles and whether they can sign in" },
@@ -91,7 +97,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "demo",
-    synopsis: "demo [--port N]",
+    synopsis: "demo [--port N] [--consortium]",
     summary: "Load samples/, audit them and serve the UI: run this first",
     load: async () => (await import("./demo.js")).demoCommand,
   },

@@ -1,0 +1,147 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consortiumBenchmarkFor, type ConsortiumBenchmark, type MeasureFigures } from "../../src/services/consortium/consortium-benchmark.js";
+import { loadConsortiumDemo, type ConsortiumDemoResult } from "../../src/services/demo/consortium-demo.js";
+import { openTestDatabase, type TestDatabase } from "../support/db.js";
+
+const SAMPLES = path.resolve(import.meta.dirname, "../../samples");
+const CONSORTIUM_DIR = path.join(SAMPLES, "consortium");
+
+/** samples/consortium/EXPECTED.json: worked from the sample files by work_expected.py, not by the engine. */
+interface ExpectedMeasure {
+  placements: number | null;
+  median: string | null;
+  low: string | null;
+  high: string | null;
+  members: Record<string, { median: string | null; difference: string | null; difference_pct: string | null }>;
+}
+interface ExpectedGroup {
+  provider: string;
+  item: string;
+  service_level: string;
+  unit: string;
+  framework_rate: string | null;
+  annual_uplift_pct: string;
+  paid: ExpectedMeasure;
+  charged: ExpectedMeasure;
+  charged_over_framework: string | null;
+  charged_over_framework_pct: string | null;
+  drift: Record<string, string | null>;
+  drift_change_pct: string | null;
+  drift_above_uplift: boolean;
+}
+const EXPECTED = JSON.parse(fs.readFileSync(path.join(CONSORTIUM_DIR, "EXPECTED.json"), "utf8")) as { quarter: string; groups: ExpectedGroup[] };
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(CONSORTIUM_DIR, "consortium.json"), "utf8")) as { councils: { code: string; name: string }[] };
+const codeOf = (name: string): string => MANIFEST.councils.find((c) => c.name === name)?.code ?? name;
+
+/** The benchmark's figures in EXPECTED.json's shape. */
+function asExpected(benchmark: ConsortiumBenchmark): ExpectedGroup[] {
+  const measure = (m: MeasureFigures): ExpectedMeasure => ({
+    placements: m.placements,
+    median: m.median,
+    low: m.low,
+    high: m.high,
+    members: Object.fromEntries(m.members.map((member) => [codeOf(member.member), { median: member.median, difference: member.difference, difference_pct: member.differencePct }])),
+  });
+  return benchmark.services.map((s) => {
+    const q2 = s.drift.find((q) => q.quarter === "2026-Q2");
+    const q3 = s.drift.find((q) => q.quarter === "2026-Q3");
+    return {
+      provider: s.providerId,
+      item: s.item,
+      service_level: s.serviceLevel,
+      unit: s.unit,
+      framework_rate: s.frameworkRate,
+      annual_uplift_pct: s.annualUpliftPct ?? "",
+      paid: measure(s.paid),
+      charged: measure(s.charged),
+      charged_over_framework: s.chargedOverFramework,
+      charged_over_framework_pct: s.chargedOverFrameworkPct,
+      drift: { "2026-Q2": q2?.median ?? null, "2026-Q3": q3?.median ?? null },
+      drift_change_pct: q3?.changePct ?? null,
+      drift_above_uplift: s.driftAboveUplift,
+    };
+  });
+}
+
+describe("the consortium demo: framework audit and the benchmark against the hand-worked table", () => {
+  let t: TestDatabase;
+  let demo: ConsortiumDemoResult;
+  const council = (code: string): number => demo.councils.find((c) => c.code === code)?.authorityId ?? 0;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+    demo = await loadConsortiumDemo(t.db, { samplesDir: SAMPLES, dataDir: t.dataDir, password: "demo-password-123" });
+  }, 300_000);
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  it("loads the framework once, for the consortium, not into any member's contracts", async () => {
+    const framework = await t.db.knex("framework_contracts").orderBy("contract_id").select("contract_id", "annual_uplift_pct");
+    expect(framework).toEqual([
+      { contract_id: "FW-HAV", annual_uplift_pct: "3.0000" },
+      { contract_id: "FW-OAK", annual_uplift_pct: "2.5000" },
+      { contract_id: "FW-STE", annual_uplift_pct: "3.0000" },
+    ]);
+    expect(await t.db.knex("contracts").whereIn("authority_id", demo.councils.map((c) => c.authorityId)).count<{ count: string }[]>("* as count")).toEqual([{ count: "0" }]);
+  });
+
+  it("audits a member's placement against the framework's rates to the penny", async () => {
+    const finding = async (authorityId: number, childRef: string, invoiceNumber: string): Promise<{ rule: string; amount: string }[]> =>
+      t.db.knex("findings as f").join("invoices as i", "i.id", "f.invoice_id").where({ "f.authority_id": authorityId, "f.child_ref": childRef, "i.invoice_number": invoiceNumber }).orderBy("f.rule").select("f.rule", "f.amount");
+    // ALD-P014 has no weekly fee: the framework's Oakfield standard rate, £4,200.00 a week (£600.00 a night), applies.
+    // July billed 31 nights at £636.00 = £19,716.00 against 31 × £600.00 = £18,600.00: £1,116.00 above.
+    expect(await finding(council("ALD"), "ALD-C014", "OAK-ALD-202607")).toEqual([{ rule: "rate-above-agreed", amount: "1116.00" }]);
+    // Its June invoice billed the framework rate exactly: no finding.
+    expect(await finding(council("ALD"), "ALD-C014", "OAK-ALD-202606")).toEqual([]);
+    // ALD-P001 (Haven, standard, framework £903.00 a week = £129.00 a night) billed at £129.00: none.
+    expect(await finding(council("ALD"), "ALD-C001", "HAV-ALD-202607")).toEqual([]);
+    // BRM-P001 agreed £917.00 a week (£131.00 a night) under the framework contract, billed £133.00: 31 × £2.00.
+    expect(await finding(council("BRM"), "BRM-C001", "HAV-BRM-202607")).toEqual([{ rule: "rate-above-agreed", amount: "62.00" }]);
+  });
+
+  it("gives the figures of samples/consortium/EXPECTED.json, suppressed where it says", async () => {
+    const benchmark = await consortiumBenchmarkFor(t.db, council("ALD"));
+    expect(benchmark.quarter).toBe(EXPECTED.quarter);
+    expect(asExpected(benchmark)).toEqual(EXPECTED.groups);
+  });
+
+  it("carries no child, placement or invoice reference, and every member reads the same figures", async () => {
+    const benchmark = await consortiumBenchmarkFor(t.db, council("CRS"));
+    const text = JSON.stringify(benchmark);
+    expect(text).not.toMatch(/-C\d{3}|-P\d{3}|PO-|HAV-ALD|OAK-BRM/);
+    expect(asExpected(benchmark)).toEqual(EXPECTED.groups);
+  });
+
+  it("refuses a council outside the consortium (the database function checks app.authority_id)", async () => {
+    await expect(consortiumBenchmarkFor(t.db, 1)).rejects.toMatchObject({ code: "not_found" });
+    const consortiumId = demo.consortiumId;
+    await expect(
+      t.db.knex.transaction(async (trx) => {
+        await trx.raw("select set_config('app.authority_id', '1', true)");
+        await trx.raw("select * from consortium_price_benchmark(?::integer, '2026-07-01', '2026-09-30')", [consortiumId]);
+      }),
+    ).rejects.toThrow(/not a member/);
+  });
+
+  it("answers a role that can read no member's rows (SECURITY DEFINER), so it keeps working under row-level security", async () => {
+    const role = `k23_probe_${process.pid}`;
+    await t.db.knex.raw(`create role ${role} nologin`);
+    try {
+      const figures = await t.db.knex.transaction(async (trx) => {
+        await trx.raw(`set local role ${role}`);
+        await trx.raw("select set_config('app.authority_id', ?, true)", [String(council("BRM"))]);
+        // In a savepoint: the refusal aborts only it, not the transaction.
+        await expect(trx.transaction(async (inner) => inner.raw("select count(*) from placements"))).rejects.toThrow(/permission denied/);
+        return trx.raw<{ rows: { median: string | null }[] }>(
+          "select median from consortium_price_benchmark(?::integer, '2026-07-01', '2026-09-30') where member_id is null and provider_id = 'OAK' and service_level = 'standard' and measure = 'paid'",
+          [demo.consortiumId],
+        );
+      });
+      expect(figures.rows).toEqual([{ median: "4217.50" }]);
+    } finally {
+      await t.db.knex.raw(`drop role ${role}`);
+    }
+  });
+});
