@@ -16,3 +16,5 @@ export const OPERATORS: readonly Role[] = ["finance_officer", "admin"];
 export const ADMINS: readonly Role[] = ["admin"];
 /** The consortium's price benchmark: aggregated, suppressed figures across members, never a child. */
 export const CONSORTIUM_ANALYSTS: readonly Role[] = ["consortium_analyst"];
+/** Signing out and one's own password: every role. */
+export const SIGNED_IN: readonly Role[] = [...EVERYONE, ...CONSORTIUM_ANALYSTS];

@@ -57,7 +57,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "report",
     synopsis: "report savings [--from YYYY-MM] [--to YYYY-MM] [--provider ID] --out FILE.xlsx",
     summary: "Write the commissioners' savings report",
-    also: [{ synopsis: "report query-pack [--provider ID] --out FILE.xlsx|FILE.html|FOLDER", summary: "Write the query pack to send a provider (every provider with something to query, given a folder)" }],
+    also: [
+      { synopsis: "report query-pack [--provider ID] --out FILE.xlsx|FILE.html|FOLDER", summary: "Write the query pack to send a provider (every provider with something to query, given a folder)" },
+      { synopsis: "report consortium [--consortium CODE] [--quarter YYYY-Qn] --out FILE.xlsx", summary: "Write the consortium's price benchmark (aggregated, groups under 5 placements suppressed)" },
+    ],
     load: async () => (await import("./report.js")).reportCommand,
   },
   {

@@ -4,7 +4,10 @@ import { consortiaOf } from "../../db/repositories/consortium.repository.js";
 import { AppError } from "../../domain/errors.js";
 import { Dec } from "../../domain/money.js";
 import { londonDate } from "../../domain/months.js";
+import type { ConsortiumBenchmark, DriftQuarter, MeasureFigures, MemberFigure, ServiceBenchmark } from "../../domain/consortium-benchmark.js";
 import { addQuarters, quarterBounds, quarterLabel, quarterOf, requireQuarter, type Quarter } from "../../domain/quarters.js";
+
+export { SUPPRESSED_TEXT, type ConsortiumBenchmark, type DriftQuarter, type MeasureFigures, type MemberFigure, type ServiceBenchmark } from "../../domain/consortium-benchmark.js";
 
 /**
  * The consortium analyst's benchmark: per provider and service, what each member pays (agreed)
@@ -13,67 +16,6 @@ import { addQuarters, quarterBounds, quarterLabel, quarterOf, requireQuarter, ty
  * (README "Consortium benchmarking"); this module only lays them out and works out differences
  * and percentages from the figures shown, exactly (decimal.js), percentages to 0.1 half up.
  */
-export const SUPPRESSED_TEXT = "fewer than 5 placements";
-
-export interface MemberFigure {
-  member: string;
-  suppressed: boolean;
-  placements: number | null;
-  median: string | null;
-  /** Member median − consortium median, pounds; null when either is not shown. */
-  difference: string | null;
-  /** difference ÷ consortium median × 100, to 0.1. */
-  differencePct: string | null;
-}
-
-export interface MeasureFigures {
-  suppressed: boolean;
-  placements: number | null;
-  median: string | null;
-  low: string | null;
-  high: string | null;
-  members: MemberFigure[];
-}
-
-export interface DriftQuarter {
-  quarter: Quarter;
-  label: string;
-  suppressed: boolean;
-  placements: number | null;
-  median: string | null;
-  /** Change of the charged median since the first quarter shown, percent to 0.1. */
-  changePct: string | null;
-  aboveUplift: boolean;
-}
-
-export interface ServiceBenchmark {
-  providerId: string;
-  providerKind: string | null;
-  item: string;
-  serviceLevel: string;
-  unit: string;
-  paid: MeasureFigures;
-  charged: MeasureFigures;
-  frameworkRate: string | null;
-  annualUpliftPct: string | null;
-  /** Charged median − framework rate, and as % of the framework rate. */
-  chargedOverFramework: string | null;
-  chargedOverFrameworkPct: string | null;
-  drift: DriftQuarter[];
-  /** The latest shown quarter's change exceeds the framework's annual uplift. */
-  driftAboveUplift: boolean;
-}
-
-export interface ConsortiumBenchmark {
-  consortium: { id: number; code: string; name: string; members: string[] };
-  quarter: Quarter;
-  quarterLabel: string;
-  from: string;
-  to: string;
-  driftQuarters: { quarter: Quarter; label: string }[];
-  services: ServiceBenchmark[];
-}
-
 const pct = (part: Dec, whole: Dec): string => part.div(whole).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1);
 const money = (value: string | null): string | null => (value === null ? null : new Dec(value).toFixed(2));
 
@@ -94,9 +36,31 @@ export const DRIFT_QUARTERS = 4;
  * The benchmark of the consortium the authority belongs to, for a quarter (default: the quarter
  * of the members' latest billed period, else the current one).
  */
-export async function consortiumBenchmarkFor(db: Database, authorityId: number, options: { quarter?: string | undefined; now?: Date } = {}): Promise<ConsortiumBenchmark> {
+export async function consortiumBenchmarkFor(db: Database, authorityId: number, options: BenchmarkOptions = {}): Promise<ConsortiumBenchmark> {
   const consortium = await consortiumOfAuthority(db, authorityId);
   if (!consortium) throw new AppError("not_found", "Your council belongs to no consortium");
+  return consortiumBenchmarkOf(db, consortium, options);
+}
+
+export interface BenchmarkOptions {
+  quarter?: string | undefined;
+  now?: Date;
+}
+
+/**
+ * The benchmark of a consortium named by its code (`report consortium`): the only one when no
+ * code is given. An unknown code, or several consortia and none named, is a validation error.
+ */
+export async function consortiumBenchmarkByCode(db: Database, code: string | undefined, options: BenchmarkOptions = {}): Promise<ConsortiumBenchmark> {
+  const all = await consortiaWithMembers(db.knex);
+  const chosen = code === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((c) => c.code === code);
+  if (!chosen) {
+    throw new AppError("validation", code === undefined ? `name the consortium (--consortium CODE): ${all.length === 0 ? "there is none" : all.map((c) => c.code).join(", ")}` : `no consortium "${code}"`);
+  }
+  return consortiumBenchmarkOf(db, chosen, options);
+}
+
+async function consortiumBenchmarkOf(db: Database, consortium: { id: number; code: string; name: string }, options: BenchmarkOptions): Promise<ConsortiumBenchmark> {
   const all = await consortiaWithMembers(db.knex);
   const members = all.find((c) => c.id === consortium.id)?.members ?? [];
   let quarter: Quarter;
