@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ExcelJS from "exceljs";
+import { buildConsortiumWorkbook, serviceName } from "../../src/reports/consortium.workbook.js";
 import { consortiumBenchmarkFor, type ConsortiumBenchmark, type MeasureFigures } from "../../src/services/consortium/consortium-benchmark.js";
 import { loadConsortiumDemo, type ConsortiumDemoResult } from "../../src/services/demo/consortium-demo.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
@@ -143,5 +145,33 @@ describe("the consortium demo: framework audit and the benchmark against the han
     } finally {
       await t.db.knex.raw(`drop role ${role}`);
     }
+  });
+
+  it("writes the same figures into the workbook (report consortium), suppressed cells in words", async () => {
+    const benchmark = await consortiumBenchmarkFor(t.db, council("BRM"));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await buildConsortiumWorkbook(benchmark).xlsx.writeBuffer());
+    const sheet = workbook.getWorksheet("Prices");
+    if (!sheet) throw new Error("no Prices sheet");
+    const cells = new Map<string, unknown>();
+    sheet.eachRow((row) => {
+      const values = row.values as unknown[];
+      cells.set([values[1], values[3], values[4], values[5]].map(String).join("|"), values[7]);
+    });
+    const nameOf = (code: string): string => MANIFEST.councils.find((c) => c.code === code)?.name ?? code;
+    const asCell = (value: string | null): unknown => (value === null ? "fewer than 5 placements" : Number(value));
+    let checked = 0;
+    for (const group of EXPECTED.groups) {
+      const service = serviceName({ item: group.item, serviceLevel: group.service_level, unit: group.unit });
+      for (const [measure, label] of [["paid", "Paid"], ["charged", "Charged"]] as const) {
+        expect(cells.get([group.provider, service, label, "Consortium"].join("|"))).toEqual(asCell(group[measure].median));
+        for (const [code, figure] of Object.entries(group[measure].members)) {
+          expect(cells.get([group.provider, service, label, nameOf(code)].join("|"))).toEqual(asCell(figure.median));
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(JSON.stringify([...cells.keys()])).not.toMatch(/-C\d{3}|-P\d{3}/);
   });
 });
