@@ -80,7 +80,7 @@ async function runConsortiumDemo(args: string[], context: CommandContext): Promi
     sessionSecret: demoSessionSecret(context.settings.dataDir, context.settings.sessionSecret),
   };
   const firstCouncil = demo.councils[0]?.authorityId;
-  const authorityId = firstCouncil === undefined ? context.authorityId : (): Promise<number> => Promise.resolve(firstCouncil);
+  const authorityId = (): Promise<number> => (firstCouncil === undefined ? context.authorityId() : Promise.resolve(firstCouncil));
   return serveUntilStopped({ ...context, settings, authorityId }, port, (url) =>
     [
       `Open ${url}/consortium/prices and sign in as ${users}, with the password: ${password}`,
