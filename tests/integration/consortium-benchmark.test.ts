@@ -5,6 +5,8 @@ import ExcelJS from "exceljs";
 import { buildConsortiumWorkbook, serviceName } from "../../src/reports/consortium.workbook.js";
 import { consortiumBenchmarkFor, type ConsortiumBenchmark, type MeasureFigures } from "../../src/services/consortium/consortium-benchmark.js";
 import { loadConsortiumDemo, type ConsortiumDemoResult } from "../../src/services/demo/consortium-demo.js";
+import { createHash } from "node:crypto";
+import { runAudit } from "../../src/services/audit/run-audit.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 const SAMPLES = path.resolve(import.meta.dirname, "../../samples");
@@ -173,5 +175,21 @@ describe("the consortium demo: framework audit and the benchmark against the han
     }
     expect(checked).toBeGreaterThan(20);
     expect(JSON.stringify([...cells.keys()])).not.toMatch(/-C\d{3}|-P\d{3}/);
+  });
+
+  it("leaves a member's findings as they were before the other members joined (hash of its findings)", async () => {
+    // The demo audits Alderbrook before Bramwick's and Cressmoor's data exist; re-audited with them all there, nothing changes.
+    const hash = async (): Promise<string> => {
+      const rows = await t.db.knex("findings as f").join("invoices as i", "i.id", "f.invoice_id").where("f.authority_id", council("ALD")).whereNot("f.status", "superseded")
+        .orderBy([{ column: "i.invoice_number" }, { column: "f.line_no" }, { column: "f.rule" }]).select("i.invoice_number", "f.line_no", "f.rule", "f.child_ref", "f.amount", "f.status");
+      return createHash("sha256").update(JSON.stringify(rows)).digest("hex");
+    };
+    const before = await hash();
+    const flagged = await t.db.knex("findings").where({ authority_id: council("ALD") }).sum<{ total: string }[]>({ total: "amount" });
+    // 7 Oakfield placements charged 6% more a night from July: £36, £36, £37, £36, £37 (standard) and £48, £48 (complex)
+    // above agreed = £278 a night × 92 nights (Jul 31 + Aug 31 + Sep 30) = £25,576.00.
+    expect(flagged).toEqual([{ total: "25576.00" }]);
+    await runAudit(t.db, { scope: { kind: "all" }, authorityId: council("ALD") });
+    expect(await hash()).toBe(before);
   });
 });
