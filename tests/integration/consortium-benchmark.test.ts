@@ -7,7 +7,13 @@ import { consortiumBenchmarkFor, type ConsortiumBenchmark, type MeasureFigures }
 import { loadConsortiumDemo, type ConsortiumDemoResult } from "../../src/services/demo/consortium-demo.js";
 import { createHash } from "node:crypto";
 import { runAudit } from "../../src/services/audit/run-audit.js";
-import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { Readable } from "node:stream";
+import type { CommandContext } from "../../src/cli/command.js";
+import { reportCommand } from "../../src/cli/commands/report.js";
+import { settingsFromEnv } from "../../src/config.js";
+import { silentLogger } from "../../src/logger.js";
+import { Capture } from "../support/cli.js";
+import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
 
 const SAMPLES = path.resolve(import.meta.dirname, "../../samples");
 const CONSORTIUM_DIR = path.join(SAMPLES, "consortium");
@@ -191,5 +197,26 @@ describe("the consortium demo: framework audit and the benchmark against the han
     expect(flagged).toEqual([{ total: "25576.00" }]);
     await runAudit(t.db, { scope: { kind: "all" }, authorityId: council("ALD") });
     expect(await hash()).toBe(before);
+  });
+
+  it("writes the workbook from the command line (report consortium), and a second demo run changes nothing", async () => {
+    const out = path.join(tempDir("consortium-report"), "prices.xlsx");
+    const stdout = new Capture();
+    const context: CommandContext = {
+      settings: settingsFromEnv(), logger: silentLogger(), stdout, stderr: new Capture(), stdin: Readable.from([]),
+      database: () => Promise.resolve(t.db), authorityId: () => Promise.reject(new Error("report consortium needs no authority")),
+    };
+    expect(await reportCommand.run(["consortium", "--consortium", "NWC", "--quarter", "2026-Q3", "--out", out], context)).toBe(0);
+    expect(stdout.text).toContain("Jul to Sep 2026, 6 services");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(["Prices", "Drift", "Notes"]);
+
+    const findings = await t.db.knex("findings").count<{ n: string }[]>({ n: "*" });
+    const again = await loadConsortiumDemo(t.db, { samplesDir: SAMPLES, dataDir: t.dataDir, password: "demo-password-123" });
+    expect(again.framework.changed).toBe(false);
+    expect(again.councils.map((c) => c.invoicesRead)).toEqual([0, 0, 0]);
+    expect(again.usersCreated).toEqual([]);
+    expect(await t.db.knex("findings").count<{ n: string }[]>({ n: "*" })).toEqual(findings);
   });
 });
