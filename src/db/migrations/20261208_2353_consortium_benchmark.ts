@@ -7,6 +7,10 @@ import type { Knex } from "knex";
  * they keep working when the application runs as a non-superuser role under row-level security
  * (keyed on app.authority_id), while the analyst's session itself can read no member's rows.
  * search_path is pinned so a caller's objects cannot stand in for ours.
+ * consortium_guard refuses an app.authority_id that is not a member; with none set (the command
+ * line's `report consortium`) it lets the call through, since only aggregated, suppressed
+ * figures come out. To restrict further, revoke EXECUTE from PUBLIC and grant it to the app's
+ * role (the authorities branch names that role).
  *
  * Rules (README "Consortium benchmarking"; samples/consortium/EXPECTED.md works them by hand):
  * - A group is (provider, item, service level, unit); kind is the provider's kind. Placement fees
