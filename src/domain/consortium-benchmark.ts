@@ -39,6 +39,7 @@ export interface DriftQuarter {
 
 export interface ServiceBenchmark {
   providerId: string;
+  providerName: string | null;
   providerKind: string | null;
   item: string;
   serviceLevel: string;

@@ -37,9 +37,9 @@ export function buildConsortiumWorkbook(benchmark: ConsortiumBenchmark): ExcelJS
   prices.addRow([`${safeCellText(benchmark.consortium.name)}: prices paid and charged, ${benchmark.quarterLabel}`]).font = { bold: true, size: 14 };
   prices.addRow([`Members: ${benchmark.consortium.members.map(safeCellText).join(", ")}`]);
   prices.addRow([]);
-  const header = prices.addRow(["Provider", "Kind", "Service", "Measure", "Member", "Placements", "Median", "Against consortium median", "Against median %", "Spread low", "Spread high", "Framework rate", "Charged against framework", "Charged against framework %", "Annual uplift %"]);
+  const header = prices.addRow(["Provider", "Name", "Kind", "Service", "Measure", "Member", "Placements", "Median", "Against consortium median", "Against median %", "Spread low", "Spread high", "Framework rate", "Charged against framework", "Charged against framework %", "Annual uplift %"]);
   header.font = { bold: true };
-  const moneyColumns = [7, 8, 10, 11, 12, 13];
+  const moneyColumns = [8, 9, 11, 12, 13, 14];
   for (const service of benchmark.services) {
     for (const [measureName, figures] of [["Paid", service.paid], ["Charged", service.charged]] as const) {
       addMeasure(prices, service, measureName, figures);
@@ -47,7 +47,7 @@ export function buildConsortiumWorkbook(benchmark: ConsortiumBenchmark): ExcelJS
   }
   for (const column of moneyColumns) prices.getColumn(column).numFmt = MONEY_FORMAT;
   prices.columns.forEach((column, index) => {
-    column.width = [14, 16, 30, 10, 24, 12, 14, 16, 12, 14, 14, 14, 16, 12, 10][index] ?? 12;
+    column.width = [10, 28, 16, 30, 10, 24, 12, 14, 16, 12, 14, 14, 14, 16, 12, 10][index] ?? 12;
   });
 
   const drift = workbook.addWorksheet("Drift");
@@ -74,7 +74,7 @@ export function buildConsortiumWorkbook(benchmark: ConsortiumBenchmark): ExcelJS
 }
 
 function addMeasure(sheet: ExcelJS.Worksheet, service: ServiceBenchmark, measureName: string, figures: MeasureFigures): void {
-  const base = [safeCellText(service.providerId), service.providerKind ?? "", serviceName(service), measureName];
+  const base = [safeCellText(service.providerId), safeCellText(service.providerName ?? ""), service.providerKind ?? "", serviceName(service), measureName];
   for (const member of figures.members) {
     sheet.addRow([...base, safeCellText(member.member), member.suppressed ? SUPPRESSED_TEXT : member.placements, num(member.median), member.difference === null ? "" : Number(member.difference), pctCell(member.differencePct)]);
   }

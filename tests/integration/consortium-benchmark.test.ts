@@ -164,7 +164,7 @@ describe("the consortium demo: framework audit and the benchmark against the han
     const cells = new Map<string, unknown>();
     sheet.eachRow((row) => {
       const values = row.values as unknown[];
-      cells.set([values[1], values[3], values[4], values[5]].map(String).join("|"), values[7]);
+      cells.set([values[1], values[4], values[5], values[6]].map(String).join("|"), values[8]);
     });
     const nameOf = (code: string): string => MANIFEST.councils.find((c) => c.code === code)?.name ?? code;
     const asCell = (value: string | null): unknown => (value === null ? "fewer than 5 placements" : Number(value));

@@ -133,7 +133,7 @@ const MEDIAN_PARTS = (partition: string): string => `
 const BENCHMARK = `
 create function consortium_price_benchmark(p_consortium integer, p_from date, p_to date)
 returns table (
-  provider_id text, provider_kind text, item text, service_level text, unit text, measure text,
+  provider_id text, provider_name text, provider_kind text, item text, service_level text, unit text, measure text,
   member_id integer, member_name text, placements integer, suppressed boolean,
   median numeric, low numeric, high numeric, framework_rate numeric, annual_uplift_pct numeric
 )
@@ -185,15 +185,15 @@ begin
     from (select distinct provider_id, item, service_level, unit from groups) gg
   ),
   kinds as (
-    select pr.provider_id, min(pr.kind) as kind from providers pr
+    select pr.provider_id, min(pr.name) as name, min(pr.kind) as kind from providers pr
     where pr.authority_id in (select authority_id from members) group by pr.provider_id
   )
-  select f.provider_id, k.kind, f.item, f.service_level, f.unit, f.measure,
+  select f.provider_id, k.name, k.kind, f.item, f.service_level, f.unit, f.measure,
          f.authority_id, a.name, case when f.n >= 5 then f.n end, f.n < 5,
          case when f.n >= 5 then f.median end, null::numeric, null::numeric, null::numeric, null::numeric
   from member_figure f join authorities a on a.id = f.authority_id left join kinds k on k.provider_id = f.provider_id
   union all
-  select g.provider_id, k.kind, g.item, g.service_level, g.unit, g.measure,
+  select g.provider_id, k.name, k.kind, g.item, g.service_level, g.unit, g.measure,
          null::integer, null::text, c.n, c.n is null,
          c.median, s.low, s.high, fw.rate, fw.uplift
   from groups g

@@ -7,6 +7,8 @@ import type { Knex } from "knex";
  */
 export interface BenchmarkRow {
   providerId: string;
+  /** The members' name for the provider (the first in order, if they differ). */
+  providerName: string | null;
   providerKind: string | null;
   item: string;
   serviceLevel: string;
@@ -38,7 +40,7 @@ export interface DriftRow {
 }
 
 interface RawBenchmark {
-  provider_id: string; provider_kind: string | null; item: string; service_level: string; unit: string; measure: "paid" | "charged";
+  provider_id: string; provider_name: string | null; provider_kind: string | null; item: string; service_level: string; unit: string; measure: "paid" | "charged";
   member_id: number | null; member_name: string | null; placements: number | null; suppressed: boolean;
   median: string | null; low: string | null; high: string | null; framework_rate: string | null; annual_uplift_pct: string | null;
 }
@@ -51,7 +53,7 @@ export async function consortiumBenchmark(knex: Knex, consortiumId: number, from
     [consortiumId, from, to],
   );
   return result.rows.map((row) => ({
-    providerId: row.provider_id, providerKind: row.provider_kind, item: row.item, serviceLevel: row.service_level, unit: row.unit, measure: row.measure,
+    providerId: row.provider_id, providerName: row.provider_name, providerKind: row.provider_kind, item: row.item, serviceLevel: row.service_level, unit: row.unit, measure: row.measure,
     memberId: row.member_id === null ? null : Number(row.member_id), memberName: row.member_name,
     placements: row.placements === null ? null : Number(row.placements), suppressed: row.suppressed,
     median: decimal(row.median), low: decimal(row.low), high: decimal(row.high), frameworkRate: decimal(row.framework_rate), annualUpliftPct: decimal(row.annual_uplift_pct),

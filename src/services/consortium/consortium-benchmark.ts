@@ -131,6 +131,7 @@ function groupRows(rows: readonly BenchmarkRow[], drift: readonly DriftRow[], qu
     const lastShown = [...driftView].reverse().find((q) => q.changePct !== null);
     services.push({
       providerId: head.providerId,
+      providerName: head.providerName,
       providerKind: head.providerKind,
       item: head.item,
       serviceLevel: head.serviceLevel,
