@@ -1,11 +1,12 @@
 import type { Access, RouteKind } from "./auth.js";
 import type { BodyKind } from "./body.js";
 import type { Handler } from "./context.js";
-import { ADMINS, DECIDERS, EVERYONE, OPERATORS, READERS } from "./role-groups.js";
+import { ADMINS, CONSORTIUM_ANALYSTS, DECIDERS, EVERYONE, OPERATORS, READERS, SIGNED_IN } from "./role-groups.js";
 import * as account from "./handlers/account.handlers.js";
 import * as assets from "./handlers/assets.handlers.js";
 import * as auditLog from "./handlers/audit-log.handlers.js";
 import * as auth from "./handlers/auth.handlers.js";
+import * as consortium from "./handlers/consortium.handlers.js";
 import * as findings from "./handlers/findings.handlers.js";
 import * as invoices from "./handlers/invoices.handlers.js";
 import * as keying from "./handlers/keying.handlers.js";
@@ -52,10 +53,12 @@ export const ROUTES: readonly RouteSpec[] = [
   // Signing in and out.
   route("GET", "/sign-in", "public", "page", "none", auth.signInPage, "sign-in form"),
   route("POST", "/sign-in", "public", "page", "form", auth.signIn, "sign in"),
-  route("POST", "/sign-out", EVERYONE, "page", "form", auth.signOut, "sign out"),
+  route("POST", "/sign-out", SIGNED_IN, "page", "form", auth.signOut, "sign out"),
 
   // Pages.
-  route("GET", "/", EVERYONE, "page", "none", invoices.dashboard, "dashboard"),
+  route("GET", "/", SIGNED_IN, "page", "none", consortium.home, "dashboard (the consortium analyst: the benchmark)"),
+  route("GET", "/consortium/prices", CONSORTIUM_ANALYSTS, "page", "none", consortium.pricesPage, "the consortium's prices paid and charged, per provider and service (aggregated, suppressed)"),
+  route("GET", "/consortium/prices.xlsx", CONSORTIUM_ANALYSTS, "page", "none", consortium.pricesWorkbook, "the consortium's prices as a workbook"),
   route("GET", "/invoices", READERS, "page", "none", invoices.invoicesPage, "invoices"),
   route("GET", "/invoices/:id", READERS, "page", "none", invoices.invoicePage, "an invoice"),
   route("GET", "/invoices/:id/file", READERS, "page", "none", invoices.invoiceFileDownload, "the invoice's original file"),
@@ -112,15 +115,15 @@ export const ROUTES: readonly RouteSpec[] = [
   route("POST", "/users/:id/disable", ADMINS, "page", "form", users.disable, "disable a user: no sign-in, sessions ended (audit log)"),
   route("POST", "/users/:id/enable", ADMINS, "page", "form", users.enable, "enable a disabled user (audit log)"),
   route("POST", "/users/:id/reset-password", ADMINS, "page", "form", users.resetUserPassword, "a one-time password, to be changed at the next sign-in (audit log)"),
-  route("GET", "/account/password", EVERYONE, "page", "none", account.changePasswordPage, "change your own password"),
-  route("POST", "/account/password", EVERYONE, "page", "form", account.changePassword, "change your own password (audit log)"),
+  route("GET", "/account/password", SIGNED_IN, "page", "none", account.changePasswordPage, "change your own password"),
+  route("POST", "/account/password", SIGNED_IN, "page", "form", account.changePassword, "change your own password (audit log)"),
   route("GET", "/settings", ADMINS, "page", "none", settings.settingsPage, "the council's details for query packs"),
   route("POST", "/settings", ADMINS, "page", "form", settings.saveSettings, "save the council's details"),
 
   // JSON API (README "The review UI and its JSON API").
   route("GET", "/api/session", "public", "api", "none", auth.apiSession, "who is signed in, and the CSRF token"),
   route("POST", "/api/session", "public", "api", "json", auth.apiSignIn, "sign in"),
-  route("DELETE", "/api/session", EVERYONE, "api", "none", auth.apiSignOut, "sign out"),
+  route("DELETE", "/api/session", SIGNED_IN, "api", "none", auth.apiSignOut, "sign out"),
   route("GET", "/api/invoices", READERS, "api", "none", invoices.apiInvoices, "invoices"),
   route("GET", "/api/invoices/:id", READERS, "api", "none", invoices.apiInvoice, "an invoice with lines and findings"),
   route("GET", "/api/findings", READERS, "api", "none", findings.apiFindings, "findings"),

@@ -6,7 +6,7 @@ import nunjucks from "nunjucks";
 import { isRole, type Role } from "../domain/roles.js";
 import { REPORT_VIEWS_DIR } from "../reports/render.js";
 import type { WebContext } from "./context.js";
-import { ADMINS, EVERYONE, OPERATORS, READERS } from "./role-groups.js";
+import { ADMINS, CONSORTIUM_ANALYSTS, EVERYONE, OPERATORS, READERS } from "./role-groups.js";
 import {
   categoryLabel,
   formatBytes,
@@ -66,6 +66,7 @@ interface NavItem {
 
 const NAVIGATION: readonly NavItem[] = [
   { href: "/", text: "Dashboard", roles: EVERYONE },
+  { href: "/consortium/prices", text: "Consortium prices", roles: CONSORTIUM_ANALYSTS },
   { href: "/invoices", text: "Invoices", roles: READERS },
   { href: "/findings", text: "Findings", roles: READERS },
   { href: "/reports/savings", text: "Savings", roles: READERS },

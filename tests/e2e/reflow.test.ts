@@ -67,7 +67,7 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const USERNAME: Record<Role, string> = { finance_officer: "finance", commissioner: "commissioner", admin: "admin" };
+const USERNAME: Record<Role, string> = { finance_officer: "finance", commissioner: "commissioner", admin: "admin", consortium_analyst: "analyst" };
 
 /** Routes that answer with a file to save, not a page to read. */
 function isDownload(route: RouteSpec): boolean {

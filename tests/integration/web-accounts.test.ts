@@ -128,7 +128,7 @@ describe("roles in words", () => {
     const admin = await signedIn(server.url, "admin");
     const response = await admin.post("/users", { username: "someone", password: "a long enough password", role: "king" });
     expect(response.status).toBe(400);
-    expect(response.text).toContain("Select a role: finance officer, commissioner, administrator");
+    expect(response.text).toContain("Select a role: finance officer, commissioner, administrator, consortium analyst");
     expect(visibleText(response.text)).not.toContain("finance_officer");
   });
 });

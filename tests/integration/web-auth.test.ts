@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/domain/roles.js";
+import { createUser } from "../../src/services/users/users.js";
 import type { RunningServer } from "../../src/web/app.js";
 import { ROUTES, type RouteSpec } from "../../src/web/routes.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
@@ -19,6 +20,8 @@ beforeAll(async () => {
   t = await openTestDatabase();
   seeded = await seedReview(t.db, t.dataDir);
   await seedUsers(t.db);
+  // The consortium analyst (no consortium here: its own page answers 404, every council page 403).
+  await createUser(t.db, { authorityId: 1, username: "analyst", password: PASSWORD, role: "consortium_analyst" }, "test");
   server = await startTestServer(t, { now: () => now });
 });
 
@@ -27,8 +30,8 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const ROLES: readonly Role[] = ["finance_officer", "commissioner", "admin"];
-const USERNAME: Record<Role, string> = { finance_officer: "finance", commissioner: "commissioner", admin: "admin" };
+const ROLES: readonly Role[] = ["finance_officer", "commissioner", "admin", "consortium_analyst"];
+const USERNAME: Record<Role, string> = { finance_officer: "finance", commissioner: "commissioner", admin: "admin", consortium_analyst: "analyst" };
 
 /** A concrete request for each route: ids of seeded rows, and a body that passes validation where cheap. */
 function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body; headers?: Record<string, string> } {
@@ -55,6 +58,8 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
     case "GET /users":
     case "GET /settings":
     case "GET /rules":
+    case "GET /consortium/prices":
+    case "GET /consortium/prices.xlsx":
     case "GET /api/session":
     case "GET /api/invoices":
     case "GET /api/findings":

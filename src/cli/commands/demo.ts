@@ -1,8 +1,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dec, formatMoney, sum } from "../../domain/money.js";
-import { DEMO_USERS, demoSessionSecret, loadDemo } from "../../services/demo/demo.js";
-import { type Command } from "../command.js";
+import { DEMO_USERS, demoPassword, demoSessionSecret, loadDemo } from "../../services/demo/demo.js";
+import { loadConsortiumDemo } from "../../services/demo/consortium-demo.js";
+import { type Command, type CommandContext } from "../command.js";
 import { parsePort, serveUntilStopped } from "./serve.js";
 
 const SAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../samples");
@@ -15,11 +16,16 @@ export const demoCommand: Command = {
     "Run again, it reuses what is there. The password is DEMO_PASSWORD, or one generated on the first run",
     "(kept in DATA_DIR/demo-password.txt and printed each time).",
     "",
-    "  --port N   listen on port N (default: PORT, else 3000)",
+    "  --port N       listen on port N (default: PORT, else 3000)",
+    "  --consortium   instead, three fictional councils commissioning together (samples/consortium):",
+    "                 shared providers and one framework, each council's placements and invoices",
+    "                 imported, read and audited; the users analyst (consortium_analyst) and",
+    "                 ald-finance, brm-finance, crs-finance (one finance officer per council)",
   ].join("\n"),
   longRunning: true,
   quietOnTerminal: true,
   async run(args, context) {
+    if (args.includes("--consortium")) return runConsortiumDemo(args.filter((arg) => arg !== "--consortium"), context);
     const port = parsePort(args, context.settings.port);
     const db = await context.database();
     context.stdout.write("Loading the sample council (Kestrel Vale) …\n");
@@ -50,3 +56,37 @@ export const demoCommand: Command = {
     );
   },
 };
+
+/** `demo --consortium`: the consortium's councils, framework and analyst, then the UI. */
+async function runConsortiumDemo(args: string[], context: CommandContext): Promise<number> {
+  const port = parsePort(args, context.settings.port);
+  const db = await context.database();
+  context.stdout.write("Loading the consortium demo (three councils, one framework) …\n");
+  const { password, generated } = demoPassword(context.settings.dataDir, context.settings.demoPassword ?? undefined);
+  const demo = await loadConsortiumDemo(db, { samplesDir: SAMPLES_DIR, dataDir: context.settings.dataDir, password, logger: context.logger });
+  context.stdout.write(
+    [
+      `Consortium ${demo.name} (${demo.code}): framework ${demo.framework.changed ? "imported" : "already up to date"}.`,
+      ...demo.councils.map((c) => `  ${c.name}: ${c.invoicesRead} invoices read now, ${c.findingsRaised} findings raised.`),
+      "",
+    ].join("\n"),
+  );
+  const users = demo.users.map((u) => `${u.username} (${u.role === "consortium_analyst" ? "consortium analyst" : `finance officer, ${u.council}`})`).join(", ");
+  // INTERIM until the authorities branch (t23) runs the scheduler and the header per authority:
+  // the scheduler acts for the first council, and the header names the consortium.
+  const settings = {
+    ...context.settings,
+    councilName: context.settings.councilName ?? demo.name,
+    sessionSecret: demoSessionSecret(context.settings.dataDir, context.settings.sessionSecret),
+  };
+  const firstCouncil = demo.councils[0]?.authorityId;
+  const authorityId = (): Promise<number> => (firstCouncil === undefined ? context.authorityId() : Promise.resolve(firstCouncil));
+  return serveUntilStopped({ ...context, settings, authorityId }, port, (url) =>
+    [
+      `Open ${url}/consortium/prices and sign in as ${users}, with the password: ${password}`,
+      generated ? "(generated for this demo; set DEMO_PASSWORD to choose your own)" : "(from DEMO_PASSWORD)",
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+}

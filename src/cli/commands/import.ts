@@ -1,3 +1,5 @@
+import type { Database } from "../../db/connection.js";
+import { consortiumByCode, consortiumMemberIds } from "../../db/repositories/consortium.repository.js";
 import { AppError, isAppError } from "../../domain/errors.js";
 import type { HeaderMapping } from "../../reference/headers.js";
 import { describeMapping, parseMapping, profileMappings, saveProfile } from "../../services/reference/import-profiles.js";
@@ -38,7 +40,13 @@ export const importCommand: Command = {
     "Exit status: 0 all loaded (or, with --dry-run, no problem found); 1 some input was rejected or",
     "nothing was applied; 2 usage error.",
     "",
+    "A consortium's framework contracts and rates are imported once for all its members:",
+    "  --framework CODE       the files are the framework of consortium CODE (contracts, with an",
+    "                         optional annual_uplift_pct column, and rates); members' placements",
+    "                         then name a framework contract by its contract_id",
+    "",
     "Example: placement-audit import --dry-run samples/reference",
+    "         placement-audit import --framework NWC samples/consortium/framework",
   ].join("\n"),
   async run(args, context) {
     const { positionals, values } = parseCommandArgs(
@@ -49,6 +57,7 @@ export const importCommand: Command = {
         "skip-bad-rows": { type: "boolean" },
         map: { type: "string", multiple: true },
         profile: { type: "string" },
+        framework: { type: "string" },
       },
       true,
     );
@@ -60,7 +69,9 @@ export const importCommand: Command = {
     const dryRun = values["dry-run"] === true;
     const db = await context.database();
     const profile = values.profile;
-    const authorityId = await context.authorityId();
+    const framework = values.framework === undefined ? undefined : await frameworkTarget(db, values.framework);
+    // A framework belongs to the consortium, not to one council: its first member stands as the actor's authority.
+    const authorityId = framework ? framework.actingAuthorityId : await context.authorityId();
     const saved = profile === undefined ? [] : await profileMappings(db, authorityId, profile).catch((error: unknown) => {
       // A new profile is made by naming it with the mappings that make it up.
       if (given.length > 0 && isAppError(error) && error.code === "profile.unknown") return [];
@@ -78,6 +89,7 @@ export const importCommand: Command = {
       confirmKeyChanges: values["confirm-key-changes"] === true,
       skipBadRows: values["skip-bad-rows"] === true,
       actor: "cli",
+      ...(framework ? { framework: { consortiumId: framework.consortiumId, code: framework.code } } : {}),
     });
     context.stderr.write(formatProblems(report));
     // The rows themselves when nothing was applied: a dry run, or a refusal the person must act on.
@@ -89,6 +101,15 @@ export const importCommand: Command = {
   },
 };
 
+
+/** The consortium named by --framework, with a member to act for; an unknown code is a usage error. */
+async function frameworkTarget(db: Database, code: string): Promise<{ consortiumId: number; code: string; actingAuthorityId: number }> {
+  const consortium = await consortiumByCode(db.knex, code);
+  if (!consortium) throw new AppError("usage", `--framework: no consortium "${code}" (consortia add ${code} --name "…" --member COUNCIL)`);
+  const [first] = await consortiumMemberIds(db.knex, consortium.id);
+  if (first === undefined) throw new AppError("usage", `--framework: consortium "${code}" has no members yet (consortia add ${code} --member COUNCIL)`);
+  return { consortiumId: consortium.id, code, actingAuthorityId: first };
+}
 
 /** A --map value; a malformed one is a usage error (exit 2). */
 function parseMappingArg(spec: string): HeaderMapping {

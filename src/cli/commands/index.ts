@@ -19,7 +19,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "import",
-    synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME]",
+    synopsis: "import <dir or files…> [--dry-run] [--confirm-key-changes] [--skip-bad-rows] [--map HEADER=COLUMN…] [--profile NAME] [--framework CODE]",
     summary: "Load reference data (CSV or XLSX), with a preview first if wanted",
     load: async () => (await import("./import.js")).importCommand,
   },
@@ -57,7 +57,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "report",
     synopsis: "report savings [--from YYYY-MM] [--to YYYY-MM] [--provider ID] --out FILE.xlsx",
     summary: "Write the commissioners' savings report",
-    also: [{ synopsis: "report query-pack [--provider ID] --out FILE.xlsx|FILE.html|FOLDER", summary: "Write the query pack to send a provider (every provider with something to query, given a folder)" }],
+    also: [
+      { synopsis: "report query-pack [--provider ID] --out FILE.xlsx|FILE.html|FOLDER", summary: "Write the query pack to send a provider (every provider with something to query, given a folder)" },
+      { synopsis: "report consortium [--consortium CODE] [--quarter YYYY-Qn] --out FILE.xlsx", summary: "Write the consortium's price benchmark (aggregated, groups under 5 placements suppressed)" },
+    ],
     load: async () => (await import("./report.js")).reportCommand,
   },
   {
@@ -65,6 +68,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     synopsis: "authority show | set [--name] [--address] [--contact-email] [--contact-phone] [--reply-days N] [--public-url URL]",
     summary: "The council's details that query packs give providers",
     load: async () => (await import("./authority.js")).authorityCommand,
+  },
+  {
+    name: "consortia",
+    synopsis: "consortia add CODE --name \"…\" [--member COUNCIL…] | list",
+    summary: "Councils that commission together: a consortium, its members and its framework",
+    load: async () => (await import("./consortia.js")).consortiaCommand,
   },
   {
     name: "serve",
@@ -80,7 +89,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "users",
-    synopsis: "users add <username> --role finance_officer|commissioner|admin",
+    synopsis: "users add <username> --role finance_officer|commissioner|admin|consortium_analyst",
     summary: "Create a user",
     also: [
       { synopsis: "users list [--format json|csv|table]", summary: "List the users, their roles and whether they can sign in" },
@@ -91,7 +100,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "demo",
-    synopsis: "demo [--port N]",
+    synopsis: "demo [--port N] [--consortium]",
     summary: "Load samples/, audit them and serve the UI: run this first",
     load: async () => (await import("./demo.js")).demoCommand,
   },

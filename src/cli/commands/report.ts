@@ -1,6 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { AppError } from "../../domain/errors.js";
+import { AppError, isAppError } from "../../domain/errors.js";
+import { isQuarter } from "../../domain/quarters.js";
+import { buildConsortiumWorkbook } from "../../reports/consortium.workbook.js";
+import { consortiumBenchmarkByCode } from "../../services/consortium/consortium-benchmark.js";
 import { formatMoney } from "../../domain/money.js";
 import { periodLabel, resolvePeriod } from "../../domain/months.js";
 import { missingCouncilDetails, providersToQuery, queryPackData } from "../../services/reports/query-pack.js";
@@ -19,6 +22,22 @@ function outputFile(value: string | undefined, extensions: readonly string[]): s
   if (!extensions.includes(path.extname(file).toLowerCase())) throw new AppError("usage", `--out must end in ${extensions.join(" or ")}, not "${value}"`);
   if (!fs.existsSync(path.dirname(file))) throw new AppError("usage", `the folder of --out does not exist: ${path.dirname(file)}`);
   return file;
+}
+
+async function consortium(args: string[], context: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(args, { consortium: { type: "string" }, quarter: { type: "string" }, out: { type: "string" } });
+  const file = outputFile(values.out, [".xlsx"]);
+  if (values.quarter !== undefined && !isQuarter(values.quarter)) throw new AppError("usage", `--quarter is written like 2026-Q3, not "${values.quarter}"`);
+  let benchmark;
+  try {
+    benchmark = await consortiumBenchmarkByCode(await context.database(), values.consortium, { quarter: values.quarter });
+  } catch (error) {
+    if (isAppError(error) && error.code === "validation") throw new AppError("usage", error.message);
+    throw error;
+  }
+  await buildConsortiumWorkbook(benchmark).xlsx.writeFile(file);
+  context.stdout.write(`Wrote ${file}: ${benchmark.consortium.name}, ${benchmark.quarterLabel}, ${benchmark.services.length} services.\n`);
+  return EXIT_OK;
 }
 
 async function savings(args: string[], context: CommandContext): Promise<number> {
@@ -98,6 +117,10 @@ export const reportCommand: Command = {
     "",
     "report query-pack --provider ID --out FILE.xlsx|FILE.html",
     "report query-pack --out FOLDER",
+    "report consortium [--consortium CODE] [--quarter 2026-Q3] --out FILE.xlsx",
+    "  The consortium's prices paid and charged per provider and service, each member against the",
+    "  median, the framework rate and the drift per quarter: aggregated in the database, groups of",
+    "  fewer than 5 placements suppressed (README \"Consortium benchmarking\").",
     "  A provider's findings still owed (confirmed, or recovered in part), to send as a formal query:",
     "  a printable page (A4) or a workbook, with the council's details (`authority set`), a reference and",
     "  a reply-by date. With a folder, one page and one workbook for every provider with something to",
@@ -110,6 +133,7 @@ export const reportCommand: Command = {
     const [subcommand, ...rest] = args;
     if (subcommand === "savings") return savings(rest, context);
     if (subcommand === "query-pack") return queryPack(rest, context);
-    throw new AppError("usage", subcommand ? `unknown report "${subcommand}": use "savings" or "query-pack"` : `name a report: "savings" or "query-pack"`);
+    if (subcommand === "consortium") return consortium(rest, context);
+    throw new AppError("usage", subcommand ? `unknown report "${subcommand}": use "savings", "query-pack" or "consortium"` : `name a report: "savings", "query-pack" or "consortium"`);
   },
 };

@@ -19,6 +19,9 @@ import * as arrivalAudits from "./20261207_1901_arrival_audits.js";
 import * as keying from "./20261208_1801_keying.js";
 import * as writeOffs from "./20261208_1901_write_offs.js";
 import * as creditNoteLinks from "./20261208_1902_credit_note_links.js";
+import * as consortiaFrameworks from "./20261208_2351_consortia_frameworks.js";
+import * as consortiumAnalyst from "./20261208_2352_consortium_analyst.js";
+import * as consortiumBenchmark from "./20261208_2353_consortium_benchmark.js";
 import * as accountsAndFindingNotes from "./20261208_2501_accounts_and_finding_notes.js";
 import * as authorityContact from "./20261208_2601_authority_contact.js";
 import * as authoritySequence from "./20261208_2700_authority_sequence.js";
@@ -49,6 +52,9 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261208_1801_keying", keying],
   ["20261208_1901_write_offs", writeOffs],
   ["20261208_1902_credit_note_links", creditNoteLinks],
+  ["20261208_2351_consortia_frameworks", consortiaFrameworks],
+  ["20261208_2352_consortium_analyst", consortiumAnalyst],
+  ["20261208_2353_consortium_benchmark", consortiumBenchmark],
   ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
   ["20261208_2601_authority_contact", authorityContact],
   ["20261208_2700_authority_sequence", authoritySequence],

@@ -49,10 +49,24 @@ function canonicaliseInPlace(table: TableSpec, row: DbRow): ReferenceRow {
 
 /** Every row of one table for an authority, by natural key (rowKey). */
 export async function loadReferenceRows(knex: Knex, tableName: ReferenceTableName, authorityId: number): Promise<Map<string, ReferenceRow>> {
-  const table = TABLES[tableName];
-  const rows = await knex<DbRow>(tableName)
+  return loadOwnedRows(knex, TABLES[tableName], { table: tableName, column: "authority_id", id: authorityId });
+}
+
+/**
+ * Who owns the rows written or read: an authority (its own reference tables) or a consortium
+ * (its framework contracts and rates, in framework_contracts and framework_rates).
+ */
+export interface RowOwner {
+  table: string;
+  column: "authority_id" | "consortium_id";
+  id: number;
+}
+
+/** Every row of one owner's table, by natural key (rowKey), read with the columns of `table`. */
+export async function loadOwnedRows(knex: Knex, table: TableSpec, owner: RowOwner): Promise<Map<string, ReferenceRow>> {
+  const rows = await knex<DbRow>(owner.table)
     .select(table.columns.map((column) => column.name))
-    .where({ authority_id: authorityId });
+    .where({ [owner.column]: owner.id });
   const result = new Map<string, ReferenceRow>();
   for (const row of rows as DbRow[]) {
     const values = canonicaliseInPlace(table, row);
@@ -87,10 +101,16 @@ function arrayLiteral(values: readonly FieldValue[]): string {
  * connection, a query outside the transaction would wait for it forever.
  */
 export async function upsertReferenceRows(knex: Knex | Knex.Transaction, tableName: ReferenceTableName, rows: readonly ReferenceRow[], authorityId: number): Promise<void> {
+  await upsertOwnedRows(knex, TABLES[tableName], rows, { table: tableName, column: "authority_id", id: authorityId });
+}
+
+/** upsertReferenceRows for any owner: an authority's tables or a consortium's framework tables. */
+export async function upsertOwnedRows(knex: Knex | Knex.Transaction, table: TableSpec, rows: readonly ReferenceRow[], owner: RowOwner): Promise<void> {
   if (rows.length === 0) return;
-  const table = TABLES[tableName];
+  const tableName = owner.table;
+  const ownerColumn = owner.column;
   const columns = table.columns.map((column) => column.name);
-  const conflict = ["authority_id", ...table.key];
+  const conflict = [ownerColumn, ...table.key];
   const updated = columns.filter((name) => !table.key.includes(name));
   const unnestable = table.columns.every((column) => SQL_TYPE[column.kind] !== null);
   const update = updated.length > 0 ? `do update set ${updated.map((name) => `"${name}" = excluded."${name}"`).join(", ")}` : "do nothing";
@@ -102,13 +122,13 @@ export async function upsertReferenceRows(knex: Knex | Knex.Transaction, tableNa
       const casts = table.columns.map((column) => `?::${SQL_TYPE[column.kind] ?? "text"}[]`).join(", ");
       const names = columns.map((name) => `"${name}"`).join(", ");
       await knex.raw(
-        `insert into "${tableName}" ("authority_id", ${names}) select ?::integer, ${names} from unnest(${casts}) as u(${names}) ` +
+        `insert into "${tableName}" ("${ownerColumn}", ${names}) select ?::integer, ${names} from unnest(${casts}) as u(${names}) ` +
           `on conflict (${conflict.map((name) => `"${name}"`).join(", ")}) ${update}`,
-        [authorityId, ...arrays],
+        [owner.id, ...arrays],
       );
     } else {
       const records = batch.map((row) => {
-        const record: DbRow = { authority_id: authorityId };
+        const record: DbRow = { [ownerColumn]: owner.id };
         for (const name of columns) record[name] = row[name] ?? null;
         return record;
       });
@@ -153,7 +173,8 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
   const providers = (await load("providers")).map(
     (r): Provider => ({ providerId: str(r.provider_id ?? null), name: str(r.name ?? null), kind: str(r.kind ?? null) as ProviderKind, vatNumber: strOrNull(r.vat_number ?? null), aliases: (r.aliases as string[] | null) ?? [] }),
   );
-  const contracts = (await load("contracts")).map(
+  const framework = await loadFrameworkRowsOf(knex, authorityId);
+  const contracts = [...(await load("contracts")), ...framework.contracts].map(
     (r): Contract => ({
       contractId: str(r.contract_id ?? null),
       providerId: str(r.provider_id ?? null),
@@ -166,7 +187,7 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
       vatExempt: r.vat_exempt === true,
     }),
   );
-  const rates = (await load("rates")).map(
+  const rates = [...(await load("rates")), ...framework.rates].map(
     (r): Rate => ({
       contractId: str(r.contract_id ?? null),
       item: str(r.item ?? null),
@@ -222,6 +243,27 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
     (r): Absence => ({ placementId: str(r.placement_id ?? null), fromDate: str(r.from_date ?? null), toDate: str(r.to_date ?? null), reason: str(r.reason ?? null) as AbsenceReason }),
   );
   return { providers, contracts, rates, placements, placementFees, packages, discounts, absences };
+}
+
+/**
+ * The framework contracts and rates of the consortia the authority belongs to, in the columns of
+ * its own contracts and rates: a member's placement that names a framework contract is audited
+ * against the framework's rates exactly as against an own contract. An own contract with the
+ * same id as a framework one (the import refuses to create it) wins.
+ */
+async function loadFrameworkRowsOf(knex: Knex, authorityId: number): Promise<{ contracts: ReferenceRow[]; rates: ReferenceRow[] }> {
+  const consortia = knex("consortium_members").select("consortium_id").where({ authority_id: authorityId });
+  const own = knex("contracts").select("contract_id").where({ authority_id: authorityId });
+  const select = async (name: "contracts" | "rates"): Promise<ReferenceRow[]> => {
+    const table = TABLES[name];
+    const rows = await knex<DbRow>(`framework_${name}`)
+      .select(table.columns.map((column) => column.name))
+      .whereIn("consortium_id", consortia)
+      .whereNotIn("contract_id", own)
+      .orderBy(table.key.map((column) => ({ column })));
+    return (rows as DbRow[]).map((row) => toReferenceRow(table, row));
+  };
+  return { contracts: await select("contracts"), rates: await select("rates") };
 }
 
 /** A provider's aliases, its row locked until the transaction ends; null when there is no such provider. */

@@ -18,6 +18,12 @@ export interface UserRow {
   password_changed_at: Date | null;
 }
 
+/** The authorities that have a user of this name (sign-in in a deployment of several councils). */
+export async function authoritiesWithUsername(q: Knex, username: string): Promise<number[]> {
+  const rows: { authority_id: number }[] = await q("users").where({ username }).select("authority_id");
+  return rows.map((row) => Number(row.authority_id));
+}
+
 export function findUserByUsername(q: Knex, authorityId: number, username: string): Promise<UserRow | undefined> {
   return q<UserRow>("users").where({ authority_id: authorityId, username }).first();
 }

@@ -39,7 +39,7 @@ function filesIn(dir: string, extensions: readonly string[]): string[] {
  * The demo password: DEMO_PASSWORD when set; otherwise one generated on the first run and kept
  * in DATA_DIR (readable by the owner only) so a second run can print it again.
  */
-function demoPassword(dataDir: string, fromEnv: string | undefined): { password: string; generated: boolean } {
+export function demoPassword(dataDir: string, fromEnv: string | undefined): { password: string; generated: boolean } {
   if (fromEnv && fromEnv.length > 0) return { password: fromEnv, generated: false };
   const file = path.join(dataDir, "demo-password.txt");
   if (fs.existsSync(file)) return { password: fs.readFileSync(file, "utf8").trim(), generated: true };

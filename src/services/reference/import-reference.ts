@@ -1,6 +1,7 @@
 import type { Database } from "../../db/connection.js";
 import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
-import { loadReferenceRows, upsertReferenceRows } from "../../db/repositories/reference.repository.js";
+import { loadOwnedRows, loadReferenceRows, upsertOwnedRows, type RowOwner } from "../../db/repositories/reference.repository.js";
+import { consortiumMemberIds, frameworkContractsOf } from "../../db/repositories/consortium.repository.js";
 import type { Logger } from "../../logger.js";
 import { londonDate } from "../../domain/months.js";
 import { diffRows, type PlannedRow, type PlannedUpdate } from "../../reference/diff.js";
@@ -93,6 +94,37 @@ export interface ImportOptions {
   today?: string;
   /** Where headers the importer cannot place go (from the command line or an import profile). */
   mappings?: readonly HeaderMapping[];
+  /**
+   * A framework import (`import --framework CODE`): the files are the consortium's framework
+   * contracts and rates, loaded once for all its members (framework_contracts, framework_rates).
+   * Providers are checked against the members' providers (one provider id across the
+   * consortium); `authorityId` is the authority acting, and each member's audit log records it.
+   */
+  framework?: { consortiumId: number; code: string };
+}
+
+/** The tables a framework import holds: the consortium's contracts (with their uplift) and rates. */
+const FRAMEWORK_TABLES: ReadonlySet<ReferenceTableName> = new Set(["contracts", "rates"]);
+
+/** A framework contract: the DATA.md contract columns and the framework's agreed annual uplift. */
+export const FRAMEWORK_CONTRACT_SPEC: TableSpec = {
+  ...TABLES.contracts,
+  columns: [
+    ...TABLES.contracts.columns,
+    { name: "annual_uplift_pct", kind: "percent", required: false, synonyms: ["annual uplift", "uplift", "uplift pct", "agreed uplift", "annual uplift percent"], scale: 4 },
+  ],
+};
+
+/** The table spec of a source: a framework import reads contracts with their uplift. */
+function specOf(table: ReferenceTableName, framework: boolean): TableSpec {
+  return framework && table === "contracts" ? FRAMEWORK_CONTRACT_SPEC : TABLES[table];
+}
+
+/** Where a table's rows live: the authority's own table, or the consortium's framework table. */
+function ownerOf(table: ReferenceTableName, options: ImportOptions): RowOwner {
+  return options.framework && FRAMEWORK_TABLES.has(table)
+    ? { table: `framework_${table}`, column: "consortium_id", id: options.framework.consortiumId }
+    : { table, column: "authority_id", id: options.authorityId };
 }
 
 export const MAX_ERRORS_PER_FILE = 500;
@@ -143,14 +175,26 @@ export async function importReference(db: Database, files: readonly ImportFileIn
     for (const source of found.sources) planned.push({ ...source, order: order++ });
   }
   planned.sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || a.order - b.order);
+  const framework = options.framework !== undefined;
+  if (framework) {
+    // A framework holds contracts and rates only: placements and the rest belong to a member.
+    for (const source of planned.filter((p) => !FRAMEWORK_TABLES.has(p.table))) {
+      results.push(rejectedResult(source.label, source.table, source.format, 0, [makeIssue("framework.table", { file: source.label }, `a framework import holds contracts and rates only, not ${source.table}: import ${source.table} for each member council`)]));
+    }
+    planned.splice(0, planned.length, ...planned.filter((p) => FRAMEWORK_TABLES.has(p.table)));
+  }
 
   const context: CheckContext = { tables: {}, rejected: new Map(), today: options.today ?? londonDate(new Date()) };
   const needed = new Set(planned.flatMap((file) => TABLE_DEPENDENCIES[file.table]));
   for (const table of REFERENCE_TABLES) {
-    if (needed.has(table)) context.tables[table] = await loadReferenceRows(db.knex, table, authorityId);
+    if (!needed.has(table)) continue;
+    if (framework && table === "providers") context.tables.providers = await membersProviders(db, options.framework?.consortiumId ?? 0);
+    else if (framework && table === "placements") context.tables.placements = new Map();
+    else context.tables[table] = await loadOwnedRows(db.knex, specOf(table, framework), ownerOf(table, options));
   }
+  const frameworkIds = framework ? new Set<string>() : await addFrameworkContracts(db, authorityId, context);
   const rateSources = new Map<string, string>();
-  for (const source of planned) results.push(planSource(source, context, mappings, rateSources));
+  for (const source of planned) results.push(planSource(source, context, mappings, rateSources, specOf(source.table, framework), frameworkIds));
   const firstOfFile = (issue: ImportIssue): ImportFileResult | undefined => results.find((result) => result.file.startsWith(issue.file));
   for (const warning of warnings) (firstOfFile(warning) ?? results[0])?.warnings.unshift(warning);
 
@@ -163,7 +207,7 @@ export async function importReference(db: Database, files: readonly ImportFileIn
   else outcome = "applied";
 
   const writes = results.reduce((sum, result) => sum + result.inserts.length + result.updates.length + result.keyChanges.length, 0);
-  if (outcome === "applied" && writes > 0) await applyImport(db, results, authorityId, options.actor ?? "system");
+  if (outcome === "applied" && writes > 0) await applyImport(db, results, options);
 
   const report: ImportReport = { outcome, ok, changed: outcome === "applied" && writes > 0, keyChanges, files: results, tables: totalsByTable(results) };
   // One event with the counts at the end (per-file events are at debug level).
@@ -172,9 +216,8 @@ export async function importReference(db: Database, files: readonly ImportFileIn
 }
 
 /** Checks and sorts one source's rows; its good rows join the context for the sources after it. */
-function planSource(source: PlannedSource, context: CheckContext, mappings: readonly HeaderMapping[], rateSources: Map<string, string>): ImportFileResult {
+function planSource(source: PlannedSource, context: CheckContext, mappings: readonly HeaderMapping[], rateSources: Map<string, string>, table: TableSpec, frameworkIds: ReadonlySet<string>): ImportFileResult {
   const name = source.label;
-  const table = TABLES[source.table];
   const stored = context.tables[source.table];
   const parsed = parseTable(name, table, source.rows, { stored, headerIndex: source.headerIndex, mappings });
 
@@ -182,7 +225,10 @@ function planSource(source: PlannedSource, context: CheckContext, mappings: read
   // A provider spelling already said to be ambiguous is not also "not a known provider".
   const ambiguous = new Set(providerProblems.errors.map((error) => error.row));
   const references = checkReferences(name, table, parsed.rows, context, parsed.headerSpellings).filter((issue) => !(issue.column === "provider_id" && ambiguous.has(issue.row)));
-  const errors = [...parsed.errors, ...providerProblems.errors, ...references, ...conflictingRates(name, table, parsed.rows, rateSources, parsed.headerSpellings)];
+  const errors = [
+    ...parsed.errors, ...providerProblems.errors, ...references, ...conflictingRates(name, table, parsed.rows, rateSources, parsed.headerSpellings),
+    ...frameworkRedefined(name, table, parsed.rows, frameworkIds, parsed.headerSpellings),
+  ];
   // A problem with the file's header or the whole file is a problem with every row.
   if (errors.some((error) => error.row === null || error.code.startsWith("header."))) {
     return { ...rejectedResult(name, source.table, source.format, parsed.dataRows, errors, parsed.warnings), unplacedHeaders: parsed.ignored };
@@ -219,15 +265,23 @@ function planSource(source: PlannedSource, context: CheckContext, mappings: read
  * Writes every file's good rows in one transaction, with the audit log: one entry for the
  * import (who, the files, their counts) and one per key change (the fields before and after).
  */
-async function applyImport(db: Database, results: readonly ImportFileResult[], authorityId: number, actor: string): Promise<void> {
+async function applyImport(db: Database, results: readonly ImportFileResult[], options: ImportOptions): Promise<void> {
+  const { authorityId } = options;
+  const actor = options.actor ?? "system";
+  const framework = options.framework !== undefined;
+  // A framework changes what every member pays: each member's audit log says so.
+  const logged = options.framework ? [...new Set([authorityId, ...(await consortiumMemberIds(db.knex, options.framework.consortiumId))])] : [authorityId];
   await db.knex.transaction(async (trx) => {
     for (const result of results) {
       if (!result.table) continue;
       const rows = [...result.inserts, ...result.updates, ...result.keyChanges].map((row) => row.values);
-      await upsertReferenceRows(trx, result.table, rows, authorityId);
+      await upsertOwnedRows(trx, specOf(result.table, framework), rows, ownerOf(result.table, options));
     }
     const files = results.map((result) => ({ file: result.file, table: result.table, ...result.counts, keyChanges: result.keyChanges.length }));
-    await appendAuditLog(trx, { authorityId, actor, action: "import", entity: "reference data", entityId: results.map((result) => result.file).join(", "), before: null, after: { files } });
+    const entity = options.framework ? `framework ${options.framework.code}` : "reference data";
+    for (const logAuthority of logged) {
+      await appendAuditLog(trx, { authorityId: logAuthority, actor, action: "import", entity, entityId: results.map((result) => result.file).join(", "), before: null, after: { files } });
+    }
     for (const result of results) {
       if (!result.table) continue;
       for (const change of result.keyChanges) {
@@ -263,6 +317,45 @@ function conflictingRates(file: string, table: TableSpec, rows: readonly ParsedR
   }
   for (const row of rows) if (!seen.has(rowKey(table, row.values))) seen.set(rowKey(table, row.values), `${file} row ${row.rowNumber}`);
   return issues;
+}
+
+/**
+ * The members' providers, for checking a framework's contracts: one provider id across the
+ * consortium, so a framework contract names a provider at least one member knows.
+ */
+async function membersProviders(db: Database, consortiumId: number): Promise<TableRows> {
+  const providers: TableRows = new Map();
+  for (const memberId of await consortiumMemberIds(db.knex, consortiumId)) {
+    for (const [key, row] of await loadReferenceRows(db.knex, "providers", memberId)) if (!providers.has(key)) providers.set(key, row);
+  }
+  return providers;
+}
+
+/**
+ * A member's import: its placements may name a framework contract of its consortia, so those
+ * join the contracts the checks look up (an own contract of the same id stays the one used).
+ * Returns the framework contract ids, which a member's contracts file may not reuse.
+ */
+async function addFrameworkContracts(db: Database, authorityId: number, context: CheckContext): Promise<Set<string>> {
+  const frameworkContracts = await frameworkContractsOf(db.knex, authorityId);
+  const ids = new Set(frameworkContracts.map((row) => String(row.contract_id)));
+  const contracts = context.tables.contracts;
+  if (contracts) for (const row of frameworkContracts) if (!contracts.has(String(row.contract_id))) contracts.set(String(row.contract_id), row);
+  return ids;
+}
+
+/** A member's contracts file giving a framework contract's id: it would shadow the framework for that member only. */
+function frameworkRedefined(file: string, table: TableSpec, rows: readonly ParsedRow[], frameworkIds: ReadonlySet<string>, headers: ReadonlyMap<string, string>): ImportIssue[] {
+  if (table.name !== "contracts" || frameworkIds.size === 0) return [];
+  return rows
+    .filter((row) => frameworkIds.has(String(row.values.contract_id)))
+    .map((row) =>
+      makeIssue(
+        "contract.framework",
+        { file, row: row.rowNumber, column: "contract_id", header: headers.get("contract_id") ?? null, value: row.written.contract_id ?? "" },
+        `${quote(String(row.values.contract_id))} is a framework contract of the consortium: it is changed by a framework import (import --framework), not by a member`,
+      ),
+    );
 }
 
 interface RecognisedFile {
