@@ -14,6 +14,7 @@
  * phase measures the floor after the audit, in the same process).
  */
 import { execFile } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -52,6 +53,15 @@ export interface AuditFigures {
   byRule: Record<string, number>;
   rerunSeconds: number | null;
   load: string;
+  /** CPU seconds of the audit process over the run (user + system, all its threads). */
+  cpuSeconds: number;
+  /**
+   * CPU seconds of the PostgreSQL server processes that served the run (its connections'
+   * backends, read from /proc); null on the embedded database or where /proc cannot tell. On a
+   * shared machine these two are steadier than the wall clock: with a core each, the run could
+   * take as long as the larger of them.
+   */
+  serverCpuSeconds: number | null;
 }
 
 export interface FloorFigures {
@@ -87,9 +97,13 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
   const db = await openTarget(target);
   try {
     const load = loadText();
+    const serverBefore = await serverCpu(db);
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const result = await runAudit(db, { authorityId: 1, scope: { kind: "all" } });
     const elapsed = seconds(started);
+    const cpu = process.cpuUsage(cpuStarted);
+    const serverAfter = await serverCpu(db);
     let rerunSeconds: number | null = null;
     if (rerun) {
       const again = performance.now();
@@ -110,11 +124,38 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
       byRule: Object.fromEntries(rows.map((r) => [r.rule, Number(r.count)])),
       rerunSeconds,
       load,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      serverCpuSeconds: serverBefore === null || serverAfter === null ? null : serverCpuDelta(serverBefore, serverAfter),
     };
     emitResult({ audit, floor });
   } finally {
     await db.close();
   }
+}
+
+/** CPU seconds so far of each server process connected to this database, by pid (from /proc; null when it cannot be read). */
+async function serverCpu(db: Database): Promise<Map<number, number> | null> {
+  if (db.kind !== "postgres") return null;
+  const rows: { rows: { pid: number }[] } = await db.knex.raw("select pid from pg_stat_activity where datname = current_database()");
+  const ticks = 100; // USER_HZ: what /proc counts in on Linux
+  const byPid = new Map<number, number>();
+  for (const { pid } of rows.rows) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) / ticks);
+    } catch {
+      return null;
+    }
+  }
+  return byPid;
+}
+
+/** The server CPU the run used: backends that were there before count from then, new ones from zero. */
+function serverCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** The floor: how long the database takes to hand over the lines, with no audit at all. */
@@ -201,6 +242,8 @@ export function describeAuditResult(r: AuditBenchResult): string[] {
     `  ${r.db.padEnd(9)} ${formatRate(a.linesAudited).padStart(9)} lines  ${a.seconds.toFixed(2).padStart(7)} s  ${formatRate(a.linesPerSecond).padStart(7)} lines/s  ` +
       `${perLineUs.toFixed(1).padStart(6)} µs/line  peak RSS ${String(a.peakRssMb).padStart(4)} MB  ${formatRate(a.findingsRaised)} findings` +
       (a.rerunSeconds === null ? "" : `  re-run ${a.rerunSeconds.toFixed(2)} s`),
+    `            CPU: audit process ${a.cpuSeconds.toFixed(2)} s (${((1e6 * a.cpuSeconds) / Math.max(1, a.linesAudited)).toFixed(1)} µs/line)` +
+      (a.serverCpuSeconds === null ? "" : `, PostgreSQL ${a.serverCpuSeconds.toFixed(2)} s; with a core each ≈ ${formatRate(a.linesAudited / Math.max(a.cpuSeconds, a.serverCpuSeconds))} lines/s`),
     `            floor: ${r.floor.psqlCopySeconds === null ? "" : `psql \\copy ${r.floor.psqlCopySeconds.toFixed(2)} s, `}streamed select ${r.floor.streamSeconds.toFixed(2)} s ` +
       `(${formatRate(r.floor.streamRows)} rows); audit = ${(a.seconds / Math.max(floorSeconds, 1e-6)).toFixed(1)} × floor; ${a.load}`,
   ];

@@ -65,10 +65,20 @@ async function main(): Promise<void> {
     heading("audit engine alone, in memory");
     const lines = quick ? 10_000 : 100_000;
     const { invoices, authority } = generateInMemory(lines, seed);
-    // Twice: the first pass includes building every child's timeline and warming up the JIT.
-    for (const pass of ["first pass", "second pass"]) {
+    // Three times: the first pass includes building every child's timeline and warming up the
+    // JIT; the best of the warm passes is judged (the machine is shared: a pass can be slowed by others).
+    let bestWarm: { linesPerSecond: number; linesPerCpuSecond: number; lines: number } | null = null;
+    for (const pass of ["first pass", "second pass", "third pass"]) {
       const figures = auditInMemory(authority, invoices);
-      console.log(`  ${pass.padEnd(11)} ${formatRate(figures.lines)} lines in ${figures.seconds.toFixed(2)} s = ${formatRate(figures.linesPerSecond)} lines/s (${((1e6 * figures.seconds) / figures.lines).toFixed(1)} µs/line; CPU ${formatRate(figures.linesPerCpuSecond)} lines/s), ${formatRate(figures.findings)} findings, peak RSS ${peakRssMb()} MB`);
+      console.log(`  ${pass.padEnd(11)} ${formatRate(figures.lines)} lines in ${figures.seconds.toFixed(2)} s = ${formatRate(figures.linesPerSecond)} lines/s (${((1e6 * figures.seconds) / figures.lines).toFixed(1)} µs/line; CPU ${formatRate(figures.linesPerCpuSecond)} lines/s), ${formatRate(figures.findings)} findings, peak RSS ${peakRssMb()} MB; ${loadText()}`);
+      if (pass !== "first pass" && (bestWarm === null || figures.linesPerSecond > bestWarm.linesPerSecond)) bestWarm = figures;
+    }
+    if (bestWarm !== null) {
+      verdicts.push({
+        target: "engine alone ≥ 150,000 lines/s on one core (warm)",
+        figure: `${formatRate(bestWarm.linesPerSecond)} lines/s wall, ${formatRate(bestWarm.linesPerCpuSecond)} per CPU second, at ${formatRate(bestWarm.lines)} lines`,
+        met: bestWarm.linesPerSecond >= 150_000,
+      });
     }
   }
 
@@ -147,19 +157,19 @@ async function main(): Promise<void> {
     }
   }
 
-  // Issue 9's targets, judged on what ran.
+  // Issue 24's targets for the audit, judged on what ran.
   const pg = audits.filter((a) => a.db === "postgres");
   const biggestPg = pg.reduce<AuditBenchResult | null>((best, a) => (best === null || a.audit.linesAudited > best.audit.linesAudited ? a : best), null);
   const smallestPg = pg.reduce<AuditBenchResult | null>((best, a) => (best === null || a.audit.linesAudited < best.audit.linesAudited ? a : best), null);
   if (biggestPg) {
     const a = biggestPg.audit;
-    verdicts.push({ target: "audit on PostgreSQL ≥ 50,000 lines/s end to end", figure: `${formatRate(a.linesPerSecond)} lines/s at ${formatRate(a.linesAudited)} lines`, met: a.linesPerSecond >= 50_000 });
+    verdicts.push({ target: "audit on PostgreSQL ≥ 80,000 lines/s end to end, one process", figure: `${formatRate(a.linesPerSecond)} lines/s at ${formatRate(a.linesAudited)} lines (${a.load})`, met: a.linesPerSecond >= 80_000 });
     const floor = biggestPg.floor.psqlCopySeconds ?? biggestPg.floor.streamSeconds;
-    verdicts.push({ target: "within 10 × the COPY floor", figure: `${(a.seconds / floor).toFixed(1)} × (${a.seconds.toFixed(1)} s against ${floor.toFixed(2)} s)`, met: a.seconds <= 10 * floor });
-    verdicts.push({ target: "peak RSS < 500 MB", figure: `${a.peakRssMb} MB at ${formatRate(a.linesAudited)} lines`, met: a.peakRssMb < 500 });
+    verdicts.push({ target: "within 10 × the COPY floor (same run)", figure: `${(a.seconds / floor).toFixed(1)} × (${a.seconds.toFixed(1)} s against ${floor.toFixed(2)} s)`, met: a.seconds <= 10 * floor });
+    verdicts.push({ target: "peak RSS ≤ 400 MB", figure: `${a.peakRssMb} MB at ${formatRate(a.linesAudited)} lines`, met: a.peakRssMb <= 400 });
     if (smallestPg && smallestPg !== biggestPg) {
       const ratio = (a.seconds / a.linesAudited) / (smallestPg.audit.seconds / smallestPg.audit.linesAudited);
-      verdicts.push({ target: "per-line cost at the largest size ≤ 1.5 × at the smallest", figure: `${ratio.toFixed(2)} × (${formatRate(a.linesAudited)} against ${formatRate(smallestPg.audit.linesAudited)} lines)`, met: ratio <= 1.5 });
+      verdicts.push({ target: "per-line cost at the largest size ≤ 1.2 × at the smallest", figure: `${ratio.toFixed(2)} × (${formatRate(a.linesAudited)} against ${formatRate(smallestPg.audit.linesAudited)} lines)`, met: ratio <= 1.2 });
     }
   }
   if (webResult?.available) {

@@ -42,6 +42,7 @@ export class ExtraLineWork extends LineWork {
   readonly item: string;
   private nightsIn: NightRange[];
   private cachedPieces: ExtraPiece[] | null = null;
+  private cachedGroups: { pieces: ExtraPiece[]; groups: readonly AgreementGroup[] } | null = null;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
@@ -109,19 +110,15 @@ export class ExtraLineWork extends LineWork {
     const pieces: ExtraPiece[] = [];
     for (const r of this.nightsIn) {
       for (const segment of this.timeline.segments) {
+        // Segments are sorted: none after this one reaches into r.
+        if (segment.start >= r.end) break;
         const start = Math.max(r.start, segment.start);
         const end = Math.min(r.end, segment.end);
         if (end <= start) continue;
         const p = (segment).placement;
         const { packages, rates } = index.extraRowsOf(p, this.item);
-        const cuts = new Set<DayNumber>([start, end]);
-        for (const rows of [packages, rates]) {
-          for (const row of rows) {
-            if (row.from > start && row.from < end) cuts.add(row.from);
-            if (row.until > start && row.until < end) cuts.add(row.until);
-          }
-        }
-        const days = [...cuts].sort((a, b) => a - b);
+        // Mostly no package or rate-card row starts or ends inside the range: then it is one piece.
+        const days = hasCutInside(packages, start, end) || hasCutInside(rates, start, end) ? cutDays(packages, rates, start, end) : [start, end];
         for (let i = 0; i < days.length - 1; i++) {
           const from = days[i] as DayNumber;
           const to = days[i + 1] as DayNumber;
@@ -146,8 +143,16 @@ export class ExtraLineWork extends LineWork {
     return pieces;
   }
 
-  /** Pieces with an agreed rate, grouped by (rate, cap, unit). */
-  groups(): AgreementGroup[] {
+  /** Pieces with an agreed rate, grouped by (rate, cap, unit); asked by several rules, so kept while the pieces are. */
+  groups(): readonly AgreementGroup[] {
+    const pieces = this.pieces();
+    if (this.cachedGroups !== null && this.cachedGroups.pieces === pieces) return this.cachedGroups.groups;
+    const groups = this.groupPieces();
+    this.cachedGroups = { pieces, groups };
+    return groups;
+  }
+
+  private groupPieces(): AgreementGroup[] {
     const groups = new Map<string, { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }>();
     for (const piece of this.pieces()) {
       if (piece.agreedRate === null) continue;
@@ -161,6 +166,24 @@ export class ExtraLineWork extends LineWork {
       return { ...g, ranges, nights: totalNights(ranges) };
     });
   }
+}
+
+/** Whether a row starts or ends strictly inside start..end. */
+function hasCutInside(rows: readonly { from: DayNumber; until: DayNumber }[], start: DayNumber, end: DayNumber): boolean {
+  for (const row of rows) if ((row.from > start && row.from < end) || (row.until > start && row.until < end)) return true;
+  return false;
+}
+
+/** start, end and every day strictly between where a row starts or ends, in order, each once. */
+function cutDays(packages: readonly { from: DayNumber; until: DayNumber }[], rates: readonly { from: DayNumber; until: DayNumber }[], start: DayNumber, end: DayNumber): DayNumber[] {
+  const cuts = new Set<DayNumber>([start, end]);
+  for (const rows of [packages, rates]) {
+    for (const row of rows) {
+      if (row.from > start && row.from < end) cuts.add(row.from);
+      if (row.until > start && row.until < end) cuts.add(row.until);
+    }
+  }
+  return [...cuts].sort((a, b) => a - b);
 }
 
 /**

@@ -78,6 +78,14 @@ function primaryPlacement(timeline: ChildTimeline | null, period: NightRange | n
   return timeline.placements[0] ?? null;
 }
 
+/** The lines by line number: as they are when they already come so (as the database reads them), else a sorted copy. */
+function inLineOrder(lines: readonly InvoiceLine[]): readonly InvoiceLine[] {
+  for (let i = 1; i < lines.length; i++) {
+    if ((lines[i - 1] as InvoiceLine).lineNo > (lines[i] as InvoiceLine).lineNo) return [...lines].sort((a, b) => a.lineNo - b.lineNo);
+  }
+  return lines;
+}
+
 /** One invoice being audited: its lines' plans, the notes gathered so far and the shared context. */
 export class InvoiceWork {
   readonly plans: LinePlan[];
@@ -88,7 +96,7 @@ export class InvoiceWork {
     readonly ctx: AuditContext,
     readonly voided: boolean,
   ) {
-    const lines = [...invoice.lines].sort((a, b) => a.lineNo - b.lineNo);
+    const lines = inLineOrder(invoice.lines);
     // An invoice's lines mostly bill one period: the previous line's is reused when the dates are the same.
     let lastFrom: string | null | undefined;
     let lastTo: string | null | undefined;

@@ -145,9 +145,58 @@ function poundsAndPence(value: Pence): { negative: boolean; pounds: string; penc
  * when that was one correctly rounded operation away from exact.
  */
 export function decimalText(value: Exact, places?: number): string {
-  const { n, d } = (places === undefined ? value : value.roundedTo(places)).toFraction();
+  const shown = places === undefined ? value : value.roundedTo(places);
+  const plain = plainDecimal(shown);
+  if (plain !== null) return plain;
+  const { n, d } = shown.toFraction();
   const numerator = new Dec(n.toString());
   return (d === 1n ? numerator : numerator.dividedBy(new Dec(d.toString()))).toString();
+}
+
+/** Up to this many decimal places, 10^places is a safe integer. */
+const MAX_PLAIN_PLACES = 15;
+
+/**
+ * The usual value written without decimal.js, to the same text: a fraction whose denominator
+ * divides a power of ten (every rounded value, and most others: pence ÷ 100, halves, quarters)
+ * has a finite decimal, which decimal.js writes in full without trailing zeros, in plain notation
+ * from 1e-6 up (below, it writes an exponent: those and every other value go through it).
+ * Null when the value is not such a one or its digits would not stay safe integers.
+ */
+function plainDecimal(value: Exact): string | null {
+  if (!value.isSmall) return null;
+  const n = value.num;
+  if (n === 0) return "0";
+  let d = value.den;
+  // d = 2^twos × 5^fives, else the decimal never ends.
+  let twos = 0;
+  let fives = 0;
+  while (d % 2 === 0) {
+    d /= 2;
+    twos++;
+  }
+  while (d % 5 === 0) {
+    d /= 5;
+    fives++;
+  }
+  if (d !== 1) return null;
+  const places = Math.max(twos, fives);
+  if (places > MAX_PLAIN_PLACES) return null;
+  const scale = 10 ** places;
+  const digitsValue = (n < 0 ? -n : n) * (scale / value.den);
+  if (!Number.isSafeInteger(digitsValue) || digitsValue * 1_000_000 < scale) return null;
+  let digits = String(digitsValue);
+  let shownPlaces = places;
+  // decimal.js writes no trailing zeros (n/d is in lowest terms, so only places that were padded).
+  while (shownPlaces > 0 && digits.charCodeAt(digits.length - 1) === 48) {
+    digits = digits.slice(0, -1);
+    shownPlaces--;
+  }
+  let text: string;
+  if (shownPlaces === 0) text = digits;
+  else if (digits.length > shownPlaces) text = `${digits.slice(0, digits.length - shownPlaces)}.${digits.slice(digits.length - shownPlaces)}`;
+  else text = `0.${"0".repeat(shownPlaces - digits.length)}${digits}`;
+  return n < 0 ? `-${text}` : text;
 }
 
 /** Pence written as pounds the way decimal.js wrote them ("131", "18.714286"). */

@@ -400,6 +400,10 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
   }
   const invoiceIds = results.map((r) => r.invoice.key);
   await knex.transaction(async (trx) => {
+    // Decided findings of these invoices, if any (never on a first audit): without them the two
+    // statements that flag what a re-audit would change in a decision have nothing to do, and
+    // PostgreSQL is spared parsing the batch a second time and a join per finding.
+    const decided = await hasDecidedFindings(trx, invoiceIds);
     for (let i = 0; i < rows.length; i += FINDINGS_PER_STATEMENT) {
       await trx.raw(
         `insert into findings (${FINDING_NAMES})
@@ -418,6 +422,7 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
       );
       // A decided finding (confirmed, recovered, dismissed) is never changed by a re-audit
       // (AUDIT.md "When"): it keeps its figures, and a different amount is flagged for reviewers.
+      if (!decided) continue;
       await trx.raw(
         `update findings d set last_run_id = f.last_run_id, reaudit_change = case when d.amount = f.amount then null
            -- Already flagged for this amount: the note keeps the arrival that changed it.
@@ -438,7 +443,7 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
       [cause, cause, invoiceIds, runId],
     );
     const noLonger = `'The re-audit' || coalesce(' after ' || ?::text, '') || ' no longer raises this finding.'`;
-    await trx.raw(
+    if (decided) await trx.raw(
       `update findings f set reaudit_change = ${noLonger}, updated_at = now()
        from unnest(?::bigint[]) as v(id)
        where f.invoice_id = v.id and f.status in ('confirmed', 'recovered', 'dismissed') and (f.last_run_id is null or f.last_run_id <> ?)
@@ -456,6 +461,16 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
       [JSON.stringify(results.map((r) => ({ id: r.invoice.key, notes: r.notes })))],
     );
   });
+}
+
+/** Whether any of these invoices has a decided finding (confirmed, recovered or dismissed): one index probe per invoice. */
+async function hasDecidedFindings(trx: Knex.Transaction, invoiceIds: readonly string[]): Promise<boolean> {
+  const result: { rows: { decided: boolean }[] } = await trx.raw(
+    `select exists (select 1 from unnest(?::bigint[]) as v(id)
+       where exists (select 1 from findings f where f.invoice_id = v.id and f.status in ('confirmed', 'recovered', 'dismissed'))) as decided`,
+    [[...invoiceIds]],
+  );
+  return result.rows[0]?.decided === true;
 }
 
 /**

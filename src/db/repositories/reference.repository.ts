@@ -154,13 +154,11 @@ function narrowToProviders(knex: Knex, query: Knex.QueryBuilder, name: Reference
   }
 }
 
-/**
- * Everything the audit needs to know about what was agreed, for one authority, as the domain
- * types of src/domain/reference.ts (rates' '' service_level back to null); with `onlyProviders`,
- * only those providers' placements and what hangs off them (see narrowToProviders).
- */
-export async function loadReferenceData(knex: Knex, authorityId: number, onlyProviders: readonly string[] | null = null): Promise<ReferenceData> {
-  const load = async (name: ReferenceTableName): Promise<ReferenceRow[]> => {
+/** The authority-wide reference tables: the same for every part of an audit (see loadReferenceData). */
+export type SharedReference = Pick<ReferenceData, "providers" | "contracts" | "rates" | "discounts">;
+
+function tableLoader(knex: Knex, authorityId: number, onlyProviders: readonly string[] | null): (name: ReferenceTableName) => Promise<ReferenceRow[]> {
+  return async (name) => {
     const table = TABLES[name];
     const query = knex<DbRow>(name)
       .select(table.columns.map((column) => column.name))
@@ -170,11 +168,26 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
     const rows = await query;
     return (rows as DbRow[]).map((row) => toReferenceRow(table, row));
   };
-  const providers = (await load("providers")).map(
+}
+
+/**
+ * The small authority-wide tables (providers, contracts, rates, discounts), read at once on as
+ * many connections as the pool gives. An audit reads them once and hands them to each
+ * loadReferenceData of its provider groups, rather than reading them again for every group.
+ */
+export async function loadSharedReference(knex: Knex, authorityId: number): Promise<SharedReference> {
+  const load = tableLoader(knex, authorityId, null);
+  const [providerRows, contractRows, rateRows, discountRows, framework] = await Promise.all([
+    load("providers"),
+    load("contracts"),
+    load("rates"),
+    load("discounts"),
+    loadFrameworkRowsOf(knex, authorityId),
+  ]);
+  const providers = providerRows.map(
     (r): Provider => ({ providerId: str(r.provider_id ?? null), name: str(r.name ?? null), kind: str(r.kind ?? null) as ProviderKind, vatNumber: strOrNull(r.vat_number ?? null), aliases: (r.aliases as string[] | null) ?? [] }),
   );
-  const framework = await loadFrameworkRowsOf(knex, authorityId);
-  const contracts = [...(await load("contracts")), ...framework.contracts].map(
+  const contracts = [...contractRows, ...framework.contracts].map(
     (r): Contract => ({
       contractId: str(r.contract_id ?? null),
       providerId: str(r.provider_id ?? null),
@@ -187,7 +200,7 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
       vatExempt: r.vat_exempt === true,
     }),
   );
-  const rates = [...(await load("rates")), ...framework.rates].map(
+  const rates = [...rateRows, ...framework.rates].map(
     (r): Rate => ({
       contractId: str(r.contract_id ?? null),
       item: str(r.item ?? null),
@@ -198,7 +211,39 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
       effectiveTo: strOrNull(r.effective_to ?? null),
     }),
   );
-  const placements = (await load("placements")).map(
+  const discounts = discountRows.map(
+    (r): Discount => ({
+      discountId: str(r.discount_id ?? null),
+      providerId: str(r.provider_id ?? null),
+      contractId: strOrNull(r.contract_id ?? null),
+      kind: str(r.kind ?? null) as DiscountKind,
+      percent: str(r.percent ?? null),
+      threshold: strOrNull(r.threshold ?? null),
+      effectiveFrom: str(r.effective_from ?? null),
+      effectiveTo: strOrNull(r.effective_to ?? null),
+      description: strOrNull(r.description ?? null),
+    }),
+  );
+  return { providers, contracts, rates, discounts };
+}
+
+/**
+ * Everything the audit needs to know about what was agreed, for one authority, as the domain
+ * types of src/domain/reference.ts (rates' '' service_level back to null); with `onlyProviders`,
+ * only those providers' placements and what hangs off them (see narrowToProviders). The tables
+ * are read at once (one query each, on as many connections as the pool gives); `shared` is
+ * what loadSharedReference read before, when the caller has it.
+ */
+export async function loadReferenceData(knex: Knex, authorityId: number, onlyProviders: readonly string[] | null = null, shared: SharedReference | null = null): Promise<ReferenceData> {
+  const load = tableLoader(knex, authorityId, onlyProviders);
+  const [common, placementRows, feeRows, packageRows, absenceRows] = await Promise.all([
+    shared ?? loadSharedReference(knex, authorityId),
+    load("placements"),
+    load("placement_fees"),
+    load("packages"),
+    load("absences"),
+  ]);
+  const placements = placementRows.map(
     (r): Placement => ({
       placementId: str(r.placement_id ?? null),
       childRef: str(r.child_ref ?? null),
@@ -212,10 +257,10 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
       poNumber: strOrNull(r.po_number ?? null),
     }),
   );
-  const placementFees = (await load("placement_fees")).map(
+  const placementFees = feeRows.map(
     (r): PlacementFee => ({ placementId: str(r.placement_id ?? null), effectiveFrom: str(r.effective_from ?? null), weeklyFee: str(r.weekly_fee ?? null) }),
   );
-  const packages = (await load("packages")).map(
+  const packages = packageRows.map(
     (r): AgreedPackage => ({
       placementId: str(r.placement_id ?? null),
       item: str(r.item ?? null),
@@ -226,23 +271,10 @@ export async function loadReferenceData(knex: Knex, authorityId: number, onlyPro
       effectiveTo: strOrNull(r.effective_to ?? null),
     }),
   );
-  const discounts = (await load("discounts")).map(
-    (r): Discount => ({
-      discountId: str(r.discount_id ?? null),
-      providerId: str(r.provider_id ?? null),
-      contractId: strOrNull(r.contract_id ?? null),
-      kind: str(r.kind ?? null) as DiscountKind,
-      percent: str(r.percent ?? null),
-      threshold: strOrNull(r.threshold ?? null),
-      effectiveFrom: str(r.effective_from ?? null),
-      effectiveTo: strOrNull(r.effective_to ?? null),
-      description: strOrNull(r.description ?? null),
-    }),
-  );
-  const absences = (await load("absences")).map(
+  const absences = absenceRows.map(
     (r): Absence => ({ placementId: str(r.placement_id ?? null), fromDate: str(r.from_date ?? null), toDate: str(r.to_date ?? null), reason: str(r.reason ?? null) as AbsenceReason }),
   );
-  return { providers, contracts, rates, placements, placementFees, packages, discounts, absences };
+  return { ...common, placements, placementFees, packages, absences };
 }
 
 /**

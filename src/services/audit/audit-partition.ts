@@ -1,8 +1,9 @@
 import type { Knex } from "knex";
 import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../../audit/index.js";
-import { loadReferenceData } from "../../db/repositories/reference.repository.js";
+import { loadReferenceData, loadSharedReference } from "../../db/repositories/reference.repository.js";
 import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
 import { CATEGORIES, type Category } from "../../domain/finding.js";
+import type { ReferenceData } from "../../domain/reference.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 import rulesConfigJson from "../../../rules/rules.config.json" with { type: "json" };
 import { WATERFALL } from "../../../rules/index.js";
@@ -69,18 +70,31 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
   // One write at a time, and a failure stops the run at the next batch.
   const writer = new BatchWriter<AuditedInvoiceResult>((batch) => saveAuditResults(knex, job.authorityId, job.runId, batch, job.cause ?? null));
   let pending: AuditedInvoiceResult[] = [];
+  // The next group's reference data, being read while this group is audited.
+  let nextReference: Promise<ReferenceData> | null = null;
 
   try {
     const perLoad = Math.max(1, job.providersPerLoad ?? PROVIDERS_PER_LOAD);
-    for (let from = 0; from < providerIds.length; from += perLoad) {
-      const providers = providerIds.slice(from, from + perLoad);
-      // Only these providers' reference data is in memory, and only until the next group: what
-      // a run keeps alive stays small, and so does the heap (V8 sizes it to what survives).
-      const index = buildReferenceIndex(await loadReferenceData(knex, job.authorityId, providers));
+    const groups: (readonly string[])[] = [];
+    for (let from = 0; from < providerIds.length; from += perLoad) groups.push(providerIds.slice(from, from + perLoad));
+    // The authority-wide tables are read once for the part; each group's own reference data is
+    // read while the group before it is audited, so the audit never waits for it but the first time.
+    const shared = groups.length === 0 ? null : await loadSharedReference(knex, job.authorityId);
+    const loadGroup = (providers: readonly string[]): Promise<ReferenceData> => quiet(loadReferenceData(knex, job.authorityId, providers, shared));
+    nextReference = groups[0] === undefined ? null : loadGroup(groups[0]);
+    for (let g = 0; g < groups.length; g++) {
+      const providers = groups[g] as readonly string[];
+      // Only these providers' reference data is in memory (and the next group's, being read),
+      // and only until the next group: what a run keeps alive stays small, and so does the heap
+      // (V8 sizes it to what survives).
+      const reference = await (nextReference as Promise<ReferenceData>);
+      const following = groups[g + 1];
+      nextReference = following === undefined ? null : loadGroup(following);
+      const index = buildReferenceIndex(reference);
       // Only findings and notes are stored: the per-line summaries (for the invoice page) are not needed here.
       const session = new AuditSession(index, config, { voidedInvoiceKeys: voided, lineSummaries: false, waterfall: WATERFALL });
       let provider: string | null = null;
-      for await (const page of prefetched(invoicePages(knex, job, providers))) {
+      for await (const page of providerPages(knex, job, providers)) {
         let sinceYield = 0;
         for (const invoice of page) {
           // Invoices come provider by provider: what was kept for the last one can go.
@@ -114,6 +128,8 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
   } finally {
     // Never leave a write running behind a failed run (its status is written next).
     await writer.settled();
+    // Nor a read (after a failure it is not awaited above).
+    await nextReference?.catch(() => undefined);
   }
   writer.throwIfFailed();
   return {
@@ -135,21 +151,46 @@ export function addPartitionResults(parts: readonly PartitionResult[]): Partitio
   return { ...total, flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, moneyString(flagged.get(c) ?? ZERO)])) as Record<Category, string> };
 }
 
-/** The invoices of some providers in pages: provider by provider, each one's in audit order. */
-async function* invoicePages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
-  for (const providerId of providerIds) yield* invoicesInAuditOrder(knex, job.authorityId, providerId, job.upTo);
+/** The promise itself, marked handled: a failure surfaces when it is awaited, never as unhandled before. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
-/** Yields each value of `source` while already fetching the one after it. */
-async function* prefetched<T>(source: AsyncIterator<T>): AsyncGenerator<T> {
-  let next = source.next();
-  for (;;) {
-    const current = await next;
-    if (current.done) return;
-    next = source.next();
-    // A failed prefetch surfaces when awaited above; until then it must not count as unhandled.
-    next.catch(() => undefined);
-    yield current.value;
+/** Providers whose first page is read ahead while an earlier provider is audited (providerPages). */
+const PROVIDERS_READ_AHEAD = 3;
+
+/**
+ * The invoices of some providers in pages, provider by provider, each one's in audit order: each
+ * provider's next page is read while its current one is audited, and the first pages of the next
+ * few providers are read meanwhile too, on connections of their own. A page is one short query
+ * (invoicesInAuditOrder), but its round trip is longer than the audit of a small provider's page,
+ * so reading one page at a time would leave the audit waiting.
+ */
+async function* providerPages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
+  // Providers whose first page is being read, by position; forgotten once audited (a page held here would stay in memory).
+  const started = new Map<number, { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> }>();
+  let readAhead = 0;
+  let next: Promise<IteratorResult<StoredInvoice[]>> = Promise.resolve({ done: true, value: undefined });
+  try {
+    for (let i = 0; i < providerIds.length; i++) {
+      for (; readAhead < providerIds.length && readAhead <= i + PROVIDERS_READ_AHEAD; readAhead++) {
+        const pages = invoicesInAuditOrder(knex, job.authorityId, providerIds[readAhead] as string, job.upTo);
+        started.set(readAhead, { pages, first: quiet(pages.next()) });
+      }
+      const { pages, first } = started.get(i) as { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> };
+      started.delete(i);
+      next = first;
+      for (;;) {
+        const current = await next;
+        if (current.done) break;
+        next = quiet(pages.next());
+        yield current.value;
+      }
+    }
+  } finally {
+    // A run stopped early leaves no read behind it.
+    await Promise.all([next, ...[...started.values()].map((s) => s.first)].map((read) => read.catch(() => undefined)));
   }
 }
 
