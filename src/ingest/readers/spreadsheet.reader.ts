@@ -81,10 +81,17 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
       cells.flatMap((cell, c) => (cell.isFormula ? [`${visible.length > 1 ? `${sheet.name}!` : ""}${columnLetters(c)}${r + 1}`] : [])),
     ),
   );
-  if (formulas.length > 0) {
-    const shown = formulas.length > 20 ? `${formulas.slice(0, 20).join(", ")} and ${formulas.length - 20} more` : formulas.join(", ");
-    notes.push(`Formula cells read by their saved result, not recalculated (unverified): ${shown}.`);
-  }
+  const computed = visible.flatMap((sheet) =>
+    sheet.rows.flatMap((cells, r) =>
+      cells.flatMap((cell, c) => (cell.computed ? [`${visible.length > 1 ? `${sheet.name}!` : ""}${columnLetters(c)}${r + 1}`] : [])),
+    ),
+  );
+  const saved = formulas.filter((address) => !computed.includes(address));
+  const list = (cells: string[]): string => (cells.length > 20 ? `${cells.slice(0, 20).join(", ")} and ${cells.length - 20} more` : cells.join(", "));
+  if (saved.length > 0) notes.push(`Formula cells read by their saved result, not recalculated (unverified): ${list(saved)}.`);
+  // The program that wrote the file saved formulas without results (libraries do): computed here
+  // exactly, as a spreadsheet would on opening; a formula outside the simple arithmetic is left unread.
+  if (computed.length > 0) notes.push(`Formula cells saved without a result, computed here from their formulas: ${list(computed)}.`);
   // Said on the invoice, so that whoever opens the original knows what it holds.
   if (holdsMacros(bytes)) notes.push("The workbook holds macros (a VBA project); they were not run: only cell values were read.");
   return { format: "xlsx", pageCount: visible.length, rows, notes };
