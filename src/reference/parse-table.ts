@@ -91,6 +91,11 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     for (let position = 0; position < cells.length; position += 1) {
       if (headerless(position) && !unnamed.has(position) && !isBlank(cells[position])) unnamed.add(position);
     }
+    const summary = summaryRowLabel(table, match.columns, cells);
+    if (summary !== null) {
+      result.warnings.push(makeIssue("row.summary", { file, row: index + 1, value: summary }, `${quote(summary)} is a total or note row, not a ${table.rowNoun}: skipped`));
+      continue;
+    }
     result.dataRows += 1;
     const rowNumber = index + 1;
     const values: ReferenceRow = {};
@@ -162,6 +167,24 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     );
   }
   return result;
+}
+
+/**
+ * Workbooks kept by hand end their tables with a total, a count or a report footer ("Total",
+ * "Count: 47", "End of report"). Such a row starts with one of those words and leaves required
+ * columns blank, so it could never be a row of the table: it is skipped, and said so.
+ */
+const SUMMARY_START = /^(?:(?:grand|sub)[\s-]*total|totals?|count|number of|average|sum|end of report|report (?:run|generated|produced)|generated (?:on|by)|printed (?:on|by)|\d+\s+(?:rows?|records?|placements?))(?=$|[\s:(])/i;
+
+function summaryRowLabel(table: TableSpec, positions: ReadonlyMap<string, number>, cells: readonly TableCell[]): string | null {
+  const first = cells.find((cell) => !isBlank(cell));
+  const label = cellText(first).trim();
+  if (!SUMMARY_START.test(label)) return null;
+  const requiredBlank = table.columns.some((column) => {
+    const position = positions.get(column.name);
+    return column.required && position !== undefined && isBlank(cells[position]);
+  });
+  return requiredBlank ? label : null;
 }
 
 function sameWritten(first: Readonly<Record<string, string>> | undefined, second: Readonly<Record<string, string>>): boolean {

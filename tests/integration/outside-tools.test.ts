@@ -116,6 +116,14 @@ describe("spreadsheets and CSV from other tools", () => {
       expect(result.out).toContain("0 to insert, 0 to update, 33 unchanged, 14 with problems");
     });
 
+    it("a hand-kept workbook: group headings, wrapped and hinted headers are read; a total and a count row under the table are skipped, and said so", async () => {
+      const result = await runCli("import", "--dry-run", path.join(EXPORTS, "LAC placements with totals.xlsx"));
+      expect(result.code).toBe(0);
+      expect(result.err).toContain('LAC placements with totals.xlsx row 7: "Total" is a total or note row, not a placement: skipped');
+      expect(result.err).toContain('LAC placements with totals.xlsx row 8: "Count: 2" is a total or note row, not a placement: skipped');
+      expect(result.out).toContain("LAC placements with totals.xlsx (placements): 0 to insert, 0 to update, 2 unchanged");
+    });
+
     it("child references whose leading zeros Excel dropped are refused; kept as text or by a 000000 format they load", async () => {
       const xlsx = await runCli("import", "--skip-bad-rows", path.join(EXPORTS, "new placements zero padded.xlsx"));
       expect(xlsx.out + xlsx.err).toContain(

@@ -46,3 +46,22 @@ describe("identifiers a spreadsheet mangled", () => {
     expect(parsed.errors.map((issue) => issue.message)).toEqual(['placements.csv row 4, placement_id: "PL1" appears twice (also row 2)']);
   });
 });
+
+describe("total and note rows under a hand-kept table", () => {
+  it("skips a row that starts with Total/Count/End of report and leaves required columns blank, with a warning", () => {
+    const parsed = parseTable("placements.csv", TABLES.placements, rows(`${HEADER}\nPL1,C1,P1,C1,2026-01-01,\nTotal,,,,,\nGrand total: 1,,,,,\nEnd of report,,,,,`));
+    expect(parsed.rows).toHaveLength(1);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.warnings.map((issue) => [issue.code, issue.row, issue.value])).toEqual([
+      ["row.summary", 3, "Total"],
+      ["row.summary", 4, "Grand total: 1"],
+      ["row.summary", 5, "End of report"],
+    ]);
+  });
+
+  it("a full row whose id merely starts with such a word, or a Sum-1 id with a blank, is a row, not a total", () => {
+    const parsed = parseTable("placements.csv", TABLES.placements, rows(`${HEADER}\nTotal-7,C1,P1,C1,2026-01-01,\nSum-1,,P1,C1,2026-01-01,`));
+    expect(parsed.rows.map((row) => row.values.placement_id)).toEqual(["Total-7"]);
+    expect(parsed.errors.map((issue) => issue.message)).toEqual(["placements.csv row 3, child_ref: a value is required but the cell is blank"]);
+  });
+});
