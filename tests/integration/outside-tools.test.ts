@@ -49,7 +49,7 @@ describe("spreadsheets and CSV from other tools", () => {
     ({ dataDir, restore } = await cliDatabase("outside-tools", () => Promise.resolve()));
     expect((await runCli("import", "samples/reference")).code).toBe(0);
     const ingested = await runCli("ingest", INVOICES);
-    expect(ingested.out).toContain("14 stored");
+    expect(ingested.out).toContain("15 stored");
     const listed = await runCli("invoices", "--format", "json");
     invoices = JSON.parse(listed.out) as JsonInvoice[];
     const refused = await runCli("invoices", "--needs-attention", "--format", "json");
@@ -124,13 +124,16 @@ describe("spreadsheets and CSV from other tools", () => {
       expect(result.out).toContain("LAC placements with totals.xlsx (placements): 0 to insert, 0 to update, 2 unchanged");
     });
 
-    it("child references whose leading zeros Excel dropped are refused; kept as text or by a 000000 format they load", async () => {
+    it("child references whose leading zeros Excel dropped are refused; kept as text, by a 000000 format or as =\"004731\" they load", async () => {
       const xlsx = await runCli("import", "--skip-bad-rows", path.join(EXPORTS, "new placements zero padded.xlsx"));
       expect(xlsx.out + xlsx.err).toContain(
         'new placements zero padded.xlsx row 4, child_ref: "4713" looks like "004713" with its leading zeros dropped by a spreadsheet (child_ref values here are zero-padded, e.g. "004711")',
       );
       const csv = await runCli("import", "--skip-bad-rows", path.join(EXPORTS, "new placements zero padded.csv"));
       expect(csv.out + csv.err).toContain('new placements zero padded.csv row 3, child_ref: "4722" looks like "004722" with its leading zeros dropped');
+      // A CSV made for Excel: a "sep=;" line, ids written ="004731" so Excel keeps the zeros.
+      const excel = await runCli("import", path.join(EXPORTS, "placements for Excel.csv"));
+      expect([excel.code, excel.err]).toEqual([0, ""]);
       const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || null, dataDir });
       try {
         const rows = await db.knex("placements").where("placement_id", "like", "PL-91%").orderBy("placement_id").select("placement_id", "child_ref");
@@ -140,6 +143,10 @@ describe("spreadsheets and CSV from other tools", () => {
           { placement_id: "PL-9104", child_ref: "004714" },
           { placement_id: "PL-9111", child_ref: "004721" },
           { placement_id: "PL-9113", child_ref: "004723" },
+        ]);
+        expect(await db.knex("placements").where("placement_id", "like", "PL-92%").orderBy("placement_id").select("placement_id", "child_ref", "po_number")).toEqual([
+          { placement_id: "PL-9201", child_ref: "004731", po_number: "PO-429201" },
+          { placement_id: "PL-9202", child_ref: "004732", po_number: "PO-429202" },
         ]);
       } finally {
         await db.close();
