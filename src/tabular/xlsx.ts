@@ -30,6 +30,10 @@ export interface Sheet {
    * row runs to its last non-empty cell (an empty row is []). Missing cells are EMPTY_CELL.
    */
   rows: Cell[][];
+  /** Rows (1-based) hidden in the sheet that hold a value: a person viewing or printing it does not see them. */
+  hiddenRows?: number[];
+  /** Columns (1-based) hidden in the sheet. */
+  hiddenColumns?: number[];
 }
 
 export interface XlsxOptions {
@@ -100,7 +104,9 @@ function readSheet(worksheet: ExcelJS.Worksheet, fillMerged: boolean): Sheet {
   const rows: Cell[][] = [];
   let lastRow = 0;
   const pending = new Map<string, PendingFormula>();
+  const hiddenRows: number[] = [];
   worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (row.hidden && row.hasValues) hiddenRows.push(rowNumber);
     const cells: Cell[] = [];
     let lastColumn = 0;
     row.eachCell({ includeEmpty: false }, (cell, columnNumber) => {
@@ -120,7 +126,9 @@ function readSheet(worksheet: ExcelJS.Worksheet, fillMerged: boolean): Sheet {
   });
   rows.length = lastRow;
   if (pending.size > 0) computePending(rows, pending);
-  return { name: worksheet.name, hidden: worksheet.state !== "visible", rows };
+  const hiddenColumns: number[] = [];
+  for (let column = 1; column <= worksheet.columnCount; column += 1) if (worksheet.getColumn(column).hidden) hiddenColumns.push(column);
+  return { name: worksheet.name, hidden: worksheet.state !== "visible", rows, hiddenRows, hiddenColumns };
 }
 
 /** Fills in formulas saved without results, in dependency order (a total over computed amounts). */

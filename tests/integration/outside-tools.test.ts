@@ -49,7 +49,7 @@ describe("spreadsheets and CSV from other tools", () => {
     ({ dataDir, restore } = await cliDatabase("outside-tools", () => Promise.resolve()));
     expect((await runCli("import", "samples/reference")).code).toBe(0);
     const ingested = await runCli("ingest", INVOICES);
-    expect(ingested.out).toContain("15 stored");
+    expect(ingested.out).toContain("16 stored");
     const listed = await runCli("invoices", "--format", "json");
     invoices = JSON.parse(listed.out) as JsonInvoice[];
     const refused = await runCli("invoices", "--needs-attention", "--format", "json");
@@ -80,6 +80,18 @@ describe("spreadsheets and CSV from other tools", () => {
     try {
       const row = await db.knex("invoices").where({ invoice_number: "RSL-4103" }).first<{ extraction_notes: unknown }>("extraction_notes");
       expect(JSON.stringify(row?.extraction_notes)).toContain("Formula cells saved without a result, computed here from their formulas: Invoice!J12, Invoice!J13, Invoice!J14");
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("a hidden row (a cancelled line hidden, not deleted) is not read, and the notes quote it", async () => {
+    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || null, dataDir });
+    try {
+      const row = await db.knex("invoices").where({ invoice_number: "RSL-4109" }).first<{ extraction_notes: unknown }>("extraction_notes");
+      expect(JSON.stringify(row?.extraction_notes)).toContain(
+        'sheet Invoice: hidden rows not read (not shown or printed): row 14 \\"C5003 | PO-450603 | Supported accommodation - standard (cancelled) | RIV-INT-9',
+      );
     } finally {
       await db.close();
     }
