@@ -3,6 +3,7 @@ import { matchHeaders, type HeaderMapping } from "./headers.js";
 import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
 import { rowKey, type ParsedRow, type ReferenceRow, type TableSpec } from "./tables.js";
 import { checkRow } from "./row-checks.js";
+import { mangledIdentifier, paddedIdWidths } from "./identifier-digits.js";
 import { columnLetters } from "../tabular/xlsx-repair.js";
 
 export type { ReferenceRow };
@@ -75,6 +76,9 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
   }
 
   const seen = new Map<string, number>();
+  // What each row wrote, by key: a row repeated to the letter is loaded once, not refused.
+  const writtenByKey = new Map<string, Record<string, string>>();
+  const padded = paddedIdWidths(table, match.columns, rows.slice(headerIndex + 1), stored);
   // Absences by key, so that a second absence starting the same night can be merged into the first.
   const kept = new Map<string, ParsedRow>();
   // Values in columns that have no header: ignored like unknown columns, and said so.
@@ -86,6 +90,11 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     if (!cells.some((cell) => !isBlank(cell))) continue;
     for (let position = 0; position < cells.length; position += 1) {
       if (headerless(position) && !unnamed.has(position) && !isBlank(cells[position])) unnamed.add(position);
+    }
+    const summary = summaryRowLabel(table, match.columns, cells);
+    if (summary !== null) {
+      result.warnings.push(makeIssue("row.summary", { file, row: index + 1, value: summary }, `${quote(summary)} is a total or note row, not a ${table.rowNoun}: skipped`));
+      continue;
     }
     result.dataRows += 1;
     const rowNumber = index + 1;
@@ -99,6 +108,12 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
       written[column.name] = text;
       if (column.required && isBlank(cell)) {
         result.errors.push(makeIssue("field.required", cellWhere(file, rowNumber, column.name, result, text), `a value is required but the cell is blank`));
+        rowOk = false;
+        continue;
+      }
+      const mangled = column.kind === "id" && text !== "" ? mangledIdentifier(column.name, text, padded) : null;
+      if (mangled !== null) {
+        result.errors.push(makeIssue("field.identifier_mangled", cellWhere(file, rowNumber, column.name, result, text), mangled));
         rowOk = false;
         continue;
       }
@@ -127,6 +142,12 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
       result.warnings.push(mergeAbsence(file, kept.get(key) as ParsedRow, row, result.headerSpellings));
       continue;
     }
+    if (firstRow !== undefined && sameWritten(writtenByKey.get(key), written)) {
+      result.warnings.push(
+        makeIssue("row.repeated", { file, row: rowNumber }, `repeats row ${firstRow} exactly (every value the same): loaded once`),
+      );
+      continue;
+    }
     if (firstRow !== undefined) {
       const keyText = table.key.map((name) => `${name} ${quote(written[name] ?? "")}`).join(", ");
       result.errors.push(
@@ -135,6 +156,7 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
       continue;
     }
     seen.set(key, rowNumber);
+    writtenByKey.set(key, written);
     if (table.name === "absences") kept.set(key, row);
     result.rows.push(row);
   }
@@ -145,6 +167,29 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     );
   }
   return result;
+}
+
+/**
+ * Workbooks kept by hand end their tables with a total, a count or a report footer ("Total",
+ * "Count: 47", "End of report"). Such a row starts with one of those words and leaves required
+ * columns blank, so it could never be a row of the table: it is skipped, and said so.
+ */
+const SUMMARY_START = /^(?:(?:grand|sub)[\s-]*total|totals?|count|number of|average|sum|end of report|report (?:run|generated|produced)|generated (?:on|by)|printed (?:on|by)|\d+\s+(?:rows?|records?|placements?))(?=$|[\s:(])/i;
+
+function summaryRowLabel(table: TableSpec, positions: ReadonlyMap<string, number>, cells: readonly TableCell[]): string | null {
+  const first = cells.find((cell) => !isBlank(cell));
+  const label = cellText(first).trim();
+  if (!SUMMARY_START.test(label)) return null;
+  const requiredBlank = table.columns.some((column) => {
+    const position = positions.get(column.name);
+    return column.required && position !== undefined && isBlank(cells[position]);
+  });
+  return requiredBlank ? label : null;
+}
+
+function sameWritten(first: Readonly<Record<string, string>> | undefined, second: Readonly<Record<string, string>>): boolean {
+  if (!first) return false;
+  return Object.keys(second).every((name) => first[name] === second[name]);
 }
 
 /** The row as it will be stored: the file's values, and the stored row's for columns the file lacks. */

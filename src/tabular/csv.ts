@@ -21,9 +21,13 @@ export function readCsv(input: Uint8Array | string, options: CsvOptions = {}): s
   const decoded = typeof input === "string" ? input.replace(/^\uFEFF/, "") : decodeText(input);
   // Files appended to on another system mix line endings: make every one a \n first (cheaper
   // than giving csv-parse several record delimiters; a line break inside a quoted cell becomes \n).
-  const text = decoded.includes("\r") ? decoded.replace(/\r\n?/g, "\n") : decoded;
+  let text = decoded.includes("\r") ? decoded.replace(/\r\n?/g, "\n") : decoded;
+  // Excel's "sep=;" first line names the delimiter and is not shown as a row when Excel opens
+  // the file, so it is not one here either (row numbers stay those a person sees).
+  const separatorLine = /^sep=([,;\t])[ \t]*(?:\n|$)/i.exec(text);
+  if (separatorLine) text = text.slice(separatorLine[0].length);
   if (text.trim() === "") return [];
-  const delimiter = options.delimiter ?? detectDelimiter(text);
+  const delimiter = options.delimiter ?? (separatorLine?.[1] as CsvDelimiter | undefined) ?? detectDelimiter(text);
   try {
     const rows: string[][] = parse(text, {
       delimiter,
@@ -34,6 +38,12 @@ export function readCsv(input: Uint8Array | string, options: CsvOptions = {}): s
       skip_empty_lines: false,
       trim: false,
     });
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i += 1) {
+        const cell = row[i] as string;
+        if (cell.startsWith('="') && cell.endsWith('"') && cell.length >= 3) row[i] = excelTextFormula(cell);
+      }
+    }
     return rows;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
@@ -41,6 +51,18 @@ export function readCsv(input: Uint8Array | string, options: CsvOptions = {}): s
       line: line ?? null,
     });
   }
+}
+
+/**
+ * `="004711"`: the way exports keep leading zeros and long numbers as text when Excel opens a
+ * CSV (a formula whose value is the string). What a person sees in Excel is the string, so that
+ * is the cell; a cell that is anything more than one string literal is left as written.
+ */
+function excelTextFormula(cell: string): string {
+  const inner = cell.slice(2, -1);
+  // Inside the literal a quote is doubled; an undoubled quote means more than one literal.
+  if (inner.replace(/""/g, "").includes('"')) return cell;
+  return inner.replace(/""/g, '"');
 }
 
 /**

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { AppError } from "../domain/errors.js";
+import { evaluateFormula, UNKNOWN, type CellLookup } from "./formula.js";
 import { formatDateValue, formatNumber } from "./number-format.js";
 import { addMissingCellAddresses } from "./xlsx-repair.js";
 import { checkZipDirectory, DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zip-directory.js";
@@ -16,6 +17,8 @@ export interface Cell {
    */
   value: string | number | boolean | Date | null;
   isFormula: boolean;
+  /** A formula the file saved without its result, computed here (src/tabular/formula.ts). */
+  computed?: true;
 }
 
 export interface Sheet {
@@ -27,6 +30,10 @@ export interface Sheet {
    * row runs to its last non-empty cell (an empty row is []). Missing cells are EMPTY_CELL.
    */
   rows: Cell[][];
+  /** Rows (1-based) hidden in the sheet that hold a value: a person viewing or printing it does not see them. */
+  hiddenRows?: number[];
+  /** Columns (1-based) hidden in the sheet. */
+  hiddenColumns?: number[];
 }
 
 export interface XlsxOptions {
@@ -85,14 +92,28 @@ function unreadable(error: unknown): AppError {
   return new AppError("xlsx.unreadable", `the XLSX workbook could not be read: ${(error as Error).message}`);
 }
 
+/** A formula cell saved without its result, waiting to be computed once the sheet is read. */
+interface PendingFormula {
+  row: number;
+  column: number;
+  formula: string;
+  numFmt: string | undefined;
+}
+
 function readSheet(worksheet: ExcelJS.Worksheet, fillMerged: boolean): Sheet {
   const rows: Cell[][] = [];
   let lastRow = 0;
+  const pending = new Map<string, PendingFormula>();
+  const hiddenRows: number[] = [];
   worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (row.hidden && row.hasValues) hiddenRows.push(rowNumber);
     const cells: Cell[] = [];
     let lastColumn = 0;
     row.eachCell({ includeEmpty: false }, (cell, columnNumber) => {
       const converted = convertCell(cell, fillMerged);
+      if (converted.isFormula && converted.value === null && converted.text === "" && typeof cell.formula === "string" && cell.formula !== "") {
+        pending.set(`${rowNumber}:${columnNumber}`, { row: rowNumber, column: columnNumber, formula: cell.formula, numFmt: cell.numFmt });
+      }
       if (converted.text === "" && converted.value === null) return;
       while (cells.length < columnNumber - 1) cells.push(EMPTY_CELL);
       cells[columnNumber - 1] = converted;
@@ -104,7 +125,48 @@ function readSheet(worksheet: ExcelJS.Worksheet, fillMerged: boolean): Sheet {
     lastRow = rowNumber;
   });
   rows.length = lastRow;
-  return { name: worksheet.name, hidden: worksheet.state !== "visible", rows };
+  if (pending.size > 0) computePending(rows, pending);
+  const hiddenColumns: number[] = [];
+  for (let column = 1; column <= worksheet.columnCount; column += 1) if (worksheet.getColumn(column).hidden) hiddenColumns.push(column);
+  return { name: worksheet.name, hidden: worksheet.state !== "visible", rows, hiddenRows, hiddenColumns };
+}
+
+/** Fills in formulas saved without results, in dependency order (a total over computed amounts). */
+function computePending(rows: Cell[][], pending: ReadonlyMap<string, PendingFormula>): void {
+  const done = new Map<string, Cell | null>();
+  const visiting = new Set<string>();
+  const lookup: CellLookup = (row, column) => {
+    const key = `${row}:${column}`;
+    const formula = pending.get(key);
+    if (formula) {
+      const cell = compute(key, formula);
+      return cell === null ? UNKNOWN : (cell.value as number);
+    }
+    const value = rows[row - 1]?.[column - 1]?.value ?? null;
+    if (value === null || typeof value === "number" || typeof value === "string") return value;
+    // A date, a boolean: not something an invoice's arithmetic adds up.
+    return UNKNOWN;
+  };
+  const compute = (key: string, formula: PendingFormula): Cell | null => {
+    if (done.has(key)) return done.get(key) ?? null;
+    if (visiting.has(key)) return null; // a circular reference: Excel cannot compute it either
+    visiting.add(key);
+    const result = evaluateFormula(formula.formula, lookup);
+    visiting.delete(key);
+    const value = result === null ? null : Number(result.toDecimalPlaces(10).toString());
+    const cell: Cell | null = value === null ? null : { text: formatNumber(value, formula.numFmt), value, isFormula: true, computed: true };
+    done.set(key, cell);
+    return cell;
+  };
+  for (const [key, formula] of pending) {
+    const cell = compute(key, formula);
+    if (cell === null) continue;
+    while (rows.length < formula.row) rows.push([]);
+    const cells = rows[formula.row - 1] ?? [];
+    while (cells.length < formula.column - 1) cells.push(EMPTY_CELL);
+    cells[formula.column - 1] = cell;
+    rows[formula.row - 1] = cells;
+  }
 }
 
 export function convertCell(cell: ExcelJS.Cell, fillMerged: boolean): Cell {

@@ -1,5 +1,5 @@
 import { isAppError } from "../../domain/errors.js";
-import { checkZipDirectory, decodeText, readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
+import { checkZipDirectory, decodeText, EMPTY_CELL, readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
 import { NeedsAttentionError, isNeedsAttention, type LayoutCell, type LayoutDocument, type LayoutRow } from "../types.js";
 
 /**
@@ -23,6 +23,26 @@ function columnLetters(index: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return letters;
+}
+
+function shownCells(sheet: Sheet, notes: string[], named: boolean): Cell[][] {
+  const hiddenRows = new Set(sheet.hiddenRows ?? []);
+  const hiddenColumns = new Set(sheet.hiddenColumns ?? []);
+  if (hiddenRows.size === 0 && hiddenColumns.size === 0) return sheet.rows;
+  const where = named ? `sheet ${sheet.name}: ` : "";
+  const quoted: string[] = [];
+  const rows = sheet.rows.map((cells, index) => {
+    if (hiddenRows.has(index + 1)) {
+      const text = cells.map((cell) => cell.text.trim()).filter((t) => t !== "").join(" | ");
+      if (text !== "") quoted.push(`row ${index + 1} "${text.length > 120 ? `${text.slice(0, 117)}...` : text}"`);
+      return [];
+    }
+    return hiddenColumns.size === 0 ? cells : cells.map((cell, column) => (hiddenColumns.has(column + 1) ? EMPTY_CELL : cell));
+  });
+  if (quoted.length > 0) notes.push(`${where}hidden rows not read (not shown or printed): ${quoted.join("; ")}.`);
+  const columnsWithValues = [...hiddenColumns].filter((column) => sheet.rows.some((cells) => (cells[column - 1]?.text.trim() ?? "") !== ""));
+  if (columnsWithValues.length > 0) notes.push(`${where}hidden columns not read (not shown or printed): ${columnsWithValues.map((column) => columnLetters(column - 1)).join(", ")}.`);
+  return rows;
 }
 
 function sheetRows(rows: readonly (readonly Cell[])[], page: number): LayoutRow[] {
@@ -74,17 +94,26 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
   const visible = sheets.filter((sheet) => !sheet.hidden);
   checkRowCount(visible.reduce((sum, sheet) => sum + sheet.rows.length, 0));
   const notes = sheets.length > visible.length ? [`${sheets.length - visible.length} hidden sheet(s) ignored.`] : [];
-  const rows = visible.flatMap((sheet, index) => sheetRows(sheet.rows, index + 1));
+  // Hidden rows and columns are not part of the invoice a person sees or prints (a cancelled
+  // line hidden rather than deleted, an internal code): they are not read, and the notes quote them.
+  const rows = visible.flatMap((sheet, index) => sheetRows(shownCells(sheet, notes, visible.length > 1), index + 1));
   // A formula's saved result is what the provider's program last computed, not a recalculation.
   const formulas = visible.flatMap((sheet) =>
     sheet.rows.flatMap((cells, r) =>
       cells.flatMap((cell, c) => (cell.isFormula ? [`${visible.length > 1 ? `${sheet.name}!` : ""}${columnLetters(c)}${r + 1}`] : [])),
     ),
   );
-  if (formulas.length > 0) {
-    const shown = formulas.length > 20 ? `${formulas.slice(0, 20).join(", ")} and ${formulas.length - 20} more` : formulas.join(", ");
-    notes.push(`Formula cells read by their saved result, not recalculated (unverified): ${shown}.`);
-  }
+  const computed = visible.flatMap((sheet) =>
+    sheet.rows.flatMap((cells, r) =>
+      cells.flatMap((cell, c) => (cell.computed ? [`${visible.length > 1 ? `${sheet.name}!` : ""}${columnLetters(c)}${r + 1}`] : [])),
+    ),
+  );
+  const saved = formulas.filter((address) => !computed.includes(address));
+  const list = (cells: string[]): string => (cells.length > 20 ? `${cells.slice(0, 20).join(", ")} and ${cells.length - 20} more` : cells.join(", "));
+  if (saved.length > 0) notes.push(`Formula cells read by their saved result, not recalculated (unverified): ${list(saved)}.`);
+  // The program that wrote the file saved formulas without results (libraries do): computed here
+  // exactly, as a spreadsheet would on opening; a formula outside the simple arithmetic is left unread.
+  if (computed.length > 0) notes.push(`Formula cells saved without a result, computed here from their formulas: ${list(computed)}.`);
   // Said on the invoice, so that whoever opens the original knows what it holds.
   if (holdsMacros(bytes)) notes.push("The workbook holds macros (a VBA project); they were not run: only cell values were read.");
   return { format: "xlsx", pageCount: visible.length, rows, notes };
