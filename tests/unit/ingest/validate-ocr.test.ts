@@ -73,7 +73,7 @@ function row(rowNumber: number, ...cells: CellSpec[]): LayoutRow {
 }
 
 function doc(rows: LayoutRow[]): LayoutDocument {
-  return { format: "pdf", pageCount: 1, pageHeights: [842], rows, notes: [], ocr: { pages: 1, meanConfidence: 90, skewDegrees: [0.4] } };
+  return { format: "pdf", pageCount: 1, pageHeights: [842], rows, notes: [], ocr: { pages: 1, meanConfidence: 90, skewDegrees: [0.4], words: [] } };
 }
 
 function line(lineNo: number, source: string, values: Partial<DraftLine>): DraftLine {
