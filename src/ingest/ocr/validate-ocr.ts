@@ -47,6 +47,8 @@ export interface OcrDoubt {
   confidence: number | null;
   /** Why no check confirmed it. */
   reason: string;
+  /** What a second reading of its words gave, when one was made. */
+  secondReading?: { text: string; confidence: number };
 }
 
 export interface OcrValidation {
@@ -311,7 +313,14 @@ function standsByTwoReads(context: Context, where: string | null, value: string 
 function doubt(context: Context, field: string, value: string | Dec | null, where: string | null, reason: string): void {
   const confidence = confidenceOf(context.doc, where, value);
   const text = value === null ? null : value instanceof Dec ? value.toFixed(2) : value;
-  context.doubts.push({ field, value: text, confidence, reason });
+  context.doubts.push({ field, value: text, confidence, reason, ...secondReadingOf(context, where, value) });
+}
+
+/** The second reading of a value's words, for a person to see beside the first (when one was made). */
+function secondReadingOf(context: Context, where: string | null, value: string | Dec | null): { secondReading?: { text: string; confidence: number } } {
+  const span = spanOf(context.doc, where, value);
+  const look = span ? context.looks.get(spanKey(span)) : undefined;
+  return look ? { secondReading: { text: look.text, confidence: look.confidence } } : {};
 }
 
 /**
@@ -363,7 +372,7 @@ function checkReference(context: Context, line: DraftLine, field: "childRef" | "
     context.notes.push(`OCR read ${read} on line ${line.lineNo}; taken as ${result.to}, one character away, because ${result.why}.`);
     line[field] = result.to;
   } else if (result.status === "doubt") {
-    context.doubts.push({ field: `line ${line.lineNo} ${field}`, value: read, confidence, reason: result.reason });
+    context.doubts.push({ field: `line ${line.lineNo} ${field}`, value: read, confidence, reason: result.reason, ...secondReadingOf(context, line.source, read) });
   }
 }
 
@@ -518,7 +527,7 @@ export function doubtsAsUncertain(doubts: readonly OcrDoubt[]): UncertainField[]
   return doubts.map((d) => ({
     code: "uncertain_value",
     field: d.field,
-    reason: `was read by OCR${d.confidence === null ? "" : ` with confidence ${Math.round(d.confidence)}`} and ${d.reason}`,
+    reason: `was read by OCR${d.confidence === null ? "" : ` with confidence ${Math.round(d.confidence)}`} and ${d.reason}${d.secondReading ? ` (read again: "${d.secondReading.text}", confidence ${Math.round(d.secondReading.confidence)})` : ""}`,
     candidates: d.value === null ? [] : [d.value],
   }));
 }
