@@ -37,6 +37,15 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
 }
 
 describe("a scan is read offline", () => {
+  it("the guard does refuse and record outgoing connections (so its empty log below means something)", async () => {
+    const dir = tempDir("offline-guard");
+    dirs.push(dir);
+    const networkLog = path.join(dir, "network.log");
+    const script = "try { require('node:net').connect(80, '192.0.2.1').on('error', () => {}); } catch {} fetch('https://example.com/eng.traineddata').catch(() => {});";
+    await new Promise((resolve) => spawn(process.execPath, ["--require", PRELOAD, "-e", script], { env: { ...process.env, NO_NETWORK_LOG: networkLog }, stdio: "ignore" }).on("close", resolve));
+    expect(fs.readFileSync(networkLog, "utf8").split("\n").filter((l) => l.startsWith("refused"))).toEqual(["refused connection to 192.0.2.1:80", "refused fetch of https://example.com/eng.traineddata"]);
+  });
+
   it("the model is a local directory shipped by npm, never a URL", () => {
     expect(path.isAbsolute(modelDir())).toBe(true);
     expect(modelDir().startsWith(path.join(ROOT, "node_modules"))).toBe(true);
