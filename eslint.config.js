@@ -9,7 +9,8 @@ const IO_PATHS = IO_MODULES.map((name) => ({ name, message: "src/domain, src/aud
 const PURE_LAYERS = { group: ["**/db/**", "**/web/**", "**/ingest/**", "**/services/**", "**/cli/**"], message: "The pure layers may not import I/O layers (DESIGN.md)." };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "data/", ".tmp/", "tests/output/", "coverage/"] },
+  // tests/support/*.cjs: plain CommonJS preloads (NODE_OPTIONS=--require) for child processes, outside the typed project.
+  { ignores: ["node_modules/", "dist/", "data/", ".tmp/", "tests/output/", "coverage/", "tests/support/*.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -7,7 +7,9 @@ import { extractInvoice, layoutText } from "./extract/extractor.js";
 import { identifyProvider, type ProviderIdentity, type ProviderMatch } from "./providers.js";
 import { imageFormatOf } from "./ocr/page-images.js";
 import { doubtsAsUncertain, validateOcrDraft, type OcrDoubt, type OcrReference } from "./ocr/validate-ocr.js";
-import { readScan, type ScanHooks } from "./readers/ocr.reader.js";
+import { sharedOcrEngine } from "./ocr/ocr-engine.js";
+import { lookAgain } from "./ocr/second-look.js";
+import { readScan, scanPageImages, type ScanHooks } from "./readers/ocr.reader.js";
 import { readPdf } from "./readers/pdf.reader.js";
 import { readCsvInvoice, readXlsxInvoice } from "./readers/spreadsheet.reader.js";
 import { selectTemplate, type ProviderTemplate } from "./templates.js";
@@ -216,7 +218,14 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     let doubts: OcrDoubt[] = [];
     if (doc.ocr && match) {
       // A scan's values stand only when a check confirms them (DATA.md "Scans").
-      const validation = validateOcrDraft(doc, draft, match.providerId, context.reference ?? { placements: [] }, name);
+      const reference = context.reference ?? { placements: [] };
+      let validation = validateOcrDraft(doc, draft, match.providerId, reference, name);
+      if (validation.wanted.length > 0) {
+        // The doubtful values' words read a second time, on their own: what the two readings
+        // agree on may then stand (second-look.ts).
+        const looks = await lookAgain(doc, scanPageImages(doc), validation.wanted, sharedOcrEngine());
+        validation = validateOcrDraft(doc, draft, match.providerId, reference, name, looks);
+      }
       doubts = validation.doubts;
       draft = { ...validation.draft, notes: [...validation.draft.notes, ...validation.notes] };
     }

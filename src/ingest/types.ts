@@ -58,6 +58,32 @@ export interface OcrReading {
   meanConfidence: number;
   /** The skew undone on each page, degrees. */
   skewDegrees: number[];
+  /**
+   * Every word OCR read, with its box on the page image: where a value was printed, so that a
+   * doubtful value can be looked at again (validate-ocr.ts, second-look.ts).
+   */
+  words: OcrWord[];
+}
+
+/** One word as OCR read it. */
+export interface OcrWord {
+  page: number;
+  /** The baseline of its phrase in page points, deskewed: the `top` of the layout item it joined. */
+  top: number;
+  /** Left edge in page points, deskewed (orders the words of a row). */
+  left: number;
+  text: string;
+  /** 0–100. */
+  confidence: number;
+  /** Its box on the page image, in pixels, as read (not deskewed). */
+  box: PixelBox;
+}
+
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 /**

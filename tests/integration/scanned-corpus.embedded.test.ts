@@ -16,7 +16,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
  * samples and the layout corpus):
  * - no OCR misreading reaches the audit unmarked: every field that stands equals the original's,
  *   asserted field by field;
- * - the share of fields right without a person is reported (and held above a floor);
+ * - the share of fields right without a person is reported and held at issue 17's 0.98;
  * - golden: the sample scans, once a person confirms their marked fields, audit to exactly the
  *   findings the originals give (samples/expected-findings.json).
  * The corpus is read in this process (no sandbox) to keep the run short: ~11 pages of OCR.
@@ -53,9 +53,10 @@ describe("the scanned corpus", () => {
     const scores = [...reads.values()].map((r) => r.score);
     const right = scores.reduce((a, s) => a + s.right, 0);
     const total = scores.reduce((a, s) => a + s.total, 0);
-    console.log(`scanned corpus: ${right}/${total} fields right without a person (${(right / total).toFixed(3)}); ${scores.filter((s) => s.reason === null).length}/${scores.length} scans stored with nothing to verify`);
-    // Measured 0.962 (target 0.98): the floor catches a regression, not noise.
-    expect(right / total).toBeGreaterThanOrEqual(0.95);
+    console.log(`scanned corpus: ${right}/${total} fields right without a person (${(right / total).toFixed(3)}); ${scores.filter((s) => s.reason === null && s.toVerify === 0).length}/${scores.length} scans stored with nothing to verify; ${scores.reduce((a, s) => a + s.silent.length, 0)} silent misreads`);
+    // Issue 17's target. Measured 0.989 (463/468) with second readings; 0.962 before them.
+    expect(right / total).toBeGreaterThanOrEqual(0.98);
+    expect(scores.flatMap((s) => s.silent)).toEqual([]);
   });
 
   it("every scan read in full is either stored or kept to verify, never refused outright", () => {

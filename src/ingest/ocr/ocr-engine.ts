@@ -82,16 +82,38 @@ export class OcrEngine {
 
   /** Words, lines and their boxes for one page image (PNG or JPEG). */
   async recognize(image: Uint8Array): Promise<Page> {
+    return this.withWorker(async (worker) => (await worker.recognize(toBuffer(image), {}, { blocks: true, text: false })).data);
+  }
+
+  /**
+   * One line's second reading (second-look.ts): a small image read as a single text line, with
+   * each character's alternatives (tesseract's LSTM choices), as hOCR. The worker's page settings
+   * are restored after it.
+   */
+  async readLine(image: Uint8Array): Promise<string> {
+    return this.withWorker(async (worker) => {
+      const { PSM } = await import("tesseract.js");
+      await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE, lstm_choice_mode: "2", hocr_char_boxes: "1" });
+      try {
+        return (await worker.recognize(toBuffer(image), {}, { hocr: true, text: false, blocks: false })).data.hocr ?? "";
+      } finally {
+        await worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT, lstm_choice_mode: "0", hocr_char_boxes: "0" });
+      }
+    });
+  }
+
+  /** A free worker for one job, within the page time limit; a worker that overran is ended. */
+  private async withWorker<T>(job: (worker: Worker) => Promise<T>): Promise<T> {
     const worker = await this.acquire();
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new OcrTimeout(this.pageTimeLimitMs)), this.pageTimeLimitMs);
     });
     try {
-      const result = await Promise.race([worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), {}, { blocks: true, text: false }), limit]);
+      const result = await Promise.race([job(worker), limit]);
       clearTimeout(timer);
       this.release(worker);
-      return result.data;
+      return result;
     } catch (error) {
       clearTimeout(timer);
       // A worker that overran (or failed) may be mid-page: it is ended, never reused.
@@ -106,6 +128,10 @@ export class OcrEngine {
     await Promise.all(workers.map((w) => w.terminate()));
     this.started = 0;
   }
+}
+
+function toBuffer(image: Uint8Array): Buffer {
+  return Buffer.from(image.buffer, image.byteOffset, image.byteLength);
 }
 
 let shared: OcrEngine | null = null;

@@ -1,6 +1,6 @@
 import type { Line, Page, Word } from "tesseract.js";
 import { rowsFromItems, type PositionedText } from "../readers/pdf-layout.js";
-import type { LayoutRow } from "../types.js";
+import type { LayoutRow, OcrWord, PixelBox } from "../types.js";
 
 /**
  * Tesseract's words (boxes in pixels, confidences 0–100) become the positioned text the PDF
@@ -21,6 +21,8 @@ export interface OcrPageLayout {
   skewDegrees: number;
   words: number;
   meanConfidence: number;
+  /** The words with their pixel boxes, each at the position of the phrase it joined. */
+  ocrWords: OcrWord[];
 }
 
 /** Words of one tesseract line this close (in its row heights) are one phrase: measured word spaces are 0.35–0.5, column gaps 0.9 and more. */
@@ -64,6 +66,7 @@ interface PlacedWord {
   right: number;
   baseline: number;
   confidence: number;
+  box: PixelBox;
 }
 
 /** A line's words with baselines, deskewed (pixels). */
@@ -83,6 +86,7 @@ function placedWords(line: Line, cos: number, sin: number): PlacedWord[] {
         right: word.bbox.x1 * cos + shift,
         baseline: baseline * cos - middle * sin,
         confidence: word.confidence,
+        box: { x0: word.bbox.x0, y0: word.bbox.y0, x1: word.bbox.x1, y1: word.bbox.y1 },
       };
     })
     .sort((a, b) => a.left - b.left);
@@ -96,11 +100,14 @@ function fontSizePx(line: Line): number {
 }
 
 /** Joins a line's words into phrases; each phrase keeps the lowest confidence of its words. */
-function phrases(words: readonly PlacedWord[], emPx: number, ptPerPx: number): PositionedText[] {
+function phrases(words: readonly PlacedWord[], emPx: number, ptPerPx: number, page: number, ocrWords: OcrWord[]): PositionedText[] {
   const out: PositionedText[] = [];
   let current: PlacedWord | null = null;
+  let members: PlacedWord[] = [];
   const flush = (): void => {
     if (!current) return;
+    const top = current.baseline * ptPerPx;
+    for (const word of members) ocrWords.push({ page, top, left: word.left * ptPerPx, text: word.text, confidence: word.confidence, box: word.box });
     out.push({
       text: current.text,
       x: current.left * ptPerPx,
@@ -112,10 +119,12 @@ function phrases(words: readonly PlacedWord[], emPx: number, ptPerPx: number): P
   };
   for (const word of words) {
     if (current && word.left - current.right <= PHRASE_GAP_EM * emPx) {
-      current = { text: `${current.text} ${word.text}`, left: current.left, right: Math.max(current.right, word.right), baseline: current.baseline, confidence: Math.min(current.confidence, word.confidence) };
+      current = { text: `${current.text} ${word.text}`, left: current.left, right: Math.max(current.right, word.right), baseline: current.baseline, confidence: Math.min(current.confidence, word.confidence), box: current.box };
+      members.push(word);
     } else {
       flush();
       current = { ...word };
+      members = [word];
     }
   }
   flush();
@@ -132,13 +141,14 @@ export function ocrPageLayout(page: Page, pageNumber: number, heightPx: number, 
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const items: PositionedText[] = [];
+  const ocrWords: OcrWord[] = [];
   let words = 0;
   let confidence = 0;
   for (const line of lines) {
     const placed = placedWords(line, cos, sin);
     words += placed.length;
     confidence += placed.reduce((total, w) => total + w.confidence, 0);
-    items.push(...phrases(placed, fontSizePx(line), ptPerPx));
+    items.push(...phrases(placed, fontSizePx(line), ptPerPx, pageNumber, ocrWords));
   }
   return {
     rows: rowsFromItems(items, pageNumber),
@@ -146,5 +156,6 @@ export function ocrPageLayout(page: Page, pageNumber: number, heightPx: number, 
     skewDegrees: (angle * 180) / Math.PI,
     words,
     meanConfidence: words > 0 ? confidence / words : 0,
+    ocrWords,
   };
 }

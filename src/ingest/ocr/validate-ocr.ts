@@ -1,8 +1,11 @@
-import { dayFromIso } from "../../domain/dates.js";
+import { dayFromIso, isoFromDay } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
 import { checkLine, lineTolerance } from "../extract/certainty.js";
+import { ROW_TOLERANCE_PT } from "../readers/pdf-layout.js";
 import { findDates, parseMoneyText } from "../text/values.js";
 import type { ArithmeticCheck, DraftLine, FieldEvidence, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow, UncertainField } from "../types.js";
+import { matchByClass } from "./confusables.js";
+import { spanKey, type LineRead, type SecondLooks, type WordSpan } from "./second-look.js";
 
 /**
  * Validation before trust (DATA.md "Scans"). OCR misreads in ways a text layer never does
@@ -44,6 +47,8 @@ export interface OcrDoubt {
   confidence: number | null;
   /** Why no check confirmed it. */
   reason: string;
+  /** What a second reading of its words gave, when one was made. */
+  secondReading?: { text: string; confidence: number };
 }
 
 export interface OcrValidation {
@@ -52,6 +57,11 @@ export interface OcrValidation {
   doubts: OcrDoubt[];
   /** What was repaired and why, for the invoice's notes. */
   notes: string[];
+  /**
+   * The words of doubtful values that a second reading could settle (second-look.ts): read
+   * them again and validate once more with the readings.
+   */
+  wanted: WordSpan[];
 }
 
 // ---------------------------------------------------------------- where a value was printed
@@ -90,6 +100,36 @@ export function confidenceOf(doc: LayoutDocument, where: string | null, value: s
   const printing = value === null ? [] : known.filter((cell) => printsValue(cell, value));
   const cells = printing.length > 0 ? printing : known;
   return Math.min(...cells.map((cell) => cell.confidence as number));
+}
+
+/** A run of words prints the value: as text, the same money or the same date. */
+function runPrints(text: string, value: string | Dec): boolean {
+  if (value instanceof Dec) {
+    const parsed = parseMoneyText(text);
+    return parsed !== null && parsed.abs().eq(value.abs());
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return findDates(text).some((hit) => hit.iso === value);
+  return compact(text).includes(compact(value));
+}
+
+/**
+ * The OCR words that print a value on its row: the fewest consecutive words (left to right)
+ * whose text holds it. Null when none does (the value was read elsewhere, or worked out).
+ */
+export function spanOf(doc: LayoutDocument, where: string | null, value: string | Dec | null): WordSpan | null {
+  const row = rowAt(doc, where);
+  if (!row || value === null) return null;
+  const onRow = (doc.ocr?.words ?? [])
+    .map((word, index) => ({ word, index }))
+    .filter(({ word }) => word.page === row.page && word.top >= row.top - 0.01 && word.top <= row.top + ROW_TOLERANCE_PT + 0.01)
+    .sort((a, b) => a.word.left - b.word.left);
+  for (let length = 1; length <= onRow.length; length++) {
+    for (let start = 0; start + length <= onRow.length; start++) {
+      const run = onRow.slice(start, start + length);
+      if (runPrints(run.map((r) => r.word.text).join(" "), value)) return { page: row.page, words: run.map((r) => r.index) };
+    }
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------- repairs
@@ -226,34 +266,156 @@ interface Context {
   fileName: string;
   doubts: OcrDoubt[];
   notes: string[];
+  looks: SecondLooks;
+  wanted: WordSpan[];
+}
+
+interface Seen {
+  /** The words as the page read them, joined by spaces. */
+  first: string;
+  /** Their least confidence. */
+  firstConfidence: number;
+  /** The second reading of those words, once made. */
+  look: LineRead | undefined;
+}
+
+/** The words printing a value and their second reading (asked for when not yet made). */
+function lookAt(context: Context, where: string | null, value: string | Dec | null): Seen | null {
+  const span = spanOf(context.doc, where, value);
+  if (!span) return null;
+  const words = span.words.map((i) => context.doc.ocr?.words[i]).filter((w) => w !== undefined);
+  const look = context.looks.get(spanKey(span));
+  if (!look) context.wanted.push(span);
+  return { first: words.map((w) => w.text).join(" "), firstConfidence: Math.min(...words.map((w) => w.confidence)), look };
+}
+
+const spaceless = (text: string): string => text.replace(/\s+/g, "");
+
+/**
+ * Two readings agree: the value's words read again on their own (binarised at their own
+ * threshold, as one line) give the same text, character for character, with high confidence.
+ */
+function readTwiceAlike(context: Context, where: string | null, value: string | Dec | null): boolean {
+  const seen = lookAt(context, where, value);
+  return seen?.look !== undefined && seen.look.confidence >= HIGH_CONFIDENCE && spaceless(seen.look.text) === spaceless(seen.first);
+}
+
+/**
+ * A value no sum can confirm (the provider's own arithmetic is wrong, or there is none) stands
+ * when both readings are sure of it: read with high confidence on the page, and read the same
+ * again, with high confidence, from its words alone.
+ */
+function standsByTwoReads(context: Context, where: string | null, value: string | Dec | null): boolean {
+  if (value === null) return false;
+  return (confidenceOf(context.doc, where, value) ?? 0) >= HIGH_CONFIDENCE && readTwiceAlike(context, where, value);
 }
 
 function doubt(context: Context, field: string, value: string | Dec | null, where: string | null, reason: string): void {
   const confidence = confidenceOf(context.doc, where, value);
   const text = value === null ? null : value instanceof Dec ? value.toFixed(2) : value;
-  context.doubts.push({ field, value: text, confidence, reason });
+  context.doubts.push({ field, value: text, confidence, reason, ...secondReadingOf(context, where, value) });
 }
 
-/** High confidence is needed with every cross-check; this says whether the value has it. */
+/** The second reading of a value's words, for a person to see beside the first (when one was made). */
+function secondReadingOf(context: Context, where: string | null, value: string | Dec | null): { secondReading?: { text: string; confidence: number } } {
+  const span = spanOf(context.doc, where, value);
+  const look = span ? context.looks.get(spanKey(span)) : undefined;
+  return look ? { secondReading: { text: look.text, confidence: look.confidence } } : {};
+}
+
+/**
+ * High confidence is needed with every cross-check; this says whether the value has it: read
+ * with it on the page, or read alike a second time with it.
+ */
 function confident(context: Context, where: string | null, value: string | Dec): boolean {
-  return (confidenceOf(context.doc, where, value) ?? 0) >= HIGH_CONFIDENCE;
+  return (confidenceOf(context.doc, where, value) ?? 0) >= HIGH_CONFIDENCE || readTwiceAlike(context, where, value);
 }
 
 function withinPeriod(draft: InvoiceDraft, from: string, to: string): boolean {
   return draft.periodFrom !== null && draft.periodTo !== null && from >= draft.periodFrom && to <= draft.periodTo && from <= to;
 }
 
+/** Every known reference of a kind, and those the line's cross-check allows. */
+export interface KnownReferences {
+  known: readonly string[];
+  acceptable: ReadonlySet<string>;
+}
+
+export function knownChildRefs(reference: OcrReference, providerId: string, placementRef: string | null): KnownReferences {
+  const agrees = (p: PlacementKey): boolean => p.providerId === providerId || (placementRef !== null && (p.placementId === placementRef || p.poNumber === placementRef));
+  return { known: reference.placements.map((p) => p.childRef), acceptable: new Set(reference.placements.filter(agrees).map((p) => p.childRef)) };
+}
+
+export function knownPlacementRefs(reference: OcrReference, providerId: string, childRef: string | null): KnownReferences {
+  const names = (p: PlacementKey): string[] => [p.placementId, ...(p.poNumber ? [p.poNumber] : [])];
+  const agrees = (p: PlacementKey): boolean => p.providerId === providerId && (childRef === null || p.childRef.toUpperCase() === childRef.toUpperCase());
+  return { known: reference.placements.flatMap(names), acceptable: new Set(reference.placements.filter(agrees).flatMap(names)) };
+}
+
 /** A line's child or placement reference: kept, snapped (and noted), or to verify. */
-function checkReference(context: Context, line: DraftLine, field: "childRef" | "placementRef", check: (read: string, confidence: number | null) => ReferenceCheck): void {
+function checkReference(context: Context, line: DraftLine, field: "childRef" | "placementRef", check: (read: string, confidence: number | null) => ReferenceCheck, references: KnownReferences): void {
   const read = line[field];
   if (read === null) return;
   const confidence = confidenceOf(context.doc, line.source, read);
-  const result = check(read, confidence);
+  let result = check(read, confidence);
+  if (result.status === "doubt") {
+    // Unsure only of confusable characters (an O that may be a 0), and both readings single out
+    // one known reference that the line's provider or placement confirms: that reference.
+    const byClass = matchByClass(read, lookAt(context, line.source, read)?.look, references.known, references.acceptable);
+    if (byClass.status === "one") {
+      const why = `both readings can only be ${byClass.to} (they differ from it, if at all, only in characters OCR confuses, such as O and 0), and it is ${field === "childRef" ? "placed with" : "a placement of"} provider ${context.providerId}`;
+      if (byClass.to === read) context.notes.push(`OCR read ${read} on line ${line.lineNo} with confidence ${Math.round(confidence ?? 0)}; taken because ${why}.`);
+      result = byClass.to === read ? { status: "confirmed" } : { status: "snapped", to: byClass.to, why };
+    }
+  }
   if (result.status === "snapped") {
     context.notes.push(`OCR read ${read} on line ${line.lineNo}; taken as ${result.to}, one character away, because ${result.why}.`);
     line[field] = result.to;
   } else if (result.status === "doubt") {
-    context.doubts.push({ field: `line ${line.lineNo} ${field}`, value: read, confidence, reason: result.reason });
+    context.doubts.push({ field: `line ${line.lineNo} ${field}`, value: read, confidence, reason: result.reason, ...secondReadingOf(context, line.source, read) });
+  }
+}
+
+const dayMonth = (iso: string): string => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+
+/**
+ * A quantity OCR did not read, on a line billed by the night: the nights of the line's own
+ * period, when its dates were read with high confidence inside the invoice's period and
+ * nights × rate is exactly the amount printed (the two independent facts agree).
+ */
+function fillQuantityFromNights(context: Context, line: DraftLine): void {
+  const { draft } = context;
+  if (line.quantity !== null || line.unit !== "night" || line.from === null || line.to === null || line.unitRate === null || line.amount === null) return;
+  if (!withinPeriod(draft, line.from, line.to)) return;
+  const nights = days(line.from, line.to);
+  if (nights < 1 || !line.unitRate.times(nights).eq(line.amount.abs())) return;
+  if (!confident(context, line.source, line.from) || !confident(context, line.source, line.to)) return;
+  line.quantity = new Dec(nights);
+  context.notes.push(`OCR read no quantity on line ${line.lineNo}; taken as ${nights}, the nights of ${dayMonth(line.from)} to ${dayMonth(line.to)}, because ${nights} × ${line.unitRate.toFixed(2)} is the ${line.amount.abs().toFixed(2)} printed.`);
+}
+
+/**
+ * A date of a line billed by the night that OCR misread: when quantity × rate = amount confirms
+ * the nights, the other date stands (high confidence), the date the nights give lies within the
+ * invoice's period, and a second reading of the misread date's words gives exactly that date
+ * with high confidence, it is taken.
+ */
+function repairDateFromNights(context: Context, line: DraftLine): void {
+  const { draft } = context;
+  if (line.unit !== "night" || line.quantity === null || line.from === null || line.to === null || draft.periodFrom === null || draft.periodTo === null) return;
+  if (checkLine(line)?.closes !== true || quantityFitsPeriod(line) || !line.quantity.isInteger() || line.quantity.lt(1)) return;
+  const span = line.quantity.toNumber() - 1;
+  for (const side of ["from", "to"] as const) {
+    const read = line[side] as string;
+    const other = (side === "from" ? line.to : line.from);
+    if ((confidenceOf(context.doc, line.source, other) ?? 0) < HIGH_CONFIDENCE) continue;
+    const derived = isoFromDay(dayFromIso(other) + (side === "from" ? -span : span));
+    if (derived < draft.periodFrom || derived > draft.periodTo) continue;
+    const look = lookAt(context, line.source, read)?.look;
+    if (!look || look.confidence < HIGH_CONFIDENCE || !findDates(look.text).some((hit) => hit.iso === derived)) continue;
+    line[side] = derived;
+    context.notes.push(`OCR read line ${line.lineNo}'s ${side === "from" ? "first" : "last"} night as ${read}; taken as ${derived} because a second reading gave it with confidence ${Math.round(look.confidence)} and the ${line.quantity.toString()} nights billed (quantity × rate = amount) ${side === "from" ? "end" : "start"} on ${other}.`);
+    return;
   }
 }
 
@@ -264,11 +426,11 @@ function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap
 
   // Money: quantity × rate = amount confirms all three; the lines adding up to the subtotal (or
   // total) confirms each amount.
-  if (!closesItself && !allAmountsAddUp) doubt(context, name("amount"), line.amount, line.source, "no sum of the invoice confirms it (quantity × rate, the lines to the subtotal)");
+  if (!closesItself && !allAmountsAddUp && !standsByTwoReads(context, line.source, line.amount)) doubt(context, name("amount"), line.amount, line.source, "no sum of the invoice confirms it (quantity × rate, the lines to the subtotal)");
   const periodConfirmsQuantity = quantityFitsPeriod(line);
   if (line.quantity === null && (line.unitRate !== null || line.unit !== null)) doubt(context, name("quantity"), null, line.source, "was not read, though the line prints a rate or a unit");
-  if (line.quantity !== null && !closesItself && !periodConfirmsQuantity) doubt(context, name("quantity"), line.quantity, line.source, "quantity × rate is not the amount, and it is not the number of days billed");
-  if (line.unitRate !== null && !closesItself) doubt(context, name("unitRate"), line.unitRate, line.source, "quantity × rate is not the amount");
+  if (line.quantity !== null && !closesItself && !periodConfirmsQuantity && !standsByTwoReads(context, line.source, line.quantity)) doubt(context, name("quantity"), line.quantity, line.source, "quantity × rate is not the amount, and it is not the number of days billed");
+  if (line.unitRate !== null && !closesItself && !standsByTwoReads(context, line.source, line.unitRate)) doubt(context, name("unitRate"), line.unitRate, line.source, "quantity × rate is not the amount");
 
   // Dates: the nights billed equal the period's days, the invoice's own period repeats them, or
   // read with high confidence inside the period the invoice bills.
@@ -282,8 +444,8 @@ function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap
     }
   }
 
-  checkReference(context, line, "childRef", (read, confidence) => checkChildRef(read, confidence, context.providerId, line.placementRef, context.reference));
-  checkReference(context, line, "placementRef", (read, confidence) => checkPlacementRef(read, confidence, context.providerId, line.childRef, context.reference));
+  checkReference(context, line, "childRef", (read, confidence) => checkChildRef(read, confidence, context.providerId, line.placementRef, context.reference), knownChildRefs(context.reference, context.providerId, line.placementRef));
+  checkReference(context, line, "placementRef", (read, confidence) => checkPlacementRef(read, confidence, context.providerId, line.childRef, context.reference), knownPlacementRefs(context.reference, context.providerId, line.childRef));
   if (line.description !== "" && !confident(context, line.source, line.description)) {
     doubt(context, name("description"), line.description, line.source, `read with confidence below ${HIGH_CONFIDENCE}`);
   }
@@ -326,17 +488,17 @@ function validateHeader(context: Context, checks: readonly ArithmeticCheck[], li
     }
   }
   // Totals: confirmed by the sums they close, the lines themselves confirmed.
-  const subtotalOk = draft.subtotal === null || (closes(checks, "lines_to_subtotal") && linesConfirmed);
+  const subtotalOk = draft.subtotal === null || (closes(checks, "lines_to_subtotal") && linesConfirmed) || standsByTwoReads(context, where(ev.subtotal), draft.subtotal);
   if (!subtotalOk) doubt(context, "subtotal", draft.subtotal, where(ev.subtotal), "the lines do not add up to it");
   const totalOk = closes(checks, "subtotal_vat_total") ? subtotalOk : closes(checks, "lines_to_total") && linesConfirmed;
-  if (draft.total !== null && !totalOk) doubt(context, "total", draft.total, where(ev.total), "subtotal + VAT (or the lines) do not add up to it");
-  if (draft.vat !== null && !(totalOk && draft.total !== null)) doubt(context, "vat", draft.vat, where(ev.vat), "subtotal + VAT = total does not confirm it");
+  if (draft.total !== null && !totalOk && !standsByTwoReads(context, where(ev.total), draft.total)) doubt(context, "total", draft.total, where(ev.total), "subtotal + VAT (or the lines) do not add up to it");
+  if (draft.vat !== null && !(totalOk && draft.total !== null) && !standsByTwoReads(context, where(ev.vat), draft.vat)) doubt(context, "vat", draft.vat, where(ev.vat), "subtotal + VAT = total does not confirm it");
 }
 
 /** The checks a scan's draft must pass; proven repairs are made on a copy of the draft. */
-export function validateOcrDraft(doc: LayoutDocument, read: InvoiceDraft, providerId: string, reference: OcrReference, fileName: string): OcrValidation {
+export function validateOcrDraft(doc: LayoutDocument, read: InvoiceDraft, providerId: string, reference: OcrReference, fileName: string, looks: SecondLooks = new Map()): OcrValidation {
   const draft: InvoiceDraft = { ...read, lines: read.lines.map((l) => ({ ...l })), notes: [...read.notes] };
-  const context: Context = { doc, draft, providerId, reference, fileName, doubts: [], notes: [] };
+  const context: Context = { doc, draft, providerId, reference, fileName, doubts: [], notes: [], looks, wanted: [] };
   for (const line of draft.lines) {
     const check = checkLine(line);
     if (check?.closes) continue;
@@ -346,13 +508,18 @@ export function validateOcrDraft(doc: LayoutDocument, read: InvoiceDraft, provid
     context.notes.push(`OCR read line ${line.lineNo}'s amount as ${line.amount?.toFixed(2) ?? "unreadable"}; taken as ${signed.toFixed(2)} (a misread separator) because quantity × rate is ${signed.toFixed(2)}.`);
     line.amount = signed;
   }
+  for (const line of draft.lines) {
+    fillQuantityFromNights(context, line);
+    repairDateFromNights(context, line);
+  }
   const lineChecks = new Map(draft.lines.map((l) => [l.lineNo, checkLine(l)?.closes === true]));
   const checks = invoiceChecks(draft);
   const allAmountsAddUp = draft.lines.length > 0 && draft.lines.every((l) => l.amount !== null) && (closes(checks, "lines_to_subtotal") || (draft.subtotal === null && closes(checks, "lines_to_total")));
   for (const line of draft.lines) validateLine(context, line, lineChecks, allAmountsAddUp);
   const linesConfirmed = !context.doubts.some((d) => /^line \d+ amount$/.test(d.field));
   validateHeader(context, checks, linesConfirmed);
-  return { draft, doubts: context.doubts, notes: context.notes };
+  const wanted = [...new Map(context.wanted.map((span) => [spanKey(span), span])).values()];
+  return { draft, doubts: context.doubts, notes: context.notes, wanted };
 }
 
 /** The doubts as the reader's uncertain fields (certainty.ts), each with its confidence. */
@@ -360,7 +527,7 @@ export function doubtsAsUncertain(doubts: readonly OcrDoubt[]): UncertainField[]
   return doubts.map((d) => ({
     code: "uncertain_value",
     field: d.field,
-    reason: `was read by OCR${d.confidence === null ? "" : ` with confidence ${Math.round(d.confidence)}`} and ${d.reason}`,
+    reason: `was read by OCR${d.confidence === null ? "" : ` with confidence ${Math.round(d.confidence)}`} and ${d.reason}${d.secondReading ? ` (read again: "${d.secondReading.text}", confidence ${Math.round(d.secondReading.confidence)})` : ""}`,
     candidates: d.value === null ? [] : [d.value],
   }));
 }
