@@ -319,7 +319,7 @@ async function recordFile(
 ): Promise<IngestFileResult> {
   const { result, outcome } = item;
   Object.assign(result, outcomeFields(outcome));
-  let keptBefore = false;
+  let keptBefore: boolean;
   let storedPath: string;
   try {
     keptBefore = await originals.has(item.sha256, result.name);

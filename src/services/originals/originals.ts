@@ -47,7 +47,7 @@ export class DataDirOriginals implements OriginalsStore {
       return Promise.resolve(readStoredFile(this.dataDir, file.storedPath));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return Promise.reject(new AppError("not_found", "The original file is no longer in the data directory"));
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
