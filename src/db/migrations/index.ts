@@ -23,6 +23,7 @@ import * as accountsAndFindingNotes from "./20261208_2501_accounts_and_finding_n
 import * as authorityContact from "./20261208_2601_authority_contact.js";
 import * as authoritySequence from "./20261208_2700_authority_sequence.js";
 import * as originalFiles from "./20261208_2401_original_files.js";
+import * as auditRunParts from "./20261208_2402_audit_run_parts.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -54,6 +55,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261208_2601_authority_contact", authorityContact],
   ["20261208_2700_authority_sequence", authoritySequence],
   ["20261208_2401_original_files", originalFiles],
+  ["20261208_2402_audit_run_parts", auditRunParts],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

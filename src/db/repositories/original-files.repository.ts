@@ -12,7 +12,7 @@ export async function keepOriginal(knex: Knex | Knex.Transaction, sha256: string
 
 /** The bytes of a content, or null when none are kept. */
 export async function readOriginal(knex: Knex | Knex.Transaction, sha256: string): Promise<Buffer | null> {
-  const row = (await knex("original_files").where({ sha256 }).first("bytes")) as { bytes: Buffer } | undefined;
+  const row = await knex("original_files").where({ sha256 }).first<{ bytes: Buffer } | undefined>("bytes");
   return row ? row.bytes : null;
 }
 
