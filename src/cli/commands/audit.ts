@@ -28,9 +28,10 @@ export const auditCommand: Command = {
     "  --queue           on PostgreSQL, share the audit out through the work queue as one job per",
     "                    provider partition, done by every running `worker` and by this command",
     "  --queue-only      as --queue, but leave the parts to the workers and only wait for them",
+    "  --part-lines N    with --queue: lines per partition (default 20,000)",
   ].join("\n"),
   async run(args, context) {
-    const { values } = parseCommandArgs(args, { month: { type: "string" }, all: { type: "boolean" }, threads: { type: "string" }, queue: { type: "boolean" }, "queue-only": { type: "boolean" } });
+    const { values } = parseCommandArgs(args, { month: { type: "string" }, all: { type: "boolean" }, threads: { type: "string" }, queue: { type: "boolean" }, "queue-only": { type: "boolean" }, "part-lines": { type: "string" } });
     if (values.all && values.month) throw new AppError("usage", "give --month or --all, not both");
     let threads: number | undefined;
     if (values.threads !== undefined) {
@@ -42,12 +43,14 @@ export const auditCommand: Command = {
     // Owned and heart-beating, so that a run this process leaves behind (killed) is recognised
     // as abandoned by the next command on any machine.
     const queued = values.queue === true || values["queue-only"] === true;
+    const partLines = values["part-lines"] === undefined ? undefined : Number(values["part-lines"]);
+    if (partLines !== undefined && (!Number.isInteger(partLines) || partLines < 1)) throw new AppError("usage", `--part-lines must be a whole number of lines, not "${values["part-lines"]}"`);
     const queue = queued ? await workQueueFor(db, context.logger) : null;
     if (queued && !queue) throw new AppError("usage", "--queue and --queue-only need a PostgreSQL server (DATABASE_URL): the embedded database audits in this process");
     let result: Awaited<ReturnType<typeof runAuditWithHeartbeat>>;
     try {
       if (queue && values["queue-only"] !== true) await startQueueWorkers(db, queue, { dataDir: context.settings.dataDir, logger: context.logger, files: false });
-      result = await runAuditWithHeartbeat(db, { scope, authorityId: await context.authorityId(), logger: context.logger, queue, ...(threads !== undefined ? { threads } : {}) });
+      result = await runAuditWithHeartbeat(db, { scope, authorityId: await context.authorityId(), logger: context.logger, queue, ...(partLines !== undefined ? { partLines } : {}), ...(threads !== undefined ? { threads } : {}) });
     } finally {
       await queue?.stop();
     }

@@ -48,8 +48,8 @@ export interface AuditPartJob {
 export const PART_LINES = 20_000;
 export const MAX_PARTS = 64;
 
-export function partCount(lines: number): number {
-  return Math.max(1, Math.min(MAX_PARTS, Math.ceil(lines / PART_LINES)));
+export function partCount(lines: number, partLines = PART_LINES): number {
+  return Math.max(1, Math.min(MAX_PARTS, Math.ceil(lines / Math.max(1, partLines))));
 }
 
 /** Plans the parts of a run and queues one job each. */
@@ -77,14 +77,15 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
   }
   if (status.part !== "done") {
     let result: PartitionResult;
+    log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
     try {
       result = await auditPartition(db.knex, job.data.job);
     } catch (error) {
       await recordPartError(db.knex, runId, part, (error as Error).message).catch(() => undefined);
       throw error;
     }
-    log?.info("audit part done", { authorityId, linesAudited: result.linesAudited, findings: result.findingsRaised });
     const { complete } = await recordPartDone(db.knex, runId, part, result);
+    log?.info("audit part done", { authorityId, linesAudited: result.linesAudited, findings: result.findingsRaised });
     if (complete) await completeRun(db.knex, job.data, log);
     return;
   }

@@ -44,6 +44,8 @@ export interface RunAuditOptions {
    * Without it (and always on the embedded database) the run is done in this process.
    */
   queue?: WorkQueue | null;
+  /** Lines a queued partition aims at (PART_LINES); for tests and benchmarks of small months. */
+  partLines?: number;
 }
 
 export interface RunAuditResult extends RunCounts {
@@ -112,7 +114,7 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
       log?.info("audit started", { scope: scopeLabel(options.scope), foundUnaudited });
       if (options.queue && db.kind === "postgres") {
         const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES };
-        await queueRun(db, options.queue, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad }, completion, log);
+        await queueRun(db, options.queue, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad, partLines: options.partLines }, completion, log);
         // The worker that records the last part completes the run (figures, credit notes, log).
         const counts = await waitForRun(knex, runId);
         return { runId, foundUnaudited, ...counts };
@@ -138,7 +140,7 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
 async function queueRun(
   db: Database,
   queue: WorkQueue,
-  scope: { authorityId: number; runId: string; rulesJson: unknown; bounds: { from: string; to: string } | null; batchSize: number; providersPerLoad: number | undefined },
+  scope: { authorityId: number; runId: string; rulesJson: unknown; bounds: { from: string; to: string } | null; batchSize: number; providersPerLoad: number | undefined; partLines: number | undefined },
   completion: Parameters<typeof queueAuditParts>[2]["completion"],
   log: Logger | undefined,
 ): Promise<void> {
@@ -147,7 +149,7 @@ async function queueRun(
   const providers = await linesByProvider(db.knex, authorityId, scope.bounds?.to ?? null);
   const lines = providers.reduce((sum, provider) => sum + provider.lines, 0);
   const linesOf = new Map(providers.map((p) => [p.providerId, p.lines]));
-  const shares = shareProviders(providers, partCount(lines));
+  const shares = shareProviders(providers, partCount(lines, scope.partLines));
   const base: PartitionJob = {
     authorityId, runId, rulesJson: scope.rulesJson, upTo: scope.bounds?.to ?? null, savedFrom: scope.bounds?.from ?? null, batchSize: scope.batchSize,
     voidedInvoiceKeys: [...credit.resolution.voidedInvoiceKeys], providerIds: null, providersPerLoad: scope.providersPerLoad,

@@ -102,16 +102,24 @@ export class WorkQueue {
     return queue;
   }
 
+  /**
+   * Creates the queue, or brings its settings up to date. Workers starting together create the
+   * same queues at once, and PostgreSQL may pick one of them as a deadlock victim (pg-boss's
+   * create_queue makes a partition): the loser waits a moment and looks again.
+   */
   private async ensureQueue(name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
-    if (await this.boss.getQueue(name)) {
-      await this.boss.updateQueue(name, { name, ...options });
-      return;
-    }
-    try {
-      await this.boss.createQueue(name, { name, ...options });
-    } catch (error) {
-      // Another process created it between the look and the create.
-      if (!(await this.boss.getQueue(name))) throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await this.boss.getQueue(name)) {
+          await this.boss.updateQueue(name, { name, ...options });
+          return;
+        }
+        await this.boss.createQueue(name, { name, ...options });
+        return;
+      } catch (error) {
+        if (attempt >= 8) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 250 * attempt)));
+      }
     }
   }
 
