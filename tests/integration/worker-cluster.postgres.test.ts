@@ -126,7 +126,8 @@ describe("two workers against one PostgreSQL database", () => {
     } finally {
       await single.dispose();
     }
-  });
+    // Files are read from the queue after they are queued: more than the default minute on a busy machine.
+  }, 300_000);
 });
 
 describe("a worker killed in the middle of the monthly audit", () => {

@@ -173,13 +173,9 @@ export class InboxWorker {
         await moveToFailed(this.paths, claimed, queued.problem);
         result.failed++;
       } else {
-        await moveToProcessed(
-          this.paths,
-          claimed,
-          queued?.queued === false
-            ? "Not queued again: the same content was queued before."
-            : "Queued for reading by the workers; the invoice, or why it needs attention, is shown in the review UI.",
-        );
+        // As for a file stored in-process, no note: its outcome (the invoice, or why it needs
+        // attention) is in the review UI once a worker has read it.
+        await moveToProcessed(this.paths, claimed, queued?.queued === false ? "Not queued again: the same content was queued before." : null);
         result.stored++;
       }
       await forgetInterruptions(this.paths, claimed.name);
