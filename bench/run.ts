@@ -5,7 +5,8 @@
  *   npm run bench                        full: audit at 10k, 100k and 1M lines (takes a while)
  *   npm run bench -- --quick             about a minute: 10k lines, smaller ingest and import runs
  *   npm run bench -- --pg postgres://postgres@127.0.0.1:5432/test   also on real PostgreSQL
- *   npm run bench -- --only audit,web    some of: engine, audit, ingest, layouts, cli, import, web
+ *   npm run bench -- --only audit,web    some of: engine, audit, scaleout, ingest, layouts, cli, import, web
+ *   npm run bench -- --only scaleout --pg URL --scale-lines 100000   the scale-out figure alone, at 100k lines
  *
  * PostgreSQL is used when --pg or DATABASE_URL names a server where databases may be created:
  * each benchmark creates a fresh database and drops it after. Figures depend on the machine
@@ -109,6 +110,16 @@ async function main(): Promise<void> {
     if (largest && wanted("audit")) {
       console.log(`  findings by rule at ${formatRate(largest.audit.linesAudited)} lines (${largest.db}), beside the errors planted:`);
       for (const line of describeFindings(largest)) console.log(`  ${line}`);
+    }
+  }
+
+  if (wanted("scaleout")) {
+    heading("scale-out on the work queue: 1, 2 and 4 worker processes, each its own empty DATA_DIR (bench/scale-out.bench.ts)");
+    if (serverUrl) {
+      const lines = argValue("--scale-lines") ?? (quick ? "100000" : "1000000");
+      await runScript("scale-out.bench.ts", ["--lines", lines, "--seed", String(seed)], { DATABASE_URL: serverUrl });
+    } else {
+      console.log("  needs PostgreSQL (--pg URL): the queue and the originals live there");
     }
   }
 

@@ -11,8 +11,8 @@ import { MONTHLY_AUDIT_JOB, type MonthlyAuditJob } from "../src/services/schedul
 export const monthlyAuditJob: MonthlyAuditJob = {
   name: MONTHLY_AUDIT_JOB,
   schedule: (settings) => ({ kind: "cron", expression: settings.auditSchedule, timezone: "Europe/London" }),
-  async run({ db, dataDir, logger }, { authorityId, month, runKey, audited }) {
-    const audit = audited ?? (await runAudit(db, { scope: { kind: "month", month }, authorityId, trigger: "scheduled", runKey, logger }));
+  async run({ db, dataDir, logger, queue }, { authorityId, month, runKey, audited }) {
+    const audit = audited ?? (await runAudit(db, { scope: { kind: "month", month }, authorityId, trigger: "scheduled", runKey, logger, queue: queue ?? null }));
     const reportPath = await writeMonthlyReport(db, month, dataDir, { authorityId });
     return { audit, reportPath };
   },

@@ -7,6 +7,7 @@ import { arrivalAuditSummary } from "../services/audit/audit-arrivals.js";
 import { ingestFiles, reprocessFile, type IngestFileResult, type IngestReport } from "../services/ingest/ingest-files.js";
 import { startAudit, type RunAuditResult } from "../services/audit/run-audit.js";
 import { categoryLabel, formatMoney } from "./format.js";
+import type { WorkQueue } from "../services/queue/work-queue.js";
 
 /**
  * The one place where the web UI reaches the pipeline services: invoice ingestion, reference
@@ -61,6 +62,8 @@ export interface PortDeps {
   db: Database;
   dataDir: string;
   logger: Logger;
+  /** On a PostgreSQL server, the work queue: an audit is shared out through it. */
+  queue?: WorkQueue | null;
 }
 
 function describeIngestedFile(file: IngestFileResult): { label: string; value: string } {
@@ -138,6 +141,7 @@ function describeAudit(result: RunAuditResult): ServiceReport {
 /** The ports backed by the real services. */
 export function servicePorts(deps: PortDeps): ServicePorts {
   const { db, dataDir, logger } = deps;
+  const queue = deps.queue ?? null;
   return {
     ingestInvoices: async (files, authorityId, actor) => describeIngest(await ingestFiles(db, files, { dataDir, logger, authorityId, upload: true, ...(actor ? { actor } : {}) })),
     reprocessFile: async (fileId, authorityId, actor) => {
@@ -146,7 +150,7 @@ export function servicePorts(deps: PortDeps): ServicePorts {
     },
     importReference: (files, request) => importReference(db, files, { logger, ...request }),
     runAudit: async (request) => {
-      const started = await startAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, actor: request.actor ?? null, logger });
+      const started = await startAudit(db, { scope: request.month ? { kind: "month", month: request.month } : { kind: "all" }, trigger: "manual", authorityId: request.authorityId, actor: request.actor ?? null, logger, queue });
       return { runId: started.runId, finished: started.finished.then(describeAudit) };
     },
   };

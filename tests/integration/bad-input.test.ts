@@ -13,6 +13,7 @@ import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText, xlsxWorkbook } from "../fixtures/invoices/spreadsheet-builders.js";
 import { openTestDatabase, tempDir, type TestDatabase } from "../support/db.js";
 import { readXlsxInvoice } from "../../src/ingest/readers/spreadsheet.reader.js";
+import { expectedStoredPath, keptOriginal } from "../support/originals.js";
 
 /**
  * The bad-input corpus (issue 10) through the whole ingest service, database and storage
@@ -126,10 +127,10 @@ describe("bad input corpus through ingestFiles", () => {
     expect([row.status, row.reason]).toEqual(["needs_attention", result.reason]);
     const bytes = typeof original === "string" ? fs.readFileSync(original) : Buffer.from(original);
     const sha = sha256Of(bytes);
-    expect(row.stored_path.startsWith(`files/${sha.slice(0, 2)}/${sha}/`)).toBe(true);
-    const stored = path.join(t.dataDir, row.stored_path);
-    expect(fs.statSync(stored).size).toBe(bytes.byteLength);
-    expect(sha256Of(fs.readFileSync(stored))).toBe(sha);
+    expect(row.stored_path.startsWith(t.db.kind === "embedded" ? `files/${sha.slice(0, 2)}/${sha}/` : `database:${sha}`)).toBe(true);
+    const stored = await keptOriginal(t.db, t.dataDir, row.stored_path);
+    expect(stored.byteLength).toBe(bytes.byteLength);
+    expect(sha256Of(stored)).toBe(sha);
     const invoices = (await t.db.knex("invoices").where({ file_id: row.id })) as unknown[];
     expect(invoices).toEqual([]);
   }
@@ -230,9 +231,9 @@ describe("bad input corpus through ingestFiles", () => {
     const row = await fileRow(result.fileId);
     expect(row.original_name).toBe("evil__name_[31m.csv");
     const sha = sha256Of(bytes);
-    expect(row.stored_path).toBe(`files/${sha.slice(0, 2)}/${sha}/evil_name_31m.csv`);
-    expect(path.resolve(t.dataDir, row.stored_path).startsWith(path.join(t.dataDir, "files") + path.sep)).toBe(true);
-    expect(fs.readFileSync(path.join(t.dataDir, row.stored_path)).equals(bytes)).toBe(true);
+    expect(row.stored_path).toBe(expectedStoredPath(t.db, sha, "evil_name_31m.csv"));
+    if (t.db.kind === "embedded") expect(path.resolve(t.dataDir, row.stored_path).startsWith(path.join(t.dataDir, "files") + path.sep)).toBe(true);
+    expect((await keptOriginal(t.db, t.dataDir, row.stored_path)).equals(bytes)).toBe(true);
   });
 
   it("after the whole corpus: every invoice has its lines and every received file its stored original", async () => {
@@ -248,6 +249,6 @@ describe("bad input corpus through ingestFiles", () => {
     // file, the 100 MB file and the ledger.
     expect(files.filter((f) => f.status === "processed")).toHaveLength(4);
     expect(files.filter((f) => f.status === "needs_attention")).toHaveLength(10);
-    for (const file of files) expect(fs.statSync(path.join(t.dataDir, file.stored_path)).size).toBe(Number(file.size_bytes));
+    for (const file of files) expect((await keptOriginal(t.db, t.dataDir, file.stored_path)).byteLength).toBe(Number(file.size_bytes));
   });
 });

@@ -8,6 +8,7 @@ import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
 import { createTestDatabaseUrl, tempDir } from "../support/db.js";
 import { expectedFindings, findingsOf, seedInvoicesDirectly, seedReference } from "./worker.fixtures.js";
+import { keptOriginal } from "../support/originals.js";
 
 /**
  * Crash safety (issue 10) on a real PostgreSQL server: `placement-audit ingest <dir>` runs as
@@ -101,7 +102,7 @@ describe("SIGKILL during ingest, then restart (PostgreSQL)", () => {
     expect(c.lines).toBe(2 * c.invoices);
     const files = await db.knex("received_files as f").leftJoin("invoices as i", "i.file_id", "f.id").select<{ status: string; invoice: string | null; stored_path: string; size_bytes: string }[]>("f.status", "i.id as invoice", "f.stored_path", "f.size_bytes");
     expect(files.filter((f) => f.status !== "processed" || f.invoice === null)).toEqual([]);
-    for (const f of files) expect(fs.statSync(path.join(dataDir, f.stored_path)).size).toBe(Number(f.size_bytes));
+    for (const f of files) expect((await keptOriginal(db, dataDir, f.stored_path)).byteLength).toBe(Number(f.size_bytes));
     expect(c.invoices).toBe(c.files);
     return c;
   }

@@ -10,6 +10,7 @@ import { UNUSUAL_TEMPLATE, layoutCreditNote, layoutLabelsAbove, layoutSimple, la
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText, utf8WithBom, xlsxWorkbook } from "../fixtures/invoices/spreadsheet-builders.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { expectedStoredPath, keptOriginal } from "../support/originals.js";
 
 interface FileRow {
   id: string;
@@ -98,8 +99,8 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
     ]);
     const sha = sha256Of(hillside);
     const hillsideRow = rows[2]!;
-    expect(hillsideRow.stored_path).toBe(`files/${sha.slice(0, 2)}/${sha}/c-hillside.pdf`);
-    expect(fs.readFileSync(path.join(t.dataDir, hillsideRow.stored_path)).equals(hillside)).toBe(true);
+    expect(hillsideRow.stored_path).toBe(expectedStoredPath(t.db, sha, "c-hillside.pdf"));
+    expect((await keptOriginal(t.db, t.dataDir, hillsideRow.stored_path)).equals(hillside)).toBe(true);
     expect(Number(hillsideRow.size_bytes)).toBe(hillside.byteLength);
 
     const invoice = (await t.db.knex("invoices").where({ invoice_number: "HSL-77" }).first()) as Record<string, unknown>;
@@ -139,7 +140,8 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
     const after = await files();
     expect(after).toHaveLength(before.length + 1);
     const sha = sha256Of(OAK_CSV);
-    expect(fs.readdirSync(path.join(t.dataDir, "files", sha.slice(0, 2), sha))).toEqual(["a-oakfield.csv"]);
+    if (t.db.kind === "embedded") expect(fs.readdirSync(path.join(t.dataDir, "files", sha.slice(0, 2), sha))).toEqual(["a-oakfield.csv"]);
+    else expect(await t.db.knex("original_files").where({ sha256: sha }).count({ n: "*" })).toEqual([{ n: "1" }]);
     // The clock stood still, yet the new file is received after every earlier one.
     expect(after[after.length - 1]!.received_at.toISOString()).toBe("2026-11-10T09:00:00.003Z");
   });
@@ -178,7 +180,7 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
     const row = (await t.db.knex("received_files").where({ original_name: "scan.pdf" }).first()) as FileRow;
     expect(row.status).toBe("needs_attention");
     expect(row.reason).toMatch(/No text was found/);
-    expect(fs.existsSync(path.join(t.dataDir, row.stored_path))).toBe(true);
+    expect((await keptOriginal(t.db, t.dataDir, row.stored_path)).byteLength).toBeGreaterThan(0);
     expect(await t.db.knex("invoices").where({ file_id: row.id }).count({ n: "*" })).toEqual([{ n: "0" }]);
     const listed = await listNeedsAttentionFiles(t.db, { authorityId: 1 });
     expect(listed.map((f) => [f.source_file, f.reason?.slice(0, 26)])).toEqual([["scan.pdf", "No text was found on the s"]]);

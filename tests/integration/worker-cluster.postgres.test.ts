@@ -86,9 +86,12 @@ describe("two workers against one PostgreSQL database", () => {
     await Promise.all(ingesters.map((w) => w.waitForLog(/scheduler started/)));
     for (let n = 1; n <= 20; n++) dropIntoInbox(inbox, `invoice-${n}.csv`, csvInvoice(n, MONTH), new Date(Date.now() - 60_000));
     await eventually("20 files in processed/", () => Promise.resolve(filesIn(path.join(inbox, "processed"))), (names) => names.length >= 20, 120_000);
+    // On PostgreSQL the inbox queues each file (kept in the database) and the workers read it from the queue.
+    await eventually("20 invoices read from the queue", () => count(cluster.db, "invoices"), (n) => n >= 20, 120_000);
     await stopAll(ingesters);
 
     expect(filesIn(path.join(inbox, "processed"))).toEqual(Array.from({ length: 20 }, (_, i) => `invoice-${i + 1}.csv`).sort());
+    expect(fs.existsSync(path.join(cluster.dataDir, "files"))).toBe(false);
     expect(filesIn(path.join(inbox, "failed"))).toEqual([]);
     expect(filesIn(inbox)).toEqual([]);
     expect(await count(cluster.db, "received_files")).toBe(20);
@@ -123,7 +126,8 @@ describe("two workers against one PostgreSQL database", () => {
     } finally {
       await single.dispose();
     }
-  });
+    // Files are read from the queue after they are queued: more than the default minute on a busy machine.
+  }, 300_000);
 });
 
 describe("a worker killed in the middle of the monthly audit", () => {

@@ -4,6 +4,10 @@ import { AppError } from "../../domain/errors.js";
 import { arrivalAuditSummary } from "../../services/audit/audit-arrivals.js";
 import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type IngestFileResult, type IngestProgress, type IngestReport } from "../../services/ingest/ingest-files.js";
 import { parseCommandArgs } from "../args.js";
+import { workQueueFor } from "../../services/queue/work-queue.js";
+import { queueFiles } from "../../services/ingest/ingest-queue.js";
+import type { Database } from "../../db/connection.js";
+import type { CommandContext } from "../command.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
 
 /** Extensions picked up when a directory is named (a file named explicitly is always tried). */
@@ -84,11 +88,13 @@ export const ingestCommand: Command = {
     "  --reprocess      read again every file waiting in \"needs attention\" (after adding a provider",
     "                   alias, VAT number or template); may be given without files",
     "  --workers N      ignored: every file is parsed in a bounded child process (one per core, at most 4)",
+    "  --queue          on a PostgreSQL server: keep each file in the database and queue it for the",
+    "                   running `worker`s (on any machine) to read, then return; each content is queued once",
     "",
     "Provider templates: DATA_DIR/templates/*.json (format: src/ingest/templates/README.md).",
   ].join("\n"),
   async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, { reprocess: { type: "boolean" }, workers: { type: "string" } }, true);
+    const { values, positionals } = parseCommandArgs(args, { reprocess: { type: "boolean" }, workers: { type: "string" }, queue: { type: "boolean" } }, true);
     if (positionals.length === 0 && !values.reprocess) throw new AppError("usage", "name at least one invoice file or directory (or --reprocess)");
     let workers: number | undefined;
     if (values.workers !== undefined) {
@@ -113,6 +119,7 @@ export const ingestCommand: Command = {
       if (positionals.length > 0) context.stdout.write(summary({ files: [], stored: 0, alreadyReceived: 0, needsAttention: 0, problems: [], audit: null }, collected.skipped, collected.missing.length));
       return exit;
     }
+    if (values.queue) return queueForWorkers(context, db, authorityId, collected.files, exit);
     const report = await ingestFiles(db, collected.files, {
       dataDir,
       authorityId,
@@ -141,3 +148,17 @@ export const ingestCommand: Command = {
     return report.needsAttention > 0 ? EXIT_REJECTED : exit;
   },
 };
+
+/** `ingest --queue`: the files are kept in the database and queued; the workers read them. */
+async function queueForWorkers(context: CommandContext, db: Database, authorityId: number, files: readonly IngestFileInput[], exit: number): Promise<number> {
+  const queue = await workQueueFor(db, context.logger);
+  if (!queue) throw new AppError("usage", "--queue needs a PostgreSQL server (DATABASE_URL): the embedded database reads files in this process");
+  try {
+    const queued = await queueFiles(db, queue, files, { authorityId, actor: "command line" });
+    for (const file of queued) context.stdout.write(`${file.name}: ${file.problem ?? (file.queued ? "queued" : "already queued (same content)")}\n`);
+    context.stdout.write(`${queued.filter((f) => f.queued).length} file(s) queued for the workers, ${queued.filter((f) => !f.queued && f.problem === null).length} queued before\n`);
+    return queued.some((f) => f.problem !== null) ? EXIT_REJECTED : exit;
+  } finally {
+    await queue.stop();
+  }
+}

@@ -6,14 +6,27 @@ import { createApp, startServer } from "../../web/app.js";
 import { startScheduler } from "../../../jobs/index.js";
 import { EXIT_OK, type Command, type CommandContext } from "../command.js";
 import { firstStopSignal } from "../stop-signal.js";
+import { workQueueFor, type WorkQueue } from "../../services/queue/work-queue.js";
+import { startQueueWorkers } from "../../services/queue/queue-workers.js";
+import { servicePorts } from "../../web/service-ports.js";
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
 }
 
-/** `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest). */
-export function startBackgroundJobs(db: Database, authorityId: number, settings: Settings, logger: Logger): Promise<BackgroundJobs> {
-  return startScheduler({ db, authorityId, settings, logger });
+/**
+ * `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest); on
+ * a PostgreSQL server it also takes work from the queue, as a `worker` does.
+ */
+export async function startBackgroundJobs(db: Database, authorityId: number, settings: Settings, logger: Logger, queue: WorkQueue | null = null): Promise<BackgroundJobs> {
+  if (queue) await startQueueWorkers(db, queue, { dataDir: settings.dataDir, logger });
+  const scheduler = await startScheduler({ db, authorityId, settings, logger, queue });
+  return {
+    stop: async () => {
+      await scheduler.stop();
+      await queue?.stop();
+    },
+  };
 }
 
 export function parsePort(args: readonly string[], fallback: number): number {
@@ -60,11 +73,13 @@ export async function serveUntilStopped(context: CommandContext, port: number, b
   const sessionSecret = settings.sessionSecret ?? undefined;
   if (!sessionSecret) logger.warn("SESSION_SECRET is not set: a random one is used and everyone is signed out at restart");
   // Validate AUDIT_SCHEDULE and start the jobs before listening, so a bad setting stops start-up.
-  const jobs = await startBackgroundJobs(db, await context.authorityId(), settings, logger);
+  const queue = await workQueueFor(db, logger);
+  const jobs = await startBackgroundJobs(db, await context.authorityId(), settings, logger, queue);
   const app = createApp({
     db,
     dataDir: settings.dataDir,
     logger,
+    ports: servicePorts({ db, dataDir: settings.dataDir, logger, queue }),
     sessionSecret,
     councilName: settings.councilName ?? undefined,
     trustProxy: settings.trustProxy ? 1 : false,

@@ -4,6 +4,8 @@ import { AppError } from "../../domain/errors.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
 import { firstStopSignal } from "../stop-signal.js";
+import { workQueueFor } from "../../services/queue/work-queue.js";
+import { startQueueWorkers } from "../../services/queue/queue-workers.js";
 
 function parseJobs(value: string | undefined): JobName[] {
   if (value === undefined) return [...JOB_NAMES];
@@ -28,8 +30,10 @@ export const workerCommand: Command = {
     "    month's invoices and writes DATA_DIR/reports/savings-YYYY-MM.xlsx;",
     "  - the inbox: each file dropped into DATA_DIR/inbox/ is ingested, then moved to inbox/processed/",
     "    or inbox/failed/ (with <name>.reason.txt saying why).",
-    "Run several workers (and serve) against one PostgreSQL database (DATABASE_URL) and one DATA_DIR:",
-    "each monthly audit runs once and each inbox file is ingested once.",
+    "On a PostgreSQL server (DATABASE_URL) it also takes work from the shared queue (pg-boss): each",
+    "received file to read (its original is kept in the database) and each partition of an audit run.",
+    "Run any number of workers, on any number of machines, each with its own DATA_DIR: each file is",
+    "read once, each audit partition run once; a worker that dies has its jobs retried by the others.",
     "",
     `  --jobs LIST           which jobs to run, comma-separated (default: ${JOB_NAMES.join(",")})`,
     "  --inbox-poll SECONDS  how often to look at the inbox (default 5)",
@@ -44,10 +48,14 @@ export const workerCommand: Command = {
     const stopSignal = firstStopSignal();
     const db = await context.database();
     try {
-      const scheduler = await startScheduler({ db, authorityId: await context.authorityId(), settings: context.settings, logger: context.logger, jobs, inboxPollMs });
+      // On a PostgreSQL server: take files and audit partitions from the shared queue.
+      const queue = await workQueueFor(db, context.logger);
+      if (queue) await startQueueWorkers(db, queue, { dataDir: context.settings.dataDir, logger: context.logger });
+      const scheduler = await startScheduler({ db, authorityId: await context.authorityId(), settings: context.settings, logger: context.logger, jobs, inboxPollMs, queue });
       const signal = await stopSignal;
       context.logger.info("stop signal received; finishing the work in hand (send it again to stop at once)", { signal });
       await scheduler.stop();
+      await queue?.stop();
     } finally {
       await db.close();
     }

@@ -25,6 +25,8 @@ import * as consortiumBenchmark from "./20261208_2353_consortium_benchmark.js";
 import * as accountsAndFindingNotes from "./20261208_2501_accounts_and_finding_notes.js";
 import * as authorityContact from "./20261208_2601_authority_contact.js";
 import * as authoritySequence from "./20261208_2700_authority_sequence.js";
+import * as originalFiles from "./20261208_2401_original_files.js";
+import * as auditRunParts from "./20261208_2402_audit_run_parts.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -58,6 +60,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
   ["20261208_2601_authority_contact", authorityContact],
   ["20261208_2700_authority_sequence", authoritySequence],
+  ["20261208_2401_original_files", originalFiles],
+  ["20261208_2402_audit_run_parts", auditRunParts],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

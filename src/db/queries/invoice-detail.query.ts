@@ -157,15 +157,15 @@ async function creditLinks(knex: Knex, scope: Scope, id: string, creditsInvoiceI
   return { creditsInvoiceLink: credited ? creditLinkOf(credited) : null, creditedBy: creditedBy.map(creditLinkOf) };
 }
 
-/** Where the original file of an invoice is kept (relative to DATA_DIR, or absolute). */
-export async function invoiceFile(db: Database, scope: Scope, invoiceId: string): Promise<{ originalName: string; storedPath: string } | null> {
+/** Where the original file of an invoice is kept (its content hash, and its path under DATA_DIR or in the database). */
+export async function invoiceFile(db: Database, scope: Scope, invoiceId: string): Promise<{ originalName: string; sha256: string; storedPath: string } | null> {
   if (!isRowId(invoiceId)) return null;
-  const row = await resultOf<{ original_name: string; stored_path: string } | undefined>(
+  const row = await resultOf<{ original_name: string; sha256: string; stored_path: string } | undefined>(
     db.knex("invoices as i")
       .join("received_files as r", "r.id", "i.file_id")
       .where("i.authority_id", scope.authorityId)
       .andWhere("i.id", invoiceId)
-      .first("r.original_name", "r.stored_path"),
+      .first("r.original_name", "r.sha256", "r.stored_path"),
   );
-  return row ? { originalName: row.original_name, storedPath: row.stored_path } : null;
+  return row ? { originalName: row.original_name, sha256: row.sha256, storedPath: row.stored_path } : null;
 }

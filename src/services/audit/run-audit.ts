@@ -8,6 +8,8 @@ import { monthBounds } from "../../domain/months.js";
 import type { Logger } from "../../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 import { auditInThreads, defaultAuditThreads, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
+import { partCount, QueuedRunFailed, queueAuditParts, waitForRun } from "./audit-queue.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 
 export type AuditScope = { kind: "month"; month: string } | { kind: "all" };
 
@@ -36,6 +38,14 @@ export interface RunAuditOptions {
   threadHeapMb?: number;
   /** Providers whose reference data is in memory at a time (PROVIDERS_PER_LOAD); for tests. */
   providersPerLoad?: number;
+  /**
+   * On PostgreSQL, the work queue: the run is shared out as one job per provider partition,
+   * done by whichever workers take them (audit-queue.ts), and this call waits for the last one.
+   * Without it (and always on the embedded database) the run is done in this process.
+   */
+  queue?: WorkQueue | null;
+  /** Lines a queued partition aims at (PART_LINES); for tests and benchmarks of small months. */
+  partLines?: number;
 }
 
 export interface RunAuditResult extends RunCounts {
@@ -102,6 +112,13 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
     try {
       const foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
       log?.info("audit started", { scope: scopeLabel(options.scope), foundUnaudited });
+      if (options.queue && db.kind === "postgres") {
+        const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES };
+        await queueRun(db, options.queue, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad, partLines: options.partLines }, completion, log);
+        // The worker that records the last part completes the run (figures, credit notes, log).
+        const counts = await waitForRun(knex, runId);
+        return { runId, foundUnaudited, ...counts };
+      }
       const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
       if (counts.linesAudited >= TIDY_AFTER_LINES) await tidyTables(knex, log);
       await finishRun(knex, runId, counts);
@@ -109,6 +126,7 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
       log?.info("audit finished", { ...counts, foundUnaudited });
       return { runId, foundUnaudited, ...counts };
     } catch (error) {
+      if (error instanceof QueuedRunFailed) throw error;
       await failRun(knex, runId, (error as Error).message);
       await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { error: (error as Error).message } });
       log?.error("audit failed", { error: (error as Error).message });
@@ -116,6 +134,32 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
     }
   })();
   return { runId, finished };
+}
+
+/** Shares the run's providers into partitions of about PART_LINES lines and queues one job each. */
+async function queueRun(
+  db: Database,
+  queue: WorkQueue,
+  scope: { authorityId: number; runId: string; rulesJson: unknown; bounds: { from: string; to: string } | null; batchSize: number; providersPerLoad: number | undefined; partLines: number | undefined },
+  completion: Parameters<typeof queueAuditParts>[2]["completion"],
+  log: Logger | undefined,
+): Promise<void> {
+  const { authorityId, runId } = scope;
+  const credit = await creditResolution(db.knex, authorityId);
+  const providers = await linesByProvider(db.knex, authorityId, scope.bounds?.to ?? null);
+  const lines = providers.reduce((sum, provider) => sum + provider.lines, 0);
+  const linesOf = new Map(providers.map((p) => [p.providerId, p.lines]));
+  const shares = shareProviders(providers, partCount(lines, scope.partLines));
+  const base: PartitionJob = {
+    authorityId, runId, rulesJson: scope.rulesJson, upTo: scope.bounds?.to ?? null, savedFrom: scope.bounds?.from ?? null, batchSize: scope.batchSize,
+    voidedInvoiceKeys: [...credit.resolution.voidedInvoiceKeys], providerIds: null, providersPerLoad: scope.providersPerLoad,
+  };
+  // A run with nothing to audit still has one (empty) part, so that it completes the same way.
+  const parts = (shares.length > 0 ? shares : [[]]).map((providerIds) => ({
+    job: { ...base, providerIds }, providers: providerIds.length, lines: providerIds.reduce((sum, id) => sum + (linesOf.get(id) ?? 0), 0),
+  }));
+  await queueAuditParts(db, queue, { authorityId, runId, completion }, parts);
+  log?.info("audit queued", { parts: parts.length, lines });
 }
 
 interface ScopeJob {

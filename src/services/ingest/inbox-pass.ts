@@ -21,6 +21,8 @@ import {
 import { unsafeOutcome, SANDBOX_LIMITS } from "../../ingest/sandbox/pool.js";
 import { ingestFiles, type IngestFileInput, type IngestFileResult } from "./ingest-files.js";
 import { deadWorkerIds, type LivenessPolicy } from "../scheduler/run-recovery.js";
+import type { WorkQueue } from "../queue/work-queue.js";
+import { queueFiles } from "./ingest-queue.js";
 
 /**
  * One worker's passes over the inbox: every file dropped into DATA_DIR/inbox/ is claimed by one
@@ -45,6 +47,11 @@ export interface InboxWorkerDeps {
   logger: Logger;
   workerId: string;
   liveness: LivenessPolicy;
+  /**
+   * On a PostgreSQL server, the work queue: each file is kept in the database and queued for any
+   * worker on any machine to read (ingest-queue.ts), then moved to processed/ with a note.
+   */
+  queue?: WorkQueue | null;
 }
 
 export interface InboxPassOptions {
@@ -91,6 +98,10 @@ export class InboxWorker {
       if (interrupted >= MAX_INTERRUPTED_READS) {
         input.unread = unsafeOutcome("interrupted", SANDBOX_LIMITS);
         this.deps.logger.error("inbox file recorded without reading it: workers died reading it before", { job: INBOX_JOB, interrupted });
+      }
+      if (this.deps.queue) {
+        if (await this.queueClaimed(this.deps.queue, claimed, key, result)) continue;
+        break;
       }
       let outcome: IngestFileResult | undefined;
       try {
@@ -147,6 +158,42 @@ export class InboxWorker {
         await moveToFailed(this.paths, claimed, "The ingest service reported nothing for this file.");
         result.failed++;
         return;
+    }
+  }
+
+  /**
+   * Keeps the claimed file in the database and queues it; true when done (the file is then in
+   * processed/). An error gives the file back to the inbox, or to failed/ after three, as an ingest error does.
+   */
+  private async queueClaimed(queue: WorkQueue, claimed: ClaimedFile, key: string, result: InboxPassResult): Promise<boolean> {
+    try {
+      const [queued] = await queueFiles(this.deps.db, queue, [{ name: claimed.name, path: claimed.path }], { authorityId: this.deps.authorityId, actor: "inbox" });
+      this.ingestErrors.delete(key);
+      if (queued?.problem) {
+        await moveToFailed(this.paths, claimed, queued.problem);
+        result.failed++;
+      } else {
+        // As for a file stored in-process, no note: its outcome (the invoice, or why it needs
+        // attention) is in the review UI once a worker has read it.
+        await moveToProcessed(this.paths, claimed, queued?.queued === false ? "Not queued again: the same content was queued before." : null);
+        result.stored++;
+      }
+      await forgetInterruptions(this.paths, claimed.name);
+      return true;
+    } catch (error) {
+      const attempts = (this.ingestErrors.get(key) ?? 0) + 1;
+      this.ingestErrors.set(key, attempts);
+      const message = (error as Error).message;
+      if (attempts >= MAX_INGEST_ERRORS) {
+        this.ingestErrors.delete(key);
+        await moveToFailed(this.paths, claimed, `The file could not be queued after ${attempts} attempts: ${message}`);
+        result.failed++;
+      } else {
+        await returnToInbox(this.paths, claimed);
+        result.returned++;
+      }
+      this.deps.logger.warn("inbox file could not be queued", { job: INBOX_JOB, attempts, error: message });
+      return false;
     }
   }
 

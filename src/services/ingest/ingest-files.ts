@@ -25,7 +25,8 @@ import { defaultRulesConfig } from "../audit/run-audit.js";
 import { auditArrivals, type ArrivalAuditResult } from "../audit/audit-arrivals.js";
 import { logInvoiceFiles } from "./ingest-log.js";
 import { taughtTemplates } from "./taught-templates.js";
-import { readStoredFile, removeStoredFile, sha256Of, storedFileExists, storedPathFor, storeReceivedFile } from "./ingest-storage.js";
+import { sha256Of } from "./ingest-storage.js";
+import { originalsStore, type OriginalsStore } from "../originals/originals.js";
 
 /**
  * The ingest use case (INTERFACES.md `ingest`): each file is hashed, stored once under DATA_DIR
@@ -222,6 +223,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
   const latest = await latestReceivedAt(db.knex, authorityId);
   let clock = Math.max(now().getTime(), latest ? latest.getTime() + 1 : 0);
   const seen = new Map<string, string>();
+  const originals = originalsStore(db, options.dataDir);
 
   const batchSize = Math.max(1, options.batchSize ?? INGEST_BATCH);
   for (let start = 0; start < ordered.length; start += batchSize) {
@@ -286,7 +288,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
       }
       const item = byInput.get(input);
       if (!item) continue;
-      const result = await recordFile(db, authorityId, options.dataDir, item, new Date(clock++), now(), log);
+      const result = await recordFile(db, authorityId, originals, item, new Date(clock++), now(), log);
       log?.info("invoice file ingested", {
         fileId: result.fileId, sha256: result.sha256?.slice(0, 12), status: result.status, reason: result.reasonCode,
         providerId: result.providerId, lines: result.lines,
@@ -309,7 +311,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
 async function recordFile(
   db: Database,
   authorityId: number,
-  dataDir: string,
+  originals: OriginalsStore,
   item: { bytes: Uint8Array; sha256: string; result: IngestFileResult; outcome: ReadOutcome },
   receivedAt: Date,
   processedAt: Date,
@@ -317,14 +319,14 @@ async function recordFile(
 ): Promise<IngestFileResult> {
   const { result, outcome } = item;
   Object.assign(result, outcomeFields(outcome));
-  const relative = storedPathFor(item.sha256, result.name);
-  const keptBefore = storedFileExists(dataDir, relative);
+  let keptBefore: boolean;
   let storedPath: string;
   try {
-    storedPath = storeReceivedFile(dataDir, item.sha256, result.name, item.bytes);
+    keptBefore = await originals.has(item.sha256, result.name);
+    storedPath = await originals.keep(item.sha256, result.name, item.bytes);
   } catch (error) {
     storageFailed(result, error);
-    result.reason = `The file could not be kept under DATA_DIR (${errorText(error)}), so it was not received.`;
+    result.reason = `The file could not be kept ${originals.kind === "database" ? "in the database" : "under DATA_DIR"} (${errorText(error)}), so it was not received.`;
     return result;
   }
   const row = (status: ReceivedFileStatus) => ({
@@ -355,7 +357,7 @@ async function recordFile(
   try {
     result.fileId = await db.knex.transaction((trx) => insertReceivedFile(trx, row("needs_attention")));
   } catch (error) {
-    if (!keptBefore) removeStoredFile(dataDir, relative);
+    if (!keptBefore) await originals.forget(item.sha256, storedPath).catch(() => undefined);
     result.reason = `${result.reason ?? ""} Recording it failed as well (${errorText(error)}), so it was not kept.`;
   }
   return result;
@@ -419,7 +421,8 @@ async function reprocessWith(db: Database, fileId: string, context: ReadContext,
   if (file.status !== "needs_attention") {
     throw new AppError("ingest.not_waiting", `${file.originalName} does not need attention (it was processed already).`, { fileId });
   }
-  const [outcome] = await parseFiles([{ name: file.originalName, bytes: readStoredFile(options.dataDir, file.storedPath) }], context, { workers: 0 });
+  const bytes = await originalsStore(db, options.dataDir).read(file);
+  const [outcome] = await parseFiles([{ name: file.originalName, bytes }], context, { workers: 0 });
   if (!outcome) throw new AppError("ingest.internal", "No outcome for the file");
   Object.assign(result, outcomeFields(outcome));
   try {

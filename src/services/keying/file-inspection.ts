@@ -6,7 +6,7 @@ import { AppError } from "../../domain/errors.js";
 import type { Inspection } from "../../ingest/keying/read-so-far.js";
 import { imageTypeOf } from "../../ingest/keying/page-images.js";
 import { inspectInSandbox } from "../../ingest/sandbox/inspect.js";
-import { readStoredFile } from "../ingest/ingest-storage.js";
+import { originalsStore } from "../originals/originals.js";
 
 /**
  * A stored file as the keying screen needs it (issue 18): its layout and what the reader made of
@@ -37,9 +37,9 @@ function cacheDir(dataDir: string, sha256: string): string {
 
 const inFlight = new Map<string, Promise<CacheIndex>>();
 
-async function build(dataDir: string, file: ReceivedFileRecord): Promise<CacheIndex> {
+async function build(db: Database, dataDir: string, file: ReceivedFileRecord): Promise<CacheIndex> {
   const dir = cacheDir(dataDir, file.sha256);
-  const bytes = new Uint8Array(readStoredFile(dataDir, file.storedPath));
+  const bytes = new Uint8Array(await originalsStore(db, dataDir).read(file));
   fs.mkdirSync(dir, { recursive: true });
   let index: CacheIndex;
   const imageType = imageTypeOf(bytes);
@@ -61,12 +61,12 @@ async function build(dataDir: string, file: ReceivedFileRecord): Promise<CacheIn
   return index;
 }
 
-async function indexOf(dataDir: string, file: ReceivedFileRecord): Promise<CacheIndex> {
+async function indexOf(db: Database, dataDir: string, file: ReceivedFileRecord): Promise<CacheIndex> {
   const file_ = path.join(cacheDir(dataDir, file.sha256), "index.json");
   if (fs.existsSync(file_)) return JSON.parse(fs.readFileSync(file_, "utf8")) as CacheIndex;
   const running = inFlight.get(file.sha256);
   if (running) return running;
-  const work = build(dataDir, file).finally(() => inFlight.delete(file.sha256));
+  const work = build(db, dataDir, file).finally(() => inFlight.delete(file.sha256));
   inFlight.set(file.sha256, work);
   return work;
 }
@@ -79,16 +79,16 @@ async function requireFile(db: Database, authorityId: number, fileId: string): P
 
 export async function inspectFile(db: Database, dataDir: string, authorityId: number, fileId: string): Promise<FileInspection> {
   const file = await requireFile(db, authorityId, fileId);
-  const index = await indexOf(dataDir, file);
+  const index = await indexOf(db, dataDir, file);
   return { inspection: index.inspection, pages: index.pages };
 }
 
 /** One page image of a file (1-based), or null when it has no such page. */
 export async function pageImage(db: Database, dataDir: string, authorityId: number, fileId: string, page: number): Promise<{ bytes: Buffer; contentType: "image/png" | "image/jpeg" } | null> {
   const file = await requireFile(db, authorityId, fileId);
-  const index = await indexOf(dataDir, file);
+  const index = await indexOf(db, dataDir, file);
   if (!Number.isInteger(page) || page < 1 || page > index.pages) return null;
-  const original = readStoredFile(dataDir, file.storedPath);
+  const original = await originalsStore(db, dataDir).read(file);
   const type = imageTypeOf(original);
   if (type) return { bytes: original, contentType: type };
   const image = path.join(cacheDir(dataDir, file.sha256), `page-${page}.png`);

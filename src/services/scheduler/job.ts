@@ -1,5 +1,6 @@
 import type { Database } from "../../db/connection.js";
 import type { Logger } from "../../logger.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 
 /**
  * What a job in jobs/ is: a schedule and one run. The scheduler service (scheduler.ts) decides
@@ -22,6 +23,8 @@ export interface JobDeps {
   dataDir: string;
   logger: Logger;
   workerId: string;
+  /** On a PostgreSQL server, the work queue: audits are shared out through it (null: done in this process). */
+  queue?: WorkQueue | null;
 }
 
 export interface Job<Work, Result> {

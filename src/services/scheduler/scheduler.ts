@@ -43,6 +43,7 @@ import { createCronTask, validateAuditSchedule } from "./cron.js";
 import type { JobSchedule, ScheduleSettings } from "./job.js";
 import { claimAndRunMonth, lastFiringBefore, missedMonth, MONTHLY_AUDIT_JOB, monthToAudit, runOwnedSlot, type MonthlyAuditJob, type MonthlySlotDeps, type MonthlySlotOutcome } from "./monthly-slots.js";
 import { startPolling, type Poller } from "./poll.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 import { failAbandonedRuns, heartbeat, newWorkerIdentity, registerWorker, takeOverAbandonedSlots, unregisterWorker, type WorkerIdentity } from "./run-recovery.js";
 
 export interface SchedulerJobs {
@@ -79,6 +80,11 @@ export interface SchedulerOptions {
   /** …until it has been tried this many times in all (default 3). */
   maxSlotAttempts?: number;
   identity?: WorkerIdentity;
+  /**
+   * On a PostgreSQL server, the work queue (issue 24): the inbox queues each file for any worker
+   * to read, and the monthly audit is shared out as partition jobs. Null: done in this process.
+   */
+  queue?: WorkQueue | null;
 }
 
 export interface Scheduler {
@@ -120,7 +126,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     return work;
   };
   const slotDeps: MonthlySlotDeps | null = monthlyAudit
-    ? { db, dataDir: settings.dataDir, logger: log, workerId, job: monthlyAudit, isStopping: () => stopping }
+    ? { db, dataDir: settings.dataDir, logger: log, workerId, job: monthlyAudit, isStopping: () => stopping, queue: options.queue ?? null }
     : null;
 
   await registerWorker(db, identity);
@@ -199,7 +205,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   // transaction; the files not yet claimed stay in the inbox for another worker).
   let inbox: { worker: InboxWorker; poller: Poller } | null = null;
   if (inboxJob) {
-    const worker = new InboxWorker({ db, authorityId: options.authorityId, dataDir: settings.dataDir, logger: log, workerId, liveness });
+    const worker = new InboxWorker({ db, authorityId: options.authorityId, dataDir: settings.dataDir, logger: log, workerId, liveness, queue: options.queue ?? null });
     const settleMs = options.inboxSettleMs ?? 2_000;
     const deps = { db, dataDir: settings.dataDir, logger: log, workerId };
     const every = everySchedule(inboxJob.schedule(scheduleSettings), inboxJob.name);

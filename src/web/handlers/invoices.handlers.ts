@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { Request, Response } from "express";
 import { cleanFileName } from "../../domain/text-hygiene.js";
@@ -14,6 +13,7 @@ import { pagination, selectItems, sortLinks } from "../listing.js";
 import { statusTag } from "../format.js";
 import { invoiceQuery, isMonth, pageRequest, queryString, queryValue } from "../params.js";
 import { render } from "../views.js";
+import { DATABASE_PREFIX, originalsStore } from "../../services/originals/originals.js";
 
 export const INVOICE_PAGE_SIZE = 50;
 const INVOICE_SORT_COLUMNS: readonly InvoiceSort[] = ["invoice_date", "provider", "invoice_number", "total", "flagged", "status"];
@@ -70,21 +70,25 @@ export async function invoicePage(ctx: WebContext, req: Request, res: Response):
 
 /**
  * The original file, always as a download: never rendered by the browser (octet-stream,
- * nosniff, attachment), and only from inside DATA_DIR.
+ * nosniff, attachment), read through the originals store (the database on a PostgreSQL server;
+ * under DATA_DIR, and only from inside it, for the embedded database).
  */
 export async function invoiceFileDownload(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const file = await invoiceFile(ctx.db, scopeOf(req), String(req.params.id));
   if (!file) throw new AppError("not_found", "There is no such invoice");
-  const root = path.resolve(ctx.dataDir);
-  const full = path.resolve(root, file.storedPath);
-  if (!full.startsWith(root + path.sep)) {
-    ctx.logger.warn("stored file outside DATA_DIR refused", { invoiceId: req.params.id });
-    throw new AppError("not_found", "The original file is not available");
+  const store = originalsStore(ctx.db, ctx.dataDir);
+  if (store.kind === "data_dir" || !file.storedPath.startsWith(DATABASE_PREFIX)) {
+    const root = path.resolve(ctx.dataDir);
+    const full = path.resolve(root, file.storedPath);
+    if (!full.startsWith(root + path.sep)) {
+      ctx.logger.warn("stored file outside DATA_DIR refused", { invoiceId: req.params.id });
+      throw new AppError("not_found", "The original file is not available");
+    }
   }
-  if (!fs.existsSync(full)) throw new AppError("not_found", "The original file is no longer in the data directory");
+  const bytes = await store.read(file);
   res.attachment(cleanFileName(file.originalName));
   res.set({ "Content-Type": "application/octet-stream", "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store" });
-  await new Promise<void>((resolve, reject) => res.sendFile(full, { dotfiles: "allow" }, (error) => (error ? reject(error) : resolve())));
+  res.send(bytes);
 }
 
 // JSON API
