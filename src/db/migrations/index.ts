@@ -57,11 +57,11 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261208_2351_consortia_frameworks", consortiaFrameworks],
   ["20261208_2352_consortium_analyst", consortiumAnalyst],
   ["20261208_2353_consortium_benchmark", consortiumBenchmark],
+  ["20261208_2401_original_files", originalFiles],
+  ["20261208_2402_audit_run_parts", auditRunParts],
   ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
   ["20261208_2601_authority_contact", authorityContact],
   ["20261208_2700_authority_sequence", authoritySequence],
-  ["20261208_2401_original_files", originalFiles],
-  ["20261208_2402_audit_run_parts", auditRunParts],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {
