@@ -8,11 +8,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
  * every file listed must still fail, so a file the reader learns to read fails this test until
  * it is taken off the list. The held-out half is measured by bench/layouts.ts, never here.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  "chromium-landscape-statement-HSB-0064.pdf": "description headed \"Stay\": no line table",
-  "pdflib-credit-brackets-OFP-CR-021.pdf": "headings \"Reason … Credit\": no line table",
-  "writer-statement-weeks-HCH-26-1310.pdf": "a description wrapping across the page break loses its last line",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const files = corpusFiles("tune");
 
