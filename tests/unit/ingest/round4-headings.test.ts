@@ -93,8 +93,8 @@ describe("ambiguous headings decided by the row", () => {
     expect(outcome.status).toBe("ok");
     if (outcome.status !== "ok") return;
     expect(outcome.invoice.lines.map((l) => [l.childRef, l.placementRef, l.quantity, l.unitRate, l.amount])).toEqual([
-      ["C1001", "PO-1", "31", "131", "4061"],
-      ["C1002", "PO-2", "10", "150", "1500"],
+      ["C1001", "PO-1", "31", "131", "4061.00"],
+      ["C1002", "PO-2", "10", "150", "1500.00"],
     ]);
   });
 
