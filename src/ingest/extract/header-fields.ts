@@ -131,10 +131,11 @@ export function findHeaderCandidates(
           const value = parseHeaderValue(stack.match.field, text, source, config);
           if (value !== null) {
             candidates.push({ field: stack.match.field, value, label: stack.match.label, rank, order, via, where: where(printedOn) });
-            return;
+            break;
           }
         }
       }
+      // The top word is read on its own as well: "INVOICE" over "Date" is also a title beside its number.
       const match = alone;
       if (!match) {
         const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, row.cells[cellIndex + 1]);
