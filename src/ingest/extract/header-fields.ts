@@ -186,7 +186,6 @@ function stackedLabel(
   if (!row || top.split(" ").length > 2 || (alone && alone.rest !== "")) return null;
   const words = [top];
   let lastIndex = rowIndex;
-  let lastCell = cell;
   let best: { match: LabelMatch; lastIndex: number; lastCell: LayoutCell } | null = null;
   for (let next = rowIndex + 1; next < rows.length && next <= rowIndex + 4 && words.length < 3; next++) {
     const below = rows[next];
@@ -198,9 +197,8 @@ function stackedLabel(
     if (word.split(" ").length > 2 || /\d/.test(word)) break;
     words.push(word);
     lastIndex = next;
-    lastCell = under;
     const match = matchHeaderLabel(words.join(" "), config.headerLabels);
-    if (match && match.rest === "" && match.label.length > (alone?.label.length ?? 0)) best = { match, lastIndex, lastCell };
+    if (match && match.rest === "" && match.label.length > (alone?.label.length ?? 0)) best = { match, lastIndex, lastCell: under };
   }
   if (!best) return null;
   const tries: Array<[string, LayoutCell | undefined, LayoutRow, FoundVia]> = [];
