@@ -1,5 +1,5 @@
 import type { Unit } from "../../domain/reference.js";
-import { AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, totalsFieldOf, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
+import { ambiguousFieldsOf, AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, totalsFieldOf, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
 import { cleanText, findDates, parseDateText, parseMoneyText, parseQuantity, parseUnit } from "../text/values.js";
 import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
@@ -151,7 +151,25 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
       }
     }
   }
-  const known = columns.filter((c) => c.field !== null || c.headerField !== null).length;
+  // Ambiguous headings ("Charge", "Ref", "£") take the one field the rest of the row leaves open;
+  // with none or two open, "Charge" or "Ref" is not guessed: the table is not read (the file is
+  // refused quoting its heading row), while a bare "£" beside another amount is only a mark.
+  let unresolved = false;
+  let ignoredAmbiguous = 0;
+  for (const column of columns) {
+    if (column.field !== null || column.headerField !== null) continue;
+    const candidates = ambiguousFieldsOf(column.heading);
+    if (!candidates) continue;
+    const open = candidates.filter((f) => !seen.has(f));
+    const only = open[0];
+    if (open.length === 1 && only !== undefined && (candidates.length > 1 || !seen.has("amount"))) {
+      column.field = only;
+      seen.add(only);
+    } else if (open.length > 1) unresolved = true;
+    else ignoredAmbiguous++; // both fields named elsewhere: a column the lines print and we do not read
+  }
+  if (unresolved) return null;
+  const known = columns.filter((c) => c.field !== null || c.headerField !== null).length + ignoredAmbiguous;
   const acceptable =
     seen.has("amount") &&
     REFERENCE_FIELDS.some((f) => seen.has(f)) &&

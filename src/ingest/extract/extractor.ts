@@ -80,6 +80,10 @@ interface TableState {
   unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string }>;
   /** Lines whose amount is quantity × rate plus the VAT printed beside it (a gross amount). */
   grossLines: Array<{ line: number; where: string; gross: Dec; net: Dec }>;
+  /** Where the heading last read stands (a heading repeated at a page's top), for a description carried over a page. */
+  lastHeading?: { page: number; top: number };
+  /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
+  unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
 }
 
 /**
@@ -387,6 +391,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.closed = false;
       state.sawTable = true;
       state.lastPage = row.page;
+      const lastHeadingRow = rows[heading.rowIndexes[heading.rowIndexes.length - 1] ?? i];
+      state.lastHeading = { page: row.page, top: lastHeadingRow?.top ?? row.top };
       for (const index of heading.rowIndexes) {
         state.consumed.add(index);
         state.headingTexts.push(...(rows[index]?.cells.map((c) => c.text) ?? []));
@@ -489,9 +495,46 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.consumed.add(i);
       continue;
     }
+    // A description that wraps across a page break: its last words stand alone under the
+    // description heading as the first row of the next page (under the repeated headings, or
+    // at the page's top). Joined when the words before plainly go on (an open bracket, a
+    // trailing "of", a lower-case start); text that may be a caption instead is never joined by
+    // a guess: the line's description is marked uncertain, quoting both.
+    if (previous && line.amount === null && filled.size === 1 && filled.has("description") && previous.page === row.page - 1 && firstRowOfPage(state, row)) {
+      if (continuesText(previous.line.description, line.description)) {
+        previous.line.description = joinWrapped(previous.line.description, line.description);
+        previous.page = row.page;
+        previous.bottom = row.top;
+        state.consumed.add(i);
+        state.notes.push(`${rowLabel(doc, row)} ("${line.description.slice(0, 40)}") continues line ${state.lines.length}'s description from the page before.`);
+        continue;
+      }
+      if (state.lastHeading?.page === row.page) {
+        (state.unsureCarried ??= []).push({ line: state.lines.length - 1, where: rowLabel(doc, row), text: line.description.slice(0, 60), description: previous.line.description.slice(0, 60) });
+        state.consumed.add(i);
+        continue;
+      }
+    }
     if (line.amount !== null) state.unread.push({ where: rowLabel(doc, row), text: rowText.slice(0, 80), amount: line.amount });
   }
   return state;
+}
+
+/** The row is the table's first on its page: right under a repeated heading, or no line read on the page yet. */
+function firstRowOfPage(state: TableState, row: LayoutRow): boolean {
+  const previous = state.lines[state.lines.length - 1];
+  if (!previous || previous.page === row.page) return false;
+  const heading = state.lastHeading;
+  if (heading && heading.page === row.page) return row.top - heading.top <= 3 * row.height + 0.01;
+  return true;
+}
+
+/** Words that plainly go on: an unclosed bracket, a trailing joining word or mark, or a lower-case start. */
+function continuesText(before: string, after: string): boolean {
+  const open = (before.match(/\(/g) ?? []).length > (before.match(/\)/g) ?? []).length;
+  if (open && /\)/.test(after)) return true;
+  if (/[,\-–—/&(]$|\b(?:of|and|the|for|to|at|in|on|with|see|per|from|by|a|an|or|re|incl|including|between)$/i.test(before.trim())) return true;
+  return /^\p{Ll}/u.test(after.trim());
 }
 
 /** A description's next printed line; a word hyphenated at the line's end ("ed-" "ucation") is joined whole. */
@@ -605,6 +648,14 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
       field: `line ${gross.line + 1} amount`,
       reason: `${gross.where} prints £${gross.gross.toFixed(2)}, which is quantity × rate (£${gross.net.toFixed(2)}) plus the VAT printed beside it: a gross amount where the line's net is meant`,
       candidates: [gross.gross.toFixed(2), gross.net.toFixed(2)],
+    });
+  }
+  for (const carried of table.unsureCarried ?? []) {
+    uncertain.push({
+      code: "uncertain_value",
+      field: `line ${carried.line + 1} description`,
+      reason: `${carried.where} prints "${carried.text}" alone under the description heading at the top of a page: the end of "${carried.description}" from the page before, or a caption`,
+      candidates: [carried.description, carried.text],
     });
   }
   for (const cell of table.unreadCells) {

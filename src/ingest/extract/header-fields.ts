@@ -1,6 +1,6 @@
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
-import { labelRank, matchHeaderLabel, type HeaderField } from "../text/labels.js";
+import { labelRank, matchHeaderLabel, type HeaderField, type LabelMatch } from "../text/labels.js";
 import {
   cleanText,
   findDates,
@@ -123,7 +123,20 @@ export function findHeaderCandidates(
     if (!row) continue;
     row.cells.forEach((cell, cellIndex) => {
       order++;
-      const match = matchHeaderLabel(cleanText(cell.text), config.headerLabels);
+      const alone = matchHeaderLabel(cleanText(cell.text), config.headerLabels);
+      const stack = stackedLabel(rows, rowIndex, cell, alone, config);
+      if (stack) {
+        const rank = labelRank(stack.match.field, stack.match.label);
+        for (const [text, source, printedOn, via] of stack.tries) {
+          const value = parseHeaderValue(stack.match.field, text, source, config);
+          if (value !== null) {
+            candidates.push({ field: stack.match.field, value, label: stack.match.label, rank, order, via, where: where(printedOn) });
+            break;
+          }
+        }
+      }
+      // The top word is read on its own as well: "INVOICE" over "Date" is also a title beside its number.
+      const match = alone;
       if (!match) {
         const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, row.cells[cellIndex + 1]);
         if (titled) candidates.push({ field: "invoiceNumber", value: titled.value, label: titled.title, rank: TITLE_RANK, order, via: "title", where: where(row) });
@@ -152,6 +165,51 @@ export function findHeaderCandidates(
     });
   }
   return candidates;
+}
+
+/**
+ * A label a narrow cell wraps onto two or three lines ("Invoice" over "Number", "Invoice" over
+ * "Date"): the words stacked at the same left edge, each short, read as one label when together
+ * they make a longer label than the top word alone (the longer label wins, DATA.md). The value is
+ * the first cell to the right on any of the stack's lines (top-, middle- or bottom-aligned), or
+ * the cell under the stack.
+ */
+function stackedLabel(
+  rows: readonly LayoutRow[],
+  rowIndex: number,
+  cell: LayoutCell,
+  alone: LabelMatch | null,
+  config: ExtractionConfig,
+): { match: LabelMatch; tries: Array<[string, LayoutCell | undefined, LayoutRow, FoundVia]> } | null {
+  const row = rows[rowIndex];
+  const top = cleanText(cell.text);
+  if (!row || top.split(" ").length > 2 || (alone && alone.rest !== "")) return null;
+  const words = [top];
+  let lastIndex = rowIndex;
+  let best: { match: LabelMatch; lastIndex: number; lastCell: LayoutCell } | null = null;
+  for (let next = rowIndex + 1; next < rows.length && next <= rowIndex + 4 && words.length < 3; next++) {
+    const below = rows[next];
+    const previousRow = rows[lastIndex];
+    if (!below || !previousRow || below.page !== row.page || below.top - previousRow.top > 1.8 * Math.max(previousRow.height, below.height)) break;
+    const under = below.cells.find((c) => Math.abs(c.left - cell.left) <= Math.max(2, row.height * 0.3) && c.right <= cell.right + 40);
+    if (!under) continue; // a value set between the stack's lines (middle-aligned) has its own row
+    const word = cleanText(under.text);
+    if (word.split(" ").length > 2 || /\d/.test(word)) break;
+    words.push(word);
+    lastIndex = next;
+    const match = matchHeaderLabel(words.join(" "), config.headerLabels);
+    if (match && match.rest === "" && match.label.length > (alone?.label.length ?? 0)) best = { match, lastIndex, lastCell: under };
+  }
+  if (!best) return null;
+  const tries: Array<[string, LayoutCell | undefined, LayoutRow, FoundVia]> = [];
+  for (let index = rowIndex; index <= best.lastIndex; index++) {
+    const line = rows[index];
+    const right = line?.cells.filter((c) => c.left >= cell.right - 0.5 && !/^[\s:#.\-–—]*$/.test(c.text)).sort((a, b) => a.left - b.left)[0];
+    if (line && right && matchHeaderLabel(cleanText(right.text), config.headerLabels) === null) tries.push([right.text, right, line, "label"]);
+  }
+  const under = cellBelow(rows, best.lastIndex, best.lastCell);
+  if (under) tries.push([under.cell.text, under.cell, under.row, "label_above"]);
+  return { match: best.match, tries };
 }
 
 /** A number printed after the document's title rather than a label: weaker than any label. */

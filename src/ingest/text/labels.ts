@@ -63,26 +63,42 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
 
 export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
   child: ["Child Ref", "Child ID", "Child", "Young Person", "YP Ref", "Client Ref", "LA Ref", "Child Reference", "YP", "YP ID", "Young Person Ref", "Client ID", "Child No", "LA Reference",
-    "Client", "Client Reference", "Service User", "Service User Ref", "Service User ID", "Resident", "Resident Ref", "Young Person ID"],
+    "Client", "Client Reference", "Service User", "Service User Ref", "Service User ID", "Resident", "Resident Ref", "Young Person ID",
+    "Name/Ref", "Name / Ref", "Child Name", "Young Person Name", "Resident Name", "Client Name", "Service User Name", "Child/YP", "Child / YP",
+    "Child's Name", "Young Person's Name", "Child Ref/Name", "YP Name", "Person", "Pupil", "Learner", "Resident ID", "Client No", "Service User No"],
   placement: ["Placement Ref", "Placement ID", "PO", "PO Number", "Purchase Order", "PO No", "PO Ref", "Placement Reference", "Purchase Order No", "Purchase Order Number", "Placement No",
-    "Order No", "Order Number", "Order Ref", "Your Order No", "Your Ref", "PO #"],
+    "Order No", "Order Number", "Order Ref", "Your Order No", "Your Ref", "PO #",
+    "Your Reference", "Council Ref", "LA PO", "PO/Ref", "Purchase Order Ref", "Commissioning Ref", "Contract Ref", "Contract No",
+    "Placement Number", "Order", "P.O.", "Authority Ref", "Local Authority Ref", "Your PO"],
   description: [
     "Description", "Service", "Details", "Item", "Service Description", "Particulars", "Narrative", "Item Description",
-    "Product", "Product Description", "Charge", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
+    "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
+    // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
+    "Stay", "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
+    "Memo", "Activity", "Provision", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
+    "Nature of Charge", "Charge Details", "Service Details",
   ],
-  from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start"],
-  to: ["To", "End", "Period To", "Date To", "End Date", "To Date", "End of Service", "Service End", "Period End", "Date End"],
+  from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start",
+    "Arrival", "Arrival Date", "Date In", "Admission Date", "First Night", "Check In", "Starting"],
+  to: ["To", "End", "Period To", "Date To", "End Date", "To Date", "End of Service", "Service End", "Period End", "Date End",
+    "Departure", "Departure Date", "Date Out", "Discharge Date", "Last Night", "Check Out", "Ending", "Until"],
   period: [
     "Period", "Billing Period", "Period Covered", "Dates", "Service Period", "Period of Care",
     "Week", "Week Commencing", "Week Beginning", "W/C", "WC", "Week Ending",
     "Period of Service", "Service Dates", "Dates of Service", "Dates Covered", "Service Period Dates",
+    "W/E", "W/E Date", "Week Ending Date", "Week End", "Week Commencing Date", "W/C Date", "Stay Dates", "Dates of Stay",
+    "Period Charged", "Charge Period", "Period Billed", "Care Period", "Placement Period", "Date Range", "Dates Charged",
   ],
   date: ["Date", "Service Date"],
   quantity: [
     "Qty", "Quantity", "Nights", "Days", "Weeks", "Hours", "Units", "No. of nights", "No of weeks", "No of days", "No of hours",
     "Miles", "Sessions", "Number of nights", "Number of weeks", "Number of days", "Number of hours",
     "Hrs", "Hrs/Qty", "Qty/Hrs", "No of sessions", "No of units", "Number of units", "Duration",
+    "No. Nights", "No. Days", "No. Weeks", "No. Hours", "Nights Stayed", "Days Charged", "Nights Charged", "Weeks Charged",
+    "Hours Charged", "Days Billed", "Nights Billed", "Weeks Billed", "Hours Worked", "Days Attended", "Sessions Attended",
+    "Hours Delivered", "Sessions Delivered", "Qty (Nights)", "Qty (Weeks)", "Qty (Days)", "No. of Units",
   ],
   unit: ["Unit", "UoM", "Per", "Unit of Measure", "Units of Measure"],
   rate: [
@@ -91,11 +107,18 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Rate/Price", "Price/Rate", "Unit Amount", "Price per Unit", "Cost per Unit", "Unit Charge", "Each",
     // "Per Night" over a column of figures is the price of one night, not the unit ("Per" alone is).
     "Per Night", "Per Week", "Per Day", "Per Hour", "Per Session", "Per Mile", "Per Item", "Per Unit", "Price Each", "Cost Each",
+    "Weekly Charge", "Nightly Charge", "Daily Charge", "Hourly Charge", "Weekly Cost", "Nightly Cost", "Daily Cost", "Hourly Cost",
+    "Weekly Price", "Daily Fee", "Hourly Fee", "Session Fee", "Session Rate", "Agreed Rate", "Agreed Weekly Rate", "Contract Rate",
+    "Standard Rate", "Tariff",
   ],
   amount: [
     "Amount", "Line Total", "Total", "Net", "Value", "Cost", "Net Amount", "Line Amount", "Total Cost", "Amount (Net)",
     "Net Value", "Total Net", "Amount excl VAT", "Net Total", "Charge Amount", "Sub Total", "Subtotal",
     "Gross", "Gross Amount",
+    // A credit note's column of figures; an accounts package's net and gross columns.
+    "Credit", "Credit Amount", "Amount Credited", "Credit Value", "Ex VAT", "Amount ex VAT", "Net ex VAT", "Net (ex VAT)", "Line Value",
+    "Line Net", "Total Charge", "Total Fee", "Fee Total", "Total Price", "Extended Price", "Ext Price", "Ext Amount", "Sum",
+    "Amount Charged", "Charged", "Total for Period", "Period Total", "Line Cost", "Gross (inc VAT)", "Total inc VAT",
   ],
 };
 
@@ -140,6 +163,51 @@ function keyMap<F extends string>(labels: Readonly<Record<F, readonly string[]>>
 }
 
 const COLUMN_KEYS = keyMap(COLUMN_LABELS, normaliseLabel);
+
+/**
+ * Headings that name one field in one table and another in the next: "Charge" is the description
+ * ("Charge Name") beside an amount column and the amount beside a description; "Ref" or "Our Ref"
+ * is the placement beside a child column and the child beside a placement column; a bare "£" is
+ * the amount when nothing else is. The other headings of the row decide (columns.ts); where they
+ * cannot, the table is refused with the heading quoted rather than read by a guess.
+ */
+export const AMBIGUOUS_HEADINGS: ReadonlyMap<string, readonly ColumnField[]> = new Map<string, readonly ColumnField[]>([
+  ["charge", ["description", "amount"]],
+  ["charges", ["description", "amount"]],
+  ["ref", ["child", "placement"]],
+  ["reference", ["child", "placement"]],
+  ["our ref", ["child", "placement"]],
+  ["our reference", ["child", "placement"]],
+  ["ref no", ["child", "placement"]],
+]);
+
+/** The fields an ambiguous heading could name, or null when the heading is not ambiguous. */
+export function ambiguousFieldsOf(heading: string): readonly ColumnField[] | null {
+  if (/^\(?\s*(?:£|GBP|£\s*GBP)\s*\)?$/i.test(heading.trim())) return ["amount"];
+  return AMBIGUOUS_HEADINGS.get(normaliseLabel(heading)) ?? null;
+}
+
+/**
+ * Headings built from a field word and a unit, in the orders accountants write them: "Cost per
+ * week", "Charge p/w", "Weekly Charge" are rates; "No. Nights", "Nights Stayed", "Days Charged"
+ * are quantities. Read by shape so the hundredth spelling needs no list entry.
+ */
+const UNIT_WORD = "(?:weeks?|wks?|nights?|days?|hours?|hrs?|miles?|sessions?|units?)";
+const RATE_SHAPES: readonly RegExp[] = [
+  new RegExp(`^(?:cost|charge|price|fee|rate|amount|tariff)s? (?:per|p|a|each) ${UNIT_WORD}$`),
+  new RegExp(`^(?:cost|charge|price|fee|rate|amount)s? p ?[wndh]$`),
+  /^(?:weekly|nightly|daily|hourly|per session|sessional) (?:charge|cost|price|fee|rate|amount|tariff)s?$/,
+];
+const QUANTITY_SHAPES: readonly RegExp[] = [
+  new RegExp(`^(?:no|number|num|qty|total)(?: of)? ${UNIT_WORD}(?: (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked))?$`),
+  new RegExp(`^${UNIT_WORD} (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked)$`),
+];
+
+function fieldByShape(key: string): ColumnField | null {
+  if (RATE_SHAPES.some((shape) => shape.test(key))) return "rate";
+  if (QUANTITY_SHAPES.some((shape) => shape.test(key))) return "quantity";
+  return null;
+}
 const TOTALS_KEYS = keyMap(
   { subtotal: HEADER_LABELS.subtotal, vat: HEADER_LABELS.vat, total: HEADER_LABELS.total },
   normaliseTotalsLabel,
@@ -147,8 +215,9 @@ const TOTALS_KEYS = keyMap(
 
 /** The column a table heading names, if any (extra synonyms from a template come first). */
 export function columnFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnField>): ColumnField | null {
-  const key = stripHeadingUnits(normaliseLabel(heading));
-  return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra);
+  const normalised = normaliseLabel(heading);
+  const key = stripHeadingUnits(normalised);
+  return extra?.get(normalised) ?? extra?.get(key) ?? COLUMN_KEYS.get(normalised) ?? fieldByShape(normalised) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra);
 }
 
 /**

@@ -21,7 +21,9 @@ describe("provider templates", () => {
   it("without a template the unusual layout needs attention; with one it is read", async () => {
     const bytes = await pdfkitLayout(layoutUnusual());
     const before = await readInvoiceFile("srg.pdf", bytes, { providers: SUNRISE, templates: [], lineKeywords: LINE_KEYWORDS });
-    expect(before).toMatchObject({ status: "needs_attention", reason: "no_line_table", providerId: "SRG" });
+    // Its headings ("Service User", "Care Provided", "Charge") are known words since round 4 of
+    // issue 16; its date label "Raised" is not, so it still needs attention without its template.
+    expect(before).toMatchObject({ status: "needs_attention", reason: "no_invoice_date", providerId: "SRG" });
 
     const template = parseTemplate(UNUSUAL_TEMPLATE, "sunrise.json");
     const after = await readInvoiceFile("srg.pdf", bytes, { providers: SUNRISE, templates: [template], lineKeywords: LINE_KEYWORDS });
