@@ -22,6 +22,7 @@ import * as creditNoteLinks from "./20261208_1902_credit_note_links.js";
 import * as accountsAndFindingNotes from "./20261208_2501_accounts_and_finding_notes.js";
 import * as authorityContact from "./20261208_2601_authority_contact.js";
 import * as authoritySequence from "./20261208_2700_authority_sequence.js";
+import * as rowLevelSecurity from "./20261209_2301_row_level_security.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -52,6 +53,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
   ["20261208_2601_authority_contact", authorityContact],
   ["20261208_2700_authority_sequence", authoritySequence],
+  ["20261209_2301_row_level_security", rowLevelSecurity],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {
