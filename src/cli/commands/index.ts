@@ -67,6 +67,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./authority.js")).authorityCommand,
   },
   {
+    name: "authorities",
+    synopsis: "authorities add CODE --name \"…\" | list",
+    summary: "The councils of this deployment (act for one with --authority CODE on any command)",
+    load: async () => (await import("./authorities.js")).authoritiesCommand,
+  },
+  {
     name: "serve",
     synopsis: "serve [--port N]",
     summary: "Serve the review web UI, its JSON API and the scheduler",

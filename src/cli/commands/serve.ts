@@ -1,4 +1,4 @@
-import type { Database } from "../../db/connection.js";
+import { forAuthority, type Database } from "../../db/connection.js";
 import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import type { Settings } from "../../config.js";
@@ -11,9 +11,12 @@ export interface BackgroundJobs {
   stop(): Promise<void>;
 }
 
-/** `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest). */
+/**
+ * `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest) for
+ * its council, its queries scoped to that council (row-level security).
+ */
 export function startBackgroundJobs(db: Database, authorityId: number, settings: Settings, logger: Logger): Promise<BackgroundJobs> {
-  return startScheduler({ db, authorityId, settings, logger });
+  return startScheduler({ db: forAuthority(db, authorityId), authorityId, settings, logger });
 }
 
 export function parsePort(args: readonly string[], fallback: number): number {
@@ -55,12 +58,16 @@ export const serveCommand: Command = {
  * server and the database, and returns 0. `banner` is printed once the server listens.
  */
 export async function serveUntilStopped(context: CommandContext, port: number, banner: (url: string) => string): Promise<number> {
-  const db = await context.database();
+  // The web app serves every council of the deployment, each request scoped to its user's.
+  const db = await context.deployment();
   const { logger, settings } = context;
   const sessionSecret = settings.sessionSecret ?? undefined;
   if (!sessionSecret) logger.warn("SESSION_SECRET is not set: a random one is used and everyone is signed out at restart");
   // Validate AUDIT_SCHEDULE and start the jobs before listening, so a bad setting stops start-up.
-  const jobs = await startBackgroundJobs(db, await context.authorityId(), settings, logger);
+  // Background jobs act for one council: `--authority CODE`, or the only one.
+  const jobAuthority = await context.chosenAuthorityId();
+  if (jobAuthority === null) logger.warn("several councils and no --authority: the scheduler and inbox are not run here; run `worker --authority CODE` for each council");
+  const jobs: BackgroundJobs = jobAuthority === null ? { stop: () => Promise.resolve() } : await startBackgroundJobs(db, jobAuthority, settings, logger);
   const app = createApp({
     db,
     dataDir: settings.dataDir,

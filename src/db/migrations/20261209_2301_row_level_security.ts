@@ -17,8 +17,8 @@ import type { Knex } from "knex";
 //   authority_id of their own, always copied from the parent by a trigger (the parent is itself
 //   filtered, so a line for another council's invoice finds no parent and is refused), which
 //   keeps their policy the same cheap equality as the rest (the audit reads lines in bulk).
-// - Shared by design, no policy: authorities (codes and names: `--authority` and the sign-in
-//   header need them), providers and provider_templates (one provider across a consortium, its
+// - Shared by design: authorities (codes and names: `--authority` and the sign-in header need
+//   them; a council may change only its own row), providers and provider_templates (one provider across a consortium, its
 //   aliases and layout shared; DATA.md "Authorities and consortia"), sessions and
 //   sign_in_throttles (keyed by session id / username, read before anyone's authority is
 //   known), scheduler_workers (process liveness), knex's migration tables.
@@ -99,6 +99,15 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.raw(`create unique index users_username_unique on users (username)`);
 
+  // authorities is read by everyone (codes, names) and added to by `authorities add`, but a
+  // council's own row (its name and contact details) is changed by that council alone.
+  await knex.raw(`alter table authorities enable row level security`);
+  await knex.raw(`alter table authorities force row level security`);
+  await knex.raw(`create policy authorities_read on authorities for select using (true)`);
+  await knex.raw(`create policy authorities_add on authorities for insert with check (true)`);
+  await knex.raw(`create policy authorities_own_row on authorities for update using (id = ${CURRENT_AUTHORITY}) with check (id = ${CURRENT_AUTHORITY})`);
+  await knex.raw(`create policy authorities_own_delete on authorities for delete using (id = ${CURRENT_AUTHORITY})`);
+
   // The narrow doors for sign-in and for loading a session's user, before an authority is set.
   await knex.raw(`
     create function app_sign_in_user(p_username text) returns table (user_id bigint, authority_id integer)
@@ -120,6 +129,9 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(`drop function if exists app_sign_in_user(text)`);
   await knex.raw(`drop function if exists app_user_authority(bigint)`);
   await knex.raw(`drop index if exists users_username_unique`);
+  for (const policy of ["authorities_read", "authorities_add", "authorities_own_row", "authorities_own_delete"]) await knex.raw(`drop policy if exists ${policy} on authorities`);
+  await knex.raw(`alter table authorities no force row level security`);
+  await knex.raw(`alter table authorities disable row level security`);
   for (const table of [...TENANT_TABLES, ...CHILD_TABLES.map((c) => c.table)]) {
     await knex.raw(`drop policy if exists authority_isolation on ??`, [table]);
     await knex.raw(`alter table ?? no force row level security`, [table]);

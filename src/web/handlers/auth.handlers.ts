@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { authenticate, type SignInResult, type UserSummary } from "../../services/users/users.js";
+import { signInAnyCouncil, type SignInResult, type UserSummary } from "../../services/users/users.js";
 import { field } from "../body.js";
 import type { WebContext } from "../context.js";
 import { sessionCsrfToken } from "../csrf.js";
@@ -35,7 +35,7 @@ function refusal(ctx: WebContext, res: Response, result: SignInResult | null, vi
 }
 
 async function attempt(ctx: WebContext, req: Request, username: string, password: string): Promise<SignInResult> {
-  return authenticate(ctx.db, await ctx.deploymentAuthorityId(), username, password, ctx.now(), { ip: req.ip ?? "unknown" });
+  return signInAnyCouncil(ctx.db, ctx.deploymentAuthorityId, username, password, ctx.now(), { ip: req.ip ?? "unknown" });
 }
 
 function toError(error: unknown): Error {
