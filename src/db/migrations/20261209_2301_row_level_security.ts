@@ -97,6 +97,11 @@ export async function up(knex: Knex): Promise<void> {
     await knex.raw(`create policy authority_isolation on ?? using (authority_id = ${CURRENT_AUTHORITY}) with check (authority_id = ${CURRENT_AUTHORITY})`, [table]);
   }
 
+  // The shared tables keyed by authority too: a row written without one is the session's council's.
+  for (const table of ["providers", "provider_templates"]) {
+    await knex.raw(`alter table ?? alter column authority_id set default coalesce(${CURRENT_AUTHORITY}, 1)`, [table]);
+  }
+
   await knex.raw(`create unique index users_username_unique on users (username)`);
 
   // authorities is read by everyone (codes, names) and added to by `authorities add`, but a
@@ -129,6 +134,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(`drop function if exists app_sign_in_user(text)`);
   await knex.raw(`drop function if exists app_user_authority(bigint)`);
   await knex.raw(`drop index if exists users_username_unique`);
+  for (const table of ["providers", "provider_templates"]) await knex.raw(`alter table ?? alter column authority_id set default 1`, [table]);
   for (const policy of ["authorities_read", "authorities_add", "authorities_own_row", "authorities_own_delete"]) await knex.raw(`drop policy if exists ${policy} on authorities`);
   await knex.raw(`alter table authorities no force row level security`);
   await knex.raw(`alter table authorities disable row level security`);
