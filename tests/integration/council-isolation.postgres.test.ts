@@ -145,7 +145,7 @@ describe("two councils in one database", () => {
         for (const role of ROLES) {
           const client = council.clients.get(role);
           if (!client) continue;
-          for (const query of ["", "?status=all", "?month=2026-10"]) {
+          for (const query of ["", "?month=2026-10"]) {
             const { status, text } = await bodyText(client, `${urlPath}${query}`);
             expect(status, `${role} ${urlPath}${query}`).toBeLessThan(500);
             expect(leaks(text, other), `${council.code} ${role} GET ${urlPath}${query}`).toEqual([]);
@@ -155,7 +155,7 @@ describe("two councils in one database", () => {
       }
     }
     expect(walked).toBeGreaterThan(gets.length * 3);
-  });
+  }, 600_000);
 
   it("the other council's invoices, findings and files answer 404, to pages, the API and changes alike", async () => {
     for (const council of councils) {
