@@ -94,7 +94,7 @@ const scopes = new WeakMap<Knex, Map<string, Knex>>();
  */
 export function scopedKnex(owner: Knex, authorityId: number | null, options: TenancyOptions): Knex {
   let byKey = scopes.get(owner);
-  if (!byKey) scopes.set(owner, (byKey = new Map()));
+  if (!byKey) scopes.set(owner, (byKey = new Map<string, Knex>()));
   const state: ConnectionState = { kind: "app", authorityId };
   const key = stateKey(state);
   const existing = byKey.get(key);
