@@ -8,6 +8,8 @@
  *   npx tsx bench/audit.bench.ts --lines 100000 [--db embedded|postgres] [--pg URL] [--seed 1] [--rerun]
  *
  * --pg (or DATABASE_URL) names a server where a database may be created; it is dropped after.
+ * The audit runs as the app's role for authority 1 (row-level security applies); BENCH_AS_OWNER=1
+ * runs it as the owner instead, which bypasses row-level security, to see what it costs.
  * BENCH_PROFILE=<dir> writes a CPU profile of the audit process there (node --cpu-prof).
  *
  * Phases (run by the above in child processes): --phase seed|audit --target T (the audit
@@ -20,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import QueryStream from "pg-query-stream";
-import type { Database } from "../src/db/connection.js";
+import { forAuthority, type Database } from "../src/db/connection.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { runAudit } from "../src/services/audit/run-audit.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
@@ -94,7 +96,9 @@ async function seedPhase(target: Target, lines: number, seed: number): Promise<v
 }
 
 async function auditPhase(target: Target, rerun: boolean): Promise<void> {
-  const db = await openTarget(target);
+  const owner = await openTarget(target);
+  // As the app audits: the council's scoped handle, row-level security on (BENCH_AS_OWNER=1: the owner's, which bypasses it, to compare).
+  const db = process.env.BENCH_AS_OWNER === "1" ? owner : forAuthority(owner, 1);
   try {
     const load = loadText();
     const serverBefore = await serverCpu(db);

@@ -10,13 +10,24 @@ export const EXIT_USAGE = 2;
 export interface CommandContext {
   settings: Settings;
   logger: Logger;
-  /** Opens (once) and migrates the database; closed by main when the command returns. */
+  /**
+   * The database, scoped to the command's authority: its queries run as the app's role and see
+   * that council's rows only (row-level security). Opened (once) and migrated by main, closed
+   * when the command returns. Every command that reads or writes a council's data uses this.
+   */
   database(): Promise<Database>;
   /**
-   * The authority the command acts for: the only one in the database, resolved once (it opens
-   * the database). Every command that reads or writes an authority's data takes it from here.
+   * The deployment's own handle, not scoped: for what serves several councils at once (the web
+   * app scopes each request to its user's council) and for the shared authorities table.
+   */
+  deployment(): Promise<Database>;
+  /**
+   * The authority the command acts for: `--authority CODE`, or the only one in the database;
+   * with several and none named, a usage error naming the codes. Resolved once.
    */
   authorityId(): Promise<number>;
+  /** The authority named by `--authority`, or the only one; null when there are several and none was named. */
+  chosenAuthorityId(): Promise<number | null>;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;

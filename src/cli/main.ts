@@ -17,6 +17,7 @@ function overview(): string {
     ...lines,
     "",
     "Run `placement-audit <command> --help` for a command's options.",
+    "Several councils in one deployment: add --authority CODE to any command (see `placement-audit authorities list`).",
     "Environment: DATABASE_URL (unset = embedded database), DATA_DIR (default ./data), PORT, AUDIT_SCHEDULE, LOG_LEVEL, LOG_FORMAT.",
     "",
   ].join("\n");
@@ -37,10 +38,36 @@ export function logLevelFor(command: Pick<Command, "longRunning" | "quietOnTermi
   return textLogs && (!command.longRunning || command.quietOnTerminal) ? "warn" : "info";
 }
 
+/**
+ * `--authority CODE` (or `--authority=CODE`) is understood by every command, so it is taken out
+ * here, before the command parses its own options.
+ */
+export function takeAuthorityOption(args: readonly string[]): { code: string | null; rest: string[] } {
+  const rest: string[] = [];
+  let code: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
+    const value = arg === "--authority" ? args[++i] : arg.startsWith("--authority=") ? arg.slice("--authority=".length) : null;
+    if (value === null) {
+      rest.push(arg);
+      continue;
+    }
+    if (value === undefined || value === "" || value.startsWith("--")) throw new Error("--authority needs a council's code (see `placement-audit authorities list`)");
+    if (code !== null && code !== value) throw new Error("--authority is given twice with different codes");
+    code = value;
+  }
+  return { code, rest };
+}
+
 export async function main(argv: string[], io: Partial<Pick<CommandContext, "stdout" | "stderr" | "stdin">> = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const [name, ...args] = argv;
+  const [name, ...given] = argv;
+  let args = given;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     stdout.write(overview());
     return name === undefined ? EXIT_USAGE : 0;
@@ -56,12 +83,19 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
     stderr.write(`placement-audit ${name}: argument ${bad + 1} contains a control character (such as NUL), which cannot be accepted. Remove it and try again.\n`);
     return EXIT_USAGE;
   }
+  let authorityCode: string | null;
+  try {
+    ({ code: authorityCode, rest: args } = takeAuthorityOption(args));
+  } catch (error) {
+    stderr.write(`placement-audit ${name}: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
   const command = await entry.load();
   if (args.includes("--help") || args.includes("-h")) {
     stdout.write(commandHelp(entry, command));
     return 0;
   }
-  const [{ settingsFromEnv }, { openDatabase }, { migrateLatest }, { deploymentAuthorityId }, { failRunsOfDeadProcesses }, { isAppError }, { createLogger, logFormatFor }] = await Promise.all([
+  const [{ settingsFromEnv }, { openDatabase, forAuthority }, { migrateLatest }, { resolveAuthority, soleAuthorityId }, { failRunsOfDeadProcesses }, { isAppError }, { createLogger, logFormatFor }] = await Promise.all([
     import("../config.js"), import("../db/connection.js"), import("../db/migrate.js"), import("../services/authority/authority.js"),
     import("../services/scheduler/run-recovery.js"), import("../domain/errors.js"), import("../logger.js"),
   ]);
@@ -70,22 +104,26 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, "std
   const logger = createLogger(logLevelFor(command, settings, logFormat === "text"), undefined, logFormat);
   let database: Database | null = null;
   let authorityId: Promise<number> | null = null;
+  const deployment = async (): Promise<Database> => {
+    if (!database) {
+      database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, share: command.longRunning === true });
+      await migrateLatest(database.knex);
+      // Every command, not only serve: a run a killed process left "running" is failed first.
+      await failRunsOfDeadProcesses(database, logger);
+    }
+    return database;
+  };
   const context: CommandContext = {
     settings,
     logger,
     stdout,
     stderr,
     stdin: io.stdin ?? process.stdin,
-    database: async () => {
-      if (!database) {
-        database = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, share: command.longRunning === true });
-        await migrateLatest(database.knex);
-        // Every command, not only serve: a run a killed process left "running" is failed first.
-        await failRunsOfDeadProcesses(database, logger);
-      }
-      return database;
-    },
-    authorityId: () => (authorityId ??= context.database().then(deploymentAuthorityId)),
+    deployment,
+    // The command's council's rows only: its connections act as the app's role (src/db/tenancy.ts).
+    database: async () => forAuthority(await deployment(), await context.authorityId()),
+    authorityId: () => (authorityId ??= deployment().then((db) => resolveAuthority(db, authorityCode))),
+    chosenAuthorityId: async () => (authorityCode !== null ? context.authorityId() : soleAuthorityId(await deployment())),
   };
   try {
     return await command.run(args, context);

@@ -8,6 +8,7 @@ import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { AppError } from "../domain/errors.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { canShare, shareEmbedded, SHARE_PORT, type EmbeddedShare } from "./embedded-share.js";
+import { guardOwner, scopedKnex, type TenancyOptions } from "./tenancy.js";
 
 // knex under ESM: the named export type-checks but fails at run time (STACK.md).
 const { knex } = knexPkg;
@@ -28,6 +29,41 @@ export interface Database {
   /** The PostgreSQL URL it was opened with (another thread may open its own connection); null when embedded. */
   url: string | null;
   close(): Promise<void>;
+  /**
+   * Whose rows this handle's queries see (src/db/tenancy.ts): "owner" for the handle openDatabase
+   * returns (migrations, maintenance, tests' fixtures), an authority's id for one made by
+   * forAuthority, null for tenantless (shared tables only).
+   */
+  authorityId: number | null | "owner";
+  /** How the pool's connections are kept in their state; carried to the handles made from this one. */
+  tenancy: TenancyOptions;
+}
+
+/** The owner's handle behind any handle. */
+function ownerOf(db: Database): Database {
+  return db.authorityId === "owner" ? db : ((db as ScopedDatabase).owner);
+}
+
+interface ScopedDatabase extends Database {
+  owner: Database;
+}
+
+/**
+ * The handle every command, request, job and thread does an authority's work through: the same
+ * pool, its connections switched to the app's role with app.authority_id set, so row-level
+ * security shows that council's rows alone. Closing it closes the database.
+ */
+export function forAuthority(db: Database, authorityId: number): Database {
+  const owner = ownerOf(db);
+  const scoped: ScopedDatabase = { ...owner, knex: scopedKnex(owner.knex, authorityId, owner.tenancy), authorityId, owner };
+  return scoped;
+}
+
+/** The app's role with no authority: shared tables only (sign-in lookups, sessions, authorities); every council's table reads as empty. */
+export function tenantless(db: Database): Database {
+  const owner = ownerOf(db);
+  const scoped: ScopedDatabase = { ...owner, knex: scopedKnex(owner.knex, null, owner.tenancy), authorityId: null, owner };
+  return scoped;
 }
 
 export interface OpenOptions {
@@ -47,7 +83,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 function openPostgres(url: string): Database {
   const db = knex({ client: "pg", connection: url, pool: { min: 0, max: 8 } });
-  return { knex: db, kind: "postgres", url, close: () => db.destroy() };
+  const tenancy = { trusted: true };
+  guardOwner(db, tenancy);
+  return { knex: db, kind: "postgres", url, close: () => db.destroy(), authorityId: "owner", tenancy };
 }
 
 const VERSION_FILE = "pglite-version.txt";
@@ -55,7 +93,10 @@ const VERSION_FILE = "pglite-version.txt";
 /** The database another process holds and shares, through its socket (one connection, as PGlite has one session). */
 function openThroughHolder(socketDir: string): Database {
   const db = knex({ client: "pg", connection: { host: socketDir, port: SHARE_PORT, user: "postgres", database: "postgres" }, pool: { min: 0, max: 1 } });
-  return { knex: db, kind: "embedded", url: null, close: () => db.destroy() };
+  // The holder's PGlite session is shared with it: the state is set again at each hand-out.
+  const tenancy = { trusted: false };
+  guardOwner(db, tenancy);
+  return { knex: db, kind: "embedded", url: null, close: () => db.destroy(), authorityId: "owner", tenancy };
 }
 
 function lockOrReach(dataDir: string): DataDirLock | Database {
@@ -92,10 +133,15 @@ async function openEmbedded(dataDir: string, share: boolean): Promise<Database> 
     // Sharing is a convenience: if the socket cannot be made, the database still opens, unshared.
     const shared: EmbeddedShare | null = share && canShare(dataDir) ? await shareEmbedded(pglite, dataDir).catch(() => null) : null;
     if (shared) lock.advertise(shared.socketDir);
+    // Shared, other processes use the same PGlite session between this process's statements.
+    const tenancy = { trusted: shared === null };
+    guardOwner(db, tenancy);
     return {
       knex: db,
       kind: "embedded",
       url: null,
+      authorityId: "owner",
+      tenancy,
       close: async () => {
         try {
           await shared?.close();

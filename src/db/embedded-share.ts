@@ -50,7 +50,12 @@ export function canShare(dataDir: string): boolean {
 }
 
 function rollbackMessage(): Uint8Array {
-  const sql = Buffer.from("ROLLBACK\0", "utf8");
+  return simpleQuery("ROLLBACK");
+}
+
+/** A simple-protocol query message (its reply is read by no one). */
+function simpleQuery(text: string): Uint8Array {
+  const sql = Buffer.from(`${text}\0`, "utf8");
   const message = Buffer.alloc(5 + sql.length);
   message.write("Q", 0, "latin1");
   message.writeInt32BE(4 + sql.length, 1);
@@ -58,7 +63,20 @@ function rollbackMessage(): Uint8Array {
   return message;
 }
 
+let sessionCount = 0;
+
+/**
+ * The role and app.authority_id are session state, and PGlite has one session for this process
+ * and every client: each party's are kept in placeholder settings while another holds the
+ * database, so a client's queries run as the role and council it set (src/db/tenancy.ts) and
+ * this process's own as it set them, whoever ran in between.
+ */
+const SAVE_HOLDER = "select set_config('pa_share.holder_role', current_setting('role'), false), set_config('pa_share.holder_authority', coalesce(current_setting('app.authority_id', true), ''), false)";
+const RESTORE_HOLDER = "select set_config('role', current_setting('pa_share.holder_role'), false), set_config('app.authority_id', current_setting('pa_share.holder_authority'), false)";
+
 class Session {
+  /** This client's placeholder settings' prefix. */
+  private readonly stateKey = `pa_share.client_${++sessionCount}`;
   private buffer = Buffer.alloc(0);
   private started = false;
   private queue: { bytes: Buffer; startup: boolean }[] = [];
@@ -118,11 +136,17 @@ class Session {
     this.pumping = true;
     try {
       while (this.queue.length > 0 && !this.closed) {
-        if (!this.release) await this.acquire();
+        if (!this.release) {
+          await this.acquire();
+          await this.enter();
+        }
         const message = this.queue.shift();
         if (!message) break;
         await this.run(message);
-        if (!this.db.isInTransaction() && !this.inExtended && this.queue.length === 0) this.letGo();
+        if (!this.db.isInTransaction() && !this.inExtended && this.queue.length === 0) {
+          await this.leave();
+          this.letGo();
+        }
       }
     } catch {
       this.socket.destroy();
@@ -150,6 +174,16 @@ class Session {
       if (held) return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+  }
+
+  /** Holding the database: keep this process's role and council aside, put this client's back (a new client starts as the owner, with no council). */
+  private async enter(): Promise<void> {
+    await this.db.execProtocolRaw(simpleQuery(`${SAVE_HOLDER}; select set_config('role', coalesce(nullif(current_setting('${this.stateKey}_role', true), ''), 'none'), false), set_config('app.authority_id', coalesce(current_setting('${this.stateKey}_authority', true), ''), false)`));
+  }
+
+  /** Letting go: keep this client's role and council aside, put this process's back. */
+  private async leave(): Promise<void> {
+    await this.db.execProtocolRaw(simpleQuery(`select set_config('${this.stateKey}_role', current_setting('role'), false), set_config('${this.stateKey}_authority', coalesce(current_setting('app.authority_id', true), ''), false); ${RESTORE_HOLDER}`));
   }
 
   private letGo(): void {
@@ -185,6 +219,7 @@ class Session {
     if (this.release) {
       try {
         if (this.db.isInTransaction()) await this.db.execProtocolRaw(rollbackMessage());
+        await this.leave();
       } finally {
         this.letGo();
       }

@@ -6,9 +6,9 @@ import session from "express-session";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import { AppError } from "../domain/errors.js";
-import type { Database } from "../db/connection.js";
+import { forAuthority, tenantless, type Database } from "../db/connection.js";
 import type { Logger } from "../logger.js";
-import { councilNameOf, deploymentAuthorityId } from "../services/authority/authority.js";
+import { authoritiesOf, councilNameOf } from "../services/authority/authority.js";
 import { sessionStorage } from "../services/users/sessions.js";
 import { pruneThrottles } from "../services/users/sign-in-throttle.js";
 import { authorize, loadUser } from "./auth.js";
@@ -52,24 +52,49 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
 
   const secret = deps.sessionSecret ?? randomBytes(32).toString("hex");
-  let councilName: Promise<string> | null = deps.councilName ? Promise.resolve(deps.councilName) : null;
-  // The deployment's authority, for requests before sign-in: resolved once, on first need.
-  let authorityId: Promise<number> | null = null;
-  const deploymentAuthority = (): Promise<number> => (authorityId ??= deploymentAuthorityId(deps.db));
+  // Nothing here works as the owner: a signed-out request sees the shared tables only, a signed-in
+  // one its user's council's rows (src/db/tenancy.ts, row-level security).
+  const anonymousDb = tenantless(deps.db);
+  const names = new Map<number, Promise<string>>();
+  const nameOf = (authorityId: number): Promise<string> => {
+    let name = names.get(authorityId);
+    if (!name) {
+      name = councilNameOf(anonymousDb, authorityId).then((n) => n ?? "the council", () => "the council");
+      names.set(authorityId, name);
+    }
+    return name;
+  };
   const ctx: WebContext = {
-    db: deps.db,
+    db: anonymousDb,
     dataDir: deps.dataDir,
     logger: deps.logger,
     views: createViews(),
     csrf: csrfGuard(secret),
     now: deps.now ?? (() => new Date()),
-    ports: deps.ports ?? servicePorts({ db: deps.db, dataDir: deps.dataDir, logger: deps.logger }),
-    deploymentAuthorityId: deploymentAuthority,
-    councilName: () =>
-      (councilName ??= deploymentAuthority().then((id) => councilNameOf(deps.db, id)).then(
-        (name) => name ?? "the council",
-        () => "the council",
-      )),
+    ports: deps.ports ?? servicePorts({ db: anonymousDb, dataDir: deps.dataDir, logger: deps.logger }),
+    // Before sign-in: the only council, or the first of several (only an unknown username's throttling uses it).
+    deploymentAuthorityId: async () => (await authoritiesOf(anonymousDb))[0]?.id ?? 1,
+    // The header: the signed-in user's council; signed out, COUNCIL_NAME or the only council's name.
+    councilName: async (req) => {
+      const authorities = await authoritiesOf(anonymousDb);
+      const single = authorities.length === 1 ? authorities[0] : undefined;
+      if (deps.councilName && (single || !req?.user)) return deps.councilName;
+      if (req?.user) return nameOf(req.user.authorityId);
+      return single ? nameOf(single.id) : "Placement audit";
+    },
+  };
+  // One context per council, made on first use: the handlers and services get its scoped handle.
+  const councils = new Map<number, WebContext>();
+  const contextFor = (req: Request): WebContext => {
+    const authorityId = req.user?.authorityId;
+    if (authorityId === undefined) return ctx;
+    let council = councils.get(authorityId);
+    if (!council) {
+      const db = forAuthority(deps.db, authorityId);
+      council = { ...ctx, db, ports: deps.ports ?? servicePorts({ db, dataDir: deps.dataDir, logger: deps.logger }) };
+      councils.set(authorityId, council);
+    }
+    return council;
   };
 
   app.use(
@@ -94,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const register = (spec: RouteSpec, ...before: RequestHandler[]): void => {
-    const handler: RequestHandler = (req: Request, res: Response) => spec.handler(ctx, req, res);
+    const handler: RequestHandler = (req: Request, res: Response) => spec.handler(contextFor(req), req, res);
     const chain = [...before, authorize(spec.access, spec.kind), ...bodyParser(spec.body), refuseControlCharacters, ctx.csrf.verify, handler];
     if (spec.method === "GET") app.get(spec.path, ...chain);
     else if (spec.method === "POST") app.post(spec.path, ...chain);
@@ -103,10 +128,10 @@ export function createApp(deps: AppDeps): Express {
 
   for (const spec of ROUTES.filter((r) => r.kind === "asset")) register(spec);
 
-  const store = new DatabaseSessionStore(sessionStorage(deps.db));
+  const store = new DatabaseSessionStore(sessionStorage(anonymousDb));
   // Housekeeping for startServer's timer: expired sessions and stale sign-in counts.
   app.locals.prune = async (): Promise<number> => {
-    const [sessions, throttles] = await Promise.all([store.pruneExpired(), pruneThrottles(deps.db, new Date())]);
+    const [sessions, throttles] = await Promise.all([store.pruneExpired(), pruneThrottles(anonymousDb, new Date())]);
     return sessions + throttles;
   };
   app.use(

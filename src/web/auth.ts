@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { AppError } from "../domain/errors.js";
 import { ROLE_LABELS, type Role } from "../domain/roles.js";
-import { getUser } from "../services/users/users.js";
+import { getSessionUser } from "../services/users/users.js";
 import type { WebContext } from "./context.js";
 
 /** Pages answer a visitor with HTML, the API with JSON, assets with files (routes.ts gives each route one). */
@@ -17,7 +17,7 @@ export function loadUser(ctx: WebContext): RequestHandler {
       next();
       return;
     }
-    getUser(ctx.db, userId).then((user) => {
+    getSessionUser(ctx.db, userId).then((user) => {
       if (user && !user.disabled) {
         req.user = { id: user.id, username: user.username, role: user.role, authorityId: user.authorityId, mustChangePassword: user.mustChangePassword };
       } else delete req.session.userId;

@@ -45,7 +45,8 @@ export interface WebContext {
   views: nunjucks.Environment;
   csrf: CsrfGuard;
   ports: ServicePorts;
-  councilName: () => Promise<string>;
+  /** The header's council name: the signed-in user's council (signed out: the deployment's). */
+  councilName: (req?: Request) => Promise<string>;
   /** The authority a request acts for before anyone signs in (the deployment's only one); signed in, it is the user's. */
   deploymentAuthorityId: () => Promise<number>;
   now: () => Date;

@@ -96,7 +96,7 @@ export async function render(ctx: WebContext, req: Request, res: Response, templ
   if (flash) delete req.session.flash;
   const html = ctx.views.render(template, {
     serviceName: SERVICE_NAME,
-    councilName: await ctx.councilName(),
+    councilName: await ctx.councilName(req),
     user: req.user ?? null,
     csrfToken,
     flash: flash ?? null,

@@ -19,9 +19,9 @@ describe("the deployment's authority", () => {
     expect(await councilNameOf(t.db, 2)).toBeNull();
   });
 
-  it("is refused, not guessed, when the database holds two", async () => {
+  it("is refused, not guessed, when the database holds two: a usage error naming their codes", async () => {
     await t.db.knex("authorities").insert({ id: 2, code: "second", name: "A second council" });
-    await expect(deploymentAuthorityId(t.db)).rejects.toMatchObject({ code: "config.authority", message: expect.stringContaining("2 authorities") as unknown });
+    await expect(deploymentAuthorityId(t.db)).rejects.toMatchObject({ code: "usage", message: expect.stringMatching(/2 authorities.*--authority CODE \(default, second\)/) as unknown });
     await t.db.knex("authorities").where({ id: 2 }).del();
     expect(await deploymentAuthorityId(t.db)).toBe(1);
   });

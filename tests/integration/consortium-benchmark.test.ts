@@ -205,6 +205,7 @@ describe("the consortium demo: framework audit and the benchmark against the han
     const context: CommandContext = {
       settings: settingsFromEnv(), logger: silentLogger(), stdout, stderr: new Capture(), stdin: Readable.from([]),
       database: () => Promise.resolve(t.db), authorityId: () => Promise.reject(new Error("report consortium needs no authority")),
+      deployment: () => Promise.resolve(t.db), chosenAuthorityId: () => Promise.resolve(null),
     };
     expect(await reportCommand.run(["consortium", "--consortium", "NWC", "--quarter", "2026-Q3", "--out", out], context)).toBe(0);
     expect(stdout.text).toContain("Jul to Sep 2026, 6 services");

@@ -35,6 +35,8 @@ describe("placement-audit import --framework", () => {
       settings: settingsFromEnv(), logger: silentLogger(), stdout, stderr, stdin: Readable.from([]),
       database: () => Promise.resolve(t.db),
       authorityId: () => Promise.resolve(authorityId),
+      deployment: () => Promise.resolve(t.db),
+      chosenAuthorityId: () => Promise.resolve(authorityId),
     };
     try {
       const status = await command.run(args, context);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { forAuthority } from "../../src/db/connection.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Capture } from "../support/cli.js";
 import { importCommand } from "../../src/cli/commands/import.js";
@@ -28,7 +29,9 @@ describe("placement-audit import", () => {
       stdout,
       stderr,
       stdin: Readable.from([]),
-      database: () => Promise.resolve(t.db),
+      database: () => Promise.resolve(forAuthority(t.db, 1)),
+      deployment: () => Promise.resolve(t.db),
+      chosenAuthorityId: () => Promise.resolve(1),
       authorityId: () => Promise.resolve(1),
     };
     const status = await importCommand.run(args, context);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { forAuthority } from "../../src/db/connection.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Capture } from "../support/cli.js";
 import { EXIT_OK, type CommandContext } from "../../src/cli/command.js";
@@ -40,7 +41,9 @@ describe("samples/exports through their import profiles = samples/reference", ()
     const stdout = new Capture();
     const stderr = new Capture();
     const context: CommandContext = {
-      settings: settingsFromEnv(), logger: silentLogger(), stdout, stderr, stdin: Readable.from([]), database: () => Promise.resolve(fromExports.db), authorityId: () => Promise.resolve(1),
+      settings: settingsFromEnv(), logger: silentLogger(), stdout, stderr, stdin: Readable.from([]), database: () => Promise.resolve(forAuthority(fromExports.db, 1)),
+      deployment: () => Promise.resolve(fromExports.db),
+      chosenAuthorityId: () => Promise.resolve(1), authorityId: () => Promise.resolve(1),
     };
     const status = await command.run(args, context);
     return { status, stdout: stdout.text, stderr: stderr.text };

@@ -2,7 +2,7 @@ import { PassThrough, Readable, Writable } from "node:stream";
 import type { CommandContext } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { settingsFromEnv } from "../../src/config.js";
-import type { Database } from "../../src/db/connection.js";
+import { forAuthority, type Database } from "../../src/db/connection.js";
 import { silentLogger } from "../../src/logger.js";
 
 /** A writable stream that keeps what the command printed. */
@@ -34,7 +34,9 @@ export function commandContext(db: Database, dataDir: string, stdinText = ""): {
     context: {
       settings: settingsFromEnv({ DATA_DIR: dataDir }),
       logger: silentLogger(),
-      database: () => Promise.resolve(db),
+      database: () => Promise.resolve(forAuthority(db, 1)),
+      deployment: () => Promise.resolve(db),
+      chosenAuthorityId: () => Promise.resolve(1),
       authorityId: () => Promise.resolve(1),
       stdout,
       stderr,

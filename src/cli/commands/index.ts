@@ -76,6 +76,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./consortia.js")).consortiaCommand,
   },
   {
+    name: "authorities",
+    synopsis: "authorities add CODE --name \"…\" | list",
+    summary: "The councils of this deployment (act for one with --authority CODE on any command)",
+    load: async () => (await import("./authorities.js")).authoritiesCommand,
+  },
+  {
     name: "serve",
     synopsis: "serve [--port N]",
     summary: "Serve the review web UI, its JSON API and the scheduler",

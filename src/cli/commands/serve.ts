@@ -1,4 +1,4 @@
-import type { Database } from "../../db/connection.js";
+import { forAuthority, type Database } from "../../db/connection.js";
 import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import type { Settings } from "../../config.js";
@@ -15,12 +15,13 @@ export interface BackgroundJobs {
 }
 
 /**
- * `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest); on
- * a PostgreSQL server it also takes work from the queue, as a `worker` does.
+ * `serve` runs the web UI and the scheduler (monthly audit on AUDIT_SCHEDULE, inbox ingest) for
+ * its council, its queries scoped to that council (row-level security); on a PostgreSQL server it
+ * also takes work from the queue, as a `worker` does (each job scoped to the council it carries).
  */
 export async function startBackgroundJobs(db: Database, authorityId: number, settings: Settings, logger: Logger, queue: WorkQueue | null = null): Promise<BackgroundJobs> {
   if (queue) await startQueueWorkers(db, queue, { dataDir: settings.dataDir, logger });
-  const scheduler = await startScheduler({ db, authorityId, settings, logger, queue });
+  const scheduler = await startScheduler({ db: forAuthority(db, authorityId), authorityId, settings, logger, queue });
   return {
     stop: async () => {
       await scheduler.stop();
@@ -68,13 +69,17 @@ export const serveCommand: Command = {
  * server and the database, and returns 0. `banner` is printed once the server listens.
  */
 export async function serveUntilStopped(context: CommandContext, port: number, banner: (url: string) => string): Promise<number> {
-  const db = await context.database();
+  // The web app serves every council of the deployment, each request scoped to its user's.
+  const db = await context.deployment();
   const { logger, settings } = context;
   const sessionSecret = settings.sessionSecret ?? undefined;
   if (!sessionSecret) logger.warn("SESSION_SECRET is not set: a random one is used and everyone is signed out at restart");
   // Validate AUDIT_SCHEDULE and start the jobs before listening, so a bad setting stops start-up.
-  const queue = await workQueueFor(db, logger);
-  const jobs = await startBackgroundJobs(db, await context.authorityId(), settings, logger, queue);
+  // Background jobs act for one council: `--authority CODE`, or the only one.
+  const jobAuthority = await context.chosenAuthorityId();
+  if (jobAuthority === null) logger.warn("several councils and no --authority: the scheduler and inbox are not run here; run `worker --authority CODE` for each council");
+  const queue = jobAuthority === null ? null : await workQueueFor(db, logger);
+  const jobs: BackgroundJobs = jobAuthority === null ? { stop: () => Promise.resolve() } : await startBackgroundJobs(db, jobAuthority, settings, logger, queue);
   const app = createApp({
     db,
     dataDir: settings.dataDir,

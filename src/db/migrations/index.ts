@@ -27,6 +27,8 @@ import * as authorityContact from "./20261208_2601_authority_contact.js";
 import * as authoritySequence from "./20261208_2700_authority_sequence.js";
 import * as originalFiles from "./20261208_2401_original_files.js";
 import * as auditRunParts from "./20261208_2402_audit_run_parts.js";
+import * as rowLevelSecurity from "./20261209_2301_row_level_security.js";
+import * as sharedWorkSecurity from "./20261209_2302_shared_work_security.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -62,6 +64,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261208_2501_accounts_and_finding_notes", accountsAndFindingNotes],
   ["20261208_2601_authority_contact", authorityContact],
   ["20261208_2700_authority_sequence", authoritySequence],
+  ["20261209_2301_row_level_security", rowLevelSecurity],
+  ["20261209_2302_shared_work_security", sharedWorkSecurity],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

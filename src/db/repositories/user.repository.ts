@@ -54,3 +54,20 @@ export async function updateUserDisabled(q: Knex, id: string, disabledAt: Date |
 export async function updateUserPassword(q: Knex, id: string, change: { passwordHash: string; mustChange: boolean; at: Date }): Promise<void> {
   await q("users").where({ id }).update({ password_hash: change.passwordHash, must_change_password: change.mustChange, password_changed_at: change.at });
 }
+
+/**
+ * Which user and council a username is, across every council (migration 20261209_2301's
+ * SECURITY DEFINER door: sign-in comes before an authority is known). Nothing else of the row.
+ */
+export async function signInIdentity(q: Knex, username: string): Promise<{ userId: string; authorityId: number } | null> {
+  const result = await q.raw<{ rows: { user_id: string; authority_id: number }[] }>("select user_id, authority_id from app_sign_in_user(?)", [username]);
+  const row = result.rows[0];
+  return row ? { userId: String(row.user_id), authorityId: Number(row.authority_id) } : null;
+}
+
+/** The council of a session's user (the other narrow door, for loading a signed-in request's user). */
+export async function authorityOfUser(q: Knex, userId: string): Promise<number | null> {
+  const result = await q.raw<{ rows: { authority_id: number | null }[] }>("select app_user_authority(?) as authority_id", [userId]);
+  const id = result.rows[0]?.authority_id;
+  return id === null || id === undefined ? null : Number(id);
+}

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "../../db/connection.js";
+import { forAuthority, openDatabase } from "../../db/connection.js";
 import { auditPartition, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 
 /**
@@ -17,7 +17,8 @@ export type AuditThreadMessage = { ok: true; result: PartitionResult } | { ok: f
 async function runThread(input: AuditThreadInput): Promise<AuditThreadMessage> {
   const db = await openDatabase({ databaseUrl: input.databaseUrl, dataDir: os.tmpdir() });
   try {
-    return { ok: true, result: await auditPartition(db.knex, input.job) };
+    // The thread's own connections act for the run's council, as the caller's do (row-level security).
+    return { ok: true, result: await auditPartition(forAuthority(db, input.job.authorityId).knex, input.job) };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -1,47 +1,67 @@
-import type { Database } from "../../db/connection.js";
-import { authorityName, listAuthorities } from "../../db/repositories/authority.repository.js";
-import { authoritiesWithUsername } from "../../db/repositories/user.repository.js";
-import { AppError, isAppError } from "../../domain/errors.js";
+import { forAuthority, type Database } from "../../db/connection.js";
+import { addAuthority, authorityByCode, authorityName, listAuthorities, type AuthorityRow } from "../../db/repositories/authority.repository.js";
+import { AppError } from "../../domain/errors.js";
 
-/**
- * Which authority a command or a signed-out web request acts for. A deployment serves one
- * council: the authority is the only one in the database (migration 0001 creates it), resolved
- * once when the command or the web app starts. A signed-in request acts for its user's authority
- * instead. A database with several authorities (a consortium) is refused here rather than
- * guessed: choosing among them is the consortium issue's work.
- */
-export async function deploymentAuthorityId(db: Database): Promise<number> {
-  const authorities = await listAuthorities(db.knex);
-  const only = authorities[0];
-  if (authorities.length !== 1 || only === undefined) {
-    throw new AppError(
-      "config.authority",
-      authorities.length === 0
-        ? "The database has no authority: run the migrations on an empty database."
-        : `The database holds ${authorities.length} authorities; this deployment serves one council.`,
-      { authorities: authorities.length },
-    );
-  }
-  return only.id;
+/** Every council in the deployment, with its code (the authorities table is shared: no authority needed). */
+export async function authoritiesOf(db: Database): Promise<(AuthorityRow & { code: string })[]> {
+  return db.knex("authorities").orderBy("id").select("id", "code", "name");
 }
 
-/** The authority's name as the database has it (the header's default council name). */
+function codesOf(authorities: readonly { code: string }[]): string {
+  return authorities.map((a) => a.code).join(", ");
+}
+
+/**
+ * Which authority a command acts for: the one named by `--authority CODE`, or, when none is
+ * named, the only one in the database (a single council sees no change). With several and none
+ * named it is a usage error that names the codes, never a guess.
+ */
+export async function resolveAuthority(db: Database, code: string | null): Promise<number> {
+  if (code !== null) {
+    const found = await authorityByCode(db.knex, code);
+    if (found) return found.id;
+    const all = await authoritiesOf(db);
+    throw new AppError("usage", `no authority has the code "${code}"; the codes are: ${codesOf(all)}`, { code });
+  }
+  const authorities = await authoritiesOf(db);
+  const only = authorities[0];
+  if (authorities.length === 1 && only !== undefined) return only.id;
+  if (authorities.length === 0) throw new AppError("config.authority", "The database has no authority: run the migrations on an empty database.", { authorities: 0 });
+  throw new AppError("usage", `this deployment serves ${authorities.length} authorities: say which with --authority CODE (${codesOf(authorities)})`, {
+    authorities: authorities.length,
+  });
+}
+
+/** The deployment's authority when it serves one council; several are refused (resolveAuthority names them). */
+export async function deploymentAuthorityId(db: Database): Promise<number> {
+  return resolveAuthority(db, null);
+}
+
+/** The deployment's only authority, or null when it serves several (background jobs then need `--authority`). */
+export async function soleAuthorityId(db: Database): Promise<number | null> {
+  const authorities = await listAuthorities(db.knex);
+  return authorities.length === 1 && authorities[0] ? authorities[0].id : null;
+}
+
+/** The authority's name as the database has it (the header's council name). */
 export async function councilNameOf(db: Database, authorityId: number): Promise<string | null> {
   return authorityName(db.knex, authorityId);
 }
 
-/**
- * The authority a sign-in is for. INTERIM (issue 23, consortium branch k23): the authorities
- * branch (t23) scopes users to their authority properly; until it merges, a deployment of
- * several councils (demo --consortium) signs a user in at the one authority that has a user of
- * that name, and refuses (as an unknown user) a name several councils use.
- */
-export async function signInAuthorityId(db: Database, username: string): Promise<number | null> {
-  try {
-    return await deploymentAuthorityId(db);
-  } catch (error) {
-    if (!isAppError(error) || error.code !== "config.authority") throw error;
-    const found = await authoritiesWithUsername(db.knex, username);
-    return found.length === 1 ? (found[0] ?? null) : null;
-  }
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+/** `authorities add CODE --name`: a council joins the deployment. */
+export async function addCouncil(db: Database, code: string, name: string): Promise<AuthorityRow & { code: string }> {
+  if (!CODE.test(code)) throw new AppError("usage", `"${code}" cannot be an authority code: use letters, digits, "-" or "_" (up to 32), starting with a letter or digit`);
+  if (name.trim() === "") throw new AppError("usage", "give the council's name with --name \"…\"");
+  if (await authorityByCode(db.knex, code)) throw new AppError("usage", `an authority with the code "${code}" is already there`);
+  const id = await addAuthority(db.knex, { code, name: name.trim() });
+  return { id, code, name: name.trim() };
+}
+
+/** Runs `work` once per council, each through its own scoped handle (maintenance across the deployment). */
+export async function forEachAuthority<T>(db: Database, work: (scoped: Database, authorityId: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (const authority of await authoritiesOf(db)) results.push(await work(forAuthority(db, authority.id), authority.id));
+  return results;
 }

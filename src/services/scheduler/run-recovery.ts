@@ -1,5 +1,6 @@
 import os from "node:os";
 import { randomUUID } from "node:crypto";
+import { forEachAuthority } from "../authority/authority.js";
 import type { Database } from "../../db/connection.js";
 import {
   failRunningRun,
@@ -207,6 +208,8 @@ export async function withOwnedRun<T>(db: Database, givenKey: string | null, tri
  * authority's one-running-audit place (audit_runs_one_running).
  */
 export async function failRunsOfDeadProcesses(db: Database, log?: Logger): Promise<AbandonedRun[]> {
+  // Each council's runs through its own handle (row-level security): the app never works across them.
+  if (db.authorityId === "owner") return (await forEachAuthority(db, (scoped) => failRunsOfDeadProcesses(scoped, log))).flat();
   const abandoned = await failAbandonedRuns(db, `start-up:${process.pid}`, {
     staleAfterMs: 120_000,
     unownedRunTimeoutMs: 6 * 3600_000,

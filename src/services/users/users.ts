@@ -1,10 +1,12 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
-import type { Database } from "../../db/connection.js";
+import { forAuthority, tenantless, type Database } from "../../db/connection.js";
 import { appendAuditLog } from "../../db/repositories/audit-log.repository.js";
 import {
   findUserById,
+  authorityOfUser,
   findUserByUsername,
   insertUser,
+  signInIdentity,
   listUserRows,
   type UserRow,
 } from "../../db/repositories/user.repository.js";
@@ -149,8 +151,11 @@ export async function createUser(db: Database, input: NewUser, actor: string): P
   const passwordHash = await hashPassword(input.password);
   const role = input.role;
   return db.knex.transaction(async (trx) => {
-    if (await findUserByUsername(trx, authorityId, username)) {
-      throw new AppError("user.exists", `A user called "${username}" already exists`, { username });
+    // Usernames are unique across the deployment's councils: the sign-in form asks for no council.
+    const taken = await signInIdentity(trx, username);
+    if (taken) {
+      const where = taken.authorityId === authorityId ? "" : " in another council of this deployment (usernames are unique across councils)";
+      throw new AppError("user.exists", `A user called "${username}" already exists${where}`, { username });
     }
     const row = await insertUser(trx, { authorityId, username, passwordHash, role });
     await appendAuditLog(trx, { authorityId, actor, action: "create", entity: "user", entityId: String(row.id), before: null, after: { username, role } });
@@ -191,6 +196,25 @@ export async function authenticate(db: Database, authorityId: number, username: 
   }
   await recordFailedSignIn(db.knex, source, now);
   return { ok: false, reason: "invalid" };
+}
+
+/**
+ * Sign-in from the web, where no council is known yet: the username says which council (through
+ * the narrow SECURITY DEFINER door, migration 20261209_2301), and the check itself then runs
+ * scoped to it. An unknown username is checked (and throttled) as if it were `fallbackAuthorityId`'s,
+ * so the time and the answer are the same either way.
+ */
+export async function signInAnyCouncil(db: Database, fallbackAuthorityId: () => Promise<number>, username: string, password: string, now: Date = new Date(), options: SignInOptions = {}): Promise<SignInResult> {
+  const identity = await signInIdentity(tenantless(db).knex, normaliseUsername(username));
+  const authorityId = identity?.authorityId ?? (await fallbackAuthorityId());
+  return authenticate(forAuthority(db, authorityId), authorityId, username, password, now, options);
+}
+
+/** A signed-in session's user, loaded within their own council (null when gone). */
+export async function getSessionUser(db: Database, id: string): Promise<UserSummary | null> {
+  if (!isRowId(id)) return null;
+  const authorityId = await authorityOfUser(tenantless(db).knex, id);
+  return authorityId === null ? null : getUser(forAuthority(db, authorityId), id);
 }
 
 export async function getUser(db: Database, id: string): Promise<UserSummary | null> {

@@ -1,9 +1,5 @@
 import type { Request, Response } from "express";
-import { signInAuthorityId } from "../../services/authority/authority.js";
-import { authenticate, normaliseUsername, type SignInResult, type UserSummary } from "../../services/users/users.js";
-
-/** The authority migration 0001 creates: where an unknown name's failed sign-in is counted. */
-const FIRST_AUTHORITY = 1;
+import { signInAnyCouncil, type SignInResult, type UserSummary } from "../../services/users/users.js";
 import { field } from "../body.js";
 import type { WebContext } from "../context.js";
 import { sessionCsrfToken } from "../csrf.js";
@@ -39,9 +35,7 @@ function refusal(ctx: WebContext, res: Response, result: SignInResult | null, vi
 }
 
 async function attempt(ctx: WebContext, req: Request, username: string, password: string): Promise<SignInResult> {
-  // INTERIM until the authorities branch (t23): several councils sign in at the authority that has the user (signInAuthorityId).
-  const authorityId = (await signInAuthorityId(ctx.db, normaliseUsername(username))) ?? FIRST_AUTHORITY;
-  return authenticate(ctx.db, authorityId, username, password, ctx.now(), { ip: req.ip ?? "unknown" });
+  return signInAnyCouncil(ctx.db, ctx.deploymentAuthorityId, username, password, ctx.now(), { ip: req.ip ?? "unknown" });
 }
 
 function toError(error: unknown): Error {
