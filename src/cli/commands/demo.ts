@@ -60,7 +60,8 @@ export const demoCommand: Command = {
 /** `demo --consortium`: the consortium's councils, framework and analyst, then the UI. */
 async function runConsortiumDemo(args: string[], context: CommandContext): Promise<number> {
   const port = parsePort(args, context.settings.port);
-  const db = await context.database();
+  // The deployment's handle: the demo adds councils, and loads each one's data scoped to it.
+  const db = await context.deployment();
   context.stdout.write("Loading the consortium demo (three councils, one framework) …\n");
   const { password, generated } = demoPassword(context.settings.dataDir, context.settings.demoPassword ?? undefined);
   const demo = await loadConsortiumDemo(db, { samplesDir: SAMPLES_DIR, dataDir: context.settings.dataDir, password, logger: context.logger });
@@ -72,16 +73,17 @@ async function runConsortiumDemo(args: string[], context: CommandContext): Promi
     ].join("\n"),
   );
   const users = demo.users.map((u) => `${u.username} (${u.role === "consortium_analyst" ? "consortium analyst" : `finance officer, ${u.council}`})`).join(", ");
-  // INTERIM until the authorities branch (t23) runs the scheduler and the header per authority:
-  // the scheduler acts for the first council, and the header names the consortium.
+  // Signed-in users see their own council's name in the header; signed out, the consortium's.
+  // The scheduler and inbox act for the first council (a real deployment runs `worker
+  // --authority CODE` for each; README "Several councils in one deployment").
   const settings = {
     ...context.settings,
     councilName: context.settings.councilName ?? demo.name,
     sessionSecret: demoSessionSecret(context.settings.dataDir, context.settings.sessionSecret),
   };
-  const firstCouncil = demo.councils[0]?.authorityId;
-  const authorityId = (): Promise<number> => (firstCouncil === undefined ? context.authorityId() : Promise.resolve(firstCouncil));
-  return serveUntilStopped({ ...context, settings, authorityId }, port, (url) =>
+  const firstCouncil = demo.councils[0]?.authorityId ?? null;
+  const chosenAuthorityId = (): Promise<number | null> => Promise.resolve(firstCouncil);
+  return serveUntilStopped({ ...context, settings, chosenAuthorityId }, port, (url) =>
     [
       `Open ${url}/consortium/prices and sign in as ${users}, with the password: ${password}`,
       generated ? "(generated for this demo; set DEMO_PASSWORD to choose your own)" : "(from DEMO_PASSWORD)",

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Database } from "../../db/connection.js";
+import { forAuthority, type Database } from "../../db/connection.js";
 import { addAuthority, authorityByCode } from "../../db/repositories/authority.repository.js";
 import { findUserByUsername } from "../../db/repositories/user.repository.js";
 import { AppError } from "../../domain/errors.js";
@@ -53,6 +53,10 @@ const read = (files: readonly string[]): { name: string; bytes: Buffer }[] => fi
  * one framework, each with its reference data and invoices imported, read and audited, and a
  * consortium analyst. Idempotent like the single-council demo: a second run reuses what is there.
  */
+/**
+ * Loads the consortium demo. `db` is the deployment's (owner) handle: it adds the councils and the
+ * consortium; every member's own data is then loaded through a handle scoped to that member.
+ */
 export async function loadConsortiumDemo(db: Database, options: { samplesDir: string; dataDir: string; password: string; logger?: Logger }): Promise<ConsortiumDemoResult> {
   const dir = path.join(options.samplesDir, "consortium");
   const manifestFile = path.join(dir, "consortium.json");
@@ -70,7 +74,7 @@ export async function loadConsortiumDemo(db: Database, options: { samplesDir: st
   for (const council of samples.councils) {
     const providers = read([path.join(dir, council.reference, "providers.csv")]);
     const authorityId = councils.find((c) => c.code === council.code)?.authorityId ?? 0;
-    await importReference(db, providers, { authorityId, actor: "demo", ...logger });
+    await importReference(forAuthority(db, authorityId), providers, { authorityId, actor: "demo", ...logger });
   }
   const consortium = await ensureConsortium(db, { code: samples.code, name: samples.name, memberCodes: samples.councils.map((c) => c.code), actor: "demo" });
   const framework = await importReference(db, read(filesIn(path.join(dir, samples.framework), [".csv"])), {
@@ -84,12 +88,14 @@ export async function loadConsortiumDemo(db: Database, options: { samplesDir: st
   for (const [index, council] of samples.councils.entries()) {
     const entry = councils[index];
     if (!entry) continue;
-    const imported = await importReference(db, read(filesIn(path.join(dir, council.reference), [".csv"])), { authorityId: entry.authorityId, actor: "demo", ...logger });
+    // Each member's data is loaded as that member (row-level security), never as the owner.
+    const member = forAuthority(db, entry.authorityId);
+    const imported = await importReference(member, read(filesIn(path.join(dir, council.reference), [".csv"])), { authorityId: entry.authorityId, actor: "demo", ...logger });
     if (imported.outcome !== "applied") throw new AppError("demo.reference", `${council.name}'s reference data did not import: ${imported.outcome}`);
     const invoices = filesIn(path.join(dir, council.invoices), [".csv"]).map((file) => ({ name: path.basename(file), path: file }));
-    const ingested = await ingestFiles(db, invoices, { dataDir: options.dataDir, authorityId: entry.authorityId, auditOnArrival: false, actor: "demo", ...logger });
+    const ingested = await ingestFiles(member, invoices, { dataDir: options.dataDir, authorityId: entry.authorityId, auditOnArrival: false, actor: "demo", ...logger });
     entry.invoicesRead = ingested.files.filter((f) => f.status === "stored").length;
-    const audit = await runAudit(db, { scope: { kind: "all" }, authorityId: entry.authorityId, ...logger });
+    const audit = await runAudit(member, { scope: { kind: "all" }, authorityId: entry.authorityId, ...logger });
     entry.findingsRaised = audit.findingsRaised;
   }
 
@@ -101,8 +107,9 @@ export async function loadConsortiumDemo(db: Database, options: { samplesDir: st
   ];
   const usersCreated: string[] = [];
   for (const user of users) {
-    if (await findUserByUsername(db.knex, user.authorityId, user.username)) continue;
-    await createUser(db, { username: user.username, password: options.password, role: user.role, authorityId: user.authorityId }, "demo");
+    const member = forAuthority(db, user.authorityId);
+    if (await findUserByUsername(member.knex, user.authorityId, user.username)) continue;
+    await createUser(member, { username: user.username, password: options.password, role: user.role, authorityId: user.authorityId }, "demo");
     usersCreated.push(user.username);
   }
   return {
