@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forAuthority, type Database } from "../../src/db/connection.js";
 import { addAuthority } from "../../src/db/repositories/authority.repository.js";
 import type { Role } from "../../src/domain/roles.js";
+import { ensureConsortium } from "../../src/services/consortium/consortia.js";
 import { createUser } from "../../src/services/users/users.js";
 import type { RunningServer } from "../../src/web/app.js";
 import { ROUTES } from "../../src/web/routes.js";
@@ -27,7 +28,13 @@ interface Council {
   clients: Map<Role, WebClient>;
 }
 
-const ROLES: readonly Role[] = ["finance_officer", "commissioner", "admin"];
+const ROLES: readonly Role[] = ["finance_officer", "commissioner", "admin", "consortium_analyst"];
+/** How many of a council's markers are its data (the rest are its users' names). */
+const DATA_MARKERS = 7;
+
+function usernameOf(tag: string, role: Role): string {
+  return `${tag.toLowerCase()}-${role === "finance_officer" ? "finance" : role === "consortium_analyst" ? "analyst" : role}`;
+}
 let t: TestDatabase;
 let server: RunningServer;
 const councils: Council[] = [];
@@ -95,17 +102,19 @@ beforeAll(async () => {
     const markers = await markCouncil(scoped, tag, seeded);
     const users = new Map<Role, string>();
     for (const role of ROLES) {
-      const user = await createUser(scoped, { authorityId, username: `${tag.toLowerCase()}-${role === "finance_officer" ? "finance" : role}`, password: PASSWORD, role }, "test");
+      const user = await createUser(scoped, { authorityId, username: usernameOf(tag, role), password: PASSWORD, role }, "test");
       users.set(role, user.id);
     }
     await scoped.knex("finding_notes").insert({ authority_id: authorityId, finding_id: seeded.findings.arithmetic, user_id: users.get("finance_officer"), text: `${tag}-NOTE about the child` });
     councils.push({ code, authorityId, tag, seeded, markers: markers.map((m) => (m.endsWith("-finance") || m.endsWith("-commissioner") || m.endsWith("-admin") ? m.toLowerCase() : m)), clients: new Map() });
   }
+  // Both councils commission together, so each council's consortium analyst has a consortium to see.
+  await ensureConsortium(t.db, { code: "TWOC", name: "Two Councils", memberCodes: ["default", "north"], actor: "test" });
   server = await startTestServer(t, { now: () => NOW });
   for (const council of councils) {
     for (const role of ROLES) {
       const client = new WebClient(server.url);
-      const signed = await client.signIn(`${council.tag.toLowerCase()}-${role === "finance_officer" ? "finance" : role}`);
+      const signed = await client.signIn(usernameOf(council.tag, role));
       if (signed.status !== 303) throw new Error(`sign-in failed for ${council.code} ${role}: ${signed.status}`);
       council.clients.set(role, client);
     }
@@ -155,6 +164,29 @@ describe("two councils in one database", () => {
       }
     }
     expect(walked).toBeGreaterThan(gets.length * 3);
+  }, 600_000);
+
+  it("a consortium analyst of either council sees no child, invoice, finding detail or note of any member on any route", async () => {
+    const gets = ROUTES.filter((r) => r.method === "GET" && r.kind !== "asset");
+    const everyMembersData = councils.flatMap((c) => c.markers.slice(0, DATA_MARKERS));
+    let walked = 0;
+    for (const council of councils) {
+      const analyst = council.clients.get("consortium_analyst");
+      if (!analyst) throw new Error("no analyst client");
+      const consortiumPage = await bodyText(analyst, "/consortium/prices");
+      expect(consortiumPage.status).toBe(200);
+      for (const route of gets) {
+        for (const seededBy of councils) {
+          const urlPath = pathFor(route.path, seededBy.seeded);
+          if (urlPath === null) continue;
+          const { status, text } = await bodyText(analyst, urlPath);
+          expect(status, `analyst ${urlPath}`).toBeLessThan(500);
+          expect(everyMembersData.filter((m) => text.includes(m)), `${council.code} analyst GET ${urlPath}`).toEqual([]);
+          walked++;
+        }
+      }
+    }
+    expect(walked).toBeGreaterThan(gets.length);
   }, 600_000);
 
   it("the other council's invoices, findings and files answer 404, to pages, the API and changes alike", async () => {
