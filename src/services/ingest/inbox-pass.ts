@@ -108,19 +108,10 @@ export class InboxWorker {
         const report = await ingestFiles(this.deps.db, [input], { dataDir: this.deps.dataDir, authorityId: this.deps.authorityId, logger: this.deps.logger, actor: "inbox" });
         outcome = report.files[0];
       } catch (error) {
-        const attempts = (this.ingestErrors.get(key) ?? 0) + 1;
-        this.ingestErrors.set(key, attempts);
+        const { attempts, gaveUp } = await this.failOrReturn(key, claimed, result, "ingested", error);
         const message = (error as Error).message;
-        if (attempts >= MAX_INGEST_ERRORS) {
-          this.ingestErrors.delete(key);
-          await moveToFailed(this.paths, claimed, `The file could not be ingested after ${attempts} attempts: ${message}`);
-          result.failed++;
-          this.deps.logger.error("inbox file failed", { job: INBOX_JOB, attempts, error: message });
-        } else {
-          await returnToInbox(this.paths, claimed);
-          result.returned++;
-          this.deps.logger.warn("inbox file returned after an ingest error; it will be tried again", { job: INBOX_JOB, attempts, error: message });
-        }
+        if (gaveUp) this.deps.logger.error("inbox file failed", { job: INBOX_JOB, attempts, error: message });
+        else this.deps.logger.warn("inbox file returned after an ingest error; it will be tried again", { job: INBOX_JOB, attempts, error: message });
         // The cause (often the database) is unlikely to clear within this pass.
         break;
       }
@@ -165,6 +156,24 @@ export class InboxWorker {
    * Keeps the claimed file in the database and queues it; true when done (the file is then in
    * processed/). An error gives the file back to the inbox, or to failed/ after three, as an ingest error does.
    */
+  /**
+   * A file that could not be ingested or queued: back to the inbox to be tried again, or, after
+   * MAX_INGEST_ERRORS attempts in a row, to failed/ with the last error (never lost, never retried forever).
+   */
+  private async failOrReturn(key: string, claimed: ClaimedFile, result: InboxPassResult, verb: "ingested" | "queued", error: unknown): Promise<{ attempts: number; gaveUp: boolean }> {
+    const attempts = (this.ingestErrors.get(key) ?? 0) + 1;
+    this.ingestErrors.set(key, attempts);
+    if (attempts < MAX_INGEST_ERRORS) {
+      await returnToInbox(this.paths, claimed);
+      result.returned++;
+      return { attempts, gaveUp: false };
+    }
+    this.ingestErrors.delete(key);
+    await moveToFailed(this.paths, claimed, `The file could not be ${verb} after ${attempts} attempts: ${(error as Error).message}`);
+    result.failed++;
+    return { attempts, gaveUp: true };
+  }
+
   private async queueClaimed(queue: WorkQueue, claimed: ClaimedFile, key: string, result: InboxPassResult): Promise<boolean> {
     try {
       const [queued] = await queueFiles(this.deps.db, queue, [{ name: claimed.name, path: claimed.path }], { authorityId: this.deps.authorityId, actor: "inbox" });
@@ -181,18 +190,8 @@ export class InboxWorker {
       await forgetInterruptions(this.paths, claimed.name);
       return true;
     } catch (error) {
-      const attempts = (this.ingestErrors.get(key) ?? 0) + 1;
-      this.ingestErrors.set(key, attempts);
-      const message = (error as Error).message;
-      if (attempts >= MAX_INGEST_ERRORS) {
-        this.ingestErrors.delete(key);
-        await moveToFailed(this.paths, claimed, `The file could not be queued after ${attempts} attempts: ${message}`);
-        result.failed++;
-      } else {
-        await returnToInbox(this.paths, claimed);
-        result.returned++;
-      }
-      this.deps.logger.warn("inbox file could not be queued", { job: INBOX_JOB, attempts, error: message });
+      const { attempts } = await this.failOrReturn(key, claimed, result, "queued", error);
+      this.deps.logger.warn("inbox file could not be queued", { job: INBOX_JOB, attempts, error: (error as Error).message });
       return false;
     }
   }
