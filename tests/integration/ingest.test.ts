@@ -208,7 +208,8 @@ describe("ingestFiles: storage, receipt order, needs attention, re-processing", 
 
   it("re-processes the queue after a template is added under DATA_DIR/templates", async () => {
     const first = await ingestFiles(t.db, [{ name: "sunrise.pdf", bytes: await pdfLibLayout(layoutUnusual()) }], { authorityId: 1, dataDir: t.dataDir });
-    expect(first.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "no_line_table", providerId: "SRG" });
+    // Its headings are words the reader knows since issue 16's round 4; its "Raised" date label still stops it.
+    expect(first.files[0]).toMatchObject({ status: "needs_attention", reasonCode: "no_invoice_date", providerId: "SRG" });
 
     fs.mkdirSync(path.join(t.dataDir, "templates"), { recursive: true });
     fs.writeFileSync(path.join(t.dataDir, "templates", "sunrise.json"), JSON.stringify(UNUSUAL_TEMPLATE, null, 2));
