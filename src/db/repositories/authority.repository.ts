@@ -6,8 +6,9 @@ export interface AuthorityRow {
   name: string;
 }
 
-export async function listAuthorities(knex: Knex): Promise<AuthorityRow[]> {
-  return knex<AuthorityRow>("authorities").orderBy("id").select("id", "name");
+/** Every council in the deployment, with its code, in id order (the authorities table is shared: no authority needed). */
+export async function listAuthorities(knex: Knex): Promise<(AuthorityRow & { code: string })[]> {
+  return knex("authorities").orderBy("id").select("id", "code", "name");
 }
 
 /** An authority by its code (`authorities add CODE`, `--authority CODE`); null when there is none. */

@@ -4,7 +4,7 @@ import { AppError } from "../../domain/errors.js";
 
 /** Every council in the deployment, with its code (the authorities table is shared: no authority needed). */
 export async function authoritiesOf(db: Database): Promise<(AuthorityRow & { code: string })[]> {
-  return db.knex("authorities").orderBy("id").select("id", "code", "name");
+  return listAuthorities(db.knex);
 }
 
 function codesOf(authorities: readonly { code: string }[]): string {
@@ -39,7 +39,7 @@ export async function deploymentAuthorityId(db: Database): Promise<number> {
 
 /** The deployment's only authority, or null when it serves several (background jobs then need `--authority`). */
 export async function soleAuthorityId(db: Database): Promise<number | null> {
-  const authorities = await listAuthorities(db.knex);
+  const authorities = await authoritiesOf(db);
   return authorities.length === 1 && authorities[0] ? authorities[0].id : null;
 }
 
