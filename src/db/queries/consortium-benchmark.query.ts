@@ -45,8 +45,6 @@ interface RawBenchmark {
   median: string | null; low: string | null; high: string | null; framework_rate: string | null; annual_uplift_pct: string | null;
 }
 
-const decimal = (value: string | null): string | null => (value === null ? null : value);
-
 export async function consortiumBenchmark(knex: Knex, consortiumId: number, from: string, to: string): Promise<BenchmarkRow[]> {
   const result = await knex.raw<{ rows: RawBenchmark[] }>(
     `select * from consortium_price_benchmark(?::integer, ?::date, ?::date) order by provider_id, item, service_level, unit, measure desc, member_name nulls first`,
@@ -56,7 +54,8 @@ export async function consortiumBenchmark(knex: Knex, consortiumId: number, from
     providerId: row.provider_id, providerName: row.provider_name, providerKind: row.provider_kind, item: row.item, serviceLevel: row.service_level, unit: row.unit, measure: row.measure,
     memberId: row.member_id === null ? null : Number(row.member_id), memberName: row.member_name,
     placements: row.placements === null ? null : Number(row.placements), suppressed: row.suppressed,
-    median: decimal(row.median), low: decimal(row.low), high: decimal(row.high), frameworkRate: decimal(row.framework_rate), annualUpliftPct: decimal(row.annual_uplift_pct),
+    // numeric columns come back as exact decimal strings (src/db/connection.ts keeps them so).
+    median: row.median, low: row.low, high: row.high, frameworkRate: row.framework_rate, annualUpliftPct: row.annual_uplift_pct,
   }));
 }
 
