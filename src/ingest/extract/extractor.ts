@@ -45,6 +45,20 @@ interface LineMeta {
   line: DraftLine;
   page: number;
   bottom: number;
+  /** What the line printed under its period headings, for a period its cell wraps onto the next printed line. */
+  periodCells?: Map<ColumnField, LayoutCell[]>;
+}
+
+const PERIOD_FIELDS: ReadonlySet<ColumnField> = new Set(["from", "to", "period", "date"]);
+
+/** The cells a row printed under the table's period headings. */
+function periodCellsOf(header: TableHeader, placed: Map<number, LayoutCell[]>): Map<ColumnField, LayoutCell[]> {
+  const cells = new Map<ColumnField, LayoutCell[]>();
+  header.columns.forEach((column, index) => {
+    const printed = placed.get(index);
+    if (column.field !== null && PERIOD_FIELDS.has(column.field) && printed) cells.set(column.field, printed);
+  });
+  return cells;
 }
 
 interface TableState {
@@ -66,6 +80,8 @@ interface TableState {
   /** Where the current statement block's references were printed. */
   groupSource: string | null;
   sawTable: boolean;
+  /** The row of the table's first heading (the header block is above it). */
+  firstHeading: number | null;
   /** Header fields read from columns of a flat table. */
   headerCandidates: HeaderCandidate[];
   /** Cells of heading rows (a heading such as "Credit Note No" says what the document is). */
@@ -159,6 +175,12 @@ function isPartialTotal(text: string): boolean {
   return match !== null && (match.field === "subtotal" || match.field === "total");
 }
 
+/**
+ * A bare "Net" (or "Net amount", "Total ex VAT") printed as a row's label below the lines is the
+ * net subtotal. Only as a totals row of the table: in the header "Net 30" is payment terms.
+ */
+const NET_TOTAL = /^(?:net|net\s+amount|net\s+value|goods|(?:total|amount)\s+(?:ex\.?|excl\.?|excluding|before)\s+vat)\s*:?$/i;
+
 const TOTALS_START = /^\s*(?:sub|net|total|vat|tax|amount|balance|invoice|grand|credit)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
@@ -168,7 +190,7 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     // Every totals label starts with one of these words; most cells are rejected here.
     if (!TOTALS_START.test(cell.text)) continue;
     const text = cleanText(cell.text);
-    const exact = totalsFieldOf(text);
+    const exact = totalsFieldOf(text) ?? (NET_TOTAL.test(text) ? "subtotal" : null);
     const labelled = exact ? null : matchHeaderLabel(text);
     const field: TotalsField | null = exact ?? (labelled && (labelled.field === "subtotal" || labelled.field === "vat" || labelled.field === "total") ? labelled.field : null);
     if (!field) continue;
@@ -186,6 +208,38 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
       if (value instanceof Dec) return { field, value, label: text };
     }
     return { field, value: null, label: text };
+  }
+  return null;
+}
+
+/** The period a line prints under its period headings (From/To, a period, a date), and the heading it came from. */
+function readPeriodColumns(
+  header: TableHeader,
+  cellsOf: (field: ColumnField) => LayoutCell[] | undefined,
+  config: ExtractionConfig,
+): { period: Period; column: ColumnField } | null {
+  const fromCells = cellsOf("from");
+  const toCells = cellsOf("to");
+  if (fromCells || toCells) {
+    const from = dateOf(fromCells, config);
+    const to = dateOf(toCells, config);
+    if (from && to) return { period: { from, to }, column: "from" };
+    const joined = !toCells ? parsePeriodText(columnText(fromCells), config.dateFormats) : null;
+    if (joined) return { period: joined, column: "from" };
+  }
+  const periodCells = cellsOf("period");
+  if (periodCells) {
+    // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
+    const day = dateOf(periodCells, config);
+    const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
+    const period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
+    if (period) return { period, column: "period" };
+  }
+  const dateCells = cellsOf("date");
+  if (dateCells) {
+    const day = dateOf(dateCells, config);
+    const period = day ? { from: day, to: day } : parsePeriodText(columnText(dateCells), config.dateFormats);
+    if (period) return { period, column: "date" };
   }
   return null;
 }
@@ -212,30 +266,11 @@ function readLine(
 
   const description = columnText(cellsOf("description"));
   if (description) heading("description", "description");
-  let period: Period | null = null;
   const fromCells = cellsOf("from");
   const toCells = cellsOf("to");
-  if (fromCells || toCells) {
-    const from = dateOf(fromCells, config);
-    const to = dateOf(toCells, config);
-    if (from && to) period = { from, to };
-    else if (!toCells) period = parsePeriodText(columnText(fromCells), config.dateFormats);
-    if (period) heading("period", "from");
-  }
-  const periodCells = cellsOf("period");
-  if (!period && periodCells) {
-    // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
-    const day = dateOf(periodCells, config);
-    const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
-    period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
-    if (period) heading("period", "period");
-  }
-  const dateCells = cellsOf("date");
-  if (!period && dateCells) {
-    const day = dateOf(dateCells, config);
-    period = day ? { from: day, to: day } : parsePeriodText(columnText(dateCells), config.dateFormats);
-    if (period) heading("period", "date");
-  }
+  const printedPeriod = readPeriodColumns(header, cellsOf, config);
+  let period: Period | null = printedPeriod?.period ?? null;
+  if (printedPeriod) heading("period", printedPeriod.column);
   if (!period && description) {
     period = findPeriodInText(description, config.dateFormats);
     if (period) heading("period", "description");
@@ -368,6 +403,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     groupPlacement: null,
     groupSource: null,
     sawTable: false,
+    firstHeading: null,
     headerCandidates: [],
     headingTexts: [],
     lastPage: 0,
@@ -385,6 +421,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const heading = detectHeaderAt(rows, i, config);
     if (heading) {
       if (!state.header) groupAboveHeading(doc, i, state, heading, furniture);
+      state.firstHeading ??= i;
       state.pausedOnPage = 0;
       // A first heading, a heading repeated on a later page, or a new table: columns from it.
       state.header = heading;
@@ -448,7 +485,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const filled = new Set([...placed.keys()].map((index) => header.columns[index]?.field ?? null).filter((f) => f !== null));
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
-      state.lines.push({ line, page: row.page, bottom: row.top });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -457,7 +494,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
-      state.lines.push({ line, page: row.page, bottom: row.top });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
       state.consumed.add(i);
       continue;
     }
@@ -465,6 +502,16 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     state.unreadCells.length = unreadMark; // the row is not a line of its own: its cells are not a line's
     state.grossLines.length = grossMark;
     const previous = state.lines[state.lines.length - 1];
+    if (
+      previous &&
+      wrapsPeriodCell(filled, line) &&
+      previous.page === row.page &&
+      row.top - previous.bottom <= 1.8 * row.height + 0.01
+    ) {
+      joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+      state.consumed.add(i);
+      continue;
+    }
     if (
       previous &&
       filled.size === 1 &&
@@ -520,6 +567,65 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
   return state;
 }
 
+/**
+ * A row that only goes on with the line above: words under the description and part of a
+ * period under a period heading, a narrow cell having wrapped "01/11/2026 to" / "30/11/2026"
+ * onto two printed lines. No amount, quantity or rate of its own.
+ */
+function wrapsPeriodCell(filled: ReadonlySet<ColumnField>, line: DraftLine): boolean {
+  const fields = [...filled];
+  return (
+    line.amount === null &&
+    line.quantity === null &&
+    line.unitRate === null &&
+    fields.some((f) => PERIOD_FIELDS.has(f)) &&
+    fields.every((f) => f === "description" || PERIOD_FIELDS.has(f))
+  );
+}
+
+/**
+ * Joins a wrapped period cell (and the description beside it) onto the line above and reads the
+ * period again from the whole cell. A line that had no period takes the one the joined cell
+ * prints; one that had another, or a joined cell that is still no period, is marked uncertain
+ * (quoting the cell), never silently kept or replaced.
+ */
+function joinWrappedPeriod(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+  description: string,
+): void {
+  const lineIndex = state.lines.length - 1;
+  const joined = new Map(previous.periodCells ?? []);
+  for (const [field, cells] of periodCellsOf(header, placed)) {
+    const before = joined.get(field) ?? [];
+    const all = [...before, ...cells];
+    const text = cleanText(`${columnText(before)} ${columnText(cells)}`);
+    joined.set(field, [{ text, left: Math.min(...all.map((c) => c.left)), right: Math.max(...all.map((c) => c.right)) }]);
+  }
+  previous.periodCells = joined;
+  if (description !== "") previous.line.description = joinWrapped(previous.line.description, description);
+  previous.bottom = row.top;
+  const read = readPeriodColumns(header, (field) => joined.get(field), config);
+  const where = rowLabel(doc, row);
+  const text = [...joined.values()].map((cells) => columnText(cells)).join(" ");
+  const others = state.unreadCells.filter((cell) => !(cell.line === lineIndex && cell.field === "period"));
+  if (read && previous.line.from === null) {
+    previous.line.from = read.period.from;
+    previous.line.to = read.period.to;
+    previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where };
+    state.unreadCells.splice(0, state.unreadCells.length, ...others);
+    state.notes.push(`${where} goes on with line ${lineIndex + 1}'s period cell ("${text.slice(0, 60)}").`);
+    return;
+  }
+  if (read && read.period.from === previous.line.from && read.period.to === previous.line.to) return;
+  state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
+}
+
 /** The row is the table's first on its page: right under a repeated heading, or no line read on the page yet. */
 function firstRowOfPage(state: TableState, row: LayoutRow): boolean {
   const previous = state.lines[state.lines.length - 1];
@@ -568,6 +674,45 @@ function applyTemplatePatterns(text: string, config: ExtractionConfig, candidate
     const value = parseHeaderValue(field, raw, undefined, config);
     if (value !== null) candidates.push({ field, value, label: "", rank: -1, order: 0, via: "template", where: null });
   }
+}
+
+/**
+ * A billing period printed under no period label, in the header block above the line table: in a
+ * sentence ("Fostering placements for November 2026") or another label's value ("Reference  Nov
+ * 2026 placements"). Taken only when the header block says one period, and then as certain only
+ * when every line that prints its own dates lies inside it; with no line dates to confirm it, it
+ * is marked for a person (`uncertain_value`), and a period some line falls outside is not taken.
+ */
+function periodInHeaderText(
+  doc: LayoutDocument,
+  table: TableState,
+  outside: readonly number[],
+  lines: readonly DraftLine[],
+  config: ExtractionConfig,
+): { period: Period; found: HeaderCandidate; note: string; uncertain: UncertainField | null } | null {
+  const first = table.firstHeading;
+  if (first === null) return null;
+  const headingPage = doc.rows[first]?.page;
+  const found = new Map<string, { period: Period; where: string; text: string }>();
+  for (const index of outside) {
+    const row = doc.rows[index];
+    if (index >= first || !row || row.page !== headingPage) continue;
+    for (const cell of row.cells) {
+      const period = findPeriodInText(cell.text, config.dateFormats);
+      if (period) found.set(`${period.from}/${period.to}`, { period, where: rowLabel(doc, row), text: cleanText(cell.text).slice(0, 60) });
+    }
+  }
+  const [only] = [...found.values()];
+  if (found.size !== 1 || !only) return null;
+  const dated = lines.filter((line) => line.from !== null && line.to !== null);
+  if (dated.some((line) => (line.from as string) < only.period.from || (line.to as string) > only.period.to)) return null;
+  const candidate: HeaderCandidate = { field: "period", value: only.period, label: "", rank: 0, order: 0, via: "sentence", where: only.where };
+  const note = `The billing period ${only.period.from} to ${only.period.to} was read from "${only.text}" (${only.where}), printed under no period label.`;
+  const uncertain: UncertainField | null =
+    dated.length > 0
+      ? null
+      : { code: "uncertain_value", field: "period", reason: `${only.where} prints "${only.text}" under no period label, and no line prints dates that confirm it`, candidates: [`${only.period.from} to ${only.period.to}`] };
+  return { period: only.period, found: candidate, note, uncertain };
 }
 
 export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = emptyConfig()): InvoiceDraft {
@@ -642,6 +787,15 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  if (!period) {
+    const said = periodInHeaderText(doc, table, outside, lines, config);
+    if (said) {
+      period = said.period;
+      periodFound = said.found;
+      notes.push(said.note);
+      if (said.uncertain) uncertain.push(said.uncertain);
+    }
+  }
   for (const gross of table.grossLines) {
     uncertain.push({
       code: "uncertain_value",
