@@ -8,13 +8,7 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
  * every file listed must still fail, so a file the reader learns to read fails this test until
  * it is taken off the list. The held-out half is measured by bench/layouts.ts, never here.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  "chromium-weekday-dates-NPC-0366.pdf": "\"PLACEMENT\" / \"ID\" heading wrapped onto two rows: placement references not read",
-  "latex-amount-first-CED-2470.pdf": "child reference on its own line under the description is given to the next line",
-  "latex-credit-trailing-minus-RSL-CN-0052.pdf": "amounts with a trailing minus (\"450.00-\") not read",
-  "weasy-boxed-totals-SSF-1460.pdf": "cells middle-aligned against a wrapped description: child and rate lost",
-  "weasy-two-tables-HCH-26-1415.pdf": "cells middle-aligned against a wrapped description and period",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const files = corpusFiles("tune");
 

@@ -206,6 +206,11 @@ function mergeHeadingRows(upper: readonly LayoutCell[], lower: readonly LayoutCe
   return merged.sort((a, b) => a.left - b.left);
 }
 
+/** A row of headings prints no data and no references: "Child: C1001 – PO-410201" under them is a statement block. */
+function headingOnly(row: LayoutRow): boolean {
+  return !row.cells.some((cell) => looksLikeData(cell) || /\d{3,}/.test(cell.text));
+}
+
 /** More fields read first, then fewer headings left unread. */
 function headerScore(header: TableHeader): number {
   return header.fields.size * 100 - header.columns.filter((c) => c.field === null && c.headerField === null).length;
@@ -221,8 +226,7 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
   const next = rows[index + 1];
   // Spreadsheet rows are adjacent only when their numbers are; PDF rows within about two lines.
   const adjacent = next && next.page === row.page && (row.items === undefined ? next.top - row.top === 1 : next.top - row.top <= 2.2 * Math.max(row.height, next.height));
-  // A row of headings prints no references: "Child: C1001 – PO-410201" under them is a statement block.
-  if (next && adjacent && !next.cells.some((cell) => looksLikeData(cell) || /\d{3,}/.test(cell.text))) {
+  if (next && adjacent && headingOnly(next)) {
     const lowerCells = splitHeadingCells(next, config);
     const known = (text: string): boolean => fieldOf(text, config) !== null;
     // A heading cell split into known words ("Cost per" as "Cost" and "Per") may instead be the
@@ -231,6 +235,13 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
     for (const [upper, lower] of [[cells, lowerCells], [row.cells, lowerCells], [row.cells, next.cells]] as const) {
       const candidate = headerFromCells(mergeHeadingRows(upper, lower, known), [index, index + 1], config);
       if (candidate && (!merged || headerScore(candidate) > headerScore(merged))) merged = candidate;
+    }
+    // Headings middle-aligned in a heading row of their own height: a heading that wraps prints
+    // its first word above the one-line headings and its last below them ("PLACEMENT" / "ID").
+    const third = rows[index + 2];
+    if (third && third.page === row.page && third.top - next.top <= 1.2 * Math.max(next.height, third.height) && headingOnly(third)) {
+      const threeRows = headerFromCells(mergeHeadingRows(mergeHeadingRows(row.cells, next.cells, known), third.cells, known), [index, index + 1, index + 2], config);
+      if (threeRows && (!merged || headerScore(threeRows) > headerScore(merged))) merged = threeRows;
     }
     // Merging must add what neither row has alone (a title row above real headings adds nothing).
     if (merged) {

@@ -47,6 +47,16 @@ interface LineMeta {
   bottom: number;
   /** What the line printed under its period headings, for a period its cell wraps onto the next printed line. */
   periodCells?: Map<ColumnField, LayoutCell[]>;
+  /** The line's own row (its figures), and how far above it its middle-aligned cells began. */
+  rowTop?: number;
+  aboveSpan?: number;
+}
+
+/** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
+interface Fragment {
+  row: LayoutRow;
+  description: string;
+  periodCells: Map<ColumnField, LayoutCell[]>;
 }
 
 const PERIOD_FIELDS: ReadonlySet<ColumnField> = new Set(["from", "to", "period", "date"]);
@@ -98,6 +108,14 @@ interface TableState {
   grossLines: Array<{ line: number; where: string; gross: Dec; net: Dec }>;
   /** Where the heading last read stands (a heading repeated at a page's top), for a description carried over a page. */
   lastHeading?: { page: number; top: number };
+  /**
+   * Cells middle-aligned in their row (WeasyPrint's and browsers' default for table cells): a
+   * wrapped description starts above its line's figures and ends below them. Set once the first
+   * line shows it (words above its figures and as many below, at the same distance).
+   */
+  middleAligned?: boolean;
+  /** Rows of words only seen since the last line, for the next line when cells are middle-aligned. */
+  pendingAbove?: Fragment[];
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
 }
@@ -362,6 +380,32 @@ function collectHeaderColumns(row: LayoutRow, header: TableHeader, placed: Map<n
   });
 }
 
+/**
+ * "Child ref: C4001" printed on its own line under a line's description (a cell of two lines):
+ * the reference of the line above, not a statement block's heading for the lines below. Only
+ * where no block is running (a statement's first block heading stands above its first line) and
+ * the line above, just above, has no such reference of its own.
+ */
+function refBelowLine(state: TableState, header: TableHeader, group: NonNullable<ReturnType<typeof groupReference>>, row: LayoutRow): boolean {
+  const previous = state.lines[state.lines.length - 1];
+  if (!previous || previous.page !== row.page || state.groupChild !== null || state.groupPlacement !== null) return false;
+  if (row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  const child = header.fields.has("child") ? null : group.child;
+  const placement = header.fields.has("placement") ? null : group.placement;
+  if ((child === null && placement === null) || (child !== null && previous.line.childRef !== null) || (placement !== null && previous.line.placementRef !== null)) return false;
+  const where = previous.line.source;
+  if (child !== null) {
+    previous.line.childRef = child;
+    previous.line.evidence.childRef = { via: "label", label: "under the description", where };
+  }
+  if (placement !== null) {
+    previous.line.placementRef = placement;
+    previous.line.evidence.placementRef = { via: "label", label: "under the description", where };
+  }
+  previous.bottom = row.top;
+  return true;
+}
+
 /** A block heading's references become the lines' own, for the columns the table lacks. */
 function applyGroup(state: TableState, header: TableHeader, group: ReturnType<typeof groupReference>, where: string): boolean {
   if (!group) return false;
@@ -462,7 +506,12 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       }
       continue;
     }
-    if (applyGroup(state, header, groupReference(row), rowLabel(doc, row))) {
+    const group = groupReference(row);
+    if (group && refBelowLine(state, header, group, row)) {
+      state.consumed.add(i);
+      continue;
+    }
+    if (applyGroup(state, header, group, rowLabel(doc, row))) {
       state.pausedOnPage = 0;
       state.consumed.add(i);
       continue;
@@ -485,10 +534,11 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const filled = new Set([...placed.keys()].map((index) => header.columns[index]?.field ?? null).filter((f) => f !== null));
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0 });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
+      takeFragmentsAbove(doc, i, header, config, state);
       continue;
     }
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
@@ -502,6 +552,19 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     state.unreadCells.length = unreadMark; // the row is not a line of its own: its cells are not a line's
     state.grossLines.length = grossMark;
     const previous = state.lines[state.lines.length - 1];
+    if (isFragment(filled, line)) {
+      const below = previous && state.middleAligned && previous.page === row.page && row.top - (previous.rowTop ?? previous.bottom) <= (previous.aboveSpan ?? 0) + 0.5 * row.height;
+      if (previous && below) {
+        joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+        state.consumed.add(i);
+        continue;
+      }
+      if (state.middleAligned || state.lines.length === 0) {
+        (state.pendingAbove ??= []).push({ row, description: line.description, periodCells: periodCellsOf(header, placed) });
+        state.consumed.add(i);
+        continue;
+      }
+    }
     if (
       previous &&
       wrapsPeriodCell(filled, line) &&
@@ -567,6 +630,69 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
   return state;
 }
 
+/** Two printed lines of the same cells, read as one cell each (the first line's words first). */
+function combineCells(first: ReadonlyMap<ColumnField, LayoutCell[]>, second: ReadonlyMap<ColumnField, LayoutCell[]>): Map<ColumnField, LayoutCell[]> {
+  const joined = new Map(first);
+  for (const [field, cells] of second) {
+    const before = joined.get(field) ?? [];
+    const all = [...before, ...cells];
+    const text = cleanText(`${columnText(before)} ${columnText(cells)}`);
+    joined.set(field, [{ text, left: Math.min(...all.map((c) => c.left)), right: Math.max(...all.map((c) => c.right)) }]);
+  }
+  return joined;
+}
+
+/** A row of words only, under the description or a period heading: part of a cell wrapped onto several printed lines. */
+function isFragment(filled: ReadonlySet<ColumnField>, line: DraftLine): boolean {
+  const fields = [...filled];
+  return line.amount === null && line.quantity === null && line.unitRate === null && fields.length > 0 && fields.every((f) => f === "description" || PERIOD_FIELDS.has(f));
+}
+
+/**
+ * The line just read at rows[index] takes the rows of words printed just above it when its cells
+ * are middle-aligned. The table is taken to be so only when its first line shows it: words above
+ * its figures and the next row words below them at the same distance (a title row over the lines
+ * has no such mirror). Rows above a line that is not so are left unread, as before.
+ */
+function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHeader, config: ExtractionConfig, state: TableState): void {
+  const row = doc.rows[index];
+  const meta = state.lines[state.lines.length - 1];
+  const pending = (state.pendingAbove ?? []).filter((f) => row && f.row.page === row.page && row.top - f.row.top <= 4 * row.height);
+  state.pendingAbove = [];
+  if (!row || !meta || pending.length === 0) return;
+  if (!state.middleAligned) {
+    const nearest = pending[pending.length - 1] as Fragment;
+    const next = doc.rows[index + 1];
+    const above = row.top - nearest.row.top;
+    if (!next || next.page !== row.page || above > 1.6 * row.height) return;
+    const nextPlaced = assignToColumns(next, header.columns);
+    const nextFilled = new Set([...nextPlaced.keys()].map((k) => header.columns[k]?.field ?? null).filter((f): f is ColumnField => f !== null));
+    const nextLine: Pick<DraftLine, "amount" | "quantity" | "unitRate"> = {
+      amount: moneyOf(nextPlaced.get(header.columns.findIndex((c) => c.field === "amount"))),
+      quantity: null,
+      unitRate: null,
+    };
+    const mirrored = Math.abs(next.top - row.top - above) <= 0.35 * row.height;
+    if (!mirrored || nextLine.amount !== null || ![...nextFilled].every((f) => f === "description" || PERIOD_FIELDS.has(f)) || nextFilled.size === 0) return;
+    state.middleAligned = true;
+    state.notes.push(`The line table's cells are middle-aligned (${rowLabel(doc, row)}): words printed above a line's figures are read with that line.`);
+  }
+  const first = pending[0] as Fragment;
+  const words = pending.map((f) => f.description).filter((d) => d !== "");
+  if (words.length > 0) meta.line.description = cleanText([...words, meta.line.description].join(" "));
+  const periodAbove = pending.reduce((acc, f) => combineCells(acc, f.periodCells), new Map<ColumnField, LayoutCell[]>());
+  meta.periodCells = combineCells(periodAbove, meta.periodCells ?? new Map());
+  if (meta.line.from === null && periodAbove.size > 0) {
+    const read = readPeriodColumns(header, (field) => meta.periodCells?.get(field), config);
+    if (read) {
+      meta.line.from = read.period.from;
+      meta.line.to = read.period.to;
+      meta.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where: rowLabel(doc, row) };
+    }
+  }
+  meta.aboveSpan = row.top - first.row.top;
+}
+
 /**
  * A row that only goes on with the line above: words under the description and part of a
  * period under a period heading, a narrow cell having wrapped "01/11/2026 to" / "30/11/2026"
@@ -600,16 +726,12 @@ function joinWrappedPeriod(
   description: string,
 ): void {
   const lineIndex = state.lines.length - 1;
-  const joined = new Map(previous.periodCells ?? []);
-  for (const [field, cells] of periodCellsOf(header, placed)) {
-    const before = joined.get(field) ?? [];
-    const all = [...before, ...cells];
-    const text = cleanText(`${columnText(before)} ${columnText(cells)}`);
-    joined.set(field, [{ text, left: Math.min(...all.map((c) => c.left)), right: Math.max(...all.map((c) => c.right)) }]);
-  }
+  const more = periodCellsOf(header, placed);
+  const joined = combineCells(previous.periodCells ?? new Map(), more);
   previous.periodCells = joined;
   if (description !== "") previous.line.description = joinWrapped(previous.line.description, description);
   previous.bottom = row.top;
+  if (more.size === 0) return; // words only: the period stands as read
   const read = readPeriodColumns(header, (field) => joined.get(field), config);
   const where = rowLabel(doc, row);
   const text = [...joined.values()].map((cells) => columnText(cells)).join(" ");

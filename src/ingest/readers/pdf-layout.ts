@@ -58,21 +58,24 @@ const LIGATURE_RUN = /^(?:ff|fi|fl|ffi|ffl)$/;
  */
 export function joinTouchingItems(byX: readonly PositionedText[], height: number): PositionedText[] {
   const out: PositionedText[] = [];
+  let lastPiece = "";
   for (const raw of byX) {
     const item = /[\uFB00-\uFB06]/.test(raw.text) ? { ...raw, text: raw.text.replace(/[\uFB00-\uFB06]/g, (c) => LIGATURES[c] ?? c) } : raw;
     const last = out[out.length - 1];
     if (last) {
       const gap = item.x - (last.x + last.width);
       const flush = gap <= Math.max(0.25, height * 0.04) && gap >= -height * 0.3;
-      const ligature = (LIGATURE_RUN.test(item.text.trim()) || LIGATURE_RUN.test(last.text.trim())) && gap <= height * 0.2 && gap >= -height * 0.3;
+      const ligature = (LIGATURE_RUN.test(item.text.trim()) || LIGATURE_RUN.test(lastPiece.trim())) && gap <= height * 0.2 && gap >= -height * 0.3;
       const wordEdge = /\S$/.test(last.text) && /^\S/.test(item.text) && /\p{L}$/u.test(last.text) && /^\p{L}/u.test(item.text);
       if ((flush || ligature) && wordEdge && Math.abs(item.top - last.top) <= 0.5) {
         const right = Math.max(last.x + last.width, item.x + item.width);
         out[out.length - 1] = { ...last, text: `${last.text}${item.text}`, width: right - last.x, ...(item.confidence === undefined ? {} : { confidence: Math.min(last.confidence ?? 100, item.confidence) }) };
+        lastPiece = item.text;
         continue;
       }
     }
     out.push(item);
+    lastPiece = item.text;
   }
   return out;
 }

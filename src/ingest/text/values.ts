@@ -317,6 +317,9 @@ export function parseMoneyText(input: string): Dec | null {
   // Only money's own characters may remain once GBP/CR/DR are set aside: words fail here, cheaply,
   // rather than by the parser's exception.
   if (!/^[\s()£+\-\u2212\u2013\d,.]*$/.test(text.replace(/\b(?:GBP|CR|DR)\b\.?/gi, ""))) return null;
+  // "450.00-": accounting packages print a credit with its minus sign after the figure.
+  const trailing = /^(£?\s*\d[\d,]*\.\d{2})\s*[-\u2212]$/.exec(text);
+  if (trailing?.[1]) return tryParseMoney(trailing[1])?.negated() ?? null;
   return tryParseMoney(text.replace(/\s*DR\.?$/i, ""));
 }
 
