@@ -178,8 +178,12 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
   return acceptable ? { columns, fields: seen, rowIndexes } : null;
 }
 
-/** Headings that wrap onto a second line ("Period" over "From" and "To") are read as one. */
-function mergeHeadingRows(upper: readonly LayoutCell[], lower: readonly LayoutCell[]): LayoutCell[] {
+/**
+ * Headings that wrap onto a second line ("Period" over "From" and "To") are read as one. A
+ * heading over a group of columns (a merged "Dates of stay" over "First Night" and "Last Night")
+ * names no field joined to the heading under it: the lower heading, which does, is kept alone.
+ */
+function mergeHeadingRows(upper: readonly LayoutCell[], lower: readonly LayoutCell[], known: (text: string) => boolean): LayoutCell[] {
   const overlap = (a: LayoutCell, b: LayoutCell): number => Math.min(a.right, b.right) - Math.max(a.left, b.left);
   const usedUpper = new Set<LayoutCell>();
   const merged: LayoutCell[] = lower.map((cell) => {
@@ -194,10 +198,22 @@ function mergeHeadingRows(upper: readonly LayoutCell[], lower: readonly LayoutCe
     }
     if (!partner) return { ...cell };
     usedUpper.add(partner);
-    return { text: `${partner.text} ${cell.text}`, left: cell.left, right: cell.right };
+    const text = `${partner.text} ${cell.text}`;
+    if (!known(text) && known(cell.text)) return { ...cell };
+    return { text, left: cell.left, right: cell.right };
   });
   for (const cell of upper) if (!usedUpper.has(cell)) merged.push({ ...cell });
   return merged.sort((a, b) => a.left - b.left);
+}
+
+/** A row of headings prints no data and no references: "Child: C1001 – PO-410201" under them is a statement block. */
+function headingOnly(row: LayoutRow): boolean {
+  return !row.cells.some((cell) => looksLikeData(cell) || /\d{3,}/.test(cell.text));
+}
+
+/** More fields read first, then fewer headings left unread. */
+function headerScore(header: TableHeader): number {
+  return header.fields.size * 100 - header.columns.filter((c) => c.field === null && c.headerField === null).length;
 }
 
 /** The line-table heading that starts at rows[index], if there is one there. */
@@ -210,9 +226,23 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
   const next = rows[index + 1];
   // Spreadsheet rows are adjacent only when their numbers are; PDF rows within about two lines.
   const adjacent = next && next.page === row.page && (row.items === undefined ? next.top - row.top === 1 : next.top - row.top <= 2.2 * Math.max(row.height, next.height));
-  if (next && adjacent && !next.cells.some(looksLikeData)) {
+  if (next && adjacent && headingOnly(next)) {
     const lowerCells = splitHeadingCells(next, config);
-    const merged = headerFromCells(mergeHeadingRows(cells, lowerCells), [index, index + 1], config);
+    const known = (text: string): boolean => fieldOf(text, config) !== null;
+    // A heading cell split into known words ("Cost per" as "Cost" and "Per") may instead be the
+    // first line of a heading wrapped onto the next row ("Cost per" / "night"): both are tried.
+    let merged: TableHeader | null = null;
+    for (const [upper, lower] of [[cells, lowerCells], [row.cells, lowerCells], [row.cells, next.cells]] as const) {
+      const candidate = headerFromCells(mergeHeadingRows(upper, lower, known), [index, index + 1], config);
+      if (candidate && (!merged || headerScore(candidate) > headerScore(merged))) merged = candidate;
+    }
+    // Headings middle-aligned in a heading row of their own height: a heading that wraps prints
+    // its first word above the one-line headings and its last below them ("PLACEMENT" / "ID").
+    const third = rows[index + 2];
+    if (third && third.page === row.page && third.top - next.top <= 1.2 * Math.max(next.height, third.height) && headingOnly(third)) {
+      const threeRows = headerFromCells(mergeHeadingRows(mergeHeadingRows(row.cells, next.cells, known), third.cells, known), [index, index + 1, index + 2], config);
+      if (threeRows && (!merged || headerScore(threeRows) > headerScore(merged))) merged = threeRows;
+    }
     // Merging must add what neither row has alone (a title row above real headings adds nothing).
     if (merged) {
       const lowerAlone = headerFromCells(lowerCells, [index + 1], config);

@@ -45,6 +45,30 @@ interface LineMeta {
   line: DraftLine;
   page: number;
   bottom: number;
+  /** What the line printed under its period headings, for a period its cell wraps onto the next printed line. */
+  periodCells?: Map<ColumnField, LayoutCell[]>;
+  /** The line's own row (its figures), and how far above it its middle-aligned cells began. */
+  rowTop?: number;
+  aboveSpan?: number;
+}
+
+/** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
+interface Fragment {
+  row: LayoutRow;
+  description: string;
+  periodCells: Map<ColumnField, LayoutCell[]>;
+}
+
+const PERIOD_FIELDS: ReadonlySet<ColumnField> = new Set(["from", "to", "period", "date"]);
+
+/** The cells a row printed under the table's period headings. */
+function periodCellsOf(header: TableHeader, placed: Map<number, LayoutCell[]>): Map<ColumnField, LayoutCell[]> {
+  const cells = new Map<ColumnField, LayoutCell[]>();
+  header.columns.forEach((column, index) => {
+    const printed = placed.get(index);
+    if (column.field !== null && PERIOD_FIELDS.has(column.field) && printed) cells.set(column.field, printed);
+  });
+  return cells;
 }
 
 interface TableState {
@@ -66,6 +90,8 @@ interface TableState {
   /** Where the current statement block's references were printed. */
   groupSource: string | null;
   sawTable: boolean;
+  /** The row of the table's first heading (the header block is above it). */
+  firstHeading: number | null;
   /** Header fields read from columns of a flat table. */
   headerCandidates: HeaderCandidate[];
   /** Cells of heading rows (a heading such as "Credit Note No" says what the document is). */
@@ -82,6 +108,14 @@ interface TableState {
   grossLines: Array<{ line: number; where: string; gross: Dec; net: Dec }>;
   /** Where the heading last read stands (a heading repeated at a page's top), for a description carried over a page. */
   lastHeading?: { page: number; top: number };
+  /**
+   * Cells middle-aligned in their row (WeasyPrint's and browsers' default for table cells): a
+   * wrapped description starts above its line's figures and ends below them. Set once the first
+   * line shows it (words above its figures and as many below, at the same distance).
+   */
+  middleAligned?: boolean;
+  /** Rows of words only seen since the last line, for the next line when cells are middle-aligned. */
+  pendingAbove?: Fragment[];
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
 }
@@ -159,6 +193,12 @@ function isPartialTotal(text: string): boolean {
   return match !== null && (match.field === "subtotal" || match.field === "total");
 }
 
+/**
+ * A bare "Net" (or "Net amount", "Total ex VAT") printed as a row's label below the lines is the
+ * net subtotal. Only as a totals row of the table: in the header "Net 30" is payment terms.
+ */
+const NET_TOTAL = /^(?:net|net\s+amount|net\s+value|goods|(?:total|amount)\s+(?:ex\.?|excl\.?|excluding|before)\s+vat)\s*:?$/i;
+
 const TOTALS_START = /^\s*(?:sub|net|total|vat|tax|amount|balance|invoice|grand|credit)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
@@ -168,7 +208,7 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     // Every totals label starts with one of these words; most cells are rejected here.
     if (!TOTALS_START.test(cell.text)) continue;
     const text = cleanText(cell.text);
-    const exact = totalsFieldOf(text);
+    const exact = totalsFieldOf(text) ?? (NET_TOTAL.test(text) ? "subtotal" : null);
     const labelled = exact ? null : matchHeaderLabel(text);
     const field: TotalsField | null = exact ?? (labelled && (labelled.field === "subtotal" || labelled.field === "vat" || labelled.field === "total") ? labelled.field : null);
     if (!field) continue;
@@ -186,6 +226,38 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
       if (value instanceof Dec) return { field, value, label: text };
     }
     return { field, value: null, label: text };
+  }
+  return null;
+}
+
+/** The period a line prints under its period headings (From/To, a period, a date), and the heading it came from. */
+function readPeriodColumns(
+  header: TableHeader,
+  cellsOf: (field: ColumnField) => LayoutCell[] | undefined,
+  config: ExtractionConfig,
+): { period: Period; column: ColumnField } | null {
+  const fromCells = cellsOf("from");
+  const toCells = cellsOf("to");
+  if (fromCells || toCells) {
+    const from = dateOf(fromCells, config);
+    const to = dateOf(toCells, config);
+    if (from && to) return { period: { from, to }, column: "from" };
+    const joined = !toCells ? parsePeriodText(columnText(fromCells), config.dateFormats) : null;
+    if (joined) return { period: joined, column: "from" };
+  }
+  const periodCells = cellsOf("period");
+  if (periodCells) {
+    // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
+    const day = dateOf(periodCells, config);
+    const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
+    const period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
+    if (period) return { period, column: "period" };
+  }
+  const dateCells = cellsOf("date");
+  if (dateCells) {
+    const day = dateOf(dateCells, config);
+    const period = day ? { from: day, to: day } : parsePeriodText(columnText(dateCells), config.dateFormats);
+    if (period) return { period, column: "date" };
   }
   return null;
 }
@@ -212,30 +284,11 @@ function readLine(
 
   const description = columnText(cellsOf("description"));
   if (description) heading("description", "description");
-  let period: Period | null = null;
   const fromCells = cellsOf("from");
   const toCells = cellsOf("to");
-  if (fromCells || toCells) {
-    const from = dateOf(fromCells, config);
-    const to = dateOf(toCells, config);
-    if (from && to) period = { from, to };
-    else if (!toCells) period = parsePeriodText(columnText(fromCells), config.dateFormats);
-    if (period) heading("period", "from");
-  }
-  const periodCells = cellsOf("period");
-  if (!period && periodCells) {
-    // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
-    const day = dateOf(periodCells, config);
-    const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
-    period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
-    if (period) heading("period", "period");
-  }
-  const dateCells = cellsOf("date");
-  if (!period && dateCells) {
-    const day = dateOf(dateCells, config);
-    period = day ? { from: day, to: day } : parsePeriodText(columnText(dateCells), config.dateFormats);
-    if (period) heading("period", "date");
-  }
+  const printedPeriod = readPeriodColumns(header, cellsOf, config);
+  let period: Period | null = printedPeriod?.period ?? null;
+  if (printedPeriod) heading("period", printedPeriod.column);
   if (!period && description) {
     period = findPeriodInText(description, config.dateFormats);
     if (period) heading("period", "description");
@@ -327,6 +380,32 @@ function collectHeaderColumns(row: LayoutRow, header: TableHeader, placed: Map<n
   });
 }
 
+/**
+ * "Child ref: C4001" printed on its own line under a line's description (a cell of two lines):
+ * the reference of the line above, not a statement block's heading for the lines below. Only
+ * where no block is running (a statement's first block heading stands above its first line) and
+ * the line above, just above, has no such reference of its own.
+ */
+function refBelowLine(state: TableState, header: TableHeader, group: NonNullable<ReturnType<typeof groupReference>>, row: LayoutRow): boolean {
+  const previous = state.lines[state.lines.length - 1];
+  if (!previous || previous.page !== row.page || state.groupChild !== null || state.groupPlacement !== null) return false;
+  if (row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  const child = header.fields.has("child") ? null : group.child;
+  const placement = header.fields.has("placement") ? null : group.placement;
+  if ((child === null && placement === null) || (child !== null && previous.line.childRef !== null) || (placement !== null && previous.line.placementRef !== null)) return false;
+  const where = previous.line.source;
+  if (child !== null) {
+    previous.line.childRef = child;
+    previous.line.evidence.childRef = { via: "label", label: "under the description", where };
+  }
+  if (placement !== null) {
+    previous.line.placementRef = placement;
+    previous.line.evidence.placementRef = { via: "label", label: "under the description", where };
+  }
+  previous.bottom = row.top;
+  return true;
+}
+
 /** A block heading's references become the lines' own, for the columns the table lacks. */
 function applyGroup(state: TableState, header: TableHeader, group: ReturnType<typeof groupReference>, where: string): boolean {
   if (!group) return false;
@@ -368,6 +447,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     groupPlacement: null,
     groupSource: null,
     sawTable: false,
+    firstHeading: null,
     headerCandidates: [],
     headingTexts: [],
     lastPage: 0,
@@ -385,6 +465,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const heading = detectHeaderAt(rows, i, config);
     if (heading) {
       if (!state.header) groupAboveHeading(doc, i, state, heading, furniture);
+      state.firstHeading ??= i;
       state.pausedOnPage = 0;
       // A first heading, a heading repeated on a later page, or a new table: columns from it.
       state.header = heading;
@@ -425,7 +506,12 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       }
       continue;
     }
-    if (applyGroup(state, header, groupReference(row), rowLabel(doc, row))) {
+    const group = groupReference(row);
+    if (group && refBelowLine(state, header, group, row)) {
+      state.consumed.add(i);
+      continue;
+    }
+    if (applyGroup(state, header, group, rowLabel(doc, row))) {
       state.pausedOnPage = 0;
       state.consumed.add(i);
       continue;
@@ -448,16 +534,17 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const filled = new Set([...placed.keys()].map((index) => header.columns[index]?.field ?? null).filter((f) => f !== null));
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
-      state.lines.push({ line, page: row.page, bottom: row.top });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0 });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
+      takeFragmentsAbove(doc, i, header, config, state);
       continue;
     }
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
-      state.lines.push({ line, page: row.page, bottom: row.top });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
       state.consumed.add(i);
       continue;
     }
@@ -465,6 +552,29 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     state.unreadCells.length = unreadMark; // the row is not a line of its own: its cells are not a line's
     state.grossLines.length = grossMark;
     const previous = state.lines[state.lines.length - 1];
+    if (isFragment(filled, line)) {
+      const below = previous && state.middleAligned && previous.page === row.page && row.top - (previous.rowTop ?? previous.bottom) <= (previous.aboveSpan ?? 0) + 0.5 * row.height;
+      if (previous && below) {
+        joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+        state.consumed.add(i);
+        continue;
+      }
+      if (state.middleAligned || state.lines.length === 0) {
+        (state.pendingAbove ??= []).push({ row, description: line.description, periodCells: periodCellsOf(header, placed) });
+        state.consumed.add(i);
+        continue;
+      }
+    }
+    if (
+      previous &&
+      wrapsPeriodCell(filled, line) &&
+      previous.page === row.page &&
+      row.top - previous.bottom <= 1.8 * row.height + 0.01
+    ) {
+      joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+      state.consumed.add(i);
+      continue;
+    }
     if (
       previous &&
       filled.size === 1 &&
@@ -520,6 +630,124 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
   return state;
 }
 
+/** Two printed lines of the same cells, read as one cell each (the first line's words first). */
+function combineCells(first: ReadonlyMap<ColumnField, LayoutCell[]>, second: ReadonlyMap<ColumnField, LayoutCell[]>): Map<ColumnField, LayoutCell[]> {
+  const joined = new Map(first);
+  for (const [field, cells] of second) {
+    const before = joined.get(field) ?? [];
+    const all = [...before, ...cells];
+    const text = cleanText(`${columnText(before)} ${columnText(cells)}`);
+    joined.set(field, [{ text, left: Math.min(...all.map((c) => c.left)), right: Math.max(...all.map((c) => c.right)) }]);
+  }
+  return joined;
+}
+
+/** A row of words only, under the description or a period heading: part of a cell wrapped onto several printed lines. */
+function isFragment(filled: ReadonlySet<ColumnField>, line: DraftLine): boolean {
+  const fields = [...filled];
+  return line.amount === null && line.quantity === null && line.unitRate === null && fields.length > 0 && fields.every((f) => f === "description" || PERIOD_FIELDS.has(f));
+}
+
+/**
+ * The line just read at rows[index] takes the rows of words printed just above it when its cells
+ * are middle-aligned. The table is taken to be so only when its first line shows it: words above
+ * its figures and the next row words below them at the same distance (a title row over the lines
+ * has no such mirror). Rows above a line that is not so are left unread, as before.
+ */
+function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHeader, config: ExtractionConfig, state: TableState): void {
+  const row = doc.rows[index];
+  const meta = state.lines[state.lines.length - 1];
+  const pending = (state.pendingAbove ?? []).filter((f) => row && f.row.page === row.page && row.top - f.row.top <= 4 * row.height);
+  state.pendingAbove = [];
+  if (!row || !meta || pending.length === 0) return;
+  if (!state.middleAligned) {
+    const nearest = pending[pending.length - 1] as Fragment;
+    const next = doc.rows[index + 1];
+    const above = row.top - nearest.row.top;
+    if (!next || next.page !== row.page || above > 1.6 * row.height) return;
+    const nextPlaced = assignToColumns(next, header.columns);
+    const nextFilled = new Set([...nextPlaced.keys()].map((k) => header.columns[k]?.field ?? null).filter((f): f is ColumnField => f !== null));
+    const nextLine: Pick<DraftLine, "amount" | "quantity" | "unitRate"> = {
+      amount: moneyOf(nextPlaced.get(header.columns.findIndex((c) => c.field === "amount"))),
+      quantity: null,
+      unitRate: null,
+    };
+    const mirrored = Math.abs(next.top - row.top - above) <= 0.35 * row.height;
+    if (!mirrored || nextLine.amount !== null || ![...nextFilled].every((f) => f === "description" || PERIOD_FIELDS.has(f)) || nextFilled.size === 0) return;
+    state.middleAligned = true;
+    state.notes.push(`The line table's cells are middle-aligned (${rowLabel(doc, row)}): words printed above a line's figures are read with that line.`);
+  }
+  const first = pending[0] as Fragment;
+  const words = pending.map((f) => f.description).filter((d) => d !== "");
+  if (words.length > 0) meta.line.description = cleanText([...words, meta.line.description].join(" "));
+  const periodAbove = pending.reduce((acc, f) => combineCells(acc, f.periodCells), new Map<ColumnField, LayoutCell[]>());
+  meta.periodCells = combineCells(periodAbove, meta.periodCells ?? new Map());
+  if (meta.line.from === null && periodAbove.size > 0) {
+    const read = readPeriodColumns(header, (field) => meta.periodCells?.get(field), config);
+    if (read) {
+      meta.line.from = read.period.from;
+      meta.line.to = read.period.to;
+      meta.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where: rowLabel(doc, row) };
+    }
+  }
+  meta.aboveSpan = row.top - first.row.top;
+}
+
+/**
+ * A row that only goes on with the line above: words under the description and part of a
+ * period under a period heading, a narrow cell having wrapped "01/11/2026 to" / "30/11/2026"
+ * onto two printed lines. No amount, quantity or rate of its own.
+ */
+function wrapsPeriodCell(filled: ReadonlySet<ColumnField>, line: DraftLine): boolean {
+  const fields = [...filled];
+  return (
+    line.amount === null &&
+    line.quantity === null &&
+    line.unitRate === null &&
+    fields.some((f) => PERIOD_FIELDS.has(f)) &&
+    fields.every((f) => f === "description" || PERIOD_FIELDS.has(f))
+  );
+}
+
+/**
+ * Joins a wrapped period cell (and the description beside it) onto the line above and reads the
+ * period again from the whole cell. A line that had no period takes the one the joined cell
+ * prints; one that had another, or a joined cell that is still no period, is marked uncertain
+ * (quoting the cell), never silently kept or replaced.
+ */
+function joinWrappedPeriod(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+  description: string,
+): void {
+  const lineIndex = state.lines.length - 1;
+  const more = periodCellsOf(header, placed);
+  const joined = combineCells(previous.periodCells ?? new Map(), more);
+  previous.periodCells = joined;
+  if (description !== "") previous.line.description = joinWrapped(previous.line.description, description);
+  previous.bottom = row.top;
+  if (more.size === 0) return; // words only: the period stands as read
+  const read = readPeriodColumns(header, (field) => joined.get(field), config);
+  const where = rowLabel(doc, row);
+  const text = [...joined.values()].map((cells) => columnText(cells)).join(" ");
+  const others = state.unreadCells.filter((cell) => !(cell.line === lineIndex && cell.field === "period"));
+  if (read && previous.line.from === null) {
+    previous.line.from = read.period.from;
+    previous.line.to = read.period.to;
+    previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where };
+    state.unreadCells.splice(0, state.unreadCells.length, ...others);
+    state.notes.push(`${where} goes on with line ${lineIndex + 1}'s period cell ("${text.slice(0, 60)}").`);
+    return;
+  }
+  if (read && read.period.from === previous.line.from && read.period.to === previous.line.to) return;
+  state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
+}
+
 /** The row is the table's first on its page: right under a repeated heading, or no line read on the page yet. */
 function firstRowOfPage(state: TableState, row: LayoutRow): boolean {
   const previous = state.lines[state.lines.length - 1];
@@ -568,6 +796,45 @@ function applyTemplatePatterns(text: string, config: ExtractionConfig, candidate
     const value = parseHeaderValue(field, raw, undefined, config);
     if (value !== null) candidates.push({ field, value, label: "", rank: -1, order: 0, via: "template", where: null });
   }
+}
+
+/**
+ * A billing period printed under no period label, in the header block above the line table: in a
+ * sentence ("Fostering placements for November 2026") or another label's value ("Reference  Nov
+ * 2026 placements"). Taken only when the header block says one period, and then as certain only
+ * when every line that prints its own dates lies inside it; with no line dates to confirm it, it
+ * is marked for a person (`uncertain_value`), and a period some line falls outside is not taken.
+ */
+function periodInHeaderText(
+  doc: LayoutDocument,
+  table: TableState,
+  outside: readonly number[],
+  lines: readonly DraftLine[],
+  config: ExtractionConfig,
+): { period: Period; found: HeaderCandidate; note: string; uncertain: UncertainField | null } | null {
+  const first = table.firstHeading;
+  if (first === null) return null;
+  const headingPage = doc.rows[first]?.page;
+  const found = new Map<string, { period: Period; where: string; text: string }>();
+  for (const index of outside) {
+    const row = doc.rows[index];
+    if (index >= first || !row || row.page !== headingPage) continue;
+    for (const cell of row.cells) {
+      const period = findPeriodInText(cell.text, config.dateFormats);
+      if (period) found.set(`${period.from}/${period.to}`, { period, where: rowLabel(doc, row), text: cleanText(cell.text).slice(0, 60) });
+    }
+  }
+  const [only] = [...found.values()];
+  if (found.size !== 1 || !only) return null;
+  const dated = lines.filter((line) => line.from !== null && line.to !== null);
+  if (dated.some((line) => (line.from as string) < only.period.from || (line.to as string) > only.period.to)) return null;
+  const candidate: HeaderCandidate = { field: "period", value: only.period, label: "", rank: 0, order: 0, via: "sentence", where: only.where };
+  const note = `The billing period ${only.period.from} to ${only.period.to} was read from "${only.text}" (${only.where}), printed under no period label.`;
+  const uncertain: UncertainField | null =
+    dated.length > 0
+      ? null
+      : { code: "uncertain_value", field: "period", reason: `${only.where} prints "${only.text}" under no period label, and no line prints dates that confirm it`, candidates: [`${only.period.from} to ${only.period.to}`] };
+  return { period: only.period, found: candidate, note, uncertain };
 }
 
 export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = emptyConfig()): InvoiceDraft {
@@ -642,6 +909,15 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  if (!period) {
+    const said = periodInHeaderText(doc, table, outside, lines, config);
+    if (said) {
+      period = said.period;
+      periodFound = said.found;
+      notes.push(said.note);
+      if (said.uncertain) uncertain.push(said.uncertain);
+    }
+  }
   for (const gross of table.grossLines) {
     uncertain.push({
       code: "uncertain_value",

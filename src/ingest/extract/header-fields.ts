@@ -169,7 +169,7 @@ export function findHeaderCandidates(
 
 /**
  * A label a narrow cell wraps onto two or three lines ("Invoice" over "Number", "Invoice" over
- * "Date"): the words stacked at the same left edge, each short, read as one label when together
+ * "Date"): the words stacked at the same left edge (or right edge, or centre), each short, read as one label when together
  * they make a longer label than the top word alone (the longer label wins, DATA.md). The value is
  * the first cell to the right on any of the stack's lines (top-, middle- or bottom-aligned), or
  * the cell under the stack.
@@ -191,7 +191,14 @@ function stackedLabel(
     const below = rows[next];
     const previousRow = rows[lastIndex];
     if (!below || !previousRow || below.page !== row.page || below.top - previousRow.top > 1.8 * Math.max(previousRow.height, below.height)) break;
-    const under = below.cells.find((c) => Math.abs(c.left - cell.left) <= Math.max(2, row.height * 0.3) && c.right <= cell.right + 40);
+    // Stacked under the label's left edge, its right edge (a right-aligned label cell) or its centre.
+    const near = Math.max(2, row.height * 0.3);
+    const under = below.cells.find(
+      (c) =>
+        (Math.abs(c.left - cell.left) <= near && c.right <= cell.right + 40) ||
+        (Math.abs(c.right - cell.right) <= near && c.left >= cell.left - 40) ||
+        Math.abs((c.left + c.right) / 2 - (cell.left + cell.right) / 2) <= near,
+    );
     if (!under) continue; // a value set between the stack's lines (middle-aligned) has its own row
     const word = cleanText(under.text);
     if (word.split(" ").length > 2 || /\d/.test(word)) break;

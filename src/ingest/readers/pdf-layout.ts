@@ -43,6 +43,43 @@ export function splitSpacedItems(items: readonly PositionedText[]): PositionedTe
   return out;
 }
 
+/** Typographic ligatures (U+FB00–FB06) as the letters they stand for. */
+const LIGATURES: Readonly<Record<string, string>> = { "\uFB00": "ff", "\uFB01": "fi", "\uFB02": "fl", "\uFB03": "ffi", "\uFB04": "ffl", "\uFB05": "st", "\uFB06": "st" };
+
+/** A run that is only a ligature's letters ("ffi" drawn as one glyph, written as its own text item). */
+const LIGATURE_RUN = /^(?:ff|fi|fl|ffi|ffl)$/;
+
+/**
+ * One word drawn as several text items: producers write a ligature glyph ("ffi" in "staffing",
+ * Chromium, LibreOffice, pdfTeX) or a change of font or colour mid-word as an item of its own, set
+ * flush against its neighbours. Items that touch (no visible gap), or a ligature run within a thin
+ * gap of the letters before or after it, are one item: the word is read as printed, never as
+ * "sta ffi ng".
+ */
+export function joinTouchingItems(byX: readonly PositionedText[], height: number): PositionedText[] {
+  const out: PositionedText[] = [];
+  let lastPiece = "";
+  for (const raw of byX) {
+    const item = /[\uFB00-\uFB06]/.test(raw.text) ? { ...raw, text: raw.text.replace(/[\uFB00-\uFB06]/g, (c) => LIGATURES[c] ?? c) } : raw;
+    const last = out[out.length - 1];
+    if (last) {
+      const gap = item.x - (last.x + last.width);
+      const flush = gap <= Math.max(0.25, height * 0.04) && gap >= -height * 0.3;
+      const ligature = (LIGATURE_RUN.test(item.text.trim()) || LIGATURE_RUN.test(lastPiece.trim())) && gap <= height * 0.2 && gap >= -height * 0.3;
+      const wordEdge = /\S$/.test(last.text) && /^\S/.test(item.text) && /\p{L}$/u.test(last.text) && /^\p{L}/u.test(item.text);
+      if ((flush || ligature) && wordEdge && Math.abs(item.top - last.top) <= 0.5) {
+        const right = Math.max(last.x + last.width, item.x + item.width);
+        out[out.length - 1] = { ...last, text: `${last.text}${item.text}`, width: right - last.x, ...(item.confidence === undefined ? {} : { confidence: Math.min(last.confidence ?? 100, item.confidence) }) };
+        lastPiece = item.text;
+        continue;
+      }
+    }
+    out.push(item);
+    lastPiece = item.text;
+  }
+  return out;
+}
+
 export function rowsFromItems(items: readonly PositionedText[], page: number): LayoutRow[] {
   const visible = splitSpacedItems(items.filter((item) => item.text.trim() !== ""));
   const sorted = [...visible].sort((a, b) => a.top - b.top || a.x - b.x);
@@ -61,8 +98,9 @@ export function rowsFromItems(items: readonly PositionedText[], page: number): L
   if (current.length > 0) groups.push(current);
 
   return groups.map((group, index) => {
-    const byX = [...group].sort((a, b) => a.x - b.x);
-    const height = median(byX.map((item) => item.height)) || 10;
+    const sortedByX = [...group].sort((a, b) => a.x - b.x);
+    const height = median(sortedByX.map((item) => item.height)) || 10;
+    const byX = joinTouchingItems(sortedByX, height);
     const items: LayoutCell[] = byX.map((item) => ({
       text: item.text.trim(),
       left: item.x,

@@ -133,9 +133,11 @@ const DATE_IN_TEXT = new RegExp(
     "\\b\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}\\b",
     `\\b\\d{1,2}(?:st|nd|rd|th)?[\\s-]+${MONTH_WORD},?[\\s-]+\\d{4}\\b`,
     `\\b${MONTH_WORD}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b`,
-    // two-digit years: 01/10/26, 1-Oct-26 (not "1 Oct 26 nights": spaces need a four-digit year)
-    "\\b\\d{1,2}/\\d{1,2}/\\d{2}\\b(?![/.-]\\d)",
-    "\\b\\d{1,2}([.-])\\d{1,2}\\1\\d{2}\\b(?![/.-]\\d)",
+    // two-digit years: 01/10/26, 1-Oct-26 (not "1 Oct 26 nights": spaces need a four-digit year).
+    // A date may be followed by a range's hyphen with no space ("01/11/26-30/11/26"), never by
+    // its own separator and more digits (that is a longer number).
+    "\\b\\d{1,2}/\\d{1,2}/\\d{2}\\b(?![/.]\\d)",
+    "\\b\\d{1,2}([.-])\\d{1,2}\\1\\d{2}\\b(?!\\1\\d)(?!\\.\\d)",
     `\\b\\d{1,2}-${MONTH_WORD}-\\d{2}\\b`,
   ].join("|"),
   "gi",
@@ -315,6 +317,9 @@ export function parseMoneyText(input: string): Dec | null {
   // Only money's own characters may remain once GBP/CR/DR are set aside: words fail here, cheaply,
   // rather than by the parser's exception.
   if (!/^[\s()£+\-\u2212\u2013\d,.]*$/.test(text.replace(/\b(?:GBP|CR|DR)\b\.?/gi, ""))) return null;
+  // "450.00-": accounting packages print a credit with its minus sign after the figure.
+  const trailing = /^(£?\s*\d[\d,]*\.\d{2})\s*[-\u2212]$/.exec(text);
+  if (trailing?.[1]) return tryParseMoney(trailing[1])?.negated() ?? null;
   return tryParseMoney(text.replace(/\s*DR\.?$/i, ""));
 }
 
