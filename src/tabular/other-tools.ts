@@ -109,3 +109,10 @@ export function hasDecimalComma(text: string): boolean {
 
 /** Why a decimal-comma number is refused, completing a sentence that quotes the value. */
 export const DECIMAL_COMMA_REASON = "looks like a number written with a decimal comma: write it with a decimal point (e.g. 1234.56); commas may only separate thousands";
+
+/** Why a cell from another tool could not be read, when it is one of the spellings above; else null. */
+export function otherToolReason(text: string): string | null {
+  if (isUsOrderOnly(text)) return US_ORDER_REASON;
+  if (hasDecimalComma(text)) return DECIMAL_COMMA_REASON;
+  return null;
+}

@@ -1,3 +1,4 @@
+import { otherToolReason } from "../../tabular/other-tools.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
@@ -74,6 +75,8 @@ interface TableState {
   lastPage: number;
   /** What a person checking the extraction should know (kept with the invoice). */
   notes: string[];
+  /** Serial day numbers read as dates under date headings, as `"46327" = 2026-11-01`. */
+  serialDates: string[];
   /** Rows among the lines that print an amount yet were not read as lines (checked against the totals). */
   unread: UnreadRow[];
   /** Cells of read lines printed under a heading but not readable as its field (`line` is the line's index). */
@@ -121,10 +124,24 @@ function moneyOf(cells: readonly LayoutCell[] | undefined): Dec | null {
   return parseMoneyText(columnText(cells));
 }
 
-function dateOf(cells: readonly LayoutCell[] | undefined, config: ExtractionConfig): IsoDate | null {
+/** `: it looks like a US (month-first) date…` for a cell in another tool's spelling; else "". */
+function whyNot(text: string): string {
+  const reason = otherToolReason(cleanText(text));
+  return reason === null ? "" : `: it ${reason}`;
+}
+
+/**
+ * The date under a date heading: a date cell, a date in any DATA.md spelling, or a bare serial
+ * day number (a date column pasted as values), which `serials` records for the invoice's notes.
+ */
+function dateOf(cells: readonly LayoutCell[] | undefined, config: ExtractionConfig, serials?: string[]): IsoDate | null {
   const value = typedValue(cells);
   if (value instanceof Date) return isoFromCellDate(value);
-  return parseDateText(columnText(cells), config.dateFormats);
+  const parsed = parseDateText(columnText(cells), config.dateFormats);
+  if (parsed !== null || cells?.length !== 1) return parsed;
+  const serial = cells[0]?.serialDate ?? null;
+  if (serial !== null) serials?.push(`"${cells[0]?.text ?? ""}" = ${serial}`);
+  return serial;
 }
 
 function rowLabel(doc: LayoutDocument, row: LayoutRow): string {
@@ -216,8 +233,8 @@ function readLine(
   const fromCells = cellsOf("from");
   const toCells = cellsOf("to");
   if (fromCells || toCells) {
-    const from = dateOf(fromCells, config);
-    const to = dateOf(toCells, config);
+    const from = dateOf(fromCells, config, state.serialDates);
+    const to = dateOf(toCells, config, state.serialDates);
     if (from && to) period = { from, to };
     else if (!toCells) period = parsePeriodText(columnText(fromCells), config.dateFormats);
     if (period) heading("period", "from");
@@ -225,14 +242,14 @@ function readLine(
   const periodCells = cellsOf("period");
   if (!period && periodCells) {
     // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
-    const day = dateOf(periodCells, config);
+    const day = dateOf(periodCells, config, state.serialDates);
     const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
     period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
     if (period) heading("period", "period");
   }
   const dateCells = cellsOf("date");
   if (!period && dateCells) {
-    const day = dateOf(dateCells, config);
+    const day = dateOf(dateCells, config, state.serialDates);
     period = day ? { from: day, to: day } : parsePeriodText(columnText(dateCells), config.dateFormats);
     if (period) heading("period", "date");
   }
@@ -372,6 +389,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     headingTexts: [],
     lastPage: 0,
     notes: [],
+    serialDates: [],
     unread: [],
     unreadCells: [],
     grossLines: [],
@@ -624,6 +642,13 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   const date = pick("invoiceDate");
   const dateUnsure = ambiguity("invoiceDate", candidates);
   if (dateUnsure) uncertain.push(dateUnsure);
+  // Serial day numbers are read only where a date is expected; the notes say which, so whoever
+  // checks the invoice can compare them with the provider's own copy.
+  const serials = [...(date?.serial ? [`invoice date "${date.serial}" = ${String(date.value)}`] : []), ...table.serialDates];
+  if (serials.length > 0) {
+    const shown = serials.length > 10 ? `${serials.slice(0, 10).join(", ")} and ${serials.length - 10} more` : serials.join(", ");
+    notes.push(`Dates written as Excel serial day numbers (a date column pasted as values) were read in the ${doc.date1904 ? "1904" : "1900"} date system: ${shown}.`);
+  }
 
   let periodFound = pick("period");
   let period = asPeriod(periodFound?.value ?? null);
@@ -662,7 +687,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     uncertain.push({
       code: "uncertain_value",
       field: `line ${cell.line + 1} ${cell.field}`,
-      reason: `${cell.where} prints "${cell.text.slice(0, 60)}" under the ${cell.field} heading, which could not be read as one`,
+      reason: `${cell.where} prints "${cell.text.slice(0, 60)}" under the ${cell.field} heading, which could not be read as one${whyNot(cell.text)}`,
       candidates: [cell.text.slice(0, 60)],
     });
   }
