@@ -101,7 +101,7 @@ export function draftProblems(draft: InvoiceDraft, seen: SeenText = {}): Problem
     problems.push({
       code: "invoice_date_unreadable",
       message: `The invoice date "${unread.value}"${draft.invoiceNumber ? ` on ${draft.invoiceNumber}` : ""} could not be read: it ${unread.why}.`,
-      evidence: unread.row,
+      evidence: `"${unread.row}"`,
     });
   } else if (!draft.invoiceDate) {
     problems.push({

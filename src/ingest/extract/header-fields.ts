@@ -82,7 +82,7 @@ export function parseHeaderValue(field: HeaderField, text: string, cell: LayoutC
 
 /** Marks a date read from a serial day number, so the invoice's notes can say so. */
 function withSerial(candidate: HeaderCandidate, source: LayoutCell | undefined): HeaderCandidate {
-  if (source?.serialDate !== undefined && candidate.value === source.serialDate && /^\d+$/.test(cleanText(source.text))) candidate.serial = cleanText(source.text);
+  if (source?.serialDate !== undefined && candidate.value === source.serialDate) candidate.serial = cleanText(source.text);
   return candidate;
 }
 
