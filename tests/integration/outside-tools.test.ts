@@ -221,9 +221,13 @@ describe("spreadsheets and CSV from other tools", () => {
       expect(resaved.out).toContain("(placements): 0 to insert, 0 to update, 2 unchanged");
       const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || null, dataDir });
       try {
-        const rows = await db.knex("placements").where("placement_id", "like", "PL-95%").orderBy("placement_id").select("placement_id", "start_date", "end_date", "weekly_fee");
-        const day = (value: unknown): string | null => (value === null ? null : value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
-        expect(rows.map((r: Record<string, unknown>) => [r.placement_id, day(r.start_date), day(r.end_date), r.weekly_fee === null ? null : new Dec(String(r.weekly_fee)).toFixed(2)])).toEqual([
+        const rows: { placement_id: string; start_date: string | Date; end_date: string | Date | null; weekly_fee: string | number | null }[] = await db
+          .knex("placements")
+          .where("placement_id", "like", "PL-95%")
+          .orderBy("placement_id")
+          .select("placement_id", "start_date", "end_date", "weekly_fee");
+        const day = (value: string | Date | null): string | null => (value === null ? null : value instanceof Date ? value.toISOString().slice(0, 10) : value.slice(0, 10));
+        expect(rows.map((r) => [r.placement_id, day(r.start_date), day(r.end_date), r.weekly_fee === null ? null : new Dec(r.weekly_fee).toFixed(2)])).toEqual([
           ["PL-9503", "2026-05-05", null, "900.00"],
           ["PL-9511", "2026-10-05", "2026-11-01", "912.50"],
           ["PL-9512", "2026-02-28", null, "912.50"],

@@ -644,7 +644,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   if (dateUnsure) uncertain.push(dateUnsure);
   // Serial day numbers are read only where a date is expected; the notes say which, so whoever
   // checks the invoice can compare them with the provider's own copy.
-  const serials = [...(date?.serial ? [`invoice date "${date.serial}" = ${String(date.value)}`] : []), ...table.serialDates];
+  const serials = [...(date?.serial ? [`invoice date "${date.serial}" = ${asString(date.value) ?? ""}`] : []), ...table.serialDates];
   if (serials.length > 0) {
     const shown = serials.length > 10 ? `${serials.slice(0, 10).join(", ")} and ${serials.length - 10} more` : serials.join(", ");
     notes.push(`Dates written as Excel serial day numbers (a date column pasted as values) were read in the ${doc.date1904 ? "1904" : "1900"} date system: ${shown}.`);
