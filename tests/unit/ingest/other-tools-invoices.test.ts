@@ -12,6 +12,11 @@ function line(fields: Partial<InvoiceLine> & Pick<InvoiceLine, "lineNo" | "descr
   return { childRef: null, placementRef: null, from: null, to: null, quantity: null, unit: null, unitRate: null, ...fields };
 }
 
+/** Hillside's CSV invoice: its header block (invoice number and date as given), then the table rows. */
+function hillsideCsv(number: string, date: string, table: string[][], separator: "," | ";" | "\t" = ",", extra: string[][] = []): string {
+  return csvText([["Hillside Supported Living"], ...extra, ["Invoice No", number], ["Invoice Date", date], ["Billing Period", "October 2026"], [], ...table], separator);
+}
+
 const read = (name: string, bytes: Buffer): Promise<ReadOutcome> => readInvoiceFile(name, bytes, { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
 
 /** Dates pasted as values into General cells: bare serial numbers in the workbook's date system. */
@@ -65,18 +70,10 @@ describe("invoices in other tools' spellings", () => {
   });
 
   it("a date in US order beside the date label: the reason quotes it and says month-first, with its own code", async () => {
-    const text = csvText(
-      [
-        ["Hillside Supported Living"],
-        ["Invoice No", "HSL-5002"],
-        ["Invoice Date", "11/30/2026"],
-        ["Billing Period", "October 2026"],
-        [],
-        ["Child ID", "Description", "Nights", "Nightly Rate", "Amount"],
-        ["C5001", "Supported accommodation", "31", "95.00", "2945.00"],
-      ],
-      ",",
-    );
+    const text = hillsideCsv("HSL-5002", "11/30/2026", [
+      ["Child ID", "Description", "Nights", "Nightly Rate", "Amount"],
+      ["C5001", "Supported accommodation", "31", "95.00", "2945.00"],
+    ]);
     const outcome = await read("hillside-us.csv", Buffer.from(text, "utf8"));
     if (outcome.status !== "needs_attention") throw new Error("read");
     expect([outcome.reason, outcome.message, outcome.evidence]).toEqual([
@@ -87,20 +84,17 @@ describe("invoices in other tools' spellings", () => {
   });
 
   it("a day that does not exist is quoted as such, not reported as no date at all", async () => {
-    const text = csvText([["Hillside Supported Living"], ["Invoice No", "HSL-5003"], ["Invoice Date", "31/02/2026"], ["Billing Period", "October 2026"], [], ["Child ID", "Description", "Amount"], ["C5001", "Supported accommodation", "2945.00"]], ",");
+    const text = hillsideCsv("HSL-5003", "31/02/2026", [["Child ID", "Description", "Amount"], ["C5001", "Supported accommodation", "2945.00"]]);
     const outcome = await read("hillside-31feb.csv", Buffer.from(text, "utf8"));
     if (outcome.status !== "needs_attention") throw new Error("read");
     expect([outcome.reason, outcome.message]).toEqual(["invoice_date_unreadable", 'The invoice date "31/02/2026" on HSL-5003 could not be read: it is shaped like day/month/year but there is no such day.']);
   });
 
   it("decimal commas: never read as thousands (12,5 nights is not 125), and the total 1.234,56 is not 1.23", async () => {
-    const text = csvText(
+    const text = hillsideCsv(
+      "HSL-5004",
+      "01/11/2026",
       [
-        ["Hillside Supported Living"],
-        ["Invoice No", "HSL-5004"],
-        ["Invoice Date", "01/11/2026"],
-        ["Billing Period", "October 2026"],
-        [],
         ["Child ID", "Description", "Weeks", "Weekly Rate", "Amount"],
         ["C5001", "Supported accommodation", "4,5", "274,35", "1.234,56"],
         ["", "", "", "Total", "1.234,56"],
@@ -118,9 +112,12 @@ describe("invoices in other tools' spellings", () => {
   });
 
   it("Excel's \"Unicode text\": UTF-16 LE with a byte-order mark, tab separated, £ signs", async () => {
-    const text = csvText(
-      [["Hillside Supported Living"], ["VAT Reg No", "GB 987 654 321"], ["Invoice No", "HSL-5005"], ["Invoice Date", "01/11/2026"], ["Billing Period", "October 2026"], [], ["Child ID", "Description", "Nights", "Nightly Rate", "Amount"], ["C5001", "Supported accommodation", "31", "£95.00", "£2,945.00"], ["", "", "", "Total", "£2,945.00"]],
+    const text = hillsideCsv(
+      "HSL-5005",
+      "01/11/2026",
+      [["Child ID", "Description", "Nights", "Nightly Rate", "Amount"], ["C5001", "Supported accommodation", "31", "£95.00", "£2,945.00"], ["", "", "", "Total", "£2,945.00"]],
       "\t",
+      [["VAT Reg No", "GB 987 654 321"]],
     );
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
     const outcome = await read("hillside-unicode.txt.csv", bytes);
