@@ -2,6 +2,8 @@ import { classifyLine, type LineKeywords } from "../domain/classify.js";
 import type { Invoice, InvoiceLine } from "../domain/invoice.js";
 import { Dec, moneyString, sum } from "../domain/money.js";
 import { NeedsAttentionError, type DraftLine, type InvoiceDraft, type Problem } from "./types.js";
+import { parseDateText } from "./text/values.js";
+import { dateFromSerial, isUsOrderOnly, serialFromText, SERIAL_DATE_FIRST, SERIAL_DATE_LAST, US_ORDER_REASON } from "../tabular/other-tools.js";
 
 /**
  * Turns a draft into the domain Invoice once the provider is known, or says exactly why the file
@@ -40,6 +42,38 @@ function lineEvidence(line: DraftLine): string {
   return `${line.source}: "${line.description.slice(0, 80)}"`;
 }
 
+const DATE_SHAPED = /\b\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})\b/g;
+const BARE_NUMBER = /(?:^|[\s:|])(\d{5})(?=$|[\s|])/;
+
+/**
+ * A value on a date row of the header (`"Date: | 11/30/2026"`) shaped like a date but not read as
+ * one, and why: a US (month-first) date, a day that does not exist, or a bare number. Rows about
+ * a due date are passed over (they are not the invoice date).
+ */
+export function unreadDateOn(rows: readonly string[]): { value: string; why: string; row: string } | null {
+  for (const row of rows) {
+    if (/\bdue\b/i.test(row)) continue;
+    for (const match of row.matchAll(DATE_SHAPED)) {
+      const value = match[0];
+      if (parseDateText(value) !== null) continue;
+      return { value, row, why: isUsOrderOnly(value) ? US_ORDER_REASON : "is shaped like day/month/year but there is no such day" };
+    }
+    const bare = BARE_NUMBER.exec(row)?.[1];
+    const serial = bare === undefined ? null : serialFromText(bare);
+    if (bare !== undefined && serial !== null) {
+      const plausible = dateFromSerial(serial) !== null;
+      return {
+        value: bare,
+        row,
+        why: plausible
+          ? "is a bare number, where a date was expected (an Excel serial day number is read only from a spreadsheet's own cell)"
+          : `is a bare number, not a date (as an Excel serial day number it is no date from ${SERIAL_DATE_FIRST} to ${SERIAL_DATE_LAST})`,
+      };
+    }
+  }
+  return null;
+}
+
 /** Everything that stops the draft becoming an invoice, all at once (not one per attempt). */
 export function draftProblems(draft: InvoiceDraft, seen: SeenText = {}): Problem[] {
   const problems: Problem[] = [];
@@ -61,7 +95,15 @@ export function draftProblems(draft: InvoiceDraft, seen: SeenText = {}): Problem
       evidence: quoted(seen.numberRows),
     });
   }
-  if (!draft.invoiceDate) {
+  const unread = draft.invoiceDate ? null : unreadDateOn(seen.dateRows ?? []);
+  if (unread) {
+    // A date was printed but is not one DATA.md reads: say which and why, not "no date found".
+    problems.push({
+      code: "invoice_date_unreadable",
+      message: `The invoice date "${unread.value}"${draft.invoiceNumber ? ` on ${draft.invoiceNumber}` : ""} could not be read: it ${unread.why}.`,
+      evidence: `"${unread.row}"`,
+    });
+  } else if (!draft.invoiceDate) {
     problems.push({
       code: "no_invoice_date",
       message: `No invoice date was found (labels such as "Invoice Date", "Date" or "Tax Point")${draft.invoiceNumber ? ` on ${draft.invoiceNumber}` : ""}.`,

@@ -17,6 +17,12 @@ export interface LayoutCell {
   value?: Date | number | boolean | null;
   /** Spreadsheet cells: read from a formula's cached result (not recalculated). */
   isFormula?: boolean;
+  /**
+   * Spreadsheet cells holding a bare whole number that is a plausible Excel serial day number in
+   * the workbook's date system (src/tabular/other-tools.ts): the date it stands for, used only
+   * where a date is expected (under a date heading, beside a date label), never elsewhere.
+   */
+  serialDate?: string;
   /** Scans: OCR's confidence in the text, 0–100 (its least sure word). */
   confidence?: number;
 }
@@ -47,6 +53,8 @@ export interface LayoutDocument {
   rows: LayoutRow[];
   /** Facts about the file worth keeping with the invoice (e.g. formula cells read from cache). */
   notes: string[];
+  /** XLSX: the workbook counts dates in the 1904 system (cells' serialDate already allow for it). */
+  date1904?: boolean;
   /** Present when the text was read from page images by OCR (a scan): its values need validating. */
   ocr?: OcrReading;
 }
@@ -184,6 +192,8 @@ export type NeedsAttentionCode =
   | "no_line_table"
   | "no_invoice_number"
   | "no_invoice_date"
+  /** A date was printed beside the invoice date label but could not be read (US order, no such day, a bare number). */
+  | "invoice_date_unreadable"
   | "line_missing_amount"
   | "line_missing_period"
   /** A value read without certainty (two readings, arithmetic that picks none): never stored as certain. */

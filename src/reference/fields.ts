@@ -3,6 +3,17 @@ import { isoFromDay, tryParseDay } from "../domain/dates.js";
 import { UNITS, type Unit } from "../domain/reference.js";
 import { compact, type ColumnSpec, type FieldValue } from "./tables.js";
 import { quote } from "./issues.js";
+import {
+  dateFromSerial,
+  DECIMAL_COMMA_REASON,
+  hasDecimalComma,
+  isDayMonthAmbiguous,
+  isUsOrderOnly,
+  serialFromText,
+  SERIAL_DATE_FIRST,
+  SERIAL_DATE_LAST,
+  US_ORDER_REASON,
+} from "../tabular/other-tools.js";
 
 /** A cell as the importer sees it from XLSX: what a person sees and the typed value. */
 export interface RawCell {
@@ -35,11 +46,22 @@ export function isBlank(cell: TableCell | undefined): boolean {
   return cell.text.trim() === "" && (cell.value === null || typeof cell.value === "string");
 }
 
+/** What the rest of the file says about how a column's values are written. */
+export interface FieldContext {
+  /** The workbook counts dates in the 1904 system. */
+  date1904?: boolean;
+  /**
+   * The first value of this date column that is a date only in US (month-first) order: the
+   * column's other day/month values are then in doubt (`03/04/2026` may mean 4 March).
+   */
+  usOrder?: { row: number; text: string } | null;
+}
+
 /**
  * Reads one cell for a column: the stored value, or a FieldError. Blank cells give the column's
  * default, '' or null (whether a value is required is checked by the caller).
  */
-export function parseField(column: ColumnSpec, cell: TableCell | undefined): FieldValue | FieldError {
+export function parseField(column: ColumnSpec, cell: TableCell | undefined, context: FieldContext = {}): FieldValue | FieldError {
   if (cell === undefined || isBlank(cell)) {
     if (column.defaultValue !== undefined) return column.defaultValue;
     return column.blankAsEmptyString ? "" : null;
@@ -57,7 +79,7 @@ export function parseField(column: ColumnSpec, cell: TableCell | undefined): Fie
     case "unit":
       return parseUnit(text);
     case "date":
-      return parseDateCell(text, value);
+      return parseDateCell(text, value, context);
     case "money":
       return parseMoneyCell(text, value, column.scale ?? 2);
     case "decimal":
@@ -137,14 +159,40 @@ function fastDate(text: string): string | null | undefined {
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
-function parseDateCell(text: string, value: unknown): string | FieldError {
+/**
+ * A number in a date column (an XLSX number cell in a General column, or digits in a CSV) is an
+ * Excel serial day number: a date column pasted as values, or exported by a tool that writes
+ * dates so. It is read in the workbook's date system when it falls within the plausible years;
+ * any other number is refused. The importer says which columns held serials (parse-table.ts).
+ */
+export function serialDateOf(cell: TableCell | undefined): number | null {
+  if (cell === undefined) return null;
+  if (typeof cell !== "string" && typeof cell.value === "number") return cell.value;
+  return serialFromText(cellText(cell));
+}
+
+function parseDateCell(text: string, value: unknown, context: FieldContext): string | FieldError {
   if (value instanceof Date) {
     if (value.getUTCHours() !== 0 || value.getUTCMinutes() !== 0 || value.getUTCSeconds() !== 0) {
       return fail("field.date", `${quote(text)} is a date and time, not a date`);
     }
     return isoFromDay(Math.floor(value.getTime() / 86_400_000));
   }
-  if (typeof value === "number") return fail("field.date", `${quote(text)} is a number, not a date (format the cell as a date, or write YYYY-MM-DD)`);
+  const serial = typeof value === "number" ? value : serialFromText(text);
+  if (serial !== null) {
+    return (
+      dateFromSerial(serial, context.date1904 === true) ??
+      fail("field.date", `${quote(text)} is a number, not a date (as an Excel serial day number it is no date from ${SERIAL_DATE_FIRST} to ${SERIAL_DATE_LAST}): format the cell as a date, or write YYYY-MM-DD`)
+    );
+  }
+  if (isUsOrderOnly(text)) return fail("field.date_us_order", `${quote(text)} ${US_ORDER_REASON}`);
+  const usOrder = context.usOrder;
+  if (usOrder && isDayMonthAmbiguous(text)) {
+    return fail(
+      "field.date_order_doubtful",
+      `${quote(text)} could be read day first or month first, and this column also holds ${quote(usOrder.text)} (row ${usOrder.row}), a US (month-first) date: its order is in doubt, so it is not read (write it YYYY-MM-DD)`,
+    );
+  }
   const fast = fastDate(text);
   if (fast !== undefined) return fast ?? fail("field.date", `${quote(text)} is not a date`);
   // Exports from other systems sometimes append a midnight time; any other time is not a date.
@@ -182,6 +230,7 @@ function parseMoneyCell(text: string, value: unknown, scale: number): string | F
     return canonical(decimalFromNumber(value), scale);
   }
   if (PLAIN_DECIMAL.test(text)) return canonical(text, scale);
+  if (hasDecimalComma(text)) return decimalCommaError(text);
   let amount: Dec;
   try {
     amount = parseMoney(text);
@@ -202,7 +251,7 @@ function plainNumber(text: string): Dec | null {
 function parseDecimalCell(text: string, value: unknown, scale: number): string | FieldError {
   if (typeof value !== "number" && PLAIN_DECIMAL.test(text)) return canonical(text, scale);
   const number = typeof value === "number" ? decimalFromNumber(value) : plainNumber(text);
-  if (number === null) return fail("field.number", `${quote(text)} is not a number`);
+  if (number === null) return hasDecimalComma(text) ? decimalCommaError(text) : fail("field.number", `${quote(text)} is not a number`);
   if (number.isNegative() && !number.isZero()) return fail("field.negative", `${quote(text)} is negative`);
   return canonical(number, scale);
 }
@@ -215,9 +264,14 @@ function parsePercentCell(text: string, value: unknown, scale: number): string |
   } else {
     number = plainNumber(text.replace(/\s*%$/, ""));
   }
-  if (number === null) return fail("field.percent", `${quote(text)} is not a percentage`);
+  if (number === null) return hasDecimalComma(text.replace(/\s*%$/, "")) ? decimalCommaError(text) : fail("field.percent", `${quote(text)} is not a percentage`);
   if (number.lessThan(0) || number.greaterThan(100)) return fail("field.percent", `${quote(text)} is not a percentage between 0 and 100`);
   return canonical(number, scale);
+}
+
+/** `12,5` is never 125 and `1.234,56` is never read at all: a decimal comma is refused, and said so. */
+function decimalCommaError(text: string): FieldError {
+  return fail("field.decimal_comma", `${quote(text)} ${DECIMAL_COMMA_REASON}`);
 }
 
 function parseIntegerCell(text: string, value: unknown): number | FieldError {

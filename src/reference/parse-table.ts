@@ -1,10 +1,11 @@
-import { cellText, FieldError, isBlank, parseField, type TableCell } from "./fields.js";
+import { cellText, FieldError, isBlank, parseField, serialDateOf, type FieldContext, type TableCell } from "./fields.js";
 import { matchHeaders, type HeaderMapping } from "./headers.js";
 import { makeIssue, quote, type ImportIssue, type IssueWhere } from "./issues.js";
 import { rowKey, type ParsedRow, type ReferenceRow, type TableSpec } from "./tables.js";
 import { checkRow } from "./row-checks.js";
 import { mangledIdentifier, paddedIdWidths } from "./identifier-digits.js";
 import { columnLetters } from "../tabular/xlsx-repair.js";
+import { isUsOrderOnly } from "../tabular/other-tools.js";
 
 export type { ReferenceRow };
 
@@ -30,6 +31,8 @@ export interface ParseOptions {
   /** Index of the header row in `rows` (rows above it are titles and filters); default the first non-blank row. */
   headerIndex?: number;
   mappings?: readonly HeaderMapping[];
+  /** The workbook counts dates in the 1904 system (bare serial numbers in date columns). */
+  date1904?: boolean;
 }
 
 /**
@@ -85,6 +88,8 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
   const headerCells = rows[headerIndex] ?? [];
   const headerless = (position: number): boolean => position >= headerCells.length || isBlank(headerCells[position]);
   const unnamed = new Set<number>();
+  const contexts = fieldContexts(table, match.columns, rows, headerIndex, options.date1904 === true);
+  const serials = new Map<string, { count: number; row: number; text: string; iso: string }>();
   for (let index = headerIndex + 1; index < rows.length; index += 1) {
     const cells = rows[index] ?? [];
     if (!cells.some((cell) => !isBlank(cell))) continue;
@@ -117,11 +122,16 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
         rowOk = false;
         continue;
       }
-      const parsed = parseField(column, cell);
+      const parsed = parseField(column, cell, contexts.get(column.name));
       if (parsed instanceof FieldError) {
         result.errors.push(makeIssue(parsed.code, cellWhere(file, rowNumber, column.name, result, text), parsed.detail));
         rowOk = false;
         continue;
+      }
+      if (column.kind === "date" && typeof parsed === "string" && serialDateOf(cell) !== null) {
+        const seenSerial = serials.get(column.name);
+        if (seenSerial) seenSerial.count += 1;
+        else serials.set(column.name, { count: 1, row: rowNumber, text, iso: parsed });
       }
       values[column.name] = parsed;
     }
@@ -160,6 +170,17 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     if (table.name === "absences") kept.set(key, row);
     result.rows.push(row);
   }
+  for (const [name, serial] of serials) {
+    // Read, not guessed: the column holds dates, and the number is a date in the plausible years;
+    // still said once per column, so that the person checks the preview.
+    result.warnings.push(
+      makeIssue(
+        "field.date_serial",
+        cellWhere(file, serial.row, name, result, serial.text),
+        `${serial.count} date${serial.count > 1 ? "s" : ""} written as Excel serial day numbers read in the ${options.date1904 ? "1904" : "1900"} date system (e.g. ${quote(serial.text)} = ${serial.iso}): check them in the preview`,
+      ),
+    );
+  }
   if (unnamed.size > 0) {
     const letters = [...unnamed].sort((a, b) => a - b).map((position) => columnLetters(position + 1));
     result.warnings.push(
@@ -167,6 +188,36 @@ export function parseTable(file: string, table: TableSpec, rows: readonly (reado
     );
   }
   return result;
+}
+
+/**
+ * What each column's values say about one another: a date column holding a date that exists only
+ * in US (month-first) order makes its other day/month dates doubtful (an export from a US tool
+ * writes 03/04/2026 for 4 March). One pass over the column before its rows are read.
+ */
+function fieldContexts(
+  table: TableSpec,
+  positions: ReadonlyMap<string, number>,
+  rows: readonly (readonly TableCell[])[],
+  headerIndex: number,
+  date1904: boolean,
+): Map<string, FieldContext> {
+  const contexts = new Map<string, FieldContext>();
+  for (const column of table.columns) {
+    const position = positions.get(column.name);
+    if (position === undefined) continue;
+    let usOrder: FieldContext["usOrder"] = null;
+    if (column.kind === "date") {
+      for (let index = headerIndex + 1; index < rows.length && usOrder === null; index += 1) {
+        const cell = rows[index]?.[position];
+        if (typeof cell !== "string" && cell !== undefined && typeof cell.value !== "string") continue; // a real date or number cell
+        const text = cellText(cell).trim();
+        if (text !== "" && isUsOrderOnly(text)) usOrder = { row: index + 1, text };
+      }
+    }
+    contexts.set(column.name, { date1904, usOrder });
+  }
+  return contexts;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { TabularFormat } from "./table-name.js";
  */
 export async function readTableFile(bytes: Uint8Array, format: TabularFormat): Promise<SheetCells[]> {
   if (format === "csv") return [{ name: null, rows: readCsv(bytes) }];
-  return (await readXlsx(bytes)).map((sheet) => ({ name: sheet.name, rows: sheet.rows }));
+  return (await readXlsx(bytes)).map((sheet) => ({ name: sheet.name, rows: sheet.rows, date1904: sheet.date1904 === true }));
 }
 
 /** A reader failure as a message for the file (coded errors keep their code). */

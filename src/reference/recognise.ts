@@ -7,6 +7,8 @@ import { REFERENCE_TABLES, TABLES, type ReferenceTableName } from "./tables.js";
 export interface SheetCells {
   name: string | null;
   rows: readonly (readonly TableCell[])[];
+  /** The workbook counts dates in the 1904 system (for bare serial numbers in date columns). */
+  date1904?: boolean;
 }
 
 export interface RecognisedTable {

@@ -34,6 +34,11 @@ export interface Sheet {
   hiddenRows?: number[];
   /** Columns (1-based) hidden in the sheet. */
   hiddenColumns?: number[];
+  /**
+   * The workbook counts dates in the 1904 system (day 0 = 1 January 1904): a bare serial number
+   * in a column known to hold dates is read in the workbook's own system (src/tabular/other-tools.ts).
+   */
+  date1904?: boolean;
 }
 
 export interface XlsxOptions {
@@ -78,7 +83,8 @@ export async function readXlsx(bytes: Uint8Array, options: XlsxOptions = {}): Pr
     }
   }
   const worksheets = options.firstSheetOnly ? workbook.worksheets.slice(0, 1) : workbook.worksheets;
-  return worksheets.map((worksheet) => readSheet(worksheet, options.fillMergedCells ?? false));
+  const date1904 = workbook.properties.date1904 === true;
+  return worksheets.map((worksheet) => ({ ...readSheet(worksheet, options.fillMergedCells ?? false), date1904 }));
 }
 
 async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {

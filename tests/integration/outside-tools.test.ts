@@ -49,7 +49,7 @@ describe("spreadsheets and CSV from other tools", () => {
     ({ dataDir, restore } = await cliDatabase("outside-tools", () => Promise.resolve()));
     expect((await runCli("import", "samples/reference")).code).toBe(0);
     const ingested = await runCli("ingest", INVOICES);
-    expect(ingested.out).toContain("16 stored");
+    expect(ingested.out).toContain("18 stored");
     const listed = await runCli("invoices", "--format", "json");
     invoices = JSON.parse(listed.out) as JsonInvoice[];
     const refused = await runCli("invoices", "--needs-attention", "--format", "json");
@@ -97,15 +97,34 @@ describe("spreadsheets and CSV from other tools", () => {
     }
   });
 
-  it("a CSV whose dates are in month/day order (Calc's bare --convert-to csv) is refused, not read with months and days swapped", () => {
+  it("a CSV whose dates are in month/day order (Calc's bare --convert-to csv) is refused, the date quoted and said to be month-first", () => {
     expect(invoices.find((invoice) => invoice.source_file === "calc-csv-en-US-RSL-4101.csv")).toBeUndefined();
     const refused = attention.find((a) => a.source_file === "calc-csv-en-US-RSL-4101.csv");
-    expect([refused?.reason_code, refused?.evidence]).toEqual(["no_invoice_date", '"Date: | 11/30/2026"']);
+    expect([refused?.reason_code, refused?.evidence]).toEqual(["invoice_date_unreadable", '"Date: | 11/30/2026"']);
+    expect(refused?.problems[0]?.message).toBe(
+      'The invoice date "11/30/2026" on RSL-4101 could not be read: it looks like a US (month-first) date: dates must be day/month/year (UK order) or YYYY-MM-DD.',
+    );
   });
 
-  it("dates saved as bare serial numbers (a date column pasted as values) are refused, never read as amounts or guessed", () => {
-    expect(invoices.find((invoice) => invoice.source_file === "serial-dates-RSL-4105.xlsx")).toBeUndefined();
-    expect(attention.find((a) => a.source_file === "serial-dates-RSL-4105.xlsx")?.reason_code).toBe("no_invoice_date");
+  it("dates saved as bare serial numbers (a date column pasted as values) are read where a date is expected, and the invoice says so", async () => {
+    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || null, dataDir });
+    try {
+      const row = await db.knex("invoices").where({ invoice_number: "RSL-4105" }).first<{ extraction_notes: unknown }>("extraction_notes");
+      // 46356 = 30 Nov 2026 and 46327 = 1 Nov 2026 in the 1900 system (25569 = 1 Jan 1970).
+      expect(JSON.stringify(row?.extraction_notes)).toContain(
+        'Dates written as Excel serial day numbers (a date column pasted as values) were read in the 1900 date system: invoice date \\"46356\\" = 2026-11-30, \\"46327\\" = 2026-11-01, \\"46356\\" = 2026-11-30',
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("Calc's CSV in a German locale (decimal commas) is refused, never read with its commas as thousands", () => {
+    expect(invoices.find((invoice) => invoice.source_file === "calc-csv-de-DE-RSL-4111.csv")).toBeUndefined();
+    const refused = attention.find((a) => a.source_file === "calc-csv-de-DE-RSL-4111.csv");
+    const messages = refused?.problems.map((p) => p.message).join("\n") ?? "";
+    expect(messages).toContain('prints "4.500,00 GBP" under the amount heading, which could not be read as one: it looks like a number written with a decimal comma');
+    expect(messages).toContain('prints "1.050,00 GBP" under the unitRate heading, which could not be read as one: it looks like a number written with a decimal comma');
   });
 
   describe("reference exports", () => {
@@ -120,12 +139,15 @@ describe("spreadsheets and CSV from other tools", () => {
       expect(result.err).toContain('Agreements report.csv row 1: ignored column "Budget Code" (not a column of the contracts table)');
     });
 
-    it("a placements workbook: a row repeated to the letter is loaded once; bare serial numbers in date cells are refused by row", async () => {
+    it("a placements workbook: a row repeated to the letter is loaded once; bare serial numbers in date cells are read as the dates they stand for", async () => {
       const result = await runCli("import", "--dry-run", path.join(EXPORTS, "Placements team workbook.xlsx"));
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(0);
       expect(result.err).toContain("Placements team workbook.xlsx row 8: repeats row 7 exactly (every value the same): loaded once");
-      expect(result.out + result.err).toContain('Placements team workbook.xlsx row 9, start_date: "46062" is a number, not a date');
-      expect(result.out).toContain("0 to insert, 0 to update, 33 unchanged, 14 with problems");
+      // The serials are the sample council's own dates (46062 = 9 Feb 2026 = PL-2003's start): nothing changes.
+      expect(result.err).toContain(
+        'Placements team workbook.xlsx row 9, start_date: 11 dates written as Excel serial day numbers read in the 1900 date system (e.g. "46062" = 2026-02-09): check them in the preview',
+      );
+      expect(result.out).toContain("0 to insert, 0 to update, 47 unchanged");
     });
 
     it("a hand-kept workbook: group headings, wrapped and hinted headers are read; a total and a count row under the table are skipped, and said so", async () => {
@@ -159,6 +181,60 @@ describe("spreadsheets and CSV from other tools", () => {
         expect(await db.knex("placements").where("placement_id", "like", "PL-92%").orderBy("placement_id").select("placement_id", "child_ref", "po_number")).toEqual([
           { placement_id: "PL-9201", child_ref: "004731", po_number: "PO-429201" },
           { placement_id: "PL-9202", child_ref: "004732", po_number: "PO-429202" },
+        ]);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+  describe("reference exports in other tools' conventions (tests/fixtures/outside-tools/conventions.ts)", () => {
+    it("Calc's default CSV (US month-first dates): those dates are refused as US order, and the column's day/month dates as doubtful", async () => {
+      const result = await runCli("import", "--dry-run", path.join(EXPORTS, "placements US export.csv"));
+      expect(result.code).toBe(1);
+      const lines = (result.out + result.err).split("\n").filter((line) => line.includes("start_date"));
+      expect(lines).toEqual([
+        'placements US export.csv row 2, start_date: "04/03/2026" could be read day first or month first, and this column also holds "11/23/2026" (row 3), a US (month-first) date: its order is in doubt, so it is not read (write it YYYY-MM-DD)',
+        'placements US export.csv row 3, start_date: "11/23/2026" looks like a US (month-first) date: dates must be day/month/year (UK order) or YYYY-MM-DD',
+        'placements US export.csv row 5, start_date: "01/13/2026" looks like a US (month-first) date: dates must be day/month/year (UK order) or YYYY-MM-DD',
+      ]);
+      expect(result.out).toContain("placements US export.csv (placements): 1 to insert, 0 to update, 0 unchanged, 3 with problems");
+    });
+
+    it("Calc's CSV in a German locale: every decimal comma refused, quoted, never read as thousands", async () => {
+      const result = await runCli("import", "--dry-run", path.join(EXPORTS, "placements German locale.csv"));
+      expect(result.code).toBe(1);
+      for (const [row, value] of [[2, "1.234,56"], [3, "912,50"], [4, "900,00"]] as const) {
+        expect(result.out + result.err).toContain(`placements German locale.csv row ${row}, weekly_fee: "${value}" looks like a number written with a decimal comma: write it with a decimal point (e.g. 1234.56); commas may only separate thousands`);
+      }
+      expect(result.out).toContain("placements German locale.csv (placements): REJECTED");
+    });
+
+    it("serial dates (CSV and XLSX by Calc, an exceljs workbook in the 1904 system), UTF-16 Unicode text and Windows-1252 load to the day and the penny; bad rows are left listed", async () => {
+      const files = ["placements US export.csv", "placements pasted as values.csv", "placements 1904 workbook.xlsx", "placements unicode text.csv", "placements windows-1252.csv"];
+      const applied = await runCli("import", "--skip-bad-rows", ...files.map((name) => path.join(EXPORTS, name)));
+      // Exit 1: rows were left out (the US export's three), and listed; the rest is loaded.
+      expect([applied.code, applied.out.includes("Reference data imported, except the rows with problems listed above.")]).toEqual([1, true]);
+      expect(applied.out).toContain("placements         7        0          0         3");
+      expect(applied.err).toContain('placements 1904 workbook.xlsx row 2, start_date: 1 date written as Excel serial day numbers read in the 1904 date system (e.g. "44838" = 2026-10-05)');
+      // The same placements re-saved as XLSX by Calc: the same dates, so nothing changes.
+      const resaved = await runCli("import", "--dry-run", path.join(EXPORTS, "placements pasted as values (Calc).xlsx"));
+      expect(resaved.out).toContain("(placements): 0 to insert, 0 to update, 2 unchanged");
+      const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || null, dataDir });
+      try {
+        const rows: { placement_id: string; start_date: string | Date; end_date: string | Date | null; weekly_fee: string | number | null }[] = await db
+          .knex("placements")
+          .where("placement_id", "like", "PL-95%")
+          .orderBy("placement_id")
+          .select("placement_id", "start_date", "end_date", "weekly_fee");
+        const day = (value: string | Date | null): string | null => (value === null ? null : value instanceof Date ? value.toISOString().slice(0, 10) : value.slice(0, 10));
+        expect(rows.map((r) => [r.placement_id, day(r.start_date), day(r.end_date), r.weekly_fee === null ? null : new Dec(r.weekly_fee).toFixed(2)])).toEqual([
+          ["PL-9503", "2026-05-05", null, "900.00"],
+          ["PL-9511", "2026-10-05", "2026-11-01", "912.50"],
+          ["PL-9512", "2026-02-28", null, "912.50"],
+          ["PL-9521", "2026-10-05", "2026-11-01", "912.50"],
+          ["PL-9541", "2026-10-05", null, "912.50"],
+          ["PL-9542", "2026-10-05", null, "1050.00"],
+          ["PL-9551", "2026-10-05", null, "912.50"],
         ]);
       } finally {
         await db.close();

@@ -1,3 +1,4 @@
+import { otherToolReason } from "../../tabular/other-tools.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
@@ -100,6 +101,8 @@ interface TableState {
   lastPage: number;
   /** What a person checking the extraction should know (kept with the invoice). */
   notes: string[];
+  /** Serial day numbers read as dates under date headings, as `"46327" = 2026-11-01`. */
+  serialDates: string[];
   /** Rows among the lines that print an amount yet were not read as lines (checked against the totals). */
   unread: UnreadRow[];
   /** Cells of read lines printed under a heading but not readable as its field (`line` is the line's index). */
@@ -155,10 +158,24 @@ function moneyOf(cells: readonly LayoutCell[] | undefined): Dec | null {
   return parseMoneyText(columnText(cells));
 }
 
-function dateOf(cells: readonly LayoutCell[] | undefined, config: ExtractionConfig): IsoDate | null {
+/** `: it looks like a US (month-first) date…` for a cell in another tool's spelling; else "". */
+function whyNot(text: string): string {
+  const reason = otherToolReason(cleanText(text));
+  return reason === null ? "" : `: it ${reason}`;
+}
+
+/**
+ * The date under a date heading: a date cell, a date in any DATA.md spelling, or a bare serial
+ * day number (a date column pasted as values), which `serials` records for the invoice's notes.
+ */
+function dateOf(cells: readonly LayoutCell[] | undefined, config: ExtractionConfig, serials?: string[]): IsoDate | null {
   const value = typedValue(cells);
   if (value instanceof Date) return isoFromCellDate(value);
-  return parseDateText(columnText(cells), config.dateFormats);
+  const parsed = parseDateText(columnText(cells), config.dateFormats);
+  if (parsed !== null || cells?.length !== 1) return parsed;
+  const serial = cells[0]?.serialDate ?? null;
+  if (serial !== null) serials?.push(`"${cells[0]?.text ?? ""}" = ${serial}`);
+  return serial;
 }
 
 function rowLabel(doc: LayoutDocument, row: LayoutRow): string {
@@ -235,12 +252,13 @@ function readPeriodColumns(
   header: TableHeader,
   cellsOf: (field: ColumnField) => LayoutCell[] | undefined,
   config: ExtractionConfig,
+  serials?: string[],
 ): { period: Period; column: ColumnField } | null {
   const fromCells = cellsOf("from");
   const toCells = cellsOf("to");
   if (fromCells || toCells) {
-    const from = dateOf(fromCells, config);
-    const to = dateOf(toCells, config);
+    const from = dateOf(fromCells, config, serials);
+    const to = dateOf(toCells, config, serials);
     if (from && to) return { period: { from, to }, column: "from" };
     const joined = !toCells ? parsePeriodText(columnText(fromCells), config.dateFormats) : null;
     if (joined) return { period: joined, column: "from" };
@@ -248,14 +266,14 @@ function readPeriodColumns(
   const periodCells = cellsOf("period");
   if (periodCells) {
     // One date under "Dates" bills that day (a one-off item); under "Week Commencing", a week.
-    const day = dateOf(periodCells, config);
+    const day = dateOf(periodCells, config, serials);
     const periodHeading = header.columns.find((c) => c.field === "period")?.heading ?? "";
     const period = parsePeriodText(columnText(periodCells), config.dateFormats) ?? (day ? periodOfOneDate(periodHeading, day) : null);
     if (period) return { period, column: "period" };
   }
   const dateCells = cellsOf("date");
   if (dateCells) {
-    const day = dateOf(dateCells, config);
+    const day = dateOf(dateCells, config, serials);
     const period = day ? { from: day, to: day } : parsePeriodText(columnText(dateCells), config.dateFormats);
     if (period) return { period, column: "date" };
   }
@@ -286,7 +304,7 @@ function readLine(
   if (description) heading("description", "description");
   const fromCells = cellsOf("from");
   const toCells = cellsOf("to");
-  const printedPeriod = readPeriodColumns(header, cellsOf, config);
+  const printedPeriod = readPeriodColumns(header, cellsOf, config, state.serialDates);
   let period: Period | null = printedPeriod?.period ?? null;
   if (printedPeriod) heading("period", printedPeriod.column);
   if (!period && description) {
@@ -452,6 +470,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     headingTexts: [],
     lastPage: 0,
     notes: [],
+    serialDates: [],
     unread: [],
     unreadCells: [],
     grossLines: [],
@@ -683,7 +702,7 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
   const periodAbove = pending.reduce((acc, f) => combineCells(acc, f.periodCells), new Map<ColumnField, LayoutCell[]>());
   meta.periodCells = combineCells(periodAbove, meta.periodCells ?? new Map());
   if (meta.line.from === null && periodAbove.size > 0) {
-    const read = readPeriodColumns(header, (field) => meta.periodCells?.get(field), config);
+    const read = readPeriodColumns(header, (field) => meta.periodCells?.get(field), config, state.serialDates);
     if (read) {
       meta.line.from = read.period.from;
       meta.line.to = read.period.to;
@@ -732,7 +751,7 @@ function joinWrappedPeriod(
   if (description !== "") previous.line.description = joinWrapped(previous.line.description, description);
   previous.bottom = row.top;
   if (more.size === 0) return; // words only: the period stands as read
-  const read = readPeriodColumns(header, (field) => joined.get(field), config);
+  const read = readPeriodColumns(header, (field) => joined.get(field), config, state.serialDates);
   const where = rowLabel(doc, row);
   const text = [...joined.values()].map((cells) => columnText(cells)).join(" ");
   const others = state.unreadCells.filter((cell) => !(cell.line === lineIndex && cell.field === "period"));
@@ -891,6 +910,13 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   const date = pick("invoiceDate");
   const dateUnsure = ambiguity("invoiceDate", candidates);
   if (dateUnsure) uncertain.push(dateUnsure);
+  // Serial day numbers are read only where a date is expected; the notes say which, so whoever
+  // checks the invoice can compare them with the provider's own copy.
+  const serials = [...(date?.serial ? [`invoice date "${date.serial}" = ${asString(date.value) ?? ""}`] : []), ...table.serialDates];
+  if (serials.length > 0) {
+    const shown = serials.length > 10 ? `${serials.slice(0, 10).join(", ")} and ${serials.length - 10} more` : serials.join(", ");
+    notes.push(`Dates written as Excel serial day numbers (a date column pasted as values) were read in the ${doc.date1904 ? "1904" : "1900"} date system: ${shown}.`);
+  }
 
   let periodFound = pick("period");
   let period = asPeriod(periodFound?.value ?? null);
@@ -938,7 +964,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     uncertain.push({
       code: "uncertain_value",
       field: `line ${cell.line + 1} ${cell.field}`,
-      reason: `${cell.where} prints "${cell.text.slice(0, 60)}" under the ${cell.field} heading, which could not be read as one`,
+      reason: `${cell.where} prints "${cell.text.slice(0, 60)}" under the ${cell.field} heading, which could not be read as one${whyNot(cell.text)}`,
       candidates: [cell.text.slice(0, 60)],
     });
   }

@@ -39,6 +39,8 @@ export interface HeaderCandidate {
   via: FoundVia;
   /** Where it was printed ("page 1 row 4"), null for template patterns over the whole text. */
   where: string | null;
+  /** A date read from a bare serial day number: the number as printed. */
+  serial?: string;
 }
 
 function cellDate(cell: LayoutCell, config: ExtractionConfig): IsoDate | null {
@@ -61,7 +63,8 @@ export function parseHeaderValue(field: HeaderField, text: string, cell: LayoutC
     case "periodFrom":
     case "periodTo":
       if (cell?.value instanceof Date) return isoFromCellDate(cell.value);
-      return cellDate({ text: value, left: 0, right: 0 }, config);
+      // A bare number beside a date label is a serial day number (a date pasted as values).
+      return cellDate({ text: value, left: 0, right: 0 }, config) ?? (cell?.serialDate !== undefined && cleanText(cell.text) === value ? cell.serialDate : null);
     case "period":
       return parsePeriodText(value, config.dateFormats) ?? findPeriodInText(value, config.dateFormats);
     case "vatNumber":
@@ -75,6 +78,12 @@ export function parseHeaderValue(field: HeaderField, text: string, cell: LayoutC
       return parseMoneyText(amount) ?? findMoneyInText(amount);
     }
   }
+}
+
+/** Marks a date read from a serial day number, so the invoice's notes can say so. */
+function withSerial(candidate: HeaderCandidate, source: LayoutCell | undefined): HeaderCandidate {
+  if (source?.serialDate !== undefined && candidate.value === source.serialDate) candidate.serial = cleanText(source.text);
+  return candidate;
 }
 
 /** The value printed under a label (CSS-grid and boxed layouts): the next row's cell overlapping it. */
@@ -130,7 +139,7 @@ export function findHeaderCandidates(
         for (const [text, source, printedOn, via] of stack.tries) {
           const value = parseHeaderValue(stack.match.field, text, source, config);
           if (value !== null) {
-            candidates.push({ field: stack.match.field, value, label: stack.match.label, rank, order, via, where: where(printedOn) });
+            candidates.push(withSerial({ field: stack.match.field, value, label: stack.match.label, rank, order, via, where: where(printedOn) }, source));
             break;
           }
         }
@@ -158,7 +167,7 @@ export function findHeaderCandidates(
       for (const [text, source, printedOn, via] of tries) {
         const value = parseHeaderValue(match.field, text, source, config);
         if (value !== null) {
-          candidates.push({ field: match.field, value, label: match.label, rank, order, via, where: where(printedOn) });
+          candidates.push(withSerial({ field: match.field, value, label: match.label, rank, order, via, where: where(printedOn) }, source));
           break;
         }
       }

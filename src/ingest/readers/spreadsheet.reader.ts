@@ -1,5 +1,6 @@
 import { isAppError } from "../../domain/errors.js";
 import { checkZipDirectory, decodeText, EMPTY_CELL, readCsv, readXlsx, type Cell, type Sheet } from "../../tabular/index.js";
+import { dateFromSerial, serialFromText } from "../../tabular/other-tools.js";
 import { NeedsAttentionError, isNeedsAttention, type LayoutCell, type LayoutDocument, type LayoutRow } from "../types.js";
 
 /**
@@ -8,11 +9,16 @@ import { NeedsAttentionError, isNeedsAttention, type LayoutCell, type LayoutDocu
  * Column j becomes the cell span [j, j + 1], so the extractor places spreadsheet cells under
  * their headings exactly, by column.
  */
-function layoutCell(cell: Cell, column: number): LayoutCell | null {
+function layoutCell(cell: Cell, column: number, date1904: boolean): LayoutCell | null {
   const text = cell.text.trim();
   if (text === "" && (cell.value === null || cell.value === "")) return null;
   const value = typeof cell.value === "string" ? undefined : cell.value;
-  return { text: text === "" ? String(cell.value) : text, left: column, right: column + 1, value, isFormula: cell.isFormula };
+  const layout: LayoutCell = { text: text === "" ? String(cell.value) : text, left: column, right: column + 1, value, isFormula: cell.isFormula };
+  // A date column pasted as values (or written so by an export) holds serial day numbers.
+  const serial = typeof cell.value === "number" ? cell.value : serialFromText(text);
+  const serialDate = serial === null ? null : dateFromSerial(serial, date1904);
+  if (serialDate !== null) layout.serialDate = serialDate;
+  return layout;
 }
 
 function columnLetters(index: number): string {
@@ -45,10 +51,10 @@ function shownCells(sheet: Sheet, notes: string[], named: boolean): Cell[][] {
   return rows;
 }
 
-function sheetRows(rows: readonly (readonly Cell[])[], page: number): LayoutRow[] {
+function sheetRows(rows: readonly (readonly Cell[])[], page: number, date1904 = false): LayoutRow[] {
   const out: LayoutRow[] = [];
   rows.forEach((cells, index) => {
-    const layout = cells.map((cell, column) => layoutCell(cell, column)).filter((c): c is LayoutCell => c !== null);
+    const layout = cells.map((cell, column) => layoutCell(cell, column, date1904)).filter((c): c is LayoutCell => c !== null);
     if (layout.length === 0) return;
     out.push({ page, top: index + 1, height: 1, cells: layout, rowNumber: index + 1 });
   });
@@ -96,7 +102,7 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
   const notes = sheets.length > visible.length ? [`${sheets.length - visible.length} hidden sheet(s) ignored.`] : [];
   // Hidden rows and columns are not part of the invoice a person sees or prints (a cancelled
   // line hidden rather than deleted, an internal code): they are not read, and the notes quote them.
-  const rows = visible.flatMap((sheet, index) => sheetRows(shownCells(sheet, notes, visible.length > 1), index + 1));
+  const rows = visible.flatMap((sheet, index) => sheetRows(shownCells(sheet, notes, visible.length > 1), index + 1, sheet.date1904 === true));
   // A formula's saved result is what the provider's program last computed, not a recalculation.
   const formulas = visible.flatMap((sheet) =>
     sheet.rows.flatMap((cells, r) =>
@@ -116,7 +122,7 @@ export async function readXlsxInvoice(bytes: Uint8Array): Promise<LayoutDocument
   if (computed.length > 0) notes.push(`Formula cells saved without a result, computed here from their formulas: ${list(computed)}.`);
   // Said on the invoice, so that whoever opens the original knows what it holds.
   if (holdsMacros(bytes)) notes.push("The workbook holds macros (a VBA project); they were not run: only cell values were read.");
-  return { format: "xlsx", pageCount: visible.length, rows, notes };
+  return { format: "xlsx", pageCount: visible.length, rows, notes, date1904: visible.some((sheet) => sheet.date1904 === true) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { dayFromParts, isoFromDay, monthNumber, tryParseDay, type IsoDate } from
 import { monthBounds } from "../../domain/months.js";
 import { Dec, tryParseMoney } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
+import { hasDecimalComma } from "../../tabular/other-tools.js";
 
 /**
  * Value spellings of DATA.md "Invoices": dates, periods, money, quantities, units, identifiers.
@@ -331,6 +332,8 @@ export function findMoneyInText(input: string): Dec | null {
   for (const match of text.matchAll(pattern)) {
     const candidate = match[0].trim();
     if (!/[£.]|GBP/i.test(candidate)) continue; // a bare integer in a label ("VAT @ 20%") is not the amount
+    // Part of a longer number ("1.234,56" with a decimal comma holds "1.23"): not an amount read.
+    if (/^(?:\d|[.,]\d)/.test(text.slice(match.index + match[0].length))) continue;
     const value = parseMoneyText(candidate);
     if (value) last = value;
   }
@@ -380,6 +383,9 @@ export interface Quantity {
 
 /** `31`, `4.43`, `31 nights`, `4.43 wks`, `10 hrs`. */
 export function parseQuantity(input: string, extraUnits: Readonly<Record<string, Unit>> = {}): Quantity | null {
+  // `12,5` is twelve and a half written with a decimal comma, never 125: only thousands commas go.
+  const number = /^[\d.,\s]+/.exec(cleanText(input))?.[0] ?? "";
+  if (hasDecimalComma(number)) return null;
   const text = cleanText(input).replace(/,/g, "");
   const m = /^(-?\d+(?:\.\d+)?|-?\.\d+)\s*([A-Za-z/ .]*)$/.exec(text);
   if (!m) return null;
@@ -427,18 +433,23 @@ export function firstReference(input: string): string | null {
   return null;
 }
 
-/** A UK VAT registration number (`GB123456789`, `GB 123 4567 89`, `123456789`), normalised to digits. */
+/**
+ * A UK VAT registration number in any of the groupings people and programs print
+ * (`GB123456789`, `GB 123 4567 89`, `GB 123 456 789`, `gb-123-4567-89`, `123456789`, and the
+ * 12-digit branch form), normalised to its digits: the form matching compares.
+ */
 export function parseVatNumber(input: string): string | null {
-  const text = cleanText(input).toUpperCase().replace(/^GB\s*/, "");
-  const m = /^(\d{3})\s?(\d{4})\s?(\d{2})(?:\s?(\d{3}))?$/.exec(text);
-  if (!m) return null;
-  return `${m[1]}${m[2]}${m[3]}${m[4] ?? ""}`;
+  const text = cleanText(input).toUpperCase().replace(/^GB[\s:-]*/, "");
+  // Spaces or dashes between digits, one at a time (a point would make it an amount).
+  if (!/^\d(?:[\s-]?\d)*$/.test(text)) return null;
+  const digits = text.replace(/[\s-]/g, "");
+  return digits.length === 9 || digits.length === 12 ? digits : null;
 }
 
 /** Every VAT-number-looking token in a text (`GB` prefix required when there is no label). */
 export function findVatNumbers(text: string): string[] {
   const found: string[] = [];
-  for (const match of cleanText(text).matchAll(/\bGB\s?\d{3}\s?\d{4}\s?\d{2}(?:\s?\d{3})?\b/gi)) {
+  for (const match of cleanText(text).matchAll(/\bGB[\s-]?\d(?:[\s-]?\d){8}(?:(?:[\s-]?\d){3})?(?!\d)/gi)) {
     const vat = parseVatNumber(match[0]);
     if (vat) found.push(vat);
   }

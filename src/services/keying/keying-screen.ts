@@ -117,7 +117,7 @@ export function uncertainMarks(uncertain: readonly UncertainValue[]): Record<str
 }
 
 const PROBLEM_FIELDS: Readonly<Record<string, string>> = {
-  unknown_provider: "providerId", ambiguous_provider: "providerId", no_invoice_number: "invoiceNumber", no_invoice_date: "invoiceDate",
+  unknown_provider: "providerId", ambiguous_provider: "providerId", no_invoice_number: "invoiceNumber", no_invoice_date: "invoiceDate", invoice_date_unreadable: "invoiceDate",
   no_line_table: lineFieldId(0, "amount"),
 };
 

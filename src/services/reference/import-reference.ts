@@ -141,6 +141,7 @@ interface PlannedSource {
   format: TabularFormat;
   headerIndex: number;
   rows: readonly (readonly TableCell[])[];
+  date1904: boolean;
 }
 
 /**
@@ -219,7 +220,7 @@ export async function importReference(db: Database, files: readonly ImportFileIn
 function planSource(source: PlannedSource, context: CheckContext, mappings: readonly HeaderMapping[], rateSources: Map<string, string>, table: TableSpec, frameworkIds: ReadonlySet<string>): ImportFileResult {
   const name = source.label;
   const stored = context.tables[source.table];
-  const parsed = parseTable(name, table, source.rows, { stored, headerIndex: source.headerIndex, mappings });
+  const parsed = parseTable(name, table, source.rows, { stored, headerIndex: source.headerIndex, mappings, date1904: source.date1904 });
 
   const providerProblems = resolveProviderNames(name, table, parsed, context);
   // A provider spelling already said to be ambiguous is not also "not a known provider".
@@ -393,7 +394,7 @@ async function recogniseFile(input: ImportFileInput, mappings: readonly HeaderMa
   for (const sheet of sheets) {
     const label = sheets.length === 1 || sheet.name === null ? input.name : `${input.name} (sheet ${sheet.name})`;
     const recognised = recogniseTable(input.name, sheet, mappings, nameHint);
-    if (isRecognised(recognised)) found.sources.push({ label, table: recognised.table, format, headerIndex: recognised.headerIndex, rows: sheet.rows });
+    if (isRecognised(recognised)) found.sources.push({ label, table: recognised.table, format, headerIndex: recognised.headerIndex, rows: sheet.rows, date1904: sheet.date1904 === true });
     else if (sheets.length > 1 && recognised.closest === null) found.warnings.push(makeIssue("sheet.skipped", { file: label }, `skipped: ${recognised.detail}`));
     else {
       refuse(label, "file.unknown_table", recognised.detail, recognised.closest, format);

@@ -8,6 +8,13 @@ describe("provider identification", () => {
     expect(identifyProvider("Hillside", ["987654321"], FIXTURE_PROVIDERS)).toEqual({ providerId: "HSL", via: "vat_number" });
   });
 
+  it("a provider's VAT number in the reference data is matched in whatever grouping either side wrote it", () => {
+    const providers = ["GB 123 4567 89", "123456789", "GB123456789", "gb 123 456 789", "GB-123-4567-89"].map((vatNumber, i) => [{ providerId: `P${i}`, name: `Provider ${i}`, aliases: [], vatNumber }]);
+    for (const list of providers) {
+      expect(identifyProvider("Invoice", ["123456789"], list)).toEqual({ providerId: list[0]?.providerId, via: "vat_number" });
+    }
+  });
+
   it("by name or alias, ignoring case, punctuation, & and Limited/Ltd", () => {
     expect(identifyProvider("BROOKSIDE CARE HOMES LTD\nInvoice", [], FIXTURE_PROVIDERS)).toEqual({ providerId: "BRK", via: "name" });
     expect(identifyProvider("Oakfield Family Placements", [], FIXTURE_PROVIDERS)).toEqual({ providerId: "OAK", via: "alias" });

@@ -146,4 +146,12 @@ describe("references and VAT numbers", () => {
     expect(parseVatNumber("£812.20")).toBeNull();
     expect(findVatNumbers("Reg. office … VAT GB 284 6193 07; tel 01632 960418")).toEqual(["284619307"]);
   });
+
+  it("VAT numbers in every grouping other programs print, normalised to digits; not amounts or phone numbers", () => {
+    for (const printed of ["GB 123 456 789", "gb123-4567-89", "GB: 123456789", "GB-123-4567-89", "123 456 789"]) expect([printed, parseVatNumber(printed)]).toEqual([printed, "123456789"]);
+    expect(parseVatNumber("GB 123 4567 89 001")).toBe("123456789001"); // a branch (12 digits)
+    for (const other of ["1234567.89", "12345678", "1234567890", "123 - 456 789", "GB12345678A"]) expect([other, parseVatNumber(other)]).toEqual([other, null]);
+    expect(findVatNumbers("VAT Reg: GB 123 456 789 | Tel 01632 960418")).toEqual(["123456789"]);
+    expect(findVatNumbers("gb-123-4567-89")).toEqual(["123456789"]);
+  });
 });

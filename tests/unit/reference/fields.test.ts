@@ -25,7 +25,8 @@ describe("reading cells", () => {
     expect(value(startDate, text("01/10/2026"))).toBe("2026-10-01");
     expect(value(startDate, text("1/2/2026"))).toBe("2026-02-01");
     expect(value(startDate, text("13/01/2026"))).toBe("2026-01-13");
-    expect(value(startDate, text("01/13/2026"))).toBe('error: "01/13/2026" is not a date');
+    expect(value(startDate, text("01/13/2026"))).toBe('error: "01/13/2026" looks like a US (month-first) date: dates must be day/month/year (UK order) or YYYY-MM-DD');
+    expect(value(startDate, text("31/02/2026"))).toBe('error: "31/02/2026" is not a date');
     expect(value(startDate, text(" 2026-10-01T00:00:00 "))).toBe("2026-10-01");
   });
 

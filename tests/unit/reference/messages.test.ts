@@ -59,17 +59,17 @@ describe("messages: cells", () => {
     expect(messages("placements.csv", text)).toEqual(['placements.csv row 14, end_date: "31/02/2026" is not a date']);
   });
 
-  it("a date cell holding a time, and a number in a date column", () => {
+  it("a date cell holding a time, and a number in a date column that is no plausible serial date", () => {
     expect(messages("absences.csv", "placement_id,from_date,to_date,reason\nPL1,2026-01-01 13:30,2026-01-02,hospital")).toEqual([
       'absences.csv row 2, from_date: "2026-01-01 13:30" is not a date',
     ]);
     const table = TABLES.absences;
     const parsed = parseTable("absences.xlsx", table, [
       [{ text: "placement_id", value: "placement_id" }, { text: "from_date", value: "from_date" }, { text: "to_date", value: "to_date" }, { text: "reason", value: "reason" }],
-      [{ text: "PL1", value: "PL1" }, { text: "46023", value: 46023 }, { text: "02/01/2026 09:00", value: new Date("2026-01-02T09:00:00Z") }, { text: "other", value: "other" }],
+      [{ text: "PL1", value: "PL1" }, { text: "4602", value: 4602 }, { text: "02/01/2026 09:00", value: new Date("2026-01-02T09:00:00Z") }, { text: "other", value: "other" }],
     ]);
     expect(parsed.errors.map((issue) => issue.message)).toEqual([
-      'absences.xlsx row 2, from_date: "46023" is a number, not a date (format the cell as a date, or write YYYY-MM-DD)',
+      'absences.xlsx row 2, from_date: "4602" is a number, not a date (as an Excel serial day number it is no date from 2000-01-01 to 2099-12-31): format the cell as a date, or write YYYY-MM-DD',
       'absences.xlsx row 2, to_date: "02/01/2026 09:00" is a date and time, not a date',
     ]);
   });
