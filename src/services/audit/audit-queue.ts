@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import type { Database } from "../../db/connection.js";
+import { withProviderLocks } from "../../db/repositories/arrival-pending.repository.js";
 import { markPartFailed, partFailure, partResults, partStatus, planParts, recordPartDone, recordPartError } from "../../db/repositories/audit-parts.repository.js";
 import { failRun, finishRun, vacuumAuditTables, type AuditRunRow, type RunCounts } from "../../db/repositories/audit.repository.js";
 import { CATEGORIES, type Category } from "../../domain/finding.js";
@@ -79,7 +80,8 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
     let result: PartitionResult;
     log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
     try {
-      result = await auditPartition(db.knex, job.data.job);
+      // The part's providers locked: no arrival job audits one of them meanwhile (arrival-queue.ts).
+      result = await withProviderLocks(db.knex, authorityId, job.data.job.providerIds ?? [], () => auditPartition(db.knex, job.data.job));
     } catch (error) {
       await recordPartError(db.knex, runId, part, (error as Error).message).catch(() => undefined);
       throw error;

@@ -24,6 +24,7 @@ export const QUEUE_NAMES = {
   ingestFileDead: "ingest-file-dead",
   auditPart: "audit-part",
   auditPartDead: "audit-part-dead",
+  auditArrival: "audit-arrival",
 } as const;
 
 export interface QueueSettings {
@@ -99,6 +100,10 @@ export class WorkQueue {
       await queue.ensureQueue(dead, { ...retry, retryLimit: settings.retryLimit });
       await queue.ensureQueue(name, { ...retry, deadLetter: dead });
     }
+    // Audits on arrival: at most one waiting job per provider (policy "short"; arrivals merge into
+    // it). No dead letter: a job that fails every attempt leaves its pending row, which the
+    // provider's next arrival audits, and the monthly run covers the invoices anyway.
+    await queue.ensureQueue(QUEUE_NAMES.auditArrival, { ...retry, policy: "short" });
     return queue;
   }
 
@@ -126,6 +131,11 @@ export class WorkQueue {
   /** Queues a job once per key: null when that key was queued before. */
   async send(name: string, key: string, data: object): Promise<string | null> {
     return this.boss.send(name, data, { id: jobIdFor(key), singletonKey: key });
+  }
+
+  /** Queues a job unless one of that key is still waiting to be taken (a "short" queue): null then. */
+  async sendWhileNoneWaiting(name: string, key: string, data: object): Promise<string | null> {
+    return this.boss.send(name, data, { singletonKey: key });
   }
 
   /**
