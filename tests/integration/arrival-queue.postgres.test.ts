@@ -9,6 +9,7 @@ import { migrateLatest } from "../../src/db/migrate.js";
 import { withProviderLocks } from "../../src/db/repositories/arrival-pending.repository.js";
 import { runArrivalPart, type ArrivalPartJob } from "../../src/services/audit/arrival-queue.js";
 import { ingestFiles } from "../../src/services/ingest/ingest-files.js";
+import { ingestQueuedFile, queueFiles } from "../../src/services/ingest/ingest-queue.js";
 import { startQueueWorkers } from "../../src/services/queue/queue-workers.js";
 import { queueSettingsFromEnv, WorkQueue } from "../../src/services/queue/work-queue.js";
 import { silentLogger } from "../../src/logger.js";
@@ -119,5 +120,36 @@ describe("the audit on arrival as queued provider jobs", () => {
     expect(await findingsOf(db.knex)).toEqual(expectedFindings(5).map((f) => ({ ...f, status: "open" })));
     // Every invoice is dated 31 October: the provider is audited again from that date, all five saved.
     expect((await runs(db)).filter((r) => r.status === "succeeded").map((r) => r.invoices_audited)).toEqual([3, 5]);
+  }, 120_000);
+});
+
+describe("a queued file's original", () => {
+  it("is sent to the database once: the worker that reads it from there does not send it back", async () => {
+    const { url, drop } = await createTestDatabaseUrl();
+    const dataDir = tempDir("queued-original");
+    const owner = await openDatabase({ databaseUrl: url, dataDir });
+    const queue = await WorkQueue.open(url, { settings: SETTINGS });
+    try {
+      await migrateLatest(owner.knex);
+      await seedReference(owner.knex, 2);
+      const db = forAuthority(owner, 1);
+      const [queued] = await queueFiles(db, queue, [{ name: "invoice-1.csv", bytes: Buffer.from(csvInvoice(1)) }], { authorityId: 1, actor: "test" });
+      expect(queued?.queued).toBe(true);
+      const inserts: string[] = [];
+      const listen = (query: { sql: string }): void => void (/original_files/.test(query.sql) && /^\s*insert/i.test(query.sql) && inserts.push(query.sql));
+      db.knex.on("query", listen);
+      owner.knex.on("query", listen);
+      const job = { id: "test-job", data: { authorityId: 1, sha256: queued?.sha256 ?? "", name: "invoice-1.csv", actor: "test" } };
+      const report = await ingestQueuedFile(db, job, { dataDir });
+      expect(report.files.map((f) => f.status)).toEqual(["stored"]);
+      expect(inserts).toEqual([]);
+      expect(await db.knex("original_files").count<{ n: string }[]>({ n: "*" })).toEqual([{ n: "1" }]);
+      expect(await db.knex("received_files").select("stored_path")).toEqual([{ stored_path: `database:${queued?.sha256 ?? ""}` }]);
+    } finally {
+      await queue.stop();
+      await owner.close();
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
