@@ -9,6 +9,7 @@ import { QUEUE_NAMES, type QueuedJob, type WorkQueue } from "../queue/work-queue
 import { addPartitionResults, auditPartition, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 import { logAuditRun } from "./audit-run-log.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
+import { completeMonthlySlot, failMonthlySlot, type MonthlyCompletion } from "../scheduler/monthly-completion.js";
 
 /**
  * An audit run shared out through the work queue (issue 24, PostgreSQL only): one job per
@@ -34,6 +35,8 @@ export interface RunCompletion {
   foundUnaudited: number;
   /** Findings and invoices are vacuumed after a run of this many lines or more (run-audit.ts). */
   tidyAfterLines: number;
+  /** A monthly slot's run: its completer writes the report and marks the slot (monthly-completion.ts). */
+  monthly?: MonthlyCompletion | null;
 }
 
 export interface AuditPartJob {
@@ -68,7 +71,7 @@ export async function queueAuditParts(
 }
 
 /** The handler of an audit-part job. */
-export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, logger?: Logger): Promise<void> {
+export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, logger?: Logger, dataDir?: string): Promise<void> {
   const { runId, part, authorityId } = job.data;
   const log = logger?.child({ auditRun: runId, part });
   const status = await partStatus(db.knex, runId, part);
@@ -88,16 +91,17 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
     }
     const { complete } = await recordPartDone(db.knex, runId, part, result);
     log?.info("audit part done", { authorityId, linesAudited: result.linesAudited, findings: result.findingsRaised });
-    if (complete) await completeRun(db.knex, job.data, log);
+    if (complete) await completeRun(db, job.data, log, dataDir);
     return;
   }
   // A retry of a part already recorded (its worker died after recording it): the run may still
   // be waiting for its completion.
   const { complete } = await recordPartDone(db.knex, runId, part, null);
-  if (complete) await completeRun(db.knex, job.data, log);
+  if (complete) await completeRun(db, job.data, log, dataDir);
 }
 
-async function completeRun(knex: Knex, data: AuditPartJob, log: Logger | undefined): Promise<void> {
+async function completeRun(db: Database, data: AuditPartJob, log: Logger | undefined, dataDir: string | undefined): Promise<void> {
+  const knex = db.knex;
   const { authorityId, runId, completion } = data;
   // The credit notes as they stand now (as in-process runs, which resolve them at the start and
   // apply them at the end; the parts were given the voided invoices when the run was planned).
@@ -109,6 +113,10 @@ async function completeRun(knex: Knex, data: AuditPartJob, log: Logger | undefin
   await finishRun(knex, runId, counts);
   await logAuditRun(knex, { authorityId, runId, scope: completion.scope, trigger: completion.trigger, actor: completion.actor, outcome: { counts, foundUnaudited: completion.foundUnaudited } });
   log?.info("audit finished", { ...counts, foundUnaudited: completion.foundUnaudited, parts: data.parts });
+  if (completion.monthly) {
+    if (dataDir === undefined) throw new Error("a monthly audit's last part needs a DATA_DIR for its report");
+    await completeMonthlySlot(db, authorityId, completion.monthly, { runId, counts }, { dataDir, ...(log ? { logger: log } : {}) });
+  }
 }
 
 /** The handler of the audit-part dead-letter queue: the part failed every attempt, so the run fails with its reason. */
@@ -120,6 +128,7 @@ export async function failAuditPart(db: Database, job: QueuedJob<AuditPartJob>, 
   if (status?.run !== "running") return;
   const reason = `Part ${part + 1} of ${parts} of this audit (${job.data.job.providerIds?.length ?? "all"} provider(s)) failed ${failure?.attempts ?? "every"} time(s): ${failure?.lastError ?? "its worker stopped before it finished"}`;
   await failRun(db.knex, runId, reason);
+  if (completion.monthly) await failMonthlySlot(db, completion.monthly, reason);
   await logAuditRun(db.knex, { authorityId, runId, scope: completion.scope, trigger: completion.trigger, actor: completion.actor, outcome: { error: reason } });
   logger?.error("audit run failed: a part failed every attempt", { auditRun: runId, part, reason });
 }

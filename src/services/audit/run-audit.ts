@@ -10,6 +10,7 @@ import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResu
 import { auditInThreads, defaultAuditThreads, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
 import { partCount, QueuedRunFailed, queueAuditParts, waitForRun } from "./audit-queue.js";
 import type { WorkQueue } from "../queue/work-queue.js";
+import type { MonthlyCompletion } from "../scheduler/monthly-completion.js";
 
 export type AuditScope = { kind: "month"; month: string } | { kind: "all" };
 
@@ -113,7 +114,7 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
       const foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
       log?.info("audit started", { scope: scopeLabel(options.scope), foundUnaudited });
       if (options.queue && db.kind === "postgres") {
-        const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES };
+        const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES, monthly: null };
         await queueRun(db, options.queue, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad, partLines: options.partLines }, completion, log);
         // The worker that records the last part completes the run (figures, credit notes, log).
         const counts = await waitForRun(knex, runId);
@@ -134,6 +135,31 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
     }
   })();
   return { runId, finished };
+}
+
+/**
+ * On a PostgreSQL server: records the run and queues its partitions, without waiting. The worker
+ * that completes the last part completes the run (and, for a monthly slot, writes its report
+ * and marks the slot: `monthly`). For the monthly job (src/services/scheduler/monthly-queue.ts).
+ */
+export async function queueAudit(db: Database, queue: WorkQueue, options: RunAuditOptions, monthly: MonthlyCompletion | null): Promise<string> {
+  const knex = db.knex;
+  const { authorityId } = options;
+  const rulesJson = options.rulesJson ?? defaultRulesJson();
+  loadRulesConfig(rulesJson);
+  const bounds = options.scope.kind === "month" ? monthBounds(options.scope.month) : null;
+  const runId = await startRun(knex, authorityId, scopeLabel(options.scope), options.trigger ?? "manual", options.runKey ?? null);
+  const log = options.logger?.child({ auditRun: runId });
+  try {
+    const foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
+    const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES, monthly };
+    await queueRun(db, queue, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad, partLines: options.partLines }, completion, log);
+    return runId;
+  } catch (error) {
+    await failRun(knex, runId, (error as Error).message);
+    await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { error: (error as Error).message } });
+    throw error;
+  }
 }
 
 /** Shares the run's providers into partitions of about PART_LINES lines and queues one job each. */

@@ -3,6 +3,7 @@ import type { Logger } from "../../logger.js";
 import { runArrivalPart, type ArrivalPartJob } from "../audit/arrival-queue.js";
 import { failAuditPart, runAuditPart, type AuditPartJob } from "../audit/audit-queue.js";
 import { failQueuedFile, ingestQueuedFile, type IngestFileJob } from "../ingest/ingest-queue.js";
+import { failQueuedMonth, startQueuedMonth, type MonthlyAuditJobData } from "../scheduler/monthly-queue.js";
 import { QUEUE_NAMES, type WorkQueue } from "./work-queue.js";
 
 /**
@@ -21,10 +22,12 @@ export async function startQueueWorkers(db: Database, queue: WorkQueue, options:
     queues.push(QUEUE_NAMES.ingestFile, QUEUE_NAMES.ingestFileDead);
   }
   if (options.audits ?? true) {
-    await queue.work<AuditPartJob>(QUEUE_NAMES.auditPart, (job) => runAuditPart(forAuthority(db, job.data.authorityId), job, logger));
+    await queue.work<AuditPartJob>(QUEUE_NAMES.auditPart, (job) => runAuditPart(forAuthority(db, job.data.authorityId), job, logger, dataDir));
     await queue.work<AuditPartJob>(QUEUE_NAMES.auditPartDead, (job) => failAuditPart(forAuthority(db, job.data.authorityId), job, logger));
     await queue.work<ArrivalPartJob>(QUEUE_NAMES.auditArrival, (job) => runArrivalPart(forAuthority(db, job.data.authorityId), job, logger));
-    queues.push(QUEUE_NAMES.auditPart, QUEUE_NAMES.auditPartDead, QUEUE_NAMES.auditArrival);
+    await queue.work<MonthlyAuditJobData>(QUEUE_NAMES.monthlyAudit, (job) => startQueuedMonth(forAuthority(db, job.data.authorityId), queue, job, logger));
+    await queue.work<MonthlyAuditJobData>(QUEUE_NAMES.monthlyAuditDead, (job) => failQueuedMonth(forAuthority(db, job.data.authorityId), job, logger));
+    queues.push(QUEUE_NAMES.auditPart, QUEUE_NAMES.auditPartDead, QUEUE_NAMES.auditArrival, QUEUE_NAMES.monthlyAudit, QUEUE_NAMES.monthlyAuditDead);
   }
   logger.info("taking work from the queue", { queues });
 }

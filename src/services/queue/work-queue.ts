@@ -25,6 +25,8 @@ export const QUEUE_NAMES = {
   auditPart: "audit-part",
   auditPartDead: "audit-part-dead",
   auditArrival: "audit-arrival",
+  monthlyAudit: "monthly-audit",
+  monthlyAuditDead: "monthly-audit-dead",
 } as const;
 
 export interface QueueSettings {
@@ -96,6 +98,7 @@ export class WorkQueue {
     for (const [name, dead] of [
       [QUEUE_NAMES.ingestFile, QUEUE_NAMES.ingestFileDead],
       [QUEUE_NAMES.auditPart, QUEUE_NAMES.auditPartDead],
+      [QUEUE_NAMES.monthlyAudit, QUEUE_NAMES.monthlyAuditDead],
     ] as const) {
       await queue.ensureQueue(dead, { ...retry, retryLimit: settings.retryLimit });
       await queue.ensureQueue(name, { ...retry, deadLetter: dead });
