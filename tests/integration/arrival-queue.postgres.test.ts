@@ -12,9 +12,11 @@ import { ingestFiles } from "../../src/services/ingest/ingest-files.js";
 import { ingestQueuedFile, queueFiles } from "../../src/services/ingest/ingest-queue.js";
 import { startQueueWorkers } from "../../src/services/queue/queue-workers.js";
 import { queueSettingsFromEnv, WorkQueue } from "../../src/services/queue/work-queue.js";
-import { silentLogger } from "../../src/logger.js";
+import { silentLogger, type Logger } from "../../src/logger.js";
+import { runAuditPart, type AuditPartJob } from "../../src/services/audit/audit-queue.js";
+import { queueAudit } from "../../src/services/audit/run-audit.js";
 import { createTestDatabaseUrl, tempDir } from "../support/db.js";
-import { csvInvoice, eventually, expectedFindings, findingsOf, invoiceNumber, seedReference } from "./worker.fixtures.js";
+import { csvInvoice, eventually, expectedFindings, findingsOf, invoiceNumber, OCTOBER, seedInvoicesDirectly, seedReference } from "./worker.fixtures.js";
 
 const SETTINGS = queueSettingsFromEnv({ QUEUE_EXPIRE_SECONDS: "60", QUEUE_MAINTENANCE_SECONDS: "1", QUEUE_POLL_SECONDS: "0.5", QUEUE_RETRY_DELAY_SECONDS: "1" });
 
@@ -145,6 +147,40 @@ describe("a queued file's original", () => {
       expect(inserts).toEqual([]);
       expect(await db.knex("original_files").count<{ n: string }[]>({ n: "*" })).toEqual([{ n: "1" }]);
       expect(await db.knex("received_files").select("stored_path")).toEqual([{ stored_path: `database:${queued?.sha256 ?? ""}` }]);
+    } finally {
+      await queue.stop();
+      await owner.close();
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe("a part of a whole run taken again while its first attempt still runs (past its expiry)", () => {
+  it("waits for the running attempt, then finds the part done: audited once, counted once", async () => {
+    const { url, drop } = await createTestDatabaseUrl();
+    const dataDir = tempDir("part-overrun");
+    const owner = await openDatabase({ databaseUrl: url, dataDir });
+    const queue = await WorkQueue.open(url, { settings: SETTINGS });
+    try {
+      await migrateLatest(owner.knex);
+      await seedReference(owner.knex, 30);
+      await seedInvoicesDirectly(owner.knex, 30);
+      const db = forAuthority(owner, 1);
+      // Queued with no worker taking it: the test plays both attempts.
+      const runId = await queueAudit(db, queue, { scope: { kind: "month", month: OCTOBER }, authorityId: 1 }, null);
+      const result: { rows: { id: string; data: AuditPartJob }[] } = await owner.knex.raw(`select id::text, data from pgboss.job where name = 'audit-part'`);
+      expect(result.rows).toHaveLength(1);
+      const job = { id: result.rows[0]!.id, data: result.rows[0]!.data };
+      const logs: string[] = [];
+      const logger = { ...silentLogger(), child: () => logger, info: (message: string) => void logs.push(message) } as unknown as Logger;
+      await Promise.all([runAuditPart(db, job, logger, dataDir), runAuditPart(db, job, logger, dataDir)]);
+      expect(logs.filter((m) => m === "audit part started")).toHaveLength(1);
+      expect(logs.filter((m) => m.startsWith("audit part already done"))).toHaveLength(1);
+      const run = await db.knex("audit_runs").where({ id: runId }).first<{ status: string; invoices_audited: number; findings_raised: number }>("status", "invoices_audited", "findings_raised");
+      // By hand (worker.fixtures.ts): invoices 3, 5, 6, 9, 10, 12, …: 14 of the 30 are wrong.
+      expect(run).toEqual({ status: "succeeded", invoices_audited: 30, findings_raised: 14 });
+      expect(await findingsOf(db.knex)).toEqual(expectedFindings(30).map((f) => ({ ...f, status: "open" })));
     } finally {
       await queue.stop();
       await owner.close();

@@ -52,6 +52,25 @@ export interface AuditPartJob {
 export const PART_LINES = 20_000;
 export const MAX_PARTS = 64;
 
+/**
+ * The slowest a part is assumed to go (lines per second). The slowest measured: four workers on
+ * this 2-core machine while it was shared by about ten runnable processes per core audited 1M
+ * lines in 552 s, about 450 lines/s each (README "Scale-out"); less than half of that leaves room.
+ */
+export const SLOWEST_PART_LINES_PER_SECOND = 200;
+
+/**
+ * A part's job expiry: the queue's (QUEUE_EXPIRE_SECONDS), or longer for a part too big to finish
+ * in it at the slowest pace. pg-boss 10 cannot extend a running job's expiry (no heartbeat or
+ * touch: timgit/pg-boss#579, #436), and a part cannot be split below one provider (duplicate
+ * billing and duplicate invoices compare every invoice of a provider), so the expiry follows the
+ * part's size instead. Should a part still outlive it, the retry waits for the provider locks the
+ * running attempt holds, then finds the part done and adds nothing (runAuditPart).
+ */
+export function partExpirySeconds(lines: number, queueExpirySeconds: number): number {
+  return Math.max(queueExpirySeconds, Math.ceil(lines / SLOWEST_PART_LINES_PER_SECOND));
+}
+
 export function partCount(lines: number, partLines = PART_LINES): number {
   return Math.max(1, Math.min(MAX_PARTS, Math.ceil(lines / Math.max(1, partLines))));
 }
@@ -66,7 +85,7 @@ export async function queueAuditParts(
   await planParts(db.knex, run.runId, parts.map((p, part) => ({ part, providers: p.providers, lines: p.lines })));
   for (const [part, planned] of parts.entries()) {
     const data: AuditPartJob = { authorityId: run.authorityId, runId: run.runId, part, parts: parts.length, job: planned.job, completion: run.completion };
-    await queue.send(QUEUE_NAMES.auditPart, `audit:${run.runId}:${part}`, data);
+    await queue.send(QUEUE_NAMES.auditPart, `audit:${run.runId}:${part}`, data, { expireInSeconds: partExpirySeconds(planned.lines, queue.settings.expireSeconds) });
   }
 }
 
@@ -80,14 +99,22 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
     return;
   }
   if (status.part !== "done") {
-    let result: PartitionResult;
-    log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
+    let result: PartitionResult | null;
     try {
-      // The part's providers locked: no arrival job audits one of them meanwhile (arrival-queue.ts).
-      result = await withProviderLocks(db.knex, authorityId, job.data.job.providerIds ?? [], () => auditPartition(db.knex, job.data.job));
+      // The part's providers locked: no arrival job audits one of them meanwhile (arrival-queue.ts),
+      // and a retry of a part still running (past its expiry) waits here for it, then finds it done.
+      result = await withProviderLocks(db.knex, authorityId, job.data.job.providerIds ?? [], async () => {
+        if ((await partStatus(db.knex, runId, part))?.part === "done") return null;
+        log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
+        return auditPartition(db.knex, job.data.job);
+      });
     } catch (error) {
       await recordPartError(db.knex, runId, part, (error as Error).message).catch(() => undefined);
       throw error;
+    }
+    if (result === null) {
+      log?.info("audit part already done by an earlier attempt that outlived its expiry: nothing added");
+      return;
     }
     const { complete } = await recordPartDone(db.knex, runId, part, result);
     log?.info("audit part done", { authorityId, linesAudited: result.linesAudited, findings: result.findingsRaised });
@@ -125,7 +152,8 @@ export async function failAuditPart(db: Database, job: QueuedJob<AuditPartJob>, 
   const failure = await partFailure(db.knex, runId, part);
   await markPartFailed(db.knex, runId, part);
   const status = await partStatus(db.knex, runId, part);
-  if (status?.run !== "running") return;
+  // Done after all (an attempt that outlived its expiry finished it): the run goes on.
+  if (status?.run !== "running" || status.part === "done") return;
   const reason = `Part ${part + 1} of ${parts} of this audit (${job.data.job.providerIds?.length ?? "all"} provider(s)) failed ${failure?.attempts ?? "every"} time(s): ${failure?.lastError ?? "its worker stopped before it finished"}`;
   await failRun(db.knex, runId, reason);
   if (completion.monthly) await failMonthlySlot(db, completion.monthly, reason);

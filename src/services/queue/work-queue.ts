@@ -131,9 +131,9 @@ export class WorkQueue {
     }
   }
 
-  /** Queues a job once per key: null when that key was queued before. */
-  async send(name: string, key: string, data: object): Promise<string | null> {
-    return this.boss.send(name, data, { id: jobIdFor(key), singletonKey: key });
+  /** Queues a job once per key: null when that key was queued before. `expireInSeconds` overrides the queue's expiry for this job. */
+  async send(name: string, key: string, data: object, options: { expireInSeconds?: number } = {}): Promise<string | null> {
+    return this.boss.send(name, data, { id: jobIdFor(key), singletonKey: key, ...options });
   }
 
   /** Queues a job unless one of that key is still waiting to be taken (a "short" queue): null then. */
