@@ -15,6 +15,7 @@ import { queueSettingsFromEnv, WorkQueue } from "../../src/services/queue/work-q
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { runAuditPart, type AuditPartJob } from "../../src/services/audit/audit-queue.js";
 import { queueAudit } from "../../src/services/audit/run-audit.js";
+import { auditRunProgress } from "../../src/db/queries/audit-runs.query.js";
 import { createTestDatabaseUrl, tempDir } from "../support/db.js";
 import { csvInvoice, eventually, expectedFindings, findingsOf, invoiceNumber, OCTOBER, seedInvoicesDirectly, seedReference } from "./worker.fixtures.js";
 
@@ -174,7 +175,11 @@ describe("a part of a whole run taken again while its first attempt still runs (
       const job = { id: result.rows[0]!.id, data: result.rows[0]!.data };
       const logs: string[] = [];
       const logger = { ...silentLogger(), child: () => logger, info: (message: string) => void logs.push(message) } as unknown as Logger;
+      const waiting = await auditRunProgress(db, { authorityId: 1 }, runId);
+      expect(waiting).toMatchObject({ status: "running", parts: { total: 1, done: 0, failed: 0, running: 0, waiting: 1 }, lines: { total: 30, done: 0 } });
       await Promise.all([runAuditPart(db, job, logger, dataDir), runAuditPart(db, job, logger, dataDir)]);
+      expect(await auditRunProgress(db, { authorityId: 1 }, runId)).toMatchObject({ status: "succeeded", linesAudited: 30, parts: { total: 1, done: 1, failed: 0, running: 0, waiting: 0 }, lines: { total: 30, done: 30 } });
+      expect(await auditRunProgress(db, { authorityId: 2 }, runId)).toBeNull();
       expect(logs.filter((m) => m === "audit part started")).toHaveLength(1);
       expect(logs.filter((m) => m.startsWith("audit part already done"))).toHaveLength(1);
       const run = await db.knex("audit_runs").where({ id: runId }).first<{ status: string; invoices_audited: number; findings_raised: number }>("status", "invoices_audited", "findings_raised");

@@ -14,6 +14,8 @@ import type { Knex } from "knex";
 //   apart from each other and from the queued monthly run's parts by a lock per provider instead.
 //   Every other run is still one at a time. The index is rebuilt, no row changes; down() restores
 //   the old one.
+// - audit_run_parts.started_at: when a worker began the part (null: waiting), so that a run's
+//   progress can say which parts are running (GET /api/audit-runs/:id/progress). Added, nullable.
 const CURRENT_AUTHORITY = "nullif(current_setting('app.authority_id', true), '')::integer";
 
 export async function up(knex: Knex): Promise<void> {
@@ -32,9 +34,11 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`create policy authority_isolation on arrival_audits_pending using (authority_id = ${CURRENT_AUTHORITY}) with check (authority_id = ${CURRENT_AUTHORITY})`);
   await knex.raw(`drop index if exists audit_runs_one_running`);
   await knex.raw(`create unique index audit_runs_one_running on audit_runs (authority_id) where status = 'running' and (run_key is null or run_key not like 'arrival-part:%')`);
+  await knex.raw(`alter table audit_run_parts add column started_at timestamptz`);
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw(`alter table audit_run_parts drop column started_at`);
   await knex.raw(`drop index if exists audit_runs_one_running`);
   await knex.raw(`create unique index audit_runs_one_running on audit_runs (authority_id) where status = 'running'`);
   await knex.schema.dropTable("arrival_audits_pending");

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Database } from "../../db/connection.js";
 import { withProviderLocks } from "../../db/repositories/arrival-pending.repository.js";
-import { markPartFailed, partFailure, partResults, partStatus, planParts, recordPartDone, recordPartError } from "../../db/repositories/audit-parts.repository.js";
+import { markPartFailed, markPartStarted, partFailure, partResults, partStatus, planParts, recordPartDone, recordPartError } from "../../db/repositories/audit-parts.repository.js";
 import { failRun, finishRun, vacuumAuditTables, type AuditRunRow, type RunCounts } from "../../db/repositories/audit.repository.js";
 import { CATEGORIES, type Category } from "../../domain/finding.js";
 import type { Logger } from "../../logger.js";
@@ -106,6 +106,7 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
       result = await withProviderLocks(db.knex, authorityId, job.data.job.providerIds ?? [], async () => {
         if ((await partStatus(db.knex, runId, part))?.part === "done") return null;
         log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
+        await markPartStarted(db.knex, runId, part);
         return auditPartition(db.knex, job.data.job);
       });
     } catch (error) {
