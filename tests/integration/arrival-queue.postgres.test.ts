@@ -126,16 +126,27 @@ describe("the audit on arrival as queued provider jobs", () => {
   }, 120_000);
 });
 
+/** A fresh database with the queue open (no worker taking jobs unless the test starts one). */
+async function withQueuedServer(prefix: string, test: (server: { owner: Database; db: Database; queue: WorkQueue; dataDir: string }) => Promise<void>): Promise<void> {
+  const { url, drop } = await createTestDatabaseUrl();
+  const dataDir = tempDir(prefix);
+  const owner = await openDatabase({ databaseUrl: url, dataDir });
+  const queue = await WorkQueue.open(url, { settings: SETTINGS });
+  try {
+    await migrateLatest(owner.knex);
+    await test({ owner, db: forAuthority(owner, 1), queue, dataDir });
+  } finally {
+    await queue.stop();
+    await owner.close();
+    await drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 describe("a queued file's original", () => {
   it("is sent to the database once: the worker that reads it from there does not send it back", async () => {
-    const { url, drop } = await createTestDatabaseUrl();
-    const dataDir = tempDir("queued-original");
-    const owner = await openDatabase({ databaseUrl: url, dataDir });
-    const queue = await WorkQueue.open(url, { settings: SETTINGS });
-    try {
-      await migrateLatest(owner.knex);
+    await withQueuedServer("queued-original", async ({ owner, db, queue, dataDir }) => {
       await seedReference(owner.knex, 2);
-      const db = forAuthority(owner, 1);
       const [queued] = await queueFiles(db, queue, [{ name: "invoice-1.csv", bytes: Buffer.from(csvInvoice(1)) }], { authorityId: 1, actor: "test" });
       expect(queued?.queued).toBe(true);
       const inserts: string[] = [];
@@ -148,26 +159,15 @@ describe("a queued file's original", () => {
       expect(inserts).toEqual([]);
       expect(await db.knex("original_files").count<{ n: string }[]>({ n: "*" })).toEqual([{ n: "1" }]);
       expect(await db.knex("received_files").select("stored_path")).toEqual([{ stored_path: `database:${queued?.sha256 ?? ""}` }]);
-    } finally {
-      await queue.stop();
-      await owner.close();
-      await drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });
 
 describe("a part of a whole run taken again while its first attempt still runs (past its expiry)", () => {
   it("waits for the running attempt, then finds the part done: audited once, counted once", async () => {
-    const { url, drop } = await createTestDatabaseUrl();
-    const dataDir = tempDir("part-overrun");
-    const owner = await openDatabase({ databaseUrl: url, dataDir });
-    const queue = await WorkQueue.open(url, { settings: SETTINGS });
-    try {
-      await migrateLatest(owner.knex);
+    await withQueuedServer("part-overrun", async ({ owner, db, queue, dataDir }) => {
       await seedReference(owner.knex, 30);
       await seedInvoicesDirectly(owner.knex, 30);
-      const db = forAuthority(owner, 1);
       // Queued with no worker taking it: the test plays both attempts.
       const runId = await queueAudit(db, queue, { scope: { kind: "month", month: OCTOBER }, authorityId: 1 }, null);
       const result: { rows: { id: string; data: AuditPartJob }[] } = await owner.knex.raw(`select id::text, data from pgboss.job where name = 'audit-part'`);
@@ -186,11 +186,6 @@ describe("a part of a whole run taken again while its first attempt still runs (
       // By hand (worker.fixtures.ts): invoices 3, 5, 6, 9, 10, 12, …: 14 of the 30 are wrong.
       expect(run).toEqual({ status: "succeeded", invoices_audited: 30, findings_raised: 14 });
       expect(await findingsOf(db.knex)).toEqual(expectedFindings(30).map((f) => ({ ...f, status: "open" })));
-    } finally {
-      await queue.stop();
-      await owner.close();
-      await drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });

@@ -99,27 +99,28 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
     return;
   }
   if (status.part !== "done") {
-    let result: PartitionResult | null;
+    let done: { result: PartitionResult; complete: boolean } | null;
     try {
-      // The part's providers locked: no arrival job audits one of them meanwhile (arrival-queue.ts),
-      // and a retry of a part still running (past its expiry) waits here for it, then finds it done.
-      result = await withProviderLocks(db.knex, authorityId, job.data.job.providerIds ?? [], async () => {
+      // The part's providers locked until it is recorded done: no arrival job audits one of them
+      // meanwhile (arrival-queue.ts), and a retry of a part still running (past its expiry) waits
+      // here for it, then finds it done.
+      done = await withProviderLocks(db.knex, authorityId, job.data.job.providerIds ?? [], async () => {
         if ((await partStatus(db.knex, runId, part))?.part === "done") return null;
         log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
         await markPartStarted(db.knex, runId, part);
-        return auditPartition(db.knex, job.data.job);
+        const result = await auditPartition(db.knex, job.data.job);
+        return { result, ...(await recordPartDone(db.knex, runId, part, result)) };
       });
     } catch (error) {
       await recordPartError(db.knex, runId, part, (error as Error).message).catch(() => undefined);
       throw error;
     }
-    if (result === null) {
+    if (done === null) {
       log?.info("audit part already done by an earlier attempt that outlived its expiry: nothing added");
       return;
     }
-    const { complete } = await recordPartDone(db.knex, runId, part, result);
-    log?.info("audit part done", { authorityId, linesAudited: result.linesAudited, findings: result.findingsRaised });
-    if (complete) await completeRun(db, job.data, log, dataDir);
+    log?.info("audit part done", { authorityId, linesAudited: done.result.linesAudited, findings: done.result.findingsRaised });
+    if (done.complete) await completeRun(db, job.data, log, dataDir);
     return;
   }
   // A retry of a part already recorded (its worker died after recording it): the run may still
