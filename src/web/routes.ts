@@ -127,6 +127,7 @@ export const ROUTES: readonly RouteSpec[] = [
   route("GET", "/api/invoices", READERS, "api", "none", invoices.apiInvoices, "invoices"),
   route("GET", "/api/invoices/:id", READERS, "api", "none", invoices.apiInvoice, "an invoice with lines and findings"),
   route("GET", "/api/findings", READERS, "api", "none", findings.apiFindings, "findings"),
+  route("GET", "/api/audit-runs/:id/progress", EVERYONE, "api", "none", operations.apiAuditRunProgress, "an audit run's progress: its parts done, failed, running and waiting, and lines"),
   route("GET", "/api/findings/:id", READERS, "api", "none", findings.apiFinding, "a finding with its decisions"),
   route("POST", "/api/findings/:id/decisions", DECIDERS, "api", "json", findings.apiDecideOne, "decide a finding"),
   route("POST", "/api/findings/:id/notes", DECIDERS, "api", "json", findings.apiAddNote, "add a note to a finding"),

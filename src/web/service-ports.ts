@@ -143,9 +143,9 @@ export function servicePorts(deps: PortDeps): ServicePorts {
   const { db, dataDir, logger } = deps;
   const queue = deps.queue ?? null;
   return {
-    ingestInvoices: async (files, authorityId, actor) => describeIngest(await ingestFiles(db, files, { dataDir, logger, authorityId, upload: true, ...(actor ? { actor } : {}) })),
+    ingestInvoices: async (files, authorityId, actor) => describeIngest(await ingestFiles(db, files, { dataDir, logger, authorityId, upload: true, arrivalQueue: queue, ...(actor ? { actor } : {}) })),
     reprocessFile: async (fileId, authorityId, actor) => {
-      const result = await reprocessFile(db, fileId, { dataDir, logger, authorityId, ...(actor ? { actor } : {}) });
+      const result = await reprocessFile(db, fileId, { dataDir, logger, authorityId, arrivalQueue: queue, ...(actor ? { actor } : {}) });
       return { ok: result.status === "stored", summary: [describeIngestedFile(result)], problems: result.reason && result.status !== "stored" ? [result.reason] : [] };
     },
     importReference: (files, request) => importReference(db, files, { logger, ...request }),

@@ -59,6 +59,7 @@ function pathFor(routePath: string, seeded: Seeded): string | null {
     .replace("/needs-attention/:id", `/needs-attention/${seeded.files.attention}`)
     .replace("/files/:id/pages/:page", `/files/${seeded.files.flagged}/pages/1`)
     .replace("/templates/:id", "/templates/1")
+    .replace("/audit-runs/:id", `/audit-runs/${seeded.auditRun}`)
     .replace(":providerId", "P1")
     .replace(":table", "providers");
   return filled.includes(":") || filled.includes("*") ? null : filled;
@@ -199,6 +200,7 @@ describe("two councils in one database", () => {
         `/invoices/${other.seeded.invoices.flagged}`, `/invoices/${other.seeded.invoices.flagged}/file`, `/api/invoices/${other.seeded.invoices.flagged}`,
         `/findings/${other.seeded.findings.arithmetic}`, `/api/findings/${other.seeded.findings.arithmetic}`,
         `/files/${other.seeded.files.flagged}/pages/1`, `/needs-attention/${other.seeded.files.attention}/key`, `/api/needs-attention/${other.seeded.files.attention}/key`,
+        `/api/audit-runs/${other.seeded.auditRun}/progress`,
       ];
       for (const urlPath of theirs) {
         const response = await bodyText(reader, urlPath);

@@ -13,7 +13,7 @@ const EXPECTED_TABLES = [
 /** Every migration file in src/db/migrations, by name: each must be listed in its index.ts and applied, in order. */
 const MIGRATION_FILES = fs
   .readdirSync(path.resolve(import.meta.dirname, "../../src/db/migrations"))
-  .filter((name) => /^\d{8}_\d{4}_[a-z0-9_]+\.ts$/.test(name))
+  .filter((name) => /^\d{8}_[a-z0-9]+_[a-z0-9_]+\.ts$/.test(name)) // 20261210_<branch>NN_what.ts too
   .map((name) => name.replace(/\.ts$/, ""))
   .sort();
 

@@ -16,7 +16,7 @@ import { invoiceStream } from "../../bench/generate/invoices.js";
 import { placementsFor } from "../../bench/generate/sizing.js";
 import { databaseFindingsHash } from "../../bench/findings-db-hash.js";
 import { createTestDatabaseUrl, tempDir } from "../support/db.js";
-import { csvInvoice, eventually, ROOT, seedReference, spawnWorker, type SpawnedWorker } from "./worker.fixtures.js";
+import { csvInvoice, eventually, expectedFindings, findingsOf, ROOT, seedReference, spawnWorker, type SpawnedWorker } from "./worker.fixtures.js";
 
 const WORKERS = 3;
 const FILES = 24;
@@ -124,6 +124,10 @@ describe(`${WORKERS} worker processes, files only in the database`, () => {
 
     await eventually("every file ingested", () => count(server.db, "invoices"), (n) => n >= FILES, 180_000);
     await eventually("every file job completed", () => jobs(server.db, "ingest-file"), (rows) => rows.filter((r) => r.state === "completed").length === FILES, 60_000);
+    // The audit on arrival fanned out as provider jobs: every invoice audited, nothing pending.
+    const unaudited = async (): Promise<number> => Number((await server.db.knex("invoices").whereNull("audited_at").count<{ n: string }[]>({ n: "*" }))[0]?.n ?? 0) + (await count(server.db, "arrival_audits_pending"));
+    await eventually("every invoice audited on arrival", unaudited, (n) => n === 0, 120_000);
+    await eventually("every arrival job finished", () => jobs(server.db, "audit-arrival"), (rows) => rows.length > 0 && rows.every((r) => r.state === "completed"), 60_000);
     await stopAll(workers);
 
     expect(await count(server.db, "received_files")).toBe(FILES);
@@ -144,6 +148,24 @@ describe(`${WORKERS} worker processes, files only in the database`, () => {
     for (const dir of server.dataDirs) expect(fs.existsSync(path.join(dir, "files")), dir).toBe(false);
     const paths = await server.db.knex("received_files").select<{ stored_path: string }[]>("stored_path");
     expect(paths.every((p) => p.stored_path.startsWith("database:"))).toBe(true);
+
+    // Audits on arrival: every file's invoice (all of provider P1) was queued as an arrival job of
+    // P1; arrivals while a job waited merged into it, so there are at most as many jobs as files,
+    // none retried, each one run (the provider's lock kept two from auditing P1 at once).
+    const arrivalJobs = await jobs(server.db, "audit-arrival");
+    expect(arrivalJobs.length).toBeGreaterThanOrEqual(1);
+    expect(arrivalJobs.length).toBeLessThanOrEqual(FILES);
+    expect(new Set(arrivalJobs.map((j) => j.singleton_key))).toEqual(new Set(["arrival:1:P1"]));
+    expect(arrivalJobs.every((j) => j.retry_count === 0)).toBe(true);
+    const runs = await server.db.knex("audit_runs").select<{ trigger: string; status: string; run_key: string | null }[]>("trigger", "status", "run_key");
+    expect(runs.every((r) => r.trigger === "arrival" && r.status === "succeeded" && (r.run_key ?? "").startsWith("arrival-part:"))).toBe(true);
+    const audited = workers.map((w) => occurrences(w.log(), /"message":"arrival audit done"/g)).reduce((a, b) => a + b, 0);
+    const skipped = workers.map((w) => occurrences(w.log(), /"message":"arrival audit skipped/g)).reduce((a, b) => a + b, 0);
+    expect(audited).toBe(runs.length);
+    expect(audited + skipped).toBe(arrivalJobs.length);
+    expect(workers.map((w) => occurrences(w.log(), /left for the monthly run/g)).reduce((a, b) => a + b, 0)).toBe(0);
+    // The findings worked out by hand (worker.fixtures.ts): the same as one audit of all the files.
+    expect(await findingsOf(server.db.knex)).toEqual(expectedFindings(FILES).map((f) => ({ ...f, status: "open" })));
   }, 300_000);
 });
 

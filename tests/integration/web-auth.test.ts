@@ -82,6 +82,8 @@ function requestFor(route: RouteSpec, csrf: string): { path: string; body?: Body
       return { path: route.path, body: form() };
     case "GET /invoices/:id":
       return { path: `/invoices/${seeded.invoices.flagged}` };
+    case "GET /api/audit-runs/:id/progress":
+      return { path: `/api/audit-runs/${seeded.auditRun}/progress` };
     case "GET /invoices/:id/file":
       return { path: `/invoices/${seeded.invoices.flagged}/file` };
     case "POST /findings/decisions":

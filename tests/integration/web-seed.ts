@@ -18,6 +18,7 @@ export interface Seeded {
   findings: { arithmetic: string; extraRate: string; extraQuantity: string; totalMismatch: string };
   files: { flagged: string; attention: string; outside: string };
   outsideInvoice: string;
+  auditRun: string;
 }
 
 /** A fixed "now" for the web tests: mid-November 2026 (every seeded invoice arrived this month). */
@@ -102,6 +103,7 @@ export async function seedReview(db: Database, dataDir: string): Promise<Seeded>
     findings: { arithmetic, extraRate, extraQuantity, totalMismatch },
     files: { flagged: flaggedFile, attention: attentionFile, outside: outsideFile },
     outsideInvoice,
+    auditRun: runId,
   };
 }
 

@@ -24,6 +24,11 @@ export async function partStatus(knex: Knex, runId: string, part: number): Promi
   return row ?? null;
 }
 
+/** A worker began the part (progress shows it running until it is done). */
+export async function markPartStarted(knex: Knex, runId: string, part: number): Promise<void> {
+  await knex("audit_run_parts").where({ run_id: runId, part }).whereNot({ status: "done" }).update({ started_at: knex.fn.now() });
+}
+
 /** One more attempt failed: counted, with its error (the dead-letter handler quotes the last one). */
 export async function recordPartError(knex: Knex, runId: string, part: number, error: string): Promise<void> {
   await knex("audit_run_parts").where({ run_id: runId, part }).whereNot({ status: "done" }).update({ attempts: knex.raw("attempts + 1"), last_error: error.slice(0, 2000) });

@@ -103,6 +103,10 @@ export async function claimSlot(knex: Knex, slot: SlotKey, ownerId: string): Pro
   return inserted.length === 1;
 }
 
+export async function slotRow(knex: Knex, slotKey: string): Promise<Pick<SlotRow, "status" | "owner_id"> | null> {
+  return (await knex<SlotRow>("scheduled_slots").where({ slot_key: slotKey }).first("status", "owner_id")) ?? null;
+}
+
 /** Marks the slot done, if this worker still owns it (false when it was taken over meanwhile). */
 export async function completeSlot(knex: Knex, slotKey: string, ownerId: string, outcome: { auditRunId: string | null; result: Record<string, unknown> }): Promise<boolean> {
   const updated = await knex("scheduled_slots")
@@ -120,7 +124,8 @@ export async function failSlot(knex: Knex, slotKey: string, ownerId: string, err
 
 /** Running slots owned by someone other than `me`. */
 export async function runningSlotsOfOthers(knex: Knex, me: string): Promise<Pick<SlotRow, "slot_key" | "owner_id">[]> {
-  return knex<SlotRow>("scheduled_slots").where({ status: "running" }).whereNot({ owner_id: me }).select("slot_key", "owner_id");
+  // Slots run through the work queue are the queue's: pg-boss retries them, no process owns them.
+  return knex<SlotRow>("scheduled_slots").where({ status: "running" }).whereNot({ owner_id: me }).whereNot({ owner_id: "work-queue" }).select("slot_key", "owner_id");
 }
 
 /**
@@ -146,6 +151,7 @@ export async function retakeFailedSlots(knex: Knex, me: string, policy: { maxAtt
       `update scheduled_slots s set status = 'running', owner_id = ?, attempts = s.attempts + 1, claimed_at = now(), heartbeat_at = now(), finished_at = null
          from (select slot_key, owner_id from scheduled_slots
                 where status = 'failed' and attempts < ? and finished_at < now() - (? * interval '1 millisecond')
+                  and owner_id <> 'work-queue'
                 for update skip locked) old
         where s.slot_key = old.slot_key and s.status = 'failed'
         returning s.slot_key, s.job, s.authority_id, s.period, s.attempts, old.owner_id as previous_owner`,

@@ -1,13 +1,14 @@
 import type { Database } from "../../db/connection.js";
 import { arrivalScope, arrivedInvoices, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
-import { formatDate } from "../../domain/dates.js";
-import { londonDate } from "../../domain/months.js";
 import { isAppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import { withOwnedRun } from "../scheduler/run-recovery.js";
 import { addPartitionResults, auditPartition, defaultRulesJson, type PartitionResult } from "./audit-partition.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
 import { logAuditRun } from "./audit-run-log.js";
+import { arrivalCauses } from "./arrival-causes.js";
+import { queueArrivals } from "./arrival-queue.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 
 /**
  * Audit on arrival (AUDIT.md "When"): every path that stores invoices (ingest from the command
@@ -22,6 +23,9 @@ import { logAuditRun } from "./audit-run-log.js";
  *
  * Only one audit of an authority runs at a time: when one is running, the new invoices stay
  * "Awaiting audit" and the monthly run (the safety net) audits them.
+ *
+ * On a PostgreSQL server with the work queue, the touched providers are queued instead, one job
+ * each, for any worker to audit (arrival-queue.ts); the embedded database audits here.
  */
 
 export interface ArrivalAuditOptions {
@@ -33,10 +37,13 @@ export interface ArrivalAuditOptions {
   rulesJson?: unknown;
   /** Who stored the invoices (the audit log names them), when a person did. */
   actor?: string | null;
+  /** On a PostgreSQL server, the work queue: the providers are queued as arrival jobs (null: audited here). */
+  queue?: WorkQueue | null;
 }
 
 export type ArrivalAuditResult =
   | ({ status: "audited"; runId: string; providers: number } & PartitionResult)
+  | { status: "queued"; providers: number }
   | { status: "nothing_to_audit" }
   | { status: "left_for_monthly_run"; reason: string };
 
@@ -44,6 +51,10 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
   const { authorityId } = options;
   const log = options.logger;
   if (options.invoiceIds.length === 0) return { status: "nothing_to_audit" };
+  if (options.queue && db.kind === "postgres") {
+    const { providers } = await queueArrivals(db, options.queue, { authorityId, invoiceIds: options.invoiceIds, actor: options.actor ?? null, ...(log ? { logger: log } : {}) });
+    return providers === 0 ? { status: "nothing_to_audit" } : { status: "queued", providers };
+  }
   const knex = db.knex;
   const scope = await arrivalScope(knex, authorityId, options.invoiceIds);
   if (scope.length === 0) return { status: "nothing_to_audit" };
@@ -90,23 +101,10 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
   }
 }
 
-/** "invoice A dated 1 Nov 2026 arrived on 7 Dec 2026", per provider: why its invoices are audited again. */
-function arrivalCauses(arrived: Awaited<ReturnType<typeof arrivedInvoices>>): Map<string, string> {
-  const byProvider = new Map<string, typeof arrived>();
-  for (const invoice of arrived) byProvider.set(invoice.providerId, [...(byProvider.get(invoice.providerId) ?? []), invoice]);
-  const causes = new Map<string, string>();
-  for (const [providerId, invoices] of byProvider) {
-    const named = invoices.slice(0, 3).map((i) => `${i.kind === "credit_note" ? "credit note" : "invoice"} ${i.invoiceNumber} dated ${formatDate(i.invoiceDate)}`);
-    const more = invoices.length > named.length ? ` and ${invoices.length - named.length} more` : "";
-    const on = [...new Set(invoices.map((i) => formatDate(londonDate(i.receivedAt))))].join(", ");
-    causes.set(providerId, `${named.join(", ")}${more} arrived on ${on}`);
-  }
-  return causes;
-}
-
 /** One sentence on what the audit on arrival did, for the command line and the web pages. */
 export function arrivalAuditSummary(result: ArrivalAuditResult | null): string | null {
   if (result === null || result.status === "nothing_to_audit") return null;
+  if (result.status === "queued") return `Queued for audit on arrival: ${result.providers} provider(s); the workers audit them.`;
   if (result.status === "left_for_monthly_run") return `Not audited yet (${result.reason}); the monthly run will audit them.`;
   return `Audited on arrival: ${result.invoicesAudited} invoice(s) of ${result.providers} provider(s), ${result.findingsRaised} finding(s) (run ${result.runId}).`;
 }

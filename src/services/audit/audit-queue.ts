@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { Database } from "../../db/connection.js";
-import { markPartFailed, partFailure, partResults, partStatus, planParts, recordPartDone, recordPartError } from "../../db/repositories/audit-parts.repository.js";
+import { withProviderLocks } from "../../db/repositories/arrival-pending.repository.js";
+import { markPartFailed, markPartStarted, partFailure, partResults, partStatus, planParts, recordPartDone, recordPartError } from "../../db/repositories/audit-parts.repository.js";
 import { failRun, finishRun, vacuumAuditTables, type AuditRunRow, type RunCounts } from "../../db/repositories/audit.repository.js";
 import { CATEGORIES, type Category } from "../../domain/finding.js";
 import type { Logger } from "../../logger.js";
@@ -8,6 +9,7 @@ import { QUEUE_NAMES, type QueuedJob, type WorkQueue } from "../queue/work-queue
 import { addPartitionResults, auditPartition, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 import { logAuditRun } from "./audit-run-log.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
+import { completeMonthlySlot, failMonthlySlot, type MonthlyCompletion } from "../scheduler/monthly-completion.js";
 
 /**
  * An audit run shared out through the work queue (issue 24, PostgreSQL only): one job per
@@ -33,6 +35,8 @@ export interface RunCompletion {
   foundUnaudited: number;
   /** Findings and invoices are vacuumed after a run of this many lines or more (run-audit.ts). */
   tidyAfterLines: number;
+  /** A monthly slot's run: its completer writes the report and marks the slot (monthly-completion.ts). */
+  monthly?: MonthlyCompletion | null;
 }
 
 export interface AuditPartJob {
@@ -48,6 +52,25 @@ export interface AuditPartJob {
 export const PART_LINES = 20_000;
 export const MAX_PARTS = 64;
 
+/**
+ * The slowest a part is assumed to go (lines per second). The slowest measured: four workers on
+ * this 2-core machine while it was shared by about ten runnable processes per core audited 1M
+ * lines in 552 s, about 450 lines/s each (README "Scale-out"); less than half of that leaves room.
+ */
+export const SLOWEST_PART_LINES_PER_SECOND = 200;
+
+/**
+ * A part's job expiry: the queue's (QUEUE_EXPIRE_SECONDS), or longer for a part too big to finish
+ * in it at the slowest pace. pg-boss 10 cannot extend a running job's expiry (no heartbeat or
+ * touch: timgit/pg-boss#579, #436), and a part cannot be split below one provider (duplicate
+ * billing and duplicate invoices compare every invoice of a provider), so the expiry follows the
+ * part's size instead. Should a part still outlive it, the retry waits for the provider locks the
+ * running attempt holds, then finds the part done and adds nothing (runAuditPart).
+ */
+export function partExpirySeconds(lines: number, queueExpirySeconds: number): number {
+  return Math.max(queueExpirySeconds, Math.ceil(lines / SLOWEST_PART_LINES_PER_SECOND));
+}
+
 export function partCount(lines: number, partLines = PART_LINES): number {
   return Math.max(1, Math.min(MAX_PARTS, Math.ceil(lines / Math.max(1, partLines))));
 }
@@ -62,12 +85,12 @@ export async function queueAuditParts(
   await planParts(db.knex, run.runId, parts.map((p, part) => ({ part, providers: p.providers, lines: p.lines })));
   for (const [part, planned] of parts.entries()) {
     const data: AuditPartJob = { authorityId: run.authorityId, runId: run.runId, part, parts: parts.length, job: planned.job, completion: run.completion };
-    await queue.send(QUEUE_NAMES.auditPart, `audit:${run.runId}:${part}`, data);
+    await queue.send(QUEUE_NAMES.auditPart, `audit:${run.runId}:${part}`, data, { expireInSeconds: partExpirySeconds(planned.lines, queue.settings.expireSeconds) });
   }
 }
 
 /** The handler of an audit-part job. */
-export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, logger?: Logger): Promise<void> {
+export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, logger?: Logger, dataDir?: string): Promise<void> {
   const { runId, part, authorityId } = job.data;
   const log = logger?.child({ auditRun: runId, part });
   const status = await partStatus(db.knex, runId, part);
@@ -76,26 +99,38 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
     return;
   }
   if (status.part !== "done") {
-    let result: PartitionResult;
-    log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
+    let done: { result: PartitionResult; complete: boolean } | null;
     try {
-      result = await auditPartition(db.knex, job.data.job);
+      // The part's providers locked until it is recorded done: no arrival job audits one of them
+      // meanwhile (arrival-queue.ts), and a retry of a part still running (past its expiry) waits
+      // here for it, then finds it done.
+      done = await withProviderLocks(db.knex, authorityId, job.data.job.providerIds ?? [], async () => {
+        if ((await partStatus(db.knex, runId, part))?.part === "done") return null;
+        log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
+        await markPartStarted(db.knex, runId, part);
+        const result = await auditPartition(db.knex, job.data.job);
+        return { result, ...(await recordPartDone(db.knex, runId, part, result)) };
+      });
     } catch (error) {
       await recordPartError(db.knex, runId, part, (error as Error).message).catch(() => undefined);
       throw error;
     }
-    const { complete } = await recordPartDone(db.knex, runId, part, result);
-    log?.info("audit part done", { authorityId, linesAudited: result.linesAudited, findings: result.findingsRaised });
-    if (complete) await completeRun(db.knex, job.data, log);
+    if (done === null) {
+      log?.info("audit part already done by an earlier attempt that outlived its expiry: nothing added");
+      return;
+    }
+    log?.info("audit part done", { authorityId, linesAudited: done.result.linesAudited, findings: done.result.findingsRaised });
+    if (done.complete) await completeRun(db, job.data, log, dataDir);
     return;
   }
   // A retry of a part already recorded (its worker died after recording it): the run may still
   // be waiting for its completion.
   const { complete } = await recordPartDone(db.knex, runId, part, null);
-  if (complete) await completeRun(db.knex, job.data, log);
+  if (complete) await completeRun(db, job.data, log, dataDir);
 }
 
-async function completeRun(knex: Knex, data: AuditPartJob, log: Logger | undefined): Promise<void> {
+async function completeRun(db: Database, data: AuditPartJob, log: Logger | undefined, dataDir: string | undefined): Promise<void> {
+  const knex = db.knex;
   const { authorityId, runId, completion } = data;
   // The credit notes as they stand now (as in-process runs, which resolve them at the start and
   // apply them at the end; the parts were given the voided invoices when the run was planned).
@@ -107,6 +142,10 @@ async function completeRun(knex: Knex, data: AuditPartJob, log: Logger | undefin
   await finishRun(knex, runId, counts);
   await logAuditRun(knex, { authorityId, runId, scope: completion.scope, trigger: completion.trigger, actor: completion.actor, outcome: { counts, foundUnaudited: completion.foundUnaudited } });
   log?.info("audit finished", { ...counts, foundUnaudited: completion.foundUnaudited, parts: data.parts });
+  if (completion.monthly) {
+    if (dataDir === undefined) throw new Error("a monthly audit's last part needs a DATA_DIR for its report");
+    await completeMonthlySlot(db, authorityId, completion.monthly, { runId, counts }, { dataDir, ...(log ? { logger: log } : {}) });
+  }
 }
 
 /** The handler of the audit-part dead-letter queue: the part failed every attempt, so the run fails with its reason. */
@@ -115,9 +154,11 @@ export async function failAuditPart(db: Database, job: QueuedJob<AuditPartJob>, 
   const failure = await partFailure(db.knex, runId, part);
   await markPartFailed(db.knex, runId, part);
   const status = await partStatus(db.knex, runId, part);
-  if (status?.run !== "running") return;
+  // Done after all (an attempt that outlived its expiry finished it): the run goes on.
+  if (status?.run !== "running" || status.part === "done") return;
   const reason = `Part ${part + 1} of ${parts} of this audit (${job.data.job.providerIds?.length ?? "all"} provider(s)) failed ${failure?.attempts ?? "every"} time(s): ${failure?.lastError ?? "its worker stopped before it finished"}`;
   await failRun(db.knex, runId, reason);
+  if (completion.monthly) await failMonthlySlot(db, completion.monthly, reason);
   await logAuditRun(db.knex, { authorityId, runId, scope: completion.scope, trigger: completion.trigger, actor: completion.actor, outcome: { error: reason } });
   logger?.error("audit run failed: a part failed every attempt", { auditRun: runId, part, reason });
 }

@@ -10,6 +10,7 @@ import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResu
 import { auditInThreads, defaultAuditThreads, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
 import { partCount, QueuedRunFailed, queueAuditParts, waitForRun } from "./audit-queue.js";
 import type { WorkQueue } from "../queue/work-queue.js";
+import type { MonthlyCompletion } from "../scheduler/monthly-completion.js";
 
 export type AuditScope = { kind: "month"; month: string } | { kind: "all" };
 
@@ -102,19 +103,13 @@ export async function runAudit(db: Database, options: RunAuditOptions): Promise<
 export async function startAudit(db: Database, options: RunAuditOptions): Promise<{ runId: string; finished: Promise<RunAuditResult> }> {
   const knex = db.knex;
   const { authorityId } = options;
-  // Checked here, before the run is recorded: a bad setting fails the run at once.
-  const rulesJson = options.rulesJson ?? defaultRulesJson();
-  loadRulesConfig(rulesJson);
-  const bounds = options.scope.kind === "month" ? monthBounds(options.scope.month) : null;
-  const runId = await startRun(knex, authorityId, scopeLabel(options.scope), options.trigger ?? "manual", options.runKey ?? null);
-  const log = options.logger?.child({ auditRun: runId });
+  const { runId, rulesJson, bounds, log } = await recordRun(db, options);
   const finished = (async (): Promise<RunAuditResult> => {
     try {
       const foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
       log?.info("audit started", { scope: scopeLabel(options.scope), foundUnaudited });
       if (options.queue && db.kind === "postgres") {
-        const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES };
-        await queueRun(db, options.queue, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad, partLines: options.partLines }, completion, log);
+        await queueParts(db, options.queue, options, { runId, rulesJson, bounds, log }, foundUnaudited, null);
         // The worker that records the last part completes the run (figures, credit notes, log).
         const counts = await waitForRun(knex, runId);
         return { runId, foundUnaudited, ...counts };
@@ -134,6 +129,49 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
     }
   })();
   return { runId, finished };
+}
+
+/**
+ * On a PostgreSQL server: records the run and queues its partitions, without waiting. The worker
+ * that completes the last part completes the run (and, for a monthly slot, writes its report
+ * and marks the slot: `monthly`). For the monthly job (src/services/scheduler/monthly-queue.ts).
+ */
+export async function queueAudit(db: Database, queue: WorkQueue, options: RunAuditOptions, monthly: MonthlyCompletion | null): Promise<string> {
+  const knex = db.knex;
+  const { authorityId } = options;
+  const recorded = await recordRun(db, options);
+  const { runId } = recorded;
+  try {
+    await queueParts(db, queue, options, recorded, await unauditedInvoiceCount(knex, authorityId, recorded.bounds?.to ?? null), monthly);
+    return runId;
+  } catch (error) {
+    await failRun(knex, runId, (error as Error).message);
+    await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { error: (error as Error).message } });
+    throw error;
+  }
+}
+
+interface RecordedRun {
+  runId: string;
+  rulesJson: unknown;
+  bounds: { from: string; to: string } | null;
+  log: Logger | undefined;
+}
+
+/** The run recorded (AppError "audit.already_running" while another runs); the rules are checked first, so a bad setting fails at once. */
+async function recordRun(db: Database, options: RunAuditOptions): Promise<RecordedRun> {
+  const rulesJson = options.rulesJson ?? defaultRulesJson();
+  loadRulesConfig(rulesJson);
+  const bounds = options.scope.kind === "month" ? monthBounds(options.scope.month) : null;
+  const runId = await startRun(db.knex, options.authorityId, scopeLabel(options.scope), options.trigger ?? "manual", options.runKey ?? null);
+  return { runId, rulesJson, bounds, log: options.logger?.child({ auditRun: runId }) };
+}
+
+/** Queues the run's parts, each carrying what completing the run needs (whichever part is last completes it). */
+async function queueParts(db: Database, queue: WorkQueue, options: RunAuditOptions, run: RecordedRun, foundUnaudited: number, monthly: MonthlyCompletion | null): Promise<void> {
+  const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES, monthly };
+  const { runId, rulesJson, bounds, log } = run;
+  await queueRun(db, queue, { authorityId: options.authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad, partLines: options.partLines }, completion, log);
 }
 
 /** Shares the run's providers into partitions of about PART_LINES lines and queues one job each. */

@@ -23,6 +23,7 @@ import type { Logger } from "../../logger.js";
 import { parseFiles, poolSize } from "./ingest-parse.js";
 import { defaultRulesConfig } from "../audit/run-audit.js";
 import { auditArrivals, type ArrivalAuditResult } from "../audit/audit-arrivals.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 import { logInvoiceFiles } from "./ingest-log.js";
 import { taughtTemplates } from "./taught-templates.js";
 import { sha256Of } from "./ingest-storage.js";
@@ -75,6 +76,8 @@ export interface IngestOptions {
   now?: () => Date;
   /** Audit the stored invoices at once (AUDIT.md "When"); default true. */
   auditOnArrival?: boolean;
+  /** On a PostgreSQL server, the work queue: the audit on arrival is queued for the workers (audit-arrivals.ts). */
+  arrivalQueue?: WorkQueue | null;
   /** Who sends the files, for the audit log: a username, "command line", "inbox" (default "ingest"). */
   actor?: string;
   /** A web upload is logged as one (default: an ingest). */
@@ -369,6 +372,7 @@ export interface ReprocessOptions {
   authorityId: number;
   /** Audit the invoice once stored (AUDIT.md "When"); default true. */
   auditOnArrival?: boolean;
+  arrivalQueue?: WorkQueue | null;
   /** Who asks, for the audit log (default "ingest"). */
   actor?: string;
   templateDirs?: string[];
@@ -397,13 +401,13 @@ export async function reprocessFile(db: Database, fileId: string | number, optio
 async function auditStored(
   db: Database,
   results: readonly IngestFileResult[],
-  options: { authorityId: number; logger?: Logger; auditOnArrival?: boolean; actor?: string },
+  options: { authorityId: number; logger?: Logger; auditOnArrival?: boolean; actor?: string; arrivalQueue?: WorkQueue | null },
 ): Promise<ArrivalAuditResult | null> {
   if (options.auditOnArrival === false) return null;
   const invoiceIds = results.filter((r) => r.status === "stored" && r.invoiceId !== null).map((r) => r.invoiceId as string);
   if (invoiceIds.length === 0) return null;
   try {
-    return await auditArrivals(db, { authorityId: options.authorityId, invoiceIds, actor: options.actor ?? null, ...(options.logger ? { logger: options.logger } : {}) });
+    return await auditArrivals(db, { authorityId: options.authorityId, invoiceIds, actor: options.actor ?? null, queue: options.arrivalQueue ?? null, ...(options.logger ? { logger: options.logger } : {}) });
   } catch (error) {
     options.logger?.error("the audit on arrival failed; the monthly run will audit these invoices", { invoices: invoiceIds.length, error: errorText(error) });
     return { status: "left_for_monthly_run", reason: errorText(error) };

@@ -60,11 +60,12 @@ async function originalOf(db: Database, job: IngestFileJob): Promise<Buffer> {
 }
 
 /** The handler of an ingest-file job: the original read from the database and ingested as `ingest` would. */
-export async function ingestQueuedFile(db: Database, job: QueuedJob<IngestFileJob>, options: { dataDir: string; logger?: Logger }): Promise<IngestReport> {
+export async function ingestQueuedFile(db: Database, job: QueuedJob<IngestFileJob>, options: { dataDir: string; logger?: Logger; queue?: WorkQueue | null }): Promise<IngestReport> {
   const { authorityId, name, actor, sha256 } = job.data;
   const bytes = await originalOf(db, job.data);
   options.logger?.info("queued file taken", { job: job.id, sha256: sha256.slice(0, 12) });
-  return ingestFiles(db, [{ name, bytes }], { dataDir: options.dataDir, authorityId, actor, workers: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  // Its invoices' audit on arrival is queued in turn, one job per provider (arrival-queue.ts).
+  return ingestFiles(db, [{ name, bytes }], { dataDir: options.dataDir, authorityId, actor, workers: 0, arrivalQueue: options.queue ?? null, ...(options.logger ? { logger: options.logger } : {}) });
 }
 
 /** The handler of the ingest-file dead-letter queue: the file failed every attempt, so it is kept as needing attention, unread. */

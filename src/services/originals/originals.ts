@@ -62,8 +62,14 @@ export class DatabaseOriginals implements OriginalsStore {
   /** `dataDir`: where files received before originals moved into the database still are (their stored path is under it). */
   constructor(private readonly db: Database, private readonly dataDir: string | null = null) {}
 
+  /**
+   * Content already kept is not sent again: a queued file's worker read its bytes from here and
+   * records the file with them (an insert would ship the whole file back only to be ignored).
+   * Content is addressed by its hash, so what is kept is these bytes; nothing needs repair here
+   * (the DATA_DIR store rewrites a file of the wrong size, as a torn write can leave one).
+   */
   async keep(sha256: string, _originalName: string, bytes: Uint8Array): Promise<string> {
-    await keepOriginal(this.db.knex, sha256, bytes);
+    if (!(await originalExists(this.db.knex, sha256))) await keepOriginal(this.db.knex, sha256, bytes);
     return `${DATABASE_PREFIX}${sha256}`;
   }
 

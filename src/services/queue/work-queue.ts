@@ -24,6 +24,9 @@ export const QUEUE_NAMES = {
   ingestFileDead: "ingest-file-dead",
   auditPart: "audit-part",
   auditPartDead: "audit-part-dead",
+  auditArrival: "audit-arrival",
+  monthlyAudit: "monthly-audit",
+  monthlyAuditDead: "monthly-audit-dead",
 } as const;
 
 export interface QueueSettings {
@@ -95,10 +98,15 @@ export class WorkQueue {
     for (const [name, dead] of [
       [QUEUE_NAMES.ingestFile, QUEUE_NAMES.ingestFileDead],
       [QUEUE_NAMES.auditPart, QUEUE_NAMES.auditPartDead],
+      [QUEUE_NAMES.monthlyAudit, QUEUE_NAMES.monthlyAuditDead],
     ] as const) {
       await queue.ensureQueue(dead, { ...retry, retryLimit: settings.retryLimit });
       await queue.ensureQueue(name, { ...retry, deadLetter: dead });
     }
+    // Audits on arrival: at most one waiting job per provider (policy "short"; arrivals merge into
+    // it). No dead letter: a job that fails every attempt leaves its pending row, which the
+    // provider's next arrival audits, and the monthly run covers the invoices anyway.
+    await queue.ensureQueue(QUEUE_NAMES.auditArrival, { ...retry, policy: "short" });
     return queue;
   }
 
@@ -123,9 +131,14 @@ export class WorkQueue {
     }
   }
 
-  /** Queues a job once per key: null when that key was queued before. */
-  async send(name: string, key: string, data: object): Promise<string | null> {
-    return this.boss.send(name, data, { id: jobIdFor(key), singletonKey: key });
+  /** Queues a job once per key: null when that key was queued before. `expireInSeconds` overrides the queue's expiry for this job. */
+  async send(name: string, key: string, data: object, options: { expireInSeconds?: number } = {}): Promise<string | null> {
+    return this.boss.send(name, data, { id: jobIdFor(key), singletonKey: key, ...options });
+  }
+
+  /** Queues a job unless one of that key is still waiting to be taken (a "short" queue): null then. */
+  async sendWhileNoneWaiting(name: string, key: string, data: object): Promise<string | null> {
+    return this.boss.send(name, data, { singletonKey: key });
   }
 
   /**

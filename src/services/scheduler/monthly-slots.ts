@@ -67,6 +67,8 @@ export interface MonthlySlotOutcome {
   month: string;
   /** False when another instance had the slot already. */
   ran: boolean;
+  /** On a PostgreSQL server: whether this firing queued the month (false: queued before). */
+  queued?: boolean;
   runId?: string;
   invoicesAudited?: number;
   findingsRaised?: number;

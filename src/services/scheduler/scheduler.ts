@@ -4,6 +4,11 @@
  * (and DATA_DIR).
  *
  * Why this design (the simplest that is truly exactly-once):
+ * - On a PostgreSQL server with the work queue (issue 24), the firing only queues the month
+ *   (monthly-queue.ts): one job per authority and month, queued once; any worker shares the run
+ *   out as partition jobs, and whoever completes the last part writes the report and marks the
+ *   slot. pg-boss retries the jobs of a worker that died, so the slot takeover and retry below
+ *   are for the embedded database (and an in-process scheduler without a queue).
  * - Monthly audit. A lock held while running does not stop repeats: with clock skew, the second
  *   instance fires after the first has finished and released it (STACK.md measured every slot
  *   running twice). So each run is a row: when AUDIT_SCHEDULE fires, every instance INSERTs the
@@ -44,6 +49,7 @@ import type { JobSchedule, ScheduleSettings } from "./job.js";
 import { claimAndRunMonth, lastFiringBefore, missedMonth, MONTHLY_AUDIT_JOB, monthToAudit, runOwnedSlot, type MonthlyAuditJob, type MonthlySlotDeps, type MonthlySlotOutcome } from "./monthly-slots.js";
 import { startPolling, type Poller } from "./poll.js";
 import type { WorkQueue } from "../queue/work-queue.js";
+import { queueMonth } from "./monthly-queue.js";
 import { failAbandonedRuns, heartbeat, newWorkerIdentity, registerWorker, takeOverAbandonedSlots, unregisterWorker, type WorkerIdentity } from "./run-recovery.js";
 
 export interface SchedulerJobs {
@@ -140,7 +146,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       const abandoned = await failAbandonedRuns(db, workerId, { ...liveness, unownedRunTimeoutMs, exclusiveDatabase: atStartUp && db.kind === "embedded" });
       if (abandoned.length > 0) log.warn("audit runs left running by a stopped process marked failed", { runs: abandoned.map((r) => r.runId) });
       if (!atStartUp) await pruneWorkers(db.knex);
-      if (!slotDeps) return;
+      // On a PostgreSQL server the monthly slots are the queue's (monthly-queue.ts): pg-boss
+      // retries a job whose worker died, so no slot is taken over or retried here.
+      if (!slotDeps || options.queue) return;
       const taken = await takeOverAbandonedSlots(db, workerId, liveness);
       for (const slot of taken) log.warn("monthly slot of a stopped worker taken over; running it again", { slot: slot.slotKey, previousOwner: slot.previousOwner, attempt: slot.attempts });
       const retried = await retakeFailedSlots(db.knex, workerId, { maxAttempts: options.maxSlotAttempts ?? 3, retryAfterMs: options.retryFailedAfterMs ?? 10 * 60_000 });
@@ -164,6 +172,8 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   const fireMonthlyAuditFor = (month: string): Promise<MonthlySlotOutcome[]> => {
     if (stopping || !slotDeps) return Promise.resolve([]);
+    // On a PostgreSQL server the firing only queues the month, once per authority and month.
+    if (options.queue) return track(queueMonth(db, options.queue, month, log));
     return track(claimAndRunMonth(slotDeps, month));
   };
   const fireMonthlyAudit = (at: Date = new Date()): Promise<MonthlySlotOutcome[]> => fireMonthlyAuditFor(monthToAudit(at));

@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import { AppError, isAppError } from "../../domain/errors.js";
 import { addProviderAlias } from "../../services/ingest/provider-aliases.js";
-import { listAuditRuns } from "../../db/queries/audit-runs.query.js";
+import { auditRunProgress, listAuditRuns } from "../../db/queries/audit-runs.query.js";
 import { listProviders } from "../../db/queries/providers.query.js";
 import { filesNeedingAttention, receivedFile } from "../../db/queries/received-files.query.js";
 import { discardedFiles, invoicesToVerify } from "../../db/queries/keying.query.js";
@@ -185,6 +185,13 @@ async function showAuditRuns(ctx: WebContext, req: Request, res: Response, error
 
 export function auditRunsPage(ctx: WebContext, req: Request, res: Response): Promise<void> {
   return showAuditRuns(ctx, req, res);
+}
+
+/** A run's progress as JSON: its parts (total, done, failed, running, waiting) and lines (planned, of the parts done). */
+export async function apiAuditRunProgress(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const progress = await auditRunProgress(ctx.db, scopeOf(req), String(req.params.id));
+  if (!progress) throw new AppError("not_found", "There is no such audit run");
+  res.json(progress);
 }
 
 /**
