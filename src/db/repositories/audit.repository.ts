@@ -408,7 +408,8 @@ async function firstAuditOfBatch(trx: Knex.Transaction, authorityId: number, run
     await trx.raw(
       `insert into findings (authority_id, invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence, status, first_run_id, last_run_id)
        select ?::integer, invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence, 'open', ?::bigint, ?::bigint
-       from unnest(?::bigint[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::numeric[], ?::numeric[], ?::text[], ?::jsonb[])
+       from unnest(?::bigint[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::numeric[], ?::numeric[], ?::text[],
+         array(select e from jsonb_array_elements(?::jsonb) with ordinality as j(e, n) order by n))
          as f(invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence)`,
       [
         authorityId, runId, runId,
@@ -422,7 +423,8 @@ async function firstAuditOfBatch(trx: Knex.Transaction, authorityId: number, run
         arrayLiteral(part.map((p) => p.finding.charged)),
         arrayLiteral(part.map((p) => p.finding.expected)),
         arrayLiteral(part.map((p) => p.finding.explanation)),
-        arrayLiteral(part.map((p) => JSON.stringify(p.finding.evidence))),
+        // The evidence as one JSON array: one JSON.stringify, and no quotes to escape for an array literal.
+        JSON.stringify(part.map((p) => p.finding.evidence)),
       ],
     );
   }
