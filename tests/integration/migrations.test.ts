@@ -13,7 +13,8 @@ const EXPECTED_TABLES = [
 /** Every migration file in src/db/migrations, by name: each must be listed in its index.ts and applied, in order. */
 const MIGRATION_FILES = fs
   .readdirSync(path.resolve(import.meta.dirname, "../../src/db/migrations"))
-  .filter((name) => /^\d{8}_[a-z0-9]+_[a-z0-9_]+\.ts$/.test(name)) // 20261210_<branch>NN_what.ts too
+  // 20261129_0001_authorities, or 20261210_w2401_… / 20261210_q24c01_… (work done on a branch carries its name, so names never clash).
+  .filter((name) => /^\d{8}_[a-z0-9]+_[a-z0-9_]+\.ts$/.test(name))
   .map((name) => name.replace(/\.ts$/, ""))
   .sort();
 

@@ -138,4 +138,17 @@ describe("row-level security", () => {
     expect(Object.keys(result.rows[0] ?? {}).sort()).toEqual(["authority_id", "user_id"]);
     expect(result.rows[0]?.authority_id).toBe(north);
   });
+
+  it("a finding belongs to its invoice's council: the schema refuses one naming another council's invoice, even for the owner", async () => {
+    // Findings reference invoices by (authority_id, invoice_id) (migration 20261210_w2401): row-level
+    // security guards the app's role, and this key guards every writer, the owner included.
+    const invoice = await t.db.knex<{ id: string; provider_id: string; authority_id: number }>("invoices").where({ authority_id: 1 }).first("id", "provider_id");
+    if (!invoice) throw new Error("the seeded council has no invoice");
+    const finding = { invoice_id: invoice.id, line_no: 99, rule: "arithmetic-error", category: "errors", provider_id: invoice.provider_id, amount: "1.00", charged: "2.00", expected: "1.00", explanation: "test" };
+    await expect(t.db.knex("findings").insert({ ...finding, authority_id: north })).rejects.toThrow(/findings_invoice_authority_foreign/);
+    // The same finding for the invoice's own council is accepted (then removed again).
+    const [stored] = await t.db.knex("findings").insert({ ...finding, authority_id: 1 }).returning<{ id: string }[]>("id");
+    expect(stored?.id).toBeDefined();
+    await t.db.knex("findings").where({ id: stored?.id }).del();
+  });
 });

@@ -1,10 +1,11 @@
 import type { Knex } from "knex";
-import type { Invoice, InvoiceLine } from "../../domain/invoice.js";
+import type { Invoice, InvoiceLine, InvoiceStatus } from "../../domain/invoice.js";
 import type { AuditNote, Category, Finding } from "../../domain/finding.js";
 import type { Unit } from "../../domain/reference.js";
 import { invoiceFromRow, invoiceLineFromRow, type InvoiceLineRow, type InvoiceRow as InvoiceTableRow } from "./invoice.repository.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 import { AppError } from "../../domain/errors.js";
+import { arrayLiteral } from "../array-literal.js";
 
 /**
  * Reads invoices in audit order and writes what the audit found, in bulk.
@@ -370,12 +371,89 @@ const FINDINGS_PER_STATEMENT = 5_000;
  * findings of these invoices that this run did not raise marked superseded, the invoices' notes,
  * audit time and review status updated.
  *
- * Bulk throughout (DESIGN.md §9): a batch of a thousand invoices is four statements, never one
- * per invoice or finding. Rows travel as one JSON parameter (`json_to_recordset`): one
- * JSON.stringify here, parsed by PostgreSQL, rather than a bound parameter per value.
+ * Bulk throughout (DESIGN.md §9): a batch of a thousand invoices is a few statements, never one
+ * per invoice or finding. A batch whose invoices have no findings yet (every invoice's first
+ * audit, so all of a first run) takes a shorter path, firstAuditOfBatch; the others are
+ * re-audits, reAuditOfBatch.
+ *
+ * The batch commits without waiting for its WAL to reach the disk (synchronous_commit off for
+ * this transaction only). A crash can then lose the last few batches' commits, never part of
+ * one, and only of a run still marked running: the run's own end (finishRun) commits as usual,
+ * which flushes every batch before it, so a run marked succeeded is whole; a run cut short by
+ * a crash is audited again, and saving is idempotent. Meanwhile the audit does not wait about a
+ * disk flush per batch.
  */
 export async function saveAuditResults(knex: Knex, authorityId: number, runId: string, results: AuditedInvoiceResult[], cause: string | null = null): Promise<void> {
   if (results.length === 0) return;
+  const invoiceIds = results.map((r) => r.invoice.key);
+  await knex.transaction(async (trx) => {
+    await trx.raw("set local synchronous_commit = off");
+    const existing = await existingFindings(trx, invoiceIds);
+    if (!existing.any) await firstAuditOfBatch(trx, authorityId, runId, results);
+    else await reAuditOfBatch(trx, authorityId, runId, results, { decided: existing.decided, cause });
+  });
+}
+
+/**
+ * The batch's invoices have no findings at all: what upsertFindings, superseding and the
+ * status from FINDING_FLAGS would do reduces to inserting the new findings (nothing can
+ * conflict: one audit of an authority runs at a time, audit_runs_one_running) and giving each
+ * invoice the status its new findings make, all of them open: awaiting review if it has any,
+ * else cleared. One statement each, every column an array parameter (arrayLiteral).
+ */
+async function firstAuditOfBatch(trx: Knex.Transaction, authorityId: number, runId: string, results: AuditedInvoiceResult[]): Promise<void> {
+  const findings = results.flatMap(({ invoice, findings }) => findings.map((finding) => ({ invoice, finding })));
+  for (let i = 0; i < findings.length; i += FINDINGS_PER_STATEMENT) {
+    const part = findings.slice(i, i + FINDINGS_PER_STATEMENT);
+    await trx.raw(
+      `insert into findings (authority_id, invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence, status, first_run_id, last_run_id)
+       select ?::integer, invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence, 'open', ?::bigint, ?::bigint
+       from unnest(?::bigint[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::numeric[], ?::numeric[], ?::text[],
+         array(select e from jsonb_array_elements(?::jsonb) with ordinality as j(e, n) order by n))
+         as f(invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence)`,
+      [
+        authorityId, runId, runId,
+        arrayLiteral(part.map((p) => p.invoice.key)),
+        arrayLiteral(part.map((p) => p.finding.lineNo ?? 0)),
+        arrayLiteral(part.map((p) => p.finding.rule)),
+        arrayLiteral(part.map((p) => p.finding.category)),
+        arrayLiteral(part.map((p) => p.invoice.providerId)),
+        arrayLiteral(part.map((p) => p.finding.childRef)),
+        arrayLiteral(part.map((p) => p.finding.amount)),
+        arrayLiteral(part.map((p) => p.finding.charged)),
+        arrayLiteral(part.map((p) => p.finding.expected)),
+        arrayLiteral(part.map((p) => p.finding.explanation)),
+        // The evidence as one JSON array: one JSON.stringify, and no quotes to escape for an array literal.
+        JSON.stringify(part.map((p) => p.finding.evidence)),
+      ],
+    );
+  }
+  await trx.raw(
+    `update invoices i set audit_notes = v.notes, audited_at = now(), status = v.status
+     from unnest(?::bigint[], ?::jsonb[], ?::text[]) as v(id, notes, status)
+     where i.id = v.id`,
+    [
+      arrayLiteral(results.map((r) => r.invoice.key)),
+      arrayLiteral(results.map((r) => JSON.stringify(r.notes))),
+      arrayLiteral(results.map((r) => (r.findings.length > 0 ? "awaiting_review" : "cleared") satisfies InvoiceStatus)),
+    ],
+  );
+}
+
+/**
+ * Some of the batch's invoices were audited before: findings upserted on (invoice, line, rule)
+ * as one JSON parameter (`json_to_recordset`), decisions flagged where a re-audit would change
+ * them, open findings no longer raised superseded, and each invoice's status worked out again
+ * from all its findings.
+ */
+async function reAuditOfBatch(
+  trx: Knex.Transaction,
+  authorityId: number,
+  runId: string,
+  results: AuditedInvoiceResult[],
+  options: { decided: boolean; cause: string | null },
+): Promise<void> {
+  const { decided, cause } = options;
   const rows: Record<string, unknown>[] = [];
   for (const { invoice, findings } of results) {
     for (const f of findings) {
@@ -399,78 +477,77 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
     }
   }
   const invoiceIds = results.map((r) => r.invoice.key);
-  await knex.transaction(async (trx) => {
-    // Decided findings of these invoices, if any (never on a first audit): without them the two
-    // statements that flag what a re-audit would change in a decision have nothing to do, and
-    // PostgreSQL is spared parsing the batch a second time and a join per finding.
-    const decided = await hasDecidedFindings(trx, invoiceIds);
-    for (let i = 0; i < rows.length; i += FINDINGS_PER_STATEMENT) {
-      await trx.raw(
-        `insert into findings (${FINDING_NAMES})
-         select ${FINDING_NAMES} from json_to_recordset(?::json) as f(${FINDING_RECORD})
-         on conflict (invoice_id, line_no, rule) do update set
-           category = excluded.category, child_ref = excluded.child_ref, amount = excluded.amount, charged = excluded.charged,
-           expected = excluded.expected, explanation = excluded.explanation, evidence = excluded.evidence, last_run_id = excluded.last_run_id,
-           status = case when findings.status = 'superseded' then 'open' else findings.status end,
-           -- An open finding whose amount a re-audit changed says what changed and why.
-           reaudit_change = case when findings.status = 'open' and findings.amount <> excluded.amount and ?::text is not null
-             then 'Changed by the re-audit after ' || ?::text || ': ' || ${POUNDS("findings.amount")} || ' → ' || ${POUNDS("excluded.amount")} || '.'
-             when findings.status = 'open' and findings.amount = excluded.amount then findings.reaudit_change else null end,
-           updated_at = now()
-         where findings.status in ('open', 'superseded')`,
-        [JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT)), cause, cause],
-      );
-      // A decided finding (confirmed, recovered, dismissed) is never changed by a re-audit
-      // (AUDIT.md "When"): it keeps its figures, and a different amount is flagged for reviewers.
-      if (!decided) continue;
-      await trx.raw(
-        `update findings d set last_run_id = f.last_run_id, reaudit_change = case when d.amount = f.amount then null
-           -- Already flagged for this amount: the note keeps the arrival that changed it.
-           when d.reaudit_change like '% raises ' || ${POUNDS("f.amount")} || ' instead of %' then d.reaudit_change
-           else 'The re-audit' || coalesce(' after ' || ?::text, '') || ' raises ' || ${POUNDS("f.amount")} || ' instead of ' || ${POUNDS("d.amount")} || '.' end
-         from json_to_recordset(?::json) as f(${FINDING_RECORD})
-         where d.invoice_id = f.invoice_id and d.line_no = f.line_no and d.rule = f.rule and d.status in ('confirmed', 'recovered', 'dismissed')`,
-        [cause, JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT))],
-      );
-    }
-    // Why an open finding was superseded, when the run knows (an arrival): "Superseded: …".
+  for (let i = 0; i < rows.length; i += FINDINGS_PER_STATEMENT) {
     await trx.raw(
-      `update findings f set status = 'superseded', updated_at = now(),
-         reaudit_change = case when ?::text is null then null
-           else 'Superseded: the re-audit after ' || ?::text || ' no longer raises this ' || ${POUNDS("f.amount")} || ' finding.' end
-       from unnest(?::bigint[]) as v(id)
-       where f.invoice_id = v.id and f.status = 'open' and (f.last_run_id is null or f.last_run_id <> ?)`,
-      [cause, cause, invoiceIds, runId],
+      `insert into findings (${FINDING_NAMES})
+       select ${FINDING_NAMES} from json_to_recordset(?::json) as f(${FINDING_RECORD})
+       on conflict (invoice_id, line_no, rule) do update set
+         category = excluded.category, child_ref = excluded.child_ref, amount = excluded.amount, charged = excluded.charged,
+         expected = excluded.expected, explanation = excluded.explanation, evidence = excluded.evidence, last_run_id = excluded.last_run_id,
+         status = case when findings.status = 'superseded' then 'open' else findings.status end,
+         -- An open finding whose amount a re-audit changed says what changed and why.
+         reaudit_change = case when findings.status = 'open' and findings.amount <> excluded.amount and ?::text is not null
+           then 'Changed by the re-audit after ' || ?::text || ': ' || ${POUNDS("findings.amount")} || ' → ' || ${POUNDS("excluded.amount")} || '.'
+           when findings.status = 'open' and findings.amount = excluded.amount then findings.reaudit_change else null end,
+         updated_at = now()
+       where findings.status in ('open', 'superseded')`,
+      [JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT)), cause, cause],
     );
-    const noLonger = `'The re-audit' || coalesce(' after ' || ?::text, '') || ' no longer raises this finding.'`;
-    if (decided) await trx.raw(
-      `update findings f set reaudit_change = ${noLonger}, updated_at = now()
-       from unnest(?::bigint[]) as v(id)
-       where f.invoice_id = v.id and f.status in ('confirmed', 'recovered', 'dismissed') and (f.last_run_id is null or f.last_run_id <> ?)
-         and (f.reaudit_change is null or f.reaudit_change not like '%no longer raises this finding.')`,
-      [cause, invoiceIds, runId],
-    );
-    // The review status follows the findings: open ones await review, confirmed ones are
-    // queried with the provider, none left (all recovered or dismissed) clears the invoice.
-    // Per invoice, a lateral look at its own findings (by index), never a scan of them all.
+    // A decided finding (confirmed, recovered, dismissed) is never changed by a re-audit
+    // (AUDIT.md "When"): it keeps its figures, and a different amount is flagged for reviewers.
+    // Without decided findings in the batch this has nothing to do, and PostgreSQL is spared
+    // parsing the batch a second time and a join per finding.
+    if (!decided) continue;
     await trx.raw(
-      `update invoices i set audit_notes = v.notes, audited_at = now(), status = ${STATUS_FROM_FINDINGS}
-       from json_to_recordset(?::json) as v(id bigint, notes jsonb)
-       cross join lateral (${FINDING_FLAGS}) s
-       where i.id = v.id`,
-      [JSON.stringify(results.map((r) => ({ id: r.invoice.key, notes: r.notes })))],
+      `update findings d set last_run_id = f.last_run_id, reaudit_change = case when d.amount = f.amount then null
+         -- Already flagged for this amount: the note keeps the arrival that changed it.
+         when d.reaudit_change like '% raises ' || ${POUNDS("f.amount")} || ' instead of %' then d.reaudit_change
+         else 'The re-audit' || coalesce(' after ' || ?::text, '') || ' raises ' || ${POUNDS("f.amount")} || ' instead of ' || ${POUNDS("d.amount")} || '.' end
+       from json_to_recordset(?::json) as f(${FINDING_RECORD})
+       where d.invoice_id = f.invoice_id and d.line_no = f.line_no and d.rule = f.rule and d.status in ('confirmed', 'recovered', 'dismissed')`,
+      [cause, JSON.stringify(rows.slice(i, i + FINDINGS_PER_STATEMENT))],
     );
-  });
+  }
+  // Why an open finding was superseded, when the run knows (an arrival): "Superseded: …".
+  await trx.raw(
+    `update findings f set status = 'superseded', updated_at = now(),
+       reaudit_change = case when ?::text is null then null
+         else 'Superseded: the re-audit after ' || ?::text || ' no longer raises this ' || ${POUNDS("f.amount")} || ' finding.' end
+     from unnest(?::bigint[]) as v(id)
+     where f.invoice_id = v.id and f.status = 'open' and (f.last_run_id is null or f.last_run_id <> ?)`,
+    [cause, cause, invoiceIds, runId],
+  );
+  const noLonger = `'The re-audit' || coalesce(' after ' || ?::text, '') || ' no longer raises this finding.'`;
+  if (decided) await trx.raw(
+    `update findings f set reaudit_change = ${noLonger}, updated_at = now()
+     from unnest(?::bigint[]) as v(id)
+     where f.invoice_id = v.id and f.status in ('confirmed', 'recovered', 'dismissed') and (f.last_run_id is null or f.last_run_id <> ?)
+       and (f.reaudit_change is null or f.reaudit_change not like '%no longer raises this finding.')`,
+    [cause, invoiceIds, runId],
+  );
+  // The review status follows the findings: open ones await review, confirmed ones are
+  // queried with the provider, none left (all recovered or dismissed) clears the invoice.
+  // Per invoice, a lateral look at its own findings (by index), never a scan of them all.
+  await trx.raw(
+    `update invoices i set audit_notes = v.notes, audited_at = now(), status = ${STATUS_FROM_FINDINGS}
+     from json_to_recordset(?::json) as v(id bigint, notes jsonb)
+     cross join lateral (${FINDING_FLAGS}) s
+     where i.id = v.id`,
+    [JSON.stringify(results.map((r) => ({ id: r.invoice.key, notes: r.notes })))],
+  );
 }
 
-/** Whether any of these invoices has a decided finding (confirmed, recovered or dismissed): one index probe per invoice. */
-async function hasDecidedFindings(trx: Knex.Transaction, invoiceIds: readonly string[]): Promise<boolean> {
-  const result: { rows: { decided: boolean }[] } = await trx.raw(
-    `select exists (select 1 from unnest(?::bigint[]) as v(id)
-       where exists (select 1 from findings f where f.invoice_id = v.id and f.status in ('confirmed', 'recovered', 'dismissed'))) as decided`,
+/**
+ * Whether any of these invoices has findings, and whether any has a decided one (confirmed,
+ * recovered or dismissed): one index probe per invoice, reading the status of the findings found.
+ */
+async function existingFindings(trx: Knex.Transaction, invoiceIds: readonly string[]): Promise<{ any: boolean; decided: boolean }> {
+  const result: { rows: { any: boolean; decided: boolean }[] } = await trx.raw(
+    `select coalesce(bool_or(true), false) as any, coalesce(bool_or(f.status in ('confirmed', 'recovered', 'dismissed')), false) as decided
+     from unnest(?::bigint[]) as v(id) cross join lateral (select status from findings f where f.invoice_id = v.id) f`,
     [[...invoiceIds]],
   );
-  return result.rows[0]?.decided === true;
+  return { any: result.rows[0]?.any === true, decided: result.rows[0]?.decided === true };
 }
 
 /**

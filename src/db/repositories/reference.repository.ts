@@ -3,6 +3,7 @@ import { Dec } from "../../domain/money.js";
 import type {
   Absence, AbsenceReason, AgreedPackage, Contract, Discount, DiscountKind, Placement, PlacementFee, Provider, ProviderKind, Rate, ReferenceData, Unit,
 } from "../../domain/reference.js";
+import { arrayLiteral } from "../array-literal.js";
 import { rowKey, TABLES, type ColumnSpec, type FieldValue, type ReferenceRow, type ReferenceTableName, type TableSpec } from "../../reference/tables.js";
 
 /**
@@ -85,11 +86,6 @@ const SQL_TYPE: Readonly<Record<ColumnSpec["kind"], string | null>> = {
   aliases: null, // an array per row: unnest would flatten it
 };
 
-/** A PostgreSQL array literal, `{"a","b",NULL}`: one bind parameter for a whole column. */
-function arrayLiteral(values: readonly FieldValue[]): string {
-  const items = values.map((value) => (value === null ? "NULL" : `"${String(value as string | number | boolean).replace(/[\\"]/g, "\\$&")}"`));
-  return `{${items.join(",")}}`;
-}
 
 /**
  * Inserts rows, or updates them where the natural key exists, in bulk:
@@ -118,7 +114,7 @@ export async function upsertOwnedRows(knex: Knex | Knex.Transaction, table: Tabl
   for (let start = 0; start < rows.length; start += size) {
     const batch = rows.slice(start, start + size);
     if (unnestable) {
-      const arrays = table.columns.map((column) => arrayLiteral(batch.map((row) => row[column.name] ?? null)));
+      const arrays = table.columns.map((column) => arrayLiteral(batch.map((row) => (row[column.name] ?? null) as string | number | boolean | null)));
       const casts = table.columns.map((column) => `?::${SQL_TYPE[column.kind] ?? "text"}[]`).join(", ");
       const names = columns.map((name) => `"${name}"`).join(", ");
       await knex.raw(
