@@ -49,7 +49,8 @@ export class ReferenceIndex implements TariffSources {
   private readonly providers = new Map<string, Provider>();
   private readonly contracts = new Map<string, Contract>();
   private readonly placementsByProvider = new Map<string, Placement[]>();
-  private readonly placementsByChild = new Map<string, Placement[]>();
+  /** By provider, then child (asked once per child timeline: no combined key string built). */
+  private readonly placementsByChild = new Map<string, Map<string, Placement[]>>();
   /** By provider, then placement id or PO number: looked up for lines that print no known child. */
   private readonly placementsByRef = new Map<string, Map<string, Placement>>();
   private readonly feeRows = new Map<string, FeeRow[]>();
@@ -76,14 +77,16 @@ export class ReferenceIndex implements TariffSources {
     for (const contract of ref.contracts) this.contracts.set(contract.contractId, contract);
     for (const p of ref.placements) {
       push(this.placementsByProvider, p.providerId, p);
-      push(this.placementsByChild, p.providerId + SEP + p.childRef, p);
+      let byChild = this.placementsByChild.get(p.providerId);
+      if (byChild === undefined) this.placementsByChild.set(p.providerId, (byChild = new Map<string, Placement[]>()));
+      push(byChild, p.childRef, p);
       // A placement reference printed on an invoice may be the placement id or the PO number.
       let byRef = this.placementsByRef.get(p.providerId);
       if (byRef === undefined) this.placementsByRef.set(p.providerId, (byRef = new Map<string, Placement>()));
       if (!byRef.has(p.placementId)) byRef.set(p.placementId, p);
       if (p.poNumber !== null && p.poNumber !== "" && !byRef.has(p.poNumber)) byRef.set(p.poNumber, p);
     }
-    for (const list of this.placementsByChild.values()) list.sort(byStart);
+    for (const byChild of this.placementsByChild.values()) for (const list of byChild.values()) list.sort(byStart);
     for (const fee of ref.placementFees) {
       push(this.feeRows, fee.placementId, { from: day(fee.effectiveFrom), until: FAR, weeklyFee: penceOf(fee.weeklyFee) });
     }
@@ -170,7 +173,7 @@ export class ReferenceIndex implements TariffSources {
   }
 
   childPlacements(providerId: string, childRef: string): readonly Placement[] {
-    return this.placementsByChild.get(providerId + SEP + childRef) ?? [];
+    return this.placementsByChild.get(providerId)?.get(childRef) ?? [];
   }
 
   placementByRef(providerId: string, ref: string): Placement | undefined {
