@@ -82,7 +82,9 @@ function inRanges(ranges: readonly NightRange[], d: DayNumber): boolean {
 }
 
 /** The discounts of P in force on d (volume: only the applying row with the highest threshold). */
-function discountsOn(index: TariffSources, p: Placement, rows: readonly DiscountRow[], start: DayNumber, d: DayNumber): DiscountRow[] {
+function discountsOn(index: TariffSources, p: Placement, rows: readonly DiscountRow[], start: DayNumber, d: DayNumber): readonly DiscountRow[] {
+  // Most placements have no discount row: one shared empty list rather than one per segment.
+  if (rows.length === 0) return NO_DISCOUNTS;
   const applied: DiscountRow[] = [];
   let volume: DiscountRow | null = null;
   for (const row of rows) {
