@@ -33,18 +33,35 @@ interface Billed {
   readonly multi: (readonly NightRange[])[];
 }
 
-/** Two-level map: lookups by two ids without building a combined key string for every line. */
+/**
+ * Two-level map: lookups by two ids without building a combined key string for every line.
+ * The audit asks provider after provider, so the inner map of the last first id is kept at
+ * hand and most lookups are one Map.get rather than two.
+ */
 class KeyedByTwo<V> {
   private readonly outer = new Map<string, Map<string, V>>();
+  private lastA: string | null = null;
+  private lastInner: Map<string, V> | undefined = undefined;
 
   get(a: string, b: string): V | undefined {
-    return this.outer.get(a)?.get(b);
+    return this.innerOf(a)?.get(b);
   }
 
   set(a: string, b: string, value: V): void {
-    let inner = this.outer.get(a);
-    if (!inner) this.outer.set(a, (inner = new Map<string, V>()));
+    let inner = this.innerOf(a);
+    if (inner === undefined) {
+      this.outer.set(a, (inner = new Map<string, V>()));
+      this.lastInner = inner;
+    }
     inner.set(b, value);
+  }
+
+  private innerOf(a: string): Map<string, V> | undefined {
+    if (a !== this.lastA) {
+      this.lastA = a;
+      this.lastInner = this.outer.get(a);
+    }
+    return this.lastInner;
   }
 }
 
