@@ -1,4 +1,4 @@
-import type { AuditNote, Finding } from "../domain/finding.js";
+import type { AuditNote, Finding, RuleId } from "../domain/finding.js";
 import { Exact } from "../domain/exact.js";
 import { penceOfDecimal, penceText } from "../domain/pence.js";
 import { moneyText } from "./decimals.js";
@@ -10,8 +10,9 @@ import { BillingHistory, VoidedInvoiceHistory } from "./history.js";
 import { InvoiceWork, type AuditContext, type AuditInvoice, type LineKind, type LinePlan } from "./invoice-work.js";
 import { printedReference } from "./matching.js";
 import type { ReferenceIndex } from "./reference-index.js";
-import type { RuleNote } from "./outcome.js";
-import type { Waterfall } from "./rule.js";
+import type { ExtraStepOutcome, FeeStepOutcome, RuleNote } from "./outcome.js";
+import type { ExtraStepRule, FeeStepRule, Waterfall } from "./rule.js";
+import type { LineWork } from "./line-work.js";
 import { capFindings, raw, toFindings, type FindingSettings, type RawFinding } from "./waterfall.js";
 
 export interface AuditSessionOptions {
@@ -47,6 +48,29 @@ export interface InvoiceAuditResult {
   linesAudited: number;
   lines: LineAuditSummary[];
 }
+
+/**
+ * How the waterfall asks a rule of one stage and applies its outcome to the line. Made once,
+ * here, rather than as callbacks per line: two closures per line (each named by tsx at run
+ * time) cost more than the loop that calls them.
+ */
+interface Stage<L, R, O> {
+  id(rule: R): RuleId;
+  take(rule: R, line: L): O | null;
+  apply(line: L, outcome: O): void;
+}
+
+const FEE_STAGE: Stage<FeeLineWork, FeeStepRule, FeeStepOutcome> = {
+  id: (rule) => rule.id,
+  take: (rule, line) => rule.feeStep(line),
+  apply: (line, outcome) => line.apply(outcome),
+};
+
+const EXTRA_STAGE: Stage<ExtraLineWork, ExtraStepRule, ExtraStepOutcome> = {
+  id: (rule) => rule.id,
+  take: (rule, line) => rule.extraStep(line),
+  apply: (line, outcome) => line.apply(outcome),
+};
 
 /** Half a penny. */
 const EMPTY_NOTE_THRESHOLD = Exact.ratio(1, 2);
@@ -157,7 +181,7 @@ export class AuditSession {
 
   private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary | null, findings: Finding[]): void {
     const line = new FeeLineWork(plan, work);
-    const found = this.runFeeSteps(line, work);
+    const found = this.runSteps(this.waterfall.feeSteps, FEE_STAGE, line, work);
     const expected = line.expectedTotal();
     // charged − 0 is charged: most lines carry no discount credit.
     const payable = line.creditUsed.isZero() ? line.charged : line.charged.minus(line.creditUsed);
@@ -184,41 +208,25 @@ export class AuditSession {
 
   private auditExtra(plan: LinePlan, work: InvoiceWork, findings: Finding[]): void {
     const line = new ExtraLineWork(plan, work);
-    const found = this.runExtraSteps(line, work);
+    const found = this.runSteps(this.waterfall.extraSteps, EXTRA_STAGE, line, work);
     work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, work.billedAs, plan.line.lineNo, [line.period]);
     this.pushFindings(findings, found, plan.line.lineNo, line.childRef);
   }
 
-  // A line's waterfall: each step is taken by the first of its rules that returns an outcome;
-  // its notes are kept and what it consumed is applied to the line before the next step. The
-  // fee and extra loops are written out twice rather than shared through callbacks: they run
-  // for every line, and two closures per line (each named by tsx at run time) cost more than
-  // the loop itself. `found` stays unallocated until a rule finds something (most lines: never).
-
-  private runFeeSteps(line: FeeLineWork, work: InvoiceWork): RawFinding[] | null {
+  /**
+   * A line's waterfall: each step is taken by the first of its rules that returns an outcome;
+   * its notes are kept and what it consumed is applied to the line before the next step.
+   * `found` stays unallocated until a rule finds something (most lines: never).
+   */
+  private runSteps<L extends LineWork, R, O extends ExtraStepOutcome>(steps: readonly (readonly R[])[], stage: Stage<L, R, O>, line: L, work: InvoiceWork): RawFinding[] | null {
     let found: RawFinding[] | null = null;
-    for (const step of this.waterfall.feeSteps) {
+    for (const step of steps) {
       for (const rule of step) {
-        const outcome = rule.feeStep(line);
+        const outcome = stage.take(rule, line);
         if (outcome === null) continue;
         if (outcome.notes !== undefined) this.keepNotes(work, line.line.lineNo, outcome.notes);
-        line.apply(outcome);
-        if (outcome.finding !== undefined) (found ??= []).push(raw(rule.id, outcome.finding));
-        break;
-      }
-    }
-    return found;
-  }
-
-  private runExtraSteps(line: ExtraLineWork, work: InvoiceWork): RawFinding[] | null {
-    let found: RawFinding[] | null = null;
-    for (const step of this.waterfall.extraSteps) {
-      for (const rule of step) {
-        const outcome = rule.extraStep(line);
-        if (outcome === null) continue;
-        if (outcome.notes !== undefined) this.keepNotes(work, line.line.lineNo, outcome.notes);
-        line.apply(outcome);
-        if (outcome.finding !== undefined) (found ??= []).push(raw(rule.id, outcome.finding));
+        stage.apply(line, outcome);
+        if (outcome.finding !== undefined) (found ??= []).push(raw(stage.id(rule), outcome.finding));
         break;
       }
     }
