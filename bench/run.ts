@@ -17,7 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchAudit, describeAuditResult, describeFindings, type AuditBenchResult } from "./audit.bench.js";
 import type { Target } from "./databases.js";
-import { auditInMemory, generateInMemory } from "./engine.bench.js";
+import { auditInMemory, cpuMicrosPerLine, generateInMemory, medianWarmPass } from "./engine.bench.js";
 import { argValue, formatRate, hasFlag, loadText, peakRssMb, seconds } from "./support.js";
 import { benchWeb, describeWebResult, type EndpointFigures, type WebBenchResult } from "./web.bench.js";
 
@@ -66,19 +66,21 @@ async function main(): Promise<void> {
     heading("audit engine alone, in memory");
     const lines = quick ? 10_000 : 100_000;
     const { invoices, authority } = generateInMemory(lines, seed);
-    // Three times: the first pass includes building every child's timeline and warming up the
-    // JIT; the best of the warm passes is judged (the machine is shared: a pass can be slowed by others).
-    let bestWarm: { linesPerSecond: number; linesPerCpuSecond: number; lines: number } | null = null;
-    for (const pass of ["first pass", "second pass", "third pass"]) {
+    // Four times: the first pass includes warming up the JIT; the median of the warm passes'
+    // CPU time per line is judged (the machine is shared: CPU time is steadier than the wall clock).
+    const passes: ReturnType<typeof auditInMemory>[] = [];
+    for (let pass = 1; pass <= 4; pass++) {
       const figures = auditInMemory(authority, invoices);
-      console.log(`  ${pass.padEnd(11)} ${formatRate(figures.lines)} lines in ${figures.seconds.toFixed(2)} s = ${formatRate(figures.linesPerSecond)} lines/s (${((1e6 * figures.seconds) / figures.lines).toFixed(1)} µs/line; CPU ${formatRate(figures.linesPerCpuSecond)} lines/s), ${formatRate(figures.findings)} findings, peak RSS ${peakRssMb()} MB; ${loadText()}`);
-      if (pass !== "first pass" && (bestWarm === null || figures.linesPerSecond > bestWarm.linesPerSecond)) bestWarm = figures;
+      passes.push(figures);
+      const label = pass === 1 ? "pass 1 (cold)" : `pass ${pass} (warm)`;
+      console.log(`  ${label.padEnd(14)} ${formatRate(figures.lines)} lines: CPU ${cpuMicrosPerLine(figures).toFixed(2)} µs/line = ${formatRate(figures.linesPerCpuSecond)} lines/s; wall ${figures.seconds.toFixed(2)} s; ${formatRate(figures.findings)} findings, peak RSS ${peakRssMb()} MB; ${loadText()}`);
     }
-    if (bestWarm !== null) {
+    const median = medianWarmPass(passes);
+    if (median !== null) {
       verdicts.push({
         target: "engine alone ≥ 150,000 lines/s on one core (warm)",
-        figure: `${formatRate(bestWarm.linesPerSecond)} lines/s wall, ${formatRate(bestWarm.linesPerCpuSecond)} per CPU second, at ${formatRate(bestWarm.lines)} lines`,
-        met: bestWarm.linesPerSecond >= 150_000,
+        figure: `${formatRate(median.linesPerCpuSecond)} lines per CPU second (${cpuMicrosPerLine(median).toFixed(2)} µs/line, median of 3 warm passes) at ${formatRate(median.lines)} lines`,
+        met: median.linesPerCpuSecond >= 150_000,
       });
     }
   }

@@ -1,5 +1,10 @@
 import { Exact, NO_PENCE, comparableGroups, evidenceRanges, poundsText, groupRateExcess, itemText, money, quantityText, unitWord, type ExtraStepRule, type RuleNote } from "../../src/audit/rule-kit.js";
 
+/** The step's outcome when it found nothing: its notes, if any. */
+function notesOnly(notes: RuleNote[]): { notes: RuleNote[] } | null {
+  return notes.length === 0 ? null : { notes };
+}
+
 /**
  * extra-rate-above-agreed (extras, step 5): (unit rate − agreed rate) × the quantity still in,
  * where the agreed rate is the package's, else the contract rate card's.
@@ -17,10 +22,9 @@ export const rule: ExtraStepRule = {
     if (groups.length < all.length) {
       notes.push({ kind: "unit-differs", amount: null, text: `The line is priced per ${unitWord(work.line.unit)} but what was agreed for ${itemText(work.item)} is priced per another unit: its rate and quantity were not compared.` });
     }
-    const noted = (): { notes: RuleNote[] } | null => (notes.length === 0 ? null : { notes });
     if (rate === null) {
       if (groups.length > 0) notes.push({ kind: "quantity-missing", amount: null, text: `The line prints no quantity: its rate and quantity could not be compared with what was agreed.` });
-      return noted();
+      return notesOnly(notes);
     }
     let amount = NO_PENCE;
     const parts: string[] = [];
@@ -33,7 +37,7 @@ export const rule: ExtraStepRule = {
       parts.push(`${quantityText(quantity)} × (${money(rate)} − ${money(group.agreedRate)}) = ${money(excess)}`);
       ranges.push(...evidenceRanges(group.ranges, `agreed ${money(group.agreedRate)} per ${unitWord(group.agreedUnit ?? work.line.unit)} (${group.fromPackage ? "package" : "rate card"})`));
     }
-    if (!amount.greaterThan(0)) return noted();
+    if (!amount.greaterThan(0)) return notesOnly(notes);
     const sources = [...new Set(groups.map((g) => (g.fromPackage ? "the package" : "the contract rate card")))].join(" and ");
     return {
       finding: {

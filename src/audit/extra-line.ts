@@ -153,19 +153,27 @@ export class ExtraLineWork extends LineWork {
   }
 
   private groupPieces(): AgreementGroup[] {
-    const groups = new Map<string, { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }>();
+    // A line has one or two agreements at most: found by comparing values in a short list (in
+    // order of first piece, as before) rather than by a key string built for every piece.
+    const groups: { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }[] = [];
     for (const piece of this.pieces()) {
       if (piece.agreedRate === null) continue;
-      const key = `${piece.agreedRate.toString()}|${piece.maxPerWeek?.toString() ?? ""}|${piece.agreedUnit ?? ""}`;
-      const group = groups.get(key);
+      const group = groups.find((g) => sameAgreement(g, piece));
       if (group) group.ranges.push(piece);
-      else groups.set(key, { agreedRate: piece.agreedRate, maxPerWeek: piece.maxPerWeek, agreedUnit: piece.agreedUnit, ranges: [piece], fromPackage: piece.pkg !== null && piece.pkg.rate !== null });
+      else groups.push({ agreedRate: piece.agreedRate, maxPerWeek: piece.maxPerWeek, agreedUnit: piece.agreedUnit, ranges: [piece], fromPackage: piece.pkg !== null && piece.pkg.rate !== null });
     }
-    return [...groups.values()].map((g) => {
+    return groups.map((g) => {
       const ranges = normalize(g.ranges);
       return { ...g, ranges, nights: totalNights(ranges) };
     });
   }
+}
+
+/** Same rate, same cap (or none) and same unit (an unnamed unit the same as ""): one group. */
+function sameAgreement(group: { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null }, piece: ExtraPiece): boolean {
+  if (piece.agreedRate === null || !group.agreedRate.equals(piece.agreedRate)) return false;
+  if (group.maxPerWeek === null ? piece.maxPerWeek !== null : piece.maxPerWeek === null || !group.maxPerWeek.equals(piece.maxPerWeek)) return false;
+  return (group.agreedUnit ?? "") === (piece.agreedUnit ?? "");
 }
 
 /** Whether a row starts or ends strictly inside start..end. */

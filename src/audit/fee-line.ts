@@ -35,13 +35,22 @@ export class FeeLineWork extends LineWork {
   readonly nightsBilled: readonly NightRange[];
   readonly nightsBilledCount: number;
   private excess: Pence = ZERO;
-  private cachedPerNight: { worth: Pence; excess: Pence; value: Pence } | null = null;
-  private cachedTotals: { agreed: Pence; expected: Pence } | null = null;
-  private nightsIn: NightRange[];
+  // Caches kept in fields rather than small objects: a fee line asks for each several times,
+  // and a run makes one line work per line.
+  /** c, for the worth and quantity excess it was computed from (null: not yet). */
+  private perNightValue: Pence | null = null;
+  private perNightWorth: Pence = ZERO;
+  private perNightExcess: Pence = ZERO;
+  /** A and E over the nights still in (null: to be summed). */
+  private agreedSum: Pence | null = null;
+  private expectedSum: Pence = ZERO;
+  /** Never changed in place: drop() replaces it, so it may start as the nights billed themselves. */
+  private nightsIn: readonly NightRange[];
   private used: Pence = ZERO;
   private cachedPieces: WorkPiece[] | null = null;
-  /** L, while `leftVersion` is unchanged. */
-  private cachedLeft: { version: number; total: Pence } | null = null;
+  /** L, while `leftVersion` equals `leftSumVersion`. */
+  private leftSum: Pence = ZERO;
+  private leftSumVersion = -1;
   /** Counts the changes to what is left per night (step 6) or to the nights still in. */
   private leftVersion = 0;
 
@@ -50,7 +59,7 @@ export class FeeLineWork extends LineWork {
     this.quantityNights = quantityInNights(this.quantity, this.line.unit);
     this.nightsBilled = this.billedNights();
     this.nightsBilledCount = totalNights(this.nightsBilled);
-    this.nightsIn = [...this.nightsBilled];
+    this.nightsIn = this.nightsBilled;
   }
 
   /** What quantity-exceeds-period took (step 2). */
@@ -110,10 +119,12 @@ export class FeeLineWork extends LineWork {
 
   /** c: the charge per night billed left after steps 1 and 2. */
   get perNight(): Pence {
-    const cached = this.cachedPerNight;
-    if (cached !== null && cached.worth === this.worth && cached.excess === this.quantityExcess) return cached.value;
-    const value = this.worth.minus(this.quantityExcess).dividedBy(this.nightsBilledCount);
-    this.cachedPerNight = { worth: this.worth, excess: this.quantityExcess, value };
+    if (this.perNightValue !== null && this.perNightWorth === this.worth && this.perNightExcess === this.quantityExcess) return this.perNightValue;
+    // worth − 0 is worth: most lines have no quantity excess.
+    const value = (this.quantityExcess.isZero() ? this.worth : this.worth.minus(this.quantityExcess)).dividedBy(this.nightsBilledCount);
+    this.perNightWorth = this.worth;
+    this.perNightExcess = this.quantityExcess;
+    this.perNightValue = value;
     return value;
   }
 
@@ -134,7 +145,7 @@ export class FeeLineWork extends LineWork {
     if (ranges.length === 0) return;
     this.nightsIn = subtract(this.nightsIn, ranges);
     this.cachedPieces = null;
-    this.cachedTotals = null;
+    this.agreedSum = null;
     this.leftVersion++;
   }
 
@@ -162,27 +173,27 @@ export class FeeLineWork extends LineWork {
   /** L: what is left over the nights still in. */
   leftTotal(): Pence {
     // Asked by several steps; kept while the pieces and what each has left are unchanged.
-    const cached = this.cachedLeft;
-    if (cached !== null && cached.version === this.leftVersion) return cached.total;
+    if (this.leftSumVersion === this.leftVersion) return this.leftSum;
     let total = ZERO;
     for (const piece of this.pieces()) total = total.plus(piece.left.times(piece.nights));
-    this.cachedLeft = { version: this.leftVersion, total };
+    this.leftSum = total;
+    this.leftSumVersion = this.leftVersion;
     return total;
   }
 
   /** A: the sum of W/7 × f over the nights still in. */
   agreedTotal(): Pence {
-    return this.totals().agreed;
+    return this.agreedSum ?? this.sumTotals();
   }
 
   /** E: the sum of W/7 × f × (1 − p/100) over the nights still in (the line's expected). */
   expectedTotal(): Pence {
-    return this.totals().expected;
+    if (this.agreedSum === null) this.sumTotals();
+    return this.expectedSum;
   }
 
-  /** A and E depend only on the nights still in, so they are summed once per set of nights. */
-  private totals(): { agreed: Pence; expected: Pence } {
-    if (this.cachedTotals) return this.cachedTotals;
+  /** A and E depend only on the nights still in, so they are summed once per set of nights; returns A. */
+  private sumTotals(): Pence {
     let agreed = ZERO;
     let expected = ZERO;
     for (const piece of this.pieces()) {
@@ -190,8 +201,9 @@ export class FeeLineWork extends LineWork {
       if (segment.agreedNightly !== null) agreed = agreed.plus(segment.agreedNightly.times(piece.nights));
       if (segment.expectedNightly !== null) expected = expected.plus(segment.expectedNightly.times(piece.nights));
     }
-    this.cachedTotals = { agreed, expected };
-    return this.cachedTotals;
+    this.expectedSum = expected;
+    this.agreedSum = agreed;
+    return agreed;
   }
 
   /** Discount due: min(L, A) − E, never below 0. */

@@ -10,9 +10,9 @@ export interface BilledBy {
   readonly ranges: readonly NightRange[];
 }
 
-/** The invoice of a source, shared by all its lines. */
-interface InvoiceRef {
-  readonly invoiceKey: string;
+/** The invoice of a line, as the history names it. */
+export interface InvoiceRef {
+  readonly key: string;
   readonly invoiceNumber: string;
   readonly invoiceDate: IsoDate;
 }
@@ -24,6 +24,7 @@ interface InvoiceRef {
  */
 interface Billed {
   union: NightRange[];
+  /** The invoice of each source (the caller's object, shared by its lines: nothing is copied per line). */
   readonly invoices: InvoiceRef[];
   readonly lineNos: number[];
   /** A source's nights: first night and night after when it is one range (start ≥ 0), else -1 and the index into `multi`. */
@@ -32,18 +33,35 @@ interface Billed {
   readonly multi: (readonly NightRange[])[];
 }
 
-/** Two-level map: lookups by two ids without building a combined key string for every line. */
+/**
+ * Two-level map: lookups by two ids without building a combined key string for every line.
+ * The audit asks provider after provider, so the inner map of the last first id is kept at
+ * hand and most lookups are one Map.get rather than two.
+ */
 class KeyedByTwo<V> {
   private readonly outer = new Map<string, Map<string, V>>();
+  private lastA: string | null = null;
+  private lastInner: Map<string, V> | undefined = undefined;
 
   get(a: string, b: string): V | undefined {
-    return this.outer.get(a)?.get(b);
+    return this.innerOf(a)?.get(b);
   }
 
   set(a: string, b: string, value: V): void {
-    let inner = this.outer.get(a);
-    if (!inner) this.outer.set(a, (inner = new Map<string, V>()));
+    let inner = this.innerOf(a);
+    if (inner === undefined) {
+      this.outer.set(a, (inner = new Map<string, V>()));
+      this.lastInner = inner;
+    }
     inner.set(b, value);
+  }
+
+  private innerOf(a: string): Map<string, V> | undefined {
+    if (a !== this.lastA) {
+      this.lastA = a;
+      this.lastInner = this.outer.get(a);
+    }
+    return this.lastInner;
   }
 }
 
@@ -67,8 +85,9 @@ export interface BilledNights {
   feeNights(providerId: string, childRef: string): readonly NightRange[];
   extraNights(providerId: string, childRef: string, item: string): readonly NightRange[];
   billedBy(providerId: string, childRef: string, item: string | null, ranges: readonly NightRange[]): BilledBy[];
-  recordFee(providerId: string, childRef: string, source: BilledBy): void;
-  recordExtra(providerId: string, childRef: string, item: string, source: BilledBy): void;
+  /** A line's billed nights (`invoice` is the line's: its key, number and date are kept). */
+  recordFee(providerId: string, childRef: string, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void;
+  recordExtra(providerId: string, childRef: string, item: string, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void;
   earlierInvoice(providerId: string, invoiceNumber: string): { invoiceKey: string; invoiceDate: IsoDate } | undefined;
   recordInvoice(providerId: string, invoiceNumber: string, invoiceKey: string, invoiceDate: IsoDate): void;
 }
@@ -83,8 +102,6 @@ export class BillingHistory implements BilledNights {
   private readonly fees = new KeyedByTwo<Billed>();
   private readonly extras = new KeyedByThree<Billed>();
   private readonly invoices = new KeyedByTwo<{ invoiceKey: string; invoiceDate: IsoDate }>();
-  /** The invoice of the last source recorded: an invoice's lines come one after another. */
-  private lastInvoice: InvoiceRef | null = null;
 
   feeNights(providerId: string, childRef: string): readonly NightRange[] {
     return this.fees.get(providerId, childRef)?.union ?? [];
@@ -105,24 +122,23 @@ export class BillingHistory implements BilledNights {
       const sourceRanges: readonly NightRange[] = start === MANY ? (billed.multi[end] as readonly NightRange[]) : [{ start, end }];
       if (intersectAll(sourceRanges, ranges).length === 0) continue;
       const invoice = billed.invoices[i] as InvoiceRef;
-      found.push({ invoiceKey: invoice.invoiceKey, invoiceNumber: invoice.invoiceNumber, invoiceDate: invoice.invoiceDate, lineNo: billed.lineNos[i] as number, ranges: sourceRanges });
+      found.push({ invoiceKey: invoice.key, invoiceNumber: invoice.invoiceNumber, invoiceDate: invoice.invoiceDate, lineNo: billed.lineNos[i] as number, ranges: sourceRanges });
     }
     return found;
   }
 
-  recordFee(providerId: string, childRef: string, source: BilledBy): void {
-    record(this.fees.get(providerId, childRef), (billed) => this.fees.set(providerId, childRef, billed), source, this.invoiceOf(source));
+  recordFee(providerId: string, childRef: string, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void {
+    if (ranges.length === 0) return;
+    let billed = this.fees.get(providerId, childRef);
+    if (billed === undefined) this.fees.set(providerId, childRef, (billed = emptyBilled()));
+    record(billed, invoice, lineNo, ranges);
   }
 
-  recordExtra(providerId: string, childRef: string, item: string, source: BilledBy): void {
-    record(this.extras.get(providerId, childRef, item), (billed) => this.extras.set(providerId, childRef, item, billed), source, this.invoiceOf(source));
-  }
-
-  private invoiceOf(source: BilledBy): InvoiceRef {
-    const last = this.lastInvoice;
-    if (last !== null && last.invoiceKey === source.invoiceKey && last.invoiceNumber === source.invoiceNumber && last.invoiceDate === source.invoiceDate) return last;
-    this.lastInvoice = { invoiceKey: source.invoiceKey, invoiceNumber: source.invoiceNumber, invoiceDate: source.invoiceDate };
-    return this.lastInvoice;
+  recordExtra(providerId: string, childRef: string, item: string, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void {
+    if (ranges.length === 0) return;
+    let billed = this.extras.get(providerId, childRef, item);
+    if (billed === undefined) this.extras.set(providerId, childRef, item, (billed = emptyBilled()));
+    record(billed, invoice, lineNo, ranges);
   }
 
   earlierInvoice(providerId: string, invoiceNumber: string): { invoiceKey: string; invoiceDate: IsoDate } | undefined {
@@ -137,31 +153,29 @@ export class BillingHistory implements BilledNights {
 /** Marks a source of several ranges in `starts` (day numbers of real nights are never this). */
 const MANY = Number.MIN_SAFE_INTEGER;
 
-/** Adds a source to what was billed (`billed`, or a new entry given to `keep`). */
-function record(found: Billed | undefined, keep: (billed: Billed) => void, source: BilledBy, invoice: InvoiceRef): void {
-  if (source.ranges.length === 0) return;
-  let billed = found;
-  if (billed) {
-    const last = billed.union[billed.union.length - 1];
-    const only = source.ranges.length === 1 ? source.ranges[0] : undefined;
-    // Invoices usually bill each child's nights month after month: extend the last run in place.
-    if (last && only && only.start >= last.start && only.start <= last.end) billed.union[billed.union.length - 1] = { start: last.start, end: Math.max(last.end, only.end) };
-    else if (last && only && only.start > last.end) billed.union.push(only);
-    else billed.union = normalize([...billed.union, ...source.ranges]);
-  } else {
-    billed = { union: normalize(source.ranges), invoices: [], lineNos: [], starts: [], ends: [], multi: [] };
-    keep(billed);
-  }
+function emptyBilled(): Billed {
+  return { union: [], invoices: [], lineNos: [], starts: [], ends: [], multi: [] };
+}
+
+/** Adds a line's nights (at least one range) to what was billed. */
+function record(billed: Billed, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void {
+  const last = billed.union[billed.union.length - 1];
+  const only = ranges.length === 1 ? (ranges[0] as NightRange) : null;
+  // Invoices usually bill each child's nights month after month: extend the last run in place.
+  if (last === undefined) billed.union = normalize(ranges);
+  else if (only !== null && only.start >= last.start && only.start <= last.end) {
+    if (only.end > last.end) billed.union[billed.union.length - 1] = { start: last.start, end: only.end };
+  } else if (only !== null && only.start > last.end) billed.union.push(only);
+  else billed.union = normalize([...billed.union, ...ranges]);
   billed.invoices.push(invoice);
-  billed.lineNos.push(source.lineNo);
-  const only = source.ranges.length === 1 ? (source.ranges[0] as NightRange) : null;
+  billed.lineNos.push(lineNo);
   if (only !== null) {
     billed.starts.push(only.start);
     billed.ends.push(only.end);
   } else {
     billed.starts.push(MANY);
     billed.ends.push(billed.multi.length);
-    billed.multi.push(source.ranges);
+    billed.multi.push(ranges);
   }
 }
 
@@ -188,12 +202,12 @@ export class VoidedInvoiceHistory implements BilledNights {
     return [...this.run.billedBy(providerId, childRef, item, ranges), ...this.own.billedBy(providerId, childRef, item, ranges)];
   }
 
-  recordFee(providerId: string, childRef: string, source: BilledBy): void {
-    this.own.recordFee(providerId, childRef, source);
+  recordFee(providerId: string, childRef: string, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void {
+    this.own.recordFee(providerId, childRef, invoice, lineNo, ranges);
   }
 
-  recordExtra(providerId: string, childRef: string, item: string, source: BilledBy): void {
-    this.own.recordExtra(providerId, childRef, item, source);
+  recordExtra(providerId: string, childRef: string, item: string, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void {
+    this.own.recordExtra(providerId, childRef, item, invoice, lineNo, ranges);
   }
 
   earlierInvoice(providerId: string, invoiceNumber: string): { invoiceKey: string; invoiceDate: IsoDate } | undefined {

@@ -6,7 +6,7 @@ import { inclusiveRange, type NightRange } from "../domain/ranges.js";
 import type { Placement } from "../domain/reference.js";
 import type { RulesConfig } from "./config.js";
 import { day } from "./days.js";
-import type { BilledNights } from "./history.js";
+import type { BilledNights, InvoiceRef } from "./history.js";
 import { matchLine, printedReference } from "./matching.js";
 import type { ChildTimeline, ReferenceIndex } from "./reference-index.js";
 
@@ -90,6 +90,7 @@ function inLineOrder(lines: readonly InvoiceLine[]): readonly InvoiceLine[] {
 export class InvoiceWork {
   readonly plans: LinePlan[];
   readonly notes: AuditNote[] = [];
+  private ref: InvoiceRef | null = null;
 
   constructor(
     readonly invoice: AuditInvoice,
@@ -111,6 +112,14 @@ export class InvoiceWork {
       lastPeriod = period;
       return { line, kind, amount, timeline, period, placement: primaryPlacement(timeline, period), credit: Exact.ZERO };
     });
+  }
+
+  /**
+   * How the billing history names this invoice: made once and shared by its lines, and only
+   * the three fields, so the history (kept for the provider's whole run) holds no invoice lines.
+   */
+  get billedAs(): InvoiceRef {
+    return (this.ref ??= { key: this.invoice.key, invoiceNumber: this.invoice.invoiceNumber, invoiceDate: this.invoice.invoiceDate });
   }
 
   /** Keeps a remark on the invoice; amounts that round to no pence are not worth a note. */

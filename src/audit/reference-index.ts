@@ -49,7 +49,8 @@ export class ReferenceIndex implements TariffSources {
   private readonly providers = new Map<string, Provider>();
   private readonly contracts = new Map<string, Contract>();
   private readonly placementsByProvider = new Map<string, Placement[]>();
-  private readonly placementsByChild = new Map<string, Placement[]>();
+  /** By provider, then child (asked once per child timeline: no combined key string built). */
+  private readonly placementsByChild = new Map<string, Map<string, Placement[]>>();
   /** By provider, then placement id or PO number: looked up for lines that print no known child. */
   private readonly placementsByRef = new Map<string, Map<string, Placement>>();
   private readonly feeRows = new Map<string, FeeRow[]>();
@@ -62,28 +63,31 @@ export class ReferenceIndex implements TariffSources {
   /** By provider, then child: looked up for every line, so no combined key string is built. */
   private readonly timelineCache = new Map<string, Map<string, ChildTimeline | null>>();
   private readonly countCache = new Map<string, { start: DayNumber; end: DayNumber; count: number }[]>();
-  private readonly volumeCache = new Map<string, NightRange[]>();
+  /** By provider, then contract ("" for any), then threshold: asked for every tariff segment, so no key string is built. */
+  private readonly volumeCache = new Map<string, Map<string, Map<number, NightRange[]>>>();
   private readonly siblingCache = new Map<string, NightRange[]>();
   /** Per placement: its contract's placement rates for its service level (asked per tariff segment). */
   private readonly placementRateCache = new Map<Placement, RateRow[]>();
   /** Per placement and item: the packages and the rate-card rows of its service level (extras ask per line). */
   private readonly extraRowCache = new Map<Placement, Map<string, { packages: readonly PackageRow[]; rates: readonly RateRow[] }>>();
-  /** Per provider and contract: the discounts that can apply. */
-  private readonly discountCache = new Map<string, DiscountRow[]>();
+  /** Per placement: the discounts that can apply (its provider's, for any contract or its own). */
+  private readonly discountCache = new Map<Placement, DiscountRow[]>();
 
   constructor(ref: ReferenceData) {
     for (const provider of ref.providers) this.providers.set(provider.providerId, provider);
     for (const contract of ref.contracts) this.contracts.set(contract.contractId, contract);
     for (const p of ref.placements) {
       push(this.placementsByProvider, p.providerId, p);
-      push(this.placementsByChild, p.providerId + SEP + p.childRef, p);
+      let byChild = this.placementsByChild.get(p.providerId);
+      if (byChild === undefined) this.placementsByChild.set(p.providerId, (byChild = new Map<string, Placement[]>()));
+      push(byChild, p.childRef, p);
       // A placement reference printed on an invoice may be the placement id or the PO number.
       let byRef = this.placementsByRef.get(p.providerId);
       if (byRef === undefined) this.placementsByRef.set(p.providerId, (byRef = new Map<string, Placement>()));
       if (!byRef.has(p.placementId)) byRef.set(p.placementId, p);
       if (p.poNumber !== null && p.poNumber !== "" && !byRef.has(p.poNumber)) byRef.set(p.poNumber, p);
     }
-    for (const list of this.placementsByChild.values()) list.sort(byStart);
+    for (const byChild of this.placementsByChild.values()) for (const list of byChild.values()) list.sort(byStart);
     for (const fee of ref.placementFees) {
       push(this.feeRows, fee.placementId, { from: day(fee.effectiveFrom), until: FAR, weeklyFee: penceOf(fee.weeklyFee) });
     }
@@ -170,7 +174,7 @@ export class ReferenceIndex implements TariffSources {
   }
 
   childPlacements(providerId: string, childRef: string): readonly Placement[] {
-    return this.placementsByChild.get(providerId + SEP + childRef) ?? [];
+    return this.placementsByChild.get(providerId)?.get(childRef) ?? [];
   }
 
   placementByRef(providerId: string, ref: string): Placement | undefined {
@@ -210,11 +214,10 @@ export class ReferenceIndex implements TariffSources {
 
   /** The provider's discounts that can apply to P: the provider's own and those naming P's contract. */
   discountsFor(p: Placement): readonly DiscountRow[] {
-    const key = p.providerId + SEP + p.contractId;
-    let rows = this.discountCache.get(key);
+    let rows = this.discountCache.get(p);
     if (rows === undefined) {
       rows = (this.discountRows.get(p.providerId) ?? []).filter((d) => d.discount.contractId === null || d.discount.contractId === p.contractId);
-      this.discountCache.set(key, rows);
+      this.discountCache.set(p, rows);
     }
     return rows;
   }
@@ -278,11 +281,14 @@ export class ReferenceIndex implements TariffSources {
    * provider (under `contractId` when the volume discount names one), each child counted once.
    */
   volumeRanges(providerId: string, contractId: string | null, threshold: number): readonly NightRange[] {
-    const key = providerId + SEP + (contractId ?? "") + SEP + threshold;
-    let ranges = this.volumeCache.get(key);
+    let byContract = this.volumeCache.get(providerId);
+    if (byContract === undefined) this.volumeCache.set(providerId, (byContract = new Map<string, Map<number, NightRange[]>>()));
+    let byThreshold = byContract.get(contractId ?? "");
+    if (byThreshold === undefined) byContract.set(contractId ?? "", (byThreshold = new Map<number, NightRange[]>()));
+    let ranges = byThreshold.get(threshold);
     if (!ranges) {
       ranges = normalize(this.childCounts(providerId, contractId).filter((s) => s.count >= threshold));
-      this.volumeCache.set(key, ranges);
+      byThreshold.set(threshold, ranges);
     }
     return ranges;
   }

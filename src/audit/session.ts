@@ -2,17 +2,17 @@ import type { AuditNote, Finding, RuleId } from "../domain/finding.js";
 import { Exact } from "../domain/exact.js";
 import { penceOfDecimal, penceText } from "../domain/pence.js";
 import { moneyText } from "./decimals.js";
-import type { NightRange } from "../domain/ranges.js";
 import type { RulesConfig } from "./config.js";
 import { ExtraLineWork } from "./extra-line.js";
 import { money } from "./explain.js";
 import { FeeLineWork } from "./fee-line.js";
-import { BillingHistory, VoidedInvoiceHistory, type BilledBy } from "./history.js";
+import { BillingHistory, VoidedInvoiceHistory } from "./history.js";
 import { InvoiceWork, type AuditContext, type AuditInvoice, type LineKind, type LinePlan } from "./invoice-work.js";
 import { printedReference } from "./matching.js";
 import type { ReferenceIndex } from "./reference-index.js";
-import type { ExtraStepOutcome, RuleNote } from "./outcome.js";
-import type { Waterfall } from "./rule.js";
+import type { ExtraStepOutcome, FeeStepOutcome, RuleNote } from "./outcome.js";
+import type { ExtraStepRule, FeeStepRule, Waterfall } from "./rule.js";
+import type { LineWork } from "./line-work.js";
 import { capFindings, raw, toFindings, type FindingSettings, type RawFinding } from "./waterfall.js";
 
 export interface AuditSessionOptions {
@@ -48,6 +48,29 @@ export interface InvoiceAuditResult {
   linesAudited: number;
   lines: LineAuditSummary[];
 }
+
+/**
+ * How the waterfall asks a rule of one stage and applies its outcome to the line. Made once,
+ * here, rather than as callbacks per line: two closures per line (each named by tsx at run
+ * time) cost more than the loop that calls them.
+ */
+interface Stage<L, R, O> {
+  id(rule: R): RuleId;
+  take(rule: R, line: L): O | null;
+  apply(line: L, outcome: O): void;
+}
+
+const FEE_STAGE: Stage<FeeLineWork, FeeStepRule, FeeStepOutcome> = {
+  id: (rule) => rule.id,
+  take: (rule, line) => rule.feeStep(line),
+  apply: (line, outcome) => line.apply(outcome),
+};
+
+const EXTRA_STAGE: Stage<ExtraLineWork, ExtraStepRule, ExtraStepOutcome> = {
+  id: (rule) => rule.id,
+  take: (rule, line) => rule.extraStep(line),
+  apply: (line, outcome) => line.apply(outcome),
+};
 
 /** Half a penny. */
 const EMPTY_NOTE_THRESHOLD = Exact.ratio(1, 2);
@@ -93,7 +116,9 @@ export class AuditSession {
     for (const rule of this.waterfall.invoiceGates) {
       const finding = rule.invoiceGate(work);
       if (finding === null) continue;
-      return { findings: this.toFindings([raw(rule.id, finding)], null, null), notes: work.notes, linesAudited: 0, lines: [] };
+      const findings: Finding[] = [];
+      this.pushFindings(findings, [raw(rule.id, finding)], null, null);
+      return { findings, notes: work.notes, linesAudited: 0, lines: [] };
     }
     work.ctx.history.recordInvoice(invoice.providerId, invoice.invoiceNumber, invoice.key, invoice.invoiceDate);
 
@@ -117,9 +142,7 @@ export class AuditSession {
         linesAudited++;
         continue;
       }
-      const gated = this.runLineGates(plan, work);
-      if (gated !== null) {
-        findings.push(...gated);
+      if (this.runLineGates(plan, work, findings)) {
         if (summary !== null) summary.status = "unmatched";
         linesAudited++;
         continue;
@@ -130,37 +153,40 @@ export class AuditSession {
         continue;
       }
       linesAudited++;
-      if (plan.kind === "fee") findings.push(...this.auditFeeLine(plan, work, summary));
-      else findings.push(...this.auditExtra(plan, work));
+      if (plan.kind === "fee") this.auditFeeLine(plan, work, summary, findings);
+      else this.auditExtra(plan, work, findings);
     }
 
     const invoiceFindings: RawFinding[] = [];
     for (const rule of this.waterfall.invoiceChecks) {
       const outcome = rule.invoiceCheck(work);
       if (outcome === null) continue;
-      this.keepNotes(work, null, outcome.notes);
+      if (outcome.notes !== undefined) this.keepNotes(work, null, outcome.notes);
       if (outcome.finding !== undefined) invoiceFindings.push(raw(rule.id, outcome.finding));
     }
-    findings.push(...this.toFindings(invoiceFindings, null, null));
+    this.pushFindings(findings, invoiceFindings, null, null);
     return { findings, notes: work.notes, linesAudited, lines };
   }
 
-  private runLineGates(plan: LinePlan, work: InvoiceWork): Finding[] | null {
+  /** Whether a line gate took the line (its finding is then added to `findings`). */
+  private runLineGates(plan: LinePlan, work: InvoiceWork, findings: Finding[]): boolean {
     for (const rule of this.waterfall.lineGates) {
       const finding = rule.lineGate(plan, work);
       if (finding === null) continue;
-      return this.toFindings([raw(rule.id, finding)], plan.line.lineNo, printedReference(plan.line));
+      this.pushFindings(findings, [raw(rule.id, finding)], plan.line.lineNo, printedReference(plan.line));
+      return true;
     }
-    return null;
+    return false;
   }
 
-  private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary | null): Finding[] {
+  private auditFeeLine(plan: LinePlan, work: InvoiceWork, summary: LineAuditSummary | null, findings: Finding[]): void {
     const line = new FeeLineWork(plan, work);
-    const found = this.runSteps(this.waterfall.feeSteps, (rule) => rule.feeStep(line), (outcome) => line.apply(outcome), work, plan.line.lineNo);
+    const found = this.runSteps(this.waterfall.feeSteps, FEE_STAGE, line, work);
     const expected = line.expectedTotal();
     // charged − 0 is charged: most lines carry no discount credit.
     const payable = line.creditUsed.isZero() ? line.charged : line.charged.minus(line.creditUsed);
-    const excess = capFindings(found, payable.minus(expected));
+    // Step 9 has nothing to cap on a line without findings (most lines).
+    const excess = found === null ? Exact.ZERO : capFindings(found, payable.minus(expected));
     if (excess.isPositive()) {
       line.note(
         "findings-offset",
@@ -168,59 +194,52 @@ export class AuditSession {
         `Some nights are charged below the agreed fee: ${money(excess)} was taken off this line's findings so they add up to what it is charged above its expected ${money(expected)}.`,
       );
     }
-    if (expected.minus(payable).greaterThan(EMPTY_NOTE_THRESHOLD)) {
-      line.note("undercharge", expected.minus(payable), `Charged ${money(payable)} net of discount credit where ${money(expected)} is agreed: ${money(expected.minus(payable))} less than agreed.`);
+    const under = expected.minus(payable);
+    if (under.greaterThan(EMPTY_NOTE_THRESHOLD)) {
+      line.note("undercharge", under, `Charged ${money(payable)} net of discount credit where ${money(expected)} is agreed: ${money(under)} less than agreed.`);
     }
     if (summary !== null) {
       summary.creditUsed = line.creditUsed.isZero() ? "0.00" : penceText(line.creditUsed);
       summary.expected = penceText(expected);
     }
-    work.ctx.history.recordFee(work.invoice.providerId, line.childRef, this.source(work, plan, line.nightsBilled));
-    return this.toFindings(found, plan.line.lineNo, line.childRef);
+    work.ctx.history.recordFee(work.invoice.providerId, line.childRef, work.billedAs, plan.line.lineNo, line.nightsBilled);
+    this.pushFindings(findings, found, plan.line.lineNo, line.childRef);
   }
 
-  private auditExtra(plan: LinePlan, work: InvoiceWork): Finding[] {
+  private auditExtra(plan: LinePlan, work: InvoiceWork, findings: Finding[]): void {
     const line = new ExtraLineWork(plan, work);
-    const found = this.runSteps(this.waterfall.extraSteps, (rule) => rule.extraStep(line), (outcome) => line.apply(outcome), work, plan.line.lineNo);
-    work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, this.source(work, plan, [line.period]));
-    return this.toFindings(found, plan.line.lineNo, line.childRef);
+    const found = this.runSteps(this.waterfall.extraSteps, EXTRA_STAGE, line, work);
+    work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, work.billedAs, plan.line.lineNo, [line.period]);
+    this.pushFindings(findings, found, plan.line.lineNo, line.childRef);
   }
 
   /**
    * A line's waterfall: each step is taken by the first of its rules that returns an outcome;
    * its notes are kept and what it consumed is applied to the line before the next step.
+   * `found` stays unallocated until a rule finds something (most lines: never).
    */
-  private runSteps<R extends { readonly id: RuleId }, O extends ExtraStepOutcome>(
-    steps: readonly (readonly R[])[],
-    take: (rule: R) => O | null,
-    apply: (outcome: O) => void,
-    work: InvoiceWork,
-    lineNo: number,
-  ): RawFinding[] {
-    const found: RawFinding[] = [];
+  private runSteps<L extends LineWork, R, O extends ExtraStepOutcome>(steps: readonly (readonly R[])[], stage: Stage<L, R, O>, line: L, work: InvoiceWork): RawFinding[] | null {
+    let found: RawFinding[] | null = null;
     for (const step of steps) {
       for (const rule of step) {
-        const outcome = take(rule);
+        const outcome = stage.take(rule, line);
         if (outcome === null) continue;
-        this.keepNotes(work, lineNo, outcome.notes);
-        apply(outcome);
-        if (outcome.finding !== undefined) found.push(raw(rule.id, outcome.finding));
+        if (outcome.notes !== undefined) this.keepNotes(work, line.line.lineNo, outcome.notes);
+        stage.apply(line, outcome);
+        if (outcome.finding !== undefined) (found ??= []).push(raw(stage.id(rule), outcome.finding));
         break;
       }
     }
     return found;
   }
 
-  private keepNotes(work: InvoiceWork, lineNo: number | null, notes: readonly RuleNote[] | undefined): void {
-    for (const note of notes ?? []) work.note(lineNo, note.kind, note.amount, note.text);
+  private keepNotes(work: InvoiceWork, lineNo: number | null, notes: readonly RuleNote[]): void {
+    for (const note of notes) work.note(lineNo, note.kind, note.amount, note.text);
   }
 
-  private toFindings(found: readonly RawFinding[], lineNo: number | null, childRef: string | null): Finding[] {
-    return toFindings(found, lineNo, childRef, this.findingSettings, this.waterfall.categories);
-  }
-
-  private source(work: InvoiceWork, plan: LinePlan, ranges: readonly NightRange[]): BilledBy {
-    const invoice = work.invoice;
-    return { invoiceKey: invoice.key, invoiceNumber: invoice.invoiceNumber, invoiceDate: invoice.invoiceDate, lineNo: plan.line.lineNo, ranges };
+  /** Adds the findings kept of `found` (rounded, enabled, over the threshold) to `findings`. */
+  private pushFindings(findings: Finding[], found: readonly RawFinding[] | null, lineNo: number | null, childRef: string | null): void {
+    if (found === null || found.length === 0) return;
+    for (const finding of toFindings(found, lineNo, childRef, this.findingSettings, this.waterfall.categories)) findings.push(finding);
   }
 }

@@ -82,7 +82,9 @@ function inRanges(ranges: readonly NightRange[], d: DayNumber): boolean {
 }
 
 /** The discounts of P in force on d (volume: only the applying row with the highest threshold). */
-function discountsOn(index: TariffSources, p: Placement, rows: readonly DiscountRow[], start: DayNumber, d: DayNumber): DiscountRow[] {
+function discountsOn(index: TariffSources, p: Placement, rows: readonly DiscountRow[], start: DayNumber, d: DayNumber): readonly DiscountRow[] {
+  // Most placements have no discount row: one shared empty list rather than one per segment.
+  if (rows.length === 0) return NO_DISCOUNTS;
   const applied: DiscountRow[] = [];
   let volume: DiscountRow | null = null;
   for (const row of rows) {
@@ -112,43 +114,60 @@ function discountsOn(index: TariffSources, p: Placement, rows: readonly Discount
   return applied;
 }
 
-/** Every night on which W, f or p of P may change. */
+/** Adds `d` to the change days when strictly inside the span (a plain function: see changeDays). */
+function addCut(cuts: DayNumber[], span: NightRange, d: DayNumber): void {
+  if (d > span.start && d < span.end) cuts.push(d);
+}
+
+/**
+ * Every night on which W, f or p of P may change, ascending, each once. (Built once per
+ * placement and run, but a run builds one for every placement: a list sorted and deduplicated
+ * in place, rather than a Set and an inner closure, which tsx names with a property write on
+ * every call.)
+ */
 function changeDays(index: TariffSources, p: Placement, span: NightRange, discounts: readonly DiscountRow[]): DayNumber[] {
-  const cuts = new Set<DayNumber>([span.start, span.end]);
-  const add = (d: DayNumber): void => {
-    if (d > span.start && d < span.end) cuts.add(d);
-  };
-  for (const row of index.feesOf(p)) add(row.from);
+  const cuts: DayNumber[] = [span.start, span.end];
+  for (const row of index.feesOf(p)) addCut(cuts, span, row.from);
   for (const row of index.placementRatesOf(p)) {
-    add(row.from);
-    add(row.until);
+    addCut(cuts, span, row.from);
+    addCut(cuts, span, row.until);
   }
   const contract = index.contractOf(p);
   for (const absence of index.absencesOf(p)) {
-    add(absence.start);
-    add(absence.end);
-    if (contract.absenceRetainerMaxNights !== null) add(absence.start + contract.absenceRetainerMaxNights);
+    addCut(cuts, span, absence.start);
+    addCut(cuts, span, absence.end);
+    if (contract.absenceRetainerMaxNights !== null) addCut(cuts, span, absence.start + contract.absenceRetainerMaxNights);
   }
   for (const row of discounts) {
-    add(row.from);
-    add(row.until);
+    addCut(cuts, span, row.from);
+    addCut(cuts, span, row.until);
     const kind = row.discount.kind;
     if (kind === "sibling") {
       for (const r of index.earlierSiblingNights(p)) {
-        add(r.start);
-        add(r.end);
+        addCut(cuts, span, r.start);
+        addCut(cuts, span, r.end);
       }
     } else if (kind === "volume" && row.threshold !== null) {
       for (const r of index.volumeRanges(p.providerId, row.discount.contractId, row.threshold)) {
         if (r.end <= span.start || r.start >= span.end) continue;
-        add(r.start);
-        add(r.end);
+        addCut(cuts, span, r.start);
+        addCut(cuts, span, r.end);
       }
     } else if (kind === "length_of_stay" && row.threshold !== null) {
-      add(lengthOfStayStart(row, span.start));
+      addCut(cuts, span, lengthOfStayStart(row, span.start));
     }
   }
-  return [...cuts].sort((a, b) => a - b);
+  cuts.sort(ascending);
+  let kept = 1;
+  for (let i = 1; i < cuts.length; i++) {
+    if ((cuts[i] as DayNumber) !== (cuts[kept - 1] as DayNumber)) cuts[kept++] = cuts[i] as DayNumber;
+  }
+  cuts.length = kept;
+  return cuts;
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 function sameSegment(a: TariffSegment, b: TariffSegment): boolean {
@@ -159,9 +178,14 @@ function sameSegment(a: TariffSegment, b: TariffSegment): boolean {
     a.factor.equals(b.factor) &&
     a.discountPct.equals(b.discountPct) &&
     a.absence === b.absence &&
-    a.discounts.length === b.discounts.length &&
-    a.discounts.every((row, i) => row === b.discounts[i])
+    sameRows(a.discounts, b.discounts)
   );
+}
+
+function sameRows(a: readonly DiscountRow[], b: readonly DiscountRow[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** P's tariff over all its placed nights, as segments of constant W, f and p. */

@@ -139,6 +139,21 @@ export class Exact {
   }
 
   minus(other: Exact | number): Exact {
+    // The common cases without making −other first (this runs several times per line).
+    if (typeof other === "number") {
+      if (Number.isSafeInteger(other)) return this.plus(-other);
+    } else if (this.big === null && other.big === null) {
+      if (other.num === 0) return this;
+      if (this.den === other.den) {
+        const n = this.num - other.num;
+        if (safe(n)) return this.den === 1 ? (n === 0 ? Exact.ZERO : new Exact(n, 1, null)) : Exact.reduced(n, this.den);
+      } else {
+        const a = this.num * other.den;
+        const b = other.num * this.den;
+        const d = this.den * other.den;
+        if (safe(a) && safe(b) && safe(d) && safe(a - b)) return Exact.reduced(a - b, d);
+      }
+    }
     const o = typeof other === "number" ? Exact.int(other) : other;
     return this.plus(o.negated());
   }
@@ -170,17 +185,30 @@ export class Exact {
   }
 
   dividedBy(other: Exact | number): Exact {
-    // By a whole number (nights, 7, 100): no Exact is made for it.
-    if (typeof other === "number" && this.big === null && Number.isSafeInteger(other) && other !== 0) {
-      if (this.num === 0) return Exact.ZERO;
-      const a = other < 0 ? -other : other;
-      const g = gcd(this.num < 0 ? -this.num : this.num, a);
-      const d = this.den * (a / g);
-      if (safe(d)) return new Exact(other < 0 ? -this.num / g : this.num / g, d, null);
+    // By a whole number (nights, 7, 100), given as a number or held as an Exact: no reciprocal is made.
+    if (this.big === null) {
+      if (typeof other === "number") {
+        if (Number.isSafeInteger(other) && other !== 0) {
+          const quotient = this.dividedByInt(other);
+          if (quotient !== null) return quotient;
+        }
+      } else if (other.big === null && other.den === 1 && other.num !== 0) {
+        const quotient = this.dividedByInt(other.num);
+        if (quotient !== null) return quotient;
+      }
     }
     const o = typeof other === "number" ? Exact.int(other) : other;
     if (o.isZero()) throw new RangeError("division by zero");
     return this.times(o.reciprocal());
+  }
+
+  /** this / n for a small this and a safe integer n ≠ 0; null when the denominator would not stay safe. */
+  private dividedByInt(n: number): Exact | null {
+    if (this.num === 0) return Exact.ZERO;
+    const a = n < 0 ? -n : n;
+    const g = gcd(this.num < 0 ? -this.num : this.num, a);
+    const d = this.den * (a / g);
+    return safe(d) ? new Exact(n < 0 ? -this.num / g : this.num / g, d, null) : null;
   }
 
   reciprocal(): Exact {
