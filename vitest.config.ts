@@ -1,3 +1,4 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 import type { Reporter, Vitest } from "vitest/node";
 
@@ -8,7 +9,8 @@ import type { Reporter, Vitest } from "vitest/node";
 //   PGlite behaviour, or no database at all: the parse pool's worker threads);
 // - `e2e`: tests/e2e in a real browser (`npm run test:e2e`, needs Debian's chromium);
 // - `postgres`: tests/integration and tests/golden on the real server named by
-//   TEST_DATABASE_URL (`npm run test:postgres`; .ci/run sets it); *.postgres.test.ts only here.
+//   TEST_DATABASE_URL (`npm run test:postgres`; .ci/run sets it); *.postgres.test.ts only here;
+//   postgres-global-setup.ts migrates one template database per run that each file's database copies.
 // `npm test` is unit + embedded: what a fresh machine without Chromium or PostgreSQL can run.
 const postgresUrl = process.env.TEST_DATABASE_URL ?? "";
 
@@ -34,8 +36,14 @@ class BrowserTestsNotice implements Reporter {
   }
 }
 
+// Vitest runs max(cores − 1, 1) files at a time by default: one at a time on the 2-core CI
+// machine, where most files spend much of their time waiting (on PostgreSQL, child processes,
+// Chromium, timers) and the second core idled. Two workers keep both cores busy.
+const maxWorkers = Math.max(2, os.availableParallelism() - 1);
+
 export default defineConfig({
   test: {
+    maxWorkers,
     reporters: ["default", new BrowserTestsNotice()],
     projects: [
       // Unit tests keep no state between files (no mocks, no env changes), so they share modules:
@@ -44,7 +52,7 @@ export default defineConfig({
       { test: { ...shared, ...embedded, name: "embedded", include: DATABASE_TESTS, exclude: ["**/*.postgres.test.ts", "**/node_modules/**"] } },
       { test: { ...shared, ...embedded, name: "e2e", include: ["tests/e2e/**/*.test.ts"] } },
       ...(postgresUrl
-        ? [{ test: { ...shared, name: "postgres", include: DATABASE_TESTS, exclude: ["**/*.embedded.test.ts", "**/node_modules/**"], env: { DATABASE_URL: postgresUrl, TEST_DB: "postgres" } } }]
+        ? [{ test: { ...shared, name: "postgres", include: DATABASE_TESTS, exclude: ["**/*.embedded.test.ts", "**/node_modules/**"], globalSetup: ["tests/support/postgres-global-setup.ts"], env: { DATABASE_URL: postgresUrl, TEST_DB: "postgres" } } }]
         : []),
     ],
   },

@@ -4,7 +4,7 @@ import { Capture } from "../support/cli.js";
 import { main } from "../../src/cli/main.js";
 import { openDatabase } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
-import { createTestDatabaseUrl, tempDir, usingPostgres } from "../support/db.js";
+import { createTestDatabaseUrl, freshDataDir, usingPostgres } from "../support/db.js";
 import { seedReview } from "./web-seed.js";
 
 /** `findings` and `invoices` with --provider; findings with their id, invoice date, line, recovered and outstanding amounts. */
@@ -19,7 +19,7 @@ let drop: () => Promise<void> = () => Promise.resolve();
 let ids: Awaited<ReturnType<typeof seedReview>>;
 
 beforeAll(async () => {
-  const dataDir = tempDir("findings-cli");
+  const dataDir = freshDataDir("findings-cli");
   let databaseUrl: string | null = null;
   if (usingPostgres()) {
     const created = await createTestDatabaseUrl();

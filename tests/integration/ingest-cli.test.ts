@@ -9,7 +9,7 @@ import { pdfkitLayout, scannedPdf } from "../fixtures/invoices/pdf-builders.js";
 import { layoutSideBySide } from "../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
-import { createTestDatabaseUrl, tempDir, usingPostgres } from "../support/db.js";
+import { createTestDatabaseUrl, freshDataDir, tempDir, usingPostgres } from "../support/db.js";
 
 describe("placement-audit ingest and invoices", () => {
   const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
@@ -18,7 +18,7 @@ describe("placement-audit ingest and invoices", () => {
   let drop: () => Promise<void> = () => Promise.resolve();
 
   beforeAll(async () => {
-    dataDir = tempDir("cli-data");
+    dataDir = freshDataDir("cli-data");
     invoicesDir = tempDir("cli-invoices");
     let databaseUrl: string | null = null;
     if (usingPostgres()) {

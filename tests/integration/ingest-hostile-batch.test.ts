@@ -10,7 +10,7 @@ import { pdfLibLayout } from "../fixtures/invoices/pdf-builders.js";
 import { layoutSimple } from "../fixtures/invoices/pdf-layouts.js";
 import { FIXTURE_PROVIDER_ROWS } from "../fixtures/invoices/providers.js";
 import { csvText } from "../fixtures/invoices/spreadsheet-builders.js";
-import { createTestDatabaseUrl, tempDir, usingPostgres } from "../support/db.js";
+import { createTestDatabaseUrl, freshDataDir, tempDir, usingPostgres } from "../support/db.js";
 
 /**
  * Issue 16: one file never stops a batch. 100 files through `placement-audit ingest`, four of
@@ -62,7 +62,7 @@ describe("one file never stops a batch", () => {
   let drop: () => Promise<void> = () => Promise.resolve();
 
   beforeAll(async () => {
-    dataDir = tempDir("hostile-data");
+    dataDir = freshDataDir("hostile-data");
     invoicesDir = tempDir("hostile-invoices");
     if (usingPostgres()) {
       const created = await createTestDatabaseUrl();

@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
-import { inject } from "vitest";
-import { tempDir, usingPostgres } from "../support/db.js";
+export { freshDataDir } from "../support/db.js";
 
 /**
  * Reference data and CSV invoices for the worker tests, with findings worked out by hand
@@ -212,17 +211,6 @@ export async function eventually<T>(what: string, read: () => Promise<T>, condit
   return last;
 }
 
-/** A migrated embedded data directory, copied from the run's template when there is one (no initdb). */
-export function freshDataDir(prefix: string): string {
-  const dataDir = tempDir(prefix);
-  if (usingPostgres()) return dataDir;
-  try {
-    fs.cpSync(inject("embeddedTemplateDir"), dataDir, { recursive: true });
-  } catch {
-    // No template (run outside the embedded project): the worker migrates a new one.
-  }
-  return dataDir;
-}
 
 /** Names of the files in a directory (none when it does not exist). */
 export function filesIn(directory: string): string[] {

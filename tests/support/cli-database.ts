@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
-import { createTestDatabaseUrl, tempDir, usingPostgres } from "./db.js";
+import { createTestDatabaseUrl, freshDataDir, usingPostgres } from "./db.js";
 
 /**
  * A migrated database and data directory for `runCli` (which reads DATA_DIR and DATABASE_URL),
@@ -9,7 +9,7 @@ import { createTestDatabaseUrl, tempDir, usingPostgres } from "./db.js";
  */
 export async function cliDatabase(name: string, seed: (db: Database, dataDir: string) => Promise<void>): Promise<{ dataDir: string; restore: () => Promise<void> }> {
   const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
-  const dataDir = tempDir(name);
+  const dataDir = freshDataDir(name);
   const created = usingPostgres() ? await createTestDatabaseUrl() : null;
   Object.assign(process.env, { DATA_DIR: dataDir, DATABASE_URL: created?.url ?? "", LOG_LEVEL: "error" });
   const db = await openDatabase({ databaseUrl: created?.url ?? null, dataDir });
