@@ -64,7 +64,12 @@ export async function interruptions(paths: InboxPaths, name: string): Promise<nu
 async function setInterruptions(paths: InboxPaths, name: string, count: number): Promise<void> {
   if (count === 0) return forgetInterruptions(paths, name);
   await fs.promises.mkdir(paths.interrupted, { recursive: true });
-  await fs.promises.writeFile(interruptionFile(paths, name), `${count}\n`, "utf8");
+  // Written beside it and renamed over it: a plain write empties the file first, and another
+  // worker (or a person looking) could read that empty moment as "never interrupted".
+  const target = interruptionFile(paths, name);
+  const partial = path.join(paths.interrupted, `.${name}.${process.pid}.partial`);
+  await fs.promises.writeFile(partial, `${count}\n`, "utf8");
+  await fs.promises.rename(partial, target);
 }
 
 /** The file has left the inbox for good: its count goes. */
