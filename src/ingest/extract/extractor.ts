@@ -238,10 +238,18 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     const inAmountColumn = amountIndex >= 0 ? placed.get(amountIndex) : undefined;
     const fromColumn = inAmountColumn && !inAmountColumn.includes(cell) ? moneyOf(inAmountColumn) : null;
     if (fromColumn) return { field, value: fromColumn, label: text };
+    let interrupted = false;
     for (const right of row.cells.slice(i + 1)) {
       const value = parseHeaderValue(field, right.text, right, emptyConfig());
       if (value instanceof Dec) return { field, value, label: text };
+      // Words before any figure ("Net  VAT  Total VAT  24.00" along a VAT analysis heading row):
+      // this cell is a column heading, and the figure further on belongs to a later label.
+      if (/[a-z]{2}/i.test(right.text)) {
+        interrupted = true;
+        break;
+      }
     }
+    if (interrupted) continue;
     return { field, value: null, label: text };
   }
   return null;

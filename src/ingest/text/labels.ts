@@ -201,6 +201,9 @@ const RATE_SHAPES: readonly RegExp[] = [
 const QUANTITY_SHAPES: readonly RegExp[] = [
   new RegExp(`^(?:no|number|num|qty|total)(?: of)? ${UNIT_WORD}(?: (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked))?$`),
   new RegExp(`^${UNIT_WORD} (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked)$`),
+  // A plural or abbreviated unit word alone over a column of figures counts them ("Wks", "Hrs",
+  // "Sessions"); a singular one ("night" under a wrapped "Cost per") is what a rate is per.
+  /^(?:weeks|wks|nights|days|hours|hrs|miles|sessions|units)$/,
 ];
 
 function fieldByShape(key: string): ColumnField | null {
@@ -227,9 +230,13 @@ export function columnFieldOf(heading: string, extra?: ReadonlyMap<string, Colum
 function compoundFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnField>): ColumnField | null {
   const parts = heading.split(/\s*(?:\/|&|\bor\b)\s*/i).filter((p) => p.trim() !== "");
   if (parts.length < 2) return null;
+  // "Fee/Night", "Rate/Wk": a money word over the unit it is the price of (only with the slash:
+  // "Cost" and "night" side by side may be two headings).
+  const [money, per] = parts.map((part) => normaliseLabel(part));
+  if (parts.length === 2 && /^(?:cost|charge|price|fee|rate|tariff)s?$/.test(money ?? "") && new RegExp(`^${UNIT_WORD}$`).test(per ?? "") && heading.includes("/")) return "rate";
   const fields = new Set(parts.map((part) => {
     const key = stripHeadingUnits(normaliseLabel(part));
-    return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? null;
+    return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? fieldByShape(key);
   }));
   const [only] = [...fields];
   return fields.size === 1 && only !== undefined ? only : null;
