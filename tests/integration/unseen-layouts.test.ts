@@ -8,7 +8,10 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
  * every file listed must still fail, so a file the reader learns to read fails this test until
  * it is taken off the list. The held-out half is measured by bench/layouts.ts, never here.
  */
-const KNOWN_GAPS: Record<string, string> = {};
+const KNOWN_GAPS: Record<string, string> = {
+  // The fifth held-out set, moved here in round 6 (reader round 6): what it still reads wrong.
+  "chromium-item-cards-BFC-10903.pdf": "an item list with no column headings (no_line_table)",
+};
 
 const files = corpusFiles("tune");
 

@@ -132,6 +132,13 @@ const score = (checks: readonly ArithmeticCheck[]): number => checks.filter((c) 
  * preferred one does not close.
  */
 export function resolveTotals(lines: readonly DraftLine[], preferred: TotalsReading, others: readonly HeaderCandidate[], credit: boolean): TotalsOutcome {
+  const outcome = chooseTotals(lines, preferred, others, credit);
+  const unreadVat = outcome.uncertain.some((u) => u.field === "vat") ? null : vatLeftUnread(outcome.reading, credit);
+  if (unreadVat) outcome.uncertain.push(unreadVat);
+  return outcome;
+}
+
+function chooseTotals(lines: readonly DraftLine[], preferred: TotalsReading, others: readonly HeaderCandidate[], credit: boolean): TotalsOutcome {
   const amounts = lines.map((l) => l.amount).filter((a): a is Dec => a !== null);
   const lineSum = amounts.length === lines.length && amounts.length > 0 ? sum(credit ? amounts.map((a) => a.abs()) : amounts) : null;
   const chosen = totalsChecks(lineSum, preferred, credit);
@@ -185,6 +192,27 @@ export function resolveTotals(lines: readonly DraftLine[], preferred: TotalsRead
     });
   }
   return outcome;
+}
+
+/**
+ * A subtotal and a total that differ with no VAT read between them: the VAT is printed somewhere
+ * the reader did not find it (or the provider's sum is wrong). Either way no VAT is not stored as
+ * if it were certain; the difference is offered as what the VAT would be.
+ */
+function vatLeftUnread(reading: TotalsReading, credit: boolean): UncertainField | null {
+  if (reading.vat !== null) return null;
+  const subtotal = dec(reading.subtotal);
+  const total = dec(reading.total);
+  if (subtotal === null || total === null) return null;
+  const size = (value: Dec): Dec => (credit ? value.abs() : value);
+  const gap = size(total).minus(size(subtotal));
+  if (gap.isZero()) return null;
+  return {
+    code: "uncertain_value",
+    field: "vat",
+    reason: `was not read, yet the total ${labelled(reading.total as HeaderCandidate)} differs from the subtotal ${labelled(reading.subtotal as HeaderCandidate)} by £${gap.toFixed(2)}`,
+    candidates: ["none", `£${gap.toFixed(2)}`],
+  };
 }
 
 /** A row among the lines that prints an amount but was not read as a line. */

@@ -64,6 +64,8 @@ function wordsOf(item: LayoutCell): LayoutCell[] {
  * even into one printed item; split such a cell back into its items (or an item's words),
  * grouping them so that as many groups as possible are known headings.
  */
+const CONNECTING_WORD = /^(?:of|for|to|the|and|from|on|in|by|with|a)$/i;
+
 function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell[] {
   const out: LayoutCell[] = [];
   for (const cell of row.cells) {
@@ -96,7 +98,9 @@ function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell
       }
     }
     const result = best[items.length];
-    out.push(...(result && result.unknown < items.length ? result.groups : [cell]));
+    // A connecting word left alone ("Details | of | Credit") means the words were one phrase.
+    const breaksPhrase = result?.groups.some((group) => CONNECTING_WORD.test(group.text.trim())) ?? false;
+    out.push(...(result && result.unknown < items.length && !breaksPhrase ? result.groups : [cell]));
   }
   return out;
 }
@@ -403,6 +407,8 @@ function splitByOrder(item: LayoutCell, columns: readonly Column[], height: numb
  */
 function splitAcrossColumns(item: LayoutCell, columns: readonly Column[], height: number): SplitPart[] {
   if (!/\s/.test(item.text.trim())) return [item];
+  // "240.00 CR", "636.00 GBP": one figure with its mark, however far the mark reaches right.
+  if (/^\(?-?\s*£?\s*\d[\d,]*(?:\.\d{1,2})?\)?\s+(?:CR|DR|GBP)\.?$/i.test(item.text.trim())) return [item];
   const words = wordsOf(item);
   const under = (word: LayoutCell): number => {
     const centre = (word.left + word.right) / 2;

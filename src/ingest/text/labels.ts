@@ -39,8 +39,13 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Credit No", "Document No", "Tax Invoice No", "Tax Invoice Number", "VAT Invoice No", "VAT Invoice Number",
     "Invoice Nr", "Our Ref", "Our Reference", "Sales Invoice No", "Sales Invoice Number", "Bill No", "Bill Number",
     "Statement No", "Statement Number", "Document Number",
+    // A letter's own words for its number ("Our invoice no: HSB-0090").
+    "Our Invoice No", "Our Invoice Number", "Our Invoice Ref", "Our Invoice Reference", "Our Inv No", "This Invoice No",
   ],
-  invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice"],
+  invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice",
+    // Sage and accounts packages: the invoice date is the VAT tax point, labelled as both.
+    "Tax Date", "Invoice/Tax Date", "Invoice / Tax Date", "Tax Point/Invoice Date", "Invoice Date/Tax Point", "Date/Tax Point",
+    "Date of Supply", "Invoice Issued", "Dated"],
   period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care"],
   periodFrom: ["Period From", "Period Start", "Billing Period From", "Period Start Date", "Start of Service", "Service Start", "Service From"],
   periodTo: ["Period To", "Period End", "Billing Period To", "Period End Date", "End of Service", "Service End", "Service To"],
@@ -199,11 +204,16 @@ const RATE_SHAPES: readonly RegExp[] = [
   /^(?:weekly|nightly|daily|hourly|per session|sessional) (?:charge|cost|price|fee|rate|amount|tariff)s?$/,
 ];
 const QUANTITY_SHAPES: readonly RegExp[] = [
-  new RegExp(`^(?:no|number|num|qty|total)(?: of)? ${UNIT_WORD}(?: (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked))?$`),
-  new RegExp(`^${UNIT_WORD} (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked)$`),
+  new RegExp(`^(?:no|number|num|qty|total)(?: of)? ${UNIT_WORD}(?: (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked|credited|refunded|invoiced))?$`),
+  new RegExp(`^${UNIT_WORD} (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked|credited|refunded|invoiced)$`),
+  // A plural or abbreviated unit word alone over a column of figures counts them ("Wks", "Hrs",
+  // "Sessions"); a singular one ("night" under a wrapped "Cost per") is what a rate is per.
+  /^(?:weeks|wks|nights|days|hours|hrs|miles|sessions|units)$/,
 ];
 
 function fieldByShape(key: string): ColumnField | null {
+  // "Details of credit", "Description of service": what the line is, whatever it is of.
+  if (/^(?:details?|description|particulars|narrative|nature) (?:of|for) [a-z ]+$/.test(key)) return "description";
   if (RATE_SHAPES.some((shape) => shape.test(key))) return "rate";
   if (QUANTITY_SHAPES.some((shape) => shape.test(key))) return "quantity";
   return null;
@@ -227,9 +237,13 @@ export function columnFieldOf(heading: string, extra?: ReadonlyMap<string, Colum
 function compoundFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnField>): ColumnField | null {
   const parts = heading.split(/\s*(?:\/|&|\bor\b)\s*/i).filter((p) => p.trim() !== "");
   if (parts.length < 2) return null;
+  // "Fee/Night", "Rate/Wk": a money word over the unit it is the price of (only with the slash:
+  // "Cost" and "night" side by side may be two headings).
+  const [money, per] = parts.map((part) => normaliseLabel(part));
+  if (parts.length === 2 && /^(?:cost|charge|price|fee|rate|tariff)s?$/.test(money ?? "") && new RegExp(`^${UNIT_WORD}$`).test(per ?? "") && heading.includes("/")) return "rate";
   const fields = new Set(parts.map((part) => {
     const key = stripHeadingUnits(normaliseLabel(part));
-    return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? null;
+    return extra?.get(key) ?? COLUMN_KEYS.get(key) ?? fieldByShape(key);
   }));
   const [only] = [...fields];
   return fields.size === 1 && only !== undefined ? only : null;
