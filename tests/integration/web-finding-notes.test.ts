@@ -168,12 +168,14 @@ describe("who may write notes and assign", () => {
   });
 
   it("keeps another council's findings out of reach", async () => {
-    const outsider = await signedIn(server.url, "finance");
-    await t.db.knex("findings").where({ id: seeded.findings.totalMismatch }).update({ authority_id: 2 });
-    try {
-      expect((await outsider.post(`/findings/${seeded.findings.totalMismatch}/notes`, { note: "across councils" })).status).toBe(404);
-    } finally {
-      await t.db.knex("findings").where({ id: seeded.findings.totalMismatch }).update({ authority_id: 1 });
-    }
+    // Another council's finance officer, naming this council's finding by its id. (A finding can no
+    // longer be made to point across councils: its invoice reference carries the council, migration
+    // 20261210_w2401, so the finding stays council 1's and the outsider must not reach it.)
+    const outsider = await signedIn(server.url, "outsider");
+    const id = seeded.findings.totalMismatch;
+    const notesBefore = await t.db.knex("finding_notes").where({ finding_id: id }).count<{ count: string | number }[]>("* as count");
+    expect((await outsider.post(`/findings/${id}/notes`, { note: "across councils" })).status).toBe(404);
+    const notesAfter = await t.db.knex("finding_notes").where({ finding_id: id }).count<{ count: string | number }[]>("* as count");
+    expect(Number(notesAfter[0]?.count)).toBe(Number(notesBefore[0]?.count));
   });
 });

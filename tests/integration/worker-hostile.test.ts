@@ -123,7 +123,13 @@ describe.skipIf(usingPostgres())("a worker and a hostile file in the inbox", () 
     // The next worker gives the dead one's file back (counted once) and reads it again.
     const second = await startWorker();
     await claimHolding(firstId);
-    expect(fs.readFileSync(path.join(inbox(), ".interrupted", HOSTILE), "utf8").trim()).toBe("1");
+    // The claim shows as soon as the file is taken back from the dead worker, a moment before its
+    // count is written (releaseClaims counts it, then gives it back): wait for the count.
+    const count = (): string => {
+      const file = path.join(inbox(), ".interrupted", HOSTILE);
+      return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "";
+    };
+    await expect.poll(count, { timeout: 30_000 }).toBe("1");
     await killHard(second);
 
     // Twice in a worker's hands when it died: the third worker records it without reading it.
