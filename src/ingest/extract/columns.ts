@@ -105,6 +105,11 @@ function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell
   return out;
 }
 
+/** A heading that may only number the lines: "Item", "Item No", "#". */
+function isItemNumberHeading(heading: string): boolean {
+  return /^(?:item|item\s*(?:no\.?|#)|#)$/i.test(cleanText(heading));
+}
+
 function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], config: ExtractionConfig): TableHeader | null {
   if (cells.length < 2 || cells.some(looksLikeData)) return null;
   const columns: Column[] = cells.map((cell) => {
@@ -128,6 +133,12 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
     };
     const keep = [...amountColumns].sort((a, b) => rank(a) - rank(b))[0];
     for (const column of amountColumns) if (column !== keep) column.field = null;
+  }
+  // "Item" beside a "Description" heading is the line's number (1, 2, 3…), not its description:
+  // the description is the other column. Alone, "Item" still names the description.
+  const descriptionColumns = columns.filter((c) => c.field === "description");
+  if (descriptionColumns.length > 1 && descriptionColumns.some((c) => !isItemNumberHeading(c.heading))) {
+    for (const column of descriptionColumns) if (isItemNumberHeading(column.heading)) column.field = null;
   }
   const seen = new Set<ColumnField>();
   for (const column of columns) {

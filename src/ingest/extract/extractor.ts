@@ -291,6 +291,12 @@ function readPeriodColumns(
   return null;
 }
 
+/** "31 nights @ £124.00", "4 wks x £650.00": a quantity and its rate in one cell; null for anything else. */
+function splitQuantityAtRate(text: string): { quantity: string; rate: string } | null {
+  const m = /^(\d[\d.,]*\s*[A-Za-z/ .]*?)\s*(?:@|\bat\b|x|×)\s*((?:£|GBP)?\s*\d[\d,]*(?:\.\d+)?(?:\s*(?:\/|per\b)\s*[A-Za-z]+)?)$/i.exec(cleanText(text));
+  return m && m[1] && m[2] ? { quantity: m[1], rate: m[2] } : null;
+}
+
 function readLine(
   doc: LayoutDocument,
   row: LayoutRow,
@@ -326,7 +332,9 @@ function readLine(
   const quantityCells = cellsOf("quantity");
   const quantityValue = typedValue(quantityCells);
   const unitText = columnText(cellsOf("unit"));
-  let quantity = typeof quantityValue === "number" ? { value: decimalFromNumber(quantityValue, 6), unit: null } : parseQuantity(columnText(quantityCells), config.units);
+  // A charge-basis cell prints both: "31 nights @ £124.00" (the rate may stand in its own item).
+  const basis = typeof quantityValue === "number" ? null : splitQuantityAtRate(columnText(quantityCells));
+  let quantity = typeof quantityValue === "number" ? { value: decimalFromNumber(quantityValue, 6), unit: null } : parseQuantity(basis?.quantity ?? columnText(quantityCells), config.units);
   if (quantity) heading("quantity", "quantity");
   // "4 sessions" set tight across the quantity and unit columns lands whole in one of them.
   if (!quantity && unitText) {
@@ -335,8 +343,9 @@ function readLine(
   }
   const rateCells = cellsOf("rate");
   const rateValue = typedValue(rateCells);
-  const rate = typeof rateValue === "number" ? { value: decimalFromNumber(rateValue, 6), unit: null } : parseRate(columnText(rateCells), config.units);
-  if (rate) heading("unitRate", "rate");
+  const basisRate = !rateCells && basis && quantity ? parseRate(basis.rate, config.units) : null;
+  const rate = typeof rateValue === "number" ? { value: decimalFromNumber(rateValue, 6), unit: null } : (parseRate(columnText(rateCells), config.units) ?? basisRate);
+  if (rate) heading("unitRate", basisRate ? "quantity" : "rate");
   // A heading's unit only describes lines that print a quantity or a rate (not a discount line).
   const measured = quantity !== null || rate !== null;
   const printedUnit = unitText ? (parseUnit(unitText, config.units) ?? quantity?.unit ?? null) : null;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
+import { rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { columnFieldOf } from "../../../src/ingest/text/labels.js";
+import type { InvoiceDraft } from "../../../src/ingest/types.js";
+
+/**
+ * Round 7 of the reader (issue 16): the classes the sixth held-out set stored wrong without a mark,
+ * each drawn here item by item; expected values are worked out from what the page prints.
+ */
+
+const SIZE = 9;
+const CHAR = 4.5;
+
+function item(x: number, top: number, text: string): PositionedText {
+  return { text, x, top, width: text.length * CHAR, height: SIZE };
+}
+
+function read(items: PositionedText[]): InvoiceDraft {
+  return extractInvoice({ format: "pdf", pageCount: 1, pageHeights: [842], rows: rowsFromItems(items, 1), notes: [] });
+}
+
+const facts = [item(40, 40, "Invoice No INV-7"), item(40, 55, "Invoice Date 01/12/2026")];
+
+describe("round 7 headings", () => {
+  it.each([
+    ["£/hr", "rate"], ["£ per night", "rate"], ["GBP/wk", "rate"],
+    ["Support Type", "description"], ["Type of Care", "description"],
+    ["Foster Child", "child"], ["Charge Basis", "quantity"],
+  ] as const)("%s names the %s column", (heading, field) => {
+    expect(columnFieldOf(heading)).toBe(field);
+  });
+
+  it("a bare £ is still no rate", () => {
+    expect(columnFieldOf("£")).not.toBe("rate");
+  });
+});
+
+describe("round 7 lines", () => {
+  it("'Item' beside 'Description' numbers the lines: the description is the other column", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Item"), item(80, 100, "Description"), item(260, 100, "Child"), item(330, 100, "Nights"), item(380, 100, "Rate"), item(440, 100, "Amount"),
+      item(40, 115, "1"), item(80, 115, "Residential care"), item(260, 115, "C3001"), item(330, 115, "31"), item(380, 115, "780.00"), item(440, 115, "24,180.00"),
+    ]);
+    expect(draft.lines).toHaveLength(1);
+    expect(draft.lines[0]?.description).toBe("Residential care");
+    expect(draft.lines[0]?.amount?.toFixed(2)).toBe("24180.00");
+  });
+
+  it("reads '31 nights @ £124.00' under 'Charge basis' as quantity 31 night at £124.00 (31 × 124 = 3,844.00)", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Foster child"), item(100, 100, "Placement"), item(170, 100, "Details"), item(300, 100, "Charge basis"), item(440, 100, "Amount"),
+      item(40, 115, "C2001"), item(100, 115, "PO-420301"), item(170, 115, "Fostering fee"), item(300, 115, "31 nights @"), item(360, 115, "£124.00"), item(440, 115, "£3,844.00"),
+    ]);
+    const line = draft.lines[0];
+    expect(line?.childRef).toBe("C2001");
+    expect(line?.placementRef).toBe("PO-420301");
+    expect(line?.quantity?.toFixed(2)).toBe("31.00");
+    expect(line?.unit).toBe("night");
+    expect(line?.unitRate?.toFixed(2)).toBe("124.00");
+    expect(draft.arithmetic.find((c) => c.check === "line")).toEqual(expect.objectContaining({ expected: "3844.00", printed: "3844.00", closes: true }));
+  });
+});
