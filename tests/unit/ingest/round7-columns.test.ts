@@ -63,3 +63,34 @@ describe("round 7 lines", () => {
     expect(draft.arithmetic.find((c) => c.check === "line")).toEqual(expect.objectContaining({ expected: "3844.00", printed: "3844.00", closes: true }));
   });
 });
+
+describe("round 7 certainty: a description that is no words or only a number is not stored silently", () => {
+  it("marks the description when words stand under a heading not read ('Kind of help') and the description column is missing", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Child"), item(100, 100, "Kind of help"), item(220, 100, "Hours"), item(280, 100, "Rate"), item(340, 100, "Amount"),
+      item(40, 115, "C6001"), item(100, 115, "Floating support"), item(220, 115, "3"), item(280, 115, "24.00"), item(340, 115, "72.00"),
+    ]);
+    expect(draft.lines).toHaveLength(1);
+    expect(draft.lines[0]?.description).toBe("");
+    expect(draft.uncertain).toEqual([expect.objectContaining({ code: "uncertain_value", field: "line 1 description", candidates: ["Floating support"] })]);
+  });
+
+  it("marks a description that is only a number", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Child"), item(100, 100, "Description"), item(220, 100, "Amount"),
+      item(40, 115, "C6001"), item(100, 115, "3"), item(220, 115, "72.00"),
+    ]);
+    expect(draft.uncertain).toEqual([expect.objectContaining({ field: "line 1 description", candidates: ["3"] })]);
+  });
+
+  it("leaves a description of words alone", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Child"), item(100, 100, "Description"), item(220, 100, "Amount"),
+      item(40, 115, "C6001"), item(100, 115, "Residential care"), item(220, 115, "72.00"),
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+});
