@@ -80,7 +80,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Stay", "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
@@ -188,6 +188,8 @@ export const AMBIGUOUS_HEADINGS: ReadonlyMap<string, readonly ColumnField[]> = n
   ["ref no", ["child", "placement"]],
   // "Placement" beside a child column names the placement reference; beside no description it may be the care.
   ["placement", ["placement", "description"]],
+  // "Stay" is what the line is beside dates of stay, and the dates ("9–10 Oct 2026") beside a "Service".
+  ["stay", ["description", "period"]],
 ]);
 
 /** The fields an ambiguous heading could name, or null when the heading is not ambiguous. */

@@ -94,3 +94,17 @@ describe("round 7 certainty: a description that is no words or only a number is 
     expect(draft.uncertain).toEqual([]);
   });
 });
+
+describe("round 7 short-break stays", () => {
+  it("'Stay' beside 'Service' is the stay's dates; 'Please pay' under the lines is the total (2 × 310.00 = 620.00)", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Stay"), item(120, 100, "Young person"), item(200, 100, "Service"), item(300, 100, "Nights"), item(350, 100, "Per night"), item(420, 100, "Charge"),
+      item(40, 115, "9–10 Oct 2026"), item(120, 115, "C8002"), item(200, 115, "Short break"), item(300, 115, "2"), item(350, 115, "310.00"), item(420, 115, "620.00"),
+      item(40, 135, "Please pay"), item(420, 135, "£620.00"),
+    ]);
+    expect(draft.lines).toHaveLength(1);
+    expect(draft.lines[0]).toEqual(expect.objectContaining({ description: "Short break", from: "2026-10-09", to: "2026-10-10", childRef: "C8002" }));
+    expect(draft.total?.toFixed(2)).toBe("620.00");
+  });
+});
