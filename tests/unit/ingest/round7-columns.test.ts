@@ -108,3 +108,24 @@ describe("round 7 short-break stays", () => {
     expect(draft.total?.toFixed(2)).toBe("620.00");
   });
 });
+
+describe("round 7 weeks until", () => {
+  it("reads 'No. BFC-10921' under the title 'INVOICE' as the number, and '4.2857' 'wks' drawn apart as one quantity (4.2857 × 903.00 = 3,869.99)", () => {
+    const draft = read([
+      item(400, 20, "INVOICE"), item(40, 35, "No. BFC-10921"), item(40, 50, "Date of Issue 2nd Dec 2026"),
+      item(40, 100, "Child ID"), item(100, 100, "Service"), item(200, 100, "Period"), item(330, 100, "Qty"), item(390, 100, "Weekly Rate"), item(460, 100, "Cost"),
+      item(40, 115, "C1001"), item(100, 115, "Fostering fee"), item(200, 115, "01/11/26 until 30/11/26"), item(300, 115, "4.2857"), item(331, 115, "wks"), item(390, 115, "903.00"), item(460, 115, "3,869.99"),
+    ]);
+    expect(draft.invoiceNumber).toBe("BFC-10921");
+    const line = draft.lines[0];
+    expect(line).toEqual(expect.objectContaining({ from: "2026-11-01", to: "2026-11-30", unit: "week" }));
+    expect(line?.quantity?.toString()).toBe("4.2857");
+    expect(draft.arithmetic.find((c) => c.check === "line")).toEqual(expect.objectContaining({ expected: "3869.99", printed: "3869.99", closes: true }));
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("a bare 'No. 123' with no title above it is no invoice number", () => {
+    const draft = read([item(40, 35, "No. BFC-10921"), item(40, 100, "Child"), item(100, 100, "Description"), item(220, 100, "Amount"), item(40, 115, "C1"), item(100, 115, "Care"), item(220, 115, "10.00")]);
+    expect(draft.invoiceNumber).toBeNull();
+  });
+});
