@@ -31,6 +31,18 @@ describe("round 7 headings", () => {
     expect(columnFieldOf(heading)).toBe(field);
   });
 
+  it("'4 wks x £650.00' in a charge-basis cell is 4 weeks at £650.00 (4 × 650.00 = 2,600.00)", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Child"), item(100, 100, "Details"), item(220, 100, "Basis"), item(340, 100, "Amount"),
+      item(40, 115, "C2001"), item(100, 115, "Fostering fee"), item(220, 115, "4 wks x £650.00"), item(340, 115, "2,600.00"),
+    ]);
+    expect(draft.lines[0]?.quantity?.toFixed(2)).toBe("4.00");
+    expect(draft.lines[0]?.unit).toBe("week");
+    expect(draft.lines[0]?.unitRate?.toFixed(2)).toBe("650.00");
+    expect(draft.uncertain).toEqual([]);
+  });
+
   it("a bare £ is still no rate", () => {
     expect(columnFieldOf("£")).not.toBe("rate");
   });
