@@ -105,6 +105,11 @@ function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell
   return out;
 }
 
+/** A heading that may only number the lines: "Item", "Item No", "#". */
+function isItemNumberHeading(heading: string): boolean {
+  return /^(?:item|item\s*(?:no\.?|#)|#)$/i.test(cleanText(heading));
+}
+
 function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], config: ExtractionConfig): TableHeader | null {
   if (cells.length < 2 || cells.some(looksLikeData)) return null;
   const columns: Column[] = cells.map((cell) => {
@@ -128,6 +133,12 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
     };
     const keep = [...amountColumns].sort((a, b) => rank(a) - rank(b))[0];
     for (const column of amountColumns) if (column !== keep) column.field = null;
+  }
+  // "Item" beside a "Description" heading is the line's number (1, 2, 3…), not its description:
+  // the description is the other column. Alone, "Item" still names the description.
+  const descriptionColumns = columns.filter((c) => c.field === "description");
+  if (descriptionColumns.length > 1 && descriptionColumns.some((c) => !isItemNumberHeading(c.heading))) {
+    for (const column of descriptionColumns) if (isItemNumberHeading(column.heading)) column.field = null;
   }
   const seen = new Set<ColumnField>();
   for (const column of columns) {
@@ -257,6 +268,22 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
 }
 
 /**
+ * A count and its unit drawn as two items a space apart ("4.2857" "wks") are one quantity: placed
+ * apart, the count would land under the column before (a period) and the unit alone under "Qty".
+ */
+function joinCountsToUnits(items: readonly LayoutCell[], height: number): LayoutCell[] {
+  const out: LayoutCell[] = [];
+  for (const item of items) {
+    const last = out[out.length - 1];
+    const gap = last ? item.left - last.right : Number.POSITIVE_INFINITY;
+    if (last && gap >= 0 && gap <= height * 0.6 && /^\d[\d,]*(?:\.\d+)?$/.test(last.text.trim()) && /^\p{L}+\.?$/u.test(item.text.trim()) && parseQuantity(`${last.text.trim()} ${item.text.trim()}`)?.unit) {
+      out[out.length - 1] = { ...last, text: `${last.text.trim()} ${item.text.trim()}`, right: item.right };
+    } else out.push(item);
+  }
+  return out;
+}
+
+/**
  * Puts each printed item of a row under a column. Alignment decides first (left edges or right
  * edges within 3 pt of the heading's: left-aligned text and right-aligned numbers), then a
  * centre inside the heading, then overlap; an item near no heading stays unplaced.
@@ -272,7 +299,7 @@ export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map
     return placed;
   }
   let previous: { index: number; right: number } | null = null;
-  for (const item of row.items.flatMap((printed) => splitAcrossColumns(printed, columns, row.height))) {
+  for (const item of joinCountsToUnits(row.items, row.height).flatMap((printed) => splitAcrossColumns(printed, columns, row.height))) {
     const text = item.text.trim();
     if (text === "" || /^(?:£|GBP)$/i.test(text)) continue; // a currency mark on its own says nothing
     if (item.column !== undefined) {

@@ -106,7 +106,8 @@ interface TableState {
   /** Rows among the lines that print an amount yet were not read as lines (checked against the totals). */
   unread: UnreadRow[];
   /** Cells of read lines printed under a heading but not readable as its field (`line` is the line's index). */
-  unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string }>;
+  /** `reason`, when set, says why in its own words (else: the cell could not be read as its field). */
+  unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string; reason?: string }>;
   /** Lines whose amount is quantity × rate plus the VAT printed beside it (a gross amount). */
   grossLines: Array<{ line: number; where: string; gross: Dec; net: Dec }>;
   /** Where the heading last read stands (a heading repeated at a page's top), for a description carried over a page. */
@@ -216,7 +217,7 @@ function isPartialTotal(text: string): boolean {
  */
 const NET_TOTAL = /^(?:net|net\s+amount|net\s+value|goods|(?:total|amount)\s+(?:ex\.?|excl\.?|excluding|before)\s+vat)\s*:?$/i;
 
-const TOTALS_START = /^\s*(?:sub|net|total|vat|tax|amount|balance|invoice|grand|credit)/i;
+const TOTALS_START = /^\s*(?:sub|net|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
   const amountIndex = header.columns.findIndex((c) => c.field === "amount");
@@ -291,6 +292,29 @@ function readPeriodColumns(
   return null;
 }
 
+/** "31 nights @ £124.00", "4 wks x £650.00": a quantity and its rate in one cell; null for anything else. */
+function splitQuantityAtRate(text: string): { quantity: string; rate: string } | null {
+  const m = /^(\d[\d.,]*\s*[A-Za-z/ .]*?)\s*(?:@|\bat\b|x|×)\s*((?:£|GBP)?\s*\d[\d,]*(?:\.\d+)?(?:\s*(?:\/|per\b)\s*[A-Za-z]+)?)$/i.exec(cleanText(text));
+  return m && m[1] && m[2] ? { quantity: m[1], rate: m[2] } : null;
+}
+
+/**
+ * A line's description that is no words, or only a number (a line number taken for what the line
+ * is), is doubtful when words stand on the line under a heading the reader did not read ("Support
+ * Type" unknown): which column says what the line is, is not known. A bare number is doubtful
+ * anyway. Null when the description is words.
+ */
+function doubtfulDescription(description: string, header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>): { text: string; reason: string } | null {
+  const bareNumber = /^\d{1,4}\.?$/.test(description);
+  if (description !== "" && !bareNumber) return null;
+  const words = header.columns
+    .map((column, index) => ({ column, text: columnText(placed.get(index)) }))
+    .find(({ column, text }) => column.field === null && column.headerField === null && !isVatHeading(column.heading) && /\p{L}{3,}/u.test(text));
+  const shown = bareNumber ? `only "${description}"` : "no words";
+  if (words) return { text: words.text.slice(0, 60), reason: `prints ${shown} as its description, and "${words.text.slice(0, 60)}" under "${words.column.heading}", a heading not read as any field: which is what the line is, is not known` };
+  return bareNumber ? { text: description, reason: `prints only "${description}" as its description: a line number, or a description not read` } : null;
+}
+
 function readLine(
   doc: LayoutDocument,
   row: LayoutRow,
@@ -326,7 +350,9 @@ function readLine(
   const quantityCells = cellsOf("quantity");
   const quantityValue = typedValue(quantityCells);
   const unitText = columnText(cellsOf("unit"));
-  let quantity = typeof quantityValue === "number" ? { value: decimalFromNumber(quantityValue, 6), unit: null } : parseQuantity(columnText(quantityCells), config.units);
+  // A charge-basis cell prints both: "31 nights @ £124.00" (the rate may stand in its own item).
+  const basis = typeof quantityValue === "number" ? null : splitQuantityAtRate(columnText(quantityCells));
+  let quantity = typeof quantityValue === "number" ? { value: decimalFromNumber(quantityValue, 6), unit: null } : parseQuantity(basis?.quantity ?? columnText(quantityCells), config.units);
   if (quantity) heading("quantity", "quantity");
   // "4 sessions" set tight across the quantity and unit columns lands whole in one of them.
   if (!quantity && unitText) {
@@ -335,8 +361,9 @@ function readLine(
   }
   const rateCells = cellsOf("rate");
   const rateValue = typedValue(rateCells);
-  const rate = typeof rateValue === "number" ? { value: decimalFromNumber(rateValue, 6), unit: null } : parseRate(columnText(rateCells), config.units);
-  if (rate) heading("unitRate", "rate");
+  const basisRate = !rateCells && basis && quantity ? parseRate(basis.rate, config.units) : null;
+  const rate = typeof rateValue === "number" ? { value: decimalFromNumber(rateValue, 6), unit: null } : (parseRate(columnText(rateCells), config.units) ?? basisRate);
+  if (rate) heading("unitRate", basisRate ? "quantity" : "rate");
   // A heading's unit only describes lines that print a quantity or a rate (not a discount line).
   const measured = quantity !== null || rate !== null;
   const printedUnit = unitText ? (parseUnit(unitText, config.units) ?? quantity?.unit ?? null) : null;
@@ -381,6 +408,8 @@ function readLine(
   unreadable("unitRate", "rate", rate);
   unreadable("amount", "amount", amount);
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
+  const doubt = doubtfulDescription(description, header, placed);
+  if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason });
 
   return {
     lineNo: 0,
@@ -975,7 +1004,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     uncertain.push({
       code: "uncertain_value",
       field: `line ${cell.line + 1} ${cell.field}`,
-      reason: `${cell.where} prints "${cell.text.slice(0, 60)}" under the ${cell.field} heading, which could not be read as one${whyNot(cell.text)}`,
+      reason: cell.reason ? `${cell.where} ${cell.reason}` : `${cell.where} prints "${cell.text.slice(0, 60)}" under the ${cell.field} heading, which could not be read as one${whyNot(cell.text)}`,
       candidates: [cell.text.slice(0, 60)],
     });
   }

@@ -147,7 +147,7 @@ export function findHeaderCandidates(
       // The top word is read on its own as well: "INVOICE" over "Date" is also a title beside its number.
       const match = alone;
       if (!match) {
-        const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, row.cells[cellIndex + 1]);
+        const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, row.cells[cellIndex + 1]) ?? numberUnderTitle(rows, rowIndex, cell.text);
         if (titled) candidates.push({ field: "invoiceNumber", value: titled.value, label: titled.title, rank: TITLE_RANK, order, via: "title", where: where(row) });
         return;
       }
@@ -244,6 +244,25 @@ function numberBesideTitle(text: string, next: LayoutCell | undefined): { title:
   if (!next || !/^(?:tax\s+|vat\s+|sales\s+)?(?:invoice|credit\s*note)$/i.test(cleanText(text))) return null;
   const value = parseReference(next.text.replace(/^[#:\s]+/, ""));
   return value ? { title: cleanText(text), value } : null;
+}
+
+const TITLE_ALONE = /^(?:tax\s+|vat\s+|sales\s+)?(?:invoice|credit\s*note)$/i;
+
+/**
+ * "INVOICE" printed alone and, a row or two below it, "No. BFC-10921": the title's number under a
+ * bare "No." (a label that names nothing without the title above it). As weak as a title's number.
+ */
+function numberUnderTitle(rows: readonly LayoutRow[], rowIndex: number, text: string): { title: string; value: string } | null {
+  const m = /^(?:no\.?|number|#)\s*[:.]?\s*(\S+)$/i.exec(cleanText(text));
+  if (!m?.[1]) return null;
+  for (let above = rowIndex - 1; above >= Math.max(0, rowIndex - 3); above--) {
+    const title = rows[above]?.cells.find((c) => TITLE_ALONE.test(cleanText(c.text)));
+    if (title) {
+      const value = firstReference(m[1]);
+      return value ? { title: cleanText(title.text), value } : null;
+    }
+  }
+  return null;
 }
 
 /** The best candidate of a field: best rank, then the first printed (totals: the last). */

@@ -70,7 +70,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
   child: ["Child Ref", "Child ID", "Child", "Young Person", "YP Ref", "Client Ref", "LA Ref", "Child Reference", "YP", "YP ID", "Young Person Ref", "Client ID", "Child No", "LA Reference",
     "Client", "Client Reference", "Service User", "Service User Ref", "Service User ID", "Resident", "Resident Ref", "Young Person ID",
     "Name/Ref", "Name / Ref", "Child Name", "Young Person Name", "Resident Name", "Client Name", "Service User Name", "Child/YP", "Child / YP",
-    "Child's Name", "Young Person's Name", "Child Ref/Name", "YP Name", "Person", "Pupil", "Learner", "Resident ID", "Client No", "Service User No"],
+    "Child's Name", "Young Person's Name", "Child Ref/Name", "YP Name", "Person", "Pupil", "Learner", "Resident ID", "Client No", "Service User No", "Foster Child", "Foster Child Ref", "Looked After Child", "LAC Ref"],
   placement: ["Placement Ref", "Placement ID", "PO", "PO Number", "Purchase Order", "PO No", "PO Ref", "Placement Reference", "Purchase Order No", "Purchase Order Number", "Placement No",
     "Order No", "Order Number", "Order Ref", "Your Order No", "Your Ref", "PO #",
     "Your Reference", "Council Ref", "LA PO", "PO/Ref", "Purchase Order Ref", "Commissioning Ref", "Contract Ref", "Contract No",
@@ -80,7 +80,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Stay", "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
@@ -104,6 +104,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "No. Nights", "No. Days", "No. Weeks", "No. Hours", "Nights Stayed", "Days Charged", "Nights Charged", "Weeks Charged",
     "Hours Charged", "Days Billed", "Nights Billed", "Weeks Billed", "Hours Worked", "Days Attended", "Sessions Attended",
     "Hours Delivered", "Sessions Delivered", "Qty (Nights)", "Qty (Weeks)", "Qty (Days)", "No. of Units",
+    // A cell printing the quantity and its rate together ("31 nights @ £124.00").
+    "Charge Basis", "Basis", "Basis of Charge",
   ],
   unit: ["Unit", "UoM", "Per", "Unit of Measure", "Units of Measure"],
   rate: [
@@ -184,6 +186,10 @@ export const AMBIGUOUS_HEADINGS: ReadonlyMap<string, readonly ColumnField[]> = n
   ["our ref", ["child", "placement"]],
   ["our reference", ["child", "placement"]],
   ["ref no", ["child", "placement"]],
+  // "Placement" beside a child column names the placement reference; beside no description it may be the care.
+  ["placement", ["placement", "description"]],
+  // "Stay" is what the line is beside dates of stay, and the dates ("9–10 Oct 2026") beside a "Service".
+  ["stay", ["description", "period"]],
 ]);
 
 /** The fields an ambiguous heading could name, or null when the heading is not ambiguous. */
@@ -211,9 +217,15 @@ const QUANTITY_SHAPES: readonly RegExp[] = [
   /^(?:weeks|wks|nights|days|hours|hrs|miles|sessions|units)$/,
 ];
 
+function cleanHeading(text: string): string {
+  return text.replace(/[\u00a0\s]+/g, " ").trim();
+}
+
 function fieldByShape(key: string): ColumnField | null {
   // "Details of credit", "Description of service": what the line is, whatever it is of.
   if (/^(?:details?|description|particulars|narrative|nature) (?:of|for) [a-z ]+$/.test(key)) return "description";
+  // "Support Type", "Type of Support": the kind of service is what the line is.
+  if (/^(?:(?:support|service|care|placement|package|provision|charge) type|type of (?:support|service|care|placement|provision|charge))$/.test(key)) return "description";
   if (RATE_SHAPES.some((shape) => shape.test(key))) return "rate";
   if (QUANTITY_SHAPES.some((shape) => shape.test(key))) return "quantity";
   return null;
@@ -225,6 +237,8 @@ const TOTALS_KEYS = keyMap(
 
 /** The column a table heading names, if any (extra synonyms from a template come first). */
 export function columnFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnField>): ColumnField | null {
+  // "£/hr", "£ per night", "GBP/wk": money per unit is the rate (the currency mark is the word).
+  if (new RegExp(`^(?:£|gbp)\\s*(?:/|per\\b|p/?)\\s*${UNIT_WORD}$`, "i").test(cleanHeading(heading))) return "rate";
   const normalised = normaliseLabel(heading);
   const key = stripHeadingUnits(normalised);
   return extra?.get(normalised) ?? extra?.get(key) ?? COLUMN_KEYS.get(normalised) ?? fieldByShape(normalised) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra);

@@ -14,7 +14,7 @@ import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 describe("headings as other accountants and tools write them", () => {
   it.each([
-    ["Stay", "description"], ["Reason", "description"], ["Reason for Credit", "description"], ["Particulars", "description"], ["Narrative", "description"],
+    ["Reason", "description"], ["Reason for Credit", "description"], ["Particulars", "description"], ["Narrative", "description"],
     ["Care Package", "description"], ["Service Description", "description"],
     ["Credit", "amount"], ["Credit Amount", "amount"], ["Line Amount", "amount"], ["Net Amount", "amount"], ["Ex VAT", "amount"], ["Gross", "amount"], ["Total (£)", "amount"],
     ["Nights Stayed", "quantity"], ["No. Nights", "quantity"], ["Days Charged", "quantity"], ["No of Weeks", "quantity"], ["Hours Worked", "quantity"],
@@ -38,6 +38,10 @@ describe("headings as other accountants and tools write them", () => {
     expect(ambiguousFieldsOf("Charge")).toEqual(["description", "amount"]);
     expect(columnFieldOf("Ref")).toBeNull();
     expect(ambiguousFieldsOf("Our Ref")).toEqual(["child", "placement"]);
+    // Round 7: "Stay" is the description beside dates of stay, the dates beside a "Service" column.
+    expect(columnFieldOf("Stay")).toBeNull();
+    expect(ambiguousFieldsOf("Stay")).toEqual(["description", "period"]);
+    expect(ambiguousFieldsOf("Placement")).toEqual(["placement", "description"]);
     expect(ambiguousFieldsOf("£")).toEqual(["amount"]);
     expect(ambiguousFieldsOf("#")).toBeNull(); // a line number column, not a currency
     expect(columnFieldOf("Items")).toBeNull(); // a bare plural is not a quantity by shape
