@@ -266,13 +266,13 @@ export async function arrivalScope(
 }
 
 /** The invoices and credit notes just stored, as the notes of a re-audit name them. */
-export async function arrivedInvoices(knex: Knex, authorityId: number, invoiceIds: readonly string[]): Promise<{ providerId: string; invoiceNumber: string; invoiceDate: string; kind: string; receivedAt: Date }[]> {
+export async function arrivedInvoices(knex: Knex, authorityId: number, invoiceIds: readonly string[]): Promise<{ id: string; providerId: string; invoiceNumber: string; invoiceDate: string; kind: string; receivedAt: Date }[]> {
   const rows = await knex("invoices")
     .where("authority_id", authorityId)
     .whereIn("id", [...invoiceIds])
     .orderBy([{ column: "invoice_date" }, { column: "received_at" }, { column: "id" }])
-    .select<{ provider_id: string; invoice_number: string; invoice_date: string; kind: string; received_at: Date | string }[]>("provider_id", "invoice_number", "invoice_date", "kind", "received_at");
-  return rows.map((r) => ({ providerId: r.provider_id, invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, kind: r.kind, receivedAt: new Date(r.received_at) }));
+    .select<{ id: string | number; provider_id: string; invoice_number: string; invoice_date: string; kind: string; received_at: Date | string }[]>("id", "provider_id", "invoice_number", "invoice_date", "kind", "received_at");
+  return rows.map((r) => ({ id: String(r.id), providerId: r.provider_id, invoiceNumber: r.invoice_number, invoiceDate: r.invoice_date, kind: r.kind, receivedAt: new Date(r.received_at) }));
 }
 
 /** Invoices (not credit notes) never audited, by month of invoice date: what the safety net found. */

@@ -49,10 +49,14 @@ export async function queueArrivals(db: Database, queue: WorkQueue, options: { a
   return { providers: scope.length };
 }
 
+/** The arrived invoices' ids by provider: what each provider's pending row must name. */
 async function arrivedInvoiceIds(db: Database, authorityId: number, invoiceIds: readonly string[]): Promise<Map<string, string[]>> {
-  const rows = await db.knex("invoices").where("authority_id", authorityId).whereIn("id", [...invoiceIds]).select<{ id: string; provider_id: string }[]>("id", "provider_id");
   const byProvider = new Map<string, string[]>();
-  for (const row of rows) byProvider.set(row.provider_id, [...(byProvider.get(row.provider_id) ?? []), String(row.id)]);
+  for (const invoice of await arrivedInvoices(db.knex, authorityId, invoiceIds)) {
+    const ids = byProvider.get(invoice.providerId);
+    if (ids) ids.push(invoice.id);
+    else byProvider.set(invoice.providerId, [invoice.id]);
+  }
   return byProvider;
 }
 
