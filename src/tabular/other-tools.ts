@@ -5,6 +5,7 @@
  * for serial numbers in a column known to hold dates, read it), never misread it.
  * Pure functions over text and numbers; shared by the reference import and the invoice reader.
  */
+import { validDay } from "../domain/dates.js";
 
 /** `11/23/2026`, `11-23-26`: a day/month/year shape (slash, dash or dot; four- or two-digit year). */
 const SLASH_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/;
@@ -24,10 +25,6 @@ export function slashDateParts(text: string): SlashDate | null {
   return { first: Number(match[1]), second: Number(match[3]), year: yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText) };
 }
 
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
  * True when the text is a date only in US (month-first) order: `11/23/2026` has no 23rd month,
  * but is 23 November read month first. Such a value must never be read as a UK date (there is
@@ -37,7 +34,7 @@ export function isUsOrderOnly(text: string): boolean {
   const parts = slashDateParts(text);
   if (!parts) return false;
   const { first: month, second: day, year } = parts;
-  return month >= 1 && month <= 12 && day > 12 && day <= daysIn(year, month);
+  return month >= 1 && month <= 12 && day > 12 && validDay(year, month, day) !== null;
 }
 
 /**
