@@ -76,6 +76,8 @@ export function createApp(deps: AppDeps): Express {
     deploymentAuthorityId: async () => (await authoritiesOf(anonymousDb))[0]?.id ?? 1,
     // The header: the signed-in user's council; signed out, COUNCIL_NAME or the only council's name.
     councilName: async (req) => {
+      // Signed in with no COUNCIL_NAME set (the usual case): the user's council, without listing them all.
+      if (req?.user && !deps.councilName) return nameOf(req.user.authorityId);
       const authorities = await authoritiesOf(anonymousDb);
       const single = authorities.length === 1 ? authorities[0] : undefined;
       if (deps.councilName && (single || !req?.user)) return deps.councilName;
