@@ -25,14 +25,20 @@ export function monthNumber(name: string): number | undefined {
   return MONTHS[name.toLowerCase().replace(/\.$/, "")];
 }
 
-/** The day number of a calendar date, or null when there is no such date (or the year is outside 1900–2200). */
+/** Days in a month of the Gregorian calendar (month 1–12). */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * The day number of a calendar date, or null when there is no such date (or the year is outside 1900–2200).
+ * Checked by arithmetic, without building a Date: imports call this millions of times.
+ */
 export function validDay(year: number, month: number, day: number): DayNumber | null {
   if (!Number.isInteger(year) || year < 1900 || year > 2200) return null;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const ms = Date.UTC(year, month - 1, day);
-  const check = new Date(ms);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
-  return ms / MS_PER_DAY;
+  if (!Number.isInteger(month) || !Number.isInteger(day) || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
 }
 
 export function dayFromParts(year: number, month: number, day: number): DayNumber {

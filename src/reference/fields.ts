@@ -1,5 +1,5 @@
 import { Dec, parseMoney } from "../domain/money.js";
-import { isoFromDay, tryParseDay } from "../domain/dates.js";
+import { daysInMonth, isoFromDay, tryParseDay } from "../domain/dates.js";
 import { UNITS, type Unit } from "../domain/reference.js";
 import { compact, type ColumnSpec, type FieldValue } from "./tables.js";
 import { quote } from "./issues.js";
@@ -134,11 +134,6 @@ export function parseUnit(text: string): Unit | FieldError {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 /** The two DATA.md spellings without building a Date (the common case, millions of times in a big import). */
 function fastDate(text: string): string | null | undefined {
