@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/connection.js";
 import { addPendingArrivals, clearPendingArrival, failEarlierAttempts, pendingArrival, runningWholeRun, withProviderLocks } from "../../db/repositories/arrival-pending.repository.js";
-import { arrivalScope, arrivedInvoices, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
+import { arrivalScope, arrivedInvoices, startRun } from "../../db/repositories/audit.repository.js";
 import type { Logger } from "../../logger.js";
 import { QUEUE_NAMES, type QueuedJob, type WorkQueue } from "../queue/work-queue.js";
 import { arrivalCauses } from "./arrival-causes.js";
 import { auditPartition, defaultRulesJson } from "./audit-partition.js";
-import { logAuditRun } from "./audit-run-log.js";
+import { recordRunOutcome } from "./run-finish.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
 
 /**
@@ -80,7 +80,7 @@ export async function runArrivalPart(db: Database, job: QueuedJob<ArrivalPartJob
     const abandoned = await failEarlierAttempts(knex, job.id, "The worker auditing these arrivals stopped before it finished; the audit was run again.");
     if (abandoned > 0) log?.warn("an earlier attempt of this arrival audit was left running by a stopped worker: marked failed", { runs: abandoned });
     const runId = await startRun(knex, authorityId, "arrival", "arrival", `arrival-part:${job.id}:${randomUUID().slice(0, 8)}`);
-    try {
+    const counts = await recordRunOutcome(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: job.data.actor }, async () => {
       const credit = await creditResolution(knex, authorityId);
       const cause = arrivalCauses(await arrivedInvoices(knex, authorityId, pending.invoiceIds)).get(providerId) ?? null;
       log?.info("arrival audit started", { auditRun: runId, from: pending.fromStart ? "start" : pending.fromDate });
@@ -96,14 +96,9 @@ export async function runArrivalPart(db: Database, job: QueuedJob<ArrivalPartJob
         cause,
       });
       await applyCreditNotes(knex, authorityId, credit);
-      await finishRun(knex, runId, counts);
-      await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: job.data.actor, outcome: { counts } });
-      const cleared = await clearPendingArrival(knex, authorityId, providerId, pending.version);
-      log?.info("arrival audit done", { auditRun: runId, invoices: counts.invoicesAudited, findings: counts.findingsRaised, morePending: !cleared });
-    } catch (error) {
-      await failRun(knex, runId, (error as Error).message);
-      await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: job.data.actor, outcome: { error: (error as Error).message } });
-      throw error;
-    }
+      return { counts };
+    });
+    const cleared = await clearPendingArrival(knex, authorityId, providerId, pending.version);
+    log?.info("arrival audit done", { auditRun: runId, invoices: counts.invoicesAudited, findings: counts.findingsRaised, morePending: !cleared });
   });
 }

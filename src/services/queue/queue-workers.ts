@@ -13,7 +13,7 @@ import { QUEUE_NAMES, type WorkQueue } from "./work-queue.js";
  * (on any machines) for more at once. Each job runs scoped to the council it carries
  * (row-level security: src/db/tenancy.ts), never as the owner.
  */
-export async function startQueueWorkers(db: Database, queue: WorkQueue, options: { dataDir: string; logger: Logger; files?: boolean; audits?: boolean }): Promise<void> {
+export async function startQueueWorkers(db: Database, queue: WorkQueue, options: { dataDir: string; logger: Logger; files?: boolean; audits?: boolean; auditParts?: number }): Promise<void> {
   const { dataDir, logger } = options;
   const queues: string[] = [];
   if (options.files ?? true) {
@@ -22,7 +22,10 @@ export async function startQueueWorkers(db: Database, queue: WorkQueue, options:
     queues.push(QUEUE_NAMES.ingestFile, QUEUE_NAMES.ingestFileDead);
   }
   if (options.audits ?? true) {
-    await queue.work<AuditPartJob>(QUEUE_NAMES.auditPart, (job) => runAuditPart(forAuthority(db, job.data.authorityId), job, logger, dataDir));
+    // `audit --threads N`: N parts at once in this process (their reads and writes overlap).
+    for (let i = 0; i < Math.max(1, options.auditParts ?? 1); i++) {
+      await queue.work<AuditPartJob>(QUEUE_NAMES.auditPart, (job) => runAuditPart(forAuthority(db, job.data.authorityId), job, logger, dataDir));
+    }
     await queue.work<AuditPartJob>(QUEUE_NAMES.auditPartDead, (job) => failAuditPart(forAuthority(db, job.data.authorityId), job, logger));
     await queue.work<ArrivalPartJob>(QUEUE_NAMES.auditArrival, (job) => runArrivalPart(forAuthority(db, job.data.authorityId), job, logger));
     await queue.work<MonthlyAuditJobData>(QUEUE_NAMES.monthlyAudit, (job) => startQueuedMonth(forAuthority(db, job.data.authorityId), queue, job, logger));

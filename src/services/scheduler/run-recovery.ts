@@ -133,8 +133,24 @@ export interface AbandonedRunPolicy extends LivenessPolicy {
 }
 
 /**
+ * On a PostgreSQL server every whole audit run goes through the work queue, and is handed to it
+ * (owner QUEUE_OWNER) once its parts are queued, which takes seconds. One still without an owner
+ * this long after it started was being queued by a process that died: no job will complete it.
+ * (Arrival jobs' runs, keyed `arrival-part:…`, are failed by the job's retry instead, and by
+ * unownedRunTimeoutMs when no retry is left.)
+ */
+export const QUEUEING_TIMEOUT_MS = 15 * 60_000;
+
+function unownedRunTimeout(db: Database, runKey: string | null, policy: AbandonedRunPolicy): number {
+  if (db.kind !== "postgres" || (runKey ?? "").startsWith("arrival-part:")) return policy.unownedRunTimeoutMs;
+  return Math.min(policy.unownedRunTimeoutMs, QUEUEING_TIMEOUT_MS);
+}
+
+/**
  * Marks failed the audit runs still "running" whose process is gone. The runs of running slots
- * are left out: takeOverAbandonedSlots fails and re-runs those whose owner is dead.
+ * are left out: takeOverAbandonedSlots fails and re-runs those whose owner is dead; so are the
+ * runs handed to the work queue (pg-boss retries their parts, and fails the run through the
+ * dead-letter queue when a part fails every attempt: audit-queue.ts).
  */
 export async function failAbandonedRuns(db: Database, me: string, policy: AbandonedRunPolicy): Promise<AbandonedRun[]> {
   // A run of withOwnedRun is keyed "<trigger>:<worker-id>" before its first heartbeat names its
@@ -144,7 +160,7 @@ export async function failAbandonedRuns(db: Database, me: string, policy: Abando
   const owners = running.map((r) => r.owner_id).filter((o): o is string => o !== null);
   const dead = await deadOwners(db, owners, policy);
   const abandoned = running.filter((r) =>
-    r.owner_id !== null ? dead.has(r.owner_id) : policy.exclusiveDatabase || r.ageMs > policy.unownedRunTimeoutMs,
+    r.owner_id !== null ? dead.has(r.owner_id) : policy.exclusiveDatabase || r.ageMs > unownedRunTimeout(db, r.run_key, policy),
   );
   for (const run of abandoned) {
     const reason =
