@@ -43,7 +43,7 @@ export interface ArrivalAuditOptions {
 
 export type ArrivalAuditResult =
   | ({ status: "audited"; runId: string; providers: number } & PartitionResult)
-  | { status: "queued"; providers: number }
+  | { status: "queued"; providers: number; providerIds: string[] }
   | { status: "nothing_to_audit" }
   | { status: "left_for_monthly_run"; reason: string };
 
@@ -52,8 +52,8 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
   const log = options.logger;
   if (options.invoiceIds.length === 0) return { status: "nothing_to_audit" };
   if (options.queue && db.kind === "postgres") {
-    const { providers } = await queueArrivals(db, options.queue, { authorityId, invoiceIds: options.invoiceIds, actor: options.actor ?? null, ...(log ? { logger: log } : {}) });
-    return providers === 0 ? { status: "nothing_to_audit" } : { status: "queued", providers };
+    const { providerIds } = await queueArrivals(db, options.queue, { authorityId, invoiceIds: options.invoiceIds, actor: options.actor ?? null, ...(log ? { logger: log } : {}) });
+    return providerIds.length === 0 ? { status: "nothing_to_audit" } : { status: "queued", providers: providerIds.length, providerIds };
   }
   const knex = db.knex;
   const scope = await arrivalScope(knex, authorityId, options.invoiceIds);

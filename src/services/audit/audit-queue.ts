@@ -171,14 +171,17 @@ function flaggedOf(value: AuditRunRow["flagged_by_category"]): Record<Category, 
 /** A queued run that failed: already recorded and logged by whoever failed it. */
 export class QueuedRunFailed extends Error {}
 
+/** A finished run's figures, from its row. */
+export function runCountsOf(row: Pick<AuditRunRow, "invoices_audited" | "lines_audited" | "findings_raised" | "flagged_by_category">): RunCounts {
+  return { invoicesAudited: row.invoices_audited, linesAudited: row.lines_audited, findingsRaised: row.findings_raised, flaggedByCategory: flaggedOf(row.flagged_by_category) };
+}
+
 /** Waits until the run is no longer running: its figures, or its error thrown. */
 export async function waitForRun(knex: Knex, runId: string, pollMs = 250): Promise<RunCounts> {
   for (;;) {
     const row = (await knex("audit_runs").where({ id: runId }).first("*")) as AuditRunRow | undefined;
     if (!row) throw new Error(`audit run ${runId} is gone`);
-    if (row.status === "succeeded") {
-      return { invoicesAudited: row.invoices_audited, linesAudited: row.lines_audited, findingsRaised: row.findings_raised, flaggedByCategory: flaggedOf(row.flagged_by_category) };
-    }
+    if (row.status === "succeeded") return runCountsOf(row);
     if (row.status === "failed") throw new QueuedRunFailed(row.error ?? "the audit failed");
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
