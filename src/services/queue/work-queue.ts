@@ -148,20 +148,20 @@ export class WorkQueue {
    */
   async keysInHand(name: string, keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const { rows } = (await this.boss.getDb().executeSql(
+    const { rows }: { rows: { singleton_key: string }[] } = await this.boss.getDb().executeSql(
       "select distinct singleton_key from pgboss.job where name = $1 and singleton_key = any($2::text[]) and state in ('created', 'retry', 'active')",
       [name, [...keys]],
-    )) as { rows: { singleton_key: string }[] };
+    );
     return new Set(rows.map((r) => r.singleton_key));
   }
 
   /** The ids of the keys' jobs of the queue that completed at or after `since` (database time). */
   async completedSince(name: string, keys: readonly string[], since: Date): Promise<string[]> {
     if (keys.length === 0) return [];
-    const { rows } = (await this.boss.getDb().executeSql(
+    const { rows }: { rows: { id: string }[] } = await this.boss.getDb().executeSql(
       "select id from pgboss.job where name = $1 and singleton_key = any($2::text[]) and state = 'completed' and completed_on >= $3",
       [name, [...keys], since],
-    )) as { rows: { id: string }[] };
+    );
     return rows.map((r) => r.id);
   }
 
