@@ -26,9 +26,10 @@ export async function startQueueWorkers(db: Database, queue: WorkQueue, options:
     await queue.work<ArrivalPartJob>(QUEUE_NAMES.auditArrival, (job) => runArrivalPart(forAuthority(db, job.data.authorityId), job, logger));
     queues.push(QUEUE_NAMES.auditArrival);
   } else if (options.audits ?? true) {
-    // `audit --threads N`: N parts at once in this process (their reads and writes overlap).
-    for (let i = 0; i < Math.max(1, options.auditParts ?? 1); i++) {
-      await queue.work<AuditPartJob>(QUEUE_NAMES.auditPart, (job) => runAuditPart(forAuthority(db, job.data.authorityId), job, logger, dataDir));
+    // `audit --threads N` (N > 1): N parts at once in this process, each in a thread of its own.
+    const parts = Math.max(1, options.auditParts ?? 1);
+    for (let i = 0; i < parts; i++) {
+      await queue.work<AuditPartJob>(QUEUE_NAMES.auditPart, (job) => runAuditPart(forAuthority(db, job.data.authorityId), job, logger, dataDir, parts > 1));
     }
     await queue.work<AuditPartJob>(QUEUE_NAMES.auditPartDead, (job) => failAuditPart(forAuthority(db, job.data.authorityId), job, logger));
     await queue.work<ArrivalPartJob>(QUEUE_NAMES.auditArrival, (job) => runArrivalPart(forAuthority(db, job.data.authorityId), job, logger));
