@@ -86,6 +86,8 @@ export const ingestCommand: Command = {
     "Files are received in the order of their names. A file received before (same content) is",
     "reported and skipped; a file that cannot be read fully is kept in \"needs attention\" with its",
     "reason (see `invoices --needs-attention`). Exit status 1 when some file needs attention.",
+    "The stored invoices are audited on arrival; on a PostgreSQL server through the work queue (one",
+    "job per provider), which this command works until they are done, with any running `worker`.",
     "",
     "  --reprocess      read again every file waiting in \"needs attention\" (after adding a provider",
     "                   alias, VAT number or template); may be given without files",
