@@ -133,9 +133,11 @@ async function ingestHere(
   const dataDir = context.settings.dataDir;
   const onTerminal = Boolean((context.stderr as NodeJS.WriteStream).isTTY);
   let exit = collected.missing.length > 0 ? EXIT_REJECTED : EXIT_OK;
-  const since = queue ? await databaseNow(db) : null;
+  // When this step's arrival jobs may complete from (database time): their runs are what it audited.
+  const startOfStep = async (): Promise<Date | null> => (queue ? databaseNow(db) : null);
 
   if (options.reprocess) {
+    const since = await startOfStep();
     const again = await reprocessNeedsAttention(db, { dataDir, authorityId, logger: context.logger, actor: "command line", arrivalQueue: queue });
     if (queue && since) again.audit = await auditedThroughQueue(db, queue, authorityId, again.audit, since);
     for (const file of again.files) context.stdout.write(`re-processed: ${describe(file)}\n`);
@@ -147,6 +149,7 @@ async function ingestHere(
     return exit;
   }
   if (options.queueOnly) return queueForWorkers(context, db, queue, authorityId, collected.files, exit);
+  const since = await startOfStep();
   const report = await ingestFiles(db, collected.files, {
     dataDir,
     authorityId,
