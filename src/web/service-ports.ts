@@ -45,6 +45,11 @@ export interface ReferenceImportRequest {
 }
 
 export interface ServicePorts {
+  /**
+   * On a PostgreSQL server, the work queue: the audit on arrival of what a page stores outside
+   * these ports (an invoice keyed in) is queued through it, as an upload's is (null: in-process).
+   */
+  arrivalQueue?: WorkQueue | null;
   /** `actor`: who uploads (the audit log names them). */
   ingestInvoices: ((files: UploadedFile[], authorityId: number, actor?: string) => Promise<ServiceReport>) | null;
   /** Reads a file that needs attention again (after an alias or the reference data was fixed). */
@@ -143,6 +148,7 @@ export function servicePorts(deps: PortDeps): ServicePorts {
   const { db, dataDir, logger } = deps;
   const queue = deps.queue ?? null;
   return {
+    arrivalQueue: queue,
     ingestInvoices: async (files, authorityId, actor) => describeIngest(await ingestFiles(db, files, { dataDir, logger, authorityId, upload: true, arrivalQueue: queue, ...(actor ? { actor } : {}) })),
     reprocessFile: async (fileId, authorityId, actor) => {
       const result = await reprocessFile(db, fileId, { dataDir, logger, authorityId, arrivalQueue: queue, ...(actor ? { actor } : {}) });

@@ -70,9 +70,9 @@ describe("the audit on arrival as queued provider jobs", () => {
   it("merges arrivals into the provider's waiting job, fails a killed attempt's run and audits once", async () => {
     // No worker yet: three files in two ingests queue one job for provider P1.
     const first = await ingest(1, 2);
-    expect(first.audit).toEqual({ status: "queued", providers: 1 });
+    expect(first.audit).toEqual({ status: "queued", providers: 1, providerIds: ["P1"] });
     const second = await ingest(3, 3);
-    expect(second.audit).toEqual({ status: "queued", providers: 1 });
+    expect(second.audit).toEqual({ status: "queued", providers: 1, providerIds: ["P1"] });
     const waiting = await arrivalJobs(owner);
     expect(waiting.map((j) => j.state)).toEqual(["created"]);
     const pending = await db.knex("arrival_audits_pending").select<{ provider_id: string; invoice_ids: string[]; from_start: boolean; from_date: string }[]>("provider_id", "invoice_ids", "from_start", db.knex.raw("from_date::text as from_date"));

@@ -159,8 +159,13 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** `placement-audit worker` in a child process, as an operator runs it. */
 export async function spawnWorker(env: Record<string, string>, args: string[] = []): Promise<SpawnedWorker> {
+  return spawnCommand("worker", env, args);
+}
+
+/** Any command of the CLI as its own process (`audit`, `ingest`…), its output gathered as a worker's. */
+export async function spawnCommand(command: string, env: Record<string, string>, args: string[] = []): Promise<SpawnedWorker> {
   const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/placement-audit.js"), "worker", ...args], {
+  const child = spawn(process.execPath, [path.join(ROOT, "bin/placement-audit.js"), command, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

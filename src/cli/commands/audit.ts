@@ -1,6 +1,6 @@
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
-import type { AuditScope } from "../../services/audit/run-audit.js";
+import { runAudit, type AuditScope, type RunAuditResult } from "../../services/audit/run-audit.js";
 import { runAuditWithHeartbeat } from "../../services/scheduler/run-recovery.js";
 import { parseCommandArgs, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
@@ -23,12 +23,13 @@ export const auditCommand: Command = {
     "",
     "  --month YYYY-MM   invoices dated in that month (default: the previous month, Europe/London)",
     "  --all             every invoice",
-    "  --threads N       on PostgreSQL, share a large audit among N threads (default: one per core",
-    "                    when the server is another machine, else one; the embedded database uses one)",
-    "  --queue           on PostgreSQL, share the audit out through the work queue as one job per",
-    "                    provider partition, done by every running `worker` and by this command",
-    "  --queue-only      as --queue, but leave the parts to the workers and only wait for them",
-    "  --part-lines N    with --queue: lines per partition (default 20,000)",
+    "  --threads N       on the embedded database: ignored (it audits in this thread); on PostgreSQL:",
+    "                    how many of the run's partitions this process audits at once (default 1)",
+    "  --queue           accepted for compatibility; does nothing more: on PostgreSQL every audit is",
+    "                    shared out through the work queue (pg-boss) as one job per provider partition,",
+    "                    done by every running `worker` and by this command until the run is done",
+    "  --queue-only      on PostgreSQL, leave the parts to the workers and only wait for them",
+    "  --part-lines N    on PostgreSQL: lines per partition (default 20,000)",
   ].join("\n"),
   async run(args, context) {
     const { values } = parseCommandArgs(args, { month: { type: "string" }, all: { type: "boolean" }, threads: { type: "string" }, queue: { type: "boolean" }, "queue-only": { type: "boolean" }, "part-lines": { type: "string" } });
@@ -40,19 +41,26 @@ export const auditCommand: Command = {
     }
     const scope: AuditScope = values.all ? { kind: "all" } : { kind: "month", month: requireMonth(values.month) ?? previousMonth() };
     const db = await context.database();
-    // Owned and heart-beating, so that a run this process leaves behind (killed) is recognised
-    // as abandoned by the next command on any machine.
-    const queued = values.queue === true || values["queue-only"] === true;
     const partLines = values["part-lines"] === undefined ? undefined : Number(values["part-lines"]);
     if (partLines !== undefined && (!Number.isInteger(partLines) || partLines < 1)) throw new AppError("usage", `--part-lines must be a whole number of lines, not "${values["part-lines"]}"`);
-    const queue = queued ? await workQueueFor(db, context.logger) : null;
-    if (queued && !queue) throw new AppError("usage", "--queue and --queue-only need a PostgreSQL server (DATABASE_URL): the embedded database audits in this process");
-    let result: Awaited<ReturnType<typeof runAuditWithHeartbeat>>;
-    try {
-      if (queue && values["queue-only"] !== true) await startQueueWorkers(db, queue, { dataDir: context.settings.dataDir, logger: context.logger, files: false });
-      result = await runAuditWithHeartbeat(db, { scope, authorityId: await context.authorityId(), logger: context.logger, queue, ...(partLines !== undefined ? { partLines } : {}), ...(threads !== undefined ? { threads } : {}) });
-    } finally {
-      await queue?.stop();
+    const options = { scope, authorityId: await context.authorityId(), logger: context.logger };
+    let result: RunAuditResult;
+    const queue = await workQueueFor(db, context.logger);
+    if (queue) {
+      // PostgreSQL: one execution path, the work queue's. The parts take the providers' locks (no
+      // arrival job audits one of them meanwhile), and a part whose worker dies (this process
+      // killed) is retried by another worker after its expiry: the run is the queue's, not ours.
+      try {
+        if (values["queue-only"] !== true) await startQueueWorkers(db, queue, { dataDir: context.settings.dataDir, logger: context.logger, files: false, auditParts: threads ?? 1 });
+        result = await runAudit(db, { ...options, queue, ...(partLines !== undefined ? { partLines } : {}) });
+      } finally {
+        await queue.stop();
+      }
+    } else {
+      if (values.queue === true || values["queue-only"] === true) throw new AppError("usage", "--queue and --queue-only need a PostgreSQL server (DATABASE_URL): the embedded database audits in this process");
+      // Owned and heart-beating: a `serve` sharing this embedded database (embedded-share.ts)
+      // tells this process's death from a long audit by it.
+      result = await runAuditWithHeartbeat(db, options);
     }
     const flagged = Object.entries(result.flaggedByCategory).map(([category, amount]) => `${category} ${formatMoney(amount)}`).join(", ");
     context.stdout.write(

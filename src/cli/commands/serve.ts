@@ -78,8 +78,10 @@ export async function serveUntilStopped(context: CommandContext, port: number, b
   // Background jobs act for one council: `--authority CODE`, or the only one.
   const jobAuthority = await context.chosenAuthorityId();
   if (jobAuthority === null) logger.warn("several councils and no --authority: the scheduler and inbox are not run here; run `worker --authority CODE` for each council");
-  const queue = jobAuthority === null ? null : await workQueueFor(db, logger);
-  const jobs: BackgroundJobs = jobAuthority === null ? { stop: () => Promise.resolve() } : await startBackgroundJobs(db, jobAuthority, settings, logger, queue);
+  // On a PostgreSQL server the queue is opened even without background jobs: the web UI's audits
+  // and uploads' audits on arrival are queued for the workers (there is no in-process path there).
+  const queue = await workQueueFor(db, logger);
+  const jobs: BackgroundJobs = jobAuthority === null ? { stop: async () => void (await queue?.stop()) } : await startBackgroundJobs(db, jobAuthority, settings, logger, queue);
   const app = createApp({
     db,
     dataDir: settings.dataDir,

@@ -317,6 +317,13 @@ export async function refreshInvoiceStatuses(knex: Knex, invoiceIds: readonly st
   );
 }
 
+/** The succeeded runs whose key starts with one of the prefixes, oldest first. */
+export async function succeededRunsKeyedUnder(knex: Knex, prefixes: readonly string[]): Promise<AuditRunRow[]> {
+  if (prefixes.length === 0) return [];
+  const patterns = prefixes.map((p) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return (await knex("audit_runs").where({ status: "succeeded" }).whereRaw("run_key like any(?::text[])", [patterns]).orderBy("id").select("*")) as AuditRunRow[];
+}
+
 export async function finishRun(knex: Knex, runId: string, counts: RunCounts): Promise<void> {
   await knex("audit_runs").where({ id: runId }).update({
     status: "succeeded",

@@ -2,6 +2,13 @@ import type { Knex } from "knex";
 import type { AuditRunRow } from "./audit.repository.js";
 
 /**
+ * The owner of the slots and audit runs handed to the work queue (PostgreSQL): pg-boss retries a
+ * job whose worker died and fails the run through the dead-letter queue, so heartbeat recovery
+ * never takes them over nor fails them.
+ */
+export const QUEUE_OWNER = "work-queue";
+
+/**
  * The scheduler's tables: `scheduler_workers` (who is alive, by heartbeat in database time),
  * `scheduled_slots` (each scheduled run, claimed by inserting its key: only one insert wins),
  * and the ownership columns of `audit_runs`. What the rows mean, and what to do when a worker
@@ -125,7 +132,7 @@ export async function failSlot(knex: Knex, slotKey: string, ownerId: string, err
 /** Running slots owned by someone other than `me`. */
 export async function runningSlotsOfOthers(knex: Knex, me: string): Promise<Pick<SlotRow, "slot_key" | "owner_id">[]> {
   // Slots run through the work queue are the queue's: pg-boss retries them, no process owns them.
-  return knex<SlotRow>("scheduled_slots").where({ status: "running" }).whereNot({ owner_id: me }).whereNot({ owner_id: "work-queue" }).select("slot_key", "owner_id");
+  return knex<SlotRow>("scheduled_slots").where({ status: "running" }).whereNot({ owner_id: me }).whereNot({ owner_id: QUEUE_OWNER }).select("slot_key", "owner_id");
 }
 
 /**
@@ -151,7 +158,7 @@ export async function retakeFailedSlots(knex: Knex, me: string, policy: { maxAtt
       `update scheduled_slots s set status = 'running', owner_id = ?, attempts = s.attempts + 1, claimed_at = now(), heartbeat_at = now(), finished_at = null
          from (select slot_key, owner_id from scheduled_slots
                 where status = 'failed' and attempts < ? and finished_at < now() - (? * interval '1 millisecond')
-                  and owner_id <> 'work-queue'
+                  and owner_id <> '${QUEUE_OWNER}'
                 for update skip locked) old
         where s.slot_key = old.slot_key and s.status = 'failed'
         returning s.slot_key, s.job, s.authority_id, s.period, s.attempts, old.owner_id as previous_owner`,
@@ -200,16 +207,21 @@ export async function succeededRunOfSlot(knex: Knex, slotKey: string): Promise<R
   return { runId: String(row.id), invoicesAudited: row.invoices_audited, linesAudited: row.lines_audited, findingsRaised: row.findings_raised, flaggedByCategory: flagged };
 }
 
-/** Audit runs still "running" that are not `me`'s and not the run of a running slot, with their age. */
+/** A run whose parts are all queued: from now on its recovery is the work queue's. */
+export async function handRunToQueue(knex: Knex, runId: string): Promise<void> {
+  await knex("audit_runs").where({ id: runId, status: "running" }).update({ owner_id: QUEUE_OWNER });
+}
+
+/** Audit runs still "running" that are not `me`'s, not a running slot's and not the work queue's, with their age. */
 export async function runningRunsOutsideSlots(knex: Knex, me: string): Promise<(Pick<AuditRunRow, "id" | "run_key" | "owner_id"> & { ageMs: number })[]> {
   const rows = (
     await knex.raw<{ rows: (Pick<AuditRunRow, "id" | "run_key" | "owner_id"> & { age_ms: string | number })[] }>(
       `select r.id, r.run_key, r.owner_id, extract(epoch from (now() - r.started_at)) * 1000 as age_ms
          from audit_runs r
         where r.status = 'running'
-          and (r.owner_id is null or r.owner_id <> ?)
+          and (r.owner_id is null or r.owner_id not in (?, ?))
           and not exists (select 1 from scheduled_slots s where s.slot_key = r.run_key and s.status = 'running')`,
-      [me],
+      [me, QUEUE_OWNER],
     )
   ).rows;
   return rows.map((r) => ({ id: r.id, run_key: r.run_key, owner_id: r.owner_id, ageMs: Number(r.age_ms) }));

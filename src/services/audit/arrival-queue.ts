@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/connection.js";
 import { addPendingArrivals, clearPendingArrival, failEarlierAttempts, pendingArrival, runningWholeRun, withProviderLocks } from "../../db/repositories/arrival-pending.repository.js";
-import { arrivalScope, arrivedInvoices, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
+import { arrivalScope, arrivedInvoices, startRun, succeededRunsKeyedUnder } from "../../db/repositories/audit.repository.js";
 import type { Logger } from "../../logger.js";
 import { QUEUE_NAMES, type QueuedJob, type WorkQueue } from "../queue/work-queue.js";
 import { arrivalCauses } from "./arrival-causes.js";
-import { auditPartition, defaultRulesJson } from "./audit-partition.js";
-import { logAuditRun } from "./audit-run-log.js";
+import { addPartitionResults, auditPartition, defaultRulesJson, type PartitionResult } from "./audit-partition.js";
+import { runCountsOf } from "./audit-queue.js";
+import { recordRunOutcome } from "./run-finish.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
 
 /**
@@ -35,18 +36,69 @@ export interface ArrivalPartJob {
   actor: string | null;
 }
 
-export async function queueArrivals(db: Database, queue: WorkQueue, options: { authorityId: number; invoiceIds: readonly string[]; actor: string | null; logger?: Logger }): Promise<{ providers: number }> {
+/** The key of a provider's arrival jobs (at most one waiting at a time). */
+export function arrivalJobKey(authorityId: number, providerId: string): string {
+  return `arrival:${authorityId}:${providerId}`;
+}
+
+/** Queues the providers the invoices touch: their ids. */
+export async function queueArrivals(db: Database, queue: WorkQueue, options: { authorityId: number; invoiceIds: readonly string[]; actor: string | null; logger?: Logger }): Promise<{ providerIds: string[] }> {
   const { authorityId } = options;
   const scope = await arrivalScope(db.knex, authorityId, options.invoiceIds);
-  if (scope.length === 0) return { providers: 0 };
+  if (scope.length === 0) return { providerIds: [] };
   const arrived = await arrivedInvoiceIds(db, authorityId, options.invoiceIds);
   await addPendingArrivals(db.knex, authorityId, scope.map((s) => ({ providerId: s.providerId, from: s.from, invoiceIds: arrived.get(s.providerId) ?? [] })));
   for (const { providerId } of scope) {
     const data: ArrivalPartJob = { authorityId, providerId, actor: options.actor };
-    await queue.sendWhileNoneWaiting(QUEUE_NAMES.auditArrival, `arrival:${authorityId}:${providerId}`, data);
+    await queue.sendWhileNoneWaiting(QUEUE_NAMES.auditArrival, arrivalJobKey(authorityId, providerId), data);
   }
   options.logger?.info("audit on arrival queued", { providers: scope.length, invoices: options.invoiceIds.length });
-  return { providers: scope.length };
+  return { providerIds: scope.map((s) => s.providerId) };
+}
+
+/**
+ * Waits until the providers' arrivals are audited (their pending rows cleared), for a command
+ * that queued them and works the queue itself (`ingest` on PostgreSQL). A provider whose pending
+ * row stays with no job of its key left in hand failed every attempt: it is left to the monthly
+ * run (as the queue's design says) and named in the answer.
+ */
+export async function waitForArrivals(db: Database, queue: WorkQueue, arrivals: { authorityId: number; providerIds: readonly string[]; since: Date }, pollMs = 250): Promise<ArrivalsAudited> {
+  const { authorityId, providerIds, since } = arrivals;
+  const { leftForMonthlyRun } = await waitUntilAudited(db, queue, authorityId, providerIds, pollMs);
+  // The runs of the providers' arrival jobs that finished meanwhile (a job's run is keyed
+  // `arrival-part:<job>:…`): the figures of what was audited on this arrival.
+  const jobs = await queue.completedSince(QUEUE_NAMES.auditArrival, providerIds.map((id) => arrivalJobKey(authorityId, id)), since);
+  const runs = await succeededRunsKeyedUnder(db.knex, jobs.map((id) => `arrival-part:${id}:`));
+  return { runIds: runs.map((r) => String(r.id)), counts: addPartitionResults(runs.map(runCountsOf)), leftForMonthlyRun };
+}
+
+export interface ArrivalsAudited {
+  runIds: string[];
+  counts: PartitionResult;
+  /** Providers whose arrival job failed every attempt: the monthly run audits them. */
+  leftForMonthlyRun: string[];
+}
+
+/** The database's clock (jobs' times are its own): when a command starts waiting for its arrivals. */
+export async function databaseNow(db: Database): Promise<Date> {
+  const { rows } = await db.knex.raw<{ rows: { now: Date }[] }>("select now() as now");
+  return new Date(rows[0]?.now ?? Date.now());
+}
+
+async function waitUntilAudited(db: Database, queue: WorkQueue, authorityId: number, providerIds: readonly string[], pollMs: number): Promise<{ leftForMonthlyRun: string[] }> {
+  let waiting = [...providerIds];
+  const failed: string[] = [];
+  for (;;) {
+    const pending: string[] = [];
+    for (const providerId of waiting) if ((await pendingArrival(db.knex, authorityId, providerId)) !== null) pending.push(providerId);
+    const inHand = await queue.keysInHand(QUEUE_NAMES.auditArrival, pending.map((id) => arrivalJobKey(authorityId, id)));
+    const stuck = pending.filter((id) => !inHand.has(arrivalJobKey(authorityId, id)));
+    // Read the pending rows again: a job may have cleared its row between the two reads.
+    for (const providerId of stuck) if ((await pendingArrival(db.knex, authorityId, providerId)) !== null) failed.push(providerId);
+    waiting = pending.filter((id) => !stuck.includes(id));
+    if (waiting.length === 0) return { leftForMonthlyRun: failed };
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }
 
 /** The arrived invoices' ids by provider: what each provider's pending row must name. */
@@ -80,7 +132,7 @@ export async function runArrivalPart(db: Database, job: QueuedJob<ArrivalPartJob
     const abandoned = await failEarlierAttempts(knex, job.id, "The worker auditing these arrivals stopped before it finished; the audit was run again.");
     if (abandoned > 0) log?.warn("an earlier attempt of this arrival audit was left running by a stopped worker: marked failed", { runs: abandoned });
     const runId = await startRun(knex, authorityId, "arrival", "arrival", `arrival-part:${job.id}:${randomUUID().slice(0, 8)}`);
-    try {
+    const counts = await recordRunOutcome(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: job.data.actor }, async () => {
       const credit = await creditResolution(knex, authorityId);
       const cause = arrivalCauses(await arrivedInvoices(knex, authorityId, pending.invoiceIds)).get(providerId) ?? null;
       log?.info("arrival audit started", { auditRun: runId, from: pending.fromStart ? "start" : pending.fromDate });
@@ -96,14 +148,9 @@ export async function runArrivalPart(db: Database, job: QueuedJob<ArrivalPartJob
         cause,
       });
       await applyCreditNotes(knex, authorityId, credit);
-      await finishRun(knex, runId, counts);
-      await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: job.data.actor, outcome: { counts } });
-      const cleared = await clearPendingArrival(knex, authorityId, providerId, pending.version);
-      log?.info("arrival audit done", { auditRun: runId, invoices: counts.invoicesAudited, findings: counts.findingsRaised, morePending: !cleared });
-    } catch (error) {
-      await failRun(knex, runId, (error as Error).message);
-      await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: job.data.actor, outcome: { error: (error as Error).message } });
-      throw error;
-    }
+      return { counts };
+    });
+    const cleared = await clearPendingArrival(knex, authorityId, providerId, pending.version);
+    log?.info("arrival audit done", { auditRun: runId, invoices: counts.invoicesAudited, findings: counts.findingsRaised, morePending: !cleared });
   });
 }

@@ -1,11 +1,11 @@
 import type { Database } from "../../db/connection.js";
-import { arrivalScope, arrivedInvoices, failRun, finishRun, startRun } from "../../db/repositories/audit.repository.js";
+import { arrivalScope, arrivedInvoices, startRun } from "../../db/repositories/audit.repository.js";
 import { isAppError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
 import { withOwnedRun } from "../scheduler/run-recovery.js";
 import { addPartitionResults, auditPartition, defaultRulesJson, type PartitionResult } from "./audit-partition.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
-import { logAuditRun } from "./audit-run-log.js";
+import { recordRunOutcome } from "./run-finish.js";
 import { arrivalCauses } from "./arrival-causes.js";
 import { queueArrivals } from "./arrival-queue.js";
 import type { WorkQueue } from "../queue/work-queue.js";
@@ -43,7 +43,7 @@ export interface ArrivalAuditOptions {
 
 export type ArrivalAuditResult =
   | ({ status: "audited"; runId: string; providers: number } & PartitionResult)
-  | { status: "queued"; providers: number }
+  | { status: "queued"; providers: number; providerIds: string[] }
   | { status: "nothing_to_audit" }
   | { status: "left_for_monthly_run"; reason: string };
 
@@ -52,17 +52,20 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
   const log = options.logger;
   if (options.invoiceIds.length === 0) return { status: "nothing_to_audit" };
   if (options.queue && db.kind === "postgres") {
-    const { providers } = await queueArrivals(db, options.queue, { authorityId, invoiceIds: options.invoiceIds, actor: options.actor ?? null, ...(log ? { logger: log } : {}) });
-    return providers === 0 ? { status: "nothing_to_audit" } : { status: "queued", providers };
+    const { providerIds } = await queueArrivals(db, options.queue, { authorityId, invoiceIds: options.invoiceIds, actor: options.actor ?? null, ...(log ? { logger: log } : {}) });
+    return providerIds.length === 0 ? { status: "nothing_to_audit" } : { status: "queued", providers: providerIds.length, providerIds };
   }
   const knex = db.knex;
   const scope = await arrivalScope(knex, authorityId, options.invoiceIds);
   if (scope.length === 0) return { status: "nothing_to_audit" };
   const causes = arrivalCauses(await arrivedInvoices(knex, authorityId, options.invoiceIds));
   try {
+    // In-process, the run is owned by a registered worker that heart-beats (run-recovery.ts): on
+    // the embedded database a `serve` shares its database with this command's process
+    // (embedded-share.ts), and its recovery sweep must tell this run's death from a long run.
     return await withOwnedRun(db, null, "arrival", async (runKey) => {
       const runId = await startRun(knex, authorityId, "arrival", "arrival", runKey);
-      try {
+      const counts = await recordRunOutcome(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: options.actor }, async () => {
         const credit = await creditResolution(knex, authorityId);
         const rulesJson = options.rulesJson ?? defaultRulesJson();
         const voidedInvoiceKeys = [...credit.resolution.voidedInvoiceKeys];
@@ -83,16 +86,10 @@ export async function auditArrivals(db: Database, options: ArrivalAuditOptions):
           );
         }
         await applyCreditNotes(knex, authorityId, credit);
-        const counts = addPartitionResults(parts);
-        await finishRun(knex, runId, counts);
-        await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: options.actor, outcome: { counts } });
-        log?.info("arrivals audited", { auditRun: runId, providers: scope.length, invoices: counts.invoicesAudited, findings: counts.findingsRaised });
-        return { status: "audited" as const, runId, providers: scope.length, ...counts };
-      } catch (error) {
-        await failRun(knex, runId, (error as Error).message);
-        await logAuditRun(knex, { authorityId, runId, scope: "arrival", trigger: "arrival", actor: options.actor, outcome: { error: (error as Error).message } });
-        throw error;
-      }
+        return { counts: addPartitionResults(parts) };
+      });
+      log?.info("arrivals audited", { auditRun: runId, providers: scope.length, invoices: counts.invoicesAudited, findings: counts.findingsRaised });
+      return { status: "audited" as const, runId, providers: scope.length, ...counts };
     });
   } catch (error) {
     if (!isAppError(error) || error.code !== "audit.already_running") throw error;

@@ -8,6 +8,7 @@ import type { Logger } from "../../logger.js";
 import { QUEUE_NAMES, type QueuedJob, type WorkQueue } from "../queue/work-queue.js";
 import { addPartitionResults, auditPartition, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 import { logAuditRun } from "./audit-run-log.js";
+import { auditInThreads, THREAD_HEAP_MB } from "./audit-threads.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
 import { completeMonthlySlot, failMonthlySlot, type MonthlyCompletion } from "../scheduler/monthly-completion.js";
 
@@ -90,7 +91,7 @@ export async function queueAuditParts(
 }
 
 /** The handler of an audit-part job. */
-export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, logger?: Logger, dataDir?: string): Promise<void> {
+export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, logger?: Logger, dataDir?: string, inThread = false): Promise<void> {
   const { runId, part, authorityId } = job.data;
   const log = logger?.child({ auditRun: runId, part });
   const status = await partStatus(db.knex, runId, part);
@@ -108,7 +109,11 @@ export async function runAuditPart(db: Database, job: QueuedJob<AuditPartJob>, l
         if ((await partStatus(db.knex, runId, part))?.part === "done") return null;
         log?.info("audit part started", { authorityId, job: job.id, providers: job.data.job.providerIds?.length ?? null });
         await markPartStarted(db.knex, runId, part);
-        const result = await auditPartition(db.knex, job.data.job);
+        // `audit --threads N` on PostgreSQL: each of this process's N parts in a thread of its own.
+        const providerIds = job.data.job.providerIds;
+        const result = inThread && db.url !== null && providerIds !== null && providerIds.length > 0
+          ? await auditInThreads(db.knex, db.url, job.data.job, [[...providerIds]], { heapMb: THREAD_HEAP_MB, log })
+          : await auditPartition(db.knex, job.data.job);
         return { result, ...(await recordPartDone(db.knex, runId, part, result)) };
       });
     } catch (error) {
@@ -171,14 +176,17 @@ function flaggedOf(value: AuditRunRow["flagged_by_category"]): Record<Category, 
 /** A queued run that failed: already recorded and logged by whoever failed it. */
 export class QueuedRunFailed extends Error {}
 
+/** A finished run's figures, from its row. */
+export function runCountsOf(row: Pick<AuditRunRow, "invoices_audited" | "lines_audited" | "findings_raised" | "flagged_by_category">): RunCounts {
+  return { invoicesAudited: row.invoices_audited, linesAudited: row.lines_audited, findingsRaised: row.findings_raised, flaggedByCategory: flaggedOf(row.flagged_by_category) };
+}
+
 /** Waits until the run is no longer running: its figures, or its error thrown. */
 export async function waitForRun(knex: Knex, runId: string, pollMs = 250): Promise<RunCounts> {
   for (;;) {
     const row = (await knex("audit_runs").where({ id: runId }).first("*")) as AuditRunRow | undefined;
     if (!row) throw new Error(`audit run ${runId} is gone`);
-    if (row.status === "succeeded") {
-      return { invoicesAudited: row.invoices_audited, linesAudited: row.lines_audited, findingsRaised: row.findings_raised, flaggedByCategory: flaggedOf(row.flagged_by_category) };
-    }
+    if (row.status === "succeeded") return runCountsOf(row);
     if (row.status === "failed") throw new QueuedRunFailed(row.error ?? "the audit failed");
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

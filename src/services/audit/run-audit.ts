@@ -1,14 +1,15 @@
 import type { Knex } from "knex";
 import { loadRulesConfig, type RulesConfig } from "../../audit/index.js";
 import type { Database } from "../../db/connection.js";
-import { failRun, finishRun, linesByProvider, startRun, unauditedInvoiceCount, vacuumAuditTables, type RunCounts } from "../../db/repositories/audit.repository.js";
+import { linesByProvider, startRun, unauditedInvoiceCount, vacuumAuditTables, type RunCounts } from "../../db/repositories/audit.repository.js";
+import { handRunToQueue } from "../../db/repositories/scheduler.repository.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
-import { logAuditRun } from "./audit-run-log.js";
+import { recordRunFailed, recordRunOutcome } from "./run-finish.js";
 import { monthBounds } from "../../domain/months.js";
 import type { Logger } from "../../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
 import { auditInThreads, defaultAuditThreads, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
-import { partCount, QueuedRunFailed, queueAuditParts, waitForRun } from "./audit-queue.js";
+import { partCount, queueAuditParts, waitForRun } from "./audit-queue.js";
 import type { WorkQueue } from "../queue/work-queue.js";
 import type { MonthlyCompletion } from "../scheduler/monthly-completion.js";
 
@@ -103,27 +104,28 @@ export async function runAudit(db: Database, options: RunAuditOptions): Promise<
 export async function startAudit(db: Database, options: RunAuditOptions): Promise<{ runId: string; finished: Promise<RunAuditResult> }> {
   const knex = db.knex;
   const { authorityId } = options;
-  const { runId, rulesJson, bounds, log } = await recordRun(db, options);
+  const recorded = await recordRun(db, options);
+  const { runId, rulesJson, bounds, log } = recorded;
+  const run = { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor };
   const finished = (async (): Promise<RunAuditResult> => {
+    if (options.queue && db.kind === "postgres") {
+      const foundUnaudited = await queueRecordedRun(db, options.queue, options, recorded, null);
+      // The worker that records the last part completes the run (figures, credit notes, log);
+      // a run that fails is recorded and logged by whoever fails it (QueuedRunFailed).
+      return { runId, foundUnaudited, ...(await waitForRun(knex, runId)) };
+    }
+    let foundUnaudited = 0;
     try {
-      const foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
-      log?.info("audit started", { scope: scopeLabel(options.scope), foundUnaudited });
-      if (options.queue && db.kind === "postgres") {
-        await queueParts(db, options.queue, options, { runId, rulesJson, bounds, log }, foundUnaudited, null);
-        // The worker that records the last part completes the run (figures, credit notes, log).
-        const counts = await waitForRun(knex, runId);
-        return { runId, foundUnaudited, ...counts };
-      }
-      const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
-      if (counts.linesAudited >= TIDY_AFTER_LINES) await tidyTables(knex, log);
-      await finishRun(knex, runId, counts);
-      await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { counts, foundUnaudited } });
+      const counts = await recordRunOutcome(knex, run, async () => {
+        foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
+        log?.info("audit started", { scope: run.scope, foundUnaudited });
+        const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
+        if (counts.linesAudited >= TIDY_AFTER_LINES) await tidyTables(knex, log);
+        return { counts, foundUnaudited };
+      });
       log?.info("audit finished", { ...counts, foundUnaudited });
       return { runId, foundUnaudited, ...counts };
     } catch (error) {
-      if (error instanceof QueuedRunFailed) throw error;
-      await failRun(knex, runId, (error as Error).message);
-      await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { error: (error as Error).message } });
       log?.error("audit failed", { error: (error as Error).message });
       throw error;
     }
@@ -137,16 +139,32 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
  * and marks the slot: `monthly`). For the monthly job (src/services/scheduler/monthly-queue.ts).
  */
 export async function queueAudit(db: Database, queue: WorkQueue, options: RunAuditOptions, monthly: MonthlyCompletion | null): Promise<string> {
-  const knex = db.knex;
-  const { authorityId } = options;
   const recorded = await recordRun(db, options);
-  const { runId } = recorded;
+  await queueRecordedRun(db, queue, options, recorded, monthly);
+  return recorded.runId;
+}
+
+/**
+ * Queues a recorded run's parts and hands the run to the queue (its owner from then on: pg-boss
+ * retries a part whose worker died, and a part that fails every attempt fails the run), or
+ * fails the run if its parts could not be queued. Returns the invoices found never audited.
+ *
+ * Until every part is queued the run has no owner: a process killed while queueing (seconds)
+ * leaves a run no job will complete, which the recovery sweep fails once it is older than
+ * QUEUEING_TIMEOUT_MS (run-recovery.ts). Recording the run and queueing its parts cannot be one
+ * transaction: pg-boss writes its jobs through its own connections.
+ */
+async function queueRecordedRun(db: Database, queue: WorkQueue, options: RunAuditOptions, run: RecordedRun, monthly: MonthlyCompletion | null): Promise<number> {
+  const knex = db.knex;
   try {
-    await queueParts(db, queue, options, recorded, await unauditedInvoiceCount(knex, authorityId, recorded.bounds?.to ?? null), monthly);
-    return runId;
+    const foundUnaudited = await unauditedInvoiceCount(knex, options.authorityId, run.bounds?.to ?? null);
+    run.log?.info("audit started", { scope: scopeLabel(options.scope), foundUnaudited });
+    await queueParts(db, queue, options, run, foundUnaudited, monthly);
+    await handRunToQueue(knex, run.runId);
+    return foundUnaudited;
   } catch (error) {
-    await failRun(knex, runId, (error as Error).message);
-    await logAuditRun(knex, { authorityId, runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor, outcome: { error: (error as Error).message } });
+    await recordRunFailed(knex, { authorityId: options.authorityId, runId: run.runId, scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor }, (error as Error).message);
+    run.log?.error("audit failed: its parts could not be queued", { error: (error as Error).message });
     throw error;
   }
 }

@@ -10,6 +10,15 @@ import path from "node:path";
  * claim directory is emptied back into the inbox by whoever notices it died, and each file
  * given back is counted in `inbox/.interrupted/<name>` (the file in hand when a worker died may
  * be what killed it: inbox-pass.ts reads it once more at most).
+ *
+ * Why a home-made claim and not pg-boss (issue 24 keeps inbox folders per machine): a file in a
+ * folder is not yet in the database, so there is no job to take until someone has claimed it and
+ * read its bytes. The rename is what stops two workers of one machine (or of one shared folder)
+ * from taking one file at once, and what moves it out of the inbox so it is not picked up again.
+ * On PostgreSQL a claim lasts only until the file is kept in the database and queued (seconds);
+ * from then on the file is a pg-boss job (ingest-queue.ts), retried and dead-lettered by the
+ * queue. Giving back a dead worker's claims uses the scheduler's worker registry (heartbeats,
+ * run-recovery.ts): that is the one thing the registry still does on PostgreSQL.
  */
 
 export interface InboxPaths {

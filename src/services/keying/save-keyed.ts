@@ -6,6 +6,7 @@ import { AppError } from "../../domain/errors.js";
 import type { Invoice } from "../../domain/invoice.js";
 import type { Logger } from "../../logger.js";
 import { auditArrivals, type ArrivalAuditResult } from "../audit/audit-arrivals.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 import { defaultRulesConfig } from "../audit/run-audit.js";
 import type { Actor } from "../review/decide-finding.js";
 import { checkKeyedForm, type FormCheck, type KeyedForm } from "./keyed-form.js";
@@ -27,6 +28,8 @@ export interface SaveKeyedOptions {
   teach: boolean;
   logger?: Logger;
   now?: () => Date;
+  /** On a PostgreSQL server, the work queue: the keyed invoice's audit on arrival is queued (audit-arrivals.ts). */
+  arrivalQueue?: WorkQueue | null;
 }
 
 export type SaveKeyedResult =
@@ -86,7 +89,7 @@ export async function saveKeyedInvoice(db: Database, options: SaveKeyedOptions):
   options.logger?.info("invoice keyed in", { invoiceId, fileId, kind: options.target.kind, userId: options.actor.userId });
   let audit: ArrivalAuditResult | null;
   try {
-    audit = await auditArrivals(db, { authorityId: options.actor.authorityId, invoiceIds: [invoiceId], actor: options.actor.username, ...(options.logger ? { logger: options.logger } : {}) });
+    audit = await auditArrivals(db, { authorityId: options.actor.authorityId, invoiceIds: [invoiceId], actor: options.actor.username, queue: options.arrivalQueue ?? null, ...(options.logger ? { logger: options.logger } : {}) });
   } catch (error) {
     options.logger?.error("the audit of a keyed invoice failed; the monthly run will audit it", { invoiceId, error: error instanceof Error ? error.message : String(error) });
     audit = { status: "left_for_monthly_run", reason: error instanceof Error ? error.message : String(error) };

@@ -142,6 +142,30 @@ export class WorkQueue {
   }
 
   /**
+   * Of the given keys, those with a job of the queue not yet finished (waiting, to be retried, or
+   * running). pg-boss 10 finds jobs by id only; the keys' jobs are read from its job table
+   * (schema "pgboss", columns name, singleton_key, state), through its own connections.
+   */
+  async keysInHand(name: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows }: { rows: { singleton_key: string }[] } = await this.boss.getDb().executeSql(
+      "select distinct singleton_key from pgboss.job where name = $1 and singleton_key = any($2::text[]) and state in ('created', 'retry', 'active')",
+      [name, [...keys]],
+    );
+    return new Set(rows.map((r) => r.singleton_key));
+  }
+
+  /** The ids of the keys' jobs of the queue that completed at or after `since` (database time). */
+  async completedSince(name: string, keys: readonly string[], since: Date): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const { rows }: { rows: { id: string }[] } = await this.boss.getDb().executeSql(
+      "select id from pgboss.job where name = $1 and singleton_key = any($2::text[]) and state = 'completed' and completed_on >= $3",
+      [name, [...keys], since],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Takes jobs of a queue, one at a time per call, until stop(): the handler's error fails the
    * attempt (retried with back-off, then dead-lettered).
    */

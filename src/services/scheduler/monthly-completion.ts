@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Database } from "../../db/connection.js";
-import { completeSlot, failSlot } from "../../db/repositories/scheduler.repository.js";
+import { completeSlot, failSlot, QUEUE_OWNER } from "../../db/repositories/scheduler.repository.js";
 import type { RunCounts } from "../../db/repositories/audit.repository.js";
 import type { Logger } from "../../logger.js";
 import { writeMonthlyReport } from "../reports/savings-report.js";
@@ -13,7 +13,7 @@ import { writeMonthlyReport } from "../reports/savings-report.js";
  */
 
 /** scheduled_slots.owner_id of a slot run through the work queue (never taken over by heartbeat recovery). */
-export const QUEUE_OWNER = "work-queue";
+export { QUEUE_OWNER };
 
 export interface MonthlyCompletion {
   slotKey: string;

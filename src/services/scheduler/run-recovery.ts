@@ -29,6 +29,20 @@ import type { Logger } from "../../logger.js";
  * not heart-beaten for `staleAfterMs`; a dead worker's running slots are taken over (one
  * UPDATE … WHERE owner_id = <dead one> wins) and re-run, and its running audit runs are marked
  * failed, so no run stays "running" for ever. The SQL is src/db/repositories/scheduler.repository.ts.
+ *
+ * What of this is still needed, and where (issue 24: pg-boss replaces what it provides):
+ * - On PostgreSQL every audit goes through the work queue: the monthly slot, `audit`, the web UI's
+ *   audit and every audit on arrival are pg-boss jobs, and a job whose worker died is retried
+ *   after its expiry (a part that fails every attempt fails its run through the dead-letter
+ *   queue). A whole run is handed to the queue once its parts are queued (owner QUEUE_OWNER) and
+ *   is never failed here; only a run whose queueing process died before that is (after
+ *   QUEUEING_TIMEOUT_MS). No slot is taken over or retried here on PostgreSQL.
+ * - The embedded database runs in one process by design, but a `serve` shares it with other
+ *   commands' processes (embedded-share.ts): the in-process scheduler's slots, and the runs of an
+ *   `audit` or an audit on arrival in another process (withOwnedRun), are recognised as dead by
+ *   the registry and heartbeats below, and taken over or failed.
+ * - Both databases: the registry tells which inbox claim directories belong to dead workers
+ *   (inbox.ts: files in a folder are not jobs until claimed).
  */
 
 export interface WorkerIdentity {
@@ -133,8 +147,24 @@ export interface AbandonedRunPolicy extends LivenessPolicy {
 }
 
 /**
+ * On a PostgreSQL server every whole audit run goes through the work queue, and is handed to it
+ * (owner QUEUE_OWNER) once its parts are queued, which takes seconds. One still without an owner
+ * this long after it started was being queued by a process that died: no job will complete it.
+ * (Arrival jobs' runs, keyed `arrival-part:…`, are failed by the job's retry instead, and by
+ * unownedRunTimeoutMs when no retry is left.)
+ */
+export const QUEUEING_TIMEOUT_MS = 15 * 60_000;
+
+function unownedRunTimeout(db: Database, runKey: string | null, policy: AbandonedRunPolicy): number {
+  if (db.kind !== "postgres" || (runKey ?? "").startsWith("arrival-part:")) return policy.unownedRunTimeoutMs;
+  return Math.min(policy.unownedRunTimeoutMs, QUEUEING_TIMEOUT_MS);
+}
+
+/**
  * Marks failed the audit runs still "running" whose process is gone. The runs of running slots
- * are left out: takeOverAbandonedSlots fails and re-runs those whose owner is dead.
+ * are left out: takeOverAbandonedSlots fails and re-runs those whose owner is dead; so are the
+ * runs handed to the work queue (pg-boss retries their parts, and fails the run through the
+ * dead-letter queue when a part fails every attempt: audit-queue.ts).
  */
 export async function failAbandonedRuns(db: Database, me: string, policy: AbandonedRunPolicy): Promise<AbandonedRun[]> {
   // A run of withOwnedRun is keyed "<trigger>:<worker-id>" before its first heartbeat names its
@@ -144,7 +174,7 @@ export async function failAbandonedRuns(db: Database, me: string, policy: Abando
   const owners = running.map((r) => r.owner_id).filter((o): o is string => o !== null);
   const dead = await deadOwners(db, owners, policy);
   const abandoned = running.filter((r) =>
-    r.owner_id !== null ? dead.has(r.owner_id) : policy.exclusiveDatabase || r.ageMs > policy.unownedRunTimeoutMs,
+    r.owner_id !== null ? dead.has(r.owner_id) : policy.exclusiveDatabase || r.ageMs > unownedRunTimeout(db, r.run_key, policy),
   );
   for (const run of abandoned) {
     const reason =
@@ -168,8 +198,9 @@ export async function deadWorkerIds(db: Database, workerIds: readonly string[], 
 }
 
 /**
- * runAudit for callers outside the scheduler (the `audit` command, the web UI), so that their
- * runs cannot stay "running" for ever either: the run is keyed `<trigger>:<worker-id>` (unless a
+ * runAudit in this process for callers outside the scheduler (the `audit` command on the embedded
+ * database; on PostgreSQL it goes through the work queue), so that their runs cannot stay
+ * "running" for ever either: the run is keyed `<trigger>:<worker-id>` (unless a
  * key is given) and owned by a registered worker that heart-beats while the audit runs. If the
  * process dies, the next scheduler sweep finds the owner dead and marks the run failed.
  */

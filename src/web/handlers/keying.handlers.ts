@@ -126,7 +126,7 @@ async function keyPost(ctx: WebContext, req: Request, res: Response, kind: Keyin
   }
   let result: SaveKeyedResult;
   try {
-    result = await saveKeyedInvoice(ctx.db, { dataDir: ctx.dataDir, actor: actorOf(req), target, form, teach: teach && kind === "file", logger: ctx.logger });
+    result = await saveKeyedInvoice(ctx.db, { dataDir: ctx.dataDir, actor: actorOf(req), target, form, teach: teach && kind === "file", logger: ctx.logger, arrivalQueue: ctx.ports.arrivalQueue ?? null });
   } catch (error) {
     if (!isAppError(error) || !error.code.startsWith("keying.")) throw error;
     await show(ctx, req, res, withForm, { errors: { invoiceNumber: error.message }, teach }, 409);
@@ -218,7 +218,7 @@ async function apiSave(ctx: WebContext, req: Request, res: Response, kind: Keyin
   const { form } = formFromBody(req.body);
   const body = req.body as Record<string, unknown> | undefined;
   const teach = kind === "file" && body?.teach === true;
-  const result = await saveKeyedInvoice(ctx.db, { dataDir: ctx.dataDir, actor: actorOf(req), target, form, teach, logger: ctx.logger });
+  const result = await saveKeyedInvoice(ctx.db, { dataDir: ctx.dataDir, actor: actorOf(req), target, form, teach, logger: ctx.logger, arrivalQueue: ctx.ports.arrivalQueue ?? null });
   if (result.outcome === "invalid") {
     res.status(400).json({ error: { code: "keying.invalid", message: Object.values(result.check.errors).join("; "), fields: result.check.errors }, ...apiCheck(result.check) });
     return;
