@@ -5,6 +5,7 @@ import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type Aud
 import { CATEGORIES, type Category } from "../../domain/finding.js";
 import type { ReferenceData } from "../../domain/reference.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
+import { NO_PENCE, penceOf, penceText, type Pence } from "../../domain/pence.js";
 import rulesConfigJson from "../../../rules/rules.config.json" with { type: "json" };
 import { WATERFALL } from "../../../rules/index.js";
 
@@ -64,7 +65,8 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
   const voided = new Set(job.voidedInvoiceKeys);
   const providerIds = job.providerIds ?? (await providersInAuditScope(knex, job.authorityId, job.upTo));
 
-  const flagged = new Map<Category, Dec>(CATEGORIES.map((c) => [c, ZERO]));
+  // Summed in exact pence (a finding's amount is whole pence): cheaper than a decimal.js sum per finding.
+  const flagged = new Map<Category, Pence>(CATEGORIES.map((c) => [c, NO_PENCE]));
   const counts = { invoicesAudited: 0, linesAudited: 0, findingsRaised: 0 };
   // Writes run behind the audit: while PostgreSQL stores batches, the next is being audited.
   // At most WRITES_IN_FLIGHT at a time, and a failure stops the run at the next batch.
@@ -108,7 +110,7 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
             counts.invoicesAudited++;
             counts.linesAudited += result.linesAudited;
             counts.findingsRaised += result.findings.length;
-            for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? ZERO).plus(finding.amount));
+            for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? NO_PENCE).plus(penceOf(finding.amount)));
             pending.push({ invoice, findings: result.findings, notes: result.notes });
             if (pending.length >= job.batchSize) {
               await writer.write(pending);
@@ -134,7 +136,7 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
   writer.throwIfFailed();
   return {
     ...counts,
-    flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, moneyString(flagged.get(c) ?? ZERO)])) as Record<Category, string>,
+    flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, penceText(flagged.get(c) ?? NO_PENCE)])) as Record<Category, string>,
   };
 }
 
