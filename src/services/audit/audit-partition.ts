@@ -111,7 +111,8 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
             counts.linesAudited += result.linesAudited;
             counts.findingsRaised += result.findings.length;
             for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? NO_PENCE).plus(penceOf(finding.amount)));
-            pending.push({ invoice, findings: result.findings, notes: result.notes });
+            // The invoice's key and provider only: its lines need not outlive its audit while the batch waits to be stored.
+            pending.push({ invoice: { key: invoice.key, providerId: invoice.providerId }, findings: result.findings, notes: result.notes });
             if (pending.length >= job.batchSize) {
               await writer.write(pending);
               pending = [];
