@@ -204,10 +204,10 @@ function yieldToEventLoop(): Promise<void> {
 
 /**
  * Batches written at once, each in its own transaction on its own connection. Measured at 1M lines
- * on PostgreSQL (bench/README.md, step 13): with one write at a time the audit spent more time
- * waiting for the previous batch to be stored than auditing, while the server's work for a
- * batch ran on one core; with two, a batch's findings and updates are stored on one core while
- * the next batch's are on the other. The batches' invoices differ, so their writes never meet.
+ * on PostgreSQL (bench/README.md, step 13): with one write at a time the audit waited 17 s of a
+ * 57 s run for the previous batch, whose storing ran on one core; with two, one batch's findings
+ * and updates can be stored on one core while the other's are on the other. The batches'
+ * invoices differ, so their writes never meet.
  */
 const WRITES_IN_FLIGHT = 2;
 
