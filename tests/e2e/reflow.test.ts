@@ -40,7 +40,10 @@ beforeAll(async () => {
   await importReference(t.db, fs.readdirSync(reference).map((name) => ({ name, bytes: fs.readFileSync(path.join(reference, name)) })), { authorityId: 1 });
   await seedUsers(t.db);
   // The keying screens' pages: the seed's clean invoice waits to be verified, and one taught layout exists.
-  await t.db.knex("invoices").where({ id: seeded.invoices.clean }).update({ status: "to_verify" });
+  // An invoice waits to be verified when it was read with uncertain values (check invoices_to_verify_uncertain).
+  await t.db.knex("invoices").where({ id: seeded.invoices.clean }).update({
+    status: "to_verify", uncertain_fields: JSON.stringify([{ field: "total", reason: "the total was read from a scan", candidates: ["840.00", "846.00"] }]),
+  });
   // The seed's files carry short stand-in hashes; the key screen caches page images by the real one.
   const waiting = await t.db.knex("received_files").where({ id: seeded.files.attention }).first<{ stored_path: string }>("stored_path");
   const waitingBytes = fs.readFileSync(path.join(t.dataDir, waiting.stored_path));

@@ -31,6 +31,7 @@ import * as rowLevelSecurity from "./20261209_2301_row_level_security.js";
 import * as sharedWorkSecurity from "./20261209_2302_shared_work_security.js";
 import * as arrivalPartitions from "./20261210_q24c01_arrival_partitions.js";
 import * as findingsInvoiceAuthorityFk from "./20261210_w2401_findings_invoice_authority_fk.js";
+import * as invoiceHotUpdates from "./20261211_w24b01_invoice_hot_updates.js";
 
 /**
  * The migrations, in order. An explicit list rather than a directory scan: it works the same
@@ -70,6 +71,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ["20261209_2302_shared_work_security", sharedWorkSecurity],
   ["20261210_q24c01_arrival_partitions", arrivalPartitions],
   ["20261210_w2401_findings_invoice_authority_fk", findingsInvoiceAuthorityFk],
+  ["20261211_w24b01_invoice_hot_updates", invoiceHotUpdates],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {

@@ -27,6 +27,8 @@ export async function invoicesToVerify(db: Database, scope: Scope): Promise<ToVe
     db.knex("invoices as i")
       .join("received_files as r", "r.id", "i.file_id")
       .where({ "i.authority_id": scope.authorityId, "i.status": "to_verify" })
+      // The same invoices (check invoices_to_verify_uncertain), named so the invoices_to_verify index serves the queue.
+      .whereRaw("i.uncertain_fields <> '[]'::jsonb")
       .orderBy([{ column: "i.received_at" }, { column: "i.id" }])
       .select("i.id", "i.provider_id", "i.invoice_number", "i.invoice_date", "i.total", "i.received_at", "r.original_name", "i.uncertain_fields"),
   );

@@ -340,7 +340,8 @@ export async function failRun(knex: Knex, runId: string, error: string): Promise
 }
 
 export interface AuditedInvoiceResult {
-  invoice: StoredInvoice;
+  /** Only what is written (not the lines: a batch waiting to be stored should not keep them alive). */
+  invoice: Pick<StoredInvoice, "key" | "providerId">;
   findings: Finding[];
   notes: AuditNote[];
 }

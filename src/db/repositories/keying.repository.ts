@@ -130,6 +130,8 @@ export async function listToVerify(knex: Knex, authorityId: number): Promise<ToV
   const rows = await knex("invoices as i")
     .join("received_files as r", "r.id", "i.file_id")
     .where({ "i.authority_id": authorityId, "i.status": "to_verify" })
+    // The same invoices (check invoices_to_verify_uncertain), named so the invoices_to_verify index serves the queue.
+    .whereRaw("i.uncertain_fields <> '[]'::jsonb")
     .orderBy([{ column: "i.received_at" }, { column: "i.id" }])
     .select<Array<Pick<InvoiceRow, "id" | "provider_id" | "invoice_number" | "invoice_date" | "total" | "received_at"> & { original_name: string; uncertain_fields: unknown }>>(
       "i.id", "i.provider_id", "i.invoice_number", "i.invoice_date", "i.total", "i.received_at", "r.original_name", "i.uncertain_fields",
