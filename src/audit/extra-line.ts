@@ -40,14 +40,15 @@ export interface AgreementGroup {
  */
 export class ExtraLineWork extends LineWork {
   readonly item: string;
-  private nightsIn: NightRange[];
+  /** Never changed in place: drop() replaces it, so it may start as the plan's shared period list. */
+  private nightsIn: readonly NightRange[];
   private cachedPieces: ExtraPiece[] | null = null;
   private cachedGroups: { pieces: ExtraPiece[]; groups: readonly AgreementGroup[] } | null = null;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
     this.item = plan.line.item;
-    this.nightsIn = [this.period];
+    this.nightsIn = plan.periodList;
   }
 
   /** The nights still in (the line's placed nights after step 3). */
@@ -154,24 +155,40 @@ export class ExtraLineWork extends LineWork {
 
   private groupPieces(): AgreementGroup[] {
     // A line has one or two agreements at most: found by comparing values in a short list (in
-    // order of first piece, as before) rather than by a key string built for every piece.
-    const groups: { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }[] = [];
-    for (const piece of this.pieces()) {
+    // order of first piece, as before) rather than by a key string built for every piece, and
+    // with plain loops (a callback per piece would be a closure made for every line).
+    const pieces = this.pieces();
+    const firsts: ExtraPiece[] = [];
+    const members: ExtraPiece[][] = [];
+    for (const piece of pieces) {
       if (piece.agreedRate === null) continue;
-      const group = groups.find((g) => sameAgreement(g, piece));
-      if (group) group.ranges.push(piece);
-      else groups.push({ agreedRate: piece.agreedRate, maxPerWeek: piece.maxPerWeek, agreedUnit: piece.agreedUnit, ranges: [piece], fromPackage: piece.pkg !== null && piece.pkg.rate !== null });
+      let at = 0;
+      while (at < firsts.length && !sameAgreement(firsts[at] as ExtraPiece, piece)) at++;
+      if (at === firsts.length) {
+        firsts.push(piece);
+        members.push([piece]);
+      } else (members[at] as ExtraPiece[]).push(piece);
     }
-    return groups.map((g) => {
-      const ranges = normalize(g.ranges);
-      return { ...g, ranges, nights: totalNights(ranges) };
-    });
+    const groups: AgreementGroup[] = [];
+    for (let i = 0; i < firsts.length; i++) {
+      const first = firsts[i] as ExtraPiece;
+      const ranges = normalize(members[i] as ExtraPiece[]);
+      groups.push({
+        agreedRate: first.agreedRate as Pence,
+        maxPerWeek: first.maxPerWeek,
+        agreedUnit: first.agreedUnit,
+        ranges,
+        nights: totalNights(ranges),
+        fromPackage: first.pkg !== null && first.pkg.rate !== null,
+      });
+    }
+    return groups;
   }
 }
 
 /** Same rate, same cap (or none) and same unit (an unnamed unit the same as ""): one group. */
-function sameAgreement(group: { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null }, piece: ExtraPiece): boolean {
-  if (piece.agreedRate === null || !group.agreedRate.equals(piece.agreedRate)) return false;
+function sameAgreement(group: { agreedRate: Pence | null; maxPerWeek: Exact | null; agreedUnit: Unit | null }, piece: ExtraPiece): boolean {
+  if (piece.agreedRate === null || group.agreedRate === null || !group.agreedRate.equals(piece.agreedRate)) return false;
   if (group.maxPerWeek === null ? piece.maxPerWeek !== null : piece.maxPerWeek === null || !group.maxPerWeek.equals(piece.maxPerWeek)) return false;
   return (group.agreedUnit ?? "") === (piece.agreedUnit ?? "");
 }
@@ -204,9 +221,18 @@ export function comparableDescription(description: string): string {
 }
 
 /** Groups whose agreed unit is the line's unit (or either is not given): only those can be compared. */
-export function comparableGroups(work: Pick<ExtraLineWork, "line" | "groups">): AgreementGroup[] {
+export function comparableGroups(work: Pick<ExtraLineWork, "line" | "groups">): readonly AgreementGroup[] {
   const unit = work.line.unit;
-  return work.groups().filter((g) => unit === null || g.agreedUnit === null || g.agreedUnit === unit);
+  const groups = work.groups();
+  // Usually every group is comparable: the list itself, with no copy or closure per call.
+  let all = true;
+  for (const g of groups) if (!comparable(g, unit)) all = false;
+  if (all) return groups;
+  return groups.filter((g) => comparable(g, unit));
+}
+
+function comparable(group: AgreementGroup, unit: Unit | null): boolean {
+  return unit === null || group.agreedUnit === null || group.agreedUnit === unit;
 }
 
 /** What is left over a group's nights. */

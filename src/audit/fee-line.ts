@@ -107,8 +107,8 @@ export class FeeLineWork extends LineWork {
    * A quantity short of the period by more than 0.1 night bills that many nights: first the
    * period's nights on which the child is placed, earliest first, then the earliest of the rest.
    */
-  private billedNights(): NightRange[] {
-    const period = [this.period];
+  private billedNights(): readonly NightRange[] {
+    const period = this.plan.periodList;
     const q = this.quantityNights;
     if (q === null || !q.plus(TOLERANCE).lessThan(this.periodNights)) return period;
     const count = Math.max(1, Number(q.roundHalfUp().toFraction().n));
