@@ -108,7 +108,8 @@ export class ExtraLineWork extends LineWork {
   pieces(): ExtraPiece[] {
     if (this.cachedPieces) return this.cachedPieces;
     const index = this.ctx.index;
-    const pieces: ExtraPiece[] = [];
+    // Mostly one piece: the list is made with it (a list grown from empty reserves room for 17).
+    let pieces: ExtraPiece[] | null = null;
     for (const r of this.nightsIn) {
       for (const segment of this.timeline.segments) {
         // Segments are sorted: none after this one reaches into r.
@@ -119,27 +120,22 @@ export class ExtraLineWork extends LineWork {
         const p = (segment).placement;
         const { packages, rates } = index.extraRowsOf(p, this.item);
         // Mostly no package or rate-card row starts or ends inside the range: then it is one piece.
-        const days = hasCutInside(packages, start, end) || hasCutInside(rates, start, end) ? cutDays(packages, rates, start, end) : [start, end];
+        if (!hasCutInside(packages, start, end) && !hasCutInside(rates, start, end)) {
+          const piece = extraPiece(p, packages, rates, start, end);
+          if (pieces === null) pieces = [piece];
+          else pieces.push(piece);
+          continue;
+        }
+        const days = cutDays(packages, rates, start, end);
         for (let i = 0; i < days.length - 1; i++) {
-          const from = days[i] as DayNumber;
-          const to = days[i + 1] as DayNumber;
-          const pkg = rowInForce(packages, from);
-          const rateRow = rowInForce(rates, from);
-          pieces.push({
-            start: from,
-            end: to,
-            nights: to - from,
-            placement: p,
-            pkg,
-            rateRow,
-            agreedRate: pkg?.rate ?? rateRow?.rate ?? null,
-            maxPerWeek: pkg?.maxPerWeek ?? null,
-            agreedUnit: pkg?.unit ?? rateRow?.unit ?? null,
-          });
+          const piece = extraPiece(p, packages, rates, days[i] as DayNumber, days[i + 1] as DayNumber);
+          if (pieces === null) pieces = [piece];
+          else pieces.push(piece);
         }
       }
     }
-    pieces.sort((a, b) => a.start - b.start);
+    if (pieces === null) pieces = [];
+    else if (!byStartAlready(pieces)) pieces.sort(byPieceStart);
     this.cachedPieces = pieces;
     return pieces;
   }
@@ -184,6 +180,33 @@ export class ExtraLineWork extends LineWork {
     }
     return groups;
   }
+}
+
+/** The piece from..to of placement P, with the package and rate-card row in force on its first night. */
+function extraPiece(p: Placement, packages: readonly PackageRow[], rates: readonly RateRow[], from: DayNumber, to: DayNumber): ExtraPiece {
+  const pkg = rowInForce(packages, from);
+  const rateRow = rowInForce(rates, from);
+  return {
+    start: from,
+    end: to,
+    nights: to - from,
+    placement: p,
+    pkg,
+    rateRow,
+    agreedRate: pkg?.rate ?? rateRow?.rate ?? null,
+    maxPerWeek: pkg?.maxPerWeek ?? null,
+    agreedUnit: pkg?.unit ?? rateRow?.unit ?? null,
+  };
+}
+
+/** Whether the pieces are in order of first night already (they mostly are: then no sort, which copies). */
+function byStartAlready(pieces: readonly ExtraPiece[]): boolean {
+  for (let i = 1; i < pieces.length; i++) if ((pieces[i] as ExtraPiece).start < (pieces[i - 1] as ExtraPiece).start) return false;
+  return true;
+}
+
+function byPieceStart(a: ExtraPiece, b: ExtraPiece): number {
+  return a.start - b.start;
 }
 
 /** Same rate, same cap (or none) and same unit (an unnamed unit the same as ""): one group. */

@@ -4,6 +4,7 @@ import { intersectAll, normalize, subtract, takeNights, totalNights, type NightR
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
 import type { FeePiece, FeeStepOutcome } from "./outcome.js";
+import { findRange } from "./days.js";
 import type { TariffSegment } from "./tariff.js";
 
 const ZERO = Exact.ZERO;
@@ -153,8 +154,18 @@ export class FeeLineWork extends LineWork {
   pieces(): readonly FeePiece[] {
     if (this.cachedPieces) return this.cachedPieces;
     const c = this.perNight;
-    const pieces: WorkPiece[] = [];
     const segments = this.timeline.segments;
+    // The usual line: its nights in one range within one segment, so one piece (a list of one
+    // made as such: a list grown from empty reserves room for 17).
+    if (this.nightsIn.length === 1) {
+      const r = this.nightsIn[0] as NightRange;
+      const at = findRange(segments, r.start);
+      const segment = segments[at];
+      if (segment !== undefined && r.end <= segment.end && r.end > r.start) {
+        return (this.cachedPieces = [{ start: r.start, end: r.end, nights: r.end - r.start, segment, left: c }]);
+      }
+    }
+    const pieces: WorkPiece[] = [];
     let j = 0;
     for (const r of this.nightsIn) {
       while (j < segments.length && (segments[j] as TariffSegment).end <= r.start) j++;
