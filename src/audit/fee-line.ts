@@ -9,8 +9,12 @@ import type { TariffSegment } from "./tariff.js";
 
 const ZERO = Exact.ZERO;
 const SEVEN = Exact.int(7);
-/** 0.1 night. */
-const TOLERANCE = Exact.ratio(1, 10);
+/** P − 0.1 nights for a period of P nights, made once per length (q + 0.1 < P is q < P − 0.1, with no sum made per line). */
+const shortOfPeriod: Exact[] = [];
+function periodLessTolerance(periodNights: number): Exact {
+  if (periodNights >= 1000) return Exact.ratio(10 * periodNights - 1, 10);
+  return (shortOfPeriod[periodNights] ??= Exact.ratio(10 * periodNights - 1, 10));
+}
 
 /** A piece as the line keeps it: only the engine lowers what is left (step 6). */
 interface WorkPiece extends FeePiece {
@@ -111,7 +115,7 @@ export class FeeLineWork extends LineWork {
   private billedNights(): readonly NightRange[] {
     const period = this.plan.periodList;
     const q = this.quantityNights;
-    if (q === null || !q.plus(TOLERANCE).lessThan(this.periodNights)) return period;
+    if (q === null || !q.lessThan(periodLessTolerance(this.periodNights))) return period;
     const count = Math.max(1, Number(q.roundHalfUp().toFraction().n));
     const placed = takeNights(intersectAll(period, this.timeline.placed), count);
     const rest = takeNights(subtract(period, this.timeline.placed), count - totalNights(placed));

@@ -62,6 +62,8 @@ export class ReferenceIndex implements TariffSources {
   private readonly tariffCache = new Map<string, TariffSegment[]>();
   /** By provider, then child: looked up for every line, so no combined key string is built. */
   private readonly timelineCache = new Map<string, Map<string, ChildTimeline | null>>();
+  private lastTimelineProvider: string | null = null;
+  private lastTimelines: Map<string, ChildTimeline | null> | undefined = undefined;
   private readonly countCache = new Map<string, { start: DayNumber; end: DayNumber; count: number }[]>();
   /** By provider, then contract ("" for any), then threshold: asked for every tariff segment, so no key string is built. */
   private readonly volumeCache = new Map<string, Map<string, Map<number, NightRange[]>>>();
@@ -138,6 +140,8 @@ export class ReferenceIndex implements TariffSources {
   clearDerived(): void {
     this.tariffCache.clear();
     this.timelineCache.clear();
+    this.lastTimelineProvider = null;
+    this.lastTimelines = undefined;
     this.countCache.clear();
     this.volumeCache.clear();
     this.siblingCache.clear();
@@ -238,8 +242,11 @@ export class ReferenceIndex implements TariffSources {
 
   /** The child's nights with the provider; null when the child has no placement with it. */
   timeline(providerId: string, childRef: string): ChildTimeline | null {
-    let byChild = this.timelineCache.get(providerId);
+    // Asked for every line, provider after provider: the last provider's children are kept at hand.
+    let byChild = providerId === this.lastTimelineProvider ? this.lastTimelines : this.timelineCache.get(providerId);
     if (!byChild) this.timelineCache.set(providerId, (byChild = new Map<string, ChildTimeline | null>()));
+    this.lastTimelineProvider = providerId;
+    this.lastTimelines = byChild;
     const cached = byChild.get(childRef);
     if (cached !== undefined) return cached;
     const timeline = this.buildTimeline(providerId, childRef);
