@@ -213,8 +213,10 @@ export class FeeLineWork extends LineWork {
     let expected = ZERO;
     for (const piece of this.pieces()) {
       const segment = piece.segment;
-      if (segment.agreedNightly !== null) agreed = agreed.plus(segment.agreedNightly.times(piece.nights));
-      if (segment.expectedNightly !== null) expected = expected.plus(segment.expectedNightly.times(piece.nights));
+      const agreedHere = segment.agreedNightly === null ? null : segment.agreedNightly.times(piece.nights);
+      if (agreedHere !== null) agreed = agreed.plus(agreedHere);
+      // Without a discount the expected nightly fee is the agreed one (the same value): its product is not made twice.
+      if (segment.expectedNightly !== null) expected = expected.plus(segment.expectedNightly === segment.agreedNightly && agreedHere !== null ? agreedHere : segment.expectedNightly.times(piece.nights));
     }
     this.expectedSum = expected;
     this.agreedSum = agreed;

@@ -22,8 +22,15 @@ export interface InvoiceRef {
  * line audited, so sources are kept lean (parallel arrays of numbers, the invoice shared) and
  * made into BilledBy objects only when a duplicate asks.
  */
+/** A run of the union: the history's own object, so its end moves in place as later lines extend it. */
+interface UnionRun {
+  start: number;
+  end: number;
+}
+
 interface Billed {
-  union: NightRange[];
+  /** The nights billed so far (normalized); its runs are the history's own (never a caller's range). */
+  union: UnionRun[];
   /** The invoice of each source (the caller's object, shared by its lines: nothing is copied per line). */
   readonly invoices: InvoiceRef[];
   /**
@@ -165,11 +172,12 @@ function emptyBilled(): Billed {
 function record(billed: Billed, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void {
   const last = billed.union[billed.union.length - 1];
   const only = ranges.length === 1 ? (ranges[0] as NightRange) : null;
-  // Invoices usually bill each child's nights month after month: extend the last run in place.
-  if (last === undefined) billed.union = only !== null && only.end > only.start ? [only] : normalize(ranges);
+  // Invoices usually bill each child's nights month after month: extend the last run in place
+  // (no new object per line; rules read the union only while their line is audited).
+  if (last === undefined) billed.union = only !== null && only.end > only.start ? [{ start: only.start, end: only.end }] : normalize(ranges);
   else if (only !== null && only.start >= last.start && only.start <= last.end) {
-    if (only.end > last.end) billed.union[billed.union.length - 1] = { start: last.start, end: only.end };
-  } else if (only !== null && only.start > last.end) billed.union.push(only);
+    if (only.end > last.end) last.end = only.end;
+  } else if (only !== null && only.start > last.end) billed.union.push({ start: only.start, end: only.end });
   else billed.union = normalize([...billed.union, ...ranges]);
   billed.invoices.push(invoice);
   if (only !== null) billed.sources.push(lineNo, only.start, only.end);
