@@ -1,5 +1,10 @@
 import { Exact, NO_PENCE, evidenceRanges, exactOf, money, nights, normalize, percentText, rangesText, type FeeStepRule, type FeePiece, type Pence } from "../../src/audit/rule-kit.js";
 
+function hasAbsence(pieces: readonly FeePiece[]): boolean {
+  for (const piece of pieces) if (piece.segment.factor.lessThan(1)) return true;
+  return false;
+}
+
 /**
  * absence-not-at-retainer (fee lines, step 6): nights of absence (f < 1) charged above the
  * retainer. Each such night contributes min(c, W/7) − W/7 × f when positive; what is left for
@@ -8,8 +13,9 @@ import { Exact, NO_PENCE, evidenceRanges, exactOf, money, nights, normalize, per
 export const rule: FeeStepRule = {
   id: "absence-not-at-retainer",
   feeStep(work) {
-    // Most lines have no night of absence: nothing to allocate for them.
-    if (!work.pieces().some((piece) => piece.segment.factor.lessThan(1))) return null;
+    // Most lines have no night of absence: nothing to allocate for them (a plain loop: a
+    // callback would be a closure made for every line).
+    if (!hasAbsence(work.pieces())) return null;
     const c = work.perNight;
     let amount = NO_PENCE;
     const charged: FeePiece[] = [];

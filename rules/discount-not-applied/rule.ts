@@ -17,6 +17,9 @@ export const rule: FeeStepRule = {
   feeStep(work) {
     const due = work.discountDue();
     const credit = work.credit;
+    // The usual line: no discount due and no credit, so nothing is used, noted or found (the
+    // step's outcome would change nothing; no objects are made for it).
+    if (credit.isZero() && !due.greaterThan(0)) return null;
     const used = Exact.min(credit, due);
     const notes: RuleNote[] = [];
     if (credit.greaterThan(due)) {
@@ -28,7 +31,7 @@ export const rule: FeeStepRule = {
     }
     const amount = due.minus(used);
     // The credit that paid discount due is used whether or not any discount is still due.
-    if (!amount.greaterThan(0)) return { creditUsed: used, notes };
+    if (!amount.greaterThan(0)) return notes.length === 0 ? { creditUsed: used } : { creditUsed: used, notes };
     const base = Exact.min(work.leftTotal(), work.agreedTotal());
     const expected = work.expectedTotal();
     const pieces = work.pieces().filter((piece) => piece.segment.expectedNightly !== null);

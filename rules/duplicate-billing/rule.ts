@@ -1,4 +1,4 @@
-import { NO_PENCE, evidenceRanges, formatDate, intersectAll, itemText, money, nights, rangesText, totalNights, type FeeStepRule, type ExtraStepRule, type BilledBy, type NightRange } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, formatDate, intersectAll, itemText, overlaps, money, nights, rangesText, totalNights, type FeeStepRule, type ExtraStepRule, type BilledBy, type NightRange } from "../../src/audit/rule-kit.js";
 
 function earlierLines(sources: readonly BilledBy[], currentInvoiceKey: string): string {
   const named = sources.map((s) => (s.invoiceKey === currentInvoiceKey ? `line ${s.lineNo} of this invoice` : `invoice ${s.invoiceNumber} of ${formatDate(s.invoiceDate)} (line ${s.lineNo})`));
@@ -24,7 +24,8 @@ export const rule: FeeStepRule & ExtraStepRule = {
   feeStep(work) {
     const providerId = work.invoice.invoice.providerId;
     const billed = work.ctx.history.feeNights(providerId, work.childRef);
-    if (billed.length === 0) return null;
+    // Most lines bill nights not billed before: done without building an empty intersection.
+    if (!overlaps(work.remaining, billed)) return null;
     const duplicates = intersectAll(work.remaining, billed);
     const n = totalNights(duplicates);
     if (n === 0) return null;
@@ -49,7 +50,7 @@ export const rule: FeeStepRule & ExtraStepRule = {
     const item = work.sameItemKey;
     const providerId = work.invoice.invoice.providerId;
     const billed = work.ctx.history.extraNights(providerId, work.childRef, item);
-    if (billed.length === 0) return null;
+    if (!overlaps(work.remaining, billed)) return null;
     const duplicates = intersectAll(work.remaining, billed);
     const n = totalNights(duplicates);
     if (n === 0) return null;

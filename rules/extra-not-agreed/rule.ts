@@ -1,4 +1,9 @@
-import { NO_PENCE, evidenceRanges, itemText, money, nights, normalize, rangesText, totalNights, type ExtraStepRule } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, itemText, money, nights, normalize, rangesText, totalNights, type ExtraPiece, type ExtraStepRule } from "../../src/audit/rule-kit.js";
+
+function hasNightWithoutAgreement(pieces: readonly ExtraPiece[]): boolean {
+  for (const piece of pieces) if (piece.pkg === null && piece.rateRow === null) return true;
+  return false;
+}
 
 /**
  * extra-not-agreed (extras, step 4): no package for the item in force and no rate-card rate for
@@ -8,6 +13,8 @@ export const rule: ExtraStepRule = {
   id: "extra-not-agreed",
   extraStep(work) {
     const unknown = work.item === "unknown";
+    // The usual extra is agreed on every night still in: done before any list is made.
+    if (!unknown && !hasNightWithoutAgreement(work.pieces())) return null;
     const missing = work.pieces().filter((piece) => unknown || (piece.pkg === null && piece.rateRow === null));
     if (missing.length === 0) return null;
     const ranges = normalize(missing);

@@ -1,8 +1,14 @@
-import { Exact, NO_PENCE, comparableGroups, evidenceRanges, poundsText, groupRateExcess, itemText, money, quantityText, unitWord, type ExtraStepRule, type RuleNote } from "../../src/audit/rule-kit.js";
+import { Exact, NO_PENCE, comparableGroups, evidenceRanges, poundsText, groupRateExcess, itemText, money, quantityText, unitWord, type ExtraPiece, type ExtraStepRule, type RuleNote } from "../../src/audit/rule-kit.js";
 
 /** The step's outcome when it found nothing: its notes, if any. */
 function notesOnly(notes: RuleNote[]): { notes: RuleNote[] } | null {
   return notes.length === 0 ? null : { notes };
+}
+
+/** Whether a package agrees the item without a rate (a loop: a callback would be a closure per line). */
+function hasPackageWithoutRate(pieces: readonly ExtraPiece[]): boolean {
+  for (const piece of pieces) if (piece.pkg !== null && piece.agreedRate === null) return true;
+  return false;
 }
 
 /**
@@ -14,7 +20,7 @@ export const rule: ExtraStepRule = {
   extraStep(work) {
     const rate = work.effectiveUnitRate();
     const notes: RuleNote[] = [];
-    if (work.pieces().some((piece) => piece.pkg !== null && piece.agreedRate === null)) {
+    if (hasPackageWithoutRate(work.pieces())) {
       notes.push({ kind: "agreed-rate-unknown", amount: null, text: `A package agrees ${itemText(work.item)} without a rate and the contract's rate card has none: its rate and quantity were not compared.` });
     }
     const all = work.groups();

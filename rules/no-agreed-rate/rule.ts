@@ -1,4 +1,9 @@
-import { NO_PENCE, evidenceRanges, money, nights, normalize, rangesText, totalNights, type FeeStepRule } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, evidenceRanges, money, nights, normalize, rangesText, totalNights, type FeePiece, type FeeStepRule } from "../../src/audit/rule-kit.js";
+
+function hasNightWithoutFee(pieces: readonly FeePiece[]): boolean {
+  for (const piece of pieces) if (piece.segment.nightlyFee === null) return true;
+  return false;
+}
 
 /**
  * no-agreed-rate (fee lines, step 5): nights with no agreed fee at all: no placement_fees row,
@@ -8,8 +13,9 @@ import { NO_PENCE, evidenceRanges, money, nights, normalize, rangesText, totalNi
 export const rule: FeeStepRule = {
   id: "no-agreed-rate",
   feeStep(work) {
+    // The usual line has an agreed fee on every night: done before any list is made.
+    if (!hasNightWithoutFee(work.pieces())) return null;
     const missing = work.pieces().filter((piece) => piece.segment.nightlyFee === null);
-    if (missing.length === 0) return null;
     const ranges = normalize(missing);
     const n = totalNights(ranges);
     const c = work.perNight;

@@ -1,4 +1,4 @@
-import { NO_PENCE, evidenceRanges, formatDate, money, nights, quantityText, rangesText, subtract, totalNights, type FeeStepRule, type ExtraStepRule, type ChildTimeline } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, coveredBy, evidenceRanges, formatDate, money, nights, quantityText, rangesText, subtract, totalNights, type FeeStepRule, type ExtraStepRule, type ChildTimeline } from "../../src/audit/rule-kit.js";
 
 function placementsText(timeline: ChildTimeline): string {
   return timeline.placements
@@ -14,6 +14,8 @@ function placementsText(timeline: ChildTimeline): string {
 export const rule: FeeStepRule & ExtraStepRule = {
   id: "outside-placement",
   feeStep(work) {
+    // Most lines bill only placed nights: done without building an empty difference.
+    if (coveredBy(work.remaining, work.timeline.placed)) return null;
     const outside = subtract(work.remaining, work.timeline.placed);
     const n = totalNights(outside);
     if (n === 0) return null;
@@ -33,6 +35,7 @@ export const rule: FeeStepRule & ExtraStepRule = {
     };
   },
   extraStep(work) {
+    if (coveredBy(work.remaining, work.timeline.placed)) return null;
     const outside = subtract(work.remaining, work.timeline.placed);
     const n = totalNights(outside);
     if (n === 0) return null;

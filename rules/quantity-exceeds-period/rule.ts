@@ -1,7 +1,11 @@
 import { Exact, decimalText, evidenceRanges, money, poundsText, nights, quantityText, rangeText, type FeeStepRule } from "../../src/audit/rule-kit.js";
 
-/** 0.1 night. */
-const TOLERANCE = Exact.ratio(1, 10);
+/** P + 0.1 nights for a period of P nights, made once per length (q − P > 0.1 is q > P + 0.1: no difference made for every line). */
+const pastPeriod: Exact[] = [];
+function periodWithTolerance(periodNights: number): Exact {
+  if (periodNights >= 1000) return Exact.ratio(10 * periodNights + 1, 10);
+  return (pastPeriod[periodNights] ??= Exact.ratio(10 * periodNights + 1, 10));
+}
 
 /**
  * quantity-exceeds-period (fee lines, step 2): the quantity in nights (weeks × 7) exceeds the
@@ -13,8 +17,8 @@ export const rule: FeeStepRule = {
   feeStep(work) {
     const q = work.quantityNights;
     if (q === null) return null;
+    if (!q.greaterThan(periodWithTolerance(work.periodNights))) return null;
     const excess = q.minus(work.periodNights);
-    if (!excess.greaterThan(TOLERANCE)) return null;
     const rate = work.chargedNightlyRate;
     const amount = Exact.min(work.worth, excess.times(rate));
     const weeks = work.line.unit === "week" && work.quantity !== null ? ` (${quantityText(work.quantity)} weeks)` : "";

@@ -40,14 +40,15 @@ export interface AgreementGroup {
  */
 export class ExtraLineWork extends LineWork {
   readonly item: string;
-  private nightsIn: NightRange[];
+  /** Never changed in place: drop() replaces it, so it may start as the plan's shared period list. */
+  private nightsIn: readonly NightRange[];
   private cachedPieces: ExtraPiece[] | null = null;
   private cachedGroups: { pieces: ExtraPiece[]; groups: readonly AgreementGroup[] } | null = null;
 
   constructor(plan: LinePlan, invoice: InvoiceWork) {
     super(plan, invoice);
     this.item = plan.line.item;
-    this.nightsIn = [this.period];
+    this.nightsIn = plan.periodList;
   }
 
   /** The nights still in (the line's placed nights after step 3). */
@@ -107,7 +108,8 @@ export class ExtraLineWork extends LineWork {
   pieces(): ExtraPiece[] {
     if (this.cachedPieces) return this.cachedPieces;
     const index = this.ctx.index;
-    const pieces: ExtraPiece[] = [];
+    // Mostly one piece: the list is made with it (a list grown from empty reserves room for 17).
+    let pieces: ExtraPiece[] | null = null;
     for (const r of this.nightsIn) {
       for (const segment of this.timeline.segments) {
         // Segments are sorted: none after this one reaches into r.
@@ -118,27 +120,22 @@ export class ExtraLineWork extends LineWork {
         const p = (segment).placement;
         const { packages, rates } = index.extraRowsOf(p, this.item);
         // Mostly no package or rate-card row starts or ends inside the range: then it is one piece.
-        const days = hasCutInside(packages, start, end) || hasCutInside(rates, start, end) ? cutDays(packages, rates, start, end) : [start, end];
+        if (!hasCutInside(packages, start, end) && !hasCutInside(rates, start, end)) {
+          const piece = extraPiece(p, packages, rates, start, end);
+          if (pieces === null) pieces = [piece];
+          else pieces.push(piece);
+          continue;
+        }
+        const days = cutDays(packages, rates, start, end);
         for (let i = 0; i < days.length - 1; i++) {
-          const from = days[i] as DayNumber;
-          const to = days[i + 1] as DayNumber;
-          const pkg = rowInForce(packages, from);
-          const rateRow = rowInForce(rates, from);
-          pieces.push({
-            start: from,
-            end: to,
-            nights: to - from,
-            placement: p,
-            pkg,
-            rateRow,
-            agreedRate: pkg?.rate ?? rateRow?.rate ?? null,
-            maxPerWeek: pkg?.maxPerWeek ?? null,
-            agreedUnit: pkg?.unit ?? rateRow?.unit ?? null,
-          });
+          const piece = extraPiece(p, packages, rates, days[i] as DayNumber, days[i + 1] as DayNumber);
+          if (pieces === null) pieces = [piece];
+          else pieces.push(piece);
         }
       }
     }
-    pieces.sort((a, b) => a.start - b.start);
+    if (pieces === null) pieces = [];
+    else if (!byStartAlready(pieces)) pieces.sort(byPieceStart);
     this.cachedPieces = pieces;
     return pieces;
   }
@@ -154,24 +151,67 @@ export class ExtraLineWork extends LineWork {
 
   private groupPieces(): AgreementGroup[] {
     // A line has one or two agreements at most: found by comparing values in a short list (in
-    // order of first piece, as before) rather than by a key string built for every piece.
-    const groups: { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null; ranges: NightRange[]; fromPackage: boolean }[] = [];
-    for (const piece of this.pieces()) {
+    // order of first piece, as before) rather than by a key string built for every piece, and
+    // with plain loops (a callback per piece would be a closure made for every line).
+    const pieces = this.pieces();
+    const firsts: ExtraPiece[] = [];
+    const members: ExtraPiece[][] = [];
+    for (const piece of pieces) {
       if (piece.agreedRate === null) continue;
-      const group = groups.find((g) => sameAgreement(g, piece));
-      if (group) group.ranges.push(piece);
-      else groups.push({ agreedRate: piece.agreedRate, maxPerWeek: piece.maxPerWeek, agreedUnit: piece.agreedUnit, ranges: [piece], fromPackage: piece.pkg !== null && piece.pkg.rate !== null });
+      let at = 0;
+      while (at < firsts.length && !sameAgreement(firsts[at] as ExtraPiece, piece)) at++;
+      if (at === firsts.length) {
+        firsts.push(piece);
+        members.push([piece]);
+      } else (members[at] as ExtraPiece[]).push(piece);
     }
-    return groups.map((g) => {
-      const ranges = normalize(g.ranges);
-      return { ...g, ranges, nights: totalNights(ranges) };
-    });
+    const groups: AgreementGroup[] = [];
+    for (let i = 0; i < firsts.length; i++) {
+      const first = firsts[i] as ExtraPiece;
+      const ranges = normalize(members[i] as ExtraPiece[]);
+      groups.push({
+        agreedRate: first.agreedRate as Pence,
+        maxPerWeek: first.maxPerWeek,
+        agreedUnit: first.agreedUnit,
+        ranges,
+        nights: totalNights(ranges),
+        fromPackage: first.pkg !== null && first.pkg.rate !== null,
+      });
+    }
+    return groups;
   }
 }
 
+/** The piece from..to of placement P, with the package and rate-card row in force on its first night. */
+function extraPiece(p: Placement, packages: readonly PackageRow[], rates: readonly RateRow[], from: DayNumber, to: DayNumber): ExtraPiece {
+  const pkg = rowInForce(packages, from);
+  const rateRow = rowInForce(rates, from);
+  return {
+    start: from,
+    end: to,
+    nights: to - from,
+    placement: p,
+    pkg,
+    rateRow,
+    agreedRate: pkg?.rate ?? rateRow?.rate ?? null,
+    maxPerWeek: pkg?.maxPerWeek ?? null,
+    agreedUnit: pkg?.unit ?? rateRow?.unit ?? null,
+  };
+}
+
+/** Whether the pieces are in order of first night already (they mostly are: then no sort, which copies). */
+function byStartAlready(pieces: readonly ExtraPiece[]): boolean {
+  for (let i = 1; i < pieces.length; i++) if ((pieces[i] as ExtraPiece).start < (pieces[i - 1] as ExtraPiece).start) return false;
+  return true;
+}
+
+function byPieceStart(a: ExtraPiece, b: ExtraPiece): number {
+  return a.start - b.start;
+}
+
 /** Same rate, same cap (or none) and same unit (an unnamed unit the same as ""): one group. */
-function sameAgreement(group: { agreedRate: Pence; maxPerWeek: Exact | null; agreedUnit: Unit | null }, piece: ExtraPiece): boolean {
-  if (piece.agreedRate === null || !group.agreedRate.equals(piece.agreedRate)) return false;
+function sameAgreement(group: { agreedRate: Pence | null; maxPerWeek: Exact | null; agreedUnit: Unit | null }, piece: ExtraPiece): boolean {
+  if (piece.agreedRate === null || group.agreedRate === null || !group.agreedRate.equals(piece.agreedRate)) return false;
   if (group.maxPerWeek === null ? piece.maxPerWeek !== null : piece.maxPerWeek === null || !group.maxPerWeek.equals(piece.maxPerWeek)) return false;
   return (group.agreedUnit ?? "") === (piece.agreedUnit ?? "");
 }
@@ -204,9 +244,18 @@ export function comparableDescription(description: string): string {
 }
 
 /** Groups whose agreed unit is the line's unit (or either is not given): only those can be compared. */
-export function comparableGroups(work: Pick<ExtraLineWork, "line" | "groups">): AgreementGroup[] {
+export function comparableGroups(work: Pick<ExtraLineWork, "line" | "groups">): readonly AgreementGroup[] {
   const unit = work.line.unit;
-  return work.groups().filter((g) => unit === null || g.agreedUnit === null || g.agreedUnit === unit);
+  const groups = work.groups();
+  // Usually every group is comparable: the list itself, with no copy or closure per call.
+  let all = true;
+  for (const g of groups) if (!comparable(g, unit)) all = false;
+  if (all) return groups;
+  return groups.filter((g) => comparable(g, unit));
+}
+
+function comparable(group: AgreementGroup, unit: Unit | null): boolean {
+  return unit === null || group.agreedUnit === null || group.agreedUnit === unit;
 }
 
 /** What is left over a group's nights. */

@@ -4,12 +4,17 @@ import { intersectAll, normalize, subtract, takeNights, totalNights, type NightR
 import type { InvoiceWork, LinePlan } from "./invoice-work.js";
 import { LineWork } from "./line-work.js";
 import type { FeePiece, FeeStepOutcome } from "./outcome.js";
+import { findRange } from "./days.js";
 import type { TariffSegment } from "./tariff.js";
 
 const ZERO = Exact.ZERO;
 const SEVEN = Exact.int(7);
-/** 0.1 night. */
-const TOLERANCE = Exact.ratio(1, 10);
+/** P − 0.1 nights for a period of P nights, made once per length (q + 0.1 < P is q < P − 0.1, with no sum made per line). */
+const shortOfPeriod: Exact[] = [];
+function periodLessTolerance(periodNights: number): Exact {
+  if (periodNights >= 1000) return Exact.ratio(10 * periodNights - 1, 10);
+  return (shortOfPeriod[periodNights] ??= Exact.ratio(10 * periodNights - 1, 10));
+}
 
 /** A piece as the line keeps it: only the engine lowers what is left (step 6). */
 interface WorkPiece extends FeePiece {
@@ -107,10 +112,10 @@ export class FeeLineWork extends LineWork {
    * A quantity short of the period by more than 0.1 night bills that many nights: first the
    * period's nights on which the child is placed, earliest first, then the earliest of the rest.
    */
-  private billedNights(): NightRange[] {
-    const period = [this.period];
+  private billedNights(): readonly NightRange[] {
+    const period = this.plan.periodList;
     const q = this.quantityNights;
-    if (q === null || !q.plus(TOLERANCE).lessThan(this.periodNights)) return period;
+    if (q === null || !q.lessThan(periodLessTolerance(this.periodNights))) return period;
     const count = Math.max(1, Number(q.roundHalfUp().toFraction().n));
     const placed = takeNights(intersectAll(period, this.timeline.placed), count);
     const rest = takeNights(subtract(period, this.timeline.placed), count - totalNights(placed));
@@ -153,8 +158,18 @@ export class FeeLineWork extends LineWork {
   pieces(): readonly FeePiece[] {
     if (this.cachedPieces) return this.cachedPieces;
     const c = this.perNight;
-    const pieces: WorkPiece[] = [];
     const segments = this.timeline.segments;
+    // The usual line: its nights in one range within one segment, so one piece (a list of one
+    // made as such: a list grown from empty reserves room for 17).
+    if (this.nightsIn.length === 1) {
+      const r = this.nightsIn[0] as NightRange;
+      const at = findRange(segments, r.start);
+      const segment = segments[at];
+      if (segment !== undefined && r.end <= segment.end && r.end > r.start) {
+        return (this.cachedPieces = [{ start: r.start, end: r.end, nights: r.end - r.start, segment, left: c }]);
+      }
+    }
+    const pieces: WorkPiece[] = [];
     let j = 0;
     for (const r of this.nightsIn) {
       while (j < segments.length && (segments[j] as TariffSegment).end <= r.start) j++;
@@ -198,8 +213,10 @@ export class FeeLineWork extends LineWork {
     let expected = ZERO;
     for (const piece of this.pieces()) {
       const segment = piece.segment;
-      if (segment.agreedNightly !== null) agreed = agreed.plus(segment.agreedNightly.times(piece.nights));
-      if (segment.expectedNightly !== null) expected = expected.plus(segment.expectedNightly.times(piece.nights));
+      const agreedHere = segment.agreedNightly === null ? null : segment.agreedNightly.times(piece.nights);
+      if (agreedHere !== null) agreed = agreed.plus(agreedHere);
+      // Without a discount the expected nightly fee is the agreed one (the same value): its product is not made twice.
+      if (segment.expectedNightly !== null) expected = expected.plus(segment.expectedNightly === segment.agreedNightly && agreedHere !== null ? agreedHere : segment.expectedNightly.times(piece.nights));
     }
     this.expectedSum = expected;
     this.agreedSum = agreed;

@@ -22,15 +22,25 @@ export interface InvoiceRef {
  * line audited, so sources are kept lean (parallel arrays of numbers, the invoice shared) and
  * made into BilledBy objects only when a duplicate asks.
  */
+/** A run of the union: the history's own object, so its end moves in place as later lines extend it. */
+interface UnionRun {
+  start: number;
+  end: number;
+}
+
 interface Billed {
-  union: NightRange[];
+  /** The nights billed so far (normalized); its runs are the history's own (never a caller's range). */
+  union: UnionRun[];
   /** The invoice of each source (the caller's object, shared by its lines: nothing is copied per line). */
   readonly invoices: InvoiceRef[];
-  readonly lineNos: number[];
-  /** A source's nights: first night and night after when it is one range (start ≥ 0), else -1 and the index into `multi`. */
-  readonly starts: number[];
-  readonly ends: number[];
-  readonly multi: (readonly NightRange[])[];
+  /**
+   * Three numbers per source, in one list (one array to grow per child rather than three): its
+   * line number, then its nights: first night and night after when it is one range (start ≥ 0),
+   * else MANY and the index into `multi`.
+   */
+  readonly sources: number[];
+  /** Sources of several ranges (rare: made when the first one comes). */
+  multi: (readonly NightRange[])[] | null;
 }
 
 /**
@@ -116,13 +126,14 @@ export class BillingHistory implements BilledNights {
     const billed = item === null ? this.fees.get(providerId, childRef) : this.extras.get(providerId, childRef, item);
     if (!billed) return [];
     const found: BilledBy[] = [];
-    for (let i = 0; i < billed.lineNos.length; i++) {
-      const start = billed.starts[i] as number;
-      const end = billed.ends[i] as number;
-      const sourceRanges: readonly NightRange[] = start === MANY ? (billed.multi[end] as readonly NightRange[]) : [{ start, end }];
+    const sources = billed.sources;
+    for (let i = 0; i < billed.invoices.length; i++) {
+      const start = sources[3 * i + 1] as number;
+      const end = sources[3 * i + 2] as number;
+      const sourceRanges: readonly NightRange[] = start === MANY ? ((billed.multi as (readonly NightRange[])[])[end] as readonly NightRange[]) : [{ start, end }];
       if (intersectAll(sourceRanges, ranges).length === 0) continue;
       const invoice = billed.invoices[i] as InvoiceRef;
-      found.push({ invoiceKey: invoice.key, invoiceNumber: invoice.invoiceNumber, invoiceDate: invoice.invoiceDate, lineNo: billed.lineNos[i] as number, ranges: sourceRanges });
+      found.push({ invoiceKey: invoice.key, invoiceNumber: invoice.invoiceNumber, invoiceDate: invoice.invoiceDate, lineNo: sources[3 * i] as number, ranges: sourceRanges });
     }
     return found;
   }
@@ -150,32 +161,30 @@ export class BillingHistory implements BilledNights {
   }
 }
 
-/** Marks a source of several ranges in `starts` (day numbers of real nights are never this). */
+/** Marks a source of several ranges in `sources` (day numbers of real nights are never this). */
 const MANY = Number.MIN_SAFE_INTEGER;
 
 function emptyBilled(): Billed {
-  return { union: [], invoices: [], lineNos: [], starts: [], ends: [], multi: [] };
+  return { union: [], invoices: [], sources: [], multi: null };
 }
 
 /** Adds a line's nights (at least one range) to what was billed. */
 function record(billed: Billed, invoice: InvoiceRef, lineNo: number, ranges: readonly NightRange[]): void {
   const last = billed.union[billed.union.length - 1];
   const only = ranges.length === 1 ? (ranges[0] as NightRange) : null;
-  // Invoices usually bill each child's nights month after month: extend the last run in place.
-  if (last === undefined) billed.union = normalize(ranges);
+  // Invoices usually bill each child's nights month after month: extend the last run in place
+  // (no new object per line; rules read the union only while their line is audited).
+  if (last === undefined) billed.union = only !== null && only.end > only.start ? [{ start: only.start, end: only.end }] : normalize(ranges);
   else if (only !== null && only.start >= last.start && only.start <= last.end) {
-    if (only.end > last.end) billed.union[billed.union.length - 1] = { start: last.start, end: only.end };
-  } else if (only !== null && only.start > last.end) billed.union.push(only);
+    if (only.end > last.end) last.end = only.end;
+  } else if (only !== null && only.start > last.end) billed.union.push({ start: only.start, end: only.end });
   else billed.union = normalize([...billed.union, ...ranges]);
   billed.invoices.push(invoice);
-  billed.lineNos.push(lineNo);
-  if (only !== null) {
-    billed.starts.push(only.start);
-    billed.ends.push(only.end);
-  } else {
-    billed.starts.push(MANY);
-    billed.ends.push(billed.multi.length);
-    billed.multi.push(ranges);
+  if (only !== null) billed.sources.push(lineNo, only.start, only.end);
+  else {
+    const multi = (billed.multi ??= []);
+    billed.sources.push(lineNo, MANY, multi.length);
+    multi.push(ranges);
   }
 }
 

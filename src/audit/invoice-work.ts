@@ -34,6 +34,8 @@ export interface LinePlan {
   readonly timeline: ChildTimeline | null;
   /** Nights of the line's period (its own, else the invoice's); null when it has none. */
   readonly period: NightRange | null;
+  /** The period as a list of one range (empty without a period), shared by the invoice's lines with the same dates: never changed in place. */
+  readonly periodList: readonly NightRange[];
   /** The placement whose contract decides VAT (the one placed on the first night of the period). */
   readonly placement: Placement | null;
   /** The printed amount, in pence. */
@@ -41,6 +43,8 @@ export interface LinePlan {
   /** Fee lines: the discount credit allocated to the line (AUDIT.md "discount line"). */
   credit: Pence;
 }
+
+const NO_NIGHTS: readonly NightRange[] = Object.freeze([]);
 
 /** The line's printed amount in pence (read once, when the line is planned). */
 export function amountOf(plan: LinePlan): Pence {
@@ -102,15 +106,19 @@ export class InvoiceWork {
     let lastFrom: string | null | undefined;
     let lastTo: string | null | undefined;
     let lastPeriod: NightRange | null = null;
+    let lastList: readonly NightRange[] = NO_NIGHTS;
     this.plans = lines.map((line) => {
       const amount = penceOf(line.amount);
       const kind = lineKind(line, amount);
       const timeline = matchLine(ctx.index, invoice.providerId, line);
-      const period = line.from === lastFrom && line.to === lastTo ? lastPeriod : linePeriod(line, invoice);
+      if (line.from !== lastFrom || line.to !== lastTo) {
+        lastPeriod = linePeriod(line, invoice);
+        lastList = lastPeriod === null ? NO_NIGHTS : [lastPeriod];
+      }
       lastFrom = line.from;
       lastTo = line.to;
-      lastPeriod = period;
-      return { line, kind, amount, timeline, period, placement: primaryPlacement(timeline, period), credit: Exact.ZERO };
+      const period = lastPeriod;
+      return { line, kind, amount, timeline, period, periodList: lastList, placement: primaryPlacement(timeline, period), credit: Exact.ZERO };
     });
   }
 
@@ -133,17 +141,22 @@ export class InvoiceWork {
    * amounts: with a child reference, that child's fee lines; without, every matched fee line.
    */
   allocateDiscounts(): void {
-    const feePlans = this.plans.filter((p) => p.kind === "fee" && p.timeline !== null);
+    // Two walks over the plans per discount line rather than lists of targets (no arrays or
+    // closures per invoice): the targets are taken in plan order either way.
     for (const discount of this.plans) {
       if (discount.kind !== "discount") continue;
       const credit = amountOf(discount).abs();
       if (credit.isZero()) continue;
       const reference = printedReference(discount.line);
       const childRef = discount.timeline?.childRef ?? null;
-      const targets = reference === null ? feePlans : feePlans.filter((p) => childRef !== null && p.timeline?.childRef === childRef);
       let printed = Exact.ZERO;
-      for (const target of targets) printed = printed.plus(amountOf(target));
-      if (targets.length === 0 || !printed.greaterThan(0)) {
+      let targets = 0;
+      for (const target of this.plans) {
+        if (!isDiscountTarget(target, reference, childRef)) continue;
+        printed = printed.plus(amountOf(target));
+        targets++;
+      }
+      if (targets === 0 || !printed.greaterThan(0)) {
         this.note(
           discount.line.lineNo,
           "discount-unallocated",
@@ -152,7 +165,18 @@ export class InvoiceWork {
         );
         continue;
       }
-      for (const target of targets) target.credit = target.credit.plus(credit.times(amountOf(target)).dividedBy(printed));
+      for (const target of this.plans) {
+        if (isDiscountTarget(target, reference, childRef)) target.credit = target.credit.plus(credit.times(amountOf(target)).dividedBy(printed));
+      }
     }
   }
+}
+
+/**
+ * Whether a discount line's credit goes to `plan`: a matched fee line, of the discount's child
+ * when the discount prints a reference (none when that reference matches no child).
+ */
+function isDiscountTarget(plan: LinePlan, reference: string | null, childRef: string | null): boolean {
+  if (plan.kind !== "fee" || plan.timeline === null) return false;
+  return reference === null || (childRef !== null && plan.timeline.childRef === childRef);
 }

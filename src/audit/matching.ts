@@ -9,11 +9,12 @@ import type { ChildTimeline, ReferenceIndex } from "./reference-index.js";
  */
 export function matchLine(index: ReferenceIndex, providerId: string, line: Pick<InvoiceLine, "childRef" | "placementRef">): ChildTimeline | null {
   const childRef = clean(line.childRef);
-  const placementRef = clean(line.placementRef);
   if (childRef !== null) {
     const timeline = index.timeline(providerId, childRef);
+    // The usual line: its child reference is known (the placement reference is then not read).
     if (timeline) return timeline;
   }
+  const placementRef = clean(line.placementRef);
   for (const ref of [placementRef, childRef]) {
     if (ref === null) continue;
     const placement = index.placementByRef(providerId, ref);

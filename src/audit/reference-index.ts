@@ -41,9 +41,16 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const SEP = "\u0000";
 
+/** The inner map of `key`, made when missing. */
+function inner<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let found = map.get(key);
+  if (found === undefined) map.set(key, (found = new Map<string, V>()));
+  return found;
+}
+
 /**
  * In-memory indexes over the reference data, built once per audit run (DESIGN.md §9: no query
- * per line). Per-placement tariffs and per-child timelines are computed on first use and kept.
+ * per line). Per-child timelines (each with its placements' tariffs) are computed on first use and kept.
  */
 export class ReferenceIndex implements TariffSources {
   private readonly providers = new Map<string, Provider>();
@@ -54,18 +61,23 @@ export class ReferenceIndex implements TariffSources {
   /** By provider, then placement id or PO number: looked up for lines that print no known child. */
   private readonly placementsByRef = new Map<string, Map<string, Placement>>();
   private readonly feeRows = new Map<string, FeeRow[]>();
-  private readonly rateRows = new Map<string, RateRow[]>();
-  private readonly packageRows = new Map<string, PackageRow[]>();
+  /** By contract, then item (two look-ups rather than a key string made for each). */
+  private readonly rateRows = new Map<string, Map<string, RateRow[]>>();
+  /** By placement, then item. */
+  private readonly packageRows = new Map<string, Map<string, PackageRow[]>>();
   private readonly discountRows = new Map<string, DiscountRow[]>();
   private readonly absences = new Map<string, NightRange[]>();
 
-  private readonly tariffCache = new Map<string, TariffSegment[]>();
   /** By provider, then child: looked up for every line, so no combined key string is built. */
   private readonly timelineCache = new Map<string, Map<string, ChildTimeline | null>>();
+  private lastTimelineProvider: string | null = null;
+  private lastTimelines: Map<string, ChildTimeline | null> | undefined = undefined;
   private readonly countCache = new Map<string, { start: DayNumber; end: DayNumber; count: number }[]>();
   /** By provider, then contract ("" for any), then threshold: asked for every tariff segment, so no key string is built. */
   private readonly volumeCache = new Map<string, Map<string, Map<number, NightRange[]>>>();
   private readonly siblingCache = new Map<string, NightRange[]>();
+  /** By provider, then sibling group: its placements (so a placement's siblings are not sought among all the provider's). */
+  private readonly siblingGroups = new Map<string, Map<string, Placement[]>>();
   /** Per placement: its contract's placement rates for its service level (asked per tariff segment). */
   private readonly placementRateCache = new Map<Placement, RateRow[]>();
   /** Per placement and item: the packages and the rate-card rows of its service level (extras ask per line). */
@@ -93,7 +105,7 @@ export class ReferenceIndex implements TariffSources {
     }
     for (const list of this.feeRows.values()) list.sort((a, b) => a.from - b.from);
     for (const rate of ref.rates) {
-      push(this.rateRows, rate.contractId + SEP + rate.item, {
+      push(inner(this.rateRows, rate.contractId), rate.item, {
         from: day(rate.effectiveFrom),
         until: endAfter(rate.effectiveTo),
         item: rate.item,
@@ -103,7 +115,7 @@ export class ReferenceIndex implements TariffSources {
       });
     }
     for (const pkg of ref.packages) {
-      push(this.packageRows, pkg.placementId + SEP + pkg.item, {
+      push(inner(this.packageRows, pkg.placementId), pkg.item, {
         from: day(pkg.effectiveFrom),
         until: endAfter(pkg.effectiveTo),
         item: pkg.item,
@@ -136,11 +148,13 @@ export class ReferenceIndex implements TariffSources {
    * for again is derived again, the same.
    */
   clearDerived(): void {
-    this.tariffCache.clear();
     this.timelineCache.clear();
+    this.lastTimelineProvider = null;
+    this.lastTimelines = undefined;
     this.countCache.clear();
     this.volumeCache.clear();
     this.siblingCache.clear();
+    this.siblingGroups.clear();
     this.placementRateCache.clear();
     this.discountCache.clear();
     this.extraRowCache.clear();
@@ -195,7 +209,7 @@ export class ReferenceIndex implements TariffSources {
 
   /** Rate-card rows of the contract for an item (all service levels). */
   ratesOf(contractId: string, item: string): readonly RateRow[] {
-    return this.rateRows.get(contractId + SEP + item) ?? [];
+    return this.rateRows.get(contractId)?.get(item) ?? [];
   }
 
   /** The contract's `placement` rows for P's service level. */
@@ -209,7 +223,7 @@ export class ReferenceIndex implements TariffSources {
   }
 
   packagesOf(p: Placement, item: string): readonly PackageRow[] {
-    return this.packageRows.get(p.placementId + SEP + item) ?? [];
+    return this.packageRows.get(p.placementId)?.get(item) ?? [];
   }
 
   /** The provider's discounts that can apply to P: the provider's own and those naming P's contract. */
@@ -226,20 +240,13 @@ export class ReferenceIndex implements TariffSources {
     return this.absences.get(p.placementId) ?? [];
   }
 
-  /** W, f and p for P over all its placed nights. */
-  tariff(p: Placement): readonly TariffSegment[] {
-    let segments = this.tariffCache.get(p.placementId);
-    if (!segments) {
-      segments = buildTariff(this, p);
-      this.tariffCache.set(p.placementId, segments);
-    }
-    return segments;
-  }
-
   /** The child's nights with the provider; null when the child has no placement with it. */
   timeline(providerId: string, childRef: string): ChildTimeline | null {
-    let byChild = this.timelineCache.get(providerId);
+    // Asked for every line, provider after provider: the last provider's children are kept at hand.
+    let byChild = providerId === this.lastTimelineProvider ? this.lastTimelines : this.timelineCache.get(providerId);
     if (!byChild) this.timelineCache.set(providerId, (byChild = new Map<string, ChildTimeline | null>()));
+    this.lastTimelineProvider = providerId;
+    this.lastTimelines = byChild;
     const cached = byChild.get(childRef);
     if (cached !== undefined) return cached;
     const timeline = this.buildTimeline(providerId, childRef);
@@ -253,7 +260,7 @@ export class ReferenceIndex implements TariffSources {
     if (placements.length === 1) {
       // The usual child, placed once with the provider: its tariff is its timeline (tariff
       // segments are sorted and disjoint), shared rather than copied.
-      const segments = this.tariff(placements[0] as Placement);
+      const segments = buildTariff(this, placements[0] as Placement);
       return { providerId, childRef, placements, segments, placed: normalize(segments) };
     }
     // When two placements are placed on one night, the one that started later counts: walk from
@@ -264,8 +271,10 @@ export class ReferenceIndex implements TariffSources {
       const p = placements[i] as Placement;
       const own = subtract([this.placedRange(p)], taken);
       taken = normalize([...taken, this.placedRange(p)]);
+      // A placement is one child's: its tariff is needed by this timeline only, so it is built here, once.
+      const tariff = own.length === 0 ? [] : buildTariff(this, p);
       for (const part of own) {
-        for (const segment of this.tariff(p)) {
+        for (const segment of tariff) {
           const start = Math.max(part.start, segment.start);
           const end = Math.min(part.end, segment.end);
           if (end > start) segments.push(start === segment.start && end === segment.end ? segment : { ...segment, start, end });
@@ -332,13 +341,24 @@ export class ReferenceIndex implements TariffSources {
         group === null || group === ""
           ? []
           : normalize(
-              this.placementsOf(p.providerId)
-                .filter((q) => q.siblingGroup === group && q.childRef !== p.childRef && comesBefore(q, p))
+              this.siblingGroupOf(p.providerId, group)
+                .filter((q) => q.childRef !== p.childRef && comesBefore(q, p))
                 .map((q) => this.placedRange(q)),
             );
       this.siblingCache.set(p.placementId, ranges);
     }
     return ranges;
+  }
+
+  /** The provider's placements in a sibling group, in the provider's order (grouped once per provider). */
+  private siblingGroupOf(providerId: string, group: string): readonly Placement[] {
+    let groups = this.siblingGroups.get(providerId);
+    if (groups === undefined) {
+      groups = new Map<string, Placement[]>();
+      for (const q of this.placementsOf(providerId)) if (q.siblingGroup !== null && q.siblingGroup !== "") push(groups, q.siblingGroup, q);
+      this.siblingGroups.set(providerId, groups);
+    }
+    return groups.get(group) ?? [];
   }
 }
 

@@ -53,11 +53,11 @@ export {
 } from "../domain/pence.js";
 
 // Nights: half-open ranges of day numbers.
-export { intersectAll, normalize, subtract, totalNights, type NightRange } from "../domain/ranges.js";
+export { coveredBy, intersectAll, normalize, overlaps, subtract, totalNights, type NightRange } from "../domain/ranges.js";
 export { evidenceRanges } from "./days.js";
 
 // Extras: agreements grouped by rate, cap and unit.
-export { comparableGroups, groupLeft, groupRateExcess } from "./extra-line.js";
+export { comparableGroups, groupLeft, groupRateExcess, type ExtraPiece } from "./extra-line.js";
 
 // Explanations: numbers as the UI shows them.
 export { dateOf, itemText, money, nights, percentText, quantityText, quantityWithUnit, rangesText, rangeText, unitWord } from "./explain.js";

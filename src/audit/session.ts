@@ -209,7 +209,7 @@ export class AuditSession {
   private auditExtra(plan: LinePlan, work: InvoiceWork, findings: Finding[]): void {
     const line = new ExtraLineWork(plan, work);
     const found = this.runSteps(this.waterfall.extraSteps, EXTRA_STAGE, line, work);
-    work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, work.billedAs, plan.line.lineNo, [line.period]);
+    work.ctx.history.recordExtra(work.invoice.providerId, line.childRef, line.sameItemKey, work.billedAs, plan.line.lineNo, plan.periodList);
     this.pushFindings(findings, found, plan.line.lineNo, line.childRef);
   }
 

@@ -118,6 +118,12 @@ export class Exact {
   }
 
   plus(other: Exact | number): Exact {
+    // x + 0 is x and 0 + x is x: values never change, so either is returned as it is (sums
+    // start from zero and most added amounts are whole pence: no new value for the first term).
+    if (typeof other !== "number") {
+      if (other.num === 0) return this;
+      if (this.num === 0) return other;
+    }
     if (typeof other === "number" && this.big === null && Number.isSafeInteger(other)) {
       const scaled = other * this.den;
       const n = this.num + scaled;
@@ -159,6 +165,8 @@ export class Exact {
   }
 
   times(other: Exact | number): Exact {
+    // x × 1 is x.
+    if (typeof other === "number" ? other === 1 : other.num === 1 && other.den === 1) return this;
     // A whole number (nights, mostly): no Exact is made for it.
     if (typeof other === "number" && this.big === null && Number.isSafeInteger(other)) {
       if (other === 0 || this.num === 0) return Exact.ZERO;

@@ -45,17 +45,31 @@ export function containsNight(r: NightRange, day: DayNumber): boolean {
 
 /** Sorts and merges overlapping or adjacent ranges. */
 export function normalize(ranges: readonly NightRange[]): NightRange[] {
-  const sorted = ranges.filter((r) => !isEmpty(r)).slice().sort((a, b) => a.start - b.start);
+  // The engine's lists mostly come sorted already: merged in one walk, without a filtered and
+  // sorted copy (each sort also allocates a work array). Empty ranges are skipped either way.
+  let sorted = true;
+  for (let i = 1; i < ranges.length; i++) {
+    if ((ranges[i] as NightRange).start < (ranges[i - 1] as NightRange).start) {
+      sorted = false;
+      break;
+    }
+  }
+  const source = sorted ? ranges : ranges.slice().sort(byStart);
   const merged: NightRange[] = [];
-  for (const r of sorted) {
+  for (const r of source) {
+    if (isEmpty(r)) continue;
     const last = merged[merged.length - 1];
     if (last && r.start <= last.end) {
-      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
+      if (r.end > last.end) merged[merged.length - 1] = { start: last.start, end: r.end };
     } else {
       merged.push({ start: r.start, end: r.end });
     }
   }
   return merged;
+}
+
+function byStart(a: NightRange, b: NightRange): number {
+  return a.start - b.start;
 }
 
 /**
@@ -105,6 +119,35 @@ export function intersectAll(a: readonly NightRange[], b: readonly NightRange[])
     else j++;
   }
   return result;
+}
+
+/** Whether the lists share a night (intersectAll is not empty), without building the intersection. */
+export function overlaps(a: readonly NightRange[], b: readonly NightRange[]): boolean {
+  const left = normalizedForReading(a);
+  const right = normalizedForReading(b);
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    const l = left[i] as NightRange;
+    const r = right[j] as NightRange;
+    if (l.start < r.end && r.start < l.end) return true;
+    if (l.end < r.end) i++;
+    else j++;
+  }
+  return false;
+}
+
+/** Whether every night of `inner` is in `outer` (subtract(inner, outer) is empty), without building the difference. */
+export function coveredBy(inner: readonly NightRange[], outer: readonly NightRange[]): boolean {
+  const cover = normalizedForReading(outer);
+  let j = 0;
+  for (const r of normalizedForReading(inner)) {
+    // Both lists are sorted and disjoint: the range of `outer` that holds r's first night holds all of r, or r is not covered.
+    while (j < cover.length && (cover[j] as NightRange).end <= r.start) j++;
+    const c = cover[j];
+    if (c === undefined || c.start > r.start || c.end < r.end) return false;
+  }
+  return true;
 }
 
 /** Every night of the ranges, earliest first. */
