@@ -3,15 +3,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/connection.js";
-import { tempDir } from "../support/db.js";
+import { freshDataDir, tempDir } from "../support/db.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const holder = path.join(root, "tests/support/hold-database.ts");
 
 // Only meaningful for the embedded database: *.embedded.test.ts files are left out of the
 // postgres project by vitest.config.ts.
+// The data directories that get opened are copies of the run's migrated template (no initdb,
+// no migrations: seconds each); what is tested is the lock, not making a database.
 describe("the embedded database is used by one process at a time", () => {
-  const dataDir = tempDir("lock");
+  const dataDir = freshDataDir("lock");
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it("refuses a second process, naming the holder, and loses no row", async () => {
@@ -42,8 +44,9 @@ describe("the embedded database is used by one process at a time", () => {
   });
 
   it("takes over a lock left by a process that died", async () => {
-    const dir = tempDir("stale");
-    fs.mkdirSync(path.join(dir, "database.locks"));
+    const dir = freshDataDir("stale");
+    fs.mkdirSync(path.join(dir, "database.locks"), { recursive: true });
+    expect(fs.readdirSync(path.join(dir, "database.locks"))).toEqual([]);
     fs.writeFileSync(path.join(dir, "database.locks", "1"), JSON.stringify({ pid: 2 ** 22 + 12345, command: "gone", since: "2026-01-01", token: "x" }));
     const db = await openDatabase({ databaseUrl: null, dataDir: dir });
     expect(fs.readdirSync(path.join(dir, "database.locks")).sort()).toEqual(["1", "2"]);

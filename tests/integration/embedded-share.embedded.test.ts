@@ -6,7 +6,7 @@ import { openDatabase } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import { auditArrivals } from "../../src/services/audit/audit-arrivals.js";
 import { runCli } from "../support/cli.js";
-import { tempDir } from "../support/db.js";
+import { freshDataDir } from "../support/db.js";
 import { octoberFeeLine, seedIfaPlacement, seedInvoice } from "../support/seed.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -19,7 +19,8 @@ const holder = path.join(root, "tests/support/hold-database.ts");
  * user's shell would run them, and what they write is there once the holder has let go.
  */
 describe("commands reach the embedded database through the process that holds it", () => {
-  const dataDir = tempDir("share");
+  // A copy of the run's migrated template: the holder opens it without initdb or migrations.
+  const dataDir = freshDataDir("share");
   const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
   let first: ChildProcessWithoutNullStreams;
 

@@ -6,7 +6,7 @@ import { openDatabase } from "../../src/db/connection.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import { modelDir } from "../../src/ingest/ocr/ocr-engine.js";
 import { loadSampleReference } from "../fixtures/layouts/score.js";
-import { tempDir } from "../support/temp-dir.js";
+import { freshDataDir, tempDir } from "../support/db.js";
 
 /**
  * Issue 17 "Done when": `ingest` of a scanned PDF works with no network and nothing installed
@@ -53,7 +53,7 @@ describe("a scan is read offline", () => {
   });
 
   it("placement-audit ingest stores a scanned PDF with every outgoing connection refused", async () => {
-    const dataDir = tempDir("offline-data");
+    const dataDir = freshDataDir("offline-data"); // already migrated: a copy of the run's template
     const inbox = tempDir("offline-inbox");
     dirs.push(dataDir, inbox);
     const db = await openDatabase({ databaseUrl: null, dataDir });
