@@ -315,6 +315,23 @@ function doubtfulDescription(description: string, header: TableHeader, placed: R
   return bareNumber ? { text: description, reason: `prints only "${description}" as its description: a line number, or a description not read` } : null;
 }
 
+/**
+ * A line with a rate and an amount but no quantity read, that prints a count under a heading the
+ * reader did not read ("31 nights" under "Quantity Per", "1" under "Week CommencingWeeks" drawn
+ * as one run): its quantity was printed and lost, never "none". Null when no such count stands
+ * on the line.
+ */
+function countUnderUnreadHeading(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>, config: ExtractionConfig): { text: string; reason: string } | null {
+  for (const [index, column] of header.columns.entries()) {
+    if (column.field !== null || column.headerField !== null || isVatHeading(column.heading)) continue;
+    const text = columnText(placed.get(index));
+    if (text !== "" && parseQuantity(text, config.units) !== null) {
+      return { text, reason: `prints "${text.slice(0, 40)}" under "${column.heading}", a heading not read as any field, and no quantity where one was read: the line's quantity is not known` };
+    }
+  }
+  return null;
+}
+
 function readLine(
   doc: LayoutDocument,
   row: LayoutRow,
@@ -408,6 +425,8 @@ function readLine(
   unreadable("unitRate", "rate", rate);
   unreadable("amount", "amount", amount);
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
+  const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
+  if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
   const doubt = doubtfulDescription(description, header, placed);
   if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason });
 
@@ -600,6 +619,13 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       takeFragmentsAbove(doc, i, header, config, state);
       continue;
     }
+    const before = state.lines[state.lines.length - 1];
+    if (before && joinBrokenReference(doc, row, header, placed, config, state, before, line)) {
+      state.unreadCells.length = unreadMark;
+      state.grossLines.length = grossMark;
+      state.consumed.add(i);
+      continue;
+    }
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
@@ -689,13 +715,23 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
   return state;
 }
 
+/**
+ * A cell's text wrapped onto the next printed line. A narrow cell breaks a date or a reference
+ * at its hyphen or slash ("01-09-" / "2026", "PO-" / "410201"): those parts join with no space.
+ */
+export function joinCellText(first: string, next: string): string {
+  if (first === "") return cleanText(next);
+  if (/[\p{L}\d][-/.]$/u.test(first) && /^[\p{L}\d]/u.test(next) && !/\s[-–]$/.test(first)) return cleanText(`${first}${next}`);
+  return cleanText(`${first} ${next}`);
+}
+
 /** Two printed lines of the same cells, read as one cell each (the first line's words first). */
 function combineCells(first: ReadonlyMap<ColumnField, LayoutCell[]>, second: ReadonlyMap<ColumnField, LayoutCell[]>): Map<ColumnField, LayoutCell[]> {
   const joined = new Map(first);
   for (const [field, cells] of second) {
     const before = joined.get(field) ?? [];
     const all = [...before, ...cells];
-    const text = cleanText(`${columnText(before)} ${columnText(cells)}`);
+    const text = joinCellText(columnText(before), columnText(cells));
     joined.set(field, [{ text, left: Math.min(...all.map((c) => c.left)), right: Math.max(...all.map((c) => c.right)) }]);
   }
   return joined;
@@ -807,6 +843,47 @@ function joinWrappedPeriod(
   state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
 }
 
+const REFERENCE_COLUMNS = ["child", "placement"] as const;
+
+/**
+ * A narrow reference cell wraps at its hyphen or slash ("PO-" over "410201"): the row under the
+ * line, with no figures of its own, goes on with that line's reference (and its description and
+ * period cells). Taken only when every reference the row prints finishes one the line above
+ * left open at a hyphen or slash; anything else is not joined here.
+ */
+function joinBrokenReference(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+  line: DraftLine,
+): boolean {
+  if (line.amount !== null || line.quantity !== null || line.unitRate !== null) return false;
+  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  const cellsOf = new Map<ColumnField, string>();
+  for (const [index, cells] of placed) {
+    const field = header.columns[index]?.field ?? null;
+    if (field === null) return false;
+    cellsOf.set(field, columnText(cells));
+  }
+  const references = REFERENCE_COLUMNS.filter((field) => cellsOf.has(field));
+  if (references.length === 0) return false;
+  if (![...cellsOf.keys()].every((field) => field === "description" || PERIOD_FIELDS.has(field) || field === "child" || field === "placement")) return false;
+  const open = (value: string | null): value is string => value !== null && /[\p{L}\d][-/]$/u.test(value);
+  for (const field of references) if (!open(field === "child" ? previous.line.childRef : previous.line.placementRef)) return false;
+  for (const field of references) {
+    const rest = cellsOf.get(field) ?? "";
+    if (field === "child") previous.line.childRef = joinCellText(previous.line.childRef ?? "", rest);
+    else previous.line.placementRef = joinCellText(previous.line.placementRef ?? "", rest);
+  }
+  joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+  state.notes.push(`${rowLabel(doc, row)} goes on with line ${state.lines.length}'s reference wrapped at its hyphen ("${references.map((f) => cellsOf.get(f)).join(" ")}").`);
+  return true;
+}
+
 /** The row is the table's first on its page: right under a repeated heading, or no line read on the page yet. */
 function firstRowOfPage(state: TableState, row: LayoutRow): boolean {
   const previous = state.lines[state.lines.length - 1];
@@ -824,9 +901,25 @@ function continuesText(before: string, after: string): boolean {
   return /^\p{Ll}/u.test(after.trim());
 }
 
-/** A description's next printed line; a word hyphenated at the line's end ("ed-" "ucation") is joined whole. */
+/**
+ * Words that stand before a hyphen in compounds ("self-care", "one-to-one", "short-break") and
+ * that a producer's hyphenation never leaves at a line's end as a syllable of a longer word.
+ */
+const COMPOUND_HEADS = /(?:^|[\s(])(?:self|non|one|two|three|four|five|half|well|full|part|short|long|high|low|day|week|night|year|term|step|face|cross|semi)-$/i;
+
+/**
+ * A description's next printed line. A word the producer hyphenated at the line's end ("ed-"
+ * "ucation") is joined whole; a break at a compound's own hyphen keeps it: the next part goes on
+ * with another hyphen ("out-" "of-hours"), the part before has one already ("out-of-" "hours"),
+ * or it is a compound's head word. A closing bracket or stop carried onto the next line joins
+ * with no space.
+ */
 function joinWrapped(first: string, next: string): string {
-  if (/\p{Ll}-$/u.test(first) && /^\p{Ll}/u.test(next)) return cleanText(`${first.slice(0, -1)}${next}`);
+  if (/\p{Ll}-$/u.test(first) && /^\p{Ll}/u.test(next)) {
+    const compound = /^\p{L}+-/u.test(next) || /\p{L}-\p{L}+-$/u.test(first) || COMPOUND_HEADS.test(first);
+    return cleanText(compound ? `${first}${next}` : `${first.slice(0, -1)}${next}`);
+  }
+  if (/^[)\]},.;:]/.test(next.trim())) return cleanText(`${first}${next.trim()}`);
   return cleanText(`${first} ${next}`);
 }
 
