@@ -22,6 +22,7 @@ import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocume
 import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
+import { readItemBlocks } from "./item-blocks.js";
 import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -122,6 +123,8 @@ interface TableState {
   pendingAbove?: Fragment[];
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
+  /** Item blocks' references printed with no label (`line` is the line's index). */
+  unlabelledReferences?: Array<{ line: number; text: string; where: string }>;
 }
 
 /**
@@ -712,7 +715,28 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     if (line.amount !== null) state.unread.push({ where: rowLabel(doc, row), text: rowText.slice(0, 80), amount: line.amount });
   }
+  if (!state.sawTable) readItemList(doc, furniture, config, state);
   return state;
+}
+
+/** No row of column headings: the lines may be item blocks (item-blocks.ts), read into the table's state. */
+function readItemList(doc: LayoutDocument, furniture: ReadonlyMap<number, FurnitureKind>, config: ExtractionConfig, state: TableState): void {
+  const items = readItemBlocks(doc, (index) => state.consumed.has(index) || furniture.has(index), config, (row) => rowLabel(doc, row));
+  if (items.length === 0) return;
+  state.sawTable = true;
+  state.firstHeading = items[0]?.rows[0] ?? null;
+  for (const item of items) {
+    const index = state.lines.length;
+    const where = item.line.source;
+    for (const text of item.unread) {
+      state.unreadCells.push({ line: index, field: "description", text, where, reason: `prints "${text.slice(0, 40)}" among the item's details, which could not be read as any field` });
+    }
+    if (item.unlabelledReference !== null) (state.unlabelledReferences ??= []).push({ line: index, text: item.unlabelledReference, where });
+    const lastRow = doc.rows[item.rows[item.rows.length - 1] ?? 0];
+    state.lines.push({ line: item.line, page: item.page, bottom: lastRow?.top ?? 0 });
+    for (const row of item.rows) state.consumed.add(row);
+  }
+  state.notes.push(`No row of column headings: the ${items.length} lines were read as item blocks (a description and amount, with its details printed below).`);
 }
 
 /**
@@ -1093,6 +1117,14 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
       candidates: [carried.description, carried.text],
     });
   }
+  for (const reference of table.unlabelledReferences ?? []) {
+    uncertain.push({
+      code: "uncertain_value",
+      field: `line ${reference.line + 1} childRef`,
+      reason: `${reference.where} prints "${reference.text}" among the item's details with no label: a child's or a placement's reference, which the reference data did not settle`,
+      candidates: [reference.text],
+    });
+  }
   for (const cell of table.unreadCells) {
     uncertain.push({
       code: "uncertain_value",
@@ -1153,6 +1185,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     evidence,
     uncertain,
     arithmetic,
+    ...(table.unlabelledReferences ? { unlabelledReferences: table.unlabelledReferences.map((r) => ({ line: r.line + 1, text: r.text })) } : {}),
   };
 }
 
