@@ -721,8 +721,11 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
 
 /** No row of column headings: the lines may be item blocks (item-blocks.ts), read into the table's state. */
 function readItemList(doc: LayoutDocument, furniture: ReadonlyMap<number, FurnitureKind>, config: ExtractionConfig, state: TableState): void {
-  const items = readItemBlocks(doc, (index) => state.consumed.has(index) || furniture.has(index), config, (row) => rowLabel(doc, row));
+  // A details row in small print may sit in a page's foot band: only that kind of furniture is its own.
+  const skip = (index: number, details: boolean): boolean => state.consumed.has(index) || (furniture.has(index) && !(details && furniture.get(index) === "small_print"));
+  const { items, unread } = readItemBlocks(doc, skip, config, (row) => rowLabel(doc, row));
   if (items.length === 0) return;
+  for (const row of unread) state.unread.push({ where: rowLabel(doc, doc.rows[row.index] as LayoutRow), text: row.text, amount: row.amount });
   state.sawTable = true;
   state.firstHeading = items[0]?.rows[0] ?? null;
   for (const item of items) {

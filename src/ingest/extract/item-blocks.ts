@@ -74,14 +74,39 @@ function readLabelled(label: string, value: string, parsed: Parsed, config: Extr
   return true;
 }
 
+function knownLabel(label: string, config: ExtractionConfig): boolean {
+  return CHILD_LABEL.test(label) || PLACEMENT_LABEL.test(label) || columnFieldOf(label, config.columnSynonyms) !== null;
+}
+
+/**
+ * "Child: C3001 PO: PO-430401 Qty: 31 nights Rate: £115.00": labelled pairs a browser set with
+ * single spaces (HTML collapses the gaps). Split before each known label followed by a colon (a
+ * two-word label such as "Placement Ref" before its last word alone); null unless it starts with one.
+ */
+function splitAtLabels(text: string, config: ExtractionConfig): string[] | null {
+  const starts: number[] = [];
+  for (const m of text.matchAll(/(?:^|\s)((?:[A-Za-z./]+\s)?[A-Za-z./]+):\s/g)) {
+    const words = m[1] ?? "";
+    const at = (m.index ?? 0) + m[0].indexOf(words);
+    const last = words.split(/\s/).pop() ?? words;
+    if (knownLabel(words, config)) starts.push(at);
+    else if (knownLabel(last, config)) starts.push(at + words.length - last.length);
+  }
+  if (starts[0] !== 0 || starts.length < 2) return null;
+  return starts.map((start, k) => text.slice(start, starts[k + 1] ?? text.length));
+}
+
 function readDetails(text: string, config: ExtractionConfig): Parsed {
   const parsed: Parsed = { childRef: null, placementRef: null, period: null, quantity: null, rate: null, unlabelled: null, unread: [] };
-  for (const raw of text.split(SEPARATORS)) {
+  const parts = text.split(SEPARATORS);
+  for (const raw of parts.length === 1 ? (splitAtLabels(cleanText(text), config) ?? parts) : parts) {
     const part = cleanText(raw);
     if (part === "") continue;
     const labelled = /^([A-Za-z][A-Za-z ./]*?)\s*:\s*(.+)$/.exec(part);
     if (labelled?.[1] && labelled[2] && readLabelled(labelled[1], cleanText(labelled[2]), parsed, config)) continue;
-    const period = parsePeriodText(part, config.dateFormats);
+    // One date alone is that day's item (a session, an allowance), as under a "Dates" heading.
+    const day = parseDateText(part, config.dateFormats);
+    const period = parsePeriodText(part, config.dateFormats) ?? (day ? { from: day, to: day } : null);
     const basis = countAtRate(part, config);
     const quantity = parseQuantity(part, config.units);
     if (period && parsed.period === null) parsed.period = period;
@@ -110,22 +135,38 @@ function detailsOf(title: LayoutRow, row: LayoutRow | undefined): string | null 
   if (!row || row.page !== title.page || row.top - title.top > 2.4 * title.height || row.height > title.height + 0.01) return null;
   const last = row.cells[row.cells.length - 1];
   if (row.cells.length > 1 && last && parseMoneyText(cleanText(last.text)) !== null) return null;
-  const text = row.cells.map((c) => cleanText(c.text)).join("   ");
-  return SEPARATORS.test(text) || /:/.test(text) ? text : null;
+  // Cells a word's gap apart are one run of text ("1 week", "×", "£900.00" in a symbol font); wider gaps part the details.
+  const text = row.cells.map((c, k) => `${k === 0 ? "" : c.left - (row.cells[k - 1]?.right ?? 0) <= row.height ? " " : "   "}${cleanText(c.text)}`).join("");
+  const alone = cleanText(text);
+  // One detail alone: a reference or a period (a discount's "C8001").
+  return SEPARATORS.test(text) || /:/.test(text) || REFERENCE.test(alone) || parsePeriodText(alone) !== null ? text : null;
+}
+
+export interface ItemList {
+  items: ItemBlockLine[];
+  /** Rows shaped like an item's title (words and an amount) with no details under them: not read, their amounts counted against the totals. */
+  unread: Array<{ index: number; text: string; amount: Dec }>;
 }
 
 /**
- * Reads item blocks from rows not taken already; at least two blocks make a list (one title row
- * over one line of small print might be anything). `skip` says which rows are page furniture.
+ * Reads item blocks from rows not taken already. Two blocks or more make a list; one alone only
+ * when a later row repeats its amount (the subtotal or total of a one-line invoice): one title
+ * over one line of small print might be anything. `skip(index, details)` says which rows are not
+ * the document's content (page furniture; a details row may be small print at a page's foot).
  */
-export function readItemBlocks(doc: LayoutDocument, skip: (index: number) => boolean, config: ExtractionConfig, rowLabel: (row: LayoutRow) => string): ItemBlockLine[] {
+export function readItemBlocks(doc: LayoutDocument, skip: (index: number, details: boolean) => boolean, config: ExtractionConfig, rowLabel: (row: LayoutRow) => string): ItemList {
   const items: ItemBlockLine[] = [];
-  for (let i = 0; i < doc.rows.length - 1; i++) {
+  const unread: ItemList["unread"] = [];
+  for (let i = 0; i < doc.rows.length; i++) {
     const row = doc.rows[i] as LayoutRow;
-    if (skip(i) || skip(i + 1)) continue;
+    if (skip(i, false)) continue;
     const title = titleOf(row);
-    const details = title ? detailsOf(row, doc.rows[i + 1]) : null;
-    if (!title || details === null) continue;
+    if (!title) continue;
+    const details = skip(i + 1, true) ? null : detailsOf(row, doc.rows[i + 1]);
+    if (details === null) {
+      unread.push({ index: i, text: cleanText(row.cells.map((c) => c.text).join(" ")).slice(0, 80), amount: title.amount });
+      continue;
+    }
     const parsed = readDetails(details, config);
     const where = rowLabel(row);
     const unit = parsed.quantity?.unit ?? parsed.rate?.unit ?? null;
@@ -159,5 +200,7 @@ export function readItemBlocks(doc: LayoutDocument, skip: (index: number) => boo
     });
     i++;
   }
-  return items.length >= 2 ? items : [];
+  const only = items.length === 1 ? items[0] : undefined;
+  const repeated = only !== undefined && doc.rows.some((r, k) => k > (only.rows[1] ?? 0) && r.cells.some((c) => parseMoneyText(cleanText(c.text))?.abs().equals(only.line.amount?.abs() ?? -1) === true));
+  return items.length >= 2 || repeated ? { items, unread: unread.filter((u) => u.index > (items[0]?.rows[0] ?? 0)) } : { items: [], unread: [] };
 }

@@ -132,6 +132,22 @@ describe("round 8 item lists with no column headings", () => {
     expect(draft.uncertain).toEqual([]);
   });
 
+  it("labelled details a browser set with single spaces are split at their labels", () => {
+    const draft = read(cards(["Child: C1001 PO: PO-410201 Qty: 31 nights Rate: £129.00", "Child: C1001 PO: PO-410201 Qty: 4 sessions Rate: £85.00"]));
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.quantity?.toFixed(2), l.unitRate?.toFixed(2)])).toEqual([
+      ["C1001", "PO-410201", "31.00", "129.00"],
+      ["C1001", "PO-410201", "4.00", "85.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("one item alone is read only when a later row repeats its amount (the total of a one-line invoice)", () => {
+    const one = (total: string): InvoiceDraft =>
+      read([...facts, item(40, 100, "Therapy sessions"), item(500, 100, "£340.00"), item(40, 112, "Child: C1001   Qty: 4 sessions   Rate: £85.00"), item(400, 140, "Total due"), item(500, 140, total)]);
+    expect(one("£340.00").lines.map((l) => l.amount?.toFixed(2))).toEqual(["340.00"]);
+    expect(one("£680.00").tableFound).toBe(false);
+  });
+
   it("a detail it cannot read makes the line uncertain, quoting it", () => {
     const draft = read(cards(["C1001 · 1 Dec 2026 – 31 Dec 2026 · see schedule B", "C1001 · 1 Dec 2026 – 31 Dec 2026 · 4 sessions × £85.00"]));
     expect(draft.uncertain.find((u) => u.field === "line 1 description")?.reason).toContain('"see schedule B"');
