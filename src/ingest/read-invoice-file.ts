@@ -6,6 +6,7 @@ import { emptyConfig } from "./extract/config.js";
 import { extractInvoice, layoutText } from "./extract/extractor.js";
 import { identifyProvider, type ProviderIdentity, type ProviderMatch } from "./providers.js";
 import { imageFormatOf } from "./ocr/page-images.js";
+import { placeUnlabelledReferences } from "./unlabelled-references.js";
 import { doubtsAsUncertain, validateOcrDraft, type OcrDoubt, type OcrReference } from "./ocr/validate-ocr.js";
 import { sharedOcrEngine } from "./ocr/ocr-engine.js";
 import { lookAgain } from "./ocr/second-look.js";
@@ -215,6 +216,8 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
     const { match, template, problem } = whichProvider(doc, text, generic, context);
     providerId = match?.providerId ?? null;
     let draft = template ? extractInvoice(doc, template.config) : generic;
+    // An item list's unlabelled references are placed by the reference data, or stay uncertain.
+    if (match) draft = placeUnlabelledReferences(draft, match.providerId, context.reference);
     let doubts: OcrDoubt[] = [];
     if (doc.ocr && match) {
       // A scan's values stand only when a check confirms them (DATA.md "Scans").

@@ -99,7 +99,7 @@ export interface PixelBox {
  * it, under a column heading, after the document's title, in a sentence, from a provider
  * template's pattern, from a statement block's heading, or worked out (a total from the lines).
  */
-export type FoundVia = "label" | "label_above" | "heading" | "title" | "sentence" | "template" | "statement_block" | "totals_row" | "computed";
+export type FoundVia = "label" | "label_above" | "heading" | "title" | "sentence" | "template" | "statement_block" | "item_block" | "totals_row" | "computed";
 
 export interface FieldEvidence {
   via: FoundVia;
@@ -177,6 +177,11 @@ export interface InvoiceDraft {
   arithmetic: ArithmeticCheck[];
   /** Observations kept with the invoice (extraction_notes). */
   notes: string[];
+  /**
+   * References printed with no label (an item block's "C1001"), by line number from 1: each is
+   * also an uncertain `line N childRef` until the reference data says whose it is.
+   */
+  unlabelledReferences?: Array<{ line: number; text: string }>;
 }
 
 /** Why a file could not be read fully; the stable code goes in reports, the message to people. */

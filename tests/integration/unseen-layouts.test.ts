@@ -8,10 +8,8 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
  * every file listed must still fail, so a file the reader learns to read fails this test until
  * it is taken off the list. The held-out half is measured by bench/layouts.ts, never here.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  // The fifth held-out set, moved here in round 6 (reader round 6): what it still reads wrong.
-  "chromium-item-cards-BFC-10903.pdf": "an item list with no column headings (no_line_table)",
-};
+// Empty since round 8: the item list with no column headings (chromium-item-cards) is read as item blocks.
+const KNOWN_GAPS: Record<string, string> = {};
 
 const files = corpusFiles("tune");
 

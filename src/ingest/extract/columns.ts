@@ -235,7 +235,8 @@ function headerScore(header: TableHeader): number {
 export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config: ExtractionConfig): TableHeader | null {
   const row = rows[index];
   // A heading row holds no amounts or dates: most rows are rejected here, cheaply.
-  if (!row || row.cells.length < 2 || row.cells.some(looksLikeData)) return null;
+  if (!row || row.cells.length === 0 || row.cells.some(looksLikeData)) return null;
+  if (row.cells.length < 2) return stackedHeading(rows, index, config);
   const cells = splitHeadingCells(row, config);
   const single = headerFromCells(cells, [index], config);
   const next = rows[index + 1];
@@ -255,8 +256,12 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
     // its first word above the one-line headings and its last below them ("PLACEMENT" / "ID").
     const third = rows[index + 2];
     if (third && third.page === row.page && third.top - next.top <= 1.2 * Math.max(next.height, third.height) && headingOnly(third)) {
-      const threeRows = headerFromCells(mergeHeadingRows(mergeHeadingRows(row.cells, next.cells, known), third.cells, known), [index, index + 1, index + 2], config);
-      if (threeRows && (!merged || headerScore(threeRows) > headerScore(merged))) merged = threeRows;
+      // The middle row's runs may join two one-line headings ("Quantity Per"): split and whole are both tried.
+      for (const middle of [next.cells, lowerCells]) {
+        const threeRows = headerFromCells(mergeHeadingRows(mergeHeadingRows(row.cells, middle, known), third.cells, known), [index, index + 1, index + 2], config);
+        // A tie goes to the three rows: their third row is heading words, which no line reads.
+        if (threeRows && (!merged || headerScore(threeRows) >= headerScore(merged))) merged = threeRows;
+      }
     }
     // Merging must add what neither row has alone (a title row above real headings adds nothing).
     if (merged) {
@@ -265,6 +270,27 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
     }
   }
   return single;
+}
+
+/**
+ * Headings middle-aligned in a heading row where one heading wraps and the others do not: the
+ * wrapped one prints its first word alone on the row above ("YP") and its last on the row below
+ * ("Ref"). Read from that lone word's row when the three rows make a heading that names more
+ * fields than the middle row alone.
+ */
+function stackedHeading(rows: readonly LayoutRow[], index: number, config: ExtractionConfig): TableHeader | null {
+  const [row, next, third] = [rows[index], rows[index + 1], rows[index + 2]];
+  if (!row || !next || !third || row.items === undefined || next.cells.length < 2) return null;
+  const close = (a: LayoutRow, b: LayoutRow): boolean => b.page === a.page && b.top - a.top <= 1.2 * Math.max(a.height, b.height);
+  if (!close(row, next) || !close(next, third) || !headingOnly(row) || !headingOnly(next) || !headingOnly(third)) return null;
+  const known = (text: string): boolean => fieldOf(text, config) !== null;
+  let best: TableHeader | null = null;
+  for (const middle of [next.cells, splitHeadingCells(next, config)]) {
+    const candidate = headerFromCells(mergeHeadingRows(mergeHeadingRows(row.cells, middle, known), third.cells, known), [index, index + 1, index + 2], config);
+    if (candidate && (!best || headerScore(candidate) > headerScore(best))) best = candidate;
+  }
+  const middleAlone = detectHeaderAt(rows, index + 1, config);
+  return best && best.fields.size > (middleAlone?.fields.size ?? 0) ? best : null;
 }
 
 /**

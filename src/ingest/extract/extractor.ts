@@ -22,6 +22,7 @@ import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocume
 import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
+import { readItemBlocks } from "./item-blocks.js";
 import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -122,6 +123,8 @@ interface TableState {
   pendingAbove?: Fragment[];
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
+  /** Item blocks' references printed with no label (`line` is the line's index). */
+  unlabelledReferences?: Array<{ line: number; text: string; where: string }>;
 }
 
 /**
@@ -315,6 +318,23 @@ function doubtfulDescription(description: string, header: TableHeader, placed: R
   return bareNumber ? { text: description, reason: `prints only "${description}" as its description: a line number, or a description not read` } : null;
 }
 
+/**
+ * A line with a rate and an amount but no quantity read, that prints a count under a heading the
+ * reader did not read ("31 nights" under "Quantity Per", "1" under "Week CommencingWeeks" drawn
+ * as one run): its quantity was printed and lost, never "none". Null when no such count stands
+ * on the line.
+ */
+function countUnderUnreadHeading(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>, config: ExtractionConfig): { text: string; reason: string } | null {
+  for (const [index, column] of header.columns.entries()) {
+    if (column.field !== null || column.headerField !== null || isVatHeading(column.heading)) continue;
+    const text = columnText(placed.get(index));
+    if (text !== "" && parseQuantity(text, config.units) !== null) {
+      return { text, reason: `prints "${text.slice(0, 40)}" under "${column.heading}", a heading not read as any field, and no quantity where one was read: the line's quantity is not known` };
+    }
+  }
+  return null;
+}
+
 function readLine(
   doc: LayoutDocument,
   row: LayoutRow,
@@ -408,6 +428,8 @@ function readLine(
   unreadable("unitRate", "rate", rate);
   unreadable("amount", "amount", amount);
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
+  const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
+  if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
   const doubt = doubtfulDescription(description, header, placed);
   if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason });
 
@@ -600,6 +622,13 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       takeFragmentsAbove(doc, i, header, config, state);
       continue;
     }
+    const before = state.lines[state.lines.length - 1];
+    if (before && joinBrokenReference(doc, row, header, placed, config, state, before, line)) {
+      state.unreadCells.length = unreadMark;
+      state.grossLines.length = grossMark;
+      state.consumed.add(i);
+      continue;
+    }
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
@@ -686,7 +715,41 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     if (line.amount !== null) state.unread.push({ where: rowLabel(doc, row), text: rowText.slice(0, 80), amount: line.amount });
   }
+  if (!state.sawTable) readItemList(doc, furniture, config, state);
   return state;
+}
+
+/** No row of column headings: the lines may be item blocks (item-blocks.ts), read into the table's state. */
+function readItemList(doc: LayoutDocument, furniture: ReadonlyMap<number, FurnitureKind>, config: ExtractionConfig, state: TableState): void {
+  // A details row in small print may sit in a page's foot band: only that kind of furniture is its own.
+  const skip = (index: number, details: boolean): boolean => state.consumed.has(index) || (furniture.has(index) && !(details && furniture.get(index) === "small_print"));
+  const { items, unread } = readItemBlocks(doc, skip, config, (row) => rowLabel(doc, row));
+  if (items.length === 0) return;
+  for (const row of unread) state.unread.push({ where: rowLabel(doc, doc.rows[row.index] as LayoutRow), text: row.text, amount: row.amount });
+  state.sawTable = true;
+  state.firstHeading = items[0]?.rows[0] ?? null;
+  for (const item of items) {
+    const index = state.lines.length;
+    const where = item.line.source;
+    for (const text of item.unread) {
+      state.unreadCells.push({ line: index, field: "description", text, where, reason: `prints "${text.slice(0, 40)}" among the item's details, which could not be read as any field` });
+    }
+    if (item.unlabelledReference !== null) (state.unlabelledReferences ??= []).push({ line: index, text: item.unlabelledReference, where });
+    const lastRow = doc.rows[item.rows[item.rows.length - 1] ?? 0];
+    state.lines.push({ line: item.line, page: item.page, bottom: lastRow?.top ?? 0 });
+    for (const row of item.rows) state.consumed.add(row);
+  }
+  state.notes.push(`No row of column headings: the ${items.length} lines were read as item blocks (a description and amount, with its details printed below).`);
+}
+
+/**
+ * A cell's text wrapped onto the next printed line. A narrow cell breaks a date or a reference
+ * at its hyphen or slash ("01-09-" / "2026", "PO-" / "410201"): those parts join with no space.
+ */
+export function joinCellText(first: string, next: string): string {
+  if (first === "") return cleanText(next);
+  if (/[\p{L}\d][-/.]$/u.test(first) && /^[\p{L}\d]/u.test(next) && !/\s[-–]$/.test(first)) return cleanText(`${first}${next}`);
+  return cleanText(`${first} ${next}`);
 }
 
 /** Two printed lines of the same cells, read as one cell each (the first line's words first). */
@@ -695,7 +758,7 @@ function combineCells(first: ReadonlyMap<ColumnField, LayoutCell[]>, second: Rea
   for (const [field, cells] of second) {
     const before = joined.get(field) ?? [];
     const all = [...before, ...cells];
-    const text = cleanText(`${columnText(before)} ${columnText(cells)}`);
+    const text = joinCellText(columnText(before), columnText(cells));
     joined.set(field, [{ text, left: Math.min(...all.map((c) => c.left)), right: Math.max(...all.map((c) => c.right)) }]);
   }
   return joined;
@@ -807,6 +870,47 @@ function joinWrappedPeriod(
   state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
 }
 
+const REFERENCE_COLUMNS = ["child", "placement"] as const;
+
+/**
+ * A narrow reference cell wraps at its hyphen or slash ("PO-" over "410201"): the row under the
+ * line, with no figures of its own, goes on with that line's reference (and its description and
+ * period cells). Taken only when every reference the row prints finishes one the line above
+ * left open at a hyphen or slash; anything else is not joined here.
+ */
+function joinBrokenReference(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+  line: DraftLine,
+): boolean {
+  if (line.amount !== null || line.quantity !== null || line.unitRate !== null) return false;
+  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  const cellsOf = new Map<ColumnField, string>();
+  for (const [index, cells] of placed) {
+    const field = header.columns[index]?.field ?? null;
+    if (field === null) return false;
+    cellsOf.set(field, columnText(cells));
+  }
+  const references = REFERENCE_COLUMNS.filter((field) => cellsOf.has(field));
+  if (references.length === 0) return false;
+  if (![...cellsOf.keys()].every((field) => field === "description" || PERIOD_FIELDS.has(field) || field === "child" || field === "placement")) return false;
+  const open = (value: string | null): value is string => value !== null && /[\p{L}\d][-/]$/u.test(value);
+  for (const field of references) if (!open(field === "child" ? previous.line.childRef : previous.line.placementRef)) return false;
+  for (const field of references) {
+    const rest = cellsOf.get(field) ?? "";
+    if (field === "child") previous.line.childRef = joinCellText(previous.line.childRef ?? "", rest);
+    else previous.line.placementRef = joinCellText(previous.line.placementRef ?? "", rest);
+  }
+  joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+  state.notes.push(`${rowLabel(doc, row)} goes on with line ${state.lines.length}'s reference wrapped at its hyphen ("${references.map((f) => cellsOf.get(f)).join(" ")}").`);
+  return true;
+}
+
 /** The row is the table's first on its page: right under a repeated heading, or no line read on the page yet. */
 function firstRowOfPage(state: TableState, row: LayoutRow): boolean {
   const previous = state.lines[state.lines.length - 1];
@@ -824,9 +928,25 @@ function continuesText(before: string, after: string): boolean {
   return /^\p{Ll}/u.test(after.trim());
 }
 
-/** A description's next printed line; a word hyphenated at the line's end ("ed-" "ucation") is joined whole. */
+/**
+ * Words that stand before a hyphen in compounds ("self-care", "one-to-one", "short-break") and
+ * that a producer's hyphenation never leaves at a line's end as a syllable of a longer word.
+ */
+const COMPOUND_HEADS = /(?:^|[\s(])(?:self|non|one|two|three|four|five|half|well|full|part|short|long|high|low|day|week|night|year|term|step|face|cross|semi)-$/i;
+
+/**
+ * A description's next printed line. A word the producer hyphenated at the line's end ("ed-"
+ * "ucation") is joined whole; a break at a compound's own hyphen keeps it: the next part goes on
+ * with another hyphen ("out-" "of-hours"), the part before has one already ("out-of-" "hours"),
+ * or it is a compound's head word. A closing bracket or stop carried onto the next line joins
+ * with no space.
+ */
 function joinWrapped(first: string, next: string): string {
-  if (/\p{Ll}-$/u.test(first) && /^\p{Ll}/u.test(next)) return cleanText(`${first.slice(0, -1)}${next}`);
+  if (/\p{Ll}-$/u.test(first) && /^\p{Ll}/u.test(next)) {
+    const compound = /^\p{L}+-/u.test(next) || /\p{L}-\p{L}+-$/u.test(first) || COMPOUND_HEADS.test(first);
+    return cleanText(compound ? `${first}${next}` : `${first.slice(0, -1)}${next}`);
+  }
+  if (/^[)\]},.;:]/.test(next.trim())) return cleanText(`${first}${next.trim()}`);
   return cleanText(`${first} ${next}`);
 }
 
@@ -1000,6 +1120,14 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
       candidates: [carried.description, carried.text],
     });
   }
+  for (const reference of table.unlabelledReferences ?? []) {
+    uncertain.push({
+      code: "uncertain_value",
+      field: `line ${reference.line + 1} childRef`,
+      reason: `${reference.where} prints "${reference.text}" among the item's details with no label: a child's or a placement's reference, which the reference data did not settle`,
+      candidates: [reference.text],
+    });
+  }
   for (const cell of table.unreadCells) {
     uncertain.push({
       code: "uncertain_value",
@@ -1060,6 +1188,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     evidence,
     uncertain,
     arithmetic,
+    ...(table.unlabelledReferences ? { unlabelledReferences: table.unlabelledReferences.map((r) => ({ line: r.line + 1, text: r.text })) } : {}),
   };
 }
 

@@ -66,7 +66,11 @@ export function joinTouchingItems(byX: readonly PositionedText[], height: number
       const gap = item.x - (last.x + last.width);
       const flush = gap <= Math.max(0.25, height * 0.04) && gap >= -height * 0.3;
       const ligature = (LIGATURE_RUN.test(item.text.trim()) || LIGATURE_RUN.test(lastPiece.trim())) && gap <= height * 0.2 && gap >= -height * 0.3;
-      const wordEdge = /\S$/.test(last.text) && /^\S/.test(item.text) && /\p{L}$/u.test(last.text) && /^\p{L}/u.test(item.text);
+      // Letters on both sides, or a closing bracket or stop drawn flush after a word ("staff" ")").
+      const wordEdge =
+        /\S$/.test(last.text) &&
+        /^\S/.test(item.text) &&
+        ((/\p{L}$/u.test(last.text) && /^\p{L}/u.test(item.text)) || (flush && /[\p{L}\d]$/u.test(last.text) && /^[)\],.;:]+$/u.test(item.text.trim())));
       if ((flush || ligature) && wordEdge && Math.abs(item.top - last.top) <= 0.5) {
         const right = Math.max(last.x + last.width, item.x + item.width);
         out[out.length - 1] = { ...last, text: `${last.text}${item.text}`, width: right - last.x, ...(item.confidence === undefined ? {} : { confidence: Math.min(last.confidence ?? 100, item.confidence) }) };

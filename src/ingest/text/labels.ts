@@ -45,7 +45,7 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
   invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice",
     // Sage and accounts packages: the invoice date is the VAT tax point, labelled as both.
     "Tax Date", "Invoice/Tax Date", "Invoice / Tax Date", "Tax Point/Invoice Date", "Invoice Date/Tax Point", "Date/Tax Point",
-    "Date of Supply", "Invoice Issued", "Dated"],
+    "Date of Supply", "Invoice Issued", "Dated", "Issued", "Issued on"],
   period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care"],
   periodFrom: ["Period From", "Period Start", "Billing Period From", "Period Start Date", "Start of Service", "Service Start", "Service From"],
   periodTo: ["Period To", "Period End", "Billing Period To", "Period End Date", "End of Service", "Service End", "Service To"],

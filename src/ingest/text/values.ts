@@ -311,7 +311,8 @@ export function findPeriodInText(input: string, formats: readonly DateFormat[] =
 
 /** Pounds and pence in every DATA.md spelling; also `£917.00/week`-style suffixes are cut by parseRate. */
 export function parseMoneyText(input: string): Dec | null {
-  const text = cleanText(input).replace(/^GBP\s*£/i, "£");
+  // "(5,115.00) GBP": the currency named after a bracketed credit is the figure's, as in "5,115.00 GBP".
+  const text = cleanText(input).replace(/^GBP\s*£/i, "£").replace(/^(\([^()]*\))\s*GBP\.?$/i, "$1");
   if (text === "" || !/\d/.test(text)) return null;
   // A date or a percentage is never money.
   if (/%/.test(text) || /\d[/]\d/.test(text) || /\d\s*-\s*\d/.test(text) || /^\d{1,2}[.-]\d{1,2}[.-]\d{2,4}$/.test(text)) return null;
