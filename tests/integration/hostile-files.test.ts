@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readInvoiceFile } from "../../src/ingest/read-invoice-file.js";
 import { SandboxPool } from "../../src/ingest/sandbox/pool.js";
@@ -65,6 +67,7 @@ describe("the sandbox's bounds", () => {
     // Each child alone may grow to 1 GiB, the pool's children together to 200 MB: two files
     // that each grow past 200 MB (2M text operators) are both stopped for memory, not time.
     // The wall clock is far off (the test is about memory): on a loaded machine reaching 200 MB took 50 s.
+    // The first to give way did so beside the other, so it is read once more alone before it is refused.
     const pool = new SandboxPool(2, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 170_000 }, 200 * 1024 * 1024);
     try {
       const bomb = await textOperatorBombPdf();
@@ -73,6 +76,23 @@ describe("the sandbox's bounds", () => {
       for (const outcome of outcomes) {
         expect(outcome).toMatchObject({ status: "needs_attention", reason: "too_large" });
         expect(outcome.status === "needs_attention" && outcome.message).toContain("could not be read safely: reading it needed more than");
+      }
+    } finally {
+      pool.stop();
+    }
+  }, 400_000);
+
+  it("reads again alone a file whose child gave way only because files side by side crossed the budget", async () => {
+    // A child starts at about 140 MB: two ordinary invoices read side by side cross a 250 MB
+    // budget together, and each alone stays under it. Neither may be refused for memory.
+    const pool = new SandboxPool(2, { heapMb: 256, rssBytes: 1024 * 1024 * 1024, wallMs: 120_000 }, 250 * 1024 * 1024);
+    try {
+      const context = { providers: [], templates: [], lineKeywords: LINE_KEYWORDS };
+      const names = ["2026-08-brightfield-BFC-10481.pdf", "2026-08-cedar-house-CED-2248.pdf"];
+      const files = names.map((name) => ({ name, bytes: fs.readFileSync(path.join("samples", "invoices", name)) }));
+      const outcomes = await Promise.all(files.map((file) => pool.parse(file.name, file.bytes, context)));
+      for (const [i, file] of files.entries()) {
+        expect(outcomes[i]).toEqual(await readInvoiceFile(file.name, file.bytes, context));
       }
     } finally {
       pool.stop();

@@ -139,10 +139,21 @@ interface Job {
   limits: SandboxLimits;
   onPage?: PageProgress | undefined;
   resolve(outcome: ReadOutcome): void;
+  /**
+   * Set when the file's child gave way to the pool's budget while other children were busy too:
+   * what crossed the budget was the files together, not this file, so it is read again alone.
+   */
+  giveWayShared?: boolean;
+  /** Being read (or waiting to be read) with no other child busy: its second chance. */
+  alone?: boolean;
 }
 
-/** Asked by a busy child's watch: is the pool over its budget with this child to give way? */
-type BudgetCheck = (slot: Slot) => boolean;
+/**
+ * Asked by a busy child's watch: is the pool over its budget with this child to give way, and
+ * were other children busy too ("shared": the file may be fine alone) or not ("alone")?
+ */
+type BudgetVerdict = "within" | "shared" | "alone";
+type BudgetCheck = (slot: Slot) => BudgetVerdict;
 
 class Slot {
   private child: ChildProcess | null = null;
@@ -153,7 +164,7 @@ class Slot {
   constructor(
     private readonly limits: SandboxLimits,
     private readonly ocrGate: OcrGate,
-    private readonly overBudget: BudgetCheck = () => false,
+    private readonly overBudget: BudgetCheck = () => "within",
   ) {}
 
   /** Reading a scan (holding an OCR place): bounded by the scan's own limits, not the pool's budget. */
@@ -235,7 +246,14 @@ class Slot {
         wall = setTimeout(() => finish(unsafeOutcome("time", job.limits), true), job.limits.wallMs);
         watch = setInterval(() => {
           const rss = child.pid === undefined ? null : residentBytes(child.pid);
-          if ((rss !== null && rss > job.limits.rssBytes) || this.overBudget(this)) finish(unsafeOutcome("memory", job.limits), true);
+          if (rss !== null && rss > job.limits.rssBytes) {
+            finish(unsafeOutcome("memory", job.limits), true);
+            return;
+          }
+          const verdict = this.overBudget(this);
+          if (verdict === "within") return;
+          if (verdict === "shared") job.giveWayShared = true;
+          finish(unsafeOutcome("memory", job.limits), true);
         }, RSS_POLL_MS);
       };
       // A scan: the clock stops while it waits for an OCR place, then restarts with a scan's budget.
@@ -318,23 +336,29 @@ export class SandboxPool {
     this.free = [...this.slots];
   }
 
+  /** A file is being read with no other child busy (its second chance after giving way). */
+  private aloneRunning = false;
+
   /**
    * The children together over the pool's budget: idle ones are stopped (that costs no file);
-   * if still over, the largest busy child gives way.
+   * if still over, the largest busy child gives way. Two ordinary files read side by side can
+   * cross the budget together (a child starts at about 140 MB), so a file that gave way while
+   * others were busy is read again alone before it is refused (pump); alone, the budget is its own.
    */
-  private overBudget(asking: Slot): boolean {
+  private overBudget(asking: Slot): BudgetVerdict {
     const sizes = this.slots.filter((slot) => !slot.scanning).map((slot) => ({ slot, bytes: slot.residentBytes() }));
     let total = sizes.reduce((sum, s) => sum + s.bytes, 0);
-    if (total <= this.poolRssBytes) return false;
+    if (total <= this.poolRssBytes) return "within";
     for (const { slot, bytes } of sizes) {
       if (!slot.busy && bytes > 0) {
         slot.stop();
         total -= bytes;
       }
     }
-    if (total <= this.poolRssBytes) return false;
-    const largest = sizes.filter((s) => s.slot.busy).sort((a, b) => b.bytes - a.bytes)[0];
-    return largest?.slot === asking;
+    if (total <= this.poolRssBytes) return "within";
+    const busy = sizes.filter((s) => s.slot.busy).sort((a, b) => b.bytes - a.bytes);
+    if (busy[0]?.slot !== asking) return "within";
+    return busy.length > 1 ? "shared" : "alone";
   }
 
   /** Reads one file in a child; `onPage` hears each page of a scan as it is read. */
@@ -346,16 +370,28 @@ export class SandboxPool {
   }
 
   private pump(): void {
-    while (this.free.length > 0 && this.waiting.length > 0) {
+    while (this.free.length > 0 && this.waiting.length > 0 && !this.aloneRunning) {
+      const head = this.waiting[0] as Job;
+      // A second chance is read alone: it waits until every child is done with its file.
+      if (head.alone && this.free.length < this.slots.length) return;
       // The slot used last: one stream of files keeps one warm child, not one per slot.
       const slot = this.free.pop() as Slot;
       const job = this.waiting.shift() as Job;
+      if (job.alone) this.aloneRunning = true;
       void slot
         .run(job)
         .catch(() => unsafeOutcome("crash", this.limits))
         .then((outcome) => {
-          job.resolve(outcome);
+          if (job.alone) this.aloneRunning = false;
           this.free.push(slot);
+          if (job.giveWayShared && !job.alone) {
+            job.giveWayShared = false;
+            job.alone = true;
+            job.limits = { ...this.limits };
+            this.waiting.unshift(job);
+          } else {
+            job.resolve(outcome);
+          }
           this.pump();
         });
     }
