@@ -156,7 +156,9 @@ describe("SIGKILL during `placement-audit audit`, then the audit again (PostgreS
   });
 
   it("the re-run gives the same findings as an uninterrupted audit", async () => {
-    const env = { DATABASE_URL: url, DATA_DIR: dataDir };
+    // On PostgreSQL the killed audit's run is the work queue's: the next `audit` waits for it,
+    // working the queue, and pg-boss hands the killed part out again once its job expires (short here).
+    const env = { DATABASE_URL: url, DATA_DIR: dataDir, QUEUE_EXPIRE_SECONDS: "10", QUEUE_MAINTENANCE_SECONDS: "1", QUEUE_POLL_SECONDS: "0.5", QUEUE_RETRY_DELAY_SECONDS: "1" };
     const child = runCli(["audit", "--month", "2026-10"], env);
     const done = exited(child);
     const deadline = Date.now() + 90_000;
@@ -177,6 +179,9 @@ describe("SIGKILL during `placement-audit audit`, then the audit again (PostgreS
     const second = await exited(again);
     expect(second.signal, stderr()).toBeNull();
     expect([0, 1], stderr()).toContain(second.code);
+    expect(stderr()).toMatch(/audit run \d+ is still running on the work queue; this process helps finish it/);
     expect(await findingsOf(db.knex)).toEqual(expected);
+    // The killed run was finished (by the second process, on the queue), not left running.
+    expect(await db.knex("audit_runs").where({ status: "running" }).count<{ n: string }[]>({ n: "*" })).toEqual([{ n: "0" }]);
   }, 180_000);
 });

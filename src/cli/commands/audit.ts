@@ -1,6 +1,7 @@
 import { AppError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
-import { runAudit, type AuditScope, type RunAuditResult } from "../../services/audit/run-audit.js";
+import { type AuditScope, type RunAuditResult } from "../../services/audit/run-audit.js";
+import { runAuditAfterQueuedRuns } from "../../services/audit/audit-after-queued.js";
 import { runAuditWithHeartbeat } from "../../services/scheduler/run-recovery.js";
 import { parseCommandArgs, requireMonth } from "../args.js";
 import { EXIT_OK, type Command } from "../command.js";
@@ -52,7 +53,13 @@ export const auditCommand: Command = {
       // killed) is retried by another worker after its expiry: the run is the queue's, not ours.
       try {
         if (values["queue-only"] !== true) await startQueueWorkers(db, queue, { dataDir: context.settings.dataDir, logger: context.logger, files: false, auditParts: threads ?? 1 });
-        result = await runAudit(db, { ...options, queue, ...(partLines !== undefined ? { partLines } : {}) });
+        // An audit still on the queue (say its process was killed) is waited for, worked by this
+        // process too, and this audit runs after it (audit-after-queued.ts).
+        result = await runAuditAfterQueuedRuns(db, { ...options, queue, ...(partLines !== undefined ? { partLines } : {}) }, (runId) =>
+          context.stderr.write(
+            `placement-audit audit: audit run ${runId} is still running on the work queue; this process helps finish it (a part whose worker stopped is retried once its job expires: QUEUE_EXPIRE_SECONDS), then audits.\n`,
+          ),
+        );
       } finally {
         await queue.stop();
       }

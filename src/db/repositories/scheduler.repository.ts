@@ -212,6 +212,12 @@ export async function handRunToQueue(knex: Knex, runId: string): Promise<void> {
   await knex("audit_runs").where({ id: runId, status: "running" }).update({ owner_id: QUEUE_OWNER });
 }
 
+/** Whether a run still running belongs to the work queue (its parts queued: pg-boss finishes it). */
+export async function isQueuedRunRunning(knex: Knex, runId: string): Promise<boolean> {
+  const row = await knex("audit_runs").where({ id: runId, status: "running", owner_id: QUEUE_OWNER }).first<{ id: string } | undefined>("id");
+  return row !== undefined;
+}
+
 /** Audit runs still "running" that are not `me`'s, not a running slot's and not the work queue's, with their age. */
 export async function runningRunsOutsideSlots(knex: Knex, me: string): Promise<(Pick<AuditRunRow, "id" | "run_key" | "owner_id"> & { ageMs: number })[]> {
   const rows = (
