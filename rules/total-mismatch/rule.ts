@@ -6,8 +6,16 @@ export const rule: InvoiceCheckRule = {
   invoiceCheck(work) {
     const invoice = work.invoice;
     // Every printed line, discount lines included (each plan holds its line's amount, read once).
-    let lines = NO_PENCE;
-    for (const plan of work.plans) lines = lines.plus(plan.amount);
+    // Printed amounts are whole pence: summed as a plain number (no value made per line), with
+    // any other value, or a sum past the safe integers, added exactly.
+    let whole = 0;
+    let rest = NO_PENCE;
+    for (const plan of work.plans) {
+      const amount = plan.amount;
+      if (amount.den === 1 && Number.isSafeInteger(whole + amount.num)) whole += amount.num;
+      else rest = rest.plus(amount);
+    }
+    const lines = rest.plus(whole);
     const vat = invoice.vat === null ? NO_PENCE : penceOf(invoice.vat);
     const sum = lines.plus(vat);
     const total = penceOf(invoice.total);

@@ -1,4 +1,4 @@
-import { NO_PENCE, exactOfDecimal, money, penceOf, penceText, percentOf, percentText, poundsText, type InvoiceCheckRule, type InvoiceView, type Pence, type RuleNote } from "../../src/audit/rule-kit.js";
+import { NO_PENCE, exactOfDecimal, money, penceOf, penceText, percentOf, percentText, poundsText, type InvoiceCheckRule, type InvoiceView, type Pence, type Placement, type RuleNote } from "../../src/audit/rule-kit.js";
 
 /**
  * VAT due: the configured rate of the printed amounts, less their discount credit, of the
@@ -10,9 +10,17 @@ export function vatDue(work: InvoiceView): { due: Pence; base: Pence; registered
   const registered = provider !== undefined && provider.vatNumber !== null && provider.vatNumber.trim() !== "";
   if (!registered) return { due: NO_PENCE, base: NO_PENCE, registered };
   let base = NO_PENCE;
+  // An invoice's lines mostly follow one another by placement: the contract is looked up when
+  // the placement changes, not for every line.
+  let placement: Placement | null = null;
+  let exempt = true;
   for (const plan of work.plans) {
     if (plan.kind === "discount" || plan.placement === null) continue;
-    if (work.ctx.index.contractOf(plan.placement).vatExempt) continue;
+    if (plan.placement !== placement) {
+      placement = plan.placement;
+      exempt = work.ctx.index.contractOf(placement).vatExempt;
+    }
+    if (exempt) continue;
     base = base.plus(plan.amount.minus(plan.credit));
   }
   return { due: percentOf(base, exactOfDecimal(work.ctx.config.vatRate)), base, registered };

@@ -42,10 +42,8 @@ export class FeeLineWork extends LineWork {
   private excess: Pence = ZERO;
   // Caches kept in fields rather than small objects: a fee line asks for each several times,
   // and a run makes one line work per line.
-  /** c, for the worth and quantity excess it was computed from (null: not yet). */
+  /** c (null: not yet, or the worth or the quantity excess changed since). */
   private perNightValue: Pence | null = null;
-  private perNightWorth: Pence = ZERO;
-  private perNightExcess: Pence = ZERO;
   /** A and E over the nights still in (null: to be summed). */
   private agreedSum: Pence | null = null;
   private expectedSum: Pence = ZERO;
@@ -90,7 +88,10 @@ export class FeeLineWork extends LineWork {
   apply(outcome: FeeStepOutcome): void {
     if (outcome.worth !== undefined) this.setWorth(outcome.worth);
     if (outcome.quantityExcess !== undefined) this.excess = outcome.quantityExcess;
-    if (outcome.worth !== undefined || outcome.quantityExcess !== undefined) this.leftVersion++;
+    if (outcome.worth !== undefined || outcome.quantityExcess !== undefined) {
+      this.perNightValue = null;
+      this.leftVersion++;
+    }
     const takeOff = outcome.takeOff;
     if (takeOff !== undefined) {
       for (const piece of this.cachedPieces ?? []) {
@@ -124,13 +125,10 @@ export class FeeLineWork extends LineWork {
 
   /** c: the charge per night billed left after steps 1 and 2. */
   get perNight(): Pence {
-    if (this.perNightValue !== null && this.perNightWorth === this.worth && this.perNightExcess === this.quantityExcess) return this.perNightValue;
+    // Kept until apply() changes the worth or the quantity excess.
+    if (this.perNightValue !== null) return this.perNightValue;
     // worth − 0 is worth: most lines have no quantity excess.
-    const value = (this.quantityExcess.isZero() ? this.worth : this.worth.minus(this.quantityExcess)).dividedBy(this.nightsBilledCount);
-    this.perNightWorth = this.worth;
-    this.perNightExcess = this.quantityExcess;
-    this.perNightValue = value;
-    return value;
+    return (this.perNightValue = (this.quantityExcess.isZero() ? this.worth : this.worth.minus(this.quantityExcess)).dividedBy(this.nightsBilledCount));
   }
 
   /** The nightly rate the provider charged: the unit rate (÷ 7 for weeks), else c. */

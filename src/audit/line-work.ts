@@ -5,15 +5,14 @@ import type { NightRange } from "../domain/ranges.js";
 import { amountOf, type AuditContext, type InvoiceWork, type LinePlan } from "./invoice-work.js";
 import type { ChildTimeline } from "./reference-index.js";
 
-/** What every audited line has: its printed numbers and what it is worth after arithmetic-error. */
+/**
+ * What every audited line has: its printed numbers and what it is worth after arithmetic-error.
+ * A run makes one of these per line, so what the plan or the invoice already holds (the line,
+ * its period, its amount, the context) is read through them rather than copied into fields.
+ */
 export abstract class LineWork {
-  readonly line: InvoiceLine;
-  readonly ctx: AuditContext;
   readonly timeline: ChildTimeline;
-  readonly period: NightRange;
   readonly periodNights: number;
-  /** The printed amount. */
-  readonly charged: Pence;
   readonly quantity: Exact | null;
   /** Per unit. */
   readonly unitRate: Pence | null;
@@ -24,15 +23,29 @@ export abstract class LineWork {
     readonly invoice: InvoiceWork,
   ) {
     if (plan.timeline === null || plan.period === null) throw new Error("only matched lines with a period are audited");
-    this.line = plan.line;
-    this.ctx = invoice.ctx;
     this.timeline = plan.timeline;
-    this.period = plan.period;
     this.periodNights = plan.period.end - plan.period.start;
-    this.charged = amountOf(plan);
     this.quantity = plan.line.quantity === null ? null : exactOf(plan.line.quantity);
     this.unitRate = plan.line.unitRate === null ? null : penceOf(plan.line.unitRate);
-    this.currentWorth = this.charged;
+    this.currentWorth = amountOf(plan);
+  }
+
+  get line(): InvoiceLine {
+    return this.plan.line;
+  }
+
+  get ctx(): AuditContext {
+    return this.invoice.ctx;
+  }
+
+  /** The line's period (never null: checked when the line work is made). */
+  get period(): NightRange {
+    return this.plan.period as NightRange;
+  }
+
+  /** The printed amount. */
+  get charged(): Pence {
+    return amountOf(this.plan);
   }
 
   /** What the line is worth after step 1: quantity × rate when the amount printed is more. */

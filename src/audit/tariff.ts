@@ -54,6 +54,9 @@ export interface TariffSegment extends NightRange {
   readonly discounts: readonly DiscountRow[];
 }
 
+/** A segment while its tariff is built: the last one's end moves as equal segments follow it. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const SEVEN = Exact.int(7);
 const HUNDRED = Exact.int(100);
 const ONE = Exact.ONE;
@@ -157,27 +160,50 @@ function changeDays(index: TariffSources, p: Placement, span: NightRange, discou
       addCut(cuts, span, lengthOfStayStart(row, span.start));
     }
   }
-  // Sorted as numbers natively (a typed array sorts without calling a comparator per pair, and
-  // without copying into a work list: a provider's volume or sibling nights can add many days).
-  const sorted = Float64Array.from(cuts).sort();
+  sortDays(cuts);
   let kept = 1;
-  cuts[0] = sorted[0] as DayNumber;
-  for (let i = 1; i < sorted.length; i++) {
-    if ((sorted[i] as DayNumber) !== (cuts[kept - 1] as DayNumber)) cuts[kept++] = sorted[i] as DayNumber;
+  for (let i = 1; i < cuts.length; i++) {
+    if ((cuts[i] as DayNumber) !== (cuts[kept - 1] as DayNumber)) cuts[kept++] = cuts[i] as DayNumber;
   }
   cuts.length = kept;
   return cuts;
 }
 
-function sameSegment(a: TariffSegment, b: TariffSegment): boolean {
-  const sameFee = a.weeklyFee === null ? b.weeklyFee === null : b.weeklyFee !== null && a.weeklyFee.equals(b.weeklyFee);
+/** Above this many days a typed array sorts them; below, an insertion sort in place. */
+const SHORT_LIST = 24;
+
+/**
+ * Sorts day numbers ascending, in place. Most placements have a handful of change days: sorted
+ * where they are, with no comparator and no typed array (whose buffer cost more than the sort).
+ * A provider's volume or sibling nights can add many: those are sorted natively in a typed array.
+ */
+function sortDays(days: DayNumber[]): void {
+  if (days.length > SHORT_LIST) {
+    const sorted = Float64Array.from(days).sort();
+    for (let i = 0; i < sorted.length; i++) days[i] = sorted[i] as DayNumber;
+    return;
+  }
+  for (let i = 1; i < days.length; i++) {
+    const d = days[i] as DayNumber;
+    let j = i - 1;
+    while (j >= 0 && (days[j] as DayNumber) > d) {
+      days[j + 1] = days[j] as DayNumber;
+      j--;
+    }
+    days[j + 1] = d;
+  }
+}
+
+/** Whether a night with these W, source, f, p, absence and discounts continues segment `a`. */
+function continues(a: TariffSegment, fee: { fee: Pence; source: FeeSource } | null, factor: Exact, pct: Exact, absence: AbsenceSpan | null, discounts: readonly DiscountRow[]): boolean {
+  const sameFee = a.weeklyFee === null ? fee === null : fee !== null && a.weeklyFee.equals(fee.fee);
   return (
     sameFee &&
-    a.feeSource === b.feeSource &&
-    a.factor.equals(b.factor) &&
-    a.discountPct.equals(b.discountPct) &&
-    a.absence === b.absence &&
-    sameRows(a.discounts, b.discounts)
+    a.feeSource === (fee?.source ?? null) &&
+    a.factor.equals(factor) &&
+    a.discountPct.equals(pct) &&
+    a.absence === absence &&
+    sameRows(a.discounts, discounts)
   );
 }
 
@@ -200,7 +226,7 @@ export function buildTariff(index: TariffSources, p: Placement): TariffSegment[]
   const discounts = index.discountsFor(p);
   const cuts = changeDays(index, p, span, discounts);
 
-  const segments: TariffSegment[] = [];
+  const segments: Mutable<TariffSegment>[] = [];
   for (let i = 0; i < cuts.length - 1; i++) {
     const start = cuts[i] as DayNumber;
     const end = cuts[i + 1] as DayNumber;
@@ -219,10 +245,17 @@ export function buildTariff(index: TariffSources, p: Placement): TariffSegment[]
       for (const row of applied) pct = pct.plus(row.percent);
     }
     if (pct.greaterThan(HUNDRED)) pct = HUNDRED;
+    const last = segments[segments.length - 1];
+    // A night that changes nothing continues the last segment: its end is moved in place (it is
+    // still this function's own object), with no segment made and none copied.
+    if (last && last.end === start && continues(last, fee, factor, pct, absence, applied)) {
+      last.end = end;
+      continue;
+    }
     const nightlyFee = fee === null ? null : fee.fee.dividedBy(SEVEN);
     // × 1 and × (1 − 0/100) change nothing: the common night (present, no discount) skips them.
     const agreedNightly = nightlyFee === null ? null : factor === ONE ? nightlyFee : nightlyFee.times(factor);
-    const segment: TariffSegment = {
+    segments.push({
       start,
       end,
       placement: p,
@@ -235,10 +268,7 @@ export function buildTariff(index: TariffSources, p: Placement): TariffSegment[]
       expectedNightly: agreedNightly === null ? null : pct.isZero() ? agreedNightly : agreedNightly.times(ONE.minus(pct.dividedBy(HUNDRED))),
       absence,
       discounts: applied.length === 0 ? NO_DISCOUNTS : applied,
-    };
-    const last = segments[segments.length - 1];
-    if (last && last.end === start && sameSegment(last, segment)) segments[segments.length - 1] = { ...last, end };
-    else segments.push(segment);
+    });
   }
   return segments;
 }
