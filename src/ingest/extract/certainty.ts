@@ -278,3 +278,27 @@ export function arithmeticNotes(checks: readonly ArithmeticCheck[]): string[] {
       }
     });
 }
+
+/**
+ * A credit note may print its amounts with or without a minus sign (DATA.md), so they are stored
+ * by size. One that prints both signs among its lines says something a size loses: a line whose
+ * sign is against the credit's (the total's, else most lines') may be a charge that reduces the
+ * credit, or a sign printed by mistake. That is not decided here: each such line is marked.
+ */
+export function creditSignsAgainst(lines: readonly DraftLine[], total: Dec | null, credit: boolean): UncertainField[] {
+  if (!credit) return [];
+  const negative = lines.filter((line) => line.amount?.isNegative() === true && !line.amount.isZero());
+  const positive = lines.filter((line) => line.amount !== null && !line.amount.isNegative() && !line.amount.isZero());
+  if (negative.length === 0 || positive.length === 0) return [];
+  const creditNegative = total !== null && !total.isZero() ? total.isNegative() : negative.length > positive.length ? true : positive.length > negative.length ? false : null;
+  const against = creditNegative === null ? [...negative, ...positive] : creditNegative ? positive : negative;
+  return against.map((line) => {
+    const amount = line.amount as Dec;
+    return {
+      code: "uncertain_value",
+      field: `line ${line.lineNo} amount`,
+      reason: `(${line.source}, "${line.description.slice(0, 60)}") prints £${amount.toFixed(2)} on a credit note whose other amounts carry the other sign: a charge against the credit or a credit like the rest`,
+      candidates: [amount.abs().toFixed(2), amount.abs().neg().toFixed(2)],
+    };
+  });
+}

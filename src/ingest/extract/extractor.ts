@@ -23,7 +23,7 @@ import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVa
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks } from "./item-blocks.js";
-import { ambiguity, arithmeticNotes, checkLine, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
+import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
   findHeaderCandidates,
@@ -1154,6 +1154,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   notes.push(...totals.notes);
   const gap = totals.uncertain.length === 0 ? unexplainedGap(lines, totals.reading, table.unread, isCredit) : null;
   if (gap) uncertain.push(gap);
+  uncertain.push(...creditSignsAgainst(lines, asDec(totals.reading.total?.value ?? null), isCredit));
   const arithmetic = [...lineChecks, ...totals.checks];
   notes.push(...arithmeticNotes(arithmetic));
 

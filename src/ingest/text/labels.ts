@@ -56,13 +56,16 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
   ],
   vatNumber: ["VAT Reg No", "VAT Registration Number", "VAT No", "VAT Number", "VAT Reg", "VAT Registration No", "VAT Reg Number", "VAT Registration"],
   subtotal: ["Subtotal", "Sub-total", "Sub total", "Net Total", "Total Net", "Total (Net)", "Total excl VAT", "Total excluding VAT", "Total before VAT", "Net Amount",
-    "Total Net Amount", "Net Value", "Goods Total", "Total excl. VAT", "Amount before VAT", "Total ex VAT", "Subtotal (excl VAT)"],
-  vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total", "Tax Amount", "Total Tax", "Output VAT"],
+    "Total Net Amount", "Net Value", "Goods Total", "Total excl. VAT", "Amount before VAT", "Total ex VAT", "Subtotal (excl VAT)",
+    // A credit note's own words for the same rows.
+    "Net Credit", "Total Net Credit", "Net Credit Total", "Net Credit Amount", "Credit Subtotal", "Credit Sub-total"],
+  vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total", "Tax Amount", "Total Tax", "Output VAT", "VAT Credit", "VAT Credited", "Credit VAT"],
   total: [
     "Total", "Total Due", "Amount Due", "Balance Due", "Invoice Total", "Total Payable", "Amount Payable", "Grand Total",
     "Total Amount", "Total Amount Due", "Total incl VAT", "Total including VAT", "Credit Total", "Total Credit", "Credit Note Total",
     "Total to Pay", "Total (GBP)", "Balance", "Balance Outstanding", "Amount Outstanding", "Total Invoice Value", "Invoice Amount",
     "Total inc VAT", "Total Gross", "Gross Total", "Amount to Pay", "Please Pay", "Total Payable (GBP)",
+    "Total Credited", "Total Amount Credited", "Gross Credit", "Total Credit Due", "Amount to be Credited",
   ],
 };
 
@@ -226,6 +229,10 @@ function fieldByShape(key: string): ColumnField | null {
   if (/^(?:details?|description|particulars|narrative|nature) (?:of|for) [a-z ]+$/.test(key)) return "description";
   // "Support Type", "Type of Support": the kind of service is what the line is.
   if (/^(?:(?:support|service|care|placement|package|provision|charge) type|type of (?:support|service|care|placement|provision|charge))$/.test(key)) return "description";
+  // "Week From" / "Week To", "Stay From", "Dates To": the first and last night billed, named by
+  // what they bound. Only the words for a stay or a service: "Charge To", "Invoice To" are addresses.
+  const bound = /^(?:weeks?|stays?|services?|care|placements?|support|nights?|dates?|packages?|sessions?|billed|charged) (from|to|until)$/.exec(key);
+  if (bound) return bound[1] === "from" ? "from" : "to";
   if (RATE_SHAPES.some((shape) => shape.test(key))) return "rate";
   if (QUANTITY_SHAPES.some((shape) => shape.test(key))) return "quantity";
   return null;
