@@ -30,34 +30,43 @@ function centre(cell: LayoutCell): number {
 
 /**
  * The rows of one page without the sheet's column letters and row numbers, and whether they were
- * found. Row numbers count only when every row under the letter row starts with one, in one narrow
- * gutter left of all other text, each one more than the row before's.
+ * found. Row numbers count only in one narrow gutter left of the first column's letter, each one
+ * more than the one before, on most rows under the letter row; a row with none (a cell's text
+ * wrapped onto a second line, the page footer Calc prints under the sheet) is kept as it is.
  */
 export function withoutSheetHeadings(rows: readonly LayoutRow[]): { rows: LayoutRow[]; found: boolean } {
+  const unchanged = { rows: [...rows], found: false };
   const letterIndex = rows.findIndex(isColumnLetterRow);
-  const below = letterIndex < 0 ? [] : rows.slice(letterIndex + 1);
   const letters = rows[letterIndex];
-  if (!letters || below.length < MIN_NUMBERED_ROWS) return { rows: [...rows], found: false };
-  const firstLetter = letters.cells[0];
-  const gutterCentre = centre(below[0]?.cells[0] ?? { text: "", left: 0, right: 0 });
-  let expected: number | null = null;
-  for (const row of below) {
+  const firstLetter = letters?.cells[0];
+  const below = letterIndex < 0 ? [] : rows.slice(letterIndex + 1);
+  const firstNumber = below.find((row) => /^\d{1,5}$/.test(row.cells[0]?.text.trim() ?? ""))?.cells[0];
+  if (!firstLetter || !firstNumber || below.length < MIN_NUMBERED_ROWS) return unchanged;
+  const gutterCentre = centre(firstNumber);
+  const gutterOf = (row: LayoutRow): LayoutCell | null => {
     const first = row.cells[0];
-    const number = first && /^\d{1,5}$/.test(first.text.trim()) ? Number(first.text.trim()) : null;
-    if (!first || number === null || Math.abs(centre(first) - gutterCentre) > Math.max(4, row.height * 0.6)) return { rows: [...rows], found: false };
-    if (expected !== null && number !== expected) return { rows: [...rows], found: false };
-    // The gutter stands left of the first column's letter and of every other cell of its row.
-    if (firstLetter && first.right >= firstLetter.left) return { rows: [...rows], found: false };
+    if (!first || !/^\d{1,5}$/.test(first.text.trim())) return null;
+    return Math.abs(centre(first) - gutterCentre) <= Math.max(4, row.height * 0.6) && first.right < firstLetter.left ? first : null;
+  };
+  let expected: number | null = null;
+  let numbered = 0;
+  for (const row of below) {
+    const gutter = gutterOf(row);
+    if (!gutter) continue;
+    const number = Number(gutter.text.trim());
+    if (expected !== null && number !== expected) return unchanged;
     expected = number + 1;
+    numbered++;
   }
+  if (numbered < MIN_NUMBERED_ROWS || numbered * 2 < below.length) return unchanged;
   const stripped: LayoutRow[] = [];
   for (const [index, row] of rows.entries()) {
     if (index === letterIndex) continue;
-    if (index < letterIndex) {
+    const gutter = index > letterIndex ? gutterOf(row) : null;
+    if (!gutter) {
       stripped.push(row);
       continue;
     }
-    const gutter = row.cells[0] as LayoutCell;
     const cells = row.cells.slice(1);
     if (cells.length === 0) continue; // a blank sheet row: only its number was printed
     const items = row.items?.filter((item) => item.right <= gutter.left || item.left >= gutter.right);

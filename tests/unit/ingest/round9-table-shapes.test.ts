@@ -56,6 +56,12 @@ describe("a spreadsheet printed with its column letters and row numbers", () => 
     expect(draft.total?.toFixed(2)).toBe("468.00");
   });
 
+  it("still finds them with the page footer Calc prints under the sheet, and keeps the footer", () => {
+    const found = withoutSheetHeadings(rowsFromItems([...sheet, item(200, 800, "Page 1")], 1));
+    expect(found.found).toBe(true);
+    expect(found.rows[found.rows.length - 1]?.cells.map((c) => c.text)).toEqual(["Page 1"]);
+  });
+
   it("leaves a table's own line numbers alone: no letter row, no sheet", () => {
     const numbered = [
       item(20, 95, "#"), item(40, 95, "Child"), item(120, 95, "Description"), item(430, 95, "Amount"),
