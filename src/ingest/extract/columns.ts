@@ -17,6 +17,11 @@ export interface Column {
    * "Invoice Date" and "Period" on every line): read from the lines, not a line field.
    */
   headerField: HeaderField | null;
+  /**
+   * A ledger's other figures beside its "Debit" (the amount): "credit", what a line takes off (a
+   * negative amount); "balance", the sum run down the lines (no line's figure, not the total).
+   */
+  ledger?: "credit" | "balance";
 }
 
 export interface TableHeader {
@@ -124,6 +129,7 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
       headerField: label && label.rest === "" && FLAT_HEADER_FIELDS.has(label.field) ? label.field : null,
     };
   });
+  readAsLedger(columns);
   // One column per field: the amount by AMOUNT_PREFERENCE ("Net" before "Total"), others the first.
   const amountColumns = columns.filter((c) => c.field === "amount");
   if (amountColumns.length > 1) {
@@ -184,13 +190,39 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
     else ignoredAmbiguous++; // both fields named elsewhere: a column the lines print and we do not read
   }
   if (unresolved) return null;
-  const known = columns.filter((c) => c.field !== null || c.headerField !== null).length + ignoredAmbiguous;
+  const known = columns.filter((c) => c.field !== null || c.headerField !== null || c.ledger !== undefined).length + ignoredAmbiguous;
   const acceptable =
     seen.has("amount") &&
     REFERENCE_FIELDS.some((f) => seen.has(f)) &&
     (seen.size >= 3 || known === columns.length) &&
     known * 2 >= columns.length;
   return acceptable ? { columns, fields: seen, rowIndexes } : null;
+}
+
+const DEBIT_HEADING = /^(?:debit|debits|dr|debit amount|amount debited)$/;
+const CREDIT_HEADING = /^(?:credit|credits|cr|credit amount|amount credited)$/;
+const BALANCE_HEADING = /^(?:balance|running balance|running total|cumulative|cumulative total|balance to date)$/;
+
+/**
+ * A ledger's columns (an accounts package's statement-style invoice): "Debit" is what each line
+ * charges, "Credit" beside it what a line takes off (a discount, a rebate) and "Balance" the sum
+ * run down the lines. Only with a "Debit" heading: alone, "Credit" is a credit note's amount, and
+ * "Balance" is never a line's figure nor the invoice's total when it runs down the lines.
+ */
+function readAsLedger(columns: Column[]): void {
+  if (!columns.some((c) => DEBIT_HEADING.test(normaliseLabel(c.heading)))) return;
+  for (const column of columns) {
+    const key = normaliseLabel(column.heading);
+    if (DEBIT_HEADING.test(key)) column.field = "amount";
+    else if (CREDIT_HEADING.test(key)) {
+      column.field = null;
+      column.ledger = "credit";
+    } else if (BALANCE_HEADING.test(key)) {
+      column.field = null;
+      column.headerField = null;
+      column.ledger = "balance";
+    }
+  }
 }
 
 /**

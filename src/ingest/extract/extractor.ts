@@ -27,6 +27,7 @@ import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, 
 import {
   creditedInvoiceInSentence,
   findHeaderCandidates,
+  joinSpacedLabels,
   parseHeaderValue,
   pickHeaderCandidate,
   saysCreditNote,
@@ -224,8 +225,10 @@ const TOTALS_START = /^\s*(?:sub|net|total|vat|tax|amount|balance|invoice|grand|
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
   const amountIndex = header.columns.findIndex((c) => c.field === "amount");
-  for (let i = 0; i < row.cells.length; i++) {
-    const cell = row.cells[i] as LayoutCell;
+  // "NET" "AMOUNT", "TOTAL" "DUE": a label's words drawn a monospaced space apart are one label.
+  const cells = row.cells.some((cell) => TOTALS_START.test(cell.text)) ? joinSpacedLabels(row.cells, row.height, emptyConfig()) : row.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as LayoutCell;
     // Every totals label starts with one of these words; most cells are rejected here.
     if (!TOTALS_START.test(cell.text)) continue;
     const text = cleanText(cell.text);
@@ -241,14 +244,14 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     }
     // Words before any figure ("Net  VAT  Total VAT  24.00" along a VAT analysis heading row):
     // this cell is a column heading, and the figure further on belongs to a later label.
-    const firstFigure = row.cells.findIndex((other, j) => j > i && parseMoneyText(cleanText(other.text)) !== null);
-    const wordsBetween = row.cells.slice(i + 1, firstFigure < 0 ? row.cells.length : firstFigure).some((other) => /[a-z]{2}/i.test(other.text.replace(/\b(?:GBP|CR|DR|inc|incl|ex|excl)\b\.?/gi, "")));
+    const firstFigure = cells.findIndex((other, j) => j > i && parseMoneyText(cleanText(other.text)) !== null);
+    const wordsBetween = cells.slice(i + 1, firstFigure < 0 ? cells.length : firstFigure).some((other) => /[a-z]{2}/i.test(other.text.replace(/\b(?:GBP|CR|DR|inc|incl|ex|excl|exempt|zero[\s-]rated|nil)\b\.?/gi, "")));
     if (wordsBetween) continue;
     const inAmountColumn = amountIndex >= 0 ? placed.get(amountIndex) : undefined;
     const fromColumn = inAmountColumn && !inAmountColumn.includes(cell) ? moneyOf(inAmountColumn) : null;
     if (fromColumn) return { field, value: fromColumn, label: text };
     let interrupted = false;
-    for (const right of row.cells.slice(i + 1)) {
+    for (const right of cells.slice(i + 1)) {
       const value = parseHeaderValue(field, right.text, right, emptyConfig());
       if (value instanceof Dec) return { field, value, label: text };
       if (/[a-z]{2}/i.test(right.text)) {
@@ -326,7 +329,7 @@ function doubtfulDescription(description: string, header: TableHeader, placed: R
  */
 function countUnderUnreadHeading(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>, config: ExtractionConfig): { text: string; reason: string } | null {
   for (const [index, column] of header.columns.entries()) {
-    if (column.field !== null || column.headerField !== null || isVatHeading(column.heading)) continue;
+    if (column.field !== null || column.headerField !== null || column.ledger !== undefined || isVatHeading(column.heading)) continue;
     const text = columnText(placed.get(index));
     if (text !== "" && parseQuantity(text, config.units) !== null) {
       return { text, reason: `prints "${text.slice(0, 40)}" under "${column.heading}", a heading not read as any field, and no quantity where one was read: the line's quantity is not known` };
@@ -406,8 +409,17 @@ function readLine(
   else if (state.groupChild) evidence.childRef = { via: "statement_block", label: null, where: state.groupSource };
   if (placementRef) heading("placementRef", "placement");
   else if (state.groupPlacement) evidence.placementRef = { via: "statement_block", label: null, where: state.groupSource };
-  const amount = moneyOf(cellsOf("amount"));
-  if (amount) heading("amount", "amount");
+  const printedAmount = moneyOf(cellsOf("amount"));
+  if (printedAmount) heading("amount", "amount");
+  // A ledger's "Credit" beside its "Debit": what the line takes off is a negative amount.
+  const creditIndex = header.columns.findIndex((c) => c.ledger === "credit");
+  const credited = creditIndex >= 0 ? moneyOf(placed.get(creditIndex)) : null;
+  const amount = printedAmount ?? (credited && !credited.isZero() ? credited.abs().negated() : null);
+  if (!printedAmount && amount) evidence.amount = { via: "heading", label: header.columns[creditIndex]?.heading ?? null, where: source };
+  if (printedAmount && credited && !credited.isZero() && !printedAmount.isZero()) {
+    const text = `${columnText(cellsOf("amount"))} / ${columnText(placed.get(creditIndex))}`;
+    state.unreadCells.push({ line: state.lines.length, field: "amount", text, where: source, reason: `prints both a debit and a credit ("${text}"): which is the line's amount is not known` });
+  }
 
   // A figure printed under a heading that the reader could not read is never dropped silently.
   const unreadable = (field: LineDraftField, column: ColumnField, read: unknown): void => {

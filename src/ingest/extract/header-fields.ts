@@ -116,6 +116,36 @@ function cellBesideBelow(rows: readonly LayoutRow[], rowIndex: number, cell: Lay
 }
 
 /**
+ * A label whose words a producer drew as separate cells: a monospaced font (Courier, a legacy
+ * system's PostScript) spaces its words a full character apart, wider than the gap that joins
+ * words into one cell ("TAX" "POINT", "NET" "AMOUNT"). Neighbouring word cells less than a line's
+ * height apart are joined when together they make a label longer than the first word's own (the
+ * longer label wins: "TAX POINT" is the invoice date, not "Tax"); other cells are left as printed.
+ */
+export function joinSpacedLabels(cells: readonly LayoutCell[], height: number, config: ExtractionConfig): LayoutCell[] {
+  const out: LayoutCell[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    const first = cells[i] as LayoutCell;
+    let best: { cell: LayoutCell; end: number } | null = null;
+    let alone: LabelMatch | null | undefined;
+    let text = cleanText(first.text);
+    let right = first.right;
+    for (let j = i + 1; j < cells.length && j <= i + 3; j++) {
+      const next = cells[j] as LayoutCell;
+      if (next.left - right > height || /\d/.test(next.text) || /\d/.test(text)) break;
+      text = `${text} ${cleanText(next.text)}`;
+      right = next.right;
+      const joined = matchHeaderLabel(text, config.headerLabels);
+      alone ??= matchHeaderLabel(cleanText(first.text), config.headerLabels);
+      if (joined && joined.rest === "" && joined.label.length > (alone?.label.length ?? 0)) best = { cell: { ...first, text, right }, end: j };
+    }
+    out.push(best ? best.cell : first);
+    if (best) i = best.end;
+  }
+  return out;
+}
+
+/**
  * Every header-field candidate in the given rows. `rowIndexes` are the rows outside the line
  * table (table rows hold column headings such as "Date" or "Total" that are not header labels).
  */
@@ -130,7 +160,8 @@ export function findHeaderCandidates(
   for (const rowIndex of rowIndexes) {
     const row = rows[rowIndex];
     if (!row) continue;
-    row.cells.forEach((cell, cellIndex) => {
+    const cells = joinSpacedLabels(row.cells, row.height, config);
+    cells.forEach((cell, cellIndex) => {
       order++;
       const alone = matchHeaderLabel(cleanText(cell.text), config.headerLabels);
       const stack = stackedLabel(rows, rowIndex, cell, alone, config);
@@ -147,7 +178,7 @@ export function findHeaderCandidates(
       // The top word is read on its own as well: "INVOICE" over "Date" is also a title beside its number.
       const match = alone;
       if (!match) {
-        const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, row.cells[cellIndex + 1]) ?? numberUnderTitle(rows, rowIndex, cell.text);
+        const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, cells[cellIndex + 1]) ?? numberUnderTitle(rows, rowIndex, cell.text);
         if (titled) candidates.push({ field: "invoiceNumber", value: titled.value, label: titled.title, rank: TITLE_RANK, order, via: "title", where: where(row) });
         return;
       }
@@ -155,7 +186,7 @@ export function findHeaderCandidates(
       const tries: Array<[string, LayoutCell | undefined, LayoutRow, FoundVia]> = [];
       if (match.rest !== "") tries.push([match.rest, undefined, row, "label"]);
       // "Invoice No" ":" "OFP-1": a separator printed as a cell of its own is passed over.
-      const right = row.cells.slice(cellIndex + 1).find((c) => !/^[\s:#.\-–—]*$/.test(c.text));
+      const right = cells.slice(cellIndex + 1).find((c) => !/^[\s:#.\-–—]*$/.test(c.text));
       const rightIsLabel = right ? matchHeaderLabel(cleanText(right.text), config.headerLabels) !== null : true;
       if (right && !rightIsLabel) tries.push([right.text, right, row, "label"]);
       if (match.rest === "") {

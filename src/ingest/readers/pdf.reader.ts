@@ -3,6 +3,7 @@ import path from "node:path";
 import { NeedsAttentionError, type LayoutDocument, type LayoutRow } from "../types.js";
 import { rowsFromItems, type PositionedText } from "./pdf-layout.js";
 import { checkPdfStreams } from "./pdf-streams.js";
+import { withoutSheetHeadings } from "./sheet-headings.js";
 
 /**
  * Reads a PDF's text layer with pdfjs-dist (legacy build: the modern one needs Node 22) as
@@ -103,6 +104,7 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
     const pageHeights: number[] = [];
     let characters = 0;
     let rotated = 0;
+    let sheetPages = 0;
     for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {
       const page = await document.getPage(pageNumber);
       // The page as a reader sees it: /Rotate applied, y growing down from the top edge. A
@@ -120,7 +122,9 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
         characters += item.str.trim().length;
         items.push({ text: item.str, x, top, width: item.width, height: Math.abs(d) || item.height || 10 });
       }
-      rows.push(...rowsFromItems(items, pageNumber));
+      const sheet = withoutSheetHeadings(rowsFromItems(items, pageNumber));
+      if (sheet.found) sheetPages++;
+      rows.push(...sheet.rows);
       page.cleanup();
     }
     if (characters === 0) {
@@ -131,6 +135,7 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
       );
     }
     const notes = rotated > 0 ? [`${rotated} rotated text item(s) ignored (watermark or margin text).`] : [];
+    if (sheetPages > 0) notes.push(`A spreadsheet printed with its column letters and row numbers: they were set aside on ${sheetPages} page(s), not read as the invoice's text.`);
     return { format: "pdf", pageCount: document.numPages, pageHeights, rows, notes };
   } finally {
     await document.destroy();

@@ -85,7 +85,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
     "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
-    "Memo", "Activity", "Provision", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
+    "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
   ],
   from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start",
@@ -98,6 +98,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Period of Service", "Service Dates", "Dates of Service", "Dates Covered", "Service Period Dates",
     "W/E", "W/E Date", "Week Ending Date", "Week End", "Week Commencing Date", "W/C Date", "Stay Dates", "Dates of Stay",
     "Period Charged", "Charge Period", "Period Billed", "Care Period", "Placement Period", "Date Range", "Dates Charged",
+    // A month billed whole ("November 2026" under "Month").
+    "Month", "Billing Month", "Month of Service", "Service Month",
   ],
   date: ["Date", "Service Date"],
   quantity: [
@@ -228,7 +230,8 @@ function fieldByShape(key: string): ColumnField | null {
   // "Details of credit", "Description of service": what the line is, whatever it is of.
   if (/^(?:details?|description|particulars|narrative|nature) (?:of|for) [a-z ]+$/.test(key)) return "description";
   // "Support Type", "Type of Support": the kind of service is what the line is.
-  if (/^(?:(?:support|service|care|placement|package|provision|charge) type|type of (?:support|service|care|placement|provision|charge))$/.test(key)) return "description";
+  // "Fee Type", "Cost Type", "Charge Type": which of the provider's charges the line is.
+  if (/^(?:(?:support|service|care|placement|package|provision|charge|fee|cost|payment|item|line) type|type of (?:support|service|care|placement|provision|charge|fee|cost|payment))$/.test(key)) return "description";
   // "Week From" / "Week To", "Stay From", "Dates To": the first and last night billed, named by
   // what they bound. Only the words for a stay or a service: "Charge To", "Invoice To" are addresses.
   const bound = /^(?:weeks?|stays?|services?|care|placements?|support|nights?|dates?|packages?|sessions?|billed|charged) (from|to|until)$/.exec(key);
