@@ -49,7 +49,12 @@ export default defineConfig({
       // Unit tests keep no state between files (no mocks, no env changes), so they share modules:
       // without isolation the run took a third of the time (the engine, readers and pdfjs load once per worker).
       { test: { ...shared, name: "unit", include: ["tests/unit/**/*.test.ts"], isolate: false, env: { DATABASE_URL: "" } } },
-      { test: { ...shared, ...embedded, name: "embedded", include: DATABASE_TESTS, exclude: ["**/*.postgres.test.ts", "**/node_modules/**"] } },
+      // The embedded files share modules too (isolate: false): each file opens its own database copy,
+      // restores any environment variable it sets, and keys every process-wide set (data-directory
+      // locks, live workers) by its own directory or id, so a file finds the state another left
+      // only in the shared sandbox and OCR pools, which are meant to be shared. Isolated, each file
+      // spent seconds loading the app's modules again.
+      { test: { ...shared, ...embedded, name: "embedded", include: DATABASE_TESTS, exclude: ["**/*.postgres.test.ts", "**/node_modules/**"], isolate: false } },
       { test: { ...shared, ...embedded, name: "e2e", include: ["tests/e2e/**/*.test.ts"] } },
       ...(postgresUrl
         ? [{ test: { ...shared, name: "postgres", include: DATABASE_TESTS, exclude: ["**/*.embedded.test.ts", "**/node_modules/**"], globalSetup: ["tests/support/postgres-global-setup.ts"], env: { DATABASE_URL: postgresUrl, TEST_DB: "postgres" } } }]
