@@ -265,6 +265,13 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     const firstFigure = row.cells.findIndex((other, j) => j > i && parseMoneyText(cleanText(other.text)) !== null);
     const wordsBetween = row.cells.slice(i + 1, firstFigure < 0 ? row.cells.length : firstFigure).some((other) => /[a-z]{2}/i.test(other.text.replace(/\b(?:GBP|CR|DR|inc|incl|ex|excl)\b\.?/gi, "")));
     if (wordsBetween) continue;
+    // "£17 598.00" printed as one run across the rate and amount columns: a total's figure is
+    // the printed run, thousands grouped by a space, not the part under the amount heading.
+    const printed = row.cells[i + 1];
+    if (printed && /\d[ \u00a0\u202f\u2009]\d{3}\b/.test(printed.text)) {
+      const whole = parseMoneyText(printed.text);
+      if (whole) return { field, value: whole, label: text };
+    }
     const inAmountColumn = amountIndex >= 0 ? placed.get(amountIndex) : undefined;
     const fromColumn = inAmountColumn && !inAmountColumn.includes(cell) ? moneyOf(inAmountColumn) : null;
     if (fromColumn) return { field, value: fromColumn, label: text };
