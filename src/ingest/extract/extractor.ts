@@ -2,7 +2,7 @@ import { otherToolReason } from "../../tabular/other-tools.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
-import { columnFieldOf, isCarryRow, matchHeaderLabel, totalsFieldOf, type ColumnField, type HeaderField } from "../text/labels.js";
+import { columnFieldOf, isCarryRow, matchHeaderLabel, otherLanguage, totalsFieldOf, type ColumnField, type HeaderField } from "../text/labels.js";
 import {
   cleanText,
   findPeriodInText,
@@ -248,7 +248,7 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
   for (let i = 0; i < row.cells.length; i++) {
     const cell = row.cells[i] as LayoutCell;
     // Every totals label starts with one of these words; most cells are rejected here.
-    if (!TOTALS_START.test(cell.text)) continue;
+    if (!TOTALS_START.test(cell.text) && !TOTALS_START.test(otherLanguage(cell.text) ?? "")) continue;
     const text = cleanText(cell.text);
     const exact = totalsFieldOf(text) ?? (NET_TOTAL.test(text) ? "subtotal" : null);
     const labelled = exact ? null : matchHeaderLabel(text);
