@@ -13,13 +13,9 @@ import { openTestDatabase, type TestDatabase } from "../support/db.js";
 const KNOWN_GAPS: Record<string, string> = {
   "calc-credit-xlsx-SSF-CN-0019.xlsx": "a credit-note workbook with Week From / Week To (line_missing_period)",
   "calc-grid-print-SSF-1588.pdf": "a sheet printed with gridlines and its column letters and row numbers (no_line_table)",
-  "jspdf-child-subtotals-BFC-11002.pdf": "a statement with a subtotal under each child (17 values stored wrong)",
-  "jspdf-item-blocks-HSB-0112.pdf": "item blocks of labelled values, Young person: / Placement: (no_line_table)",
   "postscript-ledger-pages-CED-2614.pdf": "a legacy ledger in Courier capitals, TAX POINT (no_invoice_date)",
   "reportlab-ledger-balance-RSL-3790.pdf": "a ledger with Debit / Credit / Balance columns (line_missing_amount)",
-  "weasy-days-weeks-BFC-10958.pdf": "thousands separated by a space, 3 869.99 (uncertain_value)",
   "wkhtml-care-system-OFP-1340.pdf": "Fee Type / Days / Daily Rate / Total (no_line_table)",
-  "writer-bilingual-NPC-0452.pdf": "Welsh / English labels, Rhif Anfoneb / Invoice No (no_invoice_number)",
 };
 
 const files = corpusFiles("tune");

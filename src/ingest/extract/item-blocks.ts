@@ -226,9 +226,13 @@ function labelledPairs(row: LayoutRow, config: ExtractionConfig): Array<{ label:
     if (value === "") return null;
     pairs.push({ label: m[1], value });
   }
-  // Mostly words the reader knows as labels: a sentence with a colon is not a record.
+  return pairs.length > 0 ? pairs : null;
+}
+
+/** Mostly words the reader knows as labels: a sentence with a colon does not start a record. */
+function mostlyKnown(pairs: ReadonlyArray<{ label: string }>, config: ExtractionConfig): boolean {
   const known = pairs.filter((p) => knownLabel(p.label, config) || columnFieldOf(p.label, config.columnSynonyms) !== null).length;
-  return pairs.length > 0 && known * 2 >= pairs.length ? pairs : null;
+  return known * 2 >= pairs.length;
 }
 
 /**
@@ -249,9 +253,12 @@ function readLabelledRecords(doc: LayoutDocument, skip: (index: number, details:
   };
   for (let i = 0; i < doc.rows.length; i++) {
     const row = doc.rows[i] as LayoutRow;
-    const pairs = skip(i, false) ? null : labelledPairs(row, config);
     const lastRow = record ? doc.rows[record.rows[record.rows.length - 1] ?? i] : undefined;
-    if (!pairs || (lastRow && (lastRow.page !== row.page || row.top - lastRow.top > 3 * row.height))) record = close(record);
+    const near = lastRow !== undefined && lastRow.page === row.page && row.top - lastRow.top <= 3 * row.height;
+    const labelled = skip(i, false) ? null : labelledPairs(row, config);
+    // Labels the reader does not know ("Keyworker: J. Smith") belong to a record already running.
+    const pairs = labelled && (mostlyKnown(labelled, config) || (record !== null && near)) ? labelled : null;
+    if (!pairs || !near) record = close(record);
     if (!pairs) continue;
     const fields = pairs.map((p) => fieldOfLabel(p.label, config));
     if (record && fields.some((f) => f !== null && record?.fields.has(f))) record = close(record);
