@@ -214,7 +214,7 @@ function enoughItems(doc: LayoutDocument, items: ItemBlockLine[], unread: ItemLi
 }
 
 /** A row of labelled values ("Young person:  C8003   Placement:  PO-480903"): its pairs, or null when it is not one. */
-function labelledPairs(row: LayoutRow, config: ExtractionConfig): Array<{ label: string; value: string }> | null {
+function labelledPairs(row: LayoutRow): Array<{ label: string; value: string }> | null {
   const pairs: Array<{ label: string; value: string }> = [];
   const cells = row.cells.map((c) => cleanText(c.text));
   for (let k = 0; k < cells.length; k++) {
@@ -255,7 +255,7 @@ function readLabelledRecords(doc: LayoutDocument, skip: (index: number, details:
     const row = doc.rows[i] as LayoutRow;
     const lastRow = record ? doc.rows[record.rows[record.rows.length - 1] ?? i] : undefined;
     const near = lastRow !== undefined && lastRow.page === row.page && row.top - lastRow.top <= 3 * row.height;
-    const labelled = skip(i, false) ? null : labelledPairs(row, config);
+    const labelled = skip(i, false) ? null : labelledPairs(row);
     // Labels the reader does not know ("Keyworker: J. Smith") belong to a record already running.
     const pairs = labelled && (mostlyKnown(labelled, config) || (record !== null && near)) ? labelled : null;
     if (!pairs || !near) record = close(record);
