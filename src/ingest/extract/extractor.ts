@@ -529,6 +529,17 @@ function applyGroup(state: TableState, header: TableHeader, group: ReturnType<ty
   return true;
 }
 
+/**
+ * References with no label printed just under a line, with no block running, may be that line's
+ * own (a cell of two lines) as well as a block heading for the lines below: neither is guessed,
+ * the row is read as the line's text as before.
+ */
+function unlabelledUnderLine(state: TableState, row: LayoutRow, group: ReturnType<typeof groupReference>): boolean {
+  if (!group || group.unlabelled.length === 0 || state.groupUnlabelled.length > 0 || state.groupChild !== null || state.groupPlacement !== null) return false;
+  const previous = state.lines[state.lines.length - 1];
+  return previous !== undefined && previous.page === row.page && row.top - previous.bottom <= 1.8 * row.height + 0.01;
+}
+
 /** "Dates: 27 Dec 2026 – 28 Dec 2026" under a description: the words after a period label. */
 function withoutPeriodLabel(text: string, config: ExtractionConfig): string {
   const labelled = /^([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(.+)$/.exec(text);
@@ -638,7 +649,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       }
       continue;
     }
-    const group = groupReference(row);
+    const found = groupReference(row);
+    const group = unlabelledUnderLine(state, row, found) ? null : found;
     if (group && refBelowLine(state, header, group, row)) {
       state.consumed.add(i);
       continue;

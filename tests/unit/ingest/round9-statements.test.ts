@@ -147,3 +147,18 @@ describe("round 9 spellings", () => {
     expect(matchHeaderLabel("Hrs/Qty")).toBeNull();
   });
 });
+
+describe("round 9 unlabelled references just under a line", () => {
+  it("with no block running, 'C1001' right under a line is not a block heading for the lines below", () => {
+    const draft = read([
+      ...facts,
+      ...headings,
+      item(40, 120, "Fostering fee – standard"), item(300, 120, "31 nights"), item(360, 120, "129.00"), item(440, 120, "3,999.00"),
+      item(40, 131, "C1001"),
+      item(40, 146, "Respite care"), item(300, 146, "2 nights"), item(360, 146, "129.00"), item(440, 146, "258.00"),
+    ]);
+    expect(draft.lines).toHaveLength(2);
+    expect(draft.lines[1]?.childRef).toBeNull();
+    expect(draft.uncertain.map((u) => u.field)).not.toContain("line 2 childRef");
+  });
+});
