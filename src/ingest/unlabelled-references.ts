@@ -29,9 +29,9 @@ export function placeUnlabelledReferences(draft: InvoiceDraft, providerId: strin
       line.placementRef = text;
       line.evidence.placementRef = { via: "item_block", label, where: line.source };
     } else continue;
-    settled.add(`line ${number} childRef`);
+    settled.add(`line ${number} childRef ${text}`);
     notes.push(`Line ${number} prints "${text}" with no label; the reference data knows it as ${providerId}'s ${isChild ? "child" : "placement"}.`);
   }
   if (settled.size === 0) return draft;
-  return { ...draft, lines, uncertain: draft.uncertain.filter((u) => !settled.has(u.field)), notes: [...draft.notes, ...notes] };
+  return { ...draft, lines, uncertain: draft.uncertain.filter((u) => !settled.has(`${u.field} ${u.candidates[0] ?? ""}`)), notes: [...draft.notes, ...notes] };
 }

@@ -146,6 +146,14 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
   if (descriptionColumns.length > 1 && descriptionColumns.some((c) => !isItemNumberHeading(c.heading))) {
     for (const column of descriptionColumns) if (isItemNumberHeading(column.heading)) column.field = null;
   }
+  // "Days" beside "Weeks" under a "Per week" rate: the count the rate is charged by is the
+  // quantity; the other count only explains it.
+  const quantityColumns = columns.filter((c) => c.field === "quantity");
+  const rateUnit = columns.find((c) => c.field === "rate")?.unitHint ?? null;
+  const byRate = quantityColumns.filter((c) => rateUnit !== null && c.unitHint === rateUnit);
+  if (quantityColumns.length > 1 && byRate.length === 1) {
+    for (const column of quantityColumns) if (column !== byRate[0]) column.field = null;
+  }
   const seen = new Set<ColumnField>();
   for (const column of columns) {
     if (column.field === null) continue;

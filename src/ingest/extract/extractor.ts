@@ -2,7 +2,7 @@ import { otherToolReason } from "../../tabular/other-tools.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
-import { isCarryRow, matchHeaderLabel, totalsFieldOf, type ColumnField, type HeaderField } from "../text/labels.js";
+import { columnFieldOf, isCarryRow, matchHeaderLabel, otherLanguage, totalsFieldOf, type ColumnField, type HeaderField } from "../text/labels.js";
 import {
   cleanText,
   findPeriodInText,
@@ -22,7 +22,7 @@ import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocume
 import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
-import { readItemBlocks } from "./item-blocks.js";
+import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -90,6 +90,11 @@ interface TableState {
   pausedOnPage: number;
   groupChild: string | null;
   groupPlacement: string | null;
+  /**
+   * A statement block's references printed with no label ("C1001 · PO-410201" in a shaded bar):
+   * the lines below carry them for the reference data to place (`unlabelledReferences`).
+   */
+  groupUnlabelled: string[];
   /** Where the current statement block's references were printed. */
   groupSource: string | null;
   sawTable: boolean;
@@ -201,12 +206,28 @@ const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL
  * a row that starts with a child or placement label and prints no amount. Its references apply
  * to every line below until the next block (DATA.md "Statement layouts").
  */
-function groupReference(row: LayoutRow): { child: string | null; placement: string | null } | null {
+function groupReference(row: LayoutRow): { child: string | null; placement: string | null; unlabelled: string[] } | null {
   const text = cleanText(row.cells.map((c) => c.text).join("  "));
-  if (!BLOCK_START.test(text) || /£|\d\.\d{2}\b/.test(text)) return null;
+  if (/£|\d\.\d{2}\b/.test(text)) return null;
+  if (!BLOCK_START.test(text)) {
+    const unlabelled = unlabelledBlock(row);
+    return unlabelled ? { child: null, placement: null, unlabelled } : null;
+  }
   const child = CHILD_BLOCK.exec(text)?.[1] ?? null;
   const placement = PLACEMENT_BLOCK.exec(text)?.[1] ?? null;
-  return child || placement ? { child: child && ref(child), placement: placement && ref(placement) } : null;
+  return child || placement ? { child: child && ref(child), placement: placement && ref(placement), unlabelled: [] } : null;
+}
+
+const BLOCK_SEPARATORS = /\s*[·•|]\s*|\s+[–—/]\s+|\s{2,}/;
+
+/**
+ * A block heading of one or two references and nothing else ("C1001 · PO-410201", "C1001 / PO-1"):
+ * which is the child's and which the placement's is not printed, so neither is taken as either.
+ */
+function unlabelledBlock(row: LayoutRow): string[] | null {
+  const parts = row.cells.flatMap((c) => c.text.split(BLOCK_SEPARATORS)).map((part) => cleanText(part)).filter((part) => part !== "");
+  if (parts.length === 0 || parts.length > 2 || !parts.every((part) => UNLABELLED_REFERENCE.test(part) && parseMoneyText(part) === null)) return null;
+  return parts.map((part) => ref(part) ?? part);
 }
 
 function isPartialTotal(text: string): boolean {
@@ -230,7 +251,7 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i] as LayoutCell;
     // Every totals label starts with one of these words; most cells are rejected here.
-    if (!TOTALS_START.test(cell.text)) continue;
+    if (!TOTALS_START.test(cell.text) && !TOTALS_START.test(otherLanguage(cell.text) ?? "")) continue;
     const text = cleanText(cell.text);
     const exact = totalsFieldOf(text) ?? (NET_TOTAL.test(text) ? "subtotal" : null);
     const labelled = exact ? null : matchHeaderLabel(text);
@@ -247,6 +268,13 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     const firstFigure = cells.findIndex((other, j) => j > i && parseMoneyText(cleanText(other.text)) !== null);
     const wordsBetween = cells.slice(i + 1, firstFigure < 0 ? cells.length : firstFigure).some((other) => /[a-z]{2}/i.test(other.text.replace(/\b(?:GBP|CR|DR|inc|incl|ex|excl|exempt|zero[\s-]rated|nil)\b\.?/gi, "")));
     if (wordsBetween) continue;
+    // "£17 598.00" printed as one run across the rate and amount columns: a total's figure is
+    // the printed run, thousands grouped by a space, not the part under the amount heading.
+    const printed = cells[i + 1];
+    if (printed && /\d[ \u00a0\u202f\u2009]\d{3}\b/.test(printed.text)) {
+      const whole = parseMoneyText(printed.text);
+      if (whole) return { field, value: whole, label: text };
+    }
     const inAmountColumn = amountIndex >= 0 ? placed.get(amountIndex) : undefined;
     const fromColumn = inAmountColumn && !inAmountColumn.includes(cell) ? moneyOf(inAmountColumn) : null;
     if (fromColumn) return { field, value: fromColumn, label: text };
@@ -480,7 +508,7 @@ function collectHeaderColumns(row: LayoutRow, header: TableHeader, placed: Map<n
  */
 function refBelowLine(state: TableState, header: TableHeader, group: NonNullable<ReturnType<typeof groupReference>>, row: LayoutRow): boolean {
   const previous = state.lines[state.lines.length - 1];
-  if (!previous || previous.page !== row.page || state.groupChild !== null || state.groupPlacement !== null) return false;
+  if (!previous || previous.page !== row.page || state.groupChild !== null || state.groupPlacement !== null || state.groupUnlabelled.length > 0) return false;
   if (row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
   const child = header.fields.has("child") ? null : group.child;
   const placement = header.fields.has("placement") ? null : group.placement;
@@ -503,12 +531,45 @@ function applyGroup(state: TableState, header: TableHeader, group: ReturnType<ty
   if (!group) return false;
   const child = header.fields.has("child") ? null : group.child;
   const placement = header.fields.has("placement") ? null : group.placement;
-  if (child === null && placement === null) return false;
+  const unlabelled = header.fields.has("child") && header.fields.has("placement") ? [] : group.unlabelled;
+  if (child === null && placement === null && unlabelled.length === 0) return false;
   // A new block starts afresh: a child printed alone does not keep the last block's placement.
   state.groupChild = child;
   state.groupPlacement = placement;
+  state.groupUnlabelled = unlabelled;
   state.groupSource = where;
   return true;
+}
+
+/**
+ * References with no label printed just under a line, with no block running, may be that line's
+ * own (a cell of two lines) as well as a block heading for the lines below: neither is guessed,
+ * the row is read as the line's text as before.
+ */
+function unlabelledUnderLine(state: TableState, row: LayoutRow, group: ReturnType<typeof groupReference>): boolean {
+  if (!group || group.unlabelled.length === 0 || state.groupUnlabelled.length > 0 || state.groupChild !== null || state.groupPlacement !== null) return false;
+  const previous = state.lines[state.lines.length - 1];
+  return previous !== undefined && previous.page === row.page && row.top - previous.bottom <= 1.8 * row.height + 0.01;
+}
+
+/** "Dates: 27 Dec 2026 – 28 Dec 2026" under a description: the words after a period label. */
+function withoutPeriodLabel(text: string, config: ExtractionConfig): string {
+  const labelled = /^([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(.+)$/.exec(text);
+  if (!labelled?.[1] || !labelled[2]) return text;
+  const field = columnFieldOf(labelled[1], config.columnSynonyms);
+  return field === "period" || field === "date" || field === "from" ? labelled[2] : text;
+}
+
+/**
+ * A line under a block of references printed with no label carries them for the reference data
+ * to place (`placeUnlabelledReferences`); until it does, the line's reference is uncertain.
+ */
+function noteBlockReferences(state: TableState, line: DraftLine): void {
+  if (line.childRef !== null && line.placementRef !== null) return;
+  for (const text of state.groupUnlabelled) {
+    if (text === line.childRef || text === line.placementRef) continue;
+    (state.unlabelledReferences ??= []).push({ line: state.lines.length, text, where: state.groupSource ?? line.source });
+  }
 }
 
 /** A statement's first block may print its reference just above the table's headings. */
@@ -537,6 +598,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     pausedOnPage: 0,
     groupChild: null,
     groupPlacement: null,
+    groupUnlabelled: [],
     groupSource: null,
     sawTable: false,
     firstHeading: null,
@@ -599,7 +661,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       }
       continue;
     }
-    const group = groupReference(row);
+    const found = groupReference(row);
+    const group = unlabelledUnderLine(state, row, found) ? null : found;
     if (group && refBelowLine(state, header, group, row)) {
       state.consumed.add(i);
       continue;
@@ -627,6 +690,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const filled = new Set([...placed.keys()].map((index) => header.columns[index]?.field ?? null).filter((f) => f !== null));
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
+      noteBlockReferences(state, line);
       state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0 });
       state.consumed.add(i);
       state.lastPage = row.page;
@@ -644,6 +708,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
+      noteBlockReferences(state, line);
       state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
       state.consumed.add(i);
       continue;
@@ -684,7 +749,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     ) {
       // A period printed on its own under the description ("05/10/2026 – 09/10/2026") is the
       // line's dates, not more of its words.
-      const ownPeriod = previous.line.from ? null : parsePeriodText(line.description, config.dateFormats);
+      const ownPeriod = previous.line.from ? null : parsePeriodText(withoutPeriodLabel(line.description, config), config.dateFormats);
       if (ownPeriod) {
         previous.line.from = ownPeriod.from;
         previous.line.to = ownPeriod.to;
@@ -1136,7 +1201,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     uncertain.push({
       code: "uncertain_value",
       field: `line ${reference.line + 1} childRef`,
-      reason: `${reference.where} prints "${reference.text}" among the item's details with no label: a child's or a placement's reference, which the reference data did not settle`,
+      reason: `${reference.where} prints "${reference.text}" with no label: a child's or a placement's reference, which the reference data did not settle`,
       candidates: [reference.text],
     });
   }

@@ -29,8 +29,10 @@ export interface ItemBlockLine {
 
 const SEPARATORS = /\s+[·•|]\s+|\s{3,}/;
 const REFERENCE = /^[A-Z]{1,4}[-/]?\d{2,}[A-Z0-9/-]*$/i;
+/** A reference's shape ("C1001", "PO-410201"), for references printed with no label. */
+export const UNLABELLED_REFERENCE = REFERENCE;
 const CHILD_LABEL = /^(?:child(?:\s*(?:ref(?:erence)?|id|no\.?))?|young\s+person(?:\s*(?:ref|id))?|yp(?:\s*ref)?|client\s*(?:ref|id)|la\s*ref)$/i;
-const PLACEMENT_LABEL = /^(?:placement\s*(?:ref(?:erence)?|id|no\.?)|po(?:\s*(?:number|no\.?))?|purchase\s+order)$/i;
+const PLACEMENT_LABEL = /^(?:placement(?:\s*(?:ref(?:erence)?|id|no\.?))?|po(?:\s*(?:number|no\.?))?|purchase\s+order)$/i;
 
 interface Parsed {
   childRef: string | null;
@@ -200,7 +202,131 @@ export function readItemBlocks(doc: LayoutDocument, skip: (index: number, detail
     });
     i++;
   }
+  if (items.length === 0) return readLabelledRecords(doc, skip, config, rowLabel);
+  return enoughItems(doc, items, unread);
+}
+
+/** Two items or more make a list; one alone only when a later row repeats its amount. */
+function enoughItems(doc: LayoutDocument, items: ItemBlockLine[], unread: ItemList["unread"]): ItemList {
   const only = items.length === 1 ? items[0] : undefined;
-  const repeated = only !== undefined && doc.rows.some((r, k) => k > (only.rows[1] ?? 0) && r.cells.some((c) => parseMoneyText(cleanText(c.text))?.abs().equals(only.line.amount?.abs() ?? -1) === true));
+  const repeated = only !== undefined && doc.rows.some((r, k) => k > (only.rows[only.rows.length - 1] ?? 0) && r.cells.some((c) => parseMoneyText(cleanText(c.text))?.abs().equals(only.line.amount?.abs() ?? -1) === true));
   return items.length >= 2 || repeated ? { items, unread: unread.filter((u) => u.index > (items[0]?.rows[0] ?? 0)) } : { items: [], unread: [] };
+}
+
+/** A row of labelled values ("Young person:  C8003   Placement:  PO-480903"): its pairs, or null when it is not one. */
+function labelledPairs(row: LayoutRow): Array<{ label: string; value: string }> | null {
+  const pairs: Array<{ label: string; value: string }> = [];
+  const cells = row.cells.map((c) => cleanText(c.text));
+  for (let k = 0; k < cells.length; k++) {
+    const m = /^([A-Za-z][A-Za-z ./]{0,30}?)\s*:\s*(.*)$/.exec(cells[k] ?? "");
+    if (!m?.[1]) return null;
+    let value = m[2] ?? "";
+    // The value in the cell after its label, unless that cell is a label of its own.
+    if (value === "" && k + 1 < cells.length && !/^[A-Za-z][A-Za-z ./]{0,30}?\s*:/.test(cells[k + 1] ?? "")) value = cells[++k] ?? "";
+    if (value === "") return null;
+    pairs.push({ label: m[1], value });
+  }
+  return pairs.length > 0 ? pairs : null;
+}
+
+/** Mostly words the reader knows as labels: a sentence with a colon does not start a record. */
+function mostlyKnown(pairs: ReadonlyArray<{ label: string }>, config: ExtractionConfig): boolean {
+  const known = pairs.filter((p) => knownLabel(p.label, config) || columnFieldOf(p.label, config.columnSynonyms) !== null).length;
+  return known * 2 >= pairs.length;
+}
+
+/**
+ * Items printed as records of labelled values with no column headings: "Young person: C8003",
+ * "Service: Emergency placement", "Period: …", "Quantity: 30 nights", "Rate: £450.00 per night",
+ * "Amount: £13,500.00", over a few rows, two pairs a row or one. A record runs over consecutive
+ * rows of labelled values and ends where a field it has read is labelled again (the next
+ * record). It is an item when it has an amount and a description or a reference; a label read
+ * as no field is quoted as unread, never dropped.
+ */
+function readLabelledRecords(doc: LayoutDocument, skip: (index: number, details: boolean) => boolean, config: ExtractionConfig, rowLabel: (row: LayoutRow) => string): ItemList {
+  const items: ItemBlockLine[] = [];
+  let record: LabelledRecord | null = null;
+  const close = (open: LabelledRecord | null): null => {
+    const item = open && recordItem(doc, open.rows, open.pairs, config, rowLabel);
+    if (item) items.push(item);
+    return null;
+  };
+  for (let i = 0; i < doc.rows.length; i++) {
+    const row = doc.rows[i] as LayoutRow;
+    const lastRow = record ? doc.rows[record.rows[record.rows.length - 1] ?? i] : undefined;
+    const near = lastRow !== undefined && lastRow.page === row.page && row.top - lastRow.top <= 3 * row.height;
+    const labelled = skip(i, false) ? null : labelledPairs(row);
+    // Labels the reader does not know ("Keyworker: J. Smith") belong to a record already running.
+    const pairs = labelled && (mostlyKnown(labelled, config) || (record !== null && near)) ? labelled : null;
+    if (!pairs || !near) record = close(record);
+    if (!pairs) continue;
+    const fields = pairs.map((p) => fieldOfLabel(p.label, config));
+    if (record && fields.some((f) => f !== null && record?.fields.has(f))) record = close(record);
+    record ??= { rows: [], fields: new Set(), pairs: [] };
+    record.rows.push(i);
+    record.pairs.push(...pairs);
+    for (const f of fields) if (f !== null) record.fields.add(f);
+  }
+  close(record);
+  return enoughItems(doc, items, []);
+}
+
+interface LabelledRecord {
+  rows: number[];
+  fields: Set<string>;
+  pairs: Array<{ label: string; value: string }>;
+}
+
+function fieldOfLabel(label: string, config: ExtractionConfig): string | null {
+  if (CHILD_LABEL.test(label)) return "child";
+  if (PLACEMENT_LABEL.test(label)) return "placement";
+  return columnFieldOf(label, config.columnSynonyms);
+}
+
+function recordItem(doc: LayoutDocument, rows: number[], pairs: Array<{ label: string; value: string }>, config: ExtractionConfig, rowLabel: (row: LayoutRow) => string): ItemBlockLine | null {
+  const parsed: Parsed = { childRef: null, placementRef: null, period: null, quantity: null, rate: null, unlabelled: null, unread: [] };
+  let description: string | null = null;
+  let amount: Dec | null = null;
+  let amountRow = rows[0] ?? 0;
+  for (const { label, value } of pairs) {
+    const field = fieldOfLabel(label, config);
+    if (field === "description" && description === null) description = value;
+    else if (field === "amount" && amount === null && parseMoneyText(value) !== null) {
+      amount = parseMoneyText(value);
+      amountRow = rows.find((r) => doc.rows[r]?.cells.some((c) => c.text.includes(value))) ?? amountRow;
+    } else if (!readLabelled(label, value, parsed, config)) parsed.unread.push(`${label}: ${value}`);
+  }
+  const first = doc.rows[rows[0] ?? 0] as LayoutRow;
+  if (amount === null || (description === null && parsed.childRef === null && parsed.placementRef === null)) return null;
+  const where = rowLabel(first);
+  const amountWhere = rowLabel(doc.rows[amountRow] as LayoutRow);
+  const unit = parsed.quantity?.unit ?? parsed.rate?.unit ?? null;
+  const evidence: DraftLine["evidence"] = { amount: { via: "item_block", label: "amount", where: amountWhere } };
+  if (description !== null) evidence.description = { via: "item_block", label: "description", where };
+  if (parsed.childRef) evidence.childRef = { via: "label", label: null, where };
+  if (parsed.placementRef) evidence.placementRef = { via: "label", label: null, where };
+  if (parsed.period) evidence.period = { via: "item_block", label: null, where };
+  if (parsed.quantity) evidence.quantity = { via: "item_block", label: null, where };
+  if (parsed.rate) evidence.unitRate = { via: "item_block", label: null, where };
+  if (unit) evidence.unit = { via: "item_block", label: null, where };
+  return {
+    line: {
+      lineNo: 0,
+      childRef: parsed.childRef,
+      placementRef: parsed.placementRef,
+      description: description ?? "",
+      from: parsed.period?.from ?? null,
+      to: parsed.period?.to ?? null,
+      quantity: parsed.quantity?.value ?? null,
+      unit,
+      unitRate: parsed.rate?.value ?? null,
+      amount,
+      source: where,
+      evidence,
+    },
+    rows,
+    page: first.page,
+    unlabelledReference: null,
+    unread: parsed.unread,
+  };
 }

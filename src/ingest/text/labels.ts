@@ -282,7 +282,10 @@ function stripHeadingUnits(key: string): string {
 
 /** The totals field a row label names (subtotal, VAT or total), if it is exactly one. */
 export function totalsFieldOf(label: string): "subtotal" | "vat" | "total" | null {
-  return TOTALS_KEYS.get(normaliseTotalsLabel(label)) ?? null;
+  const direct = TOTALS_KEYS.get(normaliseTotalsLabel(label));
+  if (direct !== undefined) return direct;
+  const translated = otherLanguage(label);
+  return translated === null ? null : (TOTALS_KEYS.get(normaliseTotalsLabel(translated)) ?? null);
 }
 
 /** The unit a quantity or rate heading implies: `Nights` → night, `Weekly Rate` → week. */
@@ -336,6 +339,27 @@ const HEADER_PATTERNS: ReadonlyArray<{ field: HeaderField; label: string; patter
 
 /** The header label a text starts with (longest label wins), and what follows it. */
 export function matchHeaderLabel(text: string, extra: ReadonlyArray<{ field: HeaderField; label: string }> = []): LabelMatch | null {
+  const direct = matchOneLabel(text, extra);
+  if (direct) {
+    // "Invoice No / Rhif Anfoneb": the label's other language is not its value.
+    return /^\/\s*[^\d/]*$/.test(direct.rest) ? { ...direct, rest: "" } : direct;
+  }
+  const translated = otherLanguage(text);
+  return translated === null ? null : matchOneLabel(translated, extra);
+}
+
+/**
+ * A label printed in two languages ("Rhif Anfoneb / Invoice No", "Dyddiad / Date", as Welsh
+ * public bodies and their providers print them): the words after " / ", read as a label of
+ * their own. Only a slash with spaces on both sides after words with no figures: "Hrs/Qty",
+ * "b/f" and dates are not two languages.
+ */
+export function otherLanguage(text: string): string | null {
+  const m = /^\s*([^\d/]*\p{L}[^\d/]*?)\s+\/\s+(\S.*)$/u.exec(text);
+  return m?.[2] ?? null;
+}
+
+function matchOneLabel(text: string, extra: ReadonlyArray<{ field: HeaderField; label: string }>): LabelMatch | null {
   const candidates = extra.length
     ? [...extra.map((e) => ({ ...e, pattern: labelPattern(e.label) })), ...HEADER_PATTERNS]
     : HEADER_PATTERNS;

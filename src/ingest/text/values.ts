@@ -322,13 +322,23 @@ export function parseMoneyText(input: string): Dec | null {
   // "450.00-": accounting packages print a credit with its minus sign after the figure.
   const trailing = /^(£?\s*\d[\d,]*\.\d{2})\s*[-\u2212]$/.exec(text);
   if (trailing?.[1]) return tryParseMoney(trailing[1])?.negated() ?? null;
-  return tryParseMoney(text.replace(/\s*DR\.?$/i, ""));
+  return tryParseMoney(withoutSpaceGrouping(text).replace(/\s*DR\.?$/i, ""));
+}
+
+/**
+ * "3 869.99", "£17 598.00": a space (or a narrow no-break space) between groups of three digits
+ * is a thousands separator, as typesetters and European tools print it. Only with pence after
+ * the groups, so two figures a space apart ("30 100") are never read as one.
+ */
+function withoutSpaceGrouping(text: string): string {
+  const grouped = /^([(\-\u2212]?\s*£?\s*[-\u2212]?)(\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+)(\.\d{2}\)?(?:\s*(?:GBP|CR))?)$/i.exec(text);
+  return grouped ? `${grouped[1] ?? ""}${(grouped[2] ?? "").replace(/[ \u00a0\u202f\u2009]/g, "")}${grouped[3] ?? ""}` : text;
 }
 
 /** Money found anywhere in a short text, e.g. "Total due £4,061.00": the last amount in it. */
 export function findMoneyInText(input: string): Dec | null {
   const text = cleanText(input);
-  const pattern = /\(?-?\s*£?\s*-?\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?\)?(?:\s*(?:GBP|CR))?|\(?-?\s*£?\s*-?\d+(?:\.\d{1,2})?\)?(?:\s*(?:GBP|CR))?/gi;
+  const pattern = /\(?-?\s*£?\s*-?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+\.\d{2}\)?(?:\s*(?:GBP|CR))?|\(?-?\s*£?\s*-?\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?\)?(?:\s*(?:GBP|CR))?|\(?-?\s*£?\s*-?\d+(?:\.\d{1,2})?\)?(?:\s*(?:GBP|CR))?/gi;
   let last: Dec | null = null;
   for (const match of text.matchAll(pattern)) {
     const candidate = match[0].trim();
