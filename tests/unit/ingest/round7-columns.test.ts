@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
-import { rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { item, read } from "../../support/drawn-page.js";
 import { columnFieldOf } from "../../../src/ingest/text/labels.js";
-import type { InvoiceDraft } from "../../../src/ingest/types.js";
 
 /**
  * Round 7 of the reader (issue 16): the classes the sixth held-out set stored wrong without a mark,
  * each drawn here item by item; expected values are worked out from what the page prints.
  */
-
-const SIZE = 9;
-const CHAR = 4.5;
-
-function item(x: number, top: number, text: string): PositionedText {
-  return { text, x, top, width: text.length * CHAR, height: SIZE };
-}
-
-function read(items: PositionedText[]): InvoiceDraft {
-  return extractInvoice({ format: "pdf", pageCount: 1, pageHeights: [842], rows: rowsFromItems(items, 1), notes: [] });
-}
 
 const facts = [item(40, 40, "Invoice No INV-7"), item(40, 55, "Invoice Date 01/12/2026")];
 

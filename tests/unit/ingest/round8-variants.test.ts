@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
-import { joinTouchingItems, rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { item, read, SIZE } from "../../support/drawn-page.js";
+import { joinTouchingItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
 import { parseMoneyText } from "../../../src/ingest/text/values.js";
 import type { InvoiceDraft } from "../../../src/ingest/types.js";
 import { placeUnlabelledReferences } from "../../../src/ingest/unlabelled-references.js";
@@ -10,17 +10,6 @@ import { placeUnlabelledReferences } from "../../../src/ingest/unlabelled-refere
  * (tests/fixtures/layouts/generate/variants.ts) found, each drawn here item by item; expected
  * values are worked out from what the page prints.
  */
-
-const SIZE = 9;
-const CHAR = 4.5;
-
-function item(x: number, top: number, text: string, width = text.length * CHAR): PositionedText {
-  return { text, x, top, width, height: SIZE };
-}
-
-function read(items: PositionedText[]): InvoiceDraft {
-  return extractInvoice({ format: "pdf", pageCount: 1, pageHeights: [842], rows: rowsFromItems(items, 1), notes: [] });
-}
 
 const facts = [item(40, 40, "Invoice No INV-8"), item(40, 55, "Invoice Date 01/12/2026")];
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
-import { rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { item, read } from "../../support/drawn-page.js";
+import { type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
 import { matchHeaderLabel, totalsFieldOf } from "../../../src/ingest/text/labels.js";
 import { findMoneyInText, parseMoneyText } from "../../../src/ingest/text/values.js";
-import type { InvoiceDraft } from "../../../src/ingest/types.js";
 import { placeUnlabelledReferences } from "../../../src/ingest/unlabelled-references.js";
 
 /**
@@ -12,17 +11,6 @@ import { placeUnlabelledReferences } from "../../../src/ingest/unlabelled-refere
  * columns, labels in two languages. Each drawn item by item; expected values worked out from
  * what the page prints.
  */
-
-const SIZE = 9;
-const CHAR = 4.5;
-
-function item(x: number, top: number, text: string, width = text.length * CHAR): PositionedText {
-  return { text, x, top, width, height: SIZE };
-}
-
-function read(items: PositionedText[]): InvoiceDraft {
-  return extractInvoice({ format: "pdf", pageCount: 1, pageHeights: [842], rows: rowsFromItems(items, 1), notes: [] });
-}
 
 const facts = [item(40, 40, "Invoice No INV-9"), item(40, 55, "Invoice Date 04/01/2027")];
 const headings = [item(40, 100, "Service"), item(300, 100, "Qty"), item(360, 100, "Rate"), item(440, 100, "Amount")];

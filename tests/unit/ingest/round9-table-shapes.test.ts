@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { item, read } from "../../support/drawn-page.js";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
 import { rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
 import { withoutSheetHeadings } from "../../../src/ingest/readers/sheet-headings.js";
@@ -11,19 +12,8 @@ import type { InvoiceDraft, LayoutRow } from "../../../src/ingest/types.js";
  * Type"); expected values are worked out by hand from what the page prints.
  */
 
-const SIZE = 9;
-const CHAR = 4.5;
-
-function item(x: number, top: number, text: string, width = text.length * CHAR): PositionedText {
-  return { text, x, top, width, height: SIZE };
-}
-
 function draftOf(rows: LayoutRow[]): InvoiceDraft {
   return extractInvoice({ format: "pdf", pageCount: 1, pageHeights: [842], rows, notes: [] });
-}
-
-function read(items: PositionedText[]): InvoiceDraft {
-  return draftOf(rowsFromItems(items, 1));
 }
 
 const facts = [item(40, 40, "Invoice No INV-9"), item(40, 55, "Invoice Date 01/12/2026"), item(40, 70, "Period 01/11/2026 - 30/11/2026")];
