@@ -20,7 +20,7 @@ import { migrateLatest } from "../src/db/migrate.js";
 import { readInvoiceFile, type ReadContext } from "../src/ingest/read-invoice-file.js";
 import { readPdf, warmUpPdfReader } from "../src/ingest/readers/pdf.reader.js";
 import { ingestFiles } from "../src/services/ingest/ingest-files.js";
-import { parseFiles } from "../src/services/ingest/ingest-parse.js";
+import { parseFiles, readFilesAtOnce } from "../src/services/ingest/ingest-parse.js";
 import { pdfkitLayout, pdfLibLayout, tableOps, type PdfLayout, type TextOp } from "../tests/fixtures/invoices/pdf-builders.js";
 import { FIXTURE_PROVIDER_ROWS, FIXTURE_PROVIDERS } from "../tests/fixtures/invoices/providers.js";
 import { csvText, xlsxWorkbook, type CellValue } from "../tests/fixtures/invoices/spreadsheet-builders.js";
@@ -107,7 +107,8 @@ async function main(): Promise<void> {
 
   // 2. Worker pool
   started = performance.now();
-  const pooled = await parseFiles(pdfs, context, { workers: 2 });
+  readFilesAtOnce(2);
+  const pooled = await parseFiles(pdfs, context);
   const poolMs = performance.now() - started;
   console.log(`worker pool, 2 workers (start-up included): ${poolMs.toFixed(0)} ms = ${rate(PDF_COUNT, poolMs)} invoices/s (${pooled.filter((o) => o.status === "ok").length} read)`);
 
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     await migrateLatest(db.knex);
     await db.knex("providers").insert(FIXTURE_PROVIDER_ROWS);
     started = performance.now();
-    const report = await ingestFiles(db, pdfs.map((p) => ({ name: p.name, path: p.file })), { authorityId: 1, dataDir, workers: 0 });
+    const report = await ingestFiles(db, pdfs.map((p) => ({ name: p.name, path: p.file })), { authorityId: 1, dataDir });
     const e2eMs = performance.now() - started;
     console.log(`\ningestFiles on the embedded database, ${PDF_COUNT} PDFs in this thread: ${e2eMs.toFixed(0)} ms = ${rate(PDF_COUNT, e2eMs)} invoices/s (${report.stored} stored)`);
   } finally {

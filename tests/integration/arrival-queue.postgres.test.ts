@@ -50,7 +50,7 @@ describe("the audit on arrival as queued provider jobs", () => {
   let queue: WorkQueue;
   const dataDir = tempDir("arrival-queue");
   const ingest = (from: number, to: number) =>
-    ingestFiles(db, Array.from({ length: to - from + 1 }, (_, i) => ({ name: `invoice-${from + i}.csv`, bytes: Buffer.from(csvInvoice(from + i)) })), { dataDir, authorityId: 1, actor: "test", workers: 0, arrivalQueue: queue });
+    ingestFiles(db, Array.from({ length: to - from + 1 }, (_, i) => ({ name: `invoice-${from + i}.csv`, bytes: Buffer.from(csvInvoice(from + i)) })), { dataDir, authorityId: 1, actor: "test", arrivalQueue: queue });
 
   beforeAll(async () => {
     ({ url, drop } = await createTestDatabaseUrl());

@@ -65,7 +65,7 @@ describe("the audit log covers every change, in words, filterable and exportable
       { name: "up-2.csv", bytes: invoiceCsv("UP-2", "30/11/2026", "November 2026", "30", "£3,930.00") },
       // A name that would be a formula in a spreadsheet: the CSV export must not let it run.
       { name: "=junk.csv", bytes: Buffer.from("nothing to read here\n") },
-    ], { dataDir: t.dataDir, authorityId: 1, workers: 0, actor: "command line" });
+    ], { dataDir: t.dataDir, authorityId: 1, actor: "command line" });
     // Re-processing the unreadable file from the page.
     const junk = await t.db.knex("received_files").where({ original_name: "=junk.csv" }).first<{ id: string }>("id");
     await finance.post(`/needs-attention/${junk?.id}/reprocess`);

@@ -60,7 +60,7 @@ describe("audit on arrival (AUDIT.md \"When\")", () => {
         ",",
       ),
     );
-    const report = await ingestFiles(t.db, [{ name: "up-1.csv", bytes: csv }], { dataDir: t.dataDir, authorityId: 1, workers: 0 });
+    const report = await ingestFiles(t.db, [{ name: "up-1.csv", bytes: csv }], { dataDir: t.dataDir, authorityId: 1 });
     expect(report.problems).toEqual([]);
     expect(report.audit?.status).toBe("audited");
     expect(await findings()).toEqual(["UP-1 arithmetic-error 100.00 open"]);

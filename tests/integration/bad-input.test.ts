@@ -103,7 +103,7 @@ describe("bad input corpus through ingestFiles", () => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 5);
     try {
-      const report = await ingestFiles(t.db, [input], { authorityId: 1, dataDir: t.dataDir, workers: 0 });
+      const report = await ingestFiles(t.db, [input], { authorityId: 1, dataDir: t.dataDir });
       peak = Math.max(peak, process.memoryUsage().rss);
       expect(report.files).toHaveLength(1);
       return { result: report.files[0]!, rssGrowth: peak - before };

@@ -136,6 +136,8 @@ describe("placement-audit ingest and invoices", () => {
   it("usage errors exit 2; a missing path is reported and exits 1", async () => {
     expect((await runCli("ingest")).code).toBe(2);
     expect((await runCli("ingest", "--workers", "lots", invoicesDir)).code).toBe(2);
+    expect((await runCli("ingest", "--workers", "0", invoicesDir)).err).toContain("--workers must be a whole number from 1 to 16");
+    expect((await runCli("ingest", "--workers", "17", invoicesDir)).code).toBe(2);
     expect((await runCli("invoices", "--month", "2026-13", "--format", "json")).code).toBe(2);
     expect((await runCli("invoices", "--format", "xml")).code).toBe(2);
     const missing = await runCli("ingest", path.join(invoicesDir, "nope.pdf"));

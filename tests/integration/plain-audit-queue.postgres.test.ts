@@ -96,7 +96,7 @@ describe("a plain `audit` on PostgreSQL and an arrival job of the same provider 
     const queue = await WorkQueue.open(cluster.url, { settings: queueSettingsFromEnv(queueEnv(cluster)) });
     try {
       const files = Array.from({ length: 10 }, (_, i) => ({ name: `${invoiceNumber(301 + i)}.csv`, bytes: Buffer.from(csvInvoice(301 + i)) }));
-      const stored = await ingestFiles(forAuthority(cluster.owner, 1), files, { dataDir: cluster.dataDir, authorityId: 1, workers: 0, arrivalQueue: queue });
+      const stored = await ingestFiles(forAuthority(cluster.owner, 1), files, { dataDir: cluster.dataDir, authorityId: 1, arrivalQueue: queue });
       expect(stored.stored).toBe(10);
       expect(stored.audit).toEqual({ status: "queued", providers: 1, providerIds: ["P1"] });
     } finally {

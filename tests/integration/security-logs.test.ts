@@ -63,7 +63,7 @@ describe("logs carry no document text", () => {
         { name: "oak.csv", bytes: invoiceCsv("Oakfield Fostering Ltd", "OFP-7001") },
         { name: "stranger.csv", bytes: invoiceCsv(UNKNOWN_PROVIDER, "MUC-7002") },
       ],
-      { authorityId: 1, dataDir: t.dataDir, logger, workers: 0 },
+      { authorityId: 1, dataDir: t.dataDir, logger },
     );
     expect(inProcess.files.map((f) => [f.name, f.status, f.reasonCode])).toEqual([
       ["oak.csv", "stored", null],
@@ -82,7 +82,7 @@ describe("logs carry no document text", () => {
         { name: "oak-2.csv", bytes: invoiceCsv("Oakfield Fostering Ltd", "OFP-7003") },
         { name: "oak-3.csv", bytes: invoiceCsv("Oakfield Fostering Ltd", "OFP-7004") },
       ],
-      { authorityId: 1, dataDir: t.dataDir, logger, workers: 2 },
+      { authorityId: 1, dataDir: t.dataDir, logger },
     );
     expect(threaded.stored).toBe(2);
     await reprocessNeedsAttention(t.db, { authorityId: 1, dataDir: t.dataDir, logger });

@@ -8,6 +8,7 @@ import { ingestFiles, reprocessNeedsAttention, type IngestFileInput, type Ingest
 import { parseCommandArgs } from "../args.js";
 import { workQueueFor, type WorkQueue } from "../../services/queue/work-queue.js";
 import { queueFiles } from "../../services/ingest/ingest-queue.js";
+import { MAX_FILES_AT_ONCE, readFilesAtOnce } from "../../services/ingest/ingest-parse.js";
 import type { Database } from "../../db/connection.js";
 import type { CommandContext } from "../command.js";
 import { EXIT_OK, EXIT_REJECTED, type Command } from "../command.js";
@@ -91,7 +92,8 @@ export const ingestCommand: Command = {
     "",
     "  --reprocess      read again every file waiting in \"needs attention\" (after adding a provider",
     "                   alias, VAT number or template); may be given without files",
-    "  --workers N      ignored: every file is parsed in a bounded child process (one per core, at most 4)",
+    "  --workers N      read at most N files at once (1-16), each in its own bounded child process",
+    "                   (default: one per core, at most 4)",
     "  --queue          on a PostgreSQL server: keep each file in the database and queue it for the",
     "                   running `worker`s (on any machine) to read, then return; each content is queued once",
     "",
@@ -100,10 +102,10 @@ export const ingestCommand: Command = {
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(args, { reprocess: { type: "boolean" }, workers: { type: "string" }, queue: { type: "boolean" } }, true);
     if (positionals.length === 0 && !values.reprocess) throw new AppError("usage", "name at least one invoice file or directory (or --reprocess)");
-    let workers: number | undefined;
     if (values.workers !== undefined) {
-      workers = Number(values.workers);
-      if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new AppError("usage", `--workers must be a whole number from 0 to 64, not "${values.workers}"`);
+      const workers = Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > MAX_FILES_AT_ONCE) throw new AppError("usage", `--workers must be a whole number from 1 to ${MAX_FILES_AT_ONCE}, not "${values.workers}"`);
+      readFilesAtOnce(workers);
     }
     const collected = collectInvoiceFiles(positionals);
     for (const missing of collected.missing) context.stderr.write(`placement-audit ingest: ${missing}: no such file or directory\n`);
@@ -117,7 +119,7 @@ export const ingestCommand: Command = {
     const queue = await workQueueFor(db, context.logger);
     try {
       if (queue && !values.queue) await startQueueWorkers(db, queue, { dataDir: context.settings.dataDir, logger: context.logger, files: false, arrivalsOnly: true });
-      return await ingestHere(context, db, { authorityId, collected, positionals, reprocess: values.reprocess === true, queueOnly: values.queue === true, workers, queue });
+      return await ingestHere(context, db, { authorityId, collected, positionals, reprocess: values.reprocess === true, queueOnly: values.queue === true, queue });
     } finally {
       await queue?.stop();
     }
@@ -127,9 +129,9 @@ export const ingestCommand: Command = {
 async function ingestHere(
   context: CommandContext,
   db: Database,
-  options: { authorityId: number; collected: Collected; positionals: readonly string[]; reprocess: boolean; queueOnly: boolean; workers: number | undefined; queue: WorkQueue | null },
+  options: { authorityId: number; collected: Collected; positionals: readonly string[]; reprocess: boolean; queueOnly: boolean; queue: WorkQueue | null },
 ): Promise<number> {
-  const { authorityId, collected, positionals, workers, queue } = options;
+  const { authorityId, collected, positionals, queue } = options;
   const dataDir = context.settings.dataDir;
   const onTerminal = Boolean((context.stderr as NodeJS.WriteStream).isTTY);
   let exit = collected.missing.length > 0 ? EXIT_REJECTED : EXIT_OK;
@@ -157,7 +159,6 @@ async function ingestHere(
     arrivalQueue: queue,
     // On a terminal the progress bar and the result lines say it all; log lines would break the bar.
     ...(onTerminal ? {} : { logger: context.logger }),
-    ...(workers !== undefined ? { workers } : {}),
     // On a terminal a progress bar, then the results; otherwise one plain line per file as it is done.
     // A scan is read at seconds a page: the terminal shows its pages as they are read.
     ...(onTerminal ? { onPage: (name: string, page: number, pages: number) => context.stderr.write(`\r  OCR ${name.slice(0, 40)}: page ${page} of ${pages}`.padEnd(80)) } : {}),

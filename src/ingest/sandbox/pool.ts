@@ -336,6 +336,11 @@ export class SandboxPool {
     this.free = [...this.slots];
   }
 
+  /** How many files it reads at once, each in its own child. */
+  get children(): number {
+    return this.slots.length;
+  }
+
   /** A file is being read with no other child busy (its second chance after giving way). */
   private aloneRunning = false;
 
@@ -404,8 +409,21 @@ export class SandboxPool {
 
 let shared: SandboxPool | null = null;
 
-/** The process's pool: as many children as cores, at most 4 (each may take a limit's memory). */
+/** The default number of children: as many as cores, at most 4 (each may take a limit's memory). */
+export const DEFAULT_SANDBOX_CHILDREN = Math.max(1, Math.min(4, os.availableParallelism()));
+
+/** The process's pool, DEFAULT_SANDBOX_CHILDREN children unless `useSandboxChildren` said otherwise. */
 export function sharedSandbox(): SandboxPool {
-  shared ??= new SandboxPool(Math.max(1, Math.min(4, os.availableParallelism())));
+  shared ??= new SandboxPool(DEFAULT_SANDBOX_CHILDREN);
+  return shared;
+}
+
+/**
+ * `ingest --workers N`: read at most N files at once. Called before any file is read (a pool
+ * already made is stopped; its idle children cost nothing to lose).
+ */
+export function useSandboxChildren(children: number): SandboxPool {
+  shared?.stop();
+  shared = new SandboxPool(children);
   return shared;
 }

@@ -20,7 +20,7 @@ import type { ReadContext, ReadOutcome } from "../../ingest/read-invoice-file.js
 import { BUILT_IN_TEMPLATES_DIR, dataDirTemplates, loadTemplates, type ProviderTemplate } from "../../ingest/templates.js";
 import type { NeedsAttentionCode, Problem } from "../../ingest/types.js";
 import type { Logger } from "../../logger.js";
-import { parseFiles, poolSize } from "./ingest-parse.js";
+import { parseFiles } from "./ingest-parse.js";
 import { defaultRulesConfig } from "../audit/run-audit.js";
 import { auditArrivals, type ArrivalAuditResult } from "../audit/audit-arrivals.js";
 import type { WorkQueue } from "../queue/work-queue.js";
@@ -68,8 +68,6 @@ export interface IngestOptions {
   templateDirs?: string[];
   /** Templates given directly (tests, tools); added to those loaded from templateDirs. */
   templates?: ProviderTemplate[];
-  /** Parse in worker threads: a number of workers, or 0 for none (default: by file count). */
-  workers?: number;
   /** Files read and recorded at a time (default INGEST_BATCH). */
   batchSize?: number;
   /** The clock (tests). */
@@ -216,7 +214,6 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
   const now = options.now ?? (() => new Date());
   const log = options.logger;
   const ordered = [...files].sort((a, b) => receiptOrder(a.name, b.name));
-  const workers = poolSize(ordered.length, options.workers);
   const results: IngestFileResult[] = [];
   const progress = (result: IngestFileResult): void => {
     results.push(result);
@@ -276,7 +273,7 @@ export async function ingestFiles(db: Database, files: readonly IngestFileInput[
 
     // 3. Read the new ones, each in the sandbox's bounded child processes (never in this process).
     const toRead = fresh.filter((f) => f.input.unread === undefined);
-    const outcomes = await parseFiles(toRead.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { workers, ...(log ? { logger: log } : {}), onPage: options.onPage });
+    const outcomes = await parseFiles(toRead.map((f) => ({ name: f.result.name, bytes: f.bytes })), context, { ...(log ? { logger: log } : {}), onPage: options.onPage });
     const byInput = new Map<IngestFileInput, Loaded & { outcome: ReadOutcome }>();
     toRead.forEach((f, i) => byInput.set(f.input, { ...f, outcome: outcomes[i] as ReadOutcome }));
     for (const f of fresh) if (f.input.unread) byInput.set(f.input, { ...f, outcome: f.input.unread });
@@ -426,7 +423,7 @@ async function reprocessWith(db: Database, fileId: string, context: ReadContext,
     throw new AppError("ingest.not_waiting", `${file.originalName} does not need attention (it was processed already).`, { fileId });
   }
   const bytes = await originalsStore(db, options.dataDir).read(file);
-  const [outcome] = await parseFiles([{ name: file.originalName, bytes }], context, { workers: 0 });
+  const [outcome] = await parseFiles([{ name: file.originalName, bytes }], context);
   if (!outcome) throw new AppError("ingest.internal", "No outcome for the file");
   Object.assign(result, outcomeFields(outcome));
   try {

@@ -1,6 +1,5 @@
-import os from "node:os";
 import type { ReadContext, ReadOutcome } from "../../ingest/read-invoice-file.js";
-import { sharedSandbox } from "../../ingest/sandbox/pool.js";
+import { DEFAULT_SANDBOX_CHILDREN, sharedSandbox, useSandboxChildren } from "../../ingest/sandbox/pool.js";
 import type { Logger } from "../../logger.js";
 
 /**
@@ -14,29 +13,32 @@ export interface ParseInput {
 }
 
 export interface ParseOptions {
-  /** Kept for callers' batch sizing (poolSize); every file is read in the sandbox regardless. */
-  workers?: number | undefined;
   logger?: Logger;
   /** A scan's pages as OCR reads them (`name`: the input's name). */
   onPage?: ((name: string, page: number, pages: number) => void) | undefined;
 }
 
-/**
- * Fewer files than this are read in this thread: each worker loads the readers afresh (several
- * seconds from the TypeScript sources), so on two cores a pool only pays off for large batches
- * (bench/ingest.bench.ts: 60 PDFs took 2.6 s in one thread, 22 s with 2 workers, start-up included).
- */
-export const POOL_THRESHOLD = 200;
+/** How many files a process reads at once unless told (`ingest --workers N`): one per core, at most 4. */
+export const DEFAULT_FILES_AT_ONCE = DEFAULT_SANDBOX_CHILDREN;
 
-export function poolSize(files: number, requested: number | undefined): number {
-  if (requested !== undefined) return Math.min(requested, files);
-  if (files < POOL_THRESHOLD) return 0;
-  return Math.max(1, Math.min(4, os.availableParallelism()));
+/** The number of files this process reads at once now. */
+export function filesAtOnce(): number {
+  return sharedSandbox().children;
+}
+
+/** `ingest --workers N` at most: each child may take the sandbox's memory limit. */
+export const MAX_FILES_AT_ONCE = 16;
+
+/** How many files this process reads at once from now on (`ingest --workers N`); the pool's size. */
+export function readFilesAtOnce(files: number): number {
+  if (!Number.isInteger(files) || files < 1 || files > MAX_FILES_AT_ONCE) throw new RangeError(`files at once must be 1 to ${MAX_FILES_AT_ONCE}, not ${files}`);
+  return useSandboxChildren(files).children;
 }
 
 /**
  * Every file is read in the shared sandbox of child processes (ingest/sandbox/pool.ts), each
- * bounded in memory and time: never in this process, whatever `workers` says (issue 22).
+ * bounded in memory and time: never in this process (issue 22). How many at once is the pool's
+ * size (`ingest --workers N`, else one per core, at most 4).
  */
 export async function parseFiles(inputs: readonly ParseInput[], context: ReadContext, options: ParseOptions = {}): Promise<ReadOutcome[]> {
   const pool = sharedSandbox();

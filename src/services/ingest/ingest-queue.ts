@@ -65,7 +65,7 @@ export async function ingestQueuedFile(db: Database, job: QueuedJob<IngestFileJo
   const bytes = await originalOf(db, job.data);
   options.logger?.info("queued file taken", { job: job.id, sha256: sha256.slice(0, 12) });
   // Its invoices' audit on arrival is queued in turn, one job per provider (arrival-queue.ts).
-  return ingestFiles(db, [{ name, bytes }], { dataDir: options.dataDir, authorityId, actor, workers: 0, arrivalQueue: options.queue ?? null, ...(options.logger ? { logger: options.logger } : {}) });
+  return ingestFiles(db, [{ name, bytes }], { dataDir: options.dataDir, authorityId, actor, arrivalQueue: options.queue ?? null, ...(options.logger ? { logger: options.logger } : {}) });
 }
 
 /** The handler of the ingest-file dead-letter queue: the file failed every attempt, so it is kept as needing attention, unread. */
@@ -74,5 +74,5 @@ export async function failQueuedFile(db: Database, job: QueuedJob<IngestFileJob>
   const message = `The file could not be read: ${options.attempts} attempt(s) to read it failed or the workers reading it stopped before they finished, so it was not read again. It was kept; re-process it from "needs attention" once the cause is fixed.`;
   const unread: ReadOutcome = { status: "needs_attention", format: null, reason: "corrupt", message, evidence: null, problems: [{ code: "corrupt", message, evidence: null }], providerId: null, invoiceNumber: null };
   options.logger?.error("queued file failed every attempt: recorded as needing attention", { job: job.id, sha256: sha256.slice(0, 12) });
-  return ingestFiles(db, [{ name, bytes: await originalOf(db, job.data), unread }], { dataDir: options.dataDir, authorityId, actor, workers: 0, ...(options.logger ? { logger: options.logger } : {}) });
+  return ingestFiles(db, [{ name, bytes: await originalOf(db, job.data), unread }], { dataDir: options.dataDir, authorityId, actor, ...(options.logger ? { logger: options.logger } : {}) });
 }
