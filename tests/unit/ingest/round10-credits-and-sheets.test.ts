@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { item, read } from "../../support/drawn-page.js";
+import { parsePeriodText } from "../../../src/ingest/text/values.js";
 import type { PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
 
 /**
@@ -50,5 +51,50 @@ describe("a monospaced credit note whose heading of several words is drawn word 
     const close = page.map((i) => (i.text === "PRICE" && i.top === 90 ? { ...i, x: 450 + 7 * 5.4 } : i));
     const draft = read(close);
     expect(draft.lines.map((l) => l.quantity?.toFixed(2))).toEqual(["4.00", "2.00"]);
+  });
+});
+
+describe("a spreadsheet printed with a month on every line", () => {
+  const facts = [item(40, 40, "Invoice No"), item(120, 40, "SJS-44"), item(40, 55, "Invoice Date"), item(120, 55, "02/11/2026")];
+  const sheet = (month: string): PositionedText[] => [
+    ...facts,
+    item(40, 70, "Service Month"), item(120, 70, month),
+    item(40, 100, "Service Month"), item(110, 100, "Child ID"), item(170, 100, "Details"), item(300, 100, "Weeks"), item(350, 100, "Fee (GBP)"), item(420, 100, "Amount (GBP)"),
+    item(40, 115, month), item(110, 115, "C7001"), item(170, 115, "Semi-independent"), item(310, 115, "4"), item(350, 115, "1,150.00"), item(420, 115, "4,600.00"),
+    item(40, 130, month), item(110, 130, "C7002"), item(170, 130, "Outreach"), item(310, 130, "2"), item(350, 130, "75.50"), item(420, 130, "151.00"),
+    item(350, 150, "Total"), item(420, 150, "4,751.00"),
+    item(260, 800, "Page 1 of 1"),
+  ];
+
+  for (const month of ["10/2026", "2026/10", "2026-10", "Oct-26"]) {
+    it(`reads "${month}" as October 2026 under the month heading, not as a page number`, () => {
+      const draft = read(sheet(month));
+      // 4 × 1,150.00 = 4,600.00; 2 × 75.50 = 151.00; 4,600.00 + 151.00 = 4,751.00.
+      expect(draft.lines.map((l) => [l.childRef, l.from, l.to, l.quantity?.toFixed(2), l.unit, l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([
+        ["C7001", "2026-10-01", "2026-10-31", "4.00", "week", "1150.00", "4600.00"],
+        ["C7002", "2026-10-01", "2026-10-31", "2.00", "week", "75.50", "151.00"],
+      ]);
+      expect([draft.periodFrom, draft.periodTo]).toEqual(["2026-10-01", "2026-10-31"]);
+      expect(draft.total?.toFixed(2)).toBe("4751.00");
+    });
+  }
+
+  it("still sets a real page number aside ('2/3' is page 2 of 3)", () => {
+    const draft = read([...sheet("10/2026"), item(260, 815, "2/3")]);
+    expect(draft.lines).toHaveLength(2);
+  });
+});
+
+describe("month periods as a spreadsheet prints them", () => {
+  it("reads year-first and month-word-and-two-digit-year months whole", () => {
+    expect(parsePeriodText("2027/02")).toEqual({ from: "2027-02-01", to: "2027-02-28" });
+    expect(parsePeriodText("2028-02")).toEqual({ from: "2028-02-01", to: "2028-02-29" });
+    expect(parsePeriodText("Sep-26")).toEqual({ from: "2026-09-01", to: "2026-09-30" });
+  });
+
+  it("reads no month from a thirteenth month, a day-month-year date, or a word that is no month", () => {
+    expect(parsePeriodText("2026/13")).toBeNull();
+    expect(parsePeriodText("24-Nov-26")).toBeNull();
+    expect(parsePeriodText("Net-26")).toBeNull();
   });
 });
