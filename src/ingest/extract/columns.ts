@@ -3,6 +3,7 @@ import { ambiguousFieldsOf, AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, 
 import { cleanText, findDates, parseDateText, parseMoneyText, parseQuantity, parseUnit } from "../text/values.js";
 import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
+import { CONNECTING_WORD, joinHeadingWords } from "./heading-words.js";
 
 /** One column of a line table, from its heading. `field` null: a column we do not read (e.g. VAT). */
 export interface Column {
@@ -69,8 +70,6 @@ function wordsOf(item: LayoutCell): LayoutCell[] {
  * even into one printed item; split such a cell back into its items (or an item's words),
  * grouping them so that as many groups as possible are known headings.
  */
-const CONNECTING_WORD = /^(?:of|for|to|the|and|from|on|in|by|with|a)$/i;
-
 function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell[] {
   const out: LayoutCell[] = [];
   for (const cell of row.cells) {
@@ -277,14 +276,14 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
   // A heading row holds no amounts or dates: most rows are rejected here, cheaply.
   if (!row || row.cells.length === 0 || row.cells.some(looksLikeData)) return null;
   if (row.cells.length < 2) return stackedHeading(rows, index, config);
-  const cells = splitHeadingCells(row, config);
+  const known = (text: string): boolean => fieldOf(text, config) !== null;
+  const cells = joinHeadingWords(splitHeadingCells(row, config), known);
   const single = headerFromCells(cells, [index], config);
   const next = rows[index + 1];
   // Spreadsheet rows are adjacent only when their numbers are; PDF rows within about two lines.
   const adjacent = next && next.page === row.page && (row.items === undefined ? next.top - row.top === 1 : next.top - row.top <= 2.2 * Math.max(row.height, next.height));
   if (next && adjacent && headingOnly(next)) {
-    const lowerCells = splitHeadingCells(next, config);
-    const known = (text: string): boolean => fieldOf(text, config) !== null;
+    const lowerCells = joinHeadingWords(splitHeadingCells(next, config), known);
     // A heading cell split into known words ("Cost per" as "Cost" and "Per") may instead be the
     // first line of a heading wrapped onto the next row ("Cost per" / "night"): both are tried.
     let merged: TableHeader | null = null;

@@ -21,6 +21,24 @@ const MARGIN_BAND = 0.2;
 const FOOTER_BAND = 0.125;
 
 const PAGE_NUMBER = /^(?:page\s*\d+(?:\s*(?:of|\/)\s*\d+)?|\d+\s*(?:of|\/)\s*\d+|[-–—]\s*\d+\s*[-–—]|p\.?\s*\d+\s*of\s*\d+)$/i;
+/** The bare "n/m" or "n of m" form, without the word "page". */
+const BARE_PAGE_OF = /^(\d+)\s*(?:of|\/)\s*(\d+)$/i;
+/** Any "n of m" / "n/m" pair inside a page number. */
+const PAGE_OF = /(\d+)\s*(?:of|\/)\s*(\d+)/i;
+
+/**
+ * A page number: "Page 2 of 3", "2/3", "- 2 -". Its page is never past its count ("2026/11" is a
+ * month, not page 2026 of 11), and a bare "n/m" never counts four-digit pages: "11/2026" is a
+ * month printed on every line of a sheet, not page 11 of 2026.
+ */
+function isPageNumber(text: string): boolean {
+  if (!PAGE_NUMBER.test(text)) return false;
+  const pair = PAGE_OF.exec(text);
+  if (!pair) return true;
+  const [page, count] = [Number(pair[1]), Number(pair[2])];
+  if (page < 1 || page > count) return false;
+  return !(BARE_PAGE_OF.test(text) && count > 999);
+}
 const PAGE_NUMBER_INSIDE = /\bpage\s*\d+\s*(?:of|\/)\s*\d+\b/gi;
 const REMITTANCE =
   /^(?:remittance\s+(?:advice|slip)|payment\s+(?:slip|counterfoil)|please\s+(?:detach|tear\s+off|return\s+this\s+(?:slip|portion|section|part|counterfoil))|detach\s+(?:here|and\s+return)|tear\s+(?:off|here)|cut\s+here|[-–—.\s]*[✂✄])/i;
@@ -48,7 +66,7 @@ export function findFurniture(doc: LayoutDocument): Map<number, FurnitureKind> {
   const seen = new Map<string, Array<{ index: number; page: number; top: number }>>();
   rows.forEach((row, index) => {
     const text = rowText(row);
-    if (PAGE_NUMBER.test(text) || row.cells.some((c) => PAGE_NUMBER.test(cleanText(c.text)))) {
+    if (isPageNumber(text) || row.cells.some((c) => isPageNumber(cleanText(c.text)))) {
       furniture.set(index, "page_number");
       return;
     }

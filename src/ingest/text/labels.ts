@@ -46,7 +46,9 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     // Sage and accounts packages: the invoice date is the VAT tax point, labelled as both.
     "Tax Date", "Invoice/Tax Date", "Invoice / Tax Date", "Tax Point/Invoice Date", "Invoice Date/Tax Point", "Date/Tax Point",
     "Date of Supply", "Invoice Issued", "Dated", "Issued", "Issued on"],
-  period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care"],
+  period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care",
+    // A month billed whole, printed under its own label ("Month  2026/11"): a spreadsheet's header cells.
+    "Month", "Invoice Month", "Service Month", "Month of Service"],
   periodFrom: ["Period From", "Period Start", "Billing Period From", "Period Start Date", "Start of Service", "Service Start", "Service From"],
   periodTo: ["Period To", "Period End", "Billing Period To", "Period End Date", "End of Service", "Service End", "Service To"],
   creditsInvoice: [

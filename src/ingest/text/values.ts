@@ -230,6 +230,14 @@ export function parsePeriodText(input: string, formats: readonly DateFormat[] = 
   }
   m = /^(\d{1,2})\/(\d{4})$/.exec(text);
   if (m) return monthPeriod(Number(m[2]), Number(m[1]));
+  // A spreadsheet's month cell: 2026/11, 2026-11 (year first), Nov-26 (a month and a two-digit year)
+  m = /^(\d{4})[/-](\d{1,2})$/.exec(text);
+  if (m) return monthPeriod(Number(m[1]), Number(m[2]));
+  m = /^([A-Za-z]+\.?)-(\d{2})$/.exec(text);
+  if (m) {
+    const month = monthNumber(m[1] ?? "");
+    if (month !== undefined) return monthPeriod(2000 + Number(m[2]), month);
+  }
   return null;
 }
 
