@@ -103,7 +103,7 @@ function invoicesByNumber(invoices: readonly CreditableInvoice[]): Map<string, M
   const byProvider = new Map<string, Map<string, CreditableInvoice[]>>();
   for (const invoice of invoices) {
     let byNumber = byProvider.get(invoice.providerId);
-    if (byNumber === undefined) byProvider.set(invoice.providerId, (byNumber = new Map()));
+    if (byNumber === undefined) byProvider.set(invoice.providerId, (byNumber = new Map<string, CreditableInvoice[]>()));
     const number = invoice.invoiceNumber.trim();
     const list = byNumber.get(number);
     if (list === undefined) byNumber.set(number, [invoice]);
