@@ -5,12 +5,15 @@
  * peak RSS is the audit's own. Beside it, on PostgreSQL, the floor: the time the server takes
  * just to hand over the same lines. Prints figures; asserts nothing.
  *
- *   npx tsx bench/audit.bench.ts --lines 100000 [--db embedded|postgres] [--pg URL] [--seed 1] [--rerun]
+ *   npx tsx bench/audit.bench.ts --lines 100000 [--db embedded|postgres] [--pg URL] [--seed 1] [--rerun] [--hash]
  *
  * --pg (or DATABASE_URL) names a server where a database may be created; it is dropped after.
  * The audit runs as the app's role for authority 1 (row-level security applies); BENCH_AS_OWNER=1
  * runs it as the owner instead, which bypasses row-level security, to see what it costs.
  * BENCH_PROFILE=<dir> writes a CPU profile of the audit process there (node --cpu-prof).
+ * --hash prints the findings-and-notes hash of the audited database (findings-db-hash.ts), taken
+ * after the peak RSS (--no-floor skips the floor, for repeated audits of one seed); BENCH_MEMORY=1 samples process.memoryUsage() every 20 ms during the audit
+ * and prints the largest of each figure (where the resident memory is: V8's heap or outside it).
  *
  * Phases (run by the above in child processes): --phase seed|audit --target T (the audit
  * phase measures the floor after the audit, in the same process).
@@ -25,6 +28,7 @@ import QueryStream from "pg-query-stream";
 import { forAuthority, type Database } from "../src/db/connection.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { runAudit } from "../src/services/audit/run-audit.js";
+import { databaseFindingsHash } from "./findings-db-hash.js";
 import { createTarget, openTarget, parseTarget, safeUrl, targetText, type Target } from "./databases.js";
 import { generateAuthority } from "./generate/authority.js";
 import { insertInvoices, insertReference } from "./generate/insert.js";
@@ -64,6 +68,33 @@ export interface AuditFigures {
    * take as long as the larger of them.
    */
   serverCpuSeconds: number | null;
+  /** The findings-and-notes hash of the database after the run (--hash), else null. */
+  databaseHash: { findings: number; sha256: string } | null;
+  /** The largest of each process.memoryUsage() figure during the run, MB (BENCH_MEMORY=1), else null. */
+  memoryPeaksMb: MemoryPeaks | null;
+}
+
+export interface MemoryPeaks {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** Samples process.memoryUsage() every 20 ms until stopped; the largest of each figure, in MB. */
+function sampleMemory(): () => MemoryPeaks {
+  const peaks: MemoryPeaks = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sample = (): void => {
+    const usage = process.memoryUsage();
+    for (const key of Object.keys(peaks) as (keyof MemoryPeaks)[]) peaks[key] = Math.max(peaks[key], Math.round(usage[key] / 1048576));
+  };
+  const timer = setInterval(sample, 20);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peaks;
+  };
 }
 
 export interface FloorFigures {
@@ -95,7 +126,7 @@ async function seedPhase(target: Target, lines: number, seed: number): Promise<v
   }
 }
 
-async function auditPhase(target: Target, rerun: boolean): Promise<void> {
+async function auditPhase(target: Target, rerun: boolean, hashAfter: boolean): Promise<void> {
   const owner = await openTarget(target);
   // As the app audits: the council's scoped handle, row-level security on (BENCH_AS_OWNER=1: the owner's, which bypasses it, to compare).
   const db = process.env.BENCH_AS_OWNER === "1" ? owner : forAuthority(owner, 1);
@@ -104,9 +135,11 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
     const serverBefore = await serverCpu(db);
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
+    const stopSampling = process.env.BENCH_MEMORY === "1" ? sampleMemory() : null;
     const result = await runAudit(db, { authorityId: 1, scope: { kind: "all" } });
     const elapsed = seconds(started);
     const cpu = process.cpuUsage(cpuStarted);
+    const memoryPeaksMb = stopSampling === null ? null : stopSampling();
     const serverAfter = await serverCpu(db);
     let rerunSeconds: number | null = null;
     if (rerun) {
@@ -117,7 +150,8 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
     const rows: { rule: string; count: string }[] = await db.knex("findings").whereNot("status", "superseded").groupBy("rule").select("rule").count("* as count");
     const rss = peakRssMb();
     // The floor is measured in this process after the audit (one process start fewer); the audit's peak RSS is taken before it.
-    const floor = await measureFloor(target, db);
+    const floor = hasFlag("--no-floor") ? { psqlCopySeconds: null, streamSeconds: 0, streamRows: 0, how: "not measured (--no-floor)" } : await measureFloor(target, db);
+    const databaseHash = hashAfter ? await databaseFindingsHash(owner.knex) : null;
     const audit: AuditFigures = {
       seconds: elapsed,
       linesAudited: result.linesAudited,
@@ -130,6 +164,8 @@ async function auditPhase(target: Target, rerun: boolean): Promise<void> {
       load,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       serverCpuSeconds: serverBefore === null || serverAfter === null ? null : serverCpuDelta(serverBefore, serverAfter),
+      databaseHash,
+      memoryPeaksMb,
     };
     emitResult({ audit, floor });
   } finally {
@@ -209,6 +245,8 @@ export interface AuditBenchOptions {
   seed: number;
   serverUrl: string | null;
   rerun: boolean;
+  /** Hash the findings and notes the audit left (findings-db-hash.ts) after the figures are taken. */
+  hash?: boolean;
   /** Node flags for the audit process (e.g. --max-semi-space-size=32). */
   nodeFlags?: readonly string[];
   /** Keep the audited database for another benchmark: the caller must call `drop`. */
@@ -226,7 +264,7 @@ export async function benchAudit(options: AuditBenchOptions): Promise<AuditBench
     process.stdout.write(`${formatRate(seed.lines)} lines in ${seed.invoices} invoices (${seed.placements} placements) in ${seed.seconds.toFixed(1)} s; auditing… `);
     const profileDir = process.env.BENCH_PROFILE;
     const nodeArgs = [...(options.nodeFlags ?? []), ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
-    const { audit, floor } = await runChild<{ audit: AuditFigures; floor: FloorFigures }>(SCRIPT, ["--phase", "audit", "--target", targetText(target), ...(options.rerun ? ["--rerun"] : [])], { nodeArgs });
+    const { audit, floor } = await runChild<{ audit: AuditFigures; floor: FloorFigures }>(SCRIPT, ["--phase", "audit", "--target", targetText(target), ...(options.rerun ? ["--rerun"] : []), ...(options.hash ? ["--hash"] : [])], { nodeArgs });
     process.stdout.write(`${audit.seconds.toFixed(2)} s\n`);
     if (options.keep) {
       kept = true;
@@ -251,6 +289,9 @@ export function describeAuditResult(r: AuditBenchResult): string[] {
     `            floor: ${r.floor.psqlCopySeconds === null ? "" : `psql \\copy ${r.floor.psqlCopySeconds.toFixed(2)} s, `}streamed select ${r.floor.streamSeconds.toFixed(2)} s ` +
       `(${formatRate(r.floor.streamRows)} rows); audit = ${(a.seconds / Math.max(floorSeconds, 1e-6)).toFixed(1)} × floor; ${a.load}`,
   ];
+  const m = a.memoryPeaksMb;
+  if (m) out.push(`            memory peaks: rss ${m.rss} MB, V8 heap ${m.heapUsed} used / ${m.heapTotal} MB total, external ${m.external} MB (array buffers ${m.arrayBuffers} MB)`);
+  if (a.databaseHash) out.push(`            database findings and notes: ${a.databaseHash.findings} findings, sha256 ${a.databaseHash.sha256}`);
   return out;
 }
 
@@ -266,13 +307,13 @@ async function main(): Promise<void> {
   if (phase) {
     const target = parseTarget(argValue("--target") ?? "");
     if (phase === "seed") await seedPhase(target, lines, seed);
-    else if (phase === "audit") await auditPhase(target, hasFlag("--rerun"));
+    else if (phase === "audit") await auditPhase(target, hasFlag("--rerun"), hasFlag("--hash"));
     else throw new Error(`unknown phase ${phase}`);
     return;
   }
   const serverUrl = argValue("--pg") ?? process.env.DATABASE_URL ?? null;
   const db = (argValue("--db") ?? (serverUrl ? "postgres" : "embedded")) as "embedded" | "postgres";
-  const result = await benchAudit({ db, lines, seed, serverUrl, rerun: hasFlag("--rerun") });
+  const result = await benchAudit({ db, lines, seed, serverUrl, rerun: hasFlag("--rerun"), hash: hasFlag("--hash") });
   for (const line of [...describeAuditResult(result), ...describeFindings(result)]) console.log(line);
 }
 

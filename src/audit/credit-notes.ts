@@ -66,9 +66,12 @@ export function resolveCreditNotes(creditNotes: readonly AuditInvoice[], invoice
   const voidedBy = new Map<string, string>();
   const partialCredits: PartialCredit[] = [];
   const unmatchedCreditNotes: string[] = [];
+  // Looked up by provider and number, not found by a filter over every invoice per credit note
+  // (at 1M lines, 75,000 invoices for each of about 80 credit notes: about 1 s in a profile of the audit).
+  const byNumber = creditNotes.length === 0 ? new Map<string, Map<string, CreditableInvoice[]>>() : invoicesByNumber(invoices);
   for (const note of sortForAudit(creditNotes)) {
     const number = note.creditsInvoice?.trim() ?? "";
-    const candidates = number === "" ? [] : invoices.filter((i) => i.providerId === note.providerId && i.invoiceNumber.trim() === number);
+    const candidates = number === "" ? [] : (byNumber.get(note.providerId)?.get(number) ?? []);
     const target = creditedInvoice(note, candidates, voidedInvoiceKeys);
     if (target === undefined) {
       unmatchedCreditNotes.push(note.key);
@@ -93,4 +96,18 @@ export function resolveCreditNotes(creditNotes: readonly AuditInvoice[], invoice
     }
   }
   return { voidedInvoiceKeys, voidedBy, partialCredits, unmatchedCreditNotes };
+}
+
+/** The invoices by provider, then by trimmed number, each list in the order given (audit order). */
+function invoicesByNumber(invoices: readonly CreditableInvoice[]): Map<string, Map<string, CreditableInvoice[]>> {
+  const byProvider = new Map<string, Map<string, CreditableInvoice[]>>();
+  for (const invoice of invoices) {
+    let byNumber = byProvider.get(invoice.providerId);
+    if (byNumber === undefined) byProvider.set(invoice.providerId, (byNumber = new Map<string, CreditableInvoice[]>()));
+    const number = invoice.invoiceNumber.trim();
+    const list = byNumber.get(number);
+    if (list === undefined) byNumber.set(number, [invoice]);
+    else list.push(invoice);
+  }
+  return byProvider;
 }

@@ -111,6 +111,9 @@ describe("a plain `audit` on PostgreSQL and an arrival job of the same provider 
     expect(exit.code, audit.log()).toBe(0);
     expect(audit.log()).toMatch(/Audited 310 invoice\(s\), 310 line\(s\) \(2026-10\): 145 finding\(s\); flagged fees £7,688\.00, errors £8,300\.00, query £0\.00\. Run \d+\.\n/);
     await eventually("the arrival job done", async () => count(cluster.owner, "arrival_audits_pending"), (n) => n === 0, 60_000);
+    // The audit may finish before the worker has even started (it loads more code): a worker
+    // stopped before it installs its stop handler dies of the signal, which is not what this checks.
+    await worker.waitForLog(/taking work from the queue/);
     worker.child.kill("SIGTERM");
     expect((await worker.exited).code, worker.log()).toBe(0);
 

@@ -410,9 +410,7 @@ export async function saveAuditResults(knex: Knex, authorityId: number, runId: s
  * else cleared. One statement each, every column an array parameter (arrayLiteral).
  */
 async function firstAuditOfBatch(trx: Knex.Transaction, authorityId: number, runId: string, results: AuditedInvoiceResult[]): Promise<void> {
-  const findings = results.flatMap(({ invoice, findings }) => findings.map((finding) => ({ invoice, finding })));
-  for (let i = 0; i < findings.length; i += FINDINGS_PER_STATEMENT) {
-    const part = findings.slice(i, i + FINDINGS_PER_STATEMENT);
+  for (const part of findingColumns(results)) {
     await trx.raw(
       `insert into findings (authority_id, invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence, status, first_run_id, last_run_id)
        select ?::integer, invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence, 'open', ?::bigint, ?::bigint
@@ -421,31 +419,81 @@ async function firstAuditOfBatch(trx: Knex.Transaction, authorityId: number, run
          as f(invoice_id, line_no, rule, category, provider_id, child_ref, amount, charged, expected, explanation, evidence)`,
       [
         authorityId, runId, runId,
-        arrayLiteral(part.map((p) => p.invoice.key)),
-        arrayLiteral(part.map((p) => p.finding.lineNo ?? 0)),
-        arrayLiteral(part.map((p) => p.finding.rule)),
-        arrayLiteral(part.map((p) => p.finding.category)),
-        arrayLiteral(part.map((p) => p.invoice.providerId)),
-        arrayLiteral(part.map((p) => p.finding.childRef)),
-        arrayLiteral(part.map((p) => p.finding.amount)),
-        arrayLiteral(part.map((p) => p.finding.charged)),
-        arrayLiteral(part.map((p) => p.finding.expected)),
-        arrayLiteral(part.map((p) => p.finding.explanation)),
+        arrayLiteral(part.invoiceId),
+        arrayLiteral(part.lineNo),
+        arrayLiteral(part.rule),
+        arrayLiteral(part.category),
+        arrayLiteral(part.providerId),
+        arrayLiteral(part.childRef),
+        arrayLiteral(part.amount),
+        arrayLiteral(part.charged),
+        arrayLiteral(part.expected),
+        arrayLiteral(part.explanation),
         // The evidence as one JSON array: one JSON.stringify, and no quotes to escape for an array literal.
-        JSON.stringify(part.map((p) => p.finding.evidence)),
+        JSON.stringify(part.evidence),
       ],
     );
   }
+  // The notes as one JSON array too: as a jsonb[] literal every note's JSON had its quotes escaped
+  // again (arrayLiteral's slow path for every invoice).
+  const ids: string[] = [];
+  const statuses: InvoiceStatus[] = [];
+  const notes: AuditNote[][] = [];
+  for (const result of results) {
+    ids.push(result.invoice.key);
+    statuses.push(result.findings.length > 0 ? "awaiting_review" : "cleared");
+    notes.push(result.notes);
+  }
   await trx.raw(
     `update invoices i set audit_notes = v.notes, audited_at = now(), status = v.status
-     from unnest(?::bigint[], ?::jsonb[], ?::text[]) as v(id, notes, status)
+     from unnest(?::bigint[], array(select e from jsonb_array_elements(?::jsonb) with ordinality as j(e, n) order by n), ?::text[]) as v(id, notes, status)
      where i.id = v.id`,
-    [
-      arrayLiteral(results.map((r) => r.invoice.key)),
-      arrayLiteral(results.map((r) => JSON.stringify(r.notes))),
-      arrayLiteral(results.map((r) => (r.findings.length > 0 ? "awaiting_review" : "cleared") satisfies InvoiceStatus)),
-    ],
+    [arrayLiteral(ids), JSON.stringify(notes), arrayLiteral(statuses)],
   );
+}
+
+/** A statement's findings as columns (findingColumns). */
+interface FindingColumns {
+  invoiceId: string[];
+  lineNo: number[];
+  rule: string[];
+  category: string[];
+  providerId: string[];
+  childRef: (string | null)[];
+  amount: string[];
+  charged: string[];
+  expected: string[];
+  explanation: string[];
+  evidence: Finding["evidence"][];
+}
+
+/**
+ * A batch's findings, in order, as columns of at most FINDINGS_PER_STATEMENT rows: one pass
+ * over the findings, with no object per finding and no list of them all.
+ */
+function* findingColumns(results: readonly AuditedInvoiceResult[]): Generator<FindingColumns> {
+  const empty = (): FindingColumns => ({ invoiceId: [], lineNo: [], rule: [], category: [], providerId: [], childRef: [], amount: [], charged: [], expected: [], explanation: [], evidence: [] });
+  let part = empty();
+  for (const { invoice, findings } of results) {
+    for (const finding of findings) {
+      part.invoiceId.push(invoice.key);
+      part.lineNo.push(finding.lineNo ?? 0);
+      part.rule.push(finding.rule);
+      part.category.push(finding.category);
+      part.providerId.push(invoice.providerId);
+      part.childRef.push(finding.childRef);
+      part.amount.push(finding.amount);
+      part.charged.push(finding.charged);
+      part.expected.push(finding.expected);
+      part.explanation.push(finding.explanation);
+      part.evidence.push(finding.evidence);
+      if (part.invoiceId.length === FINDINGS_PER_STATEMENT) {
+        yield part;
+        part = empty();
+      }
+    }
+  }
+  if (part.invoiceId.length > 0) yield part;
 }
 
 /**
