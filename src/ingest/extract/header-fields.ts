@@ -1,6 +1,6 @@
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
-import { labelRank, matchHeaderLabel, type HeaderField, type LabelMatch } from "../text/labels.js";
+import { labelRank, matchHeaderLabel, otherLanguage, type HeaderField, type LabelMatch } from "../text/labels.js";
 import {
   cleanText,
   findDates,
@@ -317,6 +317,9 @@ export function creditedInvoiceInSentence(text: string): string | null {
 /** A title or label that says the document is a credit note (not a sentence about credit notes). */
 export function saysCreditNote(text: string): boolean {
   const t = cleanText(text);
+  // A title or label in two languages ("Nodyn Credyd / Credit Note") says it in its other half.
+  const other = otherLanguage(t);
+  if (other !== null && saysCreditNote(other)) return true;
   return (
     /^(?:tax\s+)?credit\s*note(?:\s*(?:no\.?|number|#|ref\w*|date|total|:|-|–|\(.*\)).*)?$/i.test(t) ||
     /\bthis\s+credit\s+note\b/i.test(t) ||

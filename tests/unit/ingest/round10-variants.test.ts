@@ -43,3 +43,48 @@ describe("labels set with their letters spaced", () => {
     expect(draft.lines.map((l) => [l.childRef, l.amount?.toFixed(2)])).toEqual([["C6001", "4500.00"]]);
   });
 });
+
+describe("statement blocks of two references an HTML page set one space apart", () => {
+  it("\"C2001 PL-3001\" is two unlabelled references for the lines below, each uncertain until the reference data places it", () => {
+    const draft = read([
+      item(40, 40, "Invoice No INV-7"), item(40, 55, "Invoice Date 04/12/2026"),
+      item(40, 100, "Service"), item(300, 100, "Qty"), item(360, 100, "Rate"), item(440, 100, "Amount"),
+      item(40, 118, "C2001 PL-3001"),
+      item(40, 133, "Foster care fee – standard"), item(300, 133, "30 nights"), item(360, 133, "150.00"), item(440, 133, "4,500.00"),
+      item(40, 151, "C2002 PL-3002"),
+      item(40, 166, "Residential placement fee"), item(300, 166, "30 nights"), item(360, 166, "130.00"), item(440, 166, "3,900.00"),
+      item(360, 190, "Total"), item(440, 190, "8,400.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      [null, null, "Foster care fee – standard", "4500.00"],
+      [null, null, "Residential placement fee", "3900.00"],
+    ]);
+    expect(draft.uncertain.map((u) => `${u.field} ${u.candidates[0]}`)).toEqual(["line 1 childRef C2001", "line 1 childRef PL-3001", "line 2 childRef C2002", "line 2 childRef PL-3002"]);
+  });
+
+  it("a description of ordinary words is not taken for references", () => {
+    const draft = read([
+      item(40, 40, "Invoice No INV-7"), item(40, 55, "Invoice Date 04/12/2026"),
+      item(40, 100, "Service"), item(300, 100, "Qty"), item(360, 100, "Rate"), item(440, 100, "Amount"),
+      item(40, 118, "Foster care"),
+      item(40, 133, "Standard fee"), item(300, 133, "30 nights"), item(360, 133, "150.00"), item(440, 133, "4,500.00"),
+      item(360, 160, "Total"), item(440, 160, "4,500.00"),
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+});
+
+describe("a credit note titled in two languages", () => {
+  it("\"Nodyn Credyd / Credit Note\" says it is a credit note, and the credited invoice is read by its English half", () => {
+    const draft = read([
+      item(380, 30, "Nodyn Credyd / Credit Note"),
+      item(40, 40, "Rhif Nodyn Credyd / Credit Note No"), item(220, 40, "HSB-CR-5929"),
+      item(40, 55, "Dyddiad / Date"), item(220, 55, "06/10/2026"),
+      item(40, 70, "Anfoneb a gredydwyd / Invoice Credited"), item(220, 70, "HSB-1084"),
+      item(40, 100, "Child"), item(100, 100, "Description"), item(300, 100, "Qty"), item(360, 100, "Rate"), item(440, 100, "Amount"),
+      item(40, 115, "C8001"), item(100, 115, "Solo placement supplement"), item(300, 115, "30 nights"), item(360, 115, "160.00"), item(440, 115, "4,800.00"),
+      item(360, 140, "Cyfanswm / Total"), item(440, 140, "4,800.00"),
+    ]);
+    expect([draft.kind, draft.invoiceNumber, draft.creditsInvoice]).toEqual(["credit_note", "HSB-CR-5929", "HSB-1084"]);
+  });
+});
