@@ -88,3 +88,16 @@ describe("a credit note titled in two languages", () => {
     expect([draft.kind, draft.invoiceNumber, draft.creditsInvoice]).toEqual(["credit_note", "HSB-CR-5929", "HSB-1084"]);
   });
 });
+
+describe("an amount whose thousands a space groups, reaching left under the rate", () => {
+  it("\"3 750.00\" right-aligned under a narrow heading is one amount, not a rate's '3' and 750.00", () => {
+    const draft = read([
+      item(40, 40, "Invoice No INV-8"), item(40, 55, "Invoice Date 04/12/2026"),
+      item(40, 100, "Child"), item(100, 100, "Description"), item(300, 100, "Qty"), item(360, 100, "Rate"), item(440, 100, "Net"),
+      item(40, 115, "C7001"), item(100, 115, "Residential placement fee"), item(300, 115, "30 nights"), item(360, 115, "125.00"), item(454 - 8 * CHAR, 115, "3 750.00"),
+      item(360, 140, "Total"), item(454 - 9 * CHAR, 140, "£3 750.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.quantity?.toFixed(2), l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([["30.00", "125.00", "3750.00"]]);
+    expect(draft.uncertain).toEqual([]);
+  });
+});
