@@ -101,3 +101,25 @@ describe("an amount whose thousands a space groups, reaching left under the rate
     expect(draft.uncertain).toEqual([]);
   });
 });
+
+describe("a header value wrapped in its cell", () => {
+  const page = (below: ReturnType<typeof item>[]) =>
+    read([
+      item(40, 40, "Our Ref:"), item(140, 40, "BFC-7800"),
+      item(40, 52, "Invoice Date:"), item(140, 52, "4 Dec 2026"),
+      item(40, 64, "Period Covered:"), item(140, 64, "1 Nov 2026 – 30 Nov"),
+      ...below,
+      item(40, 110, "Child"), item(100, 110, "Description"), item(300, 110, "Qty"), item(360, 110, "Rate"), item(440, 110, "Amount"),
+      item(40, 125, "C1001"), item(100, 125, "Weekly placement fee"), item(300, 125, "4.2857 weeks"), item(360, 125, "700.00"), item(440, 125, "3,000.00"),
+      item(360, 150, "Total"), item(440, 150, "3,000.00"),
+    ]);
+
+  it("\"1 Nov 2026 – 30 Nov\" over \"2026\" at the value's left is one period", () => {
+    expect([page([item(140, 76, "2026")]).periodFrom, page([item(140, 76, "2026")]).periodTo]).toEqual(["2026-11-01", "2026-11-30"]);
+  });
+
+  it("a row that prints something under the label is the next fact, never the value's rest", () => {
+    const draft = page([item(40, 76, "Account:"), item(140, 76, "2026")]);
+    expect([draft.periodFrom, draft.periodTo]).toEqual([null, null]);
+  });
+});
