@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CHAR, item, read } from "../../support/drawn-page.js";
-import { joinLetterSpacedItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
+import { joinLetterSpacedItems, rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
 
 /**
  * Round 10 of the reader (issue 16): what the layout variants of seeds 10 and 11 found once the
@@ -121,5 +122,31 @@ describe("a header value wrapped in its cell", () => {
   it("a row that prints something under the label is the next fact, never the value's rest", () => {
     const draft = page([item(40, 76, "Account:"), item(140, 76, "2026")]);
     expect([draft.periodFrom, draft.periodTo]).toEqual([null, null]);
+  });
+});
+
+describe("a labelled record cut by a page break", () => {
+  const record = (top: number, child: string, rest: "all" | "head" | "tail"): PositionedText[] => {
+    const head = [item(40, top, "Child:"), item(130, top, child), item(40, top + 12, "PO:"), item(130, top + 12, "PO-440504")];
+    const t = rest === "tail" ? top : top + 24;
+    const tail = [
+      item(40, t, "Details:"), item(130, t, "Core support package"),
+      item(40, t + 12, "Period:"), item(130, t + 12, "01/10/2026 – 07/10/2026"),
+      item(40, t + 24, "Quantity:"), item(130, t + 24, "1 week"),
+      item(40, t + 36, "Rate:"), item(130, t + 36, "£300.00 per week"),
+      item(40, t + 48, "Amount:"), item(130, t + 48, "£300.00"),
+    ];
+    return rest === "all" ? [...head, ...tail] : rest === "head" ? head : tail;
+  };
+  const onPage = (page: number, items: PositionedText[]) => rowsFromItems(items, page);
+
+  it("its child and placement on one page and the rest on the next are one line, the page number between them not its end", () => {
+    const first = onPage(1, [item(40, 40, "Invoice No CED-1"), item(40, 55, "Invoice Date 04/12/2026"), ...record(100, "C4003", "all"), ...record(780, "C4004", "head"), item(280, 815, "Page 1 of 2")]);
+    const second = onPage(2, [...record(40, "C4004", "tail"), item(360, 120, "Total"), item(440, 120, "600.00")]);
+    const draft = extractInvoice({ format: "pdf", pageCount: 2, pageHeights: [842, 842], rows: [...first, ...second], notes: [] });
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["C4003", "PO-440504", "Core support package", "300.00"],
+      ["C4004", "PO-440504", "Core support package", "300.00"],
+    ]);
   });
 });
