@@ -7,7 +7,10 @@
  *   npx tsx bench/layouts.ts            both halves; the tune half's mismatches in detail
  *   npx tsx bench/layouts.ts --quiet    figures only
  *   npx tsx bench/layouts.ts --half tune    one half only (while tuning, the held-out half is not run)
- *   npx tsx bench/layouts.ts --half tune --only credit    only the files whose name contains "credit"
+ *   npx tsx bench/layouts.ts --half tune --only 'variant-1[01]-*' --no-speed
+ *                                       only the files whose name matches the glob (`*` any run of
+ *                                       characters, `?` one, `[01]` one of a set), to measure one batch of new layouts;
+ *   npx tsx bench/layouts.ts --half tune --only credit    with no wildcard, the files whose name contains it
  *
  * The held-out half is reported by file and figure only, never by field: it is for measuring
  * the reader, not for tuning it.
@@ -30,14 +33,23 @@ function ratio(s: HalfSummary): string {
   return s.total === 0 ? "n/a" : (s.right / s.total).toFixed(3);
 }
 
-async function scoreHalf(half: Half, nameContains: string | undefined): Promise<{ scores: FileScore[]; summary: HalfSummary }> {
+/**
+ * A file-name glob as a regular expression: `*` any run of characters, `?` one, `[01]` one of a
+ * set, the rest literal; a glob with no wildcard matches the names that contain it.
+ */
+function globMatcher(given: string): RegExp {
+  const glob = /[*?[]/.test(given) ? given : `*${given}*`;
+  const body = glob.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+
+async function scoreHalf(half: Half, only: RegExp | null): Promise<{ scores: FileScore[]; summary: HalfSummary }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `pa-bench-layouts-${half}-`));
   const db = await openDatabase({ databaseUrl: null, dataDir });
   try {
     await migrateLatest(db.knex);
     await loadSampleReference(db);
-    const files = corpusFiles(half).filter((f) => nameContains === undefined || f.name.includes(nameContains));
-    const scores = await scoreCorpus(db, dataDir, files);
+    const scores = await scoreCorpus(db, dataDir, corpusFiles(half).filter((f) => only === null || only.test(f.name)));
     return { scores, summary: summarise(scores) };
   } finally {
     await db.close();
@@ -80,10 +92,11 @@ async function speed(): Promise<void> {
 async function main(): Promise<void> {
   const quiet = hasFlag("--quiet");
   console.log(`Unseen layouts (${loadText()})`);
-  const only = argValue("--half");
-  const halves = (["tune", "heldout"] as const).filter((h) => only === undefined || only === h);
+  const oneHalf = argValue("--half");
+  const onlyGlob = argValue("--only");
+  const halves = (["tune", "heldout"] as const).filter((h) => oneHalf === undefined || oneHalf === h);
   for (const half of halves) {
-    const { scores, summary } = await scoreHalf(half, argValue("--only"));
+    const { scores, summary } = await scoreHalf(half, onlyGlob === undefined ? null : globMatcher(onlyGlob));
     console.log(`\n${half}: ${summary.files} files, ${summary.stored} stored; fields right ${summary.right}/${summary.total} = ${ratio(summary)}; silent wrong ${summary.silentWrong}`);
     for (const s of scores) {
       console.log(`  ${s.name.padEnd(44)} ${s.status.padEnd(16)} ${String(s.right).padStart(4)}/${String(s.total).padEnd(4)} silent ${s.silentWrong}${s.reasonCode ? `  (${s.reasonCode})` : ""}`);

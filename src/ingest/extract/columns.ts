@@ -497,10 +497,15 @@ function splitByOrder(item: LayoutCell, columns: readonly Column[], height: numb
  * and every part is a figure; text (a long description running under the next heading) is
  * never split.
  */
+const SPACE_GROUPED_FIGURE = /^\(?-?\s*£?\s*\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+\.\d{2}\)?(?:\s+(?:CR|DR|GBP)\.?)?$/i;
+
 function splitAcrossColumns(item: LayoutCell, columns: readonly Column[], height: number): SplitPart[] {
   if (!/\s/.test(item.text.trim())) return [item];
   // "240.00 CR", "636.00 GBP": one figure with its mark, however far the mark reaches right.
   if (/^\(?-?\s*£?\s*\d[\d,]*(?:\.\d{1,2})?\)?\s+(?:CR|DR|GBP)\.?$/i.test(item.text.trim())) return [item];
+  // "3 750.00", "£4 185.00 GBP": one figure whose thousands a space groups, however far its
+  // first group reaches left (under a rate or a count), never a count and an amount.
+  if (SPACE_GROUPED_FIGURE.test(item.text.trim())) return [item];
   const words = wordsOf(item);
   const under = (word: LayoutCell): number => {
     const centre = (word.left + word.right) / 2;

@@ -225,9 +225,12 @@ const BLOCK_SEPARATORS = /\s*[·•|]\s*|\s+[–—/]\s+|\s{2,}/;
  * which is the child's and which the placement's is not printed, so neither is taken as either.
  */
 function unlabelledBlock(row: LayoutRow): string[] | null {
+  const references = (parts: string[]): string[] | null =>
+    parts.length === 0 || parts.length > 2 || !parts.every((part) => UNLABELLED_REFERENCE.test(part) && parseMoneyText(part) === null) ? null : parts.map((part) => ref(part) ?? part);
   const parts = row.cells.flatMap((c) => c.text.split(BLOCK_SEPARATORS)).map((part) => cleanText(part)).filter((part) => part !== "");
-  if (parts.length === 0 || parts.length > 2 || !parts.every((part) => UNLABELLED_REFERENCE.test(part) && parseMoneyText(part) === null)) return null;
-  return parts.map((part) => ref(part) ?? part);
+  // An HTML page collapses the spaces between the two ("C2001   PL-3001" prints "C2001 PL-3001"):
+  // two words that are each a reference's shape are two references, never one.
+  return references(parts) ?? references(parts.flatMap((part) => part.split(/\s+/)));
 }
 
 function isPartialTotal(text: string): boolean {

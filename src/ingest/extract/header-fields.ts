@@ -1,6 +1,6 @@
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
-import { labelRank, matchHeaderLabel, type HeaderField, type LabelMatch } from "../text/labels.js";
+import { labelRank, matchHeaderLabel, otherLanguage, type HeaderField, type LabelMatch } from "../text/labels.js";
 import {
   cleanText,
   findDates,
@@ -99,6 +99,20 @@ function cellBelow(rows: readonly LayoutRow[], rowIndex: number, cell: LayoutCel
 }
 
 /**
+ * A value wrapped in its cell ("1 Nov 2026 – 30 Nov" over "2026", a sheet's wrapped cell): the
+ * next row's only text, starting at the value's left edge, just below, with nothing under the
+ * label. Tried only after the value alone fails to read.
+ */
+function valueWrappedBelow(rows: readonly LayoutRow[], rowIndex: number, label: LayoutCell, value: LayoutCell): LayoutCell | undefined {
+  const row = rows[rowIndex];
+  const next = rows[rowIndex + 1];
+  if (!row || !next || next.page !== row.page || next.top - row.top > 1.6 * Math.max(row.height, next.height)) return undefined;
+  if (next.cells.length !== 1 || next.cells.some((c) => c.left < value.left - 2 && c.right > label.left)) return undefined;
+  const only = next.cells[0];
+  return only && Math.abs(only.left - value.left) <= 2 ? only : undefined;
+}
+
+/**
  * The value set beside a label but in a larger font (a table's cells are top-aligned, so the
  * value's baseline falls a little below the label's and it is read as the next row): the first
  * cell to the label's right on the next row, when that row is within a line of the label's and
@@ -188,7 +202,11 @@ export function findHeaderCandidates(
       // "Invoice No" ":" "OFP-1": a separator printed as a cell of its own is passed over.
       const right = cells.slice(cellIndex + 1).find((c) => !/^[\s:#.\-–—]*$/.test(c.text));
       const rightIsLabel = right ? matchHeaderLabel(cleanText(right.text), config.headerLabels) !== null : true;
-      if (right && !rightIsLabel) tries.push([right.text, right, row, "label"]);
+      if (right && !rightIsLabel) {
+        tries.push([right.text, right, row, "label"]);
+        const rest = valueWrappedBelow(rows, rowIndex, cell, right);
+        if (rest) tries.push([`${right.text} ${rest.text}`, right, row, "label"]);
+      }
       if (match.rest === "") {
         const below = cellBelow(rows, rowIndex, cell);
         if (below) tries.push([below.cell.text, below.cell, below.row, "label_above"]);
@@ -317,6 +335,9 @@ export function creditedInvoiceInSentence(text: string): string | null {
 /** A title or label that says the document is a credit note (not a sentence about credit notes). */
 export function saysCreditNote(text: string): boolean {
   const t = cleanText(text);
+  // A title or label in two languages ("Nodyn Credyd / Credit Note") says it in its other half.
+  const other = otherLanguage(t);
+  if (other !== null && saysCreditNote(other)) return true;
   return (
     /^(?:tax\s+)?credit\s*note(?:\s*(?:no\.?|number|#|ref\w*|date|total|:|-|–|\(.*\)).*)?$/i.test(t) ||
     /\bthis\s+credit\s+note\b/i.test(t) ||

@@ -253,11 +253,17 @@ function readLabelledRecords(doc: LayoutDocument, skip: (index: number, details:
   };
   for (let i = 0; i < doc.rows.length; i++) {
     const row = doc.rows[i] as LayoutRow;
-    const lastRow = record ? doc.rows[record.rows[record.rows.length - 1] ?? i] : undefined;
-    const near = lastRow !== undefined && lastRow.page === row.page && row.top - lastRow.top <= 3 * row.height;
+    const lastIndex = record ? (record.rows[record.rows.length - 1] ?? i) : i;
+    const lastRow = record ? doc.rows[lastIndex] : undefined;
+    // A record a page break cuts (its amount still to come) runs on at the next page's first labelled row.
+    const cut = record !== null && lastRow !== undefined && !record.fields.has("amount") && i - lastIndex <= PAGE_BREAK_ROWS;
+    const overPage = cut && lastRow !== undefined && row.page === lastRow.page + 1;
+    const near = lastRow !== undefined && ((lastRow.page === row.page && row.top - lastRow.top <= 3 * row.height) || overPage);
     const labelled = skip(i, false) ? null : labelledPairs(row);
     // Labels the reader does not know ("Keyworker: J. Smith") belong to a record already running.
     const pairs = labelled && (mostlyKnown(labelled, config) || (record !== null && near)) ? labelled : null;
+    // The page's foot and the next page's head (a page number, a repeated letterhead) between its halves are not its end.
+    if (!pairs && cut && lastRow !== undefined && resumesOnNextPage(doc, i, lastRow.page, skip)) continue;
     if (!pairs || !near) record = close(record);
     if (!pairs) continue;
     const fields = pairs.map((p) => fieldOfLabel(p.label, config));
@@ -269,6 +275,20 @@ function readLabelledRecords(doc: LayoutDocument, skip: (index: number, details:
   }
   close(record);
   return enoughItems(doc, items, []);
+}
+
+/** At most this many rows of page furniture (a footer, a page number, a letterhead) stand between a cut record's halves. */
+const PAGE_BREAK_ROWS = 6;
+
+/** Whether the rows from `from` reach, within a few rows and with no labelled row first on `page`, a labelled row on the next page. */
+function resumesOnNextPage(doc: LayoutDocument, from: number, page: number, skip: (index: number, details: boolean) => boolean): boolean {
+  for (let k = from; k < doc.rows.length && k < from + PAGE_BREAK_ROWS; k++) {
+    const row = doc.rows[k] as LayoutRow;
+    if (row.page > page + 1) return false;
+    const labelled = skip(k, false) ? null : labelledPairs(row);
+    if (labelled) return row.page === page + 1;
+  }
+  return false;
 }
 
 interface LabelledRecord {

@@ -84,6 +84,85 @@ export function joinTouchingItems(byX: readonly PositionedText[], height: number
   return out;
 }
 
+interface Token {
+  text: string;
+  x: number;
+  width: number;
+  /** Index of the item it came from. */
+  from: number;
+}
+
+/** A letter or a label's punctuation printed on its own ("T", ":", "#"); never a digit or `£`. */
+const SPACED_CHARACTER = /^[\p{L}:#.&/'’-]$/u;
+
+/**
+ * A label set with its letters spaced, as a legacy system prints headings in Courier
+ * ("T A X  P O I N T", "I N V O I C E  N O :"): each letter a character's width apart, the words
+ * a wider gap apart. Read letter by letter it is no label at all, so a run of three or more
+ * single letters at one pitch is read as its words ("TAX POINT"), one item; a letter printed in
+ * the same item as the value after it ("D" of "PERIOD" before "October 2026") goes to the run and
+ * the value stays an item of its own. Single letters further apart than a few characters (a
+ * sheet's column letters, VAT codes in their column) are left as printed.
+ */
+export function joinLetterSpacedItems(byX: readonly PositionedText[]): PositionedText[] {
+  const tokens: Token[] = [];
+  byX.forEach((item, from) => {
+    const perChar = item.width / Math.max(1, item.text.length);
+    for (const part of item.text.matchAll(/\S+/g)) tokens.push({ text: part[0], x: item.x + part.index * perChar, width: part[0].length * perChar, from });
+  });
+  const inRun: Array<string | null> = tokens.map(() => null);
+  let i = 0;
+  while (i < tokens.length) {
+    const run = [i];
+    while (run.length > 0) {
+      const last = tokens[run[run.length - 1] as number] as Token;
+      const next = tokens[run[run.length - 1] as number + 1];
+      if (!SPACED_CHARACTER.test(last.text) || !next || !SPACED_CHARACTER.test(next.text)) break;
+      const pitch = Math.max(last.width, next.width);
+      const step = next.x - last.x;
+      if (step < 1.5 * pitch || step > 3.6 * pitch) break;
+      run.push(run[run.length - 1] as number + 1);
+    }
+    const letters = run.filter((k) => /\p{L}/u.test((tokens[k] as Token).text)).length;
+    if (run.length >= 3 && letters >= 3 && SPACED_CHARACTER.test((tokens[i] as Token).text)) {
+      let text = "";
+      run.forEach((k, n) => {
+        const token = tokens[k] as Token;
+        const previous = tokens[run[n - 1] ?? k] as Token;
+        const wordGap = n > 0 && token.x - previous.x > 2.5 * Math.max(token.width, previous.width);
+        text += `${wordGap ? " " : ""}${token.text}`;
+      });
+      run.forEach((k, n) => (inRun[k] = n === 0 ? text : ""));
+      i = (run[run.length - 1] as number) + 1;
+    } else i++;
+  }
+  if (inRun.every((t) => t === null)) return [...byX];
+  // Items none of whose words joined a run stay exactly as they were.
+  const touched = new Set(tokens.filter((_, k) => inRun[k] !== null).map((t) => t.from));
+  const out: PositionedText[] = [];
+  tokens.forEach((token, k) => {
+    const item = byX[token.from] as PositionedText;
+    const first = tokens.findIndex((t) => t.from === token.from) === k;
+    if (!touched.has(token.from)) {
+      if (first) out.push(item);
+      return;
+    }
+    const joined = inRun[k];
+    if (joined === "") {
+      const last = out[out.length - 1] as PositionedText;
+      out[out.length - 1] = { ...last, width: token.x + token.width - last.x };
+      return;
+    }
+    const previous = tokens[k - 1];
+    const continuing = joined === null && previous !== undefined && previous.from === token.from && inRun[k - 1] === null;
+    if (continuing) {
+      const last = out[out.length - 1] as PositionedText;
+      out[out.length - 1] = { ...last, text: `${last.text} ${token.text}`, width: token.x + token.width - last.x };
+    } else out.push({ ...item, text: joined ?? token.text, x: token.x, width: token.width });
+  });
+  return out;
+}
+
 export function rowsFromItems(items: readonly PositionedText[], page: number): LayoutRow[] {
   const visible = splitSpacedItems(items.filter((item) => item.text.trim() !== ""));
   const sorted = [...visible].sort((a, b) => a.top - b.top || a.x - b.x);
@@ -104,7 +183,7 @@ export function rowsFromItems(items: readonly PositionedText[], page: number): L
   return groups.map((group, index) => {
     const sortedByX = [...group].sort((a, b) => a.x - b.x);
     const height = median(sortedByX.map((item) => item.height)) || 10;
-    const byX = joinTouchingItems(sortedByX, height);
+    const byX = joinLetterSpacedItems(joinTouchingItems(sortedByX, height));
     const items: LayoutCell[] = byX.map((item) => ({
       text: item.text.trim(),
       left: item.x,
