@@ -7,6 +7,7 @@
  *   npx tsx bench/layouts.ts            both halves; the tune half's mismatches in detail
  *   npx tsx bench/layouts.ts --quiet    figures only
  *   npx tsx bench/layouts.ts --half tune    one half only (while tuning, the held-out half is not run)
+ *   npx tsx bench/layouts.ts --half tune --only weasy    only the files whose name holds the text
  *
  * The held-out half is reported by file and figure only, never by field: it is for measuring
  * the reader, not for tuning it.
@@ -29,13 +30,14 @@ function ratio(s: HalfSummary): string {
   return s.total === 0 ? "n/a" : (s.right / s.total).toFixed(3);
 }
 
-async function scoreHalf(half: Half): Promise<{ scores: FileScore[]; summary: HalfSummary }> {
+async function scoreHalf(half: Half, nameHolds: string | undefined): Promise<{ scores: FileScore[]; summary: HalfSummary }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `pa-bench-layouts-${half}-`));
   const db = await openDatabase({ databaseUrl: null, dataDir });
   try {
     await migrateLatest(db.knex);
     await loadSampleReference(db);
-    const scores = await scoreCorpus(db, dataDir, corpusFiles(half));
+    const files = corpusFiles(half).filter((f) => nameHolds === undefined || f.name.includes(nameHolds));
+    const scores = await scoreCorpus(db, dataDir, files);
     return { scores, summary: summarise(scores) };
   } finally {
     await db.close();
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   const only = argValue("--half");
   const halves = (["tune", "heldout"] as const).filter((h) => only === undefined || only === h);
   for (const half of halves) {
-    const { scores, summary } = await scoreHalf(half);
+    const { scores, summary } = await scoreHalf(half, argValue("--only"));
     console.log(`\n${half}: ${summary.files} files, ${summary.stored} stored; fields right ${summary.right}/${summary.total} = ${ratio(summary)}; silent wrong ${summary.silentWrong}`);
     for (const s of scores) {
       console.log(`  ${s.name.padEnd(44)} ${s.status.padEnd(16)} ${String(s.right).padStart(4)}/${String(s.total).padEnd(4)} silent ${s.silentWrong}${s.reasonCode ? `  (${s.reasonCode})` : ""}`);
