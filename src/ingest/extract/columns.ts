@@ -330,7 +330,20 @@ function stackedHeading(rows: readonly LayoutRow[], index: number, config: Extra
     if (candidate && (!best || headerScore(candidate) > headerScore(best))) best = candidate;
   }
   const middleAlone = detectHeaderAt(rows, index + 1, config);
-  return best && best.fields.size > (middleAlone?.fields.size ?? 0) ? best : null;
+  if (!best) return null;
+  if (best.fields.size > (middleAlone?.fields.size ?? 0)) return best;
+  // Naming no more fields, the three rows are still the heading when their lone words make one
+  // of a column the middle row has none for ("Cost" / "Centre" beside "Resident"): read from the
+  // middle row, that column's cells ("5102-RES") would run into the nearest heading's.
+  const sameFields = middleAlone !== null && best.fields.size === middleAlone.fields.size && [...middleAlone.fields].every((f) => best.fields.has(f));
+  return sameFields && headsColumnOfItsOwn(row, next, third) ? best : null;
+}
+
+/** A word on the row above and one on the row below, over each other, beside every heading of the middle row. */
+function headsColumnOfItsOwn(above: LayoutRow, middle: LayoutRow, below: LayoutRow): boolean {
+  const overlaps = (a: LayoutCell, b: LayoutCell): boolean => Math.min(a.right, b.right) > Math.max(a.left, b.left);
+  const clearOfMiddle = (cell: LayoutCell): boolean => !middle.cells.some((m) => overlaps(cell, m));
+  return above.cells.some((top) => clearOfMiddle(top) && below.cells.some((bottom) => overlaps(top, bottom) && clearOfMiddle(bottom)));
 }
 
 /**

@@ -115,7 +115,8 @@ interface TableState {
   unread: UnreadRow[];
   /** Cells of read lines printed under a heading but not readable as its field (`line` is the line's index). */
   /** `reason`, when set, says why in its own words (else: the cell could not be read as its field). */
-  unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string; reason?: string }>;
+  /** `wordless`: a description doubted only because the line's row printed no words (middle-aligned words may still come). */
+  unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string; reason?: string; wordless?: true }>;
   /** Lines whose amount is quantity × rate plus the VAT printed beside it (a gross amount). */
   grossLines: Array<{ line: number; where: string; gross: Dec; net: Dec }>;
   /** Where the heading last read stands (a heading repeated at a page's top), for a description carried over a page. */
@@ -472,7 +473,7 @@ function readLine(
   const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
   if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
   const doubt = doubtfulDescription(description, header, placed);
-  if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason });
+  if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason, ...(description === "" ? { wordless: true as const } : {}) });
 
   return {
     lineNo: 0,
@@ -879,7 +880,13 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
   }
   const first = pending[0] as Fragment;
   const words = pending.map((f) => f.description).filter((d) => d !== "");
-  if (words.length > 0) meta.line.description = cleanText([...words, meta.line.description].join(" "));
+  if (words.length > 0) {
+    // The words printed above the line's figures are its description: a cell under a heading not
+    // read ("5102-RES" under "Cost Centre") is then no longer a candidate for what the line is.
+    const lineIndex = state.lines.length - 1;
+    if (meta.line.description === "") removeFrom(state.unreadCells, (cell) => cell.line === lineIndex && cell.field === "description" && cell.wordless === true);
+    meta.line.description = cleanText([...words, meta.line.description].join(" "));
+  }
   const periodAbove = pending.reduce((acc, f) => combineCells(acc, f.periodCells), new Map<ColumnField, LayoutCell[]>());
   meta.periodCells = combineCells(periodAbove, meta.periodCells ?? new Map());
   if (meta.line.from === null && periodAbove.size > 0) {
@@ -891,6 +898,11 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
     }
   }
   meta.aboveSpan = row.top - first.row.top;
+}
+
+function removeFrom<T>(list: T[], unwanted: (entry: T) => boolean): void {
+  const kept = list.filter((entry) => !unwanted(entry));
+  list.splice(0, list.length, ...kept);
 }
 
 /**
