@@ -261,9 +261,13 @@ function mergeHeadingRows(upper: readonly LayoutCell[], lower: readonly LayoutCe
   return merged.sort((a, b) => a.left - b.left);
 }
 
-/** A row of headings prints no data and no references: "Child: C1001 – PO-410201" under them is a statement block. */
+/**
+ * A row of headings prints no data and no references: "Child: C1001 – PO-410201" under them is a
+ * statement block. Nor is a rule ("=====", "-----" drawn in characters by a plain-text system) a
+ * heading's line: it sets the headings off from what is above or below them.
+ */
 function headingOnly(row: LayoutRow): boolean {
-  return !row.cells.some((cell) => looksLikeData(cell) || /\d{3,}/.test(cell.text));
+  return !row.cells.some((cell) => looksLikeData(cell) || /\d{3,}/.test(cell.text)) && row.cells.some((cell) => /\p{L}/u.test(cell.text));
 }
 
 /** More fields read first, then fewer headings left unread. */

@@ -198,9 +198,15 @@ function rowLabel(doc: LayoutDocument, row: LayoutRow): string {
 const REF_VALUE = "([A-Za-z0-9][A-Za-z0-9/_.-]*\\d[A-Za-z0-9/_.-]*|\\d[A-Za-z0-9/_.-]*)";
 const CHILD_BLOCK_LABEL =
   "(?:child(?:\\s*(?:ref(?:erence)?|id|no\\.?))?|young\\s+person(?:\\s*(?:ref(?:erence)?|id))?|yp(?:\\s*(?:ref|id))?|client\\s*(?:ref(?:erence)?|id)|la\\s*ref(?:erence)?|service\\s+user(?:\\s*(?:ref|id))?)";
-const PLACEMENT_BLOCK_LABEL = "(?:placement\\s*(?:ref(?:erence)?|id|no\\.?)|po(?:\\s*(?:number|no\\.?|ref))?|purchase\\s+order(?:\\s*(?:number|no\\.?))?)";
-const CHILD_BLOCK = new RegExp(`(?:^|[\\s,;|])${CHILD_BLOCK_LABEL}\\s*[:\\-–#]?\\s*${REF_VALUE}`, "i");
-const PLACEMENT_BLOCK = new RegExp(`(?:^|[\\s,;|])${PLACEMENT_BLOCK_LABEL}\\s*[:\\-–#]?\\s*${REF_VALUE}`, "i");
+const PLACEMENT_BLOCK_LABEL =
+  "(?:placement\\s*(?:ref(?:erence)?|id|no\\.?)|po(?:\\s*(?:number|no\\.?|ref))?|(?:purchase\\s+|your\\s+)?order(?:\\s*(?:number|no\\.?|ref(?:erence)?))?)";
+/**
+ * Between a block's label and its reference: a colon, `#`, a dash or spaces. A hyphen touching the
+ * label is none: "PO-460701" is a whole reference, never the label "PO" and "460701".
+ */
+const LABEL_TO_VALUE = "(?:\\s*[:#–]\\s*|\\s+-\\s*|\\s+)";
+const CHILD_BLOCK = new RegExp(`(?:^|[\\s,;|])${CHILD_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
+const PLACEMENT_BLOCK = new RegExp(`(?:^|[\\s,;|])${PLACEMENT_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
 const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL})\\b`, "i");
 
 /**
@@ -219,6 +225,9 @@ function groupReference(row: LayoutRow): { child: string | null; placement: stri
   const placement = PLACEMENT_BLOCK.exec(text)?.[1] ?? null;
   return child || placement ? { child: child && ref(child), placement: placement && ref(placement), unlabelled: [] } : null;
 }
+
+/** A row of rule characters only. */
+const RULE_ROW = /^[-=_~*–—\s]{3,}$/;
 
 const BLOCK_SEPARATORS = /\s*[·•|]\s*|\s+[–—/]\s+|\s{2,}/;
 
@@ -644,7 +653,9 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     const rowText = cleanText(row.cells.map((c) => c.text).join(" "));
-    if (config.skipRows.some((pattern) => pattern.test(rowText)) || row.cells.some((c) => isCarryRow(c.text))) {
+    // A rule drawn in characters ("-----", "=====") by a plain-text system separates, and is not
+    // part of the line above: placed under the first column, it would run into its cell.
+    if (config.skipRows.some((pattern) => pattern.test(rowText)) || row.cells.some((c) => isCarryRow(c.text)) || RULE_ROW.test(rowText)) {
       state.consumed.add(i);
       continue;
     }
