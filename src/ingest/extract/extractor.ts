@@ -226,6 +226,9 @@ function groupReference(row: LayoutRow): { child: string | null; placement: stri
   return child || placement ? { child: child && ref(child), placement: placement && ref(placement), unlabelled: [] } : null;
 }
 
+/** A remark's label at the start of a row: "Note:", "NB", "N.B.", "Please note", "Comment:", "Remarks –". */
+const NOTE_START = /^(?:(?:notes?|nb|comments?|remarks?)\s*[:–-]|n\.b\.|please\s+note\b)/i;
+
 /** A row of rule characters only. */
 const RULE_ROW = /^[-=_~*–—\s]{3,}$/;
 
@@ -730,6 +733,13 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     state.unreadCells.length = unreadMark; // the row is not a line of its own: its cells are not a line's
     state.grossLines.length = grossMark;
     const previous = state.lines[state.lines.length - 1];
+    // "Note: …", "Comment: …" printed between item lines remarks on a line; its words are not
+    // the line's description, nor the next line's (above middle-aligned cells).
+    if (previous && line.amount === null && line.quantity === null && line.unitRate === null && NOTE_START.test(rowText)) {
+      state.consumed.add(i);
+      state.notes.push(`${rowLabel(doc, row)} ("${rowText.slice(0, 40)}") is a note between the lines, not a line nor part of one.`);
+      continue;
+    }
     if (isFragment(filled, line)) {
       const below = previous && state.middleAligned && previous.page === row.page && row.top - (previous.rowTop ?? previous.bottom) <= (previous.aboveSpan ?? 0) + 0.5 * row.height;
       if (previous && below) {

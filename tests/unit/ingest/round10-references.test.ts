@@ -99,3 +99,25 @@ describe("a plain-text system's statement", () => {
     expect(draft.uncertain).toEqual([]);
   });
 });
+
+describe("notes printed between item lines", () => {
+  const page = [
+    ...facts,
+    item(40, 100, "Child ID"), item(110, 100, "PO Number"), item(200, 100, "Description"), item(340, 100, "Days"), item(390, 100, "Rate"), item(460, 100, "Total"),
+    item(40, 120, "C2101"), item(110, 120, "PO-530101"), item(200, 120, "Day care"), item(340, 120, "20"), item(390, 120, "45.00"), item(460, 120, "900.00"),
+    item(110, 132, "Please note: the placement was paused for two days at half term."),
+    item(40, 150, "C2102"), item(110, 150, "PO-530102"), item(200, 150, "Day care"), item(340, 150, "18"), item(390, 150, "45.00"), item(460, 150, "810.00"),
+    item(200, 162, "Comment: transport is billed separately by the council."),
+    item(40, 180, "C2103"), item(110, 180, "PO-530103"), item(200, 180, "Day care"), item(340, 180, "20"), item(390, 180, "45.00"), item(460, 180, "900.00"),
+    item(390, 210, "Total Due"), item(460, 210, "2,610.00"),
+  ];
+
+  it("are neither lines nor words of the line before or after", () => {
+    const draft = read(page);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["C2101", "PO-530101", "Day care", "900.00"],
+      ["C2102", "PO-530102", "Day care", "810.00"],
+      ["C2103", "PO-530103", "Day care", "900.00"],
+    ]);
+  });
+});
