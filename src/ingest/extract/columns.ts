@@ -260,9 +260,13 @@ function mergeHeadingRows(upper: readonly LayoutCell[], lower: readonly LayoutCe
   return merged.sort((a, b) => a.left - b.left);
 }
 
-/** A row of headings prints no data and no references: "Child: C1001 – PO-410201" under them is a statement block. */
+/**
+ * A row of headings prints no data and no references: "Child: C1001 – PO-410201" under them is a
+ * statement block. Nor is a rule ("=====", "-----" drawn in characters by a plain-text system) a
+ * heading's line: it sets the headings off from what is above or below them.
+ */
 function headingOnly(row: LayoutRow): boolean {
-  return !row.cells.some((cell) => looksLikeData(cell) || /\d{3,}/.test(cell.text));
+  return !row.cells.some((cell) => looksLikeData(cell) || /\d{3,}/.test(cell.text)) && row.cells.some((cell) => /\p{L}/u.test(cell.text));
 }
 
 /** More fields read first, then fewer headings left unread. */
@@ -329,7 +333,20 @@ function stackedHeading(rows: readonly LayoutRow[], index: number, config: Extra
     if (candidate && (!best || headerScore(candidate) > headerScore(best))) best = candidate;
   }
   const middleAlone = detectHeaderAt(rows, index + 1, config);
-  return best && best.fields.size > (middleAlone?.fields.size ?? 0) ? best : null;
+  if (!best) return null;
+  if (best.fields.size > (middleAlone?.fields.size ?? 0)) return best;
+  // Naming no more fields, the three rows are still the heading when their lone words make one
+  // of a column the middle row has none for ("Cost" / "Centre" beside "Resident"): read from the
+  // middle row, that column's cells ("5102-RES") would run into the nearest heading's.
+  const sameFields = middleAlone !== null && best.fields.size === middleAlone.fields.size && [...middleAlone.fields].every((f) => best.fields.has(f));
+  return sameFields && headsColumnOfItsOwn(row, next, third) ? best : null;
+}
+
+/** A word on the row above and one on the row below, over each other, beside every heading of the middle row. */
+function headsColumnOfItsOwn(above: LayoutRow, middle: LayoutRow, below: LayoutRow): boolean {
+  const overlaps = (a: LayoutCell, b: LayoutCell): boolean => Math.min(a.right, b.right) > Math.max(a.left, b.left);
+  const clearOfMiddle = (cell: LayoutCell): boolean => !middle.cells.some((m) => overlaps(cell, m));
+  return above.cells.some((top) => clearOfMiddle(top) && below.cells.some((bottom) => overlaps(top, bottom) && clearOfMiddle(bottom)));
 }
 
 /**

@@ -23,6 +23,7 @@ import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVa
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
+import { settleChildCells } from "./child-cell.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -114,7 +115,8 @@ interface TableState {
   unread: UnreadRow[];
   /** Cells of read lines printed under a heading but not readable as its field (`line` is the line's index). */
   /** `reason`, when set, says why in its own words (else: the cell could not be read as its field). */
-  unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string; reason?: string }>;
+  /** `wordless`: a description doubted only because the line's row printed no words (middle-aligned words may still come). */
+  unreadCells: Array<{ line: number; field: LineDraftField; text: string; where: string; reason?: string; wordless?: true }>;
   /** Lines whose amount is quantity × rate plus the VAT printed beside it (a gross amount). */
   grossLines: Array<{ line: number; where: string; gross: Dec; net: Dec }>;
   /** Where the heading last read stands (a heading repeated at a page's top), for a description carried over a page. */
@@ -196,9 +198,15 @@ function rowLabel(doc: LayoutDocument, row: LayoutRow): string {
 const REF_VALUE = "([A-Za-z0-9][A-Za-z0-9/_.-]*\\d[A-Za-z0-9/_.-]*|\\d[A-Za-z0-9/_.-]*)";
 const CHILD_BLOCK_LABEL =
   "(?:child(?:\\s*(?:ref(?:erence)?|id|no\\.?))?|young\\s+person(?:\\s*(?:ref(?:erence)?|id))?|yp(?:\\s*(?:ref|id))?|client\\s*(?:ref(?:erence)?|id)|la\\s*ref(?:erence)?|service\\s+user(?:\\s*(?:ref|id))?)";
-const PLACEMENT_BLOCK_LABEL = "(?:placement\\s*(?:ref(?:erence)?|id|no\\.?)|po(?:\\s*(?:number|no\\.?|ref))?|purchase\\s+order(?:\\s*(?:number|no\\.?))?)";
-const CHILD_BLOCK = new RegExp(`(?:^|[\\s,;|])${CHILD_BLOCK_LABEL}\\s*[:\\-–#]?\\s*${REF_VALUE}`, "i");
-const PLACEMENT_BLOCK = new RegExp(`(?:^|[\\s,;|])${PLACEMENT_BLOCK_LABEL}\\s*[:\\-–#]?\\s*${REF_VALUE}`, "i");
+const PLACEMENT_BLOCK_LABEL =
+  "(?:placement\\s*(?:ref(?:erence)?|id|no\\.?)|po(?:\\s*(?:number|no\\.?|ref))?|(?:purchase\\s+|your\\s+)?order(?:\\s*(?:number|no\\.?|ref(?:erence)?))?)";
+/**
+ * Between a block's label and its reference: a colon, `#`, a dash or spaces. A hyphen touching the
+ * label is none: "PO-460701" is a whole reference, never the label "PO" and "460701".
+ */
+const LABEL_TO_VALUE = "(?:\\s*[:#–]\\s*|\\s+-\\s*|\\s+)";
+const CHILD_BLOCK = new RegExp(`(?:^|[\\s,;|])${CHILD_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
+const PLACEMENT_BLOCK = new RegExp(`(?:^|[\\s,;|])${PLACEMENT_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
 const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL})\\b`, "i");
 
 /**
@@ -217,6 +225,12 @@ function groupReference(row: LayoutRow): { child: string | null; placement: stri
   const placement = PLACEMENT_BLOCK.exec(text)?.[1] ?? null;
   return child || placement ? { child: child && ref(child), placement: placement && ref(placement), unlabelled: [] } : null;
 }
+
+/** A remark's label at the start of a row: "Note:", "NB", "N.B.", "Please note", "Comment:", "Remarks –". */
+const NOTE_START = /^(?:(?:notes?|nb|comments?|remarks?)\s*[:–-]|n\.b\.|please\s+note\b)/i;
+
+/** A row of rule characters only. */
+const RULE_ROW = /^[-=_~*–—\s]{3,}$/;
 
 const BLOCK_SEPARATORS = /\s*[·•|]\s*|\s+[–—/]\s+|\s{2,}/;
 
@@ -474,7 +488,7 @@ function readLine(
   const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
   if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
   const doubt = doubtfulDescription(description, header, placed);
-  if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason });
+  if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason, ...(description === "" ? { wordless: true as const } : {}) });
 
   return {
     lineNo: 0,
@@ -645,7 +659,9 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     const rowText = cleanText(row.cells.map((c) => c.text).join(" "));
-    if (config.skipRows.some((pattern) => pattern.test(rowText)) || row.cells.some((c) => isCarryRow(c.text))) {
+    // A rule drawn in characters ("-----", "=====") by a plain-text system separates, and is not
+    // part of the line above: placed under the first column, it would run into its cell.
+    if (config.skipRows.some((pattern) => pattern.test(rowText)) || row.cells.some((c) => isCarryRow(c.text)) || RULE_ROW.test(rowText)) {
       state.consumed.add(i);
       continue;
     }
@@ -720,6 +736,13 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     state.unreadCells.length = unreadMark; // the row is not a line of its own: its cells are not a line's
     state.grossLines.length = grossMark;
     const previous = state.lines[state.lines.length - 1];
+    // "Note: …", "Comment: …" printed between item lines remarks on a line; its words are not
+    // the line's description, nor the next line's (above middle-aligned cells).
+    if (previous && line.amount === null && line.quantity === null && line.unitRate === null && NOTE_START.test(rowText)) {
+      state.consumed.add(i);
+      state.notes.push(`${rowLabel(doc, row)} ("${rowText.slice(0, 40)}") is a note between the lines, not a line nor part of one.`);
+      continue;
+    }
     if (isFragment(filled, line)) {
       const below = previous && state.middleAligned && previous.page === row.page && row.top - (previous.rowTop ?? previous.bottom) <= (previous.aboveSpan ?? 0) + 0.5 * row.height;
       if (previous && below) {
@@ -881,7 +904,13 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
   }
   const first = pending[0] as Fragment;
   const words = pending.map((f) => f.description).filter((d) => d !== "");
-  if (words.length > 0) meta.line.description = cleanText([...words, meta.line.description].join(" "));
+  if (words.length > 0) {
+    // The words printed above the line's figures are its description: a cell under a heading not
+    // read ("5102-RES" under "Cost Centre") is then no longer a candidate for what the line is.
+    const lineIndex = state.lines.length - 1;
+    if (meta.line.description === "") removeFrom(state.unreadCells, (cell) => cell.line === lineIndex && cell.field === "description" && cell.wordless === true);
+    meta.line.description = cleanText([...words, meta.line.description].join(" "));
+  }
   const periodAbove = pending.reduce((acc, f) => combineCells(acc, f.periodCells), new Map<ColumnField, LayoutCell[]>());
   meta.periodCells = combineCells(periodAbove, meta.periodCells ?? new Map());
   if (meta.line.from === null && periodAbove.size > 0) {
@@ -893,6 +922,11 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
     }
   }
   meta.aboveSpan = row.top - first.row.top;
+}
+
+function removeFrom<T>(list: T[], unwanted: (entry: T) => boolean): void {
+  const kept = list.filter((entry) => !unwanted(entry));
+  list.splice(0, list.length, ...kept);
 }
 
 /**
@@ -1175,6 +1209,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  uncertain.push(...settleChildCells(lines, notes));
   if (!period) {
     const said = periodInHeaderText(doc, table, outside, lines, config);
     if (said) {
