@@ -1184,6 +1184,11 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
       if (said.uncertain) uncertain.push(said.uncertain);
     }
   }
+  const cut = doc.cutAtEdge?.[0];
+  if (!period && cut) {
+    // The period may be what the page's edge cut off ("Cyfnod / Period:" drawn past it): not "none printed".
+    uncertain.push({ code: "uncertain_value", field: "period", reason: `no billing period was read, and text on page ${cut.page} runs past the page's right edge ("${cut.text}…"), where one may be printed`, candidates: [] });
+  }
   for (const gross of table.grossLines) {
     uncertain.push({
       code: "uncertain_value",
