@@ -795,7 +795,9 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     if (line.amount !== null) state.unread.push({ where: rowLabel(doc, row), text: rowText.slice(0, 80), amount: line.amount });
   }
-  if (!state.sawTable) readItemList(doc, furniture, config, state);
+  // Column headings with no line under them (a running header repeated on a page that holds only
+  // the totals) do not make the page's items a table: they may still be item blocks or records.
+  if (!state.sawTable || state.lines.length === 0) readItemList(doc, furniture, config, state);
   return state;
 }
 
