@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SIZE, item, read } from "../../support/drawn-page.js";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
 import { rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { columnFieldOf } from "../../../src/ingest/text/labels.js";
 
 /**
  * Round 10 of the reader (issue 16), the variant generator's seeds 10 and 11: items printed as
@@ -94,5 +95,26 @@ describe("text cut by the page's right edge", () => {
 
   it("with nothing cut, no period printed is no period, and nothing is uncertain", () => {
     expect(page(false).uncertain).toEqual([]);
+  });
+});
+
+describe("column headings in two languages", () => {
+  it("\"Plentyn / Child\", \"Gwasanaeth / Service\", \"Nifer / Qty\", \"Cyfradd / Rate\", \"Swm / Amount\" name the columns their English halves name", () => {
+    const draft = read([
+      ...facts,
+      item(40, 100, "Plentyn / Child"), item(130, 100, "Gwasanaeth / Service"), item(300, 100, "Nifer / Qty"), item(370, 100, "Cyfradd / Rate"), item(450, 100, "Swm / Amount"),
+      item(40, 115, "C5101"), item(130, 115, "Respite care"), item(300, 115, "4 nights"), item(370, 115, "120.00"), item(450, 115, "480.00"),
+      item(40, 130, "C5102"), item(130, 130, "Solo placement"), item(300, 130, "30 nights"), item(370, 130, "310.00"), item(450, 130, "9,300.00"),
+      item(370, 150, "Total"), item(450, 150, "9,780.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.quantity?.toFixed(2), l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([
+      ["C5101", "Respite care", "4.00", "120.00", "480.00"],
+      ["C5102", "Solo placement", "30.00", "310.00", "9300.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("alternatives that name two fields (\"Qty / Rate\") still name none: not a translation", () => {
+    expect(["Nifer / Qty", "Gwasanaeth / Service", "Qty / Rate", "Child / Rate", "Hrs/Qty"].map((h) => columnFieldOf(h, new Map()))).toEqual(["quantity", "description", null, null, "quantity"]);
   });
 });
