@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SIZE, item, read } from "../../support/drawn-page.js";
+import { CHAR, SIZE, item, read } from "../../support/drawn-page.js";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
-import { rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
+import { joinLetterSpacedItems, rowsFromItems, type PositionedText } from "../../../src/ingest/readers/pdf-layout.js";
 import { columnFieldOf } from "../../../src/ingest/text/labels.js";
 
 /**
@@ -116,5 +116,30 @@ describe("column headings in two languages", () => {
 
   it("alternatives that name two fields (\"Qty / Rate\") still name none: not a translation", () => {
     expect(["Nifer / Qty", "Gwasanaeth / Service", "Qty / Rate", "Child / Rate", "Hrs/Qty"].map((h) => columnFieldOf(h, new Map()))).toEqual(["quantity", "description", null, null, "quantity"]);
+  });
+});
+
+describe("letter-spaced labels side by side", () => {
+  /** `text` drawn one character at a time at one pitch (a constant-width font letter-spaced), from `x`. */
+  const spaced = (x: number, top: number, text: string): PositionedText[] => [...text].flatMap((c, k) => (c === " " ? [] : [item(x + k * CHAR, top, c)]));
+
+  it("a colon ends a label, however narrow the gap to the next: \"ACCOUNT REF:\" and \"TAX POINT:\" stay two", () => {
+    const first = "A C C O U N T  R E F :";
+    const second = (first.length - 1 + 3.5) * CHAR;
+    const items = [...spaced(40, 40, first), ...spaced(40 + second, 40, "T A X  P O I N T :")];
+    expect(joinLetterSpacedItems(items).map((i) => i.text)).toEqual(["ACCOUNT REF:", "TAX POINT:"]);
+  });
+
+  it("an invoice whose letter-spaced labels stand in one row over their values is read by them", () => {
+    const labels = "B I L L  N O :";
+    const dateAt = 40 + (labels.length - 1 + 3.5) * CHAR;
+    const draft = read([
+      ...spaced(40, 40, labels), ...spaced(dateAt, 40, "T A X  P O I N T :"),
+      item(40, 52, "NPC-5120"), item(dateAt, 52, "03 Dec 2026"),
+      item(40, 100, "Child"), item(100, 100, "Description"), item(300, 100, "Qty"), item(360, 100, "Rate"), item(440, 100, "Amount"),
+      item(40, 115, "C6001"), item(100, 115, "Residential placement fee"), item(300, 115, "30 nights"), item(360, 115, "150.00"), item(440, 115, "4,500.00"),
+      item(360, 140, "Total"), item(440, 140, "4,500.00"),
+    ]);
+    expect([draft.invoiceNumber, draft.invoiceDate]).toEqual(["NPC-5120", "2026-12-03"]);
   });
 });
