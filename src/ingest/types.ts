@@ -55,6 +55,11 @@ export interface LayoutDocument {
   notes: string[];
   /** XLSX: the workbook counts dates in the 1904 system (cells' serialDate already allow for it). */
   date1904?: boolean;
+  /**
+   * PDF: text drawn past a page's right edge, which the PDF reader cuts at the edge (only its first
+   * glyphs remain): whatever was printed there cannot be read, so a field missing may be in it.
+   */
+  cutAtEdge?: Array<{ page: number; top: number; text: string }>;
   /** Present when the text was read from page images by OCR (a scan): its values need validating. */
   ocr?: OcrReading;
 }

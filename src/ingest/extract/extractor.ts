@@ -818,7 +818,9 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     if (line.amount !== null) state.unread.push({ where: rowLabel(doc, row), text: rowText.slice(0, 80), amount: line.amount });
   }
-  if (!state.sawTable) readItemList(doc, furniture, config, state);
+  // Column headings with no line under them (a running header repeated on a page that holds only
+  // the totals) do not make the page's items a table: they may still be item blocks or records.
+  if (!state.sawTable || state.lines.length === 0) readItemList(doc, furniture, config, state);
   return state;
 }
 
@@ -1218,6 +1220,11 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
       notes.push(said.note);
       if (said.uncertain) uncertain.push(said.uncertain);
     }
+  }
+  const cut = doc.cutAtEdge?.[0];
+  if (!period && cut) {
+    // The period may be what the page's edge cut off ("Cyfnod / Period:" drawn past it): not "none printed".
+    uncertain.push({ code: "uncertain_value", field: "period", reason: `no billing period was read, and text on page ${cut.page} runs past the page's right edge ("${cut.text}…"), where one may be printed`, candidates: [] });
   }
   for (const gross of table.grossLines) {
     uncertain.push({

@@ -121,7 +121,7 @@ function readDetails(text: string, config: ExtractionConfig): Parsed {
 }
 
 /** The item's title row: words, then one amount at the right of the page. */
-function titleOf(row: LayoutRow): { description: string; amount: Dec } | null {
+function titleOf(row: LayoutRow, config: ExtractionConfig): { description: string; amount: Dec } | null {
   if (row.cells.length !== 2) return null;
   const [words, figure] = row.cells as [LayoutRow["cells"][number], LayoutRow["cells"][number]];
   const description = cleanText(words.text);
@@ -129,6 +129,10 @@ function titleOf(row: LayoutRow): { description: string; amount: Dec } | null {
   if (!amount || !/\p{L}{3,}/u.test(description) || parseMoneyText(description) !== null) return null;
   // Totals and header labels ("Subtotal", "Total due", "Amount due") are not items.
   if (totalsFieldOf(description) !== null || matchHeaderLabel(description) !== null) return null;
+  // A known label and its colon ("Amount:  £4,800.00") is a labelled value, the last of a
+  // record's rows, never an item's title: the row under it starts the next record.
+  const label = /^(.+?)\s*:$/.exec(description)?.[1];
+  if (label !== undefined && fieldOfLabel(label, config) !== null) return null;
   return { description, amount };
 }
 
@@ -162,7 +166,7 @@ export function readItemBlocks(doc: LayoutDocument, skip: (index: number, detail
   for (let i = 0; i < doc.rows.length; i++) {
     const row = doc.rows[i] as LayoutRow;
     if (skip(i, false)) continue;
-    const title = titleOf(row);
+    const title = titleOf(row, config);
     if (!title) continue;
     const details = skip(i + 1, true) ? null : detailsOf(row, doc.rows[i + 1]);
     if (details === null) {

@@ -118,6 +118,9 @@ export function joinLetterSpacedItems(byX: readonly PositionedText[]): Positione
       const last = tokens[run[run.length - 1] as number] as Token;
       const next = tokens[run[run.length - 1] as number + 1];
       if (!SPACED_CHARACTER.test(last.text) || !next || !SPACED_CHARACTER.test(next.text)) break;
+      // A colon ends a label: "I N V O I C E  N O :   D A T E :" is two labels side by side,
+      // however narrow the gap the producer left between them.
+      if (last.text.endsWith(":")) break;
       const pitch = Math.max(last.width, next.width);
       const step = next.x - last.x;
       if (step < 1.5 * pitch || step > 3.6 * pitch) break;

@@ -55,6 +55,9 @@ export const MAX_PDF_PAGES = 500;
  */
 export const MAX_TEXT_ITEMS_PER_PAGE = 20_000;
 
+/** Text may overhang the page's edge by a fraction of a glyph (a italic's slant, rounding) and be whole. */
+const EDGE_SLACK_PT = 0.5;
+
 async function pageTextItems(page: { streamTextContent(): ReadableStream }, pageNumber: number): Promise<unknown[]> {
   const reader = (page.streamTextContent() as ReadableStream<{ items: unknown[] }>).getReader();
   const items: unknown[] = [];
@@ -105,6 +108,7 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
     let characters = 0;
     let rotated = 0;
     let sheetPages = 0;
+    const cutAtEdge: NonNullable<LayoutDocument["cutAtEdge"]> = [];
     for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {
       const page = await document.getPage(pageNumber);
       // The page as a reader sees it: /Rotate applied, y growing down from the top edge. A
@@ -121,6 +125,8 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
         }
         characters += item.str.trim().length;
         items.push({ text: item.str, x, top, width: item.width, height: Math.abs(d) || item.height || 10 });
+        // pdf.js drops the glyphs outside the page: an item running past the right edge lost its end.
+        if (x + item.width > viewport.width + EDGE_SLACK_PT) cutAtEdge.push({ page: pageNumber, top, text: item.str.trim() });
       }
       const sheet = withoutSheetHeadings(rowsFromItems(items, pageNumber));
       if (sheet.found) sheetPages++;
@@ -136,7 +142,8 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
     }
     const notes = rotated > 0 ? [`${rotated} rotated text item(s) ignored (watermark or margin text).`] : [];
     if (sheetPages > 0) notes.push(`A spreadsheet printed with its column letters and row numbers: they were set aside on ${sheetPages} page(s), not read as the invoice's text.`);
-    return { format: "pdf", pageCount: document.numPages, pageHeights, rows, notes };
+    if (cutAtEdge.length > 0) notes.push(`${cutAtEdge.length} piece(s) of text run past the right edge of the page and are cut there (${cutAtEdge.map((c) => `"${c.text}…" on page ${c.page}`).slice(0, 3).join(", ")}): what was printed beyond the edge cannot be read.`);
+    return { format: "pdf", pageCount: document.numPages, pageHeights, rows, notes, ...(cutAtEdge.length > 0 ? { cutAtEdge } : {}) };
   } finally {
     await document.destroy();
   }

@@ -253,7 +253,19 @@ export function columnFieldOf(heading: string, extra?: ReadonlyMap<string, Colum
   if (new RegExp(`^(?:£|gbp)\\s*(?:/|per\\b|p/?)\\s*${UNIT_WORD}$`, "i").test(cleanHeading(heading))) return "rate";
   const normalised = normaliseLabel(heading);
   const key = stripHeadingUnits(normalised);
-  return extra?.get(normalised) ?? extra?.get(key) ?? COLUMN_KEYS.get(normalised) ?? fieldByShape(normalised) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra);
+  return extra?.get(normalised) ?? extra?.get(key) ?? COLUMN_KEYS.get(normalised) ?? fieldByShape(normalised) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra) ?? translatedFieldOf(heading, extra);
+}
+
+/**
+ * A heading in two languages ("Disgrifiad / Description", "Uned / Unit"): the field its other
+ * half names, when its first half names none (a translation, not an alternative such as
+ * "Qty / Rate", which compoundFieldOf leaves unnamed).
+ */
+function translatedFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnField>): ColumnField | null {
+  const other = otherLanguage(heading);
+  if (other === null) return null;
+  const first = heading.slice(0, heading.lastIndexOf(other)).replace(/\s*\/\s*$/, "");
+  return columnFieldOf(first, extra) === null ? columnFieldOf(other, extra) : null;
 }
 
 /**
