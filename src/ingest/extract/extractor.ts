@@ -259,7 +259,7 @@ function isPartialTotal(text: string): boolean {
  */
 const NET_TOTAL = /^(?:net|net\s+amount|net\s+value|goods|(?:total|amount)\s+(?:ex\.?|excl\.?|excluding|before)\s+vat)\s*:?$/i;
 
-const TOTALS_START = /^\s*(?:sub|net|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
+const TOTALS_START = /^\s*(?:sub|net|goods|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
   const amountIndex = header.columns.findIndex((c) => c.field === "amount");

@@ -59,13 +59,14 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
   vatNumber: ["VAT Reg No", "VAT Registration Number", "VAT No", "VAT Number", "VAT Reg", "VAT Registration No", "VAT Reg Number", "VAT Registration"],
   subtotal: ["Subtotal", "Sub-total", "Sub total", "Net Total", "Total Net", "Total (Net)", "Total excl VAT", "Total excluding VAT", "Total before VAT", "Net Amount",
     "Total Net Amount", "Net Value", "Goods Total", "Total excl. VAT", "Amount before VAT", "Total ex VAT", "Subtotal (excl VAT)",
+    "Goods Value",
     // A credit note's own words for the same rows.
     "Net Credit", "Total Net Credit", "Net Credit Total", "Net Credit Amount", "Credit Subtotal", "Credit Sub-total"],
   vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total", "Tax Amount", "Total Tax", "Output VAT", "VAT Credit", "VAT Credited", "Credit VAT"],
   total: [
     "Total", "Total Due", "Amount Due", "Balance Due", "Invoice Total", "Total Payable", "Amount Payable", "Grand Total",
     "Total Amount", "Total Amount Due", "Total incl VAT", "Total including VAT", "Credit Total", "Total Credit", "Credit Note Total",
-    "Total to Pay", "Total (GBP)", "Balance", "Balance Outstanding", "Amount Outstanding", "Total Invoice Value", "Invoice Amount",
+    "Total to Pay", "Total (GBP)", "Balance", "Balance Outstanding", "Amount Outstanding", "Total Invoice Value", "Invoice Amount", "Invoice Value",
     "Total inc VAT", "Total Gross", "Gross Total", "Amount to Pay", "Please Pay", "Total Payable (GBP)",
     "Total Credited", "Total Amount Credited", "Gross Credit", "Total Credit Due", "Amount to be Credited",
   ],
@@ -163,9 +164,15 @@ export function normaliseLabel(text: string): string {
 
 const percentPart = /\s*(?:@|at)?\s*\(?\s*\d+(?:\.\d+)?\s*%\s*\)?/g;
 
-/** A totals label with its rate stripped: "VAT @ 20%" → "vat", "Total (GBP):" → "total". */
+/**
+ * The VAT treatment in brackets after a totals label, "VAT (exempt)", "VAT (zero-rated)": it says
+ * why the figure is nil, it does not change which total the row is, as a printed rate does not.
+ */
+const vatTreatmentPart = /\(\s*(?:vat\s+)?(?:exempt(?:ed)?|zero[\s-]?rated|nil|outside\s+(?:the\s+)?scope)(?:\s+(?:from|of)\s+vat)?\s*\)/gi;
+
+/** A totals label with its rate stripped: "VAT @ 20%" → "vat", "Total (GBP):" → "total", "VAT (exempt)" → "vat". */
 export function normaliseTotalsLabel(text: string): string {
-  return normaliseLabel(text.replace(percentPart, " ").replace(/\(\s*(?:gbp|£)\s*\)/gi, " "));
+  return normaliseLabel(text.replace(percentPart, " ").replace(vatTreatmentPart, " ").replace(/\(\s*(?:gbp|£)\s*\)/gi, " "));
 }
 
 function keyMap<F extends string>(labels: Readonly<Record<F, readonly string[]>>, normalise: (t: string) => string): Map<string, F> {
