@@ -198,8 +198,10 @@ function rowLabel(doc: LayoutDocument, row: LayoutRow): string {
 const REF_VALUE = "([A-Za-z0-9][A-Za-z0-9/_.-]*\\d[A-Za-z0-9/_.-]*|\\d[A-Za-z0-9/_.-]*)";
 const CHILD_BLOCK_LABEL =
   "(?:child(?:\\s*(?:ref(?:erence)?|id|no\\.?))?|young\\s+person(?:\\s*(?:ref(?:erence)?|id))?|yp(?:\\s*(?:ref|id))?|client\\s*(?:ref(?:erence)?|id)|la\\s*ref(?:erence)?|service\\s+user(?:\\s*(?:ref|id))?)";
+// "Placement" alone labels the reference only with a colon, "#" or dash after it ("Placement:
+// PL-1"): followed by a space it may start a line's words ("Placement 2 of 3", "Placement fee").
 const PLACEMENT_BLOCK_LABEL =
-  "(?:placement\\s*(?:ref(?:erence)?|id|no\\.?)|po(?:\\s*(?:number|no\\.?|ref))?|(?:purchase\\s+|your\\s+)?order(?:\\s*(?:number|no\\.?|ref(?:erence)?))?)";
+  "(?:placement\\s*(?:ref(?:erence)?|id|no\\.?)|placement(?=\\s*[:#–])|po(?:\\s*(?:number|no\\.?|ref))?|(?:purchase\\s+|your\\s+)?order(?:\\s*(?:number|no\\.?|ref(?:erence)?))?)";
 /**
  * Between a block's label and its reference: a colon, `#`, a dash or spaces. A hyphen touching the
  * label is none: "PO-460701" is a whole reference, never the label "PO" and "460701".

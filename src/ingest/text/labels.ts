@@ -243,6 +243,11 @@ function fieldByShape(key: string): ColumnField | null {
   if (/^(?:(?:support|service|care|placement|package|provision|charge|fee|cost|payment|item|line) type|type of (?:support|service|care|placement|provision|charge|fee|cost|payment))$/.test(key)) return "description";
   // "Week From" / "Week To", "Stay From", "Dates To": the first and last night billed, named by
   // what they bound. Only the words for a stay or a service: "Charge To", "Invoice To" are addresses.
+  // "Funding PO", "Referral PO Number": a purchase order named by whose it is (the council's, the
+  // referral's) is still the placement's reference. A PO's date or value ends otherwise.
+  if (/^(?!total |net |gross )[a-z]+ (?:po|purchase order)(?: (?:no|number|ref|reference))?$/.test(key)) return "placement";
+  // "Unit Type", "Type of Unit", "Charge Unit": what the quantity counts ("Hours", "Miles").
+  if (/^(?:units? type|type of units?|(?:charge|charging|billing|pricing) units?)$/.test(key)) return "unit";
   const bound = /^(?:weeks?|stays?|services?|care|placements?|support|nights?|dates?|packages?|sessions?|billed|charged) (from|to|until)$/.exec(key);
   if (bound) return bound[1] === "from" ? "from" : "to";
   if (RATE_SHAPES.some((shape) => shape.test(key))) return "rate";
