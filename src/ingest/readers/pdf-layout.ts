@@ -27,6 +27,12 @@ export const ROW_TOLERANCE_PT = 2;
  * gaps between columns, so such an item is split there, each part placed by its share of the
  * item's width (monospaced or near enough for column alignment).
  */
+/** The parts of an item's text a pattern matches, each placed by its share of the item's width. */
+function placedParts(item: PositionedText, pattern: RegExp): Array<{ text: string; x: number; width: number }> {
+  const perChar = item.width / Math.max(1, item.text.length);
+  return [...item.text.matchAll(pattern)].map((part) => ({ text: part[0], x: item.x + part.index * perChar, width: part[0].length * perChar }));
+}
+
 export function splitSpacedItems(items: readonly PositionedText[]): PositionedText[] {
   const out: PositionedText[] = [];
   for (const item of items) {
@@ -35,10 +41,7 @@ export function splitSpacedItems(items: readonly PositionedText[]): PositionedTe
       out.push(item);
       continue;
     }
-    const perChar = item.width / Math.max(1, item.text.length);
-    for (const part of text.matchAll(/\S+(?: \S+)*/g)) {
-      out.push({ ...item, text: part[0], x: item.x + part.index * perChar, width: part[0].length * perChar });
-    }
+    for (const part of placedParts(item, /\S+(?: \S+)*/g)) out.push({ ...item, ...part });
   }
   return out;
 }
@@ -107,8 +110,7 @@ const SPACED_CHARACTER = /^[\p{L}:#.&/'’-]$/u;
 export function joinLetterSpacedItems(byX: readonly PositionedText[]): PositionedText[] {
   const tokens: Token[] = [];
   byX.forEach((item, from) => {
-    const perChar = item.width / Math.max(1, item.text.length);
-    for (const part of item.text.matchAll(/\S+/g)) tokens.push({ text: part[0], x: item.x + part.index * perChar, width: part[0].length * perChar, from });
+    for (const part of placedParts(item, /\S+/g)) tokens.push({ ...part, from });
   });
   const inRun: Array<string | null> = tokens.map(() => null);
   let i = 0;
@@ -145,7 +147,7 @@ export function joinLetterSpacedItems(byX: readonly PositionedText[]): Positione
   const out: PositionedText[] = [];
   tokens.forEach((token, k) => {
     const item = byX[token.from] as PositionedText;
-    const first = tokens.findIndex((t) => t.from === token.from) === k;
+    const first = k === 0 || (tokens[k - 1] as Token).from !== token.from;
     if (!touched.has(token.from)) {
       if (first) out.push(item);
       return;
