@@ -25,7 +25,13 @@ const KNOWN_GAPS: Record<string, string> = {
   "mutool-credit-sentence-NPC-CN-0037.pdf": "a credit note naming its invoice only in a sentence: refused as uncertain_value",
 };
 
-const files = corpusFiles("tune");
+// The reader does not depend on the database; storing and reading back does. So the embedded run
+// reads the whole tune half, and the PostgreSQL run every file but the seeded variants (160 of the
+// 271 in round 11, all made by producers the other files cover): the variants went through both
+// databases for rounds 8 to 11 without a difference, and reading them twice made CI's PostgreSQL
+// stage minutes longer. Variants still known gaps stay in, so the list below is checked on both.
+const onPostgres = process.env.TEST_DB === "postgres";
+const files = corpusFiles("tune").filter((file) => !onPostgres || !file.name.startsWith("variant-") || file.name in KNOWN_GAPS);
 
 describe("unseen layouts: the tune half", () => {
   let t: TestDatabase;
