@@ -222,6 +222,9 @@ const RATE_SHAPES: readonly RegExp[] = [
   new RegExp(`^(?:cost|charge|price|fee|rate|amount|tariff)s? (?:per|p|a|each) ${UNIT_WORD}$`),
   new RegExp(`^(?:cost|charge|price|fee|rate|amount)s? p ?[wndh]$`),
   /^(?:weekly|nightly|daily|hourly|per session|sessional) (?:charge|cost|price|fee|rate|amount|tariff)s?$/,
+  // "Night Rate", "Day Fee", "Session Charge": the price of one of the unit it is named by (a
+  // singular unit word: "Nights Charged" counts them).
+  /^(?:week|wk|night|day|hour|hr|mile|session) (?:charge|cost|price|fee|rate|tariff)$/,
 ];
 const QUANTITY_SHAPES: readonly RegExp[] = [
   new RegExp(`^(?:no|number|num|qty|total)(?: of)? ${UNIT_WORD}(?: (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked|credited|refunded|invoiced))?$`),
@@ -246,6 +249,9 @@ function fieldByShape(key: string): ColumnField | null {
   // "Funding PO", "Referral PO Number": a purchase order named by whose it is (the council's, the
   // referral's) is still the placement's reference. A PO's date or value ends otherwise.
   if (/^(?!total |net |gross )[a-z]+ (?:po|purchase order)(?: (?:no|number|ref|reference))?$/.test(key)) return "placement";
+  // "Council Order", "Authority Order No": an order named as the buyer's is the placement's
+  // purchase order. Only the buyer's: a "Sales Order" or "Sort Order" is not.
+  if (/^(?:council|authority|la|local authority|customer|commissioner|commissioning|funder|funding|buyer|purchaser|purchasing|referral|your) order(?: (?:no|number|ref|reference))?$/.test(key)) return "placement";
   // "Unit Type", "Type of Unit", "Charge Unit": what the quantity counts ("Hours", "Miles").
   if (/^(?:units? type|type of units?|(?:charge|charging|billing|pricing) units?)$/.test(key)) return "unit";
   const bound = /^(?:weeks?|stays?|services?|care|placements?|support|nights?|dates?|packages?|sessions?|billed|charged) (from|to|until)$/.exec(key);

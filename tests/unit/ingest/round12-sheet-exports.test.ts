@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { readInvoiceFile, type ReadOutcome } from "../../../src/ingest/read-invoice-file.js";
+import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
+import { csvText, utcDate, utf8WithBom, xlsxWorkbook } from "../../fixtures/invoices/spreadsheet-builders.js";
+import { LINE_KEYWORDS } from "../../support/line-keywords.js";
+
+/**
+ * Round 12 of the reader (issue 16), spreadsheet exports: classes the tenth held-out set showed in
+ * two XlsxWriter exports (a bookings export, a ledger export with its totals on a second sheet),
+ * made here another way (exceljs workbooks, CSV text, a drawn PDF page) with other words and
+ * figures. Expected values are worked out by hand from what the sheet prints and DATA.md.
+ */
+
+async function read(name: string, bytes: Buffer): Promise<Extract<ReadOutcome, { status: "ok" }>> {
+  const outcome = await readInvoiceFile(name, bytes, { providers: FIXTURE_PROVIDERS, templates: [], lineKeywords: LINE_KEYWORDS });
+  if (outcome.status !== "ok") throw new Error(`expected an invoice, got ${outcome.reason}: ${outcome.message}`);
+  return outcome;
+}
+
+/** Each line as [child, placement, description, from, to, quantity, unit, rate, amount]. */
+function lineFacts(outcome: Extract<ReadOutcome, { status: "ok" }>): (string | null)[][] {
+  return outcome.invoice.lines.map((l) => [l.childRef, l.placementRef, l.description, l.from, l.to, l.quantity, l.unit, l.unitRate, l.amount]);
+}
+
+describe("a bookings export: the buyer's order and a rate named by its unit", () => {
+  it("an XLSX: 'Authority Order No' is the placement, 'Day Rate' the rate, 'Days Charged' the quantity", async () => {
+    const bytes = await xlsxWorkbook([
+      {
+        name: "Day care Oct",
+        rows: [
+          ["Hillside Supported Living - day support invoiced"],
+          ["Invoice No", "HSL-9120", null, "Tax Point", utcDate("2026-11-02")],
+          [],
+          ["Booking", "Client ID", "Authority Order No", "Key Worker", "Service", "Date From", "Date To", "Days Charged", "Day Rate", "Amount", "Cost Code"],
+          ["B-881", "C5001", "LA-77001", "R. Amadi", "Day support", utcDate("2026-10-05"), utcDate("2026-10-09"), 5, 85, 425, "7710"],
+          ["B-882", "C5002", "LA-77002", "R. Amadi", "Day support", utcDate("2026-10-12"), utcDate("2026-10-13"), 2, 92.5, 185, "7710"],
+          [],
+          [null, null, null, null, null, null, null, null, "Total", 610],
+        ],
+      },
+    ]);
+    const outcome = await read("hsl-9120.xlsx", bytes);
+    expect(outcome.uncertain).toEqual([]);
+    // 5 × 85.00 = 425.00; 2 × 92.50 = 185.00; 425.00 + 185.00 = 610.00.
+    expect(lineFacts(outcome)).toEqual([
+      ["C5001", "LA-77001", "Day support", "2026-10-05", "2026-10-09", "5", "day", "85", "425.00"],
+      ["C5002", "LA-77002", "Day support", "2026-10-12", "2026-10-13", "2", "day", "92.5", "185.00"],
+    ]);
+    expect(outcome.invoice.total).toBe("610.00");
+  });
+
+  it("a CSV: 'Commissioner Order' and 'Session Fee' beside 'Sessions'; a 'Sales Order' is not the placement", async () => {
+    const text = csvText(
+      [
+        ["Northern Lights Fostering"],
+        ["Invoice No", "NLF-3310"],
+        ["Invoice Date", "03/11/2026"],
+        [],
+        ["Child Ref", "Commissioner Order", "Sales Order", "Details", "Start", "End", "Sessions", "Session Fee", "Line Total"],
+        ["C3001", "KV-5101", "SO-11", "Contact supervision", "06/10/2026", "27/10/2026", "4", "45.00", "180.00"],
+        ["C3002", "KV-5102", "SO-12", "Contact supervision", "07/10/2026", "21/10/2026", "3", "45.00", "135.00"],
+        [],
+        ["", "", "", "", "", "", "", "Total Due", "315.00"],
+      ],
+      ",",
+    );
+    const outcome = await read("nlf-3310.csv", utf8WithBom(text));
+    expect(outcome.uncertain).toEqual([]);
+    // 4 × 45.00 = 180.00; 3 × 45.00 = 135.00; 180.00 + 135.00 = 315.00.
+    expect(lineFacts(outcome)).toEqual([
+      ["C3001", "KV-5101", "Contact supervision", "2026-10-06", "2026-10-27", "4", "session", "45", "180.00"],
+      ["C3002", "KV-5102", "Contact supervision", "2026-10-07", "2026-10-21", "3", "session", "45", "135.00"],
+    ]);
+  });
+});
