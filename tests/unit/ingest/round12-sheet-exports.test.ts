@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readInvoiceFile, type ReadOutcome } from "../../../src/ingest/read-invoice-file.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
-import { csvText, utcDate, utf8WithBom, xlsxWorkbook } from "../../fixtures/invoices/spreadsheet-builders.js";
+import { csvText, utcDate, utf8WithBom, xlsxWorkbook, type CellValue } from "../../fixtures/invoices/spreadsheet-builders.js";
 import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 /**
@@ -71,5 +71,62 @@ describe("a bookings export: the buyer's order and a rate named by its unit", ()
       ["C3001", "KV-5101", "Contact supervision", "2026-10-06", "2026-10-27", "4", "session", "45", "180.00"],
       ["C3002", "KV-5102", "Contact supervision", "2026-10-07", "2026-10-21", "3", "session", "45", "135.00"],
     ]);
+  });
+});
+
+describe("a ledger export: the buyer's system's words for a supplier's invoice", () => {
+  const facts: CellValue[][] = [
+    ["Hillside Supported Living - export for Kestrel Vale Council"],
+    ["Provider Invoice Number", null, "HSL-9300"],
+    ["Invoice date", null, utcDate("2026-11-04")],
+    ["Billing period", null, "01/10/2026 - 31/10/2026"],
+    ["Vendor VAT Reg No", null, "GB 987 6543 21"],
+    [],
+  ];
+  const table: CellValue[][] = [
+    ["Ledger Code", "Cost Centre", "Child Reference", "Charge Component", "Start", "Finish Date", "Quantity Invoiced", "Unit", "Unit Cost", "Line Fee", "VAT Code"],
+    ["5410", "CS-SIL", "C5001", "Supported living - core", utcDate("2026-10-01"), utcDate("2026-10-31"), 31, "Night", 95, 2945, "EX"],
+    ["5462", "CS-SIL", "C5001", "Mileage - school run", utcDate("2026-10-05"), utcDate("2026-10-23"), 210, "Mile", 0.45, 94.5, "EX"],
+    ["5419", "CS-SIL", "C5001", "Loyalty discount", utcDate("2026-10-01"), utcDate("2026-10-31"), null, null, null, -100, "EX"],
+  ];
+  // 31 × 95.00 = 2,945.00; 210 × 0.45 = 94.50; 2,945.00 + 94.50 − 100.00 = 2,939.50 net, VAT nil.
+  const expectedLines = [
+    ["C5001", null, "Supported living - core", "2026-10-01", "2026-10-31", "31", "night", "95", "2945.00"],
+    ["C5001", null, "Mileage - school run", "2026-10-05", "2026-10-23", "210", "mile", "0.45", "94.50"],
+    ["C5001", null, "Loyalty discount", "2026-10-01", "2026-10-31", null, null, null, "-100.00"],
+  ];
+
+  it("reads 'Charge Component', 'Finish Date', 'Quantity Invoiced', 'Line Fee', and the supplier's own number and VAT number, totals under the lines", async () => {
+    const bytes = await xlsxWorkbook([{ name: "Lines", rows: [...facts, ...table, [], [null, null, null, null, null, null, null, null, "Net", 2939.5], [null, null, null, null, null, null, null, null, "VAT (T2 - exempt)", 0], [null, null, null, null, null, null, null, null, "Gross", 2939.5]] }]);
+    const outcome = await read("hsl-9300.xlsx", bytes);
+    expect(outcome.uncertain).toEqual([]);
+    expect([outcome.invoice.providerId, outcome.invoice.invoiceNumber, outcome.invoice.invoiceDate, outcome.invoice.periodFrom, outcome.invoice.periodTo]).toEqual(["HSL", "HSL-9300", "2026-11-04", "2026-10-01", "2026-10-31"]);
+    expect(lineFacts(outcome)).toEqual(expectedLines);
+    expect([outcome.invoice.subtotal, outcome.invoice.vat, outcome.invoice.total]).toEqual(["2939.50", "0.00", "2939.50"]);
+  });
+
+  it("totals on a sheet after the lines: 'Net', 'VAT (EX - exempt)', 'Gross' read as the invoice's totals", async () => {
+    const bytes = await xlsxWorkbook([
+      { name: "Lines", rows: [...facts, ...table] },
+      { name: "Totals", rows: [["Invoice HSL-9300 totals"], [], ["Net", 2939.5], ["VAT (EX - exempt)", 0], ["Gross", 2939.5]] },
+    ]);
+    const outcome = await read("hsl-9300-two-sheets.xlsx", bytes);
+    expect(outcome.uncertain).toEqual([]);
+    expect(outcome.invoice.invoiceNumber).toBe("HSL-9300");
+    expect(lineFacts(outcome)).toEqual(expectedLines);
+    expect([outcome.invoice.subtotal, outcome.invoice.vat, outcome.invoice.total]).toEqual(["2939.50", "0.00", "2939.50"]);
+    expect(outcome.notes.some((n) => /No total was printed/.test(n))).toBe(false);
+  });
+
+  it("facts on a sheet after the lines are read as the invoice's", async () => {
+    const bytes = await xlsxWorkbook([
+      { name: "Lines", rows: [...table, [], [null, null, null, null, null, null, null, null, "Net", 2939.5], [null, null, null, null, null, null, null, null, "VAT", 0], [null, null, null, null, null, null, null, null, "Gross", 2939.5]] },
+      { name: "Invoice", rows: facts },
+    ]);
+    const outcome = await read("hsl-9300-facts-last.xlsx", bytes);
+    expect(outcome.uncertain).toEqual([]);
+    expect([outcome.invoice.invoiceNumber, outcome.invoice.invoiceDate, outcome.invoice.periodFrom, outcome.invoice.periodTo]).toEqual(["HSL-9300", "2026-11-04", "2026-10-01", "2026-10-31"]);
+    expect(lineFacts(outcome)).toEqual(expectedLines);
+    expect(outcome.invoice.total).toBe("2939.50");
   });
 });
