@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readInvoiceFile, type ReadOutcome } from "../../../src/ingest/read-invoice-file.js";
 import { FIXTURE_PROVIDERS } from "../../fixtures/invoices/providers.js";
 import { csvText, utcDate, utf8WithBom, xlsxWorkbook, type CellValue } from "../../fixtures/invoices/spreadsheet-builders.js";
+import { item, read as readDrawn } from "../../support/drawn-page.js";
 import { LINE_KEYWORDS } from "../../support/line-keywords.js";
 
 /**
@@ -118,6 +119,28 @@ describe("a ledger export: the buyer's system's words for a supplier's invoice",
     expect(outcome.notes.some((n) => /No total was printed/.test(n))).toBe(false);
   });
 
+  it("totals on a summary sheet before the sheet of lines: the net / VAT / gross ladder is the invoice's totals", async () => {
+    const bytes = await xlsxWorkbook([
+      { name: "Summary", rows: [...facts, ["Net", 2939.5], ["VAT", 0], ["Gross", 2939.5]] },
+      { name: "Lines", rows: table },
+    ]);
+    const outcome = await read("hsl-9300-summary-first.xlsx", bytes);
+    expect(outcome.uncertain).toEqual([]);
+    expect(lineFacts(outcome)).toEqual(expectedLines);
+    expect([outcome.invoice.subtotal, outcome.invoice.vat, outcome.invoice.total]).toEqual(["2939.50", "0.00", "2939.50"]);
+    expect(outcome.notes.some((n) => /No total was printed/.test(n))).toBe(false);
+  });
+
+  it("a summary ladder that does not add up keeps the gross printed, and the arithmetic says so (not the lines' sum in its place)", async () => {
+    const bytes = await xlsxWorkbook([
+      { name: "Summary", rows: [...facts, ["Net", 2939.5], ["VAT", 0], ["Gross", 2993.5]] },
+      { name: "Lines", rows: table },
+    ]);
+    const outcome = await read("hsl-9300-summary-off.xlsx", bytes);
+    expect([outcome.invoice.subtotal, outcome.invoice.total]).toEqual(["2939.50", "2993.50"]);
+    expect(outcome.notes).toContain("Arithmetic: subtotal + VAT is £2939.50, the total printed is £2993.50.");
+  });
+
   it("facts on a sheet after the lines are read as the invoice's", async () => {
     const bytes = await xlsxWorkbook([
       { name: "Lines", rows: [...table, [], [null, null, null, null, null, null, null, null, "Net", 2939.5], [null, null, null, null, null, null, null, null, "VAT", 0], [null, null, null, null, null, null, null, null, "Gross", 2939.5]] },
@@ -128,5 +151,31 @@ describe("a ledger export: the buyer's system's words for a supplier's invoice",
     expect([outcome.invoice.invoiceNumber, outcome.invoice.invoiceDate, outcome.invoice.periodFrom, outcome.invoice.periodTo]).toEqual(["HSL-9300", "2026-11-04", "2026-10-01", "2026-10-31"]);
     expect(lineFacts(outcome)).toEqual(expectedLines);
     expect(outcome.invoice.total).toBe("2939.50");
+  });
+});
+
+describe("a net / VAT / gross ladder printed above the table of a PDF page", () => {
+  const page = (terms: boolean) => [
+    item(40, 30, "Oakfield Fostering Ltd"),
+    item(40, 45, "Invoice No"), item(140, 45, "OAK-7781"),
+    item(40, 60, "Invoice Date"), item(140, 60, "02/11/2026"),
+    ...(terms ? [item(40, 75, "Terms"), item(140, 75, "Net"), item(170, 75, "30")] : []),
+    item(380, 45, "Net"), item(470, 45, "1,240.00"),
+    item(380, 60, "VAT"), item(470, 60, "248.00"),
+    item(380, 75, "Gross"), item(470, 75, "1,488.00"),
+    item(40, 110, "Child Ref"), item(110, 110, "Description"), item(250, 110, "Nights"), item(310, 110, "Rate"), item(380, 110, "Amount"),
+    item(40, 125, "C1001"), item(110, 125, "Foster placement"), item(255, 125, "8"), item(310, 125, "155.00"), item(380, 125, "1,240.00"),
+  ];
+
+  it("reads 'Net' as the subtotal and 'Gross' as the total", () => {
+    const draft = readDrawn(page(false));
+    // 8 × 155.00 = 1,240.00; 20% VAT 248.00; 1,240.00 + 248.00 = 1,488.00.
+    expect([draft.subtotal?.toFixed(2), draft.vat?.toFixed(2), draft.total?.toFixed(2)]).toEqual(["1240.00", "248.00", "1488.00"]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("but 'Net 30' beside 'Terms' is not a subtotal", () => {
+    const draft = readDrawn(page(true).filter((i) => !["Gross", "1,488.00"].includes(i.text)));
+    expect(draft.subtotal).toBeNull();
   });
 });
