@@ -2,7 +2,7 @@ import { otherToolReason } from "../../tabular/other-tools.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
-import { columnFieldOf, isCarryRow, matchHeaderLabel, otherLanguage, totalsFieldOf, type ColumnField, type HeaderField } from "../text/labels.js";
+import { bareTotalsFieldOf, columnFieldOf, isCarryRow, matchHeaderLabel, otherLanguage, totalsFieldOf, type ColumnField, type HeaderField } from "../text/labels.js";
 import {
   cleanText,
   findPeriodInText,
@@ -255,13 +255,7 @@ function isPartialTotal(text: string): boolean {
   return match !== null && (match.field === "subtotal" || match.field === "total");
 }
 
-/**
- * A bare "Net" (or "Net amount", "Total ex VAT") printed as a row's label below the lines is the
- * net subtotal. Only as a totals row of the table: in the header "Net 30" is payment terms.
- */
-const NET_TOTAL = /^(?:net|net\s+amount|net\s+value|goods|(?:total|amount)\s+(?:ex\.?|excl\.?|excluding|before)\s+vat)\s*:?$/i;
-
-const TOTALS_START = /^\s*(?:sub|net|goods|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
+const TOTALS_START = /^\s*(?:sub|net|goods|gross|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
   const amountIndex = header.columns.findIndex((c) => c.field === "amount");
@@ -272,7 +266,7 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     // Every totals label starts with one of these words; most cells are rejected here.
     if (!TOTALS_START.test(cell.text) && !TOTALS_START.test(otherLanguage(cell.text) ?? "")) continue;
     const text = cleanText(cell.text);
-    const exact = totalsFieldOf(text) ?? (NET_TOTAL.test(text) ? "subtotal" : null);
+    const exact = totalsFieldOf(text) ?? bareTotalsFieldOf(text);
     const labelled = exact ? null : matchHeaderLabel(text);
     const field: TotalsField | null = exact ?? (labelled && (labelled.field === "subtotal" || labelled.field === "vat" || labelled.field === "total") ? labelled.field : null);
     if (!field) continue;

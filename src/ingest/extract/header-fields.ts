@@ -1,6 +1,6 @@
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
-import { labelRank, matchHeaderLabel, otherLanguage, type HeaderField, type LabelMatch } from "../text/labels.js";
+import { bareTotalsFieldOf, labelRank, matchHeaderLabel, otherLanguage, totalsFieldOf, type HeaderField, type LabelMatch } from "../text/labels.js";
 import {
   cleanText,
   findDates,
@@ -222,7 +222,65 @@ export function findHeaderCandidates(
       }
     });
   }
+  candidates.push(...totalsLadder(rows, rowIndexes, config, where, order));
   return candidates;
+}
+
+/** A label in the row with a figure printed right after it ("Net  29,073.10"), a lone "£" or ":" passed over. */
+interface LabelledFigure {
+  label: string;
+  left: number;
+  value: Dec;
+}
+
+function labelledFigures(row: LayoutRow, config: ExtractionConfig): LabelledFigure[] {
+  const cells = row.cells.filter((c) => !/^[\s:£]*$/.test(c.text));
+  const found: LabelledFigure[] = [];
+  cells.forEach((label, i) => {
+    const figure = cells[i + 1];
+    if (!figure || !/\p{L}{2}/u.test(label.text)) return;
+    const value = parseHeaderValue("total", figure.text, figure, config);
+    if (value instanceof Dec) found.push({ label: cleanText(label.text), left: label.left, value });
+  });
+  return found;
+}
+
+/**
+ * Net, VAT and gross printed as a block of their own away from the lines (a workbook's summary
+ * sheet before the sheet of lines, a totals box beside an invoice's facts): three labels one
+ * under the other at one left edge, each with its figure after it. A bare "Net" or "Gross" names
+ * a total there only when the block is the whole ladder, net then VAT then gross (or a total);
+ * elsewhere they are words ("Net 30" is payment terms). Whether the ladder adds up is the totals'
+ * own check, made with the lines (a gross that does not is marked, not passed over). Labels that
+ * name their total anywhere are read as labels already; only the bare words are added here.
+ */
+function totalsLadder(
+  rows: readonly LayoutRow[],
+  rowIndexes: readonly number[],
+  config: ExtractionConfig,
+  where: (row: LayoutRow) => string,
+  order: number,
+): HeaderCandidate[] {
+  const outside = new Set(rowIndexes);
+  const found: HeaderCandidate[] = [];
+  const fieldOf = (label: string): string | null => totalsFieldOf(label) ?? bareTotalsFieldOf(label);
+  for (const index of rowIndexes) {
+    const first = rows[index];
+    const second = outside.has(index + 1) ? rows[index + 1] : undefined;
+    const third = outside.has(index + 2) ? rows[index + 2] : undefined;
+    if (!first || !second || !third || second.page !== first.page || third.page !== first.page) continue;
+    const near = Math.max(0.5, first.height * 0.6);
+    for (const net of labelledFigures(first, config).filter((f) => fieldOf(f.label) === "subtotal")) {
+      const under = (row: LayoutRow, field: string): LabelledFigure | undefined =>
+        labelledFigures(row, config).find((f) => Math.abs(f.left - net.left) <= near && fieldOf(f.label) === field);
+      const vat = under(second, "vat");
+      const gross = vat ? under(third, "total") : undefined;
+      if (!vat || !gross) continue;
+      if (totalsFieldOf(net.label) === null) found.push({ field: "subtotal", value: net.value, label: net.label, rank: 0, order: order + 1, via: "label", where: where(first) });
+      if (totalsFieldOf(gross.label) === null) found.push({ field: "total", value: gross.value, label: gross.label, rank: 0, order: order + 1, via: "label", where: where(third) });
+    }
+  }
+  return found;
 }
 
 /**

@@ -94,7 +94,9 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
   from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start",
     "Arrival", "Arrival Date", "Date In", "Admission Date", "First Night", "Check In", "Starting"],
   to: ["To", "End", "Period To", "Date To", "End Date", "To Date", "End of Service", "Service End", "Period End", "Date End",
-    "Departure", "Departure Date", "Date Out", "Discharge Date", "Last Night", "Check Out", "Ending", "Until"],
+    "Departure", "Departure Date", "Date Out", "Discharge Date", "Last Night", "Check Out", "Ending", "Until",
+    // The pair "Start" / "Finish" of a case system's export.
+    "Finish", "Finish Date", "Date Finish", "Finished"],
   period: [
     "Period", "Billing Period", "Period Covered", "Dates", "Service Period", "Period of Care",
     "Week", "Week Commencing", "Week Beginning", "W/C", "WC", "Week Ending",
@@ -167,8 +169,9 @@ const percentPart = /\s*(?:@|at)?\s*\(?\s*\d+(?:\.\d+)?\s*%\s*\)?/g;
 /**
  * The VAT treatment in brackets after a totals label, "VAT (exempt)", "VAT (zero-rated)": it says
  * why the figure is nil, it does not change which total the row is, as a printed rate does not.
+ * The VAT code a ledger prints before it ("VAT (EX - exempt)", "(T2 - exempt)") goes with it.
  */
-const vatTreatmentPart = /\(\s*(?:vat\s+)?(?:exempt(?:ed)?|zero[\s-]?rated|nil|outside\s+(?:the\s+)?scope)(?:\s+(?:from|of)\s+vat)?\s*\)/gi;
+const vatTreatmentPart = /\(\s*(?:[a-z]{1,2}\d?\s*[-–—=:]\s*)?(?:vat\s+)?(?:exempt(?:ed)?|zero[\s-]?rated|nil|outside\s+(?:the\s+)?scope)(?:\s+(?:from|of)\s+vat)?\s*\)/gi;
 
 /** A totals label with its rate stripped: "VAT @ 20%" → "vat", "Total (GBP):" → "total", "VAT (exempt)" → "vat". */
 export function normaliseTotalsLabel(text: string): string {
@@ -222,10 +225,15 @@ const RATE_SHAPES: readonly RegExp[] = [
   new RegExp(`^(?:cost|charge|price|fee|rate|amount|tariff)s? (?:per|p|a|each) ${UNIT_WORD}$`),
   new RegExp(`^(?:cost|charge|price|fee|rate|amount)s? p ?[wndh]$`),
   /^(?:weekly|nightly|daily|hourly|per session|sessional) (?:charge|cost|price|fee|rate|amount|tariff)s?$/,
+  // "Night Rate", "Day Fee", "Session Charge": the price of one of the unit it is named by (a
+  // singular unit word: "Nights Charged" counts them).
+  /^(?:week|wk|night|day|hour|hr|mile|session) (?:charge|cost|price|fee|rate|tariff)$/,
 ];
 const QUANTITY_SHAPES: readonly RegExp[] = [
-  new RegExp(`^(?:no|number|num|qty|total)(?: of)? ${UNIT_WORD}(?: (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked|credited|refunded|invoiced))?$`),
-  new RegExp(`^${UNIT_WORD} (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked|credited|refunded|invoiced)$`),
+  new RegExp(`^(?:no|number|num|qty|total)(?: of)? ${UNIT_WORD}(?: (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked|credited|refunded|invoiced|paid))?$`),
+  new RegExp(`^${UNIT_WORD} (?:stayed|charged|billed|provided|delivered|attended|worked|used|claimed|supplied|booked|credited|refunded|invoiced|paid)$`),
+  // "Qty Paid", "Quantity Invoiced": the count, named by what was done with it.
+  /^(?:qty|quantity) (?:paid|charged|billed|provided|delivered|used|claimed|supplied|booked|credited|refunded|invoiced)$/,
   // A plural or abbreviated unit word alone over a column of figures counts them ("Wks", "Hrs",
   // "Sessions"); a singular one ("night" under a wrapped "Cost per") is what a rate is per.
   /^(?:weeks|wks|nights|days|hours|hrs|miles|sessions|units)$/,
@@ -246,8 +254,16 @@ function fieldByShape(key: string): ColumnField | null {
   // "Funding PO", "Referral PO Number": a purchase order named by whose it is (the council's, the
   // referral's) is still the placement's reference. A PO's date or value ends otherwise.
   if (/^(?!total |net |gross )[a-z]+ (?:po|purchase order)(?: (?:no|number|ref|reference))?$/.test(key)) return "placement";
+  // "Council Order", "Authority Order No": an order named as the buyer's is the placement's
+  // purchase order. Only the buyer's: a "Sales Order" or "Sort Order" is not.
+  if (/^(?:council|authority|la|local authority|customer|commissioner|commissioning|funder|funding|buyer|purchaser|purchasing|referral|your) order(?: (?:no|number|ref|reference))?$/.test(key)) return "placement";
   // "Unit Type", "Type of Unit", "Charge Unit": what the quantity counts ("Hours", "Miles").
   if (/^(?:units? type|type of units?|(?:charge|charging|billing|pricing) units?)$/.test(key)) return "unit";
+  // "Fee Element", "Charge Component": which part of the provider's charges the line bills.
+  if (/^(?:fee|charge|cost|service|care|billing|price|payment) (?:element|component)s?$/.test(key)) return "description";
+  // "Net Charge", "Line Fee", "Gross Cost": a line's money named by the figure it is. Not "Net
+  // Price": accounts packages print the unit price after discount under it.
+  if (/^(?:net|gross|line) (?:charge|fee|cost)s?$/.test(key)) return "amount";
   const bound = /^(?:weeks?|stays?|services?|care|placements?|support|nights?|dates?|packages?|sessions?|billed|charged) (from|to|until)$/.exec(key);
   if (bound) return bound[1] === "from" ? "from" : "to";
   if (RATE_SHAPES.some((shape) => shape.test(key))) return "rate";
@@ -314,6 +330,20 @@ export function totalsFieldOf(label: string): "subtotal" | "vat" | "total" | nul
   return translated === null ? null : (TOTALS_KEYS.get(normaliseTotalsLabel(translated)) ?? null);
 }
 
+/**
+ * A bare "Net" (or "Net amount", "Total ex VAT") is the net subtotal and a bare "Gross" the total
+ * due, but only where totals stand (a totals row under the lines, a net / VAT / gross ladder):
+ * in the header "Net 30" is payment terms, and "Net" or "Gross" alone is also a column heading.
+ */
+const BARE_NET = /^(?:net|net\s+amount|net\s+value|goods|(?:total|amount)\s+(?:ex\.?|excl\.?|excluding|before)\s+vat)\s*:?$/i;
+const BARE_GROSS = /^(?:gross|gross\s+amount|gross\s+value)\s*:?$/i;
+
+/** The totals field a bare "Net" or "Gross" names where totals stand (see above). */
+export function bareTotalsFieldOf(label: string): "subtotal" | "total" | null {
+  if (BARE_NET.test(label.trim())) return "subtotal";
+  return BARE_GROSS.test(label.trim()) ? "total" : null;
+}
+
 /** The unit a quantity or rate heading implies: `Nights` → night, `Weekly Rate` → week. */
 export function unitFromHeading(heading: string): Unit | null {
   // "Hrs/Qty": a column of hours or of other quantities implies no one unit.
@@ -371,7 +401,24 @@ export function matchHeaderLabel(text: string, extra: ReadonlyArray<{ field: Hea
     return /^\/\s*[^\d/]*$/.test(direct.rest) ? { ...direct, rest: "" } : direct;
   }
   const translated = otherLanguage(text);
-  return translated === null ? null : matchOneLabel(translated, extra);
+  if (translated !== null) return matchOneLabel(translated, extra);
+  return partyLabel(text, extra);
+}
+
+/**
+ * A label naming whose it is, as a buyer's system prints a supplier's facts ("Supplier invoice
+ * no", "Provider VAT reg"): the supplier is the provider, so the label is the provider's own.
+ * Only the facts a supplier has (its number, date and VAT number): a "Supplier total" is not a
+ * total of this service's making, and "Customer ..." is the council's, never the provider's.
+ */
+const PARTY_PREFIX = /^\s*(?:supplier|provider|vendor|seller)(?:'s)?\s+(?=\S)/i;
+const PARTY_FIELDS: ReadonlySet<HeaderField> = new Set<HeaderField>(["invoiceNumber", "invoiceDate", "vatNumber"]);
+
+function partyLabel(text: string, extra: ReadonlyArray<{ field: HeaderField; label: string }>): LabelMatch | null {
+  const party = PARTY_PREFIX.exec(text);
+  if (!party) return null;
+  const match = matchOneLabel(text.slice(party[0].length), extra);
+  return match && PARTY_FIELDS.has(match.field) ? match : null;
 }
 
 /**
