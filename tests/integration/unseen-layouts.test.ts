@@ -19,10 +19,10 @@ const KNOWN_GAPS: Record<string, string> = {
   // here. Four were read with values silently wrong; round 11 read all four exactly (totals
   // labels "Goods Value", "VAT (exempt)", "Invoice Value"; a bare "Placement:" block label;
   // "Referral PO" and "Unit Type" column names). These were still refused, each with a reason;
-  // round 12 read "mutool-credit-sentence" (its "4 nts" in Courier, a space one pitch wide):
+  // round 12 read "mutool-credit-sentence" (its "4 nts" in Courier, a space one pitch wide) and
+  // "pandoc-latex-rated" (a VAT analysis by band, "Zero rated" / "Standard rated 20%", below the lines):
   "paps-numbered-pages-CHC-7731.pdf": "no text layer (paps draws glyphs as paths): read by OCR, refused as uncertain_value",
   "pango-spaced-columns-NPC-0468.pdf": "columns set by spaces in a proportional font: refused as uncertain_value",
-  "pandoc-latex-rated-RSL-3811.pdf": "zero-rated and standard-rated totals, 'Less: discount': refused as line_missing_amount",
 };
 
 const files = corpusFiles("tune");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
 import { readPdf } from "../../../src/ingest/readers/pdf.reader.js";
+import { item, read } from "../../support/drawn-page.js";
 import type { InvoiceDraft } from "../../../src/ingest/types.js";
 
 /**
@@ -68,5 +69,27 @@ describe("a count and its unit set in a fixed-pitch font, one space apart", () =
       ["C8105", "6.00", "hour", "28.75", "172.50"],
     ]);
     expect(draft.total?.toFixed(2)).toBe("1992.50");
+  });
+});
+
+describe("a VAT analysis by band below the lines (\"Exempt\", \"Standard-rated @ 20%\")", () => {
+  it("is the net at each rate, neither further lines nor a total", () => {
+    // The band figures stand left of the amount column, under the rate heading.
+    const draft = read([
+      item(40, 40, "Invoice No OK-5120"), item(40, 55, "Invoice Date 28/11/2026"),
+      item(40, 100, "Child"), item(100, 100, "Details"), item(300, 100, "Units"), item(350, 100, "Price"), item(400, 100, "Tax"), item(470, 100, "Line Total"),
+      item(40, 115, "C3101"), item(100, 115, "Supported lodgings"), item(300, 115, "4 weeks"), item(350, 115, "420.00"), item(400, 115, "E"), item(470, 115, "1,680.00"),
+      item(40, 130, "C3101"), item(100, 130, "Mentoring hours"), item(300, 130, "10 hours"), item(350, 130, "31.00"), item(400, 130, "S"), item(470, 130, "310.00"),
+      item(200, 160, "Exempt"), item(350, 160, "1,680.00"),
+      item(200, 175, "Standard-rated @ 20%"), item(350, 175, "310.00"),
+      item(200, 190, "Subtotal"), item(470, 190, "1,990.00"),
+      item(200, 205, "VAT"), item(470, 205, "62.00"),
+      item(200, 220, "Total"), item(470, 220, "2,052.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["C3101", "Supported lodgings", "1680.00"],
+      ["C3101", "Mentoring hours", "310.00"],
+    ]);
+    expect([draft.subtotal?.toFixed(2), draft.vat?.toFixed(2), draft.total?.toFixed(2)]).toEqual(["1990.00", "62.00", "2052.00"]);
   });
 });
