@@ -93,3 +93,31 @@ describe("a VAT analysis by band below the lines (\"Exempt\", \"Standard-rated @
     expect([draft.subtotal?.toFixed(2), draft.vat?.toFixed(2), draft.total?.toFixed(2)]).toEqual(["1990.00", "62.00", "2052.00"]);
   });
 });
+
+/** A row of cells set one after another with a run of spaces between them, as plain text is. */
+function spacedRow(top: number, cells: readonly string[], x = 36, spaces = 3): ReturnType<typeof item>[] {
+  let left = x;
+  return cells.map((text) => {
+    const drawn = item(left, top, text);
+    left += drawn.width + spaces * 4.5;
+    return drawn;
+  });
+}
+
+describe("columns set by runs of spaces, so that no cell stands under its heading", () => {
+  it("are read in the headings' order when each row prints one cell per heading, each of its kind", () => {
+    const draft = read([
+      item(36, 40, "Invoice No:   BK-7781"), item(36, 55, "Invoice Date:   27/11/2026"),
+      ...spacedRow(100, ["Young Person", "Purchase Order", "Service", "Start", "End", "Hours", "Hourly Rate", "Net"]),
+      ...spacedRow(118, ["C2210", "PO-88120", "Outreach support", "02/11/2026", "27/11/2026", "40", "£24.50", "£980.00"]),
+      ...spacedRow(132, ["C2211", "PO-88121", "Sleep-in support at the flat", "02/11/2026", "15/11/2026", "14", "£61.00", "£854.00"]),
+      item(36, 160, "Total:"), item(80, 160, "£1,834.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.from, l.to, l.quantity?.toFixed(2), l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([
+      ["C2210", "PO-88120", "Outreach support", "2026-11-02", "2026-11-27", "40.00", "24.50", "980.00"],
+      ["C2211", "PO-88121", "Sleep-in support at the flat", "2026-11-02", "2026-11-15", "14.00", "61.00", "854.00"],
+    ]);
+    expect(draft.total?.toFixed(2)).toBe("1834.00");
+    expect(draft.uncertain).toEqual([]);
+  });
+});
