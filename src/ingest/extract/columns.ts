@@ -412,7 +412,9 @@ function fitsColumn(text: string, column: Column): boolean {
       return /^[\p{L}\d][\p{L}\d/._-]*$/u.test(text) && /\d/.test(text);
     case "description":
       return /\p{L}{2}/u.test(text);
-    default:
+    case "period":
+      return findDates(text).length > 0;
+    case null:
       return true;
   }
 }
