@@ -92,9 +92,10 @@ export function joinTouchingItems(byX: readonly PositionedText[], height: number
 /**
  * A space inside a run of fixed-pitch text is a whole character wide (0.6 em in Courier), wider
  * than the gap pdf.js keeps inside one item, so "4 nts" set in Courier comes as two items one
- * pitch apart. Two fixed-pitch items of one size on one baseline, a single character's width apart
- * (no more), are one run of words; columns of fixed-pitch text are two characters apart or more
- * (splitSpacedItems reads them so).
+ * pitch apart. Two fixed-pitch items of one size on one baseline exactly a character's width apart
+ * (a space's advance, within rounding) are one run of words. Columns drawn by separate operators
+ * land wherever their producer put them: "PO-440501" and "RESIDENTIAL CARE" 1.2 pitches apart
+ * (a PostScript ledger) are two cells, never one.
  */
 export function joinMonospacedWords(byX: readonly PositionedText[]): PositionedText[] {
   const out: PositionedText[] = [];
@@ -104,7 +105,7 @@ export function joinMonospacedWords(byX: readonly PositionedText[]): PositionedT
       const pitch = last.width / Math.max(1, last.text.length);
       const ownPitch = item.width / Math.max(1, item.text.length);
       const gap = item.x - (last.x + last.width);
-      if (Math.abs(pitch - ownPitch) <= pitch * 0.05 && gap >= pitch * 0.5 && gap <= pitch * 1.25) {
+      if (Math.abs(pitch - ownPitch) <= pitch * 0.05 && Math.abs(gap - pitch) <= pitch * 0.05) {
         out[out.length - 1] = { ...last, text: `${last.text} ${item.text}`, width: item.x + item.width - last.x };
         continue;
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
+import { rowsFromItems } from "../../../src/ingest/readers/pdf-layout.js";
 import { readPdf } from "../../../src/ingest/readers/pdf.reader.js";
 import { item, read } from "../../support/drawn-page.js";
 import type { InvoiceDraft } from "../../../src/ingest/types.js";
@@ -91,6 +92,15 @@ describe("a VAT analysis by band below the lines (\"Exempt\", \"Standard-rated @
       ["C3101", "Mentoring hours", "310.00"],
     ]);
     expect([draft.subtotal?.toFixed(2), draft.vat?.toFixed(2), draft.total?.toFixed(2)]).toEqual(["1990.00", "62.00", "2052.00"]);
+  });
+});
+
+describe("fixed-pitch items a little more than a space apart", () => {
+  it("stay two cells: columns placed by their producer, not a space inside one run", () => {
+    // Courier at 10 pt: a 6 pt pitch. "ORD-1187" ends at 98; the next column starts 7.5 pt on.
+    const mono = (x: number, text: string): Parameters<typeof rowsFromItems>[0][number] => ({ text, x, top: 200, width: text.length * 6, height: 10, monospaced: true });
+    const [row] = rowsFromItems([mono(50, "ORD-1187"), mono(105.5, "RESPITE CARE"), mono(300, "3 NTS"), mono(340, "4"), mono(346 + 6, "DAYS")], 1);
+    expect(row?.cells.map((c) => c.text)).toEqual(["ORD-1187", "RESPITE CARE", "3 NTS", "4 DAYS"]);
   });
 });
 
