@@ -371,6 +371,61 @@ function joinCountsToUnits(items: readonly LayoutCell[], height: number): Layout
  * centre inside the heading, then overlap; an item near no heading stays unplaced.
  */
 export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map<number, LayoutCell[]> {
+  const byPosition = assignByPosition(row, columns);
+  return row.items && needsOrder(row, byPosition) ? (assignByOrder(row, columns) ?? byPosition) : byPosition;
+}
+
+/**
+ * Columns set by runs of spaces in a proportional font (Pango, a word processor's plain text)
+ * start wherever the text before them ends: the cells of each row drift from their headings, so
+ * by position a row's cells run together under one heading or fall under none. Only then, when
+ * the row prints exactly one cell per heading and every cell is what its heading names (a date
+ * under "From", money under "Rate", a count under "Qty", one word under "Child"), are the cells
+ * read in the headings' order.
+ */
+function needsOrder(row: LayoutRow, placed: ReadonlyMap<number, LayoutCell[]>): boolean {
+  const cellOf = (item: LayoutCell): number => row.cells.findIndex((cell) => item.left >= cell.left - 0.01 && item.right <= cell.right + 0.01);
+  const cellsPlaced = new Set<number>();
+  for (const items of placed.values()) {
+    const cells = new Set(items.map(cellOf));
+    if (cells.size > 1) return true;
+    for (const cell of cells) cellsPlaced.add(cell);
+  }
+  return cellsPlaced.size < row.cells.length;
+}
+
+function fitsColumn(text: string, column: Column): boolean {
+  switch (column.field) {
+    case "amount":
+    case "rate":
+      return parseMoneyText(text) !== null;
+    case "quantity":
+      return parseQuantity(text) !== null;
+    case "unit":
+      return parseUnit(text) !== null;
+    case "from":
+    case "to":
+    case "date":
+      return parseDateText(text) !== null;
+    case "child":
+    case "placement":
+      return /^[\p{L}\d][\p{L}\d/._-]*$/u.test(text) && /\d/.test(text);
+    case "description":
+      return /\p{L}{2}/u.test(text);
+    case "period":
+      return findDates(text).length > 0;
+    case null:
+      return true;
+  }
+}
+
+function assignByOrder(row: LayoutRow, columns: readonly Column[]): Map<number, LayoutCell[]> | null {
+  if (row.cells.length !== columns.length || columns.filter((c) => c.field !== null).length < 3) return null;
+  if (!row.cells.every((cell, k) => fitsColumn(cleanText(cell.text), columns[k] as Column))) return null;
+  return new Map(row.cells.map((cell, k) => [k, [cell]]));
+}
+
+function assignByPosition(row: LayoutRow, columns: readonly Column[]): Map<number, LayoutCell[]> {
   const placed = new Map<number, LayoutCell[]>();
   if (!row.items) {
     // Spreadsheet rows: a cell belongs to the heading in its own column, nothing else.

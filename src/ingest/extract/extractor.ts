@@ -234,6 +234,22 @@ const NOTE_START = /^(?:(?:notes?|nb|comments?|remarks?)\s*[:–-]|n\.b\.|please
 /** A row of rule characters only. */
 const RULE_ROW = /^[-=_~*–—\s]{3,}$/;
 
+/**
+ * A VAT band's label: "Zero rated", "Standard rated 20%", "Exempt supplies", "Reduced rate (5%)".
+ * Below the lines, such a label with one figure is a row of the invoice's VAT analysis (the net
+ * charged at that rate), neither a line nor a total (DATA.md: the VAT is the tax, never its base).
+ */
+const VAT_BAND_LABEL =
+  /^(?:(?:total\s+|net\s+)?(?:zero|standard|reduced|lower|exempt)(?:[\s-]+(?:rated|rate))?(?:\s+(?:supplies|items|goods|services|sales|net|total))?(?:\s*(?:@|at)?\s*\(?\d{1,2}(?:\.\d+)?\s*%\)?)?|outside\s+(?:the\s+)?scope)\s*:?$/i;
+
+/** The label of a VAT analysis row (a band's label and its one figure, a `£` aside), if the row is one. */
+function vatBandRow(row: LayoutRow): string | null {
+  const cells = row.cells.map((c) => cleanText(c.text)).filter((text) => !/^(?:£|GBP)$/i.test(text));
+  const [label, figure] = cells;
+  if (cells.length !== 2 || label === undefined || figure === undefined) return null;
+  return VAT_BAND_LABEL.test(label) && parseMoneyText(figure) !== null ? label : null;
+}
+
 const BLOCK_SEPARATORS = /\s*[·•|]\s*|\s+[–—/]\s+|\s{2,}/;
 
 /**
@@ -674,6 +690,13 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
         state.pausedOnPage = row.page;
         if (totals.field === "total") state.closed = true;
       }
+      continue;
+    }
+    const band = state.lines.length > 0 ? vatBandRow(row) : null;
+    if (band !== null) {
+      state.consumed.add(i);
+      state.pausedOnPage = row.page;
+      state.notes.push(`${rowLabel(doc, row)} ("${rowText.slice(0, 60)}") was read as a row of the VAT analysis (the net at one rate), not as a line.`);
       continue;
     }
     const found = groupReference(row);

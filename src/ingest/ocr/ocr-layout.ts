@@ -69,6 +69,20 @@ interface PlacedWord {
   box: PixelBox;
 }
 
+/** OCR is unsure of a line whose words' mean confidence is below this. */
+const UNSURE_LINE_CONFIDENCE = 50;
+
+/**
+ * A rule drawn in characters ("-----", "=====", a plain-text system's table edges) that OCR reads
+ * as letters ("mmm mm mmm", "EEE mm"): every word a run of one or two characters, none a digit,
+ * the line read with little confidence. Not text: read, it would be a row of the table under its heading.
+ */
+export function isRuleReadAsLetters(line: Line): boolean {
+  const words = line.words.filter((word) => word.text.trim() !== "");
+  if (words.length === 0 || !words.every((word) => !/\d/.test(word.text) && new Set(word.text.trim()).size <= 2)) return false;
+  return words.reduce((total, word) => total + word.confidence, 0) / words.length < UNSURE_LINE_CONFIDENCE;
+}
+
 /** A line's words with baselines, deskewed (pixels). */
 function placedWords(line: Line, cos: number, sin: number): PlacedWord[] {
   const { x0, y0, x1, y1 } = line.baseline;
@@ -145,6 +159,7 @@ export function ocrPageLayout(page: Page, pageNumber: number, heightPx: number, 
   let words = 0;
   let confidence = 0;
   for (const line of lines) {
+    if (isRuleReadAsLetters(line)) continue;
     const placed = placedWords(line, cos, sin);
     words += placed.length;
     confidence += placed.reduce((total, w) => total + w.confidence, 0);

@@ -16,6 +16,8 @@ export interface PositionedText {
   height: number;
   /** OCR only: the reader's confidence in the text, 0–100 (its least sure word). */
   confidence?: number;
+  /** Set in a fixed-pitch font (Courier & co.), as the PDF's font says: every character one pitch wide. */
+  monospaced?: boolean;
 }
 
 /** Items whose baselines differ by no more than this share a row. */
@@ -83,6 +85,32 @@ export function joinTouchingItems(byX: readonly PositionedText[], height: number
     }
     out.push(item);
     lastPiece = item.text;
+  }
+  return out;
+}
+
+/**
+ * A space inside a run of fixed-pitch text is a whole character wide (0.6 em in Courier), wider
+ * than the gap pdf.js keeps inside one item, so "4 nts" set in Courier comes as two items one
+ * pitch apart. Two fixed-pitch items of one size on one baseline exactly a character's width apart
+ * (a space's advance, within rounding) are one run of words. Columns drawn by separate operators
+ * land wherever their producer put them: "PO-440501" and "RESIDENTIAL CARE" 1.2 pitches apart
+ * (a PostScript ledger) are two cells, never one.
+ */
+export function joinMonospacedWords(byX: readonly PositionedText[]): PositionedText[] {
+  const out: PositionedText[] = [];
+  for (const item of byX) {
+    const last = out[out.length - 1];
+    if (last?.monospaced && item.monospaced && Math.abs(item.height - last.height) <= 0.1 && Math.abs(item.top - last.top) <= 0.5) {
+      const pitch = last.width / Math.max(1, last.text.length);
+      const ownPitch = item.width / Math.max(1, item.text.length);
+      const gap = item.x - (last.x + last.width);
+      if (Math.abs(pitch - ownPitch) <= pitch * 0.05 && Math.abs(gap - pitch) <= pitch * 0.05) {
+        out[out.length - 1] = { ...last, text: `${last.text} ${item.text}`, width: item.x + item.width - last.x };
+        continue;
+      }
+    }
+    out.push(item);
   }
   return out;
 }
@@ -188,7 +216,7 @@ export function rowsFromItems(items: readonly PositionedText[], page: number): L
   return groups.map((group, index) => {
     const sortedByX = [...group].sort((a, b) => a.x - b.x);
     const height = median(sortedByX.map((item) => item.height)) || 10;
-    const byX = joinLetterSpacedItems(joinTouchingItems(sortedByX, height));
+    const byX = joinLetterSpacedItems(joinMonospacedWords(joinTouchingItems(sortedByX, height)));
     const items: LayoutCell[] = byX.map((item) => ({
       text: item.text.trim(),
       left: item.x,

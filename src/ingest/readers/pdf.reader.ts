@@ -33,6 +33,7 @@ export async function warmUpPdfReader(): Promise<void> {
 
 interface TextItemLike {
   str: string;
+  fontName?: string;
   transform: number[];
   width: number;
   height: number;
@@ -58,12 +59,15 @@ export const MAX_TEXT_ITEMS_PER_PAGE = 20_000;
 /** Text may overhang the page's edge by a fraction of a glyph (a italic's slant, rounding) and be whole. */
 const EDGE_SLACK_PT = 0.5;
 
-async function pageTextItems(page: { streamTextContent(): ReadableStream }, pageNumber: number): Promise<unknown[]> {
-  const reader = (page.streamTextContent() as ReadableStream<{ items: unknown[] }>).getReader();
+/** The page's text items, and the fonts pdf.js found to be fixed-pitch (its "monospace" family). */
+async function pageTextItems(page: { streamTextContent(): ReadableStream }, pageNumber: number): Promise<{ items: unknown[]; monospacedFonts: Set<string> }> {
+  const reader = (page.streamTextContent() as ReadableStream<{ items: unknown[]; styles?: Record<string, { fontFamily?: string }> }>).getReader();
   const items: unknown[] = [];
+  const monospacedFonts = new Set<string>();
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return items;
+    if (done) return { items, monospacedFonts };
+    for (const [font, style] of Object.entries(value.styles ?? {})) if (style.fontFamily === "monospace") monospacedFonts.add(font);
     for (const item of value.items) items.push(item);
     if (items.length > MAX_TEXT_ITEMS_PER_PAGE) {
       await reader.cancel();
@@ -116,7 +120,8 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
       const viewport = page.getViewport({ scale: 1 });
       pageHeights.push(viewport.height);
       const items: PositionedText[] = [];
-      for (const item of await pageTextItems(page, pageNumber)) {
+      const { items: textItems, monospacedFonts } = await pageTextItems(page, pageNumber);
+      for (const item of textItems) {
         if (!isTextItem(item) || item.str.trim() === "") continue;
         const [a, b, c, d, x, top] = onPage(viewport.transform, (item.transform as unknown[]).map(Number));
         if (Math.abs(b) > 0.01 || Math.abs(c) > 0.01 || a <= 0 || d >= 0) {
@@ -124,7 +129,8 @@ export async function readPdf(bytes: Uint8Array): Promise<LayoutDocument> {
           continue;
         }
         characters += item.str.trim().length;
-        items.push({ text: item.str, x, top, width: item.width, height: Math.abs(d) || item.height || 10 });
+        const monospaced = item.fontName !== undefined && monospacedFonts.has(item.fontName);
+        items.push({ text: item.str, x, top, width: item.width, height: Math.abs(d) || item.height || 10, ...(monospaced ? { monospaced } : {}) });
         // pdf.js drops the glyphs outside the page: an item running past the right edge lost its end.
         if (x + item.width > viewport.width + EDGE_SLACK_PT) cutAtEdge.push({ page: pageNumber, top, text: item.str.trim() });
       }
