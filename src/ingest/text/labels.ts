@@ -60,6 +60,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
   subtotal: ["Subtotal", "Sub-total", "Sub total", "Net Total", "Total Net", "Total (Net)", "Total excl VAT", "Total excluding VAT", "Total before VAT", "Net Amount",
     "Total Net Amount", "Net Value", "Goods Total", "Total excl. VAT", "Amount before VAT", "Total ex VAT", "Subtotal (excl VAT)",
     "Goods Value",
+    // The net figure named by what was charged ("Net charges", "Net fees").
+    "Net Charges", "Total Net Charges", "Net Fees", "Total Net Fees", "Net Costs",
     // A credit note's own words for the same rows.
     "Net Credit", "Total Net Credit", "Net Credit Total", "Net Credit Amount", "Credit Subtotal", "Credit Sub-total"],
   vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total", "Tax Amount", "Total Tax", "Output VAT", "VAT Credit", "VAT Credited", "Credit VAT"],
