@@ -275,10 +275,16 @@ function headerScore(header: TableHeader): number {
 }
 
 /** The line-table heading that starts at rows[index], if there is one there. */
+/** A document's title alone: "CREDIT MEMO", "Tax Invoice", "Credit Note". */
+const DOCUMENT_TITLE = /^(?:tax\s+|vat\s+|sales\s+)?(?:invoice|credit\s*(?:note|memo))$/i;
+
 export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config: ExtractionConfig): TableHeader | null {
   const row = rows[index];
   // A heading row holds no amounts or dates: most rows are rejected here, cheaply.
   if (!row || row.cells.length === 0 || row.cells.some(looksLikeData)) return null;
+  // The document's title in spaced capitals comes apart a word a cell ("CREDIT" "MEMO"), and its
+  // words may be headings' words ("Credit", "Memo"): a title is never a table's heading row.
+  if (DOCUMENT_TITLE.test(row.cells.map((c) => c.text).join(" ").replace(/\s+/g, " ").trim())) return null;
   if (row.cells.length < 2) return stackedHeading(rows, index, config);
   const known = (text: string): boolean => fieldOf(text, config) !== null;
   const cells = joinHeadingWords(splitHeadingCells(row, config), known);

@@ -32,6 +32,7 @@ import {
   parseHeaderValue,
   pickHeaderCandidate,
   saysCreditNote,
+  titleRowSaysCreditNote,
   type HeaderCandidate,
   type HeaderValue,
 } from "./header-fields.js";
@@ -1151,6 +1152,8 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   const outsideText = documentText(rows, outside);
   const isCredit =
     outside.some((i) => rows[i]?.cells.some((c) => saysCreditNote(c.text))) ||
+    // A title set in spaced capitals comes apart into one cell a word ("CREDIT" "MEMO").
+    outside.some((i) => titleRowSaysCreditNote(rows[i]?.cells.map((c) => c.text) ?? [])) ||
     table.headingTexts.some((text) => saysCreditNote(text)) ||
     /\bthis\s+credit\s+note\b/i.test(outsideText);
 

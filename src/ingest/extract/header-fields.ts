@@ -332,6 +332,14 @@ export function creditedInvoiceInSentence(text: string): string | null {
   return match?.[1] ? firstReference(match[1]) : null;
 }
 
+/**
+ * A row that is the credit note's title alone, its words in cells of their own ("CREDIT" "MEMO",
+ * as a title set in spaced capitals comes apart): the row's words, joined, are the title.
+ */
+export function titleRowSaysCreditNote(cellTexts: readonly string[]): boolean {
+  return cellTexts.length > 1 && /^(?:tax\s+)?credit\s*(?:note|memo)$/i.test(cleanText(cellTexts.join(" ")));
+}
+
 /** A title or label that says the document is a credit note (not a sentence about credit notes). */
 export function saysCreditNote(text: string): boolean {
   const t = cleanText(text);

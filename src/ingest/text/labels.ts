@@ -41,11 +41,13 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Statement No", "Statement Number", "Document Number",
     // A letter's own words for its number ("Our invoice no: HSB-0090").
     "Our Invoice No", "Our Invoice Number", "Our Invoice Ref", "Our Invoice Reference", "Our Inv No", "This Invoice No",
+    // A credit memo's own number ("Memo no. HSB-CM-0014"), as US accounts packages name credit notes.
+    "Memo No", "Memo Number", "Credit Memo No", "Credit Memo Number", "Credit Memo #", "Memo #",
   ],
   invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice",
     // Sage and accounts packages: the invoice date is the VAT tax point, labelled as both.
     "Tax Date", "Invoice/Tax Date", "Invoice / Tax Date", "Tax Point/Invoice Date", "Invoice Date/Tax Point", "Date/Tax Point",
-    "Date of Supply", "Invoice Issued", "Dated", "Issued", "Issued on"],
+    "Date of Supply", "Invoice Issued", "Dated", "Issued", "Issued on", "Memo Date", "Credit Memo Date"],
   period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care",
     // A month billed whole, printed under its own label ("Month  2026/11"): a spreadsheet's header cells.
     "Month", "Invoice Month", "Service Month", "Month of Service"],
@@ -71,6 +73,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Total to Pay", "Total (GBP)", "Balance", "Balance Outstanding", "Amount Outstanding", "Total Invoice Value", "Invoice Amount", "Invoice Value",
     "Total inc VAT", "Total Gross", "Gross Total", "Amount to Pay", "Please Pay", "Total Payable (GBP)",
     "Total Credited", "Total Amount Credited", "Gross Credit", "Total Credit Due", "Amount to be Credited",
+    // What a credit note puts back on the account, named so ("Total credited to your account").
+    "Total Credited to your Account", "Credited to your Account", "Total Credited to Account", "Amount Credited to your Account",
   ],
 };
 
@@ -88,7 +92,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { item, read } from "../../support/drawn-page.js";
-import { totalsFieldOf } from "../../../src/ingest/text/labels.js";
+import { columnFieldOf, matchHeaderLabel, totalsFieldOf } from "../../../src/ingest/text/labels.js";
+import { readChildCell } from "../../../src/ingest/extract/child-cell.js";
 
 /**
  * Round 12 of the reader (issue 16): classes of layout the tenth held-out set printed that the
@@ -26,5 +27,40 @@ describe("a net subtotal named by what was charged: \"Net charges\", \"Net fees\
     ]);
     expect(draft.lines.map((l) => [l.childRef, l.amount?.toFixed(2)])).toEqual([["C3101", "2450.00"], ["C3102", "1225.00"]]);
     expect([draft.subtotal?.toFixed(2), draft.vat?.toFixed(2), draft.total?.toFixed(2)]).toEqual(["3675.00", "0.00", "3675.00"]);
+  });
+});
+
+describe("a credit memo: its title in spaced capitals, 'Memo No', a child and order in one column", () => {
+  it("the memo's own labels name its number and date; a reason 'why credited' is the description", () => {
+    expect(matchHeaderLabel("Credit Memo # CM-77")?.field).toBe("invoiceNumber");
+    expect(matchHeaderLabel("Memo Number: 4410")?.field).toBe("invoiceNumber");
+    expect(matchHeaderLabel("Memo Date 03/02/2027")?.field).toBe("invoiceDate");
+    expect(columnFieldOf("Why credited")).toBe("description");
+    expect(totalsFieldOf("Amount credited to your account")).toBe("total");
+  });
+
+  it("a child cell ending in the mark that joins it to the next column is the reference alone", () => {
+    expect(readChildCell("YP-204 /")).toEqual({ kind: "reference", reference: "YP-204" });
+    expect(readChildCell("K11 |")).toEqual({ kind: "reference", reference: "K11" });
+  });
+
+  it("is read as a credit note with its own number, the invoice it credits, and its lines", () => {
+    const draft = read([
+      item(380, 30, "CREDIT"), item(420, 30, "MEMO"),
+      item(360, 50, "Memo Number"), item(450, 50, "FC-M-208"),
+      item(360, 65, "Memo Date"), item(450, 65, "14/01/2027"),
+      item(360, 80, "Original Invoice"), item(450, 80, "FC-2270"),
+      item(30, 120, "Client /"), item(70, 120, "Order"), item(150, 120, "Why credited"), item(330, 120, "Days"), item(380, 120, "Rate"), item(450, 120, "Credit £"),
+      item(30, 135, "YP-204 /"), item(70, 135, "PO-9901"), item(150, 135, "Respite day not used"), item(330, 135, "1"), item(380, 135, "180.00"), item(450, 135, "180.00"),
+      item(30, 150, "YP-207 /"), item(70, 150, "PO-9907"), item(150, 150, "Day care overcharged"), item(330, 150, "4"), item(380, 150, "15.00"), item(450, 150, "60.00"),
+      item(250, 180, "Amount credited to your account"), item(450, 180, "240.00"),
+    ]);
+    expect([draft.kind, draft.invoiceNumber, draft.invoiceDate, draft.creditsInvoice]).toEqual(["credit_note", "FC-M-208", "2027-01-14", "FC-2270"]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.quantity?.toFixed(2), l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([
+      ["YP-204", "PO-9901", "Respite day not used", "1.00", "180.00", "180.00"],
+      ["YP-207", "PO-9907", "Day care overcharged", "4.00", "15.00", "60.00"],
+    ]);
+    expect(draft.total?.toFixed(2)).toBe("240.00");
+    expect(draft.uncertain).toEqual([]);
   });
 });
