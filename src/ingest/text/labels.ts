@@ -107,6 +107,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Period of Service", "Service Dates", "Dates of Service", "Dates Covered", "Service Period Dates",
     "W/E", "W/E Date", "Week Ending Date", "Week End", "Week Commencing Date", "W/C Date", "Stay Dates", "Dates of Stay",
     "Period Charged", "Charge Period", "Period Billed", "Care Period", "Placement Period", "Date Range", "Dates Charged",
+    // The question the column answers, over a date or a range of them ("When": "Dec 1–31, 2026").
+    "When",
     // A month billed whole ("November 2026" under "Month").
     "Month", "Billing Month", "Month of Service", "Service Month",
   ],

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { item, read } from "../../support/drawn-page.js";
 import { columnFieldOf, matchHeaderLabel, totalsFieldOf } from "../../../src/ingest/text/labels.js";
 import { readChildCell } from "../../../src/ingest/extract/child-cell.js";
+import { parsePeriodText } from "../../../src/ingest/text/values.js";
 
 /**
  * Round 12 of the reader (issue 16): classes of layout the tenth held-out set printed that the
@@ -61,6 +62,35 @@ describe("a credit memo: its title in spaced capitals, 'Memo No', a child and or
       ["YP-207", "PO-9907", "Day care overcharged", "4.00", "15.00", "60.00"],
     ]);
     expect(draft.total?.toFixed(2)).toBe("240.00");
+    expect(draft.uncertain).toEqual([]);
+  });
+});
+
+describe("ranges written month first, \"Dec 1–31, 2026\", and a 'When' column", () => {
+  it("a range within a month and one across two months are periods", () => {
+    expect(parsePeriodText("Mar 2–29, 2027")).toEqual({ from: "2027-03-02", to: "2027-03-29" });
+    expect(parsePeriodText("Feb 1 - 28 2027")).toEqual({ from: "2027-02-01", to: "2027-02-28" });
+    expect(parsePeriodText("Jan 30 – Feb 5, 2027")).toEqual({ from: "2027-01-30", to: "2027-02-05" });
+    expect(parsePeriodText("Dec 29 – Jan 4, 2027")).toEqual({ from: "2026-12-29", to: "2027-01-04" });
+    // Not a range: a day after the last, a word that is no month.
+    expect(parsePeriodText("Mar 29–2, 2027")).toBeNull();
+    expect(parsePeriodText("Week 1–4, 2027")).toBeNull();
+  });
+
+  it("are read from a band of facts (labels above values) and under 'When'", () => {
+    const draft = read([
+      item(40, 60, "INVOICE NO."), item(160, 60, "DATE"), item(280, 60, "SERVICE PERIOD"),
+      item(40, 75, "FC-3310"), item(160, 75, "Apr 2, 2027"), item(280, 75, "Mar 1–31, 2027"),
+      item(40, 110, "Child"), item(90, 110, "Service"), item(250, 110, "When"), item(340, 110, "Units"), item(380, 110, "Unit Rate"), item(450, 110, "Cost"),
+      item(40, 125, "C6201"), item(90, 125, "Supported lodging"), item(250, 125, "Mar 1–31, 2027"), item(340, 125, "31"), item(380, 125, "48.00"), item(450, 125, "1,488.00"),
+      item(40, 140, "C6201"), item(90, 140, "Independence skills session"), item(250, 140, "Mar 9, 2027"), item(340, 140, "2"), item(380, 140, "30.00"), item(450, 140, "60.00"),
+      item(380, 170, "Total"), item(450, 170, "1,548.00"),
+    ]);
+    expect([draft.invoiceNumber, draft.invoiceDate, draft.periodFrom, draft.periodTo]).toEqual(["FC-3310", "2027-04-02", "2027-03-01", "2027-03-31"]);
+    expect(draft.lines.map((l) => [l.childRef, l.from, l.to, l.amount?.toFixed(2)])).toEqual([
+      ["C6201", "2027-03-01", "2027-03-31", "1488.00"],
+      ["C6201", "2027-03-09", "2027-03-09", "60.00"],
+    ]);
     expect(draft.uncertain).toEqual([]);
   });
 });
