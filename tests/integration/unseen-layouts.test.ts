@@ -29,7 +29,6 @@ const KNOWN_GAPS: Record<string, string> = {
   "abiword-child-sections-HCH-26-1611.pdf": "a section per child with its own heading row and sub-total: refused as line_missing_amount",
   "prawn-fee-split-BFC-11107.pdf": "carer allowance and agency fee per child, carried forward over a page: refused as uncertain_value",
   "prawn-weekly-wc-SSF-1640.pdf": "'w/c 02/11/26' weeks, void-days retainer, 'VAT at 0%': one value silently wrong",
-  "xelatex-longtable-continued-RSL-3901.pdf": "a longtable with 'continued…' heads and feet: refused as no_invoice_number",
   "xlsxwriter-bookings-HSB-0125.xlsx": "a bookings export ('Night From'/'Night To', 'Nights Charged'): eight values silently wrong",
   "xlsxwriter-ledger-export-BFC-11160.xlsx": "facts above the table, totals on a second sheet: refused as no_line_table",
 };

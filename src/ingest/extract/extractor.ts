@@ -24,6 +24,7 @@ import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { settleChildCells } from "./child-cell.js";
+import { carryReferencesDown } from "./references-carried.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -1216,6 +1217,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  carryReferencesDown(lines, isCredit, notes);
   uncertain.push(...settleChildCells(lines, notes));
   if (!period) {
     const said = periodInHeaderText(doc, table, outside, lines, config);

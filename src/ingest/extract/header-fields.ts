@@ -190,7 +190,9 @@ export function findHeaderCandidates(
         }
       }
       // The top word is read on its own as well: "INVOICE" over "Date" is also a title beside its number.
-      const match = alone;
+      // "Tax invoice" / "VAT Invoice RSL-1": the title, not the label "Tax" (or "VAT") and a word.
+      const isTitle = alone !== null && alone.field !== "invoiceNumber" && (TITLE_ALONE.test(cleanText(cell.text)) || numberAfterTitle(cell.text) !== null);
+      const match = isTitle ? null : alone;
       if (!match) {
         const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, cells[cellIndex + 1]) ?? numberUnderTitle(rows, rowIndex, cell.text);
         if (titled) candidates.push({ field: "invoiceNumber", value: titled.value, label: titled.title, rank: TITLE_RANK, order, via: "title", where: where(row) });

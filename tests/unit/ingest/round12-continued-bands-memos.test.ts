@@ -3,6 +3,8 @@ import { item, read } from "../../support/drawn-page.js";
 import { columnFieldOf, matchHeaderLabel, totalsFieldOf } from "../../../src/ingest/text/labels.js";
 import { readChildCell } from "../../../src/ingest/extract/child-cell.js";
 import { parsePeriodText } from "../../../src/ingest/text/values.js";
+import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
+import { rowsFromItems } from "../../../src/ingest/readers/pdf-layout.js";
 
 /**
  * Round 12 of the reader (issue 16): classes of layout the tenth held-out set printed that the
@@ -92,5 +94,57 @@ describe("ranges written month first, \"Dec 1–31, 2026\", and a 'When' column"
       ["C6201", "2027-03-09", "2027-03-09", "60.00"],
     ]);
     expect(draft.uncertain).toEqual([]);
+  });
+});
+
+describe("a long table printed over sheets, the references printed once for a run of lines", () => {
+  const heading = (top: number) => [
+    item(40, top, "Child"), item(90, top, "PO"), item(150, top, "Details /"), item(300, top, "Dates"), item(380, top, "Hours"), item(420, top, "Rate"), item(470, top, "Net"),
+    item(150, top + 11, "location"),
+  ];
+  const row = (top: number, child: string | null, po: string | null, what: string, dates: string, hours: string, rate: string, net: string) => [
+    ...(child ? [item(40, top, child)] : []), ...(po ? [item(90, top, po)] : []),
+    item(150, top, what), item(300, top, dates), item(380, top, hours), item(420, top, rate), item(470, top, net),
+  ];
+
+  it("'Tax invoice' beside the number is the title's number, not a VAT label", () => {
+    const draft = read([
+      item(40, 40, "Tax invoice"), item(120, 40, "SL-7713"), item(40, 55, "Invoice date"), item(120, 55, "2 March 2027"),
+      ...heading(100),
+      ...row(125, "C9101", "PO-7101", "Outreach", "1–7 Feb 2027", "6", "25.00", "150.00"),
+      item(420, 160, "Total"), item(470, 160, "150.00"),
+    ]);
+    expect(draft.invoiceNumber).toBe("SL-7713");
+  });
+
+  it("the heading's wrapped second row is the heading's on every sheet; blank reference cells take the references printed above", () => {
+    const first = rowsFromItems([
+      item(40, 40, "Tax invoice"), item(120, 40, "SL-7714"), item(40, 55, "Invoice date"), item(120, 55, "2 March 2027"),
+      ...heading(100),
+      ...row(125, "C9101", "PO-7101", "Outreach", "1–7 Feb 2027", "6", "25.00", "150.00"),
+      ...row(140, null, null, "Outreach", "8–14 Feb 2027", "4", "25.00", "100.00"),
+      item(440, 170, "continued…"),
+      item(40, 800, "Sheet 1 of 2"),
+    ], 1);
+    const second = rowsFromItems([
+      item(40, 40, "Invoice SL-7714 — continued…"),
+      ...heading(70),
+      ...row(95, null, null, "Outreach", "15–21 Feb 2027", "5", "25.00", "125.00"),
+      ...row(110, "C9102", "PO-7102", "Mentoring", "1–28 Feb 2027", "8", "30.00", "240.00"),
+      ...row(125, null, null, "Less: loyalty discount", "1–28 Feb 2027", "", "", "-15.00"),
+      item(420, 160, "Total"), item(470, 160, "600.00"),
+      item(40, 800, "Sheet 2 of 2"),
+    ], 2);
+    const draft = extractInvoice({ format: "pdf", pageCount: 2, pageHeights: [842, 842], rows: [...first, ...second], notes: [] });
+    expect(draft.invoiceNumber).toBe("SL-7714");
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["C9101", "PO-7101", "Outreach", "150.00"],
+      ["C9101", "PO-7101", "Outreach", "100.00"],
+      ["C9101", "PO-7101", "Outreach", "125.00"],
+      ["C9102", "PO-7102", "Mentoring", "240.00"],
+      // A discount with blank cells may be on the whole invoice: no reference is guessed for it.
+      [null, null, "Less: loyalty discount", "-15.00"],
+    ]);
+    expect(draft.total?.toFixed(2)).toBe("600.00");
   });
 });
