@@ -56,6 +56,8 @@ interface LineMeta {
   /** The line's own row (its figures), and how far above it its middle-aligned cells began. */
   rowTop?: number;
   aboveSpan?: number;
+  /** The line's table has a child or placement column (a blank cell there may be a reference printed once above). */
+  referenceColumns?: boolean;
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -593,6 +595,10 @@ function noteBlockReferences(state: TableState, line: DraftLine): void {
   }
 }
 
+function hasReferenceColumns(header: TableHeader): boolean {
+  return header.fields.has("child") || header.fields.has("placement");
+}
+
 /** A statement's first block may print its reference just above the table's headings. */
 function groupAboveHeading(doc: LayoutDocument, index: number, state: TableState, header: TableHeader, furniture: ReadonlyMap<number, FurnitureKind>): void {
   const heading = doc.rows[index];
@@ -714,7 +720,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0 });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, referenceColumns: hasReferenceColumns(header) });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -732,7 +738,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), referenceColumns: hasReferenceColumns(header) });
       state.consumed.add(i);
       continue;
     }
@@ -1217,7 +1223,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
-  carryReferencesDown(lines, isCredit, notes);
+  carryReferencesDown(lines, table.lines.map((meta) => meta.referenceColumns === true), isCredit, notes);
   uncertain.push(...settleChildCells(lines, notes));
   if (!period) {
     const said = periodInHeaderText(doc, table, outside, lines, config);

@@ -9,12 +9,18 @@ import type { DraftLine } from "../types.js";
  * Only charges are given them: a line with both cells blank that takes money off (a discount,
  * a rebate) may be on the whole invoice (DATA.md), and on a credit note every line takes money
  * off, so those keep no reference rather than a guessed one. A run ends at a line that prints
- * either reference, or one not read from the table's columns.
+ * either reference, one not read from the table's columns, or a table without those columns.
  */
-export function carryReferencesDown(lines: DraftLine[], isCredit: boolean, notes: string[]): void {
+export function carryReferencesDown(lines: DraftLine[], referenceColumns: readonly boolean[], isCredit: boolean, notes: string[]): void {
   let printed: { child: string | null; placement: string | null; where: string } | null = null;
   const carried: string[] = [];
-  for (const line of lines) {
+  for (const [index, line] of lines.entries()) {
+    // A table without those columns (an "Other charges" table below the placements) prints
+    // no blank cell: its lines are not the run's.
+    if (referenceColumns[index] !== true) {
+      printed = null;
+      continue;
+    }
     if (line.childRef !== null || line.placementRef !== null) {
       const fromColumns = line.evidence.childRef?.via === "heading" || line.evidence.placementRef?.via === "heading";
       printed = fromColumns ? { child: line.childRef, placement: line.placementRef, where: line.source } : null;

@@ -147,4 +147,20 @@ describe("a long table printed over sheets, the references printed once for a ru
     ]);
     expect(draft.total?.toFixed(2)).toBe("600.00");
   });
+  it("a second table with no child or placement column takes no reference from the first", () => {
+    const draft = read([
+      item(40, 40, "Invoice No SL-7715"), item(40, 55, "Invoice Date 02/03/2027"),
+      item(40, 100, "Child"), item(90, 100, "PO"), item(150, 100, "Service"), item(380, 100, "Hours"), item(420, 100, "Rate"), item(470, 100, "Amount"),
+      item(40, 115, "C9103"), item(90, 115, "PO-7103"), item(150, 115, "Outreach"), item(380, 115, "6"), item(420, 115, "25.00"), item(470, 115, "150.00"),
+      item(150, 130, "Outreach"), item(380, 130, "2"), item(420, 130, "25.00"), item(470, 130, "50.00"),
+      item(150, 160, "Description"), item(470, 160, "Amount"),
+      item(150, 175, "Annual review report"), item(470, 175, "90.00"),
+      item(420, 200, "Total"), item(470, 200, "290.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.amount?.toFixed(2)])).toEqual([
+      ["C9103", "PO-7103", "150.00"],
+      ["C9103", "PO-7103", "50.00"],
+      [null, null, "90.00"],
+    ]);
+  });
 });
