@@ -24,7 +24,9 @@ const REFERENCE_WORD = /^(?=[^\d]*\d)[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$/i;
 const NAME_WORD = /^(?:(?:\p{Lu}\.){1,3}|\p{Lu}\p{Ll}*(?:['’-]\p{Lu}?\p{Ll}+)*\.?)$/u;
 
 export function readChildCell(text: string): ChildCellReading {
-  const printed = cleanText(text);
+  // "C8004 /" under "Client / Order": the mark joins the child to the next column's order number;
+  // alone at the cell's end it says nothing of the reference.
+  const printed = cleanText(text).replace(/\s*[/|·]\s*$/, "");
   const words = printed.split(WORD_BREAK).filter((w) => w !== "");
   if (words.length <= 1 && !/[()[\]]/.test(printed)) return { kind: "reference", reference: printed };
   const references = words.filter((w) => REFERENCE_WORD.test(w));
@@ -49,7 +51,9 @@ export function settleChildCells(lines: DraftLine[], notes: string[]): Uncertain
   for (const line of lines) {
     if (line.childRef === null) continue;
     const reading = readChildCell(line.childRef);
-    if (reading.kind === "within") {
+    if (reading.kind === "reference") {
+      line.childRef = reading.reference;
+    } else if (reading.kind === "within") {
       within.push(`"${reading.printed}" (${line.source})`);
       line.childRef = reading.reference;
     } else if (reading.kind === "doubt") {

@@ -274,11 +274,31 @@ function headerScore(header: TableHeader): number {
   return header.fields.size * 100 - header.columns.filter((c) => c.field === null && c.headerField === null).length;
 }
 
+/** A document's title alone: "CREDIT MEMO", "Tax Invoice", "Credit Note". */
+const DOCUMENT_TITLE = /^(?:tax\s+|vat\s+|sales\s+)?(?:invoice|credit\s*(?:note|memo))$/i;
+
+/**
+ * A heading row's words wrapped onto the row below ("Support /" over "accommodation"): every word
+ * of the lower row stands under a heading and carries on its text, beginning in lower case or
+ * after a heading that ends in a joining mark or word. A line's first row is not written so.
+ */
+function wrapsHeadingBelow(upper: LayoutRow, lower: LayoutRow): boolean {
+  return lower.cells.every((cell) => {
+    const above = upper.cells.find((c) => c.left < cell.right && cell.left < c.right);
+    if (!above) return false;
+    return /^\p{Ll}/u.test(cleanText(cell.text)) || /(?:[/&+\-–]|\b(?:and|of|per|or))$/i.test(cleanText(above.text));
+  });
+}
+
 /** The line-table heading that starts at rows[index], if there is one there. */
+
 export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config: ExtractionConfig): TableHeader | null {
   const row = rows[index];
   // A heading row holds no amounts or dates: most rows are rejected here, cheaply.
   if (!row || row.cells.length === 0 || row.cells.some(looksLikeData)) return null;
+  // The document's title in spaced capitals comes apart a word a cell ("CREDIT" "MEMO"), and its
+  // words may be headings' words ("Credit", "Memo"): a title is never a table's heading row.
+  if (DOCUMENT_TITLE.test(row.cells.map((c) => c.text).join(" ").replace(/\s+/g, " ").trim())) return null;
   if (row.cells.length < 2) return stackedHeading(rows, index, config);
   const known = (text: string): boolean => fieldOf(text, config) !== null;
   const cells = joinHeadingWords(splitHeadingCells(row, config), known);
@@ -311,6 +331,8 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
       const lowerAlone = headerFromCells(lowerCells, [index + 1], config);
       if (merged.fields.size > (lowerAlone?.fields.size ?? 0) && merged.fields.size > (single?.fields.size ?? 0)) return merged;
     }
+    // Wrapped words that name nothing more are still the heading's, never a line's text.
+    if (single && single.rowIndexes.length === 1 && wrapsHeadingBelow(row, next)) return { ...single, rowIndexes: [index, index + 1] };
   }
   return single;
 }

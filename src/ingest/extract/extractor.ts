@@ -24,6 +24,7 @@ import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { settleChildCells } from "./child-cell.js";
+import { carryReferencesDown } from "./references-carried.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -32,6 +33,7 @@ import {
   parseHeaderValue,
   pickHeaderCandidate,
   saysCreditNote,
+  titleRowSaysCreditNote,
   type HeaderCandidate,
   type HeaderValue,
 } from "./header-fields.js";
@@ -54,6 +56,8 @@ interface LineMeta {
   /** The line's own row (its figures), and how far above it its middle-aligned cells began. */
   rowTop?: number;
   aboveSpan?: number;
+  /** The line's table has a child or placement column (a blank cell there may be a reference printed once above). */
+  referenceColumns?: boolean;
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -601,6 +605,10 @@ function noteBlockReferences(state: TableState, line: DraftLine): void {
   }
 }
 
+function hasReferenceColumns(header: TableHeader): boolean {
+  return header.fields.has("child") || header.fields.has("placement");
+}
+
 /** A statement's first block may print its reference just above the table's headings. */
 function groupAboveHeading(doc: LayoutDocument, index: number, state: TableState, header: TableHeader, furniture: ReadonlyMap<number, FurnitureKind>): void {
   const heading = doc.rows[index];
@@ -729,7 +737,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0 });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, referenceColumns: hasReferenceColumns(header) });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -747,7 +755,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), referenceColumns: hasReferenceColumns(header) });
       state.consumed.add(i);
       continue;
     }
@@ -1168,6 +1176,8 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   const outsideText = documentText(rows, outside);
   const isCredit =
     outside.some((i) => rows[i]?.cells.some((c) => saysCreditNote(c.text))) ||
+    // A title set in spaced capitals comes apart into one cell a word ("CREDIT" "MEMO").
+    outside.some((i) => titleRowSaysCreditNote(rows[i]?.cells.map((c) => c.text) ?? [])) ||
     table.headingTexts.some((text) => saysCreditNote(text)) ||
     /\bthis\s+credit\s+note\b/i.test(outsideText);
 
@@ -1230,6 +1240,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
+  carryReferencesDown(lines, table.lines.map((meta) => meta.referenceColumns === true), isCredit, notes);
   uncertain.push(...settleChildCells(lines, notes));
   if (!period) {
     const said = periodInHeaderText(doc, table, outside, lines, config);

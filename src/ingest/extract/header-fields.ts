@@ -190,7 +190,9 @@ export function findHeaderCandidates(
         }
       }
       // The top word is read on its own as well: "INVOICE" over "Date" is also a title beside its number.
-      const match = alone;
+      // "Tax invoice" / "VAT Invoice RSL-1": the title, not the label "Tax" (or "VAT") and a word.
+      const isTitle = alone !== null && alone.field !== "invoiceNumber" && (TITLE_ALONE.test(cleanText(cell.text)) || numberAfterTitle(cell.text) !== null);
+      const match = isTitle ? null : alone;
       if (!match) {
         const titled = numberAfterTitle(cell.text) ?? numberBesideTitle(cell.text, cells[cellIndex + 1]) ?? numberUnderTitle(rows, rowIndex, cell.text);
         if (titled) candidates.push({ field: "invoiceNumber", value: titled.value, label: titled.title, rank: TITLE_RANK, order, via: "title", where: where(row) });
@@ -388,6 +390,14 @@ const CREDIT_SENTENCE =
 export function creditedInvoiceInSentence(text: string): string | null {
   const match = CREDIT_SENTENCE.exec(cleanText(text));
   return match?.[1] ? firstReference(match[1]) : null;
+}
+
+/**
+ * A row that is the credit note's title alone, its words in cells of their own ("CREDIT" "MEMO",
+ * as a title set in spaced capitals comes apart): the row's words, joined, are the title.
+ */
+export function titleRowSaysCreditNote(cellTexts: readonly string[]): boolean {
+  return cellTexts.length > 1 && /^(?:tax\s+)?credit\s*(?:note|memo)$/i.test(cleanText(cellTexts.join(" ")));
 }
 
 /** A title or label that says the document is a credit note (not a sentence about credit notes). */

@@ -41,11 +41,13 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Statement No", "Statement Number", "Document Number",
     // A letter's own words for its number ("Our invoice no: HSB-0090").
     "Our Invoice No", "Our Invoice Number", "Our Invoice Ref", "Our Invoice Reference", "Our Inv No", "This Invoice No",
+    // A credit memo's own number ("Memo no. HSB-CM-0014"), as US accounts packages name credit notes.
+    "Memo No", "Memo Number", "Credit Memo No", "Credit Memo Number", "Credit Memo #", "Memo #",
   ],
   invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice",
     // Sage and accounts packages: the invoice date is the VAT tax point, labelled as both.
     "Tax Date", "Invoice/Tax Date", "Invoice / Tax Date", "Tax Point/Invoice Date", "Invoice Date/Tax Point", "Date/Tax Point",
-    "Date of Supply", "Invoice Issued", "Dated", "Issued", "Issued on"],
+    "Date of Supply", "Invoice Issued", "Dated", "Issued", "Issued on", "Memo Date", "Credit Memo Date"],
   period: ["Period", "Billing Period", "Period Covered", "Invoice Period", "Service Period", "Billing Month", "Period of Care",
     // A month billed whole, printed under its own label ("Month  2026/11"): a spreadsheet's header cells.
     "Month", "Invoice Month", "Service Month", "Month of Service"],
@@ -60,6 +62,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
   subtotal: ["Subtotal", "Sub-total", "Sub total", "Net Total", "Total Net", "Total (Net)", "Total excl VAT", "Total excluding VAT", "Total before VAT", "Net Amount",
     "Total Net Amount", "Net Value", "Goods Total", "Total excl. VAT", "Amount before VAT", "Total ex VAT", "Subtotal (excl VAT)",
     "Goods Value",
+    // The net figure named by what was charged ("Net charges", "Net fees").
+    "Net Charges", "Total Net Charges", "Net Fees", "Total Net Fees", "Net Costs",
     // A credit note's own words for the same rows.
     "Net Credit", "Total Net Credit", "Net Credit Total", "Net Credit Amount", "Credit Subtotal", "Credit Sub-total"],
   vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total", "Tax Amount", "Total Tax", "Output VAT", "VAT Credit", "VAT Credited", "Credit VAT"],
@@ -69,6 +73,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Total to Pay", "Total (GBP)", "Balance", "Balance Outstanding", "Amount Outstanding", "Total Invoice Value", "Invoice Amount", "Invoice Value",
     "Total inc VAT", "Total Gross", "Gross Total", "Amount to Pay", "Please Pay", "Total Payable (GBP)",
     "Total Credited", "Total Amount Credited", "Gross Credit", "Total Credit Due", "Amount to be Credited",
+    // What a credit note puts back on the account, named so ("Total credited to your account").
+    "Total Credited to your Account", "Credited to your Account", "Total Credited to Account", "Amount Credited to your Account",
   ],
 };
 
@@ -86,7 +92,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
@@ -103,6 +109,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Period of Service", "Service Dates", "Dates of Service", "Dates Covered", "Service Period Dates",
     "W/E", "W/E Date", "Week Ending Date", "Week End", "Week Commencing Date", "W/C Date", "Stay Dates", "Dates of Stay",
     "Period Charged", "Charge Period", "Period Billed", "Care Period", "Placement Period", "Date Range", "Dates Charged",
+    // The question the column answers, over a date or a range of them ("When": "Dec 1–31, 2026").
+    "When",
     // A month billed whole ("November 2026" under "Month").
     "Month", "Billing Month", "Month of Service", "Service Month",
   ],

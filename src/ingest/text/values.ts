@@ -222,6 +222,20 @@ export function parsePeriodText(input: string, formats: readonly DateFormat[] = 
     const year = Number(m[5]);
     if (m1 !== undefined && m2 !== undefined) return safeRange(m1 > m2 ? year - 1 : year, m1, Number(m[1]), year, m2, Number(m[3]));
   }
+  // Dec 1–31, 2026 and Nov 28 – Dec 3, 2026: the month first, as dates such as "Dec 14, 2026" are
+  // written (the month's word leaves no doubt which figure is the day).
+  m = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/i.exec(text);
+  if (m) {
+    const month = monthNumber(m[1] ?? "");
+    if (month !== undefined) return safeRange(Number(m[4]), month, Number(m[2]), Number(m[4]), month, Number(m[3]));
+  }
+  m = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/i.exec(text);
+  if (m) {
+    const m1 = monthNumber(m[1] ?? "");
+    const m2 = monthNumber(m[3] ?? "");
+    const year = Number(m[5]);
+    if (m1 !== undefined && m2 !== undefined) return safeRange(m1 > m2 ? year - 1 : year, m1, Number(m[2]), year, m2, Number(m[4]));
+  }
   // October 2026, Oct 2026, Oct-2026, 10/2026
   m = /^([A-Za-z]+\.?)[\s-]+(\d{4})$/.exec(text);
   if (m) {
