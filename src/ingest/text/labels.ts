@@ -306,10 +306,37 @@ function stripHeadingUnits(key: string): string {
   return stripped === "" ? key : stripped;
 }
 
+/**
+ * Totals labels read by shape, so the next provider's wording needs no list entry:
+ * - the net subtotal named by what it adds up: "Total zero-rated supplies", "Total exempt
+ *   supplies", "Total net charges", "Net fees total" (the supplies before any VAT);
+ * - the total named by when it is due: "Amount now due", "Balance due now", "Total now payable";
+ * - the VAT row whose label explains why it is nil after a dash or colon: "VAT – exempt supply of
+ *   welfare services", "VAT: zero-rated". Only with the dash or colon, and never naming a base
+ *   ("VAT exempt supplies", "VAT: exempt sales" print what was supplied, not the tax).
+ */
+const VAT_TREATMENT = "(?:exempt(?:ed)?|zero rated|nil(?: rated| rate)?|outside (?:the )?scope|not applicable)";
+const TOTALS_SHAPES: ReadonlyArray<readonly [RegExp, "subtotal" | "vat" | "total"]> = [
+  [new RegExp(`^total (?:(?:${VAT_TREATMENT}|standard rated|reduced rated|taxable|vatable|non vatable) )?supplies$`), "subtotal"],
+  [/^(?:total )?net (?:charges?|fees?|costs?|services|supplies|sales)(?: total)?$/, "subtotal"],
+  [/^(?:total|amount|balance|sum) (?:now )?(?:due|payable|owing|outstanding)(?: now)?$/, "total"],
+];
+
+/** Read on the label's own words: normalising would lose the colon that sets the reason apart. */
+const VAT_EXPLAINED = new RegExp(
+  `^(?:vat|tax)\\s*(?:[–—:]|\\s-)\\s*${VAT_TREATMENT.replace(/ /g, "[\\s-]")}\\b(?![a-z\\s-]*\\b(?:supplies|sales|goods|turnover|net|value|amount|total)\\b)[a-z\\s-]*$`,
+);
+
+function totalsFieldByShape(label: string, key: string): "subtotal" | "vat" | "total" | null {
+  if (VAT_EXPLAINED.test(label.replace(/[\u00a0\s]+/g, " ").trim().toLowerCase())) return "vat";
+  return TOTALS_SHAPES.find(([shape]) => shape.test(key))?.[1] ?? null;
+}
+
 /** The totals field a row label names (subtotal, VAT or total), if it is exactly one. */
 export function totalsFieldOf(label: string): "subtotal" | "vat" | "total" | null {
-  const direct = TOTALS_KEYS.get(normaliseTotalsLabel(label));
-  if (direct !== undefined) return direct;
+  const key = normaliseTotalsLabel(label);
+  const direct = TOTALS_KEYS.get(key) ?? totalsFieldByShape(label, key);
+  if (direct !== null && direct !== undefined) return direct;
   const translated = otherLanguage(label);
   return translated === null ? null : (TOTALS_KEYS.get(normaliseTotalsLabel(translated)) ?? null);
 }
