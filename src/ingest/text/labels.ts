@@ -90,6 +90,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
+    // A fostering fee split into its parts (the carer's allowance, the agency's fee) per child.
+    "Element", "Fee Element", "Charge Element", "Cost Element", "Care Element", "Element of Fee",
   ],
   from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start",
     "Arrival", "Arrival Date", "Date In", "Admission Date", "First Night", "Check In", "Starting"],
@@ -420,8 +422,17 @@ function matchOneLabel(text: string, extra: ReadonlyArray<{ field: HeaderField; 
     const m = pattern.exec(text);
     if (m) return { field, label, rest: text.slice(m[0].length).trim() };
   }
-  return null;
+  const period = NAMED_PERIOD.exec(text);
+  return period ? { field: "period", label: cleanHeading(period[1] ?? ""), rest: text.slice(period[0].length).trim() } : null;
 }
+
+/**
+ * The billing period named by what is billed: "Fostering period", "Placement period", "Charging
+ * period". Only words for the care or the billing, so "Payment period 30 days" or "Notice period"
+ * are never taken for it (and a value that is no period is not read as one anyway).
+ */
+const NAMED_PERIOD =
+  /^\s*((?:fostering|care|placement|residential|support|service|charging|charge|billing|invoicing|invoiced|accounting|claim|statement|contract|tenancy|booking|stay)\s+period)(?=$|[\s:#.\-–—(])[\s:#.\-–—]*/i;
 
 /** How strongly a label names its field: "Invoice Date" beats a bare "Date". Lower is better. */
 export function labelRank(field: HeaderField, label: string): number {

@@ -222,6 +222,20 @@ export function parsePeriodText(input: string, formats: readonly DateFormat[] = 
     const year = Number(m[5]);
     if (m1 !== undefined && m2 !== undefined) return safeRange(m1 > m2 ? year - 1 : year, m1, Number(m[1]), year, m2, Number(m[3]));
   }
+  // The month first, as `Oct 1, 2026` writes one date: Nov 1–30, 2026; November 1st - 30th 2026
+  m = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/i.exec(text);
+  if (m) {
+    const month = monthNumber(m[1] ?? "");
+    if (month !== undefined) return safeRange(Number(m[4]), month, Number(m[2]), Number(m[4]), month, Number(m[3]));
+  }
+  // Nov 28 – Dec 4, 2026: two months, the year printed once at the end
+  m = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/i.exec(text);
+  if (m) {
+    const m1 = monthNumber(m[1] ?? "");
+    const m2 = monthNumber(m[3] ?? "");
+    const year = Number(m[5]);
+    if (m1 !== undefined && m2 !== undefined) return safeRange(m1 > m2 ? year - 1 : year, m1, Number(m[2]), year, m2, Number(m[4]));
+  }
   // October 2026, Oct 2026, Oct-2026, 10/2026
   m = /^([A-Za-z]+\.?)[\s-]+(\d{4})$/.exec(text);
   if (m) {
@@ -301,6 +315,7 @@ export function findPeriodInText(input: string, formats: readonly DateFormat[] =
   const patterns = [
     /\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
     /\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
+    new RegExp(`\\b${MONTH_WORD}\\s+\\d{1,2}(?:st|nd|rd|th)?\\s*(?:-|–|—|to|until)\\s*(?:${MONTH_WORD}\\s+)?\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b`, "gi"),
     new RegExp(`\\b${MONTH_WORD}[\\s-]+\\d{4}\\b`, "gi"),
   ];
   if (dates.length > 0) patterns.pop(); // "1 October 2026" holds "October 2026": a single date is no period
