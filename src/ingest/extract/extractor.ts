@@ -24,6 +24,7 @@ import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { settleChildCells } from "./child-cell.js";
+import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -54,6 +55,8 @@ interface LineMeta {
   /** The line's own row (its figures), and how far above it its middle-aligned cells began. */
   rowTop?: number;
   aboveSpan?: number;
+  /** The reference columns of the line's table, whose blank cells may say "as above" (blank-reference-cells.ts). */
+  refColumns?: { child: boolean; placement: boolean };
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -136,11 +139,17 @@ interface TableState {
 }
 
 /**
- * Unit nouns a description may name against its column's heading, not after a count: only
- * distance ("Mileage – school transport" under "No. of nights"), which no night, week or session
- * can be. A "therapy session" under "Nights" keeps the heading's unit: a provider may bill it so.
+ * Unit nouns a description may name against its column's heading, not after a count: distance
+ * ("Mileage – school transport" under "No. of nights"), which no night, week or session can be,
+ * and hours counted ("1:1 support hours" under "Nights": 36 of them at £24 in a month of 30
+ * nights), which no provider calls its nights. Not hours as a time of day ("out of hours",
+ * "after hours"). A "therapy session" under "Nights" keeps the heading's unit: a provider may
+ * bill it so.
  */
-const DESCRIPTION_UNITS: ReadonlyArray<readonly [RegExp, Unit]> = [[/(?<![\d.]\s*)\b(?:mileage|miles)\b/i, "mile"]];
+const DESCRIPTION_UNITS: ReadonlyArray<readonly [RegExp, Unit]> = [
+  [/(?<![\d.]\s*)\b(?:mileage|miles)\b/i, "mile"],
+  [/(?<![\d.]\s*|\b(?:of|after|office|opening|working|unsocial|anti-?social)[\s-]+)\b(?:hours|hrs)\b/i, "hour"],
+];
 
 /** The one unit a description names; null when it names none or more than one. */
 function unitNamedIn(description: string): Unit | null {
@@ -385,6 +394,22 @@ function countUnderUnreadHeading(header: TableHeader, placed: ReadonlyMap<number
   return null;
 }
 
+/**
+ * A line with no period of its own that prints a date or a period under a heading the reader did
+ * not read ("Dec 14, 2026" under "When"): its dates were printed and lost. Left alone, the line
+ * would take the invoice's period as its own, which it plainly is not; null when no such date
+ * stands on the line.
+ */
+function datesUnderUnreadHeading(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>, config: ExtractionConfig): { text: string; reason: string } | null {
+  for (const [index, column] of header.columns.entries()) {
+    if (column.field !== null || column.headerField !== null || column.ledger !== undefined || isVatHeading(column.heading)) continue;
+    const text = columnText(placed.get(index));
+    if (text === "" || (parseDateText(text, config.dateFormats) === null && parsePeriodText(text, config.dateFormats) === null)) continue;
+    return { text, reason: `prints "${text.slice(0, 40)}" under "${column.heading}", a heading not read as any field, and no period of its own: the line's dates are not known` };
+  }
+  return null;
+}
+
 function readLine(
   doc: LayoutDocument,
   row: LayoutRow,
@@ -489,6 +514,8 @@ function readLine(
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
   const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
   if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
+  const lostDates = period === null && amount !== null ? datesUnderUnreadHeading(header, placed, config) : null;
+  if (lostDates) state.unreadCells.push({ line: state.lines.length, field: "period", text: lostDates.text, where: source, reason: lostDates.reason });
   const doubt = doubtfulDescription(description, header, placed);
   if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason, ...(description === "" ? { wordless: true as const } : {}) });
 
@@ -543,6 +570,10 @@ function refBelowLine(state: TableState, header: TableHeader, group: NonNullable
   }
   previous.bottom = row.top;
   return true;
+}
+
+function referenceColumns(header: TableHeader): { child: boolean; placement: boolean } {
+  return { child: header.fields.has("child"), placement: header.fields.has("placement") };
 }
 
 /** A block heading's references become the lines' own, for the columns the table lacks. */
@@ -712,7 +743,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0 });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header) });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -730,7 +761,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header) });
       state.consumed.add(i);
       continue;
     }
@@ -1214,6 +1245,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
   uncertain.push(...settleChildCells(lines, notes));
+  uncertain.push(...settleBlankReferenceCells(lines.map((line, index) => ({ line, columns: table.lines[index]?.refColumns ?? { child: false, placement: false } })), notes));
   if (!period) {
     const said = periodInHeaderText(doc, table, outside, lines, config);
     if (said) {
