@@ -117,3 +117,17 @@ describe("a period printed month first", () => {
     expect(parsePeriodText("Oct 31–1, 2026")).toBeNull();
   });
 });
+
+describe("a date printed under a heading not read", () => {
+  it("marks the line's period rather than letting the line take the invoice's", () => {
+    const draft = read([
+      item(40, 40, "Invoice No KF-2209"), item(40, 55, "Invoice Date 03/11/2026"), item(40, 70, "Period October 2026"),
+      item(40, 100, "Child"), item(100, 100, "Service"), item(260, 100, "Happened On"), item(340, 100, "Qty"), item(380, 100, "Rate"), item(440, 100, "Amount"),
+      item(40, 115, "K31"), item(100, 115, "Foster placement"), item(260, 115, "Oct 1–31, 2026"), item(340, 115, "31"), item(380, 115, "60.00"), item(440, 115, "1,860.00"),
+      item(40, 130, "K31"), item(100, 130, "Contact supervision"), item(260, 130, "Oct 9, 2026"), item(340, 130, "1"), item(380, 130, "45.00"), item(440, 130, "45.00"),
+      item(380, 160, "Total"), item(440, 160, "1,905.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.description, l.from, l.to])).toEqual([["Foster placement", null, null], ["Contact supervision", null, null]]);
+    expect(draft.uncertain.map((u) => [u.field, u.candidates])).toEqual([["line 1 period", ["Oct 1–31, 2026"]], ["line 2 period", ["Oct 9, 2026"]]]);
+  });
+});
