@@ -18,6 +18,8 @@ export interface ReferenceCells {
   line: DraftLine;
   /** Which reference columns the line's table has (a statement block's lines have none to leave blank). */
   columns: { child: boolean; placement: boolean };
+  /** How many statement block headings stand above the line: blank cells never reach across one. */
+  block: number;
 }
 
 function printedAny(cells: ReferenceCells): boolean {
@@ -32,26 +34,26 @@ function blank(cells: ReferenceCells): boolean {
 const isCharge = (line: DraftLine): boolean => line.amount !== null && line.amount.isPositive() && !line.amount.isZero();
 
 export function settleBlankReferenceCells(lines: readonly ReferenceCells[], notes: string[]): UncertainField[] {
-  let above: DraftLine | null = null;
+  let above: ReferenceCells | null = null;
   let once = false;
   for (const cells of lines) {
-    if (printedAny(cells)) above = cells.line;
-    else if (above !== null && blank(cells) && isCharge(cells.line)) once = true;
+    if (printedAny(cells)) above = cells;
+    else if (above !== null && above.block === cells.block && blank(cells) && isCharge(cells.line)) once = true;
   }
   if (!once) return [];
 
   const uncertain: UncertainField[] = [];
   const lastCharge = lines.reduce((last, cells, index) => (isCharge(cells.line) ? index : last), -1);
-  let printed: DraftLine | null = null;
+  let printed: ReferenceCells | null = null;
   let taken = 0;
   for (const [index, cells] of lines.entries()) {
     const line = cells.line;
     if (printedAny(cells)) {
-      printed = line;
+      printed = cells;
       continue;
     }
-    if (printed === null || !blank(cells)) continue;
-    const from = printed;
+    if (printed === null || printed.block !== cells.block || !blank(cells)) continue;
+    const from = printed.line;
     if (!isCharge(line) && index > lastCharge) {
       uncertain.push({
         code: "uncertain_value",

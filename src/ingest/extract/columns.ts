@@ -49,6 +49,9 @@ function fieldOf(text: string, config: ExtractionConfig): ColumnField | null {
   return columnFieldOf(text, config.columnSynonyms);
 }
 
+/** A label and its value in one cell ("PO: PO-6601", "Child #C1001"): a field filled in, not a heading. */
+const FILLED_IN = /\p{L}\s*[:#]\s*[A-Za-z]*[-/]?\d/u;
+
 function looksLikeData(cell: LayoutCell): boolean {
   if (cell.value instanceof Date || typeof cell.value === "number") return true;
   const text = cleanText(cell.text);
@@ -277,8 +280,10 @@ function headerScore(header: TableHeader): number {
 /** The line-table heading that starts at rows[index], if there is one there. */
 export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config: ExtractionConfig): TableHeader | null {
   const row = rows[index];
-  // A heading row holds no amounts or dates: most rows are rejected here, cheaply.
-  if (!row || row.cells.length === 0 || row.cells.some(looksLikeData)) return null;
+  // A heading row holds no amounts or dates: most rows are rejected here, cheaply. Nor fields
+  // filled in: "Young Person: Y601   PO: PO-6601" is a statement block's heading, whose labels
+  // are no column headings over the row below.
+  if (!row || row.cells.length === 0 || row.cells.some((cell) => looksLikeData(cell) || FILLED_IN.test(cell.text))) return null;
   if (row.cells.length < 2) return stackedHeading(rows, index, config);
   const known = (text: string): boolean => fieldOf(text, config) !== null;
   const cells = joinHeadingWords(splitHeadingCells(row, config), known);

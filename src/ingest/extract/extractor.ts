@@ -57,6 +57,8 @@ interface LineMeta {
   aboveSpan?: number;
   /** The reference columns of the line's table, whose blank cells may say "as above" (blank-reference-cells.ts). */
   refColumns?: { child: boolean; placement: boolean };
+  /** How many statement block headings stood above the line (blank reference cells never reach across one). */
+  block?: number;
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -134,6 +136,8 @@ interface TableState {
   pendingAbove?: Fragment[];
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
+  /** Rows read as statement block headings so far, whether or not the table took their references. */
+  blockHeadings: number;
   /** Item blocks' references printed with no label (`line` is the line's index). */
   unlabelledReferences?: Array<{ line: number; text: string; where: string }>;
 }
@@ -660,6 +664,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     unread: [],
     unreadCells: [],
     grossLines: [],
+    blockHeadings: 0,
   };
   const furniture = findFurniture(doc);
   for (let i = 0; i < rows.length; i++) {
@@ -714,6 +719,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     const found = groupReference(row);
+    if (found) state.blockHeadings++;
     const group = unlabelledUnderLine(state, row, found) ? null : found;
     if (group && refBelowLine(state, header, group, row)) {
       state.consumed.add(i);
@@ -743,7 +749,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -761,7 +767,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings });
       state.consumed.add(i);
       continue;
     }
@@ -1245,7 +1251,8 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
   uncertain.push(...settleChildCells(lines, notes));
-  uncertain.push(...settleBlankReferenceCells(lines.map((line, index) => ({ line, columns: table.lines[index]?.refColumns ?? { child: false, placement: false } })), notes));
+  const referenceCells = lines.map((line, index) => ({ line, columns: table.lines[index]?.refColumns ?? { child: false, placement: false }, block: table.lines[index]?.block ?? 0 }));
+  uncertain.push(...settleBlankReferenceCells(referenceCells, notes));
   if (!period) {
     const said = periodInHeaderText(doc, table, outside, lines, config);
     if (said) {

@@ -131,3 +131,38 @@ describe("a date printed under a heading not read", () => {
     expect(draft.uncertain.map((u) => [u.field, u.candidates])).toEqual([["line 1 period", ["Oct 1–31, 2026"]], ["line 2 period", ["Oct 9, 2026"]]]);
   });
 });
+
+describe("a statement block's heading of two labelled references set apart by spaces", () => {
+  it("gives its references to the block's lines, its labels are not taken for column headings", () => {
+    const draft = read([
+      item(40, 40, "Invoice No KF-2210"), item(40, 55, "Invoice Date 03/11/2026"), item(40, 70, "Period October 2026"),
+      item(40, 100, "Service User: S77"), item(160, 100, "Order: ORD-5521"),
+      item(40, 115, "Service"), item(220, 115, "Units"), item(280, 115, "Per"), item(340, 115, "Price"), item(440, 115, "Line Total"),
+      item(40, 130, "Supported living"), item(220, 130, "31"), item(280, 130, "night"), item(340, 130, "90.00"), item(440, 130, "2,790.00"),
+      item(40, 160, "Service User: S78"), item(160, 160, "Order: ORD-5522"),
+      item(40, 175, "Service"), item(220, 175, "Units"), item(280, 175, "Per"), item(340, 175, "Price"), item(440, 175, "Line Total"),
+      item(40, 190, "Supported living"), item(220, 190, "31"), item(280, 190, "night"), item(340, 190, "95.00"), item(440, 190, "2,945.00"),
+      item(340, 220, "Total"), item(440, 220, "5,735.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.amount?.toFixed(2)])).toEqual([
+      ["S77", "ORD-5521", "2790.00"],
+      ["S78", "ORD-5522", "2945.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+});
+
+describe("blank reference cells under a statement block heading", () => {
+  it("never take the reference of a line above the heading", () => {
+    const draft = read([
+      item(40, 40, "Invoice No KF-2211"), item(40, 55, "Invoice Date 03/11/2026"), item(40, 70, "Period October 2026"),
+      item(40, 100, "Child"), item(100, 100, "Service"), item(300, 100, "Nights"), item(360, 100, "Rate"), item(440, 100, "Amount"),
+      item(40, 115, "K41"), item(100, 115, "Foster placement"), item(300, 115, "31"), item(360, 115, "60.00"), item(440, 115, "1,860.00"),
+      item(100, 130, "Agency fee"), item(300, 130, "31"), item(360, 130, "20.00"), item(440, 130, "620.00"),
+      item(40, 150, "Young Person: K42"),
+      item(100, 165, "Foster placement"), item(300, 165, "31"), item(360, 165, "62.00"), item(440, 165, "1,922.00"),
+      item(360, 195, "Total"), item(440, 195, "4,402.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.description])).toEqual([["K41", "Foster placement"], ["K41", "Agency fee"], [null, "Foster placement"]]);
+  });
+});
