@@ -29,8 +29,7 @@ const KNOWN_GAPS: Record<string, string> = {
   // The tenth held-out set, measured once after round 11 (254/946, 10 silent, 3 of 10 stored) and
   // moved here for round 12. Until round 12 reads them:
   "abiword-adjustment-note-OFP-ADJ-0081.pdf": "an adjustment note naming its invoice only in a sentence: refused as no_invoice_number",
-  "prawn-fee-split-BFC-11107.pdf": "carer allowance and agency fee per child, carried forward over a page: refused as uncertain_value",
-  "prawn-weekly-wc-SSF-1640.pdf": "'w/c 02/11/26' weeks, void-days retainer, 'VAT at 0%': one value silently wrong",
+  "fpdf-credit-memo-HSB-CM-0014.pdf": "read exactly by r16q alone; with r16p's fixed-pitch join its 'C8004 / PO-480906' is one cell under a 'Client / Order' heading, which is not split yet: the references marked to verify",
 };
 
 // The reader does not depend on the database; storing and reading back does. So the embedded run

@@ -49,6 +49,9 @@ function fieldOf(text: string, config: ExtractionConfig): ColumnField | null {
   return columnFieldOf(text, config.columnSynonyms);
 }
 
+/** A label and its value in one cell ("PO: PO-6601", "Child #C1001"): a field filled in, not a heading. */
+const FILLED_IN = /\p{L}\s*[:#]\s*[A-Za-z]*[-/]?\d/u;
+
 function looksLikeData(cell: LayoutCell): boolean {
   if (cell.value instanceof Date || typeof cell.value === "number") return true;
   const text = cleanText(cell.text);
@@ -294,8 +297,10 @@ function wrapsHeadingBelow(upper: LayoutRow, lower: LayoutRow): boolean {
 
 export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config: ExtractionConfig): TableHeader | null {
   const row = rows[index];
-  // A heading row holds no amounts or dates: most rows are rejected here, cheaply.
-  if (!row || row.cells.length === 0 || row.cells.some(looksLikeData)) return null;
+  // A heading row holds no amounts or dates: most rows are rejected here, cheaply. Nor fields
+  // filled in: "Young Person: Y601   PO: PO-6601" is a statement block's heading, whose labels
+  // are no column headings over the row below.
+  if (!row || row.cells.length === 0 || row.cells.some((cell) => looksLikeData(cell) || FILLED_IN.test(cell.text))) return null;
   // The document's title in spaced capitals comes apart a word a cell ("CREDIT" "MEMO"), and its
   // words may be headings' words ("Credit", "Memo"): a title is never a table's heading row.
   if (DOCUMENT_TITLE.test(row.cells.map((c) => c.text).join(" ").replace(/\s+/g, " ").trim())) return null;

@@ -24,7 +24,7 @@ import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { settleChildCells } from "./child-cell.js";
-import { carryReferencesDown } from "./references-carried.js";
+import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -56,8 +56,10 @@ interface LineMeta {
   /** The line's own row (its figures), and how far above it its middle-aligned cells began. */
   rowTop?: number;
   aboveSpan?: number;
-  /** The line's table has a child or placement column (a blank cell there may be a reference printed once above). */
-  referenceColumns?: boolean;
+  /** The reference columns of the line's table, whose blank cells may say "as above" (blank-reference-cells.ts). */
+  refColumns?: { child: boolean; placement: boolean };
+  /** How many statement block headings stood above the line (blank reference cells never reach across one). */
+  block?: number;
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -135,16 +137,24 @@ interface TableState {
   pendingAbove?: Fragment[];
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
+  /** Rows read as statement block headings so far, whether or not the table took their references. */
+  blockHeadings: number;
   /** Item blocks' references printed with no label (`line` is the line's index). */
   unlabelledReferences?: Array<{ line: number; text: string; where: string }>;
 }
 
 /**
- * Unit nouns a description may name against its column's heading, not after a count: only
- * distance ("Mileage – school transport" under "No. of nights"), which no night, week or session
- * can be. A "therapy session" under "Nights" keeps the heading's unit: a provider may bill it so.
+ * Unit nouns a description may name against its column's heading, not after a count: distance
+ * ("Mileage – school transport" under "No. of nights"), which no night, week or session can be,
+ * and hours counted ("1:1 support hours" under "Nights": 36 of them at £24 in a month of 30
+ * nights), which no provider calls its nights. Not hours as a time of day ("out of hours",
+ * "after hours"). A "therapy session" under "Nights" keeps the heading's unit: a provider may
+ * bill it so.
  */
-const DESCRIPTION_UNITS: ReadonlyArray<readonly [RegExp, Unit]> = [[/(?<![\d.]\s*)\b(?:mileage|miles)\b/i, "mile"]];
+const DESCRIPTION_UNITS: ReadonlyArray<readonly [RegExp, Unit]> = [
+  [/(?<![\d.]\s*)\b(?:mileage|miles)\b/i, "mile"],
+  [/(?<![\d.]\s*|\b(?:of|after|office|opening|working|unsocial|anti-?social)[\s-]+)\b(?:hours|hrs)\b/i, "hour"],
+];
 
 /** The one unit a description names; null when it names none or more than one. */
 function unitNamedIn(description: string): Unit | null {
@@ -399,6 +409,22 @@ function countUnderUnreadHeading(header: TableHeader, placed: ReadonlyMap<number
   return null;
 }
 
+/**
+ * A line with no period of its own that prints a date or a period under a heading the reader did
+ * not read ("Dec 14, 2026" under "When"): its dates were printed and lost. Left alone, the line
+ * would take the invoice's period as its own, which it plainly is not; null when no such date
+ * stands on the line.
+ */
+function datesUnderUnreadHeading(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>, config: ExtractionConfig): { text: string; reason: string } | null {
+  for (const [index, column] of header.columns.entries()) {
+    if (column.field !== null || column.headerField !== null || column.ledger !== undefined || isVatHeading(column.heading)) continue;
+    const text = columnText(placed.get(index));
+    if (text === "" || (parseDateText(text, config.dateFormats) === null && parsePeriodText(text, config.dateFormats) === null)) continue;
+    return { text, reason: `prints "${text.slice(0, 40)}" under "${column.heading}", a heading not read as any field, and no period of its own: the line's dates are not known` };
+  }
+  return null;
+}
+
 function readLine(
   doc: LayoutDocument,
   row: LayoutRow,
@@ -503,6 +529,8 @@ function readLine(
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
   const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
   if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
+  const lostDates = period === null && amount !== null ? datesUnderUnreadHeading(header, placed, config) : null;
+  if (lostDates) state.unreadCells.push({ line: state.lines.length, field: "period", text: lostDates.text, where: source, reason: lostDates.reason });
   const doubt = doubtfulDescription(description, header, placed);
   if (amount && doubt) state.unreadCells.push({ line: state.lines.length, field: "description", text: doubt.text, where: source, reason: doubt.reason, ...(description === "" ? { wordless: true as const } : {}) });
 
@@ -559,6 +587,10 @@ function refBelowLine(state: TableState, header: TableHeader, group: NonNullable
   return true;
 }
 
+function referenceColumns(header: TableHeader): { child: boolean; placement: boolean } {
+  return { child: header.fields.has("child"), placement: header.fields.has("placement") };
+}
+
 /** A block heading's references become the lines' own, for the columns the table lacks. */
 function applyGroup(state: TableState, header: TableHeader, group: ReturnType<typeof groupReference>, where: string): boolean {
   if (!group) return false;
@@ -605,10 +637,6 @@ function noteBlockReferences(state: TableState, line: DraftLine): void {
   }
 }
 
-function hasReferenceColumns(header: TableHeader): boolean {
-  return header.fields.has("child") || header.fields.has("placement");
-}
-
 /** A statement's first block may print its reference just above the table's headings. */
 function groupAboveHeading(doc: LayoutDocument, index: number, state: TableState, header: TableHeader, furniture: ReadonlyMap<number, FurnitureKind>): void {
   const heading = doc.rows[index];
@@ -647,6 +675,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     unread: [],
     unreadCells: [],
     grossLines: [],
+    blockHeadings: 0,
   };
   const furniture = findFurniture(doc);
   for (let i = 0; i < rows.length; i++) {
@@ -708,6 +737,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     const found = groupReference(row);
+    if (found) state.blockHeadings++;
     const group = unlabelledUnderLine(state, row, found) ? null : found;
     if (group && refBelowLine(state, header, group, row)) {
       state.consumed.add(i);
@@ -737,7 +767,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, referenceColumns: hasReferenceColumns(header) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -755,7 +785,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), referenceColumns: hasReferenceColumns(header) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings });
       state.consumed.add(i);
       continue;
     }
@@ -1240,8 +1270,9 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   }
 
   const lines = table.lines.map((meta, index) => ({ ...meta.line, lineNo: index + 1 }));
-  carryReferencesDown(lines, table.lines.map((meta) => meta.referenceColumns === true), isCredit, notes);
   uncertain.push(...settleChildCells(lines, notes));
+  const referenceCells = lines.map((line, index) => ({ line, columns: table.lines[index]?.refColumns ?? { child: false, placement: false }, block: table.lines[index]?.block ?? 0 }));
+  uncertain.push(...settleBlankReferenceCells(referenceCells, notes));
   if (!period) {
     const said = periodInHeaderText(doc, table, outside, lines, config);
     if (said) {

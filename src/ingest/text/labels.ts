@@ -96,6 +96,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
+    // A fostering fee split into its parts (the carer's allowance, the agency's fee) per child.
+    "Element", "Fee Element", "Charge Element", "Cost Element", "Care Element", "Element of Fee",
   ],
   from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start",
     "Arrival", "Arrival Date", "Date In", "Admission Date", "First Night", "Check In", "Starting"],
@@ -330,10 +332,37 @@ function stripHeadingUnits(key: string): string {
   return stripped === "" ? key : stripped;
 }
 
+/**
+ * Totals labels read by shape, so the next provider's wording needs no list entry:
+ * - the net subtotal named by what it adds up: "Total zero-rated supplies", "Total exempt
+ *   supplies", "Total net charges", "Net fees total" (the supplies before any VAT);
+ * - the total named by when it is due: "Amount now due", "Balance due now", "Total now payable";
+ * - the VAT row whose label explains why it is nil after a dash or colon: "VAT – exempt supply of
+ *   welfare services", "VAT: zero-rated". Only with the dash or colon, and never naming a base
+ *   ("VAT exempt supplies", "VAT: exempt sales" print what was supplied, not the tax).
+ */
+const VAT_TREATMENT = "(?:exempt(?:ed)?|zero rated|nil(?: rated| rate)?|outside (?:the )?scope|not applicable)";
+const TOTALS_SHAPES: ReadonlyArray<readonly [RegExp, "subtotal" | "vat" | "total"]> = [
+  [new RegExp(`^total (?:(?:${VAT_TREATMENT}|standard rated|reduced rated|taxable|vatable|non vatable) )?supplies$`), "subtotal"],
+  [/^(?:total )?net (?:charges?|fees?|costs?|services|supplies|sales)(?: total)?$/, "subtotal"],
+  [/^(?:total|amount|balance|sum) (?:now )?(?:due|payable|owing|outstanding)(?: now)?$/, "total"],
+];
+
+/** Read on the label's own words: normalising would lose the colon that sets the reason apart. */
+const VAT_EXPLAINED = new RegExp(
+  `^(?:vat|tax)\\s*(?:[–—:]|\\s-)\\s*${VAT_TREATMENT.replace(/ /g, "[\\s-]")}\\b(?![a-z\\s-]*\\b(?:supplies|sales|goods|turnover|net|value|amount|total)\\b)[a-z\\s-]*$`,
+);
+
+function totalsFieldByShape(label: string, key: string): "subtotal" | "vat" | "total" | null {
+  if (VAT_EXPLAINED.test(label.replace(/[\u00a0\s]+/g, " ").trim().toLowerCase())) return "vat";
+  return TOTALS_SHAPES.find(([shape]) => shape.test(key))?.[1] ?? null;
+}
+
 /** The totals field a row label names (subtotal, VAT or total), if it is exactly one. */
 export function totalsFieldOf(label: string): "subtotal" | "vat" | "total" | null {
-  const direct = TOTALS_KEYS.get(normaliseTotalsLabel(label));
-  if (direct !== undefined) return direct;
+  const key = normaliseTotalsLabel(label);
+  const direct = TOTALS_KEYS.get(key) ?? totalsFieldByShape(label, key);
+  if (direct !== null && direct !== undefined) return direct;
   const translated = otherLanguage(label);
   return translated === null ? null : (TOTALS_KEYS.get(normaliseTotalsLabel(translated)) ?? null);
 }
@@ -448,8 +477,17 @@ function matchOneLabel(text: string, extra: ReadonlyArray<{ field: HeaderField; 
     const m = pattern.exec(text);
     if (m) return { field, label, rest: text.slice(m[0].length).trim() };
   }
-  return null;
+  const period = NAMED_PERIOD.exec(text);
+  return period ? { field: "period", label: cleanHeading(period[1] ?? ""), rest: text.slice(period[0].length).trim() } : null;
 }
+
+/**
+ * The billing period named by what is billed: "Fostering period", "Placement period", "Charging
+ * period". Only words for the care or the billing, so "Payment period 30 days" or "Notice period"
+ * are never taken for it (and a value that is no period is not read as one anyway).
+ */
+const NAMED_PERIOD =
+  /^\s*((?:fostering|care|placement|residential|support|service|charging|charge|billing|invoicing|invoiced|accounting|claim|statement|contract|tenancy|booking|stay)\s+period)(?=$|[\s:#.\-–—(])[\s:#.\-–—]*/i;
 
 /** How strongly a label names its field: "Invoice Date" beats a bare "Date". Lower is better. */
 export function labelRank(field: HeaderField, label: string): number {

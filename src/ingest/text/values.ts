@@ -315,6 +315,7 @@ export function findPeriodInText(input: string, formats: readonly DateFormat[] =
   const patterns = [
     /\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
     /\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?\s*(?:-|–|—|to|until)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\b/g,
+    new RegExp(`\\b${MONTH_WORD}\\s+\\d{1,2}(?:st|nd|rd|th)?\\s*(?:-|–|—|to|until)\\s*(?:${MONTH_WORD}\\s+)?\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b`, "gi"),
     new RegExp(`\\b${MONTH_WORD}[\\s-]+\\d{4}\\b`, "gi"),
   ];
   if (dates.length > 0) patterns.pop(); // "1 October 2026" holds "October 2026": a single date is no period
