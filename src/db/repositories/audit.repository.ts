@@ -391,12 +391,21 @@ const FINDINGS_PER_STATEMENT = 5_000;
  * a crash is audited again, and saving is idempotent. Meanwhile the audit does not wait about a
  * disk flush per batch.
  */
-export async function saveAuditResults(knex: Knex, authorityId: number, runId: string, results: AuditedInvoiceResult[], cause: string | null = null): Promise<void> {
+export async function saveAuditResults(
+  knex: Knex,
+  authorityId: number,
+  runId: string,
+  results: AuditedInvoiceResult[],
+  cause: string | null = null,
+  options: { noFindingsYet?: boolean } = {},
+): Promise<void> {
   if (results.length === 0) return;
   const invoiceIds = results.map((r) => r.invoice.key);
   await knex.transaction(async (trx) => {
     await trx.raw("set local synchronous_commit = off");
-    const existing = await existingFindings(trx, invoiceIds);
+    // The caller may know the answer already (providersWithFindings): during a first big audit
+    // the look below was planned as a scan of every finding so far, for every batch.
+    const existing = options.noFindingsYet === true ? { any: false, decided: false } : await existingFindings(trx, invoiceIds);
     if (!existing.any) await firstAuditOfBatch(trx, authorityId, runId, results);
     else await reAuditOfBatch(trx, authorityId, runId, results, { decided: existing.decided, cause });
   });
@@ -591,6 +600,28 @@ async function reAuditOfBatch(
      where i.id = v.id`,
     [JSON.stringify(results.map((r) => ({ id: r.invoice.key, notes: r.notes })))],
   );
+}
+
+/**
+ * Of these providers, those with any finding in the authority: one probe of the (authority,
+ * provider) index each. A part asks once, before it audits: a batch of providers without
+ * findings then needs no look at its invoices' findings (existingFindings) to know they have
+ * none, since the part's own batches write findings only for their own invoices, once each.
+ *
+ * That look is why: during a first big audit the statistics still say findings is empty while
+ * the table grows, and PostgreSQL planned it as a hash join over a sequential scan of every
+ * finding so far, or, under row-level security, as a bitmap of every finding of the authority
+ * per invoice; either way a cost per batch that grew with the findings written (3 s of the
+ * server's time in a 1M-line audit; bench/README.md step 17).
+ */
+export async function providersWithFindings(knex: Knex, authorityId: number, providerIds: readonly string[]): Promise<Set<string>> {
+  if (providerIds.length === 0) return new Set();
+  const result: { rows: { provider_id: string }[] } = await knex.raw(
+    `select p.id as provider_id from unnest(?::text[]) as p(id)
+     where exists (select 1 from findings f where f.authority_id = ? and f.provider_id = p.id)`,
+    [[...providerIds], authorityId],
+  );
+  return new Set(result.rows.map((row) => row.provider_id));
 }
 
 /**
