@@ -6,6 +6,7 @@ import { invoiceFromRow, invoiceLineFromRow, type InvoiceLineRow, type InvoiceRo
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 import { AppError } from "../../domain/errors.js";
 import { arrayLiteral } from "../array-literal.js";
+import { copyOut } from "../copy-out.js";
 
 /**
  * Reads invoices in audit order and writes what the audit found, in bulk.
@@ -92,7 +93,15 @@ interface PageRow extends InvoiceRow {
  * several times cheaper for this process than a row object per line. Amounts, rates and
  * quantities travel as text, so they stay exact decimal strings.
  */
-export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, providerId: string, upTo: string | null, pageSize = 1000): AsyncGenerator<StoredInvoice[]> {
+export async function* invoicesInAuditOrder(
+  knex: Knex,
+  authorityId: number,
+  providerId: string,
+  upTo: string | null,
+  options: { linesByCopy?: boolean; pageSize?: number } = {},
+): AsyncGenerator<StoredInvoice[]> {
+  const pageSize = options.pageSize ?? 1000;
+  const linesByCopy = options.linesByCopy === true;
   let after: [string, string, string, string] | null = null;
   for (;;) {
     const conditions = ["i.authority_id = ?", "i.kind = 'invoice'", "i.provider_id = ?", NOT_TO_VERIFY];
@@ -105,12 +114,14 @@ export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, pro
       conditions.push("(i.invoice_date, i.received_at, i.invoice_number, i.id) > (?::date, ?::timestamptz, ?, ?::bigint)");
       bindings.push(...after);
     }
+    const lines = linesByCopy
+      ? "null::json"
+      : `(select json_agg(json_build_array(l.line_no, l.child_ref, l.placement_ref, l.description, l.item, l.from_date, l.to_date,
+                                           l.quantity::text, l.unit, l.unit_rate::text, l.amount::text) order by l.line_no)
+            from invoice_lines l where l.invoice_id = i.id)`;
     const result: { rows: PageRow[] } = await knex.raw(
       `select i.id, i.provider_id, i.invoice_number, i.invoice_date, i.kind, i.credits_invoice, i.period_from, i.period_to, i.subtotal, i.vat, i.total,
-         i.received_at, i.received_at::text as received_key,
-         (select json_agg(json_build_array(l.line_no, l.child_ref, l.placement_ref, l.description, l.item, l.from_date, l.to_date,
-                                           l.quantity::text, l.unit, l.unit_rate::text, l.amount::text) order by l.line_no)
-            from invoice_lines l where l.invoice_id = i.id) as lines
+         i.received_at, i.received_at::text as received_key, ${lines} as lines
        from invoices i
        where ${conditions.join(" and ")}
        order by i.invoice_date, i.received_at, i.invoice_number, i.id
@@ -119,11 +130,58 @@ export async function* invoicesInAuditOrder(knex: Knex, authorityId: number, pro
     );
     const rows = result.rows;
     if (rows.length === 0) return;
-    yield rows.map((row) => toInvoice(row, (row.lines ?? []).map(lineFromTuple)));
+    if (linesByCopy) {
+      const byInvoice = await linesOfInvoices(knex, rows.map((row) => String(row.id)));
+      yield rows.map((row) => toInvoice(row, byInvoice.get(String(row.id)) ?? []));
+    } else {
+      yield rows.map((row) => toInvoice(row, (row.lines ?? []).map(lineFromTuple)));
+    }
     const last = rows[rows.length - 1] as PageRow;
     after = [last.invoice_date, last.received_key, last.invoice_number, String(last.id)];
     if (rows.length < pageSize) return;
   }
+}
+
+/**
+ * The lines of some invoices by invoice id, each invoice's in line order, through one COPY
+ * (PostgreSQL servers only). The server writes plain text instead of each invoice's lines as
+ * JSON (json_agg of json_build_array: about 3 µs a line and 38 µs an invoice of its CPU, the
+ * largest part of reading), and this process splits rows instead of parsing JSON.
+ */
+async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promise<Map<string, InvoiceLine[]>> {
+  for (const id of invoiceIds) if (!/^[0-9]+$/.test(id)) throw new Error(`not an invoice id: ${id}`);
+  const byInvoice = new Map<string, InvoiceLine[]>();
+  let current: InvoiceLine[] = [];
+  let currentId = "";
+  // The ids are digits (checked above), so they can stand in the statement: COPY takes no parameters.
+  await copyOut(
+    knex,
+    `select l.invoice_id, l.line_no, l.child_ref, l.placement_ref, l.description, l.item, l.from_date, l.to_date, l.quantity, l.unit, l.unit_rate, l.amount
+     from unnest('{${invoiceIds.join(",")}}'::bigint[]) as p(id)
+     cross join lateral (select * from invoice_lines where invoice_id = p.id) l
+     order by l.invoice_id, l.line_no`,
+    (f) => {
+      const invoiceId = f[0] as string;
+      if (invoiceId !== currentId) {
+        currentId = invoiceId;
+        byInvoice.set(invoiceId, (current = []));
+      }
+      current.push({
+        lineNo: Number(f[1]),
+        childRef: f[2] ?? null,
+        placementRef: f[3] ?? null,
+        description: f[4] as string,
+        item: f[5] as InvoiceLine["item"],
+        from: f[6] ?? null,
+        to: f[7] ?? null,
+        quantity: f[8] ?? null,
+        unit: (f[9] ?? null) as Unit | null,
+        unitRate: f[10] ?? null,
+        amount: f[11] as string,
+      });
+    },
+  );
+  return byInvoice;
 }
 
 function lineFromTuple([lineNo, childRef, placementRef, description, item, from, to, quantity, unit, unitRate, amount]: LineTuple): InvoiceLine {

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { isPostgresServer } from "../../db/connection.js";
 import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../../audit/index.js";
 import { loadReferenceData, loadSharedReference } from "../../db/repositories/reference.repository.js";
 import { invoicesInAuditOrder, providersInAuditScope, providersWithFindings, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
@@ -180,6 +181,8 @@ const PROVIDERS_READ_AHEAD = 3;
  * so reading one page at a time would leave the audit waiting.
  */
 async function* providerPages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
+  // On a server, each page's lines come by COPY (the server's cheapest way to send them).
+  const linesByCopy = isPostgresServer(knex);
   // Providers whose first page is being read, by position; forgotten once audited (a page held here would stay in memory).
   const started = new Map<number, { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> }>();
   let readAhead = 0;
@@ -187,7 +190,7 @@ async function* providerPages(knex: Knex, job: PartitionJob, providerIds: readon
   try {
     for (let i = 0; i < providerIds.length; i++) {
       for (; readAhead < providerIds.length && readAhead <= i + PROVIDERS_READ_AHEAD; readAhead++) {
-        const pages = invoicesInAuditOrder(knex, job.authorityId, providerIds[readAhead] as string, job.upTo);
+        const pages = invoicesInAuditOrder(knex, job.authorityId, providerIds[readAhead] as string, job.upTo, { linesByCopy });
         started.set(readAhead, { pages, first: quiet(pages.next()) });
       }
       const { pages, first } = started.get(i) as { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> };
