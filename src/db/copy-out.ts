@@ -2,16 +2,17 @@ import type { Knex } from "knex";
 
 /**
  * `COPY (select …) TO STDOUT` on a connection of a knex pool (PostgreSQL servers only), each row
- * handed to `onRow` as its text-format fields as it arrives. For reads of many rows: the server
+ * handed to `onRow` as it arrives, to read its fields in order (CopyTextRow; the same object
+ * for every row, so no list is made per row). For reads of many rows: the server
  * writes each value in its plain text form, with none of the cost of building JSON or of the pg
  * driver's row objects and type parsers (bench/README.md step 17). pg-copy-streams does this as
  * a stream; it is not a dependency, and the few lines below are all a read needs.
  *
  * COPY takes no bind parameters: the caller puts only values it has checked (numbers, ids of
- * its own rows) or quoted with `quoteLiteral` into the statement. Row-level security applies as
- * to any query (COPY TO of a query; only COPY FROM is refused on tables under it).
+ * its own rows) into the statement. Row-level security applies as to any query (COPY TO of a
+ * query; only COPY FROM is refused on tables under it).
  */
-export async function copyOut(knex: Knex, sql: string, onRow: (fields: (string | null)[]) => void): Promise<void> {
+export async function copyOut(knex: Knex, sql: string, onRow: (row: CopyTextRow) => void): Promise<void> {
   const pool = knex.client as unknown as KnexPool;
   // The pool's hand-out puts the connection in the handle's role and authority (tenancy.ts).
   const connection = await pool.acquireConnection();
@@ -22,11 +23,6 @@ export async function copyOut(knex: Knex, sql: string, onRow: (fields: (string |
   } finally {
     await pool.releaseConnection(connection);
   }
-}
-
-/** A string as an SQL literal ('…', quotes doubled; standard_conforming_strings is on since PostgreSQL 9.1). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 interface KnexPool {
@@ -53,10 +49,11 @@ interface PgWire {
  */
 class CopyOutQuery {
   private failure: Error | null = null;
+  private readonly row = new CopyTextRow();
 
   constructor(
     private readonly text: string,
-    private readonly onRow: (fields: (string | null)[]) => void,
+    private readonly onRow: (row: CopyTextRow) => void,
     private readonly resolve: () => void,
     private readonly reject: (error: Error) => void,
   ) {}
@@ -68,7 +65,7 @@ class CopyOutQuery {
   handleCopyData(message: { chunk: Buffer }): void {
     if (this.failure !== null) return;
     try {
-      this.onRow(copyTextFields(message.chunk.toString("utf8")));
+      this.onRow(this.row.of(message.chunk.toString("utf8")));
     } catch (error) {
       // Keep reading to the end (the protocol has no way to stop a COPY TO short of cancelling), then fail.
       this.failure = error as Error;
@@ -96,21 +93,52 @@ class CopyOutQuery {
 }
 
 /**
- * One row of COPY's text format: fields split at tabs, `\N` for NULL, and the escapes COPY TO
- * writes (`\\`, `\t`, `\n`, `\r`, `\b`, `\f`, `\v`) undone. The row ends with a newline.
+ * One row of COPY's text format, read field by field: fields end at tabs, `\N` is NULL, and the
+ * escapes COPY TO writes (`\\`, `\t`, `\n`, `\r`, `\b`, `\f`, `\v`) are undone. The row ends with
+ * a newline.
  */
-export function copyTextFields(row: string): (string | null)[] {
-  const fields: (string | null)[] = [];
-  const end = row.endsWith("\n") ? row.length - 1 : row.length;
-  let start = 0;
-  for (;;) {
-    let tab = row.indexOf("\t", start);
-    if (tab === -1 || tab > end) tab = end;
-    const field = row.slice(start, tab);
-    fields.push(field === "\\N" ? null : field.indexOf("\\") === -1 ? field : unescapeCopyText(field));
-    if (tab >= end) return fields;
-    start = tab + 1;
+export class CopyTextRow {
+  private text = "";
+  private at = 0;
+  private end = 0;
+
+  /** This object, reading `text` from its first field. */
+  of(text: string): this {
+    this.text = text;
+    this.at = 0;
+    this.end = text.endsWith("\n") ? text.length - 1 : text.length;
+    return this;
   }
+
+  /** Whether a field is left to read. */
+  get more(): boolean {
+    return this.at <= this.end;
+  }
+
+  /** The next field (NULL as null). */
+  next(): string | null {
+    let tab = this.text.indexOf("\t", this.at);
+    if (tab === -1 || tab > this.end) tab = this.end;
+    const field = this.text.slice(this.at, tab);
+    this.at = tab + 1;
+    if (field === "\\N") return null;
+    return field.indexOf("\\") === -1 ? field : unescapeCopyText(field);
+  }
+
+  /** The next field, which the query makes never NULL. */
+  nextText(): string {
+    const field = this.next();
+    if (field === null) throw new Error("COPY gave NULL for a field that cannot be NULL");
+    return field;
+  }
+}
+
+/** Every field of one row (for tests and small reads). */
+export function copyTextFields(text: string): (string | null)[] {
+  const row = new CopyTextRow().of(text);
+  const fields: (string | null)[] = [];
+  while (row.more) fields.push(row.next());
+  return fields;
 }
 
 const ESCAPED: Readonly<Record<string, string>> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };

@@ -160,24 +160,25 @@ async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promi
      from unnest('{${invoiceIds.join(",")}}'::bigint[]) as p(id)
      cross join lateral (select * from invoice_lines where invoice_id = p.id) l
      order by l.invoice_id, l.line_no`,
-    (f) => {
-      const invoiceId = f[0] as string;
+    (row) => {
+      const invoiceId = row.nextText();
       if (invoiceId !== currentId) {
         currentId = invoiceId;
         byInvoice.set(invoiceId, (current = []));
       }
+      // In the statement's column order; no list of fields is made per line.
       current.push({
-        lineNo: Number(f[1]),
-        childRef: f[2] ?? null,
-        placementRef: f[3] ?? null,
-        description: f[4] as string,
-        item: f[5] as InvoiceLine["item"],
-        from: f[6] ?? null,
-        to: f[7] ?? null,
-        quantity: f[8] ?? null,
-        unit: (f[9] ?? null) as Unit | null,
-        unitRate: f[10] ?? null,
-        amount: f[11] as string,
+        lineNo: Number(row.nextText()),
+        childRef: row.next(),
+        placementRef: row.next(),
+        description: row.nextText(),
+        item: row.nextText(),
+        from: row.next(),
+        to: row.next(),
+        quantity: row.next(),
+        unit: row.next() as Unit | null,
+        unitRate: row.next(),
+        amount: row.nextText(),
       });
     },
   );
