@@ -80,8 +80,27 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir, options.share ?? false);
 }
 
+/** The connection pools of PostgreSQL servers (openPostgres): every handle made from one shares its pool. */
+const serverPools = new WeakSet<object>();
+
+function poolOf(db: Knex): object | undefined {
+  return (db.client as { pool?: object }).pool;
+}
+
+/**
+ * Whether a knex (the owner's or any handle made from it) talks to a PostgreSQL server, which
+ * alone can COPY to this process (copy-out.ts): the embedded database, and a process reaching it
+ * through the one that holds it, speak through PGlite.
+ */
+export function isPostgresServer(db: Knex): boolean {
+  const pool = poolOf(db);
+  return pool !== undefined && serverPools.has(pool);
+}
+
 function openPostgres(url: string): Database {
   const db = knex({ client: "pg", connection: url, pool: { min: 0, max: 8 } });
+  const pool = poolOf(db);
+  if (pool !== undefined) serverPools.add(pool);
   const tenancy = { trusted: true };
   guardOwner(db, tenancy);
   return { knex: db, kind: "postgres", url, close: () => db.destroy(), authorityId: "owner", tenancy };

@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
+import { isPostgresServer } from "../../db/connection.js";
 import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../../audit/index.js";
 import { loadReferenceData, loadSharedReference } from "../../db/repositories/reference.repository.js";
-import { invoicesInAuditOrder, providersInAuditScope, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
+import { invoicesInAuditOrder, providersInAuditScope, providersWithFindings, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
 import { CATEGORIES, type Category } from "../../domain/finding.js";
 import type { ReferenceData } from "../../domain/reference.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
@@ -70,8 +71,10 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
   const counts = { invoicesAudited: 0, linesAudited: 0, findingsRaised: 0 };
   // Writes run behind the audit: while PostgreSQL stores batches, the next is being audited.
   // At most WRITES_IN_FLIGHT at a time, and a failure stops the run at the next batch.
-  const writer = new BatchWriter<AuditedInvoiceResult>((batch) => saveAuditResults(knex, job.authorityId, job.runId, batch, job.cause ?? null));
-  let pending: AuditedInvoiceResult[] = [];
+  // Providers that had findings when the part started: a batch of none of them is every invoice's first audit.
+  const withFindings = await providersWithFindings(knex, job.authorityId, providerIds);
+  const writer = new BatchWriter<PendingBatch>((batch) => saveAuditResults(knex, job.authorityId, job.runId, batch.results, job.cause ?? null, { noFindingsYet: batch.noFindingsYet }));
+  let pending: PendingBatch = { results: [], noFindingsYet: true };
   // The next group's reference data, being read while this group is audited.
   let nextReference: Promise<ReferenceData> | null = null;
 
@@ -112,10 +115,11 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
             counts.findingsRaised += result.findings.length;
             for (const finding of result.findings) flagged.set(finding.category, (flagged.get(finding.category) ?? NO_PENCE).plus(penceOf(finding.amount)));
             // The invoice's key and provider only: its lines need not outlive its audit while the batch waits to be stored.
-            pending.push({ invoice: { key: invoice.key, providerId: invoice.providerId }, findings: result.findings, notes: result.notes });
-            if (pending.length >= job.batchSize) {
+            pending.results.push({ invoice: { key: invoice.key, providerId: invoice.providerId }, findings: result.findings, notes: result.notes });
+            if (withFindings.has(invoice.providerId)) pending.noFindingsYet = false;
+            if (pending.results.length >= job.batchSize) {
               await writer.write(pending);
-              pending = [];
+              pending = { results: [], noFindingsYet: true };
             }
           }
           // The audit is synchronous: let the database driver send and receive (the next page,
@@ -127,7 +131,7 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
         }
       }
     }
-    await writer.write(pending);
+    if (pending.results.length > 0) await writer.write(pending);
   } finally {
     // Never leave a write running behind a failed run (its status is written next).
     await writer.settled();
@@ -139,6 +143,12 @@ export async function auditPartition(knex: Knex, job: PartitionJob): Promise<Par
     ...counts,
     flaggedByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, penceText(flagged.get(c) ?? NO_PENCE)])) as Record<Category, string>,
   };
+}
+
+/** A batch waiting to be stored, and whether its invoices are known to have no findings yet (saveAuditResults). */
+interface PendingBatch {
+  results: AuditedInvoiceResult[];
+  noFindingsYet: boolean;
 }
 
 /** The sum of the parts' figures. */
@@ -171,6 +181,8 @@ const PROVIDERS_READ_AHEAD = 3;
  * so reading one page at a time would leave the audit waiting.
  */
 async function* providerPages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
+  // On a server, each page's lines come by COPY (the server's cheapest way to send them).
+  const linesByCopy = isPostgresServer(knex);
   // Providers whose first page is being read, by position; forgotten once audited (a page held here would stay in memory).
   const started = new Map<number, { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> }>();
   let readAhead = 0;
@@ -178,7 +190,7 @@ async function* providerPages(knex: Knex, job: PartitionJob, providerIds: readon
   try {
     for (let i = 0; i < providerIds.length; i++) {
       for (; readAhead < providerIds.length && readAhead <= i + PROVIDERS_READ_AHEAD; readAhead++) {
-        const pages = invoicesInAuditOrder(knex, job.authorityId, providerIds[readAhead] as string, job.upTo);
+        const pages = invoicesInAuditOrder(knex, job.authorityId, providerIds[readAhead] as string, job.upTo, { linesByCopy });
         started.set(readAhead, { pages, first: quiet(pages.next()) });
       }
       const { pages, first } = started.get(i) as { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> };
@@ -222,12 +234,11 @@ class BatchWriter<T> {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: { error: unknown } | null = null;
 
-  constructor(private readonly save: (batch: T[]) => Promise<void>) {}
+  constructor(private readonly save: (batch: T) => Promise<void>) {}
 
-  async write(batch: T[]): Promise<void> {
+  async write(batch: T): Promise<void> {
     while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
     this.throwIfFailed();
-    if (batch.length === 0) return;
     const saving: Promise<void> = this.save(batch)
       .catch((error: unknown) => {
         this.failure ??= { error };

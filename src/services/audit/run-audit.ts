@@ -8,7 +8,7 @@ import { recordRunFailed, recordRunOutcome } from "./run-finish.js";
 import { monthBounds } from "../../domain/months.js";
 import type { Logger } from "../../logger.js";
 import { auditPartition, defaultRulesJson, type PartitionJob, type PartitionResult } from "./audit-partition.js";
-import { auditInThreads, defaultAuditThreads, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
+import { auditInThreads, defaultAuditThreads, isOnThisMachine, shareProviders, THREAD_HEAP_MB } from "./audit-threads.js";
 import { partCount, queueAuditParts, waitForRun } from "./audit-queue.js";
 import type { WorkQueue } from "../queue/work-queue.js";
 import type { MonthlyCompletion } from "../scheduler/monthly-completion.js";
@@ -252,7 +252,9 @@ async function auditInScope(db: Database, scope: ScopeJob, log: Logger | undefin
 /** Audits every provider's invoices: in this thread, or on PostgreSQL shared among threads. */
 async function auditProviders(db: Database, job: PartitionJob, options: { threads: number | null; heapMb: number; log: Logger | undefined }): Promise<PartitionResult> {
   const { threads, log } = options;
-  if (db.kind !== "postgres" || db.url === null || threads === 1) return auditPartition(db.knex, job);
+  // A server on this machine gets one thread unless told otherwise (defaultAuditThreads), so the
+  // run need not first count every provider's lines to share them (0.3-0.7 s at 1M lines, before any work).
+  if (db.kind !== "postgres" || db.url === null || threads === 1 || (threads === null && isOnThisMachine(db.url))) return auditPartition(db.knex, job);
   const providers = await linesByProvider(db.knex, job.authorityId, job.upTo);
   const lines = providers.reduce((sum, provider) => sum + provider.lines, 0);
   const parts = shareProviders(providers, threads ?? defaultAuditThreads(lines, db.url));
