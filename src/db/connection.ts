@@ -38,8 +38,11 @@ export interface Database {
   tenancy: TenancyOptions;
 }
 
-/** The owner's handle behind any handle. */
-function ownerOf(db: Database): Database {
+/**
+ * The owner's handle behind any handle: for maintenance the app's role may not do (VACUUM needs
+ * the tables' owner, and PostgreSQL skips a table it may not vacuum with only a warning).
+ */
+export function ownerOf(db: Database): Database {
   return db.authorityId === "owner" ? db : ((db as ScopedDatabase).owner);
 }
 

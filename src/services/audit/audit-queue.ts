@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import type { Database } from "../../db/connection.js";
+import { ownerOf, type Database } from "../../db/connection.js";
 import { withProviderLocks } from "../../db/repositories/arrival-pending.repository.js";
 import { markPartFailed, markPartStarted, partFailure, partResults, partStatus, planParts, recordPartDone, recordPartError } from "../../db/repositories/audit-parts.repository.js";
 import { failRun, finishRun, vacuumAuditTables, type AuditRunRow, type RunCounts } from "../../db/repositories/audit.repository.js";
@@ -142,7 +142,8 @@ async function completeRun(db: Database, data: AuditPartJob, log: Logger | undef
   await applyCreditNotes(knex, authorityId, await creditResolution(knex, authorityId));
   const counts = addPartitionResults((await partResults(knex, runId)) as PartitionResult[]);
   if (counts.linesAudited >= completion.tidyAfterLines) {
-    await vacuumAuditTables(knex).catch((error: unknown) => log?.warn("findings and invoices not vacuumed after the audit", { error: (error as Error).message }));
+    // As the tables' owner, as run-audit.ts's tidyTables says why.
+    await vacuumAuditTables(ownerOf(db).knex).catch((error: unknown) => log?.warn("findings and invoices not vacuumed after the audit", { error: (error as Error).message }));
   }
   await finishRun(knex, runId, counts);
   await logAuditRun(knex, { authorityId, runId, scope: completion.scope, trigger: completion.trigger, actor: completion.actor, outcome: { counts, foundUnaudited: completion.foundUnaudited } });

@@ -1,6 +1,5 @@
-import type { Knex } from "knex";
 import { loadRulesConfig, type RulesConfig } from "../../audit/index.js";
-import type { Database } from "../../db/connection.js";
+import { ownerOf, type Database } from "../../db/connection.js";
 import { linesByProvider, startRun, unauditedInvoiceCount, vacuumAuditTables, type RunCounts } from "../../db/repositories/audit.repository.js";
 import { handRunToQueue } from "../../db/repositories/scheduler.repository.js";
 import { applyCreditNotes, creditResolution } from "./credit-recovery.js";
@@ -40,6 +39,8 @@ export interface RunAuditOptions {
   threadHeapMb?: number;
   /** Providers whose reference data is in memory at a time (PROVIDERS_PER_LOAD); for tests. */
   providersPerLoad?: number;
+  /** Lines audited from which findings and invoices are vacuumed after the run (TIDY_AFTER_LINES); for tests. */
+  tidyAfterLines?: number;
   /**
    * On PostgreSQL, the work queue: the run is shared out as one job per provider partition,
    * done by whichever workers take them (audit-queue.ts), and this call waits for the last one.
@@ -68,9 +69,11 @@ export interface RunAuditResult extends RunCounts {
  */
 const TIDY_AFTER_LINES = 50_000;
 
-async function tidyTables(knex: Knex, log: Logger | undefined): Promise<void> {
+async function tidyTables(db: Database, log: Logger | undefined): Promise<void> {
   try {
-    await vacuumAuditTables(knex);
+    // As the tables' owner: the app's role (src/db/tenancy.ts) may not vacuum them, and
+    // PostgreSQL would skip them with a warning, not an error, leaving the statistics stale.
+    await vacuumAuditTables(ownerOf(db).knex);
   } catch (error) {
     // Only an optimisation: a database user who may not vacuum still has a complete audit.
     log?.warn("findings and invoices not vacuumed after the audit", { error: (error as Error).message });
@@ -120,7 +123,7 @@ export async function startAudit(db: Database, options: RunAuditOptions): Promis
         foundUnaudited = await unauditedInvoiceCount(knex, authorityId, bounds?.to ?? null);
         log?.info("audit started", { scope: run.scope, foundUnaudited });
         const counts = await auditInScope(db, { authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, threads: options.threads ?? null, threadHeapMb: options.threadHeapMb ?? THREAD_HEAP_MB, providersPerLoad: options.providersPerLoad }, log);
-        if (counts.linesAudited >= TIDY_AFTER_LINES) await tidyTables(knex, log);
+        if (counts.linesAudited >= (options.tidyAfterLines ?? TIDY_AFTER_LINES)) await tidyTables(db, log);
         return { counts, foundUnaudited };
       });
       log?.info("audit finished", { ...counts, foundUnaudited });
@@ -187,7 +190,7 @@ async function recordRun(db: Database, options: RunAuditOptions): Promise<Record
 
 /** Queues the run's parts, each carrying what completing the run needs (whichever part is last completes it). */
 async function queueParts(db: Database, queue: WorkQueue, options: RunAuditOptions, run: RecordedRun, foundUnaudited: number, monthly: MonthlyCompletion | null): Promise<void> {
-  const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: TIDY_AFTER_LINES, monthly };
+  const completion = { scope: scopeLabel(options.scope), trigger: options.trigger ?? "manual", actor: options.actor ?? null, foundUnaudited, tidyAfterLines: options.tidyAfterLines ?? TIDY_AFTER_LINES, monthly };
   const { runId, rulesJson, bounds, log } = run;
   await queueRun(db, queue, { authorityId: options.authorityId, runId, rulesJson, bounds, batchSize: options.batchSize ?? 1_000, providersPerLoad: options.providersPerLoad, partLines: options.partLines }, completion, log);
 }
