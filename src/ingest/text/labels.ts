@@ -41,6 +41,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Statement No", "Statement Number", "Document Number",
     // A letter's own words for its number ("Our invoice no: HSB-0090").
     "Our Invoice No", "Our Invoice Number", "Our Invoice Ref", "Our Invoice Reference", "Our Inv No", "This Invoice No",
+    // An adjustment note's own number (a credit note by another name when it credits the buyer).
+    "Adjustment Note No", "Adjustment Note Number", "Adjustment Note Ref", "Adjustment No", "Adjustment Number",
   ],
   invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice",
     // Sage and accounts packages: the invoice date is the VAT tax point, labelled as both.
@@ -69,6 +71,7 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Total to Pay", "Total (GBP)", "Balance", "Balance Outstanding", "Amount Outstanding", "Total Invoice Value", "Invoice Amount", "Invoice Value",
     "Total inc VAT", "Total Gross", "Gross Total", "Amount to Pay", "Please Pay", "Total Payable (GBP)",
     "Total Credited", "Total Amount Credited", "Gross Credit", "Total Credit Due", "Amount to be Credited",
+    "Total Adjustment", "Adjustment Total", "Total Adjustments",
   ],
 };
 
@@ -86,7 +89,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Reason", "Reason for Credit", "Credit Reason", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Reason for Adjustment", "Adjustment Reason", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
@@ -116,6 +119,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Hours Delivered", "Sessions Delivered", "Qty (Nights)", "Qty (Weeks)", "Qty (Days)", "No. of Units",
     // A cell printing the quantity and its rate together ("31 nights @ £124.00").
     "Charge Basis", "Basis", "Basis of Charge",
+    // An adjustment's working printed the same way ("30 nights × £5.00").
+    "Calculation", "Calculation of Credit", "Calculation of Adjustment", "How Calculated",
   ],
   unit: ["Unit", "UoM", "Per", "Unit of Measure", "Units of Measure"],
   rate: [
@@ -173,9 +178,17 @@ const percentPart = /\s*(?:@|at)?\s*\(?\s*\d+(?:\.\d+)?\s*%\s*\)?/g;
  */
 const vatTreatmentPart = /\(\s*(?:[a-z]{1,2}\d?\s*[-–—=:]\s*)?(?:vat\s+)?(?:exempt(?:ed)?|zero[\s-]?rated|nil|outside\s+(?:the\s+)?scope)(?:\s+(?:from|of)\s+vat)?\s*\)/gi;
 
+/**
+ * "Total adjustment in your favour", "Balance in your favour": whose favour a credit's total is
+ * in says which way the money goes, not which total the row is.
+ */
+const inFavourPart = /\s+in\s+(?:your|the\s+council's|the\s+customer's)\s+favou?r\s*:?\s*$/i;
+
 /** A totals label with its rate stripped: "VAT @ 20%" → "vat", "Total (GBP):" → "total", "VAT (exempt)" → "vat". */
 export function normaliseTotalsLabel(text: string): string {
-  return normaliseLabel(text.replace(percentPart, " ").replace(vatTreatmentPart, " ").replace(/\(\s*(?:gbp|£)\s*\)/gi, " "));
+  return normaliseLabel(
+    text.replace(percentPart, " ").replace(vatTreatmentPart, " ").replace(/\(\s*(?:gbp|£)\s*\)/gi, " ").replace(inFavourPart, " "),
+  );
 }
 
 function keyMap<F extends string>(labels: Readonly<Record<F, readonly string[]>>, normalise: (t: string) => string): Map<string, F> {
