@@ -27,8 +27,9 @@ const KNOWN_GAPS: Record<string, string> = {
   // dropped), "4,935.00" as "4,935" "00" (the point lost), "PO-440501" as "P0-440501" / "P0O-…".
   "paps-numbered-pages-CHC-7731.pdf": "no text layer (paps draws glyphs as paths): read by OCR, which drops the '1' of every '1 wk' and the point of every amount: refused as uncertain_value (the quantity)",
   // The tenth held-out set, measured once after round 11 (254/946, 10 silent, 3 of 10 stored) and
-  // moved here for round 12. Until round 12 reads them:
-  "abiword-adjustment-note-OFP-ADJ-0081.pdf": "an adjustment note naming its invoice only in a sentence: refused as no_invoice_number",
+  // moved here for round 12. Round 12 read "abiword-adjustment-note" (an adjustment note in the
+  // buyer's favour is a credit note; "Calculation" cells, run into the amount or wrapped, read
+  // whole; a share "5% of 30 nights × £124.00" borne out by its amount). Until round 12 reads them:
   "abiword-child-sections-HCH-26-1611.pdf": "a section per child with its own heading row and sub-total: refused as line_missing_amount",
   "fpdf-credit-memo-HSB-CM-0014.pdf": "a credit memo against an 'Original Invoice': refused as no_invoice_number",
   "fpdf-two-column-CED-2688.pdf": "two-column header, 'Stay from'/'Stay to': one value silently wrong",
