@@ -1,6 +1,6 @@
 import type { Unit } from "../../domain/reference.js";
 import { ambiguousFieldsOf, AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, totalsFieldOf, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
-import { cleanText, findDates, parseDateText, parseMoneyText, parseQuantity, parseUnit } from "../text/values.js";
+import { cleanText, findDates, parseDateText, parseMoneyText, parseQuantity, parseUnit, splitQuantityAtRate } from "../text/values.js";
 import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
 import { CONNECTING_WORD, joinHeadingWords } from "./heading-words.js";
@@ -622,7 +622,9 @@ function splitAcrossColumns(item: LayoutCell, columns: readonly Column[], height
     return groups.length === 1 && groups[0]?.column !== undefined && groups[0].column >= 0 && isFigure(item.text.trim()) ? [item] : (splitByOrder(item, columns, height) ?? [item]);
   }
   const parts = groups.map((g) => ({ text: g.words.map((w) => w.text).join(" "), left: g.words[0]?.left ?? item.left, right: g.words[g.words.length - 1]?.right ?? item.right }));
-  return parts.every((part) => isFigure(part.text)) ? parts : [item];
+  // A count at its rate ("30 nights × £5.00") is figures too: a charge-basis cell run into the
+  // amount beside it is split as any figures are.
+  return parts.every((part) => isFigure(part.text) || splitQuantityAtRate(part.text) !== null) ? parts : [item];
 }
 
 /** The text of a column's items in reading order. */

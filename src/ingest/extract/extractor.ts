@@ -15,6 +15,7 @@ import {
   parseRate,
   parseUnit,
   periodOfOneDate,
+  splitQuantityAtRate,
   stripVatBasis,
   type Period,
 } from "../text/values.js";
@@ -25,6 +26,7 @@ import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { settleChildCells } from "./child-cell.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
+import { readCalculation } from "./calculation-cell.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -34,6 +36,7 @@ import {
   pickHeaderCandidate,
   saysCreditNote,
   titleRowSaysCreditNote,
+  saysCreditingAdjustment,
   type HeaderCandidate,
   type HeaderValue,
 } from "./header-fields.js";
@@ -53,6 +56,10 @@ interface LineMeta {
   bottom: number;
   /** What the line printed under its period headings, for a period its cell wraps onto the next printed line. */
   periodCells?: Map<ColumnField, LayoutCell[]>;
+  /** A date and a dash printed alone under the description: a period whose second date is on the next printed line. */
+  openPeriod?: { text: string; descriptionBefore: string } | undefined;
+  /** What the line printed under its quantity heading, for a calculation its cell wraps onto the next printed line. */
+  quantityText?: string;
   /** The line's own row (its figures), and how far above it its middle-aligned cells began. */
   rowTop?: number;
   aboveSpan?: number;
@@ -369,12 +376,6 @@ function readPeriodColumns(
   return null;
 }
 
-/** "31 nights @ £124.00", "4 wks x £650.00": a quantity and its rate in one cell; null for anything else. */
-function splitQuantityAtRate(text: string): { quantity: string; rate: string } | null {
-  const m = /^(\d[\d.,]*\s*[A-Za-z/ .]*?)\s*(?:@|\bat\b|x|×)\s*((?:£|GBP)?\s*\d[\d,]*(?:\.\d+)?(?:\s*(?:\/|per\b)\s*[A-Za-z]+)?)$/i.exec(cleanText(text));
-  return m && m[1] && m[2] ? { quantity: m[1], rate: m[2] } : null;
-}
-
 /**
  * A line's description that is no words, or only a number (a line number taken for what the line
  * is), is doubtful when words stand on the line under a heading the reader did not read ("Support
@@ -523,7 +524,9 @@ function readLine(
       state.grossLines.push({ line: state.lines.length, where: source, gross: amount, net });
     }
   }
-  unreadable("quantity", "quantity", quantity);
+  // "5% of 30 nights × £124.00": a share of a product is no count of anything, when the amount is that share.
+  const share = quantity === null ? readCalculation(columnText(quantityCells), amount, config.units) : null;
+  if (share?.kind !== "share") unreadable("quantity", "quantity", quantity);
   unreadable("unitRate", "rate", rate);
   unreadable("amount", "amount", amount);
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
@@ -767,7 +770,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings });
+      const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -798,6 +802,10 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (previous && line.amount === null && line.quantity === null && line.unitRate === null && NOTE_START.test(rowText)) {
       state.consumed.add(i);
       state.notes.push(`${rowLabel(doc, row)} ("${rowText.slice(0, 40)}") is a note between the lines, not a line nor part of one.`);
+      continue;
+    }
+    if (previous && joinWrappedCalculation(doc, row, header, placed, filled, line, config, state, previous)) {
+      state.consumed.add(i);
       continue;
     }
     if (isFragment(filled, line)) {
@@ -831,8 +839,16 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       row.top - previous.bottom <= 1.8 * row.height + 0.01
     ) {
       // A period printed on its own under the description ("05/10/2026 – 09/10/2026") is the
-      // line's dates, not more of its words.
-      const ownPeriod = previous.line.from ? null : parsePeriodText(withoutPeriodLabel(line.description, config), config.dateFormats);
+      // line's dates, not more of its words; so is one the narrow cell wrapped at its dash
+      // ("13 Nov 2026 –" / "15 Nov 2026"), read when its second date comes.
+      const open = previous.openPeriod;
+      previous.openPeriod = undefined;
+      const wrappedPeriod = open ? parsePeriodText(`${open.text} ${line.description}`, config.dateFormats) : null;
+      if (open && wrappedPeriod) previous.line.description = open.descriptionBefore;
+      const ownPeriod = wrappedPeriod ?? (previous.line.from ? null : parsePeriodText(withoutPeriodLabel(line.description, config), config.dateFormats));
+      if (!ownPeriod && !previous.line.from && periodOpensAt(line.description, config)) {
+        previous.openPeriod = { text: line.description, descriptionBefore: previous.line.description };
+      }
       if (ownPeriod) {
         previous.line.from = ownPeriod.from;
         previous.line.to = ownPeriod.to;
@@ -924,6 +940,57 @@ function combineCells(first: ReadonlyMap<ColumnField, LayoutCell[]>, second: Rea
     joined.set(field, [{ text, left: Math.min(...all.map((c) => c.left)), right: Math.max(...all.map((c) => c.right)) }]);
   }
   return joined;
+}
+
+/** "13 Nov 2026 –", "01/11/2026 to": one date and the word or dash that joins it to the next. */
+function periodOpensAt(text: string, config: ExtractionConfig): boolean {
+  const m = /^(.*\d)\s*(?:-|–|—|to|until)$/i.exec(cleanText(text));
+  return m?.[1] !== undefined && parseDateText(m[1], config.dateFormats) !== null;
+}
+
+/**
+ * A row that goes on with the line above's calculation cell, the cell having wrapped "3 nights ×"
+ * / "£124.00" or "5% of 30 nights" / "× £124.00" onto two printed lines (with the description's
+ * next words beside it). Only under a quantity heading that has no rate column beside it, only
+ * when the line above printed an amount and its cell could not be read alone, and only when the
+ * joined cell reads whole (a share only when the amount is that share): otherwise the row is
+ * left to the other rules and the line's cell stays marked.
+ */
+function joinWrappedCalculation(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  filled: ReadonlySet<ColumnField>,
+  line: DraftLine,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+): boolean {
+  if (line.amount !== null || !filled.has("quantity") || ![...filled].every((f) => f === "description" || f === "quantity")) return false;
+  if (header.columns.some((c) => c.field === "rate") || previous.line.quantity !== null || previous.line.amount === null || !previous.quantityText) return false;
+  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  const more = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
+  const joined = joinCellText(previous.quantityText, more);
+  const read = readCalculation(joined, previous.line.amount, config.units);
+  if (!read) return false;
+  const lineIndex = state.lines.length - 1;
+  removeFrom(state.unreadCells, (cell) => cell.line === lineIndex && cell.field === "quantity");
+  previous.quantityText = joined;
+  if (read.kind === "count_at_rate") {
+    previous.line.quantity = read.quantity;
+    previous.line.unitRate = read.rate;
+    previous.line.unit = read.unit ?? header.columns.find((c) => c.field === "quantity")?.unitHint ?? config.defaultUnit;
+    const label = header.columns.find((c) => c.field === "quantity")?.heading ?? null;
+    const where = rowLabel(doc, row);
+    previous.line.evidence.quantity = { via: "heading", label, where };
+    previous.line.evidence.unitRate = { via: "heading", label, where };
+    previous.line.evidence.unit = { via: "heading", label, where };
+  }
+  if (line.description !== "") previous.line.description = joinWrapped(previous.line.description, line.description);
+  previous.bottom = row.top;
+  state.notes.push(`${rowLabel(doc, row)} goes on with line ${state.lines.length}'s calculation cell ("${joined.slice(0, 60)}").`);
+  return true;
 }
 
 /** A row of words only, under the description or a period heading: part of a cell wrapped onto several printed lines. */
@@ -1151,6 +1218,20 @@ function applyTemplatePatterns(text: string, config: ExtractionConfig, candidate
 }
 
 /**
+ * The rows of the paragraph a row belongs to: the single-cell rows set close above and below it
+ * from the same left edge on the same page (a sentence wrapped over printed lines).
+ */
+function paragraphAround(rows: readonly LayoutRow[], index: number): Set<number> {
+  const members = new Set([index]);
+  const prose = (row: LayoutRow | undefined, next: LayoutRow | undefined): boolean =>
+    row !== undefined && next !== undefined && row.cells.length === 1 && next.cells.length === 1 && row.page === next.page &&
+    Math.abs((row.cells[0]?.left ?? 0) - (next.cells[0]?.left ?? 0)) <= 3 && Math.abs(next.top - row.top) <= 1.6 * Math.max(row.height, next.height);
+  for (let i = index; prose(rows[i], rows[i + 1]); i++) members.add(i + 1);
+  for (let i = index; prose(rows[i - 1], rows[i]); i--) members.add(i - 1);
+  return members;
+}
+
+/**
  * A billing period printed under no period label, in the header block above the line table: in a
  * sentence ("Fostering placements for November 2026") or another label's value ("Reference  Nov
  * 2026 placements"). Taken only when the header block says one period, and then as certain only
@@ -1209,25 +1290,31 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
     // A title set in spaced capitals comes apart into one cell a word ("CREDIT" "MEMO").
     outside.some((i) => titleRowSaysCreditNote(rows[i]?.cells.map((c) => c.text) ?? [])) ||
     table.headingTexts.some((text) => saysCreditNote(text)) ||
-    /\bthis\s+credit\s+note\b/i.test(outsideText);
+    /\bthis\s+credit\s+note\b/i.test(outsideText) ||
+    saysCreditingAdjustment(documentText(rows));
 
   // Credit notes: the number is the credit note's own; an "Invoice No" beside it names the invoice credited.
   const numberCandidates = candidates.filter((c) => c.field === "invoiceNumber" && typeof c.value === "string");
   let number = pick("invoiceNumber");
   let credited = pick("creditsInvoice");
+  // The paragraph naming the invoice credited describes that invoice (its date, its period).
+  let aboutCredited: ReadonlySet<number> = new Set();
   if (isCredit && !credited) {
     for (const row of outside) {
       const printed = rows[row];
       const sentence = creditedInvoiceInSentence(printed?.cells.map((c) => c.text).join(" ") ?? "");
       if (sentence && printed) {
+        aboutCredited = paragraphAround(rows, row);
         credited = { field: "creditsInvoice", value: sentence, label: "", rank: 0, order: 0, via: "sentence", where: rowLabel(doc, printed) };
         break;
       }
     }
   }
   if (isCredit) {
-    const creditLabelled = numberCandidates.find((c) => /^credit/i.test(c.label));
-    const invoiceLabelled = numberCandidates.find((c) => !/^credit/i.test(c.label) && c.value !== creditLabelled?.value);
+    // The note's own number: "Credit Note No", or an adjustment note's "Adjustment Note No".
+    const ownLabel = /^(?:credit|adjustment)/i;
+    const creditLabelled = numberCandidates.find((c) => ownLabel.test(c.label));
+    const invoiceLabelled = numberCandidates.find((c) => !ownLabel.test(c.label) && c.value !== creditLabelled?.value);
     if (creditLabelled) number = creditLabelled;
     if (!credited && creditLabelled && invoiceLabelled) {
       credited = { ...invoiceLabelled, field: "creditsInvoice" };
@@ -1274,7 +1361,8 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   const referenceCells = lines.map((line, index) => ({ line, columns: table.lines[index]?.refColumns ?? { child: false, placement: false }, block: table.lines[index]?.block ?? 0 }));
   uncertain.push(...settleBlankReferenceCells(referenceCells, notes));
   if (!period) {
-    const said = periodInHeaderText(doc, table, outside, lines, config);
+    // "…against invoice OFP-1377 (foster placements, November 2026)": the invoice's period, not the note's.
+    const said = periodInHeaderText(doc, table, outside.filter((i) => !aboutCredited.has(i)), lines, config);
     if (said) {
       period = said.period;
       periodFound = said.found;

@@ -400,6 +400,14 @@ export function titleRowSaysCreditNote(cellTexts: readonly string[]): boolean {
   return cellTexts.length > 1 && /^(?:tax\s+)?credit\s*(?:note|memo)$/i.test(cleanText(cellTexts.join(" ")));
 }
 
+/**
+ * An "Adjustment Note" is a credit note when it says the adjustment is the buyer's ("credited to
+ * your account", "in your favour"); one that adds charges is not, so the title alone says nothing.
+ */
+export function saysCreditingAdjustment(text: string): boolean {
+  return /\badjustment\s+note\b/i.test(text) && /\b(?:credited\s+to\s+your\s+account|in\s+your\s+favou?r|credit\s+note)\b/i.test(text);
+}
+
 /** A title or label that says the document is a credit note (not a sentence about credit notes). */
 export function saysCreditNote(text: string): boolean {
   const t = cleanText(text);

@@ -43,6 +43,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Our Invoice No", "Our Invoice Number", "Our Invoice Ref", "Our Invoice Reference", "Our Inv No", "This Invoice No",
     // A credit memo's own number ("Memo no. HSB-CM-0014"), as US accounts packages name credit notes.
     "Memo No", "Memo Number", "Credit Memo No", "Credit Memo Number", "Credit Memo #", "Memo #",
+    // An adjustment note's own number (a credit note by another name when it credits the buyer).
+    "Adjustment Note No", "Adjustment Note Number", "Adjustment Note Ref", "Adjustment No", "Adjustment Number",
   ],
   invoiceDate: ["Invoice Date", "Date", "Tax Point", "Date of Issue", "Tax Point Date", "Issue Date", "Date Issued", "Credit Note Date", "Date of Invoice",
     // Sage and accounts packages: the invoice date is the VAT tax point, labelled as both.
@@ -75,6 +77,7 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Total Credited", "Total Amount Credited", "Gross Credit", "Total Credit Due", "Amount to be Credited",
     // What a credit note puts back on the account, named so ("Total credited to your account").
     "Total Credited to your Account", "Credited to your Account", "Total Credited to Account", "Amount Credited to your Account",
+    "Total Adjustment", "Adjustment Total", "Total Adjustments",
   ],
 };
 
@@ -92,7 +95,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Reason for Adjustment", "Adjustment Reason", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
@@ -126,6 +129,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Hours Delivered", "Sessions Delivered", "Qty (Nights)", "Qty (Weeks)", "Qty (Days)", "No. of Units",
     // A cell printing the quantity and its rate together ("31 nights @ £124.00").
     "Charge Basis", "Basis", "Basis of Charge",
+    // An adjustment's working printed the same way ("30 nights × £5.00").
+    "Calculation", "Calculation of Credit", "Calculation of Adjustment", "How Calculated",
   ],
   unit: ["Unit", "UoM", "Per", "Unit of Measure", "Units of Measure"],
   rate: [
@@ -183,9 +188,17 @@ const percentPart = /\s*(?:@|at)?\s*\(?\s*\d+(?:\.\d+)?\s*%\s*\)?/g;
  */
 const vatTreatmentPart = /\(\s*(?:[a-z]{1,2}\d?\s*[-–—=:]\s*)?(?:vat\s+)?(?:exempt(?:ed)?|zero[\s-]?rated|nil|outside\s+(?:the\s+)?scope)(?:\s+(?:from|of)\s+vat)?\s*\)/gi;
 
+/**
+ * "Total adjustment in your favour", "Balance in your favour": whose favour a credit's total is
+ * in says which way the money goes, not which total the row is.
+ */
+const inFavourPart = /\s+in\s+(?:your|the\s+council's|the\s+customer's)\s+favou?r\s*:?\s*$/i;
+
 /** A totals label with its rate stripped: "VAT @ 20%" → "vat", "Total (GBP):" → "total", "VAT (exempt)" → "vat". */
 export function normaliseTotalsLabel(text: string): string {
-  return normaliseLabel(text.replace(percentPart, " ").replace(vatTreatmentPart, " ").replace(/\(\s*(?:gbp|£)\s*\)/gi, " "));
+  return normaliseLabel(
+    text.replace(percentPart, " ").replace(vatTreatmentPart, " ").replace(/\(\s*(?:gbp|£)\s*\)/gi, " ").replace(inFavourPart, " "),
+  );
 }
 
 function keyMap<F extends string>(labels: Readonly<Record<F, readonly string[]>>, normalise: (t: string) => string): Map<string, F> {

@@ -489,3 +489,9 @@ export function findVatNumbers(text: string): string[] {
   }
   return found;
 }
+
+/** "31 nights @ £124.00", "4 wks x £650.00": a quantity and its rate in one cell; null for anything else. */
+export function splitQuantityAtRate(text: string): { quantity: string; rate: string } | null {
+  const m = /^(\d[\d.,]*\s*[A-Za-z/ .]*?)\s*(?:@|\bat\b|x|×)\s*((?:£|GBP)?\s*\d[\d,]*(?:\.\d+)?(?:\s*(?:\/|per\b)\s*[A-Za-z]+)?)$/i.exec(cleanText(text));
+  return m && m[1] && m[2] ? { quantity: m[1], rate: m[2] } : null;
+}
