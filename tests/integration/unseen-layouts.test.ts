@@ -26,9 +26,9 @@ const KNOWN_GAPS: Record<string, string> = {
   // is left is what OCR of its monospaced page misses: every "1 wk" read as "wk" (the lone "1"
   // dropped), "4,935.00" as "4,935" "00" (the point lost), "PO-440501" as "P0-440501" / "P0O-…".
   "paps-numbered-pages-CHC-7731.pdf": "no text layer (paps draws glyphs as paths): read by OCR, which drops the '1' of every '1 wk' and the point of every amount: refused as uncertain_value (the quantity)",
-  // The tenth held-out set, measured once after round 11 (254/946, 10 silent, 3 of 10 stored) and
-  // moved here for round 12, which read nine of them; the tenth:
-  "fpdf-credit-memo-HSB-CM-0014.pdf": "read exactly by r16q alone; with r16p's fixed-pitch join its 'C8004 / PO-480906' is one cell under a 'Client / Order' heading, which is not split yet: the references marked to verify",
+  // The tenth held-out set was measured once after round 11 (254/946, 10 silent, 3 of 10 stored)
+  // and moved here for round 12, which read all ten (the last, "fpdf-credit-memo": its "C8004 /
+  // PO-480906" under "Client / Order", one run in Courier, split at the heading's mark).
 };
 
 // The reader does not depend on the database; storing and reading back does. So the embedded run

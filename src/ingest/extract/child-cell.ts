@@ -19,7 +19,7 @@ export type ChildCellReading =
 /** Words of a cell, split at spaces and the marks that set an ID apart: brackets, dashes between spaces, `·`, `|`, `,`, `;`. */
 const WORD_BREAK = /\s+[-–—]\s+|[\s()[\]·|,;]+/;
 /** A word that carries a digit: a reference's shape ("C1001", "1001", "YP-2231", "LA/4471"). */
-const REFERENCE_WORD = /^(?=[^\d]*\d)[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$/i;
+export const REFERENCE_WORD = /^(?=[^\d]*\d)[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$/i;
 /** A name's word: initials ("A.M.", "K."), a capitalised word ("Jamie", "O'Neil", "Smith-Jones"). */
 const NAME_WORD = /^(?:(?:\p{Lu}\.){1,3}|\p{Lu}\p{Ll}*(?:['’-]\p{Lu}?\p{Ll}+)*\.?)$/u;
 

@@ -1,5 +1,5 @@
 import type { Unit } from "../../domain/reference.js";
-import { ambiguousFieldsOf, AMOUNT_PREFERENCE, columnFieldOf, matchHeaderLabel, normaliseLabel, totalsFieldOf, unitFromHeading, type ColumnField, type HeaderField } from "../text/labels.js";
+import { ambiguousFieldsOf, AMOUNT_PREFERENCE, columnFieldOf, joinedReferenceHeading, matchHeaderLabel, normaliseLabel, totalsFieldOf, unitFromHeading, type ColumnField, type HeaderField, type JoiningMark } from "../text/labels.js";
 import { cleanText, findDates, parseDateText, parseMoneyText, parseQuantity, parseUnit, splitQuantityAtRate } from "../text/values.js";
 import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
@@ -23,6 +23,12 @@ export interface Column {
    * negative amount); "balance", the sum run down the lines (no line's figure, not the total).
    */
   ledger?: "credit" | "balance";
+  /**
+   * One half of two reference headings printed joined ("Client / Order", "Child/PO"): the mark
+   * between them, and which half (0 the first, 1 the second, the next column). Cells below print
+   * both references joined the same way, as one run: joined-references.ts splits them.
+   */
+  joined?: { mark: JoiningMark; part: 0 | 1 };
 }
 
 export interface TableHeader {
@@ -76,7 +82,7 @@ function wordsOf(item: LayoutCell): LayoutCell[] {
 function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell[] {
   const out: LayoutCell[] = [];
   for (const cell of row.cells) {
-    if (row.items === undefined || fieldOf(cell.text, config) !== null) {
+    if (row.items === undefined || fieldOf(cell.text, config) !== null || joinedReferenceHeading(cell.text, config.columnSynonyms) !== null) {
       out.push(cell);
       continue;
     }
@@ -117,20 +123,46 @@ function isItemNumberHeading(heading: string): boolean {
   return /^(?:item|item\s*(?:no\.?|#)|#)$/i.test(cleanText(heading));
 }
 
+/** The column a heading cell names. */
+function columnOf(cell: LayoutCell, config: ExtractionConfig): Column {
+  const field = fieldOf(cell.text, config);
+  const label = field === null ? matchHeaderLabel(cleanText(cell.text), config.headerLabels) : null;
+  return {
+    field,
+    heading: cleanText(cell.text),
+    left: cell.left,
+    right: cell.right,
+    unitHint: field === "quantity" || field === "rate" || field === "unit" ? unitFromHeading(cell.text) : null,
+    headerField: label && label.rest === "" && FLAT_HEADER_FIELDS.has(label.field) ? label.field : null,
+  };
+}
+
+/**
+ * A heading cell naming the child's and the placement's references joined by a mark ("Client /
+ * Order", "Child/PO"): two columns, one a half, each over its share of the cell (by characters),
+ * both keeping the whole heading as printed. Where a line's cell lies under them says nothing of
+ * which reference it is; the mark in it does (joined-references.ts).
+ */
+function joinedColumns(cell: LayoutCell, config: ExtractionConfig): Column[] | null {
+  const heading = cleanText(cell.text);
+  const joined = fieldOf(heading, config) === null ? joinedReferenceHeading(heading, config.columnSynonyms) : null;
+  if (!joined) return null;
+  const perChar = (cell.right - cell.left) / Math.max(1, heading.length);
+  const half = (part: 0 | 1): Column => ({
+    field: joined.fields[part],
+    heading,
+    left: part === 0 ? cell.left : cell.left + joined.secondStart * perChar,
+    right: part === 0 ? cell.left + joined.firstEnd * perChar : cell.right,
+    unitHint: null,
+    headerField: null,
+    joined: { mark: joined.mark, part },
+  });
+  return [half(0), half(1)];
+}
+
 function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], config: ExtractionConfig): TableHeader | null {
   if (cells.length < 2 || cells.some(looksLikeData)) return null;
-  const columns: Column[] = cells.map((cell) => {
-    const field = fieldOf(cell.text, config);
-    const label = field === null ? matchHeaderLabel(cleanText(cell.text), config.headerLabels) : null;
-    return {
-      field,
-      heading: cleanText(cell.text),
-      left: cell.left,
-      right: cell.right,
-      unitHint: field === "quantity" || field === "rate" || field === "unit" ? unitFromHeading(cell.text) : null,
-      headerField: label && label.rest === "" && FLAT_HEADER_FIELDS.has(label.field) ? label.field : null,
-    };
-  });
+  const columns: Column[] = cells.flatMap((cell) => joinedColumns(cell, config) ?? [columnOf(cell, config)]);
   readAsLedger(columns);
   // One column per field: the amount by AMOUNT_PREFERENCE ("Net" before "Total"), others the first.
   const amountColumns = columns.filter((c) => c.field === "amount");

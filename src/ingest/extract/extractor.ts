@@ -24,7 +24,8 @@ import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVa
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
-import { settleChildCells } from "./child-cell.js";
+import { readChildCell, settleChildCells } from "./child-cell.js";
+import { readJoinedReferences } from "./joined-references.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { readCalculation } from "./calculation-cell.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
@@ -491,8 +492,21 @@ function readLine(
   if (named && named !== hinted && unit === named) evidence.unit = { via: "heading", label: "description", where: source };
   else if (unit) heading("unit", printedUnit ? "unit" : quantity?.unit ? "quantity" : rate?.unit ? "rate" : hint("quantity") ? "quantity" : hint("rate") ? "rate" : "unit");
 
-  const childRef = ref(columnText(cellsOf("child")));
-  const placementRef = ref(columnText(cellsOf("placement")));
+  // Both references in one cell under a heading naming both ("Client / Order"): split at its mark.
+  const joined = readJoinedReferences(header.columns, placed);
+  const childRef = joined?.split ? joined.child : joined ? ref(joined.printed) : ref(columnText(cellsOf("child")));
+  const placementRef = joined?.split ? joined.placement : joined ? null : ref(columnText(cellsOf("placement")));
+  // A cell that does not split is kept whole as the child's, for a person to settle; one with two
+  // references' shapes is marked by the child's cell reading, any other here.
+  if (joined && !joined.split && readChildCell(joined.printed).kind !== "doubt") {
+    state.unreadCells.push({
+      line: state.lines.length,
+      field: "childRef",
+      text: joined.printed,
+      where: source,
+      reason: `prints "${joined.printed.slice(0, 60)}" under "${joined.heading}", which names a child's and a placement's reference: it does not split at the heading's mark into one of each, and which it is is not known`,
+    });
+  }
   if (childRef) heading("childRef", "child");
   else if (state.groupChild) evidence.childRef = { via: "statement_block", label: null, where: state.groupSource };
   if (placementRef) heading("placementRef", "placement");

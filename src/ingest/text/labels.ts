@@ -276,7 +276,10 @@ function fieldByShape(key: string): ColumnField | null {
   // what they bound. Only the words for a stay or a service: "Charge To", "Invoice To" are addresses.
   // "Funding PO", "Referral PO Number": a purchase order named by whose it is (the council's, the
   // referral's) is still the placement's reference. A PO's date or value ends otherwise.
-  if (/^(?!total |net |gross )[a-z]+ (?:po|purchase order)(?: (?:no|number|ref|reference))?$/.test(key)) return "placement";
+  // Not whose the word names another column ("Child/PO", "Client PO": the child's and the PO's
+  // references side by side, read as two by joinedReferenceHeading).
+  const owner = /^(?!total |net |gross )([a-z]+) (?:po|purchase order)(?: (?:no|number|ref|reference))?$/.exec(key);
+  if (owner && !COLUMN_KEYS.has(owner[1] ?? "")) return "placement";
   // "Council Order", "Authority Order No": an order named as the buyer's is the placement's
   // purchase order. Only the buyer's: a "Sales Order" or "Sort Order" is not.
   if (/^(?:council|authority|la|local authority|customer|commissioner|commissioning|funder|funding|buyer|purchaser|purchasing|referral|your) order(?: (?:no|number|ref|reference))?$/.test(key)) return "placement";
@@ -336,6 +339,70 @@ function compoundFieldOf(heading: string, extra?: ReadonlyMap<string, ColumnFiel
   }));
   const [only] = [...fields];
   return fields.size === 1 && only !== undefined ? only : null;
+}
+
+/**
+ * The mark two headings are printed joined by, and their cells too: a slash, a bar, a middle dot
+ * or a dash (en and em dashes, or a hyphen set between spaces: a hyphen touching its words is
+ * part of a reference, "PO-480906").
+ */
+export type JoiningMark = "/" | "|" | "·" | "dash";
+
+const JOINING_MARK = /\s*([/|·])\s*|\s*([–—])\s*|\s+(-)\s+/g;
+
+/** The parts of a text at its joining marks, with which mark each was. */
+export function splitAtJoiningMarks(text: string): { parts: string[]; marks: JoiningMark[]; starts: number[]; ends: number[] } {
+  const parts: string[] = [];
+  const marks: JoiningMark[] = [];
+  const starts: number[] = [0];
+  const ends: number[] = [];
+  let from = 0;
+  for (const m of text.matchAll(JOINING_MARK)) {
+    parts.push(text.slice(from, m.index));
+    ends.push(m.index);
+    marks.push(m[1] === "/" || m[1] === "|" || m[1] === "·" ? m[1] : "dash");
+    from = m.index + m[0].length;
+    starts.push(from);
+  }
+  parts.push(text.slice(from));
+  ends.push(text.length);
+  return { parts, marks, starts, ends };
+}
+
+/** Two reference headings printed as one: which field each half names, the mark between them, and where the halves lie in the text. */
+export interface JoinedHeading {
+  fields: readonly [ColumnField, ColumnField];
+  mark: JoiningMark;
+  /** Character offsets of the first half's end and the second half's start. */
+  firstEnd: number;
+  secondStart: number;
+}
+
+/**
+ * A heading naming the child's and the placement's references at once, joined by a mark: "Client
+ * / Order", "Child/PO", "Young person – placement ref", "PO | Child". Each half names one of the
+ * two (an ambiguous "Ref" beside a child names the placement); the cells below print both
+ * references joined by the same mark (joined-references.ts). A heading that names one field as a
+ * whole ("Service / Description", "Name/Ref", "Child/YP") is not two, nor are two fields that are
+ * not the references ("Qty / Rate"): only references have a shape that says a cell split right.
+ */
+export function joinedReferenceHeading(heading: string, extra?: ReadonlyMap<string, ColumnField>): JoinedHeading | null {
+  const text = cleanHeading(heading);
+  if (columnFieldOf(text, extra) !== null) return null;
+  const split = splitAtJoiningMarks(text);
+  const [first, second] = split.parts;
+  const [mark] = split.marks;
+  if (split.parts.length !== 2 || first === undefined || second === undefined || mark === undefined || first === "" || second === "") return null;
+  const named = [columnFieldOf(first, extra), columnFieldOf(second, extra)];
+  const other = (field: ColumnField | null): ColumnField | null => (field === "child" ? "placement" : field === "placement" ? "child" : null);
+  // "Child / Ref": a heading that names either reference names the one its other half does not.
+  const resolved = [first, second].map((part, k) => {
+    const partner = other(named[1 - k] ?? null);
+    return named[k] ?? (partner !== null && ambiguousFieldsOf(part)?.includes(partner) ? partner : null);
+  });
+  const [a, b] = resolved;
+  if (a === null || b === null || a === undefined || b === undefined || other(a) !== b) return null;
+  return { fields: [a, b], mark, firstEnd: split.ends[0] ?? 0, secondStart: split.starts[1] ?? 0 };
 }
 
 /** "rate per wk (£)" style headings keep their field when the unit part is removed. */
