@@ -3,8 +3,8 @@ import { readPdf } from "../../src/ingest/readers/pdf.reader.js";
 import type { InvoiceDraft } from "../../src/ingest/types.js";
 
 /**
- * A page for the reader's unit tests written as a real PDF (as tests/unit/ingest/round12-unseen-
- * gaps.test.ts draws its own), so the text goes through the PDF reader's own measuring: Times-Roman
+ * A page for the reader's unit tests written as a real PDF, its content stream by hand (as mutool's and
+ * other small producers' are), so the text goes through the PDF reader's own measuring: Times-Roman
  * (proportional) unless a piece says "mono" (Courier), both standard fonts named without widths.
  */
 export interface DrawnText {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
 import { rowsFromItems } from "../../../src/ingest/readers/pdf-layout.js";
-import { readPdf } from "../../../src/ingest/readers/pdf.reader.js";
 import { item, read } from "../../support/drawn-page.js";
+import { readDrawnPdf, type DrawnText } from "../../support/drawn-pdf.js";
 import type { InvoiceDraft } from "../../../src/ingest/types.js";
 
 /**
@@ -11,46 +10,10 @@ import type { InvoiceDraft } from "../../../src/ingest/types.js";
  * positions, fonts and producer); the expected values are what the page prints.
  */
 
-type Font = "serif" | "mono";
-interface Drawn {
-  x: number;
-  top: number;
-  text: string;
-  font?: Font;
-}
-
-const PAGE_HEIGHT = 842;
-
-/**
- * An A4 page written as a bare PDF, its content stream by hand (as mutool's and other small
- * producers' are): Times-Roman for text, Courier where a piece says "mono", both standard fonts
- * named without widths, so the PDF reader sets them from its own metrics.
- */
-function drawnPdf(pieces: readonly Drawn[], size = 9): Uint8Array {
-  const escape = (text: string): string => text.replace(/[\\()]/g, (c) => `\\${c}`);
-  const content = pieces.map((p) => `BT /${p.font === "mono" ? "F2" : "F1"} ${size} Tf ${p.x} ${PAGE_HEIGHT - p.top} Td (${escape(p.text)}) Tj ET`).join("\n");
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 ${PAGE_HEIGHT}] /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>",
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>",
-    `<< /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`,
-  ];
-  let pdf = "%PDF-1.4\n";
-  const offsets = objects.map((body, index) => {
-    const offset = Buffer.byteLength(pdf, "latin1");
-    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
-    return offset;
-  });
-  const xref = Buffer.byteLength(pdf, "latin1");
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(pdf, "latin1"));
-}
+type Drawn = DrawnText;
 
 async function readDrawn(pieces: readonly Drawn[]): Promise<InvoiceDraft> {
-  return extractInvoice(await readPdf(drawnPdf(pieces, 8)));
+  return readDrawnPdf(pieces, 8);
 }
 
 describe("a count and its unit set in a fixed-pitch font, one space apart", () => {
