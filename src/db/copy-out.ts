@@ -156,6 +156,11 @@ export class CopyTextRow {
 export class SharedStrings {
   private readonly seen = new Map<string, string>();
 
+  /** How many distinct values it holds. */
+  get size(): number {
+    return this.seen.size;
+  }
+
   of(value: string): string {
     const known = this.seen.get(value);
     if (known !== undefined) return known;
@@ -168,7 +173,8 @@ export class SharedStrings {
 
 /** A string that shares no storage with `value` (V8 makes slices of 13 characters or more share their parent's). */
 function flatCopy(value: string): string {
-  return Buffer.from(value, "utf8").toString("utf8");
+  // Through JSON rather than bytes: exact for any string, a lone surrogate included.
+  return JSON.parse(JSON.stringify(value)) as string;
 }
 
 /** Every field of one row (for tests and small reads). */
