@@ -131,6 +131,50 @@ export class CopyTextRow {
     if (field === null) throw new Error("COPY gave NULL for a field that cannot be NULL");
     return field;
   }
+
+  /** The next field as `next`, but the one copy of it that `strings` holds when there is one. */
+  nextShared(strings: SharedStrings): string | null {
+    const field = this.next();
+    return field === null ? null : strings.of(field);
+  }
+
+  /** The next field as `nextText`, but the one copy of it that `strings` holds when there is one. */
+  nextSharedText(strings: SharedStrings): string {
+    return strings.of(this.nextText());
+  }
+}
+
+/**
+ * One copy of each distinct value read, for fields that repeat across rows (dates, items, a
+ * child's reference, an agreed fee). Each field read is a new string, and a longer one (13
+ * characters or more) is a slice that keeps its whole row's text alive; rows held for a while
+ * (a provider's invoices, read ahead) survive young-generation collections and are copied
+ * into the old one, which is most of what the audit process's garbage collection costs. With
+ * the values shared, the fresh strings die young and a row's text with them (bench/README.md
+ * step 18). A string is immutable, so sharing changes nothing a reader can see.
+ */
+export class SharedStrings {
+  private readonly seen = new Map<string, string>();
+
+  /** How many distinct values it holds. */
+  get size(): number {
+    return this.seen.size;
+  }
+
+  of(value: string): string {
+    const known = this.seen.get(value);
+    if (known !== undefined) return known;
+    // A slice would keep its row's text alive in the map: keep a copy of its own instead.
+    const own = value.length >= 13 ? flatCopy(value) : value;
+    this.seen.set(own, own);
+    return own;
+  }
+}
+
+/** A string that shares no storage with `value` (V8 makes slices of 13 characters or more share their parent's). */
+function flatCopy(value: string): string {
+  // Through JSON rather than bytes: exact for any string, a lone surrogate included.
+  return JSON.parse(JSON.stringify(value)) as string;
 }
 
 /** Every field of one row (for tests and small reads). */

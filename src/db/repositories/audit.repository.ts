@@ -6,7 +6,7 @@ import { invoiceFromRow, invoiceLineFromRow, type InvoiceLineRow, type InvoiceRo
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 import { AppError } from "../../domain/errors.js";
 import { arrayLiteral } from "../array-literal.js";
-import { copyOut } from "../copy-out.js";
+import { copyOut, SharedStrings } from "../copy-out.js";
 
 /**
  * Reads invoices in audit order and writes what the audit found, in bulk.
@@ -153,6 +153,8 @@ async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promi
   const byInvoice = new Map<string, InvoiceLine[]>();
   let current: InvoiceLine[] = [];
   let currentId = "";
+  // The page's lines repeat most of their values (dates, items, descriptions, children, fees): one copy of each.
+  const strings = new SharedStrings();
   // The ids are digits (checked above), so they can stand in the statement: COPY takes no parameters.
   await copyOut(
     knex,
@@ -169,16 +171,16 @@ async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promi
       // In the statement's column order; no list of fields is made per line.
       current.push({
         lineNo: Number(row.nextText()),
-        childRef: row.next(),
-        placementRef: row.next(),
-        description: row.nextText(),
-        item: row.nextText(),
-        from: row.next(),
-        to: row.next(),
-        quantity: row.next(),
-        unit: row.next() as Unit | null,
-        unitRate: row.next(),
-        amount: row.nextText(),
+        childRef: row.nextShared(strings),
+        placementRef: row.nextShared(strings),
+        description: row.nextSharedText(strings),
+        item: row.nextSharedText(strings),
+        from: row.nextShared(strings),
+        to: row.nextShared(strings),
+        quantity: row.nextShared(strings),
+        unit: row.nextShared(strings) as Unit | null,
+        unitRate: row.nextShared(strings),
+        amount: row.nextSharedText(strings),
       });
     },
   );
