@@ -401,11 +401,14 @@ export function titleRowSaysCreditNote(cellTexts: readonly string[]): boolean {
 }
 
 /**
- * An "Adjustment Note" is a credit note when it says the adjustment is the buyer's ("credited to
- * your account", "in your favour"); one that adds charges is not, so the title alone says nothing.
+ * An adjustment ("Adjustment Note", "Adjustment No.", or "ADJUSTMENT" as a title on a line of its
+ * own) is a credit note when it says the adjustment is the buyer's ("credited to your account",
+ * "(credit to your account)", "in your favour"); one that adds charges is not, so the title alone
+ * says nothing. A description "Rate adjustment" inside a line is neither a title nor a label.
  */
 export function saysCreditingAdjustment(text: string): boolean {
-  return /\badjustment\s+note\b/i.test(text) && /\b(?:credited\s+to\s+your\s+account|in\s+your\s+favou?r|credit\s+note)\b/i.test(text);
+  const titled = /\badjustment\s+(?:note|no\b\.?|number)|^\s*adjustment\s*$/im.test(text);
+  return titled && /\b(?:credit(?:ed)?\s+to\s+your\s+account|in\s+your\s+favou?r|credit\s+note)\b/i.test(text);
 }
 
 /** A title or label that says the document is a credit note (not a sentence about credit notes). */

@@ -59,6 +59,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     "Credit for Invoice", "Original Invoice", "Against Invoice", "Re Invoice", "Invoice Credited",
     "Credited Invoice", "Relating to Invoice", "Original Invoice No", "Original Invoice Number", "Credit Against Invoice",
     "Re: Invoice",
+    // An adjustment's pointer to the invoice it corrects.
+    "Relates to Invoice", "Related Invoice", "Adjusts Invoice",
   ],
   vatNumber: ["VAT Reg No", "VAT Registration Number", "VAT No", "VAT Number", "VAT Reg", "VAT Registration No", "VAT Reg Number", "VAT Registration"],
   subtotal: ["Subtotal", "Sub-total", "Sub total", "Net Total", "Total Net", "Total (Net)", "Total excl VAT", "Total excluding VAT", "Total before VAT", "Net Amount",
@@ -95,7 +97,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Reason for Adjustment", "Adjustment Reason", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Reason for Adjustment", "Adjustment Reason", "Adjustment", "Adjustments", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",
@@ -142,6 +144,9 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Weekly Charge", "Nightly Charge", "Daily Charge", "Hourly Charge", "Weekly Cost", "Nightly Cost", "Daily Cost", "Hourly Cost",
     "Weekly Price", "Daily Fee", "Hourly Fee", "Session Fee", "Session Rate", "Agreed Rate", "Agreed Weekly Rate", "Contract Rate",
     "Standard Rate", "Tariff",
+    // An adjustment's price of one unit: the difference between the rate charged and the rate agreed.
+    "Difference / Night", "Difference / Week", "Difference / Day", "Difference per Night", "Difference per Week",
+    "Difference per Day", "Rate Difference", "Difference in Rate",
   ],
   amount: [
     "Amount", "Line Total", "Total", "Net", "Value", "Cost", "Net Amount", "Line Amount", "Total Cost", "Amount (Net)",
