@@ -97,7 +97,7 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Product", "Product Description", "Charge Name", "Charge Description", "Service Provided", "Description of Service",
     "Item Name", "Product/Service", "Services",
     // Other accountants' words: a stay, a credit's reason, a care package, a line's memo.
-    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Reason for Adjustment", "Adjustment Reason", "Adjustment", "Adjustments", "Care Package", "Package", "Package of Care", "Placement Description",
+    "Reason", "Reason for Credit", "Credit Reason", "Why Credited", "Why Credit", "Reason for Adjustment", "Adjustment Reason", "Care Package", "Package", "Package of Care", "Placement Description",
     "Description of Charge", "Details of Service", "Type of Care", "Care Type", "Service Type", "Placement Type", "Line Description",
     "Memo", "Activity", "Provision", "Support", "Support Provided", "Care Provided", "Detail", "Description of Services", "Item Details",
     "Nature of Charge", "Charge Details", "Service Details",

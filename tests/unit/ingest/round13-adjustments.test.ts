@@ -38,19 +38,3 @@ describe("an adjustment titled on a line of its own", () => {
     expect(draft.kind).toBe("invoice");
   });
 });
-
-/** A credit memo whose description column is headed "Adjustment" (lualatex-credit-memo-BFC-CM-0212), drawn another way. */
-describe("a description column headed \"Adjustment\"", () => {
-  it("gives each line its description, wrapped lines joined", () => {
-    const draft = read([
-      item(40, 40, "Credit Memo"),
-      item(300, 60, "Memo number"), item(400, 60, "NW-CM-31"),
-      item(300, 75, "Original Invoice"), item(400, 75, "NW-2207"),
-      item(40, 120, "Child"), item(100, 120, "Adjustment"), item(330, 120, "Qty"), item(380, 120, "Rate"), item(450, 120, "Credit"),
-      item(40, 135, "C5102"), item(100, 135, "Respite nights charged"), item(330, 135, "2"), item(380, 135, "140.00"), item(450, 135, "280.00"),
-      item(100, 146, "but not used"),
-      item(380, 175, "Total"), item(450, 175, "280.00"),
-    ]);
-    expect(draft.lines.map((l) => [l.childRef, l.description, l.amount?.toFixed(2)])).toEqual([["C5102", "Respite nights charged but not used", "280.00"]]);
-  });
-});
