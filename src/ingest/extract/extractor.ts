@@ -232,6 +232,12 @@ const LABEL_TO_VALUE = "(?:\\s*[:#–]\\s*|\\s+-\\s*|\\s+)";
 const CHILD_BLOCK = new RegExp(`(?:^|[\\s,;|])${CHILD_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
 const PLACEMENT_BLOCK = new RegExp(`(?:^|[\\s,;|])${PLACEMENT_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
 const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL})\\b`, "i");
+/**
+ * A child's name or initials printed before the block's labels and set off by a dash, `·` or `|`
+ * ("A. R. — Child ID C3001 · PO PO-430401", "Jamie Taylor | Child Ref C1"): up to four words, no
+ * figure among them, so a line's words ("Placement 2 – 3 nights") never pass for a name.
+ */
+const NAME_BEFORE_BLOCK = /^(?:[A-Z][A-Za-z'’.-]*\s*){1,4}\s[—–·|]\s+/;
 
 /**
  * A statement block's heading ("Young Person: C1001", "Child Ref C1001 – Oak House   PO: PO-778"):
@@ -241,7 +247,8 @@ const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL
 function groupReference(row: LayoutRow): { child: string | null; placement: string | null; unlabelled: string[] } | null {
   const text = cleanText(row.cells.map((c) => c.text).join("  "));
   if (/£|\d\.\d{2}\b/.test(text)) return null;
-  if (!BLOCK_START.test(text)) {
+  const named = NAME_BEFORE_BLOCK.exec(text);
+  if (!BLOCK_START.test(text) && !(named && BLOCK_START.test(text.slice(named[0].length)))) {
     const unlabelled = unlabelledBlock(row);
     return unlabelled ? { child: null, placement: null, unlabelled } : null;
   }
