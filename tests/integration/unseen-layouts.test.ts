@@ -32,7 +32,6 @@ const KNOWN_GAPS: Record<string, string> = {
   // The eleventh held-out set, sealed during round 12 and measured once after it (636/866, 31
   // silent, 10 of 11 stored), then moved here for round 13. Until round 13 reads them:
   "impress-adjustment-ADJ-2612-004.pdf": "'ADJUSTMENT (credit to your account)' with bracketed amounts: read as an invoice of negative lines, 7 values silently wrong",
-  "inkscape-balance-due-SSF-26-01760.pdf": "the PO and dates in small grey under each description ('PO-460701 · Nov 1–30, 2026'), 'Weeks / Hrs': 14 values silently wrong",
   "draw-text-boxes-HSB-0143.pdf": "text boxes placed by hand, 'Arrive'/'Depart', '84 miles' under 'Nights': dates and quantities missing, marked",
   "lualatex-credit-memo-BFC-CM-0212.pdf": "a credit memo whose 'Adjustment: …' descriptions wrap and hyphenate: descriptions and placements missing, marked",
   "asciidoc-vat-summary-CHC-7815.pdf": "the child and PO on two lines of one cell, 'miles' under a quantity heading on page 2: refused as uncertain_value",
