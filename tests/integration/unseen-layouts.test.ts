@@ -31,8 +31,6 @@ const KNOWN_GAPS: Record<string, string> = {
   // PO-480906" under "Client / Order", one run in Courier, split at the heading's mark).
   // The eleventh held-out set, sealed during round 12 and measured once after it (636/866, 31
   // silent, 10 of 11 stored), then moved here for round 13. Until round 13 reads them:
-  "inkscape-balance-due-SSF-26-01760.pdf": "the PO and dates in small grey under each description ('PO-460701 · Nov 1–30, 2026'), 'Weeks / Hrs': 14 values silently wrong",
-  "inkscape-child-sections-HC-2611-0873.pdf": "a coloured heading per child ('A. R. — Child ID C3001 · PO PO-430401'): the lines' references left empty, 10 values silently wrong",
   "draw-text-boxes-HSB-0143.pdf": "text boxes placed by hand, 'Arrive'/'Depart', '84 miles' under 'Nights': dates and quantities missing, marked",
   "lualatex-credit-memo-BFC-CM-0212.pdf": "a credit memo under an 'Adjustment' heading whose 'Adjustment: …' descriptions wrap and hyphenate: descriptions left empty and marked; 'Total adjustments' over 'VAT (exempt)' and 'Total credited' not read as the subtotal",
   "asciidoc-vat-summary-CHC-7815.pdf": "the child and PO on two lines of one cell, 'miles' under a quantity heading on page 2: refused as uncertain_value",

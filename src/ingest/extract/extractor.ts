@@ -2,7 +2,7 @@ import { otherToolReason } from "../../tabular/other-tools.js";
 import type { IsoDate } from "../../domain/dates.js";
 import { Dec } from "../../domain/money.js";
 import type { Unit } from "../../domain/reference.js";
-import { bareTotalsFieldOf, columnFieldOf, isCarryRow, matchHeaderLabel, otherLanguage, totalsFieldOf, type ColumnField, type HeaderField } from "../text/labels.js";
+import { bareTotalsFieldOf, columnFieldOf, isCarryRow, matchHeaderLabel, otherLanguage, totalsFieldOf, unitsOfHeading, type ColumnField, type HeaderField } from "../text/labels.js";
 import {
   cleanText,
   findPeriodInText,
@@ -27,6 +27,7 @@ import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { readChildCell, settleChildCells } from "./child-cell.js";
 import { readJoinedReferences } from "./joined-references.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
+import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
@@ -68,6 +69,8 @@ interface LineMeta {
   refColumns?: { child: boolean; placement: boolean };
   /** How many statement block headings stood above the line (blank reference cells never reach across one). */
   block?: number;
+  /** The units its quantity heading names when it names two ("Weeks / Hrs") and the line printed none. */
+  unitChoices?: Unit[];
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -232,6 +235,12 @@ const LABEL_TO_VALUE = "(?:\\s*[:#–]\\s*|\\s+-\\s*|\\s+)";
 const CHILD_BLOCK = new RegExp(`(?:^|[\\s,;|])${CHILD_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
 const PLACEMENT_BLOCK = new RegExp(`(?:^|[\\s,;|])${PLACEMENT_BLOCK_LABEL}${LABEL_TO_VALUE}${REF_VALUE}`, "i");
 const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL})\\b`, "i");
+/**
+ * A child's name or initials printed before the block's labels and set off by a dash, `·` or `|`
+ * ("A. R. — Child ID C3001 · PO PO-430401", "Jamie Taylor | Child Ref C1"): up to four words, no
+ * figure among them, so a line's words ("Placement 2 – 3 nights") never pass for a name.
+ */
+const NAME_BEFORE_BLOCK = /^(?:[A-Z][A-Za-z'’.-]*\s*){1,4}\s[—–·|]\s+/;
 
 /**
  * A statement block's heading ("Young Person: C1001", "Child Ref C1001 – Oak House   PO: PO-778"):
@@ -241,7 +250,8 @@ const BLOCK_START = new RegExp(`^(?:${CHILD_BLOCK_LABEL}|${PLACEMENT_BLOCK_LABEL
 function groupReference(row: LayoutRow): { child: string | null; placement: string | null; unlabelled: string[] } | null {
   const text = cleanText(row.cells.map((c) => c.text).join("  "));
   if (/£|\d\.\d{2}\b/.test(text)) return null;
-  if (!BLOCK_START.test(text)) {
+  const named = NAME_BEFORE_BLOCK.exec(text);
+  if (!BLOCK_START.test(text) && !(named && BLOCK_START.test(text.slice(named[0].length)))) {
     const unlabelled = unlabelledBlock(row);
     return unlabelled ? { child: null, placement: null, unlabelled } : null;
   }
@@ -604,6 +614,13 @@ function refBelowLine(state: TableState, header: TableHeader, group: NonNullable
   return true;
 }
 
+/** The units a quantity heading of alternatives ("Weeks / Hrs") leaves open for a line that printed none. */
+function unitChoicesOf(header: TableHeader, line: DraftLine): Unit[] {
+  if (line.unit !== null || line.quantity === null) return [];
+  const units = unitsOfHeading(header.columns.find((c) => c.field === "quantity")?.heading ?? "");
+  return units.length > 1 ? units : [];
+}
+
 function referenceColumns(header: TableHeader): { child: boolean; placement: boolean } {
   return { child: header.fields.has("child"), placement: header.fields.has("placement") };
 }
@@ -632,6 +649,22 @@ function unlabelledUnderLine(state: TableState, row: LayoutRow, group: ReturnTyp
   if (!group || group.unlabelled.length === 0 || state.groupUnlabelled.length > 0 || state.groupChild !== null || state.groupPlacement !== null) return false;
   const previous = state.lines[state.lines.length - 1];
   return previous !== undefined && previous.page === row.page && row.top - previous.bottom <= 1.8 * row.height + 0.01;
+}
+
+/**
+ * "PO-460701 · Nov 1–30, 2026" printed under a description: a line's details, references with no
+ * label and its dates set apart by `·`, `•` or `|`, never more of its words. The references are
+ * left for the reference data to place (a child's or a placement's is not printed).
+ */
+function referencesWithPeriod(text: string, config: ExtractionConfig): { references: string[]; period: { from: IsoDate; to: IsoDate } } | null {
+  const parts = text.split(/\s*[·•|]\s*/).map((part) => cleanText(part)).filter((part) => part !== "");
+  const references = parts.filter((part) => UNLABELLED_REFERENCE.test(part) && parseDateText(part, config.dateFormats) === null);
+  const rest = parts.filter((part) => !references.includes(part));
+  if (references.length === 0 || references.length > 2 || rest.length !== 1 || rest[0] === undefined) return null;
+  const period = parsePeriodText(rest[0], config.dateFormats);
+  if (period) return { references: references.map((part) => ref(part) ?? part), period };
+  const date = parseDateText(rest[0], config.dateFormats);
+  return date ? { references: references.map((part) => ref(part) ?? part), period: { from: date, to: date } } : null;
 }
 
 /** "Dates: 27 Dec 2026 – 28 Dec 2026" under a description: the words after a period label. */
@@ -785,7 +818,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -803,7 +836,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
       state.consumed.add(i);
       continue;
     }
@@ -859,6 +892,19 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       previous.openPeriod = undefined;
       const wrappedPeriod = open ? parsePeriodText(`${open.text} ${line.description}`, config.dateFormats) : null;
       if (open && wrappedPeriod) previous.line.description = open.descriptionBefore;
+      const tagged = open || previous.line.from ? null : referencesWithPeriod(line.description, config);
+      if (tagged) {
+        previous.line.from = tagged.period.from;
+        previous.line.to = tagged.period.to;
+        previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === "description")?.heading ?? null, where: rowLabel(doc, row) };
+        for (const text of tagged.references) {
+          if (text === previous.line.childRef || text === previous.line.placementRef) continue;
+          (state.unlabelledReferences ??= []).push({ line: state.lines.length - 1, text, where: rowLabel(doc, row) });
+        }
+        previous.bottom = row.top;
+        state.consumed.add(i);
+        continue;
+      }
       const ownPeriod = wrappedPeriod ?? (previous.line.from ? null : parsePeriodText(withoutPeriodLabel(line.description, config), config.dateFormats));
       if (!ownPeriod && !previous.line.from && periodOpensAt(line.description, config)) {
         previous.openPeriod = { text: line.description, descriptionBefore: previous.line.description };
@@ -1374,6 +1420,8 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   uncertain.push(...settleChildCells(lines, notes));
   const referenceCells = lines.map((line, index) => ({ line, columns: table.lines[index]?.refColumns ?? { child: false, placement: false }, block: table.lines[index]?.block ?? 0 }));
   uncertain.push(...settleBlankReferenceCells(referenceCells, notes));
+  const unitChoices = lines.map((line, index) => ({ line, choices: table.lines[index]?.unitChoices ?? [] })).filter((c) => c.choices.length > 1);
+  uncertain.push(...settleUnitChoices(unitChoices, notes));
   if (!period) {
     // "…against invoice OFP-1377 (foster placements, November 2026)": the invoice's period, not the note's.
     const said = periodInHeaderText(doc, table, outside.filter((i) => !aboutCredited.has(i)), lines, config);

@@ -478,6 +478,12 @@ export function unitFromHeading(heading: string): Unit | null {
   return unitOfHeadingWords(heading);
 }
 
+/** The units a heading of alternatives names ("Weeks / Hrs" → week, hour); one or none otherwise. */
+export function unitsOfHeading(heading: string): Unit[] {
+  const units = heading.split(/\s*\/\s*/).map((part) => unitOfHeadingWords(part));
+  return [...new Set(units.filter((unit): unit is Unit => unit !== null))];
+}
+
 function unitOfHeadingWords(heading: string): Unit | null {
   const key = normaliseLabel(heading);
   const rules: ReadonlyArray<readonly [RegExp, Unit]> = [
