@@ -1,0 +1,75 @@
+import { Dec } from "../../domain/money.js";
+import { lineTolerance } from "../extract/certainty.js";
+import { parseMoneyText, parseQuantity, type Quantity } from "../text/values.js";
+import type { LayoutRow, PixelBox } from "../types.js";
+
+/**
+ * A line table's numeric cells read again, one cell at a time (DATA.md "Scans"). A page read in
+ * sparse-text mode loses characters a cell read on its own keeps: on a page whose glyphs are drawn
+ * as paths (paps), every lone "1" of "1 wk" and every decimal point went missing, so quantity,
+ * rate and amount came out empty or split ("4,935" "00"). second-look.ts only re-reads words OCR
+ * already found; a character never found as a word is only found again by reading the cell's
+ * whole column span on the row, as one line. What such a re-read gives stands only when the
+ * line's own arithmetic closes (quantity × rate = amount, within a penny or the rounding of a
+ * fractional quantity, as AUDIT.md's line check): otherwise the cells stay uncertain.
+ * This module works out where to look and what the readings prove; it does not read.
+ */
+
+/** A column's horizontal extent in page points (from its heading and the cells under it). */
+export interface ColumnSpan {
+  left: number;
+  right: number;
+}
+
+/** How far a row's band reaches above its baseline and below it, in row heights. */
+const ABOVE_BASELINE_EM = 1.0;
+const BELOW_BASELINE_EM = 0.4;
+
+/**
+ * The pixel box of one cell: the column's span across the row's band. Rows' `top` is the
+ * baseline in points (ocr-layout.ts), `ptPerPx` the page's points per pixel (72 / dpi).
+ */
+export function cellBox(row: LayoutRow, column: ColumnSpan, ptPerPx: number): PixelBox {
+  const height = Math.max(row.height, 1);
+  return {
+    x0: Math.floor(column.left / ptPerPx),
+    y0: Math.floor((row.top - ABOVE_BASELINE_EM * height) / ptPerPx),
+    x1: Math.ceil(column.right / ptPerPx),
+    y1: Math.ceil((row.top + BELOW_BASELINE_EM * height) / ptPerPx),
+  };
+}
+
+/** One row's numeric cells as a re-read gave them (null: nothing was read there). */
+export interface RereadCells {
+  quantity: string | null;
+  rate: string | null;
+  amount: string | null;
+}
+
+export interface AcceptedCells {
+  quantity: Quantity;
+  rate: Dec;
+  amount: Dec;
+}
+
+export type RereadVerdict = { accepted: AcceptedCells } | { refused: string };
+
+/**
+ * What a row's re-read cells prove: the three values when each reads as what its column holds
+ * and quantity × rate = amount closes; else why not (the cells then stay uncertain).
+ */
+export function acceptRereadCells(read: RereadCells): RereadVerdict {
+  const quantity = read.quantity === null ? null : parseQuantity(read.quantity);
+  const rate = read.rate === null ? null : parseMoneyText(read.rate);
+  const amount = read.amount === null ? null : parseMoneyText(read.amount);
+  if (quantity === null) return { refused: `the quantity re-read as ${quoted(read.quantity)}, not a quantity` };
+  if (rate === null) return { refused: `the rate re-read as ${quoted(read.rate)}, not an amount of money` };
+  if (amount === null) return { refused: `the amount re-read as ${quoted(read.amount)}, not an amount of money` };
+  const expected = quantity.value.times(rate).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+  if (expected.minus(amount).abs().gt(lineTolerance(quantity.value, rate))) {
+    return { refused: `the re-read cells do not agree: ${quantity.value.toString()} × ${rate.toFixed(2)} = ${expected.toFixed(2)}, not ${amount.toFixed(2)}` };
+  }
+  return { accepted: { quantity, rate, amount } };
+}
+
+const quoted = (text: string | null): string => (text === null ? "nothing" : `"${text}"`);
