@@ -1,7 +1,7 @@
 import { Dec } from "../../domain/money.js";
 import { lineTolerance } from "../extract/certainty.js";
 import { parseMoneyText, parseQuantity, type Quantity } from "../text/values.js";
-import type { LayoutRow, PixelBox } from "../types.js";
+import type { LayoutCell, LayoutRow, PixelBox } from "../types.js";
 
 /**
  * A line table's numeric cells read again, one cell at a time (DATA.md "Scans"). A page read in
@@ -19,6 +19,32 @@ import type { LayoutRow, PixelBox } from "../types.js";
 export interface ColumnSpan {
   left: number;
   right: number;
+}
+
+/** Paper kept between a band and its neighbours' ink, points. */
+const NEIGHBOUR_GAP_PT = 1.5;
+/** How far past its last ink a band ends when nothing prints to its right (the page's last column), points. */
+const OPEN_EDGE_PT = 6;
+
+/**
+ * A numeric column's span on one row, to read its cell again. The heading's span alone is too
+ * narrow: figures are right-aligned and reach left of a short heading ("1 wk" under "Qty" starts
+ * 25 pt before it), and a character the page read lost is in that reach. The span runs from the
+ * nearest ink of the row's other cells on the left to theirs on the right; the cells that belong
+ * to the column are those lying across its heading.
+ */
+export function columnBand(row: LayoutRow, heading: ColumnSpan): ColumnSpan {
+  const across = (cell: LayoutCell): boolean => cell.left < heading.right && heading.left < cell.right;
+  const members = row.cells.filter(across);
+  const inkLeft = Math.min(heading.left, ...members.map((c) => c.left));
+  const inkRight = Math.max(heading.right, ...members.map((c) => c.right));
+  const others = row.cells.filter((cell) => !across(cell));
+  const leftNeighbours = others.filter((c) => c.right <= inkLeft).map((c) => c.right);
+  const rightNeighbours = others.filter((c) => c.left >= inkRight).map((c) => c.left);
+  return {
+    left: leftNeighbours.length > 0 ? Math.max(...leftNeighbours) + NEIGHBOUR_GAP_PT : inkLeft - OPEN_EDGE_PT,
+    right: rightNeighbours.length > 0 ? Math.min(...rightNeighbours) - NEIGHBOUR_GAP_PT : inkRight + OPEN_EDGE_PT,
+  };
 }
 
 /** How far a row's band reaches above its baseline and below it, in row heights. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptRereadCells, cellBox } from "../../../src/ingest/ocr/cell-reread.js";
+import { acceptRereadCells, cellBox, columnBand } from "../../../src/ingest/ocr/cell-reread.js";
 import type { LayoutRow } from "../../../src/ingest/types.js";
 
 /**
@@ -16,6 +16,34 @@ describe("cell re-read", () => {
     expect(box).toEqual({ x0: 1687, y0: Math.floor((198 - 11.5) * (300 / 72)), x1: 1909, y1: Math.ceil((198 + 4.6) * (300 / 72)) });
     expect(box.y0).toBeLessThan(198 * (300 / 72));
     expect(box.y1).toBeGreaterThan(198 * (300 / 72));
+  });
+
+  // A row as a page read lost its characters (drawn here by hand, other words and positions than
+  // any fixture): "8 nights" read as "nights", "£62.50" and "£500.00" split at their lost points.
+  const lost: LayoutRow = {
+    page: 1, top: 300, height: 10, rowNumber: 4,
+    cells: [
+      { text: "Respite stay", left: 40, right: 110 },
+      { text: "31/01/27", left: 250, right: 290 },
+      { text: "nights", left: 330, right: 360 },
+      { text: "£62", left: 385, right: 402 },
+      { text: "50", left: 406, right: 416 },
+      { text: "£500", left: 470, right: 492 },
+      { text: "00", left: 496, right: 506 },
+    ],
+  };
+
+  it("reaches a right-aligned figure's lost characters left of a short heading", () => {
+    // "Nights" heading at 340–360: the band runs from the date's ink to the rate's.
+    expect(columnBand(lost, { left: 340, right: 360 })).toEqual({ left: 291.5, right: 383.5 });
+    // "Rate" at 395–416 takes both halves of the split rate; "Total" at 480–506 is the last column.
+    expect(columnBand(lost, { left: 395, right: 416 })).toEqual({ left: 361.5, right: 468.5 });
+    expect(columnBand(lost, { left: 480, right: 506 })).toEqual({ left: 417.5, right: 512 });
+  });
+
+  it("reads an empty cell's whole gap", () => {
+    const empty: LayoutRow = { ...lost, cells: lost.cells.filter((c) => c.text !== "nights") };
+    expect(columnBand(empty, { left: 340, right: 360 })).toEqual({ left: 291.5, right: 383.5 });
   });
 
   it("accepts a quantity the page read lost when the line's arithmetic closes", () => {
