@@ -31,10 +31,14 @@ const OPEN_EDGE_PT = 6;
  * narrow: figures are right-aligned and reach left of a short heading ("1 wk" under "Qty" starts
  * 25 pt before it), and a character the page read lost is in that reach. The span runs from the
  * nearest ink of the row's other cells on the left to theirs on the right; the cells that belong
- * to the column are those lying across its heading.
+ * to the column are those lying across its heading, and those lying across no heading that are
+ * nearer to it than to any other (`5` of "5 nights" printed 20 pt left of "Qty").
  */
-export function columnBand(row: LayoutRow, heading: ColumnSpan): ColumnSpan {
-  const across = (cell: LayoutCell): boolean => cell.left < heading.right && heading.left < cell.right;
+export function columnBand(row: LayoutRow, heading: ColumnSpan, otherHeadings: readonly ColumnSpan[] = []): ColumnSpan {
+  const overlaps = (cell: LayoutCell, span: ColumnSpan): boolean => cell.left < span.right && span.left < cell.right;
+  const distance = (cell: LayoutCell, span: ColumnSpan): number => Math.max(span.left - cell.right, cell.left - span.right, 0);
+  const across = (cell: LayoutCell): boolean =>
+    overlaps(cell, heading) || (!otherHeadings.some((h) => overlaps(cell, h)) && otherHeadings.every((h) => distance(cell, heading) < distance(cell, h)));
   const members = row.cells.filter(across);
   const inkLeft = Math.min(heading.left, ...members.map((c) => c.left));
   const inkRight = Math.max(heading.right, ...members.map((c) => c.right));
