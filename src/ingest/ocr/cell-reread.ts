@@ -32,13 +32,14 @@ const OPEN_EDGE_PT = 6;
  * 25 pt before it), and a character the page read lost is in that reach. The span runs from the
  * nearest ink of the row's other cells on the left to theirs on the right; the cells that belong
  * to the column are those lying across its heading, and those lying across no heading that are
- * nearer to it than to any other (`5` of "5 nights" printed 20 pt left of "Qty").
+ * nearer to it than to any other and are figures (`5` of "5 nights" printed 20 pt left of "Qty"; a
+ * description's words overhang nothing, they run on from their own heading at the left).
  */
 export function columnBand(row: LayoutRow, heading: ColumnSpan, otherHeadings: readonly ColumnSpan[] = []): ColumnSpan {
   const overlaps = (cell: LayoutCell, span: ColumnSpan): boolean => cell.left < span.right && span.left < cell.right;
   const distance = (cell: LayoutCell, span: ColumnSpan): number => Math.max(span.left - cell.right, cell.left - span.right, 0);
   const across = (cell: LayoutCell): boolean =>
-    overlaps(cell, heading) || (!otherHeadings.some((h) => overlaps(cell, h)) && otherHeadings.every((h) => distance(cell, heading) < distance(cell, h)));
+    overlaps(cell, heading) || (otherHeadings.length > 0 && FIGURE.test(cell.text) && !otherHeadings.some((h) => overlaps(cell, h)) && otherHeadings.every((h) => distance(cell, heading) < distance(cell, h)));
   const members = row.cells.filter(across);
   const inkLeft = Math.min(heading.left, ...members.map((c) => c.left));
   const inkRight = Math.max(heading.right, ...members.map((c) => c.right));
@@ -50,6 +51,9 @@ export function columnBand(row: LayoutRow, heading: ColumnSpan, otherHeadings: r
     right: rightNeighbours.length > 0 ? Math.min(...rightNeighbours) - NEIGHBOUR_GAP_PT : inkRight + OPEN_EDGE_PT,
   };
 }
+
+/** A figure's text: digits and their separators, a pound sign or a minus. */
+const FIGURE = /^[£\-–]?[\d.,]+$/;
 
 /** How far a row's band reaches above its baseline and below it, in row heights. */
 const ABOVE_BASELINE_EM = 1.0;

@@ -42,7 +42,9 @@ function doubtfulCells(row: LayoutRow, columns: ReadonlyMap<NumericField, Column
   const filled = [...members.values()].filter((cells) => cells.length > 0).length;
   if (filled < 2) return null;
   const sure =
-    (members.get("quantity")?.length === 1 && parseQuantity(joined(members.get("quantity") ?? [])) !== null) &&
+    // A quantity and its unit may be two cells ("4" "trips"); a sum of money split in two ("1,210"
+    // "00") has lost its point.
+    parseQuantity(joined(members.get("quantity") ?? [])) !== null &&
     NUMERIC.slice(1).every((field) => members.get(field)?.length === 1 && parseMoneyText(joined(members.get(field) ?? [])) !== null);
   return sure ? null : members;
 }

@@ -41,6 +41,13 @@ describe("cell re-read", () => {
     expect(columnBand(lost, { left: 480, right: 506 })).toEqual({ left: 417.5, right: 512 });
   });
 
+  it("takes a figure overhanging its heading as its column's, never a description's words", () => {
+    // "12 nights" with "12" across no heading, nearer "Nights" (340–360) than "Date" (250–280).
+    const overhang: LayoutRow = { ...lost, cells: [{ text: "Respite stay extended", left: 40, right: 300 }, { text: "12", left: 318, right: 328 }, ...lost.cells.slice(2)] };
+    const headings = [{ left: 40, right: 80 }, { left: 250, right: 280 }, { left: 395, right: 416 }, { left: 480, right: 506 }];
+    expect(columnBand(overhang, { left: 340, right: 360 }, headings)).toEqual({ left: 301.5, right: 383.5 });
+  });
+
   it("reads an empty cell's whole gap", () => {
     const empty: LayoutRow = { ...lost, cells: lost.cells.filter((c) => c.text !== "nights") };
     expect(columnBand(empty, { left: 340, right: 360 })).toEqual({ left: 291.5, right: 383.5 });
