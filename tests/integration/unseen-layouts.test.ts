@@ -25,7 +25,7 @@ const KNOWN_GAPS: Record<string, string> = {
   // The paps print is still refused. Round 12: its dashed rules, read by OCR as "mmm mm mmm", are no longer a row of the table; what
   // is left is what OCR of its monospaced page misses: every "1 wk" read as "wk" (the lone "1"
   // dropped), "4,935.00" as "4,935" "00" (the point lost), "PO-440501" as "P0-440501" / "P0O-…".
-  "paps-numbered-pages-CHC-7731.pdf": "no text layer (paps draws glyphs as paths): read by OCR, which drops the '1' of every '1 wk' and the point of every amount: refused as uncertain_value (the quantity)",
+  "paps-numbered-pages-CHC-7731.pdf": "no text layer (paps draws glyphs as paths): read by OCR; the lines' lost '1 wk' and decimal points are read again cell by cell (reread-table-cells.ts) and stored, but the period and the descriptions' ' - ' are still lost (161/172, none silent)",
   // The tenth held-out set, measured once after round 11 (254/946, 10 silent, 3 of 10 stored) and
   // moved here for round 12, which read nine of them; the tenth:
   "fpdf-credit-memo-HSB-CM-0014.pdf": "read exactly by r16q alone; with r16p's fixed-pitch join its 'C8004 / PO-480906' is one cell under a 'Client / Order' heading, which is not split yet: the references marked to verify",
