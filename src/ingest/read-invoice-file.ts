@@ -9,6 +9,7 @@ import { imageFormatOf } from "./ocr/page-images.js";
 import { placeUnlabelledReferences } from "./unlabelled-references.js";
 import { doubtsAsUncertain, validateOcrDraft, type OcrDoubt, type OcrReference } from "./ocr/validate-ocr.js";
 import { sharedOcrEngine } from "./ocr/ocr-engine.js";
+import { rereadTableCells } from "./ocr/reread-table-cells.js";
 import { lookAgain } from "./ocr/second-look.js";
 import { readScan, scanPageImages, type ScanHooks } from "./readers/ocr.reader.js";
 import { readPdf } from "./readers/pdf.reader.js";
@@ -206,7 +207,10 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
   let providerId: string | null = null;
   let invoiceNumber: string | null = null;
   try {
-    const doc = await readLayout(name, bytes, options.scan);
+    const read = await readLayout(name, bytes, options.scan);
+    const images = scanPageImages(read);
+    // A scan's line cells the page read left unsure are read again one by one (reread-table-cells.ts).
+    const { doc, notes: rereadNotes } = read.ocr ? await rereadTableCells(read, images, sharedOcrEngine()) : { doc: read, notes: [] };
     format = detectFormat(name, bytes) === "image" ? "image" : doc.format;
     // Names, aliases and template keywords are printed in the header, on the first page: a
     // large spreadsheet's thousands of lines need not be searched for them.
@@ -226,11 +230,11 @@ export async function readInvoiceFile(name: string, bytes: Uint8Array, context: 
       if (validation.wanted.length > 0) {
         // The doubtful values' words read a second time, on their own: what the two readings
         // agree on may then stand (second-look.ts).
-        const looks = await lookAgain(doc, scanPageImages(doc), validation.wanted, sharedOcrEngine());
+        const looks = await lookAgain(doc, images, validation.wanted, sharedOcrEngine());
         validation = validateOcrDraft(doc, draft, match.providerId, reference, name, looks);
       }
       doubts = validation.doubts;
-      draft = { ...validation.draft, notes: [...validation.draft.notes, ...validation.notes] };
+      draft = { ...validation.draft, notes: [...rereadNotes, ...validation.draft.notes, ...validation.notes] };
     }
     invoiceNumber = draft.invoiceNumber;
     // Every problem at once: the provider's, then the draft's (table, number, date, lines).

@@ -22,10 +22,10 @@ const KNOWN_GAPS: Record<string, string> = {
   // round 12 read "mutool-credit-sentence" (its "4 nts" in Courier, a space one pitch wide) and
   // "pandoc-latex-rated" (a VAT analysis by band, "Zero rated" / "Standard rated 20%", below the
   // lines) and "pango-spaced-columns" (cells drifting from their headings, read in their order).
-  // The paps print is still refused. Round 12: its dashed rules, read by OCR as "mmm mm mmm", are no longer a row of the table; what
+  // The paps print was still refused. Round 12: its dashed rules, read by OCR as "mmm mm mmm", are no longer a row of the table; what
   // is left is what OCR of its monospaced page misses: every "1 wk" read as "wk" (the lone "1"
   // dropped), "4,935.00" as "4,935" "00" (the point lost), "PO-440501" as "P0-440501" / "P0O-…".
-  "paps-numbered-pages-CHC-7731.pdf": "no text layer (paps draws glyphs as paths): read by OCR, which drops the '1' of every '1 wk' and the point of every amount: refused as uncertain_value (the quantity)",
+  "paps-numbered-pages-CHC-7731.pdf": "no text layer (paps draws glyphs as paths): read by OCR; the lines' lost '1 wk' and decimal points are read again cell by cell (reread-table-cells.ts) and stored, but the period and the descriptions' ' - ' are still lost (161/172, none silent)",
   // The tenth held-out set was measured once after round 11 (254/946, 10 silent, 3 of 10 stored)
   // and moved here for round 12, which read all ten (the last, "fpdf-credit-memo": its "C8004 /
   // PO-480906" under "Client / Order", one run in Courier, split at the heading's mark).

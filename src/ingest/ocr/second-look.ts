@@ -125,10 +125,10 @@ export function spanBox(words: readonly OcrWord[]): PixelBox {
   };
 }
 
-type CanvasImage = Awaited<ReturnType<typeof import("@napi-rs/canvas").loadImage>>;
+export type CanvasImage = Awaited<ReturnType<typeof import("@napi-rs/canvas").loadImage>>;
 
 /** The span's box cut from the page image and binarised at its own threshold, as PNG. */
-async function croppedLine(page: CanvasImage, box: PixelBox): Promise<Uint8Array> {
+export async function croppedLine(page: CanvasImage, box: PixelBox): Promise<Uint8Array> {
   const { createCanvas } = await import("@napi-rs/canvas");
   const x = Math.max(0, Math.floor(box.x0 - MARGIN_PX));
   const y = Math.max(0, Math.floor(box.y0 - MARGIN_PX));
