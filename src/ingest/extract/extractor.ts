@@ -25,7 +25,7 @@ import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { readChildCell, settleChildCells } from "./child-cell.js";
-import { readJoinedReferences } from "./joined-references.js";
+import { readJoinedReferences, splitStackedReference } from "./joined-references.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { readCalculation } from "./calculation-cell.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
@@ -793,8 +793,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     const before = state.lines[state.lines.length - 1];
-    if (before && joinBrokenReference(doc, row, header, placed, config, state, before, line)) {
-      state.unreadCells.length = unreadMark;
+    if (before && (joinBrokenReference(doc, row, header, placed, config, state, before, line) || joinStackedReference(doc, row, header, placed, config, state, before, line, unreadMark))) {
+      state.unreadCells.length = Math.min(unreadMark, state.unreadCells.length);
       state.grossLines.length = grossMark;
       state.consumed.add(i);
       continue;
@@ -1162,6 +1162,51 @@ function joinBrokenReference(
   }
   joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
   state.notes.push(`${rowLabel(doc, row)} goes on with line ${state.lines.length}'s reference wrapped at its hyphen ("${references.map((f) => cellsOf.get(f)).join(" ")}").`);
+  return true;
+}
+
+/**
+ * Under a heading naming both references joined by a mark, the row under a line, with no figures
+ * of its own, may print the cell's second reference ("C4001" on the line's row, "PO-440501" under
+ * it): the two read as the heading's halves in order (joined-references.ts), and the row's
+ * description and period cells go on with the line's. Taken only when the line's own cell was one
+ * reference that did not split and the pair fits the heading; otherwise the row is left to the
+ * other rules and the line's child stays marked.
+ */
+function joinStackedReference(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+  line: DraftLine,
+  unreadMark: number,
+): boolean {
+  if (line.amount !== null || line.quantity !== null || line.unitRate !== null) return false;
+  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  const first = header.columns.find((c) => c.joined?.part === 0);
+  const second = header.columns.find((c) => c.joined?.part === 1);
+  if (!first?.joined || first.field === null || second?.field === null || second?.field === undefined) return false;
+  const fields = [...placed.keys()].map((index) => header.columns[index]?.field ?? null);
+  if (!fields.every((field) => field === "description" || field === "child" || field === "placement" || (field !== null && PERIOD_FIELDS.has(field)))) return false;
+  const below = readJoinedReferences(header.columns, placed);
+  const lineIndex = state.lines.length - 1;
+  const upper = previous.line.childRef;
+  if (!below || below.split || upper === null || previous.line.placementRef !== null) return false;
+  const unsplit = (cell: TableState["unreadCells"][number]): boolean => cell.line === lineIndex && cell.field === "childRef" && cell.text === upper;
+  if (!state.unreadCells.slice(0, unreadMark).some(unsplit)) return false;
+  const read = splitStackedReference(upper, below.printed, first.joined.mark, [first.field, second.field]);
+  if (!read) return false;
+  previous.line.childRef = read.child ?? null;
+  previous.line.placementRef = read.placement ?? null;
+  const where = rowLabel(doc, row);
+  previous.line.evidence.placementRef = { via: "heading", label: first.heading, where };
+  state.unreadCells.length = unreadMark; // the row's own cells are not a line's
+  removeFrom(state.unreadCells, unsplit);
+  joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+  state.notes.push(`${where} prints line ${lineIndex + 1}'s second reference under "${first.heading}" ("${upper}" over "${below.printed}").`);
   return true;
 }
 
