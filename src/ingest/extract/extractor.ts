@@ -1121,6 +1121,15 @@ function joinWrappedPeriod(
     return;
   }
   if (read && read.period.from === previous.line.from && read.period.to === previous.line.to) return;
+  // A single date on the line's row that the wrapped cell carries on into a period from that
+  // date ("2 November 2026" / "– 29 November" / "2026"): the whole cell is the line's period.
+  if (read && read.period.from === previous.line.from && previous.line.to === previous.line.from && read.period.to > read.period.from) {
+    previous.line.to = read.period.to;
+    previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where };
+    state.unreadCells.splice(0, state.unreadCells.length, ...others);
+    state.notes.push(`${where} goes on with line ${lineIndex + 1}'s period cell ("${text.slice(0, 60)}").`);
+    return;
+  }
   state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
 }
 
@@ -1190,7 +1199,9 @@ function joinStackedReference(
   const second = header.columns.find((c) => c.joined?.part === 1);
   if (!first?.joined || first.field === null || second?.field === null || second?.field === undefined) return false;
   const fields = [...placed.keys()].map((index) => header.columns[index]?.field ?? null);
-  if (!fields.every((field) => field === "description" || field === "child" || field === "placement" || (field !== null && PERIOD_FIELDS.has(field)))) return false;
+  const unitBelow = fields.includes("quantity") ? wrappedQuantityUnit(header, placed, previous, config) : null;
+  if (fields.includes("quantity") && unitBelow === null) return false;
+  if (!fields.every((field) => field === "description" || field === "child" || field === "placement" || field === "quantity" || (field !== null && PERIOD_FIELDS.has(field)))) return false;
   const below = readJoinedReferences(header.columns, placed);
   const lineIndex = state.lines.length - 1;
   const upper = previous.line.childRef;
@@ -1203,11 +1214,28 @@ function joinStackedReference(
   previous.line.placementRef = read.placement ?? null;
   const where = rowLabel(doc, row);
   previous.line.evidence.placementRef = { via: "heading", label: first.heading, where };
+  if (unitBelow !== null) {
+    previous.line.unit = unitBelow;
+    previous.line.evidence.unit = { via: "heading", label: header.columns.find((c) => c.field === "quantity")?.heading ?? null, where };
+  }
   state.unreadCells.length = unreadMark; // the row's own cells are not a line's
   removeFrom(state.unreadCells, unsplit);
   joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
   state.notes.push(`${where} prints line ${lineIndex + 1}'s second reference under "${first.heading}" ("${upper}" over "${below.printed}").`);
   return true;
+}
+
+/**
+ * A count's unit wrapped onto the row below its count ("212" over "miles" under "Qty"): the unit
+ * the joined cell reads, only when the line read that count with no unit of its own and the row
+ * prints a unit word alone there.
+ */
+function wrappedQuantityUnit(header: TableHeader, placed: Map<number, LayoutCell[]>, previous: LineMeta, config: ExtractionConfig): Unit | null {
+  const text = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
+  if (previous.line.quantity === null || !previous.quantityText || parseQuantity(previous.quantityText, config.units)?.unit !== null) return null;
+  if (!/^\p{L}+\.?$/u.test(text) || parseUnit(text, config.units) === null) return null;
+  const joined = parseQuantity(joinCellText(previous.quantityText, text), config.units);
+  return joined?.unit && joined.value.equals(previous.line.quantity) ? joined.unit : null;
 }
 
 /** The row is the table's first on its page: right under a repeated heading, or no line read on the page yet. */

@@ -51,4 +51,32 @@ describe("a joined heading's cell printed on two lines", () => {
     expect(draft.lines.some((l) => l.placementRef === "PO-551")).toBe(false);
     expect(draft.uncertain.map((u) => u.field)).toContain("line 1 childRef");
   });
+
+  it("the row under also carries on the count's unit and the period the narrow cells wrapped", () => {
+    const draft = read([
+      item(40, 40, "Invoice No LM-9023"), item(40, 55, "Invoice Date 04/03/2027"),
+      item(30, 100, "Child |"), item(110, 100, "Item"), item(250, 100, "Period"), item(340, 100, "Quantity"), item(400, 100, "Price"), item(470, 100, "Total"),
+      item(30, 112, "PO"),
+      item(30, 130, "R-5510"), item(110, 130, "Escort to school"), item(250, 130, "01/02/2027"), item(340, 130, "14"), item(400, 130, "5.00"), item(470, 130, "70.00"),
+      item(30, 142, "PO7781"), item(250, 142, "to 26/02/2027"), item(340, 142, "hrs"),
+      item(400, 180, "Total"), item(470, 180, "70.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.from, l.to, l.quantity?.toFixed(2), l.unit, l.amount?.toFixed(2)])).toEqual([
+      ["R-5510", "PO7781", "2027-02-01", "2027-02-26", "14.00", "hour", "70.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("a single date whose cell wraps into a period from it is the period (any table, no joined heading)", () => {
+    const draft = read([
+      item(40, 40, "Invoice No LM-9024"), item(40, 55, "Invoice Date 04/03/2027"),
+      item(30, 100, "Child"), item(110, 100, "Description"), item(250, 100, "Dates"), item(340, 100, "Days"), item(400, 100, "Rate"), item(470, 100, "Amount"),
+      item(30, 130, "R-5510"), item(110, 130, "Day care"), item(250, 130, "1 Feb 2027"), item(340, 130, "20"), item(400, 130, "90.00"), item(470, 130, "1,800.00"),
+      item(110, 142, "(term time)"), item(250, 142, "– 26 Feb"), item(250, 154, "2027"),
+      item(400, 180, "Total"), item(470, 180, "1,800.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.from, l.to])).toEqual([["R-5510", "Day care (term time)", "2027-02-01", "2027-02-26"]]);
+    expect(draft.uncertain).toEqual([]);
+  });
 });
+
