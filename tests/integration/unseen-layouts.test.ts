@@ -36,7 +36,6 @@ const KNOWN_GAPS: Record<string, string> = {
   "inkscape-child-sections-HC-2611-0873.pdf": "a coloured heading per child ('A. R. — Child ID C3001 · PO PO-430401'): the lines' references left empty, 10 values silently wrong",
   "draw-text-boxes-HSB-0143.pdf": "text boxes placed by hand, 'Arrive'/'Depart', '84 miles' under 'Nights': dates and quantities missing, marked",
   "lualatex-credit-memo-BFC-CM-0212.pdf": "a credit memo whose 'Adjustment: …' descriptions wrap and hyphenate: descriptions and placements missing, marked",
-  "asciidoc-vat-summary-CHC-7815.pdf": "the child and PO on two lines of one cell, 'miles' under a quantity heading on page 2: refused as uncertain_value",
 };
 
 // The reader does not depend on the database; storing and reading back does. So the embedded run
