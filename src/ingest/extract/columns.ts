@@ -71,7 +71,9 @@ function looksLikeData(cell: LayoutCell): boolean {
 function wordsOf(item: LayoutCell): LayoutCell[] {
   const text = item.text;
   const width = (item.right - item.left) / Math.max(1, text.length);
-  return [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], left: item.left + m.index * width, right: item.left + (m.index + m[0].length) * width }));
+  // Two headings in boxes that touch run together with no space ("NightsNightly Rate"): a capital
+  // after a small letter may start the next heading's word, tried like a space.
+  return [...text.matchAll(/\S+?(?=\s|$|(?<=\p{Ll})\p{Lu})/gu)].map((m) => ({ text: m[0], left: item.left + m.index * width, right: item.left + (m.index + m[0].length) * width }));
 }
 
 /**
