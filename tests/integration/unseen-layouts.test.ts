@@ -34,7 +34,6 @@ const KNOWN_GAPS: Record<string, string> = {
   "impress-adjustment-ADJ-2612-004.pdf": "'ADJUSTMENT (credit to your account)' with bracketed amounts: read as an invoice of negative lines, 7 values silently wrong",
   "inkscape-balance-due-SSF-26-01760.pdf": "the PO and dates in small grey under each description ('PO-460701 · Nov 1–30, 2026'), 'Weeks / Hrs': 14 values silently wrong",
   "inkscape-child-sections-HC-2611-0873.pdf": "a coloured heading per child ('A. R. — Child ID C3001 · PO PO-430401'): the lines' references left empty, 10 values silently wrong",
-  "draw-text-boxes-HSB-0143.pdf": "text boxes placed by hand, 'Arrive'/'Depart', '84 miles' under 'Nights': dates and quantities missing, marked",
   "lualatex-credit-memo-BFC-CM-0212.pdf": "a credit memo whose 'Adjustment: …' descriptions wrap and hyphenate: descriptions and placements missing, marked",
 };
 
