@@ -71,7 +71,9 @@ function looksLikeData(cell: LayoutCell): boolean {
 function wordsOf(item: LayoutCell): LayoutCell[] {
   const text = item.text;
   const width = (item.right - item.left) / Math.max(1, text.length);
-  return [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], left: item.left + m.index * width, right: item.left + (m.index + m[0].length) * width }));
+  // Two headings in boxes that touch run together with no space ("NightsNightly Rate"): a capital
+  // after a small letter may start the next heading's word, tried like a space.
+  return [...text.matchAll(/\S+?(?=\s|$|(?<=\p{Ll})\p{Lu})/gu)].map((m) => ({ text: m[0], left: item.left + m.index * width, right: item.left + (m.index + m[0].length) * width }));
 }
 
 /**
@@ -338,6 +340,9 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
   if (DOCUMENT_TITLE.test(row.cells.map((c) => c.text).join(" ").replace(/\s+/g, " ").trim())) return null;
   if (row.cells.length < 2) return stackedHeading(rows, index, config);
   const known = (text: string): boolean => fieldOf(text, config) !== null;
+  // A heading naming both references may wrap at its mark ("Client Ref /" over "Order"): joined,
+  // it names two fields, more than its lower word alone.
+  const namesColumns = (text: string): boolean => known(text) || joinedReferenceHeading(text, config.columnSynonyms) !== null;
   const cells = joinHeadingWords(splitHeadingCells(row, config), known);
   const single = headerFromCells(cells, [index], config);
   const next = rows[index + 1];
@@ -349,7 +354,7 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
     // first line of a heading wrapped onto the next row ("Cost per" / "night"): both are tried.
     let merged: TableHeader | null = null;
     for (const [upper, lower] of [[cells, lowerCells], [row.cells, lowerCells], [row.cells, next.cells]] as const) {
-      const candidate = headerFromCells(mergeHeadingRows(upper, lower, known), [index, index + 1], config);
+      const candidate = headerFromCells(mergeHeadingRows(upper, lower, namesColumns), [index, index + 1], config);
       if (candidate && (!merged || headerScore(candidate) > headerScore(merged))) merged = candidate;
     }
     // Headings middle-aligned in a heading row of their own height: a heading that wraps prints

@@ -25,7 +25,7 @@ import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { readChildCell, settleChildCells } from "./child-cell.js";
-import { readJoinedReferences } from "./joined-references.js";
+import { readJoinedReferences, splitStackedReference } from "./joined-references.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
@@ -826,8 +826,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     const before = state.lines[state.lines.length - 1];
-    if (before && joinBrokenReference(doc, row, header, placed, config, state, before, line)) {
-      state.unreadCells.length = unreadMark;
+    if (before && (joinBrokenReference(doc, row, header, placed, config, state, before, line) || joinStackedReference(doc, row, header, placed, config, state, before, line, unreadMark))) {
+      state.unreadCells.length = Math.min(unreadMark, state.unreadCells.length);
       state.grossLines.length = grossMark;
       state.consumed.add(i);
       continue;
@@ -1167,6 +1167,15 @@ function joinWrappedPeriod(
     return;
   }
   if (read && read.period.from === previous.line.from && read.period.to === previous.line.to) return;
+  // A single date on the line's row that the wrapped cell carries on into a period from that
+  // date ("2 November 2026" / "– 29 November" / "2026"): the whole cell is the line's period.
+  if (read && read.period.from === previous.line.from && previous.line.to === previous.line.from && read.period.to > read.period.from) {
+    previous.line.to = read.period.to;
+    previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where };
+    state.unreadCells.splice(0, state.unreadCells.length, ...others);
+    state.notes.push(`${where} goes on with line ${lineIndex + 1}'s period cell ("${text.slice(0, 60)}").`);
+    return;
+  }
   state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
 }
 
@@ -1209,6 +1218,70 @@ function joinBrokenReference(
   joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
   state.notes.push(`${rowLabel(doc, row)} goes on with line ${state.lines.length}'s reference wrapped at its hyphen ("${references.map((f) => cellsOf.get(f)).join(" ")}").`);
   return true;
+}
+
+/**
+ * Under a heading naming both references joined by a mark, the row under a line, with no figures
+ * of its own, may print the cell's second reference ("C4001" on the line's row, "PO-440501" under
+ * it): the two read as the heading's halves in order (joined-references.ts), and the row's
+ * description and period cells go on with the line's. Taken only when the line's own cell was one
+ * reference that did not split and the pair fits the heading; otherwise the row is left to the
+ * other rules and the line's child stays marked.
+ */
+function joinStackedReference(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+  line: DraftLine,
+  unreadMark: number,
+): boolean {
+  if (line.amount !== null || line.quantity !== null || line.unitRate !== null) return false;
+  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  const first = header.columns.find((c) => c.joined?.part === 0);
+  const second = header.columns.find((c) => c.joined?.part === 1);
+  if (!first?.joined || first.field === null || second?.field === null || second?.field === undefined) return false;
+  const fields = [...placed.keys()].map((index) => header.columns[index]?.field ?? null);
+  const unitBelow = fields.includes("quantity") ? wrappedQuantityUnit(header, placed, previous, config) : null;
+  if (fields.includes("quantity") && unitBelow === null) return false;
+  if (!fields.every((field) => field === "description" || field === "child" || field === "placement" || field === "quantity" || (field !== null && PERIOD_FIELDS.has(field)))) return false;
+  const below = readJoinedReferences(header.columns, placed);
+  const lineIndex = state.lines.length - 1;
+  const upper = previous.line.childRef;
+  if (!below || below.split || upper === null || previous.line.placementRef !== null) return false;
+  const unsplit = (cell: TableState["unreadCells"][number]): boolean => cell.line === lineIndex && cell.field === "childRef" && cell.text === upper;
+  if (!state.unreadCells.slice(0, unreadMark).some(unsplit)) return false;
+  const read = splitStackedReference(upper, below.printed, first.joined.mark, [first.field, second.field]);
+  if (!read) return false;
+  previous.line.childRef = read.child ?? null;
+  previous.line.placementRef = read.placement ?? null;
+  const where = rowLabel(doc, row);
+  previous.line.evidence.placementRef = { via: "heading", label: first.heading, where };
+  if (unitBelow !== null) {
+    previous.line.unit = unitBelow;
+    previous.line.evidence.unit = { via: "heading", label: header.columns.find((c) => c.field === "quantity")?.heading ?? null, where };
+  }
+  state.unreadCells.length = unreadMark; // the row's own cells are not a line's
+  removeFrom(state.unreadCells, unsplit);
+  joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+  state.notes.push(`${where} prints line ${lineIndex + 1}'s second reference under "${first.heading}" ("${upper}" over "${below.printed}").`);
+  return true;
+}
+
+/**
+ * A count's unit wrapped onto the row below its count ("212" over "miles" under "Qty"): the unit
+ * the joined cell reads, only when the line read that count with no unit of its own and the row
+ * prints a unit word alone there.
+ */
+function wrappedQuantityUnit(header: TableHeader, placed: Map<number, LayoutCell[]>, previous: LineMeta, config: ExtractionConfig): Unit | null {
+  const text = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
+  if (previous.line.quantity === null || !previous.quantityText || parseQuantity(previous.quantityText, config.units)?.unit !== null) return null;
+  if (!/^\p{L}+\.?$/u.test(text) || parseUnit(text, config.units) === null) return null;
+  const joined = parseQuantity(joinCellText(previous.quantityText, text), config.units);
+  return joined?.unit && joined.value.equals(previous.line.quantity) ? joined.unit : null;
 }
 
 /** The row is the table's first on its page: right under a repeated heading, or no line read on the page yet. */

@@ -42,6 +42,22 @@ export function splitJoinedReference(text: string, mark: JoiningMark, fields: re
   return Object.fromEntries(fields.map((field, k) => [field, parts[k] === "" ? null : (parts[k] as string)]));
 }
 
+/** The mark as printed between two references, for reading a stacked cell as a joined one. */
+const PRINTED_MARK: Record<JoiningMark, string> = { "/": "/", "|": "|", "·": "·", dash: "–" };
+
+/**
+ * A joined heading's cell may print its two references on two printed lines of the cell instead
+ * of joined by the mark ("C4001" over "PO-440501", under "Client Ref /" over "Order"): read by the
+ * same rules as a joined cell, in the heading's order, each printed line one reference and both
+ * printed (a line with one reference alone is not a stacked pair).
+ */
+export function splitStackedReference(first: string, second: string, mark: JoiningMark, fields: readonly [ColumnField, ColumnField]): Partial<Record<ColumnField, string | null>> | null {
+  const [upper, lower] = [cleanText(first), cleanText(second)];
+  if (upper === "" || lower === "" || /\s/.test(upper) || /\s/.test(lower)) return null;
+  const read = splitJoinedReference(`${upper} ${PRINTED_MARK[mark]} ${lower}`, mark, fields);
+  return read && fields.every((field) => read[field]) ? read : null;
+}
+
 /**
  * The references a line prints under a joined heading's two columns (whichever of the two its
  * items were placed under), or null when the table has no such heading or the line prints nothing

@@ -105,9 +105,12 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Element", "Fee Element", "Charge Element", "Cost Element", "Care Element", "Element of Fee",
   ],
   from: ["From", "Start", "Period From", "Date From", "Start Date", "From Date", "Start of Service", "Service Start", "Period Start", "Date Start",
-    "Arrival", "Arrival Date", "Date In", "Admission Date", "First Night", "Check In", "Starting"],
+    "Arrival", "Arrival Date", "Date In", "Admission Date", "First Night", "Check In", "Starting",
+    // A stay's dates named by the verb: "Arrive" / "Depart", "Arrived" / "Departed".
+    "Arrive", "Arrived", "Arrives", "Date Arrived"],
   to: ["To", "End", "Period To", "Date To", "End Date", "To Date", "End of Service", "Service End", "Period End", "Date End",
     "Departure", "Departure Date", "Date Out", "Discharge Date", "Last Night", "Check Out", "Ending", "Until",
+    "Depart", "Departed", "Departs", "Date Departed",
     // The pair "Start" / "Finish" of a case system's export.
     "Finish", "Finish Date", "Date Finish", "Finished"],
   period: [

@@ -31,7 +31,7 @@ describe("round 8 headings", () => {
   it("a count under a heading the reader could not read is marked, never dropped as 'no quantity'", () => {
     const draft = read([
       ...facts,
-      item(40, 100, "Child"), item(80, 100, "Description"), item(240, 100, "Week CommencingWeeks"), item(360, 100, "Rate"), item(420, 100, "Amount"),
+      item(40, 100, "Child"), item(80, 100, "Description"), item(240, 100, "WEEK COMMENCINGWEEKS"), item(360, 100, "Rate"), item(420, 100, "Amount"),
       item(40, 115, "C6001"), item(80, 115, "Weekly fee"), item(240, 115, "07/09/2026"), item(350, 115, "1"), item(360, 115, "850.00"), item(420, 115, "850.00"),
     ]);
     expect(draft.lines[0]?.quantity).toBeNull();
