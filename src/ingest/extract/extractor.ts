@@ -597,7 +597,7 @@ function collectHeaderColumns(row: LayoutRow, header: TableHeader, placed: Map<n
 function refBelowLine(state: TableState, header: TableHeader, group: NonNullable<ReturnType<typeof groupReference>>, row: LayoutRow): boolean {
   const previous = state.lines[state.lines.length - 1];
   if (!previous || previous.page !== row.page || state.groupChild !== null || state.groupPlacement !== null || state.groupUnlabelled.length > 0) return false;
-  if (row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  if (!justUnder(previous, row)) return false;
   const child = header.fields.has("child") ? null : group.child;
   const placement = header.fields.has("placement") ? null : group.placement;
   if ((child === null && placement === null) || (child !== null && previous.line.childRef !== null) || (placement !== null && previous.line.placementRef !== null)) return false;
@@ -619,6 +619,11 @@ function unitChoicesOf(header: TableHeader, line: DraftLine): Unit[] {
   if (line.unit !== null || line.quantity === null) return [];
   const units = unitsOfHeading(header.columns.find((c) => c.field === "quantity")?.heading ?? "");
   return units.length > 1 ? units : [];
+}
+
+/** The row is the next printed under a line (same page, no more than a blank row's gap between). */
+function justUnder(previous: Pick<LineMeta, "page" | "bottom">, row: LayoutRow): boolean {
+  return previous.page === row.page && row.top - previous.bottom <= 1.8 * row.height + 0.01;
 }
 
 function referenceColumns(header: TableHeader): { child: boolean; placement: boolean } {
@@ -648,7 +653,7 @@ function applyGroup(state: TableState, header: TableHeader, group: ReturnType<ty
 function unlabelledUnderLine(state: TableState, row: LayoutRow, group: ReturnType<typeof groupReference>): boolean {
   if (!group || group.unlabelled.length === 0 || state.groupUnlabelled.length > 0 || state.groupChild !== null || state.groupPlacement !== null) return false;
   const previous = state.lines[state.lines.length - 1];
-  return previous !== undefined && previous.page === row.page && row.top - previous.bottom <= 1.8 * row.height + 0.01;
+  return previous !== undefined && justUnder(previous, row);
 }
 
 /**
@@ -871,8 +876,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (
       previous &&
       wrapsPeriodCell(filled, line) &&
-      previous.page === row.page &&
-      row.top - previous.bottom <= 1.8 * row.height + 0.01
+      justUnder(previous, row)
     ) {
       joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
       state.consumed.add(i);
@@ -882,8 +886,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       previous &&
       filled.size === 1 &&
       filled.has("description") &&
-      previous.page === row.page &&
-      row.top - previous.bottom <= 1.8 * row.height + 0.01
+      justUnder(previous, row)
     ) {
       // A period printed on its own under the description ("05/10/2026 – 09/10/2026") is the
       // line's dates, not more of its words; so is one the narrow cell wrapped at its dash
@@ -1029,7 +1032,7 @@ function joinWrappedCalculation(
 ): boolean {
   if (line.amount !== null || !filled.has("quantity") || ![...filled].every((f) => f === "description" || f === "quantity")) return false;
   if (header.columns.some((c) => c.field === "rate") || previous.line.quantity !== null || previous.line.amount === null || !previous.quantityText) return false;
-  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  if (!justUnder(previous, row)) return false;
   const more = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
   const joined = joinCellText(previous.quantityText, more);
   const read = readCalculation(joined, previous.line.amount, config.units);
@@ -1198,7 +1201,7 @@ function joinBrokenReference(
   line: DraftLine,
 ): boolean {
   if (line.amount !== null || line.quantity !== null || line.unitRate !== null) return false;
-  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  if (!justUnder(previous, row)) return false;
   const cellsOf = new Map<ColumnField, string>();
   for (const [index, cells] of placed) {
     const field = header.columns[index]?.field ?? null;
@@ -1240,7 +1243,7 @@ function joinStackedReference(
   unreadMark: number,
 ): boolean {
   if (line.amount !== null || line.quantity !== null || line.unitRate !== null) return false;
-  if (previous.page !== row.page || row.top - previous.bottom > 1.8 * row.height + 0.01) return false;
+  if (!justUnder(previous, row)) return false;
   const first = header.columns.find((c) => c.joined?.part === 0);
   const second = header.columns.find((c) => c.joined?.part === 1);
   if (!first?.joined || first.field === null || second?.field === null || second?.field === undefined) return false;
