@@ -672,6 +672,16 @@ function referencesWithPeriod(text: string, config: ExtractionConfig): { referen
   return date ? { references: references.map((part) => ref(part) ?? part), period: { from: date, to: date } } : null;
 }
 
+/**
+ * A row that prints only a period, as under a description: "05/10/2026 – 09/10/2026", after a
+ * period label ("Dates: …") or in brackets ("(02/11/26 - 29/11/26)", "[…]"), which only set it apart.
+ */
+function periodAlone(text: string, config: ExtractionConfig): Period | null {
+  const unlabelled = cleanText(withoutPeriodLabel(text, config));
+  const bracketed = /^\((.+)\)$|^\[(.+)\]$/.exec(unlabelled);
+  return parsePeriodText(bracketed ? (bracketed[1] ?? bracketed[2] ?? "") : unlabelled, config.dateFormats);
+}
+
 /** "Dates: 27 Dec 2026 – 28 Dec 2026" under a description: the words after a period label. */
 function withoutPeriodLabel(text: string, config: ExtractionConfig): string {
   const labelled = /^([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(.+)$/.exec(text);
@@ -908,7 +918,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
         state.consumed.add(i);
         continue;
       }
-      const ownPeriod = wrappedPeriod ?? (previous.line.from ? null : parsePeriodText(withoutPeriodLabel(line.description, config), config.dateFormats));
+      const alone = wrappedPeriod ? null : periodAlone(line.description, config);
+      const ownPeriod = wrappedPeriod ?? (previous.line.from ? null : alone);
       if (!ownPeriod && !previous.line.from && periodOpensAt(line.description, config)) {
         previous.openPeriod = { text: line.description, descriptionBefore: previous.line.description };
       }
@@ -916,6 +927,17 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
         previous.line.from = ownPeriod.from;
         previous.line.to = ownPeriod.to;
         previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === "description")?.heading ?? null, where: rowLabel(doc, row) };
+        previous.bottom = row.top;
+        state.consumed.add(i);
+        continue;
+      }
+      // A line that has a period of its own: a row that is only a period is no more of its words.
+      // The same period says nothing new; another is not guessed between, the line's is marked.
+      if (alone && previous.line.from) {
+        if (alone.from !== previous.line.from || alone.to !== previous.line.to) {
+          const where = rowLabel(doc, row);
+          state.unreadCells.push({ line: state.lines.length - 1, field: "period", text: line.description, where, reason: `prints "${line.description.slice(0, 40)}" under the line's description, another period than its own (${previous.line.from} to ${previous.line.to ?? previous.line.from})` });
+        }
         previous.bottom = row.top;
         state.consumed.add(i);
         continue;

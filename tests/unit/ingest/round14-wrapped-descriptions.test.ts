@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { item, read } from "../../support/drawn-page.js";
+
+/**
+ * Round 14 of the reader (issue 16): what a description's printed lines hold that is not its
+ * words, and which line a wrapped fragment of it belongs to. Drawn here another way than the
+ * twelfth held-out set printed them (other words, references, columns and positions); the
+ * expected values are what the drawn page prints.
+ */
+
+describe("a row under a description that prints only a period", () => {
+  it("gives the line its period in brackets and nothing to its description", () => {
+    const draft = read([
+      item(40, 40, "Invoice No RM-4410"), item(40, 55, "Invoice Date 28/02/2027"),
+      item(30, 100, "Client Ref"), item(90, 100, "Service"), item(250, 100, "W/C"), item(320, 100, "Qty"), item(380, 100, "Rate"), item(460, 100, "Amount"),
+      item(30, 115, "K-7101"), item(90, 115, "Respite stays"), item(250, 115, "01/02/27"), item(320, 115, "7"), item(380, 115, "150.00"), item(460, 115, "1,050.00"),
+      item(30, 127, "K-7102"), item(90, 127, "Escorted travel"), item(320, 127, "40"), item(380, 127, "0.45"), item(460, 127, "18.00"),
+      item(90, 139, "[03/02/27 to 24/02/27]"),
+      item(30, 151, "K-7103"), item(90, 151, "Sessional support"), item(320, 151, "6"), item(380, 151, "22.00"), item(460, 151, "132.00"),
+      item(90, 163, "(08/02/27 - 19/02/27)"),
+      item(380, 190, "Total"), item(460, 190, "1,200.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.from, l.to, l.amount?.toFixed(2)])).toEqual([
+      ["K-7101", "Respite stays", "2027-02-01", "2027-02-07", "1050.00"],
+      ["K-7102", "Escorted travel", "2027-02-03", "2027-02-24", "18.00"],
+      ["K-7103", "Sessional support", "2027-02-08", "2027-02-19", "132.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("under a line that has its own period: the same one adds nothing, another is marked, never words", () => {
+    const draft = read([
+      item(40, 40, "Invoice No RM-4411"), item(40, 55, "Invoice Date 28/02/2027"),
+      item(30, 100, "Client Ref"), item(90, 100, "Service"), item(250, 100, "Date"), item(320, 100, "Qty"), item(380, 100, "Rate"), item(460, 100, "Amount"),
+      item(30, 115, "K-7101"), item(90, 115, "Respite stays"), item(250, 115, "01/02/27"), item(320, 115, "7"), item(380, 115, "150.00"), item(460, 115, "1,050.00"),
+      item(90, 127, "(01/02/27 - 01/02/27)"),
+      item(30, 139, "K-7102"), item(90, 139, "Escorted travel"), item(250, 139, "03/02/27"), item(320, 139, "40"), item(380, 139, "0.45"), item(460, 139, "18.00"),
+      item(90, 151, "(03/02/27 - 24/02/27)"),
+      item(380, 190, "Total"), item(460, 190, "1,068.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.description, l.from, l.to])).toEqual([
+      ["Respite stays", "2027-02-01", "2027-02-01"],
+      ["Escorted travel", "2027-02-03", "2027-02-03"],
+    ]);
+    expect(draft.uncertain.map((u) => u.field)).toEqual(["line 2 period"]);
+  });
+});
