@@ -303,6 +303,17 @@ function isPartialTotal(text: string): boolean {
   return match !== null && (match.field === "subtotal" || match.field === "total");
 }
 
+/**
+ * "Sub-total for C6003: £4,480.00", "Total for child YP-322": the words after a totals label name
+ * a reference (a child's, a placement's), so the figure is that one's total, not the invoice's.
+ */
+function namesReference(rest: string): boolean {
+  return rest
+    .split(/\s+/)
+    .map((word) => word.replace(/^[([]+|[)\]:;,.]+$/g, ""))
+    .some((word) => UNLABELLED_REFERENCE.test(word) && /\p{L}/u.test(word) && parseDateText(word) === null && parsePeriodText(word) === null);
+}
+
 const TOTALS_START = /^\s*(?:sub|net|goods|gross|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
@@ -319,6 +330,7 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     const field: TotalsField | null = exact ?? (labelled && (labelled.field === "subtotal" || labelled.field === "vat" || labelled.field === "total") ? labelled.field : null);
     if (!field) continue;
     const rest = labelled ? (field === "vat" ? stripVatBasis(labelled.rest) : labelled.rest) : "";
+    if (field !== "vat" && namesReference(rest)) continue; // one child's or placement's total: a partial total
     if (rest !== "") {
       const value = parseHeaderValue(field, rest, undefined, emptyConfig());
       if (value instanceof Dec) return { field, value, label: labelled?.label ?? text };

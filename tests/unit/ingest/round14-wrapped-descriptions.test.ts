@@ -45,3 +45,27 @@ describe("a row under a description that prints only a period", () => {
     expect(draft.uncertain.map((u) => u.field)).toEqual(["line 2 period"]);
   });
 });
+
+describe("a subtotal naming a child after its label", () => {
+  it("is that child's partial total, never the invoice's subtotal", () => {
+    const draft = read([
+      item(40, 40, "Invoice No AB-3301"), item(40, 55, "Invoice Date 31/01/2027"),
+      item(30, 90, "Child: YP-310"),
+      item(30, 105, "Description"), item(250, 105, "Nights"), item(320, 105, "Rate"), item(420, 105, "Amount"),
+      item(30, 120, "Foster care - standard"), item(250, 120, "31"), item(320, 120, "40.00"), item(420, 120, "1,240.00"),
+      item(30, 140, "Subtotal for YP-310 £1,240.00"),
+      item(30, 170, "Child: YP-322"),
+      item(30, 185, "Description"), item(250, 185, "Nights"), item(320, 185, "Rate"), item(420, 185, "Amount"),
+      item(30, 200, "Foster care - enhanced"), item(250, 200, "31"), item(320, 200, "55.00"), item(420, 200, "1,705.00"),
+      item(30, 220, "Total for child YP-322: £1,705.00"),
+      item(30, 260, "Balance payable"), item(420, 260, "2,945.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.amount?.toFixed(2)])).toEqual([
+      ["YP-310", "1240.00"],
+      ["YP-322", "1705.00"],
+    ]);
+    expect(draft.subtotal).toBeNull();
+    expect(draft.total?.toFixed(2)).toBe("2945.00");
+    expect(draft.uncertain.map((u) => u.field)).not.toContain("subtotal");
+  });
+});
