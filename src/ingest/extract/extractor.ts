@@ -29,6 +29,7 @@ import { readJoinedReferences, splitStackedReference } from "./joined-references
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
+import { noteDescriptionEdge, withDescriptionWords, type DescriptionEdges } from "./description-edge.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -146,6 +147,8 @@ interface TableState {
   middleAligned?: boolean;
   /** Rows of words only seen since the last line, for the next line when cells are middle-aligned. */
   pendingAbove?: Fragment[];
+  /** Where the description cells of the lines read so far start, for a wrapped word far from its heading. */
+  descriptionEdges?: DescriptionEdges;
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
   /** Rows read as statement block headings so far, whether or not the table took their references. */
@@ -795,7 +798,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.pausedOnPage = row.page;
       continue;
     }
-    const placed = assignToColumns(row, header.columns);
+    const placed = withDescriptionWords(assignToColumns(row, header.columns), header.columns, state.descriptionEdges);
     const totals = totalsInRow(row, header, placed);
     if (totals) {
       if (totals.value) {
@@ -846,6 +849,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
       state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -864,6 +868,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
       state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       continue;
     }
@@ -1113,7 +1118,7 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
     const next = doc.rows[index + 1];
     const above = row.top - nearest.row.top;
     if (!next || next.page !== row.page || above > 1.6 * row.height) return;
-    const nextPlaced = assignToColumns(next, header.columns);
+    const nextPlaced = withDescriptionWords(assignToColumns(next, header.columns), header.columns, state.descriptionEdges);
     const nextFilled = new Set([...nextPlaced.keys()].map((k) => header.columns[k]?.field ?? null).filter((f): f is ColumnField => f !== null));
     const nextLine: Pick<DraftLine, "amount" | "quantity" | "unitRate"> = {
       amount: moneyOf(nextPlaced.get(header.columns.findIndex((c) => c.field === "amount"))),

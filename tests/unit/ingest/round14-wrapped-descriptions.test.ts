@@ -69,3 +69,39 @@ describe("a subtotal naming a child after its label", () => {
     expect(draft.uncertain.map((u) => u.field)).not.toContain("subtotal");
   });
 });
+
+describe("a description's wrapped word set flush with the column's cells, far from its centred heading", () => {
+  it("goes on with the description, not under the period heading nearer it", () => {
+    const draft = read([
+      item(40, 40, "Invoice No AB-3310"), item(40, 55, "Invoice Date 31/01/2027"),
+      item(30, 80, "Child: YP-410"),
+      item(60, 100, "Dates"), item(230, 100, "Service"), item(350, 100, "Nights"), item(400, 100, "Rate"), item(470, 100, "Amount"),
+      item(40, 115, "01/01/2027"), item(130, 115, "Short break care with"), item(355, 115, "3"), item(400, 115, "210.00"), item(470, 115, "630.00"),
+      item(130, 127, "overnight"),
+      item(40, 145, "15/01/2027"), item(130, 145, "Short break care with"), item(355, 145, "2"), item(400, 145, "210.00"), item(470, 145, "420.00"),
+      item(130, 157, "overnight"),
+      item(400, 190, "Total"), item(470, 190, "1,050.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.description, l.from, l.amount?.toFixed(2)])).toEqual([
+      ["YP-410", "Short break care with overnight", "2027-01-01", "630.00"],
+      ["YP-410", "Short break care with overnight", "2027-01-15", "420.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("goes on with the description, not under the reference heading nearer it; a reference stays the reference's", () => {
+    const draft = read([
+      item(40, 40, "Invoice No AB-3311"), item(40, 55, "Invoice Date 31/01/2027"),
+      item(30, 100, "Child"), item(80, 100, "PO"), item(230, 100, "Service"), item(350, 100, "Nights"), item(400, 100, "Rate"), item(470, 100, "Amount"),
+      item(30, 115, "YP-410"), item(70, 115, "PO-5521"), item(130, 115, "Residential care -"), item(355, 115, "31"), item(400, 115, "300.00"), item(470, 115, "9,300.00"),
+      item(130, 127, "solo"),
+      item(30, 145, "YP-411"), item(70, 145, "PO-5522"), item(130, 145, "Residential care"), item(355, 145, "31"), item(400, 145, "280.00"), item(470, 145, "8,680.00"),
+      item(400, 190, "Total"), item(470, 190, "17,980.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["YP-410", "PO-5521", "Residential care - solo", "9300.00"],
+      ["YP-411", "PO-5522", "Residential care", "8680.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+});
