@@ -37,7 +37,6 @@ const KNOWN_GAPS: Record<string, string> = {
   "pdfbox-remittance-NPC-0533.pdf": "'Family / Order': the child over its PO on two rows of one cell; the child read as the PO and the PO row dropped (6 silent)",
   "rst2pdf-list-table-BFC-10977.pdf": "a 'Dates' cell wrapped '1–31 October' over '2026': the year joined to the description; 'VAT  exempt' with no amount read as 0.00 (4 silent)",
   "xhtml2pdf-nights-cell-OFP-1466.pdf": "'Child / PO': the child printed above each row and its PO below, centred on it: every line without references (12 silent)",
-  "xhtml2pdf-summary-box-HC-2611-0899.pdf": "descriptions wrapped around a middle-aligned row (half above, half below) joined to the wrong lines; a rebate line printed only as its amount row lost (marked)",
   "lualatex-credit-memo-BFC-CM-0212.pdf": "a credit memo under an 'Adjustment' heading whose 'Adjustment: …' descriptions wrap and hyphenate: descriptions left empty and marked; 'Total adjustments' over 'VAT (exempt)' and 'Total credited' not read as the subtotal",
 };
 

@@ -845,7 +845,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     const filled = new Set([...placed.keys()].map((index) => header.columns[index]?.field ?? null).filter((f) => f !== null));
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
-    if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
+    if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef || wordsWaitAbove(state, row))) {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
       state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
@@ -888,6 +888,24 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     if (isFragment(filled, line)) {
+      const around = previous && !state.middleAligned ? wrappedAroundNextRow(doc, i, header, state, previous) : null;
+      if (around && !around.sure && previous) {
+        // Words nearer a row of figures that prints no description than the line above, yet no
+        // words under those figures to show the cells middle-aligned: either line's, so the line
+        // above keeps them as before, marked for a person.
+        const where = rowLabel(doc, row);
+        state.unreadCells.push({ line: state.lines.length - 1, field: "description", text: line.description, where, reason: `prints "${line.description.slice(0, 40)}" under this line's description but nearer the next row of figures, which prints none: the words may be that line's` });
+      }
+      if (around?.sure) {
+        // The row's words start a description middle-aligned on the row of figures below them.
+        for (const index of around.rows) {
+          const fragmentRow = doc.rows[index] as LayoutRow;
+          const fragmentPlaced = withDescriptionWords(assignToColumns(fragmentRow, header.columns), header.columns, state.descriptionEdges);
+          (state.pendingAbove ??= []).push({ row: fragmentRow, description: columnText(fragmentPlaced.get(header.columns.findIndex((c) => c.field === "description"))), periodCells: periodCellsOf(header, fragmentPlaced) });
+          state.consumed.add(index);
+        }
+        continue;
+      }
       const below = previous && state.middleAligned && previous.page === row.page && row.top - (previous.rowTop ?? previous.bottom) <= (previous.aboveSpan ?? 0) + 0.5 * row.height;
       if (previous && below) {
         joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
@@ -1099,6 +1117,60 @@ function joinWrappedCalculation(
 function isFragment(filled: ReadonlySet<ColumnField>, line: DraftLine): boolean {
   const fields = [...filled];
   return line.amount === null && line.quantity === null && line.unitRate === null && fields.length > 0 && fields.every((f) => f === "description" || PERIOD_FIELDS.has(f));
+}
+
+/** Words of a middle-aligned description wait just above the row (a line printed only as its figures beside them). */
+function wordsWaitAbove(state: TableState, row: LayoutRow): boolean {
+  return (state.pendingAbove ?? []).some((f) => f.description !== "" && f.row.page === row.page && row.top > f.row.top && row.top - f.row.top <= 1.6 * row.height);
+}
+
+/** The fields a row prints under the table's headings (a wrapped word set flush with the description's cells counted as the description's). */
+function filledFields(row: LayoutRow, header: TableHeader, state: TableState): { placed: Map<number, LayoutCell[]>; fields: Set<ColumnField> } {
+  const placed = withDescriptionWords(assignToColumns(row, header.columns), header.columns, state.descriptionEdges);
+  const fields = new Set([...placed.keys()].map((k) => header.columns[k]?.field ?? null).filter((f): f is ColumnField => f !== null));
+  return { placed, fields };
+}
+
+/** A row of words only under the description (or a period's heading), none of its figures. */
+function wordsOnly(fields: ReadonlySet<ColumnField>): boolean {
+  return fields.size > 0 && [...fields].every((f) => f === "description" || PERIOD_FIELDS.has(f));
+}
+
+/**
+ * Cells middle-aligned in their row in a table whose first line did not show it: a description
+ * of two printed lines stands half above its row of figures and half below, a line's height
+ * from each; its other lines keep one row. Rows of words starting at rows[index] are taken to
+ * start the next row's description, not to go on with the line above, only when the page says
+ * so: the row of figures under them prints no description of its own, they are clearly nearer
+ * it than the line above (a wrapped line is as near the line it wraps from as the next row, or
+ * nearer), and as many words stand under the figures at the same distance. Without those words
+ * under it the rows are not sure to be either line's (`sure` false); null when they plainly go on
+ * with the line above.
+ */
+function wrappedAroundNextRow(doc: LayoutDocument, index: number, header: TableHeader, state: TableState, previous: LineMeta): { rows: number[]; sure: boolean } | null {
+  const rows = doc.rows;
+  const first = rows[index];
+  if (!first || previous.page !== first.page) return null;
+  const run = [index];
+  while (run.length < 3) {
+    const next = rows[index + run.length];
+    if (!next || next.page !== first.page || !wordsOnly(filledFields(next, header, state).fields)) break;
+    run.push(index + run.length);
+  }
+  const lastIndex = run[run.length - 1] as number;
+  const last = rows[lastIndex] as LayoutRow;
+  const figures = rows[lastIndex + 1];
+  const under = rows[lastIndex + 2];
+  if (!figures || figures.page !== first.page) return null;
+  const { placed, fields } = filledFields(figures, header, state);
+  if (fields.has("description") || moneyOf(placed.get(header.columns.findIndex((c) => c.field === "amount"))) === null) return null;
+  const gapAbove = first.top - previous.bottom;
+  const gapBelow = figures.top - last.top;
+  if (gapBelow > 0.75 * gapAbove || gapBelow > 1.6 * figures.height) return null;
+  if (!under || under.page !== first.page) return { rows: run, sure: false };
+  const mirrored = Math.abs(under.top - figures.top - gapBelow) <= 0.35 * figures.height;
+  const underFields = filledFields(under, header, state).fields;
+  return { rows: run, sure: mirrored && underFields.has("description") && wordsOnly(underFields) };
 }
 
 /**

@@ -105,3 +105,53 @@ describe("a description's wrapped word set flush with the column's cells, far fr
     expect(draft.uncertain).toEqual([]);
   });
 });
+
+describe("a description wrapped around its middle-aligned row, in a table whose first line does not wrap", () => {
+  it("takes the half above and the half below by which row they are nearer, and a line printed only as its figures", () => {
+    const draft = read([
+      item(40, 40, "Invoice No AB-3320"), item(40, 55, "Invoice Date 31/01/2027"),
+      item(30, 100, "Child"), item(80, 100, "Order"), item(150, 100, "Service"), item(300, 100, "Days"), item(350, 100, "Rate"), item(450, 100, "Amount"),
+      item(30, 118, "YP-501"), item(80, 118, "PO-8801"), item(150, 118, "Day care"), item(300, 118, "20"), item(350, 118, "90.00"), item(450, 118, "1,800.00"),
+      item(150, 131, "Outreach support with"),
+      item(30, 137, "YP-502"), item(80, 137, "PO-8802"), item(300, 137, "12"), item(350, 137, "60.00"), item(450, 137, "720.00"),
+      item(150, 143, "transport"),
+      item(30, 156, "YP-503"), item(80, 156, "PO-8803"), item(150, 156, "Day care"), item(300, 156, "20"), item(350, 156, "90.00"), item(450, 156, "1,800.00"),
+      item(150, 169, "Early payment"),
+      item(450, 175, "-86.40"),
+      item(150, 181, "discount 2%"),
+      item(350, 210, "Total"), item(450, 210, "4,233.60"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["YP-501", "PO-8801", "Day care", "1800.00"],
+      ["YP-502", "PO-8802", "Outreach support with transport", "720.00"],
+      ["YP-503", "PO-8803", "Day care", "1800.00"],
+      [null, null, "Early payment discount 2%", "-86.40"],
+    ]);
+  });
+
+  it("a wrapped line as near the line above as the row below stays with the line above", () => {
+    const draft = read([
+      item(40, 40, "Invoice No AB-3321"), item(40, 55, "Invoice Date 31/01/2027"),
+      item(30, 100, "Child"), item(80, 100, "Order"), item(150, 100, "Service"), item(300, 100, "Days"), item(350, 100, "Rate"), item(450, 100, "Amount"),
+      item(30, 118, "YP-501"), item(80, 118, "PO-8801"), item(150, 118, "Day care with"), item(300, 118, "20"), item(350, 118, "90.00"), item(450, 118, "1,800.00"),
+      item(150, 130, "transport"),
+      item(30, 142, "YP-502"), item(80, 142, "PO-8802"), item(300, 142, "12"), item(350, 142, "60.00"), item(450, 142, "720.00"),
+      item(150, 154, "outreach"),
+      item(350, 190, "Total"), item(450, 190, "2,520.00"),
+    ]);
+    expect(draft.lines[0]?.description).toBe("Day care with transport");
+  });
+
+  it("words nearer a row of figures printing no description, with none mirrored under it: the line above's description is marked", () => {
+    const draft = read([
+      item(40, 40, "Invoice No AB-3322"), item(40, 55, "Invoice Date 31/01/2027"),
+      item(30, 100, "Child"), item(80, 100, "Order"), item(150, 100, "Service"), item(300, 100, "Days"), item(350, 100, "Rate"), item(450, 100, "Amount"),
+      item(30, 118, "YP-501"), item(80, 118, "PO-8801"), item(150, 118, "Day care"), item(300, 118, "20"), item(350, 118, "90.00"), item(450, 118, "1,800.00"),
+      item(150, 131, "Outreach support"),
+      item(30, 137, "YP-502"), item(80, 137, "PO-8802"), item(300, 137, "12"), item(350, 137, "60.00"), item(450, 137, "720.00"),
+      item(30, 156, "YP-503"), item(80, 156, "PO-8803"), item(150, 156, "Day care"), item(300, 156, "20"), item(350, 156, "90.00"), item(450, 156, "1,800.00"),
+      item(350, 190, "Total"), item(450, 190, "4,320.00"),
+    ]);
+    expect(draft.uncertain.map((u) => u.field)).toContain("line 1 description");
+  });
+});
