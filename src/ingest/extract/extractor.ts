@@ -29,6 +29,7 @@ import { readJoinedReferences, splitStackedReference } from "./joined-references
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
+import { noteDescriptionEdge, withDescriptionWords, type DescriptionEdges } from "./description-edge.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -146,6 +147,8 @@ interface TableState {
   middleAligned?: boolean;
   /** Rows of words only seen since the last line, for the next line when cells are middle-aligned. */
   pendingAbove?: Fragment[];
+  /** Where the description cells of the lines read so far start, for a wrapped word far from its heading. */
+  descriptionEdges?: DescriptionEdges;
   /** Line descriptions that may go on across a page break with text the reader could not place for sure. */
   unsureCarried?: Array<{ line: number; where: string; text: string; description: string }>;
   /** Rows read as statement block headings so far, whether or not the table took their references. */
@@ -303,6 +306,17 @@ function isPartialTotal(text: string): boolean {
   return match !== null && (match.field === "subtotal" || match.field === "total");
 }
 
+/**
+ * "Sub-total for C6003: £4,480.00", "Total for child YP-322": the words after a totals label name
+ * a reference (a child's, a placement's), so the figure is that one's total, not the invoice's.
+ */
+function namesReference(rest: string): boolean {
+  return rest
+    .split(/\s+/)
+    .map((word) => word.replace(/^[([]+|[)\]:;,.]+$/g, ""))
+    .some((word) => UNLABELLED_REFERENCE.test(word) && /\p{L}/u.test(word) && parseDateText(word) === null && parsePeriodText(word) === null);
+}
+
 const TOTALS_START = /^\s*(?:sub|net|goods|gross|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
@@ -319,6 +333,7 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     const field: TotalsField | null = exact ?? (labelled && (labelled.field === "subtotal" || labelled.field === "vat" || labelled.field === "total") ? labelled.field : null);
     if (!field) continue;
     const rest = labelled ? (field === "vat" ? stripVatBasis(labelled.rest) : labelled.rest) : "";
+    if (field !== "vat" && namesReference(rest)) continue; // one child's or placement's total: a partial total
     if (rest !== "") {
       const value = parseHeaderValue(field, rest, undefined, emptyConfig());
       if (value instanceof Dec) return { field, value, label: labelled?.label ?? text };
@@ -672,6 +687,16 @@ function referencesWithPeriod(text: string, config: ExtractionConfig): { referen
   return date ? { references: references.map((part) => ref(part) ?? part), period: { from: date, to: date } } : null;
 }
 
+/**
+ * A row that prints only a period, as under a description: "05/10/2026 – 09/10/2026", after a
+ * period label ("Dates: …") or in brackets ("(02/11/26 - 29/11/26)", "[…]"), which only set it apart.
+ */
+function periodAlone(text: string, config: ExtractionConfig): Period | null {
+  const unlabelled = cleanText(withoutPeriodLabel(text, config));
+  const bracketed = /^\((.+)\)$|^\[(.+)\]$/.exec(unlabelled);
+  return parsePeriodText(bracketed ? (bracketed[1] ?? bracketed[2] ?? "") : unlabelled, config.dateFormats);
+}
+
 /** "Dates: 27 Dec 2026 – 28 Dec 2026" under a description: the words after a period label. */
 function withoutPeriodLabel(text: string, config: ExtractionConfig): string {
   const labelled = /^([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(.+)$/.exec(text);
@@ -773,7 +798,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.pausedOnPage = row.page;
       continue;
     }
-    const placed = assignToColumns(row, header.columns);
+    const placed = withDescriptionWords(assignToColumns(row, header.columns), header.columns, state.descriptionEdges);
     const totals = totalsInRow(row, header, placed);
     if (totals) {
       if (totals.value) {
@@ -820,10 +845,11 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     const filled = new Set([...placed.keys()].map((index) => header.columns[index]?.field ?? null).filter((f) => f !== null));
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
-    if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
+    if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef || wordsWaitAbove(state, row))) {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
       state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -842,6 +868,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
       state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       continue;
     }
@@ -861,6 +888,24 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     if (isFragment(filled, line)) {
+      const around = previous && !state.middleAligned ? wrappedAroundNextRow(doc, i, header, state, previous) : null;
+      if (around && !around.sure && previous) {
+        // Words nearer a row of figures that prints no description than the line above, yet no
+        // words under those figures to show the cells middle-aligned: either line's, so the line
+        // above keeps them as before, marked for a person.
+        const where = rowLabel(doc, row);
+        state.unreadCells.push({ line: state.lines.length - 1, field: "description", text: line.description, where, reason: `prints "${line.description.slice(0, 40)}" under this line's description but nearer the next row of figures, which prints none: the words may be that line's` });
+      }
+      if (around?.sure) {
+        // The row's words start a description middle-aligned on the row of figures below them.
+        for (const index of around.rows) {
+          const fragmentRow = doc.rows[index] as LayoutRow;
+          const fragmentPlaced = withDescriptionWords(assignToColumns(fragmentRow, header.columns), header.columns, state.descriptionEdges);
+          (state.pendingAbove ??= []).push({ row: fragmentRow, description: columnText(fragmentPlaced.get(header.columns.findIndex((c) => c.field === "description"))), periodCells: periodCellsOf(header, fragmentPlaced) });
+          state.consumed.add(index);
+        }
+        continue;
+      }
       const below = previous && state.middleAligned && previous.page === row.page && row.top - (previous.rowTop ?? previous.bottom) <= (previous.aboveSpan ?? 0) + 0.5 * row.height;
       if (previous && below) {
         joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
@@ -908,7 +953,8 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
         state.consumed.add(i);
         continue;
       }
-      const ownPeriod = wrappedPeriod ?? (previous.line.from ? null : parsePeriodText(withoutPeriodLabel(line.description, config), config.dateFormats));
+      const alone = wrappedPeriod ? null : periodAlone(line.description, config);
+      const ownPeriod = wrappedPeriod ?? (previous.line.from ? null : alone);
       if (!ownPeriod && !previous.line.from && periodOpensAt(line.description, config)) {
         previous.openPeriod = { text: line.description, descriptionBefore: previous.line.description };
       }
@@ -916,6 +962,17 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
         previous.line.from = ownPeriod.from;
         previous.line.to = ownPeriod.to;
         previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === "description")?.heading ?? null, where: rowLabel(doc, row) };
+        previous.bottom = row.top;
+        state.consumed.add(i);
+        continue;
+      }
+      // A line that has a period of its own: a row that is only a period is no more of its words.
+      // The same period says nothing new; another is not guessed between, the line's is marked.
+      if (alone && previous.line.from) {
+        if (alone.from !== previous.line.from || alone.to !== previous.line.to) {
+          const where = rowLabel(doc, row);
+          state.unreadCells.push({ line: state.lines.length - 1, field: "period", text: line.description, where, reason: `prints "${line.description.slice(0, 40)}" under the line's description, another period than its own (${previous.line.from} to ${previous.line.to ?? previous.line.from})` });
+        }
         previous.bottom = row.top;
         state.consumed.add(i);
         continue;
@@ -1062,6 +1119,60 @@ function isFragment(filled: ReadonlySet<ColumnField>, line: DraftLine): boolean 
   return line.amount === null && line.quantity === null && line.unitRate === null && fields.length > 0 && fields.every((f) => f === "description" || PERIOD_FIELDS.has(f));
 }
 
+/** Words of a middle-aligned description wait just above the row (a line printed only as its figures beside them). */
+function wordsWaitAbove(state: TableState, row: LayoutRow): boolean {
+  return (state.pendingAbove ?? []).some((f) => f.description !== "" && f.row.page === row.page && row.top > f.row.top && row.top - f.row.top <= 1.6 * row.height);
+}
+
+/** The fields a row prints under the table's headings (a wrapped word set flush with the description's cells counted as the description's). */
+function filledFields(row: LayoutRow, header: TableHeader, state: TableState): { placed: Map<number, LayoutCell[]>; fields: Set<ColumnField> } {
+  const placed = withDescriptionWords(assignToColumns(row, header.columns), header.columns, state.descriptionEdges);
+  const fields = new Set([...placed.keys()].map((k) => header.columns[k]?.field ?? null).filter((f): f is ColumnField => f !== null));
+  return { placed, fields };
+}
+
+/** A row of words only under the description (or a period's heading), none of its figures. */
+function wordsOnly(fields: ReadonlySet<ColumnField>): boolean {
+  return fields.size > 0 && [...fields].every((f) => f === "description" || PERIOD_FIELDS.has(f));
+}
+
+/**
+ * Cells middle-aligned in their row in a table whose first line did not show it: a description
+ * of two printed lines stands half above its row of figures and half below, a line's height
+ * from each; its other lines keep one row. Rows of words starting at rows[index] are taken to
+ * start the next row's description, not to go on with the line above, only when the page says
+ * so: the row of figures under them prints no description of its own, they are clearly nearer
+ * it than the line above (a wrapped line is as near the line it wraps from as the next row, or
+ * nearer), and as many words stand under the figures at the same distance. Without those words
+ * under it the rows are not sure to be either line's (`sure` false); null when they plainly go on
+ * with the line above.
+ */
+function wrappedAroundNextRow(doc: LayoutDocument, index: number, header: TableHeader, state: TableState, previous: LineMeta): { rows: number[]; sure: boolean } | null {
+  const rows = doc.rows;
+  const first = rows[index];
+  if (!first || previous.page !== first.page) return null;
+  const run = [index];
+  while (run.length < 3) {
+    const next = rows[index + run.length];
+    if (!next || next.page !== first.page || !wordsOnly(filledFields(next, header, state).fields)) break;
+    run.push(index + run.length);
+  }
+  const lastIndex = run[run.length - 1] as number;
+  const last = rows[lastIndex] as LayoutRow;
+  const figures = rows[lastIndex + 1];
+  const under = rows[lastIndex + 2];
+  if (!figures || figures.page !== first.page) return null;
+  const { placed, fields } = filledFields(figures, header, state);
+  if (fields.has("description") || moneyOf(placed.get(header.columns.findIndex((c) => c.field === "amount"))) === null) return null;
+  const gapAbove = first.top - previous.bottom;
+  const gapBelow = figures.top - last.top;
+  if (gapBelow > 0.75 * gapAbove || gapBelow > 1.6 * figures.height) return null;
+  if (!under || under.page !== first.page) return { rows: run, sure: false };
+  const mirrored = Math.abs(under.top - figures.top - gapBelow) <= 0.35 * figures.height;
+  const underFields = filledFields(under, header, state).fields;
+  return { rows: run, sure: mirrored && underFields.has("description") && wordsOnly(underFields) };
+}
+
 /**
  * The line just read at rows[index] takes the rows of words printed just above it when its cells
  * are middle-aligned. The table is taken to be so only when its first line shows it: words above
@@ -1079,7 +1190,7 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
     const next = doc.rows[index + 1];
     const above = row.top - nearest.row.top;
     if (!next || next.page !== row.page || above > 1.6 * row.height) return;
-    const nextPlaced = assignToColumns(next, header.columns);
+    const nextPlaced = withDescriptionWords(assignToColumns(next, header.columns), header.columns, state.descriptionEdges);
     const nextFilled = new Set([...nextPlaced.keys()].map((k) => header.columns[k]?.field ?? null).filter((f): f is ColumnField => f !== null));
     const nextLine: Pick<DraftLine, "amount" | "quantity" | "unitRate"> = {
       amount: moneyOf(nextPlaced.get(header.columns.findIndex((c) => c.field === "amount"))),
