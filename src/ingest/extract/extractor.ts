@@ -39,6 +39,7 @@ import {
   saysCreditNote,
   titleRowSaysCreditNote,
   saysCreditingAdjustment,
+  statesNoVatAmount,
   type HeaderCandidate,
   type HeaderValue,
 } from "./header-fields.js";
@@ -319,11 +320,18 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     const field: TotalsField | null = exact ?? (labelled && (labelled.field === "subtotal" || labelled.field === "vat" || labelled.field === "total") ? labelled.field : null);
     if (!field) continue;
     const rest = labelled ? (field === "vat" ? stripVatBasis(labelled.rest) : labelled.rest) : "";
-    if (rest !== "") {
+    // "VAT exempt  0.00": words after the label that give the VAT's treatment, its figure further on.
+    const treatment = field === "vat" && statesNoVatAmount(rest);
+    if (rest !== "" && !treatment) {
       const value = parseHeaderValue(field, rest, undefined, emptyConfig());
       if (value instanceof Dec) return { field, value, label: labelled?.label ?? text };
       if (!/^[\s:]*$/.test(rest)) continue; // "Total nights 31": words, not a total
     }
+    // "VAT  Not applicable" where the figure goes, and no figure after it: the row prints no VAT
+    // amount (words, yet no heading row). "VAT" "(EXEMPT)" "0.00": the word is the treatment.
+    const noFigureAfter = !cells.slice(i + 1).some((other) => parseMoneyText(cleanText(other.text)) !== null);
+    const statesNone = (other: LayoutCell | undefined): boolean => field === "vat" && other !== undefined && statesNoVatAmount(other.text);
+    if (statesNone(cells[i + 1]) && noFigureAfter) return { field, value: null, label: text };
     // Words before any figure ("Net  VAT  Total VAT  24.00" along a VAT analysis heading row):
     // this cell is a column heading, and the figure further on belongs to a later label.
     const firstFigure = cells.findIndex((other, j) => j > i && parseMoneyText(cleanText(other.text)) !== null);
@@ -341,6 +349,10 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     if (fromColumn) return { field, value: fromColumn, label: text };
     let interrupted = false;
     for (const right of cells.slice(i + 1)) {
+      if (statesNone(right)) {
+        if (noFigureAfter) return { field, value: null, label: text };
+        continue;
+      }
       const value = parseHeaderValue(field, right.text, right, emptyConfig());
       if (value instanceof Dec) return { field, value, label: text };
       if (/[a-z]{2}/i.test(right.text)) {
