@@ -20,7 +20,7 @@ import {
   type Period,
 } from "../text/values.js";
 import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow, LineDraftField, UncertainField } from "../types.js";
-import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type TableHeader } from "./columns.js";
+import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type CellAbove, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
@@ -72,6 +72,14 @@ interface LineMeta {
   block?: number;
   /** The units its quantity heading names when it names two ("Weeks / Hrs") and the line printed none. */
   unitChoices?: Unit[];
+  /** Where the line's own cells begin, under its table's headings: a row under it may wrap them (assignToColumns). */
+  cells?: { header: TableHeader; starts: CellAbove[] };
+}
+
+/** Where each cell of a line's row begins, and under which column. */
+function cellStarts(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>): { header: TableHeader; starts: CellAbove[] } {
+  const starts = [...placed].flatMap(([column, cells]) => cells.map((cell) => ({ column, left: cell.left })));
+  return { header, starts };
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -718,6 +726,22 @@ function groupAboveHeading(doc: LayoutDocument, index: number, state: TableState
   }
 }
 
+/**
+ * A row's items under the table's columns. A row printing no amount, just under a line, may be
+ * that line's cells wrapped onto a next printed line: its items aligned with no heading go under
+ * the column of the line's cell they start under (assignToColumns). A row with an amount is a
+ * line or a total of its own, placed by the headings alone.
+ */
+function placeRow(row: LayoutRow, header: TableHeader, state: TableState): Map<number, LayoutCell[]> {
+  const placed = assignToColumns(row, header.columns);
+  const previous = state.lines[state.lines.length - 1];
+  const above = previous?.cells;
+  if (!previous || !above || above.header !== header || !justUnder(previous, row)) return placed;
+  const amountIndex = header.columns.findIndex((c) => c.field === "amount");
+  if (amountIndex >= 0 && placed.has(amountIndex)) return placed;
+  return assignToColumns(row, header.columns, above.starts);
+}
+
 function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
   const rows = doc.rows;
   const state: TableState = {
@@ -785,7 +809,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.pausedOnPage = row.page;
       continue;
     }
-    const placed = assignToColumns(row, header.columns);
+    const placed = placeRow(row, header, state);
     const totals = totalsInRow(row, header, placed);
     if (totals) {
       if (totals.value) {
@@ -835,7 +859,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -853,7 +877,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
       state.consumed.add(i);
       continue;
     }
