@@ -896,6 +896,10 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.consumed.add(i);
       continue;
     }
+    if (previous && joinCarriedUnit(doc, row, header, placed, filled, line, config, state, previous)) {
+      state.consumed.add(i);
+      continue;
+    }
     if (isFragment(filled, line)) {
       const below = previous && state.middleAligned && previous.page === row.page && row.top - (previous.rowTop ?? previous.bottom) <= (previous.aboveSpan ?? 0) + 0.5 * row.height;
       if (previous && below) {
@@ -1089,6 +1093,39 @@ function joinWrappedCalculation(
   if (line.description !== "") previous.line.description = joinWrapped(previous.line.description, line.description);
   previous.bottom = row.top;
   state.notes.push(`${rowLabel(doc, row)} goes on with line ${state.lines.length}'s calculation cell ("${joined.slice(0, 60)}").`);
+  return true;
+}
+
+/**
+ * A count's unit the narrow quantity cell wrapped onto the row under the line ("20" over "items"),
+ * with the line's other cells that wrapped beside it (the description's next words, the rest of a
+ * period: "02/11/2026 –" over "27/11/2026"). The unit is the line's, read with its count as one
+ * cell (wrappedQuantityUnit), and the rest goes on with the line's cells as any wrapped row does.
+ * Nothing but those cells may stand on the row: a figure, a rate or a reference is not this.
+ */
+function joinCarriedUnit(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  filled: ReadonlySet<ColumnField>,
+  line: DraftLine,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+): boolean {
+  if (line.amount !== null || line.unitRate !== null || !filled.has("quantity")) return false;
+  if (![...filled].every((f) => f === "quantity" || f === "description" || PERIOD_FIELDS.has(f)) || !justUnder(previous, row)) return false;
+  const unit = wrappedQuantityUnit(header, placed, previous, config);
+  if (unit === null) return false;
+  const where = rowLabel(doc, row);
+  const unitText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
+  previous.line.unit = unit;
+  previous.line.evidence.unit = { via: "heading", label: header.columns.find((c) => c.field === "quantity")?.heading ?? null, where };
+  previous.quantityText = joinCellText(previous.quantityText ?? "", unitText);
+  previous.unitChoices = []; // the cell prints its unit: no choice between the heading's is left
+  joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+  state.notes.push(`${where} goes on with line ${state.lines.length}'s quantity cell ("${previous.quantityText.slice(0, 40)}").`);
   return true;
 }
 

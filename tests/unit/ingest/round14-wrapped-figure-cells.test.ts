@@ -11,6 +11,37 @@ import { item, read } from "../../support/drawn-page.js";
  * positions; the expected values are what the page prints.
  */
 describe("a line's cells wrapped onto the row below its figures", () => {
+  it("a range under a week heading wrapped at its dash gives both ends, and the unit under the count is the line's", () => {
+    const draft = read([
+      item(40, 40, "Invoice No WB-5120"), item(40, 55, "Invoice Date 31/12/2026"),
+      item(30, 100, "Week"), item(110, 100, "Child"), item(170, 100, "Service"), item(330, 100, "Qty"), item(390, 100, "Rate"), item(460, 100, "Amount"),
+      item(30, 110, "beginning"),
+      item(30, 130, "07/12/2026"), item(110, 130, "K-7001"), item(170, 130, "Day care"), item(339, 130, "1"), item(390, 130, "450.00"), item(460, 130, "450.00"),
+      item(30, 146, "14/12/2026"), item(110, 146, "K-7001"), item(170, 146, "Day care"), item(339, 146, "1"), item(390, 146, "450.00"), item(460, 146, "450.00"),
+      item(30, 162, "07/12/2026 -"), item(110, 162, "K-7001"), item(170, 162, "Tutoring"), item(334.5, 162, "10"), item(390, 162, "13.00"), item(460, 162, "130.00"),
+      item(30, 172, "18/12/2026"), item(307.5, 172, "sessions"),
+      item(400, 200, "Total"), item(460, 200, "1,030.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.description, l.from, l.to, l.quantity?.toFixed(2), l.unit, l.amount?.toFixed(2)])).toEqual([
+      ["Day care", "2026-12-07", "2026-12-13", "1.00", null, "450.00"],
+      ["Day care", "2026-12-14", "2026-12-20", "1.00", null, "450.00"],
+      ["Tutoring", "2026-12-07", "2026-12-18", "10.00", "session", "130.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
+  it("a unit under the count with only the description's next words beside it", () => {
+    const draft = read([
+      item(40, 40, "Invoice No WB-5121"), item(40, 55, "Invoice Date 31/12/2026"),
+      item(30, 100, "Child"), item(110, 100, "Description"), item(330, 100, "Qty"), item(390, 100, "Rate"), item(460, 100, "Amount"),
+      item(30, 130, "K-7002"), item(110, 130, "Escort to"), item(339, 130, "3"), item(390, 130, "24.00"), item(460, 130, "72.00"),
+      item(110, 140, "school"), item(327.75, 140, "hours"),
+      item(400, 170, "Total"), item(460, 170, "72.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.description, l.quantity?.toFixed(2), l.unit, l.unitRate?.toFixed(2)])).toEqual([["Escort to school", "3.00", "hour", "24.00"]]);
+    expect(draft.uncertain).toEqual([]);
+  });
+
   it("a year wrapped under a dates cell that starts left of its heading completes the period, not the description", () => {
     const draft = read([
       item(40, 40, "Invoice No WB-5122"), item(40, 55, "Invoice Date 02/12/2026"),
