@@ -574,6 +574,14 @@ function readLine(
   unreadable("unitRate", "rate", rate);
   unreadable("amount", "amount", amount);
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
+  else if (printedPeriod === null) {
+    // A date printed in part under "Dates" or "Week commencing" ("02/11/2026 –", "1–31 October")
+    // is the line's own period not read: never the invoice's period in silence. A row below that
+    // completes the cell takes the mark away (joinWrappedPeriod).
+    const column: ColumnField | null = cellsOf("period") ? "period" : cellsOf("date") ? "date" : null;
+    const text = column === null ? "" : columnText(cellsOf(column));
+    if (column !== null && /\d/.test(text)) state.unreadCells.push({ line: state.lines.length, field: "period", text, where: source });
+  }
   const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
   if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
   const lostDates = period === null && amount !== null ? datesUnderUnreadHeading(header, placed, config) : null;
@@ -1181,6 +1189,8 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
       meta.line.from = read.period.from;
       meta.line.to = read.period.to;
       meta.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where: rowLabel(doc, row) };
+      const lineIndex = state.lines.length - 1;
+      removeFrom(state.unreadCells, (cell) => cell.line === lineIndex && cell.field === "period");
     }
   }
   meta.aboveSpan = row.top - first.row.top;

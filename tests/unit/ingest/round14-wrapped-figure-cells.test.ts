@@ -61,4 +61,15 @@ describe("a line's cells wrapped onto the row below its figures", () => {
     ]);
     expect(draft.uncertain).toEqual([]);
   });
+
+  it("a dates cell that prints part of a period and nothing completes it is marked, never the invoice's period in silence", () => {
+    const draft = read([
+      item(40, 40, "Invoice No WB-5123"), item(40, 55, "Invoice Date 02/12/2026"), item(40, 70, "Period: November 2026"),
+      item(30, 100, "Child"), item(110, 100, "Service"), item(300, 100, "Dates"), item(370, 100, "Nights"), item(420, 100, "Rate"), item(470, 100, "Amount"),
+      item(30, 130, "K-7005"), item(110, 130, "Short break care"), item(262, 130, "09/11/2026 –"), item(380, 130, "12"), item(420, 130, "98.00"), item(470, 130, "1,176.00"),
+      item(400, 160, "Total"), item(470, 160, "1,176.00"),
+    ]);
+    expect(draft.lines[0]?.amount?.toFixed(2)).toBe("1176.00");
+    expect(draft.uncertain.map((u) => u.field)).toContain("line 1 period");
+  });
 });
