@@ -429,13 +429,24 @@ function joinCountsToUnits(items: readonly LayoutCell[], height: number): Layout
   return out;
 }
 
+/** Where a cell of the row above began, and the column it was placed under. */
+export interface CellAbove {
+  column: number;
+  left: number;
+}
+
 /**
  * Puts each printed item of a row under a column. Alignment decides first (left edges or right
  * edges within 3 pt of the heading's: left-aligned text and right-aligned numbers), then a
  * centre inside the heading, then overlap; an item near no heading stays unplaced.
+ *
+ * `above`: the cells of the line printed just above, for a row that may go on with them. A cell
+ * wraps its next words to its own left edge, which need not be near its heading's ("1–31 October"
+ * begins left of a centred "Dates", and so does the "2026" under it): an item aligned with no
+ * heading but starting where a cell above starts is that cell's next line, in that cell's column.
  */
-export function assignToColumns(row: LayoutRow, columns: readonly Column[]): Map<number, LayoutCell[]> {
-  const byPosition = assignByPosition(row, columns);
+export function assignToColumns(row: LayoutRow, columns: readonly Column[], above?: readonly CellAbove[]): Map<number, LayoutCell[]> {
+  const byPosition = assignByPosition(row, columns, above ?? []);
   return row.items && needsOrder(row, byPosition) ? (assignByOrder(row, columns) ?? byPosition) : byPosition;
 }
 
@@ -489,7 +500,7 @@ function assignByOrder(row: LayoutRow, columns: readonly Column[]): Map<number, 
   return new Map(row.cells.map((cell, k) => [k, [cell]]));
 }
 
-function assignByPosition(row: LayoutRow, columns: readonly Column[]): Map<number, LayoutCell[]> {
+function assignByPosition(row: LayoutRow, columns: readonly Column[], above: readonly CellAbove[]): Map<number, LayoutCell[]> {
   const placed = new Map<number, LayoutCell[]>();
   if (!row.items) {
     // Spreadsheet rows: a cell belongs to the heading in its own column, nothing else.
@@ -525,7 +536,9 @@ function assignByPosition(row: LayoutRow, columns: readonly Column[]): Map<numbe
         bestIndex = index;
       }
     });
-    if (bestScore < 3) {
+    const wrapsCellAbove = bestScore < 3 ? above.find((cell) => Math.abs(cell.left - item.left) <= Math.max(3, row.height * 0.3)) : undefined;
+    if (wrapsCellAbove) bestIndex = wrapsCellAbove.column;
+    else if (bestScore < 3) {
       // Aligned with no heading: where headings are set at their columns' left edges (a
       // spreadsheet's cells), a figure lying wholly between one heading's left edge and the next
       // one's belongs to the first ("705.00" right-aligned in the cell under "Rate").

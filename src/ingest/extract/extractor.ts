@@ -20,7 +20,7 @@ import {
   type Period,
 } from "../text/values.js";
 import type { ArithmeticCheck, DraftLine, InvoiceDraft, LayoutCell, LayoutDocument, LayoutRow, LineDraftField, UncertainField } from "../types.js";
-import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type TableHeader } from "./columns.js";
+import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVatHeading, type CellAbove, type TableHeader } from "./columns.js";
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
@@ -40,6 +40,7 @@ import {
   saysCreditNote,
   titleRowSaysCreditNote,
   saysCreditingAdjustment,
+  statesNoVatAmount,
   type HeaderCandidate,
   type HeaderValue,
 } from "./header-fields.js";
@@ -72,6 +73,14 @@ interface LineMeta {
   block?: number;
   /** The units its quantity heading names when it names two ("Weeks / Hrs") and the line printed none. */
   unitChoices?: Unit[];
+  /** Where the line's own cells begin, under its table's headings: a row under it may wrap them (assignToColumns). */
+  cells?: { header: TableHeader; starts: CellAbove[] };
+}
+
+/** Where each cell of a line's row begins, and under which column. */
+function cellStarts(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>): { header: TableHeader; starts: CellAbove[] } {
+  const starts = [...placed].flatMap(([column, cells]) => cells.map((cell) => ({ column, left: cell.left })));
+  return { header, starts };
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -334,11 +343,18 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     if (!field) continue;
     const rest = labelled ? (field === "vat" ? stripVatBasis(labelled.rest) : labelled.rest) : "";
     if (field !== "vat" && namesReference(rest)) continue; // one child's or placement's total: a partial total
-    if (rest !== "") {
+    // "VAT exempt  0.00": words after the label that give the VAT's treatment, its figure further on.
+    const treatment = field === "vat" && statesNoVatAmount(rest);
+    if (rest !== "" && !treatment) {
       const value = parseHeaderValue(field, rest, undefined, emptyConfig());
       if (value instanceof Dec) return { field, value, label: labelled?.label ?? text };
       if (!/^[\s:]*$/.test(rest)) continue; // "Total nights 31": words, not a total
     }
+    // "VAT  Not applicable" where the figure goes, and no figure after it: the row prints no VAT
+    // amount (words, yet no heading row). "VAT" "(EXEMPT)" "0.00": the word is the treatment.
+    const noFigureAfter = !cells.slice(i + 1).some((other) => parseMoneyText(cleanText(other.text)) !== null);
+    const statesNone = (other: LayoutCell | undefined): boolean => field === "vat" && other !== undefined && statesNoVatAmount(other.text);
+    if (statesNone(cells[i + 1]) && noFigureAfter) return { field, value: null, label: text };
     // Words before any figure ("Net  VAT  Total VAT  24.00" along a VAT analysis heading row):
     // this cell is a column heading, and the figure further on belongs to a later label.
     const firstFigure = cells.findIndex((other, j) => j > i && parseMoneyText(cleanText(other.text)) !== null);
@@ -356,6 +372,10 @@ function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, La
     if (fromColumn) return { field, value: fromColumn, label: text };
     let interrupted = false;
     for (const right of cells.slice(i + 1)) {
+      if (statesNone(right)) {
+        if (noFigureAfter) return { field, value: null, label: text };
+        continue;
+      }
       const value = parseHeaderValue(field, right.text, right, emptyConfig());
       if (value instanceof Dec) return { field, value, label: text };
       if (/[a-z]{2}/i.test(right.text)) {
@@ -569,6 +589,14 @@ function readLine(
   unreadable("unitRate", "rate", rate);
   unreadable("amount", "amount", amount);
   if (fromCells || toCells) unreadable("period", fromCells ? "from" : "to", period);
+  else if (printedPeriod === null) {
+    // A date printed in part under "Dates" or "Week commencing" ("02/11/2026 –", "1–31 October")
+    // is the line's own period not read: never the invoice's period in silence. A row below that
+    // completes the cell takes the mark away (joinWrappedPeriod).
+    const column: ColumnField | null = cellsOf("period") ? "period" : cellsOf("date") ? "date" : null;
+    const text = column === null ? "" : columnText(cellsOf(column));
+    if (column !== null && /\d/.test(text)) state.unreadCells.push({ line: state.lines.length, field: "period", text, where: source });
+  }
   const lostCount = quantity === null && rate !== null && amount !== null ? countUnderUnreadHeading(header, placed, config) : null;
   if (lostCount) state.unreadCells.push({ line: state.lines.length, field: "quantity", text: lostCount.text, where: source, reason: lostCount.reason });
   const lostDates = period === null && amount !== null ? datesUnderUnreadHeading(header, placed, config) : null;
@@ -731,6 +759,22 @@ function groupAboveHeading(doc: LayoutDocument, index: number, state: TableState
   }
 }
 
+/**
+ * A row's items under the table's columns. A row printing no amount, just under a line, may be
+ * that line's cells wrapped onto a next printed line: its items aligned with no heading go under
+ * the column of the line's cell they start under (assignToColumns). A row with an amount is a
+ * line or a total of its own, placed by the headings alone.
+ */
+function placeRow(row: LayoutRow, header: TableHeader, state: TableState): Map<number, LayoutCell[]> {
+  const placed = assignToColumns(row, header.columns);
+  const previous = state.lines[state.lines.length - 1];
+  const above = previous?.cells;
+  if (!previous || !above || above.header !== header || !justUnder(previous, row)) return placed;
+  const amountIndex = header.columns.findIndex((c) => c.field === "amount");
+  if (amountIndex >= 0 && placed.has(amountIndex)) return placed;
+  return assignToColumns(row, header.columns, above.starts);
+}
+
 function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
   const rows = doc.rows;
   const state: TableState = {
@@ -798,7 +842,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.pausedOnPage = row.page;
       continue;
     }
-    const placed = withDescriptionWords(assignToColumns(row, header.columns), header.columns, state.descriptionEdges);
+    const placed = withDescriptionWords(placeRow(row, header, state), header.columns, state.descriptionEdges);
     const totals = totalsInRow(row, header, placed);
     if (totals) {
       if (totals.value) {
@@ -848,7 +892,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef || wordsWaitAbove(state, row))) {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
       state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       state.lastPage = row.page;
@@ -867,7 +911,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
       state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       continue;
@@ -884,6 +928,10 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     if (previous && joinWrappedCalculation(doc, row, header, placed, filled, line, config, state, previous)) {
+      state.consumed.add(i);
+      continue;
+    }
+    if (previous && joinCarriedUnit(doc, row, header, placed, filled, line, config, state, previous)) {
       state.consumed.add(i);
       continue;
     }
@@ -1113,6 +1161,39 @@ function joinWrappedCalculation(
   return true;
 }
 
+/**
+ * A count's unit the narrow quantity cell wrapped onto the row under the line ("20" over "items"),
+ * with the line's other cells that wrapped beside it (the description's next words, the rest of a
+ * period: "02/11/2026 –" over "27/11/2026"). The unit is the line's, read with its count as one
+ * cell (wrappedQuantityUnit), and the rest goes on with the line's cells as any wrapped row does.
+ * Nothing but those cells may stand on the row: a figure, a rate or a reference is not this.
+ */
+function joinCarriedUnit(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  filled: ReadonlySet<ColumnField>,
+  line: DraftLine,
+  config: ExtractionConfig,
+  state: TableState,
+  previous: LineMeta,
+): boolean {
+  if (line.amount !== null || line.unitRate !== null || !filled.has("quantity")) return false;
+  if (![...filled].every((f) => f === "quantity" || f === "description" || PERIOD_FIELDS.has(f)) || !justUnder(previous, row)) return false;
+  const unit = wrappedQuantityUnit(header, placed, previous, config);
+  if (unit === null) return false;
+  const where = rowLabel(doc, row);
+  const unitText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
+  previous.line.unit = unit;
+  previous.line.evidence.unit = { via: "heading", label: header.columns.find((c) => c.field === "quantity")?.heading ?? null, where };
+  previous.quantityText = joinCellText(previous.quantityText ?? "", unitText);
+  previous.unitChoices = []; // the cell prints its unit: no choice between the heading's is left
+  joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+  state.notes.push(`${where} goes on with line ${state.lines.length}'s quantity cell ("${previous.quantityText.slice(0, 40)}").`);
+  return true;
+}
+
 /** A row of words only, under the description or a period heading: part of a cell wrapped onto several printed lines. */
 function isFragment(filled: ReadonlySet<ColumnField>, line: DraftLine): boolean {
   const fields = [...filled];
@@ -1219,6 +1300,8 @@ function takeFragmentsAbove(doc: LayoutDocument, index: number, header: TableHea
       meta.line.from = read.period.from;
       meta.line.to = read.period.to;
       meta.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === read.column)?.heading ?? null, where: rowLabel(doc, row) };
+      const lineIndex = state.lines.length - 1;
+      removeFrom(state.unreadCells, (cell) => cell.line === lineIndex && cell.field === "period");
     }
   }
   meta.aboveSpan = row.top - first.row.top;

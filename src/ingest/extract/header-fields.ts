@@ -51,6 +51,16 @@ function cellDate(cell: LayoutCell, config: ExtractionConfig): IsoDate | null {
   return found.length === 1 ? (found[0]?.iso ?? null) : null;
 }
 
+/**
+ * What a VAT row prints where its figure goes when the document charges no VAT amount: a word for
+ * the treatment ("exempt", "zero-rated", "outside the scope"), for none ("nil", "N/A", "none",
+ * "not applicable") or a dash. No amount is printed, so the invoice's VAT is none (null), never
+ * a 0.00 the page does not print; a printed "£0.00" is a figure and stays 0.00.
+ */
+export function statesNoVatAmount(text: string): boolean {
+  return /^\(?\s*(?:(?:vat\s+)?(?:exempt(?:ed)?(?:\s+suppl(?:y|ies))?|zero[\s-]?rated|nil(?:[\s-]?rated?)?|n\/a|n\.a\.|none|not\s+applicable|outside\s+(?:the\s+)?scope)|(?:£|GBP)?\s*[-–—]+)\s*\)?$/i.test(cleanText(text));
+}
+
 /** Parses a value text (or typed cell) for a header field; null when it is not such a value. */
 export function parseHeaderValue(field: HeaderField, text: string, cell: LayoutCell | undefined, config: ExtractionConfig): HeaderValue | null {
   const value = cleanText(text);
@@ -74,7 +84,9 @@ export function parseHeaderValue(field: HeaderField, text: string, cell: LayoutC
     case "total": {
       if (typeof cell?.value === "number" && value === cleanText(cell.text)) return new Dec(String(cell.value));
       const amount = field === "vat" ? stripVatBasis(value) : value;
-      if (field === "vat" && /^(?:exempt|nil|n\/a|none|zero|-)$/i.test(amount)) return new Dec(0);
+      if (field === "vat" && statesNoVatAmount(amount)) return null;
+      // "Zero" is a figure written as a word, not a treatment: the VAT printed is nil.
+      if (field === "vat" && /^zero$/i.test(amount)) return new Dec(0);
       return parseMoneyText(amount) ?? findMoneyInText(amount);
     }
   }
@@ -182,6 +194,7 @@ export function findHeaderCandidates(
       if (stack) {
         const rank = labelRank(stack.match.field, stack.match.label);
         for (const [text, source, printedOn, via] of stack.tries) {
+          if (stack.match.field === "vat" && statesNoVatAmount(text)) break;
           const value = parseHeaderValue(stack.match.field, text, source, config);
           if (value !== null) {
             candidates.push(withSerial({ field: stack.match.field, value, label: stack.match.label, rank, order, via, where: where(printedOn) }, source));
@@ -200,7 +213,9 @@ export function findHeaderCandidates(
       }
       const rank = labelRank(match.field, match.label);
       const tries: Array<[string, LayoutCell | undefined, LayoutRow, FoundVia]> = [];
-      if (match.rest !== "") tries.push([match.rest, undefined, row, "label"]);
+      // "VAT exempt": the words after the label are its treatment, and its figure (if any) is beside it.
+      const treatment = match.field === "vat" && statesNoVatAmount(match.rest);
+      if (match.rest !== "" && !treatment) tries.push([match.rest, undefined, row, "label"]);
       // "Invoice No" ":" "OFP-1": a separator printed as a cell of its own is passed over.
       const right = cells.slice(cellIndex + 1).find((c) => !/^[\s:#.\-–—]*$/.test(c.text));
       const rightIsLabel = right ? matchHeaderLabel(cleanText(right.text), config.headerLabels) !== null : true;
@@ -215,7 +230,10 @@ export function findHeaderCandidates(
         const besideBelow = right ? undefined : cellBesideBelow(rows, rowIndex, cell);
         if (besideBelow) tries.push([besideBelow.cell.text, besideBelow.cell, besideBelow.row, "label"]);
       }
+      // "VAT:  N/A" and no figure after it on the row: no VAT was charged, and a figure further off is not its value.
+      const noneCharged = match.field === "vat" && right !== undefined && statesNoVatAmount(right.text) && !cells.slice(cellIndex + 1).some((c) => parseMoneyText(cleanText(c.text)) !== null);
       for (const [text, source, printedOn, via] of tries) {
+        if (noneCharged && source === right) break;
         const value = parseHeaderValue(match.field, text, source, config);
         if (value !== null) {
           candidates.push(withSerial({ field: match.field, value, label: match.label, rank, order, via, where: where(printedOn) }, source));
