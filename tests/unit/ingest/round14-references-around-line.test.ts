@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { columnFieldOf, joinedReferenceHeading } from "../../../src/ingest/text/labels.js";
+import { item, read } from "../../support/drawn-page.js";
+
+/**
+ * Round 14 of the reader (issue 16): the twelfth set printed a line's two references around its
+ * row instead of on it. A PDFBox remittance headed them "Family / Order" (a heading for who is
+ * placed that the reader did not know, so the whole heading passed for a translation of "Order")
+ * with the child on the line's row and its order on the row below; an xhtml2pdf invoice centred
+ * the "Child / PO" cell on rows of one printed line, the child above the figures and the order
+ * below. Drawn here other ways: other words, marks, references, positions and figures; the
+ * expected values are what the page prints.
+ */
+
+describe("headings naming who is placed when it is more than one child", () => {
+  it("reads a family, a household or a sibling group as the child's reference heading", () => {
+    for (const heading of ["Family", "Family Ref", "Household ID", "Sibling Group", "Parent & Child No", "Mother and Baby Ref"]) expect(columnFieldOf(heading)).toBe("child");
+    // Not words that merely start so: what the family is billed for is no reference.
+    for (const heading of ["Family Time", "Family Support", "Household Items"]) expect(columnFieldOf(heading)).not.toBe("child");
+  });
+
+  it("reads such a heading joined to the order's as the two references, never as a translation", () => {
+    expect(columnFieldOf("Household | PO No")).toBeNull();
+    expect(joinedReferenceHeading("Household | PO No")?.fields).toEqual(["child", "placement"]);
+    expect(joinedReferenceHeading("Sibling group – Order")?.fields).toEqual(["child", "placement"]);
+  });
+});
+
+describe("the child on the line's row and its order on the row below, under such a heading", () => {
+  it("reads both references of every line", () => {
+    const draft = read([
+      item(40, 40, "Invoice No HW-2207"), item(40, 55, "Invoice Date 05/01/2027"),
+      item(30, 100, "Household | PO No"), item(140, 100, "Service"), item(300, 100, "Nights"), item(360, 100, "Rate"), item(450, 100, "Amount"),
+      item(30, 120, "H-5521"), item(140, 120, "Mother and baby unit"), item(300, 120, "31"), item(360, 120, "310.00"), item(450, 120, "9,610.00"),
+      item(30, 131, "PO77120"),
+      item(30, 150, "H-5530"), item(140, 150, "Assessment"), item(300, 150, "10"), item(360, 150, "150.00"), item(450, 150, "1,500.00"),
+      item(30, 161, "PO77131"),
+      item(380, 190, "Total"), item(450, 190, "11,110.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["H-5521", "PO77120", "Mother and baby unit", "9610.00"],
+      ["H-5530", "PO77131", "Assessment", "1500.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+});
