@@ -26,6 +26,7 @@ import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { readChildCell, settleChildCells } from "./child-cell.js";
 import { readJoinedReferences, splitStackedReference } from "./joined-references.js";
+import { centredAround, referenceAloneUnderJoinedHeading } from "./centred-references.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
@@ -71,6 +72,15 @@ interface LineMeta {
   block?: number;
   /** The units its quantity heading names when it names two ("Weeks / Hrs") and the line printed none. */
   unitChoices?: Unit[];
+  /** A reference printed alone just above the line's row, the upper half of a cell centred on it (centred-references.ts). */
+  referenceAbove?: HeldReference & { line: LayoutRow };
+}
+
+/** A row that printed one reference alone under a joined heading, not yet any line's. */
+interface HeldReference {
+  row: LayoutRow;
+  index: number;
+  text: string;
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -152,6 +162,8 @@ interface TableState {
   blockHeadings: number;
   /** Item blocks' references printed with no label (`line` is the line's index). */
   unlabelledReferences?: Array<{ line: number; text: string; where: string }>;
+  /** The last row that printed one reference alone under a joined heading, for the line below it. */
+  referenceAbove?: HeldReference;
 }
 
 /**
@@ -828,6 +840,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
       takeFragmentsAbove(doc, i, header, config, state);
+      takeReferenceAbove(row, state);
       continue;
     }
     const before = state.lines[state.lines.length - 1];
@@ -835,6 +848,18 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.unreadCells.length = Math.min(unreadMark, state.unreadCells.length);
       state.grossLines.length = grossMark;
       state.consumed.add(i);
+      continue;
+    }
+    const alone = line.amount === null ? referenceAloneUnderJoinedHeading(header.columns, placed) : null;
+    if (alone !== null) {
+      state.unreadCells.length = unreadMark;
+      state.grossLines.length = grossMark;
+      if (before && joinCentredReference(doc, row, header, state, before, alone)) {
+        state.consumed.add(i);
+        continue;
+      }
+      // Held for the line below; a reference no line takes is left unconsumed.
+      state.referenceAbove = { row, index: i, text: alone };
       continue;
     }
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
@@ -1180,6 +1205,42 @@ function joinWrappedPeriod(
     return;
   }
   state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
+}
+
+/** A line just read with no reference of its own takes the reference held just above its row, as a cell's upper half. */
+function takeReferenceAbove(row: LayoutRow, state: TableState): void {
+  const held = state.referenceAbove;
+  state.referenceAbove = undefined;
+  const meta = state.lines[state.lines.length - 1];
+  if (!held || !meta || meta.line.childRef !== null || meta.line.placementRef !== null) return;
+  if (held.row.page !== row.page || row.top - held.row.top > 1.6 * row.height) return;
+  meta.referenceAbove = { ...held, line: row };
+}
+
+/**
+ * The row under a line that prints the other half of the line's centred reference cell: the
+ * reference held above the line's row over this one, read as a joined heading's halves in order
+ * (joined-references.ts), only when the two lie as far above the row as below it and the pair
+ * fits the heading. Otherwise nothing is taken, and both rows are left to the guard.
+ */
+function joinCentredReference(doc: LayoutDocument, row: LayoutRow, header: TableHeader, state: TableState, previous: LineMeta, below: string): boolean {
+  const above = previous.referenceAbove;
+  if (!above || previous.line.childRef !== null || previous.line.placementRef !== null || !centredAround(above.row, above.line, row)) return false;
+  const first = header.columns.find((c) => c.joined?.part === 0);
+  const second = header.columns.find((c) => c.joined?.part === 1);
+  if (!first?.joined || first.field === null || second?.field === null || second?.field === undefined) return false;
+  const read = splitStackedReference(above.text, below, first.joined.mark, [first.field, second.field]);
+  if (!read) return false;
+  previous.line.childRef = read.child ?? null;
+  previous.line.placementRef = read.placement ?? null;
+  const where = rowLabel(doc, row);
+  previous.line.evidence.childRef = { via: "heading", label: first.heading, where: rowLabel(doc, above.row) };
+  previous.line.evidence.placementRef = { via: "heading", label: first.heading, where };
+  previous.referenceAbove = undefined;
+  previous.bottom = row.top;
+  state.consumed.add(above.index);
+  state.notes.push(`Line ${state.lines.length}'s cell under "${first.heading}" is centred on its row: "${above.text}" above its figures (${rowLabel(doc, above.row)}) and "${below}" below them (${where}).`);
+  return true;
 }
 
 const REFERENCE_COLUMNS = ["child", "placement"] as const;

@@ -44,3 +44,26 @@ describe("the child on the line's row and its order on the row below, under such
     expect(draft.uncertain).toEqual([]);
   });
 });
+
+describe("a joined heading's cell centred on a line of one printed line", () => {
+  const page = (below: number) => [
+    item(40, 40, "Invoice No MB-8812"), item(40, 55, "Invoice Date 02/02/2027"),
+    item(30, 100, "Description"), item(200, 100, "Young person – placement"), item(330, 100, "Qty"), item(390, 100, "Price"), item(470, 100, "Total"),
+    item(210, 118, "YP-410"),
+    item(30, 125, "Residential care"), item(330, 125, "28"), item(390, 125, "400.00"), item(470, 125, "11,200.00"),
+    item(210, below, "PL-9001"),
+    item(210, 148, "YP-422"),
+    item(30, 155, "Respite"), item(330, 155, "2"), item(390, 155, "180.00"), item(470, 155, "360.00"),
+    item(210, 162, "PL-9007"),
+    item(400, 190, "Total"), item(470, 190, "11,560.00"),
+  ];
+
+  it("reads the reference above the line's figures and the one below as its two", () => {
+    const draft = read(page(132));
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.description, l.amount?.toFixed(2)])).toEqual([
+      ["YP-410", "PL-9001", "Residential care", "11200.00"],
+      ["YP-422", "PL-9007", "Respite", "360.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
+  });
+});
