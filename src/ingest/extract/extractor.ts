@@ -27,6 +27,7 @@ import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { readChildCell, settleChildCells } from "./child-cell.js";
 import { readJoinedReferences, splitStackedReference } from "./joined-references.js";
 import { centredAround, referenceAloneUnderJoinedHeading } from "./centred-references.js";
+import { strayReferences } from "./stray-references.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
@@ -57,6 +58,8 @@ interface LineMeta {
   line: DraftLine;
   page: number;
   bottom: number;
+  /** The index of the line's own row (its figures) in the document. */
+  rowIndex?: number;
   /** What the line printed under its period headings, for a period its cell wraps onto the next printed line. */
   periodCells?: Map<ColumnField, LayoutCell[]>;
   /** A date and a dash printed alone under the description: a period whose second date is on the next printed line. */
@@ -164,6 +167,8 @@ interface TableState {
   unlabelledReferences?: Array<{ line: number; text: string; where: string }>;
   /** The last row that printed one reference alone under a joined heading, for the line below it. */
   referenceAbove?: HeldReference;
+  /** Rows read as page furniture (never the table's). */
+  furniture?: ReadonlyMap<number, FurnitureKind>;
 }
 
 /**
@@ -745,6 +750,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     blockHeadings: 0,
   };
   const furniture = findFurniture(doc);
+  state.furniture = furniture;
   for (let i = 0; i < rows.length; i++) {
     if (state.consumed.has(i)) continue;
     const row = rows[i] as LayoutRow;
@@ -835,7 +841,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef)) {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.lines.push({ line, page: row.page, bottom: row.top, rowIndex: i, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
@@ -858,7 +864,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
         state.consumed.add(i);
         continue;
       }
-      // Held for the line below; a reference no line takes is left unconsumed.
+      // Held for the line below; a reference no line takes is left unconsumed, for the guard.
       state.referenceAbove = { row, index: i, text: alone };
       continue;
     }
@@ -866,7 +872,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
+      state.lines.push({ line, page: row.page, bottom: row.top, rowIndex: i, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line) });
       state.consumed.add(i);
       continue;
     }
@@ -1002,7 +1008,7 @@ function readItemList(doc: LayoutDocument, furniture: ReadonlyMap<number, Furnit
     }
     if (item.unlabelledReference !== null) (state.unlabelledReferences ??= []).push({ line: index, text: item.unlabelledReference, where });
     const lastRow = doc.rows[item.rows[item.rows.length - 1] ?? 0];
-    state.lines.push({ line: item.line, page: item.page, bottom: lastRow?.top ?? 0 });
+    state.lines.push({ line: item.line, page: item.page, bottom: lastRow?.top ?? 0, ...(item.rows[0] !== undefined ? { rowIndex: item.rows[0] } : {}) });
     for (const row of item.rows) state.consumed.add(row);
   }
   state.notes.push(`No row of column headings: the ${items.length} lines were read as item blocks (a description and amount, with its details printed below).`);
@@ -1606,6 +1612,14 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
       candidates: [cell.text.slice(0, 60)],
     });
   }
+  // Last, once every rule has taken its rows: references left in the table, or in the wrong field.
+  const built = table.lines.flatMap((meta, index) => {
+    const line = lines[index];
+    return line && meta.rowIndex !== undefined ? [{ lineNo: line.lineNo, rowIndex: meta.rowIndex, page: meta.page, bottom: meta.bottom, childRef: line.childRef, placementRef: line.placementRef }] : [];
+  });
+  const taken = (index: number): boolean => table.consumed.has(index) || (table.furniture?.has(index) ?? false);
+  const marked = new Set(uncertain.map((u) => u.field));
+  uncertain.push(...strayReferences(rows, taken, table.firstHeading, built, (row) => rowLabel(doc, row)).filter((u) => !marked.has(u.field)));
   const lineChecks = lines.map(checkLine).filter((c): c is ArithmeticCheck => c !== null);
 
   // The totals: a template's pattern first, then the table's last totals row, then the best label.

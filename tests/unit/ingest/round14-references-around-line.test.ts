@@ -66,4 +66,42 @@ describe("a joined heading's cell centred on a line of one printed line", () => 
     ]);
     expect(draft.uncertain).toEqual([]);
   });
+
+  it("a pair not centred on the row is not taken for its cell, and the references left over are marked", () => {
+    const draft = read(page(136));
+    expect(draft.lines[0]?.placementRef).not.toBe("PL-9001");
+    // Neither word is a purchase order's shape: both marked on the line's reference, quoted.
+    expect(draft.uncertain.find((u) => u.field === "line 1 childRef")?.candidates).toEqual(["YP-410", "PL-9001"]);
+  });
+});
+
+describe("the guard: references no line took, or taken into the other's field", () => {
+  it("marks a reference printed inside the table that no rule placed, on the line nearest it", () => {
+    // Separate columns, and an order printed under the line's child in the child's column: no
+    // rule reads a row of one reference under "Child" as the line's order, and none guesses it.
+    const draft = read([
+      item(40, 40, "Invoice No GD-1001"), item(40, 55, "Invoice Date 02/02/2027"),
+      item(30, 100, "Child"), item(100, 100, "PO"), item(200, 100, "Service"), item(390, 100, "Weeks"), item(470, 100, "Amount"),
+      item(30, 120, "R-3301"), item(200, 120, "Supported lodgings"), item(390, 120, "4"), item(470, 120, "1,200.00"),
+      item(30, 131, "PO-88231"),
+      item(400, 170, "Total"), item(470, 170, "1,200.00"),
+    ]);
+    const mark = draft.uncertain.find((u) => u.field === "line 1 placementRef");
+    expect(mark?.candidates).toEqual(["PO-88231"]);
+    expect(mark?.reason).toContain('"PO-88231"');
+  });
+
+  it("marks a purchase order read as the child's, and a child's reference read as another line's order", () => {
+    const draft = read([
+      item(40, 40, "Invoice No GD-1002"), item(40, 55, "Invoice Date 02/02/2027"),
+      item(30, 100, "Client"), item(110, 100, "Order No"), item(200, 100, "Service"), item(390, 100, "Weeks"), item(470, 100, "Amount"),
+      item(30, 120, "PO-5100"), item(200, 120, "Outreach"), item(390, 120, "2"), item(470, 120, "300.00"),
+      item(30, 135, "K-7001"), item(110, 135, "K-7002"), item(200, 135, "Outreach"), item(390, 135, "2"), item(470, 135, "300.00"),
+      item(30, 150, "K-7002"), item(110, 150, "PL-7"), item(200, 150, "Outreach"), item(390, 150, "2"), item(470, 150, "300.00"),
+      item(400, 180, "Total"), item(470, 180, "900.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef])).toEqual([["PO-5100", null], ["K-7001", "K-7002"], ["K-7002", "PL-7"]]);
+    expect(draft.uncertain.map((u) => u.field)).toEqual(expect.arrayContaining(["line 1 childRef", "line 2 placementRef"]));
+    expect(draft.uncertain.map((u) => u.field)).not.toContain("line 3 placementRef");
+  });
 });
