@@ -34,11 +34,9 @@ const KNOWN_GAPS: Record<string, string> = {
   // The twelfth held-out set (FOP, libHaru, PDFBox, xhtml2pdf, rst2pdf, texttopdf), measured once
   // after round 13 (877/920, 26 silent, 11 of 11 stored) and moved here for round 14:
   "fop-week-commencing-CHC-7842.pdf": "a 'Week commencing' cell wrapped as '02/11/2026 –' over '27/11/2026', and '20' over 'items' in the quantity cell: the end date taken as a week's, the unit lost (2 silent)",
-  "pdfbox-remittance-NPC-0533.pdf": "'Family / Order': the child over its PO on two rows of one cell; the child read as the PO and the PO row dropped (6 silent)",
   "rst2pdf-list-table-BFC-10977.pdf": "a 'Dates' cell wrapped '1–31 October' over '2026': the year joined to the description; 'VAT  exempt' with no amount read as 0.00 (4 silent)",
   "rst2pdf-statement-SSF-26-01791.pdf": "'Sub-total for C6003: £4,480.00' taken as the invoice's subtotal; a description's wrapped 'package' lost (marked)",
   "texttopdf-spooled-SSF-26-01802.pdf": "a period printed in brackets on the row under a description is the line's period but also left in its description (2 silent)",
-  "xhtml2pdf-nights-cell-OFP-1466.pdf": "'Child / PO': the child printed above each row and its PO below, centred on it: every line without references (12 silent)",
   "xhtml2pdf-summary-box-HC-2611-0899.pdf": "descriptions wrapped around a middle-aligned row (half above, half below) joined to the wrong lines; a rebate line printed only as its amount row lost (marked)",
   "lualatex-credit-memo-BFC-CM-0212.pdf": "a credit memo under an 'Adjustment' heading whose 'Adjustment: …' descriptions wrap and hyphenate: descriptions left empty and marked; 'Total adjustments' over 'VAT (exempt)' and 'Total credited' not read as the subtotal",
 };
