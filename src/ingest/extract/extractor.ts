@@ -26,6 +26,8 @@ import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
 import { readChildCell, settleChildCells } from "./child-cell.js";
 import { readJoinedReferences, splitStackedReference } from "./joined-references.js";
+import { centredAround, referenceAloneUnderJoinedHeading } from "./centred-references.js";
+import { strayReferences } from "./stray-references.js";
 import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
@@ -58,6 +60,8 @@ interface LineMeta {
   line: DraftLine;
   page: number;
   bottom: number;
+  /** The index of the line's own row (its figures) in the document. */
+  rowIndex?: number;
   /** What the line printed under its period headings, for a period its cell wraps onto the next printed line. */
   periodCells?: Map<ColumnField, LayoutCell[]>;
   /** A date and a dash printed alone under the description: a period whose second date is on the next printed line. */
@@ -75,12 +79,21 @@ interface LineMeta {
   unitChoices?: Unit[];
   /** Where the line's own cells begin, under its table's headings: a row under it may wrap them (assignToColumns). */
   cells?: { header: TableHeader; starts: CellAbove[] };
+  /** A reference printed alone just above the line's row, the upper half of a cell centred on it (centred-references.ts). */
+  referenceAbove?: HeldReference & { line: LayoutRow };
 }
 
 /** Where each cell of a line's row begins, and under which column. */
 function cellStarts(header: TableHeader, placed: ReadonlyMap<number, LayoutCell[]>): { header: TableHeader; starts: CellAbove[] } {
   const starts = [...placed].flatMap(([column, cells]) => cells.map((cell) => ({ column, left: cell.left })));
   return { header, starts };
+}
+
+/** A row that printed one reference alone under a joined heading, not yet any line's. */
+interface HeldReference {
+  row: LayoutRow;
+  index: number;
+  text: string;
 }
 
 /** A row of words only (a description's, a period's), waiting for the line whose cells are middle-aligned beside it. */
@@ -164,6 +177,10 @@ interface TableState {
   blockHeadings: number;
   /** Item blocks' references printed with no label (`line` is the line's index). */
   unlabelledReferences?: Array<{ line: number; text: string; where: string }>;
+  /** The last row that printed one reference alone under a joined heading, for the line below it. */
+  referenceAbove?: HeldReference;
+  /** Rows read as page furniture (never the table's). */
+  furniture?: ReadonlyMap<number, FurnitureKind>;
 }
 
 /**
@@ -802,6 +819,7 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     blockHeadings: 0,
   };
   const furniture = findFurniture(doc);
+  state.furniture = furniture;
   for (let i = 0; i < rows.length; i++) {
     if (state.consumed.has(i)) continue;
     const row = rows[i] as LayoutRow;
@@ -892,12 +910,13 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef || wordsWaitAbove(state, row))) {
       noteBlockReferences(state, line);
       const quantityText = columnText(placed.get(header.columns.findIndex((c) => c.field === "quantity")));
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
+      state.lines.push({ line, page: row.page, bottom: row.top, rowIndex: i, periodCells: periodCellsOf(header, placed), quantityText, rowTop: row.top, aboveSpan: 0, refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
       state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       state.lastPage = row.page;
       collectHeaderColumns(row, header, placed, config, state, i);
       takeFragmentsAbove(doc, i, header, config, state);
+      takeReferenceAbove(row, state);
       continue;
     }
     const before = state.lines[state.lines.length - 1];
@@ -907,11 +926,23 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       state.consumed.add(i);
       continue;
     }
+    const alone = line.amount === null ? referenceAloneUnderJoinedHeading(header.columns, placed) : null;
+    if (alone !== null) {
+      state.unreadCells.length = unreadMark;
+      state.grossLines.length = grossMark;
+      if (before && joinCentredReference(doc, row, header, state, before, alone)) {
+        state.consumed.add(i);
+        continue;
+      }
+      // Held for the line below; a reference no line takes is left unconsumed, for the guard.
+      state.referenceAbove = { row, index: i, text: alone };
+      continue;
+    }
     // On a new page, rows before the table resumes (a repeated letterhead) are not lines.
     const newPage = row.page !== state.lastPage;
     if (!newPage && line.amount === null && filled.size >= 2 && (hasRef || (line.description !== "" && (line.quantity !== null || line.unitRate !== null)))) {
       noteBlockReferences(state, line);
-      state.lines.push({ line, page: row.page, bottom: row.top, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
+      state.lines.push({ line, page: row.page, bottom: row.top, rowIndex: i, periodCells: periodCellsOf(header, placed), refColumns: referenceColumns(header), block: state.blockHeadings, unitChoices: unitChoicesOf(header, line), cells: cellStarts(header, placed) });
       state.descriptionEdges = noteDescriptionEdge(state.descriptionEdges, header.columns, placed);
       state.consumed.add(i);
       continue;
@@ -1082,7 +1113,7 @@ function readItemList(doc: LayoutDocument, furniture: ReadonlyMap<number, Furnit
     }
     if (item.unlabelledReference !== null) (state.unlabelledReferences ??= []).push({ line: index, text: item.unlabelledReference, where });
     const lastRow = doc.rows[item.rows[item.rows.length - 1] ?? 0];
-    state.lines.push({ line: item.line, page: item.page, bottom: lastRow?.top ?? 0 });
+    state.lines.push({ line: item.line, page: item.page, bottom: lastRow?.top ?? 0, ...(item.rows[0] !== undefined ? { rowIndex: item.rows[0] } : {}) });
     for (const row of item.rows) state.consumed.add(row);
   }
   state.notes.push(`No row of column headings: the ${items.length} lines were read as item blocks (a description and amount, with its details printed below).`);
@@ -1374,6 +1405,42 @@ function joinWrappedPeriod(
     return;
   }
   state.unreadCells.splice(0, state.unreadCells.length, ...others, { line: lineIndex, field: "period", text, where });
+}
+
+/** A line just read with no reference of its own takes the reference held just above its row, as a cell's upper half. */
+function takeReferenceAbove(row: LayoutRow, state: TableState): void {
+  const held = state.referenceAbove;
+  state.referenceAbove = undefined;
+  const meta = state.lines[state.lines.length - 1];
+  if (!held || !meta || meta.line.childRef !== null || meta.line.placementRef !== null) return;
+  if (held.row.page !== row.page || row.top - held.row.top > 1.6 * row.height) return;
+  meta.referenceAbove = { ...held, line: row };
+}
+
+/**
+ * The row under a line that prints the other half of the line's centred reference cell: the
+ * reference held above the line's row over this one, read as a joined heading's halves in order
+ * (joined-references.ts), only when the two lie as far above the row as below it and the pair
+ * fits the heading. Otherwise nothing is taken, and both rows are left to the guard.
+ */
+function joinCentredReference(doc: LayoutDocument, row: LayoutRow, header: TableHeader, state: TableState, previous: LineMeta, below: string): boolean {
+  const above = previous.referenceAbove;
+  if (!above || previous.line.childRef !== null || previous.line.placementRef !== null || !centredAround(above.row, above.line, row)) return false;
+  const first = header.columns.find((c) => c.joined?.part === 0);
+  const second = header.columns.find((c) => c.joined?.part === 1);
+  if (!first?.joined || first.field === null || second?.field === null || second?.field === undefined) return false;
+  const read = splitStackedReference(above.text, below, first.joined.mark, [first.field, second.field]);
+  if (!read) return false;
+  previous.line.childRef = read.child ?? null;
+  previous.line.placementRef = read.placement ?? null;
+  const where = rowLabel(doc, row);
+  previous.line.evidence.childRef = { via: "heading", label: first.heading, where: rowLabel(doc, above.row) };
+  previous.line.evidence.placementRef = { via: "heading", label: first.heading, where };
+  previous.referenceAbove = undefined;
+  previous.bottom = row.top;
+  state.consumed.add(above.index);
+  state.notes.push(`Line ${state.lines.length}'s cell under "${first.heading}" is centred on its row: "${above.text}" above its figures (${rowLabel(doc, above.row)}) and "${below}" below them (${where}).`);
+  return true;
 }
 
 const REFERENCE_COLUMNS = ["child", "placement"] as const;
@@ -1739,6 +1806,14 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
       candidates: [cell.text.slice(0, 60)],
     });
   }
+  // Last, once every rule has taken its rows: references left in the table, or in the wrong field.
+  const built = table.lines.flatMap((meta, index) => {
+    const line = lines[index];
+    return line && meta.rowIndex !== undefined ? [{ lineNo: line.lineNo, rowIndex: meta.rowIndex, page: meta.page, bottom: meta.bottom, childRef: line.childRef, placementRef: line.placementRef }] : [];
+  });
+  const taken = (index: number): boolean => table.consumed.has(index) || (table.furniture?.has(index) ?? false);
+  const marked = new Set(uncertain.map((u) => u.field));
+  uncertain.push(...strayReferences(rows, taken, table.firstHeading, built, (row) => rowLabel(doc, row)).filter((u) => !marked.has(u.field)));
   const lineChecks = lines.map(checkLine).filter((c): c is ArithmeticCheck => c !== null);
 
   // The totals: a template's pattern first, then the table's last totals row, then the best label.

@@ -19,7 +19,7 @@ export type JoinedReferences =
   | { split: false; printed: string; heading: string };
 
 /** A purchase order's own mark before its number: "PO-480906", "PO 1234", "P.O. 77". */
-const PURCHASE_ORDER = /^P\.?O\.?(?:[-\s#]|\d)/i;
+export const PURCHASE_ORDER = /^P\.?O\.?(?:[-\s#]|\d)/i;
 
 /** The parts of a cell at the heading's mark (the dashes one family: producers swap en dash and hyphen). */
 function partsAt(text: string, mark: JoiningMark): string[] | null {

@@ -270,6 +270,9 @@ const QUANTITY_SHAPES: readonly RegExp[] = [
   /^(?:weeks|wks|nights|days|hours|hrs|miles|sessions|units)$/,
 ];
 
+/** Who a placement is for when it is more than one child: a family, a household, a sibling group, a parent and child. */
+const PLACED_UNIT = "(?:family|families|household|sibling group|siblings|parent (?:and |& )?(?:child|baby)|mother (?:and |& )?(?:child|baby))";
+
 function cleanHeading(text: string): string {
   return text.replace(/[\u00a0\s]+/g, " ").trim();
 }
@@ -286,6 +289,11 @@ function fieldByShape(key: string): ColumnField | null {
   // referral's) is still the placement's reference. A PO's date or value ends otherwise.
   // Not whose the word names another column ("Child/PO", "Client PO": the child's and the PO's
   // references side by side, read as two by joinedReferenceHeading).
+  // "Family", "Household Ref", "Sibling Group ID", "Parent & Child No": the placed unit a parent
+  // and child or a sibling group are billed under is named for who is placed, as "Resident" or
+  // "Client" is; its reference is the child's (DATA.md child_ref), never the order's. Without
+  // this, "Family / Order" would pass for a translation of "Order" and print the child as a PO.
+  if (new RegExp(`^${PLACED_UNIT}(?: (?:ref|reference|id|no|number|code))?$`).test(key)) return "child";
   const owner = /^(?!total |net |gross )([a-z]+) (?:po|purchase order)(?: (?:no|number|ref|reference))?$/.exec(key);
   if (owner && !COLUMN_KEYS.has(owner[1] ?? "")) return "placement";
   // "Council Order", "Authority Order No": an order named as the buyer's is the placement's
