@@ -97,9 +97,9 @@ async function main(): Promise<void> {
   const halves = (["tune", "heldout"] as const).filter((h) => oneHalf === undefined || oneHalf === h);
   for (const half of halves) {
     const { scores, summary } = await scoreHalf(half, onlyGlob === undefined ? null : globMatcher(onlyGlob));
-    console.log(`\n${half}: ${summary.files} files, ${summary.stored} stored; fields right ${summary.right}/${summary.total} = ${ratio(summary)}; silent wrong ${summary.silentWrong}`);
+    console.log(`\n${half}: ${summary.files} files, ${summary.stored} stored; fields right ${summary.right}/${summary.total} = ${ratio(summary)}; silent wrong ${summary.silentWrong}; read exactly yet marked to verify ${summary.markedExact}`);
     for (const s of scores) {
-      console.log(`  ${s.name.padEnd(44)} ${s.status.padEnd(16)} ${String(s.right).padStart(4)}/${String(s.total).padEnd(4)} silent ${s.silentWrong}${s.reasonCode ? `  (${s.reasonCode})` : ""}`);
+      console.log(`  ${s.name.padEnd(44)} ${(s.marked ? "to verify" : s.status).padEnd(16)} ${String(s.right).padStart(4)}/${String(s.total).padEnd(4)} silent ${s.silentWrong}${s.reasonCode ? `  (${s.reasonCode})` : ""}`);
       if (half === "tune" && !quiet) for (const m of s.mismatches.slice(0, 12)) console.log(`      ${m}`);
     }
   }
