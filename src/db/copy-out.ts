@@ -65,7 +65,7 @@ class CopyOutQuery {
   handleCopyData(message: { chunk: Buffer }): void {
     if (this.failure !== null) return;
     try {
-      this.onRow(this.row.of(message.chunk.toString("utf8")));
+      this.onRow(this.row.of(message.chunk));
     } catch (error) {
       // Keep reading to the end (the protocol has no way to stop a COPY TO short of cancelling), then fail.
       this.failure = error as Error;
@@ -92,21 +92,38 @@ class CopyOutQuery {
   handlePortalSuspended(): void {}
 }
 
+/** The bytes COPY's text format gives a meaning: a tab ends a field, a newline a row, a backslash escapes. */
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+const LETTER_N = 0x4e;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+const NO_BYTES = Buffer.alloc(0);
+
 /**
- * One row of COPY's text format, read field by field: fields end at tabs, `\N` is NULL, and the
- * escapes COPY TO writes (`\\`, `\t`, `\n`, `\r`, `\b`, `\f`, `\v`) are undone. The row ends with
- * a newline.
+ * One row of COPY's text format, read field by field from the bytes of its CopyData message:
+ * fields end at tabs, `\N` is NULL, and the escapes COPY TO writes (`\\`, `\t`, `\n`, `\r`,
+ * `\b`, `\f`, `\v`) are undone. The row ends with a newline. The row is never made one string:
+ * a field becomes a string only when it is read as one, and a repeated one (nextShared) not even
+ * then, which at a million lines is most of the reader's garbage (bench/README.md step 19).
+ * UTF-8 keeps a tab's byte out of every other character's bytes, so fields split as bytes.
  */
 export class CopyTextRow {
-  private text = "";
+  private bytes: Buffer = NO_BYTES;
   private at = 0;
   private end = 0;
+  /** Where the field last found starts and stops (stop: its tab, or the row's end). */
+  private start = 0;
+  private stop = 0;
 
-  /** This object, reading `text` from its first field. */
-  of(text: string): this {
-    this.text = text;
+  /** This object, reading `bytes` from its first field (the bytes are read at once: the driver reuses them). */
+  of(bytes: Buffer): this {
+    this.bytes = bytes;
     this.at = 0;
-    this.end = text.endsWith("\n") ? text.length - 1 : text.length;
+    this.end = bytes.length > 0 && bytes[bytes.length - 1] === NEWLINE ? bytes.length - 1 : bytes.length;
     return this;
   }
 
@@ -117,12 +134,8 @@ export class CopyTextRow {
 
   /** The next field (NULL as null). */
   next(): string | null {
-    let tab = this.text.indexOf("\t", this.at);
-    if (tab === -1 || tab > this.end) tab = this.end;
-    const field = this.text.slice(this.at, tab);
-    this.at = tab + 1;
-    if (field === "\\N") return null;
-    return field.indexOf("\\") === -1 ? field : unescapeCopyText(field);
+    if (!this.advance()) return null;
+    return this.decoded();
   }
 
   /** The next field, which the query makes never NULL. */
@@ -132,54 +145,132 @@ export class CopyTextRow {
     return field;
   }
 
-  /** The next field as `next`, but the one copy of it that `strings` holds when there is one. */
-  nextShared(strings: SharedStrings): string | null {
-    const field = this.next();
-    return field === null ? null : strings.of(field);
+  /**
+   * The next field, which the query makes a never-NULL integer (an id, a line number), as a
+   * number, read from its digits without making a string. Anything but plain digits is read as
+   * `Number` reads its text; an integer past 2^53 is refused (it would not be exact).
+   */
+  nextInteger(): number {
+    if (!this.advance()) throw new Error("COPY gave NULL for a field that cannot be NULL");
+    const bytes = this.bytes;
+    const negative = this.stop > this.start && bytes[this.start] === MINUS;
+    let value = 0;
+    let i = negative ? this.start + 1 : this.start;
+    if (i === this.stop) return Number(this.decoded());
+    for (; i < this.stop; i++) {
+      const byte = bytes[i] as number;
+      if (byte < DIGIT_0 || byte > DIGIT_9) return Number(this.decoded());
+      value = value * 10 + (byte - DIGIT_0);
+    }
+    if (!Number.isSafeInteger(value)) throw new Error(`COPY gave an integer past 2^53: ${this.decoded()}`);
+    return negative ? -value : value;
   }
 
-  /** The next field as `nextText`, but the one copy of it that `strings` holds when there is one. */
+  /** The next field as `next`, but the one copy of it that `strings` holds, made only the first time it is read. */
+  nextShared(strings: SharedStrings): string | null {
+    if (!this.advance()) return null;
+    // An escaped field is rare (a tab or backslash in a description): decoded, not shared.
+    return this.escaped() ? this.decoded() : strings.of(this.bytes, this.start, this.stop);
+  }
+
+  /** The next field as `nextText`, but the one copy of it that `strings` holds. */
   nextSharedText(strings: SharedStrings): string {
-    return strings.of(this.nextText());
+    const field = this.nextShared(strings);
+    if (field === null) throw new Error("COPY gave NULL for a field that cannot be NULL");
+    return field;
+  }
+
+  /** Finds the next field; false when it is NULL. */
+  private advance(): boolean {
+    const bytes = this.bytes;
+    const end = this.end;
+    let i = this.at;
+    this.start = i;
+    while (i < end && bytes[i] !== TAB) i++;
+    this.stop = i;
+    this.at = i + 1;
+    return !(i - this.start === 2 && bytes[this.start] === BACKSLASH && bytes[this.start + 1] === LETTER_N);
+  }
+
+  private escaped(): boolean {
+    const bytes = this.bytes;
+    for (let i = this.start; i < this.stop; i++) if (bytes[i] === BACKSLASH) return true;
+    return false;
+  }
+
+  /** The field found last, as a string of its own (never a slice of the row), escapes undone. */
+  private decoded(): string {
+    const text = this.bytes.toString("utf8", this.start, this.stop);
+    return this.escaped() ? unescapeCopyText(text) : text;
   }
 }
 
 /**
  * One copy of each distinct value read, for fields that repeat across rows (dates, items, a
- * child's reference, an agreed fee). Each field read is a new string, and a longer one (13
- * characters or more) is a slice that keeps its whole row's text alive; rows held for a while
- * (a provider's invoices, read ahead) survive young-generation collections and are copied
- * into the old one, which is most of what the audit process's garbage collection costs. With
- * the values shared, the fresh strings die young and a row's text with them (bench/README.md
- * step 18). A string is immutable, so sharing changes nothing a reader can see.
+ * child's reference, an agreed fee), found by the field's bytes: a repeat makes no string at
+ * all, and the first reading is a string of its own, not a slice of its row. Rows held for a
+ * while (a provider's invoices, read ahead) survive young-generation collections and are copied
+ * into the old one, which is most of what the audit process's garbage collection costs; fresh
+ * strings per field were the largest part of the reader's garbage (bench/README.md steps 18
+ * and 19). A string is immutable, so sharing changes nothing a reader can see.
  */
 export class SharedStrings {
-  private readonly seen = new Map<string, string>();
+  /** Values by a hash of their bytes; values whose hashes meet are chained. */
+  private readonly byHash = new Map<number, SharedValue>();
+  private count = 0;
 
   /** How many distinct values it holds. */
   get size(): number {
-    return this.seen.size;
+    return this.count;
   }
 
-  of(value: string): string {
-    const known = this.seen.get(value);
-    if (known !== undefined) return known;
-    // A slice would keep its row's text alive in the map: keep a copy of its own instead.
-    const own = value.length >= 13 ? flatCopy(value) : value;
-    this.seen.set(own, own);
-    return own;
+  /** The one copy of the text whose UTF-8 bytes are bytes[start, stop). */
+  of(bytes: Buffer, start: number, stop: number): string {
+    // FNV-1a over the bytes: a few operations a byte, and no string made to look a value up.
+    let hash = 0x811c9dc5;
+    for (let i = start; i < stop; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+    const first = this.byHash.get(hash);
+    for (let known = first; known !== undefined; known = known.next) if (known.matches(bytes, start, stop)) return known.text;
+    const text = bytes.toString("utf8", start, stop);
+    this.byHash.set(hash, new SharedValue(text, bytes, start, stop, first));
+    this.count++;
+    return text;
   }
 }
 
-/** A string that shares no storage with `value` (V8 makes slices of 13 characters or more share their parent's). */
-function flatCopy(value: string): string {
-  // Through JSON rather than bytes: exact for any string, a lone surrogate included.
-  return JSON.parse(JSON.stringify(value)) as string;
+class SharedValue {
+  /** A copy of the bytes when the text is not ASCII; ASCII text is compared by its characters. */
+  private readonly utf8: Uint8Array | null;
+
+  constructor(
+    readonly text: string,
+    bytes: Buffer,
+    start: number,
+    stop: number,
+    readonly next: SharedValue | undefined,
+  ) {
+    // One UTF-16 unit per byte only when every byte is ASCII (other characters take 2–4 bytes for 1–2 units).
+    this.utf8 = text.length === stop - start ? null : Uint8Array.prototype.slice.call(bytes, start, stop);
+  }
+
+  matches(bytes: Buffer, start: number, stop: number): boolean {
+    const length = stop - start;
+    const utf8 = this.utf8;
+    if (utf8 === null) {
+      const text = this.text;
+      if (text.length !== length) return false;
+      for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+      return true;
+    }
+    if (utf8.length !== length) return false;
+    for (let i = 0; i < length; i++) if (utf8[i] !== bytes[start + i]) return false;
+    return true;
+  }
 }
 
 /** Every field of one row (for tests and small reads). */
 export function copyTextFields(text: string): (string | null)[] {
-  const row = new CopyTextRow().of(text);
+  const row = new CopyTextRow().of(Buffer.from(text, "utf8"));
   const fields: (string | null)[] = [];
   while (row.more) fields.push(row.next());
   return fields;
