@@ -1,27 +1,55 @@
 import type { Knex } from "knex";
 
 /**
- * `COPY (select …) TO STDOUT` on a connection of a knex pool (PostgreSQL servers only), each row
- * handed to `onRow` as it arrives, to read its fields in order (CopyTextRow; the same object
- * for every row, so no list is made per row). For reads of many rows: the server
- * writes each value in its plain text form, with none of the cost of building JSON or of the pg
- * driver's row objects and type parsers (bench/README.md step 17). pg-copy-streams does this as
- * a stream; it is not a dependency, and the few lines below are all a read needs.
+ * `COPY (select …) TO STDOUT` on a connection of a knex pool (PostgreSQL servers only), every
+ * row's bytes kept as they came, in one buffer outside V8's heap, to be read with
+ * CopyTextRow (row after row: `nextRowStart`) when they are needed. For reads of many rows: the server writes each value in
+ * its plain text form, with none of the cost of building JSON or of the pg driver's row objects
+ * and type parsers (bench/README.md step 17); and rows read ahead of their use wait as bytes,
+ * which no garbage collection copies, rather than as objects that would outlive young-generation
+ * collections and be copied, into the old generation at the second (step 19). pg-copy-streams
+ * does this as a stream; it is not a dependency, and the few lines below are all a read needs.
  *
  * COPY takes no bind parameters: the caller puts only values it has checked (numbers, ids of
  * its own rows) into the statement. Row-level security applies as to any query (COPY TO of a
  * query; only COPY FROM is refused on tables under it).
  */
-export async function copyOut(knex: Knex, sql: string, onRow: (row: CopyTextRow) => void): Promise<void> {
+export async function copyOutBytes(knex: Knex, sql: string): Promise<Buffer> {
+  const bytes = new GrowingBytes();
+  await copyOutChunks(knex, sql, (chunk) => bytes.append(chunk));
+  return bytes.done();
+}
+
+async function copyOutChunks(knex: Knex, sql: string, onChunk: (chunk: Buffer) => void): Promise<void> {
   const pool = knex.client as unknown as KnexPool;
   // The pool's hand-out puts the connection in the handle's role and authority (tenancy.ts).
   const connection = await pool.acquireConnection();
   try {
     await new Promise<void>((resolve, reject) => {
-      connection.query(new CopyOutQuery(`copy (${sql}) to stdout`, onRow, resolve, reject));
+      connection.query(new CopyOutQuery(`copy (${sql}) to stdout`, onChunk, resolve, reject));
     });
   } finally {
     await pool.releaseConnection(connection);
+  }
+}
+
+/** Bytes appended into one buffer that doubles when full (Buffer.allocUnsafe: outside V8's heap at these sizes). */
+class GrowingBytes {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private length = 0;
+
+  append(chunk: Buffer): void {
+    if (this.length + chunk.length > this.buffer.length) {
+      const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + chunk.length));
+      this.buffer.copy(larger, 0, 0, this.length);
+      this.buffer = larger;
+    }
+    chunk.copy(this.buffer, this.length);
+    this.length += chunk.length;
+  }
+
+  done(): Buffer {
+    return this.buffer.subarray(0, this.length);
   }
 }
 
@@ -43,17 +71,16 @@ interface PgWire {
 
 /**
  * One COPY TO STDOUT as pg's Client runs it: submitted as a simple query; each CopyData message
- * is one row (PostgreSQL sends a row per message), decoded at once because the driver reuses
+ * is one row (PostgreSQL sends a row per message), handed on at once because the driver reuses
  * its buffer. An error ends the query (the client forgets it before ReadyForQuery), so it
  * rejects at once; otherwise ReadyForQuery ends it.
  */
 class CopyOutQuery {
   private failure: Error | null = null;
-  private readonly row = new CopyTextRow();
 
   constructor(
     private readonly text: string,
-    private readonly onRow: (row: CopyTextRow) => void,
+    private readonly onChunk: (chunk: Buffer) => void,
     private readonly resolve: () => void,
     private readonly reject: (error: Error) => void,
   ) {}
@@ -65,7 +92,7 @@ class CopyOutQuery {
   handleCopyData(message: { chunk: Buffer }): void {
     if (this.failure !== null) return;
     try {
-      this.onRow(this.row.of(message.chunk));
+      this.onChunk(message.chunk);
     } catch (error) {
       // Keep reading to the end (the protocol has no way to stop a COPY TO short of cancelling), then fail.
       this.failure = error as Error;
@@ -118,18 +145,33 @@ export class CopyTextRow {
   /** Where the field last found starts and stops (stop: its tab, or the row's end). */
   private start = 0;
   private stop = 0;
+  /** Whether the field found last was the row's last. */
+  private done = false;
 
-  /** This object, reading `bytes` from its first field (the bytes are read at once: the driver reuses them). */
-  of(bytes: Buffer): this {
+  /**
+   * This object, reading the row that starts at bytes[start] from its first field, up to its
+   * newline or `stop` (read it at once: a driver's buffer is reused).
+   */
+  of(bytes: Buffer, start = 0, stop = bytes.length): this {
     this.bytes = bytes;
-    this.at = 0;
-    this.end = bytes.length > 0 && bytes[bytes.length - 1] === NEWLINE ? bytes.length - 1 : bytes.length;
+    this.at = start;
+    this.end = stop > start && bytes[stop - 1] === NEWLINE ? stop - 1 : stop;
+    this.done = false;
     return this;
   }
 
   /** Whether a field is left to read. */
   get more(): boolean {
-    return this.at <= this.end;
+    return !this.done;
+  }
+
+  /** Where the row after this one starts (past this row's newline). */
+  nextRowStart(): number {
+    if (this.done) return this.stop + 1;
+    const bytes = this.bytes;
+    let i = this.at;
+    while (i < this.end && bytes[i] !== NEWLINE) i++;
+    return i + 1;
   }
 
   /** The next field (NULL as null). */
@@ -186,9 +228,10 @@ export class CopyTextRow {
     const end = this.end;
     let i = this.at;
     this.start = i;
-    while (i < end && bytes[i] !== TAB) i++;
+    while (i < end && bytes[i] !== TAB && bytes[i] !== NEWLINE) i++;
     this.stop = i;
     this.at = i + 1;
+    this.done = i >= end || bytes[i] === NEWLINE;
     return !(i - this.start === 2 && bytes[this.start] === BACKSLASH && bytes[this.start + 1] === LETTER_N);
   }
 

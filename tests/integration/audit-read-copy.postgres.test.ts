@@ -32,7 +32,7 @@ describe("reading invoices for the audit by COPY", () => {
   const readAll = async (linesByCopy: boolean, pageSize: number): Promise<StoredInvoice[]> => {
     const knex = forAuthority(t.db, 1).knex;
     const invoices: StoredInvoice[] = [];
-    for await (const page of invoicesInAuditOrder(knex, 1, "P1", null, { linesByCopy, pageSize })) invoices.push(...page);
+    for await (const page of invoicesInAuditOrder(knex, 1, "P1", null, { linesByCopy, pageSize })) for (const invoice of page.invoices()) invoices.push(invoice);
     return invoices;
   };
 

@@ -6,7 +6,7 @@ import { invoiceFromRow, invoiceLineFromRow, type InvoiceLineRow, type InvoiceRo
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 import { AppError } from "../../domain/errors.js";
 import { arrayLiteral } from "../array-literal.js";
-import { copyOut, SharedStrings } from "../copy-out.js";
+import { copyOutBytes, CopyTextRow, SharedStrings } from "../copy-out.js";
 
 /**
  * Reads invoices in audit order and writes what the audit found, in bulk.
@@ -99,7 +99,7 @@ export async function* invoicesInAuditOrder(
   providerId: string,
   upTo: string | null,
   options: { linesByCopy?: boolean; pageSize?: number } = {},
-): AsyncGenerator<StoredInvoice[]> {
+): AsyncGenerator<AuditPage> {
   const pageSize = options.pageSize ?? 1000;
   const linesByCopy = options.linesByCopy === true;
   let after: [string, string, string, string] | null = null;
@@ -131,10 +131,10 @@ export async function* invoicesInAuditOrder(
     const rows = result.rows;
     if (rows.length === 0) return;
     if (linesByCopy) {
-      const byInvoice = await linesOfInvoices(knex, rows.map((row) => String(row.id)));
-      yield rows.map((row) => toInvoice(row, byInvoice.get(Number(row.id)) ?? []));
+      const lineBytes = await linesOfInvoicesAsBytes(knex, rows.map((row) => String(row.id)));
+      yield { invoices: () => invoicesWithLinesIn(rows, lineBytes) };
     } else {
-      yield rows.map((row) => toInvoice(row, (row.lines ?? []).map(lineFromTuple)));
+      yield { invoices: () => rows.map((row) => toInvoice(row, (row.lines ?? []).map(lineFromTuple))) };
     }
     const last = rows[rows.length - 1] as PageRow;
     after = [last.invoice_date, last.received_key, last.invoice_number, String(last.id)];
@@ -143,34 +143,66 @@ export async function* invoicesInAuditOrder(
 }
 
 /**
- * The lines of some invoices by invoice id, each invoice's in line order, through one COPY
- * (PostgreSQL servers only). The server writes plain text instead of each invoice's lines as
- * JSON (json_agg of json_build_array: about 3 µs a line and 38 µs an invoice of its CPU, the
- * largest part of reading), and this process splits rows instead of parsing JSON.
+ * One page of a provider's invoices in audit order, as read: `invoices()` makes their objects
+ * (anew at each call; on a server, each invoice's lines only as it is reached). The audit reads
+ * pages of the next providers ahead of their turn, and audits a provider's invoices one by one
+ * while the history of the provider so far stays: a line object made before its turn outlives
+ * young-generation collections and is copied, into the old generation at the second. On a
+ * server the lines wait as bytes outside V8's heap, which no collection copies, and each
+ * invoice's are made when it is reached, to be garbage by its end (bench/README.md step 19).
  */
-async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promise<Map<number, InvoiceLine[]>> {
+export interface AuditPage {
+  invoices(): Iterable<StoredInvoice>;
+}
+
+/**
+ * The lines of some invoices, each invoice's in line order and the invoices in the order given,
+ * as the bytes of one COPY (PostgreSQL servers only; read with invoicesWithLinesIn). The server
+ * writes plain text instead of each invoice's lines as JSON (json_agg of json_build_array:
+ * about 3 µs a line and 38 µs an invoice of its CPU, the largest part of reading), and this
+ * process splits rows instead of parsing JSON.
+ */
+async function linesOfInvoicesAsBytes(knex: Knex, invoiceIds: readonly string[]): Promise<Buffer> {
   for (const id of invoiceIds) if (!/^[0-9]+$/.test(id)) throw new Error(`not an invoice id: ${id}`);
-  // By the id as a number (read from the row's bytes, no string per line).
-  const byInvoice = new Map<number, InvoiceLine[]>();
-  let current: InvoiceLine[] = [];
-  let currentId = -1;
-  // The page's lines repeat most of their values (dates, items, descriptions, children, fees): one copy of each.
-  const strings = new SharedStrings();
   // The ids are digits (checked above), so they can stand in the statement: COPY takes no parameters.
-  await copyOut(
+  return copyOutBytes(
     knex,
     `select l.invoice_id, l.line_no, l.child_ref, l.placement_ref, l.description, l.item, l.from_date, l.to_date, l.quantity, l.unit, l.unit_rate, l.amount
-     from unnest('{${invoiceIds.join(",")}}'::bigint[]) as p(id)
+     from unnest('{${invoiceIds.join(",")}}'::bigint[]) with ordinality as p(id, position)
      cross join lateral (select * from invoice_lines where invoice_id = p.id) l
-     order by l.invoice_id, l.line_no`,
-    (row) => {
-      const invoiceId = row.nextInteger();
-      if (invoiceId !== currentId) {
-        currentId = invoiceId;
-        byInvoice.set(invoiceId, (current = []));
-      }
+     order by p.position, l.line_no`,
+  );
+}
+
+/** The page's invoices, each with its lines read from `lineBytes` (linesOfInvoicesAsBytes of the rows' ids, in their order) when it is reached. */
+function* invoicesWithLinesIn(rows: readonly PageRow[], lineBytes: Buffer): Generator<StoredInvoice> {
+  const lines = new PageLines(lineBytes);
+  for (const row of rows) yield toInvoice(row, lines.of(Number(row.id)));
+  if (!lines.allRead) throw new Error("COPY gave lines of an invoice not on the page");
+}
+
+/** Lines of a page's invoices in COPY's text format, invoice after invoice, read an invoice at a time. */
+class PageLines {
+  private at = 0;
+  private readonly row = new CopyTextRow();
+  // The page's lines repeat most of their values (dates, items, descriptions, children, fees): one copy of each.
+  private readonly strings = new SharedStrings();
+
+  constructor(private readonly bytes: Buffer) {}
+
+  get allRead(): boolean {
+    return this.at >= this.bytes.length;
+  }
+
+  /** The lines of the invoice whose rows come next (none when the next row is another invoice's). */
+  of(invoiceId: number): InvoiceLine[] {
+    const lines: InvoiceLine[] = [];
+    const { bytes, row, strings } = this;
+    while (this.at < bytes.length) {
+      // By the id as a number, read from the row's bytes: no string per line.
+      if (row.of(bytes, this.at).nextInteger() !== invoiceId) break;
       // In the statement's column order; no list of fields is made per line.
-      current.push({
+      lines.push({
         lineNo: row.nextInteger(),
         childRef: row.nextShared(strings),
         placementRef: row.nextShared(strings),
@@ -183,9 +215,10 @@ async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promi
         unitRate: row.nextShared(strings),
         amount: row.nextSharedText(strings),
       });
-    },
-  );
-  return byInvoice;
+      this.at = row.nextRowStart();
+    }
+    return lines;
+  }
 }
 
 function lineFromTuple([lineNo, childRef, placementRef, description, item, from, to, quantity, unit, unitRate, amount]: LineTuple): InvoiceLine {

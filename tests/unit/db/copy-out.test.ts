@@ -77,3 +77,31 @@ describe("SharedStrings", () => {
     expect(strings.size).toBe(4);
   });
 });
+
+describe("CopyTextRow over many rows (a COPY's bytes kept whole)", () => {
+  const rowsOf = (text: string, fieldsRead: number | null = null): (string | null)[][] => {
+    const all = bytes(text);
+    const rows: (string | null)[][] = [];
+    const row = new CopyTextRow();
+    for (let start = 0; start < all.length; start = row.nextRowStart()) {
+      row.of(all, start);
+      const fields: (string | null)[] = [];
+      while (row.more && (fieldsRead === null || fields.length < fieldsRead)) fields.push(row.next());
+      rows.push(fields);
+    }
+    return rows;
+  };
+
+  it("reads the rows of a COPY one after another, an escaped newline staying inside its field", () => {
+    expect(rowsOf("1\ta\\nb\t\\N\n2\t\tz\n3\tlast\n")).toEqual([["1", "a\nb", null], ["2", "", "z"], ["3", "last"]]);
+  });
+
+  it("finds the next row when a row's last fields are not read", () => {
+    expect(rowsOf("1\tskipped\tskipped too\n2\tx\n\\N\ty\n", 1)).toEqual([["1"], ["2"], [null]]);
+  });
+
+  it("reads nothing from no bytes, and a last row without its newline", () => {
+    expect(rowsOf("")).toEqual([]);
+    expect(rowsOf("1\ta\n2\tb")).toEqual([["1", "a"], ["2", "b"]]);
+  });
+});
