@@ -147,6 +147,9 @@ export class CopyTextRow {
   private stop = 0;
   /** Whether the field found last was the row's last. */
   private done = false;
+  /** The FNV-1a hash of the field found last (SharedStrings), and whether it holds an escape. */
+  private hash = 0;
+  private escaped = false;
 
   /**
    * This object, reading the row that starts at bytes[start] from its first field, up to its
@@ -212,7 +215,7 @@ export class CopyTextRow {
   nextShared(strings: SharedStrings): string | null {
     if (!this.advance()) return null;
     // An escaped field is rare (a tab or backslash in a description): decoded, not shared.
-    return this.escaped() ? this.decoded() : strings.of(this.bytes, this.start, this.stop);
+    return this.escaped ? this.decoded() : strings.of(this.bytes, this.start, this.stop, this.hash);
   }
 
   /** The next field as `nextText`, but the one copy of it that `strings` holds. */
@@ -222,29 +225,32 @@ export class CopyTextRow {
     return field;
   }
 
-  /** Finds the next field; false when it is NULL. */
+  /** Finds the next field, its hash and whether it holds an escape, in one pass over its bytes; false when it is NULL. */
   private advance(): boolean {
     const bytes = this.bytes;
     const end = this.end;
     let i = this.at;
+    let hash = FNV_OFFSET;
+    let escaped = false;
     this.start = i;
-    while (i < end && bytes[i] !== TAB && bytes[i] !== NEWLINE) i++;
+    for (; i < end; i++) {
+      const byte = bytes[i] as number;
+      if (byte === TAB || byte === NEWLINE) break;
+      if (byte === BACKSLASH) escaped = true;
+      hash = Math.imul(hash ^ byte, FNV_PRIME);
+    }
     this.stop = i;
     this.at = i + 1;
     this.done = i >= end || bytes[i] === NEWLINE;
+    this.hash = hash;
+    this.escaped = escaped;
     return !(i - this.start === 2 && bytes[this.start] === BACKSLASH && bytes[this.start + 1] === LETTER_N);
-  }
-
-  private escaped(): boolean {
-    const bytes = this.bytes;
-    for (let i = this.start; i < this.stop; i++) if (bytes[i] === BACKSLASH) return true;
-    return false;
   }
 
   /** The field found last, as a string of its own (never a slice of the row), escapes undone. */
   private decoded(): string {
     const text = this.bytes.toString("utf8", this.start, this.stop);
-    return this.escaped() ? unescapeCopyText(text) : text;
+    return this.escaped ? unescapeCopyText(text) : text;
   }
 }
 
@@ -267,11 +273,11 @@ export class SharedStrings {
     return this.count;
   }
 
-  /** The one copy of the text whose UTF-8 bytes are bytes[start, stop). */
-  of(bytes: Buffer, start: number, stop: number): string {
-    // FNV-1a over the bytes: a few operations a byte, and no string made to look a value up.
-    let hash = 0x811c9dc5;
-    for (let i = start; i < stop; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  /**
+   * The one copy of the text whose UTF-8 bytes are bytes[start, stop), `hash` their FNV-1a hash
+   * (fnv1a; CopyTextRow works it out as it finds the field): no string is made to look it up.
+   */
+  of(bytes: Buffer, start: number, stop: number, hash = fnv1a(bytes, start, stop)): string {
     const first = this.byHash.get(hash);
     for (let known = first; known !== undefined; known = known.next) if (known.matches(bytes, start, stop)) return known.text;
     const text = bytes.toString("utf8", start, stop);
@@ -279,6 +285,16 @@ export class SharedStrings {
     this.count++;
     return text;
   }
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** The 32-bit FNV-1a hash of bytes[start, stop): a few operations a byte. */
+function fnv1a(bytes: Uint8Array, start: number, stop: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < stop; i++) hash = Math.imul(hash ^ (bytes[i] as number), FNV_PRIME);
+  return hash;
 }
 
 class SharedValue {
