@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import pg from "pg";
 import type { Invoice, InvoiceLine, InvoiceStatus } from "../../domain/invoice.js";
 import type { AuditNote, Category, Finding } from "../../domain/finding.js";
 import type { Unit } from "../../domain/reference.js";
@@ -6,7 +7,7 @@ import { invoiceFromRow, invoiceLineFromRow, type InvoiceLineRow, type InvoiceRo
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
 import { AppError } from "../../domain/errors.js";
 import { arrayLiteral } from "../array-literal.js";
-import { copyOut, SharedStrings } from "../copy-out.js";
+import { copyOutBytes, CopyTextRow, SharedStrings } from "../copy-out.js";
 
 /**
  * Reads invoices in audit order and writes what the audit found, in bulk.
@@ -99,11 +100,22 @@ export async function* invoicesInAuditOrder(
   providerId: string,
   upTo: string | null,
   options: { linesByCopy?: boolean; pageSize?: number } = {},
-): AsyncGenerator<StoredInvoice[]> {
+): AsyncGenerator<AuditPage> {
   const pageSize = options.pageSize ?? 1000;
   const linesByCopy = options.linesByCopy === true;
-  let after: [string, string, string, string] | null = null;
+  let after: PageKey | null = null;
   for (;;) {
+    if (linesByCopy) {
+      // On a server the page's invoices come by COPY too, and wait as bytes until their turn (AuditPage).
+      const headers = await copyOutBytes(knex, pageByCopySql(authorityId, providerId, upTo, after, pageSize));
+      const page = pageIndex(headers);
+      if (page.ids.length === 0) return;
+      const lineBytes = await linesOfInvoicesAsBytes(knex, page.ids);
+      yield { invoices: () => invoicesFromBytes(headers, lineBytes) };
+      after = page.last;
+      if (page.ids.length < pageSize) return;
+      continue;
+    }
     const conditions = ["i.authority_id = ?", "i.kind = 'invoice'", "i.provider_id = ?", NOT_TO_VERIFY];
     const bindings: (string | number)[] = [authorityId, providerId];
     if (upTo) {
@@ -114,14 +126,12 @@ export async function* invoicesInAuditOrder(
       conditions.push("(i.invoice_date, i.received_at, i.invoice_number, i.id) > (?::date, ?::timestamptz, ?, ?::bigint)");
       bindings.push(...after);
     }
-    const lines = linesByCopy
-      ? "null::json"
-      : `(select json_agg(json_build_array(l.line_no, l.child_ref, l.placement_ref, l.description, l.item, l.from_date, l.to_date,
-                                           l.quantity::text, l.unit, l.unit_rate::text, l.amount::text) order by l.line_no)
-            from invoice_lines l where l.invoice_id = i.id)`;
     const result: { rows: PageRow[] } = await knex.raw(
       `select i.id, i.provider_id, i.invoice_number, i.invoice_date, i.kind, i.credits_invoice, i.period_from, i.period_to, i.subtotal, i.vat, i.total,
-         i.received_at, i.received_at::text as received_key, ${lines} as lines
+         i.received_at, i.received_at::text as received_key,
+         (select json_agg(json_build_array(l.line_no, l.child_ref, l.placement_ref, l.description, l.item, l.from_date, l.to_date,
+                                           l.quantity::text, l.unit, l.unit_rate::text, l.amount::text) order by l.line_no)
+            from invoice_lines l where l.invoice_id = i.id) as lines
        from invoices i
        where ${conditions.join(" and ")}
        order by i.invoice_date, i.received_at, i.invoice_number, i.id
@@ -130,12 +140,7 @@ export async function* invoicesInAuditOrder(
     );
     const rows = result.rows;
     if (rows.length === 0) return;
-    if (linesByCopy) {
-      const byInvoice = await linesOfInvoices(knex, rows.map((row) => String(row.id)));
-      yield rows.map((row) => toInvoice(row, byInvoice.get(String(row.id)) ?? []));
-    } else {
-      yield rows.map((row) => toInvoice(row, (row.lines ?? []).map(lineFromTuple)));
-    }
+    yield { invoices: () => rows.map((row) => toInvoice(row, (row.lines ?? []).map(lineFromTuple))) };
     const last = rows[rows.length - 1] as PageRow;
     after = [last.invoice_date, last.received_key, last.invoice_number, String(last.id)];
     if (rows.length < pageSize) return;
@@ -143,34 +148,142 @@ export async function* invoicesInAuditOrder(
 }
 
 /**
- * The lines of some invoices by invoice id, each invoice's in line order, through one COPY
- * (PostgreSQL servers only). The server writes plain text instead of each invoice's lines as
- * JSON (json_agg of json_build_array: about 3 µs a line and 38 µs an invoice of its CPU, the
- * largest part of reading), and this process splits rows instead of parsing JSON.
+ * The page query of invoicesInAuditOrder as a statement for COPY, which takes no parameters:
+ * the authority and page size are checked integers, and every text goes in as a literal quoted
+ * by the driver's own `escapeLiteral`. Columns: the invoice's, then received_at as text (the
+ * next page's starting point, and what pg would parse into the invoice's receivedAt).
  */
-async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promise<Map<string, InvoiceLine[]>> {
-  for (const id of invoiceIds) if (!/^[0-9]+$/.test(id)) throw new Error(`not an invoice id: ${id}`);
-  const byInvoice = new Map<string, InvoiceLine[]>();
-  let current: InvoiceLine[] = [];
-  let currentId = "";
-  // The page's lines repeat most of their values (dates, items, descriptions, children, fees): one copy of each.
+function pageByCopySql(authorityId: number, providerId: string, upTo: string | null, after: PageKey | null, pageSize: number): string {
+  if (!Number.isSafeInteger(authorityId) || !Number.isSafeInteger(pageSize)) throw new Error("not an integer");
+  const conditions = [`i.authority_id = ${authorityId}`, "i.kind = 'invoice'", `i.provider_id = ${pg.escapeLiteral(providerId)}`, NOT_TO_VERIFY];
+  if (upTo) conditions.push(`i.invoice_date <= ${pg.escapeLiteral(upTo)}::date`);
+  if (after) {
+    const [date, received, number, id] = after.map((value) => pg.escapeLiteral(value));
+    conditions.push(`(i.invoice_date, i.received_at, i.invoice_number, i.id) > (${date}::date, ${received}::timestamptz, ${number}, ${id}::bigint)`);
+  }
+  return `select ${PAGE_COPY_COLUMNS} from invoices i where ${conditions.join(" and ")} order by i.invoice_date, i.received_at, i.invoice_number, i.id limit ${pageSize}`;
+}
+
+/** The columns of a page read by COPY, in the order invoicesFromBytes and pageIndex read them. */
+const PAGE_COPY_COLUMNS =
+  "i.id, i.provider_id, i.invoice_number, i.invoice_date, i.kind, i.credits_invoice, i.period_from, i.period_to, i.subtotal, i.vat, i.total, i.received_at::text";
+
+/** The keyset of the audit order: invoice date, received_at as text, invoice number, id. */
+type PageKey = [string, string, string, string];
+
+/** A page read by COPY: its invoices' ids in order, and the last one's key (the next page starts after it). */
+function pageIndex(headers: Buffer): { ids: string[]; last: PageKey | null } {
+  const ids: string[] = [];
+  const row = new CopyTextRow();
+  let last: PageKey | null = null;
+  for (let start = 0; start < headers.length; start = row.nextRowStart()) {
+    const id = row.of(headers, start).nextText();
+    ids.push(id);
+    if (row.nextRowStart() >= headers.length) {
+      // The last row: its date (4th), number (3rd) and received_at (12th) too.
+      const fields = copyFieldsFrom(row.of(headers, start));
+      last = [fields[3] as string, fields[11] as string, fields[2] as string, id];
+    }
+  }
+  return { ids, last };
+}
+
+function copyFieldsFrom(row: CopyTextRow): (string | null)[] {
+  const fields: (string | null)[] = [];
+  while (row.more) fields.push(row.next());
+  return fields;
+}
+
+/** timestamptz text as pg parses it into a Date (the invoice's receivedAt is that Date's ISO form, as on the JSON path). */
+const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, "text") as (text: string) => Date;
+
+/**
+ * A page's invoices, each made (and its lines read from `lineBytes`: linesOfInvoicesAsBytes of
+ * the page's ids, in their order) only when it is reached, from the COPY of its headers.
+ */
+function* invoicesFromBytes(headers: Buffer, lineBytes: Buffer): Generator<StoredInvoice> {
+  const lines = new PageLines(lineBytes);
+  const row = new CopyTextRow();
   const strings = new SharedStrings();
+  for (let start = 0; start < headers.length; start = row.nextRowStart()) {
+    row.of(headers, start);
+    // In PAGE_COPY_COLUMNS order; repeated values (provider, dates, kind, amounts) held once.
+    const key = row.nextText();
+    const providerId = row.nextSharedText(strings);
+    const invoiceNumber = row.nextText();
+    const invoiceDate = row.nextSharedText(strings);
+    const kind = row.nextSharedText(strings) as StoredInvoice["kind"];
+    const creditsInvoice = row.next();
+    const periodFrom = row.nextShared(strings);
+    const periodTo = row.nextShared(strings);
+    const subtotal = row.nextShared(strings);
+    const vat = row.nextShared(strings);
+    const total = row.nextSharedText(strings);
+    const receivedAt = parseTimestamptz(row.nextText()).toISOString();
+    // The fields in the order toInvoice gives them (one object shape, whichever way a page was read).
+    const invoice: StoredInvoice = {
+      key, receivedAt, providerId, invoiceNumber, invoiceDate, kind, creditsInvoice, periodFrom, periodTo, subtotal, vat, total, lines: lines.of(Number(key)),
+    };
+    yield invoice;
+  }
+  if (!lines.allRead) throw new Error("COPY gave lines of an invoice not on the page");
+}
+
+/**
+ * One page of a provider's invoices in audit order, as read: `invoices()` makes their objects
+ * (anew at each call; on a server, each invoice's lines only as it is reached). The audit reads
+ * pages of the next providers ahead of their turn, and audits a provider's invoices one by one
+ * while the history of the provider so far stays: a line object made before its turn outlives
+ * young-generation collections and is copied, into the old generation at the second. On a
+ * server the lines wait as bytes outside V8's heap, which no collection copies, and each
+ * invoice's are made when it is reached, to be garbage by its end (bench/README.md step 19).
+ */
+export interface AuditPage {
+  invoices(): Iterable<StoredInvoice>;
+}
+
+/**
+ * The lines of some invoices, each invoice's in line order and the invoices in the order given,
+ * as the bytes of one COPY (PostgreSQL servers only; read with invoicesWithLinesIn). The server
+ * writes plain text instead of each invoice's lines as JSON (json_agg of json_build_array:
+ * about 3 µs a line and 38 µs an invoice of its CPU, the largest part of reading), and this
+ * process splits rows instead of parsing JSON.
+ */
+async function linesOfInvoicesAsBytes(knex: Knex, invoiceIds: readonly string[]): Promise<Buffer> {
+  for (const id of invoiceIds) if (!/^[0-9]+$/.test(id)) throw new Error(`not an invoice id: ${id}`);
   // The ids are digits (checked above), so they can stand in the statement: COPY takes no parameters.
-  await copyOut(
+  return copyOutBytes(
     knex,
     `select l.invoice_id, l.line_no, l.child_ref, l.placement_ref, l.description, l.item, l.from_date, l.to_date, l.quantity, l.unit, l.unit_rate, l.amount
-     from unnest('{${invoiceIds.join(",")}}'::bigint[]) as p(id)
+     from unnest('{${invoiceIds.join(",")}}'::bigint[]) with ordinality as p(id, position)
      cross join lateral (select * from invoice_lines where invoice_id = p.id) l
-     order by l.invoice_id, l.line_no`,
-    (row) => {
-      const invoiceId = row.nextText();
-      if (invoiceId !== currentId) {
-        currentId = invoiceId;
-        byInvoice.set(invoiceId, (current = []));
-      }
+     order by p.position, l.line_no`,
+  );
+}
+
+/** Lines of a page's invoices in COPY's text format, invoice after invoice, read an invoice at a time. */
+class PageLines {
+  private at = 0;
+  private readonly row = new CopyTextRow();
+  // The page's lines repeat most of their values (dates, items, descriptions, children, fees): one copy of each.
+  private readonly strings = new SharedStrings();
+
+  constructor(private readonly bytes: Buffer) {}
+
+  get allRead(): boolean {
+    return this.at >= this.bytes.length;
+  }
+
+  /** The lines of the invoice whose rows come next (none when the next row is another invoice's). */
+  of(invoiceId: number): InvoiceLine[] {
+    const lines: InvoiceLine[] = [];
+    const { bytes, row, strings } = this;
+    while (this.at < bytes.length) {
+      // By the id as a number, read from the row's bytes: no string per line.
+      if (row.of(bytes, this.at).nextInteger() !== invoiceId) break;
       // In the statement's column order; no list of fields is made per line.
-      current.push({
-        lineNo: Number(row.nextText()),
+      lines.push({
+        lineNo: row.nextInteger(),
         childRef: row.nextShared(strings),
         placementRef: row.nextShared(strings),
         description: row.nextSharedText(strings),
@@ -182,9 +295,10 @@ async function linesOfInvoices(knex: Knex, invoiceIds: readonly string[]): Promi
         unitRate: row.nextShared(strings),
         amount: row.nextSharedText(strings),
       });
-    },
-  );
-  return byInvoice;
+      this.at = row.nextRowStart();
+    }
+    return lines;
+  }
 }
 
 function lineFromTuple([lineNo, childRef, placementRef, description, item, from, to, quantity, unit, unitRate, amount]: LineTuple): InvoiceLine {

@@ -36,13 +36,11 @@ function text(value: unknown): string {
   return typeof value === "string" ? value : typeof value === "number" || typeof value === "bigint" ? String(value) : JSON.stringify(value);
 }
 
-function toReferenceRow(table: TableSpec, row: DbRow): ReferenceRow {
-  const result: ReferenceRow = {};
-  for (const column of table.columns) result[column.name] = canonicalValue(column, row[column.name]);
-  return result;
-}
-
-/** Canonicalises a selected row in place (big tables: one object per row, not two). */
+/**
+ * Canonicalises a selected row (only the table's columns selected) in place: one object per row,
+ * not two. An audit reads a group's reference rows while the group before is audited, so each
+ * row outlives young-generation collections: a second object per row was copied with it.
+ */
 function canonicaliseInPlace(table: TableSpec, row: DbRow): ReferenceRow {
   for (const column of table.columns) row[column.name] = canonicalValue(column, row[column.name]);
   return row as ReferenceRow;
@@ -162,7 +160,7 @@ function tableLoader(knex: Knex, authorityId: number, onlyProviders: readonly st
       .orderBy(table.key.map((column) => ({ column })));
     if (onlyProviders !== null) narrowToProviders(knex, query, name, authorityId, onlyProviders);
     const rows = await query;
-    return (rows as DbRow[]).map((row) => toReferenceRow(table, row));
+    return (rows as DbRow[]).map((row) => canonicaliseInPlace(table, row));
   };
 }
 
@@ -289,7 +287,7 @@ async function loadFrameworkRowsOf(knex: Knex, authorityId: number): Promise<{ c
       .whereIn("consortium_id", consortia)
       .whereNotIn("contract_id", own)
       .orderBy(table.key.map((column) => ({ column })));
-    return (rows as DbRow[]).map((row) => toReferenceRow(table, row));
+    return (rows as DbRow[]).map((row) => canonicaliseInPlace(table, row));
   };
   return { contracts: await select("contracts"), rates: await select("rates") };
 }

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { isPostgresServer } from "../../db/connection.js";
 import { AuditSession, buildReferenceIndex, loadRulesConfig } from "../../audit/index.js";
 import { loadReferenceData, loadSharedReference } from "../../db/repositories/reference.repository.js";
-import { invoicesInAuditOrder, providersInAuditScope, providersWithFindings, saveAuditResults, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
+import { invoicesInAuditOrder, providersInAuditScope, providersWithFindings, saveAuditResults, type AuditPage, type AuditedInvoiceResult, type StoredInvoice } from "../../db/repositories/audit.repository.js";
 import { CATEGORIES, type Category } from "../../domain/finding.js";
 import type { ReferenceData } from "../../domain/reference.js";
 import { Dec, ZERO, moneyString } from "../../domain/money.js";
@@ -180,27 +180,28 @@ const PROVIDERS_READ_AHEAD = 3;
  * (invoicesInAuditOrder), but its round trip is longer than the audit of a small provider's page,
  * so reading one page at a time would leave the audit waiting.
  */
-async function* providerPages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<StoredInvoice[]> {
+async function* providerPages(knex: Knex, job: PartitionJob, providerIds: readonly string[]): AsyncGenerator<Iterable<StoredInvoice>> {
   // On a server, each page's lines come by COPY (the server's cheapest way to send them).
   const linesByCopy = isPostgresServer(knex);
   // Providers whose first page is being read, by position; forgotten once audited (a page held here would stay in memory).
-  const started = new Map<number, { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> }>();
+  const started = new Map<number, { pages: AsyncIterator<AuditPage>; first: Promise<IteratorResult<AuditPage>> }>();
   let readAhead = 0;
-  let next: Promise<IteratorResult<StoredInvoice[]>> = Promise.resolve({ done: true, value: undefined });
+  let next: Promise<IteratorResult<AuditPage>> = Promise.resolve({ done: true, value: undefined });
   try {
     for (let i = 0; i < providerIds.length; i++) {
       for (; readAhead < providerIds.length && readAhead <= i + PROVIDERS_READ_AHEAD; readAhead++) {
         const pages = invoicesInAuditOrder(knex, job.authorityId, providerIds[readAhead] as string, job.upTo, { linesByCopy });
         started.set(readAhead, { pages, first: quiet(pages.next()) });
       }
-      const { pages, first } = started.get(i) as { pages: AsyncIterator<StoredInvoice[]>; first: Promise<IteratorResult<StoredInvoice[]>> };
+      const { pages, first } = started.get(i) as { pages: AsyncIterator<AuditPage>; first: Promise<IteratorResult<AuditPage>> };
       started.delete(i);
       next = first;
       for (;;) {
         const current = await next;
         if (current.done) break;
         next = quiet(pages.next());
-        yield current.value;
+        // Its objects made only now, at its turn (its lines invoice by invoice): read ahead, the page waited as it was read.
+        yield current.value.invoices();
       }
     }
   } finally {
