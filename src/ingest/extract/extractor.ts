@@ -1574,6 +1574,7 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
         rowLabel: (row) => rowLabel(doc, row),
         lines,
         kind: isCredit ? "credit_note" : "invoice",
+        invoiceDate: asString(date?.value ?? null),
         period,
         total: asDec(totals.reading.total?.value ?? null),
         dateFormats: config.dateFormats,

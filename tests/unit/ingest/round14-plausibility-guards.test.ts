@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { extractInvoice } from "../../../src/ingest/extract/extractor.js";
+import { readCsvInvoice } from "../../../src/ingest/readers/spreadsheet.reader.js";
 import type { InvoiceDraft } from "../../../src/ingest/types.js";
 import { item, read } from "../../support/drawn-page.js";
 
@@ -105,6 +107,20 @@ describe("a line's period", () => {
     ]);
     const escort = draft.lines[1];
     if (escort?.from !== "2026-11-09" || escort.to !== "2026-11-20") expect(marked(draft)).toContain("line 2 period");
+  });
+
+  it("is not marked lost for the invoice's date and period that an export repeats on every row", () => {
+    const csv = [
+      "Supplier,Invoice Number,Invoice Date,Billing Period,Client,Order No,Item,Start,End,Qty,Unit Cost,Net",
+      "Brookside Fostering,BF-3310,30/11/2026,01/11/2026 - 30/11/2026,C9113,PO-913,Foster fee,01/11/2026,30/11/2026,30,118.00,3540.00",
+      "Brookside Fostering,BF-3310,30/11/2026,01/11/2026 - 30/11/2026,C9113,,Sibling reduction 5%,,,,,-177.00",
+    ].join("\n");
+    const draft = extractInvoice(readCsvInvoice(Buffer.from(csv, "utf8")));
+    expect(draft.lines.map((l) => [l.description, l.from, l.amount?.toFixed(2)])).toEqual([
+      ["Foster fee", "2026-11-01", "3540.00"],
+      ["Sibling reduction 5%", null, "-177.00"],
+    ]);
+    expect(draft.uncertain).toEqual([]);
   });
 
   it("is marked when a week worked out from one date lies wholly outside the invoice's period", () => {

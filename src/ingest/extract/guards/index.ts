@@ -22,6 +22,7 @@ export interface GuardInput {
   rowLabel: (row: LayoutRow) => string;
   lines: readonly DraftLine[];
   kind: InvoiceKind;
+  invoiceDate: string | null;
   period: Period | null;
   total: Dec | null;
   dateFormats: readonly DateFormat[];
@@ -44,7 +45,7 @@ export function plausibilityDoubts(input: GuardInput, already: readonly Uncertai
   const doubts = [
     ...kindDoubts({ kind: input.kind, total: input.total, lines: input.lines, outsideCells }),
     ...periodsApart(input.lines, input.period),
-    ...periodsLostOnTheirRow(input.lines, input.rows, input.period, input.dateFormats),
+    ...periodsLostOnTheirRow(input.lines, input.rows, { invoiceDate: input.invoiceDate, period: input.period }, input.dateFormats),
     ...descriptionFragments(input.lines, { periodColumn: hasPeriodColumn(input.lines), dateFormats: input.dateFormats, units: input.units }),
   ];
   const marked = new Set(already.map((u) => u.field));

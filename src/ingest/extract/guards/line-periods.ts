@@ -31,8 +31,30 @@ export function rowOfLine(rows: readonly LayoutRow[], line: DraftLine): LayoutRo
   return rows.find((row) => row.page === page && row.rowNumber === number) ?? null;
 }
 
-export function periodsLostOnTheirRow(lines: readonly DraftLine[], rows: readonly LayoutRow[], invoicePeriod: Period | null, formats: readonly DateFormat[]): UncertainField[] {
+/**
+ * The invoice's own values printed on a line's row: an export repeats the header's date or period
+ * on every row ("OFP-0815;31/08/2026;01/08/2026 - 31/08/2026;C2001;…"), and a text printed on
+ * every line's row is the document's, not one line's.
+ */
+function invoiceValueOnRow(text: string, header: HeaderDates, formats: readonly DateFormat[]): boolean {
+  const period = parsePeriodText(text, formats);
+  if (period && header.period && period.from === header.period.from && period.to === header.period.to) return true;
+  // The invoice date alone in its cell (one date that is the whole text, bar a stop).
+  const dates = findDates(text, formats);
+  const only = dates.length === 1 ? dates[0] : undefined;
+  return only !== undefined && only.iso === header.invoiceDate && only.end - only.start >= cleanText(text).length - 1;
+}
+
+export interface HeaderDates {
+  invoiceDate: string | null;
+  period: Period | null;
+}
+
+export function periodsLostOnTheirRow(lines: readonly DraftLine[], rows: readonly LayoutRow[], header: HeaderDates, formats: readonly DateFormat[]): UncertainField[] {
   const doubts: UncertainField[] = [];
+  const invoicePeriod = header.period;
+  const rowTexts = lines.map((line) => new Set(rowOfLine(rows, line)?.cells.map((cell) => cleanText(cell.text)) ?? []));
+  const onEveryRow = (text: string): boolean => lines.length > 1 && rowTexts.every((texts) => texts.has(text));
   for (const line of lines) {
     if (line.from !== null && line.to !== null) continue;
     const row = rowOfLine(rows, line);
@@ -40,7 +62,8 @@ export function periodsLostOnTheirRow(lines: readonly DraftLine[], rows: readonl
     // Dates inside the description's own words ("(left 21/12/2026)") are its words, not a period cell.
     const dated = row?.cells.find((cell) => {
       const text = cleanText(cell.text);
-      return text !== "" && !description.includes(text.toLowerCase()) && printsDate(text, formats);
+      if (text === "" || description.includes(text.toLowerCase()) || !printsDate(text, formats)) return false;
+      return !onEveryRow(text) && !invoiceValueOnRow(text, header, formats);
     });
     if (!dated) continue;
     const takes = invoicePeriod ? `, so it would take the invoice's period (${invoicePeriod.from} to ${invoicePeriod.to}) as its own` : "";
