@@ -32,6 +32,7 @@ import { settleBlankReferenceCells } from "./blank-reference-cells.js";
 import { settleUnitChoices } from "./unit-alternatives.js";
 import { readCalculation } from "./calculation-cell.js";
 import { noteDescriptionEdge, withDescriptionWords, type DescriptionEdges } from "./description-edge.js";
+import { plausibilityDoubts } from "./guards/index.js";
 import { ambiguity, arithmeticNotes, checkLine, creditSignsAgainst, evidenceOf, resolveTotals, unexplainedGap, valueText, type UnreadRow } from "./certainty.js";
 import {
   creditedInvoiceInSentence,
@@ -1833,6 +1834,24 @@ export function extractInvoice(doc: LayoutDocument, config: ExtractionConfig = e
   const gap = totals.uncertain.length === 0 ? unexplainedGap(lines, totals.reading, table.unread, isCredit) : null;
   if (gap) uncertain.push(gap);
   uncertain.push(...creditSignsAgainst(lines, asDec(totals.reading.total?.value ?? null), isCredit));
+  // Values that read cleanly yet cannot be right as read: marked, never changed (guards/index.ts).
+  uncertain.push(
+    ...plausibilityDoubts(
+      {
+        rows,
+        outside,
+        rowLabel: (row) => rowLabel(doc, row),
+        lines,
+        kind: isCredit ? "credit_note" : "invoice",
+        invoiceDate: asString(date?.value ?? null),
+        period,
+        total: asDec(totals.reading.total?.value ?? null),
+        dateFormats: config.dateFormats,
+        units: config.units,
+      },
+      uncertain,
+    ),
+  );
   const arithmetic = [...lineChecks, ...totals.checks];
   notes.push(...arithmeticNotes(arithmetic));
 
