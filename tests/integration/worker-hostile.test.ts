@@ -130,6 +130,12 @@ describe.skipIf(usingPostgres())("a worker and a hostile file in the inbox", () 
       return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "";
     };
     await expect.poll(count, { timeout: 30_000 }).toBe("1");
+    // releaseClaims takes the file into this worker's own claim folder, counts it, gives it back to
+    // the inbox, and only then does the worker claim it to read: killed in between, the file would
+    // wait in the inbox, not be in hand (CI under load, 2026-12-08). Kill only once it was given
+    // back (the worker says so) and taken again.
+    await eventually("the second worker to give the file back", () => Promise.resolve(second.log()), (log) => log.includes("inbox files of a stopped worker returned to the inbox"), 60_000, 20);
+    await claimHolding(firstId);
     await killHard(second);
 
     // Twice in a worker's hands when it died: the third worker records it without reading it.
