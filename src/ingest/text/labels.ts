@@ -69,9 +69,7 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     // The net figure named by what was charged ("Net charges", "Net fees").
     "Net Charges", "Total Net Charges", "Net Fees", "Total Net Fees", "Net Costs",
     // A credit note's own words for the same rows.
-    "Net Credit", "Total Net Credit", "Net Credit Total", "Net Credit Amount", "Credit Subtotal", "Credit Sub-total",
-    // A statement's summary: what the lines charge in this statement (or period), before any VAT.
-    "Charges this Statement", "Charges this Invoice", "Charges this Period", "Total Charges this Statement", "Total Charges this Period"],
+    "Net Credit", "Total Net Credit", "Net Credit Total", "Net Credit Amount", "Credit Subtotal", "Credit Sub-total"],
   vat: ["VAT", "VAT @ 20%", "Tax", "VAT Amount", "Total VAT", "VAT Total", "Tax Amount", "Total Tax", "Output VAT", "VAT Credit", "VAT Credited", "Credit VAT"],
   total: [
     "Total", "Total Due", "Amount Due", "Balance Due", "Invoice Total", "Total Payable", "Amount Payable", "Grand Total",
@@ -82,6 +80,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     // What a credit note puts back on the account, named so ("Total credited to your account").
     "Total Credited to your Account", "Credited to your Account", "Total Credited to Account", "Amount Credited to your Account",
     "Total Adjustment", "Adjustment Total", "Total Adjustments",
+    // A statement's summary of what it charges: the sum of every block, the figure to pay.
+    "Charges this Statement", "Total Charges this Statement", "Charges for this Statement",
   ],
 };
 
