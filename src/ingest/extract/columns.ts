@@ -4,6 +4,7 @@ import { cleanText, findDates, parseDateText, parseMoneyText, parseQuantity, par
 import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
 import { CONNECTING_WORD, joinHeadingWords } from "./heading-words.js";
+import { readWeekBoundsAsRange } from "./week-bound-columns.js";
 
 /** One column of a line table, from its heading. `field` null: a column we do not read (e.g. VAT). */
 export interface Column {
@@ -166,6 +167,7 @@ function headerFromCells(cells: readonly LayoutCell[], rowIndexes: number[], con
   if (cells.length < 2 || cells.some(looksLikeData)) return null;
   const columns: Column[] = cells.flatMap((cell) => joinedColumns(cell, config) ?? [columnOf(cell, config)]);
   readAsLedger(columns);
+  readWeekBoundsAsRange(columns);
   // One column per field: the amount by AMOUNT_PREFERENCE ("Net" before "Total"), others the first.
   const amountColumns = columns.filter((c) => c.field === "amount");
   if (amountColumns.length > 1) {

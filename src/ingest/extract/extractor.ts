@@ -293,6 +293,9 @@ function groupReference(row: LayoutRow): { child: string | null; placement: stri
 /** A remark's label at the start of a row: "Note:", "NB", "N.B.", "Please note", "Comment:", "Remarks –". */
 const NOTE_START = /^(?:(?:notes?|nb|comments?|remarks?)\s*[:–-]|n\.b\.|please\s+note\b)/i;
 
+/** A summary's heading alone on its row: "Summary", "Invoice Summary", "Summary of Charges". */
+const SUMMARY_HEADING = /^(?:(?:invoice|statement|account|billing|charges?|payment)\s+)?summary(?:\s+of\s+(?:charges|account|invoice|statement))?\s*:?$/i;
+
 /** A row of rule characters only. */
 const RULE_ROW = /^[-=_~*–—\s]{3,}$/;
 
@@ -344,7 +347,7 @@ function namesReference(rest: string): boolean {
     .some((word) => UNLABELLED_REFERENCE.test(word) && /\p{L}/u.test(word) && parseDateText(word) === null && parsePeriodText(word) === null);
 }
 
-const TOTALS_START = /^\s*(?:sub|net|goods|gross|total|vat|tax|amount|balance|invoice|grand|credit|please)/i;
+const TOTALS_START = /^\s*(?:sub|net|goods|gross|total|vat|tax|amount|balance|invoice|grand|credit|please|charges)/i;
 
 function totalsInRow(row: LayoutRow, header: TableHeader, placed: Map<number, LayoutCell[]>): { field: TotalsField; value: Dec | null; label: string } | null {
   const amountIndex = header.columns.findIndex((c) => c.field === "amount");
@@ -859,6 +862,14 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
     }
     if (isOtherTablesHeading(row, config)) {
       state.pausedOnPage = row.page;
+      continue;
+    }
+    // "Summary" alone under the lines heads the totals: the rows below it sum the lines (read as
+    // totals where labelled so), they are not one more line of the last block.
+    if (state.lines.length > 0 && SUMMARY_HEADING.test(rowText)) {
+      state.consumed.add(i);
+      state.pausedOnPage = row.page;
+      state.notes.push(`${rowLabel(doc, row)} ("${rowText.slice(0, 40)}") heads a summary: the rows below it on the page are totals, not lines.`);
       continue;
     }
     const placed = withDescriptionWords(placeRow(row, header, state), header.columns, state.descriptionEdges);

@@ -80,6 +80,8 @@ export const HEADER_LABELS: Readonly<Record<HeaderField, readonly string[]>> = {
     // What a credit note puts back on the account, named so ("Total credited to your account").
     "Total Credited to your Account", "Credited to your Account", "Total Credited to Account", "Amount Credited to your Account",
     "Total Adjustment", "Adjustment Total", "Total Adjustments",
+    // A statement's summary of what it charges: the sum of every block, the figure to pay.
+    "Charges this Statement", "Total Charges this Statement", "Charges for this Statement",
   ],
 };
 
@@ -119,6 +121,9 @@ export const COLUMN_LABELS: Readonly<Record<ColumnField, readonly string[]>> = {
     "Period of Service", "Service Dates", "Dates of Service", "Dates Covered", "Service Period Dates",
     "W/E", "W/E Date", "Week Ending Date", "Week End", "Week Commencing Date", "W/C Date", "Stay Dates", "Dates of Stay",
     "Period Charged", "Charge Period", "Period Billed", "Care Period", "Placement Period", "Date Range", "Dates Charged",
+    // A week named by the date it starts or ends on: alone, one date and the week it bounds; paired
+    // ("Week Start" | "Week End") the two bounds of the line's period (week-bound-columns.ts).
+    "Week Start", "Week Starting", "Week Start Date", "Week End Date", "Week Beginning Date",
     // The question the column answers, over a date or a range of them ("When": "Dec 1–31, 2026").
     "When",
     // A month billed whole ("November 2026" under "Month").
@@ -192,9 +197,10 @@ const percentPart = /\s*(?:@|at)?\s*\(?\s*\d+(?:\.\d+)?\s*%\s*\)?/g;
 /**
  * The VAT treatment in brackets after a totals label, "VAT (exempt)", "VAT (zero-rated)": it says
  * why the figure is nil, it does not change which total the row is, as a printed rate does not.
- * The VAT code a ledger prints before it ("VAT (EX - exempt)", "(T2 - exempt)") goes with it.
+ * The VAT code a ledger prints before it ("VAT (EX - exempt)", "(T2 - exempt)") goes with it, and
+ * the supply it qualifies after it ("(VAT exempt supply)").
  */
-const vatTreatmentPart = /\(\s*(?:[a-z]{1,2}\d?\s*[-–—=:]\s*)?(?:vat\s+)?(?:exempt(?:ed)?|zero[\s-]?rated|nil|outside\s+(?:the\s+)?scope)(?:\s+(?:from|of)\s+vat)?\s*\)/gi;
+const vatTreatmentPart = /\(\s*(?:[a-z]{1,2}\d?\s*[-–—=:]\s*)?(?:vat\s+)?(?:exempt(?:ed)?|zero[\s-]?rated|nil|outside\s+(?:the\s+)?scope)(?:\s+(?:from|of)\s+vat)?(?:\s+suppl(?:y|ies))?\s*\)/gi;
 
 /**
  * "Total adjustment in your favour", "Balance in your favour": whose favour a credit's total is
@@ -323,7 +329,16 @@ export function columnFieldOf(heading: string, extra?: ReadonlyMap<string, Colum
   if (new RegExp(`^(?:£|gbp)\\s*(?:/|per\\b|p/?)\\s*${UNIT_WORD}$`, "i").test(cleanHeading(heading))) return "rate";
   const normalised = normaliseLabel(heading);
   const key = stripHeadingUnits(normalised);
-  return extra?.get(normalised) ?? extra?.get(key) ?? COLUMN_KEYS.get(normalised) ?? fieldByShape(normalised) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra) ?? translatedFieldOf(heading, extra);
+  const field = extra?.get(normalised) ?? extra?.get(key) ?? COLUMN_KEYS.get(normalised) ?? fieldByShape(normalised) ?? COLUMN_KEYS.get(key) ?? compoundFieldOf(heading, extra) ?? translatedFieldOf(heading, extra);
+  if (field !== null) return field;
+  // "Wk Ending", "Wk Start": a heading with its words abbreviated names what the words in full do.
+  const spelledOut = spellOutHeadingWords(normalised);
+  return spelledOut === normalised ? null : columnFieldOf(spelledOut, extra);
+}
+
+/** Abbreviated words of a normalised heading spelled out ("wk" → "week"); the key unchanged when none is. */
+function spellOutHeadingWords(key: string): string {
+  return key.replace(/\bwks\b/g, "weeks").replace(/\bwk\b/g, "week");
 }
 
 /**

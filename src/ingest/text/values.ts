@@ -269,12 +269,13 @@ export function weekEnding(end: IsoDate): Period {
 
 /**
  * One date printed under a period heading: under "Week Commencing" (or "W/C", "Week") it starts a
- * week of seven nights, under "Week Ending" it ends one; under "Dates" or "Period" it is the day.
+ * week of seven nights, under "Week Ending" (or "W/E", "Wk End") it ends one; under "Dates" or
+ * "Period" it is the day.
  */
 export function periodOfOneDate(heading: string, day: IsoDate): Period {
   const words = cleanText(heading).toLowerCase();
-  if (/\bweek\s+ending\b|^w\s*\/\s*e$/.test(words)) return weekEnding(day);
-  if (/\bweeks?\b|^w\s*\/\s*[cb]$|^wc$/.test(words)) return weekFrom(day);
+  if (/\b(?:week|wk)\s+end(?:ing|s)?\b|^w\s*\/\s*e(?:\s+date)?$/.test(words)) return weekEnding(day);
+  if (/\b(?:weeks?|wks?)\b|^w\s*\/\s*[cb](?:\s+date)?$|^wc$/.test(words)) return weekFrom(day);
   return { from: day, to: day };
 }
 
