@@ -76,6 +76,9 @@ function wordsOf(item: LayoutCell): LayoutCell[] {
   return [...text.matchAll(/\S+?(?=\s|$|(?<=\p{Ll})\p{Lu})/gu)].map((m) => ({ text: m[0], left: item.left + m.index * width, right: item.left + (m.index + m[0].length) * width }));
 }
 
+/** A heading cell's words that end open, waiting for the row below to say what: "Rate per" / "hour". */
+const ENDS_OPEN = /\sper$/i;
+
 /**
  * A PDF producer may draw two headings so close that they join into one cell ("Qty Unit"), or
  * even into one printed item; split such a cell back into its items (or an item's words),
@@ -113,8 +116,10 @@ function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell
       }
     }
     const result = best[items.length];
-    // A connecting word left alone ("Details | of | Credit") means the words were one phrase.
-    const breaksPhrase = result?.groups.some((group) => CONNECTING_WORD.test(group.text.trim())) ?? false;
+    // A connecting word left alone ("Details | of | Credit") means the words were one phrase; so
+    // does a cell that ends on a word asking for the next ("Rate per" over "hour"): the heading
+    // wraps onto the row below, and its last word is no column of its own ("per", a unit's heading).
+    const breaksPhrase = (result?.groups.some((group) => CONNECTING_WORD.test(group.text.trim())) ?? false) || ENDS_OPEN.test(cleanText(cell.text));
     out.push(...(result && result.unknown < items.length && !breaksPhrase ? result.groups : [cell]));
   }
   return out;
