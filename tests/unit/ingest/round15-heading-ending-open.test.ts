@@ -31,4 +31,16 @@ describe("a heading ending in 'per' over its unit on the row below", () => {
     ]);
     expect(draft.uncertain).toEqual([]);
   });
+
+  it("set tight beside a count's heading with no word under it to complete it, 'Per' stays a unit's column of its own", () => {
+    const draft = read([
+      item(40, 30, "Heronsgate Support"), item(40, 50, "Invoice No HS-2205"), item(40, 64, "Invoice Date 04/12/2026"), item(40, 78, "Period: 01/11/2026 to 30/11/2026"),
+      item(30, 110, "Resident"), item(90, 110, "Purchase"), item(160, 110, "Service"), item(320, 110, "Qty Per"), item(420, 110, "Rate"), item(490, 110, "Amount"),
+      item(90, 119, "Order"),
+      item(30, 135, "YP-7702"), item(90, 135, "PO-9902"), item(160, 135, "Supported lodgings"), item(329, 135, "30"), item(356, 135, "nights"), item(420, 135, "45.00"), item(490, 135, "1,350.00"),
+      item(420, 165, "Total"), item(490, 165, "1,350.00"),
+    ]);
+    expect(draft.lines.map((l) => [l.childRef, l.placementRef, l.quantity?.toFixed(2), l.unit, l.unitRate?.toFixed(2), l.amount?.toFixed(2)])).toEqual([["YP-7702", "PO-9902", "30.00", "night", "45.00", "1350.00"]]);
+    expect(draft.uncertain).toEqual([]);
+  });
 });
