@@ -39,8 +39,6 @@ const KNOWN_GAPS: Record<string, string> = {
   // during round 14, measured once after it (762/1245, 3 silent, 9 of 12 stored) and moved here for
   // round 15:
   "itext-carer-names-BFC-11205.pdf": "'Child ID / Name' with the name beside the ID wrapping under it, a PO touching its service ('PO-410201 Standard fostering'), a period wrapped '02/11/2026 -' over '08/11/2026': refused (uncertain_value)",
-  "dblatex-nights-weeks-RSL-3948.pdf": "'Nights' and 'Weeks' both printed, the rate weekly; a second table 'Additional support' with a heading over three rows; a reduction line with no child: refused (line_missing_amount)",
-  "texinfo-multitable-OFP-1466.pdf": "a short stay's dates wrapped under its description with the unit ('21/11/2026 - 22/11/2026' beside 'days'): the dates kept in the description, the line given the invoice's period (3 silent)",
   "scan-posted-invoice-NPC-0547.pdf": "a typed invoice scanned at 200 dpi, turned 0.6 degrees: OCR splits '30 nights' so the quantity is unsure: refused (uncertain_value)",
 };
 

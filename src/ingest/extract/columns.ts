@@ -77,15 +77,28 @@ function wordsOf(item: LayoutCell): LayoutCell[] {
   return [...text.matchAll(/\S+?(?=\s|$|(?<=\p{Ll})\p{Lu})/gu)].map((m) => ({ text: m[0], left: item.left + m.index * width, right: item.left + (m.index + m[0].length) * width }));
 }
 
+/** A heading cell's words that end open, waiting for the row below to say what: "Rate per" / "hour". */
+const ENDS_OPEN = /\sper$/i;
+
+/**
+ * A heading cell ending on "per" whose word on a heading row below, under it, completes it into
+ * a known heading ("Rate per" over "hour"): one heading wrapped, not two. "Quantity Per" with no
+ * such word under it may be two headings set tight (a count and its unit's column).
+ */
+function wrapsOpenOnto(cell: LayoutCell, below: readonly LayoutRow[], config: ExtractionConfig): boolean {
+  if (!ENDS_OPEN.test(cleanText(cell.text))) return false;
+  return below.some((row) => row.cells.some((under) => Math.min(under.right, cell.right) > Math.max(under.left, cell.left) && fieldOf(`${cleanText(cell.text)} ${cleanText(under.text)}`, config) !== null));
+}
+
 /**
  * A PDF producer may draw two headings so close that they join into one cell ("Qty Unit"), or
  * even into one printed item; split such a cell back into its items (or an item's words),
  * grouping them so that as many groups as possible are known headings.
  */
-function splitHeadingCells(row: LayoutRow, config: ExtractionConfig): LayoutCell[] {
+function splitHeadingCells(row: LayoutRow, config: ExtractionConfig, below: readonly LayoutRow[] = []): LayoutCell[] {
   const out: LayoutCell[] = [];
   for (const cell of row.cells) {
-    if (row.items === undefined || fieldOf(cell.text, config) !== null || joinedReferenceHeading(cell.text, config.columnSynonyms) !== null) {
+    if (row.items === undefined || fieldOf(cell.text, config) !== null || joinedReferenceHeading(cell.text, config.columnSynonyms) !== null || wrapsOpenOnto(cell, below, config)) {
       out.push(cell);
       continue;
     }
@@ -345,13 +358,17 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
   // A heading naming both references may wrap at its mark ("Client Ref /" over "Order"): joined,
   // it names two fields, more than its lower word alone.
   const namesColumns = (text: string): boolean => known(text) || joinedReferenceHeading(text, config.columnSynonyms) !== null;
-  const cells = joinHeadingWords(splitHeadingCells(row, config), known);
-  const single = headerFromCells(cells, [index], config);
   const next = rows[index + 1];
   // Spreadsheet rows are adjacent only when their numbers are; PDF rows within about two lines.
   const adjacent = next && next.page === row.page && (row.items === undefined ? next.top - row.top === 1 : next.top - row.top <= 2.2 * Math.max(row.height, next.height));
+  const third = rows[index + 2];
+  const thirdClose = next !== undefined && third !== undefined && third.page === row.page && third.top - next.top <= 1.2 * Math.max(next.height, third.height) && headingOnly(third);
+  // The heading rows below, where a heading ending open ("Rate per") may go on ("hour").
+  const below = next && adjacent && headingOnly(next) ? (thirdClose && third ? [next, third] : [next]) : [];
+  const cells = joinHeadingWords(splitHeadingCells(row, config, below), known);
+  const single = headerFromCells(cells, [index], config);
   if (next && adjacent && headingOnly(next)) {
-    const lowerCells = joinHeadingWords(splitHeadingCells(next, config), known);
+    const lowerCells = joinHeadingWords(splitHeadingCells(next, config, below.slice(1)), known);
     // A heading cell split into known words ("Cost per" as "Cost" and "Per") may instead be the
     // first line of a heading wrapped onto the next row ("Cost per" / "night"): both are tried.
     let merged: TableHeader | null = null;
@@ -361,8 +378,7 @@ export function detectHeaderAt(rows: readonly LayoutRow[], index: number, config
     }
     // Headings middle-aligned in a heading row of their own height: a heading that wraps prints
     // its first word above the one-line headings and its last below them ("PLACEMENT" / "ID").
-    const third = rows[index + 2];
-    if (third && third.page === row.page && third.top - next.top <= 1.2 * Math.max(next.height, third.height) && headingOnly(third)) {
+    if (third && thirdClose) {
       // The middle row's runs may join two one-line headings ("Quantity Per"): split and whole are both tried.
       for (const middle of [next.cells, lowerCells]) {
         const threeRows = headerFromCells(mergeHeadingRows(mergeHeadingRows(row.cells, middle, known), third.cells, known), [index, index + 1, index + 2], config);

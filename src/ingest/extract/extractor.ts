@@ -746,6 +746,24 @@ function periodAlone(text: string, config: ExtractionConfig): Period | null {
   return parsePeriodText(bracketed ? (bracketed[1] ?? bracketed[2] ?? "") : unlabelled, config.dateFormats);
 }
 
+/**
+ * A period printed alone under a line's description (periodAlone) is the line's dates and none of
+ * its words. A line with no period takes it; the same period as its own says nothing new; another
+ * is not guessed between: the line's period is marked, quoting the row.
+ */
+function takePeriodAlone(doc: LayoutDocument, row: LayoutRow, header: TableHeader, state: TableState, previous: LineMeta, period: Period, text: string): void {
+  const where = rowLabel(doc, row);
+  if (!previous.line.from) {
+    previous.line.from = period.from;
+    previous.line.to = period.to;
+    previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === "description")?.heading ?? null, where };
+    return;
+  }
+  if (period.from !== previous.line.from || period.to !== previous.line.to) {
+    state.unreadCells.push({ line: state.lines.length - 1, field: "period", text, where, reason: `prints "${text.slice(0, 40)}" under the line's description, another period than its own (${previous.line.from} to ${previous.line.to ?? previous.line.from})` });
+  }
+}
+
 /** "Dates: 27 Dec 2026 – 28 Dec 2026" under a description: the words after a period label. */
 function withoutPeriodLabel(text: string, config: ExtractionConfig): string {
   const labelled = /^([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(.+)$/.exec(text);
@@ -1045,25 +1063,19 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
         continue;
       }
       const alone = wrappedPeriod ? null : periodAlone(line.description, config);
-      const ownPeriod = wrappedPeriod ?? (previous.line.from ? null : alone);
-      if (!ownPeriod && !previous.line.from && periodOpensAt(line.description, config)) {
+      if (!wrappedPeriod && !alone && !previous.line.from && periodOpensAt(line.description, config)) {
         previous.openPeriod = { text: line.description, descriptionBefore: previous.line.description };
       }
-      if (ownPeriod) {
-        previous.line.from = ownPeriod.from;
-        previous.line.to = ownPeriod.to;
+      if (wrappedPeriod) {
+        previous.line.from = wrappedPeriod.from;
+        previous.line.to = wrappedPeriod.to;
         previous.line.evidence.period = { via: "heading", label: header.columns.find((c) => c.field === "description")?.heading ?? null, where: rowLabel(doc, row) };
         previous.bottom = row.top;
         state.consumed.add(i);
         continue;
       }
-      // A line that has a period of its own: a row that is only a period is no more of its words.
-      // The same period says nothing new; another is not guessed between, the line's is marked.
-      if (alone && previous.line.from) {
-        if (alone.from !== previous.line.from || alone.to !== previous.line.to) {
-          const where = rowLabel(doc, row);
-          state.unreadCells.push({ line: state.lines.length - 1, field: "period", text: line.description, where, reason: `prints "${line.description.slice(0, 40)}" under the line's description, another period than its own (${previous.line.from} to ${previous.line.to ?? previous.line.from})` });
-        }
+      if (alone) {
+        takePeriodAlone(doc, row, header, state, previous, alone, line.description);
         previous.bottom = row.top;
         state.consumed.add(i);
         continue;
@@ -1232,7 +1244,11 @@ function joinCarriedUnit(
   previous.line.evidence.unit = { via: "heading", label: header.columns.find((c) => c.field === "quantity")?.heading ?? null, where };
   previous.quantityText = joinCellText(previous.quantityText ?? "", unitText);
   previous.unitChoices = []; // the cell prints its unit: no choice between the heading's is left
-  joinWrappedPeriod(doc, row, header, placed, config, state, previous, line.description);
+  // Beside the unit, under the description, a period alone ("21/11/2026 - 22/11/2026" over
+  // "days"): the line's dates, as on a row of its own, never more of its words.
+  const alone = [...filled].some((f) => PERIOD_FIELDS.has(f)) ? null : periodAlone(line.description, config);
+  if (alone) takePeriodAlone(doc, row, header, state, previous, alone, line.description);
+  joinWrappedPeriod(doc, row, header, placed, config, state, previous, alone ? "" : line.description);
   state.notes.push(`${where} goes on with line ${state.lines.length}'s quantity cell ("${previous.quantityText.slice(0, 40)}").`);
   return true;
 }

@@ -15,6 +15,8 @@ import type { Unit } from "../../../domain/reference.js";
  * Only fragments no description of the corpus ends with in its own words are taken: a year
  * alone (a date ends with its month and year, "agreement of 5 May 2026", and is left alone); a
  * period that is the line's own period while the table prints periods in a column of their own;
+ * a range of dates on a line that reads no period (its dates kept in its words, the invoice's
+ * period given);
  * a quantity with its unit on a line whose quantity or unit was not read; the line's own amount
  * or rate.
  */
@@ -29,6 +31,8 @@ type End = "begins" | "ends";
 
 const YEAR_ALONE = /^(?:19|20)\d{2}$/;
 const MOST_WORDS = 7;
+/** Two dates joined by a dash or a word ("21/11/2026 - 22/11/2026", "3 to 5 Nov 2026"), not a month ("May 2026" ends "agreed 3 May 2026"). */
+const DATE_RANGE = /\d.*(?:[-–—]|\b(?:to|until|till)\b).*\d/i;
 
 /** The description's first or last `count` words, without the brackets or stops around them. */
 function fragmentAt(words: readonly string[], end: End, count: number): string {
@@ -56,6 +60,9 @@ function why(line: DraftLine, fragment: string, words: readonly string[], end: E
   const period = parsePeriodText(fragment, context.dateFormats);
   if (period && context.periodColumn && line.from === period.from && line.to === period.to && count > 1) {
     return "the line's own period, which this table prints in a column of its own: the dates were read as the line's and kept in its words";
+  }
+  if (period && line.from === null && count > 1 && DATE_RANGE.test(fragment)) {
+    return "a period, while the line reads none of its own: dates wrapped under the description were kept in its words, and the line would be given the invoice's period";
   }
   if (count <= 2 && /\d/.test(fragment)) {
     const quantity = parseQuantity(fragment, context.units);
