@@ -1,4 +1,4 @@
-import type { Line, Page, Word } from "tesseract.js";
+import type { Line, Page, Symbol, Word } from "tesseract.js";
 import { rowsFromItems, type PositionedText } from "../readers/pdf-layout.js";
 import type { LayoutRow, OcrWord, PixelBox } from "../types.js";
 
@@ -11,6 +11,8 @@ import type { LayoutRow, OcrWord, PixelBox } from "../types.js";
  *   word's position turned back by it (the pixels are not rotated: only positions matter here);
  * - word spacing: tesseract gives single words; words of one line closer than about half a row height
  *   are one phrase ("Residential care – standard"); a wider gap (a column, a label and its value) separates them.
+ *   A line set in a fixed-pitch font (a typed or line-printer invoice) is measured in its own
+ *   characters instead: one space between two words is one phrase ("30 nights"), two or more a column.
  */
 
 export interface OcrPageLayout {
@@ -27,6 +29,20 @@ export interface OcrPageLayout {
 
 /** Words of one tesseract line this close (in its row heights) are one phrase: measured word spaces are 0.35–0.5, column gaps 0.9 and more. */
 export const PHRASE_GAP_EM = 0.6;
+
+/**
+ * A fixed-pitch line's words are one phrase when the step from the centre of one word's last
+ * character to the centre of the next word's first is at most this many pitches: one space is
+ * two pitches (the space's cell and half of each character's), two spaces three.
+ */
+export const ONE_SPACE_PITCHES = 2.5;
+
+/** Neighbouring characters of a fixed-pitch line step by its pitch within this share of it (ink centres wander a little). */
+const PITCH_TOLERANCE = 0.2;
+
+/** So many steps between characters at least, and this share of them at one pitch, before a line counts as fixed-pitch. */
+const MIN_PITCH_STEPS = 5;
+const FIXED_PITCH_SHARE = 0.9;
 
 /** Baselines shorter than this (pixels) say too little about the page's angle. */
 const MIN_BASELINE_PX = 120;
@@ -64,6 +80,9 @@ interface PlacedWord {
   text: string;
   left: number;
   right: number;
+  /** Deskewed centres of its first and last characters (null when tesseract gave no characters). */
+  firstCentre: number | null;
+  lastCentre: number | null;
   baseline: number;
   confidence: number;
   box: PixelBox;
@@ -83,6 +102,29 @@ export function isRuleReadAsLetters(line: Line): boolean {
   return words.reduce((total, word) => total + word.confidence, 0) / words.length < UNSURE_LINE_CONFIDENCE;
 }
 
+const centreOf = (symbol: Symbol): number => (symbol.bbox.x0 + symbol.bbox.x1) / 2;
+
+/**
+ * The line's character pitch (pixels) when it is set in a fixed-pitch font, else null. In such a
+ * font every character takes one cell, so the centres of neighbouring characters inside a word
+ * step by one pitch whatever the letters ("il" as "mw"); in a proportional font they step by half
+ * of each glyph's width, which varies by half or more between "i" and "m", so nearly every step
+ * at one pitch is a fixed-pitch line. Tesseract's characters are ink boxes, whose centres wander
+ * from their cells' by a little: hence the tolerance, and a share rather than all.
+ */
+export function fixedPitch(line: Line): number | null {
+  const steps: number[] = [];
+  for (const word of line.words) {
+    const symbols = word.symbols ?? [];
+    for (let i = 1; i < symbols.length; i++) steps.push(centreOf(symbols[i] as Symbol) - centreOf(symbols[i - 1] as Symbol));
+  }
+  if (steps.length < MIN_PITCH_STEPS) return null;
+  const pitch = median(steps);
+  if (!(pitch > 0)) return null;
+  const regular = steps.filter((step) => Math.abs(step - pitch) <= PITCH_TOLERANCE * pitch).length;
+  return regular >= FIXED_PITCH_SHARE * steps.length ? pitch : null;
+}
+
 /** A line's words with baselines, deskewed (pixels). */
 function placedWords(line: Line, cos: number, sin: number): PlacedWord[] {
   const { x0, y0, x1, y1 } = line.baseline;
@@ -94,10 +136,15 @@ function placedWords(line: Line, cos: number, sin: number): PlacedWord[] {
       const baseline = x1 > x0 ? y0 + (middle - x0) * slope : word.bbox.y1;
       // Turned back about the page's origin: x' = x cos θ + y sin θ, y' = y cos θ − x sin θ.
       const shift = baseline * sin;
+      const symbols = word.symbols ?? [];
+      const first = symbols[0];
+      const last = symbols[symbols.length - 1];
       return {
         text: word.text.trim(),
         left: word.bbox.x0 * cos + shift,
         right: word.bbox.x1 * cos + shift,
+        firstCentre: first ? centreOf(first) * cos + shift : null,
+        lastCentre: last ? centreOf(last) * cos + shift : null,
         baseline: baseline * cos - middle * sin,
         confidence: word.confidence,
         box: { x0: word.bbox.x0, y0: word.bbox.y0, x1: word.bbox.x1, y1: word.bbox.y1 },
@@ -113,8 +160,15 @@ function fontSizePx(line: Line): number {
   return Math.max(1, ...line.words.map((w) => w.bbox.y1 - w.bbox.y0));
 }
 
+/** Whether a word goes on the phrase before it: a word space apart (in the line's pitch when it has one, else in its row height). */
+function joinsPhrase(current: PlacedWord, word: PlacedWord, emPx: number, pitch: number | null): boolean {
+  if (word.left - current.right <= PHRASE_GAP_EM * emPx) return true;
+  if (pitch === null || current.lastCentre === null || word.firstCentre === null) return false;
+  return word.firstCentre - current.lastCentre <= ONE_SPACE_PITCHES * pitch;
+}
+
 /** Joins a line's words into phrases; each phrase keeps the lowest confidence of its words. */
-function phrases(words: readonly PlacedWord[], emPx: number, ptPerPx: number, page: number, ocrWords: OcrWord[]): PositionedText[] {
+function phrases(words: readonly PlacedWord[], emPx: number, pitch: number | null, ptPerPx: number, page: number, ocrWords: OcrWord[]): PositionedText[] {
   const out: PositionedText[] = [];
   let current: PlacedWord | null = null;
   let members: PlacedWord[] = [];
@@ -132,8 +186,8 @@ function phrases(words: readonly PlacedWord[], emPx: number, ptPerPx: number, pa
     });
   };
   for (const word of words) {
-    if (current && word.left - current.right <= PHRASE_GAP_EM * emPx) {
-      current = { text: `${current.text} ${word.text}`, left: current.left, right: Math.max(current.right, word.right), baseline: current.baseline, confidence: Math.min(current.confidence, word.confidence), box: current.box };
+    if (current && joinsPhrase(current, word, emPx, pitch)) {
+      current = { text: `${current.text} ${word.text}`, left: current.left, right: Math.max(current.right, word.right), lastCentre: word.lastCentre, firstCentre: current.firstCentre, baseline: current.baseline, confidence: Math.min(current.confidence, word.confidence), box: current.box };
       members.push(word);
     } else {
       flush();
@@ -163,7 +217,7 @@ export function ocrPageLayout(page: Page, pageNumber: number, heightPx: number, 
     const placed = placedWords(line, cos, sin);
     words += placed.length;
     confidence += placed.reduce((total, w) => total + w.confidence, 0);
-    items.push(...phrases(placed, fontSizePx(line), ptPerPx, pageNumber, ocrWords));
+    items.push(...phrases(placed, fontSizePx(line), fixedPitch(line), ptPerPx, pageNumber, ocrWords));
   }
   return {
     rows: rowsFromItems(items, pageNumber),

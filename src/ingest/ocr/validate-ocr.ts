@@ -419,6 +419,17 @@ function repairDateFromNights(context: Context, line: DraftLine): void {
   }
 }
 
+/**
+ * Figures set out as a numeric date: day, month and year (or month, day and year) by one
+ * separator; with hyphens, a four-figure year only ("60-83-71" is a sort code).
+ */
+const DATE_SHAPED = /(?<![\d/.-])(?:\d{1,2}([/.])\d{1,2}\1(?:\d{4}|\d{2})|\d{1,2}-\d{1,2}-\d{4})(?![\d/.-])/g;
+
+/** The first figures in a text set out as a date that read as no date ("65/11/2026"), else null. */
+export function misreadDate(text: string): string | null {
+  return [...text.matchAll(DATE_SHAPED)].map((match) => match[0]).find((figures) => findDates(figures).length === 0) ?? null;
+}
+
 function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap<number, boolean>, allAmountsAddUp: boolean): void {
   const { draft } = context;
   const name = (field: string): string => `line ${line.lineNo} ${field}`;
@@ -442,6 +453,14 @@ function validateLine(context: Context, line: DraftLine, lineChecks: ReadonlyMap
       if (confident(context, line.source, value) && withinPeriod(draft, line.from, line.to)) continue;
       doubt(context, name(field), value, line.source, "no sum or period of the invoice confirms it");
     }
+  }
+
+  // A line with no period of its own whose words hold figures set out as a date that is none
+  // ("(65/11/2026 26/11/2026)", "05" misread): its dates were printed and misread into its
+  // description, and it would take the invoice's period unmarked.
+  if (line.from === null || line.to === null) {
+    const misread = misreadDate(line.description);
+    if (misread !== null) doubt(context, name("period"), null, line.source, `was not read, though its description holds "${misread}", set out as a date yet no date: a misread date`);
   }
 
   checkReference(context, line, "childRef", (read, confidence) => checkChildRef(read, confidence, context.providerId, line.placementRef, context.reference), knownChildRefs(context.reference, context.providerId, line.placementRef));
