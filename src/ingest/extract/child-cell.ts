@@ -72,3 +72,15 @@ export function settleChildCells(lines: DraftLine[], notes: string[]): Uncertain
   }
   return uncertain;
 }
+
+/**
+ * Words under the child heading on the printed line just under a line's row, when that line's
+ * cell printed the reference beside a name ("C1001 Jayden") and these words are a name's only
+ * ("Morris"): the narrow cell wrapped the name, so they are neither a reference nor a new line's.
+ * A cell beside no reference, or words with a reference's shape, are not taken to be a wrap.
+ */
+export function wrapsChildName(lineCell: string, below: string): boolean {
+  if (readChildCell(lineCell).kind !== "within") return false;
+  const words = cleanText(below).split(WORD_BREAK).filter((w) => w !== "");
+  return words.length > 0 && words.every((w) => NAME_WORD.test(w) && !REFERENCE_WORD.test(w));
+}
