@@ -21,7 +21,7 @@ const WORD_BREAK = /\s+[-–—]\s+|[\s()[\]·|,;]+/;
 /** A word that carries a digit: a reference's shape ("C1001", "1001", "YP-2231", "LA/4471"). */
 export const REFERENCE_WORD = /^(?=[^\d]*\d)[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$/i;
 /** A name's word: initials ("A.M.", "K."), a capitalised word ("Jamie", "O'Neil", "Smith-Jones"). */
-const NAME_WORD = /^(?:(?:\p{Lu}\.){1,3}|\p{Lu}\p{Ll}*(?:['’-]\p{Lu}?\p{Ll}+)*\.?)$/u;
+export const NAME_WORD = /^(?:(?:\p{Lu}\.){1,3}|\p{Lu}\p{Ll}*(?:['’-]\p{Lu}?\p{Ll}+)*\.?)$/u;
 
 export function readChildCell(text: string): ChildCellReading {
   // "C8004 /" under "Client / Order": the mark joins the child to the next column's order number;
