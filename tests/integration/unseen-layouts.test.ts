@@ -38,7 +38,6 @@ const KNOWN_GAPS: Record<string, string> = {
   // The thirteenth held-out set (iText 5, dblatex, texinfo, calibre, CairoSVG, one scan), sealed
   // during round 14, measured once after it (762/1245, 3 silent, 9 of 12 stored) and moved here for
   // round 15:
-  "itext-carer-names-BFC-11205.pdf": "'Child ID / Name' with the name beside the ID wrapping under it, a PO touching its service ('PO-410201 Standard fostering'), a period wrapped '02/11/2026 -' over '08/11/2026': refused (uncertain_value)",
   "itext-landscape-vat-lines-RSL-3871.pdf": "'Wk Start' / 'Wk End' columns not read as the line's period, 'Service' over 'User' a two-row heading (marked)",
   "dblatex-yp-blocks-SSF-26-01811.pdf": "a 'Summary' after the lines: 'Charges this statement (VAT exempt supply)' read as one more line of the last block (marked)",
   "dblatex-nights-weeks-RSL-3948.pdf": "'Nights' and 'Weeks' both printed, the rate weekly; a second table 'Additional support' with a heading over three rows; a reduction line with no child: refused (line_missing_amount)",
