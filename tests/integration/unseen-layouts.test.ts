@@ -37,8 +37,7 @@ const KNOWN_GAPS: Record<string, string> = {
   // all eleven.
   // The thirteenth held-out set (iText 5, dblatex, texinfo, calibre, CairoSVG, one scan), sealed
   // during round 14, measured once after it (762/1245, 3 silent, 9 of 12 stored) and moved here for
-  // round 15:
-  "itext-carer-names-BFC-11205.pdf": "'Child ID / Name' with the name beside the ID wrapping under it, a PO touching its service ('PO-410201 Standard fostering'), a period wrapped '02/11/2026 -' over '08/11/2026': refused (uncertain_value)",
+  // round 15, which read eleven of them exactly; the twelfth:
   "scan-posted-invoice-NPC-0547.pdf": "a typed invoice scanned at 200 dpi, turned 0.6 degrees: round 15 reads its fixed-pitch '30 nights' as one cell and stores it to verify (34/37, none silent); the session line's '(05/11/2026 - 26/11/2026)' under its description is read by OCR as '(65/11/2026 26/11/2026)', kept in the description and its period marked",
 };
 

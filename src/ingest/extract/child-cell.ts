@@ -21,7 +21,7 @@ const WORD_BREAK = /\s+[-–—]\s+|[\s()[\]·|,;]+/;
 /** A word that carries a digit: a reference's shape ("C1001", "1001", "YP-2231", "LA/4471"). */
 export const REFERENCE_WORD = /^(?=[^\d]*\d)[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$/i;
 /** A name's word: initials ("A.M.", "K."), a capitalised word ("Jamie", "O'Neil", "Smith-Jones"). */
-const NAME_WORD = /^(?:(?:\p{Lu}\.){1,3}|\p{Lu}\p{Ll}*(?:['’-]\p{Lu}?\p{Ll}+)*\.?)$/u;
+export const NAME_WORD = /^(?:(?:\p{Lu}\.){1,3}|\p{Lu}\p{Ll}*(?:['’-]\p{Lu}?\p{Ll}+)*\.?)$/u;
 
 export function readChildCell(text: string): ChildCellReading {
   // "C8004 /" under "Client / Order": the mark joins the child to the next column's order number;
@@ -71,4 +71,16 @@ export function settleChildCells(lines: DraftLine[], notes: string[]): Uncertain
     notes.push(`The child's cell prints a name or initials beside the reference; only the reference was read: ${shown}.`);
   }
   return uncertain;
+}
+
+/**
+ * Words under the child heading on the printed line just under a line's row, when that line's
+ * cell printed the reference beside a name ("C1001 Jayden") and these words are a name's only
+ * ("Morris"): the narrow cell wrapped the name, so they are neither a reference nor a new line's.
+ * A cell beside no reference, or words with a reference's shape, are not taken to be a wrap.
+ */
+export function wrapsChildName(lineCell: string, below: string): boolean {
+  if (readChildCell(lineCell).kind !== "within") return false;
+  const words = cleanText(below).split(WORD_BREAK).filter((w) => w !== "");
+  return words.length > 0 && words.every((w) => NAME_WORD.test(w) && !REFERENCE_WORD.test(w));
 }

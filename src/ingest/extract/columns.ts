@@ -5,6 +5,7 @@ import type { LayoutCell, LayoutRow } from "../types.js";
 import type { ExtractionConfig } from "./config.js";
 import { CONNECTING_WORD, joinHeadingWords } from "./heading-words.js";
 import { readWeekBoundsAsRange } from "./week-bound-columns.js";
+import { NAME_WORD, REFERENCE_WORD } from "./child-cell.js";
 
 /** One column of a line table, from its heading. `field` null: a column we do not read (e.g. VAT). */
 export interface Column {
@@ -685,6 +686,8 @@ function splitAcrossColumns(item: LayoutCell, columns: readonly Column[], height
     if (last && (column < 0 || column === last.column)) last.words.push(word);
     else groups.push({ column, words: [word] });
   }
+  const atReference = splitAtReference(groups, columns);
+  if (atReference) return atReference;
   if (groups.length < 2 || groups.some((g) => g.column < 0)) {
     // One figure of a run under no heading of its own: its neighbours' order places it.
     return groups.length === 1 && groups[0]?.column !== undefined && groups[0].column >= 0 && isFigure(item.text.trim()) ? [item] : (splitByOrder(item, columns, height) ?? [item]);
@@ -693,6 +696,33 @@ function splitAcrossColumns(item: LayoutCell, columns: readonly Column[], height
   // A count at its rate ("30 nights × £5.00") is figures too: a charge-basis cell run into the
   // amount beside it is split as any figures are.
   return parts.every((part) => isFigure(part.text) || splitQuantityAtRate(part.text) !== null) ? parts : [item];
+}
+
+/**
+ * A narrow reference cell whose reference touches the next cell's text, drawn as one run
+ * ("PO-410201 Standard fostering" under "PO No." and "Service"): the reference is the run's
+ * first word, alone under its reference heading, and the rest lies under one other column that
+ * names a field of its own. Split at the reference's end, the rest given to the column it lies
+ * under. Not under a joined heading ("Child / PO": joined-references.ts splits those), and not
+ * when the rest is only a name's words after a child's reference ("C1001 Jayden Morris"): a name
+ * beside the reference is the child cell's (child-cell.ts), never another column's text.
+ */
+function splitAtReference(groups: ReadonlyArray<{ column: number; words: LayoutCell[] }>, columns: readonly Column[]): SplitPart[] | null {
+  const [first, rest, ...more] = groups;
+  if (!first || !rest || more.length > 0 || first.words.length !== 1) return null;
+  const [reference] = first.words;
+  const own = columns[first.column];
+  const next = columns[rest.column];
+  if (!reference || !own || !next || own.joined || next.joined || next.field === null) return null;
+  if ((own.field !== "child" && own.field !== "placement") || next.field === own.field || next.field === "child" || next.field === "placement") return null;
+  if (!REFERENCE_WORD.test(reference.text)) return null;
+  if (own.field === "child" && rest.words.every((w) => NAME_WORD.test(w.text))) return null;
+  const restLeft = rest.words[0]?.left ?? reference.right;
+  const restRight = rest.words[rest.words.length - 1]?.right ?? restLeft;
+  return [
+    { text: reference.text, left: reference.left, right: reference.right, column: first.column },
+    { text: rest.words.map((w) => w.text).join(" "), left: restLeft, right: restRight, column: rest.column },
+  ];
 }
 
 /** The text of a column's items in reading order. */

@@ -24,7 +24,7 @@ import { assignToColumns, columnText, detectHeaderAt, isOtherTablesHeading, isVa
 import { emptyConfig, type ExtractionConfig } from "./config.js";
 import { findFurniture, type FurnitureKind } from "./page-model.js";
 import { readItemBlocks, UNLABELLED_REFERENCE } from "./item-blocks.js";
-import { readChildCell, settleChildCells } from "./child-cell.js";
+import { readChildCell, settleChildCells, wrapsChildName } from "./child-cell.js";
 import { readJoinedReferences, splitStackedReference } from "./joined-references.js";
 import { centredAround, referenceAloneUnderJoinedHeading } from "./centred-references.js";
 import { strayReferences } from "./stray-references.js";
@@ -936,6 +936,12 @@ function readTable(doc: LayoutDocument, config: ExtractionConfig): TableState {
       continue;
     }
     const filled = new Set([...placed.keys()].map((index) => header.columns[index]?.field ?? null).filter((f) => f !== null));
+    if (nameWrappedUnderChild(doc, row, header, placed, filled, line, state)) {
+      if (filled.size === 0) {
+        state.consumed.add(i);
+        continue;
+      }
+    }
     const hasRef = (line.childRef !== null && filled.has("child")) || (line.placementRef !== null && filled.has("placement"));
     if (line.amount !== null && (hasRef || line.description !== "" || line.childRef || line.placementRef || wordsWaitAbove(state, row))) {
       noteBlockReferences(state, line);
@@ -1269,6 +1275,36 @@ function filledFields(row: LayoutRow, header: TableHeader, state: TableState): {
   const placed = withDescriptionWords(assignToColumns(row, header.columns), header.columns, state.descriptionEdges);
   const fields = new Set([...placed.keys()].map((k) => header.columns[k]?.field ?? null).filter((f): f is ColumnField => f !== null));
   return { placed, fields };
+}
+
+/**
+ * The child's name wrapped onto the printed line under a line whose child cell printed the
+ * reference beside the name ("C1001 Jayden" over "Morris"): the surname is no field (DATA.md: the
+ * child appears by reference only), so it is taken out of the row, which then goes on with the
+ * line's other cells (the description's next words, a period wrapped at its dash, a count's unit)
+ * as any wrapped row does. A row printing figures of its own is a line and is left alone.
+ */
+function nameWrappedUnderChild(
+  doc: LayoutDocument,
+  row: LayoutRow,
+  header: TableHeader,
+  placed: Map<number, LayoutCell[]>,
+  filled: Set<ColumnField>,
+  line: DraftLine,
+  state: TableState,
+): boolean {
+  const previous = state.lines[state.lines.length - 1];
+  if (!previous || previous.line.childRef === null || line.amount !== null || line.quantity !== null || line.unitRate !== null || !justUnder(previous, row)) return false;
+  const childColumns = [...placed.keys()].filter((index) => header.columns[index]?.field === "child");
+  const [childColumn] = childColumns;
+  if (childColumn === undefined || childColumns.length > 1) return false;
+  const printed = columnText(placed.get(childColumn));
+  if (!wrapsChildName(previous.line.childRef, printed)) return false;
+  placed.delete(childColumn);
+  filled.delete("child");
+  line.childRef = null;
+  state.notes.push(`${rowLabel(doc, row)} goes on with line ${state.lines.length}'s child cell, a name beside the reference: not read.`);
+  return true;
 }
 
 /** A row of words only under the description (or a period's heading), none of its figures. */
